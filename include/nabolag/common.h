@@ -1,0 +1,84 @@
+/*
+ * nabolag/common.h - error codes, the context object, logging and progress.
+ *
+ * Every library call takes an nbl_ctx. The context carries the last error
+ * message (one line that names the file, line/feature and field), a log
+ * callback for warnings and information, and a progress callback that can
+ * cancel long work. A context is not thread-safe; use one per thread.
+ */
+#ifndef NABOLAG_COMMON_H
+#define NABOLAG_COMMON_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Return codes. 0 is success; failures are small negative numbers. */
+enum {
+    NBL_OK = 0,
+    NBL_EINVAL = -1,      /**< invalid argument or usage */
+    NBL_EFORMAT = -2,     /**< malformed input file */
+    NBL_ECRS = -3,        /**< missing or unusable coordinate reference */
+    NBL_EDB = -4,         /**< workspace (SQLite/SpatiaLite) failure */
+    NBL_EIO = -5,         /**< file or network I/O failure */
+    NBL_EEXISTS = -6,     /**< output exists and overwriting was not asked */
+    NBL_ECANCELLED = -7,  /**< cancelled by the progress callback */
+    NBL_ENOMEM = -8,      /**< out of memory */
+    NBL_ENOTFOUND = -9,   /**< named thing (area, ruleset, year) not found */
+    NBL_EDATA = -10       /**< input rows failed validation */
+};
+
+/** Log levels passed to the log callback. */
+typedef enum {
+    NBL_LOG_DEBUG = 0,
+    NBL_LOG_INFO = 1,
+    NBL_LOG_WARN = 2
+} nbl_log_level;
+
+/** Receives one line of text (no trailing newline). */
+typedef void (*nbl_log_fn)(nbl_log_level level, const char *msg, void *arg);
+
+/**
+ * Progress callback: frac in [0, 1], msg names the work. Return 0 to cancel
+ * (the call then fails with NBL_ECANCELLED and rolls back), non-zero to go on.
+ */
+typedef int (*nbl_progress_fn)(double frac, const char *msg, void *arg);
+
+typedef struct nbl_ctx nbl_ctx;
+
+/** Creates a context. Returns NULL when out of memory. Free with
+ * nbl_ctx_free(). */
+nbl_ctx *nbl_ctx_new(void);
+
+/** Frees a context; NULL is allowed. */
+void nbl_ctx_free(nbl_ctx *ctx);
+
+/** The message of the last failure, or "" if none. Borrowed; valid until the
+ * next call that fails on this context. */
+const char *nbl_ctx_errmsg(const nbl_ctx *ctx);
+
+/** Clears the last error message. */
+void nbl_ctx_clear_error(nbl_ctx *ctx);
+
+/** Sets the log callback (NULL: warnings go nowhere, but are still counted). */
+void nbl_ctx_set_log(nbl_ctx *ctx, nbl_log_fn fn, void *arg);
+
+/** Sets the progress callback (NULL: no progress reporting). */
+void nbl_ctx_set_progress(nbl_ctx *ctx, nbl_progress_fn fn, void *arg);
+
+/** Number of warnings logged through this context since it was created. */
+size_t nbl_ctx_warning_count(const nbl_ctx *ctx);
+
+/** The library's version string, e.g. "0.1.0". */
+const char *nbl_version(void);
+
+/** A short English name for a return code ("invalid argument", ...). */
+const char *nbl_strerror(int code);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,12 @@
+#!/bin/sh
+# Installs what nabolag needs (Debian 12, as root), builds it, and runs the
+# bundled sample project: the whole yearly job of a municipality.
+set -eu
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"
+rm -rf sample-data/out
+build/nabolag run sample-data/sample.ini
+echo
+echo "Outputs are in $(pwd)/sample-data/out/ (open nabolag.qgs in QGIS)."

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs every package nabolag needs to build, test and demo, from Debian 12.
+# Usage: scripts/deps.sh [--qgis]   (run as root)
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+pkgs="build-essential cmake pkg-config git
+ libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev
+ libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite spatialite-bin sqlite3
+ libcsv-dev libcmocka-dev libinih-dev libjansson-dev libcurl4-openssl-dev
+ python3 python3-gdal python3-aiosmtpd valgrind"
+if [ "${1:-}" = "--qgis" ]; then
+    pkgs="$pkgs python3-qgis qgis-providers xvfb"
+fi
+missing=""
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+        missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends $missing
+fi

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs what nabolag needs (Debian 12, as root), builds it twice - a
+# normal build and an AddressSanitizer + UndefinedBehaviorSanitizer build -
+# and runs the whole test suite in both. Extra labels: NBL_TEST_LABELS
+# (e.g. "slow") adds them; the "qgis" label runs when QGIS is installed
+# (scripts/deps.sh --qgis), which this script does unless NBL_NO_QGIS=1.
+set -eu
+cd "$(dirname "$0")/.."
+if [ "${NBL_NO_QGIS:-0}" = 1 ]; then scripts/deps.sh; else scripts/deps.sh --qgis; fi
+jobs=$(nproc)
+exclude="slow"
+[ -n "${NBL_TEST_LABELS:-}" ] && exclude="none-excluded"
+
+cmake --preset default >/dev/null
+cmake --build --preset default -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs" -LE "$exclude"
+
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE "qgis|$exclude"

@@ -1,0 +1,107 @@
+/*
+ * cli.c - helpers shared by the command files (see cli.h).
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct cli_globals cli_g;
+
+static void
+log_stderr(nbl_log_level level, const char *msg, void *arg)
+{
+    (void)arg;
+    if (level == NBL_LOG_WARN)
+        fprintf(stderr, "nabolag: warning: %s\n", msg);
+    else if (level == NBL_LOG_INFO && !cli_g.quiet)
+        fprintf(stderr, "nabolag: %s\n", msg);
+}
+
+static int
+progress_stderr(double frac, const char *msg, void *arg)
+{
+    static int last = -1;
+    int pct = (int)(frac * 100.0 + 0.5);
+    (void)arg;
+    if (pct != last || frac >= 1.0) {
+        fprintf(stderr, "\r%s: %3d%%", msg, pct);
+        if (frac >= 1.0)
+            fputc('\n', stderr);
+        last = frac >= 1.0 ? -1 : pct;
+    }
+    return 1;
+}
+
+nbl_ctx *
+cli_ctx_new(void)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    if (!ctx) {
+        fprintf(stderr, "nabolag: out of memory\n");
+        exit(CLI_ERROR);
+    }
+    nbl_ctx_set_log(ctx, log_stderr, NULL);
+    if (!cli_g.quiet && (cli_g.progress || isatty(STDERR_FILENO)))
+        nbl_ctx_set_progress(ctx, progress_stderr, NULL);
+    return ctx;
+}
+
+int
+cli_fail(nbl_ctx *ctx, int rc)
+{
+    const char *m = nbl_ctx_errmsg(ctx);
+    fprintf(stderr, "nabolag: %s\n", m && *m ? m : nbl_strerror(rc));
+    return rc == NBL_EINVAL ? CLI_USAGE : CLI_ERROR;
+}
+
+int
+cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "nabolag %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'nabolag %s --help')\n", cmd);
+    return CLI_USAGE;
+}
+
+int
+cli_parse_int(const char *cmd, const char *opt, const char *s, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < -100000 || v > 100000) {
+        cli_usage(cmd, "%s: not an integer: '%s'", opt, s);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+void
+cli_info(const char *fmt, ...)
+{
+    va_list ap;
+    if (cli_g.quiet)
+        return;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int
+cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return 0;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return 1;
+    }
+    return 0;
+}

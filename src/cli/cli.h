@@ -1,0 +1,60 @@
+/*
+ * cli.h - shared by the command files: context set-up with messages on
+ * stderr, progress on a terminal, exit codes, and usage errors.
+ *
+ * Exit status: 0 success; 1 runtime or data error; 2 usage error; 3 alerts
+ * were raised and --fail-on-alert was given.
+ */
+#ifndef NBL_CLI_H
+#define NBL_CLI_H
+
+#include <stdio.h>
+
+#include "nabolag/nabolag.h"
+
+enum { CLI_OK = 0, CLI_ERROR = 1, CLI_USAGE = 2, CLI_ALERTS = 3 };
+
+/** Global options, set by main before the command runs. */
+struct cli_globals {
+    int quiet;    /* --quiet: no progress, no info lines */
+    int progress; /* --progress: force progress even when not a terminal */
+};
+extern struct cli_globals cli_g;
+
+/** A context logging to stderr, with progress when appropriate. */
+nbl_ctx *cli_ctx_new(void);
+
+/** Prints "nabolag: <ctx error>" to stderr, returns the exit status
+ * (2 for NBL_EINVAL, 1 otherwise). */
+int cli_fail(nbl_ctx *ctx, int rc);
+
+/** Prints "nabolag <cmd>: <message>" and a hint to use --help; returns 2. */
+int cli_usage(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/** Parses a year option value; 0 on success, prints a usage error else. */
+int cli_parse_int(const char *cmd, const char *opt, const char *s, int *out);
+
+/** Prints an informational line to stderr unless --quiet. */
+void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/** True when argv contains -h or --help before "--". */
+int cli_wants_help(int argc, char **argv);
+
+/* Commands: each lives in cmd_<name>.c and takes argv[0] = command name. */
+int cmd_init(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_import_areas(int argc, char **argv);
+int cmd_import_stats(int argc, char **argv);
+int cmd_import_refs(int argc, char **argv);
+int cmd_import_incidents(int argc, char **argv);
+int cmd_import_plans(int argc, char **argv);
+int cmd_compute(int argc, char **argv);
+int cmd_alerts(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_plans(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+
+#endif

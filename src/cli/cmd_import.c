@@ -1,0 +1,39 @@
+/*
+ * cmd_import.c - `nabolag import KIND ...`: dispatch to the import kinds.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+int
+cmd_import(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+        const char *summary;
+    } kinds[] = {
+        {"areas", cmd_import_areas, "housing-area polygons (any GDAL source)"},
+        {"stats", cmd_import_stats, "resident statistics (CSV, long or wide)"},
+        {"refs", cmd_import_refs, "country/region/municipality references"},
+        {"incidents", cmd_import_incidents, "incident points"},
+        {"plans", cmd_import_plans, "area plans (CSV or polygons)"},
+    };
+    if (argc >= 2) {
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+            if (strcmp(argv[1], kinds[k].name) == 0)
+                return kinds[k].fn(argc - 1, argv + 1);
+    }
+    if (argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
+        fprintf(stderr, "nabolag import: unknown kind '%s'\n", argv[1]);
+    fprintf(argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+                ? stdout
+                : stderr,
+            "usage: nabolag import KIND WORKSPACE SOURCE [OPTIONS]\n\nKinds:\n");
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        fprintf(stderr, "  %-10s %s\n", kinds[k].name, kinds[k].summary);
+    return (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+               ? CLI_OK
+               : CLI_USAGE;
+}

@@ -1,0 +1,58 @@
+/*
+ * cmd_init.c - `nabolag init WORKSPACE [--crs EPSG:25832]`.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+
+static void
+help(void)
+{
+    printf("usage: nabolag init WORKSPACE [--crs EPSG:CODE]\n\n"
+           "Creates a new workspace (a SpatiaLite file). All areas, overlays\n"
+           "and point-in-polygon work happen in its working CRS, a projected\n"
+           "CRS in metres; default EPSG:25832 (ETRS89 / UTM zone 32N).\n");
+}
+
+int
+cmd_init(int argc, char **argv)
+{
+    static const struct option opts[] = {{"crs", required_argument, 0, 'c'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    int srid = NBL_DEFAULT_SRID, c, rc;
+    nbl_ctx *ctx;
+    nbl_ws *ws;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': {
+            const char *s = optarg;
+            if (strncasecmp(s, "EPSG:", 5) == 0)
+                s += 5;
+            if (cli_parse_int("init", "--crs", s, &srid))
+                return CLI_USAGE;
+            break;
+        }
+        case 'h': help(); return CLI_OK;
+        default: return cli_usage("init", "invalid option");
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage("init", "expected one WORKSPACE argument");
+    ctx = cli_ctx_new();
+    rc = nbl_ws_create(&ws, ctx, argv[optind], srid);
+    if (rc) {
+        rc = cli_fail(ctx, rc);
+        nbl_ctx_free(ctx);
+        return rc;
+    }
+    cli_info("created workspace %s (working CRS EPSG:%d)", argv[optind], srid);
+    nbl_ws_free(ws);
+    nbl_ctx_free(ctx);
+    return CLI_OK;
+}

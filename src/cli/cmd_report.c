@@ -1,0 +1,14 @@
+/*
+ * cmd_report.c - placeholder until the command is built; replace this file.
+ */
+#include <stdio.h>
+
+#include "cli.h"
+
+int
+cmd_report(int argc, char **argv)
+{
+    (void)argc;
+    fprintf(stderr, "nabolag: %s: not implemented yet\n", argv[0]);
+    return CLI_ERROR;
+}

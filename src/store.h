@@ -1,0 +1,34 @@
+/*
+ * store.h - the store's entry points that other modules call: transactions,
+ * meta keys, the run log. Module-specific persistence lives in store_<x>.c
+ * with its own header store_<x>.h; all of them are the store module and the
+ * only files that talk to SQLite/SpatiaLite.
+ */
+#ifndef NBL_STORE_H
+#define NBL_STORE_H
+
+#include "nabolag/workspace.h"
+
+/** Begins the one transaction of a command (BEGIN IMMEDIATE). */
+int nbl__store_begin(nbl_ws *ws);
+/** Commits it. */
+int nbl__store_commit(nbl_ws *ws);
+/** Rolls it back (no-op outside a transaction); keeps the ctx error. */
+void nbl__store_rollback(nbl_ws *ws);
+
+/** Sets a meta key (inside or outside a transaction). */
+int nbl__store_meta_set(nbl_ws *ws, const char *key, const char *value);
+/** Gets a meta key; *out is malloc'ed (NULL if absent). */
+int nbl__store_meta_get(nbl_ws *ws, const char *key, char **out);
+
+/** Logs a run (import/compute/export) for provenance; negative counts are
+ * stored as NULL; detail_json may be NULL. */
+int nbl__store_log_run(nbl_ws *ws, const char *kind, const char *source,
+                       long rows_read, long rows_stored, long rows_rejected,
+                       long repaired, const char *detail_json);
+
+/** Source names (input files) of the runs of a kind, newest first, as a
+ * malloc'ed "a, b, c" string (NULL when none). */
+int nbl__store_run_sources(nbl_ws *ws, const char *kind, char **out);
+
+#endif

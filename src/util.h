@@ -1,0 +1,87 @@
+/*
+ * util.h - small internal helpers shared by all modules: locale-independent
+ * number parsing and printing, embedded gis/ assets, atomic output files,
+ * a growable string buffer.
+ */
+#ifndef NBL_UTIL_H
+#define NBL_UTIL_H
+
+#include <stdio.h>
+#include <stddef.h>
+
+#include "nabolag/common.h"
+
+/**
+ * Parses a whole string as a finite double in the C locale, with '.' or the
+ * given decimal mark (',' or '.'). Leading/trailing spaces are allowed;
+ * anything else (thousands separators, units) is a failure. Returns 1 on
+ * success and stores the value in *out, 0 otherwise.
+ */
+int nbl__parse_double(const char *s, char decimal_mark, double *out);
+
+/** Parses a whole string as a base-10 integer; returns 1 on success. */
+int nbl__parse_long(const char *s, long *out);
+
+/** Formats v with `decimals` decimals in the C locale, trailing zeros
+ * trimmed ("12.5", "3"). Returns buf. */
+char *nbl__fmt_double(char *buf, size_t n, double v, int decimals);
+
+/** Rounds v to `decimals` decimal places (half away from zero). */
+double nbl__round(double v, int decimals);
+
+/** True if s is valid UTF-8 (n bytes; NUL not allowed). */
+int nbl__utf8_valid(const char *s, size_t n);
+
+/** strdup that returns NULL only on NULL input or out of memory. */
+char *nbl__strdup(const char *s);
+
+/** Case-insensitive ASCII comparison. */
+int nbl__strieq(const char *a, const char *b);
+
+/**
+ * An embedded asset from gis/ by relative path ("schema.sql",
+ * "rulesets/dk2021.ini", "styles/areas.qml"). Returns NULL if absent. The
+ * data is NUL-terminated and borrowed (static).
+ */
+const char *nbl__asset(const char *name, size_t *len_out);
+
+/** Calls fn for each embedded asset whose name starts with prefix. */
+void nbl__asset_each(const char *prefix,
+                     void (*fn)(const char *name, const char *data,
+                                size_t len, void *arg),
+                     void *arg);
+
+/**
+ * An output file written under a temporary name in the same folder and
+ * renamed into place by nbl__outfile_commit(), so a failed command leaves no
+ * partial output. Path "-" means stdout (no temporary file).
+ */
+typedef struct nbl__outfile {
+    char *path;     /* final path */
+    char *tmppath;  /* temporary path, NULL for stdout */
+    FILE *fp;
+} nbl__outfile;
+
+/** Opens. Fails with NBL_EEXISTS if path exists and !overwrite. */
+int nbl__outfile_open(nbl_ctx *ctx, nbl__outfile *of, const char *path,
+                      int overwrite);
+/** Flushes, closes and renames into place. Always releases of. */
+int nbl__outfile_commit(nbl_ctx *ctx, nbl__outfile *of);
+/** Closes and removes the temporary file. NULL-safe, idempotent. */
+void nbl__outfile_abort(nbl__outfile *of);
+
+/** A temporary path beside `path` (caller frees): "<dir>/.<base>.tmp<pid>". */
+char *nbl__tmp_path_for(const char *path);
+
+/** Growable NUL-terminated string. */
+typedef struct nbl__buf {
+    char *s;
+    size_t len, cap;
+} nbl__buf;
+
+int nbl__buf_append(nbl__buf *b, const char *s, size_t n);
+int nbl__buf_printf(nbl__buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void nbl__buf_free(nbl__buf *b);
+
+#endif
