@@ -89,7 +89,10 @@ CREATE TABLE category_results (
     category        TEXT NOT NULL,
     criteria_met    INTEGER,      -- count of the ruleset's criteria met
     criteria_not_evaluable INTEGER,
+    criteria_needed INTEGER,      -- criteria needed for udsat under the ruleset
+    criteria_met_low INTEGER,     -- criteria met at the lower (forebyggelse) thresholds
     parallel_years  INTEGER,      -- consecutive years parallelsamfund up to year
+    omdannelse_years INTEGER,     -- consecutive parallelsamfund years that make omdannelse
     computed_at     TEXT NOT NULL,
     PRIMARY KEY (area_id, year, ruleset)
 ) WITHOUT ROWID;
@@ -142,12 +145,29 @@ CREATE TABLE profile_scores (
     year    INTEGER NOT NULL,
     points  INTEGER,
     band    TEXT,                 -- green|yellow|orange|red, NULL if not scored
-    status_index   REAL,          -- status/dynamics (Berlin-style)
-    dynamics_index REAL,
-    status_class   TEXT,
-    dynamics_class TEXT,
     PRIMARY KEY (area_id, year)
 ) WITHOUT ROWID;
+
+-- Status/dynamics (after Berlin's Monitoring Soziale Stadtentwicklung), from
+-- the criterion indicators of a ruleset; written by the alerts module.
+CREATE TABLE status_dynamics (
+    area_id        TEXT NOT NULL,
+    year           INTEGER NOT NULL,
+    ruleset        TEXT NOT NULL,
+    status_index   REAL,
+    dynamics_index REAL,
+    status_class   TEXT,          -- high|medium|low|very_low
+    dynamics_class TEXT,          -- positive|stable|negative
+    PRIMARY KEY (area_id, year, ruleset)
+) WITHOUT ROWID;
+
+-- The effective ruleset (after overrides) each compute used, for provenance.
+CREATE TABLE rulesets (
+    name       TEXT PRIMARY KEY,
+    version    TEXT NOT NULL,
+    definition TEXT NOT NULL,     -- INI text
+    computed_at TEXT NOT NULL
+);
 
 CREATE TABLE safety_results (
     area_id      TEXT NOT NULL,

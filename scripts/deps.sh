@@ -7,7 +7,7 @@ pkgs="build-essential cmake pkg-config git
  libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev
  libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite spatialite-bin sqlite3
  libcsv-dev libcmocka-dev libinih-dev libjansson-dev libcurl4-openssl-dev
- python3 python3-gdal python3-aiosmtpd valgrind"
+ python3 python3-gdal python3-aiosmtpd valgrind locales"
 if [ "${1:-}" = "--qgis" ]; then
     pkgs="$pkgs python3-qgis qgis-providers xvfb"
 fi
@@ -19,4 +19,10 @@ done
 if [ -n "$missing" ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends $missing
+fi
+# The unit tests run a second time under a comma-decimal locale.
+if ! locale -a 2>/dev/null | grep -qi '^da_DK.utf8$'; then
+    sed -i 's/^# *da_DK.UTF-8 UTF-8/da_DK.UTF-8 UTF-8/' /etc/locale.gen
+    grep -q '^da_DK.UTF-8 UTF-8' /etc/locale.gen || echo 'da_DK.UTF-8 UTF-8' >> /etc/locale.gen
+    locale-gen >/dev/null
 fi
