@@ -295,7 +295,8 @@ nbl__stage_free(nbl__stage *st)
     sqlite3_exec(st->ws->db,
                  "DROP TABLE IF EXISTS temp.nbl_stage;"
                  "DROP TABLE IF EXISTS temp.nbl_bad;"
-                 "DROP TABLE IF EXISTS temp.nbl_chk;",
+                 "DROP TABLE IF EXISTS temp.nbl_chk;"
+                 "DROP TABLE IF EXISTS temp.nbl_den;",
                  NULL, NULL, NULL);
     free(st);
 }
@@ -459,6 +460,16 @@ nbl__stage_each_excess(nbl__stage *st,
     const char *tk =
         st->target == NBL__STAGE_STATS ? "t.area_id, ''" : "t.scope, t.code";
     int rc;
+    /* nbl_den indexes the variables by denominator, and CROSS JOIN fixes
+     * the join order of part 2 (stage -> nbl_den -> target by primary key);
+     * left to itself the planner scans the target table. */
+    rc = nbl__db_exec(st->ws,
+                      "DROP TABLE IF EXISTS temp.nbl_den;"
+                      "CREATE TEMP TABLE nbl_den AS SELECT name, denominator "
+                      "FROM main.variables WHERE denominator IS NOT NULL;"
+                      "CREATE INDEX temp.nbl_den_d ON nbl_den(denominator);");
+    if (rc)
+        return rc;
     /* 1. numerator staged (good line); denominator staged (good line) or,
      *    failing that, in the workspace. */
     nbl__buf_printf(
@@ -492,8 +503,8 @@ nbl__stage_each_excess(nbl__stage *st,
                     " UNION ALL SELECT %s, t.year, t.variable, t.value, 0, "
                     "d.k1, d.k2, d.year, d.variable, d.value, d.line "
                     "FROM temp.nbl_stage d "
-                    "JOIN main.variables v ON v.denominator = d.variable "
-                    "JOIN %s t ON ",
+                    "CROSS JOIN temp.nbl_den v CROSS JOIN %s t "
+                    "ON v.denominator = d.variable AND ",
                     tk, table(st->target));
     {
         const char *j = st->target == NBL__STAGE_STATS
