@@ -89,26 +89,24 @@ static void
 on_field(void *s, size_t len, void *data)
 {
     struct reader *r = data;
-    size_t fcap = r->f_cap;
     if (r->stop || r->nomem)
         return;
-    if (r->nf + 1 > r->f_cap) {
-        fcap = r->f_cap;
-        if (grow((void **)&r->off, &fcap, r->nf + 1, sizeof *r->off)) {
+    if (r->nf == r->f_cap) {
+        /* the three per-field arrays always have the same capacity */
+        size_t cap = r->f_cap ? r->f_cap * 2 : 16;
+        size_t *off = realloc(r->off, cap * sizeof *off);
+        if (off)
+            r->off = off;
+        size_t *lens = off ? realloc(r->lens, cap * sizeof *lens) : NULL;
+        if (lens)
+            r->lens = lens;
+        const char **ptrs = lens ? realloc(r->ptrs, cap * sizeof *ptrs) : NULL;
+        if (!ptrs) {
             r->nomem = 1;
             return;
         }
-        fcap = r->f_cap;
-        if (grow((void **)&r->lens, &fcap, r->nf + 1, sizeof *r->lens)) {
-            r->nomem = 1;
-            return;
-        }
-        fcap = r->f_cap;
-        if (grow((void **)&r->ptrs, &fcap, r->nf + 1, sizeof *r->ptrs)) {
-            r->nomem = 1;
-            return;
-        }
-        r->f_cap = fcap;
+        r->ptrs = ptrs;
+        r->f_cap = cap;
     }
     if (grow((void **)&r->fbuf, &r->fbuf_cap, r->fbuf_len + len + 1, 1)) {
         r->nomem = 1;
