@@ -88,8 +88,7 @@ struct agg {
 };
 
 static void
-agg_add(struct agg *g, const nbl__pc_input *in, int area, int ind, int b,
-        int l)
+agg_add(struct agg *g, const nbl__pc_input *in, int area, int ind, int b, int l)
 {
     const nbl__pc_area *a = &in->areas[area];
     g->wsum_b += pop_at(a, b) * val_at(a, in->n_ind, ind, b);
@@ -105,8 +104,8 @@ usable(const nbl__pc_input *in, int area, int ind, int b, int l)
     const nbl__pc_area *a = &in->areas[area];
     double pb = pop_at(a, b), pl = pop_at(a, l);
     return !isnan(val_at(a, in->n_ind, ind, b)) &&
-           !isnan(val_at(a, in->n_ind, ind, l)) && !isnan(pb) &&
-           !isnan(pl) && pb > 0 && pl > 0;
+           !isnan(val_at(a, in->n_ind, ind, l)) && !isnan(pb) && !isnan(pl) &&
+           pb > 0 && pl > 0;
 }
 
 static void
@@ -203,11 +202,9 @@ nbl__pc_compute(const nbl__pc_input *in, nbl__pc_output *out)
         for (int p = 0; p < in->n_plans; p++) {
             const nbl__pc_plan *pl = &in->plans[p];
             int b = pl->start_year - 1;
-            int l =
-                pl->end_year < in->last_year ? pl->end_year : in->last_year;
+            int l = pl->end_year < in->last_year ? pl->end_year : in->last_year;
             for (int k = 0; k < pl->n_areas; k++) {
-                nbl__pc_transition *t =
-                    &out->transitions[out->n_transitions++];
+                nbl__pc_transition *t = &out->transitions[out->n_transitions++];
                 t->plan = p;
                 t->area = pl->areas[k];
                 t->from = cat_at(&in->areas[t->area], b);

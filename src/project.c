@@ -67,8 +67,8 @@ set_path(struct load_state *st, char **dst, const char *v)
 }
 
 static int
-set_bool(struct load_state *st, int *dst, const char *section,
-         const char *key, const char *v)
+set_bool(struct load_state *st, int *dst, const char *section, const char *key,
+         const char *v)
 {
     if (is_true(v))
         *dst = 1;
@@ -103,9 +103,8 @@ set_list(struct load_state *st, char **dst, int *n, const char *section,
         if (len) {
             if (*n >= NBL_PROJECT_MAX_SOURCES)
                 return nbl__error(st->ctx, NBL_EFORMAT,
-                                  "%s: [%s] more than %d sources",
-                                  st->p->path, section,
-                                  NBL_PROJECT_MAX_SOURCES);
+                                  "%s: [%s] more than %d sources", st->p->path,
+                                  section, NBL_PROJECT_MAX_SOURCES);
             memcpy(item, s, len);
             item[len] = '\0';
             dst[*n] = resolve(st->dir, item);
@@ -313,8 +312,8 @@ nbl_project_load(nbl_project **out, nbl_ctx *ctx, const char *path)
     }
     if (r > 0) {
         nbl_project_free(p);
-        return nbl__error(ctx, NBL_EFORMAT, "%s:%d: not a valid INI line",
-                          path, r);
+        return nbl__error(ctx, NBL_EFORMAT, "%s:%d: not a valid INI line", path,
+                          r);
     }
     if (!p->workspace) {
         nbl_project_free(p);
@@ -330,16 +329,34 @@ nbl_project_free(nbl_project *p)
 {
     if (!p)
         return;
-    char **strs[] = {
-        &p->path, &p->name, &p->workspace, &p->ruleset, &p->areas_source,
-        &p->areas_layer, &p->areas_id, &p->areas_name,
-        &p->areas_municipality, &p->areas_region, &p->areas_src_crs,
-        &p->incidents_source, &p->incidents_layer, &p->incidents_year_field,
-        &p->incidents_date_field, &p->incidents_category_field,
-        &p->incidents_x_field, &p->incidents_y_field, &p->incidents_src_crs,
-        &p->plans_source, &p->notify, &p->mail_to, &p->mail_from,
-        &p->alerts_out, &p->alerts_format, &p->export_dir, &p->export_format,
-        &p->report};
+    char **strs[] = {&p->path,
+                     &p->name,
+                     &p->workspace,
+                     &p->ruleset,
+                     &p->areas_source,
+                     &p->areas_layer,
+                     &p->areas_id,
+                     &p->areas_name,
+                     &p->areas_municipality,
+                     &p->areas_region,
+                     &p->areas_src_crs,
+                     &p->incidents_source,
+                     &p->incidents_layer,
+                     &p->incidents_year_field,
+                     &p->incidents_date_field,
+                     &p->incidents_category_field,
+                     &p->incidents_x_field,
+                     &p->incidents_y_field,
+                     &p->incidents_src_crs,
+                     &p->plans_source,
+                     &p->notify,
+                     &p->mail_to,
+                     &p->mail_from,
+                     &p->alerts_out,
+                     &p->alerts_format,
+                     &p->export_dir,
+                     &p->export_format,
+                     &p->report};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(*strs[i]);
     for (int i = 0; i < p->n_stats_sources; i++)

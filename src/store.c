@@ -266,8 +266,7 @@ nbl_ws_open(nbl_ws **out, nbl_ctx *ctx, const char *path)
     }
     if (nbl__store_meta_get(ws, "srid", &srid) != NBL_OK || !srid ||
         !nbl__parse_long(srid, &v)) {
-        rc = nbl__error(ctx, NBL_EDB, "%s: workspace has no working CRS",
-                        path);
+        rc = nbl__error(ctx, NBL_EDB, "%s: workspace has no working CRS", path);
         goto fail;
     }
     ws->srid = (int)v;

@@ -20,9 +20,9 @@ extern "C" {
 
 /** Summary of an import. */
 typedef struct nbl_plans_summary {
-    long plans;        /**< plans stored */
-    long plan_areas;   /**< (plan, area) memberships stored */
-    long targets;      /**< targets stored */
+    long plans;         /**< plans stored */
+    long plan_areas;    /**< (plan, area) memberships stored */
+    long targets;       /**< targets stored */
     long partial_areas; /**< polygon plans: areas under half inside, left out */
 } nbl_plans_summary;
 
@@ -48,12 +48,12 @@ typedef enum {
 
 /** Options of nbl_plans_compare(). */
 typedef struct nbl_plans_opts {
-    const char *ruleset;      /**< NULL: the workspace's current ruleset */
-    const char *indicators;   /**< comma list; NULL: criteria + safety_index */
-    const char *comparison;   /**< "municipality" (default) or "all" */
-    const char *config;       /**< config file ([disclosure], [plans]) */
+    const char *ruleset;    /**< NULL: the workspace's current ruleset */
+    const char *indicators; /**< comma list; NULL: criteria + safety_index */
+    const char *comparison; /**< "municipality" (default) or "all" */
+    const char *config;     /**< config file ([disclosure], [plans]) */
     nbl_plans_format format;
-    const char *output;       /**< file path, or "-" for stdout */
+    const char *output; /**< file path, or "-" for stdout */
     int overwrite;
 } nbl_plans_opts;
 

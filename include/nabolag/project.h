@@ -19,12 +19,12 @@ extern "C" {
 /** A parsed project file. Paths are resolved relative to the file's folder;
  * NULL means "not given". All strings are owned by the project. */
 typedef struct nbl_project {
-    char *path;       /**< the project file itself */
-    char *name;       /**< [project] name */
-    char *workspace;  /**< [project] workspace (required) */
-    int srid;         /**< [project] crs, default 25832 */
-    char *ruleset;    /**< [project] ruleset, default "dk2021" */
-    int year;         /**< [project] year, 0 = the latest year in the data */
+    char *path;      /**< the project file itself */
+    char *name;      /**< [project] name */
+    char *workspace; /**< [project] workspace (required) */
+    int srid;        /**< [project] crs, default 25832 */
+    char *ruleset;   /**< [project] ruleset, default "dk2021" */
+    int year;        /**< [project] year, 0 = the latest year in the data */
 
     char *areas_source, *areas_layer, *areas_id, *areas_name;
     char *areas_municipality, *areas_region, *areas_src_crs;
@@ -41,7 +41,7 @@ typedef struct nbl_project {
 
     char *plans_source;
 
-    char *notify;     /**< [alerts] notify URL */
+    char *notify; /**< [alerts] notify URL */
     char *mail_to, *mail_from;
     int fail_on_alert;
     char *alerts_out; /**< [alerts] output file (text), relative */
@@ -51,7 +51,7 @@ typedef struct nbl_project {
     char *export_format;
     int export_overwrite;
 
-    char *report;     /**< [report] output file */
+    char *report; /**< [report] output file */
 } nbl_project;
 
 /**

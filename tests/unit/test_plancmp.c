@@ -130,8 +130,7 @@ test_comparison_all_and_target_met(void **state)
     /* a target of exactly the latest value is met (at or below) */
     {
         static const int hib1[] = {1};
-        nbl__pc_plan plans[1] = {
-            {"P", "Plan P", 2021, 2022, p_areas, 2, {38}}};
+        nbl__pc_plan plans[1] = {{"P", "Plan P", 2021, 2022, p_areas, 2, {38}}};
         in.plans = plans;
         in.n_plans = 1;
         assert_int_equal(nbl__pc_compute(&in, &out), 0);
