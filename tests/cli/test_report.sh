@@ -47,7 +47,7 @@ grep -q '<li class="better">Parken (A3): Udsat boligområde → Ikke på listen<
 grep -q '<li class="worse">Øst &amp; &lt;Vest&gt; (A1): Ikke på listen → Udsat boligområde</li>' "$h" || fail "negative change"
 grep -q '1 area(s) left the list and 1 area(s) entered it' "$h" || fail "movement counts"
 grep -q 'Parken left the category' "$h" || fail "alert row"
-grep -qi ghetto "$h" && fail "forbidden word"
+grep -qi "$(printf 'g%s' hetto)" "$h" && fail "forbidden word"
 # exists: refused without --overwrite, file unchanged
 sum=$(sha256sum < "$h")
 rc=0; "$N" report "$ws" -o "$h" 2>/dev/null || rc=$?
