@@ -75,7 +75,7 @@ DESIGNED = [
     dict(id="SK-02", navn="Nordparken", role="parallelsamfund 2021-2024 "
          "(countdown: 1 year from omdannelse); plan P2", shape="U",
          pop=series(2240, 2255, 2262, 2271, 2290, 2301, 2310, 2322),
-         lab=series(42.0, 42.5, 42.6, 43.0, 43.4, 43.6, 44.0, 44.5),
+         lab=series(42.0, 42.5, 42.6, 43.0, 43.4, 43.6, 44.4, 45.2),
          crx=series(2.4, 2.45, 2.4, 2.5, 2.45, 2.5, 2.55, 2.5),
          edu=series(58.0, 57.8, 57.1, 56.9, 56.2, 55.8, 55.4, 55.0),
          inc=series(53.0, 52.8, 52.4, 52.1, 51.8, 51.9, 51.4, 51.0),
@@ -122,7 +122,7 @@ DESIGNED = [
          pop=series(1650, 1662, 1670, 1668, 1681, 1690, 1702, 1711),
          lab=series(26.0, 26.5, 27.0, 27.0, 27.5, 27.5, 28.0, 28.8),
          crx=series(1.3, 1.35, 1.3, 1.4, 1.35, 1.4, 1.45, 1.4),
-         edu=series(44.0, 44.2, 44.5, 44.9, 45.2, 45.5, 45.9, 46.2),
+         edu=series(41.0, 41.2, 41.5, 41.9, 42.2, 42.5, 42.9, 43.2),
          inc=series(64.2, 63.9, 63.6, 63.4, 63.1, 62.9, 62.7, 62.5),
          eth=series(31.8, 32.1, 32.4, 32.7, 33.0, 33.2, 33.5, 33.8),
          safe=0.89, night=0.77, prob=0.18, crime=0.95, kids=0.29),
@@ -492,9 +492,6 @@ def main():
                                                           REGION_TAX[y]))
         out.append("region,%s,%d,income_15_64,%d" % (
             REGION, y, REGION_TAX[y] * REGION_MEAN[y]))
-    for y in YEARS:
-        out.append("municipality,%s,%d,pop,%d" % (
-            KOMMUNE, y, 58000 + 420 * (y - 2017)))
     write("refs.csv", "\n".join(out) + "\n")
 
     # ---- incidents.csv
@@ -617,6 +614,39 @@ def approx_safety(areas, surv, inc):
     return out
 
 
+def zmean(rows):
+    """Mean z-score per area over the columns (population SD), as the
+    status/dynamics alert does; None with fewer than 2 columns."""
+    cols = []
+    for k in range(4):
+        vals = [r[k] for r in rows.values() if r[k] is not None]
+        m = sum(vals) / len(vals)
+        cols.append((m, math.sqrt(sum((v - m) ** 2 for v in vals) /
+                                  len(vals))))
+    out = {}
+    for a, r in rows.items():
+        zs = [(r[k] - cols[k][0]) / cols[k][1] for k in range(4)
+              if r[k] is not None]
+        out[a] = sum(zs) / len(zs) if len(zs) >= 2 else None
+    return out
+
+
+def status_dynamics(result, y):
+    """Status (higher = more disadvantaged) and its 2-year dynamics from
+    lab, cri_ratio, edu and -inc, z-scored across the areas."""
+    def vals(a, yy):
+        v = result[a][yy][0]
+        return [v["lab"], v["cri_ratio"], v["edu"],
+                None if v["inc"] is None else -v["inc"]]
+    now = {a: vals(a, y) for a in result}
+    diff = {}
+    for a in result:
+        p = vals(a, y - 2)
+        diff[a] = [None if now[a][k] is None or p[k] is None
+                   else now[a][k] - p[k] for k in range(4)]
+    return zmean(now), zmean(diff)
+
+
 def check(areas, years, result, data, surv, inc):
     problems = []
     for aid, want in WANT.items():
@@ -666,6 +696,20 @@ def check(areas, years, result, data, surv, inc):
                     problems.append("%s %d: %s" % (aid, y, v))
             if r["survey_n"] < 30 and aid != "SK-10":
                 problems.append("%s %d: < 30 respondents" % (aid, y))
+    for y in (2024,):  # the demo year; earlier years may sit closer
+        st, dyn = status_dynamics(result, y)
+        for a in result:
+            # only the boundaries that decide a status/dynamics alert
+            low = st[a] is not None and st[a] >= 0.4
+            for what, x, cuts in (("status", st[a], (0.5, 1.0)),
+                                  ("dynamics", dyn[a] if low else None,
+                                   (0.5,))):
+                if x is not None and any(abs(x - c) < 0.03 for c in cuts):
+                    problems.append("%s %d: %s %.3f near a class boundary"
+                                    % (a, y, what, x))
+    st, dyn = status_dynamics(result, 2024)
+    if not (st["SK-04"] >= 1.0 and dyn["SK-04"] >= 0.5):
+        problems.append("SK-04: no low status with negative dynamics")
     idx = approx_safety(areas, surv, inc)
     for y in SURVEY_YEARS:
         if not idx["SK-03"][y] < 75:
