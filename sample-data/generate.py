@@ -23,6 +23,7 @@ import random
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "reference"))
 import dk2021_reference as ref  # noqa: E402
 
