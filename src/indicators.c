@@ -20,9 +20,9 @@ typedef struct loader {
     nbl_ctx *ctx;
     nbl__profile_cfg *cfg;
     const char *file;
-    int rc;          /* first error */
-    char msg[400];   /* its text, without the file:line prefix */
-    size_t n_all;    /* indicators incl. disabled */
+    int rc;        /* first error */
+    char msg[400]; /* its text, without the file:line prefix */
+    size_t n_all;  /* indicators incl. disabled */
 } loader;
 
 static void
@@ -159,15 +159,15 @@ set_str(char **dst, const char *v)
 }
 
 static int
-fail(loader *L, int code, const char *section, const char *key,
-     const char *why, const char *value)
+fail(loader *L, int code, const char *section, const char *key, const char *why,
+     const char *value)
 {
     if (L->rc == NBL_OK) {
         L->rc = code;
         if (key)
-            snprintf(L->msg, sizeof L->msg, "[%s]: key '%s': %s%s%s%s",
-                     section, key, why, value ? ": '" : "",
-                     value ? value : "", value ? "'" : "");
+            snprintf(L->msg, sizeof L->msg, "[%s]: key '%s': %s%s%s%s", section,
+                     key, why, value ? ": '" : "", value ? value : "",
+                     value ? "'" : "");
         else
             snprintf(L->msg, sizeof L->msg, "[%s]: %s", section, why);
     }
@@ -215,8 +215,8 @@ get_indicator(loader *L, const char *name)
 }
 
 static int
-indicator_key(loader *L, const char *section, const char *name,
-              const char *key, const char *v)
+indicator_key(loader *L, const char *section, const char *name, const char *key,
+              const char *v)
 {
     nbl__indicator *in;
     double d;
@@ -246,8 +246,8 @@ indicator_key(loader *L, const char *section, const char *name,
         else if (strcmp(v, "safety") == 0)
             in->source = NBL__SRC_SAFETY;
         else
-            return fail(L, NBL_EINVAL, section, key,
-                        "expected stats or safety", v);
+            return fail(L, NBL_EINVAL, section, key, "expected stats or safety",
+                        v);
         return 1;
     }
     if (strcmp(key, "unit") == 0) {
@@ -293,8 +293,8 @@ indicator_key(loader *L, const char *section, const char *name,
     }
     if (strcmp(key, "min_denominator") == 0) {
         if (!nbl__parse_double(v, '.', &d) || d < 0)
-            return fail(L, NBL_EINVAL, section, key,
-                        "expected a number >= 0", v);
+            return fail(L, NBL_EINVAL, section, key, "expected a number >= 0",
+                        v);
         in->min_denominator = d;
         return 1;
     }
@@ -329,8 +329,8 @@ indicator_key(loader *L, const char *section, const char *name,
     if (strcmp(key, "scored") == 0 || strcmp(key, "enabled") == 0) {
         int b;
         if (!parse_bool(v, &b))
-            return fail(L, NBL_EINVAL, section, key,
-                        "expected true or false", v);
+            return fail(L, NBL_EINVAL, section, key, "expected true or false",
+                        v);
         if (key[0] == 's')
             in->scored = b;
         else
@@ -348,14 +348,13 @@ profile_key(loader *L, const char *section, const char *key, const char *v)
     long l;
     if (strcmp(key, "min_residents") == 0) {
         if (!nbl__parse_double(v, '.', &d) || d < 0)
-            return fail(L, NBL_EINVAL, section, key,
-                        "expected a number >= 0", v);
+            return fail(L, NBL_EINVAL, section, key, "expected a number >= 0",
+                        v);
         c->min_residents = d;
         return 1;
     }
     if (strcmp(key, "steps") == 0 || strcmp(key, "bands") == 0) {
-        if (!parse_list(v, t, 3) || !(t[0] < t[1] && t[1] < t[2]) ||
-            t[0] < 0)
+        if (!parse_list(v, t, 3) || !(t[0] < t[1] && t[1] < t[2]) || t[0] < 0)
             return fail(L, NBL_EINVAL, section, key,
                         "expected three ascending numbers >= 0, e.g. "
                         "'0.5, 1, 2'",
@@ -413,8 +412,8 @@ safety_key(loader *L, const char *section, const char *key, const char *v)
         if (!*cat)
             return fail(L, NBL_EINVAL, section, key, "empty category", NULL);
         if (!nbl__parse_double(v, '.', &d) || d < 0)
-            return fail(L, NBL_EINVAL, section, key,
-                        "expected a weight >= 0", v);
+            return fail(L, NBL_EINVAL, section, key, "expected a weight >= 0",
+                        v);
         for (i = 0; i < s->n_cat; i++)
             if (strcmp(s->cat[i], cat) == 0) {
                 s->cat_w[i] = d;
@@ -446,8 +445,7 @@ safety_key(loader *L, const char *section, const char *key, const char *v)
     if (strcmp(key, "band_labels") == 0) {
         if (!set_labels(s, v))
             return fail(L, NBL_EINVAL, section, key,
-                        "expected four non-empty labels separated by ','",
-                        v);
+                        "expected four non-empty labels separated by ','", v);
         return 1;
     }
     if (strcmp(key, "reference") == 0) {
@@ -461,10 +459,10 @@ safety_key(loader *L, const char *section, const char *key, const char *v)
         return 1;
     }
     {
-        static const char *nums[] = {
-            "weight_perceived", "weight_problems", "weight_registered",
-            "flag_safe",        "flag_night",      "min_respondents",
-            "category_weight"};
+        static const char *nums[] = {"weight_perceived",  "weight_problems",
+                                     "weight_registered", "flag_safe",
+                                     "flag_night",        "min_respondents",
+                                     "category_weight"};
         double *dst[7];
         size_t i;
         dst[0] = &s->w_perceived;
@@ -541,10 +539,9 @@ validate(loader *L, const char *file)
             miss = "direction";
         if (miss)
             return nbl__error(L->ctx, NBL_EINVAL,
-                              "%s: [indicator.%s]: key '%s' is required",
-                              file, in->name, miss);
-        if (in->source == NBL__SRC_SAFETY &&
-            in->reference != NBL__REF_FIXED)
+                              "%s: [indicator.%s]: key '%s' is required", file,
+                              in->name, miss);
+        if (in->source == NBL__SRC_SAFETY && in->reference != NBL__REF_FIXED)
             return nbl__error(L->ctx, NBL_EINVAL,
                               "%s: [indicator.%s]: key 'reference': a "
                               "safety indicator needs reference = fixed "
@@ -586,8 +583,8 @@ load_common(nbl_ctx *ctx, nbl__profile_cfg *cfg, const char *user_text,
     for (i = 0; i < 2 && rc == NBL_OK; i++) {
         const char *text = nbl__asset(assets[i], NULL);
         if (!text)
-            rc = nbl__error(ctx, NBL_ENOTFOUND,
-                            "embedded gis/%s is missing", assets[i]);
+            rc = nbl__error(ctx, NBL_ENOTFOUND, "embedded gis/%s is missing",
+                            assets[i]);
         else
             rc = parse(&L, text, assets[i]);
     }
@@ -622,8 +619,10 @@ nbl__profile_cfg_load(nbl_ctx *ctx, nbl__profile_cfg *cfg,
     f = fopen(user_path, "rb");
     if (!f) {
         memset(cfg, 0, sizeof *cfg);
-        return nbl__error(ctx, NBL_EIO, "%s: cannot open the configuration "
-                          "file", user_path);
+        return nbl__error(ctx, NBL_EIO,
+                          "%s: cannot open the configuration "
+                          "file",
+                          user_path);
     }
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         if (nbl__buf_append(&b, chunk, n)) {

@@ -18,10 +18,7 @@ typedef enum {
     NBL__UNIT_INDEX
 } nbl__unit;
 
-typedef enum {
-    NBL__SRC_STATS = 0,
-    NBL__SRC_SAFETY
-} nbl__source;
+typedef enum { NBL__SRC_STATS = 0, NBL__SRC_SAFETY } nbl__source;
 
 typedef enum {
     NBL__REF_MUNICIPAL = 0,
@@ -54,23 +51,23 @@ typedef struct nbl__indicator {
 
 typedef struct nbl__safety_cfg {
     double w_perceived, w_problems, w_registered;
-    double bands[3];     /* descending cut points */
+    double bands[3]; /* descending cut points */
     char *band_labels[4];
     double flag_safe, flag_night; /* percent */
     double min_respondents;
-    int imported_ref;    /* 0: pooled over the municipality, 1: refs */
+    int imported_ref; /* 0: pooled over the municipality, 1: refs */
     double category_weight;
     size_t n_cat;
-    char **cat;          /* category names */
-    double *cat_w;       /* their weights */
+    char **cat;    /* category names */
+    double *cat_w; /* their weights */
 } nbl__safety_cfg;
 
 typedef struct nbl__profile_cfg {
     nbl__indicator *ind; /* enabled indicators, in declaration order */
     size_t n_ind;
     double min_residents;
-    double steps[3];     /* ascending SD distances */
-    double bands[3];     /* ascending point sums: yellow, orange, red */
+    double steps[3]; /* ascending SD distances */
+    double bands[3]; /* ascending point sums: yellow, orange, red */
     int max_missing;
     nbl__safety_cfg safety;
 } nbl__profile_cfg;

@@ -39,8 +39,8 @@ nbl__pdata_alloc(nbl__pdata *d, size_t n_areas, int year0, int n_years,
     d->muni = calloc(n_areas ? n_areas : 1, sizeof *d->muni);
     d->vars = calloc(n_vars ? n_vars : 1, sizeof *d->vars);
     d->v = malloc((n ? n : 1) * sizeof *d->v);
-    if (!d->area_id || !d->municipality || !d->region || !d->muni ||
-        !d->vars || !d->v) {
+    if (!d->area_id || !d->municipality || !d->region || !d->muni || !d->vars ||
+        !d->v) {
         nbl__pdata_free(d);
         return NBL_ENOMEM;
     }
@@ -68,8 +68,8 @@ nbl__pdata_set_area(nbl__pdata *d, size_t a, const char *id,
 }
 
 int
-nbl__pdata_add_ref(nbl__pdata *d, const char *scope, const char *code,
-                   int year, const char *variable, double value)
+nbl__pdata_add_ref(nbl__pdata *d, const char *scope, const char *code, int year,
+                   const char *variable, double value)
 {
     nbl__pref *g = realloc(d->refs, (d->n_refs + 1) * sizeof *g), *r;
     if (!g)
@@ -88,8 +88,8 @@ nbl__pdata_add_ref(nbl__pdata *d, const char *scope, const char *code,
 }
 
 int
-nbl__pdata_add_inc(nbl__pdata *d, size_t area, int year,
-                   const char *category, double n)
+nbl__pdata_add_inc(nbl__pdata *d, size_t area, int year, const char *category,
+                   double n)
 {
     nbl__pinc *g = realloc(d->inc, (d->n_inc + 1) * sizeof *g), *r;
     if (!g)
@@ -145,8 +145,8 @@ nbl__pdata_index(nbl__pdata *d)
     for (a = 0; a < d->n_areas; a++) {
         char **hit = NULL;
         if (d->municipality[a])
-            hit = bsearch(&d->municipality[a], codes, u, sizeof *codes,
-                          str_cmp);
+            hit =
+                bsearch(&d->municipality[a], codes, u, sizeof *codes, str_cmp);
         d->muni[a] = hit ? (int)(hit - codes) : -1;
     }
     d->n_munis = u;
@@ -205,8 +205,7 @@ nbl__pdata_get(const nbl__pdata *d, size_t a, int year, int k)
     int y = year - d->year0;
     if (k < 0 || y < 0 || y >= d->n_years || a >= d->n_areas)
         return NAN;
-    return d->v[((a * (size_t)d->n_years) + (size_t)y) * d->n_vars +
-                (size_t)k];
+    return d->v[((a * (size_t)d->n_years) + (size_t)y) * d->n_vars + (size_t)k];
 }
 
 double *
@@ -237,9 +236,9 @@ nbl__pdata_ref(const nbl__pdata *d, const char *scope, const char *code,
     key.code = (char *)code;
     key.year = year;
     key.variable = (char *)variable;
-    hit = d->n_refs ? bsearch(&key, d->refs, d->n_refs, sizeof *d->refs,
-                              ref_cmp)
-                    : NULL;
+    hit = d->n_refs
+              ? bsearch(&key, d->refs, d->n_refs, sizeof *d->refs, ref_cmp)
+              : NULL;
     return hit ? hit->value : NAN;
 }
 
@@ -249,9 +248,12 @@ const char *
 nbl__status_name(nbl__status s)
 {
     switch (s) {
-    case NBL__ST_OK: return "ok";
-    case NBL__ST_MISSING: return "missing";
-    default: return "not_evaluable";
+    case NBL__ST_OK:
+        return "ok";
+    case NBL__ST_MISSING:
+        return "missing";
+    default:
+        return "not_evaluable";
     }
 }
 
@@ -346,8 +348,7 @@ ref_rate(const nbl__pdata *d, const nbl__indicator *in, const char *scope,
 
 /* The rate the area's values are divided by (relative_to), 1 when none. */
 static double
-relative_rate(const nbl__pdata *d, const nbl__indicator *in, size_t a,
-              int year)
+relative_rate(const nbl__pdata *d, const nbl__indicator *in, size_t a, int year)
 {
     if (in->relative_to == NBL__REL_NONE)
         return 1.0;
@@ -375,8 +376,8 @@ scored_area(const nbl__pdata *d, const nbl__profile_cfg *cfg, int k_pop,
 
 /* One indicator, one year: values, references, SD distances, points. */
 static int
-run_indicator(const nbl__pdata *d, const nbl__profile_cfg *cfg, size_t i,
-              int y, const double *safety_index, nbl__prow *rows)
+run_indicator(const nbl__pdata *d, const nbl__profile_cfg *cfg, size_t i, int y,
+              const double *safety_index, nbl__prow *rows)
 {
     const nbl__indicator *in = &cfg->ind[i];
     int year = d->year0 + y, k_pop = nbl__pdata_var(d, "pop");
@@ -414,8 +415,8 @@ run_indicator(const nbl__pdata *d, const nbl__profile_cfg *cfg, size_t i,
                 pden[d->muni[a]] += den;
             }
             if (r->status == NBL__ST_OK) {
-                r->value = transform(in, num / den,
-                                     relative_rate(d, in, a, year));
+                r->value =
+                    transform(in, num / den, relative_rate(d, in, a, year));
                 if (isnan(r->value))
                     r->status = NBL__ST_MISSING;
             }
@@ -438,8 +439,8 @@ run_indicator(const nbl__pdata *d, const nbl__profile_cfg *cfg, size_t i,
                              code, year),
                     relative_rate(d, in, a, year));
         } else if (m >= 0 && pden[m] > 0)
-            r->reference = transform(in, pnum[m] / pden[m],
-                                     relative_rate(d, in, a, year));
+            r->reference =
+                transform(in, pnum[m] / pden[m], relative_rate(d, in, a, year));
         if (m >= 0 && r->status == NBL__ST_OK &&
             scored_area(d, cfg, k_pop, a, year)) {
             sum[m] += r->value;

@@ -73,8 +73,8 @@ double nbl__pdata_get(const nbl__pdata *d, size_t a, int year, int k);
 /** Pointer to that cell (year must be in range). */
 double *nbl__pdata_cell(nbl__pdata *d, size_t a, int year, int k);
 /** A reference value, NAN when absent. */
-double nbl__pdata_ref(const nbl__pdata *d, const char *scope,
-                      const char *code, int year, const char *variable);
+double nbl__pdata_ref(const nbl__pdata *d, const char *scope, const char *code,
+                      int year, const char *variable);
 
 /** Status of an indicator value. */
 typedef enum {

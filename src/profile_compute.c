@@ -83,8 +83,8 @@ compute(nbl_ws *ws, const nbl_profile_opts *o, nbl__profile_cfg *cfg,
     srows = calloc(cells ? cells : 1, sizeof *srows);
     sidx = calloc(cells ? cells : 1, sizeof *sidx);
     scores = calloc(cells ? cells : 1, sizeof *scores);
-    rows = calloc((cells * cfg->n_ind) > 0 ? cells * cfg->n_ind : 1,
-                  sizeof *rows);
+    rows =
+        calloc((cells * cfg->n_ind) > 0 ? cells * cfg->n_ind : 1, sizeof *rows);
     if (!srows || !sidx || !scores || !rows) {
         rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
         goto out;
@@ -117,8 +117,7 @@ compute(nbl_ws *ws, const nbl_profile_opts *o, nbl__profile_cfg *cfg,
              o->year, sum->years, sum->indicators, sum->scored,
              sum->safety_rows);
     rc = nbl__store_log_run(ws, "profile",
-                            o->config_path ? o->config_path
-                                           : "indicators.ini",
+                            o->config_path ? o->config_path : "indicators.ini",
                             -1, sum->profile_rows, -1, -1, detail);
 out:
     nbl__pdata_free(&d);

@@ -50,9 +50,8 @@ share(double num, double den)
 
 /* Imported reference for municipality code, year: fills the shares and r. */
 static void
-imported_ref(const nbl__pdata *d, const nbl__safety_cfg *cfg,
-             const char *code, int year, double *ss, double *sn, double *q,
-             double *r)
+imported_ref(const nbl__pdata *d, const nbl__safety_cfg *cfg, const char *code,
+             int year, double *ss, double *sn, double *q, double *r)
 {
     const char *sc = "municipality";
     double n = nbl__pdata_ref(d, sc, code, year, "survey_n");
@@ -156,8 +155,7 @@ run_year(const nbl__pdata *d, const nbl__safety_cfg *cfg, int y,
             q = share(P[m].prob, P[m].prob_n);
             rr = P[m].pop > 0 ? 1000 * P[m].inc / P[m].pop : NAN;
         }
-        enough = !isnan(v[V_N]) && v[V_N] > 0 &&
-                 v[V_N] >= cfg->min_respondents;
+        enough = !isnan(v[V_N]) && v[V_N] > 0 && v[V_N] >= cfg->min_respondents;
         if (enough) {
             double as = share(v[V_SAFE], v[V_N]);
             double an = share(v[V_NIGHT], v[V_N]);

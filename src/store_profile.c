@@ -63,8 +63,8 @@ scalar_int(nbl_ws *ws, const char *sql, long *out)
 }
 
 static int
-load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars,
-           nbl__pdata *d, unsigned char **has_year)
+load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars, nbl__pdata *d,
+           unsigned char **has_year)
 {
     sqlite3_stmt *st = NULL;
     long n_areas, y0, y1, y0i, y1i;
@@ -113,8 +113,7 @@ load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars,
         (*has_year)[year - d->year0] = 1;
         if (k < 0 || (ai = area_index(d, col_text(st, 0))) < 0)
             continue;
-        *nbl__pdata_cell(d, (size_t)ai, year, k) =
-            nbl__db_column_double(st, 3);
+        *nbl__pdata_cell(d, (size_t)ai, year, k) = nbl__db_column_double(st, 3);
     }
     sqlite3_finalize(st);
     if (rc)
@@ -186,8 +185,7 @@ bind_int_or_null(sqlite3_stmt *st, int i, int v)
 static int
 step_done(nbl_ws *ws, sqlite3_stmt *st, const char *what)
 {
-    int rc = sqlite3_step(st) == SQLITE_DONE ? NBL_OK
-                                             : nbl__db_error(ws, what);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, what);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc;
@@ -255,10 +253,9 @@ nbl__store_profile_write(nbl_ws *ws, const nbl__pdata *d,
                 nbl__db_bind_double(ps, 4, s->problems);
                 nbl__db_bind_double(ps, 5, s->registered);
                 nbl__db_bind_double(ps, 6, s->index);
-                nbl__db_bind_text(ps, 7,
-                                  s->band >= 0
-                                      ? cfg->safety.band_labels[s->band]
-                                      : NULL);
+                nbl__db_bind_text(
+                    ps, 7,
+                    s->band >= 0 ? cfg->safety.band_labels[s->band] : NULL);
                 bind_int_or_null(ps, 8, s->flag_safe);
                 bind_int_or_null(ps, 9, s->flag_night);
                 if ((rc = step_done(ws, ps, "safety_results")))
@@ -295,5 +292,37 @@ done:
     sqlite3_finalize(ps);
     sqlite3_finalize(pr);
     sqlite3_finalize(sc);
+    return rc;
+}
+
+int
+nbl__store_profile_test_double(nbl_ws *ws, const char *sql, double *out)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(ws, &st, sql);
+    *out = NAN;
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = nbl__db_column_double(st, 0);
+    else
+        rc = NBL_ENOTFOUND;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+nbl__store_profile_test_text(nbl_ws *ws, const char *sql, char **out)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(ws, &st, sql);
+    *out = NULL;
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = nbl__strdup(col_text(st, 0));
+    else
+        rc = NBL_ENOTFOUND;
+    sqlite3_finalize(st);
     return rc;
 }

@@ -18,9 +18,8 @@
  * the table. has_year (malloc'ed, n_years entries, caller frees) marks the
  * years that have at least one stats row or incident count.
  */
-int nbl__store_profile_load(nbl_ws *ws, const char *const *vars,
-                            size_t n_vars, nbl__pdata *out,
-                            unsigned char **has_year);
+int nbl__store_profile_load(nbl_ws *ws, const char *const *vars, size_t n_vars,
+                            nbl__pdata *out, unsigned char **has_year);
 
 /**
  * Replaces the rows of the given year (0: every year marked in has_year) in
@@ -30,11 +29,9 @@ int nbl__store_profile_load(nbl_ws *ws, const char *const *vars,
  */
 int nbl__store_profile_write(nbl_ws *ws, const nbl__pdata *d,
                              const unsigned char *has_year,
-                             const nbl__profile_cfg *cfg,
-                             const nbl__prow *rows,
-                             const nbl__pscore *scores,
-                             const nbl__srow *srows, int year,
-                             nbl_profile_summary *sum);
+                             const nbl__profile_cfg *cfg, const nbl__prow *rows,
+                             const nbl__pscore *scores, const nbl__srow *srows,
+                             int year, nbl_profile_summary *sum);
 
 /** True when the workspace's transaction is open. */
 int nbl__store_in_tx(const nbl_ws *ws);
@@ -45,5 +42,10 @@ int nbl__store_in_tx(const nbl_ws *ws);
  * library code.
  */
 int nbl__store_profile_test_exec(nbl_ws *ws, const char *sql);
+
+/** TEST ONLY: the first column of the first row as a double (NAN for
+ * NULL) / as malloc'ed text (NULL for NULL); NBL_ENOTFOUND when no row. */
+int nbl__store_profile_test_double(nbl_ws *ws, const char *sql, double *out);
+int nbl__store_profile_test_text(nbl_ws *ws, const char *sql, char **out);
 
 #endif

@@ -27,14 +27,14 @@ typedef struct nbl_profile_opts {
 
 /** What nbl_profile_compute() wrote. */
 typedef struct nbl_profile_summary {
-    int years;          /**< years written */
-    long areas;         /**< areas in the workspace */
-    long indicators;    /**< indicators computed */
-    long profile_rows;  /**< rows in profile_results */
-    long values_ok;     /**< of which with a value (status ok) */
-    long scored;        /**< area-years with a band in profile_scores */
-    long safety_rows;   /**< rows in safety_results */
-    long safety_index;  /**< of which with a safety index */
+    int years;         /**< years written */
+    long areas;        /**< areas in the workspace */
+    long indicators;   /**< indicators computed */
+    long profile_rows; /**< rows in profile_results */
+    long values_ok;    /**< of which with a value (status ok) */
+    long scored;       /**< area-years with a band in profile_scores */
+    long safety_rows;  /**< rows in safety_results */
+    long safety_index; /**< of which with a safety index */
 } nbl_profile_summary;
 
 /**

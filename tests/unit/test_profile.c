@@ -107,8 +107,8 @@ build_main(nbl__pdata *d, double **sidx)
                                  "pop_0_17"};
     static const char *ids[] = {"A", "B", "C", "D", "E", "F", "H"};
     static const double tab[7][4] = {
-        {1000, 400, 80, 150},   {1000, 400, 80, 350}, {1000, 400, 160, 150},
-        {1000, 400, 160, 350},  {400, 390, 18, 0},    {1000, 10, 2, NAN},
+        {1000, 400, 80, 150},  {1000, 400, 80, 350}, {1000, 400, 160, 150},
+        {1000, 400, 160, 350}, {400, 390, 18, 0},    {1000, 10, 2, NAN},
         {1000, 400, 200, 100}};
     static const double saf[7] = {100, 100, 80, 80, NAN, NAN, 90};
     size_t a;
@@ -116,9 +116,9 @@ build_main(nbl__pdata *d, double **sidx)
     assert_int_equal(nbl__pdata_alloc(d, 7, 2020, 2, vars, 4), NBL_OK);
     *sidx = malloc(7 * 2 * sizeof **sidx);
     for (a = 0; a < 7; a++) {
-        assert_int_equal(nbl__pdata_set_area(d, a, ids[a],
-                                             a == 6 ? "147" : "751", "1084"),
-                         NBL_OK);
+        assert_int_equal(
+            nbl__pdata_set_area(d, a, ids[a], a == 6 ? "147" : "751", "1084"),
+            NBL_OK);
         for (k = 0; k < 4; k++)
             setv(d, a, 2021, vars[k], tab[a][k]);
         (*sidx)[a * 2] = NAN;
@@ -154,7 +154,7 @@ cfg_done(nbl__profile_cfg *cfg)
     nbl__profile_cfg_free(cfg);
 }
 
-#define ROW(a, y, i) (&rows[((a) * 2 + (y)) * 3 + (i)])
+#define ROW(a, y, i) (&rows[((a)*2 + (y)) * 3 + (i)])
 
 static void
 test_profile_main(void **state)
@@ -181,8 +181,8 @@ test_profile_main(void **state)
     assert_float_equal(ROW(2, 1, 0)->sd_distance, 1.5, TOL);
     assert_int_equal(ROW(2, 1, 0)->points, 2);
     assert_float_equal(ROW(4, 1, 0)->value, 100.0 * 18 / 390, TOL);
-    assert_float_equal(ROW(4, 1, 0)->sd_distance,
-                       (100.0 * 18 / 390 - 25) / 10, TOL);
+    assert_float_equal(ROW(4, 1, 0)->sd_distance, (100.0 * 18 / 390 - 25) / 10,
+                       TOL);
     assert_int_equal(ROW(4, 1, 0)->points, -1); /* E: 400 residents */
     assert_int_equal(ROW(5, 1, 0)->status, NBL__ST_NOT_EVALUABLE);
     assert_true(isnan(ROW(5, 1, 0)->value));
@@ -222,7 +222,7 @@ test_profile_main(void **state)
     assert_int_equal(sc[2 * 2 + 1].points, 6);
     assert_int_equal(sc[2 * 2 + 1].band, 3); /* red */
     assert_int_equal(sc[3 * 2 + 1].points, 5);
-    assert_int_equal(sc[3 * 2 + 1].band, 2); /* orange */
+    assert_int_equal(sc[3 * 2 + 1].band, 2);  /* orange */
     assert_int_equal(sc[4 * 2 + 1].band, -1); /* E: not scored */
     assert_int_equal(sc[5 * 2 + 1].band, -1); /* F: 3 without points */
     assert_int_equal(sc[5 * 2 + 1].n_missing, 3);
@@ -260,8 +260,7 @@ test_population_sd(void **state)
     main_cfg(&cfg, ind);
     assert_int_equal(nbl__profile_run(&d, &cfg, sidx, rows, sc), NBL_OK);
     /* sample SD sqrt(400/3) = 11.547 would give 15/11.547 = 1.299 */
-    assert_true(fabs(ROW(2, 1, 0)->sd_distance - 15 / sqrt(400.0 / 3)) >
-                0.1);
+    assert_true(fabs(ROW(2, 1, 0)->sd_distance - 15 / sqrt(400.0 / 3)) > 0.1);
     free(sidx);
     cfg_done(&cfg);
     nbl__pdata_free(&d);
@@ -334,8 +333,8 @@ test_income_relative(void **state)
                        225000);
     assert_int_equal(nbl__pdata_index(&d), NBL_OK);
     nbl__profile_cfg_init(&cfg);
-    ind[0] = mk("income", "income_15_64", "taxpayers_15_64", NBL__UNIT_INDEX,
-                -1);
+    ind[0] =
+        mk("income", "income_15_64", "taxpayers_15_64", NBL__UNIT_INDEX, -1);
     ind[0].mean_variable = (char *)"income_mean_15_64";
     ind[0].relative_to = NBL__REL_REGION;
     cfg.ind = ind;
@@ -364,9 +363,9 @@ test_config_defaults(void **state)
 {
     nbl_ctx *ctx = nbl_ctx_new();
     nbl__profile_cfg cfg;
-    static const char *names[] = {"noattach",   "children",  "turnover",
-                                  "evictions",  "nonwestern", "basic_edu",
-                                  "income",     "convictions", "safety"};
+    static const char *names[] = {"noattach",  "children",    "turnover",
+                                  "evictions", "nonwestern",  "basic_edu",
+                                  "income",    "convictions", "safety"};
     size_t i;
     int k;
     (void)state;
@@ -390,8 +389,7 @@ test_config_defaults(void **state)
     assert_float_equal(cfg.safety.w_problems, 0.2, 0);
     assert_float_equal(cfg.safety.w_registered, 0.3, 0);
     assert_float_equal(cfg.safety.min_respondents, 30, 0);
-    assert_string_equal(cfg.safety.band_labels[3],
-                        "behov for markant indsats");
+    assert_string_equal(cfg.safety.band_labels[3], "behov for markant indsats");
     assert_float_equal(nbl__safety_category_weight(&cfg.safety, "x"), 1, 0);
     nbl__profile_cfg_free(&cfg);
     nbl_ctx_free(ctx);
@@ -426,8 +424,8 @@ test_config_override(void **state)
     assert_float_equal(cfg.min_residents, 1000, 0);
     assert_float_equal(cfg.bands[1], 4, 0);
     assert_float_equal(cfg.safety.w_problems, 0, 0);
-    assert_float_equal(nbl__safety_category_weight(&cfg.safety, "violence"),
-                       2, 0);
+    assert_float_equal(nbl__safety_category_weight(&cfg.safety, "violence"), 2,
+                       0);
     assert_string_equal(cfg.safety.band_labels[0], "a");
     assert_string_equal(cfg.safety.band_labels[3], "d");
     nbl__profile_cfg_free(&cfg);
@@ -456,9 +454,9 @@ test_config_errors(void **state)
     expect_error("[indicator.noattach]\nunit = procent\n", NBL_EINVAL,
                  "my.ini:2: [indicator.noattach]: key 'unit': expected "
                  "percent, per_1000 or index: 'procent'");
-    expect_error("[indicator.x]\nnumerator = a\ndenominator = b\n",
-                 NBL_EINVAL, "my.ini: [indicator.x]: key 'direction' is "
-                             "required");
+    expect_error("[indicator.x]\nnumerator = a\ndenominator = b\n", NBL_EINVAL,
+                 "my.ini: [indicator.x]: key 'direction' is "
+                 "required");
     expect_error("[indicator.Bad-Name]\nunit = percent\n", NBL_EINVAL,
                  "indicator names use");
     expect_error("[safety]\nweight = 1\n", NBL_EINVAL,
@@ -466,8 +464,7 @@ test_config_errors(void **state)
     expect_error("[safety]\nweight_perceived = 0\nweight_problems = 0\n"
                  "weight_registered = 0\n",
                  NBL_EINVAL, "all 0");
-    expect_error("[safety]\nbands = 80, 90, 100\n", NBL_EINVAL,
-                 "descending");
+    expect_error("[safety]\nbands = 80, 90, 100\n", NBL_EINVAL, "descending");
     expect_error("[indicator.safety]\nreference = municipal\n", NBL_EINVAL,
                  "reference = fixed");
     expect_error("[profile\n", NBL_EFORMAT, "my.ini:1: not a valid INI");

@@ -58,9 +58,9 @@ build(nbl__pdata *d)
                                  "survey_safe_night", "survey_problems"};
     static const char *ids[] = {"A", "B", "C", "D", "E", "X"};
     static const double tab[6][5] = {
-        {1000, 100, 90, 80, 20},          {1000, 80, 50, 40, 40},
-        {500, 20, 20, 20, 0},             {500, NAN, NAN, NAN, NAN},
-        {200, NAN, NAN, NAN, NAN},        {1000, 40, 30, 30, 10}};
+        {1000, 100, 90, 80, 20},   {1000, 80, 50, 40, 40},
+        {500, 20, 20, 20, 0},      {500, NAN, NAN, NAN, NAN},
+        {200, NAN, NAN, NAN, NAN}, {1000, 40, 30, 30, 10}};
     size_t a;
     int k;
     assert_int_equal(nbl__pdata_alloc(d, 6, 2021, 1, vars, 5), NBL_OK);
@@ -102,10 +102,9 @@ test_safety_example(void **state)
     assert_float_equal(r[0].perceived, 100 * 0.85 / 0.75, TOL);
     assert_float_equal(r[0].problems, 100 * 0.8 / 0.7, TOL);
     assert_float_equal(r[0].registered, 140, TOL);
-    assert_float_equal(r[0].index,
-                       0.5 * (100 * 0.85 / 0.75) + 0.2 * (100 * 0.8 / 0.7) +
-                           0.3 * 140,
-                       TOL);
+    assert_float_equal(
+        r[0].index,
+        0.5 * (100 * 0.85 / 0.75) + 0.2 * (100 * 0.8 / 0.7) + 0.3 * 140, TOL);
     assert_float_equal(r[0].index, 121.5238095238, 1e-6);
     assert_int_equal(r[0].band, 0);
     assert_int_equal(r[0].flag_safe, 0);
@@ -229,8 +228,7 @@ test_imported_reference(void **state)
             NAN;
     nbl__pdata_add_ref(&d, "municipality", "751", 2021, "survey_n", 1000);
     nbl__pdata_add_ref(&d, "municipality", "751", 2021, "survey_safe", 850);
-    nbl__pdata_add_ref(&d, "municipality", "751", 2021, "survey_problems",
-                       250);
+    nbl__pdata_add_ref(&d, "municipality", "751", 2021, "survey_problems", 250);
     nbl__pdata_add_ref(&d, "municipality", "751", 2021, "pop", 50000);
     nbl__pdata_add_ref(&d, "municipality", "751", 2021, "incidents_violence",
                        400);
