@@ -67,14 +67,28 @@ nbl__pdata_set_area(nbl__pdata *d, size_t a, const char *id,
     return NBL_OK;
 }
 
+/* Grows *arr (elements of size sz) to hold at least n + 1. */
+static int
+grow(void **arr, size_t *cap, size_t n, size_t sz)
+{
+    if (n + 1 > *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        void *g = realloc(*arr, nc * sz);
+        if (!g)
+            return NBL_ENOMEM;
+        *arr = g;
+        *cap = nc;
+    }
+    return NBL_OK;
+}
+
 int
 nbl__pdata_add_ref(nbl__pdata *d, const char *scope, const char *code, int year,
                    const char *variable, double value)
 {
-    nbl__pref *g = realloc(d->refs, (d->n_refs + 1) * sizeof *g), *r;
-    if (!g)
+    nbl__pref *r;
+    if (grow((void **)&d->refs, &d->cap_refs, d->n_refs, sizeof *r))
         return NBL_ENOMEM;
-    d->refs = g;
     r = &d->refs[d->n_refs];
     r->scope = nbl__strdup(scope);
     r->code = nbl__strdup(code ? code : "");
@@ -91,10 +105,9 @@ int
 nbl__pdata_add_inc(nbl__pdata *d, size_t area, int year, const char *category,
                    double n)
 {
-    nbl__pinc *g = realloc(d->inc, (d->n_inc + 1) * sizeof *g), *r;
-    if (!g)
+    nbl__pinc *r;
+    if (grow((void **)&d->inc, &d->cap_inc, d->n_inc, sizeof *r))
         return NBL_ENOMEM;
-    d->inc = g;
     r = &d->inc[d->n_inc];
     r->area = area;
     r->year = year;

@@ -44,9 +44,9 @@ typedef struct nbl__pdata {
     char **vars;
     double *v;
     nbl__pref *refs;
-    size_t n_refs;
+    size_t n_refs, cap_refs;
     nbl__pinc *inc;
-    size_t n_inc;
+    size_t n_inc, cap_inc;
     int *muni;
     size_t n_munis;
 } nbl__pdata;

@@ -48,38 +48,38 @@ share(double num, double den)
     return (!isnan(num) && !isnan(den) && den > 0) ? num / den : NAN;
 }
 
-/* Imported reference for municipality code, year: fills the shares and r. */
+static int
+cat_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Imported reference for municipality code, year: fills the shares and r.
+ * cats: the n_cats distinct incident categories counted that year, each of
+ * which needs a reference incidents_<category>. */
 static void
 imported_ref(const nbl__pdata *d, const nbl__safety_cfg *cfg, const char *code,
-             int year, double *ss, double *sn, double *q, double *r)
+             int year, const char *const *cats, size_t n_cats, double *ss,
+             double *sn, double *q, double *r)
 {
     const char *sc = "municipality";
     double n = nbl__pdata_ref(d, sc, code, year, "survey_n");
     double pop = nbl__pdata_ref(d, sc, code, year, "pop");
     double inc = 0;
-    size_t i, j;
+    size_t i;
     *ss = share(nbl__pdata_ref(d, sc, code, year, "survey_safe"), n);
     *sn = share(nbl__pdata_ref(d, sc, code, year, "survey_safe_night"), n);
     *q = share(nbl__pdata_ref(d, sc, code, year, "survey_problems"), n);
-    /* every category counted in the areas that year must have a ref */
-    for (i = 0; i < d->n_inc; i++) {
+    for (i = 0; i < n_cats; i++) {
         char var[300];
         double v;
-        if (d->inc[i].year != year)
-            continue;
-        for (j = 0; j < i; j++)
-            if (d->inc[j].year == year &&
-                strcmp(d->inc[j].category, d->inc[i].category) == 0)
-                break;
-        if (j < i)
-            continue; /* category seen */
-        snprintf(var, sizeof var, "incidents_%s", d->inc[i].category);
+        snprintf(var, sizeof var, "incidents_%s", cats[i]);
         v = nbl__pdata_ref(d, sc, code, year, var);
         if (isnan(v)) {
             inc = NAN;
             break;
         }
-        inc += nbl__safety_category_weight(cfg, d->inc[i].category) * v;
+        inc += nbl__safety_category_weight(cfg, cats[i]) * v;
     }
     *r = (!isnan(inc) && !isnan(pop) && pop > 0) ? 1000 * inc / pop : NAN;
 }
@@ -95,9 +95,12 @@ run_year(const nbl__pdata *d, const nbl__safety_cfg *cfg, int y,
                                          "survey_problems"};
     pool *P = calloc(nm, sizeof *P);
     double *winc = calloc(d->n_areas ? d->n_areas : 1, sizeof *winc);
-    if (!P || !winc) {
+    const char **cats = malloc((d->n_inc ? d->n_inc : 1) * sizeof *cats);
+    size_t n_cats = 0, u = 0;
+    if (!P || !winc || !cats) {
         free(P);
         free(winc);
+        free(cats);
         return NBL_ENOMEM;
     }
     for (i = 0; i < V_COUNT; i++)
@@ -109,7 +112,14 @@ run_year(const nbl__pdata *d, const nbl__safety_cfg *cfg, int y,
         winc[c->area] += nbl__safety_category_weight(cfg, c->category) * c->n;
         if (d->muni[c->area] >= 0)
             P[d->muni[c->area]].has_inc = 1;
+        cats[n_cats++] = c->category;
     }
+    if (n_cats)
+        qsort(cats, n_cats, sizeof *cats, cat_cmp);
+    for (i = 0; i < n_cats; i++)
+        if (u == 0 || strcmp(cats[u - 1], cats[i]) != 0)
+            cats[u++] = cats[i];
+    n_cats = u;
     for (a = 0; a < d->n_areas; a++) {
         double v[V_COUNT];
         pool *p;
@@ -148,7 +158,8 @@ run_year(const nbl__pdata *d, const nbl__safety_cfg *cfg, int y,
         for (i = 0; i < V_COUNT; i++)
             v[i] = nbl__pdata_get(d, a, year, k[i]);
         if (cfg->imported_ref) {
-            imported_ref(d, cfg, d->municipality[a], year, &ss, &sn, &q, &rr);
+            imported_ref(d, cfg, d->municipality[a], year, cats, n_cats, &ss,
+                         &sn, &q, &rr);
         } else {
             ss = share(P[m].safe, P[m].safe_n);
             sn = share(P[m].night, P[m].night_n);
@@ -207,6 +218,7 @@ run_year(const nbl__pdata *d, const nbl__safety_cfg *cfg, int y,
     }
     free(P);
     free(winc);
+    free(cats);
     return NBL_OK;
 }
 

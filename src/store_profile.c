@@ -67,7 +67,7 @@ load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars, nbl__pdata *d,
            unsigned char **has_year)
 {
     sqlite3_stmt *st = NULL;
-    long n_areas, y0, y1, y0i, y1i;
+    long n_areas, y0, y1, y0i, y1i, unknown = 0;
     size_t a = 0;
     int rc, s;
     if ((rc = scalar_int(ws, "SELECT count(*) FROM areas", &n_areas)) ||
@@ -137,10 +137,11 @@ load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars, nbl__pdata *d,
         long ai = area_index(d, col_text(st, 0));
         int year = sqlite3_column_int(st, 1);
         if (ai < 0) {
-            nbl__warn(ws->ctx,
-                      "incident_counts: area '%s' is not in the workspace; "
-                      "its incidents are ignored",
-                      col_text(st, 0));
+            if (unknown++ == 0)
+                nbl__warn(ws->ctx,
+                          "incident_counts: area '%s' is not in the "
+                          "workspace; its incidents are ignored",
+                          col_text(st, 0));
             continue;
         }
         if (year >= d->year0 && year < d->year0 + d->n_years)
@@ -152,6 +153,11 @@ load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars, nbl__pdata *d,
     sqlite3_finalize(st);
     if (rc)
         return rc;
+    if (unknown > 1)
+        nbl__warn(ws->ctx,
+                  "incident_counts: %ld rows for areas not in the workspace "
+                  "ignored",
+                  unknown);
     if (nbl__pdata_index(d))
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     return NBL_OK;
