@@ -497,15 +497,29 @@ nbl__profile_run(const nbl__pdata *d, const nbl__profile_cfg *cfg,
                  nbl__pscore *scores)
 {
     size_t a, i, ni = cfg->n_ind, ny = (size_t)d->n_years;
+    size_t nm = d->n_munis ? d->n_munis : 1;
     int y, rc, k_pop = nbl__pdata_var(d, "pop");
+    unsigned char *present = malloc(nm * (ni ? ni : 1));
+    if (!present)
+        return NBL_ENOMEM;
     for (y = 0; y < d->n_years; y++)
         for (i = 0; i < ni; i++)
-            if ((rc = run_indicator(d, cfg, i, y, safety_index, rows)))
+            if ((rc = run_indicator(d, cfg, i, y, safety_index, rows))) {
+                free(present);
                 return rc;
-    for (a = 0; a < d->n_areas; a++)
-        for (y = 0; y < d->n_years; y++) {
+            }
+    for (y = 0; y < d->n_years; y++) {
+        /* present[m * ni + i]: some area of municipality m has a value of
+         * indicator i this year; an indicator nobody in the municipality
+         * has is not part of its profile that year (not "missing"). */
+        memset(present, 0, nm * (ni ? ni : 1));
+        for (a = 0; a < d->n_areas; a++)
+            for (i = 0; i < ni && d->muni[a] >= 0; i++)
+                if (rows[(a * ny + (size_t)y) * ni + i].status == NBL__ST_OK)
+                    present[(size_t)d->muni[a] * ni + i] = 1;
+        for (a = 0; a < d->n_areas; a++) {
             nbl__pscore *s = &scores[a * ny + (size_t)y];
-            int sum = 0, miss = 0;
+            int sum = 0, miss = 0, used = 0, m = d->muni[a];
             for (i = 0; i < ni; i++) {
                 nbl__prow *r = &rows[(a * ny + (size_t)y) * ni + i];
                 if (y > 0) {
@@ -513,8 +527,10 @@ nbl__profile_run(const nbl__pdata *d, const nbl__profile_cfg *cfg,
                     if (r->status == NBL__ST_OK && p->status == NBL__ST_OK)
                         r->change = r->value - p->value;
                 }
-                if (!cfg->ind[i].scored)
+                if (!cfg->ind[i].scored || m < 0 ||
+                    !present[(size_t)m * ni + i])
                     continue;
+                used++;
                 if (r->points < 0)
                     miss++;
                 else
@@ -522,11 +538,14 @@ nbl__profile_run(const nbl__pdata *d, const nbl__profile_cfg *cfg,
             }
             s->n_missing = miss;
             s->points = s->band = -1;
-            if (!scored_area(d, cfg, k_pop, a, d->year0 + y) ||
+            if (m < 0 || used == 0 ||
+                !scored_area(d, cfg, k_pop, a, d->year0 + y) ||
                 miss > cfg->max_missing)
                 continue;
             s->points = sum;
             s->band = nbl__profile_band(cfg->bands, sum);
         }
+    }
+    free(present);
     return NBL_OK;
 }

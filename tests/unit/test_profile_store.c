@@ -187,10 +187,24 @@ test_all_years_and_rerun(void **state)
     assert_int_equal(s.years, 2);
     assert_int_equal(s.indicators, 9);
     assert_int_equal(s.profile_rows, 2 * 5 * 9);
-    /* children etc. have no data: missing, never 0 -> no band anywhere */
-    assert_int_equal(s.scored, 0);
+    /* children etc. have no data: missing, never 0. No area of 751 has
+     * them, so they are not part of 751's profile in 2021: A-D are banded
+     * on noattach and safety (points 0, 2, 2, 2; default bands 5, 9, 14:
+     * all green). In 2020 only A has noattach: one area, no SD, no points,
+     * so A is missing a point it should have: no band. */
+    assert_int_equal(s.scored, 4);
     expect_text(ws, PR("A", 2021, "children", "status"), "missing");
     assert_true(isnan(qd(ws, PR("A", 2021, "children", "value"))));
+    expect_text(ws,
+                "SELECT group_concat(band) FROM (SELECT band FROM "
+                "profile_scores WHERE year=2021 ORDER BY area_id)",
+                "green,green,green,green");
+    assert_float_equal(qd(ws, "SELECT points FROM profile_scores WHERE "
+                              "area_id='C' AND year=2021"),
+                       2, 0);
+    assert_float_equal(qd(ws, "SELECT count(*) FROM profile_scores WHERE "
+                              "year=2020 AND band IS NOT NULL"),
+                       0, 0);
     assert_float_equal(qd(ws, PR("A", 2020, "noattach", "value")), 15, TOL);
     /* a re-run replaces, it does not add */
     assert_int_equal(nbl_profile_compute(ws, NULL, &s), NBL_OK);
