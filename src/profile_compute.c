@@ -137,7 +137,7 @@ nbl_profile_compute(nbl_ws *ws, const nbl_profile_opts *opts,
     nbl_profile_summary sum;
     nbl__profile_cfg cfg;
     nbl_ctx *ctx;
-    int rc, own_tx;
+    int rc;
     if (!ws)
         return NBL_EINVAL;
     ctx = nbl_ws_ctx(ws);
@@ -152,18 +152,16 @@ nbl_profile_compute(nbl_ws *ws, const nbl_profile_opts *opts,
                           o.year);
     if ((rc = nbl__profile_cfg_load(ctx, &cfg, o.config_path)))
         return rc;
-    own_tx = !nbl__store_in_tx(ws);
-    if (own_tx && (rc = nbl__store_begin(ws))) {
+    /* nested in a caller's transaction this is a savepoint */
+    if ((rc = nbl__store_begin(ws))) {
         nbl__profile_cfg_free(&cfg);
         return rc;
     }
     rc = compute(ws, &o, &cfg, &sum);
-    if (own_tx) {
-        if (rc == NBL_OK)
-            rc = nbl__store_commit(ws);
-        if (rc != NBL_OK)
-            nbl__store_rollback(ws);
-    }
+    if (rc == NBL_OK)
+        rc = nbl__store_commit(ws);
+    if (rc != NBL_OK)
+        nbl__store_rollback(ws);
     nbl__profile_cfg_free(&cfg);
     if (rc == NBL_OK && out)
         *out = sum;

@@ -14,12 +14,6 @@
 #include "util.h"
 
 int
-nbl__store_in_tx(const nbl_ws *ws)
-{
-    return ws->in_tx;
-}
-
-int
 nbl__store_profile_test_exec(nbl_ws *ws, const char *sql)
 {
     return nbl__db_exec(ws, sql);

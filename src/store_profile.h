@@ -33,9 +33,6 @@ int nbl__store_profile_write(nbl_ws *ws, const nbl__pdata *d,
                              const nbl__pscore *scores, const nbl__srow *srows,
                              int year, nbl_profile_summary *sum);
 
-/** True when the workspace's transaction is open. */
-int nbl__store_in_tx(const nbl_ws *ws);
-
 /**
  * TEST ONLY: runs plain SQL on the workspace (e.g. to insert stats, refs or
  * incident_counts rows in unit tests before the importers exist). Not for

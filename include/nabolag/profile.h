@@ -44,11 +44,12 @@ typedef struct nbl_profile_summary {
  * safety_results, profile_results and profile_scores. Earlier years are read
  * for windows and the change from last year.
  *
- * Runs in one transaction: when the workspace has none open, it begins and
- * commits its own and rolls back on failure (the workspace is then as it
- * was); when the caller already holds the workspace's transaction (e.g.
- * `nabolag compute` after the criteria), it joins it and leaves commit or
- * rollback to the caller. A run is logged (runs.kind 'profile').
+ * Runs in one transaction and rolls back on failure (the workspace is then
+ * as it was). When the caller already holds the workspace's transaction
+ * (e.g. `nabolag compute` after the criteria, or `nabolag run`), it is a
+ * savepoint inside it: a failure undoes only this call's work, and the
+ * caller's commit or rollback decides the rest. A run is logged
+ * (runs.kind 'profile').
  *
  * opts may be NULL (all years, built-in configuration); out may be NULL.
  * Fails with NBL_EINVAL (configuration error; the message names the file,

@@ -3,7 +3,7 @@
  * filled with plain SQL (the test-only store helper): stored profile
  * values, references, SD distances, points, bands, changes, safety rows;
  * year selection; one transaction (a failing run leaves the file byte for
- * byte as it was; a caller's transaction is joined).
+ * byte as it was; inside a caller's transaction it is a savepoint).
  *
  * Data (municipality 751, region 1084; H in 147), 2021:
  *   area pop  pop_18_64 noattach  theft incidents
@@ -253,18 +253,21 @@ test_failure_leaves_workspace(void **state)
     nbl_ctx_free(ctx);
 }
 
-/* Inside the caller's transaction: joined, and the caller's rollback
- * undoes it. */
+/* Inside the caller's transaction it is a savepoint: a failure undoes only
+ * its own work, the caller's rollback undoes everything. */
 static void
-test_joins_caller_transaction(void **state)
+test_nested_in_caller_transaction(void **state)
 {
     nbl_ctx *ctx = nbl_ctx_new();
     nbl_ws *ws = make_ws(ctx, "p4.sqlite");
+    nbl_profile_opts o = {0};
     (void)state;
     assert_int_equal(nbl__store_begin(ws), NBL_OK);
     assert_int_equal(nbl_profile_compute(ws, NULL, NULL), NBL_OK);
-    assert_true(nbl__store_in_tx(ws));
-    assert_true(qd(ws, "SELECT count(*) FROM profile_results") > 0);
+    assert_float_equal(qd(ws, "SELECT count(*) FROM profile_results"), 90, 0);
+    o.year = 2030; /* fails: its savepoint is rolled back, ours stays */
+    assert_int_equal(nbl_profile_compute(ws, &o, NULL), NBL_ENOTFOUND);
+    assert_float_equal(qd(ws, "SELECT count(*) FROM profile_results"), 90, 0);
     nbl__store_rollback(ws);
     assert_float_equal(qd(ws, "SELECT count(*) FROM profile_results"), 0, 0);
     nbl_ws_free(ws);
@@ -278,7 +281,7 @@ main(void)
         cmocka_unit_test(test_compute_2021),
         cmocka_unit_test(test_all_years_and_rerun),
         cmocka_unit_test(test_failure_leaves_workspace),
-        cmocka_unit_test(test_joins_caller_transaction),
+        cmocka_unit_test(test_nested_in_caller_transaction),
     };
     nbl_test_locale();
     return cmocka_run_group_tests(tests, NULL, NULL);
