@@ -358,6 +358,53 @@ test_income_relative(void **state)
     nbl__pdata_free(&d);
 }
 
+/*
+ * An area without a municipality has a value but no reference, SD or band;
+ * an indicator no area of the municipality has is left out of the score.
+ *   A 100/400 = 25 %, B 60/400 = 15 %, Z (no municipality) 40/400 = 10 %.
+ *   Reference (A, B) 160/800 = 20 %, SD 5: A +1 -> 2 points, B -1 -> 0.
+ *   chi: no pop_0_17 anywhere -> not counted, A and B are banded on lab.
+ */
+static void
+test_no_municipality(void **state)
+{
+    static const char *vars[] = {"pop", "pop_18_64", "noattach_18_64",
+                                 "pop_0_17"};
+    nbl__pdata d;
+    nbl__profile_cfg cfg;
+    nbl__indicator ind[3];
+    nbl__prow rows[3 * 3];
+    nbl__pscore sc[3];
+    size_t a;
+    (void)state;
+    assert_int_equal(nbl__pdata_alloc(&d, 3, 2021, 1, vars, 4), NBL_OK);
+    nbl__pdata_set_area(&d, 0, "A", "751", NULL);
+    nbl__pdata_set_area(&d, 1, "B", "751", NULL);
+    nbl__pdata_set_area(&d, 2, "Z", NULL, NULL);
+    for (a = 0; a < 3; a++) {
+        setv(&d, a, 2021, "pop", 1000);
+        setv(&d, a, 2021, "pop_18_64", 400);
+    }
+    setv(&d, 0, 2021, "noattach_18_64", 100);
+    setv(&d, 1, 2021, "noattach_18_64", 60);
+    setv(&d, 2, 2021, "noattach_18_64", 40);
+    assert_int_equal(nbl__pdata_index(&d), NBL_OK);
+    main_cfg(&cfg, ind);
+    cfg.n_ind = 2; /* lab, chi */
+    assert_int_equal(nbl__profile_run(&d, &cfg, NULL, rows, sc), NBL_OK);
+    assert_float_equal(rows[0 * 2 + 0].reference, 20, TOL);
+    assert_float_equal(rows[0 * 2 + 0].sd_distance, 1, TOL);
+    assert_int_equal(rows[0 * 2 + 0].points, 2);
+    assert_int_equal(sc[0].points, 2);
+    assert_int_equal(sc[0].band, 1); /* bands 1, 3, 6: yellow */
+    assert_int_equal(sc[1].band, 0);
+    assert_float_equal(rows[2 * 2 + 0].value, 10, TOL);
+    assert_true(isnan(rows[2 * 2 + 0].reference));
+    assert_int_equal(sc[2].band, -1);
+    cfg_done(&cfg);
+    nbl__pdata_free(&d);
+}
+
 static void
 test_config_defaults(void **state)
 {
@@ -488,6 +535,7 @@ main(void)
         cmocka_unit_test(test_population_sd),
         cmocka_unit_test(test_window),
         cmocka_unit_test(test_income_relative),
+        cmocka_unit_test(test_no_municipality),
         cmocka_unit_test(test_config_defaults),
         cmocka_unit_test(test_config_override),
         cmocka_unit_test(test_config_errors),
