@@ -87,6 +87,18 @@ expect 0 "$BIN" import stats "$WS2" "$FX/mixed.csv" --skip-invalid --rejects "$T
 [ "$(sqlite3 "$WS2" "SELECT value FROM stats WHERE area_id='0202' AND year=2020 AND variable='pop'")" = "500.0" ] ||
     fail "mixed.csv: 0202 pop not stored"
 
+# without --skip-invalid the rejects file is still written (the full list
+# of what to fix) while nothing is imported
+sum2=$(sha256sum <"$WS2")
+expect 1 "$BIN" import stats "$WS2" "$FX/ragged.csv" --rejects "$T/rej2.csv"
+[ "$(sha256sum <"$WS2")" = "$sum2" ] || fail "ragged.csv --rejects: workspace changed"
+cat >"$T/rej2.want" <<'EOF'
+line,reason,area_id,year,variable,value
+3,"row: has 3 fields, the header has 4: '0101,2020,pop_18p'",0101,2020,pop_18p
+4,"row: has 5 fields, the header has 4: '0101,2020,pop_0_17,100,7'",0101,2020,pop_0_17,100,7
+EOF
+cmp -s "$T/rej2.csv" "$T/rej2.want" || { fail "rejects file (all or nothing) differs"; diff "$T/rej2.want" "$T/rej2.csv"; }
+
 # a differing value needs --replace
 printf 'area_id,year,variable,value\n0101,2020,pop,1001\n' >"$T/change.csv"
 expect 1 "$BIN" import stats "$WS" "$T/change.csv"
