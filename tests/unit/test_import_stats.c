@@ -376,6 +376,71 @@ test_refs(void **state)
     assert_int_equal(s.rows_rejected, 2);
 }
 
+static void
+test_missing_tokens_and_header_case(void **state)
+{
+    struct fx *f = *state;
+    nbl_stats_summary s;
+    /* fixed column names ignore case; blank, '..', 'NA', 'NaN' are missing
+     * (4 of 6 values); '-' is not (Danmarks Statistik's zero): line 6 */
+    const char *p = nbl_test_write("tok.csv", "Area_ID,YEAR,pop,pop_18p\n"
+                                              "0101,2010,,..\n"
+                                              "0101,2011,NA,NaN\n"
+                                              "0101,2012,5,1\n"
+                                              "\n"
+                                              "0202,2012,-,1\n");
+    assert_int_equal(nbl_import_stats(f->ws, p, NULL, &s), NBL_EDATA);
+    assert_non_null(
+        strstr(logged(), "tok.csv:6: column 'pop': not a number: '-'"));
+    nbl__buf_free(&logbuf);
+    p = nbl_test_write("tok.csv", "Area_ID,YEAR,pop,pop_18p\n"
+                                  "0101,2010,,..\n"
+                                  "0101,2011,NA,NaN\n"
+                                  "0101,2012,5,1\n");
+    assert_int_equal(nbl_import_stats(f->ws, p, NULL, &s), NBL_OK);
+    assert_int_equal(s.values_inserted, 6);
+    assert_int_equal(s.values_missing, 4);
+    assert_stat(f, "0101", 2010, "pop", NAN);
+    assert_stat(f, "0101", 2011, "pop_18p", NAN);
+    assert_stat(f, "0101", 2012, "pop_18p", 1);
+}
+
+static void
+test_wide_duplicate_and_refs_wide(void **state)
+{
+    struct fx *f = *state;
+    nbl_stats_summary s;
+    nbl_stats_opts o = {0};
+    /* the same area and year twice in a wide file: each of the 2 columns
+     * is a duplicate; both lines (2 and 3) are bad, line 4 is good */
+    const char *p = nbl_test_write("wd.csv", "area_id,year,pop,pop_18p\n"
+                                             "0101,2020,100,80\n"
+                                             "0101,2020,100,80\n"
+                                             "0202,2020,50,40\n");
+    o.skip_invalid = 1;
+    assert_int_equal(nbl_import_stats(f->ws, p, &o, &s), NBL_OK);
+    assert_int_equal(s.rows_rejected, 2);
+    assert_int_equal(s.rows_stored, 1);
+    assert_int_equal(s.problems, 4);
+    assert_int_equal(s.values_inserted, 2);
+    assert_non_null(strstr(logged(), "wd.csv:3: column 'pop_18p': duplicate "
+                                     "key (area '0101', year 2020, "
+                                     "variable 'pop_18p'), also on line 2"));
+    /* refs in the wide layout, ';' and ',' decimals */
+    p = nbl_test_write("rw.csv", "scope;code;year;pop_18p;convicted_18p;"
+                                 "income_mean_15_64\n"
+                                 "country;DK;2020;4700000;30000;310000,5\n"
+                                 "region;1084;2020;1000000;7000;..\n");
+    assert_int_equal(nbl_import_refs(f->ws, p, NULL, &s), NBL_OK);
+    assert_int_equal(s.layout, 'w');
+    assert_int_equal(s.values_inserted, 6);
+    assert_int_equal(s.values_missing, 1);
+    assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM refs WHERE scope = "
+                                   "'country' AND code = 'DK' AND variable = "
+                                   "'income_mean_15_64' AND value = 310000.5"),
+                     1);
+}
+
 /* ---- broken files: error, message, workspace unchanged --------------------
  */
 
@@ -553,6 +618,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_skip_invalid_rejects, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_refs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_tokens_and_header_case,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wide_duplicate_and_refs_wide,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_broken_fixtures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_problem_list_is_capped, setup,
                                         teardown),
