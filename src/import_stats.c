@@ -435,10 +435,15 @@ check_value(struct imp *im, long line, size_t col, const nbl__var_def *v,
         return rc ? rc : 0;
     }
     if (strcmp(v->kind, "count") == 0 && *out != floor(*out)) {
-        rc = problem(im, line,
-                     "column '%s': %s is a count and must be a whole "
-                     "number: '%s'",
-                     value_col(im, col), v->name, clip(b, s));
+        if (im->layout == 'w') /* the column names the variable */
+            rc = problem(im, line,
+                         "column '%s': a count must be a whole number: '%s'",
+                         value_col(im, col), clip(b, s));
+        else
+            rc = problem(im, line,
+                         "column '%s': %s is a count and must be a whole "
+                         "number: '%s'",
+                         value_col(im, col), v->name, clip(b, s));
         return rc ? rc : 0;
     }
     return 1;
