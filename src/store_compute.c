@@ -522,3 +522,29 @@ nbl__store_compute_test_exec(nbl_ws *ws, const char *sql)
 {
     return nbl__db_exec(ws, sql);
 }
+
+int
+nbl__store_compute_test_query(nbl_ws *ws, const char *sql, char **out)
+{
+    sqlite3_stmt *st;
+    nbl__buf b = {0};
+    int rc = nbl__db_prepare(ws, &st, sql);
+    *out = NULL;
+    if (rc)
+        return rc;
+    nbl__buf_append(&b, "", 0);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(st); i++) {
+            const char *v = (const char *)sqlite3_column_text(st, i);
+            nbl__buf_printf(&b, "%s%s", i ? "|" : "", v ? v : "");
+        }
+        nbl__buf_append(&b, "\n", 1);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        nbl__buf_free(&b);
+        return nbl__db_error(ws, "query");
+    }
+    *out = b.s;
+    return NBL_OK;
+}

@@ -75,4 +75,8 @@ int nbl__store_compute_save_ruleset(nbl_ws *ws, const char *name,
  * without the import modules). Never call from library code. */
 int nbl__store_compute_test_exec(nbl_ws *ws, const char *sql);
 
+/** TEST ONLY: runs a query and returns its rows as text, columns joined by
+ * '|' and rows ended by '\n' (NULL printed as empty); *out malloc'ed. */
+int nbl__store_compute_test_query(nbl_ws *ws, const char *sql, char **out);
+
 #endif
