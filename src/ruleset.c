@@ -19,6 +19,10 @@
 
 struct parse_state {
     nbl__ruleset *rs;
+    const char *text; /* input, read line by line by reader() */
+    size_t pos;
+    int line;         /* line last read */
+    int err_line;     /* line of err[] */
     const char *what; /* file name for messages */
     int config_mode;  /* 1: only [ruleset]/[criterion.*], others ignored */
     int changed;      /* a key was set */
@@ -83,6 +87,9 @@ static int
 fail(struct parse_state *st, const char *section, const char *key,
      const char *problem, const char *value)
 {
+    if (st->err[0])
+        return 0; /* keep the first */
+    st->err_line = st->line;
     if (value)
         snprintf(st->err, sizeof st->err, "[%s] %s: %s: '%s'", section, key,
                  problem, value);
@@ -283,24 +290,53 @@ handler(void *user, const char *section, const char *name, const char *value)
             copy_str(st->project_ruleset, sizeof st->project_ruleset, value);
         return 1; /* other modules' sections */
     }
-    snprintf(st->err, sizeof st->err,
-             "[%s]: unknown section (expected [ruleset] or "
-             "[criterion.<id>])",
-             section);
+    if (!st->err[0]) {
+        st->err_line = st->line;
+        snprintf(st->err, sizeof st->err,
+                 "[%s]: unknown section (expected [ruleset] or "
+                 "[criterion.<id>])",
+                 section);
+    }
     return 0;
+}
+
+/* fgets over the text, counting lines (inih's handler gets no line). */
+static char *
+reader(char *str, int num, void *stream)
+{
+    struct parse_state *st = stream;
+    int n = 0;
+    if (!st->text[st->pos])
+        return NULL;
+    while (n < num - 1 && st->text[st->pos]) {
+        char c = st->text[st->pos++];
+        str[n++] = c;
+        if (c == '\n')
+            break;
+    }
+    str[n] = '\0';
+    if (n > 0 && str[n - 1] == '\n')
+        st->line++;
+    else if (!st->text[st->pos])
+        st->line++; /* last line without newline */
+    return str;
 }
 
 static int
 run_parse(nbl_ctx *ctx, struct parse_state *st, const char *text)
 {
-    int line = ini_parse_string(text, handler, st);
+    int line;
+    st->text = text;
+    st->pos = 0;
+    st->line = 0;
+    line = ini_parse_stream(reader, st, handler, st);
     if (line == 0)
         return NBL_OK;
     if (line < 0)
         return nbl__error(ctx, NBL_ENOMEM, "%s: out of memory", st->what);
-    if (st->err[0])
-        return nbl__error(ctx, NBL_EFORMAT, "%s:%d: %s", st->what, line,
-                          st->err);
+    if (st->err[0] && st->err_line <= line)
+        return nbl__error(ctx, NBL_EFORMAT, "%s:%d: %s", st->what,
+                          st->err_line, st->err);
     return nbl__error(ctx, NBL_EFORMAT,
                       "%s:%d: syntax error (expected [section] or key = "
                       "value)",

@@ -292,7 +292,7 @@ test_validation_errors(void **state)
     expect_error(HEAD LAB "threshold = 4\nwindow = 11\n", NBL_EFORMAT,
                  "[criterion.lab] window: not an integer from 1 to 10: '11'");
     expect_error(HEAD LAB "\n[alerts]\nmargin = 1\n", NBL_EFORMAT,
-                 "bad.ini:12: [alerts]: unknown section");
+                 "bad.ini:13: [alerts]: unknown section");
     expect_error(HEAD LAB, NBL_EFORMAT,
                  "bad.ini: [criterion.lab] threshold: missing");
     expect_error("[ruleset]\nname = x\nversion = 1\ncounted = lab, edu\n"
