@@ -335,8 +335,8 @@ run_parse(nbl_ctx *ctx, struct parse_state *st, const char *text)
     if (line < 0)
         return nbl__error(ctx, NBL_ENOMEM, "%s: out of memory", st->what);
     if (st->err[0] && st->err_line <= line)
-        return nbl__error(ctx, NBL_EFORMAT, "%s:%d: %s", st->what,
-                          st->err_line, st->err);
+        return nbl__error(ctx, NBL_EFORMAT, "%s:%d: %s", st->what, st->err_line,
+                          st->err);
     return nbl__error(ctx, NBL_EFORMAT,
                       "%s:%d: syntax error (expected [section] or key = "
                       "value)",
