@@ -23,6 +23,7 @@ struct parse_state {
     size_t pos;
     int line;         /* line last read */
     int err_line;     /* line of err[] */
+    int long_line;    /* first line too long for inih, 0 if none */
     const char *what; /* file name for messages */
     int config_mode;  /* 1: only [ruleset]/[criterion.*], others ignored */
     int changed;      /* a key was set */
@@ -315,6 +316,17 @@ reader(char *str, int num, void *stream)
             break;
     }
     str[n] = '\0';
+    if (n == num - 1 && str[n - 1] != '\n' && st->text[st->pos]) {
+        /* longer than inih's line buffer: report it rather than let the
+         * rest of the line be read as a line of its own */
+        while (st->text[st->pos] && st->text[st->pos] != '\n')
+            st->pos++;
+        if (st->text[st->pos])
+            st->pos++;
+        if (!st->long_line)
+            st->long_line = st->line + 1;
+        str[n - 1] = '\n';
+    }
     if (n > 0 && str[n - 1] == '\n')
         st->line++;
     else if (!st->text[st->pos])
@@ -329,7 +341,13 @@ run_parse(nbl_ctx *ctx, struct parse_state *st, const char *text)
     st->text = text;
     st->pos = 0;
     st->line = 0;
+    st->long_line = 0;
     line = ini_parse_stream(reader, st, handler, st);
+    if (st->long_line && (line <= 0 || st->long_line <= line) &&
+        (!st->err[0] || st->long_line <= st->err_line))
+        return nbl__error(ctx, NBL_EFORMAT,
+                          "%s:%d: line longer than %d characters", st->what,
+                          st->long_line, INI_MAX_LINE - 1);
     if (line == 0)
         return NBL_OK;
     if (line < 0)

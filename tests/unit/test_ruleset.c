@@ -309,6 +309,15 @@ test_validation_errors(void **state)
     expect_error("[ruleset]\nversion = 1\n", NBL_EFORMAT,
                  "[ruleset] name: missing");
     expect_error("[ruleset\nname = x\n", NBL_EFORMAT, "bad.ini:1: syntax");
+    {
+        /* a 300-character comment on line 2 */
+        char text[512];
+        memset(text, 'x', sizeof text);
+        memcpy(text, "[ruleset]\n;", 11);
+        memcpy(text + 310, "\nname = x\n", 11);
+        expect_error(text, NBL_EFORMAT,
+                     "bad.ini:2: line longer than 199 characters");
+    }
 }
 
 static void
