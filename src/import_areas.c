@@ -20,7 +20,9 @@
 #include <string.h>
 
 #include <cpl_error.h>
+#include <cpl_vsi.h>
 #include <gdal.h>
+#include <jansson.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
@@ -168,6 +170,7 @@ typedef struct import {
     int f_id, f_name, f_mun, f_reg;
     table seen;
     nbl_areas_summary sum;
+    char *vsipath, *vsitext; /* TopoJSON copy without Z (see below) */
 } import;
 
 static int
@@ -538,6 +541,55 @@ write_dissolved(import *im)
 
 /* ---- opening --------------------------------------------------------- */
 
+/*
+ * GDAL's TopoJSON reader (3.6 and later) accepts only 2-element positions
+ * in "arcs": a position with a Z value (DAGI's files start every arc with
+ * [x, y, -999]) is read as (0, 0) and the delta decoding goes astray, so
+ * the polygons come out wrong without any error. When a TopoJSON source
+ * has such positions, the arcs are cut to (x, y) in a copy in /vsimem/ and
+ * that copy is read instead. Returns 1 when a copy was made.
+ */
+static int
+topojson_strip_z(import *im, char **vsipath, char **text)
+{
+    json_t *root, *arcs, *arc, *pos;
+    json_error_t jerr;
+    size_t i, j;
+    int changed = 0;
+    char name[64];
+
+    root = json_load_file(im->src, 0, &jerr);
+    if (!root)
+        return 0; /* let GDAL report what it thinks */
+    arcs = json_object_get(root, "arcs");
+    json_array_foreach(arcs, i, arc)
+    {
+        json_array_foreach(arc, j, pos)
+        {
+            while (json_is_array(pos) && json_array_size(pos) > 2) {
+                json_array_remove(pos, json_array_size(pos) - 1);
+                changed = 1;
+            }
+        }
+    }
+    if (changed)
+        *text = json_dumps(root, JSON_COMPACT);
+    json_decref(root);
+    if (!changed || !*text)
+        return 0;
+    snprintf(name, sizeof name, "/vsimem/nabolag_areas_%p.topojson",
+             (void *)im);
+    *vsipath = nbl__strdup(name);
+    if (!*vsipath) {
+        free(*text);
+        *text = NULL;
+        return 0;
+    }
+    VSIFCloseL(VSIFileFromMemBuffer(*vsipath, (GByte *)*text,
+                                    (vsi_l_offset)strlen(*text), FALSE));
+    return 1;
+}
+
 static int
 open_layer(import *im)
 {
@@ -551,6 +603,17 @@ open_layer(import *im)
         return nbl__error(im->ctx, NBL_EIO,
                           "%s: cannot open as a vector source: %s", im->src,
                           gdal_msg());
+    if (strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(im->ds)),
+               "TopoJSON") == 0 &&
+        topojson_strip_z(im, &im->vsipath, &im->vsitext)) {
+        GDALClose(im->ds);
+        im->ds = GDALOpenEx(im->vsipath, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                            NULL, NULL, NULL);
+        if (!im->ds)
+            return nbl__error(im->ctx, NBL_EIO,
+                              "%s: cannot open as a vector source: %s", im->src,
+                              gdal_msg());
+    }
     n = GDALDatasetGetLayerCount(im->ds);
     if (im->o->layer)
         im->layer = GDALDatasetGetLayerByName(im->ds, im->o->layer);
@@ -734,6 +797,10 @@ done:
         OCTDestroyCoordinateTransformation(im.ct);
     if (im.ds)
         GDALClose(im.ds);
+    if (im.vsipath)
+        VSIUnlink(im.vsipath);
+    free(im.vsipath);
+    free(im.vsitext);
     CPLPopErrorHandler();
     if (out)
         *out = im.sum;
