@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "nabolag/areas.h"
+#include "nabolag/project.h"
 
 static void
 help(void)
@@ -16,7 +17,8 @@ help(void)
         "usage: nabolag import areas WORKSPACE SRC --id FIELD [-l LAYER]\n"
         "                            [--name FIELD] [--municipality FIELD]\n"
         "                            [--region FIELD] [--src-crs CRS]\n"
-        "                            [--dissolve]\n\n"
+        "                            [--dissolve]\n"
+        "       nabolag import areas --config PROJECT.ini [OPTIONS]\n\n"
         "Imports area polygons from any vector source GDAL opens (GeoPackage,\n"
         "Shapefile, GeoJSON, TopoJSON, FlatGeobuf, GML, ...) into the\n"
         "workspace, reprojected to its working CRS. Z/M are dropped, invalid\n"
@@ -34,7 +36,20 @@ help(void)
         "                          SRC has none, overrides it otherwise\n"
         "      --dissolve          merge features with the same id into one\n"
         "                          area (else a repeated id is an error)\n"
+        "      --config FILE       project file: WORKSPACE from [project]\n"
+        "                          workspace, SRC and the options from\n"
+        "                          [areas] (source, layer, id, name,\n"
+        "                          municipality, region, src_crs, dissolve);\n"
+        "                          arguments and options given here win\n"
         "  -h, --help              this help\n");
+}
+
+/* An option not given on the command line takes the project file's. */
+static void
+dflt(const char **opt, const char *from_config)
+{
+    if (!*opt)
+        *opt = from_config;
 }
 
 int
@@ -48,6 +63,7 @@ cmd_import_areas(int argc, char **argv)
         {"region", required_argument, 0, 'r'},
         {"src-crs", required_argument, 0, 's'},
         {"dissolve", no_argument, 0, 'd'},
+        {"config", required_argument, 0, 'C'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     const char *cmd = "import areas";
@@ -55,6 +71,8 @@ cmd_import_areas(int argc, char **argv)
     nbl_areas_summary sum;
     nbl_ctx *ctx;
     nbl_ws *ws = NULL;
+    nbl_project *p = NULL;
+    const char *config = NULL, *wspath, *src;
     int c, rc;
 
     memset(&o, 0, sizeof o);
@@ -82,6 +100,9 @@ cmd_import_areas(int argc, char **argv)
         case 'd':
             o.dissolve = 1;
             break;
+        case 'C':
+            config = optarg;
+            break;
         case 'h':
             help();
             return CLI_OK;
@@ -89,27 +110,54 @@ cmd_import_areas(int argc, char **argv)
             return cli_usage(cmd, "invalid option");
         }
     }
-    if (argc - optind != 2)
+    if (argc - optind != 2 && !(config && argc == optind))
         return cli_usage(cmd, "expected WORKSPACE and SRC arguments");
-    if (!o.id_field || !*o.id_field)
-        return cli_usage(cmd, "--id FIELD is required");
 
     ctx = cli_ctx_new();
-    rc = nbl_ws_open(&ws, ctx, argv[optind]);
+    if (config) {
+        rc = nbl_project_load(&p, ctx, config);
+        if (rc) {
+            rc = cli_fail(ctx, rc);
+            nbl_ctx_free(ctx);
+            return rc;
+        }
+        dflt(&o.layer, p->areas_layer);
+        dflt(&o.id_field, p->areas_id);
+        dflt(&o.name_field, p->areas_name);
+        dflt(&o.municipality_field, p->areas_municipality);
+        dflt(&o.region_field, p->areas_region);
+        dflt(&o.src_crs, p->areas_src_crs);
+        o.dissolve = o.dissolve || p->areas_dissolve;
+    }
+    wspath = argc - optind == 2 ? argv[optind] : p->workspace;
+    src = argc - optind == 2 ? argv[optind + 1] : p->areas_source;
+    if (!src) {
+        nbl_project_free(p);
+        nbl_ctx_free(ctx);
+        return cli_usage(cmd, "%s: [areas] source is not set", config);
+    }
+    if (!o.id_field || !*o.id_field) {
+        nbl_project_free(p);
+        nbl_ctx_free(ctx);
+        return cli_usage(cmd, "--id FIELD is required");
+    }
+    rc = nbl_ws_open(&ws, ctx, wspath);
     if (rc == NBL_OK)
-        rc = nbl_import_areas(ws, argv[optind + 1], &o, &sum);
+        rc = nbl_import_areas(ws, src, &o, &sum);
     if (rc) {
         rc = cli_fail(ctx, rc);
         nbl_ws_free(ws);
+        nbl_project_free(p);
         nbl_ctx_free(ctx);
         return rc;
     }
     cli_info("import areas: %s: %ld features read, %ld areas stored (%ld "
              "inserted, %ld updated), %ld parts dissolved, %ld geometries "
              "repaired",
-             argv[optind + 1], sum.features_read, sum.areas_stored,
-             sum.inserted, sum.updated, sum.parts_dissolved, sum.repaired);
+             src, sum.features_read, sum.areas_stored, sum.inserted,
+             sum.updated, sum.parts_dissolved, sum.repaired);
     nbl_ws_free(ws);
+    nbl_project_free(p);
     nbl_ctx_free(ctx);
     return CLI_OK;
 }

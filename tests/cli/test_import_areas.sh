@@ -94,6 +94,23 @@ grep -qF "parts differ in name" "$T/err" || fail "dissolve warning: $(cat "$T/er
 # runs logged
 [ "$(q "SELECT count(*) FROM runs WHERE kind='areas'")" = "5" ] || fail "runs: $(q 'SELECT * FROM runs')"
 
+# --config: workspace and [areas] from a project file (paths relative to it)
+mkdir -p "$T/proj"
+cp "$FX/dup.geojson" "$T/proj/omr.geojson"
+cat >"$T/proj/project.ini" <<'INI'
+[project]
+workspace = p.sqlite
+[areas]
+source = omr.geojson
+id = code
+name = navn
+dissolve = true
+INI
+"$BIN" init "$T/proj/p.sqlite" 2>/dev/null
+(cd / && "$BIN" import areas --config "$T/proj/project.ini") 2>"$T/err" || fail "--config: $(cat "$T/err")"
+grep -qF "4 features read, 2 areas stored (2 inserted, 0 updated), 2 parts dissolved" "$T/err" \
+    || fail "--config summary: $(cat "$T/err")"
+
 # real data: DAGI municipalities, 311 parts -> 99 areas
 R=${NBL_REALDATA:-}
 if [ -n "$R" ] && [ -f "$R/dk-dagi-2014/geojson_kommuner.geojson" ]; then
