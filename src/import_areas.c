@@ -171,6 +171,7 @@ typedef struct import {
     table seen;
     nbl_areas_summary sum;
     char *vsipath, *vsitext; /* TopoJSON copy without Z (see below) */
+    nbl__area_writer *writer;
 } import;
 
 static int
@@ -407,7 +408,7 @@ write_area(import *im, const entry *e, OGRGeometryH mp)
     }
     rec = (nbl__area_rec){e->id, e->name, e->municipality, e->region, im->src,
                           wkb,   len};
-    rc = nbl__store_area_upsert(im->ws, &rec, &inserted);
+    rc = nbl__area_writer_put(im->writer, &rec, &inserted);
     free(wkb);
     if (rc)
         return rc;
@@ -742,6 +743,8 @@ import im;
     if ((rc = nbl__store_begin(ws)))
         goto done;
     in_tx = 1;
+    if ((rc = nbl__area_writer_open(ws, &im.writer)))
+        goto done;
     OGR_L_ResetReading(im.layer);
     for (;;) {
         CPLErrorReset();
@@ -782,6 +785,8 @@ import im;
                             im.sum.areas_stored, 0, im.sum.repaired, detail);
     if (rc)
         goto done;
+    nbl__area_writer_close(im.writer);
+    im.writer = NULL;
     rc = nbl__store_commit(ws);
     if (rc == NBL_OK) {
         in_tx = 0;
@@ -789,6 +794,7 @@ import im;
             nbl__progress(im.ctx, 1.0, "import areas");
     }
 done:
+    nbl__area_writer_close(im.writer);
     if (rc && in_tx)
         nbl__store_rollback(ws);
     free(detail);

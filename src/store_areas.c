@@ -14,52 +14,84 @@
 #include "store_internal.h"
 #include "util.h"
 
-int
-nbl__store_area_upsert(nbl_ws *ws, const nbl__area_rec *rec, int *inserted)
+struct nbl__area_writer {
+    nbl_ws *ws;
+    sqlite3_stmt *exists, *upsert, *area;
+};
+
+void
+nbl__area_writer_close(nbl__area_writer *w)
 {
-    sqlite3_stmt *st = NULL;
-    int rc, exists;
+    if (!w)
+        return;
+    sqlite3_finalize(w->exists);
+    sqlite3_finalize(w->upsert);
+    sqlite3_finalize(w->area);
+    free(w);
+}
 
-    rc = nbl__db_prepare(ws, &st, "SELECT 1 FROM areas WHERE area_id = ?");
-    if (rc)
-        return rc;
-    nbl__db_bind_text(st, 1, rec->id);
-    exists = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-
-    rc = nbl__db_prepare(
-        ws, &st,
-        "INSERT INTO areas(area_id, name, municipality, region, source, "
-        "geom) VALUES(?, ?, ?, ?, ?, GeomFromWKB(?, ?)) "
-        "ON CONFLICT(area_id) DO UPDATE SET name = excluded.name, "
-        "municipality = excluded.municipality, region = excluded.region, "
-        "source = excluded.source, geom = excluded.geom");
-    if (rc)
-        return rc;
-    nbl__db_bind_text(st, 1, rec->id);
-    nbl__db_bind_text(st, 2, rec->name);
-    nbl__db_bind_text(st, 3, rec->municipality);
-    nbl__db_bind_text(st, 4, rec->region);
-    nbl__db_bind_text(st, 5, rec->source);
-    sqlite3_bind_blob(st, 6, rec->wkb, (int)rec->wkb_len, SQLITE_STATIC);
-    sqlite3_bind_int(st, 7, ws->srid);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        rc = nbl__error(ws->ctx, NBL_EDB, "%s: area '%s': %s", ws->path,
-                        rec->id, sqlite3_errmsg(ws->db));
-        sqlite3_finalize(st);
+int
+nbl__area_writer_open(nbl_ws *ws, nbl__area_writer **out)
+{
+    nbl__area_writer *w = calloc(1, sizeof *w);
+    int rc;
+    *out = NULL;
+    if (!w)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    w->ws = ws;
+    if ((rc = nbl__db_prepare(ws, &w->exists,
+                              "SELECT 1 FROM areas WHERE area_id = ?")) ||
+        (rc = nbl__db_prepare(
+             ws, &w->upsert,
+             "INSERT INTO areas(area_id, name, municipality, region, "
+             "source, geom) VALUES(?, ?, ?, ?, ?, GeomFromWKB(?, ?)) "
+             "ON CONFLICT(area_id) DO UPDATE SET name = excluded.name, "
+             "municipality = excluded.municipality, region = "
+             "excluded.region, source = excluded.source, geom = "
+             "excluded.geom")) ||
+        (rc = nbl__db_prepare(ws, &w->area,
+                              "UPDATE areas SET area_m2 = ST_Area(geom) "
+                              "WHERE area_id = ?"))) {
+        nbl__area_writer_close(w);
         return rc;
     }
-    sqlite3_finalize(st);
+    *out = w;
+    return NBL_OK;
+}
 
-    rc = nbl__db_prepare(ws, &st,
-                         "UPDATE areas SET area_m2 = ST_Area(geom) "
-                         "WHERE area_id = ?");
+int
+nbl__area_writer_put(nbl__area_writer *w, const nbl__area_rec *rec,
+                     int *inserted)
+{
+    nbl_ws *ws = w->ws;
+    int rc = NBL_OK, exists;
+
+    sqlite3_reset(w->exists);
+    nbl__db_bind_text(w->exists, 1, rec->id);
+    exists = sqlite3_step(w->exists) == SQLITE_ROW;
+    sqlite3_reset(w->exists);
+
+    sqlite3_reset(w->upsert);
+    nbl__db_bind_text(w->upsert, 1, rec->id);
+    nbl__db_bind_text(w->upsert, 2, rec->name);
+    nbl__db_bind_text(w->upsert, 3, rec->municipality);
+    nbl__db_bind_text(w->upsert, 4, rec->region);
+    nbl__db_bind_text(w->upsert, 5, rec->source);
+    sqlite3_bind_blob(w->upsert, 6, rec->wkb, (int)rec->wkb_len, SQLITE_STATIC);
+    sqlite3_bind_int(w->upsert, 7, ws->srid);
+    if (sqlite3_step(w->upsert) != SQLITE_DONE)
+        rc = nbl__error(ws->ctx, NBL_EDB, "%s: area '%s': %s", ws->path,
+                        rec->id, sqlite3_errmsg(ws->db));
+    sqlite3_reset(w->upsert);
+    sqlite3_clear_bindings(w->upsert);
     if (rc)
         return rc;
-    nbl__db_bind_text(st, 1, rec->id);
-    if (sqlite3_step(st) != SQLITE_DONE)
+
+    sqlite3_reset(w->area);
+    nbl__db_bind_text(w->area, 1, rec->id);
+    if (sqlite3_step(w->area) != SQLITE_DONE)
         rc = nbl__db_error(ws, "area_m2");
-    sqlite3_finalize(st);
+    sqlite3_reset(w->area);
     if (rc == NBL_OK && inserted)
         *inserted = !exists;
     return rc;

@@ -21,12 +21,22 @@ typedef struct nbl__area_rec {
     size_t wkb_len;
 } nbl__area_rec;
 
+/* Writes areas with statements prepared once per import. */
+typedef struct nbl__area_writer nbl__area_writer;
+
+/** Prepares the writer; must be used inside nbl__store_begin/commit. */
+int nbl__area_writer_open(nbl_ws *ws, nbl__area_writer **out);
+
 /**
  * Inserts the area or replaces the one with the same id (attributes and
  * geometry); sets area_m2 = ST_Area(geom). *inserted is 1 when the id was
- * new. Must run inside nbl__store_begin/commit.
+ * new.
  */
-int nbl__store_area_upsert(nbl_ws *ws, const nbl__area_rec *rec, int *inserted);
+int nbl__area_writer_put(nbl__area_writer *w, const nbl__area_rec *rec,
+                         int *inserted);
+
+/** Releases the writer; NULL-safe. */
+void nbl__area_writer_close(nbl__area_writer *w);
 
 /** An area as stored (for reading back). */
 typedef struct nbl__area_row {
