@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cpl_error.h>
 #include <cpl_vsi.h>
@@ -53,10 +54,16 @@ gdal_handler(CPLErr cls, CPLErrorNum num, const char *msg)
 }
 
 static const char *
-gdal_msg(void)
+gdal_msg_or(const char *fallback)
 {
     const char *m = CPLGetLastErrorMsg();
-    return m && *m ? m : "unknown GDAL error";
+    return m && *m ? m : fallback;
+}
+
+static const char *
+gdal_msg(void)
+{
+    return gdal_msg_or("no details from GDAL");
 }
 
 /* ---- ids seen, and parts collected for --dissolve ------------------- */
@@ -600,10 +607,14 @@ open_layer(import *im)
 
     im->ds = GDALOpenEx(im->src, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL,
                         NULL);
-    if (!im->ds)
+    if (!im->ds) {
+        struct stat st;
+        if (!strchr(im->src, ':') && stat(im->src, &st) != 0)
+            return nbl__error(im->ctx, NBL_EIO, "%s: no such file", im->src);
         return nbl__error(im->ctx, NBL_EIO,
                           "%s: cannot open as a vector source: %s", im->src,
-                          gdal_msg());
+                          gdal_msg_or("not a vector format GDAL reads"));
+    }
     if (strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(im->ds)),
                "TopoJSON") == 0 &&
         topojson_strip_z(im, &im->vsipath, &im->vsitext)) {
@@ -646,13 +657,21 @@ setup_transform(import *im)
     OGRSpatialReferenceH s = NULL, t = NULL;
     int rc = NBL_OK, srid = nbl_ws_srid(im->ws);
 
+    if (OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(im->layer)) == 0) {
+        rc = nbl__error(im->ctx, NBL_EDATA,
+                        "%s: layer '%s' has no geometry (a CSV file "
+                        "needs a WKT column)",
+                        im->src, OGR_L_GetName(im->layer));
+        goto done;
+    }
     if (im->o->src_crs) {
         s = OSRNewSpatialReference(NULL);
         if (OSRSetFromUserInput(s, im->o->src_crs) != OGRERR_NONE) {
             rc = nbl__error(im->ctx, NBL_ECRS,
                             "--src-crs '%s': not a coordinate reference "
-                            "system PROJ knows: %s",
-                            im->o->src_crs, gdal_msg());
+                            "system PROJ knows%s%s",
+                            im->o->src_crs, *gdal_msg_or("") ? ": " : "",
+                            gdal_msg_or(""));
             goto done;
         }
     } else {

@@ -48,7 +48,7 @@ expect_fail 1 "2 layers; choose one with -l (layers: 'squares', 'points')" \
     "$FX/squares.gpkg" --id code
 expect_fail 1 "--name: no field 'nom' (fields: code, navn, kom, reg)" \
     "$FX/squares_25832.geojson" --id code --name nom
-expect_fail 1 "cannot open" "$T/missing.geojson" --id code
+expect_fail 1 "missing.geojson: no such file" "$T/missing.geojson" --id code
 "$BIN" import areas "$T/nows.sqlite" "$FX/squares_25832.geojson" --id code 2>"$T/err" \
     && fail "missing workspace accepted"
 grep -qF "no such workspace" "$T/err" || fail "missing workspace: $(cat "$T/err")"

@@ -344,6 +344,31 @@ test_topojson_z(void **state)
     check_topo(f);
 }
 
+/* CSV with a WKT column (GDAL's CSV driver): 1 is a right triangle with
+ * legs of 100 m, 100 x 100 / 2 = 5000 m²; 2 a 100 m square, 10000 m². A
+ * CSV without geometry is an error that says so. */
+static void
+test_csv_wkt(void **state)
+{
+    fx *f = *state;
+    nbl_areas_opts o = opts_id("id");
+    size_t n;
+    nbl__area_row *r;
+    expect_failure(f, fixture("nogeom.csv"), &o, NBL_EDATA,
+                   "nogeom.csv: layer 'nogeom' has no geometry", NULL);
+    expect_failure(f, fixture("wkt.csv"), &o, NBL_ECRS,
+                   "no coordinate reference system", NULL);
+    o.src_crs = "EPSG:25832";
+    o.name_field = "name";
+    assert_int_equal(import(f, "wkt.csv", &o, NULL), NBL_OK);
+    r = list(f, &n);
+    assert_int_equal(n, 2);
+    assert_near(find(r, n, "1")->area_m2, 5000.0, 1e-6);
+    assert_near(find(r, n, "2")->area_m2, 10000.0, 1e-6);
+    assert_string_equal(find(r, n, "2")->name, "To");
+    nbl__area_rows_free(r, n);
+}
+
 /* ---- geometry checks ------------------------------------------------- */
 
 /* The bowtie (700200 6170000, 700300 6170100, 700300 6170000, 700200
@@ -422,7 +447,9 @@ test_bad_source_and_crs(void **state)
     fx *f = *state;
     nbl_areas_opts o = opts_id("code");
     expect_failure(f, fixture("does-not-exist.geojson"), &o, NBL_EIO,
-                   "does-not-exist.geojson: cannot open", NULL);
+                   "does-not-exist.geojson: no such file", NULL);
+    expect_failure(f, fixture("README-not-vector.txt"), &o, NBL_EIO,
+                   "cannot open as a vector source", NULL);
     o.src_crs = "EPSG:999999";
     expect_failure(f, fixture("squares_25832.geojson"), &o, NBL_ECRS,
                    "--src-crs 'EPSG:999999'", NULL);
@@ -711,6 +738,7 @@ main(void)
         T(test_shapefile_without_prj),
         T(test_topojson),
         T(test_topojson_z),
+        T(test_csv_wkt),
         T(test_bowtie_repaired),
         T(test_collapsed_rejected),
         T(test_points_rejected),
