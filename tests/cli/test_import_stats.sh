@@ -127,6 +127,37 @@ n=$(sqlite3 "$WS" "SELECT COUNT(*) FROM runs WHERE kind='stats'")
 n=$(sqlite3 "$WS2" "SELECT COUNT(*) FROM runs WHERE kind='stats' AND rows_rejected=2")
 [ "$n" = "2" ] || fail "runs: $n skip-invalid runs logged, wanted 2"
 
+# end to end with the real areas import: the sample project's files
+# (stats 256 rows x 12 variables = 3072 values, boligsocial 256 x 3 = 768,
+# survey 764 long rows, refs 32), then a re-run that changes nothing
+S=$NBL_SOURCE_DIR/sample-data
+E=$T/e2e.sqlite
+"$BIN" init "$E" >/dev/null 2>&1
+expect 0 "$BIN" import areas "$E" "$S/areas.geojson" --id afd_id --name navn \
+    --municipality kommune --region region
+for f in stats boligsocial survey; do
+    expect 0 "$BIN" import stats "$E" "$S/$f.csv" --config "$S/sample.ini"
+done
+expect 0 "$BIN" import refs "$E" "$S/refs.csv"
+n=$(sqlite3 "$E" "SELECT COUNT(*) FROM stats")
+[ "$n" = "4604" ] || fail "sample: $n values stored, wanted 3072 + 768 + 764 = 4604"
+sumE=$(sqlite3 "$E" "SELECT COUNT(*), SUM(value) FROM stats")
+expect 0 "$BIN" import stats "$E" "$S/stats.csv"
+has "3072 values: 0 new, 0 updated, 3072 unchanged"
+[ "$(sqlite3 "$E" "SELECT COUNT(*), SUM(value) FROM stats")" = "$sumE" ] || fail "sample: re-run changed values"
+
+# real data: DAGI municipality codes are zero-padded ('0101'); '101' gets
+# the leading-zero hint
+if [ -f "${NBL_REALDATA:-}/dk-dagi-2014/geojson_kommuner.geojson" ]; then
+    D=$T/dagi.sqlite
+    "$BIN" init "$D" >/dev/null 2>&1
+    expect 0 "$BIN" import areas "$D" "$NBL_REALDATA/dk-dagi-2014/geojson_kommuner.geojson" \
+        --id KOMKODE --name KOMNAVN --dissolve
+    printf 'area_id;year;pop\n0101;2014;600000\n101;2014;600000\n' >"$T/k.csv"
+    expect 1 "$BIN" import stats "$D" "$T/k.csv"
+    has "k.csv:3: column 'area_id': unknown area: '101' (did you mean '0101'? area ids are compared exactly)"
+fi
+
 if [ "$fails" -ne 0 ]; then
     echo "$fails failure(s)"
     exit 1
