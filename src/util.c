@@ -213,8 +213,7 @@ nbl__tmp_path_for(const char *path)
     char *t = malloc(n);
     if (!t)
         return NULL;
-    snprintf(t, n, "%.*s.%s.tmp%ld", (int)dirlen, path, base,
-             (long)getpid());
+    snprintf(t, n, "%.*s.%s.tmp%ld", (int)dirlen, path, base, (long)getpid());
     return t;
 }
 
