@@ -82,12 +82,12 @@ set_str(char **dst, const char *v)
     return 1;
 }
 
-#define BAD(what)                                                          \
-    do {                                                                   \
-        p->rc = nbl__error(p->ctx, NBL_EFORMAT,                            \
-                           "%s:%d: [alerts] %s: %s: '%s'", p->file,        \
-                           p->line, name, what, value);                    \
-        return 0;                                                          \
+#define BAD(what)                                                              \
+    do {                                                                       \
+        p->rc =                                                                \
+            nbl__error(p->ctx, NBL_EFORMAT, "%s:%d: [alerts] %s: %s: '%s'",    \
+                       p->file, p->line, name, what, value);                   \
+        return 0;                                                              \
     } while (0)
 
 static int
@@ -190,8 +190,7 @@ cfg_handler(void *user, const char *section, const char *name,
                 (nbl_alert_severity)s;
             return 1;
         }
-    if (strcmp(name, "status_eth") == 0 ||
-        strcmp(name, "fail_on_alert") == 0) {
+    if (strcmp(name, "status_eth") == 0 || strcmp(name, "fail_on_alert") == 0) {
         int b;
         if (!parse_bool(value, &b))
             BAD("expected true or false");
@@ -207,8 +206,7 @@ cfg_handler(void *user, const char *section, const char *name,
         snprintf(buf, sizeof buf, "%s", value);
         for (tok = strtok_r(buf, ",", &save); tok;
              tok = strtok_r(NULL, ",", &save)) {
-            if (n >= 8 || !nbl__parse_double(tok, '.', &d) || d < 0 ||
-                d > 600)
+            if (n >= 8 || !nbl__parse_double(tok, '.', &d) || d < 0 || d > 600)
                 BAD("expected up to 8 comma-separated seconds");
             c->backoff[n++] = d;
         }
@@ -257,7 +255,7 @@ nbl_alert_config_init(nbl_alert_config *cfg, nbl_ctx *ctx)
     if (ini_parse_string(ini, cfg_handler_noline, &p) != 0) {
         nbl_alert_config_clear(cfg);
         return p.rc ? p.rc
-                     : nbl__error(ctx, NBL_EFORMAT, "alerts.ini: bad syntax");
+                    : nbl__error(ctx, NBL_EFORMAT, "alerts.ini: bad syntax");
     }
     return NBL_OK;
 }
@@ -400,16 +398,16 @@ nbl_alert_list_free(nbl_alert_list *list)
     free(list);
 }
 
-#define GROW(arr, n, cap)                                                  \
-    do {                                                                   \
-        if ((n) == (cap)) {                                                \
-            size_t nc_ = (cap) ? 2 * (cap) : 8;                            \
-            void *p_ = realloc((arr), nc_ * sizeof *(arr));                \
-            if (!p_)                                                       \
-                return NBL_ENOMEM;                                         \
-            (arr) = p_;                                                    \
-            (cap) = nc_;                                                   \
-        }                                                                  \
+#define GROW(arr, n, cap)                                                      \
+    do {                                                                       \
+        if ((n) == (cap)) {                                                    \
+            size_t nc_ = (cap) ? 2 * (cap) : 8;                                \
+            void *p_ = realloc((arr), nc_ * sizeof *(arr));                    \
+            if (!p_)                                                           \
+                return NBL_ENOMEM;                                             \
+            (arr) = p_;                                                        \
+            (cap) = nc_;                                                       \
+        }                                                                      \
     } while (0)
 
 int
@@ -455,8 +453,7 @@ static const nbl__acrit *
 find_crit(const nbl__aarea *a, const char *crit, int year)
 {
     for (size_t i = 0; i < a->n_crit; i++)
-        if (a->crit[i].year == year &&
-            strcmp(a->crit[i].criterion, crit) == 0)
+        if (a->crit[i].year == year && strcmp(a->crit[i].criterion, crit) == 0)
             return &a->crit[i];
     return NULL;
 }
@@ -495,17 +492,20 @@ typedef struct critdesc {
 
 static const critdesc known[] = {
     {"lab", "employment",
-     "the share of 18\xe2\x80\x93" "64-year-olds outside work and education", 0,
-     0, U_PCT},
+     "the share of 18\xe2\x80\x93"
+     "64-year-olds outside work and education",
+     0, 0, U_PCT},
     {"cri", "convictions",
      "the share of residents aged 18 and over with a conviction, relative "
      "to the national share",
      0, 1, U_RATIO},
     {"edu", "education",
-     "the share of 30\xe2\x80\x93" "59-year-olds with only basic schooling", 0,
-     0, U_PCT},
+     "the share of 30\xe2\x80\x93"
+     "59-year-olds with only basic schooling",
+     0, 0, U_PCT},
     {"inc", "income",
-     "the mean gross income of taxpayers aged 15\xe2\x80\x93" "64 as a share "
+     "the mean gross income of taxpayers aged 15\xe2\x80\x93"
+     "64 as a share "
      "of the regional mean",
      1, 0, U_REGION},
     {"eth", "origin",
@@ -560,9 +560,12 @@ fmtn(char *buf, size_t n, double v, int dec)
         t = -t;
     ip = t / scale;
     fp = t % scale;
-    if (dec > 0)
-        snprintf(buf, n, "%s%lld.%0*lld", neg ? "-" : "", ip, dec, fp);
-    else
+    if (dec > 0) {
+        char f[24];
+        snprintf(f, sizeof f, "%019lld", fp);
+        snprintf(buf, n, "%s%lld.%s", neg ? "-" : "", ip,
+                 f + 19 - (dec > 18 ? 18 : dec));
+    } else
         snprintf(buf, n, "%s%lld", neg ? "-" : "", ip);
     return buf;
 }
@@ -697,10 +700,9 @@ struct emit {
     int rc;
 };
 
-static void
-emit(struct emit *e, const char *kind, const char *rule, double value,
-     double thr, nbl_alert_severity sev, const char *fmt, ...)
-    __attribute__((format(printf, 7, 8)));
+static void emit(struct emit *e, const char *kind, const char *rule,
+                 double value, double thr, nbl_alert_severity sev,
+                 const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
 static void
 emit(struct emit *e, const char *kind, const char *rule, double value,
@@ -802,8 +804,8 @@ criterion_conditions(struct emit *e, const nbl_alert_config *cfg,
             fmt_distance(ds, sizeof ds, &d, dist);
             emit(e, "approaching", c->criterion, v, c->threshold,
                  cfg->sev_approaching_criterion,
-                 "%s was %s in %d, %s from the threshold (%s).", d.words, vs,
-                 y, ds, ts);
+                 "%s was %s in %d, %s from the threshold (%s).", d.words, vs, y,
+                 ds, ts);
         }
     }
     /* trend: least squares over the last N years reaches the threshold
@@ -833,8 +835,9 @@ criterion_conditions(struct emit *e, const nbl_alert_config *cfg,
                         fmt_value(s0, sizeof s0, &d, vals[0]);
                         fmt_value(fs, sizeof fs, &d, f);
                         fmtn(ss, sizeof ss, fabs(slope),
-                             d.unit == U_RATIO ? 2 : d.unit == U_COUNT ? 0
-                                                                         : 1);
+                             d.unit == U_RATIO   ? 2
+                             : d.unit == U_COUNT ? 0
+                                                 : 1);
                         emit(e, "trend", c->criterion, v, c->threshold,
                              cfg->sev_trend,
                              "%s went from %s in %d to %s in %d (%s %s%s a "
@@ -854,8 +857,7 @@ criterion_conditions(struct emit *e, const nbl_alert_config *cfg,
 }
 
 static void
-area_conditions(struct emit *e, const nbl_alert_config *cfg,
-                const nbl__asd *sd)
+area_conditions(struct emit *e, const nbl_alert_config *cfg, const nbl__asd *sd)
 {
     const nbl__aarea *a = e->a;
     int y = e->year;
@@ -878,20 +880,21 @@ area_conditions(struct emit *e, const nbl_alert_config *cfg,
                  strcmp(cat->category, "forebyggelse") == 0
                      ? cfg->sev_crossed_forebyggelse
                      : cfg->sev_crossed_category,
-                 "now %s (%s) in %d, up from %s in %d; %d criteria met "
+                 "now %s (%s) in %d, up from %s in %d; %d criteri%s met "
                  "(udsat needs %d).",
                  nbl__alert_category_label(cat->category), cat->category, y,
                  nbl__alert_category_label(pcat->category), y - 1,
-                 cat->criteria_met, cat->criteria_needed);
+                 cat->criteria_met, cat->criteria_met == 1 ? "on" : "a",
+                 cat->criteria_needed);
         }
         if (r >= 0 && pr >= 0 && r < pr) {
             snprintf(rule, sizeof rule, "category:%s", pcat->category);
             emit(e, "improved", rule, met, need, cfg->sev_improved,
-                 "no longer %s (%s) in %d, now %s; %d criteria met "
+                 "no longer %s (%s) in %d, now %s; %d criteri%s met "
                  "(udsat needs %d).",
-                 nbl__alert_category_label(pcat->category), pcat->category,
-                 y, nbl__alert_category_label(cat->category),
-                 cat->criteria_met, cat->criteria_needed);
+                 nbl__alert_category_label(pcat->category), pcat->category, y,
+                 nbl__alert_category_label(cat->category), cat->criteria_met,
+                 cat->criteria_met == 1 ? "on" : "a", cat->criteria_needed);
         }
         /* approaching a category: one criterion short */
         if (cat->criteria_needed > 0) {
@@ -903,7 +906,7 @@ area_conditions(struct emit *e, const nbl_alert_config *cfg,
                 emit(e, "approaching", "category:udsat", met, need,
                      cfg->sev_approaching_category,
                      "%d of the %d criteria needed for udsat boligområde "
-                     "were met in %d, one criterion short of the category.",
+                     "met in %d, one criterion short of the category.",
                      cat->criteria_met, cat->criteria_needed, y);
             if (r == 0 && size_ok && (!eth || eth->met_low != 0) &&
                 cat->criteria_met_low == cat->criteria_needed - 1)
@@ -911,7 +914,7 @@ area_conditions(struct emit *e, const nbl_alert_config *cfg,
                      (double)cat->criteria_met_low, need,
                      cfg->sev_approaching_category,
                      "%d of the %d criteria needed for forebyggelsesområde "
-                     "were met at the lower thresholds in %d, one criterion "
+                     "met at the lower thresholds in %d, one criterion "
                      "short of the category.",
                      cat->criteria_met_low, cat->criteria_needed, y);
         }
@@ -920,21 +923,21 @@ area_conditions(struct emit *e, const nbl_alert_config *cfg,
             cat->parallel_years > 0 && cat->omdannelse_years > 0 &&
             cat->parallel_years < cat->omdannelse_years) {
             int k = cat->omdannelse_years - cat->parallel_years;
-            emit(e, "countdown", "category:omdannelse", k,
-                 cat->omdannelse_years,
-                 k <= cfg->countdown_critical_years
-                     ? cfg->sev_countdown_critical
-                     : cfg->sev_countdown,
-                 "parallelsamfund for %d consecutive year%s up to %d; if it "
-                 "stays so it becomes omdannelsesområde in %d (%d year%s "
-                 "from now; %d consecutive years make omdannelse).",
-                 cat->parallel_years, cat->parallel_years == 1 ? "" : "s", y,
-                 y + k, k, k == 1 ? "" : "s", cat->omdannelse_years);
+            emit(
+                e, "countdown", "category:omdannelse", k, cat->omdannelse_years,
+                k <= cfg->countdown_critical_years ? cfg->sev_countdown_critical
+                                                   : cfg->sev_countdown,
+                "parallelsamfund for %d consecutive year%s up to %d; if it "
+                "stays so it becomes omdannelsesområde in %d (%d year%s "
+                "from now; %d consecutive years make omdannelse).",
+                cat->parallel_years, cat->parallel_years == 1 ? "" : "s", y,
+                y + k, k, k == 1 ? "" : "s", cat->omdannelse_years);
         }
     }
 
-    if (sd && (strcmp(sd->status_class, "low") == 0 ||
-               strcmp(sd->status_class, "very_low") == 0) &&
+    if (sd &&
+        (strcmp(sd->status_class, "low") == 0 ||
+         strcmp(sd->status_class, "very_low") == 0) &&
         strcmp(sd->dynamics_class, "negative") == 0) {
         int vl = strcmp(sd->status_class, "very_low") == 0;
         emit(e, "status_dynamics", "status_dynamics", sd->status,
@@ -1044,8 +1047,8 @@ zmean(double *x, size_t n, double *idx)
         sdv = sqrt(ss / (double)c);
         for (size_t i = 0; i < n; i++)
             if (!isnan(x[i * SD_K + k]))
-                x[i * SD_K + k] = sdv > 1e-12 ? (x[i * SD_K + k] - m) / sdv
-                                              : NAN;
+                x[i * SD_K + k] =
+                    sdv > 1e-12 ? (x[i * SD_K + k] - m) / sdv : NAN;
     }
     for (size_t i = 0; i < n; i++) {
         double s = 0;
@@ -1093,8 +1096,7 @@ nbl__alerts_status_dynamics(const nbl__aarea *areas, size_t n,
                      : si[i] <= cfg->status_high   ? "high"
                                                    : "medium");
         if (!isnan(out[i].dynamics))
-            snprintf(out[i].dynamics_class, sizeof out[i].dynamics_class,
-                     "%s",
+            snprintf(out[i].dynamics_class, sizeof out[i].dynamics_class, "%s",
                      di[i] >= cfg->dynamics_negative   ? "negative"
                      : di[i] <= cfg->dynamics_positive ? "positive"
                                                        : "stable");
@@ -1146,37 +1148,43 @@ list_release(nbl_alert_list *l)
     l->cap = 0;
 }
 
+/* What a resolved alert was about, as the subject of a sentence. */
 static const char *
 topic(const nbl_alert *a, char *buf, size_t n)
 {
+    const char *what = a->rule;
     if (strcmp(a->kind, "countdown") == 0)
         return "the countdown to omdannelsesområde";
     if (strcmp(a->kind, "status_dynamics") == 0)
-        return "low social status with negative dynamics";
+        return "the alert on low social status with negative dynamics";
     if (strcmp(a->rule, "safety_index") == 0)
-        return "the safety index under the band";
+        return "the alert on the safety index being under its band";
     if (strcmp(a->rule, "safety_drop") == 0)
-        return "the drop in the safety index";
+        return "the alert on the drop in the safety index";
     if (strncmp(a->rule, "category:", 9) == 0) {
-        snprintf(buf, n, "being one criterion short of %s",
+        snprintf(buf, n,
+                 "the early warning of being one criterion short of "
+                 "%s",
                  nbl__alert_category_label(a->rule + 9));
         return buf;
     }
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (strcmp(known[i].id, a->rule) == 0) {
-            snprintf(buf, n, "%s (%s criterion)", known[i].words,
-                     known[i].short_name);
-            return buf;
-        }
-    return a->rule;
+        if (strcmp(known[i].id, a->rule) == 0)
+            what = known[i].words;
+    snprintf(buf, n, "the %s on %s",
+             strcmp(a->kind, "trend") == 0
+                 ? "trend warning (rising towards the threshold)"
+                 : "early warning (close to the threshold)",
+             what);
+    return buf;
 }
 
 #define MAX_LOOKBACK 40
 
 int
 nbl__alerts_evaluate(const nbl__aarea *areas, size_t n,
-                     const nbl_alert_config *cfg, int year,
-                     nbl_alert_list *out, nbl__asd *sd_out)
+                     const nbl_alert_config *cfg, int year, nbl_alert_list *out,
+                     nbl__asd *sd_out)
 {
     int y0 = year, rc = NBL_OK;
     nbl__asd *sd = NULL;

@@ -35,8 +35,7 @@ nbl_alerts_evaluate(nbl_ws *ws, const nbl_alert_config *cfg,
         return rc;
     if (year == 0)
         rc = nbl__store_alerts_latest_year(ws, rs, &year);
-    else if ((rc = nbl__store_alerts_has_year(ws, rs, year, &has)) == 0 &&
-             !has)
+    else if ((rc = nbl__store_alerts_has_year(ws, rs, year, &has)) == 0 && !has)
         rc = nbl__error(ctx, NBL_ENOTFOUND,
                         "%s: no results for %d under ruleset '%s' (run "
                         "'nabolag compute --year %d' first)",
@@ -58,14 +57,14 @@ nbl_alerts_evaluate(nbl_ws *ws, const nbl_alert_config *cfg,
             rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
     }
     if (rc == NBL_OK)
-        rc = nbl__store_alerts_save(ws, rs, year, &list, areas, sd, n,
-                                    &changed);
+        rc =
+            nbl__store_alerts_save(ws, rs, year, &list, areas, sd, n, &changed);
     if (rc == NBL_OK && changed > 0) {
         char detail[96];
-        snprintf(detail, sizeof detail, "{\"year\": %d, \"alerts\": %zu}",
-                 year, list.n);
-        rc = nbl__store_log_run(ws, "alerts", rs, (long)n, (long)list.n, -1,
-                                -1, detail);
+        snprintf(detail, sizeof detail, "{\"year\": %d, \"alerts\": %zu}", year,
+                 list.n);
+        rc = nbl__store_log_run(ws, "alerts", rs, (long)n, (long)list.n, -1, -1,
+                                detail);
     }
     if (rc == NBL_OK)
         rc = nbl__store_commit(ws);

@@ -86,8 +86,7 @@ static void
 years_text(nbl__buf *b, const nbl_alert_list *l)
 {
     if (l->year_from && l->year_from != l->year_to)
-        nbl__buf_printf(b, "years %d\xe2\x80\x93%d", l->year_from,
-                        l->year_to);
+        nbl__buf_printf(b, "years %d\xe2\x80\x93%d", l->year_from, l->year_to);
     else
         nbl__buf_printf(b, "year %d", l->year_to);
 }
@@ -114,12 +113,13 @@ format_text(const nbl_alert_list *l, nbl__buf *b)
         if (strcmp(a->kind, "improved") == 0)
             npos++;
     }
-    nbl__buf_printf(b, "nabolag alerts: %s%sruleset %s%s%s, ",
+    nbl__buf_printf(b, "nabolag alerts: %s%sruleset %s%s%s%s, ",
                     l->workspace_name ? l->workspace_name : "",
                     l->workspace_name ? ", " : "",
                     l->ruleset ? l->ruleset : "?",
-                    l->ruleset_version ? " " : "",
-                    l->ruleset_version ? l->ruleset_version : "");
+                    l->ruleset_version ? " (version " : "",
+                    l->ruleset_version ? l->ruleset_version : "",
+                    l->ruleset_version ? ")" : "");
     years_text(b, l);
     nbl__buf_printf(b, "\n");
     if (l->n == 0) {
@@ -129,8 +129,8 @@ format_text(const nbl_alert_list *l, nbl__buf *b)
     nbl__buf_printf(b,
                     "%zu new, %zu ongoing, %zu resolved; %zu critical, %zu "
                     "warning%s; %zu positive change%s\n",
-                    nnew, nong, nres, ncrit, nwarn, nwarn == 1 ? "" : "s",
-                    npos, npos == 1 ? "" : "s");
+                    nnew, nong, nres, ncrit, nwarn, nwarn == 1 ? "" : "s", npos,
+                    npos == 1 ? "" : "s");
     nbl__buf_printf(b, "Marks: ! critical  * warning  + positive change  = "
                        "no longer applies\n");
     for (size_t i = 0; i < l->n; i++) {
@@ -257,9 +257,10 @@ provenance(const nbl_alert_list *l)
     json_object_set_new(o, "ruleset", jstr(l->ruleset));
     json_object_set_new(o, "ruleset_version", jstr(l->ruleset_version));
     json_object_set_new(o, "year", json_integer(l->year_to));
-    json_object_set_new(o, "since", l->year_from && l->year_from != l->year_to
-                                        ? json_integer(l->year_from)
-                                        : json_null());
+    json_object_set_new(o, "since",
+                        l->year_from && l->year_from != l->year_to
+                            ? json_integer(l->year_from)
+                            : json_null());
     return o;
 }
 
@@ -294,8 +295,7 @@ cmp_id(const void *k, const void *e)
 }
 
 static int
-format_geojson(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *l,
-               nbl__buf *b)
+format_geojson(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *l, nbl__buf *b)
 {
     nbl__apoints pts = {0};
     json_t *root, *feats;
@@ -314,8 +314,8 @@ format_geojson(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *l,
     for (size_t i = 0; i < l->n; i++) {
         const nbl_alert *a = &l->items[i];
         json_t *f = json_object(), *geom = NULL;
-        char **hit = bsearch(a->area_id, pts.ids, pts.n, sizeof *pts.ids,
-                             cmp_id);
+        char **hit =
+            bsearch(a->area_id, pts.ids, pts.n, sizeof *pts.ids, cmp_id);
         if (hit)
             geom = json_loads(pts.geojson[hit - pts.ids], 0, NULL);
         json_object_set_new(f, "type", json_string("Feature"));
@@ -337,18 +337,27 @@ nbl_alerts_format_string(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
     int rc;
     *out = NULL;
     switch (fmt) {
-    case NBL_ALERTS_TEXT: rc = format_text(list, &b); break;
-    case NBL_ALERTS_CSV: rc = format_csv(list, &b); break;
-    case NBL_ALERTS_JSON: rc = format_json(list, &b); break;
-    case NBL_ALERTS_GEOJSON: rc = format_geojson(ws, ctx, list, &b); break;
-    default: rc = nbl__error(ctx, NBL_EINVAL, "unknown alerts format");
+    case NBL_ALERTS_TEXT:
+        rc = format_text(list, &b);
+        break;
+    case NBL_ALERTS_CSV:
+        rc = format_csv(list, &b);
+        break;
+    case NBL_ALERTS_JSON:
+        rc = format_json(list, &b);
+        break;
+    case NBL_ALERTS_GEOJSON:
+        rc = format_geojson(ws, ctx, list, &b);
+        break;
+    default:
+        rc = nbl__error(ctx, NBL_EINVAL, "unknown alerts format");
     }
     if (rc == NBL_ENOMEM)
         rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
     if (rc == NBL_OK && !b.s)
-        rc = nbl__buf_append(&b, "", 0) ? nbl__error(ctx, NBL_ENOMEM,
-                                                     "out of memory")
-                                        : NBL_OK;
+        rc = nbl__buf_append(&b, "", 0)
+                 ? nbl__error(ctx, NBL_ENOMEM, "out of memory")
+                 : NBL_OK;
     if (rc) {
         nbl__buf_free(&b);
         return rc;

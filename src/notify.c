@@ -100,8 +100,7 @@ attempt(const nbl_alert_config *cfg, const char *url, int smtp,
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(cfg->timeout * 1000));
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-                     (long)(cfg->timeout * 1000));
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)(cfg->timeout * 1000));
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard_cb);
     if (smtp) {
         curl_easy_setopt(c, CURLOPT_MAIL_FROM, mail_from);
@@ -152,11 +151,11 @@ deliver(nbl_ctx *ctx, const nbl_alert_config *cfg, const char *url, int smtp,
     size_t len = strlen(body);
     for (i = 0; i < tries; i++) {
         if (i > 0) {
-            double w = cfg->n_backoff
-                           ? cfg->backoff[i - 1 < cfg->n_backoff
-                                              ? i - 1
-                                              : cfg->n_backoff - 1]
-                           : 0.5;
+            double w =
+                cfg->n_backoff
+                    ? cfg->backoff[i - 1 < cfg->n_backoff ? i - 1
+                                                          : cfg->n_backoff - 1]
+                    : 0.5;
             nbl__info(ctx, "%s: %s; trying again in %.1f s", url, err, w);
             sleep_s(w);
         }
@@ -223,15 +222,15 @@ rfc2822_date(char *buf, size_t n)
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
-    snprintf(buf, n, "%s, %02d %s %04d %02d:%02d:%02d +0000",
-             days[tm.tm_wday], tm.tm_mday, mons[tm.tm_mon], tm.tm_year + 1900,
-             tm.tm_hour, tm.tm_min, tm.tm_sec);
+    snprintf(buf, n, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday],
+             tm.tm_mday, mons[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
+             tm.tm_min, tm.tm_sec);
 }
 
 /* The e-mail: headers and the text body with CRLF line ends. */
 static int
-build_mail(nbl__buf *m, const nbl_alert_list *l, size_t count,
-           const char *from, const char *to, const char *text)
+build_mail(nbl__buf *m, const nbl_alert_list *l, size_t count, const char *from,
+           const char *to, const char *text)
 {
     char date[64], host[128] = "localhost", subj[512];
     struct timespec ts;
@@ -240,9 +239,8 @@ build_mail(nbl__buf *m, const nbl_alert_list *l, size_t count,
         snprintf(host, sizeof host, "localhost");
     host[sizeof host - 1] = '\0';
     rfc2822_date(date, sizeof date);
-    snprintf(subj, sizeof subj, "nabolag: %zu new alert%s for %d%s%s%s",
-             count, count == 1 ? "" : "s", l->year_to,
-             l->workspace_name ? " (" : "",
+    snprintf(subj, sizeof subj, "nabolag: %zu new alert%s for %d%s%s%s", count,
+             count == 1 ? "" : "s", l->year_to, l->workspace_name ? " (" : "",
              l->workspace_name ? l->workspace_name : "",
              l->workspace_name ? ")" : "");
     nbl__buf_printf(m, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: ", date,
@@ -267,8 +265,7 @@ build_mail(nbl__buf *m, const nbl_alert_list *l, size_t count,
 int
 nbl_alerts_notify(nbl_ws *ws, const nbl_alert_config *cfg,
                   const nbl_alert_list *list, const char *url,
-                  const char *mail_to, const char *mail_from,
-                  size_t *out_sent)
+                  const char *mail_to, const char *mail_from, size_t *out_sent)
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     nbl_alert_list sub;
@@ -316,9 +313,8 @@ nbl_alerts_notify(nbl_ws *ws, const nbl_alert_config *cfg,
         nbl__info(ctx, "%s: no new undelivered alerts to send", url);
         goto done;
     }
-    rc = nbl_alerts_format_string(ws, ctx, &sub,
-                                  smtp ? NBL_ALERTS_TEXT : NBL_ALERTS_JSON,
-                                  &body);
+    rc = nbl_alerts_format_string(
+        ws, ctx, &sub, smtp ? NBL_ALERTS_TEXT : NBL_ALERTS_JSON, &body);
     if (rc)
         goto done;
     if (smtp) {
@@ -343,11 +339,9 @@ nbl_alerts_notify(nbl_ws *ws, const nbl_alert_config *cfg,
     rc = deliver(ctx, cfg, url, smtp, smtp ? mail.s : body, mail_from, rcpt,
                  sub.n);
     if (rc == NBL_OK) {
-        char now[32];
-        nbl__now_iso(now);
         rc = nbl__store_begin(ws);
         if (rc == NBL_OK)
-            rc = nbl__store_alerts_mark_delivered(ws, ids, sub.n, now);
+            rc = nbl__store_alerts_mark_delivered(ws, ids, sub.n, NULL);
         if (rc == NBL_OK)
             rc = nbl__store_commit(ws);
         if (rc)

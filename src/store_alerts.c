@@ -118,8 +118,7 @@ nbl__store_alerts_latest_year(nbl_ws *ws, const char *ruleset, int *year)
 }
 
 int
-nbl__store_alerts_has_year(nbl_ws *ws, const char *ruleset, int year,
-                           int *has)
+nbl__store_alerts_has_year(nbl_ws *ws, const char *ruleset, int year, int *has)
 {
     sqlite3_stmt *st;
     int rc = nbl__db_prepare(
@@ -273,8 +272,7 @@ nbl__store_alerts_load(nbl_ws *ws, const char *ruleset, int year,
         memset(&sf, 0, sizeof sf);
         sf.year = sqlite3_column_int(st, 1);
         sf.index = nbl__db_column_double(st, 2);
-        snprintf(sf.band, sizeof sf.band, "%s",
-                 band ? (const char *)band : "");
+        snprintf(sf.band, sizeof sf.band, "%s", band ? (const char *)band : "");
         if (nbl__aarea_add_safety(a, &sf))
             goto nomem;
     }
@@ -342,10 +340,9 @@ nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
             cap_old = nc;
         }
         old[n_old].id = sqlite3_column_int64(st, 0);
-        old[n_old].key =
-            alert_key((const char *)sqlite3_column_text(st, 1),
-                      (const char *)sqlite3_column_text(st, 2),
-                      (const char *)sqlite3_column_text(st, 3));
+        old[n_old].key = alert_key((const char *)sqlite3_column_text(st, 1),
+                                   (const char *)sqlite3_column_text(st, 2),
+                                   (const char *)sqlite3_column_text(st, 3));
         if (!old[n_old++].key) {
             rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
             goto done;
@@ -445,8 +442,8 @@ nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
         nbl__db_bind_double(st, 5, sd[i].dynamics);
         nbl__db_bind_text(st, 6,
                           sd[i].status_class[0] ? sd[i].status_class : NULL);
-        nbl__db_bind_text(st, 7, sd[i].dynamics_class[0] ? sd[i].dynamics_class
-                                                         : NULL);
+        nbl__db_bind_text(
+            st, 7, sd[i].dynamics_class[0] ? sd[i].dynamics_class : NULL);
         if (sqlite3_step(st) != SQLITE_DONE) {
             rc = nbl__db_error(ws, "storing status_dynamics");
             goto done;
@@ -497,8 +494,8 @@ nbl__store_alerts_list(nbl_ws *ws, const char *ruleset, int from, int to,
         snprintf(a.rule, sizeof a.rule, "%s", sqlite3_column_text(st, 5));
         a.value = nbl__db_column_double(st, 6);
         a.threshold = nbl__db_column_double(st, 7);
-        sev = nbl__alert_severity_parse(
-            (const char *)sqlite3_column_text(st, 8));
+        sev =
+            nbl__alert_severity_parse((const char *)sqlite3_column_text(st, 8));
         a.severity = sev < 0 ? NBL_SEV_INFO : (nbl_alert_severity)sev;
         snprintf(a.state, sizeof a.state, "%s", sqlite3_column_text(st, 9));
         a.first_year = col_int_or(st, 10, a.year);
@@ -520,9 +517,15 @@ nbl__store_alerts_mark_delivered(nbl_ws *ws, const long long *ids, size_t n,
                                  const char *when)
 {
     sqlite3_stmt *st;
-    int rc = nbl__db_prepare(ws, &st,
-                             "UPDATE alerts SET delivered_at = ? WHERE "
-                             "alert_id = ? AND delivered_at IS NULL");
+    char now[32];
+    int rc;
+    if (!when) {
+        nbl__now_iso(now);
+        when = now;
+    }
+    rc = nbl__db_prepare(ws, &st,
+                         "UPDATE alerts SET delivered_at = ? WHERE "
+                         "alert_id = ? AND delivered_at IS NULL");
     if (rc)
         return rc;
     for (size_t i = 0; i < n; i++) {

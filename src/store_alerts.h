@@ -18,8 +18,7 @@ int nbl__store_alerts_ruleset(nbl_ws *ws, const char *ruleset, char **out,
 
 /* The latest year with category results of the ruleset (NBL_ENOTFOUND if
  * none). */
-int nbl__store_alerts_latest_year(nbl_ws *ws, const char *ruleset,
-                                  int *year);
+int nbl__store_alerts_latest_year(nbl_ws *ws, const char *ruleset, int *year);
 
 /* True (1) if the ruleset has category or criterion results in year. */
 int nbl__store_alerts_has_year(nbl_ws *ws, const char *ruleset, int year,
@@ -44,10 +43,10 @@ int nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
 int nbl__store_alerts_list(nbl_ws *ws, const char *ruleset, int from, int to,
                            nbl_alert_list *out);
 
-/* Sets delivered_at = when for the alerts with these ids (inside a
+/* Sets delivered_at = when (NULL: now) for the alerts with these ids (inside a
  * transaction). */
-int nbl__store_alerts_mark_delivered(nbl_ws *ws, const long long *ids,
-                                     size_t n, const char *when);
+int nbl__store_alerts_mark_delivered(nbl_ws *ws, const long long *ids, size_t n,
+                                     const char *when);
 
 /* Representative points of the areas (PointOnSurface, WGS 84) as GeoJSON
  * geometry texts, sorted by area_id. Free with nbl__store_points_free. */

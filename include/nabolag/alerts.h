@@ -45,12 +45,12 @@ typedef struct nbl_alert_config {
     double safety_critical; /**< index below this: critical */
     double safety_drop;     /**< drop of more than D points: alert */
     /* status/dynamics (higher index = more disadvantaged) */
-    int status_eth;          /**< include eth among the indicators */
-    double status_high;      /**< index <= this: high status */
-    double status_low;       /**< index >= this: low status */
-    double status_very_low;  /**< index >= this: very low status */
-    double dynamics_positive; /**< dynamics index <= this: positive */
-    double dynamics_negative; /**< dynamics index >= this: negative */
+    int status_eth;               /**< include eth among the indicators */
+    double status_high;           /**< index <= this: high status */
+    double status_low;            /**< index >= this: low status */
+    double status_very_low;       /**< index >= this: very low status */
+    double dynamics_positive;     /**< dynamics index <= this: positive */
+    double dynamics_negative;     /**< dynamics index >= this: negative */
     int countdown_critical_years; /**< countdown k <= this: critical */
     /* severities */
     nbl_alert_severity sev_crossed_criterion, sev_crossed_category,
@@ -60,14 +60,14 @@ typedef struct nbl_alert_config {
         sev_safety_band, sev_safety_band_critical, sev_safety_drop,
         sev_improved;
     /* delivery */
-    int retries;            /**< attempts in total (>= 1) */
-    double backoff[8];      /**< seconds to wait before attempt 2, 3, ... */
+    int retries;       /**< attempts in total (>= 1) */
+    double backoff[8]; /**< seconds to wait before attempt 2, 3, ... */
     int n_backoff;
-    double timeout;         /**< seconds per attempt */
-    char *notify;           /**< default --notify URL or NULL */
+    double timeout; /**< seconds per attempt */
+    char *notify;   /**< default --notify URL or NULL */
     char *mail_to, *mail_from;
     int fail_on_alert;
-    char *project_name;     /**< [project] name, for headings/subjects */
+    char *project_name; /**< [project] name, for headings/subjects */
 } nbl_alert_config;
 
 /** Sets the built-in defaults (gis/alerts.ini). */
@@ -86,12 +86,12 @@ typedef struct nbl_alert {
     long long alert_id;
     char *area_id, *area_name;
     int year;
-    char kind[24];     /* crossed|approaching|trend|countdown|
-                          status_dynamics|safety|improved */
-    char rule[64];     /* criterion id, "category:<code>", ... */
+    char kind[24]; /* crossed|approaching|trend|countdown|
+                      status_dynamics|safety|improved */
+    char rule[64]; /* criterion id, "category:<code>", ... */
     double value, threshold;
     nbl_alert_severity severity;
-    char state[12];    /* new|ongoing|resolved */
+    char state[12]; /* new|ongoing|resolved */
     int first_year;
     char *message;
     char *delivered_at; /* NULL until delivered */
@@ -149,8 +149,8 @@ int nbl_alerts_write(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
 
 /** Same, into a malloc'ed NUL-terminated string *out. */
 int nbl_alerts_format_string(nbl_ws *ws, nbl_ctx *ctx,
-                             const nbl_alert_list *list,
-                             nbl_alerts_format fmt, char **out);
+                             const nbl_alert_list *list, nbl_alerts_format fmt,
+                             char **out);
 
 /**
  * True when the list has a `new` or `ongoing` alert of severity warning or

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "nabolag/alerts.h"
@@ -53,8 +54,15 @@ int
 cmd_alerts(int argc, char **argv)
 {
     enum {
-        O_YEAR = 256, O_SINCE, O_RULESET, O_OVERWRITE, O_FAIL, O_NOTIFY,
-        O_MAILTO, O_MAILFROM, O_CONFIG
+        O_YEAR = 256,
+        O_SINCE,
+        O_RULESET,
+        O_OVERWRITE,
+        O_FAIL,
+        O_NOTIFY,
+        O_MAILTO,
+        O_MAILFROM,
+        O_CONFIG
     };
     static const struct option opts[] = {
         {"year", required_argument, NULL, O_YEAR},
@@ -95,7 +103,9 @@ cmd_alerts(int argc, char **argv)
             if (cli_parse_int("alerts", "--since", optarg, &since))
                 return CLI_USAGE;
             break;
-        case O_RULESET: ruleset = optarg; break;
+        case O_RULESET:
+            ruleset = optarg;
+            break;
         case 'f':
             fmt = nbl_alerts_format_parse(optarg);
             if (fmt < 0)
@@ -104,14 +114,29 @@ cmd_alerts(int argc, char **argv)
                                  "not '%s'",
                                  optarg);
             break;
-        case 'o': out = optarg; break;
-        case O_OVERWRITE: overwrite = 1; break;
-        case O_FAIL: fail = 1; break;
-        case O_NOTIFY: notify = optarg; break;
-        case O_MAILTO: mail_to = optarg; break;
-        case O_MAILFROM: mail_from = optarg; break;
-        case O_CONFIG: config = optarg; break;
-        default: return cli_usage("alerts", "unknown option");
+        case 'o':
+            out = optarg;
+            break;
+        case O_OVERWRITE:
+            overwrite = 1;
+            break;
+        case O_FAIL:
+            fail = 1;
+            break;
+        case O_NOTIFY:
+            notify = optarg;
+            break;
+        case O_MAILTO:
+            mail_to = optarg;
+            break;
+        case O_MAILFROM:
+            mail_from = optarg;
+            break;
+        case O_CONFIG:
+            config = optarg;
+            break;
+        default:
+            return cli_usage("alerts", "unknown option");
         }
     }
     if (optind != argc - 1)
@@ -149,8 +174,8 @@ cmd_alerts(int argc, char **argv)
     if (rc)
         goto fail;
     if (since > year) {
-        rc = cli_usage("alerts", "--since %d is after the year %d", since,
-                       year);
+        rc =
+            cli_usage("alerts", "--since %d is after the year %d", since, year);
         goto done_usage;
     }
     rc = nbl_alerts_list(ws, rs, since ? since : year, year, &list);
@@ -160,8 +185,7 @@ cmd_alerts(int argc, char **argv)
     list->workspace_name =
         strdup(cfg.project_name ? cfg.project_name : basename_of(argv[optind]));
 
-    rc = nbl_alerts_format_string(ws, ctx, list, (nbl_alerts_format)fmt,
-                                  &text);
+    rc = nbl_alerts_format_string(ws, ctx, list, (nbl_alerts_format)fmt, &text);
     if (rc)
         goto fail;
     if (strcmp(out, "-") == 0) {
@@ -180,8 +204,7 @@ cmd_alerts(int argc, char **argv)
             if (f) {
                 fclose(f);
                 fprintf(stderr,
-                        "nabolag: %s: already exists (use --overwrite)\n",
-                        out);
+                        "nabolag: %s: already exists (use --overwrite)\n", out);
                 status = CLI_ERROR;
                 goto done;
             }
