@@ -908,7 +908,7 @@ area_conditions(struct emit *e, const nbl_alert_config *cfg, const nbl__asd *sd)
                      "%d of the %d criteria needed for udsat boligområde "
                      "met in %d, one criterion short of the category.",
                      cat->criteria_met, cat->criteria_needed, y);
-            if (r == 0 && size_ok && (!eth || eth->met_low != 0) &&
+            if (r == 0 && size_ok && eth && eth->met_low == 1 &&
                 cat->criteria_met_low == cat->criteria_needed - 1)
                 emit(e, "approaching", "category:forebyggelse",
                      (double)cat->criteria_met_low, need,

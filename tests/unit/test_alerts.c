@@ -49,8 +49,7 @@ areas_new(size_t n)
 /* criterion with main threshold thr, lower threshold lo; met from the
  * direction (inc: lower is worse) */
 static void
-crit(nbl__aarea *a, int year, const char *id, double v, double thr,
-     double lo)
+crit(nbl__aarea *a, int year, const char *id, double v, double thr, double lo)
 {
     nbl__acrit c;
     int lower = strcmp(id, "inc") == 0;
@@ -150,7 +149,8 @@ test_crossed_improved(void **state)
     assert_string_equal(
         x->message,
         "Area 2 (A2): employment criterion no longer met in 2024: the share "
-        "of 18\xe2\x80\x93" "64-year-olds outside work and education was "
+        "of 18\xe2\x80\x93"
+        "64-year-olds outside work and education was "
         "38.2 % (threshold over 40 %), down from 41.0 % in 2023.");
     assert_non_null(find(l, "A2", "improved", "category:udsat"));
     /* 38.2 is within 10 % of 40 (4 points): approaching; 1 of 2 criteria:
@@ -395,7 +395,8 @@ test_states(void **state)
     assert_int_equal(x->first_year, 2022);
     assert_int_equal(x->severity, NBL_SEV_INFO);
     assert_non_null(strstr(x->message, "no longer applies in 2025 "
-                                       "(alerted 2022\xe2\x80\x93" "2024)"));
+                                       "(alerted 2022\xe2\x80\x93"
+                                       "2024)"));
     nbl_alert_list_free(l);
     l = evaluate(a, 1, 2026);
     x = find(l, "A1", "crossed", "lab");
