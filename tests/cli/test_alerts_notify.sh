@@ -72,6 +72,14 @@ check "improved marked +" grep -qF "  + NEW, improved (info): employment criteri
 check "ongoing since" grep -qF "  * ONGOING since 2023, approaching (warning): the mean gross income" "$T/a.txt"
 check "resolved marked =" grep -qF "  = RESOLVED, approaching (info):" "$T/a.txt"
 if grep -qi "ghetto\|problem area" "$T/a.txt"; then fail "stigmatising words"; fi
+# the example in docs/alerts.md is this very output
+$PY - "$SRC/docs/alerts.md" "$T/a.txt" <<'PYEOF' || fail "docs/alerts.md example differs from the output"
+import sys
+doc = open(sys.argv[1], encoding="utf-8").read()
+a = doc.index("```\nnabolag alerts: Eksempel") + 4
+b = doc.index("```", a)
+assert doc[a:b] == open(sys.argv[2], encoding="utf-8").read()
+PYEOF
 
 # re-running the same year changes nothing
 before=$(q "$WS" "SELECT * FROM alerts ORDER BY alert_id" | md5sum)
