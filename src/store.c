@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "store_internal.h" /* sqlite3.h before spatialite.h */
 
@@ -85,20 +84,6 @@ nbl__db_column_bool(sqlite3_stmt *st, int i)
     if (sqlite3_column_type(st, i) == SQLITE_NULL)
         return -1;
     return sqlite3_column_int(st, i) != 0;
-}
-
-void
-nbl__now_iso(char buf[32])
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    /* SOURCE_DATE_EPOCH makes outputs reproducible (golden tests). */
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    long v;
-    if (sde && nbl__parse_long(sde, &v))
-        t = (time_t)v;
-    gmtime_r(&t, &tm);
-    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static int
