@@ -862,7 +862,7 @@ area_conditions(struct emit *e, const nbl_alert_config *cfg, const nbl__asd *sd)
     const nbl__aarea *a = e->a;
     int y = e->year;
     const nbl__acat *cat = find_cat(a, y), *pcat = find_cat(a, y - 1);
-    char b1[64], b2[64], b3[64];
+    char b1[64], b2[64], b3[64], b4[64];
 
     for (size_t i = 0; i < a->n_crit; i++)
         if (a->crit[i].year == y)
@@ -943,14 +943,13 @@ area_conditions(struct emit *e, const nbl_alert_config *cfg, const nbl__asd *sd)
         emit(e, "status_dynamics", "status_dynamics", sd->status,
              vl ? cfg->status_very_low : cfg->status_low,
              vl ? cfg->sev_status_very_low : cfg->sev_status_low,
-             "%s social status (status index %s, %s from %s) with negative "
-             "dynamics (dynamics index %s, from %s) from %d to %d across "
-             "the criterion indicators.",
+             "%s social status (status index %s, where %s and above is %s) "
+             "with negative dynamics (dynamics index %s, where %s and above "
+             "is negative) from %d to %d across the criterion indicators.",
              vl ? "very low" : "low", fmtn(b1, 64, sd->status, 2),
-             vl ? "very low" : "low",
              fmtn(b3, 64, vl ? cfg->status_very_low : cfg->status_low, 2),
-             fmtn(b2, 64, sd->dynamics, 2),
-             fmtn(b3 + 32, 32, cfg->dynamics_negative, 2), y - 2, y);
+             vl ? "very low" : "low", fmtn(b2, 64, sd->dynamics, 2),
+             fmtn(b4, 64, cfg->dynamics_negative, 2), y - 2, y);
     }
 
     {
@@ -979,7 +978,7 @@ area_conditions(struct emit *e, const nbl_alert_config *cfg, const nbl__asd *sd)
                      fmtn(b1, 64, ps->index - s->index, 1),
                      fmtn(b2, 64, ps->index, 1), y - 1,
                      fmtn(b3, 64, s->index, 1), y,
-                     nbl__fmt_double(b3 + 32, 32, cfg->safety_drop, 1));
+                     nbl__fmt_double(b4, 64, cfg->safety_drop, 1));
         }
     }
 }
