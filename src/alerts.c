@@ -496,17 +496,15 @@ static const critdesc known[] = {
      "64-year-olds outside work and education",
      0, 0, U_PCT},
     {"cri", "convictions",
-     "the share of residents aged 18 and over with a conviction, relative "
-     "to the national share",
-     0, 1, U_RATIO},
+     "the share of residents aged 18 and over with a conviction", 0, 1,
+     U_RATIO},
     {"edu", "education",
      "the share of 30\xe2\x80\x93"
      "59-year-olds with only basic schooling",
      0, 0, U_PCT},
     {"inc", "income",
      "the mean gross income of taxpayers aged 15\xe2\x80\x93"
-     "64 as a share "
-     "of the regional mean",
+     "64",
      1, 0, U_REGION},
     {"eth", "origin",
      "the share of residents who are immigrants or descendants from "
@@ -583,6 +581,8 @@ fmt_value(char *buf, size_t n, const critdesc *d, double v)
         snprintf(buf, n, "%s residents", fmtn(b, 64, v, 0));
         break;
     case U_REGION:
+        snprintf(buf, n, "%s %% of the regional mean", fmtn(b, 64, v, 1));
+        break;
     case U_PCT:
     default:
         snprintf(buf, n, "%s %%", fmtn(b, 64, v, 1));
@@ -605,6 +605,10 @@ fmt_threshold(char *buf, size_t n, const critdesc *d, double thr)
     case U_COUNT:
         snprintf(v, sizeof v, "%s residents",
                  nbl__fmt_double(t, sizeof t, thr, 0));
+        break;
+    case U_REGION:
+        snprintf(v, sizeof v, "%s %% of the regional mean",
+                 nbl__fmt_double(t, sizeof t, thr, 2));
         break;
     default:
         snprintf(v, sizeof v, "%s %%", nbl__fmt_double(t, sizeof t, thr, 2));

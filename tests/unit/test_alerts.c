@@ -169,6 +169,45 @@ test_crossed_improved(void **state)
 }
 
 static void
+test_cri_ratio_wording(void **state)
+{
+    nbl__aarea *a = areas_new(1);
+    nbl_alert_list *l;
+    const nbl_alert *x;
+    nbl__acrit c;
+    (void)state;
+    /* cri compares the ratio (area share / national share) with 3 */
+    memset(&c, 0, sizeof c);
+    snprintf(c.criterion, sizeof c.criterion, "cri");
+    c.ok = 1;
+    c.threshold = 3;
+    c.threshold_low = 2;
+    c.year = 2023;
+    c.value = 4.1;
+    c.ratio = 2.9;
+    c.met = 0;
+    c.met_low = 1;
+    assert_int_equal(nbl__aarea_add_crit(&a[0], &c), 0);
+    c.year = 2024;
+    c.value = 4.5;
+    c.ratio = 3.1;
+    c.met = 1;
+    assert_int_equal(nbl__aarea_add_crit(&a[0], &c), 0);
+    l = evaluate(a, 1, 2024);
+    x = find(l, "A1", "crossed", "cri");
+    assert_non_null(x);
+    assert_true(x->value == 3.1 && x->threshold == 3);
+    assert_string_equal(
+        x->message,
+        "Area 1 (A1): convictions criterion newly met in 2024: the share of "
+        "residents aged 18 and over with a conviction was 3.10 times the "
+        "national share (threshold at least 3 times the national share), up "
+        "from 2.90 times the national share in 2023.");
+    nbl_alert_list_free(l);
+    nbl__aareas_free(a, 1);
+}
+
+static void
 test_approaching_margin(void **state)
 {
     nbl__aarea *a = areas_new(3);
@@ -233,7 +272,8 @@ test_trend(void **state)
     assert_null(find(l, "A3", "trend", "lab"));
     x = find(l, "A4", "trend", "inc");
     assert_non_null(x);
-    assert_non_null(strstr(x->message, "by 2026 (projected 52.6 %)"));
+    assert_non_null(
+        strstr(x->message, "by 2026 (projected 52.6 % of the regional mean)"));
     nbl_alert_list_free(l);
     /* with H = 3 A3 reaches over 40 by 2027 (fit 45) */
     cfg.horizon = 3;
@@ -463,6 +503,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crossed_improved),
+        cmocka_unit_test(test_cri_ratio_wording),
         cmocka_unit_test(test_approaching_margin),
         cmocka_unit_test(test_trend),
         cmocka_unit_test(test_countdown),
