@@ -234,12 +234,54 @@ cfg_handler(void *user, const char *section, const char *name,
     BAD("unknown key");
 }
 
+/* inih reports no line numbers to the handler, so the text is fed to it
+ * one line at a time (prefixed with the current section header); errors
+ * then name file:line. Multi-line values are not used in our INI files. */
 static int
-cfg_handler_noline(void *user, const char *section, const char *name,
-                   const char *value)
+inih_handler(void *user, const char *section, const char *name,
+             const char *value)
 {
     struct cfg_parse *p = user;
-    return cfg_handler(user, section, name, value, p->line + 1);
+    return cfg_handler(user, section, name, value, p->line);
+}
+
+static int
+parse_text(struct cfg_parse *p, const char *text)
+{
+    char section[128] = "";
+    nbl__buf one = {0};
+    int lineno = 0, rc = NBL_OK;
+    for (const char *line = text; line && *line && !rc;) {
+        const char *nl = strchr(line, '\n'), *t = line;
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        lineno++;
+        one.len = 0;
+        if ((section[0] && nbl__buf_printf(&one, "[%s]\n", section)) ||
+            nbl__buf_append(&one, line, len)) {
+            rc = nbl__error(p->ctx, NBL_ENOMEM, "out of memory");
+            break;
+        }
+        while (*t == ' ' || *t == '\t')
+            t++;
+        if (*t == '[') {
+            const char *e = memchr(t, ']', len - (size_t)(t - line));
+            if (e) {
+                size_t k = (size_t)(e - t - 1);
+                if (k >= sizeof section)
+                    k = sizeof section - 1;
+                memcpy(section, t + 1, k);
+                section[k] = '\0';
+            }
+        }
+        p->line = lineno;
+        if (ini_parse_string(one.s, inih_handler, p) != 0)
+            rc = p->rc ? p->rc
+                       : nbl__error(p->ctx, NBL_EFORMAT, "%s:%d: bad syntax",
+                                    p->file, lineno);
+        line = nl ? nl + 1 : NULL;
+    }
+    nbl__buf_free(&one);
+    return rc;
 }
 
 int
@@ -247,90 +289,37 @@ nbl_alert_config_init(nbl_alert_config *cfg, nbl_ctx *ctx)
 {
     const char *ini = nbl__asset("alerts.ini", NULL);
     struct cfg_parse p = {cfg, ctx, "alerts.ini (built in)", NBL_OK, 0};
+    int rc;
     memset(cfg, 0, sizeof *cfg);
     if (!ini)
         return nbl__error(ctx, NBL_EINVAL, "internal: alerts.ini missing");
-    /* inih without INI_HANDLER_LINENO: count lines ourselves is not
-     * possible here, so the built-in file reports line 0 on error. */
-    if (ini_parse_string(ini, cfg_handler_noline, &p) != 0) {
+    rc = parse_text(&p, ini);
+    if (rc)
         nbl_alert_config_clear(cfg);
-        return p.rc ? p.rc
-                    : nbl__error(ctx, NBL_EFORMAT, "alerts.ini: bad syntax");
-    }
-    return NBL_OK;
+    return rc;
 }
 
 int
 nbl_alert_config_load(nbl_alert_config *cfg, nbl_ctx *ctx, const char *path)
 {
-    size_t len;
-    char *text;
-    FILE *f = fopen(path, "rb");
     struct cfg_parse p = {cfg, ctx, path, NBL_OK, 0};
-    int r;
+    nbl__buf b = {0};
+    char chunk[4096];
+    size_t len;
+    int rc;
+    FILE *f = fopen(path, "rb");
     if (!f)
         return nbl__error(ctx, NBL_EIO, "%s: cannot open", path);
-    text = NULL;
-    {
-        nbl__buf b = {0};
-        char chunk[4096];
-        while ((len = fread(chunk, 1, sizeof chunk, f)) > 0)
-            if (nbl__buf_append(&b, chunk, len)) {
-                fclose(f);
-                nbl__buf_free(&b);
-                return nbl__error(ctx, NBL_ENOMEM, "out of memory");
-            }
-        fclose(f);
-        text = b.s ? b.s : nbl__strdup("");
-    }
-    /* Parse line by line so that errors name the line. */
-    {
-        char *line;
-        char section[128] = "";
-        int lineno = 0;
-        nbl__buf one = {0};
-        r = 0;
-        for (line = text; line && !r;) {
-            char *nl = strchr(line, '\n');
-            if (nl)
-                *nl = '\0';
-            lineno++;
-            one.len = 0;
-            if (one.s)
-                one.s[0] = '\0';
-            /* keep the section context for inih */
-            if (section[0])
-                nbl__buf_printf(&one, "[%s]\n%s\n", section, line);
-            else
-                nbl__buf_printf(&one, "%s\n", line);
-            {
-                const char *t = line;
-                while (*t == ' ' || *t == '\t')
-                    t++;
-                if (*t == '[') {
-                    const char *e = strchr(t, ']');
-                    if (e) {
-                        size_t k = (size_t)(e - t - 1);
-                        if (k >= sizeof section)
-                            k = sizeof section - 1;
-                        memcpy(section, t + 1, k);
-                        section[k] = '\0';
-                    }
-                }
-            }
-            p.line = lineno - 1;
-            if (ini_parse_string(one.s, cfg_handler_noline, &p) != 0) {
-                r = 1;
-                if (!p.rc)
-                    p.rc = nbl__error(ctx, NBL_EFORMAT, "%s:%d: bad syntax",
-                                      path, lineno);
-            }
-            line = nl ? nl + 1 : NULL;
+    while ((len = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (nbl__buf_append(&b, chunk, len)) {
+            fclose(f);
+            nbl__buf_free(&b);
+            return nbl__error(ctx, NBL_ENOMEM, "out of memory");
         }
-        nbl__buf_free(&one);
-    }
-    free(text);
-    return r ? p.rc : NBL_OK;
+    fclose(f);
+    rc = parse_text(&p, b.s ? b.s : "");
+    nbl__buf_free(&b);
+    return rc;
 }
 
 void
