@@ -157,12 +157,12 @@ check "fail-on-alert exit 0 when only info" [ $? -eq 0 ]
 "$BIN" alerts 2>/dev/null; check "no workspace exit 2" [ $? -eq 2 ]
 sum1=$(md5sum < "$WS")
 "$BIN" alerts "$WS" --year 1990 2>"$T/err"; check "missing year exit 1" [ $? -eq 1 ]
+check "missing year message" grep -q "no results for 1990" "$T/err"
 check "failed run leaves the workspace as it was" [ "$sum1" = "$(md5sum < "$WS")" ]
 printf '[alerts]\nmargin = lots\n' > "$T/bad.ini"
 "$BIN" alerts "$WS" --config "$T/bad.ini" 2>"$T/err"; check "bad config exit 1" [ $? -eq 1 ]
 check "bad config names file:line" grep -q "bad.ini:2: \[alerts\] margin: not a number: 'lots'" "$T/err"
 check "bad config leaves the workspace" [ "$sum1" = "$(md5sum < "$WS")" ]
-check "missing year message" grep -q "no results for 1990" "$T/err"
 
 # ---- webhook: first attempt fails (503), second succeeds ------------------
 WSW=$T/wsw.sqlite
