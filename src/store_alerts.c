@@ -307,6 +307,12 @@ alert_key(const char *area, const char *kind, const char *rule)
     return b.s;
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 int
 nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
                        const nbl_alert_list *alerts, const nbl__aarea *areas,
@@ -314,6 +320,7 @@ nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
 {
     sqlite3_stmt *st = NULL, *del = NULL;
     struct keyrow *old = NULL;
+    char **newkeys = NULL;
     size_t n_old = 0, cap_old = 0;
     char now[32];
     int rc, s;
@@ -354,19 +361,24 @@ nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
     }
     sqlite3_finalize(st);
     st = NULL;
-    for (size_t i = 0; i < n_old; i++) {
-        int found = 0;
-        for (size_t j = 0; j < alerts->n && !found; j++) {
-            const nbl_alert *a = &alerts->items[j];
-            char *k = alert_key(a->area_id, a->kind, a->rule);
-            if (!k) {
-                rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-                goto done;
-            }
-            found = strcmp(k, old[i].key) == 0;
-            free(k);
+    /* keys of the new alerts, sorted, so stale rows are found in
+     * O(n log n) */
+    newkeys = calloc(alerts->n ? alerts->n : 1, sizeof *newkeys);
+    if (!newkeys) {
+        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t j = 0; j < alerts->n; j++) {
+        const nbl_alert *a = &alerts->items[j];
+        newkeys[j] = alert_key(a->area_id, a->kind, a->rule);
+        if (!newkeys[j]) {
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            goto done;
         }
-        if (found)
+    }
+    qsort(newkeys, alerts->n, sizeof *newkeys, cmp_str);
+    for (size_t i = 0; i < n_old; i++) {
+        if (bsearch(&old[i].key, newkeys, alerts->n, sizeof *newkeys, cmp_str))
             continue;
         if (!del && (rc = nbl__db_prepare(
                          ws, &del, "DELETE FROM alerts WHERE alert_id = ?")))
@@ -456,6 +468,9 @@ done:
     for (size_t i = 0; i < n_old; i++)
         free(old[i].key);
     free(old);
+    for (size_t j = 0; newkeys && j < alerts->n; j++)
+        free(newkeys[j]);
+    free(newkeys);
     if (changed)
         *changed = ch;
     return rc;
