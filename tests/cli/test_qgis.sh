@@ -1,0 +1,38 @@
+#!/bin/bash
+# labels: qgis
+# Loads `nabolag export` output in headless QGIS 3.22 (python3-qgis,
+# qgis-providers: scripts/deps.sh --qgis): every GeoJSON layer and the
+# GeoPackage (valid, feature count, EPSG:4326, numeric fields, style applied),
+# nabolag.qgs (layers resolve, temporal controller, graduated styles with the
+# legal thresholds), and a render of the project that must not be blank.
+# Every GeoJSON file is also checked with ogrinfo and for RFC 7946.
+# Set NBL_MAP_PNG to keep the rendered map (docs/map.png).
+set -u
+fail() { echo "FAIL: $*"; exit 1; }
+PY=/usr/bin/python3
+if ! $PY -c "import qgis.core" 2>/dev/null; then
+    echo "SKIP: python3-qgis not installed (scripts/deps.sh --qgis)"
+    exit 0
+fi
+export QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
+T=$(mktemp -d /tmp/nbl_qgis.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+FIX="$NBL_SOURCE_DIR/tests/fixtures/export"
+COUNTS=areas=4,alerts=4,safety=2,timeseries=5
+
+"$NBL_BIN" -q init "$T/ws.sqlite" || fail "init"
+spatialite -silent "$T/ws.sqlite" < "$FIX/workspace.sql" >/dev/null ||
+    fail "loading the fixture"
+"$NBL_BIN" -q export "$T/ws.sqlite" -o "$T/geojson" || fail "export"
+"$NBL_BIN" -q export "$T/ws.sqlite" -o "$T/gpkg" -f gpkg || fail "export gpkg"
+for f in "$T"/geojson/*.geojson; do
+    ogrinfo -ro -q "$f" >/dev/null 2>"$T/err" || fail "ogrinfo $f: $(cat "$T/err")"
+done
+$PY "$NBL_SOURCE_DIR/tests/qgis/check_rfc7946.py" "$T"/geojson/*.geojson ||
+    fail "RFC 7946"
+$PY "$NBL_SOURCE_DIR/tests/qgis/check_qgis.py" "$T/geojson" geojson "$COUNTS" \
+    "$T/map.png" 2>/dev/null || fail "QGIS check (GeoJSON)"
+$PY "$NBL_SOURCE_DIR/tests/qgis/check_qgis.py" "$T/gpkg" gpkg "$COUNTS" \
+    "$T/map_gpkg.png" 2>/dev/null || fail "QGIS check (GeoPackage)"
+if [ -n "${NBL_MAP_PNG:-}" ]; then cp "$T/map.png" "$NBL_MAP_PNG"; fi
+echo "ok"
