@@ -28,7 +28,7 @@ test_disclosure_rules(void **state)
     assert_true(nbl__disclosure_count(&d, 1));
     assert_true(nbl__disclosure_count(&d, 2));
     assert_false(nbl__disclosure_count(&d, 3));
-    assert_false(nbl__disclosure_count(&d, 0)); /* reveals nobody */
+    assert_false(nbl__disclosure_count(&d, 0));   /* reveals nobody */
     assert_false(nbl__disclosure_count(&d, NAN)); /* missing, not small */
     assert_true(nbl__disclosure_rate(&d, 19));
     assert_false(nbl__disclosure_rate(&d, 20));
@@ -66,8 +66,7 @@ static void
 test_category_labels(void **state)
 {
     (void)state;
-    assert_string_equal(nbl__category_label("omdannelse"),
-                        "Omdannelsesområde");
+    assert_string_equal(nbl__category_label("omdannelse"), "Omdannelsesområde");
     assert_string_equal(nbl__category_label("parallelsamfund"),
                         "Parallelsamfund");
     assert_string_equal(nbl__category_label("udsat"), "Udsat boligområde");
@@ -196,20 +195,19 @@ test_export_geojson(void **state)
     if (strcmp(json_string_value(json_object_get(geom, "type")),
                "MultiPolygon") == 0)
         ring = json_array_get(ring, 0);
-    assert_true(fabs(json_real_value(json_array_get(json_array_get(ring, 0),
-                                                    0)) -
-                     10.20629186) < 1.5e-7);
-    assert_true(fabs(json_real_value(json_array_get(json_array_get(ring, 0),
-                                                    1)) -
-                     56.11918339) < 1.5e-7);
+    assert_true(
+        fabs(json_real_value(json_array_get(json_array_get(ring, 0), 0)) -
+             10.20629186) < 1.5e-7);
+    assert_true(
+        fabs(json_real_value(json_array_get(json_array_get(ring, 0), 1)) -
+             56.11918339) < 1.5e-7);
     assert_true(ring_area(ring) > 0); /* counter-clockwise */
     p = props(fc, 0);
     assert_true(json_is_integer(json_object_get(p, "pop")));
     assert_true(json_real_value(json_object_get(p, "lab")) == 42.46);
     assert_true(json_is_true(json_object_get(p, "lab_met")));
     assert_true(json_real_value(json_object_get(p, "cri_ratio")) == 1.877);
-    assert_int_equal(json_integer_value(json_object_get(p, "criteria_met")),
-                     2);
+    assert_int_equal(json_integer_value(json_object_get(p, "criteria_met")), 2);
     p = props(fc, 1); /* A2: 80 residents < 100 */
     assert_true(json_is_null(json_object_get(p, "pop")));
     assert_string_equal(json_string_value(json_object_get(p, "pop_status")),
@@ -260,10 +258,10 @@ test_export_empty_safety(void **state)
     nbl_export_opts o;
     json_t *fc;
     (void)state;
-    assert_int_equal(
-        nbl__store_export_test_exec(ws, "DELETE FROM safety_results; "
-                                        "DELETE FROM alerts"),
-        NBL_OK);
+    assert_int_equal(nbl__store_export_test_exec(ws,
+                                                 "DELETE FROM safety_results; "
+                                                 "DELETE FROM alerts"),
+                     NBL_OK);
     memset(&o, 0, sizeof o);
     o.dir = nbl_test_path("out2");
     o.format = NBL_EXPORT_GEOJSON;
