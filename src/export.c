@@ -516,11 +516,28 @@ ogr_type(nbl__xftype t, OGRFieldSubType *sub)
     }
 }
 
-/* Writes one layer into ds. Extends env (lon/lat) with its geometries. */
+static void
+env_add(double env[4], OGRGeometryH g)
+{
+    OGREnvelope e;
+    OGR_G_GetEnvelope(g, &e);
+    if (env[0] > env[2]) {
+        env[0] = e.MinX, env[1] = e.MinY;
+        env[2] = e.MaxX, env[3] = e.MaxY;
+    } else {
+        env[0] = e.MinX < env[0] ? e.MinX : env[0];
+        env[1] = e.MinY < env[1] ? e.MinY : env[1];
+        env[2] = e.MaxX > env[2] ? e.MaxX : env[2];
+        env[3] = e.MaxY > env[3] ? e.MaxY : env[3];
+    }
+}
+
+/* Writes one layer into ds. Extends env[0..3] (lon/lat) and env[4..7]
+ * (working CRS) with its geometries. */
 static int
 write_layer(nbl_ctx *ctx, const gdal_err *ge, GDALDatasetH ds, const char *path,
             const nbl__xlayer *l, OGRSpatialReferenceH wgs,
-            OGRCoordinateTransformationH ct, char **lco, double env[4])
+            OGRCoordinateTransformationH ct, char **lco, double env[8])
 {
     OGRLayerH lyr = GDALDatasetCreateLayer(
         ds, l->name, wgs, l->geom == NBL__XG_POINT ? wkbPoint : wkbMultiPolygon,
@@ -575,28 +592,19 @@ write_layer(nbl_ctx *ctx, const gdal_err *ge, GDALDatasetH ds, const char *path,
         }
         if (l->wkb[i]) {
             OGRGeometryH g = NULL;
-            if (OGR_G_CreateFromWkb(l->wkb[i], NULL, &g, (int)l->wkb_len[i]) !=
-                    OGRERR_NONE ||
-                OGR_G_Transform(g, ct) != OGRERR_NONE) {
+            if (OGR_G_CreateFromWkb(l->wkb[i], NULL, &g, (int)l->wkb_len[i]) ==
+                OGRERR_NONE)
+                env_add(env + 4, g);
+            if (!g || OGR_G_Transform(g, ct) != OGRERR_NONE) {
                 rc = nbl__error(ctx, NBL_ECRS,
                                 "%s: layer '%s': feature '%s': cannot "
                                 "transform geometry to EPSG:4326",
                                 path, l->name, v[0].s ? v[0].s : "?");
             } else {
-                OGREnvelope e;
                 if (l->geom == NBL__XG_POLYGON &&
                     wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPolygon)
                     g = OGR_G_ForceToMultiPolygon(g);
-                OGR_G_GetEnvelope(g, &e);
-                if (env[0] > env[2]) {
-                    env[0] = e.MinX, env[1] = e.MinY;
-                    env[2] = e.MaxX, env[3] = e.MaxY;
-                } else {
-                    env[0] = e.MinX < env[0] ? e.MinX : env[0];
-                    env[1] = e.MinY < env[1] ? e.MinY : env[1];
-                    env[2] = e.MaxX > env[2] ? e.MaxX : env[2];
-                    env[3] = e.MaxY > env[3] ? e.MaxY : env[3];
-                }
+                env_add(env, g);
                 OGR_F_SetGeometryDirectly(ft, g);
                 g = NULL;
             }
@@ -613,6 +621,15 @@ write_layer(nbl_ctx *ctx, const gdal_err *ge, GDALDatasetH ds, const char *path,
 }
 
 /* ---- provenance --------------------------------------------------------- */
+
+/* An integer when the value is whole (3, not 3.0). */
+static json_t *
+num_json(double v)
+{
+    if (v == floor(v) && fabs(v) < 1e15)
+        return json_integer((json_int_t)v);
+    return json_real(v);
+}
 
 static json_t *
 provenance(nbl_ws *ws, const nbl__xjob *job, const char *layer)
@@ -643,11 +660,11 @@ provenance(nbl_ws *ws, const nbl__xjob *job, const char *layer)
     json_object_set_new(p, "inputs", in);
     json_object_set_new(p, "generated_at", json_string(now));
     json_object_set_new(d, "applied", json_boolean(!job->unsuppressed));
-    json_object_set_new(d, "min_count", json_real(job->disc.min_count));
+    json_object_set_new(d, "min_count", num_json(job->disc.min_count));
     json_object_set_new(d, "min_denominator",
-                        json_real(job->disc.min_denominator));
+                        num_json(job->disc.min_denominator));
     json_object_set_new(d, "min_residents_publish",
-                        json_real(job->disc.min_residents_publish));
+                        num_json(job->disc.min_residents_publish));
     json_object_set_new(p, "disclosure", d);
     if (job->unsuppressed)
         json_object_set_new(
@@ -825,7 +842,7 @@ check_exists(nbl_ctx *ctx, const outset *o)
 static int
 write_geojson(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *layers, size_t n,
               outset *o, gdal_err *ge, OGRSpatialReferenceH wgs,
-              OGRCoordinateTransformationH ct, double env[4])
+              OGRCoordinateTransformationH ct, double env[8])
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     GDALDriverH drv = GDALGetDriverByName("GeoJSON");
@@ -888,7 +905,7 @@ write_geojson(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *layers, size_t n,
 static int
 write_gpkg(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *layers, size_t n,
            outset *o, gdal_err *ge, OGRSpatialReferenceH wgs,
-           OGRCoordinateTransformationH ct, double env[4])
+           OGRCoordinateTransformationH ct, double env[8])
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     GDALDriverH drv = GDALGetDriverByName("GPKG");
@@ -1001,7 +1018,8 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
     gdal_err ge = {{0}};
     OGRSpatialReferenceH src = NULL, wgs = NULL;
     OGRCoordinateTransformationH ct = NULL;
-    double env[4] = {1, 1, 0, 0}; /* empty */
+    char *wkt_work = NULL, *wkt_wgs = NULL;
+    double env[8] = {1, 1, 0, 0, 1, 1, 0, 0}; /* empty */
     int rc, created = 0, committed = 0;
     size_t nl = 0;
 
@@ -1029,6 +1047,15 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
         src = srs_epsg(nbl_ws_srid(ws));
         wgs = srs_epsg(4326);
         ct = src && wgs ? OCTNewCoordinateTransformation(src, wgs) : NULL;
+        if (ct) {
+            const char *const wopt[] = {"FORMAT=WKT2_2019", "MULTILINE=NO",
+                                        NULL};
+            if (OSRExportToWktEx(src, &wkt_work, wopt) == OGRERR_NONE &&
+                OSRExportToWktEx(wgs, &wkt_wgs, wopt) == OGRERR_NONE) {
+                job.wkt_work = wkt_work;
+                job.wkt_wgs84 = wkt_wgs;
+            }
+        }
         if (!ct)
             rc = nbl__error(ctx, NBL_ECRS,
                             "cannot transform EPSG:%d to EPSG:4326%s%s",
@@ -1079,7 +1106,8 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
             names[i] = b.s;
             srcs[i] = b.s ? b.s : "";
         }
-        qgs = nbl__qgis_project(&job, layers, nl, srcs, env);
+        qgs =
+            nbl__qgis_project(&job, layers, nl, srcs, env + 4, nbl_ws_srid(ws));
         tmp = outset_add(&o, opts->dir, "nabolag.qgs");
         if (!qgs || !tmp)
             rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
@@ -1130,6 +1158,8 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
         OSRDestroySpatialReference(wgs);
     for (size_t i = 0; i < NLAYERS; i++)
         layer_free(&layers[i]);
+    CPLFree(wkt_work);
+    CPLFree(wkt_wgs);
     free(ruleset_own);
     free(version_own);
     return rc;

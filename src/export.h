@@ -68,6 +68,7 @@ typedef struct nbl__xjob {
     int year;
     int unsuppressed;
     nbl__disclosure disc;
+    const char *wkt_work, *wkt_wgs84; /* WKT of the working CRS, EPSG:4326 */
     /* criterion thresholds of the year (NAN unknown), for styles */
     double threshold[5], threshold_low[5];
 } nbl__xjob;
@@ -81,10 +82,11 @@ const char *const *nbl__qgis_extra_styles(const char *layer);
 
 /* The QGIS project text for the exported layers (malloc'ed). sources[i] is
  * the data source relative to the project ("areas.geojson" or
- * "nabolag.gpkg|layername=areas"). extent in lon/lat. */
+ * "nabolag.gpkg|layername=areas"). The project CRS is EPSG:srid (the
+ * working CRS) and extent the layers' extent in it. */
 char *nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
                         size_t nlayers, const char *const *sources,
-                        const double extent[4]);
+                        const double extent[4], int srid);
 
 /* Danish label of a category code (NULL code: NULL). */
 const char *nbl__category_label(const char *code);

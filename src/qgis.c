@@ -93,15 +93,17 @@ fill_symbol(nbl__buf *b, int name, const char *color)
         name, color);
 }
 
+/* pass: drawing level (higher on top; symbol levels are on for markers). */
 static void
-marker_symbol(nbl__buf *b, int name, const char *color, const char *shape)
+marker_symbol(nbl__buf *b, int name, const char *color, const char *shape,
+              int pass)
 {
     nbl__buf_printf(
         b,
         "      <symbol type=\"marker\" name=\"%d\" alpha=\"1\" "
         "clip_to_extent=\"1\" force_rhr=\"0\">\n"
         "        <layer class=\"SimpleMarker\" enabled=\"1\" locked=\"0\" "
-        "pass=\"0\">\n"
+        "pass=\"%d\">\n"
         "          <prop k=\"color\" v=\"%s\"/>\n"
         "          <prop k=\"name\" v=\"%s\"/>\n"
         "          <prop k=\"outline_color\" v=\"35,35,35,255\"/>\n"
@@ -110,7 +112,7 @@ marker_symbol(nbl__buf *b, int name, const char *color, const char *shape)
         "          <prop k=\"size_unit\" v=\"MM\"/>\n"
         "        </layer>\n"
         "      </symbol>\n",
-        name, color, shape ? shape : "circle");
+        name, pass, color, shape ? shape : "circle");
 }
 
 static void
@@ -118,9 +120,9 @@ categorized(nbl__buf *b, const char *attr, const cat *c, size_t n, int marker)
 {
     nbl__buf_printf(b,
                     "  <renderer-v2 type=\"categorizedSymbol\" attr=\"%s\" "
-                    "symbollevels=\"0\" forceraster=\"0\" "
+                    "symbollevels=\"%d\" forceraster=\"0\" "
                     "enableorderby=\"0\">\n    <categories>\n",
-                    attr);
+                    attr, marker);
     for (size_t i = 0; i < n; i++) {
         nbl__buf_printf(b,
                         "      <category render=\"true\" symbol=\"%zu\" "
@@ -134,7 +136,7 @@ categorized(nbl__buf *b, const char *attr, const cat *c, size_t n, int marker)
     nbl__buf_printf(b, "    </categories>\n    <symbols>\n");
     for (size_t i = 0; i < n; i++) {
         if (marker)
-            marker_symbol(b, (int)i, c[i].color, c[i].shape);
+            marker_symbol(b, (int)i, c[i].color, c[i].shape, (int)(n - i));
         else
             fill_symbol(b, (int)i, c[i].color);
     }
@@ -197,7 +199,8 @@ labels(nbl__buf *b, const char *field)
         "      <text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" "
         "bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" "
         "bufferOpacity=\"0.9\"/>\n"
-        "      <placement placement=\"1\" priority=\"5\" "
+        "      <placement placement=\"0\" dist=\"2.5\" distUnits=\"MM\" "
+        "priority=\"5\" "
         "centroidInside=\"1\"/>\n"
         "      <rendering obstacle=\"1\" scaleVisibility=\"0\" "
         "displayAll=\"0\"/>\n"
@@ -289,11 +292,15 @@ nbl__qgis_qml(const nbl__xjob *job, const char *layer, const char *style)
     return b.s;
 }
 
+/* A CRS element; QGIS 3.22 reads the WKT (authid alone is not enough). */
 static void
-srs(nbl__buf *b, int epsg)
+srs(nbl__buf *b, const nbl__xjob *job, int epsg)
 {
+    const char *wkt = epsg == 4326 ? job->wkt_wgs84 : job->wkt_work;
+    nbl__buf_printf(b, "<spatialrefsys><wkt>");
+    xml_escape(b, wkt ? wkt : "");
     nbl__buf_printf(b,
-                    "<spatialrefsys><authid>EPSG:%d</authid><srid>%d</srid>"
+                    "</wkt><authid>EPSG:%d</authid><srid>%d</srid>"
                     "</spatialrefsys>",
                     epsg, epsg);
 }
@@ -301,7 +308,7 @@ srs(nbl__buf *b, int epsg)
 char *
 nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
                   size_t nlayers, const char *const *sources,
-                  const double extent[4])
+                  const double extent[4], int srid)
 {
     nbl__buf b = {0};
     char e[4][32];
@@ -309,15 +316,16 @@ nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
     double pad;
     double ext[4];
     memcpy(ext, extent, sizeof ext);
-    if (ext[0] > ext[2]) { /* no geometries: Denmark */
+    if (ext[0] > ext[2]) { /* no geometries: Denmark in lon/lat */
+        srid = 4326;
         ext[0] = 8.0, ext[1] = 54.5, ext[2] = 15.2, ext[3] = 57.8;
     }
-    pad = (ext[2] - ext[0]) * 0.05 + 1e-4;
+    pad = (ext[2] - ext[0]) * 0.05 + (srid == 4326 ? 1e-4 : 10);
     ext[0] -= pad, ext[2] += pad;
-    pad = (ext[3] - ext[1]) * 0.05 + 1e-4;
+    pad = (ext[3] - ext[1]) * 0.05 + (srid == 4326 ? 1e-4 : 10);
     ext[1] -= pad, ext[3] += pad;
     for (int i = 0; i < 4; i++)
-        nbl__fmt_double(e[i], sizeof e[i], ext[i], 7);
+        nbl__fmt_double(e[i], sizeof e[i], ext[i], srid == 4326 ? 7 : 2);
     for (size_t i = 0; i < nlayers; i++)
         if (layers[i].temporal)
             for (size_t r = 0; r < layers[i].nrows; r++) {
@@ -332,7 +340,7 @@ nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
                     "version=\"%s\">\n  <homePath path=\"\"/>\n"
                     "  <title>nabolag %d (%s)</title>\n  <projectCrs>",
                     job->year, QGIS_VERSION, job->year, job->ruleset);
-    srs(&b, 4326);
+    srs(&b, job, srid);
     nbl__buf_printf(&b, "</projectCrs>\n  <layer-tree-group>\n");
     for (size_t i = 0; i < nlayers; i++) {
         /* alerts and areas on; safety and the time series off at start */
@@ -362,18 +370,18 @@ nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
         &b,
         "  </layer-tree-group>\n"
         "  <mapcanvas name=\"theMapCanvas\" annotationsVisible=\"1\">\n"
-        "    <units>degrees</units>\n"
+        "    <units>%s</units>\n"
         "    <extent><xmin>%s</xmin><ymin>%s</ymin><xmax>%s</xmax>"
         "<ymax>%s</ymax></extent>\n    <destinationsrs>",
-        e[0], e[1], e[2], e[3]);
-    srs(&b, 4326);
+        srid == 4326 ? "degrees" : "meters", e[0], e[1], e[2], e[3]);
+    srs(&b, job, srid);
     nbl__buf_printf(&b,
                     "</destinationsrs>\n  </mapcanvas>\n"
                     "  <ProjectViewSettings UseProjectScales=\"0\">"
                     "<Scales/>\n    <DefaultViewExtent xmin=\"%s\" "
                     "ymin=\"%s\" xmax=\"%s\" ymax=\"%s\">",
                     e[0], e[1], e[2], e[3]);
-    srs(&b, 4326);
+    srs(&b, job, srid);
     nbl__buf_printf(&b, "</DefaultViewExtent>\n  </ProjectViewSettings>\n"
                         "  <projectlayers>\n");
     for (size_t i = 0; i < nlayers; i++) {
@@ -391,7 +399,7 @@ nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
         nbl__buf_printf(&b, "</datasource>\n      <layername>");
         xml_escape(&b, layers[i].title);
         nbl__buf_printf(&b, "</layername>\n      <srs>");
-        srs(&b, 4326);
+        srs(&b, job, 4326);
         nbl__buf_printf(&b, "</srs>\n      <provider encoding=\"UTF-8\">ogr"
                             "</provider>\n");
         nbl__buf_printf(&b,
@@ -430,6 +438,8 @@ nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
         "  </ProjectTimeSettings>\n"
         "  <properties>\n"
         "    <Paths><Absolute type=\"bool\">false</Absolute></Paths>\n"
+        "    <SpatialRefSys><ProjectionsEnabled type=\"int\">1"
+        "</ProjectionsEnabled></SpatialRefSys>\n"
         "    <nabolag><ruleset type=\"QString\">",
         first, last);
     xml_escape(&b, job->ruleset);

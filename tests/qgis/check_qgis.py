@@ -18,7 +18,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from qgis.core import (QgsApplication, QgsProject, QgsVectorLayer,  # noqa
                        QgsMapSettings, QgsMapRendererSequentialJob,
-                       QgsVectorLayerTemporalProperties, QgsRectangle)
+                       QgsVectorLayerTemporalProperties, QgsRectangle,
+                       QgsCoordinateTransform)
 from qgis.PyQt.QtCore import QSize, QVariant  # noqa
 from qgis.PyQt.QtGui import QColor  # noqa
 
@@ -165,7 +166,10 @@ def main():
                      % (s, got, brk))
         sm.setCurrentStyle("category")
         ext = project.viewSettings().defaultViewExtent()
-        aext = areas.extent()
+        if not project.crs().isValid():
+            fail("nabolag.qgs: project CRS not valid")
+        tr = QgsCoordinateTransform(areas.crs(), project.crs(), project)
+        aext = tr.transformBoundingBox(areas.extent())
         if ext.isEmpty() or not ext.contains(aext):
             fail("nabolag.qgs: extent %s does not contain the areas %s"
                  % (ext.toString(), aext.toString()))
