@@ -452,13 +452,62 @@ build_safety(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
     return NBL_OK;
 }
 
+/* ---- plans ------------------------------------------------------------- */
+
+static const nbl__xfield plan_fields[] = {
+    {"plan_id", NBL__XF_STR},    {"name", NBL__XF_STR},
+    {"start_year", NBL__XF_INT}, {"end_year", NBL__XF_INT},
+    {"active", NBL__XF_BOOL},    {"areas", NBL__XF_INT},
+    {"area_ids", NBL__XF_STR},
+};
+
+static void
+free_plans(void *p, size_t n)
+{
+    nbl__xplans_free(p, n);
+}
+
+/* Plan outlines (union of the plan's areas). The plan comparison (change,
+ * did, targets) is `nabolag plans compare`'s output; it may add its values
+ * here through the same builder table. */
+static int
+build_plans(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
+{
+    nbl__xplan *a;
+    size_t n;
+    int rc = nbl__store_export_plans(ws, &a, &n);
+    if (rc)
+        return rc;
+    l->name = "plans";
+    l->title = "Helhedsplaner";
+    l->geom = NBL__XG_POLYGON;
+    l->fields = plan_fields;
+    l->nfields = (int)(sizeof plan_fields / sizeof plan_fields[0]);
+    l->storage = a;
+    l->storage_n = n;
+    l->free_fn = free_plans;
+    if (!layer_alloc(l, n))
+        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        nbl__xval *v = &l->vals[i * (size_t)l->nfields];
+        v_str(&v[0], a[i].plan_id);
+        v_str(&v[1], a[i].name);
+        v_int(&v[2], a[i].start_year);
+        v_int(&v[3], a[i].end_year);
+        v_bool(&v[4],
+               a[i].start_year <= job->year && job->year <= a[i].end_year);
+        v_int(&v[5], a[i].n_areas);
+        v_str(&v[6], a[i].area_ids);
+        l->wkb[i] = a[i].wkb;
+        l->wkb_len[i] = a[i].wkb_len;
+    }
+    return NBL_OK;
+}
+
 /* The layers in project order (top of the legend first). To add a layer,
  * add its builder here (see export.h). */
 static int (*const builders[])(nbl_ws *, const nbl__xjob *, nbl__xlayer *) = {
-    build_alerts,
-    build_areas_year,
-    build_safety,
-    build_timeseries,
+    build_alerts, build_plans, build_areas_year, build_safety, build_timeseries,
 };
 #define NLAYERS (sizeof builders / sizeof builders[0])
 

@@ -6,7 +6,8 @@
  *                      cri_ratio), edu, inc, eth with the legal thresholds as
  *                      class breaks;
  *   safety:            categorized on `safety_band`;
- *   alerts:            categorized on `severity` (colour and marker shape).
+ *   alerts:            categorized on `severity` (colour and marker shape);
+ *   plans:             dashed outline, labels with the plan name.
  * Palettes are colour-blind safe (ColorBrewer YlOrBr / PuOr, Okabe-Ito).
  * Labels name categories and bands with their statutory/official names only.
  */
@@ -233,7 +234,24 @@ style_body(nbl__buf *b, const nbl__xjob *job, const char *layer,
         nbl__buf_printf(b, "  <layerGeometryType>0</layerGeometryType>\n");
         return 1;
     }
-    if (strcmp(layer, "safety") == 0) {
+    if (strcmp(layer, "plans") == 0) {
+        /* outline only, so the areas' colours show through */
+        nbl__buf_printf(
+            b, "  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" "
+               "forceraster=\"0\" enableorderby=\"0\">\n    <symbols>\n"
+               "      <symbol type=\"fill\" name=\"0\" alpha=\"1\" "
+               "clip_to_extent=\"1\" force_rhr=\"0\">\n"
+               "        <layer class=\"SimpleFill\" enabled=\"1\" "
+               "locked=\"0\" pass=\"0\">\n"
+               "          <prop k=\"color\" v=\"0,114,178,0\"/>\n"
+               "          <prop k=\"style\" v=\"no\"/>\n"
+               "          <prop k=\"outline_color\" v=\"0,114,178,255\"/>\n"
+               "          <prop k=\"outline_style\" v=\"dash\"/>\n"
+               "          <prop k=\"outline_width\" v=\"0.8\"/>\n"
+               "          <prop k=\"outline_width_unit\" v=\"MM\"/>\n"
+               "        </layer>\n      </symbol>\n    </symbols>\n"
+               "  </renderer-v2>\n");
+    } else if (strcmp(layer, "safety") == 0) {
         categorized(b, "safety_band", band_cats,
                     sizeof band_cats / sizeof band_cats[0], 0);
     } else if (strcmp(layer, "areas") == 0 ||
@@ -345,6 +363,7 @@ nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
     for (size_t i = 0; i < nlayers; i++) {
         /* alerts and areas on; safety and the time series off at start */
         int on = strcmp(layers[i].name, "alerts") == 0 ||
+                 strcmp(layers[i].name, "plans") == 0 ||
                  strcmp(layers[i].name, "areas") == 0;
         const char *group = strcmp(layers[i].name, "timeseries") == 0
                                 ? "Udvikling over tid"

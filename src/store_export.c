@@ -367,6 +367,67 @@ nbl__store_export_safety(nbl_ws *ws, int year, nbl__xsafety **out, size_t *n)
 }
 
 void
+nbl__xplans_free(nbl__xplan *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(a[i].plan_id);
+        free(a[i].name);
+        free(a[i].area_ids);
+        free(a[i].wkb);
+    }
+    free(a);
+}
+
+int
+nbl__store_export_plans(nbl_ws *ws, nbl__xplan **out, size_t *n)
+{
+    sqlite3_stmt *st;
+    nbl__xplan *v = NULL;
+    size_t cap = 0;
+    int rc, s;
+    *out = NULL;
+    *n = 0;
+    rc = nbl__db_prepare(
+        ws, &st,
+        "SELECT p.plan_id, p.name, p.start_year, p.end_year, "
+        "(SELECT COUNT(*) FROM plan_areas pa WHERE pa.plan_id = p.plan_id "
+        "AND pa.start_year = p.start_year), "
+        "(SELECT group_concat(area_id, '|') FROM (SELECT pa.area_id FROM "
+        "plan_areas pa WHERE pa.plan_id = p.plan_id AND pa.start_year = "
+        "p.start_year ORDER BY pa.area_id)), "
+        "(SELECT AsBinary(CastToMultiPolygon(ST_Union(a.geom))) FROM "
+        "plan_areas pa JOIN areas a ON a.area_id = pa.area_id WHERE "
+        "pa.plan_id = p.plan_id AND pa.start_year = p.start_year) "
+        "FROM plans p ORDER BY p.plan_id, p.start_year");
+    if (rc)
+        return rc;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        nbl__xplan *a = grow((void **)&v, n, &cap, sizeof *v);
+        if (!a) {
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            break;
+        }
+        a->plan_id = col_text(st, 0);
+        a->name = col_text(st, 1);
+        a->start_year = sqlite3_column_int(st, 2);
+        a->end_year = sqlite3_column_int(st, 3);
+        a->n_areas = sqlite3_column_int(st, 4);
+        a->area_ids = col_text(st, 5);
+        a->wkb = col_blob(st, 6, &a->wkb_len);
+    }
+    if (rc == NBL_OK && s != SQLITE_DONE)
+        rc = nbl__db_error(ws, "export plans");
+    sqlite3_finalize(st);
+    if (rc) {
+        nbl__xplans_free(v, *n);
+        *n = 0;
+        return rc;
+    }
+    *out = v;
+    return NBL_OK;
+}
+
+void
 nbl__xinputs_free(nbl__xinput *a, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

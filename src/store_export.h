@@ -72,6 +72,14 @@ typedef struct nbl__xsafety {
     size_t wkb_len;
 } nbl__xsafety;
 
+typedef struct nbl__xplan {
+    char *plan_id, *name;
+    int start_year, end_year, n_areas;
+    char *area_ids;     /* "A1|A2", sorted */
+    unsigned char *wkb; /* union of the plan's areas (multipolygon) */
+    size_t wkb_len;
+} nbl__xplan;
+
 typedef struct nbl__xinput {
     char *kind, *source;
 } nbl__xinput;
@@ -99,6 +107,11 @@ void nbl__xalerts_free(nbl__xalert *a, size_t n);
 int nbl__store_export_safety(nbl_ws *ws, int year, nbl__xsafety **out,
                              size_t *n);
 void nbl__xsafety_free(nbl__xsafety *a, size_t n);
+
+/** Plans (helhedsplaner) with the union of their areas, by plan_id and
+ * start_year. */
+int nbl__store_export_plans(nbl_ws *ws, nbl__xplan **out, size_t *n);
+void nbl__xplans_free(nbl__xplan *a, size_t n);
 
 /** Input files of the imports (kind, source), oldest first, distinct. */
 int nbl__store_export_inputs(nbl_ws *ws, nbl__xinput **out, size_t *n);

@@ -17,7 +17,7 @@ spatialite -silent "$T/ws.sqlite" < "$FIX/workspace.sql" >/dev/null ||
     fail "loading the fixture"
 
 "$NBL_BIN" -q export "$T/ws.sqlite" -o "$T/out" || fail "export exited $?"
-for l in areas alerts safety timeseries; do
+for l in areas alerts safety timeseries plans; do
     [ -s "$T/out/$l.geojson" ] || fail "$l.geojson missing"
     [ -s "$T/out/$l.qml" ] || fail "$l.qml missing"
     ogrinfo -ro -q "$T/out/$l.geojson" >/dev/null 2>"$T/err" ||
@@ -69,6 +69,9 @@ assert ts["features"][0]["properties"]["year_start"] == "2023-01-01"
 sf = json.load(open(d + "/safety.geojson"))
 assert sf["features"][1]["properties"]["perceived_status"] == "suppressed"
 assert a["nabolag"]["ruleset_version"] == "2021.1" and a["nabolag"]["year"] == 2024
+pl = json.load(open(d + "/plans.geojson"))["features"]
+assert len(pl) == 1 and pl[0]["properties"]["area_ids"] == "A1|A2", pl
+assert pl[0]["properties"]["active"] is True and pl[0]["properties"]["areas"] == 2
 PYEOF
 
 # Deterministic: a second export is byte for byte the same.
@@ -134,11 +137,11 @@ grep -q "no results for ruleset 'dk2013'" "$T/err" || fail "$(cat "$T/err")"
 # GeoPackage.
 "$NBL_BIN" -q export "$T/ws.sqlite" -o "$T/gp" -f gpkg || fail "gpkg"
 ogrinfo -ro -q "$T/gp/nabolag.gpkg" > "$T/layers" || fail "ogrinfo gpkg"
-for l in areas alerts safety timeseries layer_styles; do
+for l in areas alerts safety timeseries plans layer_styles; do
     grep -q ": $l " "$T/layers" || fail "gpkg lacks $l: $(cat "$T/layers")"
 done
 n=$(ogrinfo -ro -q "$T/gp/nabolag.gpkg" -sql "SELECT COUNT(*) AS n FROM layer_styles WHERE useAsDefault" | sed -n 's/.*n (Integer) = //p')
-[ "$n" = 4 ] || fail "gpkg: $n default styles, expected 4"
+[ "$n" = 5 ] || fail "gpkg: $n default styles, expected 5"
 ogrinfo -ro "$T/gp/nabolag.gpkg" 2>/dev/null | grep -q 'NABOLAG_PROVENANCE=.*"ruleset_version":"2021.1"' ||
     fail "gpkg provenance metadata"
 

@@ -18,7 +18,7 @@ export QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
 T=$(mktemp -d /tmp/nbl_qgis.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 FIX="$NBL_SOURCE_DIR/tests/fixtures/export"
-COUNTS=areas=4,alerts=4,safety=2,timeseries=5
+COUNTS=areas=4,alerts=4,safety=2,timeseries=5,plans=1
 
 "$NBL_BIN" -q init "$T/ws.sqlite" || fail "init"
 spatialite -silent "$T/ws.sqlite" < "$FIX/workspace.sql" >/dev/null ||

@@ -38,6 +38,7 @@ NUMERIC = {
                    "eth", "criteria_met"],
     "alerts": ["year", "value", "threshold", "first_year"],
     "safety": ["year", "safety_index", "perceived", "problems", "registered"],
+    "plans": ["start_year", "end_year", "areas"],
 }
 # renderer type and number of classes of each layer's default style
 STYLE = {
@@ -45,6 +46,7 @@ STYLE = {
     "timeseries": ("categorizedSymbol", 7),
     "alerts": ("categorizedSymbol", 3),
     "safety": ("categorizedSymbol", 5),
+    "plans": ("singleSymbol", 1),
 }
 # extra styles: attribute and the class breaks (dk2021 thresholds)
 GRADUATED = {
@@ -62,6 +64,8 @@ def classes(renderer):
         return len(renderer.categories())
     if t == "graduatedSymbol":
         return len(renderer.ranges())
+    if t == "singleSymbol":
+        return 1
     return -1
 
 
