@@ -25,6 +25,7 @@ struct load_state {
     nbl__disclosure *d;
     const char *bad_key;
     char bad_value[64];
+    char unknown[64]; /* first unknown key: warned about, not an error */
 };
 
 static int
@@ -40,9 +41,14 @@ on_ini(void *user, const char *section, const char *name, const char *value)
         dst = &s->d->min_denominator;
     else if (strcmp(name, "min_residents_publish") == 0)
         dst = &s->d->min_residents_publish;
-    if (!dst || !nbl__parse_double(value, '.', &v) || v < 0) {
+    if (!dst) {
+        if (!s->unknown[0])
+            snprintf(s->unknown, sizeof s->unknown, "%s", name);
+        return 1;
+    }
+    if (!nbl__parse_double(value, '.', &v) || v < 0) {
         if (!s->bad_key) {
-            s->bad_key = dst ? "value" : "key";
+            s->bad_key = "value";
             snprintf(s->bad_value, sizeof s->bad_value, "%s", name);
         }
         return 1;
@@ -54,7 +60,7 @@ on_ini(void *user, const char *section, const char *name, const char *value)
 int
 nbl__disclosure_load(nbl_ctx *ctx, const char *path, nbl__disclosure *d)
 {
-    struct load_state s = {d, NULL, ""};
+    struct load_state s = {d, NULL, "", ""};
     FILE *f;
     int r;
     if (!path)
@@ -68,12 +74,15 @@ nbl__disclosure_load(nbl_ctx *ctx, const char *path, nbl__disclosure *d)
     if (r > 0)
         return nbl__error(ctx, NBL_EFORMAT, "%s:%d: not valid INI", path, r);
     if (s.bad_key)
-        return nbl__error(ctx, NBL_EFORMAT, "%s: [disclosure] %s: %s", path,
-                          s.bad_value,
-                          strcmp(s.bad_key, "key") == 0
-                              ? "unknown key (expected min_count, "
-                                "min_denominator or min_residents_publish)"
-                              : "not a non-negative number");
+        return nbl__error(ctx, NBL_EFORMAT,
+                          "%s: [disclosure] %s: not a non-negative number",
+                          path, s.bad_value);
+    /* The section is shared by several modules: warn, do not fail. */
+    if (s.unknown[0])
+        nbl__warn(ctx,
+                  "%s: [disclosure] %s: unknown key (known: min_count, "
+                  "min_denominator, min_residents_publish)",
+                  path, s.unknown);
     return NBL_OK;
 }
 

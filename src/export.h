@@ -9,8 +9,8 @@
  *                                 nbl__xlayer *out);
  * that fills *out (fields, rows, WKB; strings owned by out->owned or by
  * storage freed in out->free_fn) and add it to the `builders` table in
- * export.c; styles come from gis/styles/<name>.qml and the project picks the
- * layer up automatically.
+ * export.c; give it a style in nbl__qgis_qml() (qgis.c). The project and the
+ * GeoPackage pick the layer up automatically.
  */
 #ifndef NBL_EXPORT_PRIVATE_H
 #define NBL_EXPORT_PRIVATE_H
