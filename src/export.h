@@ -4,13 +4,14 @@
  * layer. A layer is a name, a geometry kind, a fixed list of typed fields and
  * rows of values with one WKB geometry each (working CRS). No GDAL types here.
  *
- * Extension point for further layers (e.g. `plans`): write a builder
- *     int nbl__export_layer_plans(nbl_ws *ws, const nbl__xjob *job,
- *                                 nbl__xlayer *out);
- * that fills *out (fields, rows, WKB; strings owned by out->owned or by
- * storage freed in out->free_fn) and add it to the `builders` table in
- * export.c; give it a style in nbl__qgis_qml() (qgis.c). The project and the
- * GeoPackage pick the layer up automatically.
+ * Extension point for further layers: write a builder
+ *     static int build_x(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *out);
+ * in export.c that reads its rows through a store_export.c query, sets
+ * name/title/geom/fields, calls layer_alloc() and fills the values (strings
+ * and WKB borrowed from the row storage, which out->free_fn releases; made-up
+ * strings kept with layer_keep()), and add it to the `builders` table; give
+ * it a style in nbl__qgis_qml() (qgis.c). The project and the GeoPackage pick
+ * the layer up automatically. build_plans() is the smallest example.
  */
 #ifndef NBL_EXPORT_PRIVATE_H
 #define NBL_EXPORT_PRIVATE_H
