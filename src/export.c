@@ -1022,7 +1022,23 @@ resolve_job(nbl_ws *ws, const nbl_export_opts *opts, nbl__xjob *job,
         job->ruleset = *ruleset_own;
     }
     if (opts->year > 0) {
+        long n;
+        int first, last;
         job->year = opts->year;
+        if ((rc = nbl__store_export_years(ws, job->ruleset, job->year, &n,
+                                          &first, &last)))
+            return rc;
+        if (n == 0 && first == 0)
+            return nbl__error(ctx, NBL_ENOTFOUND,
+                              "%s: no results for ruleset '%s' (run "
+                              "`nabolag compute` first)",
+                              nbl_ws_path(ws), job->ruleset);
+        if (n == 0)
+            return nbl__error(ctx, NBL_ENOTFOUND,
+                              "%s: no results for ruleset '%s' in %d "
+                              "(results exist for %d-%d)",
+                              nbl_ws_path(ws), job->ruleset, job->year, first,
+                              last);
     } else {
         if ((rc = nbl__store_export_latest_year(ws, job->ruleset, &job->year)))
             return rc;

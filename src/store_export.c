@@ -90,6 +90,32 @@ nbl__store_export_latest_year(nbl_ws *ws, const char *ruleset, int *year)
 }
 
 int
+nbl__store_export_years(nbl_ws *ws, const char *ruleset, int year,
+                        long *n_in_year, int *first, int *last)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(
+        ws, &st,
+        "SELECT SUM(year = ?2), MIN(year), MAX(year) FROM category_results "
+        "WHERE ruleset = ?1");
+    if (rc)
+        return rc;
+    nbl__db_bind_text(st, 1, ruleset);
+    sqlite3_bind_int(st, 2, year);
+    *n_in_year = 0;
+    *first = *last = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *n_in_year = sqlite3_column_int64(st, 0);
+        *first = col_int(st, 1, 0);
+        *last = col_int(st, 2, 0);
+    } else {
+        rc = nbl__db_error(ws, "years");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
 nbl__store_export_ruleset_version(nbl_ws *ws, const char *ruleset, char **out)
 {
     sqlite3_stmt *st;

@@ -87,6 +87,11 @@ typedef struct nbl__xinput {
 /** The latest year with category results for ruleset (0 when none). */
 int nbl__store_export_latest_year(nbl_ws *ws, const char *ruleset, int *year);
 
+/** Number of category results of the ruleset in year, and the first and
+ * last year with results (0 when none). */
+int nbl__store_export_years(nbl_ws *ws, const char *ruleset, int year,
+                            long *n_in_year, int *first, int *last);
+
 /** The ruleset's version (rulesets table, else category_results); *out
  * malloc'ed, NULL if unknown. */
 int nbl__store_export_ruleset_version(nbl_ws *ws, const char *ruleset,

@@ -134,6 +134,12 @@ grep -q '"year": 2023' "$T/out6/areas.geojson" || fail "--year 2023"
 [ $? -eq 1 ] || fail "unknown ruleset accepted"
 grep -q "no results for ruleset 'dk2013'" "$T/err" || fail "$(cat "$T/err")"
 
+"$NBL_BIN" -q export "$T/ws.sqlite" -o "$T/out8" --year 2019 2>"$T/err"
+[ $? -eq 1 ] || fail "--year without results accepted"
+grep -q "no results for ruleset 'dk2021' in 2019 (results exist for 2023-2024)" \
+    "$T/err" || fail "$(cat "$T/err")"
+[ -e "$T/out8" ] && fail "output folder left after a failure"
+
 # GeoPackage.
 "$NBL_BIN" -q export "$T/ws.sqlite" -o "$T/gp" -f gpkg || fail "gpkg"
 ogrinfo -ro -q "$T/gp/nabolag.gpkg" > "$T/layers" || fail "ogrinfo gpkg"
