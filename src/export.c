@@ -1167,7 +1167,10 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
                 nbl__buf_printf(&b, "./nabolag.gpkg|layername=%s",
                                 layers[i].name);
             else
-                nbl__buf_printf(&b, "./%s.geojson", layers[i].name);
+                /* The geometry type lets QGIS load an empty layer. */
+                nbl__buf_printf(
+                    &b, "./%s.geojson|geometrytype=%s", layers[i].name,
+                    layers[i].geom == NBL__XG_POINT ? "Point" : "MultiPolygon");
             names[i] = b.s;
             srcs[i] = b.s ? b.s : "";
         }

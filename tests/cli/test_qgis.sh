@@ -34,5 +34,14 @@ $PY "$NBL_SOURCE_DIR/tests/qgis/check_qgis.py" "$T/geojson" geojson "$COUNTS" \
     "$T/map.png" 2>/dev/null || fail "QGIS check (GeoJSON)"
 $PY "$NBL_SOURCE_DIR/tests/qgis/check_qgis.py" "$T/gpkg" gpkg "$COUNTS" \
     "$T/map_gpkg.png" 2>/dev/null || fail "QGIS check (GeoPackage)"
+
+# Empty layers (no alerts, no safety results) still load with their style.
+cp "$T/ws.sqlite" "$T/ws2.sqlite"
+sqlite3 "$T/ws2.sqlite" "DELETE FROM alerts; DELETE FROM safety_results" ||
+    fail "emptying"
+"$NBL_BIN" -q export "$T/ws2.sqlite" -o "$T/empty" || fail "export (empty)"
+$PY "$NBL_SOURCE_DIR/tests/qgis/check_qgis.py" "$T/empty" geojson \
+    areas=4,alerts=0,safety=0,timeseries=5,plans=1 2>/dev/null ||
+    fail "QGIS check (empty layers)"
 if [ -n "${NBL_MAP_PNG:-}" ]; then cp "$T/map.png" "$NBL_MAP_PNG"; fi
 echo "ok"
