@@ -28,6 +28,15 @@ ls -A "$T/out" | grep -q nbltmp && fail "temporary files left"
 $PY "$NBL_SOURCE_DIR/tests/qgis/check_rfc7946.py" "$T"/out/*.geojson ||
     fail "RFC 7946 check"
 
+# No stigmatising word in any output (the word is built, as in test_lint.sh),
+# and the category labels are exactly the statutory ones.
+word=$(printf 'g%s' 'hetto')
+grep -rIil "$word" "$T/out" && fail "outputs use a word the project never uses"
+labels=$(grep -o 'category render="true" symbol="[0-9]*" value="[^"]*" label="[^"]*"' \
+    "$T/out/areas.qml" | sed 's/.*label="//; s/"$//' | paste -sd '|')
+[ "$labels" = "Omdannelsesområde|Parallelsamfund|Udsat boligområde|Forebyggelsesområde|Ikke på listen|Kan ikke vurderes|Ingen værdi (mangler eller diskretioneret)" ] ||
+    fail "areas.qml labels: $labels"
+
 # Golden: checked by hand against workspace.sql. Values rounded (42.456 ->
 # 42.46, 61.005 -> 61.01 half away from zero... as stored in binary, 2.0123
 # -> 2.01, 1.87654 -> 1.877); A2 (80 residents < 100) all suppressed; A3's
