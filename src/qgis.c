@@ -356,8 +356,11 @@ nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
                     "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' "
                     "'SYSTEM'>\n<qgis projectname=\"nabolag %d\" "
                     "version=\"%s\">\n  <homePath path=\"\"/>\n"
-                    "  <title>nabolag %d (%s)</title>\n  <projectCrs>",
-                    job->year, QGIS_VERSION, job->year, job->ruleset);
+                    "  <title>nabolag %d (%s)%s</title>\n  <projectCrs>",
+                    job->year, QGIS_VERSION, job->year, job->ruleset,
+                    job->unsuppressed ? " - KUN TIL INTERN BRUG: ikke "
+                                        "diskretioneret"
+                                      : "");
     srs(&b, job, srid);
     nbl__buf_printf(&b, "</projectCrs>\n  <layer-tree-group>\n");
     for (size_t i = 0; i < nlayers; i++) {

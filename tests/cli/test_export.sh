@@ -134,6 +134,8 @@ assert f["A2"]["pop"] == 80 and f["A3"]["edu"] == 66.67
 assert a["nabolag"]["disclosure"]["applied"] is False
 assert "INTERNAL USE ONLY" in a["nabolag"]["internal_use_only"]
 PYEOF
+grep -q "<title>.*KUN TIL INTERN BRUG" "$T/out5/nabolag.qgs" ||
+    fail "project title does not say internal use"
 
 # Year and ruleset selection.
 "$NBL_BIN" -q export "$T/ws.sqlite" -o "$T/out6" --year 2023 || fail "--year"
