@@ -1202,13 +1202,20 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
                         job.year,
                         opts->format == NBL_EXPORT_GPKG ? "gpkg" : "geojson",
                         nl, job.unsuppressed ? "false" : "true");
-        if ((rc = nbl__store_begin(ws)) == NBL_OK) {
-            rc = nbl__store_log_run(ws, "export", opts->dir, -1, -1, -1, -1,
-                                    d.s);
-            if (rc == NBL_OK)
-                rc = nbl__store_commit(ws);
+        /* The files are in place; a run log that cannot be written (a
+         * read-only workspace) is a warning, not a failed export. */
+        int lrc = nbl__store_begin(ws);
+        if (lrc == NBL_OK) {
+            lrc = nbl__store_log_run(ws, "export", opts->dir, -1, -1, -1, -1,
+                                     d.s);
+            if (lrc == NBL_OK)
+                lrc = nbl__store_commit(ws);
             else
                 nbl__store_rollback(ws);
+        }
+        if (lrc != NBL_OK) {
+            nbl__warn(ctx, "export run not logged: %s", nbl_ctx_errmsg(ctx));
+            nbl_ctx_clear_error(ctx);
         }
         nbl__buf_free(&d);
         if (rc == NBL_OK)
