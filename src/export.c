@@ -962,16 +962,22 @@ write_gpkg(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *layers, size_t n,
     const char *final;
     GDALDatasetH ds;
     json_t *prov;
-    char *provs;
+    char *provs, now[32];
     int rc = NBL_OK;
     if (!drv)
         return nbl__error(ctx, NBL_EIO, "GDAL has no GPKG driver");
     if (!tmp)
         return nbl__error(ctx, NBL_ENOMEM, "out of memory");
     final = o->f[o->n - 1].final;
+    /* gpkg_contents.last_change from our clock (SOURCE_DATE_EPOCH), so the
+     * file is reproducible. */
+    nbl__store_export_now(now);
+    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", now);
     ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
-    if (!ds)
+    if (!ds) {
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
         return gdal_fail(ctx, ge, final, "cannot create");
+    }
     for (size_t i = 0; i < n && rc == NBL_OK; i++) {
         char **lco = NULL;
         lco = CSLSetNameValue(lco, "GEOMETRY_NAME", "geom");
@@ -992,6 +998,7 @@ write_gpkg(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *layers, size_t n,
         free(provs);
     }
     GDALClose(ds);
+    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
     if (rc == NBL_OK && ge->msg[0])
         rc = gdal_fail(ctx, ge, final, "write failed");
     return rc;

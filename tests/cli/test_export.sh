@@ -162,6 +162,11 @@ n=$(ogrinfo -ro -q "$T/gp/nabolag.gpkg" -sql "SELECT COUNT(*) AS n FROM layer_st
 ogrinfo -ro "$T/gp/nabolag.gpkg" 2>/dev/null | grep -q 'NABOLAG_PROVENANCE=.*"ruleset_version":"2021.1"' ||
     fail "gpkg provenance metadata"
 
+# The GeoPackage is reproducible too (gpkg_contents.last_change follows
+# SOURCE_DATE_EPOCH).
+"$NBL_BIN" -q export "$T/ws.sqlite" -o "$T/gp2" -f gpkg || fail "gpkg 2"
+cmp -s "$T/gp/nabolag.gpkg" "$T/gp2/nabolag.gpkg" || fail "two GeoPackages differ"
+
 # Usage errors exit 2.
 "$NBL_BIN" export "$T/ws.sqlite" 2>/dev/null; [ $? -eq 2 ] || fail "no -o"
 "$NBL_BIN" export "$T/ws.sqlite" -o "$T/x" -f shp 2>/dev/null
