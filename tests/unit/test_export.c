@@ -301,6 +301,68 @@ test_export_failures(void **state)
     nbl_ctx_free(ctx);
 }
 
+/* Cancels once the layers are written (progress 0.9), i.e. with every
+ * temporary file complete and nothing renamed yet. */
+static int
+cancel_late(double frac, const char *msg, void *arg)
+{
+    (void)msg;
+    (void)arg;
+    return frac < 0.85;
+}
+
+static size_t
+count_entries(const char *dir)
+{
+    char cmd[600];
+    FILE *p;
+    size_t n = 0;
+    int c;
+    snprintf(cmd, sizeof cmd, "ls -A '%s' 2>/dev/null", dir);
+    p = popen(cmd, "r");
+    assert_non_null(p);
+    while ((c = fgetc(p)) != EOF)
+        n += c == '\n';
+    pclose(p);
+    return n;
+}
+
+static void
+test_export_cancel_leaves_nothing(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    nbl_ws *ws = fixture_ws(ctx, "ws4.sqlite");
+    nbl_export_opts o;
+    struct stat st;
+    char *before, *after;
+    char path[600];
+    (void)state;
+    memset(&o, 0, sizeof o);
+    o.dir = nbl_test_path("out4");
+    /* a fresh folder: no folder and no file afterwards */
+    nbl_ctx_set_progress(ctx, cancel_late, NULL);
+    assert_int_equal(nbl_export(ws, &o), NBL_ECANCELLED);
+    assert_int_equal(stat(o.dir, &st), -1);
+    /* an earlier export is left as it was, even with overwrite */
+    nbl_ctx_set_progress(ctx, NULL, NULL);
+    o.format = NBL_EXPORT_GPKG;
+    assert_int_equal(nbl_export(ws, &o), NBL_OK);
+    snprintf(path, sizeof path, "%s/nabolag.qgs", o.dir);
+    before = nbl_test_read(path, NULL);
+    assert_int_equal(count_entries(o.dir), 2);
+    nbl_ctx_set_progress(ctx, cancel_late, NULL);
+    o.format = NBL_EXPORT_GEOJSON;
+    o.overwrite = 1;
+    assert_int_equal(nbl_export(ws, &o), NBL_ECANCELLED);
+    assert_int_equal(count_entries(o.dir), 2); /* no temporary files */
+    after = nbl_test_read(path, NULL);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    nbl_ws_free(ws);
+    nbl_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -312,6 +374,7 @@ main(void)
         cmocka_unit_test(test_export_geojson),
         cmocka_unit_test(test_export_empty_safety),
         cmocka_unit_test(test_export_failures),
+        cmocka_unit_test(test_export_cancel_leaves_nothing),
     };
     nbl_test_locale();
     return cmocka_run_group_tests(tests, NULL, NULL);
