@@ -4,7 +4,8 @@
  *   areas, timeseries: categorized on `category` (Danish labels), labels with
  *                      the area name; extra graduated styles lab, cri (on
  *                      cri_ratio), edu, inc, eth with the legal thresholds as
- *                      class breaks;
+ *                      class breaks; extra style profile (categorized on
+ *                      profile_band);
  *   safety:            categorized on `safety_band`;
  *   alerts:            categorized on `severity` (colour and marker shape);
  *   plans:             dashed outline, labels with the plan name.
@@ -43,6 +44,17 @@ static const cat band_cats[] = {
     {"behov for markant indsats", "Behov for markant indsats", "230,97,1,255",
      NULL},
     {"", "Ingen værdi (mangler eller diskretioneret)", "255,255,255,255", NULL},
+};
+
+/* The profile's band names are its colours; drawn with a colour-blind-safe
+ * sequential ramp, the names stay in the labels. */
+static const cat profile_cats[] = {
+    {"red", "Rød: særligt udsat", "153,52,4,255", NULL},
+    {"orange", "Orange: udsat", "217,95,14,255", NULL},
+    {"yellow", "Gul: risikoområde", "254,196,79,255", NULL},
+    {"green", "Grøn: uden for risiko", "255,247,188,255", NULL},
+    {"", "Ingen værdi (ikke scoret eller diskretioneret)", "255,255,255,255",
+     NULL},
 };
 
 static const cat severity_cats[] = {
@@ -210,8 +222,8 @@ labels(nbl__buf *b, const char *field)
         field);
 }
 
-static const char *const area_extra[] = {"lab", "cri", "edu",
-                                         "inc", "eth", NULL};
+static const char *const area_extra[] = {"lab", "cri",     "edu", "inc",
+                                         "eth", "profile", NULL};
 
 const char *const *
 nbl__qgis_extra_styles(const char *layer)
@@ -263,9 +275,12 @@ style_body(nbl__buf *b, const nbl__xjob *job, const char *layer,
         for (int i = 0; style && i < NBL__XC_N; i++)
             if (strcmp(style, nbl__xcrit_id[i]) == 0)
                 k = i;
-        if (style && k < 0)
+        if (style && k < 0 && strcmp(style, "profile") != 0)
             return 0;
-        if (k < 0) {
+        if (style && k < 0) {
+            categorized(b, "profile_band", profile_cats,
+                        sizeof profile_cats / sizeof profile_cats[0], 0);
+        } else if (k < 0) {
             categorized(b, "category", category_cats,
                         sizeof category_cats / sizeof category_cats[0], 0);
         } else {

@@ -183,6 +183,11 @@ def main():
             if [round(x, 6) for x in got] != brk:
                 fail("nabolag.qgs: areas style %s: breaks %s, expected %s"
                      % (s, got, brk))
+        sm.setCurrentStyle("profile")
+        r = areas.renderer()
+        if r.type() != "categorizedSymbol" or \
+                r.classAttribute() != "profile_band" or classes(r) != 5:
+            fail("nabolag.qgs: areas style profile not applied")
         sm.setCurrentStyle("category")
         ext = project.viewSettings().defaultViewExtent()
         if not project.crs().isValid():
