@@ -18,6 +18,7 @@
 
 #include "ctx.h"
 #include "plancmp.h"
+#include "plans_internal.h"
 #include "store_plans.h"
 #include "util.h"
 
@@ -466,104 +467,144 @@ split_indicators(nbl_ctx *ctx, const char *list, char store[][64],
     return NBL_OK;
 }
 
+/* A comparison's inputs and results, shared by `plans compare` and the
+ * export's plans layer. */
+struct comparison {
+    struct settings set;
+    char names[NBL_PC_MAX_IND][64];
+    const char *ind[NBL_PC_MAX_IND];
+    int n_ind, hib[NBL_PC_MAX_IND];
+    nbl__plans_data d;
+    nbl__pc_area *areas;
+    nbl__pc_plan *plans;
+    nbl__pc_output out;
+};
+
+static void
+comparison_free(struct comparison *c)
+{
+    nbl__pc_output_free(&c->out);
+    free(c->areas);
+    free(c->plans);
+    nbl__plans_data_free(&c->d);
+}
+
+/* Reads the settings, loads the data and computes. indicators/comparison
+ * NULL: from the config or the defaults. min_pop < 0: from the config. */
+static int
+comparison_run(nbl_ws *ws, struct comparison *c, const char *ruleset,
+               const char *config, const char *indicators,
+               const char *comparison, double min_pop)
+{
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
+    nbl__pc_input in;
+    int rc;
+
+    memset(c, 0, sizeof *c);
+    c->set = (struct settings){"",  "municipality", DEFAULT_MIN_POP,
+                               ctx, NULL,           NBL_OK};
+    if (config) {
+        int r;
+        c->set.path = config;
+        r = ini_parse(config, settings_cb, &c->set);
+        if (c->set.rc)
+            return c->set.rc;
+        if (r < 0)
+            return nbl__error(ctx, NBL_EIO, "%s: cannot read", config);
+        if (r > 0)
+            return nbl__error(ctx, NBL_EFORMAT, "%s:%d: not a valid INI line",
+                              config, r);
+    }
+    if (min_pop >= 0)
+        c->set.min_pop = min_pop;
+    if (comparison)
+        snprintf(c->set.comparison, sizeof c->set.comparison, "%s", comparison);
+    if (strcmp(c->set.comparison, "municipality") &&
+        strcmp(c->set.comparison, "all"))
+        return nbl__error(ctx, NBL_EINVAL,
+                          "comparison: expected 'municipality' or 'all', got "
+                          "'%s'",
+                          c->set.comparison);
+    if (indicators)
+        snprintf(c->set.indicators, sizeof c->set.indicators, "%s", indicators);
+    if (c->set.indicators[0]) {
+        if ((rc = split_indicators(ctx, c->set.indicators, c->names, c->ind,
+                                   &c->n_ind)))
+            return rc;
+    } else {
+        for (int i = 0; i < NBL_PLANS_N_DEFAULT; i++)
+            if (i < 5 ||
+                nbl__store_plans_has_indicator(ws, ruleset, "safety_index"))
+                c->ind[c->n_ind++] = nbl__plans_default_indicators[i];
+    }
+    for (int i = 0; i < c->n_ind; i++)
+        c->hib[i] = higher_is_better(c->ind[i]);
+
+    if ((rc = nbl__store_plans_load(ws, ruleset, c->ind, c->n_ind, &c->d)))
+        return rc;
+    c->areas = calloc((size_t)c->d.n_areas + 1, sizeof *c->areas);
+    c->plans = calloc((size_t)c->d.n_plans + 1, sizeof *c->plans);
+    if (!c->areas || !c->plans) {
+        comparison_free(c);
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    }
+    for (int a = 0; a < c->d.n_areas; a++) {
+        size_t off = (size_t)a * (size_t)c->d.n_years;
+        c->areas[a] = (nbl__pc_area){c->d.area_id[a],
+                                     c->d.name[a],
+                                     c->d.municipality[a],
+                                     c->d.first_year,
+                                     c->d.n_years,
+                                     c->d.pop + off,
+                                     c->d.values + off * (size_t)c->n_ind,
+                                     (const char *const *)c->d.category + off};
+    }
+    for (int p = 0; p < c->d.n_plans; p++) {
+        nbl__pc_plan *pl = &c->plans[p];
+        pl->plan_id = c->d.plan_id[p];
+        pl->name = c->d.plan_name[p];
+        pl->start_year = c->d.start_year[p];
+        pl->end_year = c->d.end_year[p];
+        pl->areas = c->d.plan_areas[p];
+        pl->n_areas = c->d.plan_n_areas[p];
+        for (int i = 0; i < NBL_PC_MAX_IND; i++)
+            pl->targets[i] =
+                i < c->n_ind
+                    ? c->d.targets[(size_t)p * (size_t)c->n_ind + (size_t)i]
+                    : NAN;
+    }
+    in = (nbl__pc_input){
+        c->n_ind,      c->ind,         c->hib,
+        c->areas,      c->d.n_areas,   c->plans,
+        c->d.n_plans,  c->d.last_year, strcmp(c->set.comparison, "all") == 0,
+        c->set.min_pop};
+    if (nbl__pc_compute(&in, &c->out)) {
+        comparison_free(c);
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    }
+    return NBL_OK;
+}
+
 int
 nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
-    struct settings set = {"",  "municipality", DEFAULT_MIN_POP,
-                           ctx, NULL,           NBL_OK};
-    char names[NBL_PC_MAX_IND][64];
-    const char *ind[NBL_PC_MAX_IND];
-    int n_ind = 0, rc, hib[NBL_PC_MAX_IND];
-    nbl__plans_data d;
-    nbl__pc_area *areas = NULL;
-    nbl__pc_plan *plans = NULL;
-    nbl__pc_input in;
-    nbl__pc_output out = {0};
+    struct comparison c;
     json_t *arr = NULL;
     nbl__buf b = {0};
     nbl__outfile of;
+    int rc;
 
-    if (opts->config) {
-        int r;
-        set.path = opts->config;
-        r = ini_parse(opts->config, settings_cb, &set);
-        if (set.rc)
-            return set.rc;
-        if (r < 0)
-            return nbl__error(ctx, NBL_EIO, "%s: cannot read", opts->config);
-        if (r > 0)
-            return nbl__error(ctx, NBL_EFORMAT, "%s:%d: not a valid INI line",
-                              opts->config, r);
-    }
-    if (opts->comparison)
-        snprintf(set.comparison, sizeof set.comparison, "%s", opts->comparison);
-    if (strcmp(set.comparison, "municipality") && strcmp(set.comparison, "all"))
-        return nbl__error(ctx, NBL_EINVAL,
-                          "comparison: expected 'municipality' or 'all', got "
-                          "'%s'",
-                          set.comparison);
-    if (opts->indicators)
-        snprintf(set.indicators, sizeof set.indicators, "%s", opts->indicators);
-    if (set.indicators[0]) {
-        if ((rc = split_indicators(ctx, set.indicators, names, ind, &n_ind)))
-            return rc;
-    } else {
-        static const char *defaults[] = {"lab", "cri", "edu", "inc", "eth"};
-        for (int i = 0; i < 5; i++)
-            ind[n_ind++] = defaults[i];
-        if (nbl__store_plans_has_indicator(ws, opts->ruleset, "safety_index"))
-            ind[n_ind++] = "safety_index";
-    }
-    for (int i = 0; i < n_ind; i++)
-        hib[i] = higher_is_better(ind[i]);
-
-    if ((rc = nbl__store_plans_load(ws, opts->ruleset, ind, n_ind, &d)))
+    if ((rc = comparison_run(ws, &c, opts->ruleset, opts->config,
+                             opts->indicators, opts->comparison, -1)))
         return rc;
-    areas = calloc((size_t)d.n_areas + 1, sizeof *areas);
-    plans = calloc((size_t)d.n_plans + 1, sizeof *plans);
-    if (!areas || !plans) {
-        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
-        goto done;
-    }
-    for (int a = 0; a < d.n_areas; a++) {
-        size_t off = (size_t)a * (size_t)d.n_years;
-        areas[a] = (nbl__pc_area){d.area_id[a],
-                                  d.name[a],
-                                  d.municipality[a],
-                                  d.first_year,
-                                  d.n_years,
-                                  d.pop + off,
-                                  d.values + off * (size_t)n_ind,
-                                  (const char *const *)d.category + off};
-    }
-    for (int p = 0; p < d.n_plans; p++) {
-        plans[p].plan_id = d.plan_id[p];
-        plans[p].name = d.plan_name[p];
-        plans[p].start_year = d.start_year[p];
-        plans[p].end_year = d.end_year[p];
-        plans[p].areas = d.plan_areas[p];
-        plans[p].n_areas = d.plan_n_areas[p];
-        for (int i = 0; i < NBL_PC_MAX_IND; i++)
-            plans[p].targets[i] =
-                i < n_ind ? d.targets[(size_t)p * (size_t)n_ind + (size_t)i]
-                          : NAN;
-    }
-    in = (nbl__pc_input){
-        n_ind,      ind,         hib,
-        areas,      d.n_areas,   plans,
-        d.n_plans,  d.last_year, strcmp(set.comparison, "all") == 0,
-        set.min_pop};
-    if (nbl__pc_compute(&in, &out)) {
-        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
-        goto done;
-    }
     arr = json_array();
-    for (size_t i = 0; i < out.n_results; i++)
-        json_array_append_new(arr, result_json(&d, &out, &out.results[i], ind));
+    for (size_t i = 0; i < c.out.n_results; i++)
+        json_array_append_new(
+            arr, result_json(&c.d, &c.out, &c.out.results[i], c.ind));
     switch (opts->format) {
     case NBL_PLANS_TEXT:
-        write_text(&b, &d, &out, ind, n_ind, set.comparison);
+        write_text(&b, &c.d, &c.out, c.ind, c.n_ind, c.set.comparison);
         break;
     case NBL_PLANS_CSV:
         write_csv(&b, arr);
@@ -576,7 +617,7 @@ nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
         break;
     }
     case NBL_PLANS_GEOJSON:
-        if ((rc = write_geojson(ws, &b, &d, arr, n_ind, set.comparison)))
+        if ((rc = write_geojson(ws, &b, &c.d, arr, c.n_ind, c.set.comparison)))
             goto done;
         break;
     }
@@ -590,9 +631,56 @@ nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
 done:
     json_decref(arr);
     nbl__buf_free(&b);
-    nbl__pc_output_free(&out);
-    free(areas);
-    free(plans);
-    nbl__plans_data_free(&d);
+    comparison_free(&c);
     return rc;
+}
+
+const char *const nbl__plans_default_indicators[NBL_PLANS_N_DEFAULT] = {
+    "lab", "cri", "edu", "inc", "eth", "safety_index"};
+
+int
+nbl__plans_results(nbl_ws *ws, const char *ruleset, const char *config,
+                   int unsuppressed, nbl__plan_result **out, size_t *n)
+{
+    struct comparison c;
+    nbl__plan_result *r;
+    int rc;
+    const char *list = "lab,cri,edu,inc,eth,safety_index";
+
+    *out = NULL;
+    *n = 0;
+    if ((rc = comparison_run(ws, &c, ruleset, config, list, NULL,
+                             unsuppressed ? 0 : -1)))
+        return rc;
+    r = calloc((size_t)c.d.n_plans + 1, sizeof *r);
+    if (!r) {
+        comparison_free(&c);
+        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+    }
+    for (int p = 0; p < c.d.n_plans; p++) {
+        snprintf(r[p].plan_id, sizeof r[p].plan_id, "%s", c.d.plan_id[p]);
+        r[p].start_year = c.d.start_year[p];
+        for (int i = 0; i < NBL_PLANS_N_DEFAULT; i++) {
+            const nbl__pc_result *x =
+                &c.out.results[(size_t)p * (size_t)c.n_ind + (size_t)i];
+            double *v = r[p].v[i];
+            int dec = decimals_for(c.ind[i]);
+            v[0] = nbl__round(x->baseline, dec);
+            v[1] = nbl__round(x->latest, dec);
+            v[2] = nbl__round(x->change, dec);
+            v[3] = nbl__round(x->cmp_change, dec);
+            v[4] = nbl__round(x->did, dec);
+            v[5] = x->target;
+            r[p].target_met[i] = x->target_met;
+            r[p].status[i] = x->status;
+        }
+        r[p].baseline_year =
+            c.out.results[(size_t)p * (size_t)c.n_ind].baseline_year;
+        r[p].latest_year =
+            c.out.results[(size_t)p * (size_t)c.n_ind].latest_year;
+    }
+    *out = r;
+    *n = (size_t)c.d.n_plans;
+    comparison_free(&c);
+    return NBL_OK;
 }
