@@ -213,6 +213,23 @@ cat_rehash(imp *m, size_t cap)
     return 0;
 }
 
+/* Index of a known category s[0..n), UINT32_MAX when new. */
+static uint32_t
+cat_find(const imp *m, const char *s, size_t n)
+{
+    size_t h;
+    if (!m->cat_tab)
+        return UINT32_MAX;
+    h = hash_bytes(s, n) & (m->cat_tab_cap - 1);
+    while (m->cat_tab[h]) {
+        uint32_t i = m->cat_tab[h] - 1;
+        if (m->cat_len[i] == n && memcmp(m->cats[i], s, n) == 0)
+            return i;
+        h = (h + 1) & (m->cat_tab_cap - 1);
+    }
+    return UINT32_MAX;
+}
+
 /* Index of category s[0..n), added when new; UINT32_MAX on failure (error
  * set, where names the row). */
 static uint32_t
@@ -673,6 +690,8 @@ on_field(void *s, size_t len, void *arg)
             } else if (m->ncats && m->cat_len[m->last_cat] == len &&
                        memcmp(m->cats[m->last_cat], f, len) == 0) {
                 c->cat = m->last_cat;
+            } else if ((c->cat = cat_find(m, f, len)) != UINT32_MAX) {
+                m->last_cat = c->cat;
             } else {
                 char where[512];
                 csv_where(c, where, sizeof where);

@@ -42,6 +42,7 @@ struct nbl__pip {
     uint32_t gw, gh;
     uint32_t *cell_start; /* gw * gh + 1 offsets into cell_areas */
     uint32_t *cell_areas;
+    int32_t *cell_state; /* per cell: -2 test, -1 outside, else the area */
     int built;
 };
 
@@ -130,6 +131,7 @@ nbl__pip_free(nbl__pip *p)
     free(p->slab_edges);
     free(p->cell_start);
     free(p->cell_areas);
+    free(p->cell_state);
     free(p);
 }
 
@@ -327,16 +329,16 @@ build_grid(nbl__pip *p)
         p->gx0 = p->gy0 = 1, p->gx1 = p->gy1 = 0;
         p->gw = p->gh = 1;
     } else {
-        /* about four cells per area, square cells */
+        /* about sixteen square cells per area, at most 4 Mi cells */
         w = p->gx1 - p->gx0;
         h = p->gy1 - p->gy0;
         if (w <= 0)
             w = 1;
         if (h <= 0)
             h = 1;
-        cs = sqrt(w * h / (4.0 * (double)p->na));
-        p->gw = (uint32_t)fmin(4096, fmax(1, ceil(w / cs)));
-        p->gh = (uint32_t)fmin(4096, fmax(1, ceil(h / cs)));
+        cs = sqrt(w * h / fmin(16.0 * (double)p->na, 4194304.0));
+        p->gw = (uint32_t)fmin(8192, fmax(1, ceil(w / cs)));
+        p->gh = (uint32_t)fmin(8192, fmax(1, ceil(h / cs)));
     }
     p->inv_cw = p->gw / (p->gx1 - p->gx0 > 0 ? p->gx1 - p->gx0 : 1);
     p->inv_ch = p->gh / (p->gy1 - p->gy0 > 0 ? p->gy1 - p->gy0 : 1);
@@ -378,12 +380,55 @@ build_grid(nbl__pip *p)
     return 0;
 }
 
+static long locate_full(const nbl__pip *p, double x, double y);
+
+/* A cell that no edge's bounding box reaches holds no boundary point (cell
+ * and bounding-box ranges come from the same monotone functions), so every
+ * point mapped to it has the answer of its centre: precompute it. */
+static int
+classify_cells(nbl__pip *p)
+{
+    size_t nc = (size_t)p->gw * p->gh;
+    free(p->cell_state);
+    p->cell_state = malloc(nc * sizeof *p->cell_state);
+    if (!p->cell_state)
+        return -1;
+    for (size_t c = 0; c < nc; c++)
+        p->cell_state[c] = p->cell_start[c] == p->cell_start[c + 1] ? -1 : 0;
+    for (size_t k = 0; k < p->ne; k++) {
+        const edge *e = &p->edges[k];
+        uint32_t x0 = cell_x(p, fmin(e->x0, e->x1));
+        uint32_t x1 = cell_x(p, fmax(e->x0, e->x1));
+        uint32_t y0 = cell_y(p, e->y0), y1 = cell_y(p, e->y1);
+        for (uint32_t cy = y0; cy <= y1; cy++)
+            for (uint32_t cx = x0; cx <= x1; cx++)
+                p->cell_state[(size_t)cy * p->gw + cx] = -2;
+    }
+    for (uint32_t cy = 0; cy < p->gh; cy++)
+        for (uint32_t cx = 0; cx < p->gw; cx++) {
+            size_t c = (size_t)cy * p->gw + cx;
+            double x = p->gx0 + (cx + 0.5) / p->inv_cw;
+            double y = p->gy0 + (cy + 0.5) / p->inv_ch;
+            if (p->cell_state[c] != 0)
+                continue;
+            if (cell_x(p, x) != cx || cell_y(p, y) != cy)
+                p->cell_state[c] = -2; /* no safe representative */
+            else
+                p->cell_state[c] = (int32_t)locate_full(p, x, y);
+        }
+    return 0;
+}
+
 int
 nbl__pip_build(nbl__pip *p)
 {
-    if (build_slabs(p) || build_grid(p))
+    if (p->na > INT32_MAX || build_slabs(p) || build_grid(p))
         return -1;
     p->built = 1;
+    if (classify_cells(p)) {
+        p->built = 0;
+        return -1;
+    }
     return 0;
 }
 
@@ -420,14 +465,9 @@ in_area(const nbl__pip *p, const area *a, double x, double y)
     return c;
 }
 
-long
-nbl__pip_locate(const nbl__pip *p, double x, double y)
+static long
+locate_cell(const nbl__pip *p, size_t c, double x, double y)
 {
-    size_t c;
-    if (!p->built ||
-        !(x >= p->gx0 && x <= p->gx1 && y >= p->gy0 && y <= p->gy1))
-        return -1;
-    c = (size_t)cell_y(p, y) * p->gw + cell_x(p, x);
     for (uint32_t k = p->cell_start[c]; k < p->cell_start[c + 1]; k++) {
         uint32_t i = p->cell_areas[k];
         const area *a = &p->areas[i];
@@ -437,6 +477,27 @@ nbl__pip_locate(const nbl__pip *p, double x, double y)
             return (long)i;
     }
     return -1;
+}
+
+static long
+locate_full(const nbl__pip *p, double x, double y)
+{
+    if (!(x >= p->gx0 && x <= p->gx1 && y >= p->gy0 && y <= p->gy1))
+        return -1;
+    return locate_cell(p, (size_t)cell_y(p, y) * p->gw + cell_x(p, x), x, y);
+}
+
+long
+nbl__pip_locate(const nbl__pip *p, double x, double y)
+{
+    size_t c;
+    if (!p->built ||
+        !(x >= p->gx0 && x <= p->gx1 && y >= p->gy0 && y <= p->gy1))
+        return -1;
+    c = (size_t)cell_y(p, y) * p->gw + cell_x(p, x);
+    if (p->cell_state[c] != -2)
+        return p->cell_state[c];
+    return locate_cell(p, c, x, y);
 }
 
 /* ---- WKB -------------------------------------------------------------- */
