@@ -20,7 +20,7 @@
 #include <string.h>
 
 typedef struct {
-    double x0, y0, x1, y1; /* y0 < y1 */
+    double x0, y0, x1, y1; /* y0 <= y1; horizontal ones are not in slabs */
 } edge;
 
 typedef struct {
@@ -192,8 +192,10 @@ nbl__pip_add_ring(nbl__pip *p, const double *xy, size_t n)
             a->miny = y0;
         if (y0 > a->maxy)
             a->maxy = y0;
-        if (y0 == y1)
-            continue; /* horizontal (or repeated point): never crossed */
+        if (x0 == x1 && y0 == y1)
+            continue; /* repeated point */
+        /* horizontal edges are never crossed but kept: they are boundary
+         * that the cell classification must see */
         edge *e = &p->edges[p->ne++];
         if (y0 < y1) {
             e->x0 = x0, e->y0 = y0, e->x1 = x1, e->y1 = y1;
@@ -270,6 +272,8 @@ build_slabs(nbl__pip *p)
         area *a = &p->areas[i];
         size_t *ss = p->slab_start + a->slab0;
         for (size_t k = a->e0; k < a->e1; k++) {
+            if (p->edges[k].y0 == p->edges[k].y1)
+                continue;
             unsigned s0 = slab_of(a, p->edges[k].y0);
             unsigned s1 = slab_of(a, p->edges[k].y1);
             for (unsigned s = s0; s <= s1; s++)
@@ -291,6 +295,8 @@ build_slabs(nbl__pip *p)
             return -1;
         memcpy(fill, ss, a->nslabs * sizeof *fill);
         for (size_t k = a->e0; k < a->e1; k++) {
+            if (p->edges[k].y0 == p->edges[k].y1)
+                continue;
             unsigned s0 = slab_of(a, p->edges[k].y0);
             unsigned s1 = slab_of(a, p->edges[k].y1);
             for (unsigned s = s0; s <= s1; s++)
