@@ -569,6 +569,14 @@ resolve_roles(imp *m, const nbl_incidents_opts *o, char **names, size_t n,
     return NBL_OK;
 }
 
+static void
+proj_quiet(void *arg, int level, const char *msg)
+{
+    (void)arg;
+    (void)level;
+    (void)msg;
+}
+
 /* Sets up m->pj from src_crs (NULL: the working CRS, no transformation). */
 static int
 setup_crs(imp *m, const char *src_crs, const char *shown)
@@ -580,6 +588,7 @@ setup_crs(imp *m, const char *src_crs, const char *shown)
     m->pjctx = proj_context_create();
     if (!m->pjctx)
         return nbl__error(m->ctx, NBL_ENOMEM, "out of memory");
+    proj_log_func(m->pjctx, NULL, proj_quiet); /* errors go to the ctx */
     a = proj_create(m->pjctx, src_crs);
     if (!a)
         return nbl__error(
