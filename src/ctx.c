@@ -75,18 +75,30 @@ const char *
 nbl_strerror(int code)
 {
     switch (code) {
-    case NBL_OK: return "success";
-    case NBL_EINVAL: return "invalid argument";
-    case NBL_EFORMAT: return "malformed input";
-    case NBL_ECRS: return "coordinate reference system error";
-    case NBL_EDB: return "workspace error";
-    case NBL_EIO: return "input/output error";
-    case NBL_EEXISTS: return "already exists";
-    case NBL_ECANCELLED: return "cancelled";
-    case NBL_ENOMEM: return "out of memory";
-    case NBL_ENOTFOUND: return "not found";
-    case NBL_EDATA: return "invalid data";
-    default: return "unknown error";
+    case NBL_OK:
+        return "success";
+    case NBL_EINVAL:
+        return "invalid argument";
+    case NBL_EFORMAT:
+        return "malformed input";
+    case NBL_ECRS:
+        return "coordinate reference system error";
+    case NBL_EDB:
+        return "workspace error";
+    case NBL_EIO:
+        return "input/output error";
+    case NBL_EEXISTS:
+        return "already exists";
+    case NBL_ECANCELLED:
+        return "cancelled";
+    case NBL_ENOMEM:
+        return "out of memory";
+    case NBL_ENOTFOUND:
+        return "not found";
+    case NBL_EDATA:
+        return "invalid data";
+    default:
+        return "unknown error";
     }
 }
 

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "store_internal.h" /* sqlite3.h before spatialite.h */
 
@@ -87,20 +86,6 @@ nbl__db_column_bool(sqlite3_stmt *st, int i)
     return sqlite3_column_int(st, i) != 0;
 }
 
-void
-nbl__now_iso(char buf[32])
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    /* SOURCE_DATE_EPOCH makes outputs reproducible (golden tests). */
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    long v;
-    if (sde && nbl__parse_long(sde, &v))
-        t = (time_t)v;
-    gmtime_r(&t, &tm);
-    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int
 connect(nbl_ws *ws, int flags)
 {
@@ -137,7 +122,7 @@ nbl_ws_free(nbl_ws *ws)
     if (!ws)
         return;
     if (ws->db) {
-        if (ws->in_tx)
+        if (ws->in_tx > 0)
             sqlite3_exec(ws->db, "ROLLBACK", NULL, NULL, NULL);
         sqlite3_close_v2(ws->db);
     }
@@ -266,8 +251,7 @@ nbl_ws_open(nbl_ws **out, nbl_ctx *ctx, const char *path)
     }
     if (nbl__store_meta_get(ws, "srid", &srid) != NBL_OK || !srid ||
         !nbl__parse_long(srid, &v)) {
-        rc = nbl__error(ctx, NBL_EDB, "%s: workspace has no working CRS",
-                        path);
+        rc = nbl__error(ctx, NBL_EDB, "%s: workspace has no working CRS", path);
         goto fail;
     }
     ws->srid = (int)v;
@@ -300,34 +284,77 @@ nbl_ws_ctx(const nbl_ws *ws)
     return ws->ctx;
 }
 
+/*
+ * Transactions nest: the outermost begin is BEGIN IMMEDIATE, inner ones are
+ * savepoints. So a command's "one transaction" becomes part of the caller's
+ * when the caller (e.g. `nabolag run`) already holds one.
+ */
 int
 nbl__store_begin(nbl_ws *ws)
 {
     int rc;
-    if (ws->in_tx)
-        return nbl__error(ws->ctx, NBL_EDB, "internal: nested transaction");
-    rc = nbl__db_exec(ws, "BEGIN IMMEDIATE");
+    char sql[64];
+    if (ws->in_tx == 0) {
+        rc = nbl__db_exec(ws, "BEGIN IMMEDIATE");
+    } else {
+        snprintf(sql, sizeof sql, "SAVEPOINT nbl_%d", ws->in_tx);
+        rc = nbl__db_exec(ws, sql);
+    }
     if (rc == NBL_OK)
-        ws->in_tx = 1;
+        ws->in_tx++;
     return rc;
 }
 
 int
 nbl__store_commit(nbl_ws *ws)
 {
-    int rc = nbl__db_exec(ws, "COMMIT");
+    int rc;
+    char sql[64];
+    if (ws->in_tx <= 0)
+        return nbl__error(ws->ctx, NBL_EDB, "internal: commit without begin");
+    if (ws->in_tx == 1) {
+        rc = nbl__db_exec(ws, "COMMIT");
+    } else {
+        snprintf(sql, sizeof sql, "RELEASE nbl_%d", ws->in_tx - 1);
+        rc = nbl__db_exec(ws, sql);
+    }
     if (rc == NBL_OK)
-        ws->in_tx = 0;
+        ws->in_tx--;
     return rc;
 }
 
 void
 nbl__store_rollback(nbl_ws *ws)
 {
-    if (ws && ws->in_tx) {
+    char sql[80];
+    if (!ws || ws->in_tx <= 0)
+        return;
+    if (ws->in_tx == 1) {
         sqlite3_exec(ws->db, "ROLLBACK", NULL, NULL, NULL);
-        ws->in_tx = 0;
+    } else {
+        snprintf(sql, sizeof sql, "ROLLBACK TO nbl_%d; RELEASE nbl_%d",
+                 ws->in_tx - 1, ws->in_tx - 1);
+        sqlite3_exec(ws->db, sql, NULL, NULL, NULL);
     }
+    ws->in_tx--;
+}
+
+int
+nbl_ws_begin(nbl_ws *ws)
+{
+    return nbl__store_begin(ws);
+}
+
+int
+nbl_ws_commit(nbl_ws *ws)
+{
+    return nbl__store_commit(ws);
+}
+
+void
+nbl_ws_rollback(nbl_ws *ws)
+{
+    nbl__store_rollback(ws);
 }
 
 int

@@ -15,10 +15,14 @@ static json_t *
 col_json(sqlite3_stmt *st, int i)
 {
     switch (sqlite3_column_type(st, i)) {
-    case SQLITE_INTEGER: return json_integer(sqlite3_column_int64(st, i));
-    case SQLITE_FLOAT: return json_real(sqlite3_column_double(st, i));
-    case SQLITE_NULL: return json_null();
-    default: return json_string((const char *)sqlite3_column_text(st, i));
+    case SQLITE_INTEGER:
+        return json_integer(sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT:
+        return json_real(sqlite3_column_double(st, i));
+    case SQLITE_NULL:
+        return json_null();
+    default:
+        return json_string((const char *)sqlite3_column_text(st, i));
     }
 }
 
@@ -80,35 +84,41 @@ nbl_ws_info_json(nbl_ws *ws, char **out_json)
         const char *sql;
         int scalar;
     } lists[] = {
-        {"years",
-         "SELECT DISTINCT year FROM stats ORDER BY year", 1},
+        {"years", "SELECT DISTINCT year FROM stats ORDER BY year", 1},
         {"variables",
          "SELECT variable, COUNT(*) AS rows, COUNT(value) AS values_present, "
          "MIN(year) AS first_year, MAX(year) AS last_year FROM stats "
-         "GROUP BY variable ORDER BY variable", 0},
+         "GROUP BY variable ORDER BY variable",
+         0},
         {"references",
          "SELECT scope, COUNT(DISTINCT code) AS codes, COUNT(*) AS rows, "
          "MIN(year) AS first_year, MAX(year) AS last_year FROM refs "
-         "GROUP BY scope ORDER BY scope", 0},
+         "GROUP BY scope ORDER BY scope",
+         0},
         {"municipalities",
          "SELECT DISTINCT municipality FROM areas WHERE municipality IS NOT "
-         "NULL ORDER BY municipality", 1},
+         "NULL ORDER BY municipality",
+         1},
         {"imports",
          "SELECT kind, source, started_at, rows_read, rows_stored, "
          "rows_rejected, repaired FROM runs WHERE kind NOT IN "
-         "('compute','export','alerts') ORDER BY run_id", 0},
+         "('compute','export','alerts') ORDER BY run_id",
+         0},
         {"computed",
          "SELECT ruleset, ruleset_version, MIN(year) AS first_year, "
          "MAX(year) AS last_year, MAX(computed_at) AS computed_at, "
          "COUNT(*) AS results FROM category_results GROUP BY ruleset, "
-         "ruleset_version ORDER BY ruleset", 0},
+         "ruleset_version ORDER BY ruleset",
+         0},
         {"categories",
          "SELECT ruleset, year, category, COUNT(*) AS areas FROM "
          "category_results GROUP BY ruleset, year, category "
-         "ORDER BY ruleset, year, category", 0},
+         "ORDER BY ruleset, year, category",
+         0},
         {"alerts",
          "SELECT year, state, kind, COUNT(*) AS n FROM alerts "
-         "GROUP BY year, state, kind ORDER BY year, state, kind", 0},
+         "GROUP BY year, state, kind ORDER BY year, state, kind",
+         0},
     };
 
     json_object_set_new(root, "workspace", json_string(ws->path));

@@ -13,7 +13,7 @@
 
 struct nbl_ws {
     sqlite3 *db;
-    void *splite;  /* SpatiaLite connection cache */
+    void *splite; /* SpatiaLite connection cache */
     nbl_ctx *ctx;
     int srid;
     char *path;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctx.h"
@@ -213,8 +214,7 @@ nbl__tmp_path_for(const char *path)
     char *t = malloc(n);
     if (!t)
         return NULL;
-    snprintf(t, n, "%.*s.%s.tmp%ld", (int)dirlen, path, base,
-             (long)getpid());
+    snprintf(t, n, "%.*s.%s.tmp%ld", (int)dirlen, path, base, (long)getpid());
     return t;
 }
 
@@ -353,4 +353,18 @@ nbl__buf_free(nbl__buf *b)
     free(b->s);
     b->s = NULL;
     b->len = b->cap = 0;
+}
+
+void
+nbl__now_iso(char buf[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    /* SOURCE_DATE_EPOCH makes outputs reproducible (golden tests). */
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    long v;
+    if (sde && nbl__parse_long(sde, &v))
+        t = (time_t)v;
+    gmtime_r(&t, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

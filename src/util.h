@@ -47,8 +47,8 @@ const char *nbl__asset(const char *name, size_t *len_out);
 
 /** Calls fn for each embedded asset whose name starts with prefix. */
 void nbl__asset_each(const char *prefix,
-                     void (*fn)(const char *name, const char *data,
-                                size_t len, void *arg),
+                     void (*fn)(const char *name, const char *data, size_t len,
+                                void *arg),
                      void *arg);
 
 /**
@@ -57,8 +57,8 @@ void nbl__asset_each(const char *prefix,
  * partial output. Path "-" means stdout (no temporary file).
  */
 typedef struct nbl__outfile {
-    char *path;     /* final path */
-    char *tmppath;  /* temporary path, NULL for stdout */
+    char *path;    /* final path */
+    char *tmppath; /* temporary path, NULL for stdout */
     FILE *fp;
 } nbl__outfile;
 
@@ -72,6 +72,10 @@ void nbl__outfile_abort(nbl__outfile *of);
 
 /** A temporary path beside `path` (caller frees): "<dir>/.<base>.tmp<pid>". */
 char *nbl__tmp_path_for(const char *path);
+
+/** Current UTC time as ISO 8601 ("2026-11-24T20:00:00Z") into buf[32];
+ * SOURCE_DATE_EPOCH, when set, replaces the clock (reproducible outputs). */
+void nbl__now_iso(char buf[32]);
 
 /** Growable NUL-terminated string. */
 typedef struct nbl__buf {

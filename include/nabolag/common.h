@@ -19,16 +19,16 @@ extern "C" {
 /** Return codes. 0 is success; failures are small negative numbers. */
 enum {
     NBL_OK = 0,
-    NBL_EINVAL = -1,      /**< invalid argument or usage */
-    NBL_EFORMAT = -2,     /**< malformed input file */
-    NBL_ECRS = -3,        /**< missing or unusable coordinate reference */
-    NBL_EDB = -4,         /**< workspace (SQLite/SpatiaLite) failure */
-    NBL_EIO = -5,         /**< file or network I/O failure */
-    NBL_EEXISTS = -6,     /**< output exists and overwriting was not asked */
-    NBL_ECANCELLED = -7,  /**< cancelled by the progress callback */
-    NBL_ENOMEM = -8,      /**< out of memory */
-    NBL_ENOTFOUND = -9,   /**< named thing (area, ruleset, year) not found */
-    NBL_EDATA = -10       /**< input rows failed validation */
+    NBL_EINVAL = -1,     /**< invalid argument or usage */
+    NBL_EFORMAT = -2,    /**< malformed input file */
+    NBL_ECRS = -3,       /**< missing or unusable coordinate reference */
+    NBL_EDB = -4,        /**< workspace (SQLite/SpatiaLite) failure */
+    NBL_EIO = -5,        /**< file or network I/O failure */
+    NBL_EEXISTS = -6,    /**< output exists and overwriting was not asked */
+    NBL_ECANCELLED = -7, /**< cancelled by the progress callback */
+    NBL_ENOMEM = -8,     /**< out of memory */
+    NBL_ENOTFOUND = -9,  /**< named thing (area, ruleset, year) not found */
+    NBL_EDATA = -10      /**< input rows failed validation */
 };
 
 /** Log levels passed to the log callback. */

@@ -48,6 +48,18 @@ nbl_ctx *nbl_ws_ctx(const nbl_ws *ws);
  */
 int nbl_ws_info_json(nbl_ws *ws, char **out_json);
 
+/**
+ * Groups several commands into one transaction: every import and compute
+ * called between nbl_ws_begin() and nbl_ws_commit() becomes part of it (they
+ * nest as savepoints), so nbl_ws_rollback() undoes them all. Used by
+ * `nabolag run`.
+ */
+int nbl_ws_begin(nbl_ws *ws);
+/** Commits the outer transaction started by nbl_ws_begin(). */
+int nbl_ws_commit(nbl_ws *ws);
+/** Rolls it back; no-op when none is open. */
+void nbl_ws_rollback(nbl_ws *ws);
+
 #ifdef __cplusplus
 }
 #endif

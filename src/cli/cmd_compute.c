@@ -1,14 +1,106 @@
 /*
- * cmd_compute.c - placeholder until the command is built; replace this file.
+ * cmd_compute.c - `nabolag compute WORKSPACE [--year Y] [--ruleset NAME|FILE]
+ * [--config FILE]`: evaluates the statutory area criteria and prints the
+ * areas per category for each computed year.
  */
+#include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
+#include "nabolag/compute.h"
+
+static void
+help(void)
+{
+    printf(
+        "usage: nabolag compute WORKSPACE [--year Y] [--ruleset NAME|FILE]\n"
+        "                       [--config FILE]\n\n"
+        "Evaluates the statutory area criteria (almenboligloven § 61 a/61 b\n"
+        "and earlier wordings) for every area and year with statistics, and\n"
+        "stores each criterion and the category of every area. Re-running\n"
+        "replaces the results of that ruleset for those years.\n\n"
+        "  --year Y          compute only year Y (earlier years are still\n"
+        "                    read for windows and the omdannelse history)\n"
+        "  --ruleset NAME    dk2021 (default), dk2018, dk2013, dk2010, or the\n"
+        "                    path of a ruleset INI file\n"
+        "  --config FILE     config/project file; its [ruleset] and\n"
+        "                    [criterion.<id>] sections override the\n"
+        "                    ruleset's keys ([project] ruleset picks one)\n\n"
+        "Categories (dk2021 codes): omdannelse, parallelsamfund, udsat,\n"
+        "forebyggelse, none, not_evaluable. See docs/criteria.md.\n");
+}
 
 int
 cmd_compute(int argc, char **argv)
 {
-    (void)argc;
-    fprintf(stderr, "nabolag: %s: not implemented yet\n", argv[0]);
-    return CLI_ERROR;
+    static const struct option opts[] = {{"year", required_argument, 0, 'y'},
+                                         {"ruleset", required_argument, 0, 'r'},
+                                         {"config", required_argument, 0, 'c'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    nbl_compute_opts o = {0};
+    nbl_compute_summary sum;
+    nbl_ctx *ctx;
+    nbl_ws *ws = NULL;
+    int c, rc;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'y':
+            if (cli_parse_int("compute", "--year", optarg, &o.year))
+                return CLI_USAGE;
+            if (o.year <= 0)
+                return cli_usage("compute", "--year: not a year: '%s'", optarg);
+            break;
+        case 'r':
+            o.ruleset = optarg;
+            break;
+        case 'c':
+            o.config = optarg;
+            break;
+        case 'h':
+            help();
+            return CLI_OK;
+        default:
+            return cli_usage("compute", "invalid option");
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage("compute", "expected one WORKSPACE argument");
+    ctx = cli_ctx_new();
+    rc = nbl_ws_open(&ws, ctx, argv[optind]);
+    if (rc == NBL_OK)
+        rc = nbl_compute(ws, &o, &sum);
+    if (rc) {
+        rc = cli_fail(ctx, rc);
+        nbl_ws_free(ws);
+        nbl_ctx_free(ctx);
+        return rc;
+    }
+    /* The summary is a message (stderr, silenced by --quiet); the results
+     * are in the workspace. */
+    cli_info("computed ruleset %s (version %s) for %ld areas", sum.ruleset,
+             sum.version, sum.areas);
+    {
+        char line[256];
+        int n = snprintf(line, sizeof line, "%-6s", "year");
+        for (int k = 0; k < NBL_CAT_COUNT; k++)
+            n += snprintf(line + n, sizeof line - (size_t)n, " %s",
+                          nbl_category_code(k));
+        cli_info("%s", line);
+        for (int y = 0; y < sum.nyears; y++) {
+            n = snprintf(line, sizeof line, "%-6d", sum.years[y].year);
+            for (int k = 0; k < NBL_CAT_COUNT; k++)
+                n += snprintf(line + n, sizeof line - (size_t)n, " %*ld",
+                              (int)strlen(nbl_category_code(k)),
+                              sum.years[y].areas[k]);
+            cli_info("%s", line);
+        }
+    }
+    nbl_compute_summary_free(&sum);
+    nbl_ws_free(ws);
+    nbl_ctx_free(ctx);
+    return CLI_OK;
 }

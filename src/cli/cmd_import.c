@@ -27,10 +27,11 @@ cmd_import(int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
         fprintf(stderr, "nabolag import: unknown kind '%s'\n", argv[1]);
-    fprintf(argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-                ? stdout
-                : stderr,
-            "usage: nabolag import KIND WORKSPACE SOURCE [OPTIONS]\n\nKinds:\n");
+    fprintf(
+        argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+            ? stdout
+            : stderr,
+        "usage: nabolag import KIND WORKSPACE SOURCE [OPTIONS]\n\nKinds:\n");
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
         fprintf(stderr, "  %-10s %s\n", kinds[k].name, kinds[k].summary);
     return (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))

@@ -1,5 +1,6 @@
 /*
- * cmd_import_stats.c - placeholder until the command is built; replace this file.
+ * cmd_import_stats.c - placeholder until the command is built; replace this
+ * file.
  */
 #include <stdio.h>
 

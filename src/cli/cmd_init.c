@@ -38,8 +38,11 @@ cmd_init(int argc, char **argv)
                 return CLI_USAGE;
             break;
         }
-        case 'h': help(); return CLI_OK;
-        default: return cli_usage("init", "invalid option");
+        case 'h':
+            help();
+            return CLI_OK;
+        default:
+            return cli_usage("init", "invalid option");
         }
     }
     if (argc - optind != 1)

@@ -1,14 +1,110 @@
 /*
- * cmd_plans.c - placeholder until the command is built; replace this file.
+ * cmd_plans.c - `nabolag plans compare WORKSPACE [options]`.
  */
+#include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
+#include "nabolag/plans.h"
+
+static void
+help(void)
+{
+    printf(
+        "usage: nabolag plans compare WORKSPACE [-f text|csv|json|geojson]\n"
+        "           [-o OUT] [--overwrite] [--indicators LIST]\n"
+        "           [--comparison municipality|all] [--ruleset NAME]\n"
+        "           [--config FILE]\n\n"
+        "For every plan and indicator: the population-weighted value of the\n"
+        "plan's areas at baseline (the year before the start) and at the\n"
+        "latest year within the plan, the change, the same change for the\n"
+        "comparison group (areas without a plan over that period, in the\n"
+        "plan's municipalities by default), the difference of the two\n"
+        "changes (did), whether each target was met, and the category\n"
+        "transitions of the plan's areas. Default indicators: lab, cri, edu,\n"
+        "inc, eth, and safety_index when safety results exist.\n");
+}
 
 int
 cmd_plans(int argc, char **argv)
 {
-    (void)argc;
-    fprintf(stderr, "nabolag: %s: not implemented yet\n", argv[0]);
-    return CLI_ERROR;
+    static const struct option opts[] = {
+        {"format", required_argument, 0, 'f'},
+        {"output", required_argument, 0, 'o'},
+        {"overwrite", no_argument, 0, 'w'},
+        {"indicators", required_argument, 0, 'i'},
+        {"comparison", required_argument, 0, 'c'},
+        {"ruleset", required_argument, 0, 'r'},
+        {"config", required_argument, 0, 'C'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    nbl_plans_opts o = {0};
+    nbl_ctx *ctx;
+    nbl_ws *ws = NULL;
+    int c, rc;
+
+    if (argc < 2 || strcmp(argv[1], "compare") != 0) {
+        if (argc >= 2 &&
+            (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+            help();
+            return CLI_OK;
+        }
+        return cli_usage("plans", "expected the subcommand 'compare'");
+    }
+    argc--;
+    argv++;
+    o.output = "-";
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (!strcmp(optarg, "text"))
+                o.format = NBL_PLANS_TEXT;
+            else if (!strcmp(optarg, "csv"))
+                o.format = NBL_PLANS_CSV;
+            else if (!strcmp(optarg, "json"))
+                o.format = NBL_PLANS_JSON;
+            else if (!strcmp(optarg, "geojson"))
+                o.format = NBL_PLANS_GEOJSON;
+            else
+                return cli_usage("plans compare", "unknown format '%s'",
+                                 optarg);
+            break;
+        case 'o':
+            o.output = optarg;
+            break;
+        case 'w':
+            o.overwrite = 1;
+            break;
+        case 'i':
+            o.indicators = optarg;
+            break;
+        case 'c':
+            o.comparison = optarg;
+            break;
+        case 'r':
+            o.ruleset = optarg;
+            break;
+        case 'C':
+            o.config = optarg;
+            break;
+        case 'h':
+            help();
+            return CLI_OK;
+        default:
+            return cli_usage("plans compare", "invalid option");
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage("plans compare", "expected one WORKSPACE argument");
+    ctx = cli_ctx_new();
+    rc = nbl_ws_open(&ws, ctx, argv[optind]);
+    if (rc == NBL_OK)
+        rc = nbl_plans_compare(ws, &o);
+    if (rc)
+        rc = cli_fail(ctx, rc);
+    nbl_ws_free(ws);
+    nbl_ctx_free(ctx);
+    return rc;
 }

@@ -1,14 +1,82 @@
 /*
- * cmd_report.c - placeholder until the command is built; replace this file.
+ * cmd_report.c - `nabolag report WORKSPACE -o report.html`.
  */
+#include <getopt.h>
 #include <stdio.h>
 
 #include "cli.h"
+#include "nabolag/report.h"
+
+static void
+help(void)
+{
+    printf("usage: nabolag report WORKSPACE -o report.html [--year Y]\n"
+           "           [--ruleset NAME] [--title TEXT] [--config FILE]\n"
+           "           [--overwrite]\n\n"
+           "Writes one self-contained HTML page for a year: a map of the\n"
+           "areas by category, the categories and the changes since the\n"
+           "previous year, every area's criteria, the alerts and the\n"
+           "provenance. Areas below [disclosure] min_residents_publish\n"
+           "(default 100) show no values.\n");
+}
 
 int
 cmd_report(int argc, char **argv)
 {
-    (void)argc;
-    fprintf(stderr, "nabolag: %s: not implemented yet\n", argv[0]);
-    return CLI_ERROR;
+    static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+                                         {"year", required_argument, 0, 'y'},
+                                         {"ruleset", required_argument, 0, 'r'},
+                                         {"title", required_argument, 0, 't'},
+                                         {"config", required_argument, 0, 'C'},
+                                         {"overwrite", no_argument, 0, 'w'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    nbl_report_opts o = {0};
+    nbl_ctx *ctx;
+    nbl_ws *ws = NULL;
+    int c, rc;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            o.output = optarg;
+            break;
+        case 'y':
+            if (cli_parse_int("report", "--year", optarg, &o.year))
+                return CLI_USAGE;
+            break;
+        case 'r':
+            o.ruleset = optarg;
+            break;
+        case 't':
+            o.title = optarg;
+            break;
+        case 'C':
+            o.config = optarg;
+            break;
+        case 'w':
+            o.overwrite = 1;
+            break;
+        case 'h':
+            help();
+            return CLI_OK;
+        default:
+            return cli_usage("report", "invalid option");
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage("report", "expected one WORKSPACE argument");
+    if (!o.output)
+        return cli_usage("report", "-o FILE is required");
+    ctx = cli_ctx_new();
+    rc = nbl_ws_open(&ws, ctx, argv[optind]);
+    if (rc == NBL_OK)
+        rc = nbl_report_write(ws, &o);
+    if (rc == NBL_OK)
+        cli_info("wrote %s", o.output);
+    else
+        rc = cli_fail(ctx, rc);
+    nbl_ws_free(ws);
+    nbl_ctx_free(ctx);
+    return rc;
 }

@@ -51,9 +51,9 @@ test_utf8(void **state)
     (void)state;
     assert_true(nbl__utf8_valid("Nørrebro", strlen("Nørrebro")));
     assert_true(nbl__utf8_valid("abc", 3));
-    assert_false(nbl__utf8_valid("N\xf8rrebro", 8)); /* Latin-1 ø */
-    assert_false(nbl__utf8_valid("\xc3", 1));        /* truncated */
-    assert_false(nbl__utf8_valid("\xc0\xaf", 2));    /* overlong */
+    assert_false(nbl__utf8_valid("N\xf8rrebro", 8));  /* Latin-1 ø */
+    assert_false(nbl__utf8_valid("\xc3", 1));         /* truncated */
+    assert_false(nbl__utf8_valid("\xc0\xaf", 2));     /* overlong */
     assert_false(nbl__utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
 }
 
@@ -121,9 +121,12 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_double), cmocka_unit_test(test_fmt_double),
-        cmocka_unit_test(test_utf8),         cmocka_unit_test(test_outfile),
-        cmocka_unit_test(test_assets),       cmocka_unit_test(test_error_one_line),
+        cmocka_unit_test(test_parse_double),
+        cmocka_unit_test(test_fmt_double),
+        cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_outfile),
+        cmocka_unit_test(test_assets),
+        cmocka_unit_test(test_error_one_line),
     };
     nbl_test_locale();
     return cmocka_run_group_tests(tests, NULL, NULL);

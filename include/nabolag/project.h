@@ -1,0 +1,72 @@
+/*
+ * nabolag/project.h - project files: one INI file naming the inputs, the
+ * ruleset, the settings that differ from the defaults and the outputs, so
+ * that `nabolag run project.ini` is the whole yearly job. The same file is
+ * a valid --config FILE for every command (each module reads its own
+ * sections and ignores the rest).
+ */
+#ifndef NABOLAG_PROJECT_H
+#define NABOLAG_PROJECT_H
+
+#include "nabolag/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NBL_PROJECT_MAX_SOURCES 16
+
+/** A parsed project file. Paths are resolved relative to the file's folder;
+ * NULL means "not given". All strings are owned by the project. */
+typedef struct nbl_project {
+    char *path;      /**< the project file itself */
+    char *name;      /**< [project] name */
+    char *workspace; /**< [project] workspace (required) */
+    int srid;        /**< [project] crs, default 25832 */
+    char *ruleset;   /**< [project] ruleset, default "dk2021" */
+    int year;        /**< [project] year, 0 = the latest year in the data */
+
+    char *areas_source, *areas_layer, *areas_id, *areas_name;
+    char *areas_municipality, *areas_region, *areas_src_crs;
+    int areas_dissolve;
+
+    char *stats_sources[NBL_PROJECT_MAX_SOURCES];
+    int n_stats_sources;
+    char *refs_sources[NBL_PROJECT_MAX_SOURCES];
+    int n_refs_sources;
+
+    char *incidents_source, *incidents_layer, *incidents_year_field;
+    char *incidents_date_field, *incidents_category_field;
+    char *incidents_x_field, *incidents_y_field, *incidents_src_crs;
+
+    char *plans_source;
+
+    char *notify; /**< [alerts] notify URL */
+    char *mail_to, *mail_from;
+    int fail_on_alert;
+    char *alerts_out; /**< [alerts] output file (text), relative */
+    char *alerts_format;
+
+    char *export_dir; /**< [export] dir */
+    char *export_format;
+    int export_overwrite;
+
+    char *report; /**< [report] output file */
+} nbl_project;
+
+/**
+ * Reads a project file. Unknown keys in the pipeline sections ([project],
+ * [areas], [stats], [refs], [incidents], [plans], [export], [report]) are
+ * errors naming file, line, section and key; other sections belong to the
+ * modules' config and are not checked here. On success *out is owned by
+ * the caller (nbl_project_free).
+ */
+int nbl_project_load(nbl_project **out, nbl_ctx *ctx, const char *path);
+
+/** Frees a project; NULL-safe. */
+void nbl_project_free(nbl_project *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

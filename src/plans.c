@@ -1,0 +1,598 @@
+/*
+ * plans.c - `nabolag plans compare`: loads plans and results from the
+ * store, runs the comparison (plancmp.c) and writes it as a text table, CSV,
+ * JSON (jansson) or an RFC 7946 GeoJSON `plans` layer (one feature per plan:
+ * the union of its areas, comparison results as properties).
+ *
+ * Settings (config file): [plans] indicators, comparison; [disclosure]
+ * min_residents_publish (aggregates over fewer residents are suppressed).
+ */
+#include "nabolag/plans.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+#include <jansson.h>
+
+#include "ctx.h"
+#include "plancmp.h"
+#include "store_plans.h"
+#include "util.h"
+
+#define DEFAULT_MIN_POP 100
+
+struct settings {
+    char indicators[512];
+    char comparison[32];
+    double min_pop;
+    nbl_ctx *ctx;
+    const char *path;
+    int rc;
+};
+
+static int
+settings_cb(void *user, const char *section, const char *key, const char *value)
+{
+    struct settings *s = user;
+    if (strcmp(section, "plans") == 0) {
+        if (strcmp(key, "indicators") == 0) {
+            snprintf(s->indicators, sizeof s->indicators, "%s", value);
+        } else if (strcmp(key, "comparison") == 0) {
+            snprintf(s->comparison, sizeof s->comparison, "%s", value);
+        } else {
+            s->rc = nbl__error(s->ctx, NBL_EFORMAT,
+                               "%s: [plans] unknown key '%s'", s->path, key);
+            return 0;
+        }
+    } else if (strcmp(section, "disclosure") == 0 &&
+               strcmp(key, "min_residents_publish") == 0) {
+        if (!nbl__parse_double(value, '.', &s->min_pop) || s->min_pop < 0) {
+            s->rc = nbl__error(s->ctx, NBL_EFORMAT,
+                               "%s: [disclosure] min_residents_publish: not "
+                               "a number: '%s'",
+                               s->path, value);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Indicators where a higher value is better. */
+static int
+higher_is_better(const char *ind)
+{
+    return strcmp(ind, "inc") == 0 || strcmp(ind, "safety_index") == 0 ||
+           strcmp(ind, "perceived") == 0 || strcmp(ind, "income") == 0;
+}
+
+static int
+decimals_for(const char *ind)
+{
+    return strcmp(ind, "cri_ratio") == 0 ? 3 : 2;
+}
+
+static json_t *
+num(double v, int decimals)
+{
+    return isnan(v) ? json_null() : json_real(nbl__round(v, decimals));
+}
+
+static const char *
+status_name(int st)
+{
+    return st == NBL_PC_OK        ? "ok"
+           : st == NBL_PC_MISSING ? "missing"
+                                  : "suppressed";
+}
+
+/* One JSON object per plan and indicator (the array of `-f json`). */
+static json_t *
+result_json(const nbl__plans_data *d, const nbl__pc_output *o,
+            const nbl__pc_result *r, const char *const *ind)
+{
+    json_t *obj = json_object(), *tr = json_array(), *miss = json_array();
+    int dec = decimals_for(ind[r->ind]);
+    json_object_set_new(obj, "plan_id", json_string(d->plan_id[r->plan]));
+    json_object_set_new(obj, "plan_name",
+                        d->plan_name[r->plan]
+                            ? json_string(d->plan_name[r->plan])
+                            : json_null());
+    json_object_set_new(obj, "start_year",
+                        json_integer(d->start_year[r->plan]));
+    json_object_set_new(obj, "end_year", json_integer(d->end_year[r->plan]));
+    json_object_set_new(obj, "indicator", json_string(ind[r->ind]));
+    json_object_set_new(obj, "baseline_year", json_integer(r->baseline_year));
+    json_object_set_new(obj, "latest_year", json_integer(r->latest_year));
+    json_object_set_new(obj, "baseline", num(r->baseline, dec));
+    json_object_set_new(obj, "latest", num(r->latest, dec));
+    json_object_set_new(obj, "change", num(r->change, dec));
+    json_object_set_new(obj, "status", json_string(status_name(r->status)));
+    json_object_set_new(obj, "comparison_baseline", num(r->cmp_baseline, dec));
+    json_object_set_new(obj, "comparison_latest", num(r->cmp_latest, dec));
+    json_object_set_new(obj, "comparison_change", num(r->cmp_change, dec));
+    json_object_set_new(obj, "comparison_status",
+                        json_string(status_name(r->cmp_status)));
+    json_object_set_new(obj, "did", num(r->did, dec));
+    json_object_set_new(obj, "target", num(r->target, dec));
+    json_object_set_new(obj, "target_met",
+                        r->target_met < 0 ? json_null()
+                                          : json_boolean(r->target_met));
+    json_object_set_new(obj, "areas", json_integer(d->plan_n_areas[r->plan]));
+    json_object_set_new(obj, "areas_used", json_integer(r->n_used));
+    json_object_set_new(obj, "comparison_areas", json_integer(r->n_cmp));
+    if (r->missing) {
+        char *dup = nbl__strdup(r->missing), *save = NULL;
+        for (char *t = strtok_r(dup, "|", &save); t;
+             t = strtok_r(NULL, "|", &save))
+            json_array_append_new(miss, json_string(t));
+        free(dup);
+    }
+    json_object_set_new(obj, "missing_areas", miss);
+    for (size_t i = 0; i < o->n_transitions; i++) {
+        const nbl__pc_transition *t = &o->transitions[i];
+        json_t *x;
+        if (t->plan != r->plan)
+            continue;
+        x = json_object();
+        json_object_set_new(x, "area_id", json_string(d->area_id[t->area]));
+        json_object_set_new(x, "from",
+                            t->from ? json_string(t->from) : json_null());
+        json_object_set_new(x, "to", t->to ? json_string(t->to) : json_null());
+        json_array_append_new(tr, x);
+    }
+    json_object_set_new(obj, "transitions", tr);
+    return obj;
+}
+
+/* Right-aligned number cell, "-" when missing. */
+static void
+fmt_cell(nbl__buf *b, double v, int dec, int width)
+{
+    char s[64];
+    if (isnan(v))
+        snprintf(s, sizeof s, "-");
+    else
+        nbl__fmt_double(s, sizeof s, v, dec);
+    nbl__buf_printf(b, " %*s", width, s);
+}
+
+static const char *
+category_label(const char *c)
+{
+    if (!c)
+        return "no result";
+    if (strcmp(c, "none") == 0)
+        return "not listed";
+    if (strcmp(c, "not_evaluable") == 0)
+        return "not evaluable";
+    return c;
+}
+
+static void
+write_text(nbl__buf *b, const nbl__plans_data *d, const nbl__pc_output *o,
+           const char *const *ind, int n_ind, const char *comparison)
+{
+    nbl__buf_printf(b,
+                    "Plan comparison (ruleset %s %s, comparison group: areas "
+                    "without a plan in %s)\n",
+                    d->ruleset, d->ruleset_version ? d->ruleset_version : "",
+                    strcmp(comparison, "all") == 0
+                        ? "the whole workspace"
+                        : "the plan's municipalities");
+    if (d->n_plans == 0)
+        nbl__buf_printf(b, "\nNo plans in the workspace (nabolag import "
+                           "plans).\n");
+    for (int p = 0; p < d->n_plans; p++) {
+        const nbl__pc_result *r0 = &o->results[(size_t)p * (size_t)n_ind];
+        int any_missing = 0;
+        nbl__buf_printf(b,
+                        "\n%s  %s  %d-%d, %d area(s); baseline %d, latest %d\n",
+                        d->plan_id[p], d->plan_name[p] ? d->plan_name[p] : "",
+                        d->start_year[p], d->end_year[p], d->plan_n_areas[p],
+                        r0->baseline_year, r0->latest_year);
+        nbl__buf_printf(b, "  %-14s %9s %9s %9s %11s %9s %8s  %s\n",
+                        "indicator", "baseline", "latest", "change",
+                        "comparison", "did", "target", "target met");
+        for (int i = 0; i < n_ind; i++) {
+            const nbl__pc_result *r = &r0[i];
+            int dec = decimals_for(ind[i]);
+            nbl__buf_printf(b, "  %-14s", ind[i]);
+            if (r->status == NBL_PC_SUPPRESSED) {
+                nbl__buf_printf(b, " %s\n",
+                                "(suppressed: too few residents to publish)");
+                continue;
+            }
+            fmt_cell(b, r->baseline, dec, 9);
+            fmt_cell(b, r->latest, dec, 9);
+            fmt_cell(b, r->change, dec, 9);
+            fmt_cell(b, r->cmp_change, dec, 11);
+            fmt_cell(b, r->did, dec, 9);
+            fmt_cell(b, r->target, dec, 8);
+            nbl__buf_printf(b, "  %s\n",
+                            r->target_met < 0 ? "-"
+                            : r->target_met   ? "yes"
+                                              : "no");
+            if (r->missing)
+                any_missing = 1;
+        }
+        nbl__buf_printf(b,
+                        "  category transitions %d -> %d:", r0->baseline_year,
+                        r0->latest_year);
+        {
+            int changed = 0;
+            for (size_t t = 0; t < o->n_transitions; t++) {
+                const nbl__pc_transition *x = &o->transitions[t];
+                if (x->plan != p)
+                    continue;
+                if (x->from == x->to ||
+                    (x->from && x->to && strcmp(x->from, x->to) == 0))
+                    continue; /* unchanged, or no result in either year */
+                nbl__buf_printf(b, "%s %s (%s -> %s)", changed ? "," : "",
+                                d->area_id[x->area], category_label(x->from),
+                                category_label(x->to));
+                changed++;
+            }
+            nbl__buf_printf(b, "%s\n", changed ? "" : " none");
+        }
+        if (any_missing) {
+            for (int i = 0; i < n_ind; i++)
+                if (r0[i].missing)
+                    nbl__buf_printf(b,
+                                    "  left out of %s (no value in %d or "
+                                    "%d): %s\n",
+                                    ind[i], r0->baseline_year, r0->latest_year,
+                                    r0[i].missing);
+        }
+    }
+    nbl__buf_printf(b, "\nchange = latest - baseline (population-weighted); "
+                       "did = change - comparison change.\n");
+}
+
+static void
+csv_field(nbl__buf *b, const char *s)
+{
+    if (strpbrk(s, ",\"\n\r")) {
+        nbl__buf_append(b, "\"", 1);
+        for (; *s; s++) {
+            if (*s == '"')
+                nbl__buf_append(b, "\"", 1);
+            nbl__buf_append(b, s, 1);
+        }
+        nbl__buf_append(b, "\"", 1);
+    } else {
+        nbl__buf_append(b, s, strlen(s));
+    }
+}
+
+static void
+write_csv(nbl__buf *b, json_t *arr)
+{
+    static const char *cols[] = {"plan_id",
+                                 "plan_name",
+                                 "start_year",
+                                 "end_year",
+                                 "indicator",
+                                 "baseline_year",
+                                 "latest_year",
+                                 "baseline",
+                                 "latest",
+                                 "change",
+                                 "status",
+                                 "comparison_baseline",
+                                 "comparison_latest",
+                                 "comparison_change",
+                                 "comparison_status",
+                                 "did",
+                                 "target",
+                                 "target_met",
+                                 "areas",
+                                 "areas_used",
+                                 "comparison_areas",
+                                 "missing_areas",
+                                 "transitions"};
+    size_t i;
+    json_t *o;
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
+        nbl__buf_printf(b, "%s%s", c ? "," : "", cols[c]);
+    nbl__buf_append(b, "\n", 1);
+    json_array_foreach(arr, i, o)
+    {
+        for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+            json_t *v = json_object_get(o, cols[c]);
+            char s[64];
+            if (c)
+                nbl__buf_append(b, ",", 1);
+            if (!v || json_is_null(v))
+                continue;
+            if (json_is_string(v)) {
+                csv_field(b, json_string_value(v));
+            } else if (json_is_integer(v)) {
+                nbl__buf_printf(b, "%lld", (long long)json_integer_value(v));
+            } else if (json_is_real(v)) {
+                nbl__buf_printf(
+                    b, "%s",
+                    nbl__fmt_double(s, sizeof s, json_real_value(v), 3));
+            } else if (json_is_boolean(v)) {
+                nbl__buf_printf(b, "%s", json_is_true(v) ? "true" : "false");
+            } else if (json_is_array(v)) {
+                size_t k;
+                json_t *e;
+                nbl__buf t = {0};
+                json_array_foreach(v, k, e)
+                {
+                    if (k)
+                        nbl__buf_append(&t, "|", 1);
+                    if (json_is_string(e)) {
+                        nbl__buf_printf(&t, "%s", json_string_value(e));
+                    } else {
+                        json_t *f = json_object_get(e, "from"),
+                               *to = json_object_get(e, "to");
+                        nbl__buf_printf(
+                            &t, "%s:%s>%s",
+                            json_string_value(json_object_get(e, "area_id")),
+                            json_is_string(f) ? json_string_value(f) : "",
+                            json_is_string(to) ? json_string_value(to) : "");
+                    }
+                }
+                csv_field(b, t.s ? t.s : "");
+                nbl__buf_free(&t);
+            }
+        }
+        nbl__buf_append(b, "\n", 1);
+    }
+}
+
+static json_t *
+provenance(const nbl__plans_data *d, const char *comparison)
+{
+    json_t *p = json_object();
+    json_object_set_new(p, "tool", json_string("nabolag"));
+    json_object_set_new(p, "tool_version", json_string(nbl_version()));
+    json_object_set_new(p, "ruleset", json_string(d->ruleset));
+    json_object_set_new(p, "ruleset_version",
+                        d->ruleset_version ? json_string(d->ruleset_version)
+                                           : json_null());
+    json_object_set_new(p, "comparison", json_string(comparison));
+    json_object_set_new(p, "latest_year", json_integer(d->last_year));
+    return p;
+}
+
+static int
+write_geojson(nbl_ws *ws, nbl__buf *b, const nbl__plans_data *d, json_t *arr,
+              int n_ind, const char *comparison)
+{
+    json_t *fc = json_object(), *feats = json_array();
+    char *s;
+    json_object_set_new(fc, "type", json_string("FeatureCollection"));
+    json_object_set_new(fc, "name", json_string("plans"));
+    json_object_set_new(fc, "nabolag", provenance(d, comparison));
+    for (int p = 0; p < d->n_plans; p++) {
+        json_t *f = json_object(), *props = json_object(), *geom = NULL;
+        char *gj = NULL;
+        char **ids = calloc((size_t)d->plan_n_areas[p] + 1, sizeof(char *));
+        int rc;
+        nbl__buf list = {0};
+        if (!ids)
+            return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+        for (int k = 0; k < d->plan_n_areas[p]; k++) {
+            ids[k] = d->area_id[d->plan_areas[p][k]];
+            nbl__buf_printf(&list, "%s%s", k ? "|" : "", ids[k]);
+        }
+        rc = nbl__store_plans_union_geojson(ws, ids, d->plan_n_areas[p], &gj);
+        free(ids);
+        if (rc) {
+            nbl__buf_free(&list);
+            json_decref(f);
+            json_decref(props);
+            json_decref(fc);
+            json_decref(feats);
+            return rc;
+        }
+        if (gj)
+            geom = json_loads(gj, 0, NULL);
+        free(gj);
+        json_object_set_new(f, "type", json_string("Feature"));
+        json_object_set_new(props, "plan_id", json_string(d->plan_id[p]));
+        json_object_set_new(props, "name",
+                            d->plan_name[p] ? json_string(d->plan_name[p])
+                                            : json_null());
+        json_object_set_new(props, "start_year",
+                            json_integer(d->start_year[p]));
+        json_object_set_new(props, "end_year", json_integer(d->end_year[p]));
+        json_object_set_new(props, "areas", json_string(list.s ? list.s : ""));
+        json_object_set_new(props, "n_areas", json_integer(d->plan_n_areas[p]));
+        nbl__buf_free(&list);
+        for (int i = 0; i < n_ind; i++) {
+            json_t *r =
+                json_array_get(arr, (size_t)p * (size_t)n_ind + (size_t)i);
+            const char *name =
+                json_string_value(json_object_get(r, "indicator"));
+            static const char *keys[] = {
+                "baseline", "latest", "change",     "comparison_change",
+                "did",      "target", "target_met", "status"};
+            char key[128];
+            if (i == 0) {
+                json_object_set(props, "baseline_year",
+                                json_object_get(r, "baseline_year"));
+                json_object_set(props, "latest_year",
+                                json_object_get(r, "latest_year"));
+            }
+            for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+                snprintf(key, sizeof key, "%s_%s", name, keys[k]);
+                json_object_set(props, key, json_object_get(r, keys[k]));
+            }
+        }
+        json_object_set_new(f, "properties", props);
+        json_object_set_new(f, "geometry", geom ? geom : json_null());
+        json_array_append_new(feats, f);
+    }
+    json_object_set_new(fc, "features", feats);
+    s = json_dumps(fc, JSON_INDENT(1) | JSON_PRESERVE_ORDER |
+                           JSON_REAL_PRECISION(10));
+    json_decref(fc);
+    if (!s)
+        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+    nbl__buf_printf(b, "%s\n", s);
+    free(s);
+    return NBL_OK;
+}
+
+/* Splits "a, b,c" into at most NBL_PC_MAX_IND names (copied into store). */
+static int
+split_indicators(nbl_ctx *ctx, const char *list, char store[][64],
+                 const char **ind, int *n)
+{
+    const char *s = list;
+    *n = 0;
+    while (*s) {
+        size_t len;
+        while (*s == ' ' || *s == ',')
+            s++;
+        len = strcspn(s, ", ");
+        if (!len)
+            break;
+        if (*n >= NBL_PC_MAX_IND || len >= 64)
+            return nbl__error(ctx, NBL_EINVAL,
+                              "too many or too long indicator names: '%s'",
+                              list);
+        memcpy(store[*n], s, len);
+        store[*n][len] = '\0';
+        ind[*n] = store[*n];
+        (*n)++;
+        s += len;
+    }
+    return NBL_OK;
+}
+
+int
+nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
+{
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
+    struct settings set = {"",  "municipality", DEFAULT_MIN_POP,
+                           ctx, NULL,           NBL_OK};
+    char names[NBL_PC_MAX_IND][64];
+    const char *ind[NBL_PC_MAX_IND];
+    int n_ind = 0, rc, hib[NBL_PC_MAX_IND];
+    nbl__plans_data d;
+    nbl__pc_area *areas = NULL;
+    nbl__pc_plan *plans = NULL;
+    nbl__pc_input in;
+    nbl__pc_output out = {0};
+    json_t *arr = NULL;
+    nbl__buf b = {0};
+    nbl__outfile of;
+
+    if (opts->config) {
+        int r;
+        set.path = opts->config;
+        r = ini_parse(opts->config, settings_cb, &set);
+        if (set.rc)
+            return set.rc;
+        if (r < 0)
+            return nbl__error(ctx, NBL_EIO, "%s: cannot read", opts->config);
+        if (r > 0)
+            return nbl__error(ctx, NBL_EFORMAT, "%s:%d: not a valid INI line",
+                              opts->config, r);
+    }
+    if (opts->comparison)
+        snprintf(set.comparison, sizeof set.comparison, "%s", opts->comparison);
+    if (strcmp(set.comparison, "municipality") && strcmp(set.comparison, "all"))
+        return nbl__error(ctx, NBL_EINVAL,
+                          "comparison: expected 'municipality' or 'all', got "
+                          "'%s'",
+                          set.comparison);
+    if (opts->indicators)
+        snprintf(set.indicators, sizeof set.indicators, "%s", opts->indicators);
+    if (set.indicators[0]) {
+        if ((rc = split_indicators(ctx, set.indicators, names, ind, &n_ind)))
+            return rc;
+    } else {
+        static const char *defaults[] = {"lab", "cri", "edu", "inc", "eth"};
+        for (int i = 0; i < 5; i++)
+            ind[n_ind++] = defaults[i];
+        if (nbl__store_plans_has_indicator(ws, opts->ruleset, "safety_index"))
+            ind[n_ind++] = "safety_index";
+    }
+    for (int i = 0; i < n_ind; i++)
+        hib[i] = higher_is_better(ind[i]);
+
+    if ((rc = nbl__store_plans_load(ws, opts->ruleset, ind, n_ind, &d)))
+        return rc;
+    areas = calloc((size_t)d.n_areas + 1, sizeof *areas);
+    plans = calloc((size_t)d.n_plans + 1, sizeof *plans);
+    if (!areas || !plans) {
+        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (int a = 0; a < d.n_areas; a++) {
+        size_t off = (size_t)a * (size_t)d.n_years;
+        areas[a] = (nbl__pc_area){d.area_id[a],
+                                  d.name[a],
+                                  d.municipality[a],
+                                  d.first_year,
+                                  d.n_years,
+                                  d.pop + off,
+                                  d.values + off * (size_t)n_ind,
+                                  (const char *const *)d.category + off};
+    }
+    for (int p = 0; p < d.n_plans; p++) {
+        plans[p].plan_id = d.plan_id[p];
+        plans[p].name = d.plan_name[p];
+        plans[p].start_year = d.start_year[p];
+        plans[p].end_year = d.end_year[p];
+        plans[p].areas = d.plan_areas[p];
+        plans[p].n_areas = d.plan_n_areas[p];
+        for (int i = 0; i < NBL_PC_MAX_IND; i++)
+            plans[p].targets[i] =
+                i < n_ind ? d.targets[(size_t)p * (size_t)n_ind + (size_t)i]
+                          : NAN;
+    }
+    in = (nbl__pc_input){
+        n_ind,      ind,         hib,
+        areas,      d.n_areas,   plans,
+        d.n_plans,  d.last_year, strcmp(set.comparison, "all") == 0,
+        set.min_pop};
+    if (nbl__pc_compute(&in, &out)) {
+        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
+        goto done;
+    }
+    arr = json_array();
+    for (size_t i = 0; i < out.n_results; i++)
+        json_array_append_new(arr, result_json(&d, &out, &out.results[i], ind));
+    switch (opts->format) {
+    case NBL_PLANS_TEXT:
+        write_text(&b, &d, &out, ind, n_ind, set.comparison);
+        break;
+    case NBL_PLANS_CSV:
+        write_csv(&b, arr);
+        break;
+    case NBL_PLANS_JSON: {
+        char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                                      JSON_REAL_PRECISION(10));
+        nbl__buf_printf(&b, "%s\n", s ? s : "[]");
+        free(s);
+        break;
+    }
+    case NBL_PLANS_GEOJSON:
+        if ((rc = write_geojson(ws, &b, &d, arr, n_ind, set.comparison)))
+            goto done;
+        break;
+    }
+    rc = nbl__outfile_open(ctx, &of, opts->output ? opts->output : "-",
+                           opts->overwrite);
+    if (rc == NBL_OK) {
+        if (b.len)
+            fwrite(b.s, 1, b.len, of.fp);
+        rc = nbl__outfile_commit(ctx, &of);
+    }
+done:
+    json_decref(arr);
+    nbl__buf_free(&b);
+    nbl__pc_output_free(&out);
+    free(areas);
+    free(plans);
+    nbl__plans_data_free(&d);
+    return rc;
+}

@@ -1,0 +1,357 @@
+/*
+ * report.c - `nabolag report`: one self-contained HTML file for a year
+ * (see nabolag/report.h). Text is HTML-escaped; numbers are printed in the
+ * C locale; areas below the publication minimum ([disclosure]
+ * min_residents_publish, default 100 residents) show no values.
+ * Category colours are the Okabe-Ito colour-blind-safe palette, the same as
+ * the QGIS styles.
+ */
+#include "nabolag/report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "ctx.h"
+#include "store_report.h"
+#include "util.h"
+
+static const struct {
+    const char *code, *label, *colour;
+} categories[] = {
+    {"omdannelse", "Omdannelsesområde", "#D55E00"},
+    {"parallelsamfund", "Parallelsamfund", "#E69F00"},
+    {"udsat", "Udsat boligområde", "#F0E442"},
+    {"forebyggelse", "Forebyggelsesområde", "#56B4E9"},
+    {"none", "Ikke på listen", "#E8E8E8"},
+    {"not_evaluable", "Kan ikke vurderes", "#999999"},
+};
+#define N_CAT (sizeof categories / sizeof categories[0])
+
+static int
+cat_index(const char *code)
+{
+    for (size_t i = 0; code && i < N_CAT; i++)
+        if (strcmp(categories[i].code, code) == 0)
+            return (int)i;
+    return -1;
+}
+
+static const char *
+cat_label(const char *code)
+{
+    int i = cat_index(code);
+    return i < 0 ? (code ? code : "–") : categories[i].label;
+}
+
+static void
+esc(nbl__buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&':
+            nbl__buf_append(b, "&amp;", 5);
+            break;
+        case '<':
+            nbl__buf_append(b, "&lt;", 4);
+            break;
+        case '>':
+            nbl__buf_append(b, "&gt;", 4);
+            break;
+        case '"':
+            nbl__buf_append(b, "&quot;", 6);
+            break;
+        default:
+            nbl__buf_append(b, s, 1);
+        }
+    }
+}
+
+static void
+num_cell(nbl__buf *b, double v, int dec, int met, int hidden)
+{
+    char s[64];
+    if (hidden)
+        nbl__buf_printf(b, "<td class=\"num\">·</td>");
+    else if (isnan(v))
+        nbl__buf_printf(b, "<td class=\"num\">–</td>");
+    else
+        nbl__buf_printf(b, "<td class=\"num%s\">%s</td>",
+                        met == 1 ? " met" : "",
+                        nbl__fmt_double(s, sizeof s, v, dec));
+}
+
+struct cfg {
+    double min_pop;
+    int rc;
+    nbl_ctx *ctx;
+    const char *path;
+};
+
+static int
+cfg_cb(void *user, const char *section, const char *key, const char *value)
+{
+    struct cfg *c = user;
+    if (strcmp(section, "disclosure") == 0 &&
+        strcmp(key, "min_residents_publish") == 0 &&
+        (!nbl__parse_double(value, '.', &c->min_pop) || c->min_pop < 0)) {
+        c->rc = nbl__error(c->ctx, NBL_EFORMAT,
+                           "%s: [disclosure] min_residents_publish: not a "
+                           "number: '%s'",
+                           c->path, value);
+        return 0;
+    }
+    return 1;
+}
+
+static void
+summary(nbl__buf *b, const nbl__report_data *d)
+{
+    long now[N_CAT] = {0}, before[N_CAT] = {0};
+    int entered = 0, left = 0;
+    for (int i = 0; i < d->n_areas; i++) {
+        int c = cat_index(d->areas[i].category),
+            p = cat_index(d->areas[i].prev_category);
+        if (c >= 0)
+            now[c]++;
+        if (p >= 0)
+            before[p]++;
+    }
+    nbl__buf_printf(b,
+                    "<h2 id=\"summary\">Categories %d</h2>\n<table>\n"
+                    "<tr><th>category</th><th class=\"num\">areas %d</th>",
+                    d->year, d->year);
+    if (d->prev_year)
+        nbl__buf_printf(b, "<th class=\"num\">areas %d</th>", d->prev_year);
+    nbl__buf_printf(b, "</tr>\n");
+    for (size_t c = 0; c < N_CAT; c++) {
+        nbl__buf_printf(b,
+                        "<tr><td><span class=\"swatch\" style=\"background:"
+                        "%s\"></span>%s</td><td class=\"num\">%ld</td>",
+                        categories[c].colour, categories[c].label, now[c]);
+        if (d->prev_year)
+            nbl__buf_printf(b, "<td class=\"num\">%ld</td>", before[c]);
+        nbl__buf_printf(b, "</tr>\n");
+    }
+    nbl__buf_printf(b, "</table>\n");
+    if (!d->prev_year)
+        return;
+    /* Movements, positive ones listed as prominently as negative ones. */
+    nbl__buf_printf(b, "<h3>Changes since %d</h3>\n<ul>\n", d->prev_year);
+    for (int i = 0; i < d->n_areas; i++) {
+        const nbl__report_area *a = &d->areas[i];
+        int c = cat_index(a->category), p = cat_index(a->prev_category);
+        int listed_now = c >= 0 && c <= 3, listed_before = p >= 0 && p <= 3;
+        if (c < 0 || p < 0 || c == p)
+            continue;
+        nbl__buf_printf(b, "<li class=\"%s\">",
+                        (!listed_now && listed_before) || (c > p && c < 5)
+                            ? "better"
+                            : "worse");
+        esc(b, a->name ? a->name : a->area_id);
+        nbl__buf_printf(b, " (");
+        esc(b, a->area_id);
+        nbl__buf_printf(b, "): %s → %s</li>\n", cat_label(a->prev_category),
+                        cat_label(a->category));
+        if (listed_now && !listed_before)
+            entered++;
+        if (!listed_now && listed_before)
+            left++;
+    }
+    nbl__buf_printf(b,
+                    "</ul>\n<p>%d area(s) left the list and %d area(s) "
+                    "entered it.</p>\n",
+                    left, entered);
+}
+
+static void
+map(nbl__buf *b, const nbl__report_data *d)
+{
+    char w[64], h[64];
+    double pad = (d->width > d->height ? d->width : d->height) * 0.02;
+    nbl__buf_printf(b, "<h2 id=\"map\">Map %d</h2>\n", d->year);
+    nbl__buf_printf(
+        b,
+        "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" "
+        "viewBox=\"%s %s %s %s\" preserveAspectRatio=\"xMidYMid meet\" "
+        "role=\"img\" aria-label=\"Areas by category\">\n",
+        nbl__fmt_double(w, sizeof w, -pad, 0),
+        nbl__fmt_double(h, sizeof h, -pad, 0),
+        nbl__fmt_double((char[64]){0}, 64, d->width + 2 * pad, 0),
+        nbl__fmt_double((char[64]){0}, 64, d->height + 2 * pad, 0));
+    for (int i = 0; i < d->n_areas; i++) {
+        const nbl__report_area *a = &d->areas[i];
+        int c = cat_index(a->category);
+        if (!a->svg_path)
+            continue;
+        nbl__buf_printf(b, "<path fill=\"%s\" fill-rule=\"evenodd\" d=\"",
+                        c >= 0 ? categories[c].colour : "#ffffff");
+        esc(b, a->svg_path);
+        nbl__buf_printf(b, "\"><title>");
+        esc(b, a->name ? a->name : a->area_id);
+        nbl__buf_printf(b, " (");
+        esc(b, a->area_id);
+        nbl__buf_printf(b, "): %s</title></path>\n", cat_label(a->category));
+    }
+    nbl__buf_printf(b, "</svg>\n<ul class=\"legend\">\n");
+    for (size_t c = 0; c < N_CAT; c++)
+        nbl__buf_printf(b,
+                        "<li><span class=\"swatch\" style=\"background:%s\">"
+                        "</span>%s</li>\n",
+                        categories[c].colour, categories[c].label);
+    nbl__buf_printf(b, "</ul>\n");
+}
+
+static void
+areas_table(nbl__buf *b, const nbl__report_data *d, double min_pop)
+{
+    int any_safety = 0, any_hidden = 0;
+    for (int i = 0; i < d->n_areas; i++)
+        if (!isnan(d->areas[i].safety_index))
+            any_safety = 1;
+    nbl__buf_printf(
+        b,
+        "<h2 id=\"areas\">Areas %d</h2>\n<table>\n<tr><th>area</th>"
+        "<th>name</th><th class=\"num\">residents</th>"
+        "<th class=\"num\">outside work and education 18–64 (%%)</th>"
+        "<th class=\"num\">convictions, × country</th>"
+        "<th class=\"num\">basic education only 30–59 (%%)</th>"
+        "<th class=\"num\">income, %% of region</th>"
+        "<th class=\"num\">non-western (%%)</th>"
+        "<th class=\"num\">criteria met</th>%s<th>category</th>"
+        "<th>%d</th></tr>\n",
+        d->year, any_safety ? "<th class=\"num\">safety index</th>" : "",
+        d->prev_year);
+    for (int i = 0; i < d->n_areas; i++) {
+        const nbl__report_area *a = &d->areas[i];
+        int hide = isnan(a->pop) || a->pop < min_pop;
+        char s[64];
+        any_hidden |= hide;
+        nbl__buf_printf(b, "<tr><td>");
+        esc(b, a->area_id);
+        nbl__buf_printf(b, "</td><td>");
+        esc(b, a->name);
+        nbl__buf_printf(b, "</td>");
+        if (isnan(a->pop))
+            nbl__buf_printf(b, "<td class=\"num\">–</td>");
+        else
+            nbl__buf_printf(b, "<td class=\"num\">%s</td>",
+                            nbl__fmt_double(s, sizeof s, a->pop, 0));
+        num_cell(b, a->lab, 1, a->lab_met, hide);
+        num_cell(b, a->cri_ratio, 2, a->cri_met, hide);
+        num_cell(b, a->edu, 1, a->edu_met, hide);
+        num_cell(b, a->inc, 1, a->inc_met, hide);
+        num_cell(b, a->eth, 1, 0, hide);
+        if (a->criteria_met < 0 || hide)
+            nbl__buf_printf(b, "<td class=\"num\">–</td>");
+        else
+            nbl__buf_printf(b, "<td class=\"num\">%d</td>", a->criteria_met);
+        if (any_safety)
+            num_cell(b, a->safety_index, 0, 0, hide);
+        nbl__buf_printf(b, "<td>%s</td><td>%s</td></tr>\n",
+                        cat_label(a->category), cat_label(a->prev_category));
+    }
+    nbl__buf_printf(b,
+                    "</table>\n<p>Values in bold (●) meet the statutory "
+                    "threshold; – means not available.%s</p>\n",
+                    any_hidden ? " · marks an area below the publication "
+                                 "minimum of residents; its values are not "
+                                 "shown."
+                               : "");
+}
+
+static void
+alerts_table(nbl__buf *b, const nbl__report_data *d)
+{
+    nbl__buf_printf(b, "<h2 id=\"alerts\">Alerts %d</h2>\n", d->year);
+    if (d->n_alerts == 0) {
+        nbl__buf_printf(b, "<p>No alerts for %d.</p>\n", d->year);
+        return;
+    }
+    nbl__buf_printf(b, "<table>\n<tr><th>area</th><th>state</th>"
+                       "<th>severity</th><th>kind</th><th>message</th>"
+                       "</tr>\n");
+    for (int i = 0; i < d->n_alerts; i++) {
+        const nbl__report_alert *a = &d->alerts[i];
+        nbl__buf_printf(b, "<tr class=\"kind-");
+        esc(b, a->kind);
+        nbl__buf_printf(b, " state-");
+        esc(b, a->state);
+        nbl__buf_printf(b, "\"><td>");
+        esc(b, a->area_name ? a->area_name : a->area_id);
+        nbl__buf_printf(b, "</td><td>");
+        esc(b, a->state);
+        nbl__buf_printf(b, "</td><td class=\"sev-");
+        esc(b, a->severity);
+        nbl__buf_printf(b, "\">");
+        esc(b, a->severity);
+        nbl__buf_printf(b, "</td><td>");
+        esc(b, a->kind);
+        nbl__buf_printf(b, "</td><td>");
+        esc(b, a->message);
+        nbl__buf_printf(b, "</td></tr>\n");
+    }
+    nbl__buf_printf(b, "</table>\n");
+}
+
+int
+nbl_report_write(nbl_ws *ws, const nbl_report_opts *opts)
+{
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
+    struct cfg cfg = {100, NBL_OK, ctx, opts->config};
+    nbl__report_data d;
+    nbl__buf b = {0};
+    nbl__outfile of;
+    const char *css = nbl__asset("report.css", NULL);
+    const char *title = opts->title ? opts->title : "nabolag report";
+    char now[32];
+    int rc;
+
+    if (opts->config) {
+        int r = ini_parse(opts->config, cfg_cb, &cfg);
+        if (cfg.rc)
+            return cfg.rc;
+        if (r < 0)
+            return nbl__error(ctx, NBL_EIO, "%s: cannot read", opts->config);
+    }
+    if ((rc = nbl__store_report_load(ws, opts->ruleset, opts->year, &d)))
+        return rc;
+    nbl__now_iso(now);
+    nbl__buf_printf(&b,
+                    "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n<meta "
+                    "charset=\"utf-8\">\n<meta name=\"generator\" "
+                    "content=\"nabolag %s\">\n<title>",
+                    nbl_version());
+    esc(&b, title);
+    nbl__buf_printf(&b,
+                    " %d</title>\n<style>\n%s</style>\n</head>\n<body>\n"
+                    "<h1>",
+                    d.year, css ? css : "");
+    esc(&b, title);
+    nbl__buf_printf(&b, " %d</h1>\n<p class=\"meta\">Ruleset ", d.year);
+    esc(&b, d.ruleset);
+    nbl__buf_printf(&b, " ");
+    esc(&b, d.ruleset_version);
+    nbl__buf_printf(&b, " · %d areas · generated %s by nabolag %s</p>\n",
+                    d.n_areas, now, nbl_version());
+    summary(&b, &d);
+    map(&b, &d);
+    areas_table(&b, &d, cfg.min_pop);
+    alerts_table(&b, &d);
+    nbl__buf_printf(&b, "<footer>\n<p>Inputs: ");
+    esc(&b, d.inputs ? d.inputs : "–");
+    nbl__buf_printf(&b, "</p>\n<p>Workspace: ");
+    esc(&b, nbl_ws_path(ws));
+    nbl__buf_printf(&b, "</p>\n</footer>\n</body>\n</html>\n");
+
+    rc = nbl__outfile_open(ctx, &of, opts->output, opts->overwrite);
+    if (rc == NBL_OK) {
+        fwrite(b.s, 1, b.len, of.fp);
+        rc = nbl__outfile_commit(ctx, &of);
+    }
+    nbl__buf_free(&b);
+    nbl__report_data_free(&d);
+    return rc;
+}

@@ -1,0 +1,115 @@
+#!/bin/bash
+# labels: cli
+# Plans: CSV and polygon import (areas exactly half inside are covered),
+# error cases leave the workspace unchanged, and the comparison's numbers
+# match a hand computation.
+set -euo pipefail
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+N="$NBL_BIN"
+ws="$T/ws.sqlite"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$N" -q init "$ws"
+# Four 100 m squares side by side (A1..A3 in municipality M1, A4 in M2), and
+# an area '0101' to check the leading-zero hint.
+sq() { local x=$((570000 + $1)); echo "CastToMulti(GeomFromText('POLYGON(($x 6220000,$((x+100)) 6220000,$((x+100)) 6220100,$x 6220100,$x 6220000))',25832))"; }
+spatialite -silent "$ws" >/dev/null <<SQL
+INSERT INTO areas(area_id,name,municipality,region,geom) VALUES
+ ('A1','Et','M1','R',$(sq 0)), ('A2','To','M1','R',$(sq 100)),
+ ('A3','Tre','M1','R',$(sq 200)), ('A4','Fire','M2','R',$(sq 300)),
+ ('0101','Nul','M1','R',$(sq 1000));
+INSERT INTO stats(area_id,year,variable,value) VALUES
+ ('A1',2020,'pop',1000),('A1',2022,'pop',1000),
+ ('A2',2020,'pop',3000),('A2',2022,'pop',2000),
+ ('A3',2020,'pop',2000),('A3',2022,'pop',2000),
+ ('A4',2020,'pop',1000),('A4',2022,'pop',1000);
+INSERT INTO criterion_results(area_id,year,ruleset,criterion,value,status) VALUES
+ ('A1',2020,'dk2021','lab',40,'ok'),('A1',2022,'dk2021','lab',34,'ok'),
+ ('A2',2020,'dk2021','lab',44,'ok'),('A2',2022,'dk2021','lab',40,'ok'),
+ ('A3',2020,'dk2021','lab',30,'ok'),('A3',2022,'dk2021','lab',29,'ok'),
+ ('A4',2020,'dk2021','lab',50,'ok'),('A4',2022,'dk2021','lab',10,'ok');
+INSERT INTO category_results(area_id,year,ruleset,ruleset_version,category,computed_at) VALUES
+ ('A1',2020,'dk2021','t','udsat','x'),('A1',2022,'dk2021','t','none','x'),
+ ('A2',2020,'dk2021','t','none','x'),('A2',2022,'dk2021','t','none','x');
+INSERT INTO meta VALUES('current_ruleset','dk2021');
+SQL
+before=$(sha256sum < "$ws")
+unchanged() { [ "$(sha256sum < "$ws")" = "$before" ] || fail "workspace changed after: $1"; }
+expect_error() { # name, expected message part, file
+    local out rc=0
+    out=$("$N" import plans "$ws" "$3" 2>&1) || rc=$?
+    [ "$rc" = 1 ] || fail "$1: exit $rc, expected 1: $out"
+    grep -qF -- "$2" <<<"$out" || fail "$1: message '$out' lacks '$2'"
+    [ "$(wc -l <<<"$out")" = 1 ] || fail "$1: error is not one line: $out"
+    unchanged "$1"
+}
+
+printf 'plan_id,name,start_year,end_year,areas,target.lab\nP,Plan P,2021,2022,A1|A2|A9,35\n' > "$T/unknown.csv"
+expect_error unknown "unknown.csv:2: column 'areas': unknown area id 'A9'" "$T/unknown.csv"
+printf 'plan_id,name,start_year,end_year,areas\nP,Plan P,2021,2022,101\n' > "$T/zero.csv"
+expect_error zero "did you mean '0101'?" "$T/zero.csv"
+printf 'plan_id,name,start_year,end_year,areas\nP,Plan P,2023,2021,A1\n' > "$T/order.csv"
+expect_error order "order.csv:2: column 'end_year': 2021 is before start_year 2023" "$T/order.csv"
+printf 'plan_id,name,start_year,end_year,areas\nP,Plan P,2019,2022,A1\nP,Plan P,2021,2023,A2\n' > "$T/overlap.csv"
+expect_error overlap "overlap.csv:3: plan 'P': period 2021-2023 overlaps 2019-2022 (overlap.csv:2)" "$T/overlap.csv"
+printf 'plan_id,name,start_year,end_year,areas,target.lab\nP,Plan P,2021,2022,A1,lots\n' > "$T/target.csv"
+expect_error target "column 'target.lab': not a number: 'lots'" "$T/target.csv"
+
+# Polygon plans in EPSG:4326: Q covers x in [0,150] m -> A1 (all) and A2
+# (exactly half); R covers x in [160,260] -> A2 (40 %, not covered) and A3
+# (60 %). The corners are transformed with cs2cs (independent of nabolag).
+corner() { echo "$1 $2" | cs2cs -f %.10f EPSG:25832 EPSG:4326 | awk '{print $2", "$1}'; }
+poly() { local x0=$((570000 + $1)) x1=$((570000 + $2));
+  echo "[[$(corner $x0 6219900)], [$(corner $x1 6219900)], [$(corner $x1 6220200)], [$(corner $x0 6220200)], [$(corner $x0 6219900)]]"; }
+cat > "$T/plans.geojson" <<JSON
+{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"plan_id":"Q","name":"Plan Q","start_year":2016,"end_year":2018},
+ "geometry":{"type":"Polygon","coordinates":[$(poly 0 150)]}},
+{"type":"Feature","properties":{"plan_id":"R","name":"Plan R","start_year":2016,"end_year":2018},
+ "geometry":{"type":"Polygon","coordinates":[$(poly 160 260)]}}]}
+JSON
+"$N" import plans "$ws" "$T/plans.geojson" 2> "$T/err" || fail "polygon import: $(cat "$T/err")"
+got=$(spatialite -silent "$ws" "SELECT plan_id||':'||area_id||':'||round(share_inside,3) FROM plan_areas ORDER BY 1" | tr '\n' ' ')
+[ "$got" = "Q:A1:1.0 Q:A2:0.5 R:A3:0.6 " ] || fail "polygon plan areas: $got"
+grep -q "plan 'R': 1 area(s) lie less than half inside" "$T/err" || fail "partial area not reported: $(cat "$T/err")"
+
+printf 'plan_id,name,start_year,end_year,areas,target.lab\nP,Plan P,2021,2022,A1|A2,35\n' > "$T/plans.csv"
+"$N" -q import plans "$ws" "$T/plans.csv"
+"$N" plans compare "$ws" -f json --indicators lab > "$T/cmp.json"
+/usr/bin/python3 - "$T/cmp.json" <<'PY'
+import json, sys
+rows = {r["plan_id"]: r for r in json.load(open(sys.argv[1]))}
+p = rows["P"]
+# Hand computation (weights = residents that year):
+# baseline 2020: (1000*40 + 3000*44) / 4000 = 43; latest 2022: (1000*34 +
+# 2000*40) / 3000 = 38; change -5. Comparison: A3 only (same municipality,
+# no plan overlapping 2020-2022; A4 is in M2): 30 -> 29, change -1.
+# did = -5 - -1 = -4. Target 35 (lab: lower is better): 38 > 35, not met.
+expect = {"baseline_year": 2020, "latest_year": 2022, "baseline": 43.0,
+          "latest": 38.0, "change": -5.0, "comparison_change": -1.0,
+          "did": -4.0, "target": 35.0, "target_met": False,
+          "areas_used": 2, "comparison_areas": 1}
+for k, v in expect.items():
+    assert p[k] == v, (k, p[k], v)
+assert p["transitions"] == [{"area_id": "A1", "from": "udsat", "to": "none"},
+                            {"area_id": "A2", "from": "none", "to": "none"}], p["transitions"]
+# Plans Q and R ended before any data: reported as missing, not dropped.
+assert rows["Q"]["status"] == "missing" and rows["Q"]["missing_areas"] == ["A1", "A2"]
+PY
+"$N" plans compare "$ws" --indicators lab > "$T/cmp.txt"
+grep -q "A1 (udsat -> not listed)" "$T/cmp.txt" || fail "text transitions: $(cat "$T/cmp.txt")"
+"$N" plans compare "$ws" -f geojson --indicators lab -o "$T/plans_out.geojson"
+/usr/bin/python3 - "$T/plans_out.geojson" <<'PY'
+import json, sys
+fc = json.load(open(sys.argv[1]))
+assert "crs" not in fc and fc["nabolag"]["ruleset"] == "dk2021"
+f = {x["properties"]["plan_id"]: x for x in fc["features"]}
+assert f["P"]["properties"]["lab_did"] == -4.0
+ring = f["P"]["geometry"]["coordinates"][0]
+area2 = sum(x0*y1 - x1*y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:]))
+assert area2 > 0, "exterior ring must be counter-clockwise"
+assert all(8 < x < 16 and 54 < y < 58 for x, y in ring), ring
+PY
+"$N" plans compare "$ws" -f csv --indicators lab | grep -q '^P,Plan P,2021,2022,lab,2020,2022,43,38,-5,ok' || fail "csv row"
+echo "plans: all checks passed"

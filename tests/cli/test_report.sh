@@ -1,0 +1,62 @@
+#!/bin/bash
+# labels: cli
+# The HTML report: category counts, movements since last year (positive
+# change shown), escaping, disclosure of small areas, a map path per area,
+# atomic output (no partial file on failure, --overwrite needed).
+set -euo pipefail
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+N="$NBL_BIN"
+ws="$T/ws.sqlite"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$N" -q init "$ws"
+sq() { local x=$((570000 + $1)); echo "CastToMulti(GeomFromText('POLYGON(($x 6220000,$((x+100)) 6220000,$((x+100)) 6220100,$x 6220100,$x 6220000))',25832))"; }
+spatialite -silent "$ws" >/dev/null <<SQL
+INSERT INTO areas(area_id,name,municipality,region,geom) VALUES
+ ('A1','Øst & <Vest>','M1','R',$(sq 0)), ('A2','Lille','M1','R',$(sq 200)),
+ ('A3','Parken','M1','R',$(sq 400));
+INSERT INTO stats(area_id,year,variable,value) VALUES
+ ('A1',2024,'pop',2500),('A2',2024,'pop',60),('A3',2024,'pop',1800);
+INSERT INTO criterion_results(area_id,year,ruleset,criterion,value,ratio,status,met) VALUES
+ ('A1',2024,'dk2021','lab',41.25,NULL,'ok',1),('A1',2024,'dk2021','cri',4.1,2.93,'ok',0),
+ ('A2',2024,'dk2021','lab',55.5,NULL,'ok',1),('A3',2024,'dk2021','lab',20,NULL,'ok',0);
+INSERT INTO category_results(area_id,year,ruleset,ruleset_version,category,criteria_met,computed_at) VALUES
+ ('A1',2023,'dk2021','2021.1','none',1,'x'),('A1',2024,'dk2021','2021.1','udsat',2,'x'),
+ ('A2',2024,'dk2021','2021.1','none',1,'x'),
+ ('A3',2023,'dk2021','2021.1','udsat',2,'x'),('A3',2024,'dk2021','2021.1','none',0,'x');
+INSERT INTO alerts(area_id,year,ruleset,kind,rule,value,threshold,severity,message,state,first_year,created_at) VALUES
+ ('A3',2024,'dk2021','improved','category:udsat',NULL,NULL,'info','Parken left the category udsat boligområde in 2024.','new',2024,'x');
+INSERT INTO meta VALUES('current_ruleset','dk2021');
+SQL
+"$N" -q report "$ws" -o "$T/r.html"
+h="$T/r.html"
+grep -q '<title>nabolag report 2024</title>' "$h" || fail title
+grep -q 'Øst &amp; &lt;Vest&gt;' "$h" || fail "escaping"
+grep -q '<Vest>' "$h" && fail "unescaped name"
+# A1 lab 41.25 % is met: bold cell with one decimal; A2 (60 residents, under
+# the default minimum of 100) shows no values.
+grep -q '<td class="num met">41.3</td>' "$h" || fail "met value cell"
+grep -q '55.5' "$h" && fail "value of a suppressed area published"
+grep -q 'below the publication minimum' "$h" || fail "suppression note"
+[ "$(grep -c '<path ' "$h")" = 3 ] || fail "map paths"
+# counts: udsat 1 (2024) vs 1 (2023); none 2 vs 1
+grep -q 'Udsat boligområde</td><td class="num">1</td><td class="num">1</td>' "$h" || fail "udsat counts"
+grep -q 'Ikke på listen</td><td class="num">2</td><td class="num">1</td>' "$h" || fail "none counts"
+grep -q '<li class="better">Parken (A3): Udsat boligområde → Ikke på listen</li>' "$h" || fail "positive change"
+grep -q '<li class="worse">Øst &amp; &lt;Vest&gt; (A1): Ikke på listen → Udsat boligområde</li>' "$h" || fail "negative change"
+grep -q '1 area(s) left the list and 1 area(s) entered it' "$h" || fail "movement counts"
+grep -q 'Parken left the category' "$h" || fail "alert row"
+grep -qi "$(printf 'g%s' hetto)" "$h" && fail "forbidden word"
+# exists: refused without --overwrite, file unchanged
+sum=$(sha256sum < "$h")
+rc=0; "$N" report "$ws" -o "$h" 2>/dev/null || rc=$?
+[ "$rc" = 1 ] || fail "overwrite refused: exit $rc"
+[ "$(sha256sum < "$h")" = "$sum" ] || fail "file changed"
+"$N" -q report "$ws" -o "$h" --overwrite --year 2024
+# unknown year: error, no file
+rc=0; out=$("$N" report "$ws" -o "$T/none.html" --year 2030 2>&1) || rc=$?
+[ "$rc" = 1 ] && grep -q "no results for 2030" <<<"$out" || fail "unknown year: $rc $out"
+[ ! -e "$T/none.html" ] || fail "partial output"
+ls -A "$T" | grep -q '\.tmp' && fail "temporary file left"
+echo "report: all checks passed"
