@@ -7,13 +7,15 @@
 
 #include "cli.h"
 #include "nabolag/incidents.h"
+#include "nabolag/project.h"
 
 static void
 help(void)
 {
     printf("usage: nabolag import incidents WORKSPACE SRC [-l LAYER]\n"
            "         [--year-field F | --date-field F] [--category-field F]\n"
-           "         [--x-field F --y-field F] [--src-crs CRS]\n\n"
+           "         [--x-field F --y-field F] [--src-crs CRS]\n"
+           "       nabolag import incidents --config PROJECT.ini [OPTIONS]\n\n"
            "Counts incident points per area, year and category by\n"
            "point-in-polygon in the working CRS. SRC is a CSV file (x/y,\n"
            "easting/northing or lon/lat columns; lon/lat means EPSG:4326,\n"
@@ -28,7 +30,18 @@ help(void)
            "                           ISO timestamp, DD-MM-YYYY, DD.MM.YYYY)\n"
            "      --category-field F   column with the category\n"
            "      --x-field F, --y-field F   coordinate columns (CSV)\n"
-           "      --src-crs CRS        CRS of the input, e.g. EPSG:4326\n");
+           "      --src-crs CRS        CRS of the input, e.g. EPSG:4326\n"
+           "      --config FILE        project file: WORKSPACE from [project]\n"
+           "                           workspace, SRC and defaults for the\n"
+           "                           options from [incidents]\n");
+}
+
+/* An option not given on the command line takes the project file's. */
+static void
+dflt(const char **opt, const char *from_config)
+{
+    if (!*opt && from_config && *from_config)
+        *opt = from_config;
 }
 
 static void
@@ -48,7 +61,7 @@ print_summary(const char *src, const nbl_incidents_summary *s)
 int
 cmd_import_incidents(int argc, char **argv)
 {
-    enum { O_YEAR = 256, O_DATE, O_CAT, O_X, O_Y, O_CRS };
+    enum { O_YEAR = 256, O_DATE, O_CAT, O_X, O_Y, O_CRS, O_CONFIG };
     static const struct option lo[] = {
         {"layer", required_argument, 0, 'l'},
         {"year-field", required_argument, 0, O_YEAR},
@@ -63,6 +76,8 @@ cmd_import_incidents(int argc, char **argv)
     nbl_incidents_summary s = {0};
     nbl_ctx *ctx;
     nbl_ws *ws;
+    nbl_project *p = NULL;
+    const char *config = NULL, *wspath, *src;
     int c, rc;
 
     optind = 1;
@@ -96,29 +111,57 @@ cmd_import_incidents(int argc, char **argv)
             return cli_usage("import incidents", "invalid option");
         }
     }
-    if (argc - optind != 2)
+    if (argc - optind != 2 && !(config && argc == optind))
         return cli_usage("import incidents",
                          "expected WORKSPACE and SRC arguments");
-    if (!o.x_field != !o.y_field)
-        return cli_usage("import incidents",
-                         "--x-field and --y-field go together");
-    if (o.year_field && o.date_field)
-        return cli_usage("import incidents",
-                         "give --year-field or --date-field, not both");
     ctx = cli_ctx_new();
-    rc = nbl_ws_open(&ws, ctx, argv[optind]);
+    if (config) {
+        rc = nbl_project_load(&p, ctx, config);
+        if (rc) {
+            rc = cli_fail(ctx, rc);
+            nbl_ctx_free(ctx);
+            return rc;
+        }
+        dflt(&o.layer, p->incidents_layer);
+        dflt(&o.year_field, p->incidents_year_field);
+        dflt(&o.date_field, p->incidents_date_field);
+        dflt(&o.category_field, p->incidents_category_field);
+        dflt(&o.x_field, p->incidents_x_field);
+        dflt(&o.y_field, p->incidents_y_field);
+        dflt(&o.src_crs, p->incidents_src_crs);
+    }
+    wspath = argc - optind == 2 ? argv[optind] : p->workspace;
+    src = argc - optind == 2 ? argv[optind + 1] : p->incidents_source;
+    rc = CLI_OK;
+    if (!src)
+        rc = cli_usage("import incidents", "%s: [incidents] source is not set",
+                       config);
+    else if (!o.x_field != !o.y_field)
+        rc = cli_usage("import incidents",
+                       "--x-field and --y-field go together");
+    else if (o.year_field && o.date_field)
+        rc = cli_usage("import incidents",
+                       "give --year-field or --date-field, not both");
+    if (rc) {
+        nbl_project_free(p);
+        nbl_ctx_free(ctx);
+        return rc;
+    }
+    rc = nbl_ws_open(&ws, ctx, wspath);
     if (!rc) {
-        rc = nbl_import_incidents(ws, argv[optind + 1], &o, &s);
+        rc = nbl_import_incidents(ws, src, &o, &s);
         nbl_ws_free(ws);
     }
     if (rc) {
         rc = cli_fail(ctx, rc);
         nbl_incidents_summary_clear(&s);
+        nbl_project_free(p);
         nbl_ctx_free(ctx);
         return rc;
     }
-    print_summary(argv[optind + 1], &s);
+    print_summary(src, &s);
     nbl_incidents_summary_clear(&s);
+    nbl_project_free(p);
     nbl_ctx_free(ctx);
     return CLI_OK;
 }
