@@ -917,9 +917,16 @@ read_ogr(imp *m, const nbl_incidents_opts *o)
         snprintf(where, sizeof where, "%s: feature %lld", m->src,
                  (long long)OGR_F_GetFID(feat));
         if (c_year >= 0 && OGR_F_IsFieldSetAndNotNull(feat, (int)c_year)) {
-            const char *v = OGR_F_GetFieldAsString(feat, (int)c_year);
-            year = year_is_date ? year_of(v, strlen(v))
-                                : (strlen(v) == 4 ? ok_year(dig(v, 4)) : 0);
+            OGRFieldType ft =
+                OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, (int)c_year));
+            if (ft == OFTInteger || ft == OFTInteger64 || ft == OFTReal) {
+                double v = OGR_F_GetFieldAsDouble(feat, (int)c_year);
+                year = v == floor(v) && fabs(v) < 1e4 ? ok_year((int)v) : 0;
+            } else {
+                const char *v = OGR_F_GetFieldAsString(feat, (int)c_year);
+                year = year_is_date ? year_of(v, strlen(v))
+                                    : (strlen(v) == 4 ? ok_year(dig(v, 4)) : 0);
+            }
         }
         if (c_cat >= 0) {
             const char *v = OGR_F_IsFieldSetAndNotNull(feat, (int)c_cat)
