@@ -1,8 +1,9 @@
 /*
  * parse_baseline.c - the raw libcsv parse of a file: fread in 1 MiB chunks,
  * csv_parse with callbacks that only count fields and rows. This is the
- * floor `nabolag import incidents` is measured against (bench/run_incidents.sh).
- * Build: cc -O2 -o parse_baseline parse_baseline.c -lcsv
+ * floor `nabolag import incidents` is measured against
+ * (bench/run_incidents.sh). Build: cc -O2 -o parse_baseline parse_baseline.c
+ * -lcsv
  */
 #include <csv.h>
 #include <stdio.h>
