@@ -182,6 +182,35 @@ test_geojson_4326(void **state)
     nbl_ws_free(ws);
 }
 
+/* Named columns, tab-separated, in UTM 33N given by --src-crs:
+ *   cs2cs -f %.4f EPSG:25832 EPSG:25833
+ *   720500 6170500 -> 342796.5830 6167761.8653  (in A)
+ *   721500 6170500 -> 343792.5505 6167675.5344  (in B) */
+static void
+test_csv_other_utm_zone(void **state)
+{
+    nbl_ws *ws = make_ws("z33.sqlite");
+    nbl_incidents_summary s;
+    nbl_incidents_opts o = {0};
+    const char *csv = nbl_test_write(
+        "z33.csv", "E33\tN33\tgerningsdato\tgruppe\n"
+                   "342796.5830\t6167761.8653\t2018-01-31\tvold\n"
+                   "343792.5505\t6167675.5344\t31-12-2018\tvold\n");
+    (void)state;
+    o.x_field = "e33";
+    o.y_field = "N33";
+    o.date_field = "gerningsdato";
+    o.category_field = "gruppe";
+    o.src_crs = "EPSG:25833";
+    assert_int_equal(nbl_import_incidents(ws, csv, &o, &s), 0);
+    assert_int_equal(s.read, 2);
+    assert_int_equal(s.assigned, 2);
+    assert_int_equal(count(ws, "A", 2018, "vold"), 1);
+    assert_int_equal(count(ws, "B", 2018, "vold"), 1);
+    nbl_incidents_summary_clear(&s);
+    nbl_ws_free(ws);
+}
+
 static unsigned char *
 slurp(const char *path, size_t *n)
 {
@@ -252,6 +281,7 @@ main(void)
         cmocka_unit_test(test_csv_utm),
         cmocka_unit_test(test_csv_lonlat),
         cmocka_unit_test(test_geojson_4326),
+        cmocka_unit_test(test_csv_other_utm_zone),
         cmocka_unit_test(test_failure_leaves_workspace),
     };
     nbl_test_locale();
