@@ -61,6 +61,7 @@ typedef struct {
     uint32_t cat_default; /* "all" when the source has no category column */
     uint32_t cat_unspec;  /* "unspecified" for empty values */
     uint32_t last_cat;
+    uint32_t *by_rank; /* category indices in byte order of their names */
     int has_cat_col;
 
     /* counts, keyed (area+1 or 0 for outside, year, category): a dense
@@ -1019,48 +1020,84 @@ cmp_kv(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* All non-zero counts sorted by key (area, year, category); *out is
- * malloc'ed. */
+typedef struct {
+    const char *name;
+    uint32_t idx;
+} named;
+
+static int
+cmp_named(const void *a, const void *b)
+{
+    return strcmp(((const named *)a)->name, ((const named *)b)->name);
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* All non-zero counts sorted by key (area, year, category rank), where
+ * the rank orders categories by name (m->by_rank maps rank to index), so
+ * rows reach SQLite in primary-key order; *out is malloc'ed. */
 static int
 collect(imp *m, kv **out, size_t *n_out)
 {
     size_t n = 0, cells = (m->n_areas + 1) * (size_t)m->nyears * m->ncap;
-    kv *r;
+    uint32_t *rank = malloc((m->ncats ? m->ncats : 1) * sizeof *rank);
+    named *nm = malloc((m->ncats ? m->ncats : 1) * sizeof *nm);
+    kv *r = NULL;
+    m->by_rank = malloc((m->ncats ? m->ncats : 1) * sizeof *m->by_rank);
+    if (!rank || !nm || !m->by_rank)
+        goto fail;
+    for (uint32_t i = 0; i < m->ncats; i++)
+        nm[i].name = m->cats[i], nm[i].idx = i;
+    qsort(nm, m->ncats, sizeof *nm, cmp_named);
+    for (uint32_t i = 0; i < m->ncats; i++) {
+        m->by_rank[i] = nm[i].idx;
+        rank[nm[i].idx] = i;
+    }
+    free(nm);
+    nm = NULL;
     if (m->use_hash) {
         r = malloc((m->used ? m->used : 1) * sizeof *r);
         if (!r)
-            return -1;
+            goto fail;
         for (size_t i = 0; i < m->cap; i++)
-            if (m->keys[i])
-                r[n].k = m->keys[i], r[n++].v = m->vals[i];
+            if (m->keys[i]) {
+                r[n].k = (m->keys[i] & ~(uint64_t)0xffff) |
+                         rank[m->keys[i] & 0xffff];
+                r[n++].v = m->vals[i];
+            }
         qsort(r, n, sizeof *r, cmp_kv);
     } else {
         for (size_t i = 0; m->dense && i < cells; i++)
             n += m->dense[i] != 0;
         r = malloc((n ? n : 1) * sizeof *r);
         if (!r)
-            return -1;
+            goto fail;
         n = 0;
-        for (size_t i = 0; m->dense && i < cells; i++)
-            if (m->dense[i]) {
-                uint64_t c = i % m->ncap, y = (i / m->ncap) % m->nyears,
-                         a = i / m->ncap / m->nyears;
-                r[n].k = a << 32 | (uint64_t)(y + m->ymin) << 16 | c;
-                r[n++].v = m->dense[i];
+        for (size_t b = 0; m->dense && b < cells; b += m->ncap) {
+            uint64_t y = (b / m->ncap) % m->nyears, a = b / m->ncap / m->nyears;
+            for (uint32_t k = 0; k < m->ncats; k++) {
+                uint32_t v = m->dense[b + m->by_rank[k]];
+                if (v) {
+                    r[n].k = a << 32 | (uint64_t)(y + m->ymin) << 16 | k;
+                    r[n++].v = v;
+                }
             }
+        }
     }
+    free(rank);
     *out = r;
     *n_out = n;
     return 0;
-}
-
-static int
-cmp_pair(const void *a, const void *b)
-{
-    const nbl__incident_pair *x = a, *y = b;
-    if (x->year != y->year)
-        return x->year - y->year;
-    return strcmp(x->category, y->category);
+fail:
+    free(rank);
+    free(nm);
+    free(r);
+    return -1;
 }
 
 static int
@@ -1071,12 +1108,14 @@ write_counts(imp *m)
     size_t nk = 0, nrows = 0, npairs = 0;
     nbl__incident_row *rows = NULL;
     nbl__incident_pair *pairs = NULL;
+    uint32_t *pk = NULL;
     nbl__buf detail = {0};
     int rc = NBL_OK;
 
     if (collect(m, &ks, &nk) ||
         !(rows = malloc((nk ? nk : 1) * sizeof *rows)) ||
-        !(pairs = malloc((nk ? nk : 1) * sizeof *pairs))) {
+        !(pairs = malloc((nk ? nk : 1) * sizeof *pairs)) ||
+        !(pk = malloc((nk ? nk : 1) * sizeof *pk))) {
         rc = nbl__error(m->ctx, NBL_ENOMEM, "out of memory");
         goto done;
     }
@@ -1084,9 +1123,8 @@ write_counts(imp *m)
         uint64_t k = ks[i].k;
         uint32_t a = (uint32_t)(k >> 32);
         int year = (int)((k >> 16) & 0xffff);
-        const char *cat = m->cats[k & 0xffff];
-        pairs[npairs].year = year;
-        pairs[npairs++].category = cat;
+        const char *cat = m->cats[m->by_rank[k & 0xffff]];
+        pk[npairs++] = (uint32_t)(k & 0xffffffffu); /* year << 16 | rank */
         if (a > 0) {
             rows[nrows].area_id = m->area_ids[a - 1];
             rows[nrows].year = year;
@@ -1124,13 +1162,19 @@ write_counts(imp *m)
             s->years[j] = s->years[j - 1];
             s->years[j - 1] = t;
         }
-    qsort(pairs, npairs, sizeof *pairs, cmp_pair);
+    /* the (year, category) pairs present, each once, in (year, name)
+     * order */
+    qsort(pk, npairs, sizeof *pk, cmp_u32);
     {
         size_t u = 0;
         for (size_t i = 0; i < npairs; i++)
-            if (u == 0 || cmp_pair(&pairs[u - 1], &pairs[i]) != 0)
-                pairs[u++] = pairs[i];
+            if (u == 0 || pk[u - 1] != pk[i])
+                pk[u++] = pk[i];
         npairs = u;
+        for (size_t i = 0; i < npairs; i++) {
+            pairs[i].year = (int)(pk[i] >> 16);
+            pairs[i].category = m->cats[m->by_rank[pk[i] & 0xffff]];
+        }
     }
     s->rows_stored = (long long)nrows;
     if (nbl__buf_printf(&detail,
@@ -1155,6 +1199,7 @@ done:
     free(ks);
     free(rows);
     free(pairs);
+    free(pk);
     return rc;
 }
 
@@ -1252,6 +1297,7 @@ done:
     free(m->keys);
     free(m->vals);
     free(m->dense);
+    free(m->by_rank);
     free(m);
     if (summary == &local)
         nbl_incidents_summary_clear(&local);
