@@ -335,7 +335,9 @@ count_add(imp *m, uint64_t key, long long n)
     return 0;
 }
 
-#define DENSE_MAX ((size_t)1 << 25) /* cells (128 MiB) */
+/* Largest dense array, in cells (128 MiB); beyond it counts go to the hash
+ * map. Not static so that a unit test can lower it to exercise the hash. */
+size_t nbl__incidents_dense_max = (size_t)1 << 25;
 
 /* Re-lays the dense array out for years [ymin, ymin + nyears) and ncap
  * categories, or moves everything to the hash map when that is too big. */
@@ -343,7 +345,7 @@ static int
 dense_relayout(imp *m, int ymin, int nyears, uint32_t ncap)
 {
     size_t na = m->n_areas + 1, n = na * (size_t)nyears * ncap;
-    uint32_t *d = n <= DENSE_MAX ? calloc(n, sizeof *d) : NULL;
+    uint32_t *d = n <= nbl__incidents_dense_max ? calloc(n, sizeof *d) : NULL;
     for (size_t a = 0; m->dense && a < na; a++)
         for (int y = 0; y < m->nyears; y++)
             for (uint32_t c = 0; c < m->ncap; c++) {
@@ -362,7 +364,7 @@ dense_relayout(imp *m, int ymin, int nyears, uint32_t ncap)
     m->dense = d;
     if (!d) {
         m->use_hash = 1;
-        return n <= DENSE_MAX ? -1 : 0;
+        return n <= nbl__incidents_dense_max ? -1 : 0;
     }
     m->ymin = ymin;
     m->nyears = nyears;

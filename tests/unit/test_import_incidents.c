@@ -211,6 +211,73 @@ test_csv_other_utm_zone(void **state)
     nbl_ws_free(ws);
 }
 
+/* The dense array grows down and up in years and past 8 categories. */
+static void
+test_dense_relayout(void **state)
+{
+    nbl_ws *ws = make_ws("dense.sqlite");
+    nbl_incidents_summary s;
+    char text[2048], *p = text;
+    (void)state;
+    p += snprintf(p, 64, "x,y,year,category\n");
+    /* in A: categories c0..c11 in years 2022, 2019, 2024 (3 x 12 points),
+     * plus c0 in 2019 once more */
+    for (int y = 0; y < 3; y++)
+        for (int c = 0; c < 12; c++)
+            p += snprintf(p, 64, "720500,6170500,%d,c%d\n",
+                          y == 0   ? 2022
+                          : y == 1 ? 2019
+                                   : 2024,
+                          c);
+    snprintf(p, 64, "720500,6170500,2019,c0\n");
+    assert_int_equal(
+        nbl_import_incidents(ws, nbl_test_write("d.csv", text), NULL, &s), 0);
+    assert_int_equal(s.assigned, 37);
+    assert_int_equal(s.rows_stored, 36);
+    assert_int_equal(count(ws, "A", 2019, "c0"), 2);
+    assert_int_equal(count(ws, "A", 2022, "c11"), 1);
+    assert_int_equal(count(ws, "A", 2024, "c7"), 1);
+    assert_int_equal(count(ws, "A", 2020, "c0"), 0);
+    assert_int_equal(s.n_years, 3);
+    assert_int_equal(s.years[0].year, 2019);
+    assert_int_equal(s.years[0].assigned, 13);
+    nbl_incidents_summary_clear(&s);
+    nbl_ws_free(ws);
+}
+
+/* The counts in the hash map (used when areas x years x categories is too
+ * large for the dense array) are the same as in the array. */
+extern size_t nbl__incidents_dense_max;
+
+static void
+test_hash_counts(void **state)
+{
+    nbl_ws *ws = make_ws("hash.sqlite");
+    nbl_incidents_summary s;
+    size_t saved = nbl__incidents_dense_max;
+    const char *csv =
+        nbl_test_write("hash.csv", "x,y,year,category\n"
+                                   "720500,6170500,2021,vold\n"    /* A */
+                                   "720600,6170500,2021,vold\n"    /* A */
+                                   "721500,6170500,2021,vold\n"    /* B */
+                                   "721500,6170500,2022,indbrud\n" /* B */
+                                   "740000,6170500,2022,vold\n");  /* - */
+    (void)state;
+    nbl__incidents_dense_max = 1;
+    assert_int_equal(nbl_import_incidents(ws, csv, NULL, &s), 0);
+    nbl__incidents_dense_max = saved;
+    assert_int_equal(s.assigned, 4);
+    assert_int_equal(s.outside, 1);
+    assert_int_equal(s.rows_stored, 3);
+    assert_int_equal(count(ws, "A", 2021, "vold"), 2);
+    assert_int_equal(count(ws, "B", 2021, "vold"), 1);
+    assert_int_equal(count(ws, "B", 2022, "indbrud"), 1);
+    assert_int_equal(s.n_years, 2);
+    assert_int_equal(s.years[1].outside, 1);
+    nbl_incidents_summary_clear(&s);
+    nbl_ws_free(ws);
+}
+
 static unsigned char *
 slurp(const char *path, size_t *n)
 {
@@ -282,6 +349,8 @@ main(void)
         cmocka_unit_test(test_csv_lonlat),
         cmocka_unit_test(test_geojson_4326),
         cmocka_unit_test(test_csv_other_utm_zone),
+        cmocka_unit_test(test_hash_counts),
+        cmocka_unit_test(test_dense_relayout),
         cmocka_unit_test(test_failure_leaves_workspace),
     };
     nbl_test_locale();
