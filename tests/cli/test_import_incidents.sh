@@ -31,6 +31,20 @@ want="A/2021/vold=1 B/2021/vold=1 B/2022/indbrud=1 C/2021/indbrud=1 "
 got=$(sqlite3 "$ws" "SELECT area_id || '=' || n FROM incident_counts WHERE year = 2020 ORDER BY 1" | tr '\n' ' ')
 [ "$got" = "A=1 B=1 " ] || fail "lonlat counts: got '$got'"
 
+# the same points as a GeoPackage (Date-typed field) give the same counts
+if command -v ogr2ogr >/dev/null; then
+    ws2="$T/ws2.sqlite"
+    ogr2ogr -f GPKG "$T/pts.gpkg" "$F/points_utm.csv" -oo X_POSSIBLE_NAMES=x \
+        -oo Y_POSSIBLE_NAMES=y -oo AUTODETECT_TYPE=YES -a_srs EPSG:25832 \
+        -nln incidents || fail ogr2ogr
+    "$NBL_BIN" --quiet init "$ws2" &&
+        "$NBL_BIN" --quiet import areas "$ws2" "$F/areas.geojson" --id area_id &&
+        "$NBL_BIN" --quiet import incidents "$ws2" "$T/pts.gpkg" -l incidents 2>/dev/null \
+        || fail gpkg
+    got=$(sqlite3 "$ws2" "SELECT area_id || '/' || year || '/' || category || '=' || n FROM incident_counts ORDER BY 1" | tr '\n' ' ')
+    [ "$got" = "$want" ] || fail "gpkg counts: got '$got' want '$want'"
+fi
+
 # a failing import leaves the workspace byte for byte as it was
 sum0=$(sha256sum < "$ws")
 "$NBL_BIN" import incidents "$ws" "$F/points_utm.csv" --category-field nope 2>"$T/err"
