@@ -81,6 +81,7 @@ typedef struct {
     double bx[BATCH], by[BATCH];
     int byear[BATCH];
     uint32_t bcat[BATCH];
+    long barea[BATCH];
     size_t nb;
 
     PJ_CONTEXT *pjctx;
@@ -408,9 +409,10 @@ flush(imp *m)
     if (m->pj)
         proj_trans_generic(m->pj, PJ_FWD, m->bx, sizeof(double), m->nb, m->by,
                            sizeof(double), m->nb, NULL, 0, 0, NULL, 0, 0);
+    nbl__pip_locate_many(m->pip, m->nb, m->bx, m->by, m->barea);
     for (size_t i = 0; i < m->nb; i++) {
         double x = m->bx[i], y = m->by[i];
-        long a;
+        long a = m->barea[i];
         if (!isfinite(x) || !isfinite(y)) {
             s->no_coords++;
             if (m->warn_coords++ < MAX_WARN)
@@ -420,7 +422,6 @@ flush(imp *m)
                           m->src);
             continue;
         }
-        a = nbl__pip_locate(m->pip, x, y);
         if (m->byear[i] == 0) {
             s->no_date++;
             s->no_date_inside += a >= 0;

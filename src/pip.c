@@ -645,3 +645,64 @@ done:
     }
     return idx;
 }
+
+void
+nbl__pip_locate_many(const nbl__pip *p, size_t n, const double *x,
+                     const double *y, long *out)
+{
+    enum { CH = 256 };
+    size_t cidx[CH];
+    for (size_t b = 0; b < n; b += CH) {
+        size_t m = n - b < CH ? n - b : CH;
+        const double *xs = x + b, *ys = y + b;
+        long *o = out + b;
+        for (size_t i = 0; i < m; i++) {
+            double px = xs[i], py = ys[i];
+            if (!p->built || !(px >= p->gx0 && px <= p->gx1 && py >= p->gy0 &&
+                               py <= p->gy1)) {
+                cidx[i] = SIZE_MAX;
+                continue;
+            }
+            cidx[i] = (size_t)cell_y(p, py) * p->gw + cell_x(p, px);
+            __builtin_prefetch(&p->cell_state[cidx[i]]);
+        }
+        for (size_t i = 0; i < m; i++) {
+            if (cidx[i] == SIZE_MAX) {
+                o[i] = -1;
+                continue;
+            }
+            o[i] = p->cell_state[cidx[i]];
+            if (o[i] == -2)
+                __builtin_prefetch(&p->cell_start[cidx[i]]);
+        }
+        for (size_t i = 0; i < m; i++)
+            if (o[i] == -2) {
+                uint32_t k = p->cell_start[cidx[i]];
+                if (k < p->cell_start[cidx[i] + 1]) {
+                    const area *a = &p->areas[p->cell_areas[k]];
+                    __builtin_prefetch(a);
+                }
+            }
+        for (size_t i = 0; i < m; i++)
+            if (o[i] == -2) {
+                uint32_t k = p->cell_start[cidx[i]];
+                if (k < p->cell_start[cidx[i] + 1]) {
+                    const area *a = &p->areas[p->cell_areas[k]];
+                    const size_t *ss = p->slab_start + a->slab0;
+                    __builtin_prefetch(ss + slab_of(a, ys[i]));
+                }
+            }
+        for (size_t i = 0; i < m; i++)
+            if (o[i] == -2) {
+                uint32_t k = p->cell_start[cidx[i]];
+                if (k < p->cell_start[cidx[i] + 1]) {
+                    const area *a = &p->areas[p->cell_areas[k]];
+                    const size_t *ss = p->slab_start + a->slab0;
+                    __builtin_prefetch(p->slab_edges + ss[slab_of(a, ys[i])]);
+                }
+            }
+        for (size_t i = 0; i < m; i++)
+            if (o[i] == -2)
+                o[i] = locate_cell(p, cidx[i], xs[i], ys[i]);
+    }
+}

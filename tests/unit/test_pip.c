@@ -52,6 +52,17 @@ test_shared_edges_and_vertices(void **state)
             assert_int_equal(nbl__pip_locate(all, x, y), want);
             assert_int_equal(owners(single, 9, x, y), want < 0 ? 0 : 1);
         }
+    /* the batch call gives the same answers */
+    {
+        double xs[49], ys[49];
+        long got[49];
+        for (int a = 0; a <= 6; a++)
+            for (int b = 0; b <= 6; b++)
+                xs[7 * a + b] = a / 2.0, ys[7 * a + b] = b / 2.0;
+        nbl__pip_locate_many(all, 49, xs, ys, got);
+        for (int i = 0; i < 49; i++)
+            assert_int_equal(got[i], nbl__pip_locate(all, xs[i], ys[i]));
+    }
     /* the centre vertex (1,1) belongs to the square to its upper right */
     assert_int_equal(nbl__pip_locate(all, 1.0, 1.0), 4);
     /* on the vertical edge x = 1 between squares 0 and 1: square 1 */
@@ -88,6 +99,7 @@ test_shared_diagonal_exact(void **state)
     assert_int_equal(nbl__pip_build(both), 0);
     for (int i = 1; i < 20000; i++) {
         double y, x;
+        long many;
         seed = seed * 1103515245u + 12345u;
         y = (double)(seed % 1000000u) / 1000000.0;
         x = 3.0 * y;
@@ -95,6 +107,8 @@ test_shared_diagonal_exact(void **state)
             continue;
         assert_int_equal(owners(single, 2, x, y), 1);
         assert_true(nbl__pip_locate(both, x, y) >= 0);
+        nbl__pip_locate_many(both, 1, &x, &y, &many);
+        assert_int_equal(many, nbl__pip_locate(both, x, y));
     }
     /* 0.1 is not exact: x = 3 * 0.1 rounds to 0x1.3333333333334p-2, which
      * lies just right of the diagonal (see test_orient2d): triangle 0. */
