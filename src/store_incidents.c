@@ -11,6 +11,7 @@
 
 #include "store.h"
 #include "store_internal.h"
+#include "util.h"
 
 int
 nbl__store_incidents_areas(nbl_ws *ws, nbl__incidents_area_fn fn, void *arg)
@@ -40,7 +41,8 @@ nbl__store_incidents_write(nbl_ws *ws, const nbl__incident_pair *pairs,
                            size_t npairs, const nbl__incident_row *rows,
                            size_t nrows)
 {
-    sqlite3_stmt *del = NULL, *ins = NULL;
+    enum { MULTI = 64 };
+    sqlite3_stmt *del = NULL, *ins = NULL, *multi = NULL;
     int rc;
     /* The pairs go to a temporary table so that the delete is one scan of
      * incident_counts, whatever the number of pairs. */
@@ -70,20 +72,47 @@ nbl__store_incidents_write(nbl_ws *ws, const nbl__incident_pair *pairs,
                                "WHERE p.year = incident_counts.year AND "
                                "p.category = incident_counts.category)")))
         goto done;
-    for (size_t i = 0; i < nrows; i++) {
-        sqlite3_bind_text(ins, 1, rows[i].area_id, -1, SQLITE_STATIC);
-        sqlite3_bind_int(ins, 2, rows[i].year);
-        sqlite3_bind_text(ins, 3, rows[i].category, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(ins, 4, rows[i].n);
-        if (sqlite3_step(ins) != SQLITE_DONE) {
+    /* Rows go in statements of MULTI rows each (fewer steps), the rest one
+     * by one. */
+    if (nrows >= MULTI) {
+        nbl__buf sql = {0};
+        if (nbl__buf_printf(&sql, "INSERT INTO incident_counts (area_id, "
+                                  "year, category, n) VALUES (?,?,?,?)")) {
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (int k = 1; k < MULTI; k++)
+            if (nbl__buf_append(&sql, ",(?,?,?,?)", 10)) {
+                nbl__buf_free(&sql);
+                rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+                goto done;
+            }
+        rc = nbl__db_prepare(ws, &multi, sql.s);
+        nbl__buf_free(&sql);
+        if (rc)
+            goto done;
+    }
+    for (size_t i = 0; i < nrows;) {
+        sqlite3_stmt *st = nrows - i >= MULTI ? multi : ins;
+        int k = st == multi ? MULTI : 1;
+        for (int j = 0; j < k; j++, i++) {
+            sqlite3_bind_text(st, 4 * j + 1, rows[i].area_id, -1,
+                              SQLITE_STATIC);
+            sqlite3_bind_int(st, 4 * j + 2, rows[i].year);
+            sqlite3_bind_text(st, 4 * j + 3, rows[i].category, -1,
+                              SQLITE_STATIC);
+            sqlite3_bind_int64(st, 4 * j + 4, rows[i].n);
+        }
+        if (sqlite3_step(st) != SQLITE_DONE) {
             rc = nbl__db_error(ws, "storing incident counts");
             goto done;
         }
-        sqlite3_reset(ins);
+        sqlite3_reset(st);
     }
 done:
     sqlite3_finalize(del);
     sqlite3_finalize(ins);
+    sqlite3_finalize(multi);
     return rc;
 }
 

@@ -211,19 +211,20 @@ test_csv_other_utm_zone(void **state)
     nbl_ws_free(ws);
 }
 
-/* The dense array grows down and up in years and past 8 categories. */
+/* The dense array grows down and up in years and past 8 categories; 90
+ * rows are written as one statement of 64 rows and 26 single ones. */
 static void
 test_dense_relayout(void **state)
 {
     nbl_ws *ws = make_ws("dense.sqlite");
     nbl_incidents_summary s;
-    char text[2048], *p = text;
+    char text[8192], *p = text;
     (void)state;
     p += snprintf(p, 64, "x,y,year,category\n");
-    /* in A: categories c0..c11 in years 2022, 2019, 2024 (3 x 12 points),
+    /* in A: categories c0..c29 in years 2022, 2019, 2024 (3 x 30 points),
      * plus c0 in 2019 once more */
     for (int y = 0; y < 3; y++)
-        for (int c = 0; c < 12; c++)
+        for (int c = 0; c < 30; c++)
             p += snprintf(p, 64, "720500,6170500,%d,c%d\n",
                           y == 0   ? 2022
                           : y == 1 ? 2019
@@ -232,15 +233,16 @@ test_dense_relayout(void **state)
     snprintf(p, 64, "720500,6170500,2019,c0\n");
     assert_int_equal(
         nbl_import_incidents(ws, nbl_test_write("d.csv", text), NULL, &s), 0);
-    assert_int_equal(s.assigned, 37);
-    assert_int_equal(s.rows_stored, 36);
+    assert_int_equal(s.assigned, 91);
+    assert_int_equal(s.rows_stored, 90);
+    assert_int_equal(count(ws, NULL, 2022, "c29"), 1);
     assert_int_equal(count(ws, "A", 2019, "c0"), 2);
     assert_int_equal(count(ws, "A", 2022, "c11"), 1);
     assert_int_equal(count(ws, "A", 2024, "c7"), 1);
     assert_int_equal(count(ws, "A", 2020, "c0"), 0);
     assert_int_equal(s.n_years, 3);
     assert_int_equal(s.years[0].year, 2019);
-    assert_int_equal(s.years[0].assigned, 13);
+    assert_int_equal(s.years[0].assigned, 31);
     nbl_incidents_summary_clear(&s);
     nbl_ws_free(ws);
 }
