@@ -6,6 +6,7 @@
  * current_ruleset). The arithmetic lives in criteria.c.
  */
 #include "nabolag/compute.h"
+#include "nabolag/profile.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -118,6 +119,7 @@ nbl_compute(nbl_ws *ws, const nbl_compute_opts *opts, nbl_compute_summary *out)
     nbl_compute_year *sum = NULL;
     char *ini = NULL;
     nbl__buf detail = {0};
+    nbl_profile_summary psum = {0};
 
     memset(&d, 0, sizeof d);
     if (out)
@@ -183,10 +185,20 @@ nbl_compute(nbl_ws *ws, const nbl_compute_opts *opts, nbl_compute_summary *out)
                                  (long)((size_t)nyears * d.nareas), 0, -1,
                                  detail.s)))
         goto done;
+    if (!(opts && opts->criteria_only)) {
+        /* profiles and the safety index, in the same transaction */
+        nbl_profile_opts po = {0};
+        po.year = opts ? opts->year : 0;
+        po.config_path = opts ? opts->config : NULL;
+        if ((rc = nbl_profile_compute(ws, &po, &psum)))
+            goto done;
+    }
     if ((rc = nbl__store_commit(ws)))
         goto done;
     in_tx = 0;
     if (out) {
+        out->profile_scored = psum.scored;
+        out->safety_index = psum.safety_index;
         snprintf(out->ruleset, sizeof out->ruleset, "%s", rs->name);
         snprintf(out->version, sizeof out->version, "%s", rs->version);
         out->areas = (long)d.nareas;

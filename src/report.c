@@ -39,6 +39,15 @@ cat_index(const char *code)
     return -1;
 }
 
+/* Seriousness: none 0 < forebyggelse 1 < udsat 2 < parallelsamfund 3 <
+ * omdannelse 4; -1 for not_evaluable and no result. */
+static int
+cat_rank(const char *code)
+{
+    int i = cat_index(code);
+    return i < 0 || i == 5 ? -1 : 4 - i;
+}
+
 static const char *
 cat_label(const char *code)
 {
@@ -110,7 +119,7 @@ static void
 summary(nbl__buf *b, const nbl__report_data *d)
 {
     long now[N_CAT] = {0}, before[N_CAT] = {0};
-    int entered = 0, left = 0;
+    int better = 0, worse = 0;
     for (int i = 0; i < d->n_areas; i++) {
         int c = cat_index(d->areas[i].category),
             p = cat_index(d->areas[i].prev_category);
@@ -142,28 +151,25 @@ summary(nbl__buf *b, const nbl__report_data *d)
     nbl__buf_printf(b, "<h3>Changes since %d</h3>\n<ul>\n", d->prev_year);
     for (int i = 0; i < d->n_areas; i++) {
         const nbl__report_area *a = &d->areas[i];
-        int c = cat_index(a->category), p = cat_index(a->prev_category);
-        int listed_now = c >= 0 && c <= 3, listed_before = p >= 0 && p <= 3;
-        if (c < 0 || p < 0 || c == p)
-            continue;
-        nbl__buf_printf(b, "<li class=\"%s\">",
-                        (!listed_now && listed_before) || (c > p && c < 5)
-                            ? "better"
-                            : "worse");
+        int r = cat_rank(a->category), q = cat_rank(a->prev_category);
+        if (r < 0 || q < 0 || r == q)
+            continue; /* unchanged, or not evaluable in either year */
+        nbl__buf_printf(b, "<li class=\"%s\">", r < q ? "better" : "worse");
         esc(b, a->name ? a->name : a->area_id);
         nbl__buf_printf(b, " (");
         esc(b, a->area_id);
         nbl__buf_printf(b, "): %s → %s</li>\n", cat_label(a->prev_category),
                         cat_label(a->category));
-        if (listed_now && !listed_before)
-            entered++;
-        if (!listed_now && listed_before)
-            left++;
+        if (r < q)
+            better++;
+        else
+            worse++;
     }
     nbl__buf_printf(b,
-                    "</ul>\n<p>%d area(s) left the list and %d area(s) "
-                    "entered it.</p>\n",
-                    left, entered);
+                    "</ul>\n<p>%d area(s) left the list or moved to a "
+                    "lighter category; %d area(s) entered it or moved to a "
+                    "more serious one.</p>\n",
+                    better, worse);
 }
 
 static void
@@ -214,7 +220,7 @@ areas_table(nbl__buf *b, const nbl__report_data *d, double min_pop)
     nbl__buf_printf(
         b,
         "<h2 id=\"areas\">Areas %d</h2>\n<table>\n<tr><th>area</th>"
-        "<th>name</th><th class=\"num\">residents</th>"
+        "<th class=\"num\">residents</th>"
         "<th class=\"num\">outside work and education 18–64 (%%)</th>"
         "<th class=\"num\">convictions, × country</th>"
         "<th class=\"num\">basic education only 30–59 (%%)</th>"
@@ -230,10 +236,10 @@ areas_table(nbl__buf *b, const nbl__report_data *d, double min_pop)
         char s[64];
         any_hidden |= hide;
         nbl__buf_printf(b, "<tr><td>");
+        esc(b, a->name ? a->name : a->area_id);
+        nbl__buf_printf(b, " <span class=\"id\">");
         esc(b, a->area_id);
-        nbl__buf_printf(b, "</td><td>");
-        esc(b, a->name);
-        nbl__buf_printf(b, "</td>");
+        nbl__buf_printf(b, "</span></td>");
         if (isnan(a->pop))
             nbl__buf_printf(b, "<td class=\"num\">–</td>");
         else

@@ -39,8 +39,13 @@ typedef struct nbl_compute_opts {
      * dk2021. */
     const char *ruleset;
     /** Config/project file whose [ruleset] and [criterion.<id>] sections
-     * override the ruleset's keys; NULL for none. */
+     * override the ruleset's keys; NULL for none. Its [indicator.*],
+     * [profile] and [safety] sections configure the profile. */
     const char *config;
+    /** Non-zero: the statutory criteria only; otherwise the area profiles
+     * and the safety index (nbl_profile_compute) are computed too, in the
+     * same transaction. */
+    int criteria_only;
 } nbl_compute_opts;
 
 /** Areas per category in one computed year. */
@@ -56,6 +61,8 @@ typedef struct nbl_compute_summary {
     long areas;       /**< areas evaluated per year */
     int nyears;
     nbl_compute_year *years; /**< nyears entries, ascending; owned */
+    long profile_scored;     /**< area-years with a profile band */
+    long safety_index;       /**< area-years with a safety index */
 } nbl_compute_summary;
 
 /**

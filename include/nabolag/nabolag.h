@@ -6,5 +6,12 @@
 
 #include "nabolag/common.h"
 #include "nabolag/workspace.h"
+#include "nabolag/areas.h"
+#include "nabolag/compute.h"
+#include "nabolag/plans.h"
+#include "nabolag/profile.h"
+#include "nabolag/project.h"
+#include "nabolag/report.h"
+#include "nabolag/stats.h"
 
 #endif

@@ -26,7 +26,10 @@ help(void)
         "                    path of a ruleset INI file\n"
         "  --config FILE     config/project file; its [ruleset] and\n"
         "                    [criterion.<id>] sections override the\n"
-        "                    ruleset's keys ([project] ruleset picks one)\n\n"
+        "                    ruleset's keys ([project] ruleset picks one);\n"
+        "                    [indicator.*], [profile], [safety] configure\n"
+        "                    the area profile and the safety index\n"
+        "  --criteria-only   skip the area profile and the safety index\n\n"
         "Categories (dk2021 codes): omdannelse, parallelsamfund, udsat,\n"
         "forebyggelse, none, not_evaluable. See docs/criteria.md.\n");
 }
@@ -37,6 +40,7 @@ cmd_compute(int argc, char **argv)
     static const struct option opts[] = {{"year", required_argument, 0, 'y'},
                                          {"ruleset", required_argument, 0, 'r'},
                                          {"config", required_argument, 0, 'c'},
+                                         {"criteria-only", no_argument, 0, 'x'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     nbl_compute_opts o = {0};
@@ -59,6 +63,9 @@ cmd_compute(int argc, char **argv)
             break;
         case 'c':
             o.config = optarg;
+            break;
+        case 'x':
+            o.criteria_only = 1;
             break;
         case 'h':
             help();
@@ -99,6 +106,10 @@ cmd_compute(int argc, char **argv)
             cli_info("%s", line);
         }
     }
+    if (!o.criteria_only)
+        cli_info("area profiles: %ld area-years scored; safety index: %ld "
+                 "area-years",
+                 sum.profile_scored, sum.safety_index);
     nbl_compute_summary_free(&sum);
     nbl_ws_free(ws);
     nbl_ctx_free(ctx);

@@ -45,7 +45,7 @@ grep -q 'Udsat boligområde</td><td class="num">1</td><td class="num">1</td>' "$
 grep -q 'Ikke på listen</td><td class="num">2</td><td class="num">1</td>' "$h" || fail "none counts"
 grep -q '<li class="better">Parken (A3): Udsat boligområde → Ikke på listen</li>' "$h" || fail "positive change"
 grep -q '<li class="worse">Øst &amp; &lt;Vest&gt; (A1): Ikke på listen → Udsat boligområde</li>' "$h" || fail "negative change"
-grep -q '1 area(s) left the list and 1 area(s) entered it' "$h" || fail "movement counts"
+grep -q '1 area(s) left the list or moved to a lighter category; 1 area(s) entered it or moved to a more serious one' "$h" || fail "movement counts"
 grep -q 'Parken left the category' "$h" || fail "alert row"
 grep -qi "$(printf 'g%s' hetto)" "$h" && fail "forbidden word"
 # exists: refused without --overwrite, file unchanged

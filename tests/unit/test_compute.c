@@ -157,7 +157,9 @@ test_compute_dk2021(void **state)
     expect(ws,
            "SELECT name, version, definition LIKE '[ruleset]%' FROM rulesets",
            "dk2021|2021.1|1\n");
-    expect(ws, "SELECT kind, source, rows_read, rows_stored FROM runs",
+    expect(ws,
+           "SELECT kind, source, rows_read, rows_stored FROM runs "
+           "WHERE kind = 'compute'",
            "compute|dk2021|3|6\n");
     nbl_ws_free(ws);
     nbl_ctx_free(ctx);

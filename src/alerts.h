@@ -1,0 +1,105 @@
+/*
+ * alerts.h - the alert rules as pure C over plain structs (no I/O): per
+ * area a series of criterion, category and safety results in, a list of
+ * alerts with states and the status/dynamics classes out. The store
+ * (store_alerts.c) fills the structs and persists the output.
+ */
+#ifndef NBL_ALERTS_INTERNAL_H
+#define NBL_ALERTS_INTERNAL_H
+
+#include <stddef.h>
+
+#include "nabolag/alerts.h"
+
+/* One criterion result (criterion_results row). NAN/-1 = NULL. */
+typedef struct nbl__acrit {
+    int year;
+    char criterion[16];
+    double value, ratio;
+    int ok;           /* status == 'ok' */
+    int met, met_low; /* 1, 0, -1 (not evaluable) */
+    double threshold, threshold_low;
+} nbl__acrit;
+
+/* One category result (category_results row). -1 = NULL. */
+typedef struct nbl__acat {
+    int year;
+    char category[24];
+    int criteria_met, criteria_needed, criteria_met_low;
+    int parallel_years, omdannelse_years;
+} nbl__acat;
+
+/* One safety result (safety_results row). */
+typedef struct nbl__asafety {
+    int year;
+    double index; /* NAN when missing */
+    char band[48];
+} nbl__asafety;
+
+/* All results of one area (any order within the arrays). */
+typedef struct nbl__aarea {
+    char *area_id, *name;
+    nbl__acrit *crit;
+    size_t n_crit, cap_crit;
+    nbl__acat *cat;
+    size_t n_cat, cap_cat;
+    nbl__asafety *saf;
+    size_t n_saf, cap_saf;
+} nbl__aarea;
+
+/* Status/dynamics of one area in one year (NAN / "" when not classified). */
+typedef struct nbl__asd {
+    double status, dynamics;
+    char status_class[12];   /* high|medium|low|very_low */
+    char dynamics_class[12]; /* positive|stable|negative */
+} nbl__asd;
+
+/* Frees the arrays and strings of n areas and the array itself. */
+void nbl__aareas_free(nbl__aarea *areas, size_t n);
+
+/* Appends to an area's arrays (0 or NBL_ENOMEM). */
+int nbl__aarea_add_crit(nbl__aarea *a, const nbl__acrit *c);
+int nbl__aarea_add_cat(nbl__aarea *a, const nbl__acat *c);
+int nbl__aarea_add_safety(nbl__aarea *a, const nbl__asafety *s);
+
+/*
+ * Status/dynamics for `year` over all areas: out[i] for areas[i]. Status
+ * index = mean over the indicators (lab, cri ratio, edu, -inc, and eth when
+ * cfg->status_eth) of z-scores across the areas with a value (population
+ * SD, at least 3 areas, SD > 0); at least 2 indicators per area. Dynamics
+ * index = the same over the changes from year-2 to year.
+ */
+void nbl__alerts_status_dynamics(const nbl__aarea *areas, size_t n,
+                                 const nbl_alert_config *cfg, int year,
+                                 nbl__asd *out);
+
+/*
+ * Conditions (alerts without state) that hold in `year`, appended to out
+ * with state "" and first_year = year. sd: the status/dynamics of the year
+ * (n entries) or NULL.
+ */
+int nbl__alerts_conditions(const nbl__aarea *areas, size_t n,
+                           const nbl_alert_config *cfg, int year,
+                           const nbl__asd *sd, nbl_alert_list *out);
+
+/*
+ * The alerts of `year` with states: evaluates the conditions of every year
+ * from the first year with results up to `year` and derives the state of
+ * each (new / ongoing since first_year / resolved). crossed and improved
+ * are events: always new in their year. Results are appended to out;
+ * sd_out (may be NULL) receives n status/dynamics entries for the year.
+ */
+int nbl__alerts_evaluate(const nbl__aarea *areas, size_t n,
+                         const nbl_alert_config *cfg, int year,
+                         nbl_alert_list *out, nbl__asd *sd_out);
+
+/* Appends a copy of a (strings duplicated). */
+int nbl__alert_list_push(nbl_alert_list *l, const nbl_alert *a);
+
+/* Parses "info|warning|critical"; -1 if unknown. */
+int nbl__alert_severity_parse(const char *s);
+
+/* Plain-words label of a category code ("udsat boligområde", ...). */
+const char *nbl__alert_category_label(const char *code);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * csvread.h - a streaming CSV reader over libcsv for the statistics and
+ * reference imports.
+ *
+ * The file is read in fixed-size blocks and fed to libcsv one physical line
+ * at a time, so memory is bounded by the longest line, never by the file.
+ * The reader:
+ *   - strips a UTF-8 byte order mark at the start of the file;
+ *   - checks that every line is valid UTF-8 (no NUL bytes) and names the
+ *     first bad line;
+ *   - counts physical lines itself ('\n'-terminated, from the raw bytes),
+ *     because libcsv skips empty lines and a quoted field may span lines;
+ *     each row carries the line it starts on;
+ *   - detects the delimiter (',' or ';') from the first non-blank line
+ *     unless one is given;
+ *   - runs libcsv in strict mode: a quote inside an unquoted field, text
+ *     after a closing quote, or a quote left open at the end of the file is
+ *     an error naming the line, never silently repaired.
+ * Unquoted fields are trimmed of surrounding spaces and tabs (libcsv);
+ * CRLF and LF line ends are both accepted; blank lines are skipped.
+ */
+#ifndef NBL_CSVREAD_H
+#define NBL_CSVREAD_H
+
+#include <stddef.h>
+
+#include "nabolag/common.h"
+
+/** One CSV record, valid only during the callback. */
+typedef struct nbl__csv_row {
+    size_t n;            /* number of fields (>= 1) */
+    const char **fields; /* NUL-terminated UTF-8 text of each field */
+    const size_t *lens;  /* byte length of each field */
+    long line;           /* physical line (1-based) the record starts on */
+    long index;          /* 0 for the first record (the header), 1, 2, ... */
+} nbl__csv_row;
+
+/** Called once per record in file order. Return 0 to go on; any other value
+ * stops reading and is returned by nbl__csv_read() (set the ctx error
+ * first if it is a failure). */
+typedef int (*nbl__csv_row_fn)(const nbl__csv_row *row, void *arg);
+
+typedef struct nbl__csv_opts {
+    char delimiter;       /* ',' or ';'; 0 = detect from the first line */
+    const char *progress; /* progress message, NULL for none */
+    double progress_lo;   /* progress fraction at the start of the file */
+    double progress_hi;   /* ... and at its end */
+} nbl__csv_opts;
+
+/**
+ * Reads path and calls fn for every record. opts may be NULL (detect the
+ * delimiter, no progress). On success returns NBL_OK and, when not NULL,
+ * stores the delimiter used in *delimiter_out and the number of physical
+ * lines in *lines_out. Errors (ctx message "<path>:<line>: <reason>"):
+ * NBL_EIO (cannot open or read), NBL_EFORMAT (invalid UTF-8, malformed
+ * quoting, undecidable delimiter), NBL_ECANCELLED, or fn's return value.
+ */
+int nbl__csv_read(nbl_ctx *ctx, const char *path, const nbl__csv_opts *opts,
+                  nbl__csv_row_fn fn, void *arg, char *delimiter_out,
+                  long *lines_out);
+
+/**
+ * Decides the delimiter from one header line (n bytes): ';' when the line
+ * has ';' but no ',' outside quotes, ',' when it has ',' but no ';', ','
+ * when it has neither; 0 when it has both.
+ */
+char nbl__csv_detect_delimiter(const char *line, size_t n);
+
+#endif

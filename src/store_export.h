@@ -1,0 +1,131 @@
+/*
+ * store_export.h - the read queries behind `nabolag export`: areas joined
+ * with their category, criterion values (pivoted), denominators, residents
+ * and profile band; alerts; safety results; provenance. Rows are plain
+ * structs; geometries are WKB in the workspace's working CRS. Rows come
+ * sorted by area_id, then year (then kind, rule for alerts).
+ */
+#ifndef NBL_STORE_EXPORT_H
+#define NBL_STORE_EXPORT_H
+
+#include <stddef.h>
+
+#include "nabolag/workspace.h"
+
+/* The criteria published as columns, in property order. */
+enum {
+    NBL__XC_LAB,
+    NBL__XC_CRI,
+    NBL__XC_EDU,
+    NBL__XC_INC,
+    NBL__XC_ETH,
+    NBL__XC_N
+};
+
+/** Criterion ids ("lab", ...) and their denominator variables. */
+extern const char *const nbl__xcrit_id[NBL__XC_N];
+extern const char *const nbl__xcrit_denominator[NBL__XC_N];
+
+typedef struct nbl__xcrit {
+    double value;     /* display units (percent); NAN = NULL */
+    double ratio;     /* area share / country share (cri); NAN = NULL */
+    char status[16];  /* ok|missing|not_evaluable; "" = no result row */
+    int met;          /* 1, 0, -1 = NULL */
+    double denom;     /* the year's denominator count; NAN = missing */
+    double threshold; /* main threshold; NAN = NULL */
+    double threshold_low;
+} nbl__xcrit;
+
+typedef struct nbl__xarea {
+    char *area_id, *name, *municipality, *region;
+    int year;
+    double pop; /* NAN = missing */
+    nbl__xcrit crit[NBL__XC_N];
+    int criteria_met;      /* -1 = NULL */
+    char *category;        /* NULL = no result for the year */
+    char *ruleset_version; /* NULL = no result */
+    int profile_points;    /* -1 = NULL */
+    char *profile_band;
+    unsigned char *wkb; /* area geometry; NULL if none */
+    size_t wkb_len;
+} nbl__xarea;
+
+typedef struct nbl__xalert {
+    char *area_id, *name;
+    int year;
+    char *kind, *rule, *severity, *message, *state;
+    double value, threshold; /* NAN = NULL */
+    int first_year;          /* 0 = NULL */
+    double pop, denom;       /* residents; denominator of the rule's rate */
+    unsigned char *wkb;      /* point on the area's surface */
+    size_t wkb_len;
+} nbl__xalert;
+
+typedef struct nbl__xsafety {
+    char *area_id, *name;
+    int year;
+    double safety_index, perceived, problems, registered; /* NAN = NULL */
+    char *band;
+    int flag_safe, flag_night; /* -1 = NULL */
+    double pop, survey_n;
+    unsigned char *wkb;
+    size_t wkb_len;
+} nbl__xsafety;
+
+typedef struct nbl__xplan {
+    char *plan_id, *name;
+    int start_year, end_year, n_areas;
+    char *area_ids;     /* "A1|A2", sorted */
+    unsigned char *wkb; /* union of the plan's areas (multipolygon) */
+    size_t wkb_len;
+} nbl__xplan;
+
+typedef struct nbl__xinput {
+    char *kind, *source;
+} nbl__xinput;
+
+/** The latest year with category results for ruleset (0 when none). */
+int nbl__store_export_latest_year(nbl_ws *ws, const char *ruleset, int *year);
+
+/** Number of category results of the ruleset in year, and the first and
+ * last year with results (0 when none). */
+int nbl__store_export_years(nbl_ws *ws, const char *ruleset, int year,
+                            long *n_in_year, int *first, int *last);
+
+/** The ruleset's version (rulesets table, else category_results); *out
+ * malloc'ed, NULL if unknown. */
+int nbl__store_export_ruleset_version(nbl_ws *ws, const char *ruleset,
+                                      char **out);
+
+/** year > 0: every area, with that year's results (LEFT JOIN).
+ *  year == 0: one row per area and year with category results. */
+int nbl__store_export_areas(nbl_ws *ws, const char *ruleset, int year,
+                            nbl__xarea **out, size_t *n);
+void nbl__xareas_free(nbl__xarea *a, size_t n);
+
+/** Alerts of the ruleset and year with the point on the area's surface. */
+int nbl__store_export_alerts(nbl_ws *ws, const char *ruleset, int year,
+                             nbl__xalert **out, size_t *n);
+void nbl__xalerts_free(nbl__xalert *a, size_t n);
+
+/** Safety results of the year. */
+int nbl__store_export_safety(nbl_ws *ws, int year, nbl__xsafety **out,
+                             size_t *n);
+void nbl__xsafety_free(nbl__xsafety *a, size_t n);
+
+/** Plans (helhedsplaner) with the union of their areas, by plan_id and
+ * start_year. */
+int nbl__store_export_plans(nbl_ws *ws, nbl__xplan **out, size_t *n);
+void nbl__xplans_free(nbl__xplan *a, size_t n);
+
+/** Input files of the imports (kind, source), oldest first, distinct. */
+int nbl__store_export_inputs(nbl_ws *ws, nbl__xinput **out, size_t *n);
+void nbl__xinputs_free(nbl__xinput *a, size_t n);
+
+/** Current UTC time (ISO 8601; SOURCE_DATE_EPOCH honoured) into buf. */
+void nbl__store_export_now(char buf[32]);
+
+/** Test helper: runs SQL (several statements) on the workspace. */
+int nbl__store_export_test_exec(nbl_ws *ws, const char *sql);
+
+#endif
