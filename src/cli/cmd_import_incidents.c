@@ -1,15 +1,167 @@
 /*
- * cmd_import_incidents.c - placeholder until the command is built; replace this
- * file.
+ * cmd_import_incidents.c - `nabolag import incidents WORKSPACE SRC ...`:
+ * options, one call to nbl_import_incidents(), the summary on stderr.
  */
+#include <getopt.h>
 #include <stdio.h>
 
 #include "cli.h"
+#include "nabolag/incidents.h"
+#include "nabolag/project.h"
+
+static void
+help(void)
+{
+    printf("usage: nabolag import incidents WORKSPACE SRC [-l LAYER]\n"
+           "         [--year-field F | --date-field F] [--category-field F]\n"
+           "         [--x-field F --y-field F] [--src-crs CRS]\n"
+           "       nabolag import incidents --config PROJECT.ini [OPTIONS]\n\n"
+           "Counts incident points per area, year and category by\n"
+           "point-in-polygon in the working CRS. SRC is a CSV file (x/y,\n"
+           "easting/northing or lon/lat columns; lon/lat means EPSG:4326,\n"
+           "x/y the working CRS unless --src-crs says otherwise) or any GDAL\n"
+           "vector source with points (its own CRS, or --src-crs).\n"
+           "The counts of each (year, category) present in SRC replace the\n"
+           "stored ones. Points outside every area and points without a\n"
+           "usable date or coordinates are counted in the summary.\n\n"
+           "  -l, --layer NAME         layer of a multi-layer source\n"
+           "      --year-field F       column with the year\n"
+           "      --date-field F       column with a date (YYYY-MM-DD,\n"
+           "                           ISO timestamp, DD-MM-YYYY, DD.MM.YYYY)\n"
+           "      --category-field F   column with the category\n"
+           "      --x-field F, --y-field F   coordinate columns (CSV)\n"
+           "      --src-crs CRS        CRS of the input, e.g. EPSG:4326\n"
+           "      --config FILE        project file: WORKSPACE from [project]\n"
+           "                           workspace, SRC and defaults for the\n"
+           "                           options from [incidents]\n");
+}
+
+/* An option not given on the command line takes the project file's. */
+static void
+dflt(const char **opt, const char *from_config)
+{
+    if (!*opt && from_config && *from_config)
+        *opt = from_config;
+}
+
+static void
+print_summary(const char *src, const nbl_incidents_summary *s)
+{
+    cli_info("%s: %lld points read; %lld assigned to %zu areas; %lld outside "
+             "every area; %lld without a usable date (%lld of them inside "
+             "an area); %lld without usable coordinates; %lld without a "
+             "category; %lld counts stored",
+             src, s->read, s->assigned, s->n_areas, s->outside, s->no_date,
+             s->no_date_inside, s->no_coords, s->no_category, s->rows_stored);
+    for (size_t i = 0; i < s->n_years; i++)
+        cli_info("  %d: %lld assigned, %lld outside", s->years[i].year,
+                 s->years[i].assigned, s->years[i].outside);
+}
 
 int
 cmd_import_incidents(int argc, char **argv)
 {
-    (void)argc;
-    fprintf(stderr, "nabolag: %s: not implemented yet\n", argv[0]);
-    return CLI_ERROR;
+    enum { O_YEAR = 256, O_DATE, O_CAT, O_X, O_Y, O_CRS, O_CONFIG };
+    static const struct option lo[] = {
+        {"layer", required_argument, 0, 'l'},
+        {"year-field", required_argument, 0, O_YEAR},
+        {"date-field", required_argument, 0, O_DATE},
+        {"category-field", required_argument, 0, O_CAT},
+        {"x-field", required_argument, 0, O_X},
+        {"y-field", required_argument, 0, O_Y},
+        {"src-crs", required_argument, 0, O_CRS},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    nbl_incidents_opts o = {0};
+    nbl_incidents_summary s = {0};
+    nbl_ctx *ctx;
+    nbl_ws *ws;
+    nbl_project *p = NULL;
+    const char *config = NULL, *wspath, *src;
+    int c, rc;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "hl:", lo, NULL)) != -1) {
+        switch (c) {
+        case 'l':
+            o.layer = optarg;
+            break;
+        case O_YEAR:
+            o.year_field = optarg;
+            break;
+        case O_DATE:
+            o.date_field = optarg;
+            break;
+        case O_CAT:
+            o.category_field = optarg;
+            break;
+        case O_X:
+            o.x_field = optarg;
+            break;
+        case O_Y:
+            o.y_field = optarg;
+            break;
+        case O_CRS:
+            o.src_crs = optarg;
+            break;
+        case 'h':
+            help();
+            return CLI_OK;
+        default:
+            return cli_usage("import incidents", "invalid option");
+        }
+    }
+    if (argc - optind != 2 && !(config && argc == optind))
+        return cli_usage("import incidents",
+                         "expected WORKSPACE and SRC arguments");
+    ctx = cli_ctx_new();
+    if (config) {
+        rc = nbl_project_load(&p, ctx, config);
+        if (rc) {
+            rc = cli_fail(ctx, rc);
+            nbl_ctx_free(ctx);
+            return rc;
+        }
+        dflt(&o.layer, p->incidents_layer);
+        dflt(&o.year_field, p->incidents_year_field);
+        dflt(&o.date_field, p->incidents_date_field);
+        dflt(&o.category_field, p->incidents_category_field);
+        dflt(&o.x_field, p->incidents_x_field);
+        dflt(&o.y_field, p->incidents_y_field);
+        dflt(&o.src_crs, p->incidents_src_crs);
+    }
+    wspath = argc - optind == 2 ? argv[optind] : p->workspace;
+    src = argc - optind == 2 ? argv[optind + 1] : p->incidents_source;
+    rc = CLI_OK;
+    if (!src)
+        rc = cli_usage("import incidents", "%s: [incidents] source is not set",
+                       config);
+    else if (!o.x_field != !o.y_field)
+        rc = cli_usage("import incidents",
+                       "--x-field and --y-field go together");
+    else if (o.year_field && o.date_field)
+        rc = cli_usage("import incidents",
+                       "give --year-field or --date-field, not both");
+    if (rc) {
+        nbl_project_free(p);
+        nbl_ctx_free(ctx);
+        return rc;
+    }
+    rc = nbl_ws_open(&ws, ctx, wspath);
+    if (!rc) {
+        rc = nbl_import_incidents(ws, src, &o, &s);
+        nbl_ws_free(ws);
+    }
+    if (rc) {
+        rc = cli_fail(ctx, rc);
+        nbl_incidents_summary_clear(&s);
+        nbl_project_free(p);
+        nbl_ctx_free(ctx);
+        return rc;
+    }
+    print_summary(src, &s);
+    nbl_incidents_summary_clear(&s);
+    nbl_project_free(p);
+    nbl_ctx_free(ctx);
+    return CLI_OK;
 }
