@@ -12,6 +12,10 @@
 #include "nabolag/profile.h"
 #include "nabolag/project.h"
 #include "nabolag/report.h"
+#include "nabolag/run.h"
+#include "nabolag/alerts.h"
+#include "nabolag/export.h"
+#include "nabolag/incidents.h"
 #include "nabolag/stats.h"
 
 #endif

@@ -1,14 +1,43 @@
 /*
- * cmd_run.c - placeholder until the command is built; replace this file.
+ * cmd_run.c - `nabolag run PROJECT.ini`: the whole yearly job.
  */
 #include <stdio.h>
 
 #include "cli.h"
+#include "nabolag/run.h"
 
 int
 cmd_run(int argc, char **argv)
 {
-    (void)argc;
-    fprintf(stderr, "nabolag: %s: not implemented yet\n", argv[0]);
-    return CLI_ERROR;
+    nbl_ctx *ctx;
+    nbl_run_opts o = {stdout};
+    nbl_run_result r;
+    int rc;
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: nabolag run PROJECT.ini\n\n"
+               "Runs the whole yearly job of a project file: imports the\n"
+               "areas, statistics, references, incidents and plans it names,\n"
+               "computes the statutory criteria, the area profiles and the\n"
+               "safety index, evaluates the alerts (one transaction: on any\n"
+               "error the workspace is left as it was), then writes the alert\n"
+               "list (stdout, or [alerts] output), the export ([export] dir)\n"
+               "and the report ([report] output), and delivers new alerts\n"
+               "([alerts] notify, mail_to). See docs/project.md.\n\n"
+               "Exit status: 0 ok; 1 error; 2 usage; 3 alerts raised and\n"
+               "[alerts] fail_on_alert = true.\n");
+        return CLI_OK;
+    }
+    if (argc != 2)
+        return cli_usage("run", "expected one PROJECT.ini argument");
+    ctx = cli_ctx_new();
+    rc = nbl_run(ctx, argv[1], &o, &r);
+    if (rc) {
+        rc = cli_fail(ctx, rc);
+        nbl_ctx_free(ctx);
+        return rc;
+    }
+    if (r.export_dir[0])
+        cli_info("outputs for %d are in %s", r.year, r.export_dir);
+    nbl_ctx_free(ctx);
+    return r.fail_on_alert && r.alerts_raised ? CLI_ALERTS : CLI_OK;
 }

@@ -1,0 +1,291 @@
+/*
+ * run.c - `nabolag run PROJECT.ini`: the whole yearly job from one project
+ * file. Imports (areas, statistics, references, incidents, plans), the
+ * statutory compute, profiles and the safety index, and the alert
+ * evaluation happen in ONE workspace transaction: if any step fails the
+ * workspace is as it was. Then, with the workspace committed, the outputs
+ * are written (export, alert list, plan comparison) and new alerts are
+ * delivered (they stay undelivered if delivery fails).
+ */
+#include "nabolag/run.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ctx.h"
+#include "nabolag/alerts.h"
+#include "nabolag/areas.h"
+#include "nabolag/compute.h"
+#include "nabolag/export.h"
+#include "nabolag/incidents.h"
+#include "nabolag/plans.h"
+#include "nabolag/profile.h"
+#include "nabolag/project.h"
+#include "nabolag/report.h"
+#include "nabolag/stats.h"
+#include "util.h"
+
+static const char *
+base(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+static int
+imports(nbl_ws *ws, const nbl_project *p, nbl_run_result *res)
+{
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
+    int rc;
+    if (p->areas_source) {
+        nbl_areas_opts o = {0};
+        nbl_areas_summary s;
+        o.layer = p->areas_layer;
+        o.id_field = p->areas_id;
+        o.name_field = p->areas_name;
+        o.municipality_field = p->areas_municipality;
+        o.region_field = p->areas_region;
+        o.src_crs = p->areas_src_crs;
+        o.dissolve = p->areas_dissolve;
+        if (!o.id_field)
+            return nbl__error(ctx, NBL_EINVAL, "%s: [areas] id is required",
+                              p->path);
+        if ((rc = nbl_import_areas(ws, p->areas_source, &o, &s)))
+            return rc;
+        nbl__info(ctx,
+                  "areas: %s: %ld features, %ld areas (%ld new, %ld "
+                  "updated), %ld repaired",
+                  base(p->areas_source), s.features_read, s.areas_stored,
+                  s.inserted, s.updated, s.repaired);
+    }
+    for (int i = 0; i < p->n_stats_sources + p->n_refs_sources; i++) {
+        int is_ref = i >= p->n_stats_sources;
+        const char *src = is_ref ? p->refs_sources[i - p->n_stats_sources]
+                                 : p->stats_sources[i];
+        nbl_stats_opts o = {0};
+        nbl_stats_summary s;
+        o.replace = 1; /* revised figures replace old ones (reported) */
+        o.config_path = p->path;
+        rc = is_ref ? nbl_import_refs(ws, src, &o, &s)
+                    : nbl_import_stats(ws, src, &o, &s);
+        if (rc)
+            return rc;
+        nbl__info(ctx,
+                  "%s: %s: %ld rows: %ld values new, %ld updated, %ld "
+                  "unchanged, %ld missing",
+                  is_ref ? "refs" : "stats", base(src), s.rows_read,
+                  s.values_inserted, s.values_updated, s.values_unchanged,
+                  s.values_missing);
+    }
+    if (p->incidents_source) {
+        nbl_incidents_opts o = {0};
+        nbl_incidents_summary s;
+        memset(&s, 0, sizeof s);
+        o.layer = p->incidents_layer;
+        o.x_field = p->incidents_x_field;
+        o.y_field = p->incidents_y_field;
+        o.year_field = p->incidents_year_field;
+        o.date_field = p->incidents_date_field;
+        o.category_field = p->incidents_category_field;
+        o.src_crs = p->incidents_src_crs;
+        rc = nbl_import_incidents(ws, p->incidents_source, &o, &s);
+        if (rc == NBL_OK)
+            nbl__info(ctx,
+                      "incidents: %s: %lld points, %lld in an area, %lld "
+                      "outside every area, %lld without a usable date",
+                      base(p->incidents_source), s.read, s.assigned, s.outside,
+                      s.no_date);
+        nbl_incidents_summary_clear(&s);
+        if (rc)
+            return rc;
+    }
+    if (p->plans_source) {
+        nbl_plans_summary s;
+        if ((rc = nbl_plans_import(ws, p->plans_source, &s)))
+            return rc;
+        nbl__info(ctx, "plans: %s: %ld plans covering %ld areas",
+                  base(p->plans_source), s.plans, s.plan_areas);
+    }
+    (void)res;
+    return NBL_OK;
+}
+
+/* Creates the folder that will hold path (one level, like `mkdir`). */
+static int
+ensure_parent(nbl_ctx *ctx, const char *path)
+{
+    char dir[1024];
+    const char *slash = strrchr(path, '/');
+    struct stat st;
+    size_t n;
+    if (!slash)
+        return NBL_OK;
+    n = (size_t)(slash - path);
+    if (n == 0 || n >= sizeof dir)
+        return NBL_OK;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    if (stat(dir, &st) == 0)
+        return NBL_OK;
+    if (mkdir(dir, 0777) != 0)
+        return nbl__error(ctx, NBL_EIO, "%s: cannot create folder", dir);
+    return NBL_OK;
+}
+
+static int
+write_text_file(nbl_ctx *ctx, const char *path, const char *text)
+{
+    nbl__outfile of;
+    int rc = nbl__outfile_open(ctx, &of, path, 1);
+    if (rc)
+        return rc;
+    fputs(text, of.fp);
+    return nbl__outfile_commit(ctx, &of);
+}
+
+int
+nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
+        nbl_run_result *res)
+{
+    nbl_project *p = NULL;
+    nbl_ws *ws = NULL;
+    nbl_alert_config acfg;
+    nbl_alert_list *list = NULL;
+    char *ruleset = NULL, *text = NULL;
+    int rc, year = 0, acfg_init = 0;
+    struct stat st;
+
+    memset(res, 0, sizeof *res);
+    if ((rc = nbl_project_load(&p, ctx, project_path)))
+        return rc;
+    if ((rc = nbl_alert_config_init(&acfg, ctx)))
+        goto done;
+    acfg_init = 1;
+    if ((rc = nbl_alert_config_load(&acfg, ctx, project_path)))
+        goto done;
+
+    /* 1. The workspace: created on the first run, reused after that. */
+    if (stat(p->workspace, &st) != 0) {
+        if ((rc = ensure_parent(ctx, p->workspace)) ||
+            (rc = nbl_ws_create(&ws, ctx, p->workspace, p->srid)))
+            goto done;
+        nbl__info(ctx, "created workspace %s (EPSG:%d)", p->workspace, p->srid);
+    } else if ((rc = nbl_ws_open(&ws, ctx, p->workspace))) {
+        goto done;
+    }
+    if (nbl_ws_srid(ws) != p->srid) {
+        rc = nbl__error(ctx, NBL_ECRS,
+                        "%s: [project] crs EPSG:%d differs from the "
+                        "workspace's working CRS EPSG:%d",
+                        p->path, p->srid, nbl_ws_srid(ws));
+        goto done;
+    }
+
+    /* 2. Imports, compute and alert evaluation: one transaction. */
+    if ((rc = nbl_ws_begin(ws)))
+        goto done;
+    rc = imports(ws, p, res);
+    if (rc == NBL_OK) {
+        nbl_compute_opts co = {0};
+        nbl_compute_summary cs;
+        co.ruleset = p->ruleset;
+        co.config = p->path;
+        rc = nbl_compute(ws, &co, &cs);
+        if (rc == NBL_OK) {
+            nbl__info(ctx,
+                      "compute: ruleset %s %s, %ld areas, %d years; "
+                      "profiles for %ld area-years, safety index for %ld",
+                      cs.ruleset, cs.version, cs.areas, cs.nyears,
+                      cs.profile_scored, cs.safety_index);
+            nbl_compute_summary_free(&cs);
+        }
+    }
+    if (rc == NBL_OK)
+        rc = nbl_alerts_evaluate(ws, &acfg, NULL, p->year, &year, &ruleset);
+    if (rc) {
+        nbl_ws_rollback(ws);
+        goto done;
+    }
+    if ((rc = nbl_ws_commit(ws)))
+        goto done;
+    res->year = year;
+
+    /* 3. Outputs, from the committed workspace. */
+    if ((rc = nbl_alerts_list(ws, ruleset, year, year, &list)))
+        goto done;
+    free(list->workspace_name);
+    list->workspace_name = nbl__strdup(p->name ? p->name : base(p->path));
+    res->alerts_raised = nbl_alerts_raised(list);
+    for (size_t i = 0; i < list->n; i++)
+        if (strcmp(list->items[i].state, "resolved") != 0)
+            res->alerts++;
+    {
+        int fmt = p->alerts_format ? nbl_alerts_format_parse(p->alerts_format)
+                                   : NBL_ALERTS_TEXT;
+        if (fmt < 0) {
+            rc = nbl__error(ctx, NBL_EINVAL,
+                            "%s: [alerts] format: expected text, csv, json "
+                            "or geojson, got '%s'",
+                            p->path, p->alerts_format);
+            goto done;
+        }
+        if ((rc = nbl_alerts_format_string(ws, ctx, list,
+                                           (nbl_alerts_format)fmt, &text)))
+            goto done;
+        if (p->alerts_out) {
+            if ((rc = ensure_parent(ctx, p->alerts_out)) ||
+                (rc = write_text_file(ctx, p->alerts_out, text)))
+                goto done;
+            nbl__info(ctx, "alerts: %s", p->alerts_out);
+        } else if (opts && opts->alerts_fp) {
+            fputs(text, opts->alerts_fp);
+        }
+    }
+    if (p->export_dir) {
+        nbl_export_opts eo = {0};
+        eo.dir = p->export_dir;
+        eo.format = (p->export_format && strcmp(p->export_format, "gpkg") == 0)
+                        ? NBL_EXPORT_GPKG
+                        : NBL_EXPORT_GEOJSON;
+        eo.year = year;
+        eo.ruleset = ruleset;
+        eo.overwrite = p->export_overwrite;
+        eo.config = p->path;
+        if ((rc = nbl_export(ws, &eo)))
+            goto done;
+        snprintf(res->export_dir, sizeof res->export_dir, "%s", p->export_dir);
+    }
+    if (p->report) {
+        nbl_report_opts ro = {0};
+        ro.output = p->report;
+        ro.year = year;
+        ro.ruleset = ruleset;
+        ro.title = p->name;
+        ro.config = p->path;
+        ro.overwrite = 1;
+        if ((rc = ensure_parent(ctx, p->report)) ||
+            (rc = nbl_report_write(ws, &ro)))
+            goto done;
+        nbl__info(ctx, "report: %s", p->report);
+    }
+    /* 4. Delivery last: a failure keeps the alerts undelivered for the
+     * next run and makes the run fail, after everything else is written. */
+    if (p->notify) {
+        size_t sent = 0;
+        if ((rc = nbl_alerts_notify(ws, &acfg, list, p->notify, p->mail_to,
+                                    p->mail_from, &sent)))
+            goto done;
+        nbl__info(ctx, "delivered %zu new alert(s) to %s", sent, p->notify);
+    }
+    res->fail_on_alert = p->fail_on_alert;
+done:
+    free(text);
+    nbl_alert_list_free(list);
+    free(ruleset);
+    if (acfg_init)
+        nbl_alert_config_clear(&acfg);
+    nbl_ws_free(ws);
+    nbl_project_free(p);
+    return rc;
+}
