@@ -151,12 +151,16 @@ result_json(const nbl__plans_data *d, const nbl__pc_output *o,
 static void
 fmt_cell(nbl__buf *b, double v, int dec, int width)
 {
-    char s[64];
-    if (isnan(v))
-        snprintf(s, sizeof s, "-");
-    else
-        nbl__fmt_double(s, sizeof s, v, dec);
-    nbl__buf_printf(b, " %*s", width, s);
+    double r;
+    if (isnan(v)) {
+        nbl__buf_printf(b, " %*s", width, "-");
+        return;
+    }
+    r = nbl__round(v, dec);
+    if (r == 0)
+        r = 0; /* no "-0.00" */
+    /* fixed decimals so the column lines up (C locale: nbl__buf_printf) */
+    nbl__buf_printf(b, " %*.*f", width, dec, r);
 }
 
 static const char *

@@ -215,6 +215,8 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
     if (strcmp(s, "plans") == 0) {
         if (IS("plans", "source"))
             return set_path(st, &p->plans_source, v);
+        if (IS("plans", "indicators") || IS("plans", "comparison"))
+            return NBL_OK; /* read by the plan comparison */
         return unknown_key(st, s, k);
     }
     if (strcmp(s, "export") == 0) {
@@ -255,7 +257,28 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
         return NBL_OK;
     }
 #undef IS
-    return NBL_OK; /* a module's config section */
+    {
+        /* A module's config section: read and checked by that module. A
+         * section nobody reads (a typo such as [safty]) is an error rather
+         * than a silently dropped setting. */
+        static const char *const exact[] = {"disclosure", "ruleset", "profile",
+                                            "safety"};
+        static const char *const prefix[] = {"criterion.", "variable.",
+                                             "indicator."};
+        for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+            if (strcmp(s, exact[i]) == 0)
+                return NBL_OK;
+        for (size_t i = 0; i < sizeof prefix / sizeof prefix[0]; i++)
+            if (strncmp(s, prefix[i], strlen(prefix[i])) == 0 &&
+                s[strlen(prefix[i])])
+                return NBL_OK;
+    }
+    return nbl__error(st->ctx, NBL_EFORMAT,
+                      "%s: unknown section [%s] (known: project, areas, "
+                      "stats, refs, incidents, plans, alerts, export, report, "
+                      "disclosure, ruleset, criterion.<id>, variable.<name>, "
+                      "indicator.<name>, profile, safety)",
+                      st->p->path, s);
 }
 
 static int

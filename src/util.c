@@ -230,7 +230,8 @@ nbl__outfile_open(nbl_ctx *ctx, nbl__outfile *of, const char *path,
     }
     if (!overwrite && stat(path, &st) == 0)
         return nbl__error(ctx, NBL_EEXISTS,
-                          "%s: already exists (use --overwrite to replace it)",
+                          "%s: already exists (to replace it: --overwrite, or "
+                          "overwrite = true in a project file)",
                           path);
     of->path = nbl__strdup(path);
     of->tmppath = nbl__tmp_path_for(path);

@@ -25,16 +25,18 @@ cmd_import(int argc, char **argv)
             if (strcmp(argv[1], kinds[k].name) == 0)
                 return kinds[k].fn(argc - 1, argv + 1);
     }
-    if (argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
-        fprintf(stderr, "nabolag import: unknown kind '%s'\n", argv[1]);
-    fprintf(
-        argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-            ? stdout
-            : stderr,
-        "usage: nabolag import KIND WORKSPACE SOURCE [OPTIONS]\n\nKinds:\n");
-    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
-        fprintf(stderr, "  %-10s %s\n", kinds[k].name, kinds[k].summary);
-    return (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-               ? CLI_OK
-               : CLI_USAGE;
+    {
+        int help =
+            argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+        FILE *out = help ? stdout : stderr;
+        if (argc >= 2 && !help)
+            fprintf(stderr, "nabolag import: unknown kind '%s'\n", argv[1]);
+        fprintf(out, "usage: nabolag import KIND WORKSPACE SOURCE "
+                     "[OPTIONS]\n\nKinds:\n");
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+            fprintf(out, "  %-10s %s\n", kinds[k].name, kinds[k].summary);
+        fprintf(out, "\nRun 'nabolag import KIND --help' for a kind's "
+                     "options.\n");
+        return help ? CLI_OK : CLI_USAGE;
+    }
 }

@@ -20,6 +20,13 @@ rc=0; out=$("$N" run "$T/s/bad.ini" 2>&1) || rc=$?
 grep -q "bad.ini: \[areas\] unknown key 'sourse'" <<<"$out" || fail "bad key message: $out"
 [ ! -e "$ws" ] || fail "workspace created despite a bad project file"
 
+# ... and a misspelt section ([safty] would silently drop a weight)
+sed 's/^\[safety\]/[safty]/' "$P" > "$T/s/bad2.ini"
+rc=0; out=$("$N" run "$T/s/bad2.ini" 2>&1) || rc=$?
+[ "$rc" = 1 ] || fail "bad section: exit $rc"
+grep -q "bad2.ini: unknown section \[safty\]" <<<"$out" || fail "bad section message: $out"
+[ ! -e "$ws" ] || fail "workspace created despite a bad section"
+
 # 2. a first run that fails (bad row) leaves no half-filled workspace behind
 cp "$T/s/stats.csv" "$T/stats.orig"
 sed -i '3s/^\([^,]*\),\([^,]*\),[0-9]*/\1,\2,lots/' "$T/s/stats.csv"
