@@ -6,8 +6,11 @@
  * An alert is identified by (area, year, ruleset, kind, rule). Evaluating a
  * year stores that year's alerts with a state: `new` (the condition did not
  * hold the year before), `ongoing` (it did; first_year says since when) or
- * `resolved` (it held the year before and no longer does). Evaluating the
- * same year twice changes nothing. See docs/alerts.md for every rule.
+ * `resolved` (it held the year before and no longer does). "The year
+ * before" is the last earlier year in which the condition could be
+ * evaluated: missing data never resolve an alert, and a gap is bridged.
+ * Evaluating the same year twice changes nothing. See docs/alerts.md for
+ * every rule.
  */
 #ifndef NABOLAG_ALERTS_H
 #define NABOLAG_ALERTS_H
@@ -87,7 +90,7 @@ typedef struct nbl_alert {
     char *area_id, *area_name;
     int year;
     char kind[24]; /* crossed|approaching|trend|countdown|
-                      status_dynamics|safety|improved */
+                      status_dynamics|safety|improved|not_evaluable */
     char rule[64]; /* criterion id, "category:<code>", ... */
     double value, threshold;
     nbl_alert_severity severity;
