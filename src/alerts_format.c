@@ -379,3 +379,26 @@ nbl_alerts_write(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
     free(s);
     return rc;
 }
+
+int
+nbl_alerts_write_file(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
+                      nbl_alerts_format fmt, const char *path, int overwrite)
+{
+    nbl__outfile of;
+    char *s;
+    int rc = nbl_alerts_format_string(ws, ctx, list, fmt, &s);
+    if (rc)
+        return rc;
+    rc = nbl__outfile_open(ctx, &of, path, overwrite);
+    if (rc == NBL_OK) {
+        if (fputs(s, of.fp) == EOF) {
+            rc = nbl__error(ctx, NBL_EIO, "%s: cannot write",
+                            strcmp(path, "-") == 0 ? "stdout" : path);
+            nbl__outfile_abort(&of);
+        } else {
+            rc = nbl__outfile_commit(ctx, &of);
+        }
+    }
+    free(s);
+    return rc;
+}

@@ -150,6 +150,16 @@ int nbl_alerts_format_parse(const char *s);
 int nbl_alerts_write(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
                      nbl_alerts_format fmt, FILE *fp);
 
+/**
+ * Writes the list to the file `path` ("-": standard output) in the format,
+ * under a temporary name in the same folder renamed into place, so a
+ * failure leaves no partial file. An existing file is an error
+ * (NBL_EEXISTS) unless `overwrite`.
+ */
+int nbl_alerts_write_file(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
+                          nbl_alerts_format fmt, const char *path,
+                          int overwrite);
+
 /** Same, into a malloc'ed NUL-terminated string *out. */
 int nbl_alerts_format_string(nbl_ws *ws, nbl_ctx *ctx,
                              const nbl_alert_list *list, nbl_alerts_format fmt,

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "nabolag/alerts.h"
@@ -85,7 +84,7 @@ cmd_alerts(int argc, char **argv)
     nbl_ctx *ctx = NULL;
     nbl_ws *ws = NULL;
     nbl_alert_list *list = NULL;
-    char *rs = NULL, *text = NULL;
+    char *rs = NULL;
     int c, rc, status = CLI_OK;
 
     if (cli_wants_help(argc, argv)) {
@@ -185,47 +184,10 @@ cmd_alerts(int argc, char **argv)
     list->workspace_name =
         strdup(cfg.project_name ? cfg.project_name : basename_of(argv[optind]));
 
-    rc = nbl_alerts_format_string(ws, ctx, list, (nbl_alerts_format)fmt, &text);
+    rc = nbl_alerts_write_file(ws, ctx, list, (nbl_alerts_format)fmt, out,
+                               overwrite);
     if (rc)
         goto fail;
-    if (strcmp(out, "-") == 0) {
-        fputs(text, stdout);
-        if (fflush(stdout) != 0) {
-            fprintf(stderr, "nabolag: cannot write to standard output\n");
-            status = CLI_ERROR;
-            goto done;
-        }
-    } else {
-        FILE *f;
-        char *tmp = NULL;
-        size_t k = strlen(out) + 32;
-        if (!overwrite) {
-            f = fopen(out, "rb");
-            if (f) {
-                fclose(f);
-                fprintf(stderr,
-                        "nabolag: %s: already exists (use --overwrite)\n", out);
-                status = CLI_ERROR;
-                goto done;
-            }
-        }
-        tmp = malloc(k);
-        if (!tmp) {
-            status = CLI_ERROR;
-            goto done;
-        }
-        snprintf(tmp, k, "%s.tmp%ld", out, (long)getpid());
-        f = fopen(tmp, "wb");
-        if (!f || fputs(text, f) == EOF || fclose(f) != 0 ||
-            rename(tmp, out) != 0) {
-            fprintf(stderr, "nabolag: %s: cannot write\n", out);
-            remove(tmp);
-            free(tmp);
-            status = CLI_ERROR;
-            goto done;
-        }
-        free(tmp);
-    }
 
     if (notify) {
         size_t sent = 0;
@@ -255,7 +217,6 @@ done_usage:
 fail:
     status = cli_fail(ctx, rc);
 done:
-    free(text);
     free(rs);
     nbl_alert_list_free(list);
     nbl_ws_free(ws);
