@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "disclosure.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------ */
@@ -297,6 +298,11 @@ nbl_alert_config_init(nbl_alert_config *cfg, nbl_ctx *ctx)
     memset(cfg, 0, sizeof *cfg);
     if (!ini)
         return nbl__error(ctx, NBL_EINVAL, "internal: alerts.ini missing");
+    nbl__disclosure d;
+    nbl__disclosure_defaults(&d);
+    cfg->min_count = d.min_count;
+    cfg->min_denominator = d.min_denominator;
+    cfg->min_residents_publish = d.min_residents_publish;
     rc = parse_text(&p, ini);
     if (rc)
         nbl_alert_config_clear(cfg);
@@ -323,6 +329,14 @@ nbl_alert_config_load(nbl_alert_config *cfg, nbl_ctx *ctx, const char *path)
     fclose(f);
     rc = parse_text(&p, b.s ? b.s : "");
     nbl__buf_free(&b);
+    if (rc == NBL_OK) {
+        nbl__disclosure d = {cfg->min_count, cfg->min_denominator,
+                             cfg->min_residents_publish};
+        rc = nbl__disclosure_load(ctx, path, &d);
+        cfg->min_count = d.min_count;
+        cfg->min_denominator = d.min_denominator;
+        cfg->min_residents_publish = d.min_residents_publish;
+    }
     return rc;
 }
 

@@ -36,7 +36,12 @@ static const char usage[] =
     "  --mail-to ADDR   e-mail recipient(s), comma-separated (with smtp)\n"
     "  --mail-from ADDR e-mail sender (default nabolag@localhost)\n"
     "  --config FILE    INI file; its [alerts] section overrides the rules\n"
-    "                   (margin, trend_years, horizon, severities, ...)\n"
+    "                   (margin, trend_years, horizon, severities, ...) and\n"
+    "                   its [disclosure] section the disclosure control\n"
+    "  --internal-unsuppressed\n"
+    "                   no disclosure control: values and messages of small\n"
+    "                   areas are shown; the output is marked FOR INTERNAL\n"
+    "                   USE ONLY and is never delivered\n"
     "\n"
     "Exit status: 0 ok, 1 error (including a failed delivery), 2 usage,\n"
     "3 alerts raised with --fail-on-alert.\n"
@@ -61,7 +66,8 @@ cmd_alerts(int argc, char **argv)
         O_NOTIFY,
         O_MAILTO,
         O_MAILFROM,
-        O_CONFIG
+        O_CONFIG,
+        O_INTERNAL
     };
     static const struct option opts[] = {
         {"year", required_argument, NULL, O_YEAR},
@@ -75,9 +81,11 @@ cmd_alerts(int argc, char **argv)
         {"mail-to", required_argument, NULL, O_MAILTO},
         {"mail-from", required_argument, NULL, O_MAILFROM},
         {"config", required_argument, NULL, O_CONFIG},
+        {"internal-unsuppressed", no_argument, NULL, O_INTERNAL},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int year = 0, since = 0, fmt = NBL_ALERTS_TEXT, overwrite = 0, fail = 0;
+    int year = 0, since = 0, fmt = NBL_ALERTS_TEXT, overwrite = 0, fail = 0,
+        internal = 0;
     const char *ruleset = NULL, *out = "-", *notify = NULL, *mail_to = NULL,
                *mail_from = NULL, *config = NULL;
     nbl_alert_config cfg;
@@ -134,6 +142,9 @@ cmd_alerts(int argc, char **argv)
         case O_CONFIG:
             config = optarg;
             break;
+        case O_INTERNAL:
+            internal = 1;
+            break;
         default:
             return cli_usage("alerts", "unknown option");
         }
@@ -153,14 +164,33 @@ cmd_alerts(int argc, char **argv)
     }
     if (config && (rc = nbl_alert_config_load(&cfg, ctx, config)) != 0)
         goto fail;
-    if (!notify)
-        notify = cfg.notify;
     if (!mail_to)
         mail_to = cfg.mail_to;
     if (!mail_from)
         mail_from = cfg.mail_from;
     if (cfg.fail_on_alert)
         fail = 1;
+    if (internal && notify) {
+        rc = cli_usage("alerts", "--internal-unsuppressed output is for "
+                                 "internal use and is not delivered: drop "
+                                 "--notify");
+        goto done_usage;
+    }
+    if (!notify)
+        notify = cfg.notify;
+    if (internal && notify) {
+        fprintf(stderr, "nabolag: warning: [alerts] notify is skipped: "
+                        "--internal-unsuppressed output is not delivered\n");
+        notify = NULL;
+        mail_to = NULL;
+    }
+    if (internal) {
+        cfg.internal_unsuppressed = 1;
+        fprintf(stderr,
+                "nabolag: warning: --internal-unsuppressed: disclosure "
+                "control is OFF; the output is for internal use only, not "
+                "for publication\n");
+    }
     if (mail_to && !notify) {
         rc = cli_usage("alerts", "--mail-to needs --notify smtp://HOST:PORT");
         goto done_usage;
@@ -177,7 +207,7 @@ cmd_alerts(int argc, char **argv)
             cli_usage("alerts", "--since %d is after the year %d", since, year);
         goto done_usage;
     }
-    rc = nbl_alerts_list(ws, rs, since ? since : year, year, &list);
+    rc = nbl_alerts_list(ws, &cfg, rs, since ? since : year, year, &list);
     if (rc)
         goto fail;
     free(list->workspace_name);
