@@ -212,7 +212,7 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
     res->year = year;
 
     /* 3. Outputs, from the committed workspace. */
-    if ((rc = nbl_alerts_list(ws, ruleset, year, year, &list)))
+    if ((rc = nbl_alerts_list(ws, &acfg, ruleset, year, year, &list)))
         goto done;
     free(list->workspace_name);
     list->workspace_name = nbl__strdup(p->name ? p->name : base(p->path));
