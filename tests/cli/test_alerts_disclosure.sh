@@ -115,6 +115,14 @@ assert any('41.0 %' in a['message'] for a in d['alerts'])
     --notify http://127.0.0.1:9/x >/dev/null 2>&1
 [ $? -eq 2 ] || fail "internal + --notify: usage error"
 
+# ---- the report's alert table withholds the same messages ----------------
+"$BIN" --quiet report "$WS" --year 2024 -o "$T/r.html" 2>/dev/null || fail "report"
+[ "$(grep -c 'value withheld under disclosure control' "$T/r.html")" = 6 ] ||
+    fail "report: 6 alert messages withheld"
+grep -q "41.0 %\|58.0 %\|38.2 %" "$T/r.html" && fail "report: a withheld value is shown"
+"$BIN" --quiet report "$WS" --year 2024 --config "$T/lax.ini" -o "$T/r2.html" 2>/dev/null || fail "report lax"
+grep -q "value withheld" "$T/r2.html" && fail "report: [disclosure] from --config not applied"
+
 # ---- delivery carries the same withheld messages -------------------------
 mkdir -p "$T/hook"
 timeout 60 $PY "$FIX/webhook_server.py" "$T/hook" ok &
