@@ -10,6 +10,10 @@
  *   ongoing   it holds in Y and in Y-1 (first_year = first year of the run);
  *   resolved  it held in Y-1 and does not in Y (a row in year Y).
  * crossed and improved are events (a change from Y-1 to Y): always new.
+ * "Y-1" is the last earlier year in which the condition can be evaluated
+ * (cond_evaluable: its inputs are there): a condition is neither repeated
+ * nor resolved in a year without data, and a gap is bridged. A year whose
+ * category is not_evaluable gives a note of kind not_evaluable.
  *
  * Criterion measures: `ratio` when the criterion is cri and a ratio exists,
  * `value` otherwise. Direction: inc (and any criterion whose lower
@@ -27,6 +31,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "disclosure.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------ */
@@ -293,6 +298,11 @@ nbl_alert_config_init(nbl_alert_config *cfg, nbl_ctx *ctx)
     memset(cfg, 0, sizeof *cfg);
     if (!ini)
         return nbl__error(ctx, NBL_EINVAL, "internal: alerts.ini missing");
+    nbl__disclosure d;
+    nbl__disclosure_defaults(&d);
+    cfg->min_count = d.min_count;
+    cfg->min_denominator = d.min_denominator;
+    cfg->min_residents_publish = d.min_residents_publish;
     rc = parse_text(&p, ini);
     if (rc)
         nbl_alert_config_clear(cfg);
@@ -319,6 +329,14 @@ nbl_alert_config_load(nbl_alert_config *cfg, nbl_ctx *ctx, const char *path)
     fclose(f);
     rc = parse_text(&p, b.s ? b.s : "");
     nbl__buf_free(&b);
+    if (rc == NBL_OK) {
+        nbl__disclosure d = {cfg->min_count, cfg->min_denominator,
+                             cfg->min_residents_publish};
+        rc = nbl__disclosure_load(ctx, path, &d);
+        cfg->min_count = d.min_count;
+        cfg->min_denominator = d.min_denominator;
+        cfg->min_residents_publish = d.min_residents_publish;
+    }
     return rc;
 }
 
@@ -463,6 +481,38 @@ find_saf(const nbl__aarea *a, int year)
         if (a->saf[i].year == year)
             return &a->saf[i];
     return NULL;
+}
+
+/* The latest result before `year` that can be compared with: a criterion
+ * with status ok and met known, a category other than not_evaluable. A
+ * year without data is skipped (the gap is bridged), so that a change
+ * across the gap is still reported as crossed or improved. */
+static const nbl__acrit *
+prev_crit(const nbl__aarea *a, const char *crit, int year)
+{
+    const nbl__acrit *best = NULL;
+    for (size_t i = 0; i < a->n_crit; i++) {
+        const nbl__acrit *c = &a->crit[i];
+        if (c->year < year && c->ok && c->met >= 0 &&
+            strcmp(c->criterion, crit) == 0 && (!best || c->year > best->year))
+            best = c;
+    }
+    return best;
+}
+
+static int category_rank(const char *code);
+
+static const nbl__acat *
+prev_cat(const nbl__aarea *a, int year)
+{
+    const nbl__acat *best = NULL;
+    for (size_t i = 0; i < a->n_cat; i++) {
+        const nbl__acat *c = &a->cat[i];
+        if (c->year < year && category_rank(c->category) >= 0 &&
+            (!best || c->year > best->year))
+            best = c;
+    }
+    return best;
 }
 
 /* ------------------------------------------------------------------ */
@@ -757,8 +807,9 @@ criterion_conditions(struct emit *e, const nbl_alert_config *cfg,
     const nbl__aarea *a = e->a;
     int y = e->year;
     critdesc d = describe(c);
-    const nbl__acrit *p = find_crit(a, c->criterion, y - 1);
+    const nbl__acrit *p = prev_crit(a, c->criterion, y);
     double v = measure(&d, c), pv = measure(&d, p);
+    int py = p ? p->year : y - 1;
     char vs[96], ts[128], ps[96], ds[96];
     if (!criterion_selected(cfg, c->criterion) || isnan(c->threshold))
         return;
@@ -772,20 +823,21 @@ criterion_conditions(struct emit *e, const nbl_alert_config *cfg,
     else
         snprintf(ps, sizeof ps, "not available");
 
-    /* crossed / improved: met changed from Y-1 to Y */
+    /* crossed / improved: met changed from the previous evaluable year
+     * (normally Y-1) to Y */
     if (p && c->met == 1 && p->met == 0)
         emit(e, "crossed", c->criterion, v, c->threshold,
              cfg->sev_crossed_criterion,
              "%s criterion newly met in %d: %s was %s (threshold %s), "
              "%s from %s in %d.",
              d.short_name, y, d.words, vs, ts,
-             !isnan(v) && !isnan(pv) && v < pv ? "down" : "up", ps, y - 1);
+             !isnan(v) && !isnan(pv) && v < pv ? "down" : "up", ps, py);
     if (p && c->met == 0 && p->met == 1)
         emit(e, "improved", c->criterion, v, c->threshold, cfg->sev_improved,
              "%s criterion no longer met in %d: %s was %s (threshold %s), "
              "%s from %s in %d.",
              d.short_name, y, d.words, vs, ts,
-             !isnan(v) && !isnan(pv) && v > pv ? "up" : "down", ps, y - 1);
+             !isnan(v) && !isnan(pv) && v > pv ? "up" : "down", ps, py);
 
     if (c->met != 0 || isnan(v))
         return;
@@ -854,13 +906,30 @@ area_conditions(struct emit *e, const nbl_alert_config *cfg, const nbl__asd *sd)
 {
     const nbl__aarea *a = e->a;
     int y = e->year;
-    const nbl__acat *cat = find_cat(a, y), *pcat = find_cat(a, y - 1);
+    const nbl__acat *cat = find_cat(a, y), *pcat = prev_cat(a, y);
     char b1[64], b2[64], b3[64], b4[64];
 
     for (size_t i = 0; i < a->n_crit; i++)
         if (a->crit[i].year == y)
             criterion_conditions(e, cfg, &a->crit[i]);
 
+    if (cat && strcmp(cat->category, "not_evaluable") == 0) {
+        /* A note, not an alert: the officer learns why the area's alerts
+         * are neither repeated nor resolved this year. */
+        char ids[128] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < a->n_crit; i++) {
+            const nbl__acrit *c = &a->crit[i];
+            if (c->year == y && (!c->ok || c->met < 0) && len < sizeof ids)
+                len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%s",
+                                        len ? ", " : "", c->criterion);
+        }
+        emit(e, "not_evaluable", "category", NAN, NAN, NBL_SEV_INFO,
+             "the criteria for %d cannot be evaluated: data missing%s%s%s; "
+             "earlier alerts are neither repeated nor resolved until the "
+             "data return.",
+             y, ids[0] ? " (" : "", ids, ids[0] ? ")" : "");
+    }
     if (cat) {
         int r = category_rank(cat->category);
         int pr = pcat ? category_rank(pcat->category) : -1;
@@ -876,7 +945,7 @@ area_conditions(struct emit *e, const nbl_alert_config *cfg, const nbl__asd *sd)
                  "now %s (%s) in %d, up from %s in %d; %d criteri%s met "
                  "(udsat needs %d).",
                  nbl__alert_category_label(cat->category), cat->category, y,
-                 nbl__alert_category_label(pcat->category), y - 1,
+                 nbl__alert_category_label(pcat->category), pcat->year,
                  cat->criteria_met, cat->criteria_met == 1 ? "on" : "a",
                  cat->criteria_needed);
         }
@@ -1149,6 +1218,8 @@ topic(const nbl_alert *a, char *buf, size_t n)
         return "the countdown to omdannelsesområde";
     if (strcmp(a->kind, "status_dynamics") == 0)
         return "the alert on low social status with negative dynamics";
+    if (strcmp(a->kind, "not_evaluable") == 0)
+        return "the note that the criteria could not be evaluated";
     if (strcmp(a->rule, "safety_index") == 0)
         return "the alert on the safety index being under its band";
     if (strcmp(a->rule, "safety_drop") == 0)
@@ -1169,6 +1240,56 @@ topic(const nbl_alert *a, char *buf, size_t n)
                  : "early warning (close to the threshold)",
              what);
     return buf;
+}
+
+/* Can the condition (kind, rule) of area a be evaluated in year y, i.e.
+ * are its inputs there? A condition that cannot be evaluated is neither
+ * repeated nor resolved in that year. sd: the area's status/dynamics of
+ * year y. */
+static int
+cond_evaluable(const nbl__aarea *a, const char *kind, const char *rule, int y,
+               const nbl__asd *sd)
+{
+    const nbl__asafety *s;
+    if (strcmp(kind, "not_evaluable") == 0)
+        return 1;
+    if (strcmp(kind, "status_dynamics") == 0)
+        return sd && sd->status_class[0] && sd->dynamics_class[0];
+    if (strcmp(rule, "safety_index") == 0 || strcmp(rule, "safety_drop") == 0) {
+        s = find_saf(a, y);
+        if (!s || isnan(s->index))
+            return 0;
+        if (rule[7] == 'd') {
+            s = find_saf(a, y - 1);
+            return s && !isnan(s->index);
+        }
+        return 1;
+    }
+    if (strncmp(rule, "category:", 9) == 0) {
+        const nbl__acat *c = find_cat(a, y);
+        return c && category_rank(c->category) >= 0;
+    }
+    {
+        const nbl__acrit *c = find_crit(a, rule, y);
+        return c && c->ok && c->met >= 0;
+    }
+}
+
+/* First year of the run of years in which (kind, rule) held, walking back
+ * from per[from] (year y0 + from); years whose inputs are missing are
+ * bridged. `fy` is returned when the condition did not hold in per[from]. */
+static int
+run_start(const nbl__aarea *a, const nbl_alert_list *per, const nbl__asd *sd,
+          size_t n, size_t i, int y0, int from, int fy, const char *kind,
+          const char *rule)
+{
+    for (int k = from; k >= 0; k--) {
+        if (find_key(&per[k], kind, rule))
+            fy = y0 + k;
+        else if (cond_evaluable(a, kind, rule, y0 + k, &sd[(size_t)k * n + i]))
+            break;
+    }
+    return fy;
 }
 
 #define MAX_LOOKBACK 40
@@ -1209,7 +1330,7 @@ nbl__alerts_evaluate(const nbl__aarea *areas, size_t n,
         memcpy(sd_out, &sd[(size_t)(ny - 1) * n], n * sizeof *sd);
 
     for (size_t i = 0; i < n && !rc; i++) {
-        const nbl_alert_list *cur, *prev;
+        const nbl_alert_list *cur;
         for (int k = 0; k < ny && !rc; k++) {
             struct emit e = {&areas[i], y0 + k, &per[k], NBL_OK};
             list_clear(&per[k]);
@@ -1219,60 +1340,73 @@ nbl__alerts_evaluate(const nbl__aarea *areas, size_t n,
         if (rc)
             break;
         cur = &per[ny - 1];
-        prev = ny > 1 ? &per[ny - 2] : NULL;
         for (size_t j = 0; j < cur->n && !rc; j++) {
             nbl_alert al = cur->items[j];
             if (is_event(al.kind)) {
                 snprintf(al.state, sizeof al.state, "new");
                 al.first_year = year;
             } else {
-                int fy = year;
-                for (int k = ny - 2; k >= 0; k--) {
-                    if (!find_key(&per[k], al.kind, al.rule))
-                        break;
-                    fy = y0 + k;
-                }
+                int fy = run_start(&areas[i], per, sd, n, i, y0, ny - 2, year,
+                                   al.kind, al.rule);
                 snprintf(al.state, sizeof al.state, "%s",
                          fy < year ? "ongoing" : "new");
                 al.first_year = fy;
             }
             rc = nbl__alert_list_push(out, &al);
         }
-        for (size_t j = 0; prev && j < prev->n && !rc; j++) {
-            nbl_alert al = prev->items[j];
-            char tb[256];
-            nbl__buf msg = {0};
-            int fy = year - 1;
-            if (is_event(al.kind) || find_key(cur, al.kind, al.rule))
-                continue;
-            for (int k = ny - 3; k >= 0; k--) {
-                if (!find_key(&per[k], al.kind, al.rule))
+        /* resolved: a condition that held in the last year it could be
+         * evaluated before `year`, can be evaluated in `year` and does not
+         * hold. Walk back from year-1; each key is taken at its latest year
+         * (k) and only when every year between k and `year` had no data. */
+        for (int k = ny - 2; k >= 0 && !rc; k--) {
+            for (size_t j = 0; j < per[k].n && !rc; j++) {
+                nbl_alert al = per[k].items[j];
+                char tb[256];
+                nbl__buf msg = {0};
+                int last = y0 + k, fy, later = 0, gap;
+                if (is_event(al.kind) || find_key(cur, al.kind, al.rule) ||
+                    !cond_evaluable(&areas[i], al.kind, al.rule, year,
+                                    &sd[(size_t)(ny - 1) * n + i]))
+                    continue;
+                for (int m = k + 1; m < ny - 1 && !later; m++)
+                    later = find_key(&per[m], al.kind, al.rule) != NULL ||
+                            cond_evaluable(&areas[i], al.kind, al.rule, y0 + m,
+                                           &sd[(size_t)m * n + i]);
+                if (later)
+                    continue;
+                gap = last < year - 1;
+                fy = run_start(&areas[i], per, sd, n, i, y0, k - 1, last,
+                               al.kind, al.rule);
+                if (nbl__buf_printf(
+                        &msg, "%s (%s): %s no longer applies in %d (alerted %d",
+                        areas[i].name && *areas[i].name ? areas[i].name
+                                                        : "Area",
+                        areas[i].area_id, topic(&al, tb, sizeof tb), year,
+                        fy) ||
+                    (fy < last &&
+                     nbl__buf_printf(&msg, "\xe2\x80\x93%d", last)) ||
+                    (gap && last + 1 == year - 1 &&
+                     nbl__buf_printf(&msg, "; no data to evaluate it in %d",
+                                     year - 1)) ||
+                    (gap && last + 1 < year - 1 &&
+                     nbl__buf_printf(&msg,
+                                     "; no data to evaluate it in "
+                                     "%d\xe2\x80\x93%d",
+                                     last + 1, year - 1)) ||
+                    nbl__buf_printf(&msg, ").")) {
+                    nbl__buf_free(&msg);
+                    rc = NBL_ENOMEM;
                     break;
-                fy = y0 + k;
+                }
+                al.message = msg.s;
+                al.year = year;
+                al.value = NAN;
+                al.severity = NBL_SEV_INFO;
+                al.first_year = fy;
+                snprintf(al.state, sizeof al.state, "resolved");
+                rc = nbl__alert_list_push(out, &al);
+                nbl__buf_free(&msg);
             }
-            if (nbl__buf_printf(
-                    &msg, "%s (%s): %s no longer applies in %d (alerted %d%s).",
-                    areas[i].name && *areas[i].name ? areas[i].name : "Area",
-                    areas[i].area_id, topic(&al, tb, sizeof tb), year, fy,
-                    fy < year - 1 ? "\xe2\x80\x93" : "")) {
-                rc = NBL_ENOMEM;
-                break;
-            }
-            if (fy < year - 1) {
-                char yb[16];
-                snprintf(yb, sizeof yb, "%d).", year - 1);
-                msg.len -= 2;
-                msg.s[msg.len] = '\0';
-                nbl__buf_printf(&msg, "%s", yb);
-            }
-            al.message = msg.s;
-            al.year = year;
-            al.value = NAN;
-            al.severity = NBL_SEV_INFO;
-            al.first_year = fy;
-            snprintf(al.state, sizeof al.state, "resolved");
-            rc = nbl__alert_list_push(out, &al);
-            nbl__buf_free(&msg);
         }
     }
 done:

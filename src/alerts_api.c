@@ -3,12 +3,14 @@
  * store (store_alerts.c) to the rules (alerts.c): evaluate a year and list
  * stored alerts. Tables: see store_alerts.c.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alerts.h"
 #include "ctx.h"
+#include "disclosure.h"
 #include "store.h"
 #include "store_alerts.h"
 #include "util.h"
@@ -92,11 +94,49 @@ done:
     return rc;
 }
 
+/* Disclosure control over a stored list (the export's alerts-layer rule,
+ * disclosure.h): withheld alerts lose their value and message. */
+static int
+disclose(nbl_ctx *ctx, const nbl_alert_config *cfg, nbl_alert_list *l,
+         const double *pop, const double *denom)
+{
+    nbl__disclosure d;
+    nbl__disclosure_defaults(&d);
+    if (cfg) {
+        d.min_count = cfg->min_count;
+        d.min_denominator = cfg->min_denominator;
+        d.min_residents_publish = cfg->min_residents_publish;
+        l->unsuppressed = cfg->internal_unsuppressed;
+    }
+    l->min_count = d.min_count;
+    l->min_denominator = d.min_denominator;
+    l->min_residents_publish = d.min_residents_publish;
+    for (size_t i = 0; i < l->n; i++) {
+        nbl_alert *a = &l->items[i];
+        char *m;
+        snprintf(a->value_status, sizeof a->value_status, "%s",
+                 isnan(a->value) ? "missing" : "ok");
+        if (l->unsuppressed || !nbl__disclosure_alert(&d, pop[i], denom[i]))
+            continue;
+        m = nbl__disclosure_alert_message(a->area_name, a->area_id, a->kind,
+                                          a->rule);
+        if (!m)
+            return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+        free(a->message);
+        a->message = m;
+        a->value = NAN;
+        snprintf(a->value_status, sizeof a->value_status, "suppressed");
+        l->n_withheld++;
+    }
+    return NBL_OK;
+}
+
 int
-nbl_alerts_list(nbl_ws *ws, const char *ruleset, int from, int to,
-                nbl_alert_list **out)
+nbl_alerts_list(nbl_ws *ws, const nbl_alert_config *cfg, const char *ruleset,
+                int from, int to, nbl_alert_list **out)
 {
     nbl_alert_list *l = calloc(1, sizeof *l);
+    double *pop = NULL, *denom = NULL;
     int rc;
     *out = NULL;
     if (!l)
@@ -106,8 +146,12 @@ nbl_alerts_list(nbl_ws *ws, const char *ruleset, int from, int to,
     if (rc == NBL_OK) {
         l->year_from = from;
         l->year_to = to;
-        rc = nbl__store_alerts_list(ws, l->ruleset, from, to, l);
+        rc = nbl__store_alerts_list(ws, l->ruleset, from, to, &pop, &denom, l);
     }
+    if (rc == NBL_OK)
+        rc = disclose(nbl_ws_ctx(ws), cfg, l, pop, denom);
+    free(pop);
+    free(denom);
     if (rc) {
         nbl_alert_list_free(l);
         return rc;

@@ -16,6 +16,7 @@
 
 #include "alerts.h"
 #include "ctx.h"
+#include "disclosure.h"
 #include "nabolag/alerts.h"
 #include "store_alerts.h"
 #include "util.h"
@@ -63,9 +64,14 @@ mark(const nbl_alert *a)
 /* The message without its leading "Name (id): " (the text format shows the
  * area as a heading). */
 static const char *
-short_message(const nbl_alert *a)
+short_message(const nbl_alert *a, char *buf, size_t n)
 {
     const char *m = a->message;
+    if (strcmp(a->value_status, "suppressed") == 0) {
+        snprintf(buf, n, "%s: value withheld under disclosure control",
+                 a->rule);
+        return buf;
+    }
     const char *p = strstr(m, "): ");
     if (p && a->area_id) {
         size_t k = strlen(a->area_id);
@@ -122,6 +128,8 @@ format_text(const nbl_alert_list *l, nbl__buf *b)
                     l->ruleset_version ? ")" : "");
     years_text(b, l);
     nbl__buf_printf(b, "\n");
+    if (l->unsuppressed)
+        nbl__buf_printf(b, "%s\n", NBL__INTERNAL_USE_ONLY);
     if (l->n == 0) {
         nbl__buf_printf(b, "No alerts.\n");
         return b->s ? NBL_OK : NBL_ENOMEM;
@@ -131,11 +139,16 @@ format_text(const nbl_alert_list *l, nbl__buf *b)
                     "warning%s; %zu positive change%s\n",
                     nnew, nong, nres, ncrit, nwarn, nwarn == 1 ? "" : "s", npos,
                     npos == 1 ? "" : "s");
+    if (l->n_withheld)
+        nbl__buf_printf(b,
+                        "%zu alert%s withheld under disclosure control "
+                        "(too few residents or too small a denominator)\n",
+                        l->n_withheld, l->n_withheld == 1 ? "" : "s");
     nbl__buf_printf(b, "Marks: ! critical  * warning  + positive change  = "
                        "no longer applies\n");
     for (size_t i = 0; i < l->n; i++) {
         const nbl_alert *a = &l->items[i];
-        char state[40];
+        char state[40], sm[112];
         if (i == 0 || !same_area(a, &l->items[i - 1]))
             nbl__buf_printf(b, "\n%s (%s)\n",
                             a->area_name && *a->area_name ? a->area_name
@@ -151,11 +164,11 @@ format_text(const nbl_alert_list *l, nbl__buf *b)
             nbl__buf_printf(b, "  %c %d %s, %s (%s): %s\n", mark(a), a->year,
                             state, a->kind,
                             nbl_alert_severity_name(a->severity),
-                            short_message(a));
+                            short_message(a, sm, sizeof sm));
         else
             nbl__buf_printf(b, "  %c %s, %s (%s): %s\n", mark(a), state,
                             a->kind, nbl_alert_severity_name(a->severity),
-                            short_message(a));
+                            short_message(a, sm, sizeof sm));
     }
     return b->s ? NBL_OK : NBL_ENOMEM;
 }
@@ -189,12 +202,24 @@ num(char *buf, size_t n, double v)
     return nbl__fmt_double(buf, n, v, 4);
 }
 
+/* ok|missing|suppressed (lists not from nbl_alerts_list: from the value) */
+static const char *
+vstatus(const nbl_alert *a)
+{
+    if (a->value_status[0])
+        return a->value_status;
+    return isnan(a->value) ? "missing" : "ok";
+}
+
 static int
 format_csv(const nbl_alert_list *l, nbl__buf *b)
 {
     char v[64], t[64], y[16], fy[16];
-    nbl__buf_printf(b, "area_id,area_name,year,kind,rule,value,threshold,"
-                       "severity,state,first_year,ruleset,message\r\n");
+    nbl__buf_printf(b,
+                    "area_id,area_name,year,kind,rule,value,value_status,"
+                    "threshold,severity,state,first_year,ruleset,"
+                    "message%s\r\n",
+                    l->unsuppressed ? ",internal_use_only" : "");
     for (size_t i = 0; i < l->n; i++) {
         const nbl_alert *a = &l->items[i];
         snprintf(y, sizeof y, "%d", a->year);
@@ -205,12 +230,15 @@ format_csv(const nbl_alert_list *l, nbl__buf *b)
         csv_field(b, a->kind, 0);
         csv_field(b, a->rule, 0);
         csv_field(b, num(v, sizeof v, a->value), 0);
+        csv_field(b, vstatus(a), 0);
         csv_field(b, num(t, sizeof t, a->threshold), 0);
         csv_field(b, nbl_alert_severity_name(a->severity), 0);
         csv_field(b, a->state, 0);
         csv_field(b, fy, 0);
         csv_field(b, l->ruleset, 0);
-        csv_field(b, a->message, 1);
+        csv_field(b, a->message, !l->unsuppressed);
+        if (l->unsuppressed)
+            csv_field(b, NBL__INTERNAL_USE_ONLY, 1);
     }
     return b->s ? NBL_OK : NBL_ENOMEM;
 }
@@ -237,6 +265,7 @@ alert_props(const nbl_alert_list *l, const nbl_alert *a)
     json_object_set_new(o, "kind", json_string(a->kind));
     json_object_set_new(o, "rule", json_string(a->rule));
     json_object_set_new(o, "value", jnum(a->value));
+    json_object_set_new(o, "value_status", json_string(vstatus(a)));
     json_object_set_new(o, "threshold", jnum(a->threshold));
     json_object_set_new(o, "severity",
                         json_string(nbl_alert_severity_name(a->severity)));
@@ -261,6 +290,21 @@ provenance(const nbl_alert_list *l)
                         l->year_from && l->year_from != l->year_to
                             ? json_integer(l->year_from)
                             : json_null());
+    {
+        json_t *d = json_object();
+        json_object_set_new(d, "applied", json_boolean(!l->unsuppressed));
+        json_object_set_new(d, "min_count", json_real(l->min_count));
+        json_object_set_new(d, "min_denominator",
+                            json_real(l->min_denominator));
+        json_object_set_new(d, "min_residents_publish",
+                            json_real(l->min_residents_publish));
+        json_object_set_new(d, "withheld",
+                            json_integer((json_int_t)l->n_withheld));
+        json_object_set_new(o, "disclosure", d);
+    }
+    if (l->unsuppressed)
+        json_object_set_new(o, "internal_use_only",
+                            json_string(NBL__INTERNAL_USE_ONLY));
     return o;
 }
 
@@ -376,6 +420,29 @@ nbl_alerts_write(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
         return rc;
     if (fputs(s, fp) == EOF)
         rc = nbl__error(ctx, NBL_EIO, "cannot write the alerts");
+    free(s);
+    return rc;
+}
+
+int
+nbl_alerts_write_file(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
+                      nbl_alerts_format fmt, const char *path, int overwrite)
+{
+    nbl__outfile of;
+    char *s;
+    int rc = nbl_alerts_format_string(ws, ctx, list, fmt, &s);
+    if (rc)
+        return rc;
+    rc = nbl__outfile_open(ctx, &of, path, overwrite);
+    if (rc == NBL_OK) {
+        if (fputs(s, of.fp) == EOF) {
+            rc = nbl__error(ctx, NBL_EIO, "%s: cannot write",
+                            strcmp(path, "-") == 0 ? "stdout" : path);
+            nbl__outfile_abort(&of);
+        } else {
+            rc = nbl__outfile_commit(ctx, &of);
+        }
+    }
     free(s);
     return rc;
 }

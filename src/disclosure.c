@@ -103,3 +103,25 @@ nbl__disclosure_area(const nbl__disclosure *d, double residents)
 {
     return !isnan(residents) && residents < d->min_residents_publish;
 }
+
+int
+nbl__disclosure_alert(const nbl__disclosure *d, double residents,
+                      double denominator)
+{
+    return nbl__disclosure_area(d, residents) ||
+           nbl__disclosure_rate(d, denominator);
+}
+
+char *
+nbl__disclosure_alert_message(const char *name, const char *area_id,
+                              const char *kind, const char *rule)
+{
+    nbl__buf m = {0};
+    if (nbl__buf_printf(&m,
+                        "%s: %s (%s): value withheld under disclosure control",
+                        name && *name ? name : area_id, kind, rule)) {
+        nbl__buf_free(&m);
+        return NULL;
+    }
+    return m.s;
+}

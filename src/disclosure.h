@@ -40,4 +40,25 @@ int nbl__disclosure_rate(const nbl__disclosure *d, double denominator);
 /** 1 if all values of an area with these residents must be suppressed. */
 int nbl__disclosure_area(const nbl__disclosure *d, double residents);
 
+/** 1 if an alert (export alerts layer, `nabolag alerts`, delivery) must be
+ * withheld: its area has fewer than min_residents_publish residents in the
+ * alert's year, or the rate it is about has a denominator below
+ * min_denominator (denominator: pop_18_64 for lab, pop_18p for cri,
+ * pop_30_59 for edu, taxpayers_15_64 for inc, pop for eth; NAN for rules
+ * without one). A withheld alert keeps its kind, rule, threshold and state;
+ * its value becomes null with status "suppressed" and its message is
+ * replaced by nbl__disclosure_alert_message(). */
+int nbl__disclosure_alert(const nbl__disclosure *d, double residents,
+                          double denominator);
+
+/** The message of a withheld alert, malloc'ed (NULL: out of memory):
+ * "<name or area_id>: <kind> (<rule>): value withheld under disclosure
+ * control". */
+char *nbl__disclosure_alert_message(const char *name, const char *area_id,
+                                    const char *kind, const char *rule);
+
+/** The mark of an output with unsuppressed values (export, alerts). */
+#define NBL__INTERNAL_USE_ONLY                                                 \
+    "UNSUPPRESSED VALUES: FOR INTERNAL USE ONLY, NOT FOR PUBLICATION"
+
 #endif

@@ -334,8 +334,7 @@ build_alerts(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
     for (size_t i = 0; i < n; i++) {
         nbl__xval *v = &l->vals[i * (size_t)l->nfields];
         int sup = !job->unsuppressed &&
-                  (nbl__disclosure_area(&job->disc, a[i].pop) ||
-                   nbl__disclosure_rate(&job->disc, a[i].denom));
+                  nbl__disclosure_alert(&job->disc, a[i].pop, a[i].denom);
         v_str(&v[0], a[i].area_id);
         v_str(&v[1], a[i].name);
         v_int(&v[2], a[i].year);
@@ -343,15 +342,11 @@ build_alerts(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
         v_str(&v[4], a[i].rule);
         v_str(&v[5], a[i].severity);
         if (sup) {
-            nbl__buf m = {0};
             v_str(&v[7], "suppressed");
             /* The stored message may quote the value: replace it. */
-            nbl__buf_printf(&m,
-                            "%s: %s (%s): value withheld under disclosure "
-                            "control",
-                            a[i].name ? a[i].name : a[i].area_id, a[i].kind,
-                            a[i].rule);
-            v_str(&v[9], layer_keep(l, m.s));
+            v_str(&v[9], layer_keep(l, nbl__disclosure_alert_message(
+                                           a[i].name, a[i].area_id, a[i].kind,
+                                           a[i].rule)));
         } else {
             v_real(&v[6], a[i].value, 3);
             v_str(&v[7], isnan(a[i].value) ? "missing" : "ok");
@@ -716,10 +711,8 @@ provenance(nbl_ws *ws, const nbl__xjob *job, const char *layer)
                         num_json(job->disc.min_residents_publish));
     json_object_set_new(p, "disclosure", d);
     if (job->unsuppressed)
-        json_object_set_new(
-            p, "internal_use_only",
-            json_string("UNSUPPRESSED VALUES: FOR INTERNAL USE ONLY, NOT "
-                        "FOR PUBLICATION"));
+        json_object_set_new(p, "internal_use_only",
+                            json_string(NBL__INTERNAL_USE_ONLY));
     return p;
 }
 

@@ -289,6 +289,11 @@ nbl_alerts_notify(nbl_ws *ws, const nbl_alert_config *cfg,
                           "--notify %s: e-mail needs --mail-to ADDRESS", url);
     if (!mail_from || !*mail_from)
         mail_from = "nabolag@localhost";
+    if (list->unsuppressed)
+        return nbl__error(ctx, NBL_EINVAL,
+                          "%s: alerts listed without disclosure control are "
+                          "for internal use only and are not delivered",
+                          url);
 
     memset(&sub, 0, sizeof sub);
     sub.ruleset = list->ruleset;
@@ -296,6 +301,10 @@ nbl_alerts_notify(nbl_ws *ws, const nbl_alert_config *cfg,
     sub.workspace_name = list->workspace_name;
     sub.year_from = list->year_from;
     sub.year_to = list->year_to;
+    sub.unsuppressed = list->unsuppressed;
+    sub.min_count = list->min_count;
+    sub.min_denominator = list->min_denominator;
+    sub.min_residents_publish = list->min_residents_publish;
     ids = calloc(list->n ? list->n : 1, sizeof *ids);
     if (!ids)
         return nbl__error(ctx, NBL_ENOMEM, "out of memory");
@@ -308,6 +317,8 @@ nbl_alerts_notify(nbl_ws *ws, const nbl_alert_config *cfg,
             goto done;
         }
         ids[sub.n - 1] = a->alert_id;
+        if (strcmp(a->value_status, "suppressed") == 0)
+            sub.n_withheld++;
     }
     if (sub.n == 0) {
         nbl__info(ctx, "%s: no new undelivered alerts to send", url);

@@ -16,6 +16,7 @@
 
 #include "categories.h"
 #include "ctx.h"
+#include "disclosure.h"
 #include "store_report.h"
 #include "util.h"
 
@@ -72,7 +73,7 @@ num_cell(nbl__buf *b, double v, int dec, int met, int hidden)
 }
 
 struct cfg {
-    double min_pop;
+    double min_pop, min_den;
     int rc;
     nbl_ctx *ctx;
     const char *path;
@@ -87,6 +88,15 @@ cfg_cb(void *user, const char *section, const char *key, const char *value)
         (!nbl__parse_double(value, '.', &c->min_pop) || c->min_pop < 0)) {
         c->rc = nbl__error(c->ctx, NBL_EFORMAT,
                            "%s: [disclosure] min_residents_publish: not a "
+                           "number: '%s'",
+                           c->path, value);
+        return 0;
+    }
+    if (strcmp(section, "disclosure") == 0 &&
+        strcmp(key, "min_denominator") == 0 &&
+        (!nbl__parse_double(value, '.', &c->min_den) || c->min_den < 0)) {
+        c->rc = nbl__error(c->ctx, NBL_EFORMAT,
+                           "%s: [disclosure] min_denominator: not a "
                            "number: '%s'",
                            c->path, value);
         return 0;
@@ -251,7 +261,8 @@ areas_table(nbl__buf *b, const nbl__report_data *d, double min_pop)
 }
 
 static void
-alerts_table(nbl__buf *b, const nbl__report_data *d)
+alerts_table(nbl__buf *b, const nbl__report_data *d,
+             const nbl__disclosure *disc)
 {
     nbl__buf_printf(b, "<h2 id=\"alerts\">Alerts %d</h2>\n", d->year);
     if (d->n_alerts == 0) {
@@ -278,7 +289,15 @@ alerts_table(nbl__buf *b, const nbl__report_data *d)
         nbl__buf_printf(b, "</td><td>");
         esc(b, a->kind);
         nbl__buf_printf(b, "</td><td>");
-        esc(b, a->message);
+        if (nbl__disclosure_alert(disc, a->pop, a->denom)) {
+            /* the alerts' rule (export layer, nabolag alerts) */
+            char *m = nbl__disclosure_alert_message(a->area_name, a->area_id,
+                                                    a->kind, a->rule);
+            esc(b, m ? m : "value withheld under disclosure control");
+            free(m);
+        } else {
+            esc(b, a->message);
+        }
         nbl__buf_printf(b, "</td></tr>\n");
     }
     nbl__buf_printf(b, "</table>\n");
@@ -288,7 +307,8 @@ int
 nbl_report_write(nbl_ws *ws, const nbl_report_opts *opts)
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
-    struct cfg cfg = {100, NBL_OK, ctx, opts->config};
+    struct cfg cfg = {100, 20, NBL_OK, ctx, opts->config};
+    nbl__disclosure disc;
     nbl__report_data d;
     nbl__buf b = {0};
     nbl__outfile of;
@@ -327,7 +347,10 @@ nbl_report_write(nbl_ws *ws, const nbl_report_opts *opts)
     summary(&b, &d);
     map(&b, &d);
     areas_table(&b, &d, cfg.min_pop);
-    alerts_table(&b, &d);
+    nbl__disclosure_defaults(&disc);
+    disc.min_residents_publish = cfg.min_pop;
+    disc.min_denominator = cfg.min_den;
+    alerts_table(&b, &d, &disc);
     nbl__buf_printf(&b, "<footer>\n<p>Inputs: ");
     esc(&b, d.inputs ? d.inputs : "–");
     nbl__buf_printf(&b, "</p>\n<p>Workspace: ");

@@ -209,7 +209,7 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
 
     /* 3. Outputs, still inside the transaction: if one cannot be written,
      * the workspace is left as it was (each file is written atomically). */
-    if ((rc = nbl_alerts_list(ws, ruleset, year, year, &list)))
+    if ((rc = nbl_alerts_list(ws, &acfg, ruleset, year, year, &list)))
         goto done;
     free(list->workspace_name);
     list->workspace_name = nbl__strdup(p->name ? p->name : base(p->path));

@@ -478,15 +478,25 @@ done:
 
 int
 nbl__store_alerts_list(nbl_ws *ws, const char *ruleset, int from, int to,
-                       nbl_alert_list *out)
+                       double **pop, double **denom, nbl_alert_list *out)
 {
     sqlite3_stmt *st;
+    size_t cap = 0, n0 = out->n;
     int rc, s;
+    *pop = *denom = NULL;
     rc = nbl__db_prepare(
         ws, &st,
         "SELECT al.alert_id, al.area_id, ar.name, al.year, al.kind, al.rule, "
         "al.value, al.threshold, al.severity, al.state, al.first_year, "
-        "al.message, al.delivered_at FROM alerts al LEFT JOIN areas ar ON "
+        "al.message, al.delivered_at, "
+        "(SELECT value FROM stats s WHERE s.area_id = al.area_id AND "
+        "s.year = al.year AND s.variable = 'pop'), "
+        "(SELECT value FROM stats s WHERE s.area_id = al.area_id AND "
+        "s.year = al.year AND s.variable = CASE al.rule "
+        "WHEN 'lab' THEN 'pop_18_64' WHEN 'cri' THEN 'pop_18p' "
+        "WHEN 'edu' THEN 'pop_30_59' WHEN 'inc' THEN 'taxpayers_15_64' "
+        "WHEN 'eth' THEN 'pop' END) "
+        "FROM alerts al LEFT JOIN areas ar ON "
         "ar.area_id = al.area_id WHERE al.ruleset = ? AND al.year BETWEEN ? "
         "AND ? ORDER BY COALESCE(ar.name, al.area_id), al.area_id, al.year "
         "DESC, CASE al.state WHEN 'new' THEN 0 WHEN 'ongoing' THEN 1 ELSE 2 "
@@ -516,6 +526,22 @@ nbl__store_alerts_list(nbl_ws *ws, const char *ruleset, int from, int to,
         a.first_year = col_int_or(st, 10, a.year);
         a.message = (char *)sqlite3_column_text(st, 11);
         a.delivered_at = (char *)sqlite3_column_text(st, 12);
+        if (out->n - n0 == cap) {
+            size_t nc = cap ? 2 * cap : 64;
+            double *p = realloc(*pop, nc * sizeof *p), *d;
+            if (p)
+                *pop = p;
+            d = p ? realloc(*denom, nc * sizeof *d) : NULL;
+            if (d)
+                *denom = d;
+            if (!p || !d) {
+                sqlite3_finalize(st);
+                return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            }
+            cap = nc;
+        }
+        (*pop)[out->n - n0] = nbl__db_column_double(st, 13);
+        (*denom)[out->n - n0] = nbl__db_column_double(st, 14);
         if (nbl__alert_list_push(out, &a)) {
             sqlite3_finalize(st);
             return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");

@@ -39,9 +39,11 @@ int nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
                            size_t n, long *changed);
 
 /* Appends the stored alerts of years from..to to out (sorted as
- * nbl_alerts_list documents). */
+ * nbl_alerts_list documents). *pop and *denom (malloc'ed, one per appended
+ * alert, NAN = none) receive the area's residents in the alert's year and
+ * the denominator of the rate the rule is about (see disclosure.h). */
 int nbl__store_alerts_list(nbl_ws *ws, const char *ruleset, int from, int to,
-                           nbl_alert_list *out);
+                           double **pop, double **denom, nbl_alert_list *out);
 
 /* Sets delivered_at = when (NULL: now) for the alerts with these ids (inside a
  * transaction). */

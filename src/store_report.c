@@ -196,7 +196,15 @@ load_alerts(nbl_ws *ws, nbl__report_data *d)
     rc = nbl__db_prepare(
         ws, &q,
         "SELECT al.area_id, a.name, al.kind, al.severity, al.state, "
-        "al.message FROM alerts al LEFT JOIN areas a ON a.area_id = "
+        "al.message, al.rule, "
+        "(SELECT value FROM stats s WHERE s.area_id = al.area_id AND "
+        "s.year = al.year AND s.variable = 'pop'), "
+        "(SELECT value FROM stats s WHERE s.area_id = al.area_id AND "
+        "s.year = al.year AND s.variable = CASE al.rule "
+        "WHEN 'lab' THEN 'pop_18_64' WHEN 'cri' THEN 'pop_18p' "
+        "WHEN 'edu' THEN 'pop_30_59' WHEN 'inc' THEN 'taxpayers_15_64' "
+        "WHEN 'eth' THEN 'pop' END) "
+        "FROM alerts al LEFT JOIN areas a ON a.area_id = "
         "al.area_id WHERE al.ruleset = ?1 AND al.year = ?2 ORDER BY "
         "COALESCE(a.name, al.area_id), al.area_id, CASE al.state WHEN 'new' "
         "THEN 0 WHEN 'ongoing' THEN 1 ELSE 2 END, CASE al.severity WHEN "
@@ -225,6 +233,9 @@ load_alerts(nbl_ws *ws, nbl__report_data *d)
         a->severity = col_text(q, 3);
         a->state = col_text(q, 4);
         a->message = col_text(q, 5);
+        a->rule = col_text(q, 6);
+        a->pop = nbl__db_column_double(q, 7);
+        a->denom = nbl__db_column_double(q, 8);
     }
     sqlite3_finalize(q);
     return NBL_OK;
@@ -291,6 +302,7 @@ nbl__report_data_free(nbl__report_data *d)
         free(a->severity);
         free(a->state);
         free(a->message);
+        free(a->rule);
     }
     free(d->alerts);
     free(d->ruleset);

@@ -20,7 +20,8 @@ typedef struct nbl__report_area {
 } nbl__report_area;
 
 typedef struct nbl__report_alert {
-    char *area_id, *area_name, *kind, *severity, *state, *message;
+    char *area_id, *area_name, *kind, *severity, *state, *message, *rule;
+    double pop, denom; /* for disclosure control (disclosure.h), NAN = none */
 } nbl__report_alert;
 
 typedef struct nbl__report_data {

@@ -6,8 +6,11 @@
  * An alert is identified by (area, year, ruleset, kind, rule). Evaluating a
  * year stores that year's alerts with a state: `new` (the condition did not
  * hold the year before), `ongoing` (it did; first_year says since when) or
- * `resolved` (it held the year before and no longer does). Evaluating the
- * same year twice changes nothing. See docs/alerts.md for every rule.
+ * `resolved` (it held the year before and no longer does). "The year
+ * before" is the last earlier year in which the condition could be
+ * evaluated: missing data never resolve an alert, and a gap is bridged.
+ * Evaluating the same year twice changes nothing. See docs/alerts.md for
+ * every rule.
  */
 #ifndef NABOLAG_ALERTS_H
 #define NABOLAG_ALERTS_H
@@ -68,13 +71,21 @@ typedef struct nbl_alert_config {
     char *mail_to, *mail_from;
     int fail_on_alert;
     char *project_name; /**< [project] name, for headings/subjects */
+    /* disclosure control ([disclosure], see docs/outputs.md) */
+    double min_count;             /**< counts below this are withheld */
+    double min_denominator;       /**< rates on fewer are withheld */
+    double min_residents_publish; /**< areas with fewer: all withheld */
+    int internal_unsuppressed;    /**< 1: no disclosure control; the output is
+                                     marked for internal use only */
 } nbl_alert_config;
 
 /** Sets the built-in defaults (gis/alerts.ini). */
 int nbl_alert_config_init(nbl_alert_config *cfg, nbl_ctx *ctx);
 
-/** Overrides from the [alerts] section of an INI file (other sections are
- * ignored). Unknown keys and bad values are errors naming file:line. */
+/** Overrides from the [alerts] and [disclosure] sections of an INI file
+ * (other sections are ignored). Unknown [alerts] keys and bad values are
+ * errors naming file:line; an unknown [disclosure] key is a warning (the
+ * section is shared with export and report). */
 int nbl_alert_config_load(nbl_alert_config *cfg, nbl_ctx *ctx,
                           const char *path);
 
@@ -87,14 +98,15 @@ typedef struct nbl_alert {
     char *area_id, *area_name;
     int year;
     char kind[24]; /* crossed|approaching|trend|countdown|
-                      status_dynamics|safety|improved */
+                      status_dynamics|safety|improved|not_evaluable */
     char rule[64]; /* criterion id, "category:<code>", ... */
     double value, threshold;
     nbl_alert_severity severity;
     char state[12]; /* new|ongoing|resolved */
     int first_year;
     char *message;
-    char *delivered_at; /* NULL until delivered */
+    char *delivered_at;    /* NULL until delivered */
+    char value_status[12]; /* ok|missing|suppressed (lists only) */
 } nbl_alert;
 
 typedef struct nbl_alert_list {
@@ -104,6 +116,10 @@ typedef struct nbl_alert_list {
     char *ruleset_version; /* from the results, may be NULL */
     char *workspace_name;  /* e.g. the [project] name, may be NULL */
     int year_from, year_to;
+    /* disclosure control as applied by nbl_alerts_list() */
+    int unsuppressed;  /* 1: none applied, for internal use only */
+    size_t n_withheld; /* alerts whose value and message were withheld */
+    double min_count, min_denominator, min_residents_publish;
 } nbl_alert_list;
 
 /** Frees a list and everything in it; NULL-safe. */
@@ -125,8 +141,17 @@ int nbl_alerts_evaluate(nbl_ws *ws, const nbl_alert_config *cfg,
 
 /** The stored alerts of `ruleset` for years from..to (inclusive), sorted by
  * area name, area id, year (newest first), state (new, ongoing, resolved),
- * severity (highest first), kind and rule. *out is owned by the caller. */
-int nbl_alerts_list(nbl_ws *ws, const char *ruleset, int from, int to,
+ * severity (highest first), kind and rule, with disclosure control applied
+ * (the rules of cfg; cfg NULL: the defaults 3, 20, 100): an alert of an area
+ * below min_residents_publish residents in its year, or about a rate whose
+ * denominator is below min_denominator, gets value NAN, value_status
+ * "suppressed" and the message "<name>: <kind> (<rule>): value withheld
+ * under disclosure control" - the same rule as the export's alerts layer.
+ * With cfg->internal_unsuppressed nothing is withheld and the list is
+ * marked unsuppressed (every output says it is for internal use only).
+ * *out is owned by the caller. */
+int nbl_alerts_list(nbl_ws *ws, const nbl_alert_config *cfg,
+                    const char *ruleset, int from, int to,
                     nbl_alert_list **out);
 
 /** Output formats. */
@@ -147,6 +172,16 @@ int nbl_alerts_format_parse(const char *s);
 int nbl_alerts_write(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
                      nbl_alerts_format fmt, FILE *fp);
 
+/**
+ * Writes the list to the file `path` ("-": standard output) in the format,
+ * under a temporary name in the same folder renamed into place, so a
+ * failure leaves no partial file. An existing file is an error
+ * (NBL_EEXISTS) unless `overwrite`.
+ */
+int nbl_alerts_write_file(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
+                          nbl_alerts_format fmt, const char *path,
+                          int overwrite);
+
 /** Same, into a malloc'ed NUL-terminated string *out. */
 int nbl_alerts_format_string(nbl_ws *ws, nbl_ctx *ctx,
                              const nbl_alert_list *list, nbl_alerts_format fmt,
@@ -165,6 +200,7 @@ int nbl_alerts_raised(const nbl_alert_list *list);
  * "nabolag@localhost"). Transient failures are retried (cfg->retries,
  * cfg->backoff). On success the alerts are marked delivered in the
  * workspace; on failure they stay undelivered and NBL_EIO is returned.
+ * An unsuppressed list (internal use only) is never delivered: NBL_EINVAL.
  * *out_sent (may be NULL) receives the number delivered.
  */
 int nbl_alerts_notify(nbl_ws *ws, const nbl_alert_config *cfg,

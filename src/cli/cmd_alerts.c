@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "nabolag/alerts.h"
@@ -37,7 +36,12 @@ static const char usage[] =
     "  --mail-to ADDR   e-mail recipient(s), comma-separated (with smtp)\n"
     "  --mail-from ADDR e-mail sender (default nabolag@localhost)\n"
     "  --config FILE    INI file; its [alerts] section overrides the rules\n"
-    "                   (margin, trend_years, horizon, severities, ...)\n"
+    "                   (margin, trend_years, horizon, severities, ...) and\n"
+    "                   its [disclosure] section the disclosure control\n"
+    "  --internal-unsuppressed\n"
+    "                   no disclosure control: values and messages of small\n"
+    "                   areas are shown; the output is marked FOR INTERNAL\n"
+    "                   USE ONLY and is never delivered\n"
     "\n"
     "Exit status: 0 ok, 1 error (including a failed delivery), 2 usage,\n"
     "3 alerts raised with --fail-on-alert.\n"
@@ -62,7 +66,8 @@ cmd_alerts(int argc, char **argv)
         O_NOTIFY,
         O_MAILTO,
         O_MAILFROM,
-        O_CONFIG
+        O_CONFIG,
+        O_INTERNAL
     };
     static const struct option opts[] = {
         {"year", required_argument, NULL, O_YEAR},
@@ -76,16 +81,18 @@ cmd_alerts(int argc, char **argv)
         {"mail-to", required_argument, NULL, O_MAILTO},
         {"mail-from", required_argument, NULL, O_MAILFROM},
         {"config", required_argument, NULL, O_CONFIG},
+        {"internal-unsuppressed", no_argument, NULL, O_INTERNAL},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int year = 0, since = 0, fmt = NBL_ALERTS_TEXT, overwrite = 0, fail = 0;
+    int year = 0, since = 0, fmt = NBL_ALERTS_TEXT, overwrite = 0, fail = 0,
+        internal = 0;
     const char *ruleset = NULL, *out = "-", *notify = NULL, *mail_to = NULL,
                *mail_from = NULL, *config = NULL;
     nbl_alert_config cfg;
     nbl_ctx *ctx = NULL;
     nbl_ws *ws = NULL;
     nbl_alert_list *list = NULL;
-    char *rs = NULL, *text = NULL;
+    char *rs = NULL;
     int c, rc, status = CLI_OK;
 
     if (cli_wants_help(argc, argv)) {
@@ -135,6 +142,9 @@ cmd_alerts(int argc, char **argv)
         case O_CONFIG:
             config = optarg;
             break;
+        case O_INTERNAL:
+            internal = 1;
+            break;
         default:
             return cli_usage("alerts", "unknown option");
         }
@@ -154,14 +164,33 @@ cmd_alerts(int argc, char **argv)
     }
     if (config && (rc = nbl_alert_config_load(&cfg, ctx, config)) != 0)
         goto fail;
-    if (!notify)
-        notify = cfg.notify;
     if (!mail_to)
         mail_to = cfg.mail_to;
     if (!mail_from)
         mail_from = cfg.mail_from;
     if (cfg.fail_on_alert)
         fail = 1;
+    if (internal && notify) {
+        rc = cli_usage("alerts", "--internal-unsuppressed output is for "
+                                 "internal use and is not delivered: drop "
+                                 "--notify");
+        goto done_usage;
+    }
+    if (!notify)
+        notify = cfg.notify;
+    if (internal && notify) {
+        fprintf(stderr, "nabolag: warning: [alerts] notify is skipped: "
+                        "--internal-unsuppressed output is not delivered\n");
+        notify = NULL;
+        mail_to = NULL;
+    }
+    if (internal) {
+        cfg.internal_unsuppressed = 1;
+        fprintf(stderr,
+                "nabolag: warning: --internal-unsuppressed: disclosure "
+                "control is OFF; the output is for internal use only, not "
+                "for publication\n");
+    }
     if (mail_to && !notify) {
         rc = cli_usage("alerts", "--mail-to needs --notify smtp://HOST:PORT");
         goto done_usage;
@@ -178,54 +207,17 @@ cmd_alerts(int argc, char **argv)
             cli_usage("alerts", "--since %d is after the year %d", since, year);
         goto done_usage;
     }
-    rc = nbl_alerts_list(ws, rs, since ? since : year, year, &list);
+    rc = nbl_alerts_list(ws, &cfg, rs, since ? since : year, year, &list);
     if (rc)
         goto fail;
     free(list->workspace_name);
     list->workspace_name =
         strdup(cfg.project_name ? cfg.project_name : basename_of(argv[optind]));
 
-    rc = nbl_alerts_format_string(ws, ctx, list, (nbl_alerts_format)fmt, &text);
+    rc = nbl_alerts_write_file(ws, ctx, list, (nbl_alerts_format)fmt, out,
+                               overwrite);
     if (rc)
         goto fail;
-    if (strcmp(out, "-") == 0) {
-        fputs(text, stdout);
-        if (fflush(stdout) != 0) {
-            fprintf(stderr, "nabolag: cannot write to standard output\n");
-            status = CLI_ERROR;
-            goto done;
-        }
-    } else {
-        FILE *f;
-        char *tmp = NULL;
-        size_t k = strlen(out) + 32;
-        if (!overwrite) {
-            f = fopen(out, "rb");
-            if (f) {
-                fclose(f);
-                fprintf(stderr,
-                        "nabolag: %s: already exists (use --overwrite)\n", out);
-                status = CLI_ERROR;
-                goto done;
-            }
-        }
-        tmp = malloc(k);
-        if (!tmp) {
-            status = CLI_ERROR;
-            goto done;
-        }
-        snprintf(tmp, k, "%s.tmp%ld", out, (long)getpid());
-        f = fopen(tmp, "wb");
-        if (!f || fputs(text, f) == EOF || fclose(f) != 0 ||
-            rename(tmp, out) != 0) {
-            fprintf(stderr, "nabolag: %s: cannot write\n", out);
-            remove(tmp);
-            free(tmp);
-            status = CLI_ERROR;
-            goto done;
-        }
-        free(tmp);
-    }
 
     if (notify) {
         size_t sent = 0;
@@ -255,7 +247,6 @@ done_usage:
 fail:
     status = cli_fail(ctx, rc);
 done:
-    free(text);
     free(rs);
     nbl_alert_list_free(list);
     nbl_ws_free(ws);

@@ -66,6 +66,22 @@ if safety:
     need({a["area_id"] for a in live if a["kind"] == "safety"} ==
          {"SK-01", "SK-02", "SK-03", "SK-09", "SK-12"}, "safety areas")
 need(has(live, "SK-05", "improved"), "improved SK-05")
+# SK-11 has no statistics for 2023 (and lab/cri not evaluable in 2024):
+# its alerts of 2022 are not resolved by the missing data; a note says why.
+need(not any(a["area_id"] == "SK-11" and a["kind"] != "not_evaluable"
+             for a in a23), "SK-11: nothing but the note in 2023")
+need(has(a23, "SK-11", "not_evaluable", "category", state="new"), "SK-11 note 2023")
+need(has(a24, "SK-11", "not_evaluable", "category", state="ongoing"), "SK-11 note 2024")
+need(not has(a24, "SK-11", "approaching"), "SK-11 approaching lab: not evaluable in 2024")
+r = [a for a in a24 if a["area_id"] == "SK-11" and a["kind"] == "status_dynamics"]
+# its 2022 dynamics index is at the class boundary (0.51 from the pipeline,
+# 0.498 from expected.json): when there was an alert, 2024 resolves it
+# across the gap
+need(all(a["state"] == "resolved" and a["first_year"] == 2022
+         and "no data to evaluate it in 2023" in a["message"] for a in r),
+     "SK-11 status_dynamics of 2022 resolved in 2024 across the gap: %s" % r)
+need(not any(a["area_id"] == "SK-11" and a["state"] != "resolved"
+             and a["kind"] != "not_evaluable" for a in a24), "SK-11 2024: only the note is live")
 for a in a24 + a23 + a21:
     need(("g" + "hetto") not in a["message"].lower(), "wording")
 if bad:

@@ -450,6 +450,92 @@ test_states(void **state)
     nbl__aareas_free(a, 1);
 }
 
+/* Missing data never resolves an alert. A1: lab approaching (40 % with a
+ * 10 % margin: 36..40 is close) in 2019 and 2020, no data in 2021, still
+ * close in 2022 -> nothing for lab in 2021, ongoing since 2019 in 2022.
+ * A2: the same until 2020, no data in 2021, 30 % in 2022 (not close) ->
+ * resolved in 2022, alerted 2019-2020. A3: lab 30 % in 2020 (not met),
+ * no data 2021, 45 % in 2022 -> crossed in 2022, compared with 2020.
+ * Safety of A1: 85 (under 90) in 2019 and 2020, none in 2021, 95 in 2022
+ * -> no safety row in 2021, resolved in 2022. */
+static void
+test_gap_year(void **state)
+{
+    nbl__aarea *a = areas_new(3);
+    nbl_alert_list *l;
+    const nbl_alert *x;
+    (void)state;
+    for (int i = 0; i < 3; i++) {
+        crit(&a[i], 2019, "lab", i == 2 ? 30 : 36, 40, 30);
+        crit(&a[i], 2020, "lab", i == 2 ? 30 : 37, 40, 30);
+        crit(&a[i], 2021, "lab", NAN, 40, 30);
+        crit(&a[i], 2022, "lab", i == 0 ? 38 : i == 1 ? 30 : 45, 40, 30);
+        cat(&a[i], 2019, "none", 0, 0, 0);
+        cat(&a[i], 2020, "none", 0, 0, 0);
+        cat(&a[i], 2021, "not_evaluable", -1, -1, 0);
+        cat(&a[i], 2022, "none", 0, 0, 0);
+    }
+    saf(&a[0], 2019, 85);
+    saf(&a[0], 2020, 85);
+    saf(&a[0], 2022, 95);
+
+    l = evaluate(a, 3, 2021);
+    for (size_t i = 0; i < l->n; i++) {
+        /* neither repeated nor resolved: only the note per area */
+        assert_string_equal(l->items[i].kind, "not_evaluable");
+        assert_int_equal(l->items[i].severity, NBL_SEV_INFO);
+    }
+    assert_int_equal(l->n, 3);
+    x = find(l, "A1", "not_evaluable", "category");
+    assert_string_equal(x->state, "new");
+    assert_non_null(strstr(x->message, "criteria for 2021 cannot be "
+                                       "evaluated: data missing (lab)"));
+    nbl_alert_list_free(l);
+
+    l = evaluate(a, 3, 2022);
+    x = find(l, "A1", "approaching", "lab");
+    assert_non_null(x);
+    assert_string_equal(x->state, "ongoing");
+    assert_int_equal(x->first_year, 2019);
+    x = find(l, "A2", "approaching", "lab");
+    assert_non_null(x);
+    assert_string_equal(x->state, "resolved");
+    assert_int_equal(x->year, 2022);
+    assert_int_equal(x->first_year, 2019);
+    assert_non_null(strstr(x->message, "no longer applies in 2022 (alerted "
+                                       "2019\xe2\x80\x93"
+                                       "2020; no data to evaluate it in "
+                                       "2021)."));
+    x = find(l, "A3", "crossed", "lab");
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "up from 30.0 % in 2020"));
+    x = find(l, "A1", "safety", "safety_index");
+    assert_non_null(x);
+    assert_string_equal(x->state, "resolved");
+    assert_int_equal(x->first_year, 2019);
+    /* the note of 2021 is over: the data are back */
+    x = find(l, "A1", "not_evaluable", "category");
+    assert_non_null(x);
+    assert_string_equal(x->state, "resolved");
+    nbl_alert_list_free(l);
+
+    /* two missing years: still bridged */
+    for (size_t j = 0; j < a[0].n_crit; j++)
+        if (a[0].crit[j].year == 2022) {
+            a[0].crit[j].ok = 0;
+            a[0].crit[j].met = -1;
+        }
+    crit(&a[0], 2023, "lab", 39, 40, 30);
+    cat(&a[0], 2023, "none", 0, 0, 0);
+    l = evaluate(a, 1, 2023);
+    x = find(l, "A1", "approaching", "lab");
+    assert_non_null(x);
+    assert_string_equal(x->state, "ongoing");
+    assert_int_equal(x->first_year, 2019);
+    nbl_alert_list_free(l);
+    nbl__aareas_free(a, 3);
+}
+
 static void
 test_forebyggelse_approach(void **state)
 {
@@ -513,6 +599,7 @@ main(void)
         cmocka_unit_test(test_status_dynamics),
         cmocka_unit_test(test_safety),
         cmocka_unit_test(test_states),
+        cmocka_unit_test(test_gap_year),
         cmocka_unit_test(test_forebyggelse_approach),
         cmocka_unit_test(test_config),
     };

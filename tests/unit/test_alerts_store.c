@@ -127,7 +127,7 @@ test_history(void **state)
     assert_int_equal(year, 2023);
     assert_string_equal(rs, "dk2021");
     free(rs);
-    assert_int_equal(nbl_alerts_list(ws, NULL, 2023, 2023, &l), 0);
+    assert_int_equal(nbl_alerts_list(ws, NULL, NULL, 2023, 2023, &l), 0);
     /* A1 lab approaching; B2 inc approaching (A1/B2 0 criteria: not one
      * short of udsat) */
     assert_int_equal(l->n, 2);
@@ -148,7 +148,7 @@ test_history(void **state)
     /* run 2: 2024 (the latest year: year 0) */
     assert_int_equal(nbl_alerts_evaluate(ws, &cfg, NULL, 0, &year, NULL), 0);
     assert_int_equal(year, 2024);
-    assert_int_equal(nbl_alerts_list(ws, NULL, 2024, 2024, &l), 0);
+    assert_int_equal(nbl_alerts_list(ws, NULL, NULL, 2024, 2024, &l), 0);
     a = find(l, 2024, "A1", "crossed", "lab");
     assert_non_null(a);
     assert_string_equal(a->state, "new");
@@ -170,7 +170,7 @@ test_history(void **state)
     nbl_alert_list_free(l);
 
     /* --since 2023: both years */
-    assert_int_equal(nbl_alerts_list(ws, NULL, 2023, 2024, &l), 0);
+    assert_int_equal(nbl_alerts_list(ws, NULL, NULL, 2023, 2024, &l), 0);
     assert_int_equal(l->n, 6);
     nbl_alert_list_free(l);
 
@@ -189,7 +189,7 @@ test_history(void **state)
     sql(path, "UPDATE criterion_results SET value = 50, met = 1 WHERE "
               "area_id = 'B2' AND year = 2024");
     assert_int_equal(nbl_alerts_evaluate(ws, &cfg, NULL, 2024, NULL, NULL), 0);
-    assert_int_equal(nbl_alerts_list(ws, NULL, 2024, 2024, &l), 0);
+    assert_int_equal(nbl_alerts_list(ws, NULL, NULL, 2024, 2024, &l), 0);
     assert_string_equal(find(l, 2024, "B2", "approaching", "inc")->state,
                         "resolved");
     assert_non_null(find(l, 2024, "B2", "crossed", "inc"));
