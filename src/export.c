@@ -29,6 +29,7 @@
 
 #include <jansson.h>
 
+#include "categories.h"
 #include "ctx.h"
 #include "export.h"
 #include "plans_internal.h"
@@ -145,20 +146,8 @@ v_bool(nbl__xval *v, int b)
 const char *
 nbl__category_label(const char *code)
 {
-    static const char *const map[][2] = {
-        {"omdannelse", "Omdannelsesområde"},
-        {"parallelsamfund", "Parallelsamfund"},
-        {"udsat", "Udsat boligområde"},
-        {"forebyggelse", "Forebyggelsesområde"},
-        {"none", "Ikke på listen"},
-        {"not_evaluable", "Kan ikke vurderes"},
-    };
-    if (!code)
-        return NULL;
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(map[i][0], code) == 0)
-            return map[i][1];
-    return code;
+    const nbl__category *c = nbl__category_find(code);
+    return c ? c->label : code;
 }
 
 const char *

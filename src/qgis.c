@@ -12,13 +12,15 @@
  *   alerts:            categorized on `severity` (colour and marker shape);
  *   plans:             dashed outline, labels with the plan name and its
  *                      difference in differences for lab.
- * Palettes are colour-blind safe (ColorBrewer YlOrBr / PuOr, Okabe-Ito).
+ * Palettes are colour-blind safe (ColorBrewer YlOrBr / PuOr, Okabe-Ito); the
+ * categories' labels and colours are categories.c's, as in the report.
  * Labels name categories and bands with their statutory/official names only.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "categories.h"
 #include "export.h"
 #include "store_export.h"
 #include "util.h"
@@ -28,16 +30,6 @@
 typedef struct cat {
     const char *value, *label, *color, *shape;
 } cat;
-
-static const cat category_cats[] = {
-    {"omdannelse", "Omdannelsesområde", "153,52,4,255", NULL},
-    {"parallelsamfund", "Parallelsamfund", "217,95,14,255", NULL},
-    {"udsat", "Udsat boligområde", "254,153,41,255", NULL},
-    {"forebyggelse", "Forebyggelsesområde", "254,217,142,255", NULL},
-    {"none", "Ikke på listen", "255,255,212,255", NULL},
-    {"not_evaluable", "Kan ikke vurderes", "189,189,189,255", NULL},
-    {"", "Ingen værdi (mangler eller diskretioneret)", "255,255,255,255", NULL},
-};
 
 static const cat band_cats[] = {
     {"tryg", "Tryg", "94,60,153,255", NULL},
@@ -72,24 +64,7 @@ static const cat severity_cats[] = {
 static void
 xml_escape(nbl__buf *b, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            nbl__buf_append(b, "&amp;", 5);
-            break;
-        case '<':
-            nbl__buf_append(b, "&lt;", 4);
-            break;
-        case '>':
-            nbl__buf_append(b, "&gt;", 4);
-            break;
-        case '"':
-            nbl__buf_append(b, "&quot;", 6);
-            break;
-        default:
-            nbl__buf_append(b, s, 1);
-        }
-    }
+    nbl__buf_append_xml(b, s);
 }
 
 static void
@@ -353,8 +328,20 @@ style_body(nbl__buf *b, const nbl__xjob *job, const char *layer,
             profile_categories(job, c, lab);
             categorized(b, "profile_band", c, N_PROFILE_CATS, 0);
         } else if (k < 0) {
-            categorized(b, "category", category_cats,
-                        sizeof category_cats / sizeof category_cats[0], 0);
+            /* the statutory categories (categories.c, as the report draws
+             * them), then white for no value */
+            cat c[NBL_N_CATEGORIES + 1];
+            char rgb[NBL_N_CATEGORIES][24];
+            for (int i = 0; i < NBL_N_CATEGORIES; i++) {
+                const nbl__category *x = &nbl__categories[i];
+                snprintf(rgb[i], sizeof rgb[i], "%d,%d,%d,255", x->rgb[0],
+                         x->rgb[1], x->rgb[2]);
+                c[i] = (cat){x->code, x->label, rgb[i], NULL};
+            }
+            c[NBL_N_CATEGORIES] =
+                (cat){"", "Ingen værdi (mangler eller diskretioneret)",
+                      "255,255,255,255", NULL};
+            categorized(b, "category", c, NBL_N_CATEGORIES + 1, 0);
         } else {
             double m =
                 job && !isnan(job->threshold[k]) ? job->threshold[k] : dmain[k];
