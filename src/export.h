@@ -70,10 +70,10 @@ typedef struct nbl__xlayer {
 } nbl__xlayer;
 
 /* Appends a field to a layer's run-time field list (the name is copied;
- * fields must be NULL or own_fields). Fails with NBL_EFORMAT when the name is
- * already a field of the layer (a configuration that declares colliding
- * names) (message names the layer and field), or
- * NBL_ENOMEM. Call before the rows are allocated. */
+ * fields must be NULL or own_fields). Call before the rows are allocated.
+ * Fails with NBL_EFORMAT when the name is already a field of the layer (a
+ * configuration that declares colliding names; the message names the layer
+ * and the field), or NBL_ENOMEM. */
 int nbl__xlayer_add_field(nbl_ctx *ctx, nbl__xlayer *l, const char *name,
                           nbl__xftype type);
 
