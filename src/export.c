@@ -1,6 +1,7 @@
 /*
- * export.c - `nabolag export`: builds the layers (areas, alerts, safety,
- * timeseries) from the store's rows, applies disclosure control, and writes
+ * export.c - `nabolag export`: builds the layers (alerts, plans, areas,
+ * profile, safety, timeseries) from the store's rows, applies disclosure
+ * control, and writes
  * them through GDAL/OGR as RFC 7946 GeoJSON (one file per layer, provenance
  * as a foreign member via the driver's NATIVE_DATA option) or as one
  * GeoPackage (provenance as dataset metadata, styles in layer_styles), plus
@@ -11,6 +12,7 @@
  * every output file is written under a temporary name in the output folder
  * and renamed only when all files are complete.
  */
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -27,8 +29,10 @@
 
 #include <jansson.h>
 
+#include "categories.h"
 #include "ctx.h"
 #include "export.h"
+#include "plans_internal.h"
 #include "store.h"
 #include "store_export.h"
 #include "util.h"
@@ -45,6 +49,9 @@ layer_free(nbl__xlayer *l)
     for (size_t i = 0; i < l->nstrings; i++)
         free(l->strings[i]);
     free(l->strings);
+    for (size_t i = 0; i < (size_t)l->nfields && l->own_fields; i++)
+        free((char *)l->own_fields[i].name);
+    free(l->own_fields);
     free(l->vals);
     free(l->wkb);
     free(l->wkb_len);
@@ -59,6 +66,35 @@ layer_alloc(nbl__xlayer *l, size_t nrows)
     l->wkb = calloc(nrows ? nrows : 1, sizeof *l->wkb);
     l->wkb_len = calloc(nrows ? nrows : 1, sizeof *l->wkb_len);
     return l->vals && l->wkb && l->wkb_len;
+}
+
+int
+nbl__xlayer_add_field(nbl_ctx *ctx, nbl__xlayer *l, const char *name,
+                      nbl__xftype type)
+{
+    char *copy;
+    assert(!l->fields || l->fields == l->own_fields);
+    for (int i = 0; i < l->nfields; i++)
+        if (strcmp(l->own_fields[i].name, name) == 0)
+            return nbl__error(ctx, NBL_EFORMAT,
+                              "layer '%s': property '%s' would appear twice "
+                              "(rename the indicator)",
+                              l->name ? l->name : "?", name);
+    if ((size_t)l->nfields == l->cap_fields) {
+        size_t cap = l->cap_fields ? 2 * l->cap_fields : 32;
+        nbl__xfield *f = realloc(l->own_fields, cap * sizeof *f);
+        if (!f)
+            return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+        l->own_fields = f;
+        l->cap_fields = cap;
+    }
+    if (!(copy = nbl__strdup(name)))
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    l->own_fields[l->nfields].name = copy;
+    l->own_fields[l->nfields].type = type;
+    l->nfields++;
+    l->fields = l->own_fields;
+    return NBL_OK;
 }
 
 /* Keeps a made-up string alive as long as the layer. */
@@ -110,20 +146,27 @@ v_bool(nbl__xval *v, int b)
 const char *
 nbl__category_label(const char *code)
 {
+    const nbl__category *c = nbl__category_find(code);
+    return c ? c->label : code;
+}
+
+const char *
+nbl__band_label(const char *band)
+{
+    /* Neutral wording of the profile's risk levels (docs/outputs.md): the
+     * statutory word "udsat" is left to the statutory categories. */
     static const char *const map[][2] = {
-        {"omdannelse", "Omdannelsesområde"},
-        {"parallelsamfund", "Parallelsamfund"},
-        {"udsat", "Udsat boligområde"},
-        {"forebyggelse", "Forebyggelsesområde"},
-        {"none", "Ikke på listen"},
-        {"not_evaluable", "Kan ikke vurderes"},
+        {"green", "Uden for risiko"},
+        {"yellow", "Risikoområde"},
+        {"orange", "Forhøjet risiko"},
+        {"red", "Høj risiko"},
     };
-    if (!code)
+    if (!band)
         return NULL;
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(map[i][0], code) == 0)
+        if (strcmp(map[i][0], band) == 0)
             return map[i][1];
-    return code;
+    return band;
 }
 
 /* ---- areas and timeseries ----------------------------------------------- */
@@ -447,14 +490,153 @@ build_safety(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
     return NBL_OK;
 }
 
+/* ---- profile ---------------------------------------------------------- */
+
+#define PROFILE_FIXED 8 /* fields before the indicators' */
+#define PROFILE_PER_IND 6
+
+static void
+free_profile(void *p, size_t n)
+{
+    nbl__xprofile_free(p, n);
+}
+
+/* Decimals of an indicator's value, reference and change by unit. */
+static int
+unit_decimals(const nbl__indicator *ind)
+{
+    return ind->unit == NBL__UNIT_INDEX ? 1 : 2;
+}
+
+/* The count a published indicator value is a rate of (disclosure). */
+static const char *
+profile_denominator(const nbl__indicator *ind)
+{
+    return ind->source == NBL__SRC_SAFETY ? "survey_n" : ind->denominator;
+}
+
+/* One indicator's six values. Suppressed: area_sup withholds everything,
+ * a small denominator everything but the (municipal) reference. */
+static void
+profile_indicator(const nbl__xjob *job, const nbl__indicator *ind,
+                  const nbl__xpind *x, int area_sup, nbl__xval *v)
+{
+    const char *status = x->status[0] ? x->status : "missing";
+    int dec = unit_decimals(ind);
+    int present = !isnan(x->value);
+    int sup =
+        !job->unsuppressed &&
+        (area_sup || (present && nbl__disclosure_rate(&job->disc, x->denom)));
+    if (sup)
+        status = "suppressed";
+    else if (strcmp(status, "ok") == 0 && !present)
+        status = "missing";
+    v_str(&v[1], status);
+    if (!area_sup || job->unsuppressed)
+        v_real(&v[2], x->reference, dec);
+    if (sup)
+        return;
+    v_real(&v[0], x->value, dec);
+    v_real(&v[3], x->sd_distance, 2);
+    if (x->points >= 0)
+        v_int(&v[4], x->points);
+    v_real(&v[5], x->change, dec);
+}
+
+/* One feature per area for the year: the profile score and band and, per
+ * indicator of the effective configuration, value, status, reference, SD
+ * distance, points and change. The fields follow the configuration. */
+static int
+build_profile(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
+{
+    static const nbl__xfield fixed[PROFILE_FIXED] = {
+        {"area_id", NBL__XF_STR},
+        {"name", NBL__XF_STR},
+        {"municipality", NBL__XF_STR},
+        {"year", NBL__XF_INT},
+        {"profile_points", NBL__XF_INT},
+        {"profile_band", NBL__XF_STR},
+        {"profile_band_label", NBL__XF_STR},
+        {"profile_status", NBL__XF_STR},
+    };
+    static const char *const suffix[PROFILE_PER_IND] = {
+        "", "_status", "_ref", "_sd", "_points", "_change"};
+    static const nbl__xftype stype[PROFILE_PER_IND] = {
+        NBL__XF_REAL, NBL__XF_STR, NBL__XF_REAL,
+        NBL__XF_REAL, NBL__XF_INT, NBL__XF_REAL};
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
+    const nbl__profile_cfg *cfg = job->profile;
+    size_t ni = cfg ? cfg->n_ind : 0;
+    const char **names = calloc(ni + 1, sizeof *names);
+    const char **denoms = calloc(ni + 1, sizeof *denoms);
+    nbl__xprofile *a;
+    size_t n;
+    int rc = NBL_OK;
+    l->name = "profile";
+    l->title = "Områdeprofil";
+    l->geom = NBL__XG_POLYGON;
+    if (!names || !denoms)
+        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    for (int f = 0; rc == NBL_OK && f < PROFILE_FIXED; f++)
+        rc = nbl__xlayer_add_field(ctx, l, fixed[f].name, fixed[f].type);
+    for (size_t i = 0; rc == NBL_OK && i < ni; i++) {
+        names[i] = cfg->ind[i].name;
+        denoms[i] = profile_denominator(&cfg->ind[i]);
+        for (int k = 0; rc == NBL_OK && k < PROFILE_PER_IND; k++) {
+            nbl__buf b = {0};
+            nbl__buf_printf(&b, "%s%s", cfg->ind[i].name, suffix[k]);
+            rc = b.s ? nbl__xlayer_add_field(ctx, l, b.s, stype[k])
+                     : nbl__error(ctx, NBL_ENOMEM, "out of memory");
+            nbl__buf_free(&b);
+        }
+    }
+    if (rc == NBL_OK)
+        rc =
+            nbl__store_export_profile(ws, job->year, names, denoms, ni, &a, &n);
+    free(names);
+    free(denoms);
+    if (rc)
+        return rc;
+    l->storage = a;
+    l->storage_n = n;
+    l->free_fn = free_profile;
+    if (!layer_alloc(l, n))
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    for (size_t r = 0; r < n; r++) {
+        nbl__xval *v = &l->vals[r * (size_t)l->nfields];
+        int area_sup =
+            !job->unsuppressed && (nbl__disclosure_area(&job->disc, a[r].pop) ||
+                                   nbl__disclosure_count(&job->disc, a[r].pop));
+        v_str(&v[0], a[r].area_id);
+        v_str(&v[1], a[r].name);
+        v_str(&v[2], a[r].municipality);
+        v_int(&v[3], a[r].year);
+        if (area_sup) {
+            v_str(&v[7], "suppressed");
+        } else if (a[r].band) {
+            if (a[r].points >= 0)
+                v_int(&v[4], a[r].points);
+            v_str(&v[5], a[r].band);
+            v_str(&v[6], nbl__band_label(a[r].band));
+            v_str(&v[7], "ok");
+        } else {
+            /* a score row without a band: not scored (too few residents,
+             * indicators without points) */
+            v_str(&v[7], a[r].has_score ? "not_evaluable" : "missing");
+        }
+        for (size_t i = 0; i < ni; i++)
+            profile_indicator(job, &cfg->ind[i], &a[r].ind[i], area_sup,
+                              &v[PROFILE_FIXED + i * PROFILE_PER_IND]);
+        l->wkb[r] = a[r].wkb;
+        l->wkb_len[r] = a[r].wkb_len;
+    }
+    return NBL_OK;
+}
+
 /* ---- plans ------------------------------------------------------------- */
 
-static const nbl__xfield plan_fields[] = {
-    {"plan_id", NBL__XF_STR},    {"name", NBL__XF_STR},
-    {"start_year", NBL__XF_INT}, {"end_year", NBL__XF_INT},
-    {"active", NBL__XF_BOOL},    {"areas", NBL__XF_INT},
-    {"area_ids", NBL__XF_STR},
-};
+#define PLAN_FIXED 9
+#define PLAN_PER_IND 8
 
 static void
 free_plans(void *p, size_t n)
@@ -462,47 +644,106 @@ free_plans(void *p, size_t n)
     nbl__xplans_free(p, n);
 }
 
-/* Plan outlines (union of the plan's areas). The plan comparison (change,
- * did, targets) is `nabolag plans compare`'s output; it may add its values
- * here through the same builder table. */
+static const char *
+plan_status(int st)
+{
+    return st == 0 ? "ok" : st == 2 ? "suppressed" : "missing";
+}
+
+/* Plan outlines (union of the plan's areas) with the plan comparison of
+ * `nabolag plans compare` (nbl__plans_results: the default indicators, the
+ * same property names as its GeoJSON). */
 static int
 build_plans(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
 {
+    static const nbl__xfield fixed[PLAN_FIXED] = {
+        {"plan_id", NBL__XF_STR},     {"name", NBL__XF_STR},
+        {"start_year", NBL__XF_INT},  {"end_year", NBL__XF_INT},
+        {"active", NBL__XF_BOOL},     {"areas", NBL__XF_STR},
+        {"n_areas", NBL__XF_INT},     {"baseline_year", NBL__XF_INT},
+        {"latest_year", NBL__XF_INT},
+    };
+    static const char *const suffix[PLAN_PER_IND] = {
+        "_baseline", "_latest", "_change",     "_comparison_change",
+        "_did",      "_target", "_target_met", "_status"};
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
     nbl__xplan *a;
-    size_t n;
-    int rc = nbl__store_export_plans(ws, &a, &n);
-    if (rc)
-        return rc;
+    nbl__plan_result *res = NULL;
+    size_t n, nres = 0;
+    int rc = NBL_OK;
     l->name = "plans";
     l->title = "Helhedsplaner";
     l->geom = NBL__XG_POLYGON;
-    l->fields = plan_fields;
-    l->nfields = (int)(sizeof plan_fields / sizeof plan_fields[0]);
+    for (int f = 0; rc == NBL_OK && f < PLAN_FIXED; f++)
+        rc = nbl__xlayer_add_field(ctx, l, fixed[f].name, fixed[f].type);
+    for (int i = 0; rc == NBL_OK && i < NBL_PLANS_N_DEFAULT; i++)
+        for (int k = 0; rc == NBL_OK && k < PLAN_PER_IND; k++) {
+            nbl__buf b = {0};
+            nbl__buf_printf(&b, "%s%s", nbl__plans_default_indicators[i],
+                            suffix[k]);
+            rc = b.s ? nbl__xlayer_add_field(ctx, l, b.s,
+                                             k == 6   ? NBL__XF_BOOL
+                                             : k == 7 ? NBL__XF_STR
+                                                      : NBL__XF_REAL)
+                     : nbl__error(ctx, NBL_ENOMEM, "out of memory");
+            nbl__buf_free(&b);
+        }
+    if (rc)
+        return rc;
+    if ((rc = nbl__store_export_plans(ws, &a, &n)))
+        return rc;
     l->storage = a;
     l->storage_n = n;
     l->free_fn = free_plans;
-    if (!layer_alloc(l, n))
-        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+    if (n && (rc = nbl__plans_results(ws, job->ruleset, job->opts->config,
+                                      job->unsuppressed, &res, &nres)))
+        return rc;
+    if (!layer_alloc(l, n)) {
+        free(res);
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    }
     for (size_t i = 0; i < n; i++) {
         nbl__xval *v = &l->vals[i * (size_t)l->nfields];
+        const nbl__plan_result *r = NULL;
+        for (size_t k = 0; !r && k < nres; k++)
+            if (res[k].start_year == a[i].start_year &&
+                strcmp(res[k].plan_id, a[i].plan_id) == 0)
+                r = &res[k];
         v_str(&v[0], a[i].plan_id);
         v_str(&v[1], a[i].name);
         v_int(&v[2], a[i].start_year);
         v_int(&v[3], a[i].end_year);
         v_bool(&v[4],
                a[i].start_year <= job->year && job->year <= a[i].end_year);
-        v_int(&v[5], a[i].n_areas);
-        v_str(&v[6], a[i].area_ids);
+        v_str(&v[5], a[i].area_ids);
+        v_int(&v[6], a[i].n_areas);
+        if (r) {
+            v_int(&v[7], r->baseline_year);
+            v_int(&v[8], r->latest_year);
+        }
+        for (int k = 0; k < NBL_PLANS_N_DEFAULT; k++) {
+            nbl__xval *x = &v[PLAN_FIXED + k * PLAN_PER_IND];
+            if (!r) {
+                v_str(&x[7], "missing");
+                continue;
+            }
+            for (int c = 0; c < 6; c++)
+                v_real(&x[c], r->v[k][c], 2);
+            v_bool(&x[6], r->target_met[k]);
+            v_str(&x[7], plan_status(r->status[k]));
+        }
         l->wkb[i] = a[i].wkb;
         l->wkb_len[i] = a[i].wkb_len;
     }
+    free(res);
     return NBL_OK;
 }
 
 /* The layers in project order (top of the legend first). To add a layer,
  * add its builder here (see export.h). */
 static int (*const builders[])(nbl_ws *, const nbl__xjob *, nbl__xlayer *) = {
-    build_alerts, build_plans, build_areas_year, build_safety, build_timeseries,
+    build_alerts,  build_plans,  build_areas_year,
+    build_profile, build_safety, build_timeseries,
 };
 #define NLAYERS (sizeof builders / sizeof builders[0])
 
@@ -1077,6 +1318,7 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     nbl__xjob job;
+    nbl__profile_cfg pcfg;
     nbl__xlayer layers[NLAYERS];
     char *ruleset_own = NULL, *version_own = NULL;
     outset o = {0};
@@ -1089,9 +1331,15 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
     size_t nl = 0;
 
     memset(layers, 0, sizeof layers);
+    memset(&pcfg, 0, sizeof pcfg);
     if (!opts || !opts->dir || !*opts->dir)
         return nbl__error(ctx, NBL_EINVAL, "export: no output folder given");
     rc = resolve_job(ws, opts, &job, &ruleset_own, &version_own);
+    /* the indicators of the profile layer: gis/indicators.ini and the
+     * config's [profile] and [indicator.*] sections */
+    if (rc == NBL_OK &&
+        (rc = nbl__profile_cfg_load(ctx, &pcfg, opts->config)) == NBL_OK)
+        job.profile = &pcfg;
     for (nl = 0; rc == NBL_OK && nl < NLAYERS; nl++) {
         rc = builders[nl](ws, &job, &layers[nl]);
         if (rc == NBL_OK)
@@ -1233,6 +1481,7 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
         OSRDestroySpatialReference(wgs);
     for (size_t i = 0; i < NLAYERS; i++)
         layer_free(&layers[i]);
+    nbl__profile_cfg_free(&pcfg);
     CPLFree(wkt_work);
     CPLFree(wkt_wgs);
     free(ruleset_own);

@@ -5,17 +5,22 @@
  *                      the area name; extra graduated styles lab, cri (on
  *                      cri_ratio), edu, inc, eth with the legal thresholds as
  *                      class breaks; extra style profile (categorized on
- *                      profile_band);
+ *                      profile_band, as the profile layer);
+ *   profile:           categorized on `profile_band` (labels with the point
+ *                      ranges of the configured bands), labels with the name;
  *   safety:            categorized on `safety_band`;
  *   alerts:            categorized on `severity` (colour and marker shape);
- *   plans:             dashed outline, labels with the plan name.
- * Palettes are colour-blind safe (ColorBrewer YlOrBr / PuOr, Okabe-Ito).
+ *   plans:             dashed outline, labels with the plan name and its
+ *                      difference in differences for lab.
+ * Palettes are colour-blind safe (ColorBrewer YlOrBr / PuOr, Okabe-Ito); the
+ * categories' labels and colours are categories.c's, as in the report.
  * Labels name categories and bands with their statutory/official names only.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "categories.h"
 #include "export.h"
 #include "store_export.h"
 #include "util.h"
@@ -25,16 +30,6 @@
 typedef struct cat {
     const char *value, *label, *color, *shape;
 } cat;
-
-static const cat category_cats[] = {
-    {"omdannelse", "Omdannelsesområde", "153,52,4,255", NULL},
-    {"parallelsamfund", "Parallelsamfund", "217,95,14,255", NULL},
-    {"udsat", "Udsat boligområde", "254,153,41,255", NULL},
-    {"forebyggelse", "Forebyggelsesområde", "254,217,142,255", NULL},
-    {"none", "Ikke på listen", "255,255,212,255", NULL},
-    {"not_evaluable", "Kan ikke vurderes", "189,189,189,255", NULL},
-    {"", "Ingen værdi (mangler eller diskretioneret)", "255,255,255,255", NULL},
-};
 
 static const cat band_cats[] = {
     {"tryg", "Tryg", "94,60,153,255", NULL},
@@ -46,13 +41,16 @@ static const cat band_cats[] = {
     {"", "Ingen værdi (mangler eller diskretioneret)", "255,255,255,255", NULL},
 };
 
-/* The profile's band names are its colours; drawn with a colour-blind-safe
- * sequential ramp, the names stay in the labels. */
-static const cat profile_cats[] = {
-    {"red", "Rød: særligt udsat", "153,52,4,255", NULL},
-    {"orange", "Orange: udsat", "217,95,14,255", NULL},
-    {"yellow", "Gul: risikoområde", "254,196,79,255", NULL},
-    {"green", "Grøn: uden for risiko", "255,247,188,255", NULL},
+/* The profile's bands are named by colour (green .. red); drawn in the
+ * Okabe-Ito colours of those names, which stay distinguishable with the
+ * common colour-vision deficiencies (and differ in lightness). The labels
+ * (nbl__band_label, with the point ranges) are filled in per job. */
+#define N_PROFILE_CATS 5
+static const cat profile_cats[N_PROFILE_CATS] = {
+    {"red", NULL, "213,94,0,255", NULL},
+    {"orange", NULL, "230,159,0,255", NULL},
+    {"yellow", NULL, "240,228,66,255", NULL},
+    {"green", NULL, "0,158,115,255", NULL},
     {"", "Ingen værdi (ikke scoret eller diskretioneret)", "255,255,255,255",
      NULL},
 };
@@ -66,24 +64,7 @@ static const cat severity_cats[] = {
 static void
 xml_escape(nbl__buf *b, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            nbl__buf_append(b, "&amp;", 5);
-            break;
-        case '<':
-            nbl__buf_append(b, "&lt;", 4);
-            break;
-        case '>':
-            nbl__buf_append(b, "&gt;", 4);
-            break;
-        case '"':
-            nbl__buf_append(b, "&quot;", 6);
-            break;
-        default:
-            nbl__buf_append(b, s, 1);
-        }
-    }
+    nbl__buf_append_xml(b, s);
 }
 
 static void
@@ -196,30 +177,74 @@ graduated(nbl__buf *b, const char *attr, double min, double lo, double mid,
     nbl__buf_printf(b, "    </symbols>\n  </renderer-v2>\n");
 }
 
+/* Labels with a field, or with an expression (is_expr); colour "r,g,b,a";
+ * placement as QgsPalLayerSettings (0 around the centroid / point, 2 along
+ * the outline). draw 0: no text, the features are only obstacles that
+ * other layers' labels avoid. */
 static void
-labels(nbl__buf *b, const char *field)
+labels_ex(nbl__buf *b, const char *text, int is_expr, const char *colour,
+          int placement, int priority, int draw)
 {
+    nbl__buf_printf(b, "  <labeling type=\"simple\">\n"
+                       "    <settings calloutType=\"simple\">\n"
+                       "      <text-style fieldName=\"");
+    xml_escape(b, text);
     nbl__buf_printf(
         b,
-        "  <labeling type=\"simple\">\n"
-        "    <settings calloutType=\"simple\">\n"
-        "      <text-style fieldName=\"%s\" isExpression=\"0\" "
+        "\" isExpression=\"%d\" "
         "fontFamily=\"Sans Serif\" fontSize=\"8\" fontSizeUnit=\"Point\" "
-        "textColor=\"40,40,40,255\" textOpacity=\"1\" fontWeight=\"50\" "
+        "textColor=\"%s\" textOpacity=\"1\" fontWeight=\"50\" "
         "fontItalic=\"0\" namedStyle=\"Regular\"/>\n"
-        "      <text-format wrapChar=\"\" autoWrapLength=\"14\" "
+        "      <text-format wrapChar=\"\" autoWrapLength=\"%d\" "
         "multilineAlign=\"3\"/>\n"
         "      <text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" "
         "bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" "
         "bufferOpacity=\"0.9\"/>\n"
-        "      <placement placement=\"0\" dist=\"2.5\" distUnits=\"MM\" "
-        "priority=\"5\" "
+        "      <placement placement=\"%d\" dist=\"%s\" distUnits=\"MM\" "
+        "placementFlags=\"%d\" priority=\"%d\" "
         "centroidInside=\"1\"/>\n"
-        "      <rendering obstacle=\"1\" scaleVisibility=\"0\" "
-        "displayAll=\"0\"/>\n"
+        "      <rendering obstacle=\"1\" obstacleFactor=\"2\" "
+        "drawLabels=\"%d\" scaleVisibility=\"0\" displayAll=\"0\"/>\n"
         "    </settings>\n"
         "  </labeling>\n",
-        field);
+        is_expr, colour, is_expr ? 26 : 14, placement,
+        placement == 8 ? "1" : "2.5", 0, priority, draw);
+}
+
+static void
+labels(nbl__buf *b, const char *field)
+{
+    labels_ex(b, field, 0, "40,40,40,255", 0, 5, 1);
+}
+
+/* profile_cats with labels "Risikoområde (5–8 point)" from the bands of
+ * the job's profile configuration (default 5, 9, 14). */
+static void
+profile_categories(const nbl__xjob *job, cat out[N_PROFILE_CATS],
+                   char labels[N_PROFILE_CATS][128])
+{
+    static const double dflt[3] = {5, 9, 14};
+    const double *bands = job && job->profile ? job->profile->bands : dflt;
+    for (int i = 0; i < N_PROFILE_CATS; i++) {
+        out[i] = profile_cats[i];
+        if (!out[i].label) {
+            int band = 3 - i; /* red = 3 .. green = 0 */
+            /* points are integers: band b holds ceil(bands[b-1]) ..
+             * ceil(bands[b]) - 1 */
+            long lo = band ? (long)ceil(bands[band - 1]) : 0;
+            long hi = band < 3 ? (long)ceil(bands[band]) - 1 : -1;
+            const char *name = nbl__band_label(out[i].value);
+            if (band == 3)
+                snprintf(labels[i], sizeof labels[i], "%s (%ld+ point)", name,
+                         lo);
+            else if (lo <= hi)
+                snprintf(labels[i], sizeof labels[i], "%s (%ld–%ld point)",
+                         name, lo, hi);
+            else
+                snprintf(labels[i], sizeof labels[i], "%s", name);
+            out[i].label = labels[i];
+        }
+    }
 }
 
 static const char *const area_extra[] = {"lab", "cri",     "edu", "inc",
@@ -243,6 +268,9 @@ style_body(nbl__buf *b, const nbl__xjob *job, const char *layer,
     if (strcmp(layer, "alerts") == 0) {
         categorized(b, "severity", severity_cats,
                     sizeof severity_cats / sizeof severity_cats[0], 1);
+        /* no text; the markers keep the areas' labels off them */
+        labels_ex(b, "rule", 0, "40,40,40,255", 0, 5, 0);
+        *labels_on = 1;
         nbl__buf_printf(b, "  <layerGeometryType>0</layerGeometryType>\n");
         return 1;
     }
@@ -263,6 +291,23 @@ style_body(nbl__buf *b, const nbl__xjob *job, const char *layer,
                "          <prop k=\"outline_width_unit\" v=\"MM\"/>\n"
                "        </layer>\n      </symbol>\n    </symbols>\n"
                "  </renderer-v2>\n");
+        /* the plan's name and its difference in differences for lab
+         * (percentage points; negative: improved more than comparable
+         * areas), along the outline so the areas' labels stay free */
+        labels_ex(b,
+                  "\"name\" || '\\n' || 'lab did: ' || CASE WHEN \"lab_did\" "
+                  "IS NULL THEN '–' WHEN \"lab_did\" > 0 THEN '+' || "
+                  "format_number(\"lab_did\", 1) || ' pct.-point' ELSE "
+                  "format_number(\"lab_did\", 1) || ' pct.-point' END",
+                  1, "0,90,140,255", 8, 7, 1);
+        *labels_on = 1;
+        nbl__buf_printf(b, "  <layerGeometryType>2</layerGeometryType>\n");
+        return 1;
+    } else if (strcmp(layer, "profile") == 0) {
+        cat c[N_PROFILE_CATS];
+        char lab[N_PROFILE_CATS][128];
+        profile_categories(job, c, lab);
+        categorized(b, "profile_band", c, N_PROFILE_CATS, 0);
     } else if (strcmp(layer, "safety") == 0) {
         categorized(b, "safety_band", band_cats,
                     sizeof band_cats / sizeof band_cats[0], 0);
@@ -278,11 +323,25 @@ style_body(nbl__buf *b, const nbl__xjob *job, const char *layer,
         if (style && k < 0 && strcmp(style, "profile") != 0)
             return 0;
         if (style && k < 0) {
-            categorized(b, "profile_band", profile_cats,
-                        sizeof profile_cats / sizeof profile_cats[0], 0);
+            cat c[N_PROFILE_CATS];
+            char lab[N_PROFILE_CATS][128];
+            profile_categories(job, c, lab);
+            categorized(b, "profile_band", c, N_PROFILE_CATS, 0);
         } else if (k < 0) {
-            categorized(b, "category", category_cats,
-                        sizeof category_cats / sizeof category_cats[0], 0);
+            /* the statutory categories (categories.c, as the report draws
+             * them), then white for no value */
+            cat c[NBL_N_CATEGORIES + 1];
+            char rgb[NBL_N_CATEGORIES][24];
+            for (int i = 0; i < NBL_N_CATEGORIES; i++) {
+                const nbl__category *x = &nbl__categories[i];
+                snprintf(rgb[i], sizeof rgb[i], "%d,%d,%d,255", x->rgb[0],
+                         x->rgb[1], x->rgb[2]);
+                c[i] = (cat){x->code, x->label, rgb[i], NULL};
+            }
+            c[NBL_N_CATEGORIES] =
+                (cat){"", "Ingen værdi (mangler eller diskretioneret)",
+                      "255,255,255,255", NULL};
+            categorized(b, "category", c, NBL_N_CATEGORIES + 1, 0);
         } else {
             double m =
                 job && !isnan(job->threshold[k]) ? job->threshold[k] : dmain[k];

@@ -1,7 +1,8 @@
 /*
  * store_export.c - read-only queries for `nabolag export` (see
  * store_export.h). Tables read: areas (+ geom as WKB), stats, category_results,
- * criterion_results, profile_scores, alerts, safety_results, rulesets, runs.
+ * criterion_results, profile_scores, profile_results, alerts, safety_results,
+ * plans, plan_areas, rulesets, runs.
  * Criterion results are pivoted to one column group per criterion with one
  * LEFT JOIN each (primary-key lookups), so areas without results still come
  * out, with NULLs.
@@ -446,6 +447,124 @@ nbl__store_export_plans(nbl_ws *ws, nbl__xplan **out, size_t *n)
     sqlite3_finalize(st);
     if (rc) {
         nbl__xplans_free(v, *n);
+        *n = 0;
+        return rc;
+    }
+    *out = v;
+    return NBL_OK;
+}
+
+void
+nbl__xprofile_free(nbl__xprofile *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(a[i].area_id);
+        free(a[i].name);
+        free(a[i].municipality);
+        free(a[i].band);
+        free(a[i].ind);
+        free(a[i].wkb);
+    }
+    free(a);
+}
+
+/* The indicators of one area: one primary-key lookup per indicator. */
+static int
+profile_indicators(nbl_ws *ws, sqlite3_stmt *st, nbl__xprofile *a,
+                   const char *const *ind, const char *const *denom,
+                   size_t n_ind)
+{
+    for (size_t i = 0; i < n_ind; i++) {
+        nbl__xpind *x = &a->ind[i];
+        int s;
+        x->value = x->reference = x->sd_distance = x->change = x->denom = NAN;
+        x->points = -1;
+        x->status[0] = '\0';
+        sqlite3_reset(st);
+        nbl__db_bind_text(st, 1, a->area_id);
+        sqlite3_bind_int(st, 2, a->year);
+        nbl__db_bind_text(st, 3, ind[i]);
+        if (denom[i])
+            nbl__db_bind_text(st, 4, denom[i]);
+        else
+            sqlite3_bind_null(st, 4);
+        s = sqlite3_step(st);
+        if (s != SQLITE_ROW)
+            return nbl__db_error(ws, "export profile");
+        if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+            const unsigned char *t = sqlite3_column_text(st, 1);
+            x->value = nbl__db_column_double(st, 0);
+            snprintf(x->status, sizeof x->status, "%s", (const char *)t);
+            x->reference = nbl__db_column_double(st, 2);
+            x->sd_distance = nbl__db_column_double(st, 3);
+            x->change = nbl__db_column_double(st, 4);
+            x->points = col_int(st, 5, -1);
+        }
+        x->denom = nbl__db_column_double(st, 6);
+    }
+    return NBL_OK;
+}
+
+int
+nbl__store_export_profile(nbl_ws *ws, int year, const char *const *ind,
+                          const char *const *denom, size_t n_ind,
+                          nbl__xprofile **out, size_t *n)
+{
+    sqlite3_stmt *st, *pi = NULL;
+    nbl__xprofile *v = NULL;
+    size_t cap = 0;
+    int rc, s;
+    *out = NULL;
+    *n = 0;
+    rc = nbl__db_prepare(
+        ws, &st,
+        "SELECT a.area_id, a.name, a.municipality, sp.value, "
+        "ps.area_id IS NOT NULL, ps.points, ps.band, AsBinary(a.geom) "
+        "FROM areas a LEFT JOIN stats sp ON sp.area_id = a.area_id AND "
+        "sp.year = ?1 AND sp.variable = 'pop' LEFT JOIN profile_scores ps "
+        "ON ps.area_id = a.area_id AND ps.year = ?1 ORDER BY a.area_id");
+    if (rc)
+        return rc;
+    rc = nbl__db_prepare(
+        ws, &pi,
+        "SELECT r.value, r.status, r.reference, r.sd_distance, r.change, "
+        "r.points, (SELECT value FROM stats s WHERE s.area_id = ?1 AND "
+        "s.year = ?2 AND s.variable = ?4) FROM (SELECT 1) LEFT JOIN "
+        "profile_results r ON r.area_id = ?1 AND r.year = ?2 AND "
+        "r.indicator = ?3");
+    if (rc) {
+        sqlite3_finalize(st);
+        return rc;
+    }
+    sqlite3_bind_int(st, 1, year);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        nbl__xprofile *a = grow((void **)&v, n, &cap, sizeof *v);
+        if (!a || !(a->ind = calloc(n_ind ? n_ind : 1, sizeof *a->ind))) {
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            break;
+        }
+        a->area_id = col_text(st, 0);
+        a->name = col_text(st, 1);
+        a->municipality = col_text(st, 2);
+        a->year = year;
+        a->pop = nbl__db_column_double(st, 3);
+        a->has_score = sqlite3_column_int(st, 4);
+        a->points = col_int(st, 5, -1);
+        a->band = col_text(st, 6);
+        a->wkb = col_blob(st, 7, &a->wkb_len);
+        if (!a->area_id) {
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            break;
+        }
+        if ((rc = profile_indicators(ws, pi, a, ind, denom, n_ind)))
+            break;
+    }
+    if (rc == NBL_OK && s != SQLITE_DONE)
+        rc = nbl__db_error(ws, "export profile");
+    sqlite3_finalize(st);
+    sqlite3_finalize(pi);
+    if (rc) {
+        nbl__xprofile_free(v, *n);
         *n = 0;
         return rc;
     }

@@ -80,6 +80,26 @@ typedef struct nbl__xplan {
     size_t wkb_len;
 } nbl__xplan;
 
+/* One profile indicator of an area and year (profile_results). */
+typedef struct nbl__xpind {
+    double value, reference, sd_distance, change; /* NAN = NULL */
+    int points;                                   /* -1 = NULL */
+    char status[16]; /* ok|missing|not_evaluable; "" = no result row */
+    double denom;    /* the year's denominator count; NAN = missing */
+} nbl__xpind;
+
+typedef struct nbl__xprofile {
+    char *area_id, *name, *municipality;
+    int year;
+    double pop;      /* NAN = missing */
+    int has_score;   /* a profile_scores row exists */
+    int points;      /* -1 = NULL */
+    char *band;      /* NULL = not scored */
+    nbl__xpind *ind; /* n_ind entries, in the order asked for */
+    unsigned char *wkb;
+    size_t wkb_len;
+} nbl__xprofile;
+
 typedef struct nbl__xinput {
     char *kind, *source;
 } nbl__xinput;
@@ -117,6 +137,15 @@ void nbl__xsafety_free(nbl__xsafety *a, size_t n);
  * start_year. */
 int nbl__store_export_plans(nbl_ws *ws, nbl__xplan **out, size_t *n);
 void nbl__xplans_free(nbl__xplan *a, size_t n);
+
+/** Every area with its profile score and, for each of the n_ind
+ * indicators (names ind[i]), its profile_results row of the year and the
+ * year's value of the stats variable denom[i] (NULL: none). Sorted by
+ * area_id. */
+int nbl__store_export_profile(nbl_ws *ws, int year, const char *const *ind,
+                              const char *const *denom, size_t n_ind,
+                              nbl__xprofile **out, size_t *n);
+void nbl__xprofile_free(nbl__xprofile *a, size_t n);
 
 /** Input files of the imports (kind, source), oldest first, distinct. */
 int nbl__store_export_inputs(nbl_ws *ws, nbl__xinput **out, size_t *n);

@@ -1,7 +1,7 @@
 /*
  * nabolag/export.h - `nabolag export`: the workspace's results for one year
- * as GIS layers (areas, alerts, safety, timeseries; plans when that module
- * registers its layer) in RFC 7946 GeoJSON files or one GeoPackage, with QGIS
+ * as GIS layers (areas, alerts, plans, profile, safety, timeseries) in
+ * RFC 7946 GeoJSON files or one GeoPackage, with QGIS
  * styles and a QGIS project beside them. Layers and fields: docs/outputs.md.
  */
 #ifndef NABOLAG_EXPORT_H
@@ -25,7 +25,8 @@ typedef struct nbl_export_opts {
     int year;                  /**< 0 = latest year with results */
     const char *ruleset;       /**< NULL = meta current_ruleset */
     int overwrite;             /**< replace existing output files */
-    const char *config;        /**< INI file ([disclosure]); NULL = defaults */
+    const char *config;        /**< INI file ([disclosure], [profile],
+                                  [indicator.*], [plans]); NULL = defaults */
     int internal_unsuppressed; /**< publish values without disclosure control
                                   (internal use only; marked in every file) */
 } nbl_export_opts;

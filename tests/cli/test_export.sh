@@ -17,7 +17,7 @@ spatialite -silent "$T/ws.sqlite" < "$FIX/workspace.sql" >/dev/null ||
     fail "loading the fixture"
 
 "$NBL_BIN" -q export "$T/ws.sqlite" -o "$T/out" || fail "export exited $?"
-for l in areas alerts safety timeseries plans; do
+for l in areas alerts safety timeseries plans profile; do
     [ -s "$T/out/$l.geojson" ] || fail "$l.geojson missing"
     [ -s "$T/out/$l.qml" ] || fail "$l.qml missing"
     ogrinfo -ro -q "$T/out/$l.geojson" >/dev/null 2>"$T/err" ||
@@ -79,8 +79,29 @@ sf = json.load(open(d + "/safety.geojson"))
 assert sf["features"][1]["properties"]["perceived_status"] == "suppressed"
 assert a["nabolag"]["ruleset_version"] == "2021.1" and a["nabolag"]["year"] == 2024
 pl = json.load(open(d + "/plans.geojson"))["features"]
-assert len(pl) == 1 and pl[0]["properties"]["area_ids"] == "A1|A2", pl
-assert pl[0]["properties"]["active"] is True and pl[0]["properties"]["areas"] == 2
+assert len(pl) == 1 and pl[0]["properties"]["areas"] == "A1|A2", pl
+assert pl[0]["properties"]["active"] is True and pl[0]["properties"]["n_areas"] == 2
+# no results for the plan's baseline year 2019: the comparison is missing
+assert pl[0]["properties"]["lab_status"] == "missing" and pl[0]["properties"]["lab_did"] is None
+# profile (fixture rows checked by hand in workspace.sql): rounding by unit,
+# suppression by residents (A2) and by denominator (A3 basic_edu, whose
+# municipal reference stays), not evaluable, not scored, no score row
+pf = {x["properties"]["area_id"]: x["properties"]
+      for x in json.load(open(d + "/profile.geojson"))["features"]}
+p = pf["A1"]
+assert (p["profile_points"], p["profile_band"], p["profile_band_label"]) == (7, "orange", "Forhøjet risiko")
+assert (p["noattach"], p["noattach_ref"], p["noattach_sd"], p["noattach_points"], p["noattach_change"]) == (42.46, 23.23, 1.83, 2, 0.83), p
+assert (p["income"], p["income_ref"], p["income_sd"], p["income_change"]) == (51.0, 83.0, 1.65, -0.5), p
+assert p["children"] is None and p["children_status"] == "missing"
+p = pf["A2"]
+assert p["profile_status"] == "suppressed" and p["noattach"] is None and p["noattach_ref"] is None
+assert p["noattach_status"] == "suppressed"
+p = pf["A3"]
+assert p["profile_status"] == "not_evaluable" and p["noattach"] == 41.0
+assert p["basic_edu"] is None and p["basic_edu_status"] == "suppressed" and p["basic_edu_ref"] == 40.0
+assert p["basic_edu_points"] is None and p["basic_edu_sd"] is None
+assert p["evictions_status"] == "not_evaluable" and p["evictions_ref"] == 3.5
+assert pf["A4"]["profile_status"] == "missing"
 PYEOF
 
 # Deterministic: a second export is byte for byte the same.
@@ -154,11 +175,11 @@ grep -q "no results for ruleset 'dk2021' in 2019 (results exist for 2023-2024)" 
 # GeoPackage.
 "$NBL_BIN" -q export "$T/ws.sqlite" -o "$T/gp" -f gpkg || fail "gpkg"
 ogrinfo -ro -q "$T/gp/nabolag.gpkg" > "$T/layers" || fail "ogrinfo gpkg"
-for l in areas alerts safety timeseries plans layer_styles; do
+for l in areas alerts safety timeseries plans profile layer_styles; do
     grep -q ": $l " "$T/layers" || fail "gpkg lacks $l: $(cat "$T/layers")"
 done
 n=$(ogrinfo -ro -q "$T/gp/nabolag.gpkg" -sql "SELECT COUNT(*) AS n FROM layer_styles WHERE useAsDefault" | sed -n 's/.*n (Integer) = //p')
-[ "$n" = 5 ] || fail "gpkg: $n default styles, expected 5"
+[ "$n" = 6 ] || fail "gpkg: $n default styles, expected 6"
 ogrinfo -ro "$T/gp/nabolag.gpkg" 2>/dev/null | grep -q 'NABOLAG_PROVENANCE=.*"ruleset_version":"2021.1"' ||
     fail "gpkg provenance metadata"
 

@@ -6,8 +6,9 @@
 # nabolag.qgs (layers resolve, temporal controller, graduated styles with the
 # legal thresholds), and a render of the project that must not be blank.
 # Every GeoJSON file is also checked with ogrinfo and for RFC 7946. Runs on
-# the export test workspace and on the sample project (sample-data/).
-# Set NBL_MAP_PNG to keep the rendered map (docs/map.png).
+# the export test workspace and on the sample project (`nabolag run
+# sample-data/sample.ini` on a copy). Set NBL_MAP_PNG to keep the sample's
+# rendered map (docs/map.png: tests/qgis/render_map.py).
 set -u
 fail() { echo "FAIL: $*"; exit 1; }
 PY=/usr/bin/python3
@@ -19,7 +20,7 @@ export QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
 T=$(mktemp -d /tmp/nbl_qgis.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 FIX="$NBL_SOURCE_DIR/tests/fixtures/export"
-COUNTS=areas=4,alerts=4,safety=2,timeseries=5,plans=1
+COUNTS=areas=4,alerts=4,safety=2,timeseries=5,plans=1,profile=4
 
 "$NBL_BIN" -q init "$T/ws.sqlite" || fail "init"
 spatialite -silent "$T/ws.sqlite" < "$FIX/workspace.sql" >/dev/null ||
@@ -42,39 +43,28 @@ sqlite3 "$T/ws2.sqlite" "DELETE FROM alerts; DELETE FROM safety_results" ||
     fail "emptying"
 "$NBL_BIN" -q export "$T/ws2.sqlite" -o "$T/empty" || fail "export (empty)"
 $PY "$NBL_SOURCE_DIR/tests/qgis/check_qgis.py" "$T/empty" geojson \
-    areas=4,alerts=0,safety=0,timeseries=5,plans=1 2>/dev/null ||
+    areas=4,alerts=0,safety=0,timeseries=5,plans=1,profile=4 2>/dev/null ||
     fail "QGIS check (empty layers)"
-# The sample project (sample-data/) through the commands that exist:
-# import, compute, export; then the same checks. Counts come from the
-# workspace. Skipped while a command it needs is not implemented.
-S="$NBL_SOURCE_DIR/sample-data"
-W="$T/sample.sqlite"
-map="$T/map.png"
-if "$NBL_BIN" -q init "$W" &&
-    "$NBL_BIN" -q import areas "$W" "$S/areas.geojson" --id afd_id \
-        --name navn --municipality kommune --region region 2>/dev/null &&
-    "$NBL_BIN" -q import stats "$W" "$S/stats.csv" 2>/dev/null &&
-    "$NBL_BIN" -q import stats "$W" "$S/boligsocial.csv" 2>/dev/null &&
-    "$NBL_BIN" -q import stats "$W" "$S/survey.csv" 2>/dev/null &&
-    "$NBL_BIN" -q import refs "$W" "$S/refs.csv" 2>/dev/null &&
-    "$NBL_BIN" -q compute "$W" --config "$S/sample.ini" >/dev/null 2>&1 &&
-    "$NBL_BIN" -q import plans "$W" "$S/plans.csv" 2>/dev/null; then
-    "$NBL_BIN" -q export "$W" -o "$T/sample" --config "$S/sample.ini" ||
-        fail "export (sample)"
-    q() { sqlite3 "$W" "$1"; }
-    y=$(q "SELECT MAX(year) FROM category_results")
-    counts="areas=$(q 'SELECT COUNT(*) FROM areas')"
-    counts="$counts,alerts=$(q "SELECT COUNT(*) FROM alerts WHERE year = $y")"
-    counts="$counts,safety=$(q "SELECT COUNT(*) FROM safety_results WHERE year = $y")"
-    counts="$counts,timeseries=$(q 'SELECT COUNT(*) FROM category_results')"
-    counts="$counts,plans=$(q 'SELECT COUNT(*) FROM plans')"
-    $PY "$NBL_SOURCE_DIR/tests/qgis/check_rfc7946.py" "$T"/sample/*.geojson ||
-        fail "RFC 7946 (sample)"
-    $PY "$NBL_SOURCE_DIR/tests/qgis/check_qgis.py" "$T/sample" geojson \
-        "$counts" "$T/map_sample.png" 2>/dev/null || fail "QGIS check (sample)"
-    map="$T/map_sample.png"
-else
-    echo "note: sample pipeline not available yet; sample checks skipped"
-fi
+# The sample project: `nabolag run` on a copy of sample-data/ (imports,
+# compute, alerts, export); then the same checks, with the counts from the
+# workspace, and the map of the project (render_map.py: docs/map.png).
+cp -r "$NBL_SOURCE_DIR/sample-data" "$T/sample-data" || fail "copying the sample"
+rm -rf "$T/sample-data/out"
+"$NBL_BIN" -q run "$T/sample-data/sample.ini" >/dev/null 2>"$T/err" ||
+    fail "nabolag run (sample): $(cat "$T/err")"
+W="$T/sample-data/out/sample.sqlite"
+q() { sqlite3 "$W" "$1"; }
+y=$(q "SELECT MAX(year) FROM category_results")
+counts="areas=$(q 'SELECT COUNT(*) FROM areas')"
+counts="$counts,alerts=$(q "SELECT COUNT(*) FROM alerts WHERE year = $y")"
+counts="$counts,safety=$(q "SELECT COUNT(*) FROM safety_results WHERE year = $y")"
+counts="$counts,timeseries=$(q 'SELECT COUNT(*) FROM category_results')"
+counts="$counts,plans=$(q 'SELECT COUNT(*) FROM plans')"
+counts="$counts,profile=$(q 'SELECT COUNT(*) FROM areas')"
+$PY "$NBL_SOURCE_DIR/tests/qgis/check_rfc7946.py" "$T"/sample-data/out/*.geojson ||
+    fail "RFC 7946 (sample)"
+$PY "$NBL_SOURCE_DIR/tests/qgis/check_qgis.py" "$T/sample-data/out" geojson \
+    "$counts" "$T/map_sample.png" 2>/dev/null || fail "QGIS check (sample)"
+map="$T/map_sample.png"
 if [ -n "${NBL_MAP_PNG:-}" ]; then cp "$map" "$NBL_MAP_PNG"; fi
 echo "ok"

@@ -2,26 +2,30 @@
 """Loads an `nabolag export` folder in headless QGIS and checks it.
 
 usage: check_qgis.py DIR geojson|gpkg COUNTS [PNG]
-  COUNTS  e.g. areas=4,alerts=4,safety=2,timeseries=5
+  COUNTS  e.g. areas=4,alerts=4,safety=2,timeseries=5,plans=1,profile=4
 
 Checks every layer (valid, feature count, CRS EPSG:4326, numeric fields are
-numeric, the style applied: renderer type and class count), then opens
-nabolag.qgs (every layer resolves, the time-series layer is set up for the
-temporal controller, the extra graduated styles have the legal thresholds
-as class breaks) and renders the project to PNG (must not be blank).
+numeric - for the profile and plans layers every indicator's value fields,
+whatever the configuration declared -, the style applied: renderer type
+and class count), then opens nabolag.qgs (every layer resolves, the
+time-series layer is set up for the temporal controller, the extra
+graduated styles have the legal thresholds as class breaks) and renders
+the project to PNG with render_map.py (must not be blank).
 Exits 1 with one line per failure.
 """
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from qgis.core import (QgsApplication, QgsProject, QgsVectorLayer,  # noqa
-                       QgsMapSettings, QgsMapRendererSequentialJob,
-                       QgsVectorLayerTemporalProperties, QgsRectangle,
+                       QgsVectorLayerTemporalProperties,
                        QgsCoordinateTransform, NULL)
-from qgis.PyQt.QtCore import QSize, QVariant  # noqa
-from qgis.PyQt.QtGui import QColor  # noqa
+from qgis.PyQt.QtCore import QVariant  # noqa
+
+import render_map  # noqa
 
 FAILS = []
 
@@ -38,7 +42,17 @@ NUMERIC = {
                    "eth", "criteria_met"],
     "alerts": ["year", "value", "threshold", "first_year"],
     "safety": ["year", "safety_index", "perceived", "problems", "registered"],
-    "plans": ["start_year", "end_year", "areas"],
+    "plans": ["start_year", "end_year", "n_areas", "baseline_year",
+              "latest_year", "lab_did", "lab_target"],
+    "profile": ["year", "profile_points"],
+}
+# fields that are numeric wherever they occur: the per-indicator values of
+# the profile layer (<ind>, <ind>_ref, _sd, _points, _change; <ind> is a
+# field with an <ind>_status beside it) and of the plans layer
+SUFFIX_NUMERIC = {
+    "profile": ("_ref", "_sd", "_points", "_change"),
+    "plans": ("_baseline", "_latest", "_change", "_comparison_change",
+              "_did", "_target"),
 }
 # renderer type and number of classes of each layer's default style
 STYLE = {
@@ -47,6 +61,7 @@ STYLE = {
     "alerts": ("categorizedSymbol", 3),
     "safety": ("categorizedSymbol", 5),
     "plans": ("singleSymbol", 1),
+    "profile": ("categorizedSymbol", 5),
 }
 # extra styles: attribute and the class breaks (dk2021 thresholds)
 GRADUATED = {
@@ -90,7 +105,17 @@ def check_layer(name, layer, count, fmt):
             for f in fields.names():
                 if ft[f] is not None and ft[f] != NULL:
                     present.add(f)
-    for f in NUMERIC[name]:
+    names = fields.names()
+    want = list(NUMERIC[name])
+    for f in names:
+        if f.endswith(SUFFIX_NUMERIC.get(name, ())) or \
+                (name == "profile" and f + "_status" in names and
+                 f != "profile"):
+            want.append(f)
+    if name == "profile" and not any(f.endswith("_sd") for f in names) \
+            and count > 0:
+        fail("profile: no indicator fields")
+    for f in want:
         i = fields.indexOf(f)
         if present is not None and f not in present:
             continue
@@ -198,34 +223,26 @@ def main():
             fail("nabolag.qgs: extent %s does not contain the areas %s"
                  % (ext.toString(), aext.toString()))
 
-    if png and areas is not None:
+    prof = by_id.get("profile")
+    if prof is not None and prof.isValid():
         root = project.layerTreeRoot()
-        visible = [lt.layer() for lt in root.findLayers()
-                   if lt.isVisible() and lt.layer() is not None]
-        ms = QgsMapSettings()
-        ms.setLayers(visible)
-        ms.setDestinationCrs(project.crs())
-        ms.setOutputSize(QSize(1000, 800))
-        ms.setBackgroundColor(QColor(255, 255, 255))
-        ext = QgsRectangle(project.viewSettings().defaultViewExtent())
-        ms.setExtent(ext)
-        job = QgsMapRendererSequentialJob(ms)
-        job.start()
-        job.waitForFinished()
-        img = job.renderedImage()
-        img.save(png, "PNG")
-        colours = set()
-        nonwhite = 0
-        for y in range(0, img.height(), 4):
-            for x in range(0, img.width(), 4):
-                c = img.pixel(x, y)
-                colours.add(c)
-                if c & 0xFFFFFF != 0xFFFFFF:
-                    nonwhite += 1
-        total = (img.height() // 4) * (img.width() // 4)
-        if len(colours) < 5 or nonwhite < total * 0.05:
-            fail("render: %s looks blank (%d colours, %d of %d pixels "
-                 "not white)" % (png, len(colours), nonwhite, total))
+        node = root.findLayer(prof.id())
+        if node is None or node.isVisible():
+            fail("nabolag.qgs: profile layer should be hidden at start")
+        r = prof.renderer()
+        if r is None or r.type() != "categorizedSymbol" or \
+                r.classAttribute() != "profile_band":
+            fail("nabolag.qgs: profile not categorized on profile_band")
+    plans = by_id.get("plans")
+    if plans is not None and plans.isValid():
+        ls = plans.labeling()
+        if not plans.labelsEnabled() or ls is None or \
+                "lab_did" not in ls.settings().fieldName:
+            fail("nabolag.qgs: plans not labelled with lab_did")
+
+    if png and areas is not None:
+        for p in render_map.render(project, png):
+            fail(p)
     for lyr in layers:
         del lyr
     del layers

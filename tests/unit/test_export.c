@@ -1,8 +1,10 @@
 /*
- * test_export.c - disclosure rules, Danish category labels, QML styles, and
- * nbl_export() on a hand-made workspace (tests/fixtures/export/
- * workspace.sql): RFC 7946 shape (no crs, counter-clockwise rings, lon/lat),
- * status fields, empty layers, --overwrite, failures leave nothing behind.
+ * test_export.c - disclosure rules, Danish category and profile band labels,
+ * run-time field lists, QML styles, and nbl_export() on a hand-made
+ * workspace (tests/fixtures/export/workspace.sql): RFC 7946 shape (no crs,
+ * counter-clockwise rings, lon/lat), status fields, the profile layer's
+ * values and suppression, the plans layer's properties, empty layers,
+ * --overwrite, failures leave nothing behind.
  */
 #include "nbl_test.h"
 
@@ -80,6 +82,47 @@ test_category_labels(void **state)
 }
 
 static void
+test_band_labels(void **state)
+{
+    (void)state;
+    assert_string_equal(nbl__band_label("green"), "Uden for risiko");
+    assert_string_equal(nbl__band_label("yellow"), "Risikoområde");
+    assert_string_equal(nbl__band_label("orange"), "Forhøjet risiko");
+    assert_string_equal(nbl__band_label("red"), "Høj risiko");
+    assert_null(nbl__band_label(NULL));
+}
+
+/* Run-time fields: no fixed maximum, names copied, duplicates refused. */
+static void
+test_layer_fields(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    nbl__xlayer l;
+    char name[32];
+    (void)state;
+    memset(&l, 0, sizeof l);
+    l.name = "profile";
+    for (int i = 0; i < 500; i++) {
+        snprintf(name, sizeof name, "f%d", i);
+        assert_int_equal(nbl__xlayer_add_field(ctx, &l, name, NBL__XF_REAL),
+                         NBL_OK);
+    }
+    name[0] = 'x'; /* the layer keeps its own copy */
+    assert_int_equal(l.nfields, 500);
+    assert_ptr_equal(l.fields, l.own_fields);
+    assert_string_equal(l.fields[499].name, "f499");
+    assert_int_equal(l.fields[7].type, NBL__XF_REAL);
+    assert_int_equal(nbl__xlayer_add_field(ctx, &l, "f7", NBL__XF_STR),
+                     NBL_EFORMAT);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "'f7' would appear twice"));
+    assert_int_equal(l.nfields, 500);
+    for (int i = 0; i < l.nfields; i++)
+        free((char *)l.own_fields[i].name);
+    free(l.own_fields);
+    nbl_ctx_free(ctx);
+}
+
+static void
 test_qml(void **state)
 {
     nbl__xjob job;
@@ -110,6 +153,54 @@ test_qml(void **state)
     assert_non_null(strstr(q, "attr=\"safety_band\""));
     free(q);
     assert_null(nbl__qgis_qml(&job, "areas", "nonsense"));
+    /* profile: the default bands 5, 9, 14 as point ranges, on the layer
+     * and in the areas' extra style alike */
+    q = nbl__qgis_qml(&job, "profile", NULL);
+    assert_non_null(q);
+    assert_non_null(strstr(q, "attr=\"profile_band\""));
+    assert_non_null(strstr(q, "value=\"green\" label=\"Uden for risiko "
+                              "(0–4 point)\""));
+    assert_non_null(strstr(q, "value=\"yellow\" label=\"Risikoområde "
+                              "(5–8 point)\""));
+    assert_non_null(strstr(q, "value=\"orange\" label=\"Forhøjet risiko "
+                              "(9–13 point)\""));
+    assert_non_null(strstr(q, "value=\"red\" label=\"Høj risiko "
+                              "(14+ point)\""));
+    assert_non_null(strstr(q, "fieldName=\"name\""));
+    free(q);
+    q = nbl__qgis_qml(&job, "areas", "profile");
+    assert_non_null(strstr(q, "label=\"Risikoområde (5–8 point)\""));
+    free(q);
+    /* plans: outline, labelled with the name and lab_did (an expression
+     * with a QGIS '\n', not a raw line break an XML attribute would lose) */
+    q = nbl__qgis_qml(&job, "plans", NULL);
+    assert_non_null(strstr(q, "isExpression=\"1\""));
+    assert_non_null(strstr(q, "&quot;name&quot; || '\\n' || 'lab did: '"));
+    assert_non_null(strstr(q, "format_number(&quot;lab_did&quot;, 1)"));
+    free(q);
+}
+
+static void
+test_qml_profile_bands(void **state)
+{
+    nbl__xjob job;
+    nbl__profile_cfg cfg;
+    nbl_ctx *ctx = nbl_ctx_new();
+    const char *p;
+    char *q;
+    (void)state;
+    memset(&job, 0, sizeof job);
+    p = nbl_test_write("bands.ini", "[profile]\nbands = 1, 2, 4\n");
+    assert_int_equal(nbl__profile_cfg_load(ctx, &cfg, p), NBL_OK);
+    job.profile = &cfg;
+    q = nbl__qgis_qml(&job, "profile", NULL);
+    assert_non_null(strstr(q, "label=\"Uden for risiko (0–0 point)\""));
+    assert_non_null(strstr(q, "label=\"Risikoområde (1–1 point)\""));
+    assert_non_null(strstr(q, "label=\"Forhøjet risiko (2–3 point)\""));
+    assert_non_null(strstr(q, "label=\"Høj risiko (4+ point)\""));
+    free(q);
+    nbl__profile_cfg_free(&cfg);
+    nbl_ctx_free(ctx);
 }
 
 /* A workspace loaded with the fixture, in the temp dir. */
@@ -243,6 +334,60 @@ test_export_geojson(void **state)
         "2023-12-31");
     json_decref(fc);
 
+    /* profile (rows of workspace.sql, rounded by unit by hand): A1
+     * noattach 42.456 -> 42.46, reference 23.2345 -> 23.23, SD 1.83456 ->
+     * 1.83; income is an index: 51.04 -> 51.0, change -0.46 -> -0.5 */
+    fc = load_json(dir, "profile.geojson");
+    assert_int_equal(json_array_size(json_object_get(fc, "features")), 4);
+    p = props(fc, 0);
+    assert_int_equal(json_integer_value(json_object_get(p, "profile_points")),
+                     7);
+    assert_string_equal(
+        json_string_value(json_object_get(p, "profile_band_label")),
+        "Forhøjet risiko");
+    assert_true(json_real_value(json_object_get(p, "noattach")) == 42.46);
+    assert_true(json_real_value(json_object_get(p, "noattach_ref")) == 23.23);
+    assert_true(json_real_value(json_object_get(p, "noattach_sd")) == 1.83);
+    assert_int_equal(json_integer_value(json_object_get(p, "noattach_points")),
+                     2);
+    assert_true(json_real_value(json_object_get(p, "income")) == 51.0);
+    assert_true(json_real_value(json_object_get(p, "income_change")) == -0.5);
+    assert_string_equal(
+        json_string_value(json_object_get(p, "children_status")), "missing");
+    p = props(fc, 1); /* A2: 80 residents: all withheld */
+    assert_string_equal(json_string_value(json_object_get(p, "profile_status")),
+                        "suppressed");
+    assert_true(json_is_null(json_object_get(p, "noattach")));
+    assert_true(json_is_null(json_object_get(p, "noattach_ref")));
+    p = props(fc, 2); /* A3: basic_edu denominator 15 < 20 */
+    assert_string_equal(
+        json_string_value(json_object_get(p, "basic_edu_status")),
+        "suppressed");
+    assert_true(json_is_null(json_object_get(p, "basic_edu")));
+    assert_true(json_is_null(json_object_get(p, "basic_edu_points")));
+    assert_true(json_real_value(json_object_get(p, "basic_edu_ref")) == 40.0);
+    assert_string_equal(
+        json_string_value(json_object_get(p, "evictions_status")),
+        "not_evaluable");
+    assert_string_equal(json_string_value(json_object_get(p, "profile_status")),
+                        "not_evaluable");
+    json_decref(fc);
+
+    /* plans: the comparison's property names (no results for the baseline
+     * year 2019 in the fixture: missing) */
+    fc = load_json(dir, "plans.geojson");
+    p = props(fc, 0);
+    assert_string_equal(json_string_value(json_object_get(p, "areas")),
+                        "A1|A2");
+    assert_int_equal(json_integer_value(json_object_get(p, "n_areas")), 2);
+    assert_int_equal(json_integer_value(json_object_get(p, "baseline_year")),
+                     2019);
+    assert_true(json_is_null(json_object_get(p, "lab_did")));
+    assert_string_equal(json_string_value(json_object_get(p, "lab_status")),
+                        "missing");
+    assert_non_null(json_object_get(p, "safety_index_target_met"));
+    json_decref(fc);
+
     /* existing files: refused without overwrite, replaced with it */
     assert_int_equal(nbl_export(ws, &o), NBL_EEXISTS);
     o.overwrite = 1;
@@ -370,7 +515,10 @@ main(void)
         cmocka_unit_test(test_disclosure_rules),
         cmocka_unit_test(test_disclosure_load),
         cmocka_unit_test(test_category_labels),
+        cmocka_unit_test(test_band_labels),
+        cmocka_unit_test(test_layer_fields),
         cmocka_unit_test(test_qml),
+        cmocka_unit_test(test_qml_profile_bands),
         cmocka_unit_test(test_export_geojson),
         cmocka_unit_test(test_export_empty_safety),
         cmocka_unit_test(test_export_failures),
