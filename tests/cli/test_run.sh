@@ -59,7 +59,14 @@ grep -q "extra.csv:2" <<<"$out" || fail "negative count message: $out"
 [ "$(sha256sum < "$T/s/out/areas.geojson")" = "$outsum" ] || fail "outputs changed"
 sed -i 's/, extra.csv//' "$P"
 
-# 5. fail_on_alert: the sample raises warnings -> exit 3, outputs written
+# 5. [alerts] output: the alert list goes to a file, not stdout
+sed -i 's/^fail_on_alert = false/fail_on_alert = false\noutput = out\/alerts.csv\nformat = csv/' "$P"
+"$N" -q run "$P" > "$T/stdout" 2>/dev/null || fail "run with [alerts] output"
+[ ! -s "$T/stdout" ] || fail "alert list on stdout despite [alerts] output"
+head -1 "$T/s/out/alerts.csv" | grep -q '^area_id,' || fail "alerts.csv header: $(head -1 "$T/s/out/alerts.csv")"
+sed -i '/^output = out\/alerts.csv$/d; /^format = csv$/d' "$P"
+
+# 6. fail_on_alert: the sample raises warnings -> exit 3, outputs written
 sed -i 's/^fail_on_alert = false/fail_on_alert = true/' "$P"
 rc=0; "$N" -q run "$P" > "$T/alerts.txt" 2>/dev/null || rc=$?
 [ "$rc" = 3 ] || fail "fail_on_alert: exit $rc"
