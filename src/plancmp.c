@@ -12,7 +12,9 @@
  *   the municipalities of P's areas unless comparison_all; same arithmetic.
  *   did = change - cmp_change. A target is a level: met when the latest
  *   value is at or below it (higher is worse) or at or above it (higher is
- *   better).
+ *   better). When no plan area has both years, the latest value alone is
+ *   published (over the areas with a latest value) and the target judged on
+ *   it; change and did stay null.
  */
 #include "plancmp.h"
 
@@ -127,6 +129,29 @@ agg_finish(const struct agg *g, double min_pop, double *base, double *latest,
     *status = NBL_PC_OK;
 }
 
+/* No plan area has a value in both years (e.g. a survey that began after
+ * the baseline): the latest value is still published, as the
+ * population-weighted mean over the areas with a latest value, so the target
+ * (a level in the latest year) can be judged; change and did stay null. */
+static void
+latest_only(const nbl__pc_input *in, const nbl__pc_plan *pl, int ind, int l,
+            nbl__pc_result *r)
+{
+    double wsum = 0, pop = 0;
+    int n = 0;
+    for (int k = 0; k < pl->n_areas; k++) {
+        const nbl__pc_area *a = &in->areas[pl->areas[k]];
+        double v = val_at(a, in->n_ind, ind, l), p = pop_at(a, l);
+        if (isnan(v) || isnan(p) || p <= 0)
+            continue;
+        wsum += p * v;
+        pop += p;
+        n++;
+    }
+    if (n > 0 && pop >= in->min_pop_publish)
+        r->latest = wsum / pop;
+}
+
 int
 nbl__pc_compute(const nbl__pc_input *in, nbl__pc_output *out)
 {
@@ -180,9 +205,11 @@ nbl__pc_compute(const nbl__pc_input *in, nbl__pc_output *out)
             r->did = (r->status == NBL_PC_OK && r->cmp_status == NBL_PC_OK)
                          ? r->change - r->cmp_change
                          : NAN;
+            if (g.n == 0 && l >= b)
+                latest_only(in, pl, i, l, r);
             r->target = pl->targets[i];
             r->target_met = -1;
-            if (!isnan(r->target) && r->status == NBL_PC_OK)
+            if (!isnan(r->target) && !isnan(r->latest))
                 r->target_met = in->higher_is_better[i]
                                     ? r->latest >= r->target
                                     : r->latest <= r->target;

@@ -53,7 +53,7 @@ input(int comparison_all, double min_pop)
     nbl__pc_input in;
     memset(plans, 0, sizeof plans);
     plans[0] = (nbl__pc_plan){"P", "Plan P", 2021, 2022, p_areas, 3, {35}};
-    plans[1] = (nbl__pc_plan){"Q", "Plan Q", 2015, 2019, q_areas, 1, {N}};
+    plans[1] = (nbl__pc_plan){"Q", "Plan Q", 2015, 2019, q_areas, 1, {25}};
     plans[2] = (nbl__pc_plan){"R", "Plan R", 2022, 2024, r_areas, 1, {N}};
     in.n_ind = 1;
     in.ind = ind;
@@ -103,10 +103,15 @@ test_plan_vs_municipality(void **state)
     assert_int_equal(out.transitions[0].area, 0);
     assert_string_equal(out.transitions[0].from, "udsat");
     assert_string_equal(out.transitions[0].to, "none");
-    /* plan Q: baseline 2014 has no data -> missing, no did */
+    /* plan Q: baseline 2014 has no data -> missing, no change, no did; but
+     * the latest value (A5 in 2019: 20) is published and the target (25,
+     * higher is worse) judged on it: met */
     r = &out.results[1];
     assert_int_equal(r->status, NBL_PC_MISSING);
     assert_true(isnan(r->did));
+    assert_true(isnan(r->change));
+    assert_true(fabs(r->latest - 20.0) < EPS);
+    assert_int_equal(r->target_met, 1);
     nbl__pc_output_free(&out);
 }
 
