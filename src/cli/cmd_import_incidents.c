@@ -70,6 +70,7 @@ cmd_import_incidents(int argc, char **argv)
         {"x-field", required_argument, 0, O_X},
         {"y-field", required_argument, 0, O_Y},
         {"src-crs", required_argument, 0, O_CRS},
+        {"config", required_argument, 0, O_CONFIG},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     nbl_incidents_opts o = {0};
@@ -103,6 +104,9 @@ cmd_import_incidents(int argc, char **argv)
             break;
         case O_CRS:
             o.src_crs = optarg;
+            break;
+        case O_CONFIG:
+            config = optarg;
             break;
         case 'h':
             help();
