@@ -139,7 +139,7 @@ cmd_import_incidents(int argc, char **argv)
     rc = CLI_OK;
     if (!src)
         rc = cli_usage("import incidents", "%s: [incidents] source is not set",
-                       config);
+                       config ? config : "project file");
     else if (!o.x_field != !o.y_field)
         rc = cli_usage("import incidents",
                        "--x-field and --y-field go together");
