@@ -3,7 +3,7 @@
  * (see nabolag/report.h). Text is HTML-escaped; numbers are printed in the
  * C locale; areas below the publication minimum ([disclosure]
  * min_residents_publish, default 100 residents) show no values.
- * Category colours are the Okabe-Ito colour-blind-safe palette, the same as
+ * Category labels and colours come from categories.c, the same table as
  * the QGIS styles.
  */
 #include "nabolag/report.h"
@@ -14,68 +14,47 @@
 
 #include <ini.h>
 
+#include "categories.h"
 #include "ctx.h"
 #include "store_report.h"
 #include "util.h"
 
-static const struct {
-    const char *code, *label, *colour;
-} categories[] = {
-    {"omdannelse", "Omdannelsesområde", "#D55E00"},
-    {"parallelsamfund", "Parallelsamfund", "#E69F00"},
-    {"udsat", "Udsat boligområde", "#F0E442"},
-    {"forebyggelse", "Forebyggelsesområde", "#56B4E9"},
-    {"none", "Ikke på listen", "#E8E8E8"},
-    {"not_evaluable", "Kan ikke vurderes", "#999999"},
-};
-#define N_CAT (sizeof categories / sizeof categories[0])
-
 static int
 cat_index(const char *code)
 {
-    for (size_t i = 0; code && i < N_CAT; i++)
-        if (strcmp(categories[i].code, code) == 0)
-            return (int)i;
-    return -1;
+    const nbl__category *c = nbl__category_find(code);
+    return c ? (int)(c - nbl__categories) : -1;
 }
 
-/* Seriousness: none 0 < forebyggelse 1 < udsat 2 < parallelsamfund 3 <
- * omdannelse 4; -1 for not_evaluable and no result. */
 static int
 cat_rank(const char *code)
 {
-    int i = cat_index(code);
-    return i < 0 || i == 5 ? -1 : 4 - i;
+    const nbl__category *c = nbl__category_find(code);
+    return c ? c->rank : -1;
 }
 
 static const char *
 cat_label(const char *code)
 {
-    int i = cat_index(code);
-    return i < 0 ? (code ? code : "–") : categories[i].label;
+    const nbl__category *c = nbl__category_find(code);
+    return c ? c->label : (code ? code : "–");
+}
+
+/* "#rrggbb" of a category (white when unknown) into buf[8]. */
+static const char *
+cat_colour(const char *code, char buf[8])
+{
+    const nbl__category *c = nbl__category_find(code);
+    if (!c)
+        return "#ffffff";
+    snprintf(buf, 8, "#%02x%02x%02x", c->rgb[0], c->rgb[1], c->rgb[2]);
+    return buf;
 }
 
 static void
 esc(nbl__buf *b, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            nbl__buf_append(b, "&amp;", 5);
-            break;
-        case '<':
-            nbl__buf_append(b, "&lt;", 4);
-            break;
-        case '>':
-            nbl__buf_append(b, "&gt;", 4);
-            break;
-        case '"':
-            nbl__buf_append(b, "&quot;", 6);
-            break;
-        default:
-            nbl__buf_append(b, s, 1);
-        }
-    }
+    nbl__buf_append_xml(b, s);
 }
 
 static void
@@ -118,7 +97,8 @@ cfg_cb(void *user, const char *section, const char *key, const char *value)
 static void
 summary(nbl__buf *b, const nbl__report_data *d)
 {
-    long now[N_CAT] = {0}, before[N_CAT] = {0};
+    char hex[8];
+    long now[NBL_N_CATEGORIES] = {0}, before[NBL_N_CATEGORIES] = {0};
     int better = 0, worse = 0;
     for (int i = 0; i < d->n_areas; i++) {
         int c = cat_index(d->areas[i].category),
@@ -135,11 +115,12 @@ summary(nbl__buf *b, const nbl__report_data *d)
     if (d->prev_year)
         nbl__buf_printf(b, "<th class=\"num\">areas %d</th>", d->prev_year);
     nbl__buf_printf(b, "</tr>\n");
-    for (size_t c = 0; c < N_CAT; c++) {
+    for (size_t c = 0; c < NBL_N_CATEGORIES; c++) {
         nbl__buf_printf(b,
                         "<tr><td><span class=\"swatch\" style=\"background:"
                         "%s\"></span>%s</td><td class=\"num\">%ld</td>",
-                        categories[c].colour, categories[c].label, now[c]);
+                        cat_colour(nbl__categories[c].code, hex),
+                        nbl__categories[c].label, now[c]);
         if (d->prev_year)
             nbl__buf_printf(b, "<td class=\"num\">%ld</td>", before[c]);
         nbl__buf_printf(b, "</tr>\n");
@@ -175,6 +156,7 @@ summary(nbl__buf *b, const nbl__report_data *d)
 static void
 map(nbl__buf *b, const nbl__report_data *d)
 {
+    char hex[8];
     char w[64], h[64];
     double pad = (d->width > d->height ? d->width : d->height) * 0.02;
     nbl__buf_printf(b, "<h2 id=\"map\">Map %d</h2>\n", d->year);
@@ -189,11 +171,10 @@ map(nbl__buf *b, const nbl__report_data *d)
         nbl__fmt_double((char[64]){0}, 64, d->height + 2 * pad, 0));
     for (int i = 0; i < d->n_areas; i++) {
         const nbl__report_area *a = &d->areas[i];
-        int c = cat_index(a->category);
         if (!a->svg_path)
             continue;
         nbl__buf_printf(b, "<path fill=\"%s\" fill-rule=\"evenodd\" d=\"",
-                        c >= 0 ? categories[c].colour : "#ffffff");
+                        cat_colour(a->category, hex));
         esc(b, a->svg_path);
         nbl__buf_printf(b, "\"><title>");
         esc(b, a->name ? a->name : a->area_id);
@@ -202,11 +183,12 @@ map(nbl__buf *b, const nbl__report_data *d)
         nbl__buf_printf(b, "): %s</title></path>\n", cat_label(a->category));
     }
     nbl__buf_printf(b, "</svg>\n<ul class=\"legend\">\n");
-    for (size_t c = 0; c < N_CAT; c++)
+    for (size_t c = 0; c < NBL_N_CATEGORIES; c++)
         nbl__buf_printf(b,
                         "<li><span class=\"swatch\" style=\"background:%s\">"
                         "</span>%s</li>\n",
-                        categories[c].colour, categories[c].label);
+                        cat_colour(nbl__categories[c].code, hex),
+                        nbl__categories[c].label);
     nbl__buf_printf(b, "</ul>\n");
 }
 

@@ -2,10 +2,10 @@
  * run.c - `nabolag run PROJECT.ini`: the whole yearly job from one project
  * file. Imports (areas, statistics, references, incidents, plans), the
  * statutory compute, profiles and the safety index, and the alert
- * evaluation happen in ONE workspace transaction: if any step fails the
- * workspace is as it was. Then, with the workspace committed, the outputs
- * are written (export, alert list, plan comparison) and new alerts are
- * delivered (they stay undelivered if delivery fails).
+ * evaluation, and the outputs (alert list, export, report) happen in ONE
+ * workspace transaction: if any step fails the workspace is as it was.
+ * Then new alerts are delivered (they stay undelivered if delivery
+ * fails, and the next run delivers them).
  */
 #include "nabolag/run.h"
 
@@ -203,15 +203,12 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
     }
     if (rc == NBL_OK)
         rc = nbl_alerts_evaluate(ws, &acfg, NULL, p->year, &year, &ruleset);
-    if (rc) {
-        nbl_ws_rollback(ws);
-        goto done;
-    }
-    if ((rc = nbl_ws_commit(ws)))
+    if (rc)
         goto done;
     res->year = year;
 
-    /* 3. Outputs, from the committed workspace. */
+    /* 3. Outputs, still inside the transaction: if one cannot be written,
+     * the workspace is left as it was (each file is written atomically). */
     if ((rc = nbl_alerts_list(ws, ruleset, year, year, &list)))
         goto done;
     free(list->workspace_name);
@@ -269,8 +266,12 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
             goto done;
         nbl__info(ctx, "report: %s", p->report);
     }
-    /* 4. Delivery last: a failure keeps the alerts undelivered for the
-     * next run and makes the run fail, after everything else is written. */
+    if ((rc = nbl_ws_commit(ws)))
+        goto done;
+
+    /* 4. Delivery last, after the commit (a message sent cannot be taken
+     * back): a failure keeps the alerts undelivered for the next run and
+     * makes the run fail, after everything else is written. */
     if (p->notify) {
         size_t sent = 0;
         if ((rc = nbl_alerts_notify(ws, &acfg, list, p->notify, p->mail_to,
@@ -280,6 +281,8 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
     }
     res->fail_on_alert = p->fail_on_alert;
 done:
+    if (rc && ws)
+        nbl_ws_rollback(ws); /* no-op once committed */
     free(text);
     nbl_alert_list_free(list);
     free(ruleset);

@@ -347,6 +347,31 @@ nbl__buf_printf(nbl__buf *b, const char *fmt, ...)
     }
 }
 
+int
+nbl__buf_append_xml(nbl__buf *b, const char *s)
+{
+    int rc = NBL_OK;
+    for (; s && *s && rc == NBL_OK; s++) {
+        switch (*s) {
+        case '&':
+            rc = nbl__buf_append(b, "&amp;", 5);
+            break;
+        case '<':
+            rc = nbl__buf_append(b, "&lt;", 4);
+            break;
+        case '>':
+            rc = nbl__buf_append(b, "&gt;", 4);
+            break;
+        case '"':
+            rc = nbl__buf_append(b, "&quot;", 6);
+            break;
+        default:
+            rc = nbl__buf_append(b, s, 1);
+        }
+    }
+    return rc;
+}
+
 void
 nbl__buf_free(nbl__buf *b)
 {

@@ -88,4 +88,7 @@ int nbl__buf_printf(nbl__buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void nbl__buf_free(nbl__buf *b);
 
+/** Appends s with &, <, > and " escaped for XML/HTML (NULL appends nothing). */
+int nbl__buf_append_xml(nbl__buf *b, const char *s);
+
 #endif

@@ -1,0 +1,24 @@
+/*
+ * categories.c - the table behind categories.h.
+ */
+#include "categories.h"
+
+#include <string.h>
+
+const nbl__category nbl__categories[NBL_N_CATEGORIES] = {
+    {"omdannelse", "Omdannelsesområde", {153, 52, 4}, 4},
+    {"parallelsamfund", "Parallelsamfund", {217, 95, 14}, 3},
+    {"udsat", "Udsat boligområde", {254, 153, 41}, 2},
+    {"forebyggelse", "Forebyggelsesområde", {254, 217, 142}, 1},
+    {"none", "Ikke på listen", {255, 255, 212}, 0},
+    {"not_evaluable", "Kan ikke vurderes", {189, 189, 189}, -1},
+};
+
+const nbl__category *
+nbl__category_find(const char *code)
+{
+    for (int i = 0; code && i < NBL_N_CATEGORIES; i++)
+        if (strcmp(nbl__categories[i].code, code) == 0)
+            return &nbl__categories[i];
+    return NULL;
+}

@@ -1,0 +1,63 @@
+#!/bin/bash
+# labels: cli
+# `nabolag run`: a misspelt key is refused before anything is created; a
+# failure at any step (bad input row, an export that may not overwrite)
+# leaves the workspace byte for byte as it was; fail_on_alert gives exit 3.
+set -euo pipefail
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+N="$NBL_BIN"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+cp -r "$NBL_SOURCE_DIR/sample-data" "$T/s"
+rm -rf "$T/s/out"
+P="$T/s/sample.ini"
+ws="$T/s/out/sample.sqlite"
+
+# 1. misspelt key: one-line error naming file, section and key; no workspace
+sed 's/^source = areas.geojson/sourse = areas.geojson/' "$P" > "$T/s/bad.ini"
+rc=0; out=$("$N" run "$T/s/bad.ini" 2>&1) || rc=$?
+[ "$rc" = 1 ] || fail "bad key: exit $rc"
+grep -q "bad.ini: \[areas\] unknown key 'sourse'" <<<"$out" || fail "bad key message: $out"
+[ ! -e "$ws" ] || fail "workspace created despite a bad project file"
+
+# 2. a first run that fails (bad row) leaves no half-filled workspace behind
+cp "$T/s/stats.csv" "$T/stats.orig"
+sed -i '3s/^\([^,]*\),\([^,]*\),[0-9]*/\1,\2,lots/' "$T/s/stats.csv"
+rc=0; out=$("$N" -q run "$P" 2>&1) || rc=$?
+[ "$rc" = 1 ] || fail "bad row: exit $rc"
+grep -q "stats.csv" <<<"$out" || fail "bad row message: $out"
+cp "$T/stats.orig" "$T/s/stats.csv"
+
+# 3. a good run, then a run whose export may not overwrite: exit 1 and the
+# workspace unchanged (a successful run would have logged its imports)
+"$N" -q run "$P" > /dev/null 2>&1 || fail "good run"
+sum=$(sha256sum < "$ws")
+sed -i 's/^overwrite = true/overwrite = false/' "$P"
+rc=0; out=$("$N" -q run "$P" 2>&1 >/dev/null) || rc=$?
+[ "$rc" = 1 ] || fail "export refused: exit $rc ($out)"
+grep -q "already exists" <<<"$out" || fail "export message: $out"
+[ "$(sha256sum < "$ws")" = "$sum" ] || fail "workspace changed by a failed run"
+cp "$T/stats.orig" "$T/s/stats.csv"
+sed -i 's/^overwrite = false/overwrite = true/' "$P"
+
+# 4. a bad row in a later run: exit 1, workspace and outputs unchanged
+outsum=$(cat "$T/s/out/areas.geojson" | sha256sum)
+printf 'SK-01,2024,pop,-5\n' > "$T/s/extra.csv"
+sed -i '1i area_id,year,variable,value' "$T/s/extra.csv"
+sed -i 's/^source = stats.csv, boligsocial.csv, survey.csv/source = stats.csv, boligsocial.csv, survey.csv, extra.csv/' "$P"
+rc=0; out=$("$N" -q run "$P" 2>&1 >/dev/null) || rc=$?
+[ "$rc" = 1 ] || fail "negative count: exit $rc"
+grep -q "extra.csv:2" <<<"$out" || fail "negative count message: $out"
+[ "$(sha256sum < "$ws")" = "$sum" ] || fail "workspace changed by a bad row"
+[ "$(sha256sum < "$T/s/out/areas.geojson")" = "$outsum" ] || fail "outputs changed"
+sed -i 's/, extra.csv//' "$P"
+
+# 5. fail_on_alert: the sample raises warnings -> exit 3, outputs written
+sed -i 's/^fail_on_alert = false/fail_on_alert = true/' "$P"
+rc=0; "$N" -q run "$P" > "$T/alerts.txt" 2>/dev/null || rc=$?
+[ "$rc" = 3 ] || fail "fail_on_alert: exit $rc"
+grep -q "^nabolag alerts: " "$T/alerts.txt" || fail "alert list not printed"
+# and a successful run does change the workspace (its imports are logged),
+# so the equal checksums above are meaningful
+[ "$(sha256sum < "$ws")" != "$sum" ] || fail "a successful run left no trace"
+echo "run: all checks passed"
