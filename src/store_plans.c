@@ -78,7 +78,7 @@ nbl__store_plans_write(nbl_ws *ws, const nbl__plan_rec *recs, int n,
     sqlite3_stmt *qa = NULL, *qo = NULL, *del[3] = {0}, *ip = NULL, *ia = NULL,
                  *it = NULL;
     int rc;
-    char hint[300];
+    char hint[320]; /* zero_hint: up to 255 id bytes + 50 */
 
     if ((rc = nbl__db_prepare(ws, &qa,
                               "SELECT 1 FROM areas WHERE area_id = ?")) ||

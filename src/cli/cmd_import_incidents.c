@@ -70,6 +70,7 @@ cmd_import_incidents(int argc, char **argv)
         {"x-field", required_argument, 0, O_X},
         {"y-field", required_argument, 0, O_Y},
         {"src-crs", required_argument, 0, O_CRS},
+        {"config", required_argument, 0, O_CONFIG},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     nbl_incidents_opts o = {0};
@@ -104,6 +105,9 @@ cmd_import_incidents(int argc, char **argv)
         case O_CRS:
             o.src_crs = optarg;
             break;
+        case O_CONFIG:
+            config = optarg;
+            break;
         case 'h':
             help();
             return CLI_OK;
@@ -135,7 +139,7 @@ cmd_import_incidents(int argc, char **argv)
     rc = CLI_OK;
     if (!src)
         rc = cli_usage("import incidents", "%s: [incidents] source is not set",
-                       config);
+                       config ? config : "project file");
     else if (!o.x_field != !o.y_field)
         rc = cli_usage("import incidents",
                        "--x-field and --y-field go together");

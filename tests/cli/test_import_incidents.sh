@@ -45,6 +45,26 @@ if command -v ogr2ogr >/dev/null; then
     [ "$got" = "$want" ] || fail "gpkg counts: got '$got' want '$want'"
 fi
 
+# --config: workspace and [incidents] from a project file (paths relative
+# to it), run from another folder; the same 4 assigned points as above
+mkdir -p "$T/proj"
+cp "$F/points_utm.csv" "$T/proj/haendelser.csv"
+cat >"$T/proj/project.ini" <<'INI'
+[project]
+workspace = p.sqlite
+[incidents]
+source = haendelser.csv
+date_field = date
+category_field = category
+INI
+"$NBL_BIN" --quiet init "$T/proj/p.sqlite" &&
+    "$NBL_BIN" --quiet import areas "$T/proj/p.sqlite" "$F/areas.geojson" --id area_id \
+    || fail "--config setup"
+(cd / && "$NBL_BIN" --quiet import incidents --config "$T/proj/project.ini") 2>"$T/err" \
+    || fail "--config: $(cat "$T/err")"
+got=$(sqlite3 "$T/proj/p.sqlite" "SELECT area_id || '/' || year || '/' || category || '=' || n FROM incident_counts ORDER BY 1" | tr '\n' ' ')
+[ "$got" = "$want" ] || fail "--config counts: got '$got' want '$want'"
+
 # a failing import leaves the workspace byte for byte as it was
 sum0=$(sha256sum < "$ws")
 "$NBL_BIN" import incidents "$ws" "$F/points_utm.csv" --category-field nope 2>"$T/err"

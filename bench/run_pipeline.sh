@@ -1,0 +1,101 @@
+#!/bin/bash
+# run_pipeline.sh - times the whole yearly job at national scale: 8,000 areas,
+# 11 years, 40 variables = 3,520,000 statistic rows (bench/gen_pipeline.py),
+# step by step with /usr/bin/time -v (wall, CPU, peak RSS), and the same jobs
+# done by other tools: the stats CSV loaded into an indexed SQLite table with
+# the sqlite3 CLI's .import, the areas loaded into SpatiaLite and the areas
+# layer written to a GeoPackage and the exported GeoPackage rewritten as
+# GeoJSON with ogr2ogr. Also imports a quarter of the
+# stats rows, to show whether memory grows with the input.
+# usage: bench/run_pipeline.sh        env: BUILD (default build-bench)
+# Prints a table on stdout; data in bench/data (gitignored).
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DATA="$ROOT/bench/data"
+BUILD="$ROOT/${BUILD:-build-bench}"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+if [ ! -s "$DATA/pipeline_stats.csv" ] || [ ! -s "$DATA/pipeline_areas.geojson" ]; then
+    echo "generating national-scale data into $DATA ..." >&2
+    /usr/bin/python3 "$ROOT/bench/gen_pipeline.py" "$DATA"
+fi
+echo "building (Release) ..." >&2
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+cmake --build "$BUILD" -j2 --target nabolag_cli >/dev/null
+NBL="$BUILD/nabolag"
+WS="$TMP/ws.sqlite"
+CFG="$DATA/pipeline.ini"
+
+rows=()
+# step NAME CMD...: runs CMD under /usr/bin/time -v, adds a table row
+step() {
+    local name=$1
+    shift
+    sync
+    if ! /usr/bin/time -v -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err"; then
+        echo "FAILED: $name: $*" >&2
+        tail -5 "$TMP/err" >&2
+        exit 1
+    fi
+    rows+=("$(awk -F': ' -v n="$name" '
+        /Elapsed/ {k = split($2, p, ":"); w = 0; for (i = 1; i <= k; i++) w = w * 60 + p[i]}
+        /User time/ {u = $2} /System time/ {s = $2}
+        /Maximum resident/ {r = $2}
+        END {printf "%-34s %9.2f %9.2f %9d\n", n, w, u + s, r / 1024}' "$TMP/time")")
+    echo "${rows[-1]}" >&2
+}
+
+step "nabolag init" "$NBL" --quiet init "$WS"
+step "nabolag import areas (8,000)" "$NBL" --quiet import areas "$WS" \
+    "$DATA/pipeline_areas.geojson" --id area_id --name name \
+    --municipality municipality --region region
+cp "$WS" "$TMP/areas_only.sqlite"
+step "nabolag import stats (3.52 M rows)" "$NBL" --quiet import stats "$WS" \
+    "$DATA/pipeline_stats.csv" --config "$CFG"
+step "nabolag import refs" "$NBL" --quiet import refs "$WS" "$DATA/pipeline_refs.csv"
+step "nabolag compute --criteria-only" "$NBL" --quiet compute "$WS" \
+    --config "$CFG" --criteria-only
+step "nabolag compute (11 years)" "$NBL" --quiet compute "$WS" --config "$CFG"
+step "nabolag alerts -f json (2024)" "$NBL" --quiet alerts "$WS" -f json -o "$TMP/alerts.json"
+step "nabolag export -f geojson" "$NBL" --quiet export "$WS" -o "$TMP/geojson"
+step "nabolag export -f gpkg" "$NBL" --quiet export "$WS" -o "$TMP/gpkg" -f gpkg
+step "nabolag report" "$NBL" --quiet report "$WS" -o "$TMP/report.html"
+
+# scaling: a quarter of the rows into a workspace with only the areas
+head -n $((3520000 / 4 + 1)) "$DATA/pipeline_stats.csv" >"$TMP/quarter.csv"
+cp "$TMP/areas_only.sqlite" "$TMP/q.sqlite"
+step "nabolag import stats (0.88 M rows)" "$NBL" --quiet import stats "$TMP/q.sqlite" \
+    "$TMP/quarter.csv" --config "$CFG"
+
+# the same jobs by other tools
+cat >"$TMP/import.sql" <<EOF
+CREATE TABLE stats (area_id TEXT NOT NULL, year INTEGER NOT NULL,
+                    variable TEXT NOT NULL, value REAL,
+                    PRIMARY KEY (area_id, year, variable));
+.import --csv --skip 1 $DATA/pipeline_stats.csv stats
+EOF
+step "sqlite3 .import (PK table)" sh -c "sqlite3 '$TMP/sq.sqlite' < '$TMP/import.sql'"
+printf '.import --csv %s stats\n' "$DATA/pipeline_stats.csv" >"$TMP/plain.sql"
+step "sqlite3 .import (no index)" sh -c "sqlite3 '$TMP/sq2.sqlite' < '$TMP/plain.sql'"
+step "ogr2ogr areas -> SpatiaLite" ogr2ogr -f SQLite -dsco SPATIALITE=YES \
+    -t_srs EPSG:25832 -nlt MULTIPOLYGON "$TMP/og.sqlite" "$DATA/pipeline_areas.geojson"
+step "ogr2ogr ws areas -> GPKG" ogr2ogr -f GPKG "$TMP/og.gpkg" "$WS" areas
+# the layers nabolag wrote to the GeoPackage, rewritten as RFC 7946 GeoJSON
+# by ogr2ogr: what the GeoJSON export costs in GDAL itself
+step "ogr2ogr export gpkg -> GeoJSON" sh -c "for l in areas alerts safety timeseries; do
+    ogr2ogr -f GeoJSON -lco RFC7946=YES -lco COORDINATE_PRECISION=7 \
+        '$TMP/og_\$l.geojson' '$TMP/gpkg/nabolag.gpkg' \$l || exit 1; done"
+
+stored=$(sqlite3 "$WS" "SELECT (SELECT count(*) FROM stats) || ' stats rows, ' ||
+    (SELECT count(*) FROM category_results) || ' category results, ' ||
+    (SELECT count(*) FROM alerts) || ' alerts'")
+sq=$(sqlite3 "$TMP/sq.sqlite" "SELECT count(*) FROM stats")
+echo
+echo "step                                  wall s     CPU s  peak MiB"
+printf '%s\n' "${rows[@]}"
+echo
+echo "input:   $(du -h "$DATA/pipeline_stats.csv" | cut -f1) stats CSV, $(du -h "$DATA/pipeline_areas.geojson" | cut -f1) areas GeoJSON"
+echo "stored:  $stored; sqlite3 .import: $sq rows"
+echo "sizes:   workspace $(du -h "$WS" | cut -f1), sqlite3 PK table $(du -h "$TMP/sq.sqlite" | cut -f1)"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); load average $(cut -d' ' -f1-3 /proc/loadavg)"
