@@ -246,11 +246,12 @@ write_text(nbl__buf *b, const nbl__plans_data *d, const nbl__pc_output *o,
         if (any_missing) {
             for (int i = 0; i < n_ind; i++)
                 if (r0[i].missing)
-                    nbl__buf_printf(b,
-                                    "  left out of %s (no value in %d or "
-                                    "%d): %s\n",
-                                    ind[i], r0->baseline_year, r0->latest_year,
-                                    r0[i].missing);
+                    nbl__buf_printf(
+                        b,
+                        "  left out of the change in %s (no value in %d or "
+                        "%d): %s\n",
+                        ind[i], r0->baseline_year, r0->latest_year,
+                        r0[i].missing);
         }
     }
     nbl__buf_printf(b, "\nchange = latest - baseline (population-weighted); "
