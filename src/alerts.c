@@ -1009,12 +1009,13 @@ area_conditions(struct emit *e, const nbl_alert_config *cfg, const nbl__asd *sd)
         emit(e, "status_dynamics", "status_dynamics", sd->status,
              vl ? cfg->status_very_low : cfg->status_low,
              vl ? cfg->sev_status_very_low : cfg->sev_status_low,
-             "%s social status (status index %s, where %s and above is %s) "
-             "with negative dynamics (dynamics index %s, where %s and above "
-             "is negative) from %d to %d across the criterion indicators.",
-             vl ? "very low" : "low", fmtn(b1, 64, sd->status, 2),
+             "status index %s on the criterion indicators (class %s: %s "
+             "and above, in standard deviations from the average of all "
+             "areas) with dynamics index %s (class negative: %s and above) "
+             "from %d to %d.",
+             fmtn(b1, 64, sd->status, 2), vl ? "very low" : "low",
              fmtn(b3, 64, vl ? cfg->status_very_low : cfg->status_low, 2),
-             vl ? "very low" : "low", fmtn(b2, 64, sd->dynamics, 2),
+             fmtn(b2, 64, sd->dynamics, 2),
              fmtn(b4, 64, cfg->dynamics_negative, 2), y - 2, y);
     }
 
@@ -1221,7 +1222,7 @@ topic(const nbl_alert *a, char *buf, size_t n)
     if (strcmp(a->kind, "countdown") == 0)
         return "the countdown to omdannelsesområde";
     if (strcmp(a->kind, "status_dynamics") == 0)
-        return "the alert on low social status with negative dynamics";
+        return "the alert on a low status index with negative dynamics";
     if (strcmp(a->kind, "not_evaluable") == 0)
         return "the note that the criteria could not be evaluated";
     if (strcmp(a->rule, "safety_index") == 0)
