@@ -22,6 +22,7 @@
  * locale-independently.
  */
 #include "alerts.h"
+#include "categories.h"
 
 #include <ini.h>
 #include <math.h>
@@ -708,33 +709,24 @@ criterion_selected(const nbl_alert_config *cfg, const char *id)
     return 0;
 }
 
-static const struct {
-    const char *code, *label;
-    int rank;
-} categories[] = {
-    {"none", "no category", 0},
-    {"forebyggelse", "forebyggelsesområde", 1},
-    {"udsat", "udsat boligområde", 2},
-    {"parallelsamfund", "parallelsamfund", 3},
-    {"omdannelse", "omdannelsesområde", 4},
-};
-
+/* The category as a phrase inside an English sentence: the Danish label
+ * from the shared table (categories.c) with a lower-case initial, and "not
+ * listed" for none (as in the plan comparison). */
 const char *
 nbl__alert_category_label(const char *code)
 {
-    for (size_t i = 0; i < sizeof categories / sizeof categories[0]; i++)
-        if (strcmp(categories[i].code, code) == 0)
-            return categories[i].label;
-    return code;
+    static const char *phrase[NBL_N_CATEGORIES] = {
+        "omdannelsesområde",   "parallelsamfund", "udsat boligområde",
+        "forebyggelsesområde", "not listed",      "not evaluable"};
+    const nbl__category *c = nbl__category_find(code);
+    return c ? phrase[c - nbl__categories] : code;
 }
 
 static int
 category_rank(const char *code)
 {
-    for (size_t i = 0; i < sizeof categories / sizeof categories[0]; i++)
-        if (strcmp(categories[i].code, code) == 0)
-            return categories[i].rank;
-    return -1; /* not_evaluable or unknown */
+    const nbl__category *c = nbl__category_find(code);
+    return c ? c->rank : -1; /* -1: not_evaluable or unknown */
 }
 
 /* ------------------------------------------------------------------ */
