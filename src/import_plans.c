@@ -39,13 +39,6 @@ valid_indicator_name(const char *s)
     return 1;
 }
 
-static const char *
-base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s ? s + 1 : path;
-}
-
 static int
 field_text(OGRFeatureH f, int idx, const char **out)
 {
@@ -233,10 +226,10 @@ nbl_plans_import(nbl_ws *ws, const char *src, nbl_plans_summary *out)
         memset(r, 0, sizeof *r);
         /* OGR's CSV FIDs count data rows from 1: line = FID + 1 */
         if (is_csv)
-            nbl__buf_printf(&where, "%s:%lld", base_name(src),
+            nbl__buf_printf(&where, "%s:%lld", src,
                             (long long)OGR_F_GetFID(f) + 1);
         else
-            nbl__buf_printf(&where, "%s: feature %lld", base_name(src),
+            nbl__buf_printf(&where, "%s: feature %lld", src,
                             (long long)OGR_F_GetFID(f));
         r->where = where.s;
         rc = read_feature(ctx, f, defn, idx, r, is_csv);
@@ -291,14 +284,14 @@ nbl_plans_import(nbl_ws *ws, const char *src, nbl_plans_summary *out)
     }
     if ((rc = nbl__store_begin(ws)))
         goto done;
-    rc = nbl__store_plans_write(ws, recs, n, base_name(src));
+    rc = nbl__store_plans_write(ws, recs, n, src);
     for (int i = 0; rc == NBL_OK && i < n; i++) {
         out->plans++;
         out->plan_areas += recs[i].n_areas;
         out->targets += recs[i].n_targets;
     }
     if (rc == NBL_OK)
-        rc = nbl__store_log_run(ws, "plans", base_name(src), n, n, 0, -1, NULL);
+        rc = nbl__store_log_run(ws, "plans", src, n, n, 0, -1, NULL);
     if (rc == NBL_OK)
         rc = nbl__store_commit(ws);
     if (rc)

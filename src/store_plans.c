@@ -112,12 +112,19 @@ nbl__store_plans_write(nbl_ws *ws, const nbl__plan_rec *recs, int n,
             if (strcmp(recs[j].plan_id, r->plan_id) == 0 &&
                 periods_overlap(recs[j].start_year, recs[j].end_year,
                                 r->start_year, r->end_year)) {
-                rc = nbl__error(ws->ctx, NBL_EDATA,
-                                "%s: plan '%s': period %d-%d overlaps "
-                                "%d-%d (%s)",
-                                r->where, r->plan_id, r->start_year,
-                                r->end_year, recs[j].start_year,
-                                recs[j].end_year, recs[j].where);
+                /* the other record is in the same file: name its line
+                 * ("file:2") or feature ("file: feature 1") only */
+                const char *other = strrchr(recs[j].where, ':');
+                other = other ? other + 1 : recs[j].where;
+                while (*other == ' ')
+                    other++;
+                rc = nbl__error(
+                    ws->ctx, NBL_EDATA,
+                    "%s: plan '%s': period %d-%d overlaps "
+                    "%d-%d (%s%s)",
+                    r->where, r->plan_id, r->start_year, r->end_year,
+                    recs[j].start_year, recs[j].end_year,
+                    *other >= '0' && *other <= '9' ? "line " : "", other);
                 goto done;
             }
         }

@@ -52,7 +52,7 @@ expect_error zero "did you mean '0101'?" "$T/zero.csv"
 printf 'plan_id,name,start_year,end_year,areas\nP,Plan P,2023,2021,A1\n' > "$T/order.csv"
 expect_error order "order.csv:2: column 'end_year': 2021 is before start_year 2023" "$T/order.csv"
 printf 'plan_id,name,start_year,end_year,areas\nP,Plan P,2019,2022,A1\nP,Plan P,2021,2023,A2\n' > "$T/overlap.csv"
-expect_error overlap "overlap.csv:3: plan 'P': period 2021-2023 overlaps 2019-2022 (overlap.csv:2)" "$T/overlap.csv"
+expect_error overlap "overlap.csv:3: plan 'P': period 2021-2023 overlaps 2019-2022 (line 2)" "$T/overlap.csv"
 printf 'plan_id,name,start_year,end_year,areas,target.lab\nP,Plan P,2021,2022,A1,lots\n' > "$T/target.csv"
 expect_error target "column 'target.lab': not a number: 'lots'" "$T/target.csv"
 
