@@ -153,7 +153,7 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
     nbl_alert_config acfg;
     nbl_alert_list *list = NULL;
     char *ruleset = NULL, *text = NULL;
-    int rc, year = 0, acfg_init = 0;
+    int rc, year = 0, acfg_init = 0, created = 0;
     struct stat st;
 
     memset(res, 0, sizeof *res);
@@ -170,6 +170,7 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
         if ((rc = ensure_parent(ctx, p->workspace)) ||
             (rc = nbl_ws_create(&ws, ctx, p->workspace, p->srid)))
             goto done;
+        created = 1; /* removed again if this first run fails */
         nbl__info(ctx, "created workspace %s (EPSG:%d)", p->workspace, p->srid);
     } else if ((rc = nbl_ws_open(&ws, ctx, p->workspace))) {
         goto done;
@@ -235,8 +236,6 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
                 (rc = write_text_file(ctx, p->alerts_out, text)))
                 goto done;
             nbl__info(ctx, "alerts: %s", p->alerts_out);
-        } else if (opts && opts->alerts_fp) {
-            fputs(text, opts->alerts_fp);
         }
     }
     if (p->export_dir) {
@@ -268,6 +267,10 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
     }
     if ((rc = nbl_ws_commit(ws)))
         goto done;
+    created = 0;
+    /* the alert list on stdout only for a run that succeeded */
+    if (!p->alerts_out && opts && opts->alerts_fp)
+        fputs(text, opts->alerts_fp);
 
     /* 4. Delivery last, after the commit (a message sent cannot be taken
      * back): a failure keeps the alerts undelivered for the next run and
@@ -289,6 +292,8 @@ done:
     if (acfg_init)
         nbl_alert_config_clear(&acfg);
     nbl_ws_free(ws);
+    if (rc && created)
+        remove(p->workspace); /* a failed first run leaves no workspace */
     nbl_project_free(p);
     return rc;
 }

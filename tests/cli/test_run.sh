@@ -33,6 +33,7 @@ sed -i '3s/^\([^,]*\),\([^,]*\),[0-9]*/\1,\2,lots/' "$T/s/stats.csv"
 rc=0; out=$("$N" -q run "$P" 2>&1) || rc=$?
 [ "$rc" = 1 ] || fail "bad row: exit $rc"
 grep -q "stats.csv" <<<"$out" || fail "bad row message: $out"
+[ ! -e "$ws" ] || fail "a failed first run left a workspace behind"
 cp "$T/stats.orig" "$T/s/stats.csv"
 
 # 3. a good run, then a run whose export may not overwrite: exit 1 and the
@@ -42,6 +43,8 @@ sum=$(sha256sum < "$ws")
 sed -i 's/^overwrite = true/overwrite = false/' "$P"
 rc=0; out=$("$N" -q run "$P" 2>&1 >/dev/null) || rc=$?
 [ "$rc" = 1 ] || fail "export refused: exit $rc ($out)"
+rc=0; "$N" -q run "$P" > "$T/failed.out" 2>/dev/null || rc=$?
+[ ! -s "$T/failed.out" ] || fail "a failed run printed an alert list"
 grep -q "already exists" <<<"$out" || fail "export message: $out"
 [ "$(sha256sum < "$ws")" = "$sum" ] || fail "workspace changed by a failed run"
 cp "$T/stats.orig" "$T/s/stats.csv"
