@@ -125,6 +125,9 @@ vlog(nbl_ctx *ctx, nbl_log_level level, const char *fmt, va_list ap)
     if (!ctx || !ctx->log_fn)
         return;
     vsnprintf(buf, sizeof buf, fmt, ap);
+    for (char *p = buf; *p; p++) /* one line, like error messages */
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
     ctx->log_fn(level, buf, ctx->log_arg);
 }
 

@@ -87,6 +87,8 @@ nbl__parse_long(const char *s, long *out)
         return 0;
     errno = 0;
     v = strtol(s, &end, 10);
+    if (end == s)
+        return 0; /* no digits (e.g. only blanks) */
     while (*end == ' ')
         end++;
     if (*end || errno == ERANGE)

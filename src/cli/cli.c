@@ -2,6 +2,7 @@
  * cli.c - helpers shared by the command files (see cli.h).
  */
 #include "cli.h"
+#include "util.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -72,9 +73,8 @@ cli_usage(const char *cmd, const char *fmt, ...)
 int
 cli_parse_int(const char *cmd, const char *opt, const char *s, int *out)
 {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < -100000 || v > 100000) {
+    long v;
+    if (!nbl__parse_long(s, &v) || v < -100000 || v > 100000) {
         cli_usage(cmd, "%s: not an integer: '%s'", opt, s);
         return -1;
     }

@@ -199,6 +199,12 @@ cmd_alerts(int argc, char **argv)
     rc = nbl_ws_open(&ws, ctx, argv[optind]);
     if (rc)
         goto fail;
+    /* Evaluation and output are one transaction: if the output cannot be
+     * written, the alert states stay as they were (nbl_ws_free rolls an
+     * open transaction back). */
+    rc = nbl_ws_begin(ws);
+    if (rc)
+        goto fail;
     rc = nbl_alerts_evaluate(ws, &cfg, ruleset, year, &year, &rs);
     if (rc)
         goto fail;
@@ -216,6 +222,9 @@ cmd_alerts(int argc, char **argv)
 
     rc = nbl_alerts_write_file(ws, ctx, list, (nbl_alerts_format)fmt, out,
                                overwrite);
+    if (rc)
+        goto fail;
+    rc = nbl_ws_commit(ws);
     if (rc)
         goto fail;
 
