@@ -134,6 +134,16 @@ slow:
     return nbl__parse_double(s, dec, out) && isfinite(*out);
 }
 
+/* A coordinate: the file's decimal mark, or else the other one. A ';' file
+ * may well use '.' decimals, and coordinates never carry thousands
+ * separators, so either mark can only be a decimal mark here. */
+static int
+coord_double(const char *s, size_t n, char dec, double *out)
+{
+    return fast_double(s, n, dec, out) ||
+           fast_double(s, n, dec == ',' ? '.' : ',', out);
+}
+
 static int
 dig(const char *s, int n)
 {
@@ -678,10 +688,10 @@ on_field(void *s, size_t len, void *arg)
     if (c->col < c->nnames) {
         switch (c->roles[c->col]) {
         case R_X:
-            c->has_x = fast_double(f, len, c->dec, &c->x);
+            c->has_x = coord_double(f, len, c->dec, &c->x);
             break;
         case R_Y:
-            c->has_y = fast_double(f, len, c->dec, &c->y);
+            c->has_y = coord_double(f, len, c->dec, &c->y);
             break;
         case R_YEAR: {
             size_t n = len;
@@ -794,7 +804,10 @@ read_csv(imp *m, const nbl_incidents_opts *o)
     size = fstat(fileno(f), &stt) == 0 && stt.st_size > 0 ? (double)stt.st_size
                                                           : 1.0;
     buf = malloc(CHUNK);
-    if (!buf || csv_init(&p, CSV_APPEND_NULL) != 0) {
+    /* strict: a stray quote is an error naming the record, not a
+     * category with a quote in it */
+    if (!buf ||
+        csv_init(&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0) {
         free(buf);
         fclose(f);
         return nbl__error(m->ctx, NBL_ENOMEM, "out of memory");
@@ -824,8 +837,9 @@ read_csv(imp *m, const nbl_incidents_opts *o)
     if (!m->rc && ferror(f))
         m->rc = nbl__error(m->ctx, NBL_EIO, "%s: read error: %s", m->src,
                            strerror(errno));
-    if (!m->rc)
-        csv_fini(&p, on_field, on_row, &c);
+    if (!m->rc && csv_fini(&p, on_field, on_row, &c) != 0 && !m->rc)
+        m->rc = nbl__error(m->ctx, NBL_EFORMAT, "%s:%lld: %s", m->src,
+                           c.rec + 1, csv_strerror(csv_error(&p)));
     if (!m->rc && !c.header_done)
         m->rc = nbl__error(m->ctx, NBL_EFORMAT, "%s: empty file (no header)",
                            m->src);
