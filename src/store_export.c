@@ -21,6 +21,22 @@ const char *const nbl__xcrit_id[NBL__XC_N] = {"lab", "cri", "edu", "inc",
 const char *const nbl__xcrit_denominator[NBL__XC_N] = {
     "pop_18_64", "pop_18p", "pop_30_59", "taxpayers_15_64", "pop"};
 
+int
+nbl__xalert_disclosure_sql(nbl__buf *sql)
+{
+    int rc = nbl__buf_printf(
+        sql,
+        "(SELECT MIN(value) FROM stats s WHERE s.area_id = al.area_id AND "
+        "s.year BETWEEN al.year - %d AND al.year AND s.variable = 'pop'), "
+        "(SELECT MIN(value) FROM stats s WHERE s.area_id = al.area_id AND "
+        "s.year BETWEEN al.year - %d AND al.year AND s.variable = CASE al.rule",
+        NBL__ALERT_QUOTE_YEARS, NBL__ALERT_QUOTE_YEARS);
+    for (int k = 0; rc == 0 && k < NBL__XC_N; k++)
+        rc = nbl__buf_printf(sql, " WHEN '%s' THEN '%s'", nbl__xcrit_id[k],
+                             nbl__xcrit_denominator[k]);
+    return rc ? rc : nbl__buf_printf(sql, " END)");
+}
+
 static char *
 col_text(sqlite3_stmt *st, int i)
 {
@@ -271,25 +287,24 @@ nbl__store_export_alerts(nbl_ws *ws, const char *ruleset, int year,
 {
     sqlite3_stmt *st;
     nbl__xalert *v = NULL;
+    nbl__buf sql = {0};
     size_t cap = 0;
     int rc, s;
     *out = NULL;
     *n = 0;
-    rc = nbl__db_prepare(
-        ws, &st,
-        "SELECT al.area_id, a.name, al.year, al.kind, al.rule, al.severity, "
-        "al.value, al.threshold, al.message, al.state, al.first_year, "
-        "(SELECT value FROM stats s WHERE s.area_id = al.area_id AND "
-        "s.year = al.year AND s.variable = 'pop'), "
-        "(SELECT value FROM stats s WHERE s.area_id = al.area_id AND "
-        "s.year = al.year AND s.variable = CASE al.rule "
-        "WHEN 'lab' THEN 'pop_18_64' WHEN 'cri' THEN 'pop_18p' "
-        "WHEN 'edu' THEN 'pop_30_59' WHEN 'inc' THEN 'taxpayers_15_64' "
-        "WHEN 'eth' THEN 'pop' END), "
-        "AsBinary(ST_PointOnSurface(a.geom)) "
-        "FROM alerts al JOIN areas a ON a.area_id = al.area_id "
-        "WHERE al.ruleset = ?1 AND al.year = ?2 "
-        "ORDER BY al.area_id, al.kind, al.rule");
+    if (nbl__buf_printf(&sql, "SELECT al.area_id, a.name, al.year, al.kind, "
+                              "al.rule, al.severity, al.value, al.threshold, "
+                              "al.message, al.state, al.first_year, ") ||
+        nbl__xalert_disclosure_sql(&sql) ||
+        nbl__buf_printf(&sql, ", AsBinary(ST_PointOnSurface(a.geom)) "
+                              "FROM alerts al JOIN areas a ON a.area_id = "
+                              "al.area_id WHERE al.ruleset = ?1 AND al.year "
+                              "= ?2 ORDER BY al.area_id, al.kind, al.rule")) {
+        nbl__buf_free(&sql);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    rc = nbl__db_prepare(ws, &st, sql.s);
+    nbl__buf_free(&sql);
     if (rc)
         return rc;
     nbl__db_bind_text(st, 1, ruleset);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "store_export.h"
 #include "store_internal.h"
 #include "util.h"
 
@@ -192,24 +193,23 @@ static int
 load_alerts(nbl_ws *ws, nbl__report_data *d)
 {
     sqlite3_stmt *q;
+    nbl__buf sql = {0};
     int rc, cap = 0;
-    rc = nbl__db_prepare(
-        ws, &q,
-        "SELECT al.area_id, a.name, al.kind, al.severity, al.state, "
-        "al.message, al.rule, "
-        "(SELECT value FROM stats s WHERE s.area_id = al.area_id AND "
-        "s.year = al.year AND s.variable = 'pop'), "
-        "(SELECT value FROM stats s WHERE s.area_id = al.area_id AND "
-        "s.year = al.year AND s.variable = CASE al.rule "
-        "WHEN 'lab' THEN 'pop_18_64' WHEN 'cri' THEN 'pop_18p' "
-        "WHEN 'edu' THEN 'pop_30_59' WHEN 'inc' THEN 'taxpayers_15_64' "
-        "WHEN 'eth' THEN 'pop' END) "
-        "FROM alerts al LEFT JOIN areas a ON a.area_id = "
-        "al.area_id WHERE al.ruleset = ?1 AND al.year = ?2 ORDER BY "
-        "COALESCE(a.name, al.area_id), al.area_id, CASE al.state WHEN 'new' "
-        "THEN 0 WHEN 'ongoing' THEN 1 ELSE 2 END, CASE al.severity WHEN "
-        "'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, al.kind, "
-        "al.rule");
+    if (nbl__buf_printf(&sql, "SELECT al.area_id, a.name, al.kind, "
+                              "al.severity, al.state, al.message, al.rule, ") ||
+        nbl__xalert_disclosure_sql(&sql) ||
+        nbl__buf_printf(
+            &sql,
+            " FROM alerts al LEFT JOIN areas a ON a.area_id = al.area_id "
+            "WHERE al.ruleset = ?1 AND al.year = ?2 ORDER BY COALESCE(a.name, "
+            "al.area_id), al.area_id, CASE al.state WHEN 'new' THEN 0 WHEN "
+            "'ongoing' THEN 1 ELSE 2 END, CASE al.severity WHEN 'critical' "
+            "THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, al.kind, al.rule")) {
+        nbl__buf_free(&sql);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    rc = nbl__db_prepare(ws, &q, sql.s);
+    nbl__buf_free(&sql);
     if (rc)
         return rc;
     nbl__db_bind_text(q, 1, d->ruleset);
