@@ -516,10 +516,13 @@ profile_denominator(const nbl__indicator *ind)
 }
 
 /* One indicator's six values. Suppressed: area_sup withholds everything,
- * a small denominator everything but the (municipal) reference. */
+ * a small denominator everything but the (municipal) reference. The change
+ * (value of year - value of year - 1) would give away last year's value, so
+ * it is withheld also when last year fails disclosure (prev_sup: the area
+ * had too few residents then, or the indicator's denominator was small). */
 static void
 profile_indicator(const nbl__xjob *job, const nbl__indicator *ind,
-                  const nbl__xpind *x, int area_sup, nbl__xval *v)
+                  const nbl__xpind *x, int area_sup, int prev_sup, nbl__xval *v)
 {
     const char *status = x->status[0] ? x->status : "missing";
     int dec = unit_decimals(ind);
@@ -540,7 +543,9 @@ profile_indicator(const nbl__xjob *job, const nbl__indicator *ind,
     v_real(&v[3], x->sd_distance, 2);
     if (x->points >= 0)
         v_int(&v[4], x->points);
-    v_real(&v[5], x->change, dec);
+    if (job->unsuppressed ||
+        !(prev_sup || nbl__disclosure_rate(&job->disc, x->prev_denom)))
+        v_real(&v[5], x->change, dec);
 }
 
 /* One feature per area for the year: the profile score and band and, per
@@ -624,8 +629,11 @@ build_profile(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
              * indicators without points) */
             v_str(&v[7], a[r].has_score ? "not_evaluable" : "missing");
         }
+        int prev_sup = nbl__disclosure_area(&job->disc, a[r].prev_pop) ||
+                       nbl__disclosure_count(&job->disc, a[r].prev_pop);
         for (size_t i = 0; i < ni; i++)
             profile_indicator(job, &cfg->ind[i], &a[r].ind[i], area_sup,
+                              prev_sup,
                               &v[PROFILE_FIXED + i * PROFILE_PER_IND]);
         l->wkb[r] = a[r].wkb;
         l->wkb_len[r] = a[r].wkb_len;

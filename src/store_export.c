@@ -492,7 +492,8 @@ profile_indicators(nbl_ws *ws, sqlite3_stmt *st, nbl__xprofile *a,
     for (size_t i = 0; i < n_ind; i++) {
         nbl__xpind *x = &a->ind[i];
         int s;
-        x->value = x->reference = x->sd_distance = x->change = x->denom = NAN;
+        x->value = x->reference = x->sd_distance = x->change = x->denom =
+            x->prev_denom = NAN;
         x->points = -1;
         x->status[0] = '\0';
         sqlite3_reset(st);
@@ -516,6 +517,7 @@ profile_indicators(nbl_ws *ws, sqlite3_stmt *st, nbl__xprofile *a,
             x->points = col_int(st, 5, -1);
         }
         x->denom = nbl__db_column_double(st, 6);
+        x->prev_denom = nbl__db_column_double(st, 7);
     }
     return NBL_OK;
 }
@@ -534,17 +536,21 @@ nbl__store_export_profile(nbl_ws *ws, int year, const char *const *ind,
     rc = nbl__db_prepare(
         ws, &st,
         "SELECT a.area_id, a.name, a.municipality, sp.value, "
-        "ps.area_id IS NOT NULL, ps.points, ps.band, AsBinary(a.geom) "
-        "FROM areas a LEFT JOIN stats sp ON sp.area_id = a.area_id AND "
-        "sp.year = ?1 AND sp.variable = 'pop' LEFT JOIN profile_scores ps "
-        "ON ps.area_id = a.area_id AND ps.year = ?1 ORDER BY a.area_id");
+        "ps.area_id IS NOT NULL, ps.points, ps.band, AsBinary(a.geom), "
+        "sq.value FROM areas a LEFT JOIN stats sp ON sp.area_id = a.area_id "
+        "AND sp.year = ?1 AND sp.variable = 'pop' LEFT JOIN stats sq ON "
+        "sq.area_id = a.area_id AND sq.year = ?1 - 1 AND sq.variable = 'pop' "
+        "LEFT JOIN profile_scores ps ON ps.area_id = a.area_id AND ps.year = "
+        "?1 ORDER BY a.area_id");
     if (rc)
         return rc;
     rc = nbl__db_prepare(
         ws, &pi,
         "SELECT r.value, r.status, r.reference, r.sd_distance, r.change, "
         "r.points, (SELECT value FROM stats s WHERE s.area_id = ?1 AND "
-        "s.year = ?2 AND s.variable = ?4) FROM (SELECT 1) LEFT JOIN "
+        "s.year = ?2 AND s.variable = ?4), (SELECT value FROM stats s WHERE "
+        "s.area_id = ?1 AND s.year = ?2 - 1 AND s.variable = ?4) FROM "
+        "(SELECT 1) LEFT JOIN "
         "profile_results r ON r.area_id = ?1 AND r.year = ?2 AND "
         "r.indicator = ?3");
     if (rc) {
@@ -567,6 +573,7 @@ nbl__store_export_profile(nbl_ws *ws, int year, const char *const *ind,
         a->points = col_int(st, 5, -1);
         a->band = col_text(st, 6);
         a->wkb = col_blob(st, 7, &a->wkb_len);
+        a->prev_pop = nbl__db_column_double(st, 8);
         if (!a->area_id) {
             rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
             break;

@@ -100,14 +100,16 @@ typedef struct nbl__xplan {
 typedef struct nbl__xpind {
     double value, reference, sd_distance, change; /* NAN = NULL */
     int points;                                   /* -1 = NULL */
-    char status[16]; /* ok|missing|not_evaluable; "" = no result row */
-    double denom;    /* the year's denominator count; NAN = missing */
+    char status[16];   /* ok|missing|not_evaluable; "" = no result row */
+    double denom;      /* the year's denominator count; NAN = missing */
+    double prev_denom; /* the previous year's (the change's) denominator */
 } nbl__xpind;
 
 typedef struct nbl__xprofile {
     char *area_id, *name, *municipality;
     int year;
     double pop;      /* NAN = missing */
+    double prev_pop; /* residents of year - 1 (the change's other end) */
     int has_score;   /* a profile_scores row exists */
     int points;      /* -1 = NULL */
     char *band;      /* NULL = not scored */
