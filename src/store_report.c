@@ -107,7 +107,9 @@ load_areas(nbl_ws *ws, nbl__report_data *d)
         "s WHERE s.area_id = a.area_id AND s.year = ?2 AND s.variable = "
         "'pop'), c.category, p.category, c.criteria_met, "
         "AsSVG(ST_Translate(a.geom, ?4, ?5, 0), 0, 1), sr.safety_index, "
-        "sr.safety_band FROM areas a LEFT JOIN category_results c ON "
+        "sr.safety_band, (SELECT value FROM stats s WHERE s.area_id = "
+        "a.area_id AND s.year = ?3 AND s.variable = 'pop') "
+        "FROM areas a LEFT JOIN category_results c ON "
         "c.area_id = a.area_id AND c.year = ?2 AND c.ruleset = ?1 LEFT JOIN "
         "category_results p ON p.area_id = a.area_id AND p.year = ?3 AND "
         "p.ruleset = ?1 LEFT JOIN safety_results sr ON sr.area_id = "
@@ -145,7 +147,10 @@ load_areas(nbl_ws *ws, nbl__report_data *d)
         a->svg_path = col_text(q, 7);
         a->safety_index = nbl__db_column_double(q, 8);
         a->safety_band = col_text(q, 9);
+        a->prev_pop = nbl__db_column_double(q, 10);
         a->lab = a->cri = a->cri_ratio = a->edu = a->inc = a->eth = NAN;
+        for (int k = 0; k < NBL__XC_N; k++)
+            a->den[k] = NAN;
         a->lab_met = a->cri_met = a->edu_met = a->inc_met = -1;
     }
     sqlite3_finalize(q);
@@ -183,6 +188,28 @@ load_areas(nbl_ws *ws, nbl__report_data *d)
             a->inc_met = met;
         } else if (strcmp(c, "eth") == 0) {
             a->eth = v;
+        }
+    }
+    sqlite3_finalize(q);
+
+    /* the criteria's denominators, the export's (nbl__xcrit_denominator) */
+    rc = nbl__db_prepare(ws, &q,
+                         "SELECT area_id, value FROM stats WHERE year = ?1 "
+                         "AND variable = ?2");
+    if (rc)
+        return rc;
+    for (int k = 0; k < NBL__XC_N; k++) {
+        sqlite3_reset(q);
+        sqlite3_bind_int(q, 1, d->year);
+        nbl__db_bind_text(q, 2, nbl__xcrit_denominator[k]);
+        while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+            int i = find_area(d, (const char *)sqlite3_column_text(q, 0));
+            if (i >= 0)
+                d->areas[i].den[k] = nbl__db_column_double(q, 1);
+        }
+        if (s != SQLITE_DONE) {
+            sqlite3_finalize(q);
+            return nbl__db_error(ws, "report denominators");
         }
     }
     sqlite3_finalize(q);
