@@ -264,7 +264,7 @@ areas_table(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
     nbl__buf_printf(b,
                     "</table>\n<p>Values in bold (●) meet the statutory "
                     "threshold; – means not available.%s</p>\n",
-                    any_hidden ? " · marks a value withheld under disclosure "
+                    any_hidden ? " · marks a value not shown under disclosure "
                                  "control: an area below the publication "
                                  "minimum of residents (its values, "
                                  "residents and category are not shown) or "
