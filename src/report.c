@@ -222,13 +222,17 @@ areas_table(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
         const nbl__report_area *a = &d->areas[i];
         int sup = area_withheld(disc, a->pop);
         int hide = isnan(a->pop) || sup;
-        int rate[NBL__XC_N], any_rate = 0;
+        int rate[NBL__XC_N], any_rate = 0, safety_sup;
         char s[64];
         for (int k = 0; k < NBL__XC_N; k++) {
             rate[k] = hide || nbl__disclosure_rate(disc, a->den[k]);
             any_rate |= rate[k];
         }
-        any_hidden |= any_rate;
+        /* the export's rule: an index with survey sub-indices is a rate
+         * of the survey's respondents */
+        safety_sup = hide || (a->safety_survey &&
+                              nbl__disclosure_rate(disc, a->survey_n));
+        any_hidden |= any_rate || (any_safety && safety_sup);
         nbl__buf_printf(b, "<tr><td>");
         esc(b, a->name ? a->name : a->area_id);
         nbl__buf_printf(b, " <span class=\"id\">");
@@ -254,7 +258,7 @@ areas_table(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
         else
             nbl__buf_printf(b, "<td class=\"num\">%d</td>", a->criteria_met);
         if (any_safety)
-            num_cell(b, a->safety_index, 0, 0, hide);
+            num_cell(b, a->safety_index, 0, 0, safety_sup);
         nbl__buf_printf(b, "<td>%s</td><td>%s</td></tr>\n",
                         sup ? "·" : cat_label(a->category),
                         area_withheld(disc, a->prev_pop)

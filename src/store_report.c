@@ -108,7 +108,10 @@ load_areas(nbl_ws *ws, nbl__report_data *d)
         "'pop'), c.category, p.category, c.criteria_met, "
         "AsSVG(ST_Translate(a.geom, ?4, ?5, 0), 0, 1), sr.safety_index, "
         "sr.safety_band, (SELECT value FROM stats s WHERE s.area_id = "
-        "a.area_id AND s.year = ?3 AND s.variable = 'pop') "
+        "a.area_id AND s.year = ?3 AND s.variable = 'pop'), "
+        "(sr.perceived IS NOT NULL OR sr.problems IS NOT NULL), (SELECT "
+        "value FROM stats s WHERE s.area_id = a.area_id AND s.year = ?2 AND "
+        "s.variable = 'survey_n') "
         "FROM areas a LEFT JOIN category_results c ON "
         "c.area_id = a.area_id AND c.year = ?2 AND c.ruleset = ?1 LEFT JOIN "
         "category_results p ON p.area_id = a.area_id AND p.year = ?3 AND "
@@ -148,6 +151,8 @@ load_areas(nbl_ws *ws, nbl__report_data *d)
         a->safety_index = nbl__db_column_double(q, 8);
         a->safety_band = col_text(q, 9);
         a->prev_pop = nbl__db_column_double(q, 10);
+        a->safety_survey = sqlite3_column_int(q, 11);
+        a->survey_n = nbl__db_column_double(q, 12);
         a->lab = a->cri = a->cri_ratio = a->edu = a->inc = a->eth = NAN;
         for (int k = 0; k < NBL__XC_N; k++)
             a->den[k] = NAN;

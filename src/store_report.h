@@ -17,6 +17,8 @@ typedef struct nbl__report_area {
     int criteria_met;                       /* -1 = none */
     char *category, *prev_category;         /* NULL: no result */
     double safety_index;
+    int safety_survey; /* the index includes survey sub-indices */
+    double survey_n;   /* their respondents (disclosure), NAN = missing */
     char *safety_band;
     char *svg_path; /* SVG path data in report coordinates */
 } nbl__report_area;

@@ -9,6 +9,9 @@
 #   A3 1800 residents in 2024 but 50 in 2023 -> its 2023 category '·' and
 #      its move udsat -> none not listed.
 #   A4 1200 residents, none -> none: published as before.
+# Safety index (as the export): A1's 71 includes a survey sub-index of
+#   survey_n 10 (< 20) -> '·'; A4's 63 from registered incidents only ->
+#   shown.
 # [disclosure] comes through nbl__disclosure_load: min_count honoured (an
 # area of 2 residents with min_residents_publish 0), a bad value refused.
 set -u
@@ -28,6 +31,7 @@ INSERT INTO areas(area_id,name,municipality,region,geom) VALUES
  ('A3','Tre','M1','R',$(sq 400)), ('A4','Fire','M1','R',$(sq 600));
 INSERT INTO stats(area_id,year,variable,value) VALUES
  ('A1',2024,'pop',2500),('A1',2024,'pop_18_64',15),('A1',2024,'pop_18p',500),
+ ('A1',2024,'survey_n',10),
  ('A2',2024,'pop',60),('A2',2023,'pop',60),
  ('A3',2024,'pop',1800),('A3',2023,'pop',50),
  ('A4',2024,'pop',1200),('A4',2023,'pop',1200);
@@ -39,6 +43,8 @@ INSERT INTO category_results(area_id,year,ruleset,ruleset_version,category,crite
  ('A2',2023,'dk2021','2021.1','none',0,'x'),('A2',2024,'dk2021','2021.1','udsat',2,'x'),
  ('A3',2023,'dk2021','2021.1','udsat',2,'x'),('A3',2024,'dk2021','2021.1','none',0,'x'),
  ('A4',2023,'dk2021','2021.1','none',0,'x'),('A4',2024,'dk2021','2021.1','none',0,'x');
+INSERT INTO safety_results(area_id,year,perceived,problems,registered,safety_index,safety_band) VALUES
+ ('A1',2024,80,NULL,NULL,71,'b'),('A4',2024,NULL,NULL,60,63,'b');
 INSERT INTO meta VALUES('current_ruleset','dk2021');
 SQL
 "$N" -q report "$ws" -o "$T/r.html" || fail "report"
@@ -50,16 +56,18 @@ for tr in re.findall(r"<tr><td>(.*?)</tr>", h):
     m = re.search(r'<span class="id">(A\d)</span>', tr)
     if m:
         rows[m.group(1)] = re.findall(r"<td[^>]*>(.*?)</td>", "<td>" + tr)
-# cells: area, residents, lab, cri, edu, inc, eth, criteria met, category, prev
+# cells: area, residents, lab, cri, edu, inc, eth, criteria met, safety,
+# category, prev
 a1, a2, a3, a4 = rows["A1"], rows["A2"], rows["A3"], rows["A4"]
 assert a1[1] == "2500" and a1[2] == "·" and a1[3] == "2.93", a1
 assert a1[7] == "·", ("criteria met of A1 gives the lab flag away", a1)
 assert "41.3" not in h and "41.25" not in h
-assert a2[1] == "·" and a2[2] == "·" and a2[8] == "·" and a2[9] == "·", a2
+assert a1[8] == "·" and ">71<" not in h, a1
+assert a2[1] == "·" and a2[2] == "·" and a2[9] == "·" and a2[10] == "·", a2
 assert ">60<" not in h and "55.5" not in h
-assert a3[1] == "1800" and a3[8] == "Ikke på listen" and a3[9] == "·", a3
-assert a4[1] == "1200" and a4[2] == "20" and a4[7] == "0", a4
-assert a4[8] == "Ikke på listen" and a4[9] == "Ikke på listen", a4
+assert a3[1] == "1800" and a3[9] == "Ikke på listen" and a3[10] == "·", a3
+assert a4[1] == "1200" and a4[2] == "20" and a4[7] == "0" and a4[8] == "63", a4
+assert a4[9] == "Ikke på listen" and a4[10] == "Ikke på listen", a4
 # map: A2 with the no-value fill, its title without category
 p = re.search(r'<path fill="([^"]*)"[^>]*><title>To \(A2\): ([^<]*)</title>', h)
 assert p and p.group(1) == "#ffffff" and p.group(2) == "·", p and p.groups()
