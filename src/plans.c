@@ -5,7 +5,9 @@
  * the union of its areas, comparison results as properties).
  *
  * Settings (config file): [plans] indicators, comparison; [disclosure]
- * min_residents_publish (aggregates over fewer residents are suppressed).
+ * min_residents_publish, read by nbl__disclosure_load (aggregates over fewer
+ * residents are suppressed, and an area with fewer residents takes part in
+ * no aggregate and its category is not shown).
  */
 #include "nabolag/plans.h"
 
@@ -17,12 +19,11 @@
 #include <jansson.h>
 
 #include "ctx.h"
+#include "disclosure.h"
 #include "plancmp.h"
 #include "plans_internal.h"
 #include "store_plans.h"
 #include "util.h"
-
-#define DEFAULT_MIN_POP 100
 
 struct settings {
     char indicators[512];
@@ -47,15 +48,6 @@ settings_cb(void *user, const char *section, const char *key, const char *value)
         } else {
             s->rc = nbl__error(s->ctx, NBL_EFORMAT,
                                "%s: [plans] unknown key '%s'", s->path, key);
-            return 0;
-        }
-    } else if (strcmp(section, "disclosure") == 0 &&
-               strcmp(key, "min_residents_publish") == 0) {
-        if (!nbl__parse_double(value, '.', &s->min_pop) || s->min_pop < 0) {
-            s->rc = nbl__error(s->ctx, NBL_EFORMAT,
-                               "%s: [disclosure] min_residents_publish: not "
-                               "a number: '%s'",
-                               s->path, value);
             return 0;
         }
     }
@@ -90,6 +82,14 @@ status_name(int st)
                                   : "suppressed";
 }
 
+/* Status of a transition's category: suppressed (too few residents that
+ * year), missing (no result) or ok. */
+static const char *
+cat_status(int suppressed, const char *category)
+{
+    return suppressed ? "suppressed" : category ? "ok" : "missing";
+}
+
 /* One JSON object per plan and indicator (the array of `-f json`). */
 static json_t *
 result_json(const nbl__plans_data *d, const nbl__pc_output *o,
@@ -112,6 +112,8 @@ result_json(const nbl__plans_data *d, const nbl__pc_output *o,
     json_object_set_new(obj, "latest", num(r->latest, dec));
     json_object_set_new(obj, "change", num(r->change, dec));
     json_object_set_new(obj, "status", json_string(status_name(r->status)));
+    json_object_set_new(obj, "latest_status",
+                        json_string(status_name(r->latest_status)));
     json_object_set_new(obj, "comparison_baseline", num(r->cmp_baseline, dec));
     json_object_set_new(obj, "comparison_latest", num(r->cmp_latest, dec));
     json_object_set_new(obj, "comparison_change", num(r->cmp_change, dec));
@@ -127,6 +129,12 @@ result_json(const nbl__plans_data *d, const nbl__pc_output *o,
     json_object_set_new(obj, "comparison_areas", json_integer(r->n_cmp));
     if (r->missing) {
         char *dup = nbl__strdup(r->missing), *save = NULL;
+        if (!dup) {
+            json_decref(obj);
+            json_decref(tr);
+            json_decref(miss);
+            return NULL;
+        }
         for (char *t = strtok_r(dup, "|", &save); t;
              t = strtok_r(NULL, "|", &save))
             json_array_append_new(miss, json_string(t));
@@ -143,6 +151,11 @@ result_json(const nbl__plans_data *d, const nbl__pc_output *o,
         json_object_set_new(x, "from",
                             t->from ? json_string(t->from) : json_null());
         json_object_set_new(x, "to", t->to ? json_string(t->to) : json_null());
+        json_object_set_new(
+            x, "from_status",
+            json_string(cat_status(t->from_suppressed, t->from)));
+        json_object_set_new(x, "to_status",
+                            json_string(cat_status(t->to_suppressed, t->to)));
         json_array_append_new(tr, x);
     }
     json_object_set_new(obj, "transitions", tr);
@@ -166,8 +179,10 @@ fmt_cell(nbl__buf *b, double v, int dec, int width)
 }
 
 static const char *
-category_label(const char *c)
+category_label(const char *c, int suppressed)
 {
+    if (suppressed)
+        return "suppressed";
     if (!c)
         return "no result";
     if (strcmp(c, "none") == 0)
@@ -179,7 +194,8 @@ category_label(const char *c)
 
 static void
 write_text(nbl__buf *b, const nbl__plans_data *d, const nbl__pc_output *o,
-           const char *const *ind, int n_ind, const char *comparison)
+           const char *const *ind, int n_ind, const char *comparison,
+           double min_pop)
 {
     nbl__buf_printf(b,
                     "Plan comparison (ruleset %s %s, comparison group: areas "
@@ -233,25 +249,34 @@ write_text(nbl__buf *b, const nbl__plans_data *d, const nbl__pc_output *o,
                 const nbl__pc_transition *x = &o->transitions[t];
                 if (x->plan != p)
                     continue;
-                if (x->from == x->to ||
-                    (x->from && x->to && strcmp(x->from, x->to) == 0))
+                if (!x->from_suppressed && !x->to_suppressed &&
+                    (x->from == x->to ||
+                     (x->from && x->to && strcmp(x->from, x->to) == 0)))
                     continue; /* unchanged, or no result in either year */
                 nbl__buf_printf(b, "%s %s (%s -> %s)", changed ? "," : "",
-                                d->area_id[x->area], category_label(x->from),
-                                category_label(x->to));
+                                d->area_id[x->area],
+                                category_label(x->from, x->from_suppressed),
+                                category_label(x->to, x->to_suppressed));
                 changed++;
             }
             nbl__buf_printf(b, "%s\n", changed ? "" : " none");
         }
         if (any_missing) {
-            for (int i = 0; i < n_ind; i++)
-                if (r0[i].missing)
+            for (int i = 0; i < n_ind; i++) {
+                if (r0[i].no_data)
                     nbl__buf_printf(
                         b,
                         "  left out of the change in %s (no value in %d or "
                         "%d): %s\n",
                         ind[i], r0->baseline_year, r0->latest_year,
-                        r0[i].missing);
+                        r0[i].no_data);
+                if (r0[i].suppressed)
+                    nbl__buf_printf(b,
+                                    "  left out of %s (suppressed: fewer "
+                                    "than %g residents in %d or %d): %s\n",
+                                    ind[i], min_pop, r0->baseline_year,
+                                    r0->latest_year, r0[i].suppressed);
+            }
         }
     }
     nbl__buf_printf(b, "\nchange = latest - baseline (population-weighted); "
@@ -274,6 +299,21 @@ csv_field(nbl__buf *b, const char *s)
     }
 }
 
+/* A transition's category in CSV: the code, "suppressed", or empty. */
+static const char *
+csv_category(json_t *tr, const char *key)
+{
+    char skey[32];
+    json_t *v = json_object_get(tr, key);
+    snprintf(skey, sizeof skey, "%s_status", key);
+    if (json_is_string(v))
+        return json_string_value(v);
+    v = json_object_get(tr, skey);
+    return json_is_string(v) && strcmp(json_string_value(v), "suppressed") == 0
+               ? "suppressed"
+               : "";
+}
+
 static void
 write_csv(nbl__buf *b, json_t *arr)
 {
@@ -288,6 +328,7 @@ write_csv(nbl__buf *b, json_t *arr)
                                  "latest",
                                  "change",
                                  "status",
+                                 "latest_status",
                                  "comparison_baseline",
                                  "comparison_latest",
                                  "comparison_change",
@@ -335,13 +376,10 @@ write_csv(nbl__buf *b, json_t *arr)
                     if (json_is_string(e)) {
                         nbl__buf_printf(&t, "%s", json_string_value(e));
                     } else {
-                        json_t *f = json_object_get(e, "from"),
-                               *to = json_object_get(e, "to");
                         nbl__buf_printf(
                             &t, "%s:%s>%s",
                             json_string_value(json_object_get(e, "area_id")),
-                            json_is_string(f) ? json_string_value(f) : "",
-                            json_is_string(to) ? json_string_value(to) : "");
+                            csv_category(e, "from"), csv_category(e, "to"));
                     }
                 }
                 csv_field(b, t.s ? t.s : "");
@@ -417,6 +455,8 @@ write_geojson(nbl_ws *ws, nbl__buf *b, const nbl__plans_data *d, json_t *arr,
                 json_array_get(arr, (size_t)p * (size_t)n_ind + (size_t)i);
             const char *name =
                 json_string_value(json_object_get(r, "indicator"));
+            /* the export's plans layer has the same fixed schema
+             * (export.c): no latest_status there */
             static const char *keys[] = {
                 "baseline", "latest", "change",     "comparison_change",
                 "did",      "target", "target_met", "status"};
@@ -505,10 +545,14 @@ comparison_run(nbl_ws *ws, struct comparison *c, const char *ruleset,
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     nbl__pc_input in;
+    nbl__disclosure disc;
     int rc;
 
     memset(c, 0, sizeof *c);
-    c->set = (struct settings){"",  "municipality", DEFAULT_MIN_POP,
+    nbl__disclosure_defaults(&disc);
+    if ((rc = nbl__disclosure_load(ctx, config, &disc)))
+        return rc;
+    c->set = (struct settings){"",  "municipality", disc.min_residents_publish,
                                ctx, NULL,           NBL_OK};
     if (config) {
         int r;
@@ -606,12 +650,21 @@ nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
                              opts->indicators, opts->comparison, -1)))
         return rc;
     arr = json_array();
-    for (size_t i = 0; i < c.out.n_results; i++)
-        json_array_append_new(
-            arr, result_json(&c.d, &c.out, &c.out.results[i], c.ind));
+    for (size_t i = 0; arr && i < c.out.n_results; i++) {
+        json_t *o = result_json(&c.d, &c.out, &c.out.results[i], c.ind);
+        if (!o || json_array_append_new(arr, o)) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    if (!arr) {
+        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
+        goto done;
+    }
     switch (opts->format) {
     case NBL_PLANS_TEXT:
-        write_text(&b, &c.d, &c.out, c.ind, c.n_ind, c.set.comparison);
+        write_text(&b, &c.d, &c.out, c.ind, c.n_ind, c.set.comparison,
+                   c.set.min_pop);
         break;
     case NBL_PLANS_CSV:
         write_csv(&b, arr);
@@ -631,9 +684,13 @@ nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
     rc = nbl__outfile_open(ctx, &of, opts->output ? opts->output : "-",
                            opts->overwrite);
     if (rc == NBL_OK) {
-        if (b.len)
-            fwrite(b.s, 1, b.len, of.fp);
-        rc = nbl__outfile_commit(ctx, &of);
+        if (b.len && fwrite(b.s, 1, b.len, of.fp) != b.len) {
+            nbl__outfile_abort(&of);
+            rc = nbl__error(ctx, NBL_EIO, "%s: cannot write",
+                            opts->output ? opts->output : "stdout");
+        } else {
+            rc = nbl__outfile_commit(ctx, &of);
+        }
     }
 done:
     json_decref(arr);
