@@ -162,20 +162,29 @@ result_json(const nbl__plans_data *d, const nbl__pc_output *o,
     return obj;
 }
 
+/* An output buffer that remembers a failed append (out of memory), so the
+ * output is refused rather than written truncated. */
+typedef struct obuf {
+    nbl__buf b;
+    int err;
+} obuf;
+#define OPRINTF(o, ...) ((o)->err |= nbl__buf_printf(&(o)->b, __VA_ARGS__) != 0)
+#define OAPPEND(o, s, n) ((o)->err |= nbl__buf_append(&(o)->b, (s), (n)) != 0)
+
 /* Right-aligned number cell, "-" when missing. */
 static void
-fmt_cell(nbl__buf *b, double v, int dec, int width)
+fmt_cell(obuf *b, double v, int dec, int width)
 {
     double r;
     if (isnan(v)) {
-        nbl__buf_printf(b, " %*s", width, "-");
+        OPRINTF(b, " %*s", width, "-");
         return;
     }
     r = nbl__round(v, dec);
     if (r == 0)
         r = 0; /* no "-0.00" */
     /* fixed decimals so the column lines up (C locale: nbl__buf_printf) */
-    nbl__buf_printf(b, " %*.*f", width, dec, r);
+    OPRINTF(b, " %*.*f", width, dec, r);
 }
 
 static const char *
@@ -193,38 +202,36 @@ category_label(const char *c, int suppressed)
 }
 
 static void
-write_text(nbl__buf *b, const nbl__plans_data *d, const nbl__pc_output *o,
+write_text(obuf *b, const nbl__plans_data *d, const nbl__pc_output *o,
            const char *const *ind, int n_ind, const char *comparison,
            double min_pop)
 {
-    nbl__buf_printf(b,
-                    "Plan comparison (ruleset %s %s, comparison group: areas "
-                    "without a plan in %s)\n",
-                    d->ruleset, d->ruleset_version ? d->ruleset_version : "",
-                    strcmp(comparison, "all") == 0
-                        ? "the whole workspace"
-                        : "the plan's municipalities");
+    OPRINTF(b,
+            "Plan comparison (ruleset %s %s, comparison group: areas "
+            "without a plan in %s)\n",
+            d->ruleset, d->ruleset_version ? d->ruleset_version : "",
+            strcmp(comparison, "all") == 0 ? "the whole workspace"
+                                           : "the plan's municipalities");
     if (d->n_plans == 0)
-        nbl__buf_printf(b, "\nNo plans in the workspace (nabolag import "
-                           "plans).\n");
+        OPRINTF(b, "\nNo plans in the workspace (nabolag import "
+                   "plans).\n");
     for (int p = 0; p < d->n_plans; p++) {
         const nbl__pc_result *r0 = &o->results[(size_t)p * (size_t)n_ind];
         int any_missing = 0;
-        nbl__buf_printf(b,
-                        "\n%s  %s  %d-%d, %d area(s); baseline %d, latest %d\n",
-                        d->plan_id[p], d->plan_name[p] ? d->plan_name[p] : "",
-                        d->start_year[p], d->end_year[p], d->plan_n_areas[p],
-                        r0->baseline_year, r0->latest_year);
-        nbl__buf_printf(b, "  %-14s %9s %9s %9s %11s %9s %8s  %s\n",
-                        "indicator", "baseline", "latest", "change",
-                        "comparison", "did", "target", "target met");
+        OPRINTF(b, "\n%s  %s  %d-%d, %d area(s); baseline %d, latest %d\n",
+                d->plan_id[p], d->plan_name[p] ? d->plan_name[p] : "",
+                d->start_year[p], d->end_year[p], d->plan_n_areas[p],
+                r0->baseline_year, r0->latest_year);
+        OPRINTF(b, "  %-14s %9s %9s %9s %11s %9s %8s  %s\n", "indicator",
+                "baseline", "latest", "change", "comparison", "did", "target",
+                "target met");
         for (int i = 0; i < n_ind; i++) {
             const nbl__pc_result *r = &r0[i];
             int dec = decimals_for(ind[i]);
-            nbl__buf_printf(b, "  %-14s", ind[i]);
+            OPRINTF(b, "  %-14s", ind[i]);
             if (r->status == NBL_PC_SUPPRESSED) {
-                nbl__buf_printf(b, " %s\n",
-                                "(suppressed: too few residents to publish)");
+                OPRINTF(b, " %s\n",
+                        "(suppressed: too few residents to publish)");
                 continue;
             }
             fmt_cell(b, r->baseline, dec, 9);
@@ -233,16 +240,15 @@ write_text(nbl__buf *b, const nbl__plans_data *d, const nbl__pc_output *o,
             fmt_cell(b, r->cmp_change, dec, 11);
             fmt_cell(b, r->did, dec, 9);
             fmt_cell(b, r->target, dec, 8);
-            nbl__buf_printf(b, "  %s\n",
-                            r->target_met < 0 ? "-"
-                            : r->target_met   ? "yes"
-                                              : "no");
+            OPRINTF(b, "  %s\n",
+                    r->target_met < 0 ? "-"
+                    : r->target_met   ? "yes"
+                                      : "no");
             if (r->missing)
                 any_missing = 1;
         }
-        nbl__buf_printf(b,
-                        "  category transitions %d -> %d:", r0->baseline_year,
-                        r0->latest_year);
+        OPRINTF(b, "  category transitions %d -> %d:", r0->baseline_year,
+                r0->latest_year);
         {
             int changed = 0;
             for (size_t t = 0; t < o->n_transitions; t++) {
@@ -253,49 +259,48 @@ write_text(nbl__buf *b, const nbl__plans_data *d, const nbl__pc_output *o,
                     (x->from == x->to ||
                      (x->from && x->to && strcmp(x->from, x->to) == 0)))
                     continue; /* unchanged, or no result in either year */
-                nbl__buf_printf(b, "%s %s (%s -> %s)", changed ? "," : "",
-                                d->area_id[x->area],
-                                category_label(x->from, x->from_suppressed),
-                                category_label(x->to, x->to_suppressed));
+                OPRINTF(b, "%s %s (%s -> %s)", changed ? "," : "",
+                        d->area_id[x->area],
+                        category_label(x->from, x->from_suppressed),
+                        category_label(x->to, x->to_suppressed));
                 changed++;
             }
-            nbl__buf_printf(b, "%s\n", changed ? "" : " none");
+            OPRINTF(b, "%s\n", changed ? "" : " none");
         }
         if (any_missing) {
             for (int i = 0; i < n_ind; i++) {
                 if (r0[i].no_data)
-                    nbl__buf_printf(
-                        b,
-                        "  left out of the change in %s (no value in %d or "
-                        "%d): %s\n",
-                        ind[i], r0->baseline_year, r0->latest_year,
-                        r0[i].no_data);
+                    OPRINTF(b,
+                            "  left out of the change in %s (no value in %d or "
+                            "%d): %s\n",
+                            ind[i], r0->baseline_year, r0->latest_year,
+                            r0[i].no_data);
                 if (r0[i].suppressed)
-                    nbl__buf_printf(b,
-                                    "  left out of %s (suppressed: fewer "
-                                    "than %g residents in %d or %d): %s\n",
-                                    ind[i], min_pop, r0->baseline_year,
-                                    r0->latest_year, r0[i].suppressed);
+                    OPRINTF(b,
+                            "  left out of %s (suppressed: fewer "
+                            "than %g residents in %d or %d): %s\n",
+                            ind[i], min_pop, r0->baseline_year, r0->latest_year,
+                            r0[i].suppressed);
             }
         }
     }
-    nbl__buf_printf(b, "\nchange = latest - baseline (population-weighted); "
-                       "did = change - comparison change.\n");
+    OPRINTF(b, "\nchange = latest - baseline (population-weighted); "
+               "did = change - comparison change.\n");
 }
 
 static void
-csv_field(nbl__buf *b, const char *s)
+csv_field(obuf *b, const char *s)
 {
     if (strpbrk(s, ",\"\n\r")) {
-        nbl__buf_append(b, "\"", 1);
+        OAPPEND(b, "\"", 1);
         for (; *s; s++) {
             if (*s == '"')
-                nbl__buf_append(b, "\"", 1);
-            nbl__buf_append(b, s, 1);
+                OAPPEND(b, "\"", 1);
+            OAPPEND(b, s, 1);
         }
-        nbl__buf_append(b, "\"", 1);
+        OAPPEND(b, "\"", 1);
     } else {
-        nbl__buf_append(b, s, strlen(s));
+        OAPPEND(b, s, strlen(s));
     }
 }
 
@@ -315,7 +320,7 @@ csv_category(json_t *tr, const char *key)
 }
 
 static void
-write_csv(nbl__buf *b, json_t *arr)
+write_csv(obuf *b, json_t *arr)
 {
     static const char *cols[] = {"plan_id",
                                  "plan_name",
@@ -344,49 +349,51 @@ write_csv(nbl__buf *b, json_t *arr)
     size_t i;
     json_t *o;
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
-        nbl__buf_printf(b, "%s%s", c ? "," : "", cols[c]);
-    nbl__buf_append(b, "\n", 1);
+        OPRINTF(b, "%s%s", c ? "," : "", cols[c]);
+    OAPPEND(b, "\n", 1);
     json_array_foreach(arr, i, o)
     {
         for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
             json_t *v = json_object_get(o, cols[c]);
             char s[64];
             if (c)
-                nbl__buf_append(b, ",", 1);
+                OAPPEND(b, ",", 1);
             if (!v || json_is_null(v))
                 continue;
             if (json_is_string(v)) {
                 csv_field(b, json_string_value(v));
             } else if (json_is_integer(v)) {
-                nbl__buf_printf(b, "%lld", (long long)json_integer_value(v));
+                OPRINTF(b, "%lld", (long long)json_integer_value(v));
             } else if (json_is_real(v)) {
-                nbl__buf_printf(
-                    b, "%s",
-                    nbl__fmt_double(s, sizeof s, json_real_value(v), 3));
+                OPRINTF(b, "%s",
+                        nbl__fmt_double(s, sizeof s, json_real_value(v), 3));
             } else if (json_is_boolean(v)) {
-                nbl__buf_printf(b, "%s", json_is_true(v) ? "true" : "false");
+                OPRINTF(b, "%s", json_is_true(v) ? "true" : "false");
             } else if (json_is_array(v)) {
                 size_t k;
                 json_t *e;
                 nbl__buf t = {0};
+                int terr = 0;
                 json_array_foreach(v, k, e)
                 {
                     if (k)
-                        nbl__buf_append(&t, "|", 1);
+                        terr |= nbl__buf_append(&t, "|", 1);
                     if (json_is_string(e)) {
-                        nbl__buf_printf(&t, "%s", json_string_value(e));
+                        terr |= nbl__buf_printf(&t, "%s", json_string_value(e));
                     } else {
-                        nbl__buf_printf(
+                        terr |= nbl__buf_printf(
                             &t, "%s:%s>%s",
                             json_string_value(json_object_get(e, "area_id")),
                             csv_category(e, "from"), csv_category(e, "to"));
                     }
                 }
+                if (terr)
+                    b->err = 1;
                 csv_field(b, t.s ? t.s : "");
                 nbl__buf_free(&t);
             }
         }
-        nbl__buf_append(b, "\n", 1);
+        OAPPEND(b, "\n", 1);
     }
 }
 
@@ -406,7 +413,7 @@ provenance(const nbl__plans_data *d, const char *comparison)
 }
 
 static int
-write_geojson(nbl_ws *ws, nbl__buf *b, const nbl__plans_data *d, json_t *arr,
+write_geojson(nbl_ws *ws, obuf *b, const nbl__plans_data *d, json_t *arr,
               int n_ind, const char *comparison)
 {
     json_t *fc = json_object(), *feats = json_array();
@@ -424,7 +431,7 @@ write_geojson(nbl_ws *ws, nbl__buf *b, const nbl__plans_data *d, json_t *arr,
             return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
         for (int k = 0; k < d->plan_n_areas[p]; k++) {
             ids[k] = d->area_id[d->plan_areas[p][k]];
-            nbl__buf_printf(&list, "%s%s", k ? "|" : "", ids[k]);
+            b->err |= nbl__buf_printf(&list, "%s%s", k ? "|" : "", ids[k]);
         }
         rc = nbl__store_plans_union_geojson(ws, ids, d->plan_n_areas[p], &gj);
         free(ids);
@@ -482,7 +489,7 @@ write_geojson(nbl_ws *ws, nbl__buf *b, const nbl__plans_data *d, json_t *arr,
     json_decref(fc);
     if (!s)
         return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
-    nbl__buf_printf(b, "%s\n", s);
+    OPRINTF(b, "%s\n", s);
     free(s);
     return NBL_OK;
 }
@@ -642,7 +649,7 @@ nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     struct comparison c;
     json_t *arr = NULL;
-    nbl__buf b = {0};
+    obuf b = {{0}, 0};
     nbl__outfile of;
     int rc;
 
@@ -672,7 +679,10 @@ nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
     case NBL_PLANS_JSON: {
         char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
                                       JSON_REAL_PRECISION(10));
-        nbl__buf_printf(&b, "%s\n", s ? s : "[]");
+        if (!s)
+            b.err = 1; /* out of memory: not an empty "[]" */
+        else
+            OPRINTF(&b, "%s\n", s);
         free(s);
         break;
     }
@@ -681,10 +691,14 @@ nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
             goto done;
         break;
     }
+    if (b.err) {
+        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
+        goto done;
+    }
     rc = nbl__outfile_open(ctx, &of, opts->output ? opts->output : "-",
                            opts->overwrite);
     if (rc == NBL_OK) {
-        if (b.len && fwrite(b.s, 1, b.len, of.fp) != b.len) {
+        if (b.b.len && fwrite(b.b.s, 1, b.b.len, of.fp) != b.b.len) {
             nbl__outfile_abort(&of);
             rc = nbl__error(ctx, NBL_EIO, "%s: cannot write",
                             opts->output ? opts->output : "stdout");
@@ -694,7 +708,7 @@ nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
     }
 done:
     json_decref(arr);
-    nbl__buf_free(&b);
+    nbl__buf_free(&b.b);
     comparison_free(&c);
     return rc;
 }

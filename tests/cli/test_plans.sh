@@ -139,6 +139,10 @@ grep -q "A1 (suppressed -> suppressed)" "$T/disc.txt" || fail "text: suppressed 
 grep -q "left out of lab (suppressed: fewer than 1500 residents in 2020 or 2022): A1" "$T/disc.txt" || fail "text: suppressed area: $(cat "$T/disc.txt")"
 grep -q "udsat" "$T/disc.txt" && fail "text shows a suppressed category: $(cat "$T/disc.txt")"
 "$N" plans compare "$ws" -f csv --indicators lab --config "$T/disc.ini" | grep -q '^P,.*,A1,A1:suppressed>suppressed|A2:none>none$' || fail "csv: suppressed"
+# an output that cannot be written is an error (exit 1), not a silent loss
+rc=0; "$N" plans compare "$ws" -f json > /dev/full 2>"$T/full.err" || rc=$?
+[ "$rc" = 1 ] || fail "write to a full device: exit $rc"
+grep -q "cannot write\|No space" "$T/full.err" || fail "full device message: $(cat "$T/full.err")"
 # a bad threshold is an error naming the key (read by the disclosure module)
 printf '[disclosure]\nmin_residents_publish = many\n' > "$T/bad.ini"
 rc=0; "$N" plans compare "$ws" --config "$T/bad.ini" >/dev/null 2>&1 || rc=$?
