@@ -932,6 +932,28 @@ area_conditions(struct emit *e, const nbl_alert_config *cfg, const nbl__asd *sd)
         char rule[64];
         double met = cat->criteria_met >= 0 ? cat->criteria_met : NAN;
         double need = cat->criteria_needed >= 0 ? cat->criteria_needed : NAN;
+        /* what decided it besides the criteria count: too few residents,
+         * or the non-western share that separates parallelsamfund */
+        char why[200] = "";
+        {
+            const nbl__acrit *sz = find_crit(a, "size", y);
+            const nbl__acrit *et = find_crit(a, "eth", y);
+            char v1[64], v2[64];
+            int par = strcmp(cat->category, "parallelsamfund") == 0 ||
+                      (pcat && strcmp(pcat->category, "parallelsamfund") == 0);
+            if (sz && sz->met == 0 && !isnan(sz->value))
+                snprintf(why, sizeof why,
+                         " The area has %s residents, fewer than the %s the "
+                         "size criterion requires.",
+                         fmtn(v1, 64, sz->value, 0),
+                         fmtn(v2, 64, sz->threshold, 0));
+            else if (par && et && !isnan(et->value))
+                snprintf(why, sizeof why,
+                         " Non-western share %s %% (parallelsamfund needs "
+                         "over %s %%).",
+                         fmtn(v1, 64, et->value, 1),
+                         fmtn(v2, 64, et->threshold, 0));
+        }
         if (r >= 0 && pr >= 0 && r > pr) {
             snprintf(rule, sizeof rule, "category:%s", cat->category);
             emit(e, "crossed", rule, met, need,
@@ -939,20 +961,21 @@ area_conditions(struct emit *e, const nbl_alert_config *cfg, const nbl__asd *sd)
                      ? cfg->sev_crossed_forebyggelse
                      : cfg->sev_crossed_category,
                  "now %s (%s) in %d, up from %s in %d; %d criteri%s met "
-                 "(udsat needs %d).",
+                 "(udsat needs %d).%s",
                  nbl__alert_category_label(cat->category), cat->category, y,
                  nbl__alert_category_label(pcat->category), pcat->year,
                  cat->criteria_met, cat->criteria_met == 1 ? "on" : "a",
-                 cat->criteria_needed);
+                 cat->criteria_needed, why);
         }
         if (r >= 0 && pr >= 0 && r < pr) {
             snprintf(rule, sizeof rule, "category:%s", pcat->category);
             emit(e, "improved", rule, met, need, cfg->sev_improved,
                  "no longer %s (%s) in %d, now %s; %d criteri%s met "
-                 "(udsat needs %d).",
+                 "(udsat needs %d).%s",
                  nbl__alert_category_label(pcat->category), pcat->category, y,
                  nbl__alert_category_label(cat->category), cat->criteria_met,
-                 cat->criteria_met == 1 ? "on" : "a", cat->criteria_needed);
+                 cat->criteria_met == 1 ? "on" : "a", cat->criteria_needed,
+                 why);
         }
         /* approaching a category: one criterion short */
         if (cat->criteria_needed > 0) {

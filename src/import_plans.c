@@ -66,8 +66,10 @@ read_feature(nbl_ctx *ctx, OGRFeatureH f, OGRFeatureDefnH defn,
         return nbl__error(ctx, NBL_EDATA, "%s: column 'plan_id': empty",
                           rec->where);
     rec->plan_id = nbl__strdup(v);
-    if (field_text(f, idx[1], &v))
-        rec->name = nbl__strdup(v);
+    if (!rec->plan_id)
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    if (field_text(f, idx[1], &v) && !(rec->name = nbl__strdup(v)))
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
     for (int k = 2; k <= 3; k++) {
         if (!field_text(f, idx[k], &v) || !nbl__parse_long(v, &y) || y < 1900 ||
             y > 2200)
@@ -102,8 +104,10 @@ read_feature(nbl_ctx *ctx, OGRFeatureH f, OGRFeatureDefnH defn,
             e = t + strlen(t);
             while (e > t && e[-1] == ' ')
                 *--e = '\0';
-            if (*t)
-                rec->areas[rec->n_areas++] = nbl__strdup(t);
+            if (*t && !(rec->areas[rec->n_areas++] = nbl__strdup(t))) {
+                free(dup);
+                return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+            }
         }
         free(dup);
         if (rec->n_areas == 0)
@@ -131,6 +135,8 @@ read_feature(nbl_ctx *ctx, OGRFeatureH f, OGRFeatureDefnH defn,
                               "%s: column '%s': not a number: '%s'", rec->where,
                               fname, v);
         rec->target_ind[rec->n_targets] = nbl__strdup(fname + 7);
+        if (!rec->target_ind[rec->n_targets])
+            return nbl__error(ctx, NBL_ENOMEM, "out of memory");
         rec->target[rec->n_targets++] = t;
     }
     return NBL_OK;
@@ -253,11 +259,18 @@ nbl_plans_import(nbl_ws *ws, const char *src, nbl_plans_summary *out)
                                     r->plan_id);
                 } else {
                     len = OGR_G_WkbSize(c);
-                    wkb = malloc((size_t)len);
-                    OGR_G_ExportToWkb(c, wkbNDR, wkb);
-                    rc = nbl__store_plans_areas_in(ws, wkb, (size_t)len, 0.5,
-                                                   &r->areas, &r->shares,
-                                                   &r->n_areas, &partial);
+                    wkb = len > 0 ? malloc((size_t)len) : NULL;
+                    if (!wkb)
+                        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
+                    else if (OGR_G_ExportToWkb(c, wkbNDR, wkb) != OGRERR_NONE)
+                        rc = nbl__error(ctx, NBL_EDATA,
+                                        "%s: plan '%s': cannot encode the "
+                                        "polygon",
+                                        r->where, r->plan_id);
+                    else
+                        rc = nbl__store_plans_areas_in(
+                            ws, wkb, (size_t)len, 0.5, &r->areas, &r->shares,
+                            &r->n_areas, &partial);
                     free(wkb);
                     out->partial_areas += partial;
                     if (rc == NBL_OK && r->n_areas == 0)

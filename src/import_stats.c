@@ -69,6 +69,7 @@ struct imp {
     char decimal;
     long dot_line, comma_line;
     char *dot_raw, *comma_raw;
+    int mark_decided; /* a value shows its mark is a decimal mark */
     /* pass 2 */
     nbl__stage *st;
     long rows;
@@ -352,6 +353,23 @@ parse_header(struct imp *im, const nbl__csv_row *row)
 
 /* ---- pass 1: decimal mark ------------------------------------------------ */
 
+/* True when s's only mark ('.' or ',') is followed by exactly three digits
+ * ("250.000", "1,234"): it could be a thousands separator as well as a
+ * decimal mark. A value without a mark is not thousands-like either. */
+static int
+thousands_like(const char *s)
+{
+    const char *m = strpbrk(s, ".,");
+    size_t digits = 0;
+    if (!m)
+        return 0;
+    if (strpbrk(m + 1, ".,"))
+        return 1; /* "1.234.567": a thousands separator */
+    for (const char *p = m + 1; *p >= '0' && *p <= '9'; p++)
+        digits++;
+    return digits == 3 && m[4] == '\0';
+}
+
 static int
 detect_row(const nbl__csv_row *row, void *arg)
 {
@@ -374,6 +392,8 @@ detect_row(const nbl__csv_row *row, void *arg)
             im->comma_line = row->line;
             im->comma_raw = nbl__strdup(s);
         }
+        if (!im->mark_decided && strpbrk(s, ".,") && !thousands_like(s))
+            im->mark_decided = 1;
         if (im->dot_line && im->comma_line) {
             char b1[80], b2[80];
             if (im->dot_line == im->comma_line &&
@@ -1031,6 +1051,19 @@ do_import(nbl_ws *ws, const char *path, const nbl_stats_opts *opts,
         if (rc == NBL_OK && !im.ncols)
             rc = nbl__error(ctx, NBL_EFORMAT, "%s: empty file", path);
         im.decimal = im.comma_line ? ',' : '.';
+        if (rc == NBL_OK && (im.dot_line || im.comma_line) &&
+            !im.mark_decided) {
+            /* every value with a mark looks like "250.000": a decimal mark
+             * or a thousands separator - guessing could be off by 1000 */
+            char b1[80];
+            long line = im.comma_line ? im.comma_line : im.dot_line;
+            const char *raw = im.comma_line ? im.comma_raw : im.dot_raw;
+            rc = nbl__error(ctx, NBL_EFORMAT,
+                            "%s:%ld: cannot tell the decimal mark: '%s' could "
+                            "be a decimal or a thousands separator; pass "
+                            "--decimal . or --decimal ,",
+                            path, line, clip(b1, raw ? raw : ""));
+        }
         im.have_header = 1;
     } else {
         im.decimal = opts->decimal;

@@ -14,7 +14,12 @@
  *   value is at or below it (higher is worse) or at or above it (higher is
  *   better). When no plan area has both years, the latest value alone is
  *   published (over the areas with a latest value) and the target judged on
- *   it; change and did stay null.
+ *   it; change and did stay null (status missing, latest_status ok).
+ *   Disclosure control: an area with fewer than min_pop_publish residents
+ *   in b or l takes part in no aggregate (plan, comparison, latest only),
+ *   so that no aggregate can be differenced to recover its value; it is
+ *   listed in `missing` and `suppressed`, and its category in that year is
+ *   not shown in the transitions.
  */
 #include "plancmp.h"
 
@@ -49,6 +54,22 @@ cat_at(const nbl__pc_area *a, int year)
     if (k < 0 || k >= a->n_years)
         return NULL;
     return a->category[k];
+}
+
+/* Too few residents to publish anything about the area that year (a
+ * missing population never suppresses: it is missing). */
+static int
+small_at(const nbl__pc_input *in, const nbl__pc_area *a, int year)
+{
+    double p = pop_at(a, year);
+    return in->min_pop_publish > 0 && !isnan(p) && p < in->min_pop_publish;
+}
+
+static int
+small(const nbl__pc_input *in, int area, int b, int l)
+{
+    return small_at(in, &in->areas[area], b) ||
+           small_at(in, &in->areas[area], l);
 }
 
 static int
@@ -134,22 +155,33 @@ agg_finish(const struct agg *g, double min_pop, double *base, double *latest,
  * population-weighted mean over the areas with a latest value, so the target
  * (a level in the latest year) can be judged; change and did stay null. */
 static void
-latest_only(const nbl__pc_input *in, const nbl__pc_plan *pl, int ind, int l,
-            nbl__pc_result *r)
+latest_only(const nbl__pc_input *in, const nbl__pc_plan *pl, int ind, int b,
+            int l, nbl__pc_result *r)
 {
     double wsum = 0, pop = 0;
     int n = 0;
     for (int k = 0; k < pl->n_areas; k++) {
         const nbl__pc_area *a = &in->areas[pl->areas[k]];
         double v = val_at(a, in->n_ind, ind, l), p = pop_at(a, l);
-        if (isnan(v) || isnan(p) || p <= 0)
+        if (isnan(v) || isnan(p) || p <= 0 || small(in, pl->areas[k], b, l))
             continue;
         wsum += p * v;
         pop += p;
         n++;
     }
-    if (n > 0 && pop >= in->min_pop_publish)
+    if (n > 0 && pop >= in->min_pop_publish) {
         r->latest = wsum / pop;
+        r->latest_status = NBL_PC_OK;
+    } else if (n > 0) {
+        r->latest_status = NBL_PC_SUPPRESSED;
+    }
+}
+
+static int
+list_add(nbl__buf *b, const char *id)
+{
+    return (b->len && nbl__buf_append(b, "|", 1)) ||
+           nbl__buf_append(b, id, strlen(id));
 }
 
 int
@@ -170,20 +202,24 @@ nbl__pc_compute(const nbl__pc_input *in, nbl__pc_output *out)
             nbl__pc_result *r =
                 &out->results[(size_t)p * (size_t)in->n_ind + (size_t)i];
             struct agg g = {0}, c = {0};
-            nbl__buf miss = {0};
+            nbl__buf miss = {0}, supp = {0}, nodata = {0};
+            int n_supp = 0;
             r->plan = p;
             r->ind = i;
             r->baseline_year = b;
             r->latest_year = l;
             for (int k = 0; k < pl->n_areas; k++) {
-                int a = pl->areas[k];
-                if (l > b && usable(in, a, i, b, l)) {
+                int a = pl->areas[k], sm = small(in, a, b, l);
+                if (l > b && !sm && usable(in, a, i, b, l)) {
                     agg_add(&g, in, a, i, b, l);
                 } else {
                     const char *id = in->areas[a].area_id;
-                    if ((miss.len && nbl__buf_append(&miss, "|", 1)) ||
-                        nbl__buf_append(&miss, id, strlen(id))) {
+                    n_supp += sm;
+                    if (list_add(&miss, id) ||
+                        list_add(sm ? &supp : &nodata, id)) {
                         nbl__buf_free(&miss);
+                        nbl__buf_free(&supp);
+                        nbl__buf_free(&nodata);
                         goto oom;
                     }
                 }
@@ -193,20 +229,23 @@ nbl__pc_compute(const nbl__pc_input *in, nbl__pc_output *out)
                     continue;
                 if (!in->comparison_all && !same_municipality(in, pl, a))
                     continue;
-                if (usable(in, a, i, b, l))
+                if (!small(in, a, b, l) && usable(in, a, i, b, l))
                     agg_add(&c, in, a, i, b, l);
             }
             agg_finish(&g, in->min_pop_publish, &r->baseline, &r->latest,
                        &r->change, &r->status);
             agg_finish(&c, in->min_pop_publish, &r->cmp_baseline,
                        &r->cmp_latest, &r->cmp_change, &r->cmp_status);
+            if (g.n == 0 && n_supp > 0 && n_supp == pl->n_areas)
+                r->status = NBL_PC_SUPPRESSED; /* every area too small */
+            r->latest_status = r->status;
             r->n_used = g.n;
             r->n_cmp = c.n;
             r->did = (r->status == NBL_PC_OK && r->cmp_status == NBL_PC_OK)
                          ? r->change - r->cmp_change
                          : NAN;
             if (g.n == 0 && l >= b)
-                latest_only(in, pl, i, l, r);
+                latest_only(in, pl, i, b, l, r);
             r->target = pl->targets[i];
             r->target_met = -1;
             if (!isnan(r->target) && !isnan(r->latest))
@@ -214,6 +253,8 @@ nbl__pc_compute(const nbl__pc_input *in, nbl__pc_output *out)
                                     ? r->latest >= r->target
                                     : r->latest <= r->target;
             r->missing = miss.s;
+            r->suppressed = supp.s;
+            r->no_data = nodata.s;
         }
     }
     /* Category transitions of each plan's areas, baseline -> latest. */
@@ -234,8 +275,14 @@ nbl__pc_compute(const nbl__pc_input *in, nbl__pc_output *out)
                 nbl__pc_transition *t = &out->transitions[out->n_transitions++];
                 t->plan = p;
                 t->area = pl->areas[k];
-                t->from = cat_at(&in->areas[t->area], b);
-                t->to = l > b ? cat_at(&in->areas[t->area], l) : NULL;
+                t->from_suppressed = small_at(in, &in->areas[t->area], b);
+                t->to_suppressed =
+                    l > b && small_at(in, &in->areas[t->area], l);
+                t->from =
+                    t->from_suppressed ? NULL : cat_at(&in->areas[t->area], b);
+                t->to = l > b && !t->to_suppressed
+                            ? cat_at(&in->areas[t->area], l)
+                            : NULL;
             }
         }
     }
@@ -248,8 +295,11 @@ oom:
 void
 nbl__pc_output_free(nbl__pc_output *out)
 {
-    for (size_t i = 0; i < out->n_results; i++)
+    for (size_t i = 0; i < out->n_results; i++) {
         free(out->results[i].missing);
+        free(out->results[i].suppressed);
+        free(out->results[i].no_data);
+    }
     free(out->results);
     free(out->transitions);
     memset(out, 0, sizeof *out);

@@ -45,7 +45,10 @@ typedef struct nbl__pc_input {
     int last_year;          /* latest year with results */
     int comparison_all;     /* 1: all areas without a plan; 0: same
                                municipalities as the plan's areas */
-    double min_pop_publish; /* aggregates over fewer residents: suppressed */
+    double min_pop_publish; /* aggregates over fewer residents: suppressed;
+                               an area with fewer residents in the baseline
+                               or latest year takes part in no aggregate and
+                               its category that year is not shown */
 } nbl__pc_input;
 
 /* Status of an aggregate. */
@@ -59,17 +62,24 @@ typedef struct nbl__pc_result {
     double cmp_baseline, cmp_latest, cmp_change; /* comparison group */
     double did;                                  /* change - cmp_change */
     double target;                               /* NAN = none */
-    int target_met; /* 1, 0, -1 = no target or not evaluable */
-    int n_used;     /* plan areas with both years */
-    int n_cmp;      /* comparison areas with both years */
-    int status, cmp_status;
-    char *missing; /* '|'-joined plan areas left out (malloc) */
+    int target_met;         /* 1, 0, -1 = no target or not evaluable */
+    int n_used;             /* plan areas with both years */
+    int n_cmp;              /* comparison areas with both years */
+    int status, cmp_status; /* of the change (and baseline, did) */
+    /* of the latest value: equals status, except when no plan area has both
+     * years and the latest value alone is published (ok) or suppressed */
+    int latest_status;
+    char *missing;    /* '|'-joined plan areas left out (malloc) */
+    char *suppressed; /* those of them left out under disclosure control */
+    char *no_data;    /* the others: no value or population in a year */
 } nbl__pc_result;
 
 typedef struct nbl__pc_transition {
     int plan;
     int area;              /* index into areas */
-    const char *from, *to; /* borrowed; NULL = no result that year */
+    const char *from, *to; /* borrowed; NULL = no result that year, or
+                              suppressed */
+    int from_suppressed, to_suppressed; /* too few residents that year */
 } nbl__pc_transition;
 
 typedef struct nbl__pc_output {

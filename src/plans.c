@@ -5,7 +5,9 @@
  * the union of its areas, comparison results as properties).
  *
  * Settings (config file): [plans] indicators, comparison; [disclosure]
- * min_residents_publish (aggregates over fewer residents are suppressed).
+ * min_residents_publish, read by nbl__disclosure_load (aggregates over fewer
+ * residents are suppressed, and an area with fewer residents takes part in
+ * no aggregate and its category is not shown).
  */
 #include "nabolag/plans.h"
 
@@ -17,12 +19,11 @@
 #include <jansson.h>
 
 #include "ctx.h"
+#include "disclosure.h"
 #include "plancmp.h"
 #include "plans_internal.h"
 #include "store_plans.h"
 #include "util.h"
-
-#define DEFAULT_MIN_POP 100
 
 struct settings {
     char indicators[512];
@@ -47,15 +48,6 @@ settings_cb(void *user, const char *section, const char *key, const char *value)
         } else {
             s->rc = nbl__error(s->ctx, NBL_EFORMAT,
                                "%s: [plans] unknown key '%s'", s->path, key);
-            return 0;
-        }
-    } else if (strcmp(section, "disclosure") == 0 &&
-               strcmp(key, "min_residents_publish") == 0) {
-        if (!nbl__parse_double(value, '.', &s->min_pop) || s->min_pop < 0) {
-            s->rc = nbl__error(s->ctx, NBL_EFORMAT,
-                               "%s: [disclosure] min_residents_publish: not "
-                               "a number: '%s'",
-                               s->path, value);
             return 0;
         }
     }
@@ -90,6 +82,14 @@ status_name(int st)
                                   : "suppressed";
 }
 
+/* Status of a transition's category: suppressed (too few residents that
+ * year), missing (no result) or ok. */
+static const char *
+cat_status(int suppressed, const char *category)
+{
+    return suppressed ? "suppressed" : category ? "ok" : "missing";
+}
+
 /* One JSON object per plan and indicator (the array of `-f json`). */
 static json_t *
 result_json(const nbl__plans_data *d, const nbl__pc_output *o,
@@ -112,6 +112,8 @@ result_json(const nbl__plans_data *d, const nbl__pc_output *o,
     json_object_set_new(obj, "latest", num(r->latest, dec));
     json_object_set_new(obj, "change", num(r->change, dec));
     json_object_set_new(obj, "status", json_string(status_name(r->status)));
+    json_object_set_new(obj, "latest_status",
+                        json_string(status_name(r->latest_status)));
     json_object_set_new(obj, "comparison_baseline", num(r->cmp_baseline, dec));
     json_object_set_new(obj, "comparison_latest", num(r->cmp_latest, dec));
     json_object_set_new(obj, "comparison_change", num(r->cmp_change, dec));
@@ -127,6 +129,12 @@ result_json(const nbl__plans_data *d, const nbl__pc_output *o,
     json_object_set_new(obj, "comparison_areas", json_integer(r->n_cmp));
     if (r->missing) {
         char *dup = nbl__strdup(r->missing), *save = NULL;
+        if (!dup) {
+            json_decref(obj);
+            json_decref(tr);
+            json_decref(miss);
+            return NULL;
+        }
         for (char *t = strtok_r(dup, "|", &save); t;
              t = strtok_r(NULL, "|", &save))
             json_array_append_new(miss, json_string(t));
@@ -143,31 +151,47 @@ result_json(const nbl__plans_data *d, const nbl__pc_output *o,
         json_object_set_new(x, "from",
                             t->from ? json_string(t->from) : json_null());
         json_object_set_new(x, "to", t->to ? json_string(t->to) : json_null());
+        json_object_set_new(
+            x, "from_status",
+            json_string(cat_status(t->from_suppressed, t->from)));
+        json_object_set_new(x, "to_status",
+                            json_string(cat_status(t->to_suppressed, t->to)));
         json_array_append_new(tr, x);
     }
     json_object_set_new(obj, "transitions", tr);
     return obj;
 }
 
+/* An output buffer that remembers a failed append (out of memory), so the
+ * output is refused rather than written truncated. */
+typedef struct obuf {
+    nbl__buf b;
+    int err;
+} obuf;
+#define OPRINTF(o, ...) ((o)->err |= nbl__buf_printf(&(o)->b, __VA_ARGS__) != 0)
+#define OAPPEND(o, s, n) ((o)->err |= nbl__buf_append(&(o)->b, (s), (n)) != 0)
+
 /* Right-aligned number cell, "-" when missing. */
 static void
-fmt_cell(nbl__buf *b, double v, int dec, int width)
+fmt_cell(obuf *b, double v, int dec, int width)
 {
     double r;
     if (isnan(v)) {
-        nbl__buf_printf(b, " %*s", width, "-");
+        OPRINTF(b, " %*s", width, "-");
         return;
     }
     r = nbl__round(v, dec);
     if (r == 0)
         r = 0; /* no "-0.00" */
     /* fixed decimals so the column lines up (C locale: nbl__buf_printf) */
-    nbl__buf_printf(b, " %*.*f", width, dec, r);
+    OPRINTF(b, " %*.*f", width, dec, r);
 }
 
 static const char *
-category_label(const char *c)
+category_label(const char *c, int suppressed)
 {
+    if (suppressed)
+        return "suppressed";
     if (!c)
         return "no result";
     if (strcmp(c, "none") == 0)
@@ -178,37 +202,36 @@ category_label(const char *c)
 }
 
 static void
-write_text(nbl__buf *b, const nbl__plans_data *d, const nbl__pc_output *o,
-           const char *const *ind, int n_ind, const char *comparison)
+write_text(obuf *b, const nbl__plans_data *d, const nbl__pc_output *o,
+           const char *const *ind, int n_ind, const char *comparison,
+           double min_pop)
 {
-    nbl__buf_printf(b,
-                    "Plan comparison (ruleset %s %s, comparison group: areas "
-                    "without a plan in %s)\n",
-                    d->ruleset, d->ruleset_version ? d->ruleset_version : "",
-                    strcmp(comparison, "all") == 0
-                        ? "the whole workspace"
-                        : "the plan's municipalities");
+    OPRINTF(b,
+            "Plan comparison (ruleset %s %s, comparison group: areas "
+            "without a plan in %s)\n",
+            d->ruleset, d->ruleset_version ? d->ruleset_version : "",
+            strcmp(comparison, "all") == 0 ? "the whole workspace"
+                                           : "the plan's municipalities");
     if (d->n_plans == 0)
-        nbl__buf_printf(b, "\nNo plans in the workspace (nabolag import "
-                           "plans).\n");
+        OPRINTF(b, "\nNo plans in the workspace (nabolag import "
+                   "plans).\n");
     for (int p = 0; p < d->n_plans; p++) {
         const nbl__pc_result *r0 = &o->results[(size_t)p * (size_t)n_ind];
         int any_missing = 0;
-        nbl__buf_printf(b,
-                        "\n%s  %s  %d-%d, %d area(s); baseline %d, latest %d\n",
-                        d->plan_id[p], d->plan_name[p] ? d->plan_name[p] : "",
-                        d->start_year[p], d->end_year[p], d->plan_n_areas[p],
-                        r0->baseline_year, r0->latest_year);
-        nbl__buf_printf(b, "  %-14s %9s %9s %9s %11s %9s %8s  %s\n",
-                        "indicator", "baseline", "latest", "change",
-                        "comparison", "did", "target", "target met");
+        OPRINTF(b, "\n%s  %s  %d-%d, %d area(s); baseline %d, latest %d\n",
+                d->plan_id[p], d->plan_name[p] ? d->plan_name[p] : "",
+                d->start_year[p], d->end_year[p], d->plan_n_areas[p],
+                r0->baseline_year, r0->latest_year);
+        OPRINTF(b, "  %-14s %9s %9s %9s %11s %9s %8s  %s\n", "indicator",
+                "baseline", "latest", "change", "comparison", "did", "target",
+                "target met");
         for (int i = 0; i < n_ind; i++) {
             const nbl__pc_result *r = &r0[i];
             int dec = decimals_for(ind[i]);
-            nbl__buf_printf(b, "  %-14s", ind[i]);
+            OPRINTF(b, "  %-14s", ind[i]);
             if (r->status == NBL_PC_SUPPRESSED) {
-                nbl__buf_printf(b, " %s\n",
-                                "(suppressed: too few residents to publish)");
+                OPRINTF(b, " %s\n",
+                        "(suppressed: too few residents to publish)");
                 continue;
             }
             fmt_cell(b, r->baseline, dec, 9);
@@ -217,65 +240,87 @@ write_text(nbl__buf *b, const nbl__plans_data *d, const nbl__pc_output *o,
             fmt_cell(b, r->cmp_change, dec, 11);
             fmt_cell(b, r->did, dec, 9);
             fmt_cell(b, r->target, dec, 8);
-            nbl__buf_printf(b, "  %s\n",
-                            r->target_met < 0 ? "-"
-                            : r->target_met   ? "yes"
-                                              : "no");
+            OPRINTF(b, "  %s\n",
+                    r->target_met < 0 ? "-"
+                    : r->target_met   ? "yes"
+                                      : "no");
             if (r->missing)
                 any_missing = 1;
         }
-        nbl__buf_printf(b,
-                        "  category transitions %d -> %d:", r0->baseline_year,
-                        r0->latest_year);
+        OPRINTF(b, "  category transitions %d -> %d:", r0->baseline_year,
+                r0->latest_year);
         {
             int changed = 0;
             for (size_t t = 0; t < o->n_transitions; t++) {
                 const nbl__pc_transition *x = &o->transitions[t];
                 if (x->plan != p)
                     continue;
-                if (x->from == x->to ||
-                    (x->from && x->to && strcmp(x->from, x->to) == 0))
+                if (!x->from_suppressed && !x->to_suppressed &&
+                    (x->from == x->to ||
+                     (x->from && x->to && strcmp(x->from, x->to) == 0)))
                     continue; /* unchanged, or no result in either year */
-                nbl__buf_printf(b, "%s %s (%s -> %s)", changed ? "," : "",
-                                d->area_id[x->area], category_label(x->from),
-                                category_label(x->to));
+                OPRINTF(b, "%s %s (%s -> %s)", changed ? "," : "",
+                        d->area_id[x->area],
+                        category_label(x->from, x->from_suppressed),
+                        category_label(x->to, x->to_suppressed));
                 changed++;
             }
-            nbl__buf_printf(b, "%s\n", changed ? "" : " none");
+            OPRINTF(b, "%s\n", changed ? "" : " none");
         }
         if (any_missing) {
-            for (int i = 0; i < n_ind; i++)
-                if (r0[i].missing)
-                    nbl__buf_printf(
-                        b,
-                        "  left out of the change in %s (no value in %d or "
-                        "%d): %s\n",
-                        ind[i], r0->baseline_year, r0->latest_year,
-                        r0[i].missing);
+            for (int i = 0; i < n_ind; i++) {
+                if (r0[i].no_data)
+                    OPRINTF(b,
+                            "  left out of the change in %s (no value in %d or "
+                            "%d): %s\n",
+                            ind[i], r0->baseline_year, r0->latest_year,
+                            r0[i].no_data);
+                if (r0[i].suppressed)
+                    OPRINTF(b,
+                            "  left out of %s (suppressed: fewer "
+                            "than %g residents in %d or %d): %s\n",
+                            ind[i], min_pop, r0->baseline_year, r0->latest_year,
+                            r0[i].suppressed);
+            }
         }
     }
-    nbl__buf_printf(b, "\nchange = latest - baseline (population-weighted); "
-                       "did = change - comparison change.\n");
+    OPRINTF(b, "\nchange = latest - baseline (population-weighted); "
+               "did = change - comparison change.\n");
 }
 
 static void
-csv_field(nbl__buf *b, const char *s)
+csv_field(obuf *b, const char *s)
 {
     if (strpbrk(s, ",\"\n\r")) {
-        nbl__buf_append(b, "\"", 1);
+        OAPPEND(b, "\"", 1);
         for (; *s; s++) {
             if (*s == '"')
-                nbl__buf_append(b, "\"", 1);
-            nbl__buf_append(b, s, 1);
+                OAPPEND(b, "\"", 1);
+            OAPPEND(b, s, 1);
         }
-        nbl__buf_append(b, "\"", 1);
+        OAPPEND(b, "\"", 1);
     } else {
-        nbl__buf_append(b, s, strlen(s));
+        OAPPEND(b, s, strlen(s));
     }
 }
 
+/* A transition's category in CSV: the code, "suppressed", or empty. */
+static const char *
+csv_category(json_t *tr, const char *key)
+{
+    char skey[32];
+    json_t *v = json_object_get(tr, key);
+    snprintf(skey, sizeof skey, "%s_status", key);
+    if (json_is_string(v))
+        return json_string_value(v);
+    v = json_object_get(tr, skey);
+    return json_is_string(v) && strcmp(json_string_value(v), "suppressed") == 0
+               ? "suppressed"
+               : "";
+}
+
 static void
-write_csv(nbl__buf *b, json_t *arr)
+write_csv(obuf *b, json_t *arr)
 {
     static const char *cols[] = {"plan_id",
                                  "plan_name",
@@ -288,6 +333,7 @@ write_csv(nbl__buf *b, json_t *arr)
                                  "latest",
                                  "change",
                                  "status",
+                                 "latest_status",
                                  "comparison_baseline",
                                  "comparison_latest",
                                  "comparison_change",
@@ -303,52 +349,51 @@ write_csv(nbl__buf *b, json_t *arr)
     size_t i;
     json_t *o;
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
-        nbl__buf_printf(b, "%s%s", c ? "," : "", cols[c]);
-    nbl__buf_append(b, "\n", 1);
+        OPRINTF(b, "%s%s", c ? "," : "", cols[c]);
+    OAPPEND(b, "\n", 1);
     json_array_foreach(arr, i, o)
     {
         for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
             json_t *v = json_object_get(o, cols[c]);
             char s[64];
             if (c)
-                nbl__buf_append(b, ",", 1);
+                OAPPEND(b, ",", 1);
             if (!v || json_is_null(v))
                 continue;
             if (json_is_string(v)) {
                 csv_field(b, json_string_value(v));
             } else if (json_is_integer(v)) {
-                nbl__buf_printf(b, "%lld", (long long)json_integer_value(v));
+                OPRINTF(b, "%lld", (long long)json_integer_value(v));
             } else if (json_is_real(v)) {
-                nbl__buf_printf(
-                    b, "%s",
-                    nbl__fmt_double(s, sizeof s, json_real_value(v), 3));
+                OPRINTF(b, "%s",
+                        nbl__fmt_double(s, sizeof s, json_real_value(v), 3));
             } else if (json_is_boolean(v)) {
-                nbl__buf_printf(b, "%s", json_is_true(v) ? "true" : "false");
+                OPRINTF(b, "%s", json_is_true(v) ? "true" : "false");
             } else if (json_is_array(v)) {
                 size_t k;
                 json_t *e;
                 nbl__buf t = {0};
+                int terr = 0;
                 json_array_foreach(v, k, e)
                 {
                     if (k)
-                        nbl__buf_append(&t, "|", 1);
+                        terr |= nbl__buf_append(&t, "|", 1);
                     if (json_is_string(e)) {
-                        nbl__buf_printf(&t, "%s", json_string_value(e));
+                        terr |= nbl__buf_printf(&t, "%s", json_string_value(e));
                     } else {
-                        json_t *f = json_object_get(e, "from"),
-                               *to = json_object_get(e, "to");
-                        nbl__buf_printf(
+                        terr |= nbl__buf_printf(
                             &t, "%s:%s>%s",
                             json_string_value(json_object_get(e, "area_id")),
-                            json_is_string(f) ? json_string_value(f) : "",
-                            json_is_string(to) ? json_string_value(to) : "");
+                            csv_category(e, "from"), csv_category(e, "to"));
                     }
                 }
+                if (terr)
+                    b->err = 1;
                 csv_field(b, t.s ? t.s : "");
                 nbl__buf_free(&t);
             }
         }
-        nbl__buf_append(b, "\n", 1);
+        OAPPEND(b, "\n", 1);
     }
 }
 
@@ -368,7 +413,7 @@ provenance(const nbl__plans_data *d, const char *comparison)
 }
 
 static int
-write_geojson(nbl_ws *ws, nbl__buf *b, const nbl__plans_data *d, json_t *arr,
+write_geojson(nbl_ws *ws, obuf *b, const nbl__plans_data *d, json_t *arr,
               int n_ind, const char *comparison)
 {
     json_t *fc = json_object(), *feats = json_array();
@@ -386,7 +431,7 @@ write_geojson(nbl_ws *ws, nbl__buf *b, const nbl__plans_data *d, json_t *arr,
             return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
         for (int k = 0; k < d->plan_n_areas[p]; k++) {
             ids[k] = d->area_id[d->plan_areas[p][k]];
-            nbl__buf_printf(&list, "%s%s", k ? "|" : "", ids[k]);
+            b->err |= nbl__buf_printf(&list, "%s%s", k ? "|" : "", ids[k]);
         }
         rc = nbl__store_plans_union_geojson(ws, ids, d->plan_n_areas[p], &gj);
         free(ids);
@@ -417,6 +462,8 @@ write_geojson(nbl_ws *ws, nbl__buf *b, const nbl__plans_data *d, json_t *arr,
                 json_array_get(arr, (size_t)p * (size_t)n_ind + (size_t)i);
             const char *name =
                 json_string_value(json_object_get(r, "indicator"));
+            /* the export's plans layer has the same fixed schema
+             * (export.c): no latest_status there */
             static const char *keys[] = {
                 "baseline", "latest", "change",     "comparison_change",
                 "did",      "target", "target_met", "status"};
@@ -442,7 +489,7 @@ write_geojson(nbl_ws *ws, nbl__buf *b, const nbl__plans_data *d, json_t *arr,
     json_decref(fc);
     if (!s)
         return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
-    nbl__buf_printf(b, "%s\n", s);
+    OPRINTF(b, "%s\n", s);
     free(s);
     return NBL_OK;
 }
@@ -505,10 +552,14 @@ comparison_run(nbl_ws *ws, struct comparison *c, const char *ruleset,
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     nbl__pc_input in;
+    nbl__disclosure disc;
     int rc;
 
     memset(c, 0, sizeof *c);
-    c->set = (struct settings){"",  "municipality", DEFAULT_MIN_POP,
+    nbl__disclosure_defaults(&disc);
+    if ((rc = nbl__disclosure_load(ctx, config, &disc)))
+        return rc;
+    c->set = (struct settings){"",  "municipality", disc.min_residents_publish,
                                ctx, NULL,           NBL_OK};
     if (config) {
         int r;
@@ -598,7 +649,7 @@ nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     struct comparison c;
     json_t *arr = NULL;
-    nbl__buf b = {0};
+    obuf b = {{0}, 0};
     nbl__outfile of;
     int rc;
 
@@ -606,12 +657,21 @@ nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
                              opts->indicators, opts->comparison, -1)))
         return rc;
     arr = json_array();
-    for (size_t i = 0; i < c.out.n_results; i++)
-        json_array_append_new(
-            arr, result_json(&c.d, &c.out, &c.out.results[i], c.ind));
+    for (size_t i = 0; arr && i < c.out.n_results; i++) {
+        json_t *o = result_json(&c.d, &c.out, &c.out.results[i], c.ind);
+        if (!o || json_array_append_new(arr, o)) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    if (!arr) {
+        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
+        goto done;
+    }
     switch (opts->format) {
     case NBL_PLANS_TEXT:
-        write_text(&b, &c.d, &c.out, c.ind, c.n_ind, c.set.comparison);
+        write_text(&b, &c.d, &c.out, c.ind, c.n_ind, c.set.comparison,
+                   c.set.min_pop);
         break;
     case NBL_PLANS_CSV:
         write_csv(&b, arr);
@@ -619,7 +679,10 @@ nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
     case NBL_PLANS_JSON: {
         char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
                                       JSON_REAL_PRECISION(10));
-        nbl__buf_printf(&b, "%s\n", s ? s : "[]");
+        if (!s)
+            b.err = 1; /* out of memory: not an empty "[]" */
+        else
+            OPRINTF(&b, "%s\n", s);
         free(s);
         break;
     }
@@ -628,16 +691,24 @@ nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
             goto done;
         break;
     }
+    if (b.err) {
+        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
+        goto done;
+    }
     rc = nbl__outfile_open(ctx, &of, opts->output ? opts->output : "-",
                            opts->overwrite);
     if (rc == NBL_OK) {
-        if (b.len)
-            fwrite(b.s, 1, b.len, of.fp);
-        rc = nbl__outfile_commit(ctx, &of);
+        if (b.b.len && fwrite(b.b.s, 1, b.b.len, of.fp) != b.b.len) {
+            nbl__outfile_abort(&of);
+            rc = nbl__error(ctx, NBL_EIO, "%s: cannot write",
+                            opts->output ? opts->output : "stdout");
+        } else {
+            rc = nbl__outfile_commit(ctx, &of);
+        }
     }
 done:
     json_decref(arr);
-    nbl__buf_free(&b);
+    nbl__buf_free(&b.b);
     comparison_free(&c);
     return rc;
 }

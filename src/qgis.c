@@ -138,10 +138,14 @@ categorized(nbl__buf *b, const char *attr, const cat *c, size_t n, int marker)
 }
 
 /* Graduated on attr with the breaks lo < mid < hi (mid may equal lo: two
- * classes). worse_low: low values are the worse ones (income). */
+ * classes). worse_low: low values are the worse ones (income). QGIS ranges
+ * are lower < v <= upper, which suits a "> threshold" law (40.0 is not
+ * over 40); at_break_up: the law says ">= t" or "< t", so a value exactly
+ * at t belongs to the class above: the break is moved just below t (the
+ * labels keep t). */
 static void
 graduated(nbl__buf *b, const char *attr, double min, double lo, double mid,
-          double max, int worse_low, const char *unit)
+          double max, int worse_low, const char *unit, int at_break_up)
 {
     static const char *const colors3[] = {"255,247,188,255", "254,196,79,255",
                                           "217,95,14,255"};
@@ -160,12 +164,17 @@ graduated(nbl__buf *b, const char *attr, double min, double lo, double mid,
                     "forceraster=\"0\" enableorderby=\"0\">\n    <ranges>\n",
                     attr);
     for (int i = 0; i + 1 < n; i++) {
+        char v0[32], v1[32];
+        double e0 = i > 0 && at_break_up ? 1e-9 : 0;
+        double e1 = i + 2 < n && at_break_up ? 1e-9 : 0;
         nbl__fmt_double(s0, sizeof s0, brk[i], 3);
         nbl__fmt_double(s1, sizeof s1, brk[i + 1], 3);
+        nbl__fmt_double(v0, sizeof v0, brk[i] - e0, 10);
+        nbl__fmt_double(v1, sizeof v1, brk[i + 1] - e1, 10);
         nbl__buf_printf(b,
                         "      <range render=\"true\" symbol=\"%d\" "
                         "lower=\"%s\" upper=\"%s\" label=\"%s–%s%s\"/>\n",
-                        i, s0, s1, s0, s1, unit);
+                        i, v0, v1, s0, s1, unit);
     }
     nbl__buf_printf(b, "    </ranges>\n    <symbols>\n");
     for (int i = 0; i + 1 < n; i++) {
@@ -349,12 +358,12 @@ style_body(nbl__buf *b, const nbl__xjob *job, const char *layer,
                            ? job->threshold_low[k]
                            : dlow[k];
             if (k == NBL__XC_CRI)
-                graduated(b, "cri_ratio", 0, l, m, 100, 0, " × landet");
+                graduated(b, "cri_ratio", 0, l, m, 100, 0, " × landet", 1);
             else if (k == NBL__XC_INC)
-                graduated(b, "inc", 0, m, l, 1000, 1, " %");
+                graduated(b, "inc", 0, m, l, 1000, 1, " %", 1);
             else
                 graduated(b, nbl__xcrit_id[k], 0, l < m ? l : m, l < m ? m : l,
-                          100, 0, " %");
+                          100, 0, " %", 0);
         }
     } else {
         return 0;

@@ -4,14 +4,22 @@
  * statutory compute, profiles and the safety index, and the alert
  * evaluation, and the outputs (alert list, export, report) happen in ONE
  * workspace transaction: if any step fails the workspace is as it was.
+ * The outputs are written to staging names first (the export into
+ * `<export dir>/.nabolag-staging/`, the alert list and the report to
+ * temporary names beside their targets) and moved into place only after the
+ * commit, so a failed run leaves the earlier outputs as they were.
  * Then new alerts are delivered (they stay undelivered if delivery
  * fails, and the next run delivers them).
  */
 #include "nabolag/run.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ctx.h"
 #include "nabolag/alerts.h"
@@ -144,6 +152,152 @@ write_text_file(nbl_ctx *ctx, const char *path, const char *text)
     return nbl__outfile_commit(ctx, &of);
 }
 
+/* Outputs written under staging names, moved into place after the commit. */
+typedef struct staging {
+    char **tmp, **final;
+    int *overwrite;
+    size_t n, cap;
+    char *dir; /* the export's staging folder, NULL if none */
+} staging;
+
+/* Takes ownership of tmp and final (freed on failure too). */
+static int
+stage_add(nbl_ctx *ctx, staging *st, char *tmp, char *final, int overwrite)
+{
+    if (tmp && final && st->n == st->cap) {
+        size_t cap = st->cap ? 2 * st->cap : 8;
+        char **t = realloc(st->tmp, cap * sizeof *t);
+        if (t)
+            st->tmp = t;
+        char **f = t ? realloc(st->final, cap * sizeof *f) : NULL;
+        if (f)
+            st->final = f;
+        int *o = f ? realloc(st->overwrite, cap * sizeof *o) : NULL;
+        if (o) {
+            st->overwrite = o;
+            st->cap = cap;
+        }
+    }
+    if (!tmp || !final || st->n == st->cap) {
+        if (tmp)
+            remove(tmp);
+        free(tmp);
+        free(final);
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    }
+    st->tmp[st->n] = tmp;
+    st->final[st->n] = final;
+    st->overwrite[st->n] = overwrite;
+    st->n++;
+    return NBL_OK;
+}
+
+static char *
+path_join(const char *dir, const char *name)
+{
+    nbl__buf b = {0};
+    if (nbl__buf_printf(&b, "%s/%s", dir, name)) {
+        nbl__buf_free(&b);
+        return NULL;
+    }
+    return b.s;
+}
+
+/* Adds every file the export wrote into the staging folder. */
+static int
+stage_export(nbl_ctx *ctx, staging *st, const char *export_dir, int overwrite)
+{
+    DIR *d = opendir(st->dir);
+    struct dirent *e;
+    int rc = NBL_OK;
+    if (!d)
+        return nbl__error(ctx, NBL_EIO, "%s: cannot read folder: %s", st->dir,
+                          strerror(errno));
+    while (rc == NBL_OK && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        rc = stage_add(ctx, st, path_join(st->dir, e->d_name),
+                       path_join(export_dir, e->d_name), overwrite);
+    }
+    closedir(d);
+    return rc;
+}
+
+/* Before the commit: every final path may be replaced (not a folder; not an
+ * existing file unless overwrite). */
+static int
+stage_check(nbl_ctx *ctx, const staging *st)
+{
+    struct stat sb;
+    for (size_t i = 0; i < st->n; i++) {
+        if (lstat(st->final[i], &sb) != 0)
+            continue;
+        if (S_ISDIR(sb.st_mode))
+            return nbl__error(ctx, NBL_EIO,
+                              "%s: is a folder, cannot write the output there",
+                              st->final[i]);
+        if (!st->overwrite[i])
+            return nbl__error(ctx, NBL_EEXISTS,
+                              "%s: already exists (set [export] overwrite = "
+                              "true to replace it)",
+                              st->final[i]);
+    }
+    return NBL_OK;
+}
+
+/* After the commit: moves everything into place. */
+static int
+stage_commit(nbl_ctx *ctx, staging *st)
+{
+    int rc = NBL_OK;
+    for (size_t i = 0; i < st->n; i++) {
+        if (rename(st->tmp[i], st->final[i]) != 0) {
+            if (rc == NBL_OK)
+                rc = nbl__error(ctx, NBL_EIO, "%s: cannot move into place: %s",
+                                st->final[i], strerror(errno));
+            remove(st->tmp[i]);
+        }
+    }
+    return rc;
+}
+
+/* Removes the files in a staging folder, and the folder. */
+static void
+remove_staging_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        char *f;
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if ((f = path_join(dir, e->d_name)) != NULL)
+            remove(f);
+        free(f);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+/* Removes whatever is still staged and frees. */
+static void
+stage_free(staging *st)
+{
+    for (size_t i = 0; i < st->n; i++) {
+        remove(st->tmp[i]); /* already moved: nothing there */
+        free(st->tmp[i]);
+        free(st->final[i]);
+    }
+    if (st->dir)
+        remove_staging_dir(st->dir);
+    free(st->tmp);
+    free(st->final);
+    free(st->overwrite);
+    free(st->dir);
+    memset(st, 0, sizeof *st);
+}
+
 int
 nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
         nbl_run_result *res)
@@ -153,9 +307,11 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
     nbl_alert_config acfg;
     nbl_alert_list *list = NULL;
     char *ruleset = NULL, *text = NULL;
-    int rc, year = 0, acfg_init = 0, created = 0;
+    int rc, year = 0, acfg_init = 0, created = 0, export_dir_created = 0;
     struct stat st;
+    staging sg;
 
+    memset(&sg, 0, sizeof sg);
     memset(res, 0, sizeof *res);
     if ((rc = nbl_project_load(&p, ctx, project_path)))
         return rc;
@@ -232,42 +388,90 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
                                            (nbl_alerts_format)fmt, &text)))
             goto done;
         if (p->alerts_out) {
+            char *tmp = nbl__tmp_path_for(p->alerts_out);
             if ((rc = ensure_parent(ctx, p->alerts_out)) ||
-                (rc = write_text_file(ctx, p->alerts_out, text)))
+                (rc = tmp ? write_text_file(ctx, tmp, text)
+                          : nbl__error(ctx, NBL_ENOMEM, "out of memory"))) {
+                free(tmp);
                 goto done;
-            nbl__info(ctx, "alerts: %s", p->alerts_out);
+            }
+            if ((rc = stage_add(ctx, &sg, tmp, nbl__strdup(p->alerts_out), 1)))
+                goto done;
         }
     }
     if (p->export_dir) {
         nbl_export_opts eo = {0};
-        eo.dir = p->export_dir;
+        nbl__buf sd = {0};
+        if (stat(p->export_dir, &st) != 0) {
+            if (mkdir(p->export_dir, 0777) != 0) {
+                rc = nbl__error(ctx, NBL_EIO, "%s: cannot create folder: %s",
+                                p->export_dir, strerror(errno));
+                goto done;
+            }
+            export_dir_created = 1;
+        } else if (!S_ISDIR(st.st_mode)) {
+            rc = nbl__error(ctx, NBL_EIO, "%s: not a folder", p->export_dir);
+            goto done;
+        }
+        /* a fixed name (the export logs its folder, and the log must be
+         * reproducible); what an interrupted run left there is removed */
+        if (nbl__buf_printf(&sd, "%s/.nabolag-staging", p->export_dir)) {
+            nbl__buf_free(&sd);
+            rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
+            goto done;
+        }
+        sg.dir = sd.s;
+        remove_staging_dir(sg.dir);
+        eo.dir = sg.dir;
         eo.format = (p->export_format && strcmp(p->export_format, "gpkg") == 0)
                         ? NBL_EXPORT_GPKG
                         : NBL_EXPORT_GEOJSON;
         eo.year = year;
         eo.ruleset = ruleset;
-        eo.overwrite = p->export_overwrite;
+        eo.overwrite = 1; /* the staging folder; the policy: stage_check */
         eo.config = p->path;
-        if ((rc = nbl_export(ws, &eo)))
+        if ((rc = nbl_export(ws, &eo)) ||
+            (rc = stage_export(ctx, &sg, p->export_dir, p->export_overwrite)))
             goto done;
         snprintf(res->export_dir, sizeof res->export_dir, "%s", p->export_dir);
     }
     if (p->report) {
         nbl_report_opts ro = {0};
-        ro.output = p->report;
+        int to_stdout = strcmp(p->report, "-") == 0;
+        char *tmp = to_stdout ? NULL : nbl__tmp_path_for(p->report);
+        if (!to_stdout && !tmp) {
+            rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
+            goto done;
+        }
+        ro.output = to_stdout ? p->report : tmp;
         ro.year = year;
         ro.ruleset = ruleset;
         ro.title = p->name;
         ro.config = p->path;
         ro.overwrite = 1;
         if ((rc = ensure_parent(ctx, p->report)) ||
-            (rc = nbl_report_write(ws, &ro)))
+            (rc = nbl_report_write(ws, &ro))) {
+            free(tmp);
             goto done;
-        nbl__info(ctx, "report: %s", p->report);
+        }
+        if (tmp && (rc = stage_add(ctx, &sg, tmp, nbl__strdup(p->report), 1)))
+            goto done;
     }
+    /* the outputs may replace their targets: checked before the commit */
+    if ((rc = stage_check(ctx, &sg)))
+        goto done;
     if ((rc = nbl_ws_commit(ws)))
         goto done;
     created = 0;
+    export_dir_created = 0;
+    if ((rc = stage_commit(ctx, &sg)))
+        goto done;
+    if (p->alerts_out)
+        nbl__info(ctx, "alerts: %s", p->alerts_out);
+    if (p->export_dir)
+        nbl__info(ctx, "export: moved into %s", p->export_dir);
+    if (p->report && strcmp(p->report, "-") != 0)
+        nbl__info(ctx, "report: %s", p->report);
     /* the alert list on stdout only for a run that succeeded */
     if (!p->alerts_out && opts && opts->alerts_fp)
         fputs(text, opts->alerts_fp);
@@ -286,6 +490,9 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
 done:
     if (rc && ws)
         nbl_ws_rollback(ws); /* no-op once committed */
+    stage_free(&sg);
+    if (export_dir_created)
+        rmdir(p->export_dir); /* only if empty */
     free(text);
     nbl_alert_list_free(list);
     free(ruleset);

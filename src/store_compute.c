@@ -101,12 +101,16 @@ nbl__compute_data_free(nbl__compute_data *d)
 }
 
 static int
-load_years(nbl_ws *ws, nbl__compute_data *d)
+load_years(nbl_ws *ws, const char *const *vars, int nvars, nbl__compute_data *d)
 {
     sqlite3_stmt *st;
     size_t cap = 0;
-    int rc = nbl__db_prepare(ws, &st,
-                             "SELECT DISTINCT year FROM stats ORDER BY year");
+    /* only years with a value of one of the ruleset's variables: a survey
+     * delivered for a new year does not make every area not evaluable */
+    int rc = prepare_in(ws, &st,
+                        "SELECT DISTINCT year FROM stats WHERE value IS NOT "
+                        "NULL AND",
+                        nvars, " ORDER BY year", vars, 1);
     if (rc)
         return rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -341,7 +345,7 @@ nbl__store_compute_load(nbl_ws *ws, const char *const *vars, int nvars,
     int rc;
     memset(out, 0, sizeof *out);
     out->nvars = nvars;
-    if ((rc = load_years(ws, out)) || (rc = load_areas(ws, out)))
+    if ((rc = load_years(ws, vars, nvars, out)) || (rc = load_areas(ws, out)))
         goto fail;
     out->area = nan_table(out->nareas * (size_t)out->nyears * (size_t)nvars);
     if (!out->area) {

@@ -20,4 +20,8 @@ grep -q "already exists" <<<"$out" || fail "message: $out"
 [ "$(sha256sum < "$ws")" = "$sum" ] || fail "workspace changed by a failed 'alerts'"
 "$NBL_BIN" -q alerts "$ws" --year 2023 -o "$T/a2023.txt" || fail "alerts 2023"
 [ "$(sha256sum < "$ws")" != "$sum" ] || fail "a successful evaluation stored nothing"
+# a category change names what decided it besides the criteria count:
+# SK-02 became parallelsamfund in 2021 on its non-western share
+"$NBL_BIN" -q alerts "$ws" --year 2021 -o "$T/a2021.txt" || fail "alerts 2021"
+grep -q "now parallelsamfund (parallelsamfund) in 2021, up from udsat boligområde in 2020; 2 criteria met (udsat needs 2). Non-western share 50.9 % (parallelsamfund needs over 50 %)." "$T/a2021.txt" || fail "parallelsamfund message: $(grep parallelsamfund "$T/a2021.txt")"
 echo "alerts atomic: all checks passed"

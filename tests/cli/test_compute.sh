@@ -26,4 +26,15 @@ grep -q "bad.ini:2: \[criterion.lab\] threshold: not a number: '4,5'" "$T/err" \
 [ $rc -eq 1 ] || fail "empty workspace: exit $rc, want 1"
 grep -q "no statistics" "$T/err" || fail "empty workspace message: $(cat "$T/err")"
 [ "$(sum)" = "$before" ] || fail "workspace changed by failing commands"
+
+# A year that has none of the ruleset's variables (only a survey) is not a
+# year of results: it must not appear with every area not evaluable.
+cp -r "$NBL_SOURCE_DIR/sample-data" "$T/s"
+rm -rf "$T/s/out"
+"$NBL_BIN" -q run "$T/s/sample.ini" >/dev/null 2>&1 || fail "sample run"
+printf 'area_id,year,variable,value\nSK-01,2025,survey_n,100\nSK-01,2025,survey_safe,80\n' > "$T/s25.csv"
+"$NBL_BIN" -q import stats "$T/s/out/sample.sqlite" "$T/s25.csv" || fail "survey import"
+"$NBL_BIN" -q compute "$T/s/out/sample.sqlite" || fail "compute"
+last=$(sqlite3 "$T/s/out/sample.sqlite" "SELECT MAX(year) FROM category_results")
+[ "$last" = 2024 ] || fail "a survey-only year got results: latest $last"
 echo ok

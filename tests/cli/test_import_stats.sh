@@ -158,6 +158,21 @@ if [ -f "${NBL_REALDATA:-}/dk-dagi-2014/geojson_kommuner.geojson" ]; then
     has "k.csv:3: column 'area_id': unknown area: '101' (did you mean '0101'? area ids are compared exactly)"
 fi
 
+# A mark followed by exactly three digits, and nothing else in the file to
+# settle it: 250.000 could be 250 or 250000 - an error, not a guess.
+W3=$T/ws3.sqlite
+cp "$WS2" "$W3"
+printf 'area_id,year,income_15_64,taxpayers_15_64\n0101,2020,250.000,10\n' > "$T/th.csv"
+s3=$(sha256sum < "$W3")
+expect 1 "$BIN" import stats "$W3" "$T/th.csv"
+has "th.csv:2: cannot tell the decimal mark: '250.000' could be a decimal or a thousands separator"
+[ "$(sha256sum < "$W3")" = "$s3" ] || fail "workspace changed by an ambiguous file"
+expect 0 "$BIN" import stats "$W3" "$T/th.csv" --decimal .
+[ "$(sqlite3 "$W3" "SELECT value FROM stats WHERE variable='income_15_64'")" = 250.0 ] || fail "--decimal . not applied"
+# a decisive value elsewhere settles it
+printf 'area_id,year,income_15_64,taxpayers_15_64\n0101,2021,250.000,10\n0101,2022,12.5,10\n' > "$T/th2.csv"
+expect 0 "$BIN" import stats "$W3" "$T/th2.csv"
+
 if [ "$fails" -ne 0 ]; then
     echo "$fails failure(s)"
     exit 1

@@ -74,7 +74,7 @@ got=$(spatialite -silent "$ws" "SELECT plan_id||':'||area_id||':'||round(share_i
 [ "$got" = "Q:A1:1.0 Q:A2:0.5 R:A3:0.6 " ] || fail "polygon plan areas: $got"
 grep -q "plan 'R': 1 area(s) lie less than half inside" "$T/err" || fail "partial area not reported: $(cat "$T/err")"
 
-printf 'plan_id,name,start_year,end_year,areas,target.lab\nP,Plan P,2021,2022,A1|A2,35\n' > "$T/plans.csv"
+printf 'plan_id,name,start_year,end_year,areas,target.lab\nP,Plan P,2021,2022,A1|A2,35\nS,Plan S,2022,2022,A4,20\n' > "$T/plans.csv"
 "$N" -q import plans "$ws" "$T/plans.csv"
 "$N" plans compare "$ws" -f json --indicators lab > "$T/cmp.json"
 /usr/bin/python3 - "$T/cmp.json" <<'PY'
@@ -92,8 +92,16 @@ expect = {"baseline_year": 2020, "latest_year": 2022, "baseline": 43.0,
           "areas_used": 2, "comparison_areas": 1}
 for k, v in expect.items():
     assert p[k] == v, (k, p[k], v)
-assert p["transitions"] == [{"area_id": "A1", "from": "udsat", "to": "none"},
-                            {"area_id": "A2", "from": "none", "to": "none"}], p["transitions"]
+assert p["status"] == "ok" and p["latest_status"] == "ok"
+assert p["transitions"] == [
+    {"area_id": "A1", "from": "udsat", "to": "none", "from_status": "ok", "to_status": "ok"},
+    {"area_id": "A2", "from": "none", "to": "none", "from_status": "ok", "to_status": "ok"}], p["transitions"]
+# Plan S (A4, 2022 only): no baseline (2021), so no change ("status"
+# missing), but the latest value A4 2022 = 10 is published ("latest_status"
+# ok) and the target 20 (lower is better) is met.
+s = rows["S"]
+assert s["status"] == "missing" and s["change"] is None and s["did"] is None, s
+assert s["latest"] == 10.0 and s["latest_status"] == "ok" and s["target_met"] is True, s
 # Plans Q and R ended before any data: reported as missing, not dropped.
 assert rows["Q"]["status"] == "missing" and rows["Q"]["missing_areas"] == ["A1", "A2"]
 PY
@@ -112,4 +120,31 @@ assert area2 > 0, "exterior ring must be counter-clockwise"
 assert all(8 < x < 16 and 54 < y < 58 for x, y in ring), ring
 PY
 "$N" plans compare "$ws" -f csv --indicators lab | grep -q '^P,Plan P,2021,2022,lab,2020,2022,43,38,-5,ok' || fail "csv row"
+# Disclosure control: with at least 1500 residents required, A1 (1000) takes
+# part in no aggregate (else P minus A2 would reveal it) and its categories
+# are not shown. P = A2 alone: 44 -> 40, change -4; comparison A3 -1; did -3.
+printf '[disclosure]\nmin_residents_publish = 1500\n' > "$T/disc.ini"
+"$N" plans compare "$ws" -f json --indicators lab --config "$T/disc.ini" > "$T/disc.json"
+/usr/bin/python3 - "$T/disc.json" <<'PY'
+import json, sys
+p = {r["plan_id"]: r for r in json.load(open(sys.argv[1]))}["P"]
+for k, v in {"baseline": 44.0, "latest": 40.0, "change": -4.0, "did": -3.0,
+             "areas_used": 1, "missing_areas": ["A1"]}.items():
+    assert p[k] == v, (k, p[k], v)
+assert p["transitions"][0] == {"area_id": "A1", "from": None, "to": None,
+    "from_status": "suppressed", "to_status": "suppressed"}, p["transitions"]
+PY
+"$N" plans compare "$ws" --indicators lab --config "$T/disc.ini" > "$T/disc.txt"
+grep -q "A1 (suppressed -> suppressed)" "$T/disc.txt" || fail "text: suppressed transition: $(cat "$T/disc.txt")"
+grep -q "left out of lab (suppressed: fewer than 1500 residents in 2020 or 2022): A1" "$T/disc.txt" || fail "text: suppressed area: $(cat "$T/disc.txt")"
+grep -q "udsat" "$T/disc.txt" && fail "text shows a suppressed category: $(cat "$T/disc.txt")"
+"$N" plans compare "$ws" -f csv --indicators lab --config "$T/disc.ini" | grep -q '^P,.*,A1,A1:suppressed>suppressed|A2:none>none$' || fail "csv: suppressed"
+# an output that cannot be written is an error (exit 1), not a silent loss
+rc=0; "$N" plans compare "$ws" -f json > /dev/full 2>"$T/full.err" || rc=$?
+[ "$rc" = 1 ] || fail "write to a full device: exit $rc"
+grep -q "cannot write\|No space" "$T/full.err" || fail "full device message: $(cat "$T/full.err")"
+# a bad threshold is an error naming the key (read by the disclosure module)
+printf '[disclosure]\nmin_residents_publish = many\n' > "$T/bad.ini"
+rc=0; "$N" plans compare "$ws" --config "$T/bad.ini" >/dev/null 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "bad min_residents_publish: exit $rc"
 echo "plans: all checks passed"

@@ -77,4 +77,29 @@ grep -q "^nabolag alerts: " "$T/alerts.txt" || fail "alert list not printed"
 # and a successful run does change the workspace (its imports are logged),
 # so the equal checksums above are meaningful
 [ "$(sha256sum < "$ws")" != "$sum" ] || fail "a successful run left no trace"
+sed -i 's/^fail_on_alert = true/fail_on_alert = false/' "$P"
+
+# 7. a later step fails (the report's target is a folder): exit 1, and the
+# earlier outputs (alert list, export) and the workspace are as they were -
+# the outputs are staged and moved into place only after the commit
+sed -i 's/^fail_on_alert = false/fail_on_alert = false\noutput = out\/alerts.csv\nformat = csv/' "$P"
+"$N" -q run "$P" > /dev/null 2>&1 || fail "run before the failing one"
+sum=$(sha256sum < "$ws")
+outs() { (cd "$T/s/out" && find . -type f ! -name sample.sqlite ! -name report.html | sort | xargs sha256sum); }
+before=$(outs)
+# new figures for 2024 (pop of SK-01) that would change the outputs
+sed -i 's/^SK-01,2024,2840,/SK-01,2024,2841,/' "$T/s/stats.csv"
+rm "$T/s/out/report.html"; mkdir -p "$T/s/out/report.html"
+rc=0; out=$("$N" -q run "$P" 2>&1 >/dev/null) || rc=$?
+[ "$rc" = 1 ] || fail "report target a folder: exit $rc ($out)"
+grep -q "report.html" <<<"$out" || fail "report folder message: $out"
+[ "$(sha256sum < "$ws")" = "$sum" ] || fail "workspace changed by a run whose report failed"
+[ "$(outs)" = "$before" ] || fail "outputs changed by a failed run: $(diff <(echo "$before") <(outs))"
+left=$(cd "$T/s/out" && find . -name '.nabolag-staging*' -o -name '.*.tmp*')
+[ -z "$left" ] || fail "staging files left behind: $left"
+# the same run with the folder gone succeeds and does change the outputs
+rmdir "$T/s/out/report.html"
+"$N" -q run "$P" > /dev/null 2>&1 || fail "run after removing the folder"
+[ "$(outs)" != "$before" ] || fail "the new figures changed no output (test is void)"
+[ -f "$T/s/out/report.html" ] || fail "no report after a good run"
 echo "run: all checks passed"

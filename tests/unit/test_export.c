@@ -146,6 +146,17 @@ test_qml(void **state)
     assert_non_null(strstr(q, "lower=\"30\" upper=\"40\""));
     assert_non_null(strstr(q, "lower=\"40\" upper=\"100\""));
     free(q);
+    /* cri: the law says "at least 3 x the country" (and 2 x): a ratio of
+     * exactly 3 must fall in the top class, so the breaks lie just below
+     * (QGIS ranges are lower < v <= upper); the labels keep 2 and 3 */
+    q = nbl__qgis_qml(&job, "areas", "cri");
+    assert_non_null(q);
+    assert_non_null(strstr(q, "lower=\"0\" upper=\"1.999999999\" "
+                              "label=\"0–2 × landet\""));
+    assert_non_null(strstr(q, "lower=\"1.999999999\" upper=\"2.999999999\""));
+    assert_non_null(strstr(q, "lower=\"2.999999999\" upper=\"100\" "
+                              "label=\"3–100 × landet\""));
+    free(q);
     q = nbl__qgis_qml(&job, "alerts", NULL);
     assert_non_null(strstr(q, "attr=\"severity\""));
     free(q);

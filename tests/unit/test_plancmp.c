@@ -166,6 +166,74 @@ test_suppressed(void **state)
     nbl__pc_output_free(&out);
 }
 
+static void
+test_small_area_left_out(void **state)
+{
+    /* min 1500 residents: A1 (1000) and A7 (500) are too small in 2020 and
+     * 2022, so they take part in no aggregate (else P's aggregate minus
+     * A2's would reveal A1): P = A2 alone: baseline 44, latest 40, change
+     * -4. Comparison A3, A5 (2000 each): 25 -> 25; did -4. */
+    nbl__pc_input in = input(0, 1500);
+    nbl__pc_output out;
+    const nbl__pc_result *r;
+    (void)state;
+    assert_int_equal(nbl__pc_compute(&in, &out), 0);
+    r = &out.results[0];
+    assert_int_equal(r->status, NBL_PC_OK);
+    assert_int_equal(r->n_used, 1);
+    assert_true(fabs(r->baseline - 44.0) < EPS);
+    assert_true(fabs(r->latest - 40.0) < EPS);
+    assert_true(fabs(r->did - -4.0) < EPS);
+    assert_string_equal(r->missing, "A1|A7");
+    assert_string_equal(r->suppressed, "A1|A7");
+    assert_null(r->no_data);
+    /* A1's categories (udsat -> none) are not shown */
+    assert_int_equal(out.transitions[0].area, 0);
+    assert_null(out.transitions[0].from);
+    assert_null(out.transitions[0].to);
+    assert_int_equal(out.transitions[0].from_suppressed, 1);
+    assert_int_equal(out.transitions[0].to_suppressed, 1);
+    assert_int_equal(out.transitions[1].from_suppressed, 0);
+    nbl__pc_output_free(&out);
+
+    /* min 2500: A5 (2000), the only area of plan Q, is too small: nothing
+     * of Q is published, not even the latest value alone. */
+    in = input(0, 2500);
+    assert_int_equal(nbl__pc_compute(&in, &out), 0);
+    r = &out.results[1];
+    assert_int_equal(r->status, NBL_PC_SUPPRESSED);
+    assert_int_equal(r->latest_status, NBL_PC_SUPPRESSED);
+    assert_true(isnan(r->latest));
+    assert_string_equal(r->suppressed, "A5");
+    nbl__pc_output_free(&out);
+}
+
+static void
+test_latest_only_status(void **state)
+{
+    /* plan Q: no baseline (2014), latest 2019 published (A5: 20): the
+     * change is missing, the latest value is ok. */
+    nbl__pc_input in = input(0, 100);
+    nbl__pc_output out;
+    const nbl__pc_result *r;
+    (void)state;
+    assert_int_equal(nbl__pc_compute(&in, &out), 0);
+    r = &out.results[1];
+    assert_int_equal(r->status, NBL_PC_MISSING);
+    assert_int_equal(r->latest_status, NBL_PC_OK);
+    assert_true(fabs(r->latest - 20.0) < EPS);
+    /* the normal case: latest_status follows status */
+    assert_int_equal(out.results[0].latest_status, NBL_PC_OK);
+    nbl__pc_output_free(&out);
+    /* the whole-group minimum (A5 alone, 2000 < 2001 residents) suppresses
+     * the latest value: here area A5 is also under the area minimum */
+    in = input(0, 2001);
+    assert_int_equal(nbl__pc_compute(&in, &out), 0);
+    assert_int_equal(out.results[1].latest_status, NBL_PC_SUPPRESSED);
+    assert_true(isnan(out.results[1].latest));
+    nbl__pc_output_free(&out);
+}
+
 int
 main(void)
 {
@@ -173,6 +241,8 @@ main(void)
         cmocka_unit_test(test_plan_vs_municipality),
         cmocka_unit_test(test_comparison_all_and_target_met),
         cmocka_unit_test(test_suppressed),
+        cmocka_unit_test(test_small_area_left_out),
+        cmocka_unit_test(test_latest_only_status),
     };
     nbl_test_locale();
     return cmocka_run_group_tests(tests, NULL, NULL);
