@@ -218,6 +218,7 @@ area_row(nbl__xlayer *l, const nbl__xjob *job, const nbl__xarea *a,
         !job->unsuppressed && (nbl__disclosure_area(&job->disc, a->pop) ||
                                nbl__disclosure_count(&job->disc, a->pop));
     int has = a->category != NULL;
+    int any_sup = 0; /* a criterion of the row is suppressed */
     int c = 7;
     v_str(&v[0], a->area_id);
     v_str(&v[1], a->name);
@@ -239,6 +240,7 @@ area_row(nbl__xlayer *l, const nbl__xjob *job, const nbl__xarea *a,
         int sup = !job->unsuppressed &&
                   (area_sup ||
                    (present && nbl__disclosure_rate(&job->disc, x->denom)));
+        any_sup |= sup;
         if (sup)
             status = "suppressed";
         else if (strcmp(status, "ok") == 0 && !present)
@@ -258,8 +260,9 @@ area_row(nbl__xlayer *l, const nbl__xjob *job, const nbl__xarea *a,
             c++;
         }
     }
-    /* c == 22 */
-    if (has && !area_sup && a->criteria_met >= 0)
+    /* c == 22. The number met with the published flags would give a
+     * suppressed flag away: null as soon as one criterion is suppressed. */
+    if (has && !any_sup && a->criteria_met >= 0)
         v_int(&v[22], a->criteria_met);
     if (!has) {
         v_str(&v[25], "missing");
@@ -516,10 +519,13 @@ profile_denominator(const nbl__indicator *ind)
 }
 
 /* One indicator's six values. Suppressed: area_sup withholds everything,
- * a small denominator everything but the (municipal) reference. */
+ * a small denominator everything but the (municipal) reference. The change
+ * (value of year - value of year - 1) would give away last year's value, so
+ * it is withheld also when last year fails disclosure (prev_sup: the area
+ * had too few residents then, or the indicator's denominator was small). */
 static void
 profile_indicator(const nbl__xjob *job, const nbl__indicator *ind,
-                  const nbl__xpind *x, int area_sup, nbl__xval *v)
+                  const nbl__xpind *x, int area_sup, int prev_sup, nbl__xval *v)
 {
     const char *status = x->status[0] ? x->status : "missing";
     int dec = unit_decimals(ind);
@@ -540,7 +546,9 @@ profile_indicator(const nbl__xjob *job, const nbl__indicator *ind,
     v_real(&v[3], x->sd_distance, 2);
     if (x->points >= 0)
         v_int(&v[4], x->points);
-    v_real(&v[5], x->change, dec);
+    if (job->unsuppressed ||
+        !(prev_sup || nbl__disclosure_rate(&job->disc, x->prev_denom)))
+        v_real(&v[5], x->change, dec);
 }
 
 /* One feature per area for the year: the profile score and band and, per
@@ -624,8 +632,11 @@ build_profile(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
              * indicators without points) */
             v_str(&v[7], a[r].has_score ? "not_evaluable" : "missing");
         }
+        int prev_sup = nbl__disclosure_area(&job->disc, a[r].prev_pop) ||
+                       nbl__disclosure_count(&job->disc, a[r].prev_pop);
         for (size_t i = 0; i < ni; i++)
             profile_indicator(job, &cfg->ind[i], &a[r].ind[i], area_sup,
+                              prev_sup,
                               &v[PROFILE_FIXED + i * PROFILE_PER_IND]);
         l->wkb[r] = a[r].wkb;
         l->wkb_len[r] = a[r].wkb_len;
@@ -1109,16 +1120,27 @@ ensure_dir(nbl_ctx *ctx, const char *dir, int *created)
     return NBL_OK;
 }
 
+/* Every final path must be absent, or (with overwrite) a regular file:
+ * rename() would fail on a directory half-way through the set and leave a
+ * half-replaced folder, so this is checked before anything is renamed. */
 static int
-check_exists(nbl_ctx *ctx, const outset *o)
+check_exists(nbl_ctx *ctx, const outset *o, int overwrite)
 {
     struct stat st;
-    for (size_t i = 0; i < o->n; i++)
-        if (stat(o->f[i].final, &st) == 0)
+    for (size_t i = 0; i < o->n; i++) {
+        if (stat(o->f[i].final, &st) != 0)
+            continue;
+        if (!S_ISREG(st.st_mode))
+            return nbl__error(ctx, NBL_EEXISTS,
+                              "%s: exists and is not a regular file; "
+                              "nothing was replaced",
+                              o->f[i].final);
+        if (!overwrite)
             return nbl__error(ctx, NBL_EEXISTS,
                               "%s: already exists (use --overwrite to "
                               "replace it)",
                               o->f[i].final);
+    }
     return NBL_OK;
 }
 
@@ -1375,7 +1397,7 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
                             nbl_ws_srid(ws), ge.msg[0] ? ": " : "", ge.msg);
     }
     /* Check every final name before writing anything. */
-    if (rc == NBL_OK && !opts->overwrite) {
+    if (rc == NBL_OK) {
         outset probe = {0};
         int ok = 1;
         if (opts->format == NBL_EXPORT_GPKG) {
@@ -1392,7 +1414,7 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
             }
         }
         ok = ok && outset_add(&probe, opts->dir, "nabolag.qgs");
-        rc = ok ? check_exists(ctx, &probe)
+        rc = ok ? check_exists(ctx, &probe, opts->overwrite)
                 : nbl__error(ctx, NBL_ENOMEM, "out of memory");
         outset_free(&probe, 0);
     }
@@ -1433,7 +1455,10 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
         for (size_t i = 0; i < nl; i++)
             free(names[i]);
     }
-    /* All files complete: rename them into place. */
+    /* All files complete: check the final names again (the folder may
+     * have changed while writing), then rename them into place. */
+    if (rc == NBL_OK)
+        rc = check_exists(ctx, &o, opts->overwrite);
     for (size_t i = 0; rc == NBL_OK && i < o.n; i++) {
         if (rename(o.f[i].tmp, o.f[i].final) != 0)
             rc = nbl__error(ctx, NBL_EIO, "%s: cannot rename into place: %s",

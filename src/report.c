@@ -1,8 +1,10 @@
 /*
  * report.c - `nabolag report`: one self-contained HTML file for a year
  * (see nabolag/report.h). Text is HTML-escaped; numbers are printed in the
- * C locale; areas below the publication minimum ([disclosure]
- * min_residents_publish, default 100 residents) show no values.
+ * C locale; disclosure control is the export's (disclosure.h): an area
+ * below the publication minimum ([disclosure] min_residents_publish,
+ * default 100 residents) shows no values, residents or category, a rate
+ * whose denominator is below min_denominator is not shown.
  * Category labels and colours come from categories.c, the same table as
  * the QGIS styles.
  */
@@ -11,8 +13,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <ini.h>
 
 #include "categories.h"
 #include "ctx.h"
@@ -72,50 +72,32 @@ num_cell(nbl__buf *b, double v, int dec, int met, int hidden)
                         nbl__fmt_double(s, sizeof s, v, dec));
 }
 
-struct cfg {
-    double min_pop, min_den;
-    int rc;
-    nbl_ctx *ctx;
-    const char *path;
-};
-
+/* 1 if every value of an area with these residents is withheld. */
 static int
-cfg_cb(void *user, const char *section, const char *key, const char *value)
+area_withheld(const nbl__disclosure *disc, double pop)
 {
-    struct cfg *c = user;
-    if (strcmp(section, "disclosure") == 0 &&
-        strcmp(key, "min_residents_publish") == 0 &&
-        (!nbl__parse_double(value, '.', &c->min_pop) || c->min_pop < 0)) {
-        c->rc = nbl__error(c->ctx, NBL_EFORMAT,
-                           "%s: [disclosure] min_residents_publish: not a "
-                           "number: '%s'",
-                           c->path, value);
-        return 0;
-    }
-    if (strcmp(section, "disclosure") == 0 &&
-        strcmp(key, "min_denominator") == 0 &&
-        (!nbl__parse_double(value, '.', &c->min_den) || c->min_den < 0)) {
-        c->rc = nbl__error(c->ctx, NBL_EFORMAT,
-                           "%s: [disclosure] min_denominator: not a "
-                           "number: '%s'",
-                           c->path, value);
-        return 0;
-    }
-    return 1;
+    return nbl__disclosure_area(disc, pop) || nbl__disclosure_count(disc, pop);
 }
 
 static void
-summary(nbl__buf *b, const nbl__report_data *d)
+summary(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
 {
     char hex[8];
     long now[NBL_N_CATEGORIES] = {0}, before[NBL_N_CATEGORIES] = {0};
+    long now_w = 0, before_w = 0;
     int better = 0, worse = 0;
+    /* withheld areas are counted apart: by category the counts together
+     * with the published categories would give theirs away */
     for (int i = 0; i < d->n_areas; i++) {
-        int c = cat_index(d->areas[i].category),
-            p = cat_index(d->areas[i].prev_category);
-        if (c >= 0)
+        const nbl__report_area *a = &d->areas[i];
+        int c = cat_index(a->category), p = cat_index(a->prev_category);
+        if (c >= 0 && area_withheld(disc, a->pop))
+            now_w++;
+        else if (c >= 0)
             now[c]++;
-        if (p >= 0)
+        if (p >= 0 && area_withheld(disc, a->prev_pop))
+            before_w++;
+        else if (p >= 0)
             before[p]++;
     }
     nbl__buf_printf(b,
@@ -135,6 +117,15 @@ summary(nbl__buf *b, const nbl__report_data *d)
             nbl__buf_printf(b, "<td class=\"num\">%ld</td>", before[c]);
         nbl__buf_printf(b, "</tr>\n");
     }
+    if (now_w || before_w) {
+        nbl__buf_printf(b,
+                        "<tr><td>withheld (below the publication minimum)"
+                        "</td><td class=\"num\">%ld</td>",
+                        now_w);
+        if (d->prev_year)
+            nbl__buf_printf(b, "<td class=\"num\">%ld</td>", before_w);
+        nbl__buf_printf(b, "</tr>\n");
+    }
     nbl__buf_printf(b, "</table>\n");
     if (!d->prev_year)
         return;
@@ -145,6 +136,8 @@ summary(nbl__buf *b, const nbl__report_data *d)
         int r = cat_rank(a->category), q = cat_rank(a->prev_category);
         if (r < 0 || q < 0 || r == q)
             continue; /* unchanged, or not evaluable in either year */
+        if (area_withheld(disc, a->pop) || area_withheld(disc, a->prev_pop))
+            continue; /* withheld in either year */
         nbl__buf_printf(b, "<li class=\"%s\">", r < q ? "better" : "worse");
         esc(b, a->name ? a->name : a->area_id);
         nbl__buf_printf(b, " (");
@@ -164,7 +157,7 @@ summary(nbl__buf *b, const nbl__report_data *d)
 }
 
 static void
-map(nbl__buf *b, const nbl__report_data *d)
+map(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
 {
     char hex[8];
     char w[64], h[64];
@@ -181,16 +174,19 @@ map(nbl__buf *b, const nbl__report_data *d)
         nbl__fmt_double((char[64]){0}, 64, d->height + 2 * pad, 0));
     for (int i = 0; i < d->n_areas; i++) {
         const nbl__report_area *a = &d->areas[i];
+        int wh = area_withheld(disc, a->pop);
         if (!a->svg_path)
             continue;
+        /* a withheld area gets the fill of no value */
         nbl__buf_printf(b, "<path fill=\"%s\" fill-rule=\"evenodd\" d=\"",
-                        cat_colour(a->category, hex));
+                        cat_colour(wh ? NULL : a->category, hex));
         esc(b, a->svg_path);
         nbl__buf_printf(b, "\"><title>");
         esc(b, a->name ? a->name : a->area_id);
         nbl__buf_printf(b, " (");
         esc(b, a->area_id);
-        nbl__buf_printf(b, "): %s</title></path>\n", cat_label(a->category));
+        nbl__buf_printf(b, "): %s</title></path>\n",
+                        wh ? "·" : cat_label(a->category));
     }
     nbl__buf_printf(b, "</svg>\n<ul class=\"legend\">\n");
     for (size_t c = 0; c < NBL_N_CATEGORIES; c++)
@@ -203,7 +199,7 @@ map(nbl__buf *b, const nbl__report_data *d)
 }
 
 static void
-areas_table(nbl__buf *b, const nbl__report_data *d, double min_pop)
+areas_table(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
 {
     int any_safety = 0, any_hidden = 0;
     for (int i = 0; i < d->n_areas; i++)
@@ -224,39 +220,59 @@ areas_table(nbl__buf *b, const nbl__report_data *d, double min_pop)
         d->prev_year);
     for (int i = 0; i < d->n_areas; i++) {
         const nbl__report_area *a = &d->areas[i];
-        int hide = isnan(a->pop) || a->pop < min_pop;
+        int sup = area_withheld(disc, a->pop);
+        int hide = isnan(a->pop) || sup;
+        int rate[NBL__XC_N], any_rate = 0, safety_sup;
         char s[64];
-        any_hidden |= hide;
+        for (int k = 0; k < NBL__XC_N; k++) {
+            rate[k] = hide || nbl__disclosure_rate(disc, a->den[k]);
+            any_rate |= rate[k];
+        }
+        /* the export's rule: an index with survey sub-indices is a rate
+         * of the survey's respondents */
+        safety_sup = hide || (a->safety_survey &&
+                              nbl__disclosure_rate(disc, a->survey_n));
+        any_hidden |= any_rate || (any_safety && safety_sup);
         nbl__buf_printf(b, "<tr><td>");
         esc(b, a->name ? a->name : a->area_id);
         nbl__buf_printf(b, " <span class=\"id\">");
         esc(b, a->area_id);
         nbl__buf_printf(b, "</span></td>");
-        if (isnan(a->pop))
+        if (sup)
+            nbl__buf_printf(b, "<td class=\"num\">·</td>");
+        else if (isnan(a->pop))
             nbl__buf_printf(b, "<td class=\"num\">–</td>");
         else
             nbl__buf_printf(b, "<td class=\"num\">%s</td>",
                             nbl__fmt_double(s, sizeof s, a->pop, 0));
-        num_cell(b, a->lab, 1, a->lab_met, hide);
-        num_cell(b, a->cri_ratio, 2, a->cri_met, hide);
-        num_cell(b, a->edu, 1, a->edu_met, hide);
-        num_cell(b, a->inc, 1, a->inc_met, hide);
-        num_cell(b, a->eth, 1, 0, hide);
-        if (a->criteria_met < 0 || hide)
+        num_cell(b, a->lab, 1, a->lab_met, rate[NBL__XC_LAB]);
+        num_cell(b, a->cri_ratio, 2, a->cri_met, rate[NBL__XC_CRI]);
+        num_cell(b, a->edu, 1, a->edu_met, rate[NBL__XC_EDU]);
+        num_cell(b, a->inc, 1, a->inc_met, rate[NBL__XC_INC]);
+        num_cell(b, a->eth, 1, 0, rate[NBL__XC_ETH]);
+        /* the number met would give a withheld criterion's flag away */
+        if (any_rate)
+            nbl__buf_printf(b, "<td class=\"num\">·</td>");
+        else if (a->criteria_met < 0)
             nbl__buf_printf(b, "<td class=\"num\">–</td>");
         else
             nbl__buf_printf(b, "<td class=\"num\">%d</td>", a->criteria_met);
         if (any_safety)
-            num_cell(b, a->safety_index, 0, 0, hide);
+            num_cell(b, a->safety_index, 0, 0, safety_sup);
         nbl__buf_printf(b, "<td>%s</td><td>%s</td></tr>\n",
-                        cat_label(a->category), cat_label(a->prev_category));
+                        sup ? "·" : cat_label(a->category),
+                        area_withheld(disc, a->prev_pop)
+                            ? "·"
+                            : cat_label(a->prev_category));
     }
     nbl__buf_printf(b,
                     "</table>\n<p>Values in bold (●) meet the statutory "
                     "threshold; – means not available.%s</p>\n",
-                    any_hidden ? " · marks an area below the publication "
-                                 "minimum of residents; its values are not "
-                                 "shown."
+                    any_hidden ? " · marks a value not shown under disclosure "
+                                 "control: an area below the publication "
+                                 "minimum of residents (its values, "
+                                 "residents and category are not shown) or "
+                                 "a rate of too few people."
                                : "");
 }
 
@@ -307,7 +323,6 @@ int
 nbl_report_write(nbl_ws *ws, const nbl_report_opts *opts)
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
-    struct cfg cfg = {100, 20, NBL_OK, ctx, opts->config};
     nbl__disclosure disc;
     nbl__report_data d;
     nbl__buf b = {0};
@@ -317,13 +332,9 @@ nbl_report_write(nbl_ws *ws, const nbl_report_opts *opts)
     char now[32];
     int rc;
 
-    if (opts->config) {
-        int r = ini_parse(opts->config, cfg_cb, &cfg);
-        if (cfg.rc)
-            return cfg.rc;
-        if (r < 0)
-            return nbl__error(ctx, NBL_EIO, "%s: cannot read", opts->config);
-    }
+    nbl__disclosure_defaults(&disc);
+    if ((rc = nbl__disclosure_load(ctx, opts->config, &disc)))
+        return rc;
     if ((rc = nbl__store_report_load(ws, opts->ruleset, opts->year, &d)))
         return rc;
     nbl__now_iso(now);
@@ -344,12 +355,9 @@ nbl_report_write(nbl_ws *ws, const nbl_report_opts *opts)
     esc(&b, d.ruleset_version);
     nbl__buf_printf(&b, " · %d areas · generated %s by nabolag %s</p>\n",
                     d.n_areas, now, nbl_version());
-    summary(&b, &d);
-    map(&b, &d);
-    areas_table(&b, &d, cfg.min_pop);
-    nbl__disclosure_defaults(&disc);
-    disc.min_residents_publish = cfg.min_pop;
-    disc.min_denominator = cfg.min_den;
+    summary(&b, &d, &disc);
+    map(&b, &d, &disc);
+    areas_table(&b, &d, &disc);
     alerts_table(&b, &d, &disc);
     nbl__buf_printf(&b, "<footer>\n<p>Inputs: ");
     esc(&b, d.inputs ? d.inputs : "–");

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "store_export.h"
 #include "store_internal.h"
 #include "util.h"
 
@@ -481,27 +482,28 @@ nbl__store_alerts_list(nbl_ws *ws, const char *ruleset, int from, int to,
                        double **pop, double **denom, nbl_alert_list *out)
 {
     sqlite3_stmt *st;
+    nbl__buf sql = {0};
     size_t cap = 0, n0 = out->n;
     int rc, s;
     *pop = *denom = NULL;
-    rc = nbl__db_prepare(
-        ws, &st,
-        "SELECT al.alert_id, al.area_id, ar.name, al.year, al.kind, al.rule, "
-        "al.value, al.threshold, al.severity, al.state, al.first_year, "
-        "al.message, al.delivered_at, "
-        "(SELECT value FROM stats s WHERE s.area_id = al.area_id AND "
-        "s.year = al.year AND s.variable = 'pop'), "
-        "(SELECT value FROM stats s WHERE s.area_id = al.area_id AND "
-        "s.year = al.year AND s.variable = CASE al.rule "
-        "WHEN 'lab' THEN 'pop_18_64' WHEN 'cri' THEN 'pop_18p' "
-        "WHEN 'edu' THEN 'pop_30_59' WHEN 'inc' THEN 'taxpayers_15_64' "
-        "WHEN 'eth' THEN 'pop' END) "
-        "FROM alerts al LEFT JOIN areas ar ON "
-        "ar.area_id = al.area_id WHERE al.ruleset = ? AND al.year BETWEEN ? "
-        "AND ? ORDER BY COALESCE(ar.name, al.area_id), al.area_id, al.year "
-        "DESC, CASE al.state WHEN 'new' THEN 0 WHEN 'ongoing' THEN 1 ELSE 2 "
-        "END, CASE al.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 "
-        "ELSE 2 END, al.kind, al.rule");
+    if (nbl__buf_printf(&sql, "SELECT al.alert_id, al.area_id, ar.name, "
+                              "al.year, al.kind, al.rule, al.value, "
+                              "al.threshold, al.severity, al.state, "
+                              "al.first_year, al.message, al.delivered_at, ") ||
+        nbl__xalert_disclosure_sql(&sql) ||
+        nbl__buf_printf(
+            &sql,
+            " FROM alerts al LEFT JOIN areas ar ON ar.area_id = al.area_id "
+            "WHERE al.ruleset = ? AND al.year BETWEEN ? AND ? ORDER BY "
+            "COALESCE(ar.name, al.area_id), al.area_id, al.year DESC, CASE "
+            "al.state WHEN 'new' THEN 0 WHEN 'ongoing' THEN 1 ELSE 2 END, "
+            "CASE al.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 "
+            "ELSE 2 END, al.kind, al.rule")) {
+        nbl__buf_free(&sql);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    rc = nbl__db_prepare(ws, &st, sql.s);
+    nbl__buf_free(&sql);
     if (rc)
         return rc;
     nbl__db_bind_text(st, 1, ruleset);

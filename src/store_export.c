@@ -21,6 +21,22 @@ const char *const nbl__xcrit_id[NBL__XC_N] = {"lab", "cri", "edu", "inc",
 const char *const nbl__xcrit_denominator[NBL__XC_N] = {
     "pop_18_64", "pop_18p", "pop_30_59", "taxpayers_15_64", "pop"};
 
+int
+nbl__xalert_disclosure_sql(nbl__buf *sql)
+{
+    int rc = nbl__buf_printf(
+        sql,
+        "(SELECT MIN(value) FROM stats s WHERE s.area_id = al.area_id AND "
+        "s.year BETWEEN al.year - %d AND al.year AND s.variable = 'pop'), "
+        "(SELECT MIN(value) FROM stats s WHERE s.area_id = al.area_id AND "
+        "s.year BETWEEN al.year - %d AND al.year AND s.variable = CASE al.rule",
+        NBL__ALERT_QUOTE_YEARS, NBL__ALERT_QUOTE_YEARS);
+    for (int k = 0; rc == 0 && k < NBL__XC_N; k++)
+        rc = nbl__buf_printf(sql, " WHEN '%s' THEN '%s'", nbl__xcrit_id[k],
+                             nbl__xcrit_denominator[k]);
+    return rc ? rc : nbl__buf_printf(sql, " END)");
+}
+
 static char *
 col_text(sqlite3_stmt *st, int i)
 {
@@ -271,25 +287,24 @@ nbl__store_export_alerts(nbl_ws *ws, const char *ruleset, int year,
 {
     sqlite3_stmt *st;
     nbl__xalert *v = NULL;
+    nbl__buf sql = {0};
     size_t cap = 0;
     int rc, s;
     *out = NULL;
     *n = 0;
-    rc = nbl__db_prepare(
-        ws, &st,
-        "SELECT al.area_id, a.name, al.year, al.kind, al.rule, al.severity, "
-        "al.value, al.threshold, al.message, al.state, al.first_year, "
-        "(SELECT value FROM stats s WHERE s.area_id = al.area_id AND "
-        "s.year = al.year AND s.variable = 'pop'), "
-        "(SELECT value FROM stats s WHERE s.area_id = al.area_id AND "
-        "s.year = al.year AND s.variable = CASE al.rule "
-        "WHEN 'lab' THEN 'pop_18_64' WHEN 'cri' THEN 'pop_18p' "
-        "WHEN 'edu' THEN 'pop_30_59' WHEN 'inc' THEN 'taxpayers_15_64' "
-        "WHEN 'eth' THEN 'pop' END), "
-        "AsBinary(ST_PointOnSurface(a.geom)) "
-        "FROM alerts al JOIN areas a ON a.area_id = al.area_id "
-        "WHERE al.ruleset = ?1 AND al.year = ?2 "
-        "ORDER BY al.area_id, al.kind, al.rule");
+    if (nbl__buf_printf(&sql, "SELECT al.area_id, a.name, al.year, al.kind, "
+                              "al.rule, al.severity, al.value, al.threshold, "
+                              "al.message, al.state, al.first_year, ") ||
+        nbl__xalert_disclosure_sql(&sql) ||
+        nbl__buf_printf(&sql, ", AsBinary(ST_PointOnSurface(a.geom)) "
+                              "FROM alerts al JOIN areas a ON a.area_id = "
+                              "al.area_id WHERE al.ruleset = ?1 AND al.year "
+                              "= ?2 ORDER BY al.area_id, al.kind, al.rule")) {
+        nbl__buf_free(&sql);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    rc = nbl__db_prepare(ws, &st, sql.s);
+    nbl__buf_free(&sql);
     if (rc)
         return rc;
     nbl__db_bind_text(st, 1, ruleset);
@@ -477,7 +492,8 @@ profile_indicators(nbl_ws *ws, sqlite3_stmt *st, nbl__xprofile *a,
     for (size_t i = 0; i < n_ind; i++) {
         nbl__xpind *x = &a->ind[i];
         int s;
-        x->value = x->reference = x->sd_distance = x->change = x->denom = NAN;
+        x->value = x->reference = x->sd_distance = x->change = x->denom =
+            x->prev_denom = NAN;
         x->points = -1;
         x->status[0] = '\0';
         sqlite3_reset(st);
@@ -501,6 +517,7 @@ profile_indicators(nbl_ws *ws, sqlite3_stmt *st, nbl__xprofile *a,
             x->points = col_int(st, 5, -1);
         }
         x->denom = nbl__db_column_double(st, 6);
+        x->prev_denom = nbl__db_column_double(st, 7);
     }
     return NBL_OK;
 }
@@ -519,17 +536,21 @@ nbl__store_export_profile(nbl_ws *ws, int year, const char *const *ind,
     rc = nbl__db_prepare(
         ws, &st,
         "SELECT a.area_id, a.name, a.municipality, sp.value, "
-        "ps.area_id IS NOT NULL, ps.points, ps.band, AsBinary(a.geom) "
-        "FROM areas a LEFT JOIN stats sp ON sp.area_id = a.area_id AND "
-        "sp.year = ?1 AND sp.variable = 'pop' LEFT JOIN profile_scores ps "
-        "ON ps.area_id = a.area_id AND ps.year = ?1 ORDER BY a.area_id");
+        "ps.area_id IS NOT NULL, ps.points, ps.band, AsBinary(a.geom), "
+        "sq.value FROM areas a LEFT JOIN stats sp ON sp.area_id = a.area_id "
+        "AND sp.year = ?1 AND sp.variable = 'pop' LEFT JOIN stats sq ON "
+        "sq.area_id = a.area_id AND sq.year = ?1 - 1 AND sq.variable = 'pop' "
+        "LEFT JOIN profile_scores ps ON ps.area_id = a.area_id AND ps.year = "
+        "?1 ORDER BY a.area_id");
     if (rc)
         return rc;
     rc = nbl__db_prepare(
         ws, &pi,
         "SELECT r.value, r.status, r.reference, r.sd_distance, r.change, "
         "r.points, (SELECT value FROM stats s WHERE s.area_id = ?1 AND "
-        "s.year = ?2 AND s.variable = ?4) FROM (SELECT 1) LEFT JOIN "
+        "s.year = ?2 AND s.variable = ?4), (SELECT value FROM stats s WHERE "
+        "s.area_id = ?1 AND s.year = ?2 - 1 AND s.variable = ?4) FROM "
+        "(SELECT 1) LEFT JOIN "
         "profile_results r ON r.area_id = ?1 AND r.year = ?2 AND "
         "r.indicator = ?3");
     if (rc) {
@@ -552,6 +573,7 @@ nbl__store_export_profile(nbl_ws *ws, int year, const char *const *ind,
         a->points = col_int(st, 5, -1);
         a->band = col_text(st, 6);
         a->wkb = col_blob(st, 7, &a->wkb_len);
+        a->prev_pop = nbl__db_column_double(st, 8);
         if (!a->area_id) {
             rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
             break;

@@ -26,6 +26,22 @@ enum {
 extern const char *const nbl__xcrit_id[NBL__XC_N];
 extern const char *const nbl__xcrit_denominator[NBL__XC_N];
 
+/* How many years before its own year an alert's message can quote: trend
+ * messages quote the first year of the trend window (trend_years, default
+ * 4), crossed/improved and safety_drop messages the year before, lab/cri
+ * values are 2-year means. */
+#define NBL__ALERT_QUOTE_YEARS 4
+
+struct nbl__buf;
+
+/** Appends to sql the two columns by which an alert row (table alias `al`)
+ * is checked for disclosure: the smallest residents count (pop) and the
+ * smallest denominator of the alert's rule (nbl__xcrit_denominator; NULL
+ * for rules without one) over the years al.year - NBL__ALERT_QUOTE_YEARS ..
+ * al.year, so that no value its message quotes escapes the check.
+ * Shared by export, `nabolag alerts` and the report. */
+int nbl__xalert_disclosure_sql(struct nbl__buf *sql);
+
 typedef struct nbl__xcrit {
     double value;     /* display units (percent); NAN = NULL */
     double ratio;     /* area share / country share (cri); NAN = NULL */
@@ -84,14 +100,16 @@ typedef struct nbl__xplan {
 typedef struct nbl__xpind {
     double value, reference, sd_distance, change; /* NAN = NULL */
     int points;                                   /* -1 = NULL */
-    char status[16]; /* ok|missing|not_evaluable; "" = no result row */
-    double denom;    /* the year's denominator count; NAN = missing */
+    char status[16];   /* ok|missing|not_evaluable; "" = no result row */
+    double denom;      /* the year's denominator count; NAN = missing */
+    double prev_denom; /* the previous year's (the change's) denominator */
 } nbl__xpind;
 
 typedef struct nbl__xprofile {
     char *area_id, *name, *municipality;
     int year;
     double pop;      /* NAN = missing */
+    double prev_pop; /* residents of year - 1 (the change's other end) */
     int has_score;   /* a profile_scores row exists */
     int points;      /* -1 = NULL */
     char *band;      /* NULL = not scored */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "store_export.h"
 #include "store_internal.h"
 #include "util.h"
 
@@ -106,7 +107,12 @@ load_areas(nbl_ws *ws, nbl__report_data *d)
         "s WHERE s.area_id = a.area_id AND s.year = ?2 AND s.variable = "
         "'pop'), c.category, p.category, c.criteria_met, "
         "AsSVG(ST_Translate(a.geom, ?4, ?5, 0), 0, 1), sr.safety_index, "
-        "sr.safety_band FROM areas a LEFT JOIN category_results c ON "
+        "sr.safety_band, (SELECT value FROM stats s WHERE s.area_id = "
+        "a.area_id AND s.year = ?3 AND s.variable = 'pop'), "
+        "(sr.perceived IS NOT NULL OR sr.problems IS NOT NULL), (SELECT "
+        "value FROM stats s WHERE s.area_id = a.area_id AND s.year = ?2 AND "
+        "s.variable = 'survey_n') "
+        "FROM areas a LEFT JOIN category_results c ON "
         "c.area_id = a.area_id AND c.year = ?2 AND c.ruleset = ?1 LEFT JOIN "
         "category_results p ON p.area_id = a.area_id AND p.year = ?3 AND "
         "p.ruleset = ?1 LEFT JOIN safety_results sr ON sr.area_id = "
@@ -144,7 +150,12 @@ load_areas(nbl_ws *ws, nbl__report_data *d)
         a->svg_path = col_text(q, 7);
         a->safety_index = nbl__db_column_double(q, 8);
         a->safety_band = col_text(q, 9);
+        a->prev_pop = nbl__db_column_double(q, 10);
+        a->safety_survey = sqlite3_column_int(q, 11);
+        a->survey_n = nbl__db_column_double(q, 12);
         a->lab = a->cri = a->cri_ratio = a->edu = a->inc = a->eth = NAN;
+        for (int k = 0; k < NBL__XC_N; k++)
+            a->den[k] = NAN;
         a->lab_met = a->cri_met = a->edu_met = a->inc_met = -1;
     }
     sqlite3_finalize(q);
@@ -185,6 +196,28 @@ load_areas(nbl_ws *ws, nbl__report_data *d)
         }
     }
     sqlite3_finalize(q);
+
+    /* the criteria's denominators, the export's (nbl__xcrit_denominator) */
+    rc = nbl__db_prepare(ws, &q,
+                         "SELECT area_id, value FROM stats WHERE year = ?1 "
+                         "AND variable = ?2");
+    if (rc)
+        return rc;
+    for (int k = 0; k < NBL__XC_N; k++) {
+        sqlite3_reset(q);
+        sqlite3_bind_int(q, 1, d->year);
+        nbl__db_bind_text(q, 2, nbl__xcrit_denominator[k]);
+        while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+            int i = find_area(d, (const char *)sqlite3_column_text(q, 0));
+            if (i >= 0)
+                d->areas[i].den[k] = nbl__db_column_double(q, 1);
+        }
+        if (s != SQLITE_DONE) {
+            sqlite3_finalize(q);
+            return nbl__db_error(ws, "report denominators");
+        }
+    }
+    sqlite3_finalize(q);
     return NBL_OK;
 }
 
@@ -192,24 +225,23 @@ static int
 load_alerts(nbl_ws *ws, nbl__report_data *d)
 {
     sqlite3_stmt *q;
+    nbl__buf sql = {0};
     int rc, cap = 0;
-    rc = nbl__db_prepare(
-        ws, &q,
-        "SELECT al.area_id, a.name, al.kind, al.severity, al.state, "
-        "al.message, al.rule, "
-        "(SELECT value FROM stats s WHERE s.area_id = al.area_id AND "
-        "s.year = al.year AND s.variable = 'pop'), "
-        "(SELECT value FROM stats s WHERE s.area_id = al.area_id AND "
-        "s.year = al.year AND s.variable = CASE al.rule "
-        "WHEN 'lab' THEN 'pop_18_64' WHEN 'cri' THEN 'pop_18p' "
-        "WHEN 'edu' THEN 'pop_30_59' WHEN 'inc' THEN 'taxpayers_15_64' "
-        "WHEN 'eth' THEN 'pop' END) "
-        "FROM alerts al LEFT JOIN areas a ON a.area_id = "
-        "al.area_id WHERE al.ruleset = ?1 AND al.year = ?2 ORDER BY "
-        "COALESCE(a.name, al.area_id), al.area_id, CASE al.state WHEN 'new' "
-        "THEN 0 WHEN 'ongoing' THEN 1 ELSE 2 END, CASE al.severity WHEN "
-        "'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, al.kind, "
-        "al.rule");
+    if (nbl__buf_printf(&sql, "SELECT al.area_id, a.name, al.kind, "
+                              "al.severity, al.state, al.message, al.rule, ") ||
+        nbl__xalert_disclosure_sql(&sql) ||
+        nbl__buf_printf(
+            &sql,
+            " FROM alerts al LEFT JOIN areas a ON a.area_id = al.area_id "
+            "WHERE al.ruleset = ?1 AND al.year = ?2 ORDER BY COALESCE(a.name, "
+            "al.area_id), al.area_id, CASE al.state WHEN 'new' THEN 0 WHEN "
+            "'ongoing' THEN 1 ELSE 2 END, CASE al.severity WHEN 'critical' "
+            "THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, al.kind, al.rule")) {
+        nbl__buf_free(&sql);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    rc = nbl__db_prepare(ws, &q, sql.s);
+    nbl__buf_free(&sql);
     if (rc)
         return rc;
     nbl__db_bind_text(q, 1, d->ruleset);

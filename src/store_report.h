@@ -5,16 +5,20 @@
 #define NBL_STORE_REPORT_H
 
 #include "nabolag/workspace.h"
+#include "store_export.h"
 
 /** One area's row of the report for a year. NAN/NULL = no value. */
 typedef struct nbl__report_area {
     char *area_id, *name, *municipality;
-    double pop;
+    double pop, prev_pop; /* residents of the year and of prev_year */
     double lab, cri, cri_ratio, edu, inc, eth;
+    double den[NBL__XC_N]; /* the criteria's denominators (disclosure) */
     int lab_met, cri_met, edu_met, inc_met; /* 1, 0, -1 = not evaluable */
     int criteria_met;                       /* -1 = none */
     char *category, *prev_category;         /* NULL: no result */
     double safety_index;
+    int safety_survey; /* the index includes survey sub-indices */
+    double survey_n;   /* their respondents (disclosure), NAN = missing */
     char *safety_band;
     char *svg_path; /* SVG path data in report coordinates */
 } nbl__report_area;

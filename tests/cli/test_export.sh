@@ -40,7 +40,9 @@ labels=$(grep -o 'category render="true" symbol="[0-9]*" value="[^"]*" label="[^
 # Golden: checked by hand against workspace.sql. Values rounded (42.456 ->
 # 42.46, 61.005 -> 61.01 half away from zero... as stored in binary, 2.0123
 # -> 2.01, 1.87654 -> 1.877); A2 (80 residents < 100) all suppressed; A3's
-# edu denominator 15 < 20 suppressed, inc not_evaluable, cri missing; A4 has
+# edu denominator 15 < 20 suppressed (so its criteria_met is null: with the
+# published lab_met it would give edu_met away), inc not_evaluable, cri
+# missing; A4 has
 # no results. A1's corner (575000, 6220000) is 10.20629186 56.11918339 by
 # `cs2cs EPSG:25832 EPSG:4326`, here 10.2062919, 56.1191834 (7 decimals,
 # tolerance 1e-7 degrees, about 1 cm).
@@ -66,6 +68,7 @@ p = f["A3"]["properties"]
 assert p["edu"] is None and p["edu_status"] == "suppressed"
 assert p["inc"] is None and p["inc_status"] == "not_evaluable" and p["inc_met"] is None
 assert p["category"] == "not_evaluable"
+assert p["criteria_met"] is None
 assert f["A4"]["properties"]["category_status"] == "missing"
 al = json.load(open(d + "/alerts.geojson"))
 msgs = " ".join(x["properties"]["message"] for x in al["features"])

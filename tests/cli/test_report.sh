@@ -40,9 +40,11 @@ grep -q '<td class="num met">41.3</td>' "$h" || fail "met value cell"
 grep -q '55.5' "$h" && fail "value of a suppressed area published"
 grep -q 'below the publication minimum' "$h" || fail "suppression note"
 [ "$(grep -c '<path ' "$h")" = 3 ] || fail "map paths"
-# counts: udsat 1 (2024) vs 1 (2023); none 2 vs 1
+# counts: udsat 1 (2024) vs 1 (2023); none 1 (A3; A2, 60 residents, is
+# counted apart as withheld: 1 vs 0) vs 1
 grep -q 'Udsat boligområde</td><td class="num">1</td><td class="num">1</td>' "$h" || fail "udsat counts"
-grep -q 'Ikke på listen</td><td class="num">2</td><td class="num">1</td>' "$h" || fail "none counts"
+grep -q 'Ikke på listen</td><td class="num">1</td><td class="num">1</td>' "$h" || fail "none counts"
+grep -q 'withheld (below the publication minimum)</td><td class="num">1</td><td class="num">0</td>' "$h" || fail "withheld counts"
 grep -q '<li class="better">Parken (A3): Udsat boligområde → Ikke på listen</li>' "$h" || fail "positive change"
 grep -q '<li class="worse">Øst &amp; &lt;Vest&gt; (A1): Ikke på listen → Udsat boligområde</li>' "$h" || fail "negative change"
 grep -q '1 area(s) left the list or moved to a lighter category; 1 area(s) entered it or moved to a more serious one' "$h" || fail "movement counts"
