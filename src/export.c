@@ -1479,8 +1479,9 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
          * read-only workspace) is a warning, not a failed export. */
         int lrc = nbl__store_begin(ws);
         if (lrc == NBL_OK) {
-            lrc = nbl__store_log_run(ws, "export", opts->dir, -1, -1, -1, -1,
-                                     d.s);
+            lrc = nbl__store_log_run(
+                ws, "export", opts->final_dir ? opts->final_dir : opts->dir, -1,
+                -1, -1, -1, d.s);
             if (lrc == NBL_OK)
                 lrc = nbl__store_commit(ws);
             else
@@ -1493,7 +1494,8 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
         nbl__buf_free(&d);
         if (rc == NBL_OK)
             nbl__info(ctx, "exported %zu layers for %d (ruleset %s) to %s", nl,
-                      job.year, job.ruleset, opts->dir);
+                      job.year, job.ruleset,
+                      opts->final_dir ? opts->final_dir : opts->dir);
     }
     outset_free(&o, 1);
     if (rc != NBL_OK && created && !committed)

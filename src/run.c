@@ -430,6 +430,7 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
         eo.ruleset = ruleset;
         eo.overwrite = 1; /* the staging folder; the policy: stage_check */
         eo.config = p->path;
+        eo.final_dir = p->export_dir; /* messages name the real folder */
         if ((rc = nbl_export(ws, &eo)) ||
             (rc = stage_export(ctx, &sg, p->export_dir, p->export_overwrite)))
             goto done;
@@ -468,8 +469,6 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
         goto done;
     if (p->alerts_out)
         nbl__info(ctx, "alerts: %s", p->alerts_out);
-    if (p->export_dir)
-        nbl__info(ctx, "export: moved into %s", p->export_dir);
     if (p->report && strcmp(p->report, "-") != 0)
         nbl__info(ctx, "report: %s", p->report);
     /* the alert list on stdout only for a run that succeeded */

@@ -29,6 +29,9 @@ typedef struct nbl_export_opts {
                                   [indicator.*], [plans]); NULL = defaults */
     int internal_unsuppressed; /**< publish values without disclosure control
                                   (internal use only; marked in every file) */
+    const char *final_dir;     /**< where the files will end up when dir is a
+                                  staging folder (nabolag run); used in the
+                                  message and the run log; NULL = dir */
 } nbl_export_opts;
 
 /**
