@@ -216,31 +216,41 @@ load_areas(nbl_ws *ws, nbl__compute_data *d)
     return NBL_OK;
 }
 
+/* Reads rows (key, year, variable, value) into table[key][year][variable];
+ * keys not in the sorted array, years out of range and unknown variables
+ * are skipped. Statistics (key: area) and regional references share it. */
 static int
-load_stats(nbl_ws *ws, const char *const *vars, int nvars, nbl__compute_data *d)
+load_keyed(nbl_ws *ws, const char *head, const char *const *vars, int nvars,
+           char **keys, size_t nkeys, const nbl__compute_data *d, double *table,
+           const char *what)
 {
     sqlite3_stmt *st;
-    int rc = prepare_in(ws, &st,
-                        "SELECT area_id, year, variable, value FROM stats "
-                        "WHERE",
-                        nvars, "", vars, 1);
+    int rc = prepare_in(ws, &st, head, nvars, "", vars, 1);
     if (rc)
         return rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        long a = find_str(d->area_ids, d->nareas,
-                          (const char *)sqlite3_column_text(st, 0));
+        long k =
+            find_str(keys, nkeys, (const char *)sqlite3_column_text(st, 0));
         int y = sqlite3_column_int(st, 1) - d->first_year;
         int v =
             var_index(vars, nvars, (const char *)sqlite3_column_text(st, 2));
-        if (a < 0 || v < 0 || y < 0 || y >= d->nyears)
+        if (k < 0 || v < 0 || y < 0 || y >= d->nyears)
             continue;
-        d->area[((size_t)a * (size_t)d->nyears + (size_t)y) * (size_t)nvars +
-                (size_t)v] = nbl__db_column_double(st, 3);
+        table[((size_t)k * (size_t)d->nyears + (size_t)y) * (size_t)nvars +
+              (size_t)v] = nbl__db_column_double(st, 3);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-        return nbl__db_error(ws, "stats");
+        return nbl__db_error(ws, what);
     return NBL_OK;
+}
+
+static int
+load_stats(nbl_ws *ws, const char *const *vars, int nvars, nbl__compute_data *d)
+{
+    return load_keyed(ws,
+                      "SELECT area_id, year, variable, value FROM stats WHERE",
+                      vars, nvars, d->area_ids, d->nareas, d, d->area, "stats");
 }
 
 static int
@@ -310,32 +320,14 @@ static int
 load_regions(nbl_ws *ws, const char *const *vars, int nvars,
              nbl__compute_data *d)
 {
-    sqlite3_stmt *st;
-    int rc;
     d->region = nan_table(d->nregions * (size_t)d->nyears * (size_t)nvars);
     if (!d->region)
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-    rc = prepare_in(ws, &st,
-                    "SELECT code, year, variable, value FROM refs WHERE "
-                    "scope = 'region' AND",
-                    nvars, "", vars, 1);
-    if (rc)
-        return rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        long r = find_str(d->region_codes, d->nregions,
-                          (const char *)sqlite3_column_text(st, 0));
-        int y = sqlite3_column_int(st, 1) - d->first_year;
-        int v =
-            var_index(vars, nvars, (const char *)sqlite3_column_text(st, 2));
-        if (r < 0 || v < 0 || y < 0 || y >= d->nyears)
-            continue;
-        d->region[((size_t)r * (size_t)d->nyears + (size_t)y) * (size_t)nvars +
-                  (size_t)v] = nbl__db_column_double(st, 3);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return nbl__db_error(ws, "refs");
-    return NBL_OK;
+    return load_keyed(ws,
+                      "SELECT code, year, variable, value FROM refs WHERE "
+                      "scope = 'region' AND",
+                      vars, nvars, d->region_codes, d->nregions, d, d->region,
+                      "refs");
 }
 
 int
