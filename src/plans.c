@@ -591,8 +591,7 @@ comparison_run(nbl_ws *ws, struct comparison *c, const char *ruleset,
             return rc;
     } else {
         for (int i = 0; i < NBL_PLANS_N_DEFAULT; i++)
-            if (i < 5 ||
-                nbl__store_plans_has_indicator(ws, ruleset, "safety_index"))
+            if (i < 5 || nbl__store_plans_has_indicator(ws, "safety_index"))
                 c->ind[c->n_ind++] = nbl__plans_default_indicators[i];
     }
     for (int i = 0; i < c->n_ind; i++)

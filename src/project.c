@@ -388,3 +388,35 @@ nbl_project_free(nbl_project *p)
         free(p->refs_sources[i]);
     free(p);
 }
+
+/* An option the caller left unset takes the project file's value. */
+static void
+fill(const char **opt, const char *from_project)
+{
+    if (!*opt && from_project && *from_project)
+        *opt = from_project;
+}
+
+void
+nbl_project_areas_opts(const nbl_project *p, nbl_areas_opts *o)
+{
+    fill(&o->layer, p->areas_layer);
+    fill(&o->id_field, p->areas_id);
+    fill(&o->name_field, p->areas_name);
+    fill(&o->municipality_field, p->areas_municipality);
+    fill(&o->region_field, p->areas_region);
+    fill(&o->src_crs, p->areas_src_crs);
+    o->dissolve = o->dissolve || p->areas_dissolve;
+}
+
+void
+nbl_project_incidents_opts(const nbl_project *p, nbl_incidents_opts *o)
+{
+    fill(&o->layer, p->incidents_layer);
+    fill(&o->year_field, p->incidents_year_field);
+    fill(&o->date_field, p->incidents_date_field);
+    fill(&o->category_field, p->incidents_category_field);
+    fill(&o->x_field, p->incidents_x_field);
+    fill(&o->y_field, p->incidents_y_field);
+    fill(&o->src_crs, p->incidents_src_crs);
+}

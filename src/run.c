@@ -42,20 +42,14 @@ base(const char *p)
 }
 
 static int
-imports(nbl_ws *ws, const nbl_project *p, nbl_run_result *res)
+imports(nbl_ws *ws, const nbl_project *p)
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     int rc;
     if (p->areas_source) {
         nbl_areas_opts o = {0};
         nbl_areas_summary s;
-        o.layer = p->areas_layer;
-        o.id_field = p->areas_id;
-        o.name_field = p->areas_name;
-        o.municipality_field = p->areas_municipality;
-        o.region_field = p->areas_region;
-        o.src_crs = p->areas_src_crs;
-        o.dissolve = p->areas_dissolve;
+        nbl_project_areas_opts(p, &o);
         if (!o.id_field)
             return nbl__error(ctx, NBL_EINVAL, "%s: [areas] id is required",
                               p->path);
@@ -90,13 +84,7 @@ imports(nbl_ws *ws, const nbl_project *p, nbl_run_result *res)
         nbl_incidents_opts o = {0};
         nbl_incidents_summary s;
         memset(&s, 0, sizeof s);
-        o.layer = p->incidents_layer;
-        o.x_field = p->incidents_x_field;
-        o.y_field = p->incidents_y_field;
-        o.year_field = p->incidents_year_field;
-        o.date_field = p->incidents_date_field;
-        o.category_field = p->incidents_category_field;
-        o.src_crs = p->incidents_src_crs;
+        nbl_project_incidents_opts(p, &o);
         rc = nbl_import_incidents(ws, p->incidents_source, &o, &s);
         if (rc == NBL_OK)
             nbl__info(ctx,
@@ -115,7 +103,6 @@ imports(nbl_ws *ws, const nbl_project *p, nbl_run_result *res)
         nbl__info(ctx, "plans: %s: %ld plans covering %ld areas",
                   base(p->plans_source), s.plans, s.plan_areas);
     }
-    (void)res;
     return NBL_OK;
 }
 
@@ -342,7 +329,7 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
     /* 2. Imports, compute and alert evaluation: one transaction. */
     if ((rc = nbl_ws_begin(ws)))
         goto done;
-    rc = imports(ws, p, res);
+    rc = imports(ws, p);
     if (rc == NBL_OK) {
         nbl_compute_opts co = {0};
         nbl_compute_summary cs;

@@ -322,7 +322,7 @@ load_series(nbl_ws *ws, nbl__plans_data *d, const char *sql, const char *bind1,
 }
 
 int
-nbl__store_plans_has_indicator(nbl_ws *ws, const char *ruleset, const char *ind)
+nbl__store_plans_has_indicator(nbl_ws *ws, const char *ind)
 {
     sqlite3_stmt *q;
     int found = 0;
@@ -331,7 +331,6 @@ nbl__store_plans_has_indicator(nbl_ws *ws, const char *ruleset, const char *ind)
             ? "SELECT 1 FROM safety_results WHERE safety_index IS NOT NULL "
               "LIMIT 1"
             : "SELECT 1 FROM profile_results WHERE indicator = ?1 LIMIT 1";
-    (void)ruleset;
     if (nbl__db_prepare(ws, &q, sql))
         return 0;
     if (strcmp(ind, "safety_index") != 0)

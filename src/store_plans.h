@@ -78,7 +78,6 @@ int nbl__store_plans_union_geojson(nbl_ws *ws, char *const *area_ids, int n,
                                    char **out);
 
 /** True if any safety results / profile results exist for the name. */
-int nbl__store_plans_has_indicator(nbl_ws *ws, const char *ruleset,
-                                   const char *ind);
+int nbl__store_plans_has_indicator(nbl_ws *ws, const char *ind);
 
 #endif

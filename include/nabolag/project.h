@@ -8,7 +8,9 @@
 #ifndef NABOLAG_PROJECT_H
 #define NABOLAG_PROJECT_H
 
+#include "nabolag/areas.h"
 #include "nabolag/common.h"
+#include "nabolag/incidents.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -65,6 +67,17 @@ int nbl_project_load(nbl_project **out, nbl_ctx *ctx, const char *path);
 
 /** Frees a project; NULL-safe. */
 void nbl_project_free(nbl_project *p);
+
+/**
+ * Fills the options of an areas import that o leaves unset (NULL, or
+ * dissolve 0) from the project's [areas] section. The strings are borrowed
+ * from p. Used by `nabolag run` (all from the project) and by
+ * `import areas --config` (the command line wins).
+ */
+void nbl_project_areas_opts(const nbl_project *p, nbl_areas_opts *o);
+
+/** The same for an incidents import and the [incidents] section. */
+void nbl_project_incidents_opts(const nbl_project *p, nbl_incidents_opts *o);
 
 #ifdef __cplusplus
 }

@@ -44,14 +44,6 @@ help(void)
         "  -h, --help              this help\n");
 }
 
-/* An option not given on the command line takes the project file's. */
-static void
-dflt(const char **opt, const char *from_config)
-{
-    if (!*opt)
-        *opt = from_config;
-}
-
 int
 cmd_import_areas(int argc, char **argv)
 {
@@ -121,13 +113,7 @@ cmd_import_areas(int argc, char **argv)
             nbl_ctx_free(ctx);
             return rc;
         }
-        dflt(&o.layer, p->areas_layer);
-        dflt(&o.id_field, p->areas_id);
-        dflt(&o.name_field, p->areas_name);
-        dflt(&o.municipality_field, p->areas_municipality);
-        dflt(&o.region_field, p->areas_region);
-        dflt(&o.src_crs, p->areas_src_crs);
-        o.dissolve = o.dissolve || p->areas_dissolve;
+        nbl_project_areas_opts(p, &o);
     }
     wspath = argc - optind == 2 ? argv[optind] : p->workspace;
     src = argc - optind == 2 ? argv[optind + 1] : p->areas_source;

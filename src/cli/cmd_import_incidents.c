@@ -36,14 +36,6 @@ help(void)
            "                           options from [incidents]\n");
 }
 
-/* An option not given on the command line takes the project file's. */
-static void
-dflt(const char **opt, const char *from_config)
-{
-    if (!*opt && from_config && *from_config)
-        *opt = from_config;
-}
-
 static void
 print_summary(const char *src, const nbl_incidents_summary *s)
 {
@@ -126,13 +118,7 @@ cmd_import_incidents(int argc, char **argv)
             nbl_ctx_free(ctx);
             return rc;
         }
-        dflt(&o.layer, p->incidents_layer);
-        dflt(&o.year_field, p->incidents_year_field);
-        dflt(&o.date_field, p->incidents_date_field);
-        dflt(&o.category_field, p->incidents_category_field);
-        dflt(&o.x_field, p->incidents_x_field);
-        dflt(&o.y_field, p->incidents_y_field);
-        dflt(&o.src_crs, p->incidents_src_crs);
+        nbl_project_incidents_opts(p, &o);
     }
     wspath = argc - optind == 2 ? argv[optind] : p->workspace;
     src = argc - optind == 2 ? argv[optind + 1] : p->incidents_source;
