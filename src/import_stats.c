@@ -86,12 +86,6 @@ struct imp {
 /* ---- small helpers ------------------------------------------------------ */
 
 static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static int
 cmp_zpair(const void *a, const void *b)
 {
     const struct zpair *x = a, *y = b;
@@ -150,7 +144,7 @@ keyset_free(struct keyset *k)
 static int
 keyset_has(const struct keyset *k, const char *s)
 {
-    return k->n && bsearch(&s, k->v, k->n, sizeof *k->v, cmp_str) != NULL;
+    return k->n && bsearch(&s, k->v, k->n, sizeof *k->v, nbl__cmp_strp) != NULL;
 }
 
 /* A key of the set that differs from s only in leading zeros, or NULL. */

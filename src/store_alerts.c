@@ -308,12 +308,6 @@ alert_key(const char *area, const char *kind, const char *rule)
     return b.s;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int
 nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
                        const nbl_alert_list *alerts, const nbl__aarea *areas,
@@ -377,9 +371,10 @@ nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
             goto done;
         }
     }
-    qsort(newkeys, alerts->n, sizeof *newkeys, cmp_str);
+    qsort(newkeys, alerts->n, sizeof *newkeys, nbl__cmp_strp);
     for (size_t i = 0; i < n_old; i++) {
-        if (bsearch(&old[i].key, newkeys, alerts->n, sizeof *newkeys, cmp_str))
+        if (bsearch(&old[i].key, newkeys, alerts->n, sizeof *newkeys,
+                    nbl__cmp_strp))
             continue;
         if (!del && (rc = nbl__db_prepare(
                          ws, &del, "DELETE FROM alerts WHERE alert_id = ?")))

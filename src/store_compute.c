@@ -21,17 +21,10 @@ struct nbl__compute_writer {
     sqlite3_stmt *del_crit, *del_cat, *ins_crit, *ins_cat;
 };
 
-static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static long
 find_str(char **arr, size_t n, const char *key)
 {
-    char **p = bsearch(&key, arr, n, sizeof *arr, cmp_str);
-    return p ? (long)(p - arr) : -1;
+    return nbl__find_sorted(arr, n, key);
 }
 
 static int
@@ -175,7 +168,7 @@ load_areas(nbl_ws *ws, nbl__compute_data *d)
     /* ORDER BY uses SQLite's BINARY collation (memcmp), which is the order
      * strcmp gives; sort anyway so bsearch never depends on it. */
     if (d->nareas)
-        qsort(d->area_ids, d->nareas, sizeof *d->area_ids, cmp_str);
+        qsort(d->area_ids, d->nareas, sizeof *d->area_ids, nbl__cmp_strp);
     rc = nbl__db_prepare(ws, &st,
                          "SELECT DISTINCT region FROM areas WHERE region IS "
                          "NOT NULL AND region <> '' ORDER BY region");
@@ -191,7 +184,8 @@ load_areas(nbl_ws *ws, nbl__compute_data *d)
     if (rc != SQLITE_DONE)
         return nbl__db_error(ws, "areas");
     if (d->nregions)
-        qsort(d->region_codes, d->nregions, sizeof *d->region_codes, cmp_str);
+        qsort(d->region_codes, d->nregions, sizeof *d->region_codes,
+              nbl__cmp_strp);
     d->area_region = malloc((d->nareas ? d->nareas : 1) * sizeof(int));
     if (!d->area_region)
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");

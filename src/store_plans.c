@@ -5,6 +5,8 @@
  */
 #include "store_plans.h"
 
+#include <jansson.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,18 +268,8 @@ oom:
 static int
 find_area(const nbl__plans_data *d, const char *id)
 {
-    /* areas are loaded sorted by id: binary search */
-    int lo = 0, hi = d->n_areas - 1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2, c = strcmp(d->area_id[mid], id);
-        if (c == 0)
-            return mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return -1;
+    /* areas are loaded sorted by id */
+    return (int)nbl__find_sorted(d->area_id, (size_t)d->n_areas, id);
 }
 
 static int
@@ -574,36 +566,32 @@ nbl__store_plans_union_geojson(nbl_ws *ws, char *const *area_ids, int n,
                                char **out)
 {
     sqlite3_stmt *q;
-    nbl__buf in = {0};
+    char *ids_json;
     int rc;
     *out = NULL;
     /* ids are bound through a JSON array to avoid building SQL text */
-    nbl__buf_append(&in, "[", 1);
-    for (int i = 0; i < n; i++) {
-        if (i)
-            nbl__buf_append(&in, ",", 1);
-        nbl__buf_append(&in, "\"", 1);
-        for (const char *c = area_ids[i]; *c; c++) {
-            if (*c == '"' || *c == '\\')
-                nbl__buf_append(&in, "\\", 1);
-            nbl__buf_append(&in, c, 1);
-        }
-        nbl__buf_append(&in, "\"", 1);
+    {
+        json_t *arr = json_array();
+        for (int i = 0; i < n; i++)
+            json_array_append_new(arr, json_string(area_ids[i]));
+        ids_json = json_dumps(arr, JSON_COMPACT);
+        json_decref(arr);
+        if (!ids_json)
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     }
-    nbl__buf_append(&in, "]", 1);
     rc = nbl__db_prepare(
         ws, &q,
         "SELECT AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(ST_Union(geom), "
         "4326)), 6) FROM areas WHERE area_id IN (SELECT value FROM "
         "json_each(?1))");
     if (rc) {
-        nbl__buf_free(&in);
+        free(ids_json);
         return rc;
     }
-    nbl__db_bind_text(q, 1, in.s);
+    nbl__db_bind_text(q, 1, ids_json);
     if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
         *out = nbl__strdup((const char *)sqlite3_column_text(q, 0));
     sqlite3_finalize(q);
-    nbl__buf_free(&in);
+    free(ids_json);
     return NBL_OK;
 }

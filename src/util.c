@@ -177,6 +177,22 @@ nbl__strdup(const char *s)
 }
 
 int
+nbl__cmp_strp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+long
+nbl__find_sorted(char *const *arr, size_t n, const char *key)
+{
+    char *const *p;
+    if (!key || n == 0)
+        return -1;
+    p = bsearch(&key, arr, n, sizeof *arr, nbl__cmp_strp);
+    return p ? (long)(p - arr) : -1;
+}
+
+int
 nbl__strieq(const char *a, const char *b)
 {
     return strcasecmp(a, b) == 0;

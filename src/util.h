@@ -35,6 +35,12 @@ int nbl__utf8_valid(const char *s, size_t n);
 /** strdup that returns NULL only on NULL input or out of memory. */
 char *nbl__strdup(const char *s);
 
+/** qsort/bsearch comparator for an array of char *, by strcmp. */
+int nbl__cmp_strp(const void *a, const void *b);
+
+/** Index of key in arr (n strings sorted by strcmp), or -1. */
+long nbl__find_sorted(char *const *arr, size_t n, const char *key);
+
 /** Case-insensitive ASCII comparison. */
 int nbl__strieq(const char *a, const char *b);
 
