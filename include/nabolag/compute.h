@@ -7,27 +7,13 @@
 #ifndef NABOLAG_COMPUTE_H
 #define NABOLAG_COMPUTE_H
 
+#include "nabolag/category.h"
 #include "nabolag/common.h"
 #include "nabolag/workspace.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** Area categories, labelled with the dk2021 codes, most severe first. */
-typedef enum {
-    NBL_CAT_OMDANNELSE = 0, /**< "omdannelse": omdannelsesområde */
-    NBL_CAT_PARALLEL,       /**< "parallelsamfund" */
-    NBL_CAT_UDSAT,          /**< "udsat": udsat boligområde */
-    NBL_CAT_FOREBYGGELSE,   /**< "forebyggelse": forebyggelsesområde */
-    NBL_CAT_NONE,           /**< "none": no category */
-    NBL_CAT_NOT_EVALUABLE,  /**< "not_evaluable": depends on missing data */
-    NBL_CAT_COUNT
-} nbl_category;
-
-/** The stored code of a category ("omdannelse", ...); NULL if out of
- * range. */
-const char *nbl_category_code(int category);
 
 /** Options of nbl_compute(). Zero-initialise, then set what you need. */
 typedef struct nbl_compute_opts {

@@ -4,6 +4,7 @@
 #ifndef NABOLAG_NABOLAG_H
 #define NABOLAG_NABOLAG_H
 
+#include "nabolag/category.h"
 #include "nabolag/common.h"
 #include "nabolag/workspace.h"
 #include "nabolag/areas.h"

@@ -1,8 +1,8 @@
 /*
  * cli.c - helpers shared by the command files (see cli.h).
  */
-#include "cli.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "util/util.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

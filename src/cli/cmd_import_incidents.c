@@ -5,7 +5,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "nabolag/incidents.h"
 #include "nabolag/project.h"
 

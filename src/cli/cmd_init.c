@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 static void
 help(void)

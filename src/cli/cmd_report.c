@@ -4,7 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "nabolag/report.h"
 
 static void

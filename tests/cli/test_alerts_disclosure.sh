@@ -1,7 +1,7 @@
 #!/bin/bash
 # labels: cli
 # Disclosure control in `nabolag alerts` and its delivery: the rule of the
-# export's alerts layer (src/disclosure.h). Fixture: tests/fixtures/alerts/
+# export's alerts layer (src/model/disclosure.h). Fixture: tests/fixtures/alerts/
 # seed.sql (A1 Nørre Park, B2 Søndervang; 2024 alerts derived there by hand:
 # A1 crossed lab, approaching category:udsat, approaching inc (ongoing),
 # approaching lab resolved; B2 improved category:udsat, improved lab,

@@ -1,0 +1,161 @@
+/*
+ * alerts_api.c - the public entry points of the alerts module that tie the
+ * store (store_alerts.c) to the rules (alerts.c): evaluate a year and list
+ * stored alerts. Tables: see store_alerts.c.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/alerts.h"
+#include "util/ctx.h"
+#include "model/disclosure.h"
+#include "store/store.h"
+#include "store/store_alerts.h"
+#include "util/util.h"
+
+int
+nbl_alerts_evaluate(nbl_ws *ws, const nbl_alert_config *cfg,
+                    const char *ruleset, int year, int *out_year,
+                    char **out_ruleset)
+{
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
+    char *rs = NULL;
+    nbl__aarea *areas = NULL;
+    size_t n = 0;
+    nbl__asd *sd = NULL;
+    nbl_alert_list list;
+    long changed = 0;
+    int rc, has;
+
+    memset(&list, 0, sizeof list);
+    if (out_ruleset)
+        *out_ruleset = NULL;
+    rc = nbl__store_alerts_ruleset(ws, ruleset, &rs, NULL);
+    if (rc)
+        return rc;
+    if (year == 0)
+        rc = nbl__store_alerts_latest_year(ws, rs, &year);
+    else if ((rc = nbl__store_alerts_has_year(ws, rs, year, &has)) == 0 && !has)
+        rc = nbl__error(ctx, NBL_ENOTFOUND,
+                        "%s: no results for %d under ruleset '%s' (run "
+                        "'nabolag compute --year %d' first)",
+                        nbl_ws_path(ws), year, rs, year);
+    if (rc)
+        goto done;
+    rc = nbl__store_begin(ws);
+    if (rc)
+        goto done;
+    rc = nbl__store_alerts_load(ws, rs, year, &areas, &n);
+    if (rc == NBL_OK) {
+        sd = calloc(n ? n : 1, sizeof *sd);
+        if (!sd)
+            rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    }
+    if (rc == NBL_OK) {
+        rc = nbl__alerts_evaluate(areas, n, cfg, year, &list, sd);
+        if (rc == NBL_ENOMEM)
+            rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    }
+    if (rc == NBL_OK)
+        rc =
+            nbl__store_alerts_save(ws, rs, year, &list, areas, sd, n, &changed);
+    if (rc == NBL_OK && changed > 0) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "{\"year\": %d, \"alerts\": %zu}", year,
+                 list.n);
+        rc = nbl__store_log_run(ws, "alerts", rs, (long)n, (long)list.n, -1, -1,
+                                detail);
+    }
+    if (rc == NBL_OK)
+        rc = nbl__store_commit(ws);
+    if (rc)
+        nbl__store_rollback(ws);
+done:
+    for (size_t i = 0; i < list.n; i++) {
+        free(list.items[i].area_id);
+        free(list.items[i].area_name);
+        free(list.items[i].message);
+        free(list.items[i].delivered_at);
+    }
+    free(list.items);
+    free(sd);
+    nbl__aareas_free(areas, n);
+    if (rc == NBL_OK) {
+        if (out_year)
+            *out_year = year;
+        if (out_ruleset) {
+            *out_ruleset = rs;
+            rs = NULL;
+        }
+    }
+    free(rs);
+    return rc;
+}
+
+/* Disclosure control over a stored list (the export's alerts-layer rule,
+ * disclosure.h): withheld alerts lose their value and message. */
+static int
+disclose(nbl_ctx *ctx, const nbl_alert_config *cfg, nbl_alert_list *l,
+         const double *pop, const double *denom)
+{
+    nbl__disclosure d;
+    nbl__disclosure_defaults(&d);
+    if (cfg) {
+        d.min_count = cfg->min_count;
+        d.min_denominator = cfg->min_denominator;
+        d.min_residents_publish = cfg->min_residents_publish;
+        l->unsuppressed = cfg->internal_unsuppressed;
+    }
+    l->min_count = d.min_count;
+    l->min_denominator = d.min_denominator;
+    l->min_residents_publish = d.min_residents_publish;
+    for (size_t i = 0; i < l->n; i++) {
+        nbl_alert *a = &l->items[i];
+        char *m;
+        snprintf(a->value_status, sizeof a->value_status, "%s",
+                 isnan(a->value) ? "missing" : "ok");
+        if (l->unsuppressed || !nbl__disclosure_alert(&d, pop[i], denom[i]))
+            continue;
+        m = nbl__disclosure_alert_message(a->area_name, a->area_id, a->kind,
+                                          a->rule);
+        if (!m)
+            return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+        free(a->message);
+        a->message = m;
+        a->value = NAN;
+        snprintf(a->value_status, sizeof a->value_status, "suppressed");
+        l->n_withheld++;
+    }
+    return NBL_OK;
+}
+
+int
+nbl_alerts_list(nbl_ws *ws, const nbl_alert_config *cfg, const char *ruleset,
+                int from, int to, nbl_alert_list **out)
+{
+    nbl_alert_list *l = calloc(1, sizeof *l);
+    double *pop = NULL, *denom = NULL;
+    int rc;
+    *out = NULL;
+    if (!l)
+        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+    rc = nbl__store_alerts_ruleset(ws, ruleset, &l->ruleset,
+                                   &l->ruleset_version);
+    if (rc == NBL_OK) {
+        l->year_from = from;
+        l->year_to = to;
+        rc = nbl__store_alerts_list(ws, l->ruleset, from, to, &pop, &denom, l);
+    }
+    if (rc == NBL_OK)
+        rc = disclose(nbl_ws_ctx(ws), cfg, l, pop, denom);
+    free(pop);
+    free(denom);
+    if (rc) {
+        nbl_alert_list_free(l);
+        return rc;
+    }
+    *out = l;
+    return NBL_OK;
+}

@@ -1,0 +1,208 @@
+/*
+ * compute.c - `nabolag compute`: loads the ruleset (with config overrides)
+ * and the statistics/references it needs, evaluates every area for the
+ * chosen year(s) and stores the results, all in one transaction (tables
+ * criterion_results, category_results, rulesets, runs; meta
+ * current_ruleset). The arithmetic lives in criteria.c.
+ */
+#include "nabolag/compute.h"
+#include "nabolag/profile.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/criteria.h"
+#include "util/ctx.h"
+#include "model/ruleset.h"
+#include "store/store.h"
+#include "store/store_compute.h"
+#include "util/util.h"
+
+void
+nbl_compute_summary_free(nbl_compute_summary *s)
+{
+    if (!s)
+        return;
+    free(s->years);
+    s->years = NULL;
+    s->nyears = 0;
+}
+
+static int
+has_year(const nbl__compute_data *d, int year)
+{
+    for (int i = 0; i < d->ndata_years; i++)
+        if (d->data_years[i] == year)
+            return 1;
+    return 0;
+}
+
+static int
+evaluate(nbl_ws *ws, const nbl__ruleset *rs, const nbl__compute_data *d,
+         const int *years, int nyears, nbl_compute_year *sum)
+{
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
+    nbl__compute_writer *w = NULL;
+    nbl__crit_result res[NBL_RS_MAX_CRIT];
+    nbl__cat_result cat;
+    size_t per_area = (size_t)d->nyears * (size_t)d->nvars;
+    size_t done = 0, total = (size_t)nyears * d->nareas;
+    int rc = nbl__store_compute_writer_new(ws, rs->name, rs->version, &w);
+    if (rc)
+        return rc;
+    for (int k = 0; k < nyears; k++) {
+        int year = years[k];
+        memset(&sum[k], 0, sizeof sum[k]);
+        sum[k].year = year;
+        if ((rc = nbl__store_compute_clear_year(w, year)))
+            goto done;
+        for (size_t a = 0; a < d->nareas; a++, done++) {
+            nbl__crit_table t;
+            const char *id = d->area_ids[a];
+            int r = d->area_region[a];
+            t.first_year = d->first_year;
+            t.nyears = d->nyears;
+            t.nvars = d->nvars;
+            t.area = d->area + a * per_area;
+            t.country = d->country;
+            t.region = r >= 0 ? d->region + (size_t)r * per_area : NULL;
+            nbl__criteria_eval(rs, &t, year, res, &cat);
+            for (int i = 0; i < rs->ncrit; i++) {
+                const nbl__crit_result *x = &res[i];
+                rc = nbl__store_compute_put_criterion(
+                    w, id, year, rs->crit[i].id, x->value, x->ratio,
+                    nbl__crit_status_name(x->status), x->met, x->met_low,
+                    x->threshold, x->threshold_low);
+                if (rc)
+                    goto done;
+            }
+            rc = nbl__store_compute_put_category(
+                w, id, year, nbl_category_code((int)cat.category),
+                cat.criteria_met, cat.criteria_not_evaluable,
+                cat.criteria_needed, cat.criteria_met_low, cat.parallel_years,
+                cat.omdannelse_years);
+            if (rc)
+                goto done;
+            sum[k].areas[cat.category]++;
+            if ((done & 255) == 0 &&
+                (rc = nbl__progress(ctx, total ? (double)done / total : 1.0,
+                                    "compute")))
+                goto done;
+        }
+    }
+    rc = nbl__progress(ctx, 1.0, "compute");
+done:
+    nbl__store_compute_writer_free(w);
+    return rc;
+}
+
+int
+nbl_compute(nbl_ws *ws, const nbl_compute_opts *opts, nbl_compute_summary *out)
+{
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
+    nbl__ruleset *rs = NULL;
+    nbl__compute_data d;
+    const char *vars[NBL_RS_MAX_VARS];
+    int *years = NULL, nyears = 0, rc, in_tx = 0;
+    nbl_compute_year *sum = NULL;
+    char *ini = NULL;
+    nbl__buf detail = {0};
+    nbl_profile_summary psum = {0};
+
+    memset(&d, 0, sizeof d);
+    if (out)
+        memset(out, 0, sizeof *out);
+    rc = nbl__ruleset_load(ctx, opts ? opts->ruleset : NULL,
+                           opts ? opts->config : NULL, &rs);
+    if (rc)
+        return rc;
+    for (int i = 0; i < rs->nvars; i++)
+        vars[i] = rs->vars[i];
+    rc = nbl__store_compute_load(ws, vars, rs->nvars, &d);
+    if (rc)
+        goto done;
+    if (opts && opts->year) {
+        if (!has_year(&d, opts->year)) {
+            rc = nbl__error(ctx, NBL_ENOTFOUND,
+                            "%s: year %d: no statistics for that year",
+                            nbl_ws_path(ws), opts->year);
+            goto done;
+        }
+        nyears = 1;
+    } else {
+        nyears = d.ndata_years;
+    }
+    if (nyears == 0) {
+        rc = nbl__error(ctx, NBL_ENOTFOUND,
+                        "%s: no statistics to compute from (import stats "
+                        "first)",
+                        nbl_ws_path(ws));
+        goto done;
+    }
+    if (d.nareas == 0) {
+        rc = nbl__error(ctx, NBL_ENOTFOUND, "%s: no areas (import areas first)",
+                        nbl_ws_path(ws));
+        goto done;
+    }
+    years = malloc((size_t)nyears * sizeof *years);
+    sum = calloc((size_t)nyears, sizeof *sum);
+    ini = nbl__ruleset_to_ini(rs);
+    if (!years || !sum || !ini) {
+        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (opts && opts->year)
+        years[0] = opts->year;
+    else
+        memcpy(years, d.data_years, (size_t)nyears * sizeof *years);
+
+    if ((rc = nbl__store_begin(ws)))
+        goto done;
+    in_tx = 1;
+    if ((rc = evaluate(ws, rs, &d, years, nyears, sum)))
+        goto done;
+    if ((rc =
+             nbl__store_compute_save_ruleset(ws, rs->name, rs->version, ini)) ||
+        (rc = nbl__store_meta_set(ws, "current_ruleset", rs->name)))
+        goto done;
+    nbl__buf_printf(&detail, "{\"years\":[");
+    for (int k = 0; k < nyears; k++)
+        nbl__buf_printf(&detail, "%s%d", k ? "," : "", years[k]);
+    nbl__buf_printf(&detail, "],\"areas\":%zu}", d.nareas);
+    if ((rc = nbl__store_log_run(ws, "compute", rs->name, (long)d.nareas,
+                                 (long)((size_t)nyears * d.nareas), 0, -1,
+                                 detail.s)))
+        goto done;
+    if (!(opts && opts->criteria_only)) {
+        /* profiles and the safety index, in the same transaction */
+        nbl_profile_opts po = {0};
+        po.year = opts ? opts->year : 0;
+        po.config_path = opts ? opts->config : NULL;
+        if ((rc = nbl_profile_compute(ws, &po, &psum)))
+            goto done;
+    }
+    if ((rc = nbl__store_commit(ws)))
+        goto done;
+    in_tx = 0;
+    if (out) {
+        out->profile_scored = psum.scored;
+        out->safety_index = psum.safety_index;
+        snprintf(out->ruleset, sizeof out->ruleset, "%s", rs->name);
+        snprintf(out->version, sizeof out->version, "%s", rs->version);
+        out->areas = (long)d.nareas;
+        out->nyears = nyears;
+        out->years = sum;
+        sum = NULL;
+    }
+done:
+    if (in_tx)
+        nbl__store_rollback(ws);
+    nbl__buf_free(&detail);
+    free(ini);
+    free(years);
+    free(sum);
+    nbl__compute_data_free(&d);
+    nbl__ruleset_free(rs);
+    return rc;
+}

@@ -1,0 +1,763 @@
+/*
+ * plans.c - `nabolag plans compare`: loads plans and results from the
+ * store, runs the comparison (plancmp.c) and writes it as a text table, CSV,
+ * JSON (jansson) or an RFC 7946 GeoJSON `plans` layer (one feature per plan:
+ * the union of its areas, comparison results as properties).
+ *
+ * Settings (config file): [plans] indicators, comparison; [disclosure]
+ * min_residents_publish, read by nbl__disclosure_load (aggregates over fewer
+ * residents are suppressed, and an area with fewer residents takes part in
+ * no aggregate and its category is not shown).
+ */
+#include "nabolag/plans.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+#include <jansson.h>
+
+#include "util/ctx.h"
+#include "model/disclosure.h"
+#include "model/plancmp.h"
+#include "compute/plans_internal.h"
+#include "store/store_plans.h"
+#include "util/util.h"
+
+struct settings {
+    char indicators[512];
+    char comparison[32];
+    double min_pop;
+    nbl_ctx *ctx;
+    const char *path;
+    int rc;
+};
+
+static int
+settings_cb(void *user, const char *section, const char *key, const char *value)
+{
+    struct settings *s = user;
+    if (strcmp(section, "plans") == 0) {
+        if (strcmp(key, "indicators") == 0) {
+            snprintf(s->indicators, sizeof s->indicators, "%s", value);
+        } else if (strcmp(key, "comparison") == 0) {
+            snprintf(s->comparison, sizeof s->comparison, "%s", value);
+        } else if (strcmp(key, "source") == 0) {
+            /* the project file's plans to import: not a comparison key */
+        } else {
+            s->rc = nbl__error(s->ctx, NBL_EFORMAT,
+                               "%s: [plans] unknown key '%s'", s->path, key);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Indicators where a higher value is better. */
+static int
+higher_is_better(const char *ind)
+{
+    return strcmp(ind, "inc") == 0 || strcmp(ind, "safety_index") == 0 ||
+           strcmp(ind, "perceived") == 0 || strcmp(ind, "income") == 0;
+}
+
+static int
+decimals_for(const char *ind)
+{
+    return strcmp(ind, "cri_ratio") == 0 ? 3 : 2;
+}
+
+static json_t *
+num(double v, int decimals)
+{
+    return isnan(v) ? json_null() : json_real(nbl__round(v, decimals));
+}
+
+static const char *
+status_name(int st)
+{
+    return st == NBL_PC_OK        ? "ok"
+           : st == NBL_PC_MISSING ? "missing"
+                                  : "suppressed";
+}
+
+/* Status of a transition's category: suppressed (too few residents that
+ * year), missing (no result) or ok. */
+static const char *
+cat_status(int suppressed, const char *category)
+{
+    return suppressed ? "suppressed" : category ? "ok" : "missing";
+}
+
+/* One JSON object per plan and indicator (the array of `-f json`). */
+static json_t *
+result_json(const nbl__plans_data *d, const nbl__pc_output *o,
+            const nbl__pc_result *r, const char *const *ind)
+{
+    json_t *obj = json_object(), *tr = json_array(), *miss = json_array();
+    int dec = decimals_for(ind[r->ind]);
+    json_object_set_new(obj, "plan_id", json_string(d->plan_id[r->plan]));
+    json_object_set_new(obj, "plan_name",
+                        d->plan_name[r->plan]
+                            ? json_string(d->plan_name[r->plan])
+                            : json_null());
+    json_object_set_new(obj, "start_year",
+                        json_integer(d->start_year[r->plan]));
+    json_object_set_new(obj, "end_year", json_integer(d->end_year[r->plan]));
+    json_object_set_new(obj, "indicator", json_string(ind[r->ind]));
+    json_object_set_new(obj, "baseline_year", json_integer(r->baseline_year));
+    json_object_set_new(obj, "latest_year", json_integer(r->latest_year));
+    json_object_set_new(obj, "baseline", num(r->baseline, dec));
+    json_object_set_new(obj, "latest", num(r->latest, dec));
+    json_object_set_new(obj, "change", num(r->change, dec));
+    json_object_set_new(obj, "status", json_string(status_name(r->status)));
+    json_object_set_new(obj, "latest_status",
+                        json_string(status_name(r->latest_status)));
+    json_object_set_new(obj, "comparison_baseline", num(r->cmp_baseline, dec));
+    json_object_set_new(obj, "comparison_latest", num(r->cmp_latest, dec));
+    json_object_set_new(obj, "comparison_change", num(r->cmp_change, dec));
+    json_object_set_new(obj, "comparison_status",
+                        json_string(status_name(r->cmp_status)));
+    json_object_set_new(obj, "did", num(r->did, dec));
+    json_object_set_new(obj, "target", num(r->target, dec));
+    json_object_set_new(obj, "target_met",
+                        r->target_met < 0 ? json_null()
+                                          : json_boolean(r->target_met));
+    json_object_set_new(obj, "areas", json_integer(d->plan_n_areas[r->plan]));
+    json_object_set_new(obj, "areas_used", json_integer(r->n_used));
+    json_object_set_new(obj, "comparison_areas", json_integer(r->n_cmp));
+    if (r->missing) {
+        char *dup = nbl__strdup(r->missing), *save = NULL;
+        if (!dup) {
+            json_decref(obj);
+            json_decref(tr);
+            json_decref(miss);
+            return NULL;
+        }
+        for (char *t = strtok_r(dup, "|", &save); t;
+             t = strtok_r(NULL, "|", &save))
+            json_array_append_new(miss, json_string(t));
+        free(dup);
+    }
+    json_object_set_new(obj, "missing_areas", miss);
+    for (size_t i = 0; i < o->n_transitions; i++) {
+        const nbl__pc_transition *t = &o->transitions[i];
+        json_t *x;
+        if (t->plan != r->plan)
+            continue;
+        x = json_object();
+        json_object_set_new(x, "area_id", json_string(d->area_id[t->area]));
+        json_object_set_new(x, "from",
+                            t->from ? json_string(t->from) : json_null());
+        json_object_set_new(x, "to", t->to ? json_string(t->to) : json_null());
+        json_object_set_new(
+            x, "from_status",
+            json_string(cat_status(t->from_suppressed, t->from)));
+        json_object_set_new(x, "to_status",
+                            json_string(cat_status(t->to_suppressed, t->to)));
+        json_array_append_new(tr, x);
+    }
+    json_object_set_new(obj, "transitions", tr);
+    return obj;
+}
+
+/* An output buffer that remembers a failed append (out of memory), so the
+ * output is refused rather than written truncated. */
+typedef struct obuf {
+    nbl__buf b;
+    int err;
+} obuf;
+#define OPRINTF(o, ...) ((o)->err |= nbl__buf_printf(&(o)->b, __VA_ARGS__) != 0)
+#define OAPPEND(o, s, n) ((o)->err |= nbl__buf_append(&(o)->b, (s), (n)) != 0)
+
+/* Right-aligned number cell, "-" when missing. */
+static void
+fmt_cell(obuf *b, double v, int dec, int width)
+{
+    double r;
+    if (isnan(v)) {
+        OPRINTF(b, " %*s", width, "-");
+        return;
+    }
+    r = nbl__round(v, dec);
+    if (r == 0)
+        r = 0; /* no "-0.00" */
+    /* fixed decimals so the column lines up (C locale: nbl__buf_printf) */
+    OPRINTF(b, " %*.*f", width, dec, r);
+}
+
+static const char *
+category_label(const char *c, int suppressed)
+{
+    if (suppressed)
+        return "suppressed";
+    if (!c)
+        return "no result";
+    if (strcmp(c, "none") == 0)
+        return "not listed";
+    if (strcmp(c, "not_evaluable") == 0)
+        return "not evaluable";
+    return c;
+}
+
+static void
+write_text(obuf *b, const nbl__plans_data *d, const nbl__pc_output *o,
+           const char *const *ind, int n_ind, const char *comparison,
+           double min_pop)
+{
+    OPRINTF(b,
+            "Plan comparison (ruleset %s %s, comparison group: areas "
+            "without a plan in %s)\n",
+            d->ruleset, d->ruleset_version ? d->ruleset_version : "",
+            strcmp(comparison, "all") == 0 ? "the whole workspace"
+                                           : "the plan's municipalities");
+    if (d->n_plans == 0)
+        OPRINTF(b, "\nNo plans in the workspace (nabolag import "
+                   "plans).\n");
+    for (int p = 0; p < d->n_plans; p++) {
+        const nbl__pc_result *r0 = &o->results[(size_t)p * (size_t)n_ind];
+        int any_missing = 0;
+        OPRINTF(b, "\n%s  %s  %d-%d, %d area(s); baseline %d, latest %d\n",
+                d->plan_id[p], d->plan_name[p] ? d->plan_name[p] : "",
+                d->start_year[p], d->end_year[p], d->plan_n_areas[p],
+                r0->baseline_year, r0->latest_year);
+        OPRINTF(b, "  %-14s %9s %9s %9s %11s %9s %8s  %s\n", "indicator",
+                "baseline", "latest", "change", "comparison", "did", "target",
+                "target met");
+        for (int i = 0; i < n_ind; i++) {
+            const nbl__pc_result *r = &r0[i];
+            int dec = decimals_for(ind[i]);
+            OPRINTF(b, "  %-14s", ind[i]);
+            if (r->status == NBL_PC_SUPPRESSED) {
+                OPRINTF(b, " %s\n",
+                        "(suppressed: too few residents to publish)");
+                continue;
+            }
+            fmt_cell(b, r->baseline, dec, 9);
+            fmt_cell(b, r->latest, dec, 9);
+            fmt_cell(b, r->change, dec, 9);
+            fmt_cell(b, r->cmp_change, dec, 11);
+            fmt_cell(b, r->did, dec, 9);
+            fmt_cell(b, r->target, dec, 8);
+            OPRINTF(b, "  %s\n",
+                    r->target_met < 0 ? "-"
+                    : r->target_met   ? "yes"
+                                      : "no");
+            if (r->missing)
+                any_missing = 1;
+        }
+        OPRINTF(b, "  category transitions %d -> %d:", r0->baseline_year,
+                r0->latest_year);
+        {
+            int changed = 0;
+            for (size_t t = 0; t < o->n_transitions; t++) {
+                const nbl__pc_transition *x = &o->transitions[t];
+                if (x->plan != p)
+                    continue;
+                if (!x->from_suppressed && !x->to_suppressed &&
+                    (x->from == x->to ||
+                     (x->from && x->to && strcmp(x->from, x->to) == 0)))
+                    continue; /* unchanged, or no result in either year */
+                OPRINTF(b, "%s %s (%s -> %s)", changed ? "," : "",
+                        d->area_id[x->area],
+                        category_label(x->from, x->from_suppressed),
+                        category_label(x->to, x->to_suppressed));
+                changed++;
+            }
+            OPRINTF(b, "%s\n", changed ? "" : " none");
+        }
+        if (any_missing) {
+            for (int i = 0; i < n_ind; i++) {
+                if (r0[i].no_data)
+                    OPRINTF(b,
+                            "  left out of the change in %s (no value in %d or "
+                            "%d): %s\n",
+                            ind[i], r0->baseline_year, r0->latest_year,
+                            r0[i].no_data);
+                if (r0[i].suppressed)
+                    OPRINTF(b,
+                            "  left out of %s (suppressed: fewer "
+                            "than %g residents in %d or %d): %s\n",
+                            ind[i], min_pop, r0->baseline_year, r0->latest_year,
+                            r0[i].suppressed);
+            }
+        }
+    }
+    OPRINTF(b, "\nchange = latest - baseline (population-weighted); "
+               "did = change - comparison change.\n");
+}
+
+static void
+csv_field(obuf *b, const char *s)
+{
+    if (strpbrk(s, ",\"\n\r")) {
+        OAPPEND(b, "\"", 1);
+        for (; *s; s++) {
+            if (*s == '"')
+                OAPPEND(b, "\"", 1);
+            OAPPEND(b, s, 1);
+        }
+        OAPPEND(b, "\"", 1);
+    } else {
+        OAPPEND(b, s, strlen(s));
+    }
+}
+
+/* A transition's category in CSV: the code, "suppressed", or empty. */
+static const char *
+csv_category(json_t *tr, const char *key)
+{
+    char skey[32];
+    json_t *v = json_object_get(tr, key);
+    snprintf(skey, sizeof skey, "%s_status", key);
+    if (json_is_string(v))
+        return json_string_value(v);
+    v = json_object_get(tr, skey);
+    return json_is_string(v) && strcmp(json_string_value(v), "suppressed") == 0
+               ? "suppressed"
+               : "";
+}
+
+static void
+write_csv(obuf *b, json_t *arr)
+{
+    static const char *cols[] = {"plan_id",
+                                 "plan_name",
+                                 "start_year",
+                                 "end_year",
+                                 "indicator",
+                                 "baseline_year",
+                                 "latest_year",
+                                 "baseline",
+                                 "latest",
+                                 "change",
+                                 "status",
+                                 "latest_status",
+                                 "comparison_baseline",
+                                 "comparison_latest",
+                                 "comparison_change",
+                                 "comparison_status",
+                                 "did",
+                                 "target",
+                                 "target_met",
+                                 "areas",
+                                 "areas_used",
+                                 "comparison_areas",
+                                 "missing_areas",
+                                 "transitions"};
+    size_t i;
+    json_t *o;
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
+        OPRINTF(b, "%s%s", c ? "," : "", cols[c]);
+    OAPPEND(b, "\n", 1);
+    json_array_foreach(arr, i, o)
+    {
+        for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+            json_t *v = json_object_get(o, cols[c]);
+            char s[64];
+            if (c)
+                OAPPEND(b, ",", 1);
+            if (!v || json_is_null(v))
+                continue;
+            if (json_is_string(v)) {
+                csv_field(b, json_string_value(v));
+            } else if (json_is_integer(v)) {
+                OPRINTF(b, "%lld", (long long)json_integer_value(v));
+            } else if (json_is_real(v)) {
+                OPRINTF(b, "%s",
+                        nbl__fmt_double(s, sizeof s, json_real_value(v), 3));
+            } else if (json_is_boolean(v)) {
+                OPRINTF(b, "%s", json_is_true(v) ? "true" : "false");
+            } else if (json_is_array(v)) {
+                size_t k;
+                json_t *e;
+                nbl__buf t = {0};
+                int terr = 0;
+                json_array_foreach(v, k, e)
+                {
+                    if (k)
+                        terr |= nbl__buf_append(&t, "|", 1);
+                    if (json_is_string(e)) {
+                        terr |= nbl__buf_printf(&t, "%s", json_string_value(e));
+                    } else {
+                        terr |= nbl__buf_printf(
+                            &t, "%s:%s>%s",
+                            json_string_value(json_object_get(e, "area_id")),
+                            csv_category(e, "from"), csv_category(e, "to"));
+                    }
+                }
+                if (terr)
+                    b->err = 1;
+                csv_field(b, t.s ? t.s : "");
+                nbl__buf_free(&t);
+            }
+        }
+        OAPPEND(b, "\n", 1);
+    }
+}
+
+static json_t *
+provenance(const nbl__plans_data *d, const char *comparison)
+{
+    json_t *p = json_object();
+    json_object_set_new(p, "tool", json_string("nabolag"));
+    json_object_set_new(p, "tool_version", json_string(nbl_version()));
+    json_object_set_new(p, "ruleset", json_string(d->ruleset));
+    json_object_set_new(p, "ruleset_version",
+                        d->ruleset_version ? json_string(d->ruleset_version)
+                                           : json_null());
+    json_object_set_new(p, "comparison", json_string(comparison));
+    json_object_set_new(p, "latest_year", json_integer(d->last_year));
+    return p;
+}
+
+static int
+write_geojson(nbl_ws *ws, obuf *b, const nbl__plans_data *d, json_t *arr,
+              int n_ind, const char *comparison)
+{
+    json_t *fc = json_object(), *feats = json_array();
+    char *s;
+    json_object_set_new(fc, "type", json_string("FeatureCollection"));
+    json_object_set_new(fc, "name", json_string("plans"));
+    json_object_set_new(fc, "nabolag", provenance(d, comparison));
+    for (int p = 0; p < d->n_plans; p++) {
+        json_t *f = json_object(), *props = json_object(), *geom = NULL;
+        char *gj = NULL;
+        char **ids = calloc((size_t)d->plan_n_areas[p] + 1, sizeof(char *));
+        int rc;
+        nbl__buf list = {0};
+        if (!ids)
+            return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+        for (int k = 0; k < d->plan_n_areas[p]; k++) {
+            ids[k] = d->area_id[d->plan_areas[p][k]];
+            b->err |= nbl__buf_printf(&list, "%s%s", k ? "|" : "", ids[k]);
+        }
+        rc = nbl__store_plans_union_geojson(ws, ids, d->plan_n_areas[p], &gj);
+        free(ids);
+        if (rc) {
+            nbl__buf_free(&list);
+            json_decref(f);
+            json_decref(props);
+            json_decref(fc);
+            json_decref(feats);
+            return rc;
+        }
+        if (gj)
+            geom = json_loads(gj, 0, NULL);
+        free(gj);
+        json_object_set_new(f, "type", json_string("Feature"));
+        json_object_set_new(props, "plan_id", json_string(d->plan_id[p]));
+        json_object_set_new(props, "name",
+                            d->plan_name[p] ? json_string(d->plan_name[p])
+                                            : json_null());
+        json_object_set_new(props, "start_year",
+                            json_integer(d->start_year[p]));
+        json_object_set_new(props, "end_year", json_integer(d->end_year[p]));
+        json_object_set_new(props, "areas", json_string(list.s ? list.s : ""));
+        json_object_set_new(props, "n_areas", json_integer(d->plan_n_areas[p]));
+        nbl__buf_free(&list);
+        for (int i = 0; i < n_ind; i++) {
+            json_t *r =
+                json_array_get(arr, (size_t)p * (size_t)n_ind + (size_t)i);
+            const char *name =
+                json_string_value(json_object_get(r, "indicator"));
+            /* the export's plans layer has the same fixed schema
+             * (export.c): no latest_status there */
+            static const char *keys[] = {
+                "baseline", "latest", "change",     "comparison_change",
+                "did",      "target", "target_met", "status"};
+            char key[128];
+            if (i == 0) {
+                json_object_set(props, "baseline_year",
+                                json_object_get(r, "baseline_year"));
+                json_object_set(props, "latest_year",
+                                json_object_get(r, "latest_year"));
+            }
+            for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+                snprintf(key, sizeof key, "%s_%s", name, keys[k]);
+                json_object_set(props, key, json_object_get(r, keys[k]));
+            }
+        }
+        json_object_set_new(f, "properties", props);
+        json_object_set_new(f, "geometry", geom ? geom : json_null());
+        json_array_append_new(feats, f);
+    }
+    json_object_set_new(fc, "features", feats);
+    s = json_dumps(fc, JSON_INDENT(1) | JSON_PRESERVE_ORDER |
+                           JSON_REAL_PRECISION(10));
+    json_decref(fc);
+    if (!s)
+        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+    OPRINTF(b, "%s\n", s);
+    free(s);
+    return NBL_OK;
+}
+
+/* Splits "a, b,c" into at most NBL_PC_MAX_IND names (copied into store). */
+static int
+split_indicators(nbl_ctx *ctx, const char *list, char store[][64],
+                 const char **ind, int *n)
+{
+    const char *s = list;
+    *n = 0;
+    while (*s) {
+        size_t len;
+        while (*s == ' ' || *s == ',')
+            s++;
+        len = strcspn(s, ", ");
+        if (!len)
+            break;
+        if (*n >= NBL_PC_MAX_IND || len >= 64)
+            return nbl__error(ctx, NBL_EINVAL,
+                              "too many or too long indicator names: '%s'",
+                              list);
+        memcpy(store[*n], s, len);
+        store[*n][len] = '\0';
+        ind[*n] = store[*n];
+        (*n)++;
+        s += len;
+    }
+    return NBL_OK;
+}
+
+/* A comparison's inputs and results, shared by `plans compare` and the
+ * export's plans layer. */
+struct comparison {
+    struct settings set;
+    char names[NBL_PC_MAX_IND][64];
+    const char *ind[NBL_PC_MAX_IND];
+    int n_ind, hib[NBL_PC_MAX_IND];
+    nbl__plans_data d;
+    nbl__pc_area *areas;
+    nbl__pc_plan *plans;
+    nbl__pc_output out;
+};
+
+static void
+comparison_free(struct comparison *c)
+{
+    nbl__pc_output_free(&c->out);
+    free(c->areas);
+    free(c->plans);
+    nbl__plans_data_free(&c->d);
+}
+
+/* Reads the settings, loads the data and computes. indicators/comparison
+ * NULL: from the config or the defaults. min_pop < 0: from the config. */
+static int
+comparison_run(nbl_ws *ws, struct comparison *c, const char *ruleset,
+               const char *config, const char *indicators,
+               const char *comparison, double min_pop)
+{
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
+    nbl__pc_input in;
+    nbl__disclosure disc;
+    int rc;
+
+    memset(c, 0, sizeof *c);
+    nbl__disclosure_defaults(&disc);
+    if ((rc = nbl__disclosure_load(ctx, config, &disc)))
+        return rc;
+    c->set = (struct settings){"",  "municipality", disc.min_residents_publish,
+                               ctx, NULL,           NBL_OK};
+    if (config) {
+        int r;
+        c->set.path = config;
+        r = ini_parse(config, settings_cb, &c->set);
+        if (c->set.rc)
+            return c->set.rc;
+        if (r < 0)
+            return nbl__error(ctx, NBL_EIO, "%s: cannot read", config);
+        if (r > 0)
+            return nbl__error(ctx, NBL_EFORMAT, "%s:%d: not a valid INI line",
+                              config, r);
+    }
+    if (min_pop >= 0)
+        c->set.min_pop = min_pop;
+    if (comparison)
+        snprintf(c->set.comparison, sizeof c->set.comparison, "%s", comparison);
+    if (strcmp(c->set.comparison, "municipality") &&
+        strcmp(c->set.comparison, "all"))
+        return nbl__error(ctx, NBL_EINVAL,
+                          "comparison: expected 'municipality' or 'all', got "
+                          "'%s'",
+                          c->set.comparison);
+    if (indicators)
+        snprintf(c->set.indicators, sizeof c->set.indicators, "%s", indicators);
+    if (c->set.indicators[0]) {
+        if ((rc = split_indicators(ctx, c->set.indicators, c->names, c->ind,
+                                   &c->n_ind)))
+            return rc;
+    } else {
+        for (int i = 0; i < NBL_PLANS_N_DEFAULT; i++)
+            if (i < 5 || nbl__store_plans_has_indicator(ws, "safety_index"))
+                c->ind[c->n_ind++] = nbl__plans_default_indicators[i];
+    }
+    for (int i = 0; i < c->n_ind; i++)
+        c->hib[i] = higher_is_better(c->ind[i]);
+
+    if ((rc = nbl__store_plans_load(ws, ruleset, c->ind, c->n_ind, &c->d)))
+        return rc;
+    c->areas = calloc((size_t)c->d.n_areas + 1, sizeof *c->areas);
+    c->plans = calloc((size_t)c->d.n_plans + 1, sizeof *c->plans);
+    if (!c->areas || !c->plans) {
+        comparison_free(c);
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    }
+    for (int a = 0; a < c->d.n_areas; a++) {
+        size_t off = (size_t)a * (size_t)c->d.n_years;
+        c->areas[a] = (nbl__pc_area){c->d.area_id[a],
+                                     c->d.name[a],
+                                     c->d.municipality[a],
+                                     c->d.first_year,
+                                     c->d.n_years,
+                                     c->d.pop + off,
+                                     c->d.values + off * (size_t)c->n_ind,
+                                     (const char *const *)c->d.category + off};
+    }
+    for (int p = 0; p < c->d.n_plans; p++) {
+        nbl__pc_plan *pl = &c->plans[p];
+        pl->plan_id = c->d.plan_id[p];
+        pl->name = c->d.plan_name[p];
+        pl->start_year = c->d.start_year[p];
+        pl->end_year = c->d.end_year[p];
+        pl->areas = c->d.plan_areas[p];
+        pl->n_areas = c->d.plan_n_areas[p];
+        for (int i = 0; i < NBL_PC_MAX_IND; i++)
+            pl->targets[i] =
+                i < c->n_ind
+                    ? c->d.targets[(size_t)p * (size_t)c->n_ind + (size_t)i]
+                    : NAN;
+    }
+    in = (nbl__pc_input){
+        c->n_ind,      c->ind,         c->hib,
+        c->areas,      c->d.n_areas,   c->plans,
+        c->d.n_plans,  c->d.last_year, strcmp(c->set.comparison, "all") == 0,
+        c->set.min_pop};
+    if (nbl__pc_compute(&in, &c->out)) {
+        comparison_free(c);
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    }
+    return NBL_OK;
+}
+
+int
+nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
+{
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
+    struct comparison c;
+    json_t *arr = NULL;
+    obuf b = {{0}, 0};
+    nbl__outfile of;
+    int rc;
+
+    if ((rc = comparison_run(ws, &c, opts->ruleset, opts->config,
+                             opts->indicators, opts->comparison, -1)))
+        return rc;
+    arr = json_array();
+    for (size_t i = 0; arr && i < c.out.n_results; i++) {
+        json_t *o = result_json(&c.d, &c.out, &c.out.results[i], c.ind);
+        if (!o || json_array_append_new(arr, o)) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    if (!arr) {
+        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
+        goto done;
+    }
+    switch (opts->format) {
+    case NBL_PLANS_TEXT:
+        write_text(&b, &c.d, &c.out, c.ind, c.n_ind, c.set.comparison,
+                   c.set.min_pop);
+        break;
+    case NBL_PLANS_CSV:
+        write_csv(&b, arr);
+        break;
+    case NBL_PLANS_JSON: {
+        char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                                      JSON_REAL_PRECISION(10));
+        if (!s)
+            b.err = 1; /* out of memory: not an empty "[]" */
+        else
+            OPRINTF(&b, "%s\n", s);
+        free(s);
+        break;
+    }
+    case NBL_PLANS_GEOJSON:
+        if ((rc = write_geojson(ws, &b, &c.d, arr, c.n_ind, c.set.comparison)))
+            goto done;
+        break;
+    }
+    if (b.err) {
+        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
+        goto done;
+    }
+    rc = nbl__outfile_open(ctx, &of, opts->output ? opts->output : "-",
+                           opts->overwrite);
+    if (rc == NBL_OK) {
+        if (b.b.len && fwrite(b.b.s, 1, b.b.len, of.fp) != b.b.len) {
+            nbl__outfile_abort(&of);
+            rc = nbl__error(ctx, NBL_EIO, "%s: cannot write",
+                            opts->output ? opts->output : "stdout");
+        } else {
+            rc = nbl__outfile_commit(ctx, &of);
+        }
+    }
+done:
+    json_decref(arr);
+    nbl__buf_free(&b.b);
+    comparison_free(&c);
+    return rc;
+}
+
+const char *const nbl__plans_default_indicators[NBL_PLANS_N_DEFAULT] = {
+    "lab", "cri", "edu", "inc", "eth", "safety_index"};
+
+int
+nbl__plans_results(nbl_ws *ws, const char *ruleset, const char *config,
+                   int unsuppressed, nbl__plan_result **out, size_t *n)
+{
+    struct comparison c;
+    nbl__plan_result *r;
+    int rc;
+    const char *list = "lab,cri,edu,inc,eth,safety_index";
+
+    *out = NULL;
+    *n = 0;
+    if ((rc = comparison_run(ws, &c, ruleset, config, list, NULL,
+                             unsuppressed ? 0 : -1)))
+        return rc;
+    r = calloc((size_t)c.d.n_plans + 1, sizeof *r);
+    if (!r) {
+        comparison_free(&c);
+        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+    }
+    for (int p = 0; p < c.d.n_plans; p++) {
+        snprintf(r[p].plan_id, sizeof r[p].plan_id, "%s", c.d.plan_id[p]);
+        r[p].start_year = c.d.start_year[p];
+        for (int i = 0; i < NBL_PLANS_N_DEFAULT; i++) {
+            const nbl__pc_result *x =
+                &c.out.results[(size_t)p * (size_t)c.n_ind + (size_t)i];
+            double *v = r[p].v[i];
+            int dec = decimals_for(c.ind[i]);
+            v[0] = nbl__round(x->baseline, dec);
+            v[1] = nbl__round(x->latest, dec);
+            v[2] = nbl__round(x->change, dec);
+            v[3] = nbl__round(x->cmp_change, dec);
+            v[4] = nbl__round(x->did, dec);
+            v[5] = x->target;
+            r[p].target_met[i] = x->target_met;
+            r[p].status[i] = x->status;
+        }
+        r[p].baseline_year =
+            c.out.results[(size_t)p * (size_t)c.n_ind].baseline_year;
+        r[p].latest_year =
+            c.out.results[(size_t)p * (size_t)c.n_ind].latest_year;
+    }
+    *out = r;
+    *n = (size_t)c.d.n_plans;
+    comparison_free(&c);
+    return NBL_OK;
+}

@@ -1,0 +1,306 @@
+/*
+ * plancmp.c - plan comparison arithmetic (see plancmp.h).
+ *
+ * For plan P and indicator i:
+ *   baseline year b = start_year - 1; latest year l = min(end_year,
+ *   last_year). An area takes part when it has a value and a population in
+ *   both b and l; the others are listed in `missing`, never silently left
+ *   out. Value at year y = sum(pop_a,y * v_a,y) / sum(pop_a,y) over the
+ *   participating areas (population-weighted mean). change = latest -
+ *   baseline. The comparison group is every area in no plan whose period
+ *   (its baseline year through its end year) overlaps [b, l], restricted to
+ *   the municipalities of P's areas unless comparison_all; same arithmetic.
+ *   did = change - cmp_change. A target is a level: met when the latest
+ *   value is at or below it (higher is worse) or at or above it (higher is
+ *   better). When no plan area has both years, the latest value alone is
+ *   published (over the areas with a latest value) and the target judged on
+ *   it; change and did stay null (status missing, latest_status ok).
+ *   Disclosure control: an area with fewer than min_pop_publish residents
+ *   in b or l takes part in no aggregate (plan, comparison, latest only),
+ *   so that no aggregate can be differenced to recover its value; it is
+ *   listed in `missing` and `suppressed`, and its category in that year is
+ *   not shown in the transitions.
+ */
+#include "model/plancmp.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+
+static double
+val_at(const nbl__pc_area *a, int n_ind, int ind, int year)
+{
+    int k = year - a->first_year;
+    if (k < 0 || k >= a->n_years)
+        return NAN;
+    return a->values[(size_t)k * (size_t)n_ind + (size_t)ind];
+}
+
+static double
+pop_at(const nbl__pc_area *a, int year)
+{
+    int k = year - a->first_year;
+    if (k < 0 || k >= a->n_years)
+        return NAN;
+    return a->pop[k];
+}
+
+static const char *
+cat_at(const nbl__pc_area *a, int year)
+{
+    int k = year - a->first_year;
+    if (k < 0 || k >= a->n_years)
+        return NULL;
+    return a->category[k];
+}
+
+/* Too few residents to publish anything about the area that year (a
+ * missing population never suppresses: it is missing). */
+static int
+small_at(const nbl__pc_input *in, const nbl__pc_area *a, int year)
+{
+    double p = pop_at(a, year);
+    return in->min_pop_publish > 0 && !isnan(p) && p < in->min_pop_publish;
+}
+
+static int
+small(const nbl__pc_input *in, int area, int b, int l)
+{
+    return small_at(in, &in->areas[area], b) ||
+           small_at(in, &in->areas[area], l);
+}
+
+static int
+in_plan(const nbl__pc_plan *p, int area)
+{
+    for (int i = 0; i < p->n_areas; i++)
+        if (p->areas[i] == area)
+            return 1;
+    return 0;
+}
+
+/* True if area belongs to any plan whose period overlaps [b, l]. */
+static int
+in_any_plan(const nbl__pc_input *in, int area, int b, int l)
+{
+    for (int p = 0; p < in->n_plans; p++) {
+        const nbl__pc_plan *q = &in->plans[p];
+        if (q->start_year - 1 <= l && q->end_year >= b && in_plan(q, area))
+            return 1;
+    }
+    return 0;
+}
+
+static int
+same_municipality(const nbl__pc_input *in, const nbl__pc_plan *p, int area)
+{
+    const char *m = in->areas[area].municipality;
+    for (int i = 0; i < p->n_areas; i++) {
+        const char *pm = in->areas[p->areas[i]].municipality;
+        if (m && pm && strcmp(m, pm) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+struct agg {
+    double wsum_b, wsum_l, pop_b, pop_l;
+    int n;
+};
+
+static void
+agg_add(struct agg *g, const nbl__pc_input *in, int area, int ind, int b, int l)
+{
+    const nbl__pc_area *a = &in->areas[area];
+    g->wsum_b += pop_at(a, b) * val_at(a, in->n_ind, ind, b);
+    g->wsum_l += pop_at(a, l) * val_at(a, in->n_ind, ind, l);
+    g->pop_b += pop_at(a, b);
+    g->pop_l += pop_at(a, l);
+    g->n++;
+}
+
+static int
+usable(const nbl__pc_input *in, int area, int ind, int b, int l)
+{
+    const nbl__pc_area *a = &in->areas[area];
+    double pb = pop_at(a, b), pl = pop_at(a, l);
+    return !isnan(val_at(a, in->n_ind, ind, b)) &&
+           !isnan(val_at(a, in->n_ind, ind, l)) && !isnan(pb) && !isnan(pl) &&
+           pb > 0 && pl > 0;
+}
+
+static void
+agg_finish(const struct agg *g, double min_pop, double *base, double *latest,
+           double *change, int *status)
+{
+    *base = *latest = *change = NAN;
+    if (g->n == 0) {
+        *status = NBL_PC_MISSING;
+        return;
+    }
+    if (g->pop_b < min_pop || g->pop_l < min_pop) {
+        *status = NBL_PC_SUPPRESSED;
+        return;
+    }
+    *base = g->wsum_b / g->pop_b;
+    *latest = g->wsum_l / g->pop_l;
+    *change = *latest - *base;
+    *status = NBL_PC_OK;
+}
+
+/* No plan area has a value in both years (e.g. a survey that began after
+ * the baseline): the latest value is still published, as the
+ * population-weighted mean over the areas with a latest value, so the target
+ * (a level in the latest year) can be judged; change and did stay null. */
+static void
+latest_only(const nbl__pc_input *in, const nbl__pc_plan *pl, int ind, int b,
+            int l, nbl__pc_result *r)
+{
+    double wsum = 0, pop = 0;
+    int n = 0;
+    for (int k = 0; k < pl->n_areas; k++) {
+        const nbl__pc_area *a = &in->areas[pl->areas[k]];
+        double v = val_at(a, in->n_ind, ind, l), p = pop_at(a, l);
+        if (isnan(v) || isnan(p) || p <= 0 || small(in, pl->areas[k], b, l))
+            continue;
+        wsum += p * v;
+        pop += p;
+        n++;
+    }
+    if (n > 0 && pop >= in->min_pop_publish) {
+        r->latest = wsum / pop;
+        r->latest_status = NBL_PC_OK;
+    } else if (n > 0) {
+        r->latest_status = NBL_PC_SUPPRESSED;
+    }
+}
+
+static int
+list_add(nbl__buf *b, const char *id)
+{
+    return (b->len && nbl__buf_append(b, "|", 1)) ||
+           nbl__buf_append(b, id, strlen(id));
+}
+
+int
+nbl__pc_compute(const nbl__pc_input *in, nbl__pc_output *out)
+{
+    memset(out, 0, sizeof *out);
+    out->n_results = (size_t)in->n_plans * (size_t)in->n_ind;
+    if (out->n_results) {
+        out->results = calloc(out->n_results, sizeof *out->results);
+        if (!out->results)
+            return -1;
+    }
+    for (int p = 0; p < in->n_plans; p++) {
+        const nbl__pc_plan *pl = &in->plans[p];
+        int b = pl->start_year - 1;
+        int l = pl->end_year < in->last_year ? pl->end_year : in->last_year;
+        for (int i = 0; i < in->n_ind; i++) {
+            nbl__pc_result *r =
+                &out->results[(size_t)p * (size_t)in->n_ind + (size_t)i];
+            struct agg g = {0}, c = {0};
+            nbl__buf miss = {0}, supp = {0}, nodata = {0};
+            int n_supp = 0;
+            r->plan = p;
+            r->ind = i;
+            r->baseline_year = b;
+            r->latest_year = l;
+            for (int k = 0; k < pl->n_areas; k++) {
+                int a = pl->areas[k], sm = small(in, a, b, l);
+                if (l > b && !sm && usable(in, a, i, b, l)) {
+                    agg_add(&g, in, a, i, b, l);
+                } else {
+                    const char *id = in->areas[a].area_id;
+                    n_supp += sm;
+                    if (list_add(&miss, id) ||
+                        list_add(sm ? &supp : &nodata, id)) {
+                        nbl__buf_free(&miss);
+                        nbl__buf_free(&supp);
+                        nbl__buf_free(&nodata);
+                        goto oom;
+                    }
+                }
+            }
+            for (int a = 0; a < in->n_areas && l > b; a++) {
+                if (in_any_plan(in, a, b, l))
+                    continue;
+                if (!in->comparison_all && !same_municipality(in, pl, a))
+                    continue;
+                if (!small(in, a, b, l) && usable(in, a, i, b, l))
+                    agg_add(&c, in, a, i, b, l);
+            }
+            agg_finish(&g, in->min_pop_publish, &r->baseline, &r->latest,
+                       &r->change, &r->status);
+            agg_finish(&c, in->min_pop_publish, &r->cmp_baseline,
+                       &r->cmp_latest, &r->cmp_change, &r->cmp_status);
+            if (g.n == 0 && n_supp > 0 && n_supp == pl->n_areas)
+                r->status = NBL_PC_SUPPRESSED; /* every area too small */
+            r->latest_status = r->status;
+            r->n_used = g.n;
+            r->n_cmp = c.n;
+            r->did = (r->status == NBL_PC_OK && r->cmp_status == NBL_PC_OK)
+                         ? r->change - r->cmp_change
+                         : NAN;
+            if (g.n == 0 && l >= b)
+                latest_only(in, pl, i, b, l, r);
+            r->target = pl->targets[i];
+            r->target_met = -1;
+            if (!isnan(r->target) && !isnan(r->latest))
+                r->target_met = in->higher_is_better[i]
+                                    ? r->latest >= r->target
+                                    : r->latest <= r->target;
+            r->missing = miss.s;
+            r->suppressed = supp.s;
+            r->no_data = nodata.s;
+        }
+    }
+    /* Category transitions of each plan's areas, baseline -> latest. */
+    {
+        size_t n = 0;
+        for (int p = 0; p < in->n_plans; p++)
+            n += (size_t)in->plans[p].n_areas;
+        if (n) {
+            out->transitions = calloc(n, sizeof *out->transitions);
+            if (!out->transitions)
+                goto oom;
+        }
+        for (int p = 0; p < in->n_plans; p++) {
+            const nbl__pc_plan *pl = &in->plans[p];
+            int b = pl->start_year - 1;
+            int l = pl->end_year < in->last_year ? pl->end_year : in->last_year;
+            for (int k = 0; k < pl->n_areas; k++) {
+                nbl__pc_transition *t = &out->transitions[out->n_transitions++];
+                t->plan = p;
+                t->area = pl->areas[k];
+                t->from_suppressed = small_at(in, &in->areas[t->area], b);
+                t->to_suppressed =
+                    l > b && small_at(in, &in->areas[t->area], l);
+                t->from =
+                    t->from_suppressed ? NULL : cat_at(&in->areas[t->area], b);
+                t->to = l > b && !t->to_suppressed
+                            ? cat_at(&in->areas[t->area], l)
+                            : NULL;
+            }
+        }
+    }
+    return 0;
+oom:
+    nbl__pc_output_free(out);
+    return -1;
+}
+
+void
+nbl__pc_output_free(nbl__pc_output *out)
+{
+    for (size_t i = 0; i < out->n_results; i++) {
+        free(out->results[i].missing);
+        free(out->results[i].suppressed);
+        free(out->results[i].no_data);
+    }
+    free(out->results);
+    free(out->transitions);
+    memset(out, 0, sizeof *out);
+}

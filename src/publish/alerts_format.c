@@ -1,0 +1,448 @@
+/*
+ * alerts_format.c - alert lists as text (for a municipal officer, also the
+ * e-mail body), CSV (RFC 4180), JSON and GeoJSON (RFC 7946; one point
+ * feature per alert at the area's PointOnSurface in WGS 84).
+ *
+ * Text: a header (workspace, ruleset, years), a summary line, then one
+ * block per area in the list's order (area name, id), each item on one
+ * line with a mark: '!' critical, '*' warning, '+' positive change
+ * (improved), '=' no longer applies (resolved), ' ' other information.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "model/alerts.h"
+#include "util/ctx.h"
+#include "model/disclosure.h"
+#include "nabolag/alerts.h"
+#include "store/store_alerts.h"
+#include "util/util.h"
+
+int
+nbl_alerts_format_parse(const char *s)
+{
+    if (strcmp(s, "text") == 0)
+        return NBL_ALERTS_TEXT;
+    if (strcmp(s, "csv") == 0)
+        return NBL_ALERTS_CSV;
+    if (strcmp(s, "json") == 0)
+        return NBL_ALERTS_JSON;
+    if (strcmp(s, "geojson") == 0)
+        return NBL_ALERTS_GEOJSON;
+    return -1;
+}
+
+int
+nbl_alerts_raised(const nbl_alert_list *list)
+{
+    for (size_t i = 0; list && i < list->n; i++) {
+        const nbl_alert *a = &list->items[i];
+        if (a->severity >= NBL_SEV_WARNING &&
+            (strcmp(a->state, "new") == 0 || strcmp(a->state, "ongoing") == 0))
+            return 1;
+    }
+    return 0;
+}
+
+static char
+mark(const nbl_alert *a)
+{
+    if (strcmp(a->state, "resolved") == 0)
+        return '=';
+    if (strcmp(a->kind, "improved") == 0)
+        return '+';
+    if (a->severity == NBL_SEV_CRITICAL)
+        return '!';
+    if (a->severity == NBL_SEV_WARNING)
+        return '*';
+    return ' ';
+}
+
+/* The message without its leading "Name (id): " (the text format shows the
+ * area as a heading). */
+static const char *
+short_message(const nbl_alert *a, char *buf, size_t n)
+{
+    const char *m = a->message;
+    if (strcmp(a->value_status, "suppressed") == 0) {
+        snprintf(buf, n, "%s: value withheld under disclosure control",
+                 a->rule);
+        return buf;
+    }
+    const char *p = strstr(m, "): ");
+    if (p && a->area_id) {
+        size_t k = strlen(a->area_id);
+        if ((size_t)(p - m) >= k + 1 && strncmp(p - k, a->area_id, k) == 0 &&
+            p[-(long)k - 1] == '(')
+            return p + 3;
+    }
+    return m;
+}
+
+static int
+same_area(const nbl_alert *a, const nbl_alert *b)
+{
+    return strcmp(a->area_id, b->area_id) == 0;
+}
+
+static void
+years_text(nbl__buf *b, const nbl_alert_list *l)
+{
+    if (l->year_from && l->year_from != l->year_to)
+        nbl__buf_printf(b, "years %d\xe2\x80\x93%d", l->year_from, l->year_to);
+    else
+        nbl__buf_printf(b, "year %d", l->year_to);
+}
+
+static int
+format_text(const nbl_alert_list *l, nbl__buf *b)
+{
+    size_t nnew = 0, nong = 0, nres = 0, ncrit = 0, nwarn = 0, npos = 0;
+    int multi = l->year_from && l->year_from != l->year_to;
+    for (size_t i = 0; i < l->n; i++) {
+        const nbl_alert *a = &l->items[i];
+        if (strcmp(a->state, "new") == 0)
+            nnew++;
+        else if (strcmp(a->state, "ongoing") == 0)
+            nong++;
+        else
+            nres++;
+        if (strcmp(a->state, "resolved") != 0) {
+            if (a->severity == NBL_SEV_CRITICAL)
+                ncrit++;
+            else if (a->severity == NBL_SEV_WARNING)
+                nwarn++;
+        }
+        if (strcmp(a->kind, "improved") == 0)
+            npos++;
+    }
+    nbl__buf_printf(b, "nabolag alerts: %s%sruleset %s%s%s%s, ",
+                    l->workspace_name ? l->workspace_name : "",
+                    l->workspace_name ? ", " : "",
+                    l->ruleset ? l->ruleset : "?",
+                    l->ruleset_version ? " (version " : "",
+                    l->ruleset_version ? l->ruleset_version : "",
+                    l->ruleset_version ? ")" : "");
+    years_text(b, l);
+    nbl__buf_printf(b, "\n");
+    if (l->unsuppressed)
+        nbl__buf_printf(b, "%s\n", NBL__INTERNAL_USE_ONLY);
+    if (l->n == 0) {
+        nbl__buf_printf(b, "No alerts.\n");
+        return b->s ? NBL_OK : NBL_ENOMEM;
+    }
+    nbl__buf_printf(b,
+                    "%zu new, %zu ongoing, %zu resolved; %zu critical, %zu "
+                    "warning%s; %zu positive change%s\n",
+                    nnew, nong, nres, ncrit, nwarn, nwarn == 1 ? "" : "s", npos,
+                    npos == 1 ? "" : "s");
+    if (l->n_withheld)
+        nbl__buf_printf(b,
+                        "%zu alert%s withheld under disclosure control "
+                        "(too few residents or too small a denominator)\n",
+                        l->n_withheld, l->n_withheld == 1 ? "" : "s");
+    nbl__buf_printf(b, "Marks: ! critical  * warning  + positive change  = "
+                       "no longer applies\n");
+    for (size_t i = 0; i < l->n; i++) {
+        const nbl_alert *a = &l->items[i];
+        char state[40], sm[112];
+        if (i == 0 || !same_area(a, &l->items[i - 1]))
+            nbl__buf_printf(b, "\n%s (%s)\n",
+                            a->area_name && *a->area_name ? a->area_name
+                                                          : "Area",
+                            a->area_id);
+        if (strcmp(a->state, "ongoing") == 0)
+            snprintf(state, sizeof state, "ONGOING since %d", a->first_year);
+        else if (strcmp(a->state, "new") == 0)
+            snprintf(state, sizeof state, "NEW");
+        else
+            snprintf(state, sizeof state, "RESOLVED");
+        if (multi)
+            nbl__buf_printf(b, "  %c %d %s, %s (%s): %s\n", mark(a), a->year,
+                            state, a->kind,
+                            nbl_alert_severity_name(a->severity),
+                            short_message(a, sm, sizeof sm));
+        else
+            nbl__buf_printf(b, "  %c %s, %s (%s): %s\n", mark(a), state,
+                            a->kind, nbl_alert_severity_name(a->severity),
+                            short_message(a, sm, sizeof sm));
+    }
+    return b->s ? NBL_OK : NBL_ENOMEM;
+}
+
+static void
+csv_field(nbl__buf *b, const char *s, int last)
+{
+    if (!s)
+        s = "";
+    if (strpbrk(s, ",\"\r\n")) {
+        nbl__buf_append(b, "\"", 1);
+        for (const char *p = s; *p; p++) {
+            if (*p == '"')
+                nbl__buf_append(b, "\"", 1);
+            nbl__buf_append(b, p, 1);
+        }
+        nbl__buf_append(b, "\"", 1);
+    } else {
+        nbl__buf_append(b, s, strlen(s));
+    }
+    nbl__buf_append(b, last ? "\r\n" : ",", last ? 2 : 1);
+}
+
+static const char *
+num(char *buf, size_t n, double v)
+{
+    if (isnan(v)) {
+        buf[0] = '\0';
+        return buf;
+    }
+    return nbl__fmt_double(buf, n, v, 4);
+}
+
+/* ok|missing|suppressed (lists not from nbl_alerts_list: from the value) */
+static const char *
+vstatus(const nbl_alert *a)
+{
+    if (a->value_status[0])
+        return a->value_status;
+    return isnan(a->value) ? "missing" : "ok";
+}
+
+static int
+format_csv(const nbl_alert_list *l, nbl__buf *b)
+{
+    char v[64], t[64], y[16], fy[16];
+    nbl__buf_printf(b,
+                    "area_id,area_name,year,kind,rule,value,value_status,"
+                    "threshold,severity,state,first_year,ruleset,"
+                    "message%s\r\n",
+                    l->unsuppressed ? ",internal_use_only" : "");
+    for (size_t i = 0; i < l->n; i++) {
+        const nbl_alert *a = &l->items[i];
+        snprintf(y, sizeof y, "%d", a->year);
+        snprintf(fy, sizeof fy, "%d", a->first_year);
+        csv_field(b, a->area_id, 0);
+        csv_field(b, a->area_name, 0);
+        csv_field(b, y, 0);
+        csv_field(b, a->kind, 0);
+        csv_field(b, a->rule, 0);
+        csv_field(b, num(v, sizeof v, a->value), 0);
+        csv_field(b, vstatus(a), 0);
+        csv_field(b, num(t, sizeof t, a->threshold), 0);
+        csv_field(b, nbl_alert_severity_name(a->severity), 0);
+        csv_field(b, a->state, 0);
+        csv_field(b, fy, 0);
+        csv_field(b, l->ruleset, 0);
+        csv_field(b, a->message, !l->unsuppressed);
+        if (l->unsuppressed)
+            csv_field(b, NBL__INTERNAL_USE_ONLY, 1);
+    }
+    return b->s ? NBL_OK : NBL_ENOMEM;
+}
+
+static json_t *
+jnum(double v)
+{
+    return isnan(v) ? json_null() : json_real(nbl__round(v, 4));
+}
+
+static json_t *
+jstr(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *
+alert_props(const nbl_alert_list *l, const nbl_alert *a)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "area_id", jstr(a->area_id));
+    json_object_set_new(o, "area_name", jstr(a->area_name));
+    json_object_set_new(o, "year", json_integer(a->year));
+    json_object_set_new(o, "kind", json_string(a->kind));
+    json_object_set_new(o, "rule", json_string(a->rule));
+    json_object_set_new(o, "value", jnum(a->value));
+    json_object_set_new(o, "value_status", json_string(vstatus(a)));
+    json_object_set_new(o, "threshold", jnum(a->threshold));
+    json_object_set_new(o, "severity",
+                        json_string(nbl_alert_severity_name(a->severity)));
+    json_object_set_new(o, "state", json_string(a->state));
+    json_object_set_new(o, "first_year", json_integer(a->first_year));
+    json_object_set_new(o, "ruleset", jstr(l->ruleset));
+    json_object_set_new(o, "message", jstr(a->message));
+    return o;
+}
+
+static json_t *
+provenance(const nbl_alert_list *l)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "tool", json_string("nabolag"));
+    json_object_set_new(o, "tool_version", json_string(nbl_version()));
+    json_object_set_new(o, "workspace", jstr(l->workspace_name));
+    json_object_set_new(o, "ruleset", jstr(l->ruleset));
+    json_object_set_new(o, "ruleset_version", jstr(l->ruleset_version));
+    json_object_set_new(o, "year", json_integer(l->year_to));
+    json_object_set_new(o, "since",
+                        l->year_from && l->year_from != l->year_to
+                            ? json_integer(l->year_from)
+                            : json_null());
+    {
+        json_t *d = json_object();
+        json_object_set_new(d, "applied", json_boolean(!l->unsuppressed));
+        json_object_set_new(d, "min_count", json_real(l->min_count));
+        json_object_set_new(d, "min_denominator",
+                            json_real(l->min_denominator));
+        json_object_set_new(d, "min_residents_publish",
+                            json_real(l->min_residents_publish));
+        json_object_set_new(d, "withheld",
+                            json_integer((json_int_t)l->n_withheld));
+        json_object_set_new(o, "disclosure", d);
+    }
+    if (l->unsuppressed)
+        json_object_set_new(o, "internal_use_only",
+                            json_string(NBL__INTERNAL_USE_ONLY));
+    return o;
+}
+
+static int
+dump(json_t *root, nbl__buf *b)
+{
+    char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                                   JSON_REAL_PRECISION(12));
+    json_decref(root);
+    if (!s)
+        return NBL_ENOMEM;
+    nbl__buf_append(b, s, strlen(s));
+    nbl__buf_append(b, "\n", 1);
+    free(s);
+    return b->s ? NBL_OK : NBL_ENOMEM;
+}
+
+static int
+format_json(const nbl_alert_list *l, nbl__buf *b)
+{
+    json_t *root = provenance(l), *arr = json_array();
+    for (size_t i = 0; i < l->n; i++)
+        json_array_append_new(arr, alert_props(l, &l->items[i]));
+    json_object_set_new(root, "alerts", arr);
+    return dump(root, b);
+}
+
+static int
+cmp_id(const void *k, const void *e)
+{
+    return strcmp((const char *)k, *(char *const *)e);
+}
+
+static int
+format_geojson(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *l, nbl__buf *b)
+{
+    nbl__apoints pts = {0};
+    json_t *root, *feats;
+    int rc;
+    if (!ws)
+        return nbl__error(ctx, NBL_EINVAL,
+                          "internal: GeoJSON output needs the workspace");
+    rc = nbl__store_alerts_points(ws, &pts);
+    if (rc)
+        return rc;
+    root = json_object();
+    json_object_set_new(root, "type", json_string("FeatureCollection"));
+    json_object_set_new(root, "name", json_string("alerts"));
+    json_object_set_new(root, "nabolag", provenance(l));
+    feats = json_array();
+    for (size_t i = 0; i < l->n; i++) {
+        const nbl_alert *a = &l->items[i];
+        json_t *f = json_object(), *geom = NULL;
+        char **hit =
+            bsearch(a->area_id, pts.ids, pts.n, sizeof *pts.ids, cmp_id);
+        if (hit)
+            geom = json_loads(pts.geojson[hit - pts.ids], 0, NULL);
+        json_object_set_new(f, "type", json_string("Feature"));
+        json_object_set_new(f, "id", json_integer(a->alert_id));
+        json_object_set_new(f, "geometry", geom ? geom : json_null());
+        json_object_set_new(f, "properties", alert_props(l, a));
+        json_array_append_new(feats, f);
+    }
+    json_object_set_new(root, "features", feats);
+    nbl__store_points_free(&pts);
+    return dump(root, b);
+}
+
+int
+nbl_alerts_format_string(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
+                         nbl_alerts_format fmt, char **out)
+{
+    nbl__buf b = {0};
+    int rc;
+    *out = NULL;
+    switch (fmt) {
+    case NBL_ALERTS_TEXT:
+        rc = format_text(list, &b);
+        break;
+    case NBL_ALERTS_CSV:
+        rc = format_csv(list, &b);
+        break;
+    case NBL_ALERTS_JSON:
+        rc = format_json(list, &b);
+        break;
+    case NBL_ALERTS_GEOJSON:
+        rc = format_geojson(ws, ctx, list, &b);
+        break;
+    default:
+        rc = nbl__error(ctx, NBL_EINVAL, "unknown alerts format");
+    }
+    if (rc == NBL_ENOMEM)
+        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    if (rc == NBL_OK && !b.s)
+        rc = nbl__buf_append(&b, "", 0)
+                 ? nbl__error(ctx, NBL_ENOMEM, "out of memory")
+                 : NBL_OK;
+    if (rc) {
+        nbl__buf_free(&b);
+        return rc;
+    }
+    *out = b.s;
+    return NBL_OK;
+}
+
+int
+nbl_alerts_write(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
+                 nbl_alerts_format fmt, FILE *fp)
+{
+    char *s;
+    int rc = nbl_alerts_format_string(ws, ctx, list, fmt, &s);
+    if (rc)
+        return rc;
+    if (fputs(s, fp) == EOF)
+        rc = nbl__error(ctx, NBL_EIO, "cannot write the alerts");
+    free(s);
+    return rc;
+}
+
+int
+nbl_alerts_write_file(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
+                      nbl_alerts_format fmt, const char *path, int overwrite)
+{
+    nbl__outfile of;
+    char *s;
+    int rc = nbl_alerts_format_string(ws, ctx, list, fmt, &s);
+    if (rc)
+        return rc;
+    rc = nbl__outfile_open(ctx, &of, path, overwrite);
+    if (rc == NBL_OK) {
+        if (fputs(s, of.fp) == EOF) {
+            rc = nbl__error(ctx, NBL_EIO, "%s: cannot write",
+                            strcmp(path, "-") == 0 ? "stdout" : path);
+            nbl__outfile_abort(&of);
+        } else {
+            rc = nbl__outfile_commit(ctx, &of);
+        }
+    }
+    free(s);
+    return rc;
+}

@@ -1,0 +1,27 @@
+/*
+ * qgis.h (private) - QGIS styles (.qml) and the project (.qgs) for the
+ * exported layers, generated from the layer model (layer.h).
+ */
+#ifndef NBL_PUBLISH_QGIS_H
+#define NBL_PUBLISH_QGIS_H
+
+#include <stddef.h>
+
+#include "publish/layer.h"
+
+/* The style of a layer as QML text (malloc'ed); NULL if the layer has none.
+ * style: NULL = the default style; else a named extra style ("lab", ...). */
+char *nbl__qgis_qml(const nbl__xjob *job, const char *layer, const char *style);
+
+/* Names of the extra (non-default) styles of a layer, NULL-terminated. */
+const char *const *nbl__qgis_extra_styles(const char *layer);
+
+/* The QGIS project text for the exported layers (malloc'ed). sources[i] is
+ * the data source relative to the project ("areas.geojson" or
+ * "nabolag.gpkg|layername=areas"). The project CRS is EPSG:srid (the
+ * working CRS) and extent the layers' extent in it. */
+char *nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
+                        size_t nlayers, const char *const *sources,
+                        const double extent[4], int srid);
+
+#endif

@@ -1,0 +1,376 @@
+/*
+ * report.c - `nabolag report`: one self-contained HTML file for a year
+ * (see nabolag/report.h). Text is HTML-escaped; numbers are printed in the
+ * C locale; disclosure control is the export's (disclosure.h): an area
+ * below the publication minimum ([disclosure] min_residents_publish,
+ * default 100 residents) shows no values, residents or category, a rate
+ * whose denominator is below min_denominator is not shown.
+ * Category labels and colours come from categories.c, the same table as
+ * the QGIS styles.
+ */
+#include "nabolag/report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/categories.h"
+#include "util/ctx.h"
+#include "model/disclosure.h"
+#include "store/store_report.h"
+#include "util/util.h"
+
+static int
+cat_index(const char *code)
+{
+    const nbl__category *c = nbl__category_find(code);
+    return c ? (int)(c - nbl__categories) : -1;
+}
+
+static int
+cat_rank(const char *code)
+{
+    const nbl__category *c = nbl__category_find(code);
+    return c ? c->rank : -1;
+}
+
+static const char *
+cat_label(const char *code)
+{
+    const nbl__category *c = nbl__category_find(code);
+    return c ? c->label : (code ? code : "–");
+}
+
+/* "#rrggbb" of a category (white when unknown) into buf[8]. */
+static const char *
+cat_colour(const char *code, char buf[8])
+{
+    const nbl__category *c = nbl__category_find(code);
+    if (!c)
+        return "#ffffff";
+    snprintf(buf, 8, "#%02x%02x%02x", c->rgb[0], c->rgb[1], c->rgb[2]);
+    return buf;
+}
+
+static void
+esc(nbl__buf *b, const char *s)
+{
+    nbl__buf_append_xml(b, s);
+}
+
+static void
+num_cell(nbl__buf *b, double v, int dec, int met, int hidden)
+{
+    char s[64];
+    if (hidden)
+        nbl__buf_printf(b, "<td class=\"num\">·</td>");
+    else if (isnan(v))
+        nbl__buf_printf(b, "<td class=\"num\">–</td>");
+    else
+        nbl__buf_printf(b, "<td class=\"num%s\">%s</td>",
+                        met == 1 ? " met" : "",
+                        nbl__fmt_double(s, sizeof s, v, dec));
+}
+
+/* 1 if every value of an area with these residents is withheld. */
+static int
+area_withheld(const nbl__disclosure *disc, double pop)
+{
+    return nbl__disclosure_area(disc, pop) || nbl__disclosure_count(disc, pop);
+}
+
+static void
+summary(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
+{
+    char hex[8];
+    long now[NBL_N_CATEGORIES] = {0}, before[NBL_N_CATEGORIES] = {0};
+    long now_w = 0, before_w = 0;
+    int better = 0, worse = 0;
+    /* withheld areas are counted apart: by category the counts together
+     * with the published categories would give theirs away */
+    for (int i = 0; i < d->n_areas; i++) {
+        const nbl__report_area *a = &d->areas[i];
+        int c = cat_index(a->category), p = cat_index(a->prev_category);
+        if (c >= 0 && area_withheld(disc, a->pop))
+            now_w++;
+        else if (c >= 0)
+            now[c]++;
+        if (p >= 0 && area_withheld(disc, a->prev_pop))
+            before_w++;
+        else if (p >= 0)
+            before[p]++;
+    }
+    nbl__buf_printf(b,
+                    "<h2 id=\"summary\">Categories %d</h2>\n<table>\n"
+                    "<tr><th>category</th><th class=\"num\">areas %d</th>",
+                    d->year, d->year);
+    if (d->prev_year)
+        nbl__buf_printf(b, "<th class=\"num\">areas %d</th>", d->prev_year);
+    nbl__buf_printf(b, "</tr>\n");
+    for (size_t c = 0; c < NBL_N_CATEGORIES; c++) {
+        nbl__buf_printf(b,
+                        "<tr><td><span class=\"swatch\" style=\"background:"
+                        "%s\"></span>%s</td><td class=\"num\">%ld</td>",
+                        cat_colour(nbl__categories[c].code, hex),
+                        nbl__categories[c].label, now[c]);
+        if (d->prev_year)
+            nbl__buf_printf(b, "<td class=\"num\">%ld</td>", before[c]);
+        nbl__buf_printf(b, "</tr>\n");
+    }
+    if (now_w || before_w) {
+        nbl__buf_printf(b,
+                        "<tr><td>withheld (below the publication minimum)"
+                        "</td><td class=\"num\">%ld</td>",
+                        now_w);
+        if (d->prev_year)
+            nbl__buf_printf(b, "<td class=\"num\">%ld</td>", before_w);
+        nbl__buf_printf(b, "</tr>\n");
+    }
+    nbl__buf_printf(b, "</table>\n");
+    if (!d->prev_year)
+        return;
+    /* Movements, positive ones listed as prominently as negative ones. */
+    nbl__buf_printf(b, "<h3>Changes since %d</h3>\n<ul>\n", d->prev_year);
+    for (int i = 0; i < d->n_areas; i++) {
+        const nbl__report_area *a = &d->areas[i];
+        int r = cat_rank(a->category), q = cat_rank(a->prev_category);
+        if (r < 0 || q < 0 || r == q)
+            continue; /* unchanged, or not evaluable in either year */
+        if (area_withheld(disc, a->pop) || area_withheld(disc, a->prev_pop))
+            continue; /* withheld in either year */
+        nbl__buf_printf(b, "<li class=\"%s\">", r < q ? "better" : "worse");
+        esc(b, a->name ? a->name : a->area_id);
+        nbl__buf_printf(b, " (");
+        esc(b, a->area_id);
+        nbl__buf_printf(b, "): %s → %s</li>\n", cat_label(a->prev_category),
+                        cat_label(a->category));
+        if (r < q)
+            better++;
+        else
+            worse++;
+    }
+    nbl__buf_printf(b,
+                    "</ul>\n<p>%d area(s) left the list or moved to a "
+                    "lighter category; %d area(s) entered it or moved to a "
+                    "more serious one.</p>\n",
+                    better, worse);
+}
+
+static void
+map(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
+{
+    char hex[8];
+    char w[64], h[64];
+    double pad = (d->width > d->height ? d->width : d->height) * 0.02;
+    nbl__buf_printf(b, "<h2 id=\"map\">Map %d</h2>\n", d->year);
+    nbl__buf_printf(
+        b,
+        "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" "
+        "viewBox=\"%s %s %s %s\" preserveAspectRatio=\"xMidYMid meet\" "
+        "role=\"img\" aria-label=\"Areas by category\">\n",
+        nbl__fmt_double(w, sizeof w, -pad, 0),
+        nbl__fmt_double(h, sizeof h, -pad, 0),
+        nbl__fmt_double((char[64]){0}, 64, d->width + 2 * pad, 0),
+        nbl__fmt_double((char[64]){0}, 64, d->height + 2 * pad, 0));
+    for (int i = 0; i < d->n_areas; i++) {
+        const nbl__report_area *a = &d->areas[i];
+        int wh = area_withheld(disc, a->pop);
+        if (!a->svg_path)
+            continue;
+        /* a withheld area gets the fill of no value */
+        nbl__buf_printf(b, "<path fill=\"%s\" fill-rule=\"evenodd\" d=\"",
+                        cat_colour(wh ? NULL : a->category, hex));
+        esc(b, a->svg_path);
+        nbl__buf_printf(b, "\"><title>");
+        esc(b, a->name ? a->name : a->area_id);
+        nbl__buf_printf(b, " (");
+        esc(b, a->area_id);
+        nbl__buf_printf(b, "): %s</title></path>\n",
+                        wh ? "·" : cat_label(a->category));
+    }
+    nbl__buf_printf(b, "</svg>\n<ul class=\"legend\">\n");
+    for (size_t c = 0; c < NBL_N_CATEGORIES; c++)
+        nbl__buf_printf(b,
+                        "<li><span class=\"swatch\" style=\"background:%s\">"
+                        "</span>%s</li>\n",
+                        cat_colour(nbl__categories[c].code, hex),
+                        nbl__categories[c].label);
+    nbl__buf_printf(b, "</ul>\n");
+}
+
+static void
+areas_table(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
+{
+    int any_safety = 0, any_hidden = 0;
+    for (int i = 0; i < d->n_areas; i++)
+        if (!isnan(d->areas[i].safety_index))
+            any_safety = 1;
+    nbl__buf_printf(
+        b,
+        "<h2 id=\"areas\">Areas %d</h2>\n<table>\n<tr><th>area</th>"
+        "<th class=\"num\">residents</th>"
+        "<th class=\"num\">outside work and education 18–64 (%%)</th>"
+        "<th class=\"num\">convictions, × country</th>"
+        "<th class=\"num\">basic education only 30–59 (%%)</th>"
+        "<th class=\"num\">income, %% of region</th>"
+        "<th class=\"num\">non-western (%%)</th>"
+        "<th class=\"num\">criteria met</th>%s<th>category</th>"
+        "<th>%d</th></tr>\n",
+        d->year, any_safety ? "<th class=\"num\">safety index</th>" : "",
+        d->prev_year);
+    for (int i = 0; i < d->n_areas; i++) {
+        const nbl__report_area *a = &d->areas[i];
+        int sup = area_withheld(disc, a->pop);
+        int hide = isnan(a->pop) || sup;
+        int rate[NBL__XC_N], any_rate = 0, safety_sup;
+        char s[64];
+        for (int k = 0; k < NBL__XC_N; k++) {
+            rate[k] = hide || nbl__disclosure_rate(disc, a->den[k]);
+            any_rate |= rate[k];
+        }
+        /* the export's rule: an index with survey sub-indices is a rate
+         * of the survey's respondents */
+        safety_sup = hide || (a->safety_survey &&
+                              nbl__disclosure_rate(disc, a->survey_n));
+        any_hidden |= any_rate || (any_safety && safety_sup);
+        nbl__buf_printf(b, "<tr><td>");
+        esc(b, a->name ? a->name : a->area_id);
+        nbl__buf_printf(b, " <span class=\"id\">");
+        esc(b, a->area_id);
+        nbl__buf_printf(b, "</span></td>");
+        if (sup)
+            nbl__buf_printf(b, "<td class=\"num\">·</td>");
+        else if (isnan(a->pop))
+            nbl__buf_printf(b, "<td class=\"num\">–</td>");
+        else
+            nbl__buf_printf(b, "<td class=\"num\">%s</td>",
+                            nbl__fmt_double(s, sizeof s, a->pop, 0));
+        num_cell(b, a->lab, 1, a->lab_met, rate[NBL__XC_LAB]);
+        num_cell(b, a->cri_ratio, 2, a->cri_met, rate[NBL__XC_CRI]);
+        num_cell(b, a->edu, 1, a->edu_met, rate[NBL__XC_EDU]);
+        num_cell(b, a->inc, 1, a->inc_met, rate[NBL__XC_INC]);
+        num_cell(b, a->eth, 1, 0, rate[NBL__XC_ETH]);
+        /* the number met would give a withheld criterion's flag away */
+        if (any_rate)
+            nbl__buf_printf(b, "<td class=\"num\">·</td>");
+        else if (a->criteria_met < 0)
+            nbl__buf_printf(b, "<td class=\"num\">–</td>");
+        else
+            nbl__buf_printf(b, "<td class=\"num\">%d</td>", a->criteria_met);
+        if (any_safety)
+            num_cell(b, a->safety_index, 0, 0, safety_sup);
+        nbl__buf_printf(b, "<td>%s</td><td>%s</td></tr>\n",
+                        sup ? "·" : cat_label(a->category),
+                        area_withheld(disc, a->prev_pop)
+                            ? "·"
+                            : cat_label(a->prev_category));
+    }
+    nbl__buf_printf(b,
+                    "</table>\n<p>Values in bold (●) meet the statutory "
+                    "threshold; – means not available.%s</p>\n",
+                    any_hidden ? " · marks a value not shown under disclosure "
+                                 "control: an area below the publication "
+                                 "minimum of residents (its values, "
+                                 "residents and category are not shown) or "
+                                 "a rate of too few people."
+                               : "");
+}
+
+static void
+alerts_table(nbl__buf *b, const nbl__report_data *d,
+             const nbl__disclosure *disc)
+{
+    nbl__buf_printf(b, "<h2 id=\"alerts\">Alerts %d</h2>\n", d->year);
+    if (d->n_alerts == 0) {
+        nbl__buf_printf(b, "<p>No alerts for %d.</p>\n", d->year);
+        return;
+    }
+    nbl__buf_printf(b, "<table>\n<tr><th>area</th><th>state</th>"
+                       "<th>severity</th><th>kind</th><th>message</th>"
+                       "</tr>\n");
+    for (int i = 0; i < d->n_alerts; i++) {
+        const nbl__report_alert *a = &d->alerts[i];
+        nbl__buf_printf(b, "<tr class=\"kind-");
+        esc(b, a->kind);
+        nbl__buf_printf(b, " state-");
+        esc(b, a->state);
+        nbl__buf_printf(b, "\"><td>");
+        esc(b, a->area_name ? a->area_name : a->area_id);
+        nbl__buf_printf(b, "</td><td>");
+        esc(b, a->state);
+        nbl__buf_printf(b, "</td><td class=\"sev-");
+        esc(b, a->severity);
+        nbl__buf_printf(b, "\">");
+        esc(b, a->severity);
+        nbl__buf_printf(b, "</td><td>");
+        esc(b, a->kind);
+        nbl__buf_printf(b, "</td><td>");
+        if (nbl__disclosure_alert(disc, a->pop, a->denom)) {
+            /* the alerts' rule (export layer, nabolag alerts) */
+            char *m = nbl__disclosure_alert_message(a->area_name, a->area_id,
+                                                    a->kind, a->rule);
+            esc(b, m ? m : "value withheld under disclosure control");
+            free(m);
+        } else {
+            esc(b, a->message);
+        }
+        nbl__buf_printf(b, "</td></tr>\n");
+    }
+    nbl__buf_printf(b, "</table>\n");
+}
+
+int
+nbl_report_write(nbl_ws *ws, const nbl_report_opts *opts)
+{
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
+    nbl__disclosure disc;
+    nbl__report_data d;
+    nbl__buf b = {0};
+    nbl__outfile of;
+    const char *css = nbl__asset("report.css", NULL);
+    const char *title = opts->title ? opts->title : "nabolag report";
+    char now[32];
+    int rc;
+
+    nbl__disclosure_defaults(&disc);
+    if ((rc = nbl__disclosure_load(ctx, opts->config, &disc)))
+        return rc;
+    if ((rc = nbl__store_report_load(ws, opts->ruleset, opts->year, &d)))
+        return rc;
+    nbl__now_iso(now);
+    nbl__buf_printf(&b,
+                    "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n<meta "
+                    "charset=\"utf-8\">\n<meta name=\"generator\" "
+                    "content=\"nabolag %s\">\n<title>",
+                    nbl_version());
+    esc(&b, title);
+    nbl__buf_printf(&b,
+                    " %d</title>\n<style>\n%s</style>\n</head>\n<body>\n"
+                    "<h1>",
+                    d.year, css ? css : "");
+    esc(&b, title);
+    nbl__buf_printf(&b, " %d</h1>\n<p class=\"meta\">Ruleset ", d.year);
+    esc(&b, d.ruleset);
+    nbl__buf_printf(&b, " ");
+    esc(&b, d.ruleset_version);
+    nbl__buf_printf(&b, " · %d areas · generated %s by nabolag %s</p>\n",
+                    d.n_areas, now, nbl_version());
+    summary(&b, &d, &disc);
+    map(&b, &d, &disc);
+    areas_table(&b, &d, &disc);
+    alerts_table(&b, &d, &disc);
+    nbl__buf_printf(&b, "<footer>\n<p>Inputs: ");
+    esc(&b, d.inputs ? d.inputs : "–");
+    nbl__buf_printf(&b, "</p>\n<p>Workspace: ");
+    esc(&b, nbl_ws_path(ws));
+    nbl__buf_printf(&b, "</p>\n</footer>\n</body>\n</html>\n");
+
+    rc = nbl__outfile_open(ctx, &of, opts->output, opts->overwrite);
+    if (rc == NBL_OK) {
+        fwrite(b.s, 1, b.len, of.fp);
+        rc = nbl__outfile_commit(ctx, &of);
+    }
+    nbl__buf_free(&b);
+    nbl__report_data_free(&d);
+    return rc;
+}

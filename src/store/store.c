@@ -1,0 +1,456 @@
+/*
+ * store.c - opening and creating workspaces, transactions, meta keys and
+ * the run log. A workspace is a SQLite file with SpatiaLite metadata, the
+ * tables of gis/schema.sql and meta keys:
+ *   format    "nabolag-workspace-1"
+ *   srid      working CRS EPSG code
+ *   created_at, tool_version
+ * Invariant: every command that writes does so in one transaction, so a
+ * failure leaves the file as it was.
+ */
+#include "store/store.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store/store_internal.h" /* sqlite3.h before spatialite.h */
+
+#include <spatialite.h>
+#include "util/util.h"
+
+#define NBL_FORMAT "nabolag-workspace-1"
+
+int
+nbl__db_error(nbl_ws *ws, const char *what)
+{
+    return nbl__error(ws->ctx, NBL_EDB, "%s: %s: %s", ws->path, what,
+                      sqlite3_errmsg(ws->db));
+}
+
+int
+nbl__db_exec(nbl_ws *ws, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(ws->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+        int rc = nbl__error(ws->ctx, NBL_EDB, "%s: %s", ws->path,
+                            err ? err : "SQL error");
+        sqlite3_free(err);
+        return rc;
+    }
+    return NBL_OK;
+}
+
+int
+nbl__db_prepare(nbl_ws *ws, sqlite3_stmt **out, const char *sql)
+{
+    if (sqlite3_prepare_v2(ws->db, sql, -1, out, NULL) != SQLITE_OK) {
+        *out = NULL;
+        return nbl__db_error(ws, "prepare");
+    }
+    return NBL_OK;
+}
+
+int
+nbl__db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (!s)
+        return sqlite3_bind_null(st, i);
+    return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+int
+nbl__db_bind_double(sqlite3_stmt *st, int i, double v)
+{
+    if (isnan(v))
+        return sqlite3_bind_null(st, i);
+    return sqlite3_bind_double(st, i, v);
+}
+
+double
+nbl__db_column_double(sqlite3_stmt *st, int i)
+{
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        return NAN;
+    return sqlite3_column_double(st, i);
+}
+
+int
+nbl__db_column_bool(sqlite3_stmt *st, int i)
+{
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        return -1;
+    return sqlite3_column_int(st, i) != 0;
+}
+
+static int
+connect(nbl_ws *ws, int flags)
+{
+    if (sqlite3_open_v2(ws->path, &ws->db, flags, NULL) != SQLITE_OK) {
+        int rc = nbl__error(ws->ctx, NBL_EDB, "%s: cannot open: %s", ws->path,
+                            ws->db ? sqlite3_errmsg(ws->db) : "out of memory");
+        return rc;
+    }
+    sqlite3_extended_result_codes(ws->db, 1);
+    sqlite3_busy_timeout(ws->db, 5000);
+    ws->splite = spatialite_alloc_connection();
+    spatialite_init_ex(ws->db, ws->splite, 0);
+    return nbl__db_exec(ws, "PRAGMA foreign_keys = ON");
+}
+
+static nbl_ws *
+ws_new(nbl_ctx *ctx, const char *path)
+{
+    nbl_ws *ws = calloc(1, sizeof *ws);
+    if (!ws)
+        return NULL;
+    ws->ctx = ctx;
+    ws->path = nbl__strdup(path);
+    if (!ws->path) {
+        free(ws);
+        return NULL;
+    }
+    return ws;
+}
+
+void
+nbl_ws_free(nbl_ws *ws)
+{
+    if (!ws)
+        return;
+    if (ws->db) {
+        if (ws->in_tx > 0)
+            sqlite3_exec(ws->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close_v2(ws->db);
+    }
+    if (ws->splite)
+        spatialite_cleanup_ex(ws->splite);
+    free(ws->path);
+    free(ws);
+}
+
+int
+nbl_ws_create(nbl_ws **out, nbl_ctx *ctx, const char *path, int srid)
+{
+    struct stat st;
+    nbl_ws *ws;
+    const char *schema;
+    char sql[256], now[32], srid_s[16];
+    int rc;
+    sqlite3_stmt *q = NULL;
+
+    *out = NULL;
+    if (stat(path, &st) == 0)
+        return nbl__error(ctx, NBL_EEXISTS, "%s: already exists", path);
+    ws = ws_new(ctx, path);
+    if (!ws)
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    ws->srid = srid;
+    rc = connect(ws, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (rc)
+        goto fail;
+    /* InitSpatialMetadata(1) runs its own transaction; the rest is ours.
+     * On failure the file is removed, so nothing half-made remains. */
+    rc = nbl__db_exec(ws, "SELECT InitSpatialMetadata(1)");
+    if (rc)
+        goto fail;
+    rc = nbl__db_exec(ws, "BEGIN");
+    if (rc)
+        goto fail;
+    ws->in_tx = 1;
+    /* The working CRS must be known and projected (metres). */
+    rc = nbl__db_prepare(ws, &q,
+                         "SELECT ref_sys_name, proj4text FROM spatial_ref_sys "
+                         "WHERE auth_name = 'epsg' AND auth_srid = ?");
+    if (rc)
+        goto fail;
+    sqlite3_bind_int(q, 1, srid);
+    if (sqlite3_step(q) != SQLITE_ROW) {
+        rc = nbl__error(ctx, NBL_ECRS, "EPSG:%d: unknown coordinate system",
+                        srid);
+        goto fail;
+    }
+    {
+        const char *p4 = (const char *)sqlite3_column_text(q, 1);
+        if (!p4 || strstr(p4, "+proj=longlat") || !strstr(p4, "+units=m")) {
+            rc = nbl__error(ctx, NBL_ECRS,
+                            "EPSG:%d: the working CRS must be projected in "
+                            "metres (e.g. EPSG:25832)",
+                            srid);
+            goto fail;
+        }
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    schema = nbl__asset("schema.sql", NULL);
+    if (!schema) {
+        rc = nbl__error(ctx, NBL_EDB, "internal: schema.sql not embedded");
+        goto fail;
+    }
+    rc = nbl__db_exec(ws, schema);
+    if (rc)
+        goto fail;
+    snprintf(sql, sizeof sql,
+             "SELECT AddGeometryColumn('areas', 'geom', %d, 'MULTIPOLYGON', "
+             "'XY', 1)",
+             srid);
+    rc = nbl__db_exec(ws, sql);
+    if (rc)
+        goto fail;
+    rc = nbl__db_exec(ws, "SELECT CreateSpatialIndex('areas', 'geom')");
+    if (rc)
+        goto fail;
+    nbl__now_iso(now);
+    snprintf(srid_s, sizeof srid_s, "%d", srid);
+    if ((rc = nbl__store_meta_set(ws, "format", NBL_FORMAT)) ||
+        (rc = nbl__store_meta_set(ws, "srid", srid_s)) ||
+        (rc = nbl__store_meta_set(ws, "created_at", now)) ||
+        (rc = nbl__store_meta_set(ws, "tool_version", nbl_version())))
+        goto fail;
+    rc = nbl__db_exec(ws, "COMMIT");
+    if (rc)
+        goto fail;
+    ws->in_tx = 0;
+    *out = ws;
+    return NBL_OK;
+fail:
+    sqlite3_finalize(q);
+    nbl_ws_free(ws);
+    remove(path);
+    return rc;
+}
+
+int
+nbl_ws_open(nbl_ws **out, nbl_ctx *ctx, const char *path)
+{
+    struct stat st;
+    nbl_ws *ws;
+    char *fmt = NULL, *srid = NULL;
+    long v;
+    int rc;
+
+    *out = NULL;
+    if (stat(path, &st) != 0)
+        return nbl__error(ctx, NBL_ENOTFOUND,
+                          "%s: no such workspace (create it with 'nabolag "
+                          "init')",
+                          path);
+    ws = ws_new(ctx, path);
+    if (!ws)
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    rc = connect(ws, SQLITE_OPEN_READWRITE);
+    if (rc)
+        goto fail;
+    if (nbl__store_meta_get(ws, "format", &fmt) != NBL_OK || !fmt ||
+        strcmp(fmt, NBL_FORMAT) != 0) {
+        rc = nbl__error(ctx, NBL_EDB, "%s: not a nabolag workspace", path);
+        goto fail;
+    }
+    if (nbl__store_meta_get(ws, "srid", &srid) != NBL_OK || !srid ||
+        !nbl__parse_long(srid, &v)) {
+        rc = nbl__error(ctx, NBL_EDB, "%s: workspace has no working CRS", path);
+        goto fail;
+    }
+    ws->srid = (int)v;
+    free(fmt);
+    free(srid);
+    *out = ws;
+    return NBL_OK;
+fail:
+    free(fmt);
+    free(srid);
+    nbl_ws_free(ws);
+    return rc;
+}
+
+int
+nbl_ws_srid(const nbl_ws *ws)
+{
+    return ws->srid;
+}
+
+const char *
+nbl_ws_path(const nbl_ws *ws)
+{
+    return ws->path;
+}
+
+nbl_ctx *
+nbl_ws_ctx(const nbl_ws *ws)
+{
+    return ws->ctx;
+}
+
+/*
+ * Transactions nest: the outermost begin is BEGIN IMMEDIATE, inner ones are
+ * savepoints. So a command's "one transaction" becomes part of the caller's
+ * when the caller (e.g. `nabolag run`) already holds one.
+ */
+int
+nbl__store_begin(nbl_ws *ws)
+{
+    int rc;
+    char sql[64];
+    if (ws->in_tx == 0) {
+        rc = nbl__db_exec(ws, "BEGIN IMMEDIATE");
+    } else {
+        snprintf(sql, sizeof sql, "SAVEPOINT nbl_%d", ws->in_tx);
+        rc = nbl__db_exec(ws, sql);
+    }
+    if (rc == NBL_OK)
+        ws->in_tx++;
+    return rc;
+}
+
+int
+nbl__store_commit(nbl_ws *ws)
+{
+    int rc;
+    char sql[64];
+    if (ws->in_tx <= 0)
+        return nbl__error(ws->ctx, NBL_EDB, "internal: commit without begin");
+    if (ws->in_tx == 1) {
+        rc = nbl__db_exec(ws, "COMMIT");
+    } else {
+        snprintf(sql, sizeof sql, "RELEASE nbl_%d", ws->in_tx - 1);
+        rc = nbl__db_exec(ws, sql);
+    }
+    if (rc == NBL_OK)
+        ws->in_tx--;
+    return rc;
+}
+
+void
+nbl__store_rollback(nbl_ws *ws)
+{
+    char sql[80];
+    if (!ws || ws->in_tx <= 0)
+        return;
+    if (ws->in_tx == 1) {
+        sqlite3_exec(ws->db, "ROLLBACK", NULL, NULL, NULL);
+    } else {
+        snprintf(sql, sizeof sql, "ROLLBACK TO nbl_%d; RELEASE nbl_%d",
+                 ws->in_tx - 1, ws->in_tx - 1);
+        sqlite3_exec(ws->db, sql, NULL, NULL, NULL);
+    }
+    ws->in_tx--;
+}
+
+int
+nbl_ws_begin(nbl_ws *ws)
+{
+    return nbl__store_begin(ws);
+}
+
+int
+nbl_ws_commit(nbl_ws *ws)
+{
+    return nbl__store_commit(ws);
+}
+
+void
+nbl_ws_rollback(nbl_ws *ws)
+{
+    nbl__store_rollback(ws);
+}
+
+int
+nbl__store_meta_set(nbl_ws *ws, const char *key, const char *value)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(ws, &st,
+                             "INSERT INTO meta(key, value) VALUES(?, ?) "
+                             "ON CONFLICT(key) DO UPDATE SET value = "
+                             "excluded.value");
+    if (rc)
+        return rc;
+    nbl__db_bind_text(st, 1, key);
+    nbl__db_bind_text(st, 2, value);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = nbl__db_error(ws, "meta");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+nbl__store_meta_get(nbl_ws *ws, const char *key, char **out)
+{
+    sqlite3_stmt *st;
+    int rc;
+    *out = NULL;
+    rc = nbl__db_prepare(ws, &st, "SELECT value FROM meta WHERE key = ?");
+    if (rc)
+        return rc;
+    nbl__db_bind_text(st, 1, key);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+        *out = nbl__strdup((const char *)sqlite3_column_text(st, 0));
+        if (!*out)
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void
+bind_count(sqlite3_stmt *st, int i, long v)
+{
+    if (v < 0)
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_int64(st, i, v);
+}
+
+int
+nbl__store_log_run(nbl_ws *ws, const char *kind, const char *source,
+                   long rows_read, long rows_stored, long rows_rejected,
+                   long repaired, const char *detail_json)
+{
+    sqlite3_stmt *st;
+    char now[32];
+    int rc = nbl__db_prepare(
+        ws, &st,
+        "INSERT INTO runs(kind, source, started_at, rows_read, rows_stored, "
+        "rows_rejected, repaired, detail) VALUES(?,?,?,?,?,?,?,?)");
+    if (rc)
+        return rc;
+    nbl__now_iso(now);
+    nbl__db_bind_text(st, 1, kind);
+    nbl__db_bind_text(st, 2, source);
+    nbl__db_bind_text(st, 3, now);
+    bind_count(st, 4, rows_read);
+    bind_count(st, 5, rows_stored);
+    bind_count(st, 6, rows_rejected);
+    bind_count(st, 7, repaired);
+    nbl__db_bind_text(st, 8, detail_json);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = nbl__db_error(ws, "run log");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+nbl__store_run_sources(nbl_ws *ws, const char *kind, char **out)
+{
+    sqlite3_stmt *st;
+    nbl__buf b = {0};
+    int rc;
+    *out = NULL;
+    rc = nbl__db_prepare(ws, &st,
+                         "SELECT DISTINCT source FROM runs WHERE kind = ? "
+                         "AND source IS NOT NULL ORDER BY run_id DESC");
+    if (rc)
+        return rc;
+    nbl__db_bind_text(st, 1, kind);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *s = (const char *)sqlite3_column_text(st, 0);
+        if (b.len)
+            nbl__buf_append(&b, ", ", 2);
+        nbl__buf_append(&b, s, strlen(s));
+    }
+    sqlite3_finalize(st);
+    *out = b.s;
+    return NBL_OK;
+}

@@ -1,0 +1,636 @@
+/*
+ * store_alerts.c - the alerts module's tables: reads criterion_results,
+ * category_results (of one ruleset) and safety_results; writes alerts and
+ * status_dynamics; reads areas for names and representative points.
+ *
+ * Invariant: the identity of an alert is (area_id, year, ruleset, kind,
+ * rule). Saving a year updates a row only when something in it differs, so
+ * evaluating the same results twice leaves the table as it was, with
+ * created_at and delivered_at untouched.
+ */
+#include "store/store_alerts.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "store/store_export.h"
+#include "store/store_internal.h"
+#include "util/util.h"
+
+static char *
+col_strdup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? nbl__strdup((const char *)t) : NULL;
+}
+
+static int
+col_int_or(sqlite3_stmt *st, int i, int dflt)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL
+               ? dflt
+               : sqlite3_column_int(st, i);
+}
+
+int
+nbl__store_alerts_ruleset(nbl_ws *ws, const char *ruleset, char **out,
+                          char **version)
+{
+    sqlite3_stmt *st = NULL;
+    char *rs = NULL;
+    int rc;
+    *out = NULL;
+    if (version)
+        *version = NULL;
+    if (ruleset) {
+        rs = nbl__strdup(ruleset);
+    } else {
+        rc = nbl__store_meta_get(ws, "current_ruleset", &rs);
+        if (rc)
+            return rc;
+        if (!rs) {
+            rc = nbl__db_prepare(ws, &st,
+                                 "SELECT DISTINCT ruleset FROM "
+                                 "category_results LIMIT 2");
+            if (rc)
+                return rc;
+            if (sqlite3_step(st) == SQLITE_ROW) {
+                rs = col_strdup(st, 0);
+                if (sqlite3_step(st) == SQLITE_ROW) {
+                    free(rs);
+                    sqlite3_finalize(st);
+                    return nbl__error(ws->ctx, NBL_ENOTFOUND,
+                                      "%s: several rulesets have results; "
+                                      "choose one with --ruleset",
+                                      ws->path);
+                }
+            }
+            sqlite3_finalize(st);
+            st = NULL;
+        }
+        if (!rs)
+            return nbl__error(ws->ctx, NBL_ENOTFOUND,
+                              "%s: no computed results (run 'nabolag "
+                              "compute' first)",
+                              ws->path);
+    }
+    if (!rs)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    if (version) {
+        rc = nbl__db_prepare(ws, &st,
+                             "SELECT ruleset_version FROM category_results "
+                             "WHERE ruleset = ? ORDER BY year DESC, "
+                             "computed_at DESC LIMIT 1");
+        if (rc) {
+            free(rs);
+            return rc;
+        }
+        nbl__db_bind_text(st, 1, rs);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            *version = col_strdup(st, 0);
+        sqlite3_finalize(st);
+    }
+    *out = rs;
+    return NBL_OK;
+}
+
+int
+nbl__store_alerts_latest_year(nbl_ws *ws, const char *ruleset, int *year)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(ws, &st,
+                             "SELECT MAX(year) FROM category_results WHERE "
+                             "ruleset = ?");
+    if (rc)
+        return rc;
+    nbl__db_bind_text(st, 1, ruleset);
+    if (sqlite3_step(st) == SQLITE_ROW &&
+        sqlite3_column_type(st, 0) != SQLITE_NULL)
+        *year = sqlite3_column_int(st, 0);
+    else
+        rc = nbl__error(ws->ctx, NBL_ENOTFOUND,
+                        "%s: no results for ruleset '%s' (run 'nabolag "
+                        "compute' first)",
+                        ws->path, ruleset);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+nbl__store_alerts_has_year(nbl_ws *ws, const char *ruleset, int year, int *has)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(
+        ws, &st,
+        "SELECT EXISTS(SELECT 1 FROM category_results WHERE ruleset = ?1 "
+        "AND year = ?2) OR EXISTS(SELECT 1 FROM criterion_results WHERE "
+        "ruleset = ?1 AND year = ?2)");
+    if (rc)
+        return rc;
+    nbl__db_bind_text(st, 1, ruleset);
+    sqlite3_bind_int(st, 2, year);
+    *has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return NBL_OK;
+}
+
+static int
+cmp_area(const void *k, const void *e)
+{
+    return strcmp((const char *)k, ((const nbl__aarea *)e)->area_id);
+}
+
+static nbl__aarea *
+area_of(nbl__aarea *areas, size_t n, const char *id)
+{
+    return id ? bsearch(id, areas, n, sizeof *areas, cmp_area) : NULL;
+}
+
+int
+nbl__store_alerts_load(nbl_ws *ws, const char *ruleset, int year,
+                       nbl__aarea **out, size_t *n_out)
+{
+    sqlite3_stmt *st = NULL;
+    nbl__aarea *areas = NULL;
+    size_t n = 0, cap = 0;
+    int rc, s;
+    *out = NULL;
+    *n_out = 0;
+    rc = nbl__db_prepare(
+        ws, &st,
+        "SELECT k.area_id, a.name FROM (SELECT area_id FROM "
+        "criterion_results WHERE ruleset = ?1 AND year <= ?2 UNION SELECT "
+        "area_id FROM category_results WHERE ruleset = ?1 AND year <= ?2 "
+        "UNION SELECT area_id FROM safety_results WHERE year <= ?2) k LEFT "
+        "JOIN areas a ON a.area_id = k.area_id ORDER BY k.area_id");
+    if (rc)
+        return rc;
+    nbl__db_bind_text(st, 1, ruleset);
+    sqlite3_bind_int(st, 2, year);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t nc = cap ? 2 * cap : 64;
+            nbl__aarea *na = realloc(areas, nc * sizeof *na);
+            if (!na)
+                goto nomem;
+            areas = na;
+            cap = nc;
+        }
+        memset(&areas[n], 0, sizeof areas[n]);
+        areas[n].area_id = col_strdup(st, 0);
+        areas[n].name = col_strdup(st, 1);
+        n++;
+        if (!areas[n - 1].area_id)
+            goto nomem;
+    }
+    if (s != SQLITE_DONE)
+        goto dberr;
+    sqlite3_finalize(st);
+    st = NULL;
+
+    rc = nbl__db_prepare(ws, &st,
+                         "SELECT area_id, year, criterion, value, ratio, "
+                         "status, met, met_low, threshold, threshold_low "
+                         "FROM criterion_results WHERE ruleset = ? AND year "
+                         "<= ?");
+    if (rc)
+        goto fail;
+    nbl__db_bind_text(st, 1, ruleset);
+    sqlite3_bind_int(st, 2, year);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        nbl__aarea *a =
+            area_of(areas, n, (const char *)sqlite3_column_text(st, 0));
+        nbl__acrit c;
+        const char *status = (const char *)sqlite3_column_text(st, 5);
+        if (!a)
+            continue;
+        memset(&c, 0, sizeof c);
+        c.year = sqlite3_column_int(st, 1);
+        snprintf(c.criterion, sizeof c.criterion, "%s",
+                 (const char *)sqlite3_column_text(st, 2));
+        c.value = nbl__db_column_double(st, 3);
+        c.ratio = nbl__db_column_double(st, 4);
+        c.ok = status && strcmp(status, "ok") == 0;
+        c.met = nbl__db_column_bool(st, 6);
+        c.met_low = nbl__db_column_bool(st, 7);
+        c.threshold = nbl__db_column_double(st, 8);
+        c.threshold_low = nbl__db_column_double(st, 9);
+        if (nbl__aarea_add_crit(a, &c))
+            goto nomem;
+    }
+    if (s != SQLITE_DONE)
+        goto dberr;
+    sqlite3_finalize(st);
+    st = NULL;
+
+    rc = nbl__db_prepare(ws, &st,
+                         "SELECT area_id, year, category, criteria_met, "
+                         "criteria_needed, criteria_met_low, parallel_years, "
+                         "omdannelse_years FROM category_results WHERE "
+                         "ruleset = ? AND year <= ?");
+    if (rc)
+        goto fail;
+    nbl__db_bind_text(st, 1, ruleset);
+    sqlite3_bind_int(st, 2, year);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        nbl__aarea *a =
+            area_of(areas, n, (const char *)sqlite3_column_text(st, 0));
+        nbl__acat c;
+        if (!a)
+            continue;
+        memset(&c, 0, sizeof c);
+        c.year = sqlite3_column_int(st, 1);
+        snprintf(c.category, sizeof c.category, "%s",
+                 (const char *)sqlite3_column_text(st, 2));
+        c.criteria_met = col_int_or(st, 3, -1);
+        c.criteria_needed = col_int_or(st, 4, -1);
+        c.criteria_met_low = col_int_or(st, 5, -1);
+        c.parallel_years = col_int_or(st, 6, -1);
+        c.omdannelse_years = col_int_or(st, 7, -1);
+        if (nbl__aarea_add_cat(a, &c))
+            goto nomem;
+    }
+    if (s != SQLITE_DONE)
+        goto dberr;
+    sqlite3_finalize(st);
+    st = NULL;
+
+    rc = nbl__db_prepare(ws, &st,
+                         "SELECT area_id, year, safety_index, safety_band "
+                         "FROM safety_results WHERE year <= ?");
+    if (rc)
+        goto fail;
+    sqlite3_bind_int(st, 1, year);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        nbl__aarea *a =
+            area_of(areas, n, (const char *)sqlite3_column_text(st, 0));
+        nbl__asafety sf;
+        const unsigned char *band = sqlite3_column_text(st, 3);
+        if (!a)
+            continue;
+        memset(&sf, 0, sizeof sf);
+        sf.year = sqlite3_column_int(st, 1);
+        sf.index = nbl__db_column_double(st, 2);
+        snprintf(sf.band, sizeof sf.band, "%s", band ? (const char *)band : "");
+        if (nbl__aarea_add_safety(a, &sf))
+            goto nomem;
+    }
+    if (s != SQLITE_DONE)
+        goto dberr;
+    sqlite3_finalize(st);
+    *out = areas;
+    *n_out = n;
+    return NBL_OK;
+dberr:
+    rc = nbl__db_error(ws, "reading results");
+    goto fail;
+nomem:
+    rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+fail:
+    sqlite3_finalize(st);
+    nbl__aareas_free(areas, n);
+    return rc;
+}
+
+struct keyrow {
+    long long id;
+    char *key;
+};
+
+static char *
+alert_key(const char *area, const char *kind, const char *rule)
+{
+    nbl__buf b = {0};
+    if (nbl__buf_printf(&b, "%s\x1f%s\x1f%s", area, kind, rule))
+        return NULL;
+    return b.s;
+}
+
+int
+nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
+                       const nbl_alert_list *alerts, const nbl__aarea *areas,
+                       const nbl__asd *sd, size_t n, long *changed)
+{
+    sqlite3_stmt *st = NULL, *del = NULL;
+    struct keyrow *old = NULL;
+    char **newkeys = NULL;
+    size_t n_old = 0, cap_old = 0;
+    char now[32];
+    int rc, s;
+    long ch = 0;
+    nbl__now_iso(now);
+
+    /* existing rows of the year, to delete those no longer raised */
+    rc = nbl__db_prepare(ws, &st,
+                         "SELECT alert_id, area_id, kind, rule FROM alerts "
+                         "WHERE ruleset = ? AND year = ?");
+    if (rc)
+        return rc;
+    nbl__db_bind_text(st, 1, ruleset);
+    sqlite3_bind_int(st, 2, year);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n_old == cap_old) {
+            size_t nc = cap_old ? 2 * cap_old : 32;
+            struct keyrow *no = realloc(old, nc * sizeof *no);
+            if (!no) {
+                rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+                goto done;
+            }
+            old = no;
+            cap_old = nc;
+        }
+        old[n_old].id = sqlite3_column_int64(st, 0);
+        old[n_old].key = alert_key((const char *)sqlite3_column_text(st, 1),
+                                   (const char *)sqlite3_column_text(st, 2),
+                                   (const char *)sqlite3_column_text(st, 3));
+        if (!old[n_old++].key) {
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
+    if (s != SQLITE_DONE) {
+        rc = nbl__db_error(ws, "reading alerts");
+        goto done;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    /* keys of the new alerts, sorted, so stale rows are found in
+     * O(n log n) */
+    newkeys = calloc(alerts->n ? alerts->n : 1, sizeof *newkeys);
+    if (!newkeys) {
+        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t j = 0; j < alerts->n; j++) {
+        const nbl_alert *a = &alerts->items[j];
+        newkeys[j] = alert_key(a->area_id, a->kind, a->rule);
+        if (!newkeys[j]) {
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
+    qsort(newkeys, alerts->n, sizeof *newkeys, nbl__cmp_strp);
+    for (size_t i = 0; i < n_old; i++) {
+        if (bsearch(&old[i].key, newkeys, alerts->n, sizeof *newkeys,
+                    nbl__cmp_strp))
+            continue;
+        if (!del && (rc = nbl__db_prepare(
+                         ws, &del, "DELETE FROM alerts WHERE alert_id = ?")))
+            goto done;
+        sqlite3_reset(del);
+        sqlite3_bind_int64(del, 1, old[i].id);
+        if (sqlite3_step(del) != SQLITE_DONE) {
+            rc = nbl__db_error(ws, "deleting alerts");
+            goto done;
+        }
+        ch++;
+    }
+
+    rc = nbl__db_prepare(
+        ws, &st,
+        "INSERT INTO alerts(area_id, year, ruleset, kind, rule, value, "
+        "threshold, severity, message, state, first_year, created_at) "
+        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(area_id, year, "
+        "ruleset, kind, rule) DO UPDATE SET value = excluded.value, "
+        "threshold = excluded.threshold, severity = excluded.severity, "
+        "message = excluded.message, state = excluded.state, first_year = "
+        "excluded.first_year WHERE NOT (value IS excluded.value AND "
+        "threshold IS excluded.threshold AND severity IS excluded.severity "
+        "AND message IS excluded.message AND state IS excluded.state AND "
+        "first_year IS excluded.first_year)");
+    if (rc)
+        goto done;
+    for (size_t j = 0; j < alerts->n; j++) {
+        const nbl_alert *a = &alerts->items[j];
+        sqlite3_reset(st);
+        nbl__db_bind_text(st, 1, a->area_id);
+        sqlite3_bind_int(st, 2, year);
+        nbl__db_bind_text(st, 3, ruleset);
+        nbl__db_bind_text(st, 4, a->kind);
+        nbl__db_bind_text(st, 5, a->rule);
+        nbl__db_bind_double(st, 6, a->value);
+        nbl__db_bind_double(st, 7, a->threshold);
+        nbl__db_bind_text(st, 8, nbl_alert_severity_name(a->severity));
+        nbl__db_bind_text(st, 9, a->message);
+        nbl__db_bind_text(st, 10, a->state);
+        sqlite3_bind_int(st, 11, a->first_year);
+        nbl__db_bind_text(st, 12, now);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            rc = nbl__db_error(ws, "storing alerts");
+            goto done;
+        }
+        ch += sqlite3_changes(ws->db);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+
+    rc = nbl__db_prepare(
+        ws, &st,
+        "INSERT INTO status_dynamics(area_id, year, ruleset, status_index, "
+        "dynamics_index, status_class, dynamics_class) VALUES(?,?,?,?,?,?,?) "
+        "ON CONFLICT(area_id, year, ruleset) DO UPDATE SET status_index = "
+        "excluded.status_index, dynamics_index = excluded.dynamics_index, "
+        "status_class = excluded.status_class, dynamics_class = "
+        "excluded.dynamics_class WHERE NOT (status_index IS "
+        "excluded.status_index AND dynamics_index IS excluded.dynamics_index "
+        "AND status_class IS excluded.status_class AND dynamics_class IS "
+        "excluded.dynamics_class)");
+    if (rc)
+        goto done;
+    for (size_t i = 0; sd && i < n; i++) {
+        if (isnan(sd[i].status))
+            continue;
+        sqlite3_reset(st);
+        nbl__db_bind_text(st, 1, areas[i].area_id);
+        sqlite3_bind_int(st, 2, year);
+        nbl__db_bind_text(st, 3, ruleset);
+        nbl__db_bind_double(st, 4, sd[i].status);
+        nbl__db_bind_double(st, 5, sd[i].dynamics);
+        nbl__db_bind_text(st, 6,
+                          sd[i].status_class[0] ? sd[i].status_class : NULL);
+        nbl__db_bind_text(
+            st, 7, sd[i].dynamics_class[0] ? sd[i].dynamics_class : NULL);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            rc = nbl__db_error(ws, "storing status_dynamics");
+            goto done;
+        }
+        ch += sqlite3_changes(ws->db);
+    }
+done:
+    sqlite3_finalize(st);
+    sqlite3_finalize(del);
+    for (size_t i = 0; i < n_old; i++)
+        free(old[i].key);
+    free(old);
+    for (size_t j = 0; newkeys && j < alerts->n; j++)
+        free(newkeys[j]);
+    free(newkeys);
+    if (changed)
+        *changed = ch;
+    return rc;
+}
+
+int
+nbl__store_alerts_list(nbl_ws *ws, const char *ruleset, int from, int to,
+                       double **pop, double **denom, nbl_alert_list *out)
+{
+    sqlite3_stmt *st;
+    nbl__buf sql = {0};
+    size_t cap = 0, n0 = out->n;
+    int rc, s;
+    *pop = *denom = NULL;
+    if (nbl__buf_printf(&sql, "SELECT al.alert_id, al.area_id, ar.name, "
+                              "al.year, al.kind, al.rule, al.value, "
+                              "al.threshold, al.severity, al.state, "
+                              "al.first_year, al.message, al.delivered_at, ") ||
+        nbl__xalert_disclosure_sql(&sql) ||
+        nbl__buf_printf(
+            &sql,
+            " FROM alerts al LEFT JOIN areas ar ON ar.area_id = al.area_id "
+            "WHERE al.ruleset = ? AND al.year BETWEEN ? AND ? ORDER BY "
+            "COALESCE(ar.name, al.area_id), al.area_id, al.year DESC, CASE "
+            "al.state WHEN 'new' THEN 0 WHEN 'ongoing' THEN 1 ELSE 2 END, "
+            "CASE al.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 "
+            "ELSE 2 END, al.kind, al.rule")) {
+        nbl__buf_free(&sql);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    rc = nbl__db_prepare(ws, &st, sql.s);
+    nbl__buf_free(&sql);
+    if (rc)
+        return rc;
+    nbl__db_bind_text(st, 1, ruleset);
+    sqlite3_bind_int(st, 2, from);
+    sqlite3_bind_int(st, 3, to);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        nbl_alert a;
+        int sev;
+        memset(&a, 0, sizeof a);
+        a.alert_id = sqlite3_column_int64(st, 0);
+        a.area_id = (char *)sqlite3_column_text(st, 1);
+        a.area_name = (char *)sqlite3_column_text(st, 2);
+        a.year = sqlite3_column_int(st, 3);
+        snprintf(a.kind, sizeof a.kind, "%s", sqlite3_column_text(st, 4));
+        snprintf(a.rule, sizeof a.rule, "%s", sqlite3_column_text(st, 5));
+        a.value = nbl__db_column_double(st, 6);
+        a.threshold = nbl__db_column_double(st, 7);
+        sev =
+            nbl__alert_severity_parse((const char *)sqlite3_column_text(st, 8));
+        a.severity = sev < 0 ? NBL_SEV_INFO : (nbl_alert_severity)sev;
+        snprintf(a.state, sizeof a.state, "%s", sqlite3_column_text(st, 9));
+        a.first_year = col_int_or(st, 10, a.year);
+        a.message = (char *)sqlite3_column_text(st, 11);
+        a.delivered_at = (char *)sqlite3_column_text(st, 12);
+        if (out->n - n0 == cap) {
+            size_t nc = cap ? 2 * cap : 64;
+            double *p = realloc(*pop, nc * sizeof *p), *d;
+            if (p)
+                *pop = p;
+            d = p ? realloc(*denom, nc * sizeof *d) : NULL;
+            if (d)
+                *denom = d;
+            if (!p || !d) {
+                sqlite3_finalize(st);
+                return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            }
+            cap = nc;
+        }
+        (*pop)[out->n - n0] = nbl__db_column_double(st, 13);
+        (*denom)[out->n - n0] = nbl__db_column_double(st, 14);
+        if (nbl__alert_list_push(out, &a)) {
+            sqlite3_finalize(st);
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        }
+    }
+    if (s != SQLITE_DONE)
+        rc = nbl__db_error(ws, "reading alerts");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+nbl__store_alerts_mark_delivered(nbl_ws *ws, const long long *ids, size_t n,
+                                 const char *when)
+{
+    sqlite3_stmt *st;
+    char now[32];
+    int rc;
+    if (!when) {
+        nbl__now_iso(now);
+        when = now;
+    }
+    rc = nbl__db_prepare(ws, &st,
+                         "UPDATE alerts SET delivered_at = ? WHERE "
+                         "alert_id = ? AND delivered_at IS NULL");
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_reset(st);
+        nbl__db_bind_text(st, 1, when);
+        sqlite3_bind_int64(st, 2, ids[i]);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            rc = nbl__db_error(ws, "marking alerts delivered");
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+void
+nbl__store_points_free(nbl__apoints *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->ids[i]);
+        free(p->geojson[i]);
+    }
+    free(p->ids);
+    free(p->geojson);
+    memset(p, 0, sizeof *p);
+}
+
+int
+nbl__store_alerts_points(nbl_ws *ws, nbl__apoints *out)
+{
+    sqlite3_stmt *st;
+    size_t cap = 0;
+    int rc, s;
+    memset(out, 0, sizeof *out);
+    rc = nbl__db_prepare(
+        ws, &st,
+        "SELECT area_id, AsGeoJSON(ST_Transform(PointOnSurface(geom), "
+        "4326), 6) FROM areas WHERE geom IS NOT NULL ORDER BY area_id");
+    if (rc)
+        return rc;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+            continue;
+        if (out->n == cap) {
+            size_t nc = cap ? 2 * cap : 64;
+            char **a = realloc(out->ids, nc * sizeof *a);
+            char **b = a ? realloc(out->geojson, nc * sizeof *b) : NULL;
+            if (a)
+                out->ids = a;
+            if (!a || !b) {
+                sqlite3_finalize(st);
+                nbl__store_points_free(out);
+                return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            }
+            out->geojson = b;
+            cap = nc;
+        }
+        out->ids[out->n] = col_strdup(st, 0);
+        out->geojson[out->n] = col_strdup(st, 1);
+        out->n++;
+    }
+    if (s != SQLITE_DONE)
+        rc = nbl__db_error(ws, "area points");
+    sqlite3_finalize(st);
+    if (rc)
+        nbl__store_points_free(out);
+    return rc;
+}

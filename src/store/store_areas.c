@@ -1,0 +1,192 @@
+/*
+ * store_areas.c - the areas table: upsert by id with the geometry given as
+ * 2-D WKB in the working CRS, area_m2 = ST_Area(geom) (planar, m²), and
+ * reading areas back as plain structs. SpatiaLite's triggers keep the
+ * spatial index idx_areas_geom (created by nbl_ws_create) in step.
+ * Invariant: areas.geom is a MULTIPOLYGON XY in the working SRID.
+ */
+#include "store/store_areas.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+#include "util/util.h"
+
+struct nbl__area_writer {
+    nbl_ws *ws;
+    sqlite3_stmt *exists, *upsert, *area;
+};
+
+void
+nbl__area_writer_close(nbl__area_writer *w)
+{
+    if (!w)
+        return;
+    sqlite3_finalize(w->exists);
+    sqlite3_finalize(w->upsert);
+    sqlite3_finalize(w->area);
+    free(w);
+}
+
+int
+nbl__area_writer_open(nbl_ws *ws, nbl__area_writer **out)
+{
+    nbl__area_writer *w = calloc(1, sizeof *w);
+    int rc;
+    *out = NULL;
+    if (!w)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    w->ws = ws;
+    if ((rc = nbl__db_prepare(ws, &w->exists,
+                              "SELECT 1 FROM areas WHERE area_id = ?")) ||
+        (rc = nbl__db_prepare(
+             ws, &w->upsert,
+             "INSERT INTO areas(area_id, name, municipality, region, "
+             "source, geom) VALUES(?, ?, ?, ?, ?, GeomFromWKB(?, ?)) "
+             "ON CONFLICT(area_id) DO UPDATE SET name = excluded.name, "
+             "municipality = excluded.municipality, region = "
+             "excluded.region, source = excluded.source, geom = "
+             "excluded.geom")) ||
+        (rc = nbl__db_prepare(ws, &w->area,
+                              "UPDATE areas SET area_m2 = ST_Area(geom) "
+                              "WHERE area_id = ?"))) {
+        nbl__area_writer_close(w);
+        return rc;
+    }
+    *out = w;
+    return NBL_OK;
+}
+
+int
+nbl__area_writer_put(nbl__area_writer *w, const nbl__area_rec *rec,
+                     int *inserted)
+{
+    nbl_ws *ws = w->ws;
+    int rc = NBL_OK, exists;
+
+    sqlite3_reset(w->exists);
+    nbl__db_bind_text(w->exists, 1, rec->id);
+    exists = sqlite3_step(w->exists) == SQLITE_ROW;
+    sqlite3_reset(w->exists);
+
+    sqlite3_reset(w->upsert);
+    nbl__db_bind_text(w->upsert, 1, rec->id);
+    nbl__db_bind_text(w->upsert, 2, rec->name);
+    nbl__db_bind_text(w->upsert, 3, rec->municipality);
+    nbl__db_bind_text(w->upsert, 4, rec->region);
+    nbl__db_bind_text(w->upsert, 5, rec->source);
+    sqlite3_bind_blob(w->upsert, 6, rec->wkb, (int)rec->wkb_len, SQLITE_STATIC);
+    sqlite3_bind_int(w->upsert, 7, ws->srid);
+    if (sqlite3_step(w->upsert) != SQLITE_DONE)
+        rc = nbl__error(ws->ctx, NBL_EDB, "%s: area '%s': %s", ws->path,
+                        rec->id, sqlite3_errmsg(ws->db));
+    sqlite3_reset(w->upsert);
+    sqlite3_clear_bindings(w->upsert);
+    if (rc)
+        return rc;
+
+    sqlite3_reset(w->area);
+    nbl__db_bind_text(w->area, 1, rec->id);
+    if (sqlite3_step(w->area) != SQLITE_DONE)
+        rc = nbl__db_error(ws, "area_m2");
+    sqlite3_reset(w->area);
+    if (rc == NBL_OK && inserted)
+        *inserted = !exists;
+    return rc;
+}
+
+static char *
+col_strdup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return s ? nbl__strdup((const char *)s) : NULL;
+}
+
+void
+nbl__area_rows_free(nbl__area_row *rows, size_t n)
+{
+    if (!rows)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free(rows[i].id);
+        free(rows[i].name);
+        free(rows[i].municipality);
+        free(rows[i].region);
+        free(rows[i].source);
+    }
+    free(rows);
+}
+
+int
+nbl__store_areas_list(nbl_ws *ws, nbl__area_row **out, size_t *n)
+{
+    sqlite3_stmt *st;
+    nbl__area_row *rows = NULL;
+    size_t len = 0, cap = 0;
+    int rc, s;
+
+    *out = NULL;
+    *n = 0;
+    rc = nbl__db_prepare(
+        ws, &st,
+        "SELECT area_id, name, municipality, region, source, area_m2, "
+        "ST_NDims(geom), ST_NumGeometries(geom), MbrMinX(geom), "
+        "MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom) FROM areas "
+        "ORDER BY area_id");
+    if (rc)
+        return rc;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        nbl__area_row *r;
+        if (len == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            nbl__area_row *nr = realloc(rows, nc * sizeof *nr);
+            if (!nr) {
+                rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+                break;
+            }
+            rows = nr;
+            cap = nc;
+        }
+        r = &rows[len++];
+        memset(r, 0, sizeof *r);
+        r->id = col_strdup(st, 0);
+        r->name = col_strdup(st, 1);
+        r->municipality = col_strdup(st, 2);
+        r->region = col_strdup(st, 3);
+        r->source = col_strdup(st, 4);
+        r->area_m2 = nbl__db_column_double(st, 5);
+        r->dims = sqlite3_column_int(st, 6);
+        r->n_polygons = sqlite3_column_int(st, 7);
+        r->minx = nbl__db_column_double(st, 8);
+        r->miny = nbl__db_column_double(st, 9);
+        r->maxx = nbl__db_column_double(st, 10);
+        r->maxy = nbl__db_column_double(st, 11);
+    }
+    if (rc == NBL_OK && s != SQLITE_DONE)
+        rc = nbl__db_error(ws, "areas");
+    sqlite3_finalize(st);
+    if (rc) {
+        nbl__area_rows_free(rows, len);
+        return rc;
+    }
+    *out = rows;
+    *n = len;
+    return NBL_OK;
+}
+
+int
+nbl__store_areas_index_count(nbl_ws *ws, long *out)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(ws, &st, "SELECT count(*) FROM idx_areas_geom");
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = (long)sqlite3_column_int64(st, 0);
+    else
+        rc = nbl__db_error(ws, "spatial index");
+    sqlite3_finalize(st);
+    return rc;
+}

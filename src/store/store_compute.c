@@ -1,0 +1,540 @@
+/*
+ * store_compute.c - the store's part of `nabolag compute`: reads areas,
+ * stats and refs (tables areas, stats, refs) into the dense tables of
+ * nbl__compute_data, and writes criterion_results, category_results and
+ * rulesets. Reading streams the rows once; memory is areas x years x
+ * variables doubles.
+ */
+#include "store/store_compute.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+#include "util/util.h"
+
+struct nbl__compute_writer {
+    nbl_ws *ws;
+    char *ruleset, *version;
+    char now[32];
+    sqlite3_stmt *del_crit, *del_cat, *ins_crit, *ins_cat;
+};
+
+static long
+find_str(char **arr, size_t n, const char *key)
+{
+    return nbl__find_sorted(arr, n, key);
+}
+
+static int
+var_index(const char *const *vars, int nvars, const char *v)
+{
+    for (int i = 0; i < nvars; i++)
+        if (strcmp(vars[i], v) == 0)
+            return i;
+    return -1;
+}
+
+static double *
+nan_table(size_t n)
+{
+    double *t = malloc((n ? n : 1) * sizeof *t);
+    if (t)
+        for (size_t i = 0; i < n; i++)
+            t[i] = NAN;
+    return t;
+}
+
+/* "variable IN (?,?,...)" bound from index `first`. */
+static int
+prepare_in(nbl_ws *ws, sqlite3_stmt **st, const char *head, int nvars,
+           const char *tail, const char *const *vars, int first)
+{
+    nbl__buf b = {0};
+    int rc;
+    if (nbl__buf_printf(&b, "%s variable IN (", head))
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    for (int i = 0; i < nvars; i++)
+        if (nbl__buf_printf(&b, "%s?", i ? "," : "")) {
+            nbl__buf_free(&b);
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        }
+    if (nbl__buf_printf(&b, ")%s", tail)) {
+        nbl__buf_free(&b);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    rc = nbl__db_prepare(ws, st, b.s);
+    nbl__buf_free(&b);
+    if (rc)
+        return rc;
+    for (int i = 0; i < nvars; i++)
+        nbl__db_bind_text(*st, first + i, vars[i]);
+    return NBL_OK;
+}
+
+void
+nbl__compute_data_free(nbl__compute_data *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->nareas; i++)
+        free(d->area_ids[i]);
+    for (size_t i = 0; i < d->nregions; i++)
+        free(d->region_codes[i]);
+    free(d->area_ids);
+    free(d->area_region);
+    free(d->area);
+    free(d->country_code);
+    free(d->country);
+    free(d->region_codes);
+    free(d->region);
+    free(d->data_years);
+    memset(d, 0, sizeof *d);
+}
+
+static int
+load_years(nbl_ws *ws, const char *const *vars, int nvars, nbl__compute_data *d)
+{
+    sqlite3_stmt *st;
+    size_t cap = 0;
+    /* only years with a value of one of the ruleset's variables: a survey
+     * delivered for a new year does not make every area not evaluable */
+    int rc = prepare_in(ws, &st,
+                        "SELECT DISTINCT year FROM stats WHERE value IS NOT "
+                        "NULL AND",
+                        nvars, " ORDER BY year", vars, 1);
+    if (rc)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((size_t)d->ndata_years == cap) {
+            int *p;
+            cap = cap ? cap * 2 : 16;
+            p = realloc(d->data_years, cap * sizeof *p);
+            if (!p) {
+                sqlite3_finalize(st);
+                return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            }
+            d->data_years = p;
+        }
+        d->data_years[d->ndata_years++] = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return nbl__db_error(ws, "stats");
+    if (d->ndata_years) {
+        d->first_year = d->data_years[0];
+        d->nyears = d->data_years[d->ndata_years - 1] - d->first_year + 1;
+    }
+    return NBL_OK;
+}
+
+static int
+push_str(nbl_ws *ws, char ***arr, size_t *n, size_t *cap, const char *s)
+{
+    if (*n == *cap) {
+        char **p;
+        *cap = *cap ? *cap * 2 : 64;
+        p = realloc(*arr, *cap * sizeof *p);
+        if (!p)
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        *arr = p;
+    }
+    (*arr)[*n] = nbl__strdup(s ? s : "");
+    if (!(*arr)[*n])
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    (*n)++;
+    return NBL_OK;
+}
+
+static int
+load_areas(nbl_ws *ws, nbl__compute_data *d)
+{
+    sqlite3_stmt *st;
+    size_t cap = 0, rcap = 0;
+    int rc =
+        nbl__db_prepare(ws, &st, "SELECT area_id FROM areas ORDER BY area_id");
+    if (rc)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (push_str(ws, &d->area_ids, &d->nareas, &cap,
+                     (const char *)sqlite3_column_text(st, 0))) {
+            sqlite3_finalize(st);
+            return NBL_ENOMEM;
+        }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return nbl__db_error(ws, "areas");
+    /* ORDER BY uses SQLite's BINARY collation (memcmp), which is the order
+     * strcmp gives; sort anyway so bsearch never depends on it. */
+    if (d->nareas)
+        qsort(d->area_ids, d->nareas, sizeof *d->area_ids, nbl__cmp_strp);
+    rc = nbl__db_prepare(ws, &st,
+                         "SELECT DISTINCT region FROM areas WHERE region IS "
+                         "NOT NULL AND region <> '' ORDER BY region");
+    if (rc)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (push_str(ws, &d->region_codes, &d->nregions, &rcap,
+                     (const char *)sqlite3_column_text(st, 0))) {
+            sqlite3_finalize(st);
+            return NBL_ENOMEM;
+        }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return nbl__db_error(ws, "areas");
+    if (d->nregions)
+        qsort(d->region_codes, d->nregions, sizeof *d->region_codes,
+              nbl__cmp_strp);
+    d->area_region = malloc((d->nareas ? d->nareas : 1) * sizeof(int));
+    if (!d->area_region)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < d->nareas; i++)
+        d->area_region[i] = -1;
+    rc = nbl__db_prepare(ws, &st,
+                         "SELECT area_id, region FROM areas WHERE region IS "
+                         "NOT NULL AND region <> ''");
+    if (rc)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long a = find_str(d->area_ids, d->nareas,
+                          (const char *)sqlite3_column_text(st, 0));
+        long r = find_str(d->region_codes, d->nregions,
+                          (const char *)sqlite3_column_text(st, 1));
+        if (a >= 0)
+            d->area_region[a] = (int)r;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return nbl__db_error(ws, "areas");
+    return NBL_OK;
+}
+
+/* Reads rows (key, year, variable, value) into table[key][year][variable];
+ * keys not in the sorted array, years out of range and unknown variables
+ * are skipped. Statistics (key: area) and regional references share it. */
+static int
+load_keyed(nbl_ws *ws, const char *head, const char *const *vars, int nvars,
+           char **keys, size_t nkeys, const nbl__compute_data *d, double *table,
+           const char *what)
+{
+    sqlite3_stmt *st;
+    int rc = prepare_in(ws, &st, head, nvars, "", vars, 1);
+    if (rc)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long k =
+            find_str(keys, nkeys, (const char *)sqlite3_column_text(st, 0));
+        int y = sqlite3_column_int(st, 1) - d->first_year;
+        int v =
+            var_index(vars, nvars, (const char *)sqlite3_column_text(st, 2));
+        if (k < 0 || v < 0 || y < 0 || y >= d->nyears)
+            continue;
+        table[((size_t)k * (size_t)d->nyears + (size_t)y) * (size_t)nvars +
+              (size_t)v] = nbl__db_column_double(st, 3);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return nbl__db_error(ws, what);
+    return NBL_OK;
+}
+
+static int
+load_stats(nbl_ws *ws, const char *const *vars, int nvars, nbl__compute_data *d)
+{
+    return load_keyed(ws,
+                      "SELECT area_id, year, variable, value FROM stats WHERE",
+                      vars, nvars, d->area_ids, d->nareas, d, d->area, "stats");
+}
+
+static int
+load_country(nbl_ws *ws, const char *const *vars, int nvars,
+             nbl__compute_data *d)
+{
+    sqlite3_stmt *st;
+    nbl__buf codes = {0};
+    int n = 0;
+    int rc = nbl__db_prepare(ws, &st,
+                             "SELECT DISTINCT code FROM refs WHERE scope = "
+                             "'country' ORDER BY code");
+    if (rc)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *c = (const char *)sqlite3_column_text(st, 0);
+        if (n++ == 0) {
+            d->country_code = nbl__strdup(c ? c : "");
+            if (!d->country_code) {
+                sqlite3_finalize(st);
+                return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            }
+        }
+        nbl__buf_printf(&codes, "%s'%s'", n > 1 ? ", " : "", c ? c : "");
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        nbl__buf_free(&codes);
+        return nbl__db_error(ws, "refs");
+    }
+    if (n > 1) {
+        rc = nbl__error(ws->ctx, NBL_EDATA,
+                        "%s: refs: several country codes (%s); exactly one "
+                        "country may exist",
+                        ws->path, codes.s ? codes.s : "");
+        nbl__buf_free(&codes);
+        return rc;
+    }
+    nbl__buf_free(&codes);
+    if (n == 0)
+        return NBL_OK;
+    d->country = nan_table((size_t)d->nyears * (size_t)nvars);
+    if (!d->country)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    rc = prepare_in(ws, &st,
+                    "SELECT year, variable, value FROM refs WHERE scope = "
+                    "'country' AND",
+                    nvars, "", vars, 1);
+    if (rc)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int y = sqlite3_column_int(st, 0) - d->first_year;
+        int v =
+            var_index(vars, nvars, (const char *)sqlite3_column_text(st, 1));
+        if (v < 0 || y < 0 || y >= d->nyears)
+            continue;
+        d->country[(size_t)y * (size_t)nvars + (size_t)v] =
+            nbl__db_column_double(st, 2);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return nbl__db_error(ws, "refs");
+    return NBL_OK;
+}
+
+static int
+load_regions(nbl_ws *ws, const char *const *vars, int nvars,
+             nbl__compute_data *d)
+{
+    d->region = nan_table(d->nregions * (size_t)d->nyears * (size_t)nvars);
+    if (!d->region)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    return load_keyed(ws,
+                      "SELECT code, year, variable, value FROM refs WHERE "
+                      "scope = 'region' AND",
+                      vars, nvars, d->region_codes, d->nregions, d, d->region,
+                      "refs");
+}
+
+int
+nbl__store_compute_load(nbl_ws *ws, const char *const *vars, int nvars,
+                        nbl__compute_data *out)
+{
+    int rc;
+    memset(out, 0, sizeof *out);
+    out->nvars = nvars;
+    if ((rc = load_years(ws, vars, nvars, out)) || (rc = load_areas(ws, out)))
+        goto fail;
+    out->area = nan_table(out->nareas * (size_t)out->nyears * (size_t)nvars);
+    if (!out->area) {
+        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        goto fail;
+    }
+    if (out->nyears == 0)
+        return NBL_OK;
+    if ((rc = load_stats(ws, vars, nvars, out)) ||
+        (rc = load_country(ws, vars, nvars, out)) ||
+        (rc = load_regions(ws, vars, nvars, out)))
+        goto fail;
+    return NBL_OK;
+fail:
+    nbl__compute_data_free(out);
+    return rc;
+}
+
+void
+nbl__store_compute_writer_free(nbl__compute_writer *w)
+{
+    if (!w)
+        return;
+    sqlite3_finalize(w->del_crit);
+    sqlite3_finalize(w->del_cat);
+    sqlite3_finalize(w->ins_crit);
+    sqlite3_finalize(w->ins_cat);
+    free(w->ruleset);
+    free(w->version);
+    free(w);
+}
+
+int
+nbl__store_compute_writer_new(nbl_ws *ws, const char *ruleset,
+                              const char *version, nbl__compute_writer **out)
+{
+    nbl__compute_writer *w = calloc(1, sizeof *w);
+    int rc;
+    *out = NULL;
+    if (!w)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    w->ws = ws;
+    w->ruleset = nbl__strdup(ruleset);
+    w->version = nbl__strdup(version);
+    nbl__now_iso(w->now);
+    if (!w->ruleset || !w->version) {
+        nbl__store_compute_writer_free(w);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    if ((rc = nbl__db_prepare(ws, &w->del_crit,
+                              "DELETE FROM criterion_results WHERE ruleset = "
+                              "? AND year = ?")) ||
+        (rc = nbl__db_prepare(ws, &w->del_cat,
+                              "DELETE FROM category_results WHERE ruleset = "
+                              "? AND year = ?")) ||
+        (rc = nbl__db_prepare(
+             ws, &w->ins_crit,
+             "INSERT INTO criterion_results (area_id, year, ruleset, "
+             "criterion, value, ratio, status, met, met_low, threshold, "
+             "threshold_low) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) ||
+        (rc = nbl__db_prepare(
+             ws, &w->ins_cat,
+             "INSERT INTO category_results (area_id, year, ruleset, "
+             "ruleset_version, category, criteria_met, "
+             "criteria_not_evaluable, criteria_needed, criteria_met_low, "
+             "parallel_years, omdannelse_years, computed_at) VALUES "
+             "(?,?,?,?,?,?,?,?,?,?,?,?)"))) {
+        nbl__store_compute_writer_free(w);
+        return rc;
+    }
+    *out = w;
+    return NBL_OK;
+}
+
+static int
+step_reset(nbl__compute_writer *w, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? NBL_OK : nbl__db_error(w->ws, what);
+}
+
+int
+nbl__store_compute_clear_year(nbl__compute_writer *w, int year)
+{
+    int rc;
+    nbl__db_bind_text(w->del_crit, 1, w->ruleset);
+    sqlite3_bind_int(w->del_crit, 2, year);
+    if ((rc = step_reset(w, w->del_crit, "criterion_results")))
+        return rc;
+    nbl__db_bind_text(w->del_cat, 1, w->ruleset);
+    sqlite3_bind_int(w->del_cat, 2, year);
+    return step_reset(w, w->del_cat, "category_results");
+}
+
+static void
+bind_bool(sqlite3_stmt *st, int i, int v)
+{
+    if (v < 0)
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_int(st, i, v != 0);
+}
+
+int
+nbl__store_compute_put_criterion(nbl__compute_writer *w, const char *area_id,
+                                 int year, const char *criterion, double value,
+                                 double ratio, const char *status, int met,
+                                 int met_low, double threshold,
+                                 double threshold_low)
+{
+    sqlite3_stmt *st = w->ins_crit;
+    nbl__db_bind_text(st, 1, area_id);
+    sqlite3_bind_int(st, 2, year);
+    nbl__db_bind_text(st, 3, w->ruleset);
+    nbl__db_bind_text(st, 4, criterion);
+    nbl__db_bind_double(st, 5, value);
+    nbl__db_bind_double(st, 6, ratio);
+    nbl__db_bind_text(st, 7, status);
+    bind_bool(st, 8, met);
+    bind_bool(st, 9, met_low);
+    nbl__db_bind_double(st, 10, threshold);
+    nbl__db_bind_double(st, 11, threshold_low);
+    return step_reset(w, st, "criterion_results");
+}
+
+int
+nbl__store_compute_put_category(nbl__compute_writer *w, const char *area_id,
+                                int year, const char *category,
+                                int criteria_met, int criteria_not_evaluable,
+                                int criteria_needed, int criteria_met_low,
+                                int parallel_years, int omdannelse_years)
+{
+    sqlite3_stmt *st = w->ins_cat;
+    nbl__db_bind_text(st, 1, area_id);
+    sqlite3_bind_int(st, 2, year);
+    nbl__db_bind_text(st, 3, w->ruleset);
+    nbl__db_bind_text(st, 4, w->version);
+    nbl__db_bind_text(st, 5, category);
+    sqlite3_bind_int(st, 6, criteria_met);
+    sqlite3_bind_int(st, 7, criteria_not_evaluable);
+    sqlite3_bind_int(st, 8, criteria_needed);
+    sqlite3_bind_int(st, 9, criteria_met_low);
+    sqlite3_bind_int(st, 10, parallel_years);
+    sqlite3_bind_int(st, 11, omdannelse_years);
+    nbl__db_bind_text(st, 12, w->now);
+    return step_reset(w, st, "category_results");
+}
+
+int
+nbl__store_compute_save_ruleset(nbl_ws *ws, const char *name,
+                                const char *version, const char *definition)
+{
+    sqlite3_stmt *st;
+    char now[32];
+    int rc = nbl__db_prepare(
+        ws, &st,
+        "INSERT INTO rulesets (name, version, definition, computed_at) "
+        "VALUES (?,?,?,?) ON CONFLICT(name) DO UPDATE SET version = "
+        "excluded.version, definition = excluded.definition, computed_at = "
+        "excluded.computed_at");
+    if (rc)
+        return rc;
+    nbl__now_iso(now);
+    nbl__db_bind_text(st, 1, name);
+    nbl__db_bind_text(st, 2, version);
+    nbl__db_bind_text(st, 3, definition);
+    nbl__db_bind_text(st, 4, now);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = nbl__db_error(ws, "rulesets");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+nbl__store_compute_test_exec(nbl_ws *ws, const char *sql)
+{
+    return nbl__db_exec(ws, sql);
+}
+
+int
+nbl__store_compute_test_query(nbl_ws *ws, const char *sql, char **out)
+{
+    sqlite3_stmt *st;
+    nbl__buf b = {0};
+    int rc = nbl__db_prepare(ws, &st, sql);
+    *out = NULL;
+    if (rc)
+        return rc;
+    nbl__buf_append(&b, "", 0);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(st); i++) {
+            const char *v = (const char *)sqlite3_column_text(st, i);
+            nbl__buf_printf(&b, "%s%s", i ? "|" : "", v ? v : "");
+        }
+        nbl__buf_append(&b, "\n", 1);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        nbl__buf_free(&b);
+        return nbl__db_error(ws, "query");
+    }
+    *out = b.s;
+    return NBL_OK;
+}

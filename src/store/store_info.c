@@ -1,0 +1,151 @@
+/*
+ * store_info.c - nbl_ws_info_json(): a JSON summary of what a workspace
+ * holds, built with jansson from read-only queries. Keys are fixed and
+ * sorted so the output is stable.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "store/store.h"
+#include "store/store_internal.h"
+
+static json_t *
+col_json(sqlite3_stmt *st, int i)
+{
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER:
+        return json_integer(sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT:
+        return json_real(sqlite3_column_double(st, i));
+    case SQLITE_NULL:
+        return json_null();
+    default:
+        return json_string((const char *)sqlite3_column_text(st, i));
+    }
+}
+
+/* Runs sql; each row becomes an object keyed by column name (or, with
+ * scalar, the first column's value). */
+static int
+query_array(nbl_ws *ws, const char *sql, int scalar, json_t **out)
+{
+    sqlite3_stmt *st;
+    json_t *arr = json_array();
+    int rc = nbl__db_prepare(ws, &st, sql), s;
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (scalar) {
+            json_array_append_new(arr, col_json(st, 0));
+        } else {
+            json_t *o = json_object();
+            for (int i = 0; i < sqlite3_column_count(st); i++)
+                json_object_set_new(o, sqlite3_column_name(st, i),
+                                    col_json(st, i));
+            json_array_append_new(arr, o);
+        }
+    }
+    if (s != SQLITE_DONE)
+        rc = nbl__db_error(ws, "info");
+    sqlite3_finalize(st);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return NBL_OK;
+}
+
+static int
+query_int(nbl_ws *ws, const char *sql, json_int_t *out)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(ws, &st, sql);
+    if (rc)
+        return rc;
+    *out = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return NBL_OK;
+}
+
+int
+nbl_ws_info_json(nbl_ws *ws, char **out_json)
+{
+    json_t *root = json_object(), *a;
+    json_int_t n;
+    char *s;
+    int rc;
+    static const struct {
+        const char *key;
+        const char *sql;
+        int scalar;
+    } lists[] = {
+        {"years", "SELECT DISTINCT year FROM stats ORDER BY year", 1},
+        {"variables",
+         "SELECT variable, COUNT(*) AS rows, COUNT(value) AS values_present, "
+         "MIN(year) AS first_year, MAX(year) AS last_year FROM stats "
+         "GROUP BY variable ORDER BY variable",
+         0},
+        {"references",
+         "SELECT scope, COUNT(DISTINCT code) AS codes, COUNT(*) AS rows, "
+         "MIN(year) AS first_year, MAX(year) AS last_year FROM refs "
+         "GROUP BY scope ORDER BY scope",
+         0},
+        {"municipalities",
+         "SELECT DISTINCT municipality FROM areas WHERE municipality IS NOT "
+         "NULL ORDER BY municipality",
+         1},
+        {"imports",
+         "SELECT kind, source, started_at, rows_read, rows_stored, "
+         "rows_rejected, repaired FROM runs WHERE kind NOT IN "
+         "('compute','export','alerts') ORDER BY run_id",
+         0},
+        {"computed",
+         "SELECT ruleset, ruleset_version, MIN(year) AS first_year, "
+         "MAX(year) AS last_year, MAX(computed_at) AS computed_at, "
+         "COUNT(*) AS results FROM category_results GROUP BY ruleset, "
+         "ruleset_version ORDER BY ruleset",
+         0},
+        {"categories",
+         "SELECT ruleset, year, category, COUNT(*) AS areas FROM "
+         "category_results GROUP BY ruleset, year, category "
+         "ORDER BY ruleset, year, category",
+         0},
+        {"alerts",
+         "SELECT year, state, kind, COUNT(*) AS n FROM alerts "
+         "GROUP BY year, state, kind ORDER BY year, state, kind",
+         0},
+    };
+
+    json_object_set_new(root, "workspace", json_string(ws->path));
+    json_object_set_new(root, "tool_version", json_string(nbl_version()));
+    {
+        char crs[32];
+        snprintf(crs, sizeof crs, "EPSG:%d", ws->srid);
+        json_object_set_new(root, "crs", json_string(crs));
+    }
+    if ((rc = query_int(ws, "SELECT COUNT(*) FROM areas", &n)))
+        goto fail;
+    json_object_set_new(root, "areas", json_integer(n));
+    if ((rc = query_int(ws, "SELECT COUNT(*) FROM stats", &n)))
+        goto fail;
+    json_object_set_new(root, "stat_rows", json_integer(n));
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        if ((rc = query_array(ws, lists[i].sql, lists[i].scalar, &a)))
+            goto fail;
+        json_object_set_new(root, lists[i].key, a);
+    }
+    s = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+    json_decref(root);
+    if (!s)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    *out_json = s;
+    return NBL_OK;
+fail:
+    json_decref(root);
+    return rc;
+}

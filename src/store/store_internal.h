@@ -1,0 +1,47 @@
+/*
+ * store_internal.h - shared by the store's files (store*.c) only: the
+ * workspace struct and thin wrappers over SQLite that put errors on the
+ * context. No other module includes this header or sqlite3.h.
+ */
+#ifndef NBL_STORE_INTERNAL_H
+#define NBL_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "util/ctx.h"
+#include "nabolag/workspace.h"
+
+struct nbl_ws {
+    sqlite3 *db;
+    void *splite; /* SpatiaLite connection cache */
+    nbl_ctx *ctx;
+    int srid;
+    char *path;
+    int in_tx;
+};
+
+/** Sets ctx error "<path>: <what>: <sqlite message>" and returns NBL_EDB. */
+int nbl__db_error(nbl_ws *ws, const char *what);
+
+/** Runs SQL with no results. */
+int nbl__db_exec(nbl_ws *ws, const char *sql);
+
+/** Prepares a statement (error on the ctx). */
+int nbl__db_prepare(nbl_ws *ws, sqlite3_stmt **out, const char *sql);
+
+/** Binds text, or NULL when s is NULL. */
+int nbl__db_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/** Binds a double, or NULL when isnan(v). */
+int nbl__db_bind_double(sqlite3_stmt *st, int i, double v);
+
+/** Column as double, NAN when NULL. */
+double nbl__db_column_double(sqlite3_stmt *st, int i);
+
+/** Column as int 0/1, -1 when NULL. */
+int nbl__db_column_bool(sqlite3_stmt *st, int i);
+
+/** Current UTC time as ISO 8601 ("2026-11-24T20:00:00Z") into buf[32]. */
+void nbl__now_iso(char buf[32]);
+
+#endif

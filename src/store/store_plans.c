@@ -1,0 +1,597 @@
+/*
+ * store_plans.c - plans, plan_areas and plan_targets, and the read-only
+ * queries a plan comparison needs (areas, stats 'pop', criterion_results,
+ * category_results, safety_results, profile_results).
+ */
+#include "store/store_plans.h"
+
+#include <jansson.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "store/store_internal.h"
+#include "util/util.h"
+
+void
+nbl__plan_rec_clear(nbl__plan_rec *r)
+{
+    free(r->plan_id);
+    free(r->name);
+    for (int i = 0; i < r->n_areas; i++)
+        free(r->areas[i]);
+    free(r->areas);
+    free(r->shares);
+    for (int i = 0; i < r->n_targets; i++)
+        free(r->target_ind[i]);
+    free(r->target_ind);
+    free(r->target);
+    free(r->where);
+    memset(r, 0, sizeof *r);
+}
+
+static int
+area_exists(nbl_ws *ws, sqlite3_stmt *q, const char *id)
+{
+    int found;
+    sqlite3_reset(q);
+    nbl__db_bind_text(q, 1, id);
+    found = sqlite3_step(q) == SQLITE_ROW;
+    return found;
+}
+
+/* Hint for an unknown area id that differs only by leading zeros. */
+static void
+zero_hint(nbl_ws *ws, sqlite3_stmt *q, const char *id, char *hint, size_t n)
+{
+    const char *s = id;
+    char alt[256];
+    hint[0] = '\0';
+    while (*s == '0' && s[1])
+        s++;
+    if (s != id && area_exists(ws, q, s)) {
+        snprintf(hint, n, " (did you mean '%s'? area ids are compared exactly)",
+                 s);
+        return;
+    }
+    for (int pad = 1; pad <= 3; pad++) {
+        snprintf(alt, sizeof alt, "%.*s%s", pad, "000", id);
+        if (area_exists(ws, q, alt)) {
+            snprintf(hint, n,
+                     " (did you mean '%s'? area ids are compared exactly)",
+                     alt);
+            return;
+        }
+    }
+}
+
+static int
+periods_overlap(int s1, int e1, int s2, int e2)
+{
+    return s1 <= e2 && s2 <= e1;
+}
+
+int
+nbl__store_plans_write(nbl_ws *ws, const nbl__plan_rec *recs, int n,
+                       const char *source)
+{
+    sqlite3_stmt *qa = NULL, *qo = NULL, *del[3] = {0}, *ip = NULL, *ia = NULL,
+                 *it = NULL;
+    int rc;
+    char hint[320]; /* zero_hint: up to 255 id bytes + 50 */
+
+    if ((rc = nbl__db_prepare(ws, &qa,
+                              "SELECT 1 FROM areas WHERE area_id = ?")) ||
+        (rc = nbl__db_prepare(ws, &qo,
+                              "SELECT start_year, end_year FROM plans WHERE "
+                              "plan_id = ? AND start_year <> ?")) ||
+        (rc = nbl__db_prepare(ws, &del[0],
+                              "DELETE FROM plan_areas WHERE plan_id = ? AND "
+                              "start_year = ?")) ||
+        (rc = nbl__db_prepare(ws, &del[1],
+                              "DELETE FROM plan_targets WHERE plan_id = ? "
+                              "AND start_year = ?")) ||
+        (rc = nbl__db_prepare(ws, &del[2],
+                              "DELETE FROM plans WHERE plan_id = ? AND "
+                              "start_year = ?")) ||
+        (rc = nbl__db_prepare(ws, &ip,
+                              "INSERT INTO plans(plan_id, name, start_year, "
+                              "end_year, source) VALUES(?,?,?,?,?)")) ||
+        (rc = nbl__db_prepare(ws, &ia,
+                              "INSERT INTO plan_areas(plan_id, start_year, "
+                              "area_id, share_inside) VALUES(?,?,?,?)")) ||
+        (rc = nbl__db_prepare(ws, &it,
+                              "INSERT INTO plan_targets(plan_id, start_year, "
+                              "indicator, target) VALUES(?,?,?,?)")))
+        goto done;
+
+    for (int i = 0; i < n && rc == NBL_OK; i++) {
+        const nbl__plan_rec *r = &recs[i];
+        /* overlapping periods of the same plan id, within the input */
+        for (int j = 0; j < i; j++) {
+            if (strcmp(recs[j].plan_id, r->plan_id) == 0 &&
+                periods_overlap(recs[j].start_year, recs[j].end_year,
+                                r->start_year, r->end_year)) {
+                /* the other record is in the same file: name its line
+                 * ("file:2") or feature ("file: feature 1") only */
+                const char *other = strrchr(recs[j].where, ':');
+                other = other ? other + 1 : recs[j].where;
+                while (*other == ' ')
+                    other++;
+                rc = nbl__error(
+                    ws->ctx, NBL_EDATA,
+                    "%s: plan '%s': period %d-%d overlaps "
+                    "%d-%d (%s%s)",
+                    r->where, r->plan_id, r->start_year, r->end_year,
+                    recs[j].start_year, recs[j].end_year,
+                    *other >= '0' && *other <= '9' ? "line " : "", other);
+                goto done;
+            }
+        }
+        /* ... and with the workspace's other periods of that plan */
+        sqlite3_reset(qo);
+        nbl__db_bind_text(qo, 1, r->plan_id);
+        sqlite3_bind_int(qo, 2, r->start_year);
+        while (sqlite3_step(qo) == SQLITE_ROW) {
+            int s = sqlite3_column_int(qo, 0), e = sqlite3_column_int(qo, 1);
+            if (periods_overlap(s, e, r->start_year, r->end_year)) {
+                rc = nbl__error(ws->ctx, NBL_EDATA,
+                                "%s: plan '%s': period %d-%d overlaps the "
+                                "period %d-%d already in the workspace",
+                                r->where, r->plan_id, r->start_year,
+                                r->end_year, s, e);
+                goto done;
+            }
+        }
+        for (int k = 0; k < r->n_areas; k++) {
+            if (!area_exists(ws, qa, r->areas[k])) {
+                zero_hint(ws, qa, r->areas[k], hint, sizeof hint);
+                rc = nbl__error(ws->ctx, NBL_EDATA,
+                                "%s: column 'areas': unknown area id '%s'%s",
+                                r->where, r->areas[k], hint);
+                goto done;
+            }
+        }
+        for (int d = 0; d < 3; d++) {
+            sqlite3_reset(del[d]);
+            nbl__db_bind_text(del[d], 1, r->plan_id);
+            sqlite3_bind_int(del[d], 2, r->start_year);
+            if (sqlite3_step(del[d]) != SQLITE_DONE) {
+                rc = nbl__db_error(ws, "plans");
+                goto done;
+            }
+        }
+        sqlite3_reset(ip);
+        nbl__db_bind_text(ip, 1, r->plan_id);
+        nbl__db_bind_text(ip, 2, r->name);
+        sqlite3_bind_int(ip, 3, r->start_year);
+        sqlite3_bind_int(ip, 4, r->end_year);
+        nbl__db_bind_text(ip, 5, source);
+        if (sqlite3_step(ip) != SQLITE_DONE) {
+            rc = nbl__db_error(ws, "plans");
+            goto done;
+        }
+        for (int k = 0; k < r->n_areas; k++) {
+            sqlite3_reset(ia);
+            nbl__db_bind_text(ia, 1, r->plan_id);
+            sqlite3_bind_int(ia, 2, r->start_year);
+            nbl__db_bind_text(ia, 3, r->areas[k]);
+            nbl__db_bind_double(ia, 4, r->shares ? r->shares[k] : NAN);
+            if (sqlite3_step(ia) != SQLITE_DONE) {
+                rc = nbl__error(ws->ctx, NBL_EDATA,
+                                "%s: column 'areas': area '%s' listed twice",
+                                r->where, r->areas[k]);
+                goto done;
+            }
+        }
+        for (int k = 0; k < r->n_targets; k++) {
+            sqlite3_reset(it);
+            nbl__db_bind_text(it, 1, r->plan_id);
+            sqlite3_bind_int(it, 2, r->start_year);
+            nbl__db_bind_text(it, 3, r->target_ind[k]);
+            sqlite3_bind_double(it, 4, r->target[k]);
+            if (sqlite3_step(it) != SQLITE_DONE) {
+                rc = nbl__db_error(ws, "plan targets");
+                goto done;
+            }
+        }
+    }
+done:
+    sqlite3_finalize(qa);
+    sqlite3_finalize(qo);
+    for (int d = 0; d < 3; d++)
+        sqlite3_finalize(del[d]);
+    sqlite3_finalize(ip);
+    sqlite3_finalize(ia);
+    sqlite3_finalize(it);
+    return rc;
+}
+
+int
+nbl__store_plans_areas_in(nbl_ws *ws, const unsigned char *wkb, size_t wkb_len,
+                          double min_share, char ***ids, double **shares,
+                          int *n, long *partial)
+{
+    sqlite3_stmt *q;
+    int rc, cap = 0;
+    *ids = NULL;
+    *shares = NULL;
+    *n = 0;
+    *partial = 0;
+    rc = nbl__db_prepare(
+        ws, &q,
+        "WITH p AS (SELECT GeomFromWKB(?1, ?2) AS g) "
+        "SELECT a.area_id, ST_Area(ST_Intersection(a.geom, p.g)) / "
+        "ST_Area(a.geom) FROM areas a, p WHERE a.ROWID IN (SELECT ROWID FROM "
+        "SpatialIndex WHERE f_table_name = 'areas' AND search_frame = p.g) "
+        "AND ST_Intersects(a.geom, p.g) ORDER BY a.area_id");
+    if (rc)
+        return rc;
+    sqlite3_bind_blob(q, 1, wkb, (int)wkb_len, SQLITE_STATIC);
+    sqlite3_bind_int(q, 2, ws->srid);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        double share = sqlite3_column_double(q, 1);
+        /* "at least half inside": compare with a tolerance for the
+         * floating-point area of an exact half */
+        if (share + 1e-9 < min_share) {
+            if (share > 1e-9)
+                (*partial)++;
+            continue;
+        }
+        if (*n == cap) {
+            int ncap = cap ? cap * 2 : 16;
+            char **ni = realloc(*ids, (size_t)ncap * sizeof *ni);
+            double *ns;
+            if (!ni)
+                goto oom;
+            *ids = ni;
+            ns = realloc(*shares, (size_t)ncap * sizeof *ns);
+            if (!ns)
+                goto oom;
+            *shares = ns;
+            cap = ncap;
+        }
+        (*ids)[*n] = nbl__strdup((const char *)sqlite3_column_text(q, 0));
+        (*shares)[*n] = share > 1.0 ? 1.0 : share;
+        (*n)++;
+    }
+    rc = rc == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "plan polygon");
+    sqlite3_finalize(q);
+    return rc;
+oom:
+    sqlite3_finalize(q);
+    return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+}
+
+static int
+find_area(const nbl__plans_data *d, const char *id)
+{
+    /* areas are loaded sorted by id */
+    return (int)nbl__find_sorted(d->area_id, (size_t)d->n_areas, id);
+}
+
+static int
+step_rows(nbl_ws *ws, sqlite3_stmt *q, nbl__plans_data *d, int n_ind, int ind,
+          int kind)
+{
+    int s;
+    while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+        int a = find_area(d, (const char *)sqlite3_column_text(q, 0));
+        int y = sqlite3_column_int(q, 1) - d->first_year;
+        size_t cell;
+        if (a < 0 || y < 0 || y >= d->n_years)
+            continue;
+        cell = (size_t)a * (size_t)d->n_years + (size_t)y;
+        if (kind == 0)
+            d->pop[cell] = nbl__db_column_double(q, 2);
+        else if (kind == 1)
+            d->values[cell * (size_t)n_ind + (size_t)ind] =
+                nbl__db_column_double(q, 2);
+        else if (sqlite3_column_text(q, 2))
+            d->category[cell] =
+                nbl__strdup((const char *)sqlite3_column_text(q, 2));
+    }
+    return s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "plans data");
+}
+
+static int
+load_series(nbl_ws *ws, nbl__plans_data *d, const char *sql, const char *bind1,
+            const char *bind2, int n_ind, int ind, int kind)
+{
+    sqlite3_stmt *q;
+    int rc = nbl__db_prepare(ws, &q, sql);
+    if (rc)
+        return rc;
+    if (bind1)
+        nbl__db_bind_text(q, 1, bind1);
+    if (bind2)
+        nbl__db_bind_text(q, 2, bind2);
+    rc = step_rows(ws, q, d, n_ind, ind, kind);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+int
+nbl__store_plans_has_indicator(nbl_ws *ws, const char *ind)
+{
+    sqlite3_stmt *q;
+    int found = 0;
+    const char *sql =
+        strcmp(ind, "safety_index") == 0
+            ? "SELECT 1 FROM safety_results WHERE safety_index IS NOT NULL "
+              "LIMIT 1"
+            : "SELECT 1 FROM profile_results WHERE indicator = ?1 LIMIT 1";
+    if (nbl__db_prepare(ws, &q, sql))
+        return 0;
+    if (strcmp(ind, "safety_index") != 0)
+        nbl__db_bind_text(q, 1, ind);
+    found = sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+    return found;
+}
+
+int
+nbl__store_plans_load(nbl_ws *ws, const char *ruleset, const char *const *ind,
+                      int n_ind, nbl__plans_data *d)
+{
+    sqlite3_stmt *q = NULL;
+    int rc, s;
+    size_t cells;
+    char *rs = NULL;
+
+    memset(d, 0, sizeof *d);
+    if (ruleset) {
+        rs = nbl__strdup(ruleset);
+    } else if ((rc = nbl__store_meta_get(ws, "current_ruleset", &rs))) {
+        return rc;
+    }
+    if (!rs)
+        return nbl__error(ws->ctx, NBL_ENOTFOUND,
+                          "%s: nothing computed yet (run 'nabolag compute' "
+                          "first)",
+                          ws->path);
+    d->ruleset = rs;
+
+    /* years and ruleset version */
+    if ((rc = nbl__db_prepare(ws, &q,
+                              "SELECT MIN(y), MAX(y), (SELECT MAX(year) FROM "
+                              "category_results WHERE ruleset = ?1), (SELECT "
+                              "ruleset_version FROM category_results WHERE "
+                              "ruleset = ?1 LIMIT 1) FROM (SELECT year AS y "
+                              "FROM stats UNION SELECT year FROM "
+                              "category_results WHERE ruleset = ?1 UNION "
+                              "SELECT start_year - 1 FROM plans)")))
+        goto fail;
+    nbl__db_bind_text(q, 1, rs);
+    if (sqlite3_step(q) != SQLITE_ROW ||
+        sqlite3_column_type(q, 2) == SQLITE_NULL) {
+        rc = nbl__error(ws->ctx, NBL_ENOTFOUND,
+                        "%s: no results for ruleset '%s' (run 'nabolag "
+                        "compute' first)",
+                        ws->path, rs);
+        goto fail;
+    }
+    d->first_year = sqlite3_column_int(q, 0);
+    d->n_years = sqlite3_column_int(q, 1) - d->first_year + 1;
+    d->last_year = sqlite3_column_int(q, 2);
+    if (sqlite3_column_text(q, 3))
+        d->ruleset_version =
+            nbl__strdup((const char *)sqlite3_column_text(q, 3));
+    sqlite3_finalize(q);
+    q = NULL;
+
+    /* areas */
+    if ((rc = nbl__db_prepare(ws, &q, "SELECT COUNT(*) FROM areas")))
+        goto fail;
+    sqlite3_step(q);
+    d->n_areas = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    q = NULL;
+    cells = (size_t)d->n_areas * (size_t)d->n_years;
+    d->area_id = calloc((size_t)d->n_areas + 1, sizeof(char *));
+    d->name = calloc((size_t)d->n_areas + 1, sizeof(char *));
+    d->municipality = calloc((size_t)d->n_areas + 1, sizeof(char *));
+    d->pop = malloc((cells + 1) * sizeof(double));
+    d->values = malloc((cells * (size_t)n_ind + 1) * sizeof(double));
+    d->category = calloc(cells + 1, sizeof(char *));
+    if (!d->area_id || !d->name || !d->municipality || !d->pop || !d->values ||
+        !d->category)
+        goto oom;
+    for (size_t i = 0; i < cells; i++)
+        d->pop[i] = NAN;
+    for (size_t i = 0; i < cells * (size_t)n_ind; i++)
+        d->values[i] = NAN;
+    if ((rc = nbl__db_prepare(ws, &q,
+                              "SELECT area_id, name, municipality FROM areas "
+                              "ORDER BY area_id")))
+        goto fail;
+    for (int i = 0; i < d->n_areas && sqlite3_step(q) == SQLITE_ROW; i++) {
+        d->area_id[i] = nbl__strdup((const char *)sqlite3_column_text(q, 0));
+        d->name[i] = nbl__strdup((const char *)sqlite3_column_text(q, 1));
+        d->municipality[i] =
+            nbl__strdup((const char *)sqlite3_column_text(q, 2));
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+
+    if ((rc = load_series(ws, d,
+                          "SELECT area_id, year, value FROM stats WHERE "
+                          "variable = 'pop'",
+                          NULL, NULL, n_ind, 0, 0)))
+        goto fail;
+    if ((rc = load_series(ws, d,
+                          "SELECT area_id, year, category FROM "
+                          "category_results WHERE ruleset = ?1",
+                          rs, NULL, n_ind, 0, 2)))
+        goto fail;
+    for (int i = 0; i < n_ind; i++) {
+        char key[64];
+        const char *sql;
+        snprintf(key, sizeof key, "|%s|", ind[i]);
+        if (strcmp(ind[i], "safety_index") == 0)
+            sql = "SELECT area_id, year, safety_index FROM safety_results "
+                  "WHERE ?1 IS NOT NULL AND ?2 IS NOT NULL";
+        else if (strcmp(ind[i], "cri_ratio") == 0)
+            sql = "SELECT area_id, year, ratio FROM criterion_results WHERE "
+                  "ruleset = ?1 AND criterion = 'cri' AND ?2 IS NOT NULL";
+        else if (strstr("|lab|cri|edu|inc|eth|size|", key))
+            sql = "SELECT area_id, year, value FROM criterion_results "
+                  "WHERE ruleset = ?1 AND criterion = ?2";
+        else
+            sql = "SELECT area_id, year, value FROM profile_results "
+                  "WHERE ?1 IS NOT NULL AND indicator = ?2";
+        if ((rc = load_series(ws, d, sql, rs, ind[i], n_ind, i, 1)))
+            goto fail;
+    }
+
+    /* plans, areas, targets */
+    if ((rc = nbl__db_prepare(ws, &q, "SELECT COUNT(*) FROM plans")))
+        goto fail;
+    sqlite3_step(q);
+    d->n_plans = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    q = NULL;
+    d->plan_id = calloc((size_t)d->n_plans + 1, sizeof(char *));
+    d->plan_name = calloc((size_t)d->n_plans + 1, sizeof(char *));
+    d->start_year = calloc((size_t)d->n_plans + 1, sizeof(int));
+    d->end_year = calloc((size_t)d->n_plans + 1, sizeof(int));
+    d->plan_areas = calloc((size_t)d->n_plans + 1, sizeof(int *));
+    d->plan_n_areas = calloc((size_t)d->n_plans + 1, sizeof(int));
+    d->targets =
+        malloc(((size_t)d->n_plans * (size_t)n_ind + 1) * sizeof(double));
+    if (!d->plan_id || !d->plan_name || !d->start_year || !d->end_year ||
+        !d->plan_areas || !d->plan_n_areas || !d->targets)
+        goto oom;
+    for (size_t i = 0; i < (size_t)d->n_plans * (size_t)n_ind; i++)
+        d->targets[i] = NAN;
+    if ((rc = nbl__db_prepare(ws, &q,
+                              "SELECT plan_id, name, start_year, end_year, "
+                              "(SELECT COUNT(*) FROM plan_areas pa WHERE "
+                              "pa.plan_id = p.plan_id AND pa.start_year = "
+                              "p.start_year) FROM plans p ORDER BY plan_id, "
+                              "start_year")))
+        goto fail;
+    for (int i = 0; i < d->n_plans && sqlite3_step(q) == SQLITE_ROW; i++) {
+        d->plan_id[i] = nbl__strdup((const char *)sqlite3_column_text(q, 0));
+        d->plan_name[i] = nbl__strdup((const char *)sqlite3_column_text(q, 1));
+        d->start_year[i] = sqlite3_column_int(q, 2);
+        d->end_year[i] = sqlite3_column_int(q, 3);
+        d->plan_areas[i] =
+            calloc((size_t)sqlite3_column_int(q, 4) + 1, sizeof(int));
+        if (!d->plan_areas[i])
+            goto oom;
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    if ((rc = nbl__db_prepare(ws, &q,
+                              "SELECT area_id FROM plan_areas WHERE plan_id "
+                              "= ? AND start_year = ? ORDER BY area_id")))
+        goto fail;
+    for (int i = 0; i < d->n_plans; i++) {
+        sqlite3_reset(q);
+        nbl__db_bind_text(q, 1, d->plan_id[i]);
+        sqlite3_bind_int(q, 2, d->start_year[i]);
+        while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+            int a = find_area(d, (const char *)sqlite3_column_text(q, 0));
+            if (a >= 0)
+                d->plan_areas[i][d->plan_n_areas[i]++] = a;
+        }
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    if ((rc = nbl__db_prepare(ws, &q,
+                              "SELECT indicator, target FROM plan_targets "
+                              "WHERE plan_id = ? AND start_year = ?")))
+        goto fail;
+    for (int i = 0; i < d->n_plans; i++) {
+        sqlite3_reset(q);
+        nbl__db_bind_text(q, 1, d->plan_id[i]);
+        sqlite3_bind_int(q, 2, d->start_year[i]);
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            const char *name = (const char *)sqlite3_column_text(q, 0);
+            for (int k = 0; k < n_ind; k++)
+                if (strcmp(name, ind[k]) == 0)
+                    d->targets[(size_t)i * (size_t)n_ind + (size_t)k] =
+                        sqlite3_column_double(q, 1);
+        }
+    }
+    sqlite3_finalize(q);
+    return NBL_OK;
+oom:
+    rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+fail:
+    sqlite3_finalize(q);
+    nbl__plans_data_free(d);
+    return rc;
+}
+
+void
+nbl__plans_data_free(nbl__plans_data *d)
+{
+    size_t cells = (size_t)d->n_areas * (size_t)d->n_years;
+    for (int i = 0; d->area_id && i < d->n_areas; i++) {
+        free(d->area_id[i]);
+        free(d->name ? d->name[i] : NULL);
+        free(d->municipality ? d->municipality[i] : NULL);
+    }
+    free(d->area_id);
+    free(d->name);
+    free(d->municipality);
+    free(d->pop);
+    free(d->values);
+    for (size_t i = 0; d->category && i < cells; i++)
+        free(d->category[i]);
+    free(d->category);
+    for (int i = 0; d->plan_id && i < d->n_plans; i++) {
+        free(d->plan_id[i]);
+        free(d->plan_name ? d->plan_name[i] : NULL);
+        free(d->plan_areas ? d->plan_areas[i] : NULL);
+    }
+    free(d->plan_id);
+    free(d->plan_name);
+    free(d->start_year);
+    free(d->end_year);
+    free(d->plan_areas);
+    free(d->plan_n_areas);
+    free(d->targets);
+    free(d->ruleset);
+    free(d->ruleset_version);
+    memset(d, 0, sizeof *d);
+}
+
+int
+nbl__store_plans_union_geojson(nbl_ws *ws, char *const *area_ids, int n,
+                               char **out)
+{
+    sqlite3_stmt *q;
+    char *ids_json;
+    int rc;
+    *out = NULL;
+    /* ids are bound through a JSON array to avoid building SQL text */
+    {
+        json_t *arr = json_array();
+        for (int i = 0; i < n; i++)
+            json_array_append_new(arr, json_string(area_ids[i]));
+        ids_json = json_dumps(arr, JSON_COMPACT);
+        json_decref(arr);
+        if (!ids_json)
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    rc = nbl__db_prepare(
+        ws, &q,
+        "SELECT AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(ST_Union(geom), "
+        "4326)), 6) FROM areas WHERE area_id IN (SELECT value FROM "
+        "json_each(?1))");
+    if (rc) {
+        free(ids_json);
+        return rc;
+    }
+    nbl__db_bind_text(q, 1, ids_json);
+    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+        *out = nbl__strdup((const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    free(ids_json);
+    return NBL_OK;
+}

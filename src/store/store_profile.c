@@ -1,0 +1,328 @@
+/*
+ * store_profile.c - the store's part of the area profile and safety index.
+ * Reads: areas, stats (only the variables asked for), refs, incident_counts.
+ * Writes (replacing a year, or all years): safety_results, profile_results,
+ * profile_scores. Values are stored at full precision; NULL means missing.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "store/store_internal.h"
+#include "store/store_profile.h"
+#include "util/util.h"
+
+int
+nbl__store_profile_test_exec(nbl_ws *ws, const char *sql)
+{
+    return nbl__db_exec(ws, sql);
+}
+
+static const char *
+col_text(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+static int
+area_cmp(const void *key, const void *elem)
+{
+    return strcmp((const char *)key, *(char *const *)elem);
+}
+
+static long
+area_index(const nbl__pdata *d, const char *id)
+{
+    char **hit;
+    if (!id || !d->n_areas)
+        return -1;
+    hit = bsearch(id, d->area_id, d->n_areas, sizeof *d->area_id, area_cmp);
+    return hit ? (long)(hit - d->area_id) : -1;
+}
+
+static int
+scalar_int(nbl_ws *ws, const char *sql, long *out)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(ws, &st, sql);
+    *out = -1;
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW &&
+        sqlite3_column_type(st, 0) != SQLITE_NULL)
+        *out = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return NBL_OK;
+}
+
+static int
+load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars, nbl__pdata *d,
+           unsigned char **has_year)
+{
+    sqlite3_stmt *st = NULL;
+    long n_areas, y0, y1, y0i, y1i, unknown = 0;
+    size_t a = 0;
+    int rc, s;
+    if ((rc = scalar_int(ws, "SELECT count(*) FROM areas", &n_areas)) ||
+        (rc = scalar_int(ws, "SELECT min(year) FROM stats", &y0)) ||
+        (rc = scalar_int(ws, "SELECT max(year) FROM stats", &y1)) ||
+        (rc = scalar_int(ws, "SELECT min(year) FROM incident_counts", &y0i)) ||
+        (rc = scalar_int(ws, "SELECT max(year) FROM incident_counts", &y1i)))
+        return rc;
+    if (y0 < 0 || (y0i >= 0 && y0i < y0))
+        y0 = y0i;
+    if (y1 < 0 || y1i > y1)
+        y1 = y1i;
+    if (y0 < 0 || y1 < y0) /* no data at all */
+        y0 = y1 = 0;
+    if (nbl__pdata_alloc(d, (size_t)(n_areas > 0 ? n_areas : 0), (int)y0,
+                         (int)(y1 - y0 + 1), vars, n_vars))
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    *has_year = calloc((size_t)d->n_years, 1);
+    if (!*has_year)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+
+    rc = nbl__db_prepare(ws, &st,
+                         "SELECT area_id, municipality, region FROM areas "
+                         "ORDER BY area_id");
+    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW && a < d->n_areas) {
+        if (nbl__pdata_set_area(d, a++, col_text(st, 0), col_text(st, 1),
+                                col_text(st, 2)))
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    sqlite3_finalize(st);
+    if (rc)
+        return rc;
+    d->n_areas = a;
+
+    rc = nbl__db_prepare(ws, &st,
+                         "SELECT area_id, year, variable, value FROM stats");
+    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        int year = sqlite3_column_int(st, 1);
+        int k = nbl__pdata_var(d, col_text(st, 2));
+        long ai;
+        if (year < d->year0 || year >= d->year0 + d->n_years)
+            continue;
+        (*has_year)[year - d->year0] = 1;
+        if (k < 0 || (ai = area_index(d, col_text(st, 0))) < 0)
+            continue;
+        *nbl__pdata_cell(d, (size_t)ai, year, k) = nbl__db_column_double(st, 3);
+    }
+    sqlite3_finalize(st);
+    if (rc)
+        return rc;
+
+    rc = nbl__db_prepare(ws, &st,
+                         "SELECT scope, code, year, variable, value FROM refs");
+    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW)
+        if (nbl__pdata_add_ref(d, col_text(st, 0), col_text(st, 1),
+                               sqlite3_column_int(st, 2), col_text(st, 3),
+                               nbl__db_column_double(st, 4)))
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    sqlite3_finalize(st);
+    if (rc)
+        return rc;
+
+    rc = nbl__db_prepare(ws, &st,
+                         "SELECT area_id, year, category, n FROM "
+                         "incident_counts ORDER BY area_id, year, category");
+    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        long ai = area_index(d, col_text(st, 0));
+        int year = sqlite3_column_int(st, 1);
+        if (ai < 0) {
+            if (unknown++ == 0)
+                nbl__warn(ws->ctx,
+                          "incident_counts: area '%s' is not in the "
+                          "workspace; its incidents are ignored",
+                          col_text(st, 0));
+            continue;
+        }
+        if (year >= d->year0 && year < d->year0 + d->n_years)
+            (*has_year)[year - d->year0] = 1;
+        if (nbl__pdata_add_inc(d, (size_t)ai, year, col_text(st, 2),
+                               sqlite3_column_double(st, 3)))
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    sqlite3_finalize(st);
+    if (rc)
+        return rc;
+    if (unknown > 1)
+        nbl__warn(ws->ctx,
+                  "incident_counts: %ld rows for areas not in the workspace "
+                  "ignored",
+                  unknown);
+    if (nbl__pdata_index(d))
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    return NBL_OK;
+}
+
+int
+nbl__store_profile_load(nbl_ws *ws, const char *const *vars, size_t n_vars,
+                        nbl__pdata *out, unsigned char **has_year)
+{
+    int rc;
+    memset(out, 0, sizeof *out);
+    *has_year = NULL;
+    rc = load_inner(ws, vars, n_vars, out, has_year);
+    if (rc) {
+        nbl__pdata_free(out);
+        free(*has_year);
+        *has_year = NULL;
+    }
+    return rc;
+}
+
+static void
+bind_int_or_null(sqlite3_stmt *st, int i, int v)
+{
+    if (v < 0)
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_int(st, i, v);
+}
+
+static int
+step_done(nbl_ws *ws, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st) == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, what);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+static int
+delete_year(nbl_ws *ws, int year)
+{
+    static const char *tables[3] = {"safety_results", "profile_results",
+                                    "profile_scores"};
+    int i, rc = NBL_OK;
+    for (i = 0; i < 3 && !rc; i++) {
+        sqlite3_stmt *st;
+        char sql[96];
+        snprintf(sql, sizeof sql, "DELETE FROM %s%s", tables[i],
+                 year ? " WHERE year = ?" : "");
+        if ((rc = nbl__db_prepare(ws, &st, sql)))
+            break;
+        if (year)
+            sqlite3_bind_int(st, 1, year);
+        rc = step_done(ws, st, tables[i]);
+        sqlite3_finalize(st);
+    }
+    return rc;
+}
+
+int
+nbl__store_profile_write(nbl_ws *ws, const nbl__pdata *d,
+                         const unsigned char *has_year,
+                         const nbl__profile_cfg *cfg, const nbl__prow *rows,
+                         const nbl__pscore *scores, const nbl__srow *srows,
+                         int year, nbl_profile_summary *sum)
+{
+    sqlite3_stmt *ps = NULL, *pr = NULL, *sc = NULL;
+    size_t a, i, ny = (size_t)d->n_years, ni = cfg->n_ind;
+    int y, rc;
+    if ((rc = delete_year(ws, year)))
+        return rc;
+    if ((rc = nbl__db_prepare(ws, &ps,
+                              "INSERT INTO safety_results(area_id, year, "
+                              "perceived, problems, registered, "
+                              "safety_index, safety_band, flag_safe, "
+                              "flag_night) VALUES(?,?,?,?,?,?,?,?,?)")) ||
+        (rc = nbl__db_prepare(ws, &pr,
+                              "INSERT INTO profile_results(area_id, year, "
+                              "indicator, value, status, reference, "
+                              "sd_distance, change, points) "
+                              "VALUES(?,?,?,?,?,?,?,?,?)")) ||
+        (rc = nbl__db_prepare(ws, &sc,
+                              "INSERT INTO profile_scores(area_id, year, "
+                              "points, band) VALUES(?,?,?,?)")))
+        goto done;
+    for (y = 0; y < d->n_years && !rc; y++) {
+        int yr = d->year0 + y;
+        if (year ? yr != year : !has_year[y])
+            continue;
+        sum->years++;
+        for (a = 0; a < d->n_areas && !rc; a++) {
+            const nbl__srow *s = &srows[a * ny + (size_t)y];
+            const nbl__pscore *c = &scores[a * ny + (size_t)y];
+            if (s->has_data) {
+                nbl__db_bind_text(ps, 1, d->area_id[a]);
+                sqlite3_bind_int(ps, 2, yr);
+                nbl__db_bind_double(ps, 3, s->perceived);
+                nbl__db_bind_double(ps, 4, s->problems);
+                nbl__db_bind_double(ps, 5, s->registered);
+                nbl__db_bind_double(ps, 6, s->index);
+                nbl__db_bind_text(
+                    ps, 7,
+                    s->band >= 0 ? cfg->safety.band_labels[s->band] : NULL);
+                bind_int_or_null(ps, 8, s->flag_safe);
+                bind_int_or_null(ps, 9, s->flag_night);
+                if ((rc = step_done(ws, ps, "safety_results")))
+                    break;
+                sum->safety_rows++;
+                sum->safety_index += !isnan(s->index);
+            }
+            for (i = 0; i < ni && !rc; i++) {
+                const nbl__prow *r = &rows[(a * ny + (size_t)y) * ni + i];
+                nbl__db_bind_text(pr, 1, d->area_id[a]);
+                sqlite3_bind_int(pr, 2, yr);
+                nbl__db_bind_text(pr, 3, cfg->ind[i].name);
+                nbl__db_bind_double(pr, 4, r->value);
+                nbl__db_bind_text(pr, 5, nbl__status_name(r->status));
+                nbl__db_bind_double(pr, 6, r->reference);
+                nbl__db_bind_double(pr, 7, r->sd_distance);
+                nbl__db_bind_double(pr, 8, r->change);
+                bind_int_or_null(pr, 9, r->points);
+                rc = step_done(ws, pr, "profile_results");
+                sum->profile_rows++;
+                sum->values_ok += r->status == NBL__ST_OK;
+            }
+            if (rc)
+                break;
+            nbl__db_bind_text(sc, 1, d->area_id[a]);
+            sqlite3_bind_int(sc, 2, yr);
+            bind_int_or_null(sc, 3, c->points);
+            nbl__db_bind_text(sc, 4, nbl__band_name(c->band));
+            rc = step_done(ws, sc, "profile_scores");
+            sum->scored += c->band >= 0;
+        }
+    }
+done:
+    sqlite3_finalize(ps);
+    sqlite3_finalize(pr);
+    sqlite3_finalize(sc);
+    return rc;
+}
+
+int
+nbl__store_profile_test_double(nbl_ws *ws, const char *sql, double *out)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(ws, &st, sql);
+    *out = NAN;
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = nbl__db_column_double(st, 0);
+    else
+        rc = NBL_ENOTFOUND;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+nbl__store_profile_test_text(nbl_ws *ws, const char *sql, char **out)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(ws, &st, sql);
+    *out = NULL;
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = nbl__strdup(col_text(st, 0));
+    else
+        rc = NBL_ENOTFOUND;
+    sqlite3_finalize(st);
+    return rc;
+}

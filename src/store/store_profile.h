@@ -1,0 +1,48 @@
+/*
+ * store_profile.h - persistence of the area profile and the safety index:
+ * reads areas, stats, refs and incident_counts into an nbl__pdata; writes
+ * safety_results, profile_results and profile_scores. Plain C structs in
+ * and out; the SQL stays in store_profile.c.
+ */
+#ifndef NBL_STORE_PROFILE_H
+#define NBL_STORE_PROFILE_H
+
+#include "nabolag/profile.h"
+#include "model/profile.h"
+#include "model/safety.h"
+
+/**
+ * Loads every area (sorted by id), the stats of the given variables for
+ * every year from the first to the last year found in stats or
+ * incident_counts, every reference and every incident count, and indexes
+ * the table. has_year (malloc'ed, n_years entries, caller frees) marks the
+ * years that have at least one stats row or incident count.
+ */
+int nbl__store_profile_load(nbl_ws *ws, const char *const *vars, size_t n_vars,
+                            nbl__pdata *out, unsigned char **has_year);
+
+/**
+ * Replaces the rows of the given year (0: every year marked in has_year) in
+ * safety_results (only area-years with data), profile_results (every area,
+ * year and indicator) and profile_scores (every area and year). Counts go
+ * to sum. The caller holds the transaction.
+ */
+int nbl__store_profile_write(nbl_ws *ws, const nbl__pdata *d,
+                             const unsigned char *has_year,
+                             const nbl__profile_cfg *cfg, const nbl__prow *rows,
+                             const nbl__pscore *scores, const nbl__srow *srows,
+                             int year, nbl_profile_summary *sum);
+
+/**
+ * TEST ONLY: runs plain SQL on the workspace (e.g. to insert stats, refs or
+ * incident_counts rows in unit tests before the importers exist). Not for
+ * library code.
+ */
+int nbl__store_profile_test_exec(nbl_ws *ws, const char *sql);
+
+/** TEST ONLY: the first column of the first row as a double (NAN for
+ * NULL) / as malloc'ed text (NULL for NULL); NBL_ENOTFOUND when no row. */
+int nbl__store_profile_test_double(nbl_ws *ws, const char *sql, double *out);
+int nbl__store_profile_test_text(nbl_ws *ws, const char *sql, char **out);
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * ctx.c - the context object: last error message, log and progress
+ * callbacks, warning count. Messages are truncated to NBL_MSG_MAX bytes.
+ */
+#include "util/ctx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nbl_version.h"
+
+#define NBL_MSG_MAX 2048
+
+struct nbl_ctx {
+    char errmsg[NBL_MSG_MAX];
+    nbl_log_fn log_fn;
+    void *log_arg;
+    nbl_progress_fn progress_fn;
+    void *progress_arg;
+    size_t warnings;
+};
+
+nbl_ctx *
+nbl_ctx_new(void)
+{
+    return calloc(1, sizeof(nbl_ctx));
+}
+
+void
+nbl_ctx_free(nbl_ctx *ctx)
+{
+    free(ctx);
+}
+
+const char *
+nbl_ctx_errmsg(const nbl_ctx *ctx)
+{
+    return ctx ? ctx->errmsg : "";
+}
+
+void
+nbl_ctx_clear_error(nbl_ctx *ctx)
+{
+    ctx->errmsg[0] = '\0';
+}
+
+void
+nbl_ctx_set_log(nbl_ctx *ctx, nbl_log_fn fn, void *arg)
+{
+    ctx->log_fn = fn;
+    ctx->log_arg = arg;
+}
+
+void
+nbl_ctx_set_progress(nbl_ctx *ctx, nbl_progress_fn fn, void *arg)
+{
+    ctx->progress_fn = fn;
+    ctx->progress_arg = arg;
+}
+
+size_t
+nbl_ctx_warning_count(const nbl_ctx *ctx)
+{
+    return ctx->warnings;
+}
+
+const char *
+nbl_version(void)
+{
+    return NBL_VERSION_STRING;
+}
+
+const char *
+nbl_strerror(int code)
+{
+    switch (code) {
+    case NBL_OK:
+        return "success";
+    case NBL_EINVAL:
+        return "invalid argument";
+    case NBL_EFORMAT:
+        return "malformed input";
+    case NBL_ECRS:
+        return "coordinate reference system error";
+    case NBL_EDB:
+        return "workspace error";
+    case NBL_EIO:
+        return "input/output error";
+    case NBL_EEXISTS:
+        return "already exists";
+    case NBL_ECANCELLED:
+        return "cancelled";
+    case NBL_ENOMEM:
+        return "out of memory";
+    case NBL_ENOTFOUND:
+        return "not found";
+    case NBL_EDATA:
+        return "invalid data";
+    default:
+        return "unknown error";
+    }
+}
+
+int
+nbl__error(nbl_ctx *ctx, int code, const char *fmt, ...)
+{
+    if (ctx) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
+        va_end(ap);
+        /* One line: the message must never span lines. */
+        for (char *p = ctx->errmsg; *p; p++)
+            if (*p == '\n' || *p == '\r')
+                *p = ' ';
+    }
+    return code;
+}
+
+static void
+vlog(nbl_ctx *ctx, nbl_log_level level, const char *fmt, va_list ap)
+{
+    char buf[NBL_MSG_MAX];
+    if (!ctx || !ctx->log_fn)
+        return;
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    for (char *p = buf; *p; p++) /* one line, like error messages */
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    ctx->log_fn(level, buf, ctx->log_arg);
+}
+
+void
+nbl__warn(nbl_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    if (ctx)
+        ctx->warnings++;
+    va_start(ap, fmt);
+    vlog(ctx, NBL_LOG_WARN, fmt, ap);
+    va_end(ap);
+}
+
+void
+nbl__info(nbl_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(ctx, NBL_LOG_INFO, fmt, ap);
+    va_end(ap);
+}
+
+int
+nbl__progress(nbl_ctx *ctx, double frac, const char *msg)
+{
+    if (!ctx || !ctx->progress_fn)
+        return NBL_OK;
+    if (!ctx->progress_fn(frac, msg, ctx->progress_arg))
+        return nbl__error(ctx, NBL_ECANCELLED, "%s: cancelled", msg);
+    return NBL_OK;
+}
+
+int
+nbl__has_progress(const nbl_ctx *ctx)
+{
+    return ctx && ctx->progress_fn;
+}

@@ -1,0 +1,414 @@
+/*
+ * util.c - locale-independent numbers, embedded assets, atomic output files
+ * and a string buffer. Number parsing and printing use a private "C" locale
+ * object (newlocale/uselocale), so a caller's setlocale() never changes the
+ * data nabolag reads or writes.
+ */
+#define _GNU_SOURCE /* strtod_l */
+#include "util/util.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/ctx.h"
+
+struct nbl__asset {
+    const char *name;
+    const unsigned char *data;
+    size_t len;
+};
+extern const struct nbl__asset nbl__assets[];
+
+static locale_t
+c_locale(void)
+{
+    static locale_t loc = (locale_t)0;
+    if (loc == (locale_t)0)
+        loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    return loc;
+}
+
+int
+nbl__parse_double(const char *s, char decimal_mark, double *out)
+{
+    char buf[128];
+    size_t n = 0;
+    char *end;
+    double v;
+
+    if (!s)
+        return 0;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    for (; *s && n < sizeof buf - 1; s++) {
+        char c = *s;
+        if (c == decimal_mark)
+            c = '.';
+        else if (c == '.' && decimal_mark != '.')
+            return 0; /* a '.' in a ','-decimal file is not a number */
+        buf[n++] = c;
+    }
+    if (*s)
+        return 0;
+    while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+        n--;
+    buf[n] = '\0';
+    if (n == 0)
+        return 0;
+    /* Only plain decimal notation: no hex, inf, nan. */
+    for (size_t i = 0; i < n; i++) {
+        char c = buf[i];
+        if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' ||
+              c == 'e' || c == 'E'))
+            return 0;
+    }
+    errno = 0;
+    v = strtod_l(buf, &end, c_locale());
+    if (end != buf + n || errno == ERANGE || !isfinite(v))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+int
+nbl__parse_long(const char *s, long *out)
+{
+    char *end;
+    long v;
+    if (!s || !*s)
+        return 0;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (end == s)
+        return 0; /* no digits (e.g. only blanks) */
+    while (*end == ' ')
+        end++;
+    if (*end || errno == ERANGE)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+double
+nbl__round(double v, int decimals)
+{
+    double f = pow(10.0, decimals);
+    return round(v * f) / f;
+}
+
+char *
+nbl__fmt_double(char *buf, size_t n, double v, int decimals)
+{
+    locale_t old = uselocale(c_locale());
+    snprintf(buf, n, "%.*f", decimals, nbl__round(v, decimals));
+    uselocale(old);
+    if (decimals > 0 && strchr(buf, '.')) {
+        char *p = buf + strlen(buf) - 1;
+        while (*p == '0')
+            *p-- = '\0';
+        if (*p == '.')
+            *p = '\0';
+    }
+    if (strcmp(buf, "-0") == 0)
+        snprintf(buf, n, "0");
+    return buf;
+}
+
+int
+nbl__utf8_valid(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        size_t k;
+        unsigned cp;
+        if (c == 0)
+            return 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            k = 1;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            k = 2;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            k = 3;
+            cp = c & 0x07;
+        } else {
+            return 0;
+        }
+        for (size_t j = 1; j <= k; j++) {
+            if (i + j >= n || (s[i + j] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (s[i + j] & 0x3F);
+        }
+        if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) ||
+            (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
+char *
+nbl__strdup(const char *s)
+{
+    size_t n;
+    char *d;
+    if (!s)
+        return NULL;
+    n = strlen(s) + 1;
+    d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+int
+nbl__cmp_strp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+long
+nbl__find_sorted(char *const *arr, size_t n, const char *key)
+{
+    char *const *p;
+    if (!key || n == 0)
+        return -1;
+    p = bsearch(&key, arr, n, sizeof *arr, nbl__cmp_strp);
+    return p ? (long)(p - arr) : -1;
+}
+
+int
+nbl__strieq(const char *a, const char *b)
+{
+    return strcasecmp(a, b) == 0;
+}
+
+const char *
+nbl__asset(const char *name, size_t *len_out)
+{
+    for (const struct nbl__asset *a = nbl__assets; a->name; a++) {
+        if (strcmp(a->name, name) == 0) {
+            if (len_out)
+                *len_out = a->len;
+            return (const char *)a->data;
+        }
+    }
+    return NULL;
+}
+
+void
+nbl__asset_each(const char *prefix,
+                void (*fn)(const char *, const char *, size_t, void *),
+                void *arg)
+{
+    size_t pl = strlen(prefix);
+    for (const struct nbl__asset *a = nbl__assets; a->name; a++)
+        if (strncmp(a->name, prefix, pl) == 0)
+            fn(a->name, (const char *)a->data, a->len, arg);
+}
+
+char *
+nbl__tmp_path_for(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
+    const char *base = slash ? slash + 1 : path;
+    size_t n = strlen(path) + 32;
+    char *t = malloc(n);
+    if (!t)
+        return NULL;
+    snprintf(t, n, "%.*s.%s.tmp%ld", (int)dirlen, path, base, (long)getpid());
+    return t;
+}
+
+int
+nbl__outfile_open(nbl_ctx *ctx, nbl__outfile *of, const char *path,
+                  int overwrite)
+{
+    struct stat st;
+    memset(of, 0, sizeof *of);
+    if (strcmp(path, "-") == 0) {
+        of->fp = stdout;
+        return NBL_OK;
+    }
+    if (!overwrite && stat(path, &st) == 0)
+        return nbl__error(ctx, NBL_EEXISTS,
+                          "%s: already exists (to replace it: --overwrite, or "
+                          "overwrite = true in a project file)",
+                          path);
+    of->path = nbl__strdup(path);
+    of->tmppath = nbl__tmp_path_for(path);
+    if (!of->path || !of->tmppath) {
+        nbl__outfile_abort(of);
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    }
+    of->fp = fopen(of->tmppath, "wb");
+    if (!of->fp) {
+        int e = errno;
+        nbl__outfile_abort(of);
+        return nbl__error(ctx, NBL_EIO, "%s: cannot write: %s", path,
+                          strerror(e));
+    }
+    return NBL_OK;
+}
+
+int
+nbl__outfile_commit(nbl_ctx *ctx, nbl__outfile *of)
+{
+    int rc = NBL_OK;
+    if (!of->tmppath) { /* stdout */
+        if (fflush(of->fp) != 0)
+            rc = nbl__error(ctx, NBL_EIO, "stdout: write failed");
+        of->fp = NULL;
+        return rc;
+    }
+    if (ferror(of->fp) | fflush(of->fp)) {
+        rc = nbl__error(ctx, NBL_EIO, "%s: write failed: %s", of->path,
+                        strerror(errno));
+    }
+    if (fclose(of->fp) != 0 && rc == NBL_OK)
+        rc = nbl__error(ctx, NBL_EIO, "%s: write failed: %s", of->path,
+                        strerror(errno));
+    of->fp = NULL;
+    if (rc == NBL_OK && rename(of->tmppath, of->path) != 0)
+        rc = nbl__error(ctx, NBL_EIO, "%s: cannot rename into place: %s",
+                        of->path, strerror(errno));
+    if (rc != NBL_OK)
+        remove(of->tmppath);
+    free(of->tmppath);
+    free(of->path);
+    of->tmppath = of->path = NULL;
+    return rc;
+}
+
+void
+nbl__outfile_abort(nbl__outfile *of)
+{
+    if (!of)
+        return;
+    if (of->fp && of->fp != stdout)
+        fclose(of->fp);
+    of->fp = NULL;
+    if (of->tmppath)
+        remove(of->tmppath);
+    free(of->tmppath);
+    free(of->path);
+    of->tmppath = of->path = NULL;
+}
+
+int
+nbl__buf_append(nbl__buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        char *p;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        p = realloc(b->s, cap);
+        if (!p)
+            return NBL_ENOMEM;
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+    return NBL_OK;
+}
+
+int
+nbl__buf_printf(nbl__buf *b, const char *fmt, ...)
+{
+    char small[512];
+    va_list ap;
+    int n;
+    locale_t old = uselocale(c_locale());
+    va_start(ap, fmt);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        uselocale(old);
+        return NBL_EINVAL;
+    }
+    if ((size_t)n < sizeof small) {
+        uselocale(old);
+        return nbl__buf_append(b, small, (size_t)n);
+    }
+    {
+        char *big = malloc((size_t)n + 1);
+        int rc;
+        if (!big) {
+            uselocale(old);
+            return NBL_ENOMEM;
+        }
+        va_start(ap, fmt);
+        vsnprintf(big, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+        uselocale(old);
+        rc = nbl__buf_append(b, big, (size_t)n);
+        free(big);
+        return rc;
+    }
+}
+
+int
+nbl__buf_append_xml(nbl__buf *b, const char *s)
+{
+    int rc = NBL_OK;
+    for (; s && *s && rc == NBL_OK; s++) {
+        switch (*s) {
+        case '&':
+            rc = nbl__buf_append(b, "&amp;", 5);
+            break;
+        case '<':
+            rc = nbl__buf_append(b, "&lt;", 4);
+            break;
+        case '>':
+            rc = nbl__buf_append(b, "&gt;", 4);
+            break;
+        case '"':
+            rc = nbl__buf_append(b, "&quot;", 6);
+            break;
+        default:
+            rc = nbl__buf_append(b, s, 1);
+        }
+    }
+    return rc;
+}
+
+void
+nbl__buf_free(nbl__buf *b)
+{
+    free(b->s);
+    b->s = NULL;
+    b->len = b->cap = 0;
+}
+
+void
+nbl__now_iso(char buf[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    /* SOURCE_DATE_EPOCH makes outputs reproducible (golden tests). */
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    long v;
+    if (sde && nbl__parse_long(sde, &v))
+        t = (time_t)v;
+    gmtime_r(&t, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

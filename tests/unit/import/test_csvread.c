@@ -1,0 +1,360 @@
+/*
+ * test_csvread.c - the streaming CSV reader: BOM, delimiters, CRLF, quoted
+ * fields (delimiter, doubled quotes, embedded newlines), blank lines, UTF-8,
+ * and the physical line number each record starts on (worked out by hand
+ * from the literal input in each test).
+ */
+#include "nbl_test.h"
+
+#include "import/csvread.h"
+#include "util/ctx.h"
+
+#define MAXROWS 16
+#define MAXF 8
+
+struct got {
+    long n;
+    long line[MAXROWS];
+    size_t nf[MAXROWS];
+    char f[MAXROWS][MAXF][64];
+    long stop_at; /* stop (return 7) at this record index, -1 never */
+};
+
+static int
+collect(const nbl__csv_row *row, void *arg)
+{
+    struct got *g = arg;
+    if (g->n < MAXROWS) {
+        g->line[g->n] = row->line;
+        g->nf[g->n] = row->n;
+        for (size_t i = 0; i < row->n && i < MAXF; i++) {
+            assert_int_equal(strlen(row->fields[i]), row->lens[i]);
+            snprintf(g->f[g->n][i], 64, "%s", row->fields[i]);
+        }
+    }
+    assert_int_equal(row->index, g->n);
+    g->n++;
+    if (g->stop_at == row->index)
+        return 7;
+    return 0;
+}
+
+static int
+read_text(const char *text, char delim, struct got *g, char *d_out,
+          nbl_ctx *ctx)
+{
+    const char *p = nbl_test_write("in.csv", text);
+    nbl__csv_opts o = {0};
+    memset(g, 0, sizeof *g);
+    g->stop_at = -1;
+    o.delimiter = delim;
+    return nbl__csv_read(ctx, p, &o, collect, g, d_out, NULL);
+}
+
+static void
+test_bom_semicolon_crlf(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    struct got g;
+    char d = 0;
+    (void)state;
+    assert_int_equal(read_text("\xEF\xBB\xBF"
+                               "area_id;year;pop\r\n0101;2020;1000\r\n",
+                               0, &g, &d, ctx),
+                     NBL_OK);
+    assert_int_equal(d, ';');
+    assert_int_equal(g.n, 2);
+    /* the BOM is not part of the first header name */
+    assert_string_equal(g.f[0][0], "area_id");
+    assert_int_equal(g.nf[0], 3);
+    assert_string_equal(g.f[1][2], "1000"); /* no trailing '\r' */
+    assert_int_equal(g.line[0], 1);
+    assert_int_equal(g.line[1], 2);
+    nbl_ctx_free(ctx);
+}
+
+static void
+test_comma_lf_no_final_newline(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    struct got g;
+    char d = 0;
+    (void)state;
+    /* the last record has no line end: libcsv delivers it at csv_fini */
+    assert_int_equal(read_text("a,b\n1,2\n3,4", 0, &g, &d, ctx), NBL_OK);
+    assert_int_equal(d, ',');
+    assert_int_equal(g.n, 3);
+    assert_int_equal(g.line[2], 3);
+    assert_string_equal(g.f[2][1], "4");
+    nbl_ctx_free(ctx);
+}
+
+static void
+test_blank_lines_counted(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    struct got g;
+    (void)state;
+    /* lines: 1 "a,b", 2 blank, 3 "1,2", 4 blank, 5 spaces, 6 "3,4" */
+    assert_int_equal(read_text("a,b\n\n1,2\n\r\n   \n3,4\n", 0, &g, NULL, ctx),
+                     NBL_OK);
+    assert_int_equal(g.n, 3);
+    assert_int_equal(g.line[1], 3);
+    assert_int_equal(g.line[2], 6);
+    /* leading blank lines before the header */
+    assert_int_equal(read_text("\n\na;b\n1;2\n", 0, &g, NULL, ctx), NBL_OK);
+    assert_int_equal(g.line[0], 3);
+    assert_int_equal(g.line[1], 4);
+    assert_string_equal(g.f[1][1], "2");
+    nbl_ctx_free(ctx);
+}
+
+static void
+test_quoted_fields(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    struct got g;
+    (void)state;
+    assert_int_equal(read_text("a,b,c\n\"x,y\",\"He said \"\"hi\"\"\",  z  \n"
+                               "\"\",\" padded \",\"12,5\"\n",
+                               0, &g, NULL, ctx),
+                     NBL_OK);
+    assert_int_equal(g.n, 3);
+    assert_int_equal(g.nf[1], 3);
+    assert_string_equal(g.f[1][0], "x,y");
+    assert_string_equal(g.f[1][1], "He said \"hi\"");
+    assert_string_equal(g.f[1][2], "z"); /* unquoted spaces trimmed */
+    assert_string_equal(g.f[2][0], "");
+    assert_string_equal(g.f[2][1], " padded "); /* quoted spaces kept */
+    assert_string_equal(g.f[2][2], "12,5");
+    nbl_ctx_free(ctx);
+}
+
+static void
+test_embedded_newline_line_numbers(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    struct got g;
+    (void)state;
+    /* line 1 header; record 1 spans lines 2-4; record 2 on line 5;
+     * record 3 spans lines 6-7 (CRLF inside the quotes) */
+    assert_int_equal(read_text("a,b\n\"one\ntwo\nthree\",1\n\"x\"\"\",2\n"
+                               "\"p\r\nq\",3\r\n",
+                               0, &g, NULL, ctx),
+                     NBL_OK);
+    assert_int_equal(g.n, 4);
+    assert_int_equal(g.line[1], 2);
+    assert_string_equal(g.f[1][0], "one\ntwo\nthree");
+    assert_int_equal(g.line[2], 5);
+    assert_string_equal(g.f[2][0], "x\"");
+    assert_int_equal(g.line[3], 6);
+    assert_string_equal(g.f[3][0], "p\r\nq");
+    assert_string_equal(g.f[3][1], "3");
+    nbl_ctx_free(ctx);
+}
+
+static void
+test_utf8_names(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    struct got g;
+    (void)state;
+    assert_int_equal(read_text("område;år\nNørrebro;Ærø\n", 0, &g, NULL, ctx),
+                     NBL_OK);
+    assert_string_equal(g.f[0][0], "område");
+    assert_string_equal(g.f[1][0], "Nørrebro");
+    assert_string_equal(g.f[1][1], "Ærø");
+    nbl_ctx_free(ctx);
+}
+
+static void
+test_invalid_utf8(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    struct got g;
+    (void)state;
+    /* Latin-1 'ø' (0xF8) on line 3 */
+    assert_int_equal(read_text("a,b\n1,2\nN\xf8rrebro,3\n", 0, &g, NULL, ctx),
+                     NBL_EFORMAT);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "in.csv:3: not valid UTF-8"));
+    /* a NUL byte is not text either (line 2) */
+    {
+        const char *p = nbl_test_path("nul.csv");
+        FILE *f = fopen(p, "wb");
+        assert_non_null(f);
+        fwrite("a,b\n1,\0\n", 1, 8, f);
+        assert_int_equal(fclose(f), 0);
+        memset(&g, 0, sizeof g);
+        g.stop_at = -1;
+        assert_int_equal(nbl__csv_read(ctx, p, NULL, collect, &g, NULL, NULL),
+                         NBL_EFORMAT);
+        assert_non_null(strstr(nbl_ctx_errmsg(ctx), "nul.csv:2:"));
+    }
+    nbl_ctx_free(ctx);
+}
+
+static void
+test_bad_quoting(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    struct got g;
+    (void)state;
+    /* a quote inside an unquoted field, line 3 */
+    assert_int_equal(read_text("a,b\n1,2\n3,4\"5\n", 0, &g, NULL, ctx),
+                     NBL_EFORMAT);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "in.csv:3: malformed quoting"));
+    /* text after a closing quote, line 2 */
+    assert_int_equal(read_text("a,b\n\"1\"x,2\n", 0, &g, NULL, ctx),
+                     NBL_EFORMAT);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "in.csv:2: malformed quoting"));
+    /* a quote opened on line 3 and never closed */
+    assert_int_equal(read_text("a,b\n1,2\n\"3,4\n5,6\n", 0, &g, NULL, ctx),
+                     NBL_EFORMAT);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "in.csv:3: a quoted field"));
+    nbl_ctx_free(ctx);
+}
+
+static void
+test_delimiter(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    struct got g;
+    char d = 0;
+    (void)state;
+    assert_int_equal(nbl__csv_detect_delimiter("a;b;c", 5), ';');
+    assert_int_equal(nbl__csv_detect_delimiter("a,b", 3), ',');
+    assert_int_equal(nbl__csv_detect_delimiter("abc", 3), ',');
+    assert_int_equal(nbl__csv_detect_delimiter("a;\"b,c\"", 7), ';');
+    assert_int_equal(nbl__csv_detect_delimiter("a;b,c", 5), 0);
+    /* both in the header: an error naming the option */
+    assert_int_equal(read_text("a;b,c\n1;2,3\n", 0, &g, NULL, ctx),
+                     NBL_EFORMAT);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "--delimiter"));
+    /* ... unless given */
+    assert_int_equal(read_text("a;b,c\n1;2,3\n", ';', &g, &d, ctx), NBL_OK);
+    assert_int_equal(d, ';');
+    assert_int_equal(g.nf[0], 2);
+    assert_string_equal(g.f[1][1], "2,3");
+    nbl_ctx_free(ctx);
+}
+
+static void
+test_stop_and_missing(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    struct got g;
+    const char *p = nbl_test_write("stop.csv", "a\n1\n2\n3\n");
+    (void)state;
+    memset(&g, 0, sizeof g);
+    g.stop_at = 1;
+    assert_int_equal(nbl__csv_read(ctx, p, NULL, collect, &g, NULL, NULL), 7);
+    assert_int_equal(g.n, 2);
+    assert_int_equal(nbl__csv_read(ctx, nbl_test_path("absent.csv"), NULL,
+                                   collect, &g, NULL, NULL),
+                     NBL_EIO);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "absent.csv: cannot open"));
+    /* an empty file has no records and is not an error here */
+    memset(&g, 0, sizeof g);
+    g.stop_at = -1;
+    p = nbl_test_write("empty.csv", "");
+    assert_int_equal(nbl__csv_read(ctx, p, NULL, collect, &g, NULL, NULL),
+                     NBL_OK);
+    assert_int_equal(g.n, 0);
+    nbl_ctx_free(ctx);
+}
+
+struct count {
+    long rows, last_line;
+};
+
+static int
+count_rows(const nbl__csv_row *row, void *arg)
+{
+    struct count *c = arg;
+    c->rows++;
+    c->last_line = row->line;
+    return 0;
+}
+
+static void
+test_long_file_across_blocks(void **state)
+{
+    /* 20,000 records of ~30 bytes cross several 64 KiB read blocks; a
+     * quoted field with a newline every 1000th record shifts the line
+     * numbers: record k (1-based) starts on line 1 + k + (k - 1) / 1000. */
+    nbl_ctx *ctx = nbl_ctx_new();
+    const char *p = nbl_test_path("big.csv");
+    FILE *f = fopen(p, "wb");
+    struct count c = {0, 0};
+    long lines = 0;
+    (void)state;
+    assert_non_null(f);
+    fputs("area_id,year,variable,value\r\n", f);
+    for (int k = 1; k <= 20000; k++) {
+        if (k % 1000 == 0)
+            fprintf(f, "\"a\r\n%05d\",2020,pop,%d\r\n", k, k);
+        else
+            fprintf(f, "a%05d,2020,pop,%d\r\n", k, k);
+    }
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(nbl__csv_read(ctx, p, NULL, count_rows, &c, NULL, &lines),
+                     NBL_OK);
+    assert_int_equal(c.rows, 20001);
+    /* last record k = 20000 starts on line 1 + 20000 + 19 = 20020 and ends
+     * on 20021 */
+    assert_int_equal(c.last_line, 20020);
+    assert_int_equal(lines, 20021);
+    nbl_ctx_free(ctx);
+}
+
+static void
+test_realdata_bom_crlf(void **state)
+{
+    /* Københavns Kommune open data: BOM, ';', CRLF, non-ASCII header */
+    const char *root = getenv("NBL_REALDATA");
+    char path[1024];
+    nbl_ctx *ctx = nbl_ctx_new();
+    struct got g;
+    FILE *f;
+    (void)state;
+    snprintf(path, sizeof path, "%s/cph-udsatte-byomraader/1850-1899.csv",
+             root ? root : "");
+    f = fopen(path, "rb");
+    if (!f) {
+        nbl_ctx_free(ctx);
+        skip();
+    }
+    fclose(f);
+    memset(&g, 0, sizeof g);
+    g.stop_at = -1;
+    assert_int_equal(nbl__csv_read(ctx, path, NULL, collect, &g, NULL, NULL),
+                     NBL_OK);
+    assert_string_equal(g.f[0][0], "OMRKK");
+    assert_string_equal(g.f[0][1], "OPFØRELSESÅR");
+    assert_int_equal(g.nf[0], 5);
+    assert_string_equal(g.f[1][0], "København i alt");
+    assert_string_equal(g.f[1][4], "6332");
+    assert_int_equal(g.line[1], 2);
+    nbl_ctx_free(ctx);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bom_semicolon_crlf),
+        cmocka_unit_test(test_comma_lf_no_final_newline),
+        cmocka_unit_test(test_blank_lines_counted),
+        cmocka_unit_test(test_quoted_fields),
+        cmocka_unit_test(test_embedded_newline_line_numbers),
+        cmocka_unit_test(test_utf8_names),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_bad_quoting),
+        cmocka_unit_test(test_delimiter),
+        cmocka_unit_test(test_stop_and_missing),
+        cmocka_unit_test(test_long_file_across_blocks),
+        cmocka_unit_test(test_realdata_bom_crlf),
+    };
+    nbl_test_locale();
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,133 @@
+/*
+ * test_util.c - locale-independent numbers, UTF-8 validation, atomic output
+ * files, embedded assets.
+ */
+#include "nbl_test.h"
+
+#include <math.h>
+#include <sys/stat.h>
+
+#include "util/ctx.h"
+#include "util/util.h"
+
+static void
+test_parse_double(void **state)
+{
+    double v;
+    (void)state;
+    assert_true(nbl__parse_double("12.5", '.', &v));
+    assert_true(v == 12.5);
+    assert_true(nbl__parse_double(" -3 ", '.', &v));
+    assert_true(v == -3.0);
+    assert_true(nbl__parse_double("12,5", ',', &v));
+    assert_true(v == 12.5);
+    /* a '.' in a comma-decimal file is a thousands separator or garbage */
+    assert_false(nbl__parse_double("1.234,5", ',', &v));
+    assert_false(nbl__parse_double("12,5", '.', &v));
+    assert_false(nbl__parse_double("", '.', &v));
+    assert_false(nbl__parse_double("n/a", '.', &v));
+    assert_false(nbl__parse_double("inf", '.', &v));
+    assert_false(nbl__parse_double("0x10", '.', &v));
+    assert_false(nbl__parse_double("1e999", '.', &v));
+    assert_false(nbl__parse_double("12 kr", '.', &v));
+}
+
+static void
+test_fmt_double(void **state)
+{
+    char b[64];
+    (void)state;
+    assert_string_equal(nbl__fmt_double(b, sizeof b, 12.5, 2), "12.5");
+    assert_string_equal(nbl__fmt_double(b, sizeof b, 3.0, 2), "3");
+    assert_string_equal(nbl__fmt_double(b, sizeof b, 0.125, 2), "0.13");
+    assert_string_equal(nbl__fmt_double(b, sizeof b, -0.0001, 2), "0");
+    assert_string_equal(nbl__fmt_double(b, sizeof b, 1234567.891, 1),
+                        "1234567.9");
+}
+
+static void
+test_utf8(void **state)
+{
+    (void)state;
+    assert_true(nbl__utf8_valid("Nørrebro", strlen("Nørrebro")));
+    assert_true(nbl__utf8_valid("abc", 3));
+    assert_false(nbl__utf8_valid("N\xf8rrebro", 8));  /* Latin-1 ø */
+    assert_false(nbl__utf8_valid("\xc3", 1));         /* truncated */
+    assert_false(nbl__utf8_valid("\xc0\xaf", 2));     /* overlong */
+    assert_false(nbl__utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+}
+
+static void
+test_outfile(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    nbl__outfile of;
+    const char *p = nbl_test_path("out.txt");
+    struct stat st;
+    char *s;
+    (void)state;
+    remove(p);
+    assert_int_equal(nbl__outfile_open(ctx, &of, p, 0), NBL_OK);
+    fputs("hello\n", of.fp);
+    /* nothing at the final path until committed */
+    assert_int_not_equal(stat(p, &st), 0);
+    assert_int_equal(nbl__outfile_commit(ctx, &of), NBL_OK);
+    s = nbl_test_read(p, NULL);
+    assert_string_equal(s, "hello\n");
+    free(s);
+    /* exists: refused without overwrite */
+    assert_int_equal(nbl__outfile_open(ctx, &of, p, 0), NBL_EEXISTS);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "--overwrite"));
+    /* aborted: old content stays, no temporary left */
+    assert_int_equal(nbl__outfile_open(ctx, &of, p, 1), NBL_OK);
+    fputs("partial", of.fp);
+    {
+        char *tmp = nbl__strdup(of.tmppath);
+        nbl__outfile_abort(&of);
+        assert_int_not_equal(stat(tmp, &st), 0);
+        free(tmp);
+    }
+    s = nbl_test_read(p, NULL);
+    assert_string_equal(s, "hello\n");
+    free(s);
+    nbl_ctx_free(ctx);
+}
+
+static void
+test_assets(void **state)
+{
+    size_t n = 0;
+    const char *s = nbl__asset("schema.sql", &n);
+    (void)state;
+    assert_non_null(s);
+    assert_true(n > 100);
+    assert_int_equal(strlen(s), n);
+    assert_non_null(strstr(s, "CREATE TABLE areas"));
+    assert_null(nbl__asset("no/such.ini", NULL));
+}
+
+static void
+test_error_one_line(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    (void)state;
+    assert_int_equal(nbl__error(ctx, NBL_EFORMAT, "a.csv:3: x\ny"),
+                     NBL_EFORMAT);
+    assert_string_equal(nbl_ctx_errmsg(ctx), "a.csv:3: x y");
+    nbl_ctx_free(ctx);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_double),
+        cmocka_unit_test(test_fmt_double),
+        cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_outfile),
+        cmocka_unit_test(test_assets),
+        cmocka_unit_test(test_error_one_line),
+    };
+    nbl_test_locale();
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
