@@ -1,6 +1,6 @@
 /*
- * layer.h (private) - the export's layer model, shared by export.c (the
- * layer builders and OGR writing), qgis.c (styles and project) and any
+ * layer.h (private) - the export's layer model, shared by builders.c (the
+ * layer builders), writer.c (OGR writing), qgis.c (styles and project) and any
  * module that adds a layer; layer.c owns its memory. A layer is a name, a
  * geometry kind, a list of typed fields and rows of values with one WKB
  * geometry each (working CRS). No GDAL types here. The field list is either a
@@ -11,7 +11,7 @@
  *
  * Extension point for further layers: write a builder
  *     static int build_x(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *out);
- * in export.c that reads its rows through a store_export.c query, sets
+ * in builders.c that reads its rows through a store_export.c query, sets
  * name/title/geom/fields, calls nbl__xlayer_alloc() and fills the values
  * (strings and WKB borrowed from the row storage, which out->free_fn releases;
  * made-up strings kept with nbl__xlayer_keep()), and add it to the `builders`
