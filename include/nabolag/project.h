@@ -49,8 +49,12 @@ typedef struct nbl_project {
     char *alerts_out; /**< [alerts] output file (text), relative */
     char *alerts_format;
 
-    char *export_dir; /**< [export] dir */
-    char *export_format;
+    char *export_dir;    /**< [export] dir or dest: a folder, or a database
+                            connection string (PG:dbname=...) */
+    char *export_format; /**< [export] format: GDAL driver name */
+    char *export_schema; /**< [export] schema (PostgreSQL) */
+    char *export_t_srs;  /**< [export] t_srs: output CRS */
+    char *export_qgs;    /**< [export] qgs: project file (database) */
     int export_overwrite;
 
     char *report; /**< [report] output file */

@@ -166,47 +166,46 @@ area_row(nbl__xlayer *l, const nbl__xjob *job, const nbl__xarea *a,
           a->ruleset_version ? a->ruleset_version : job->ruleset_version);
 }
 
-static void
-free_areas(void *p, size_t n)
+static int
+open_areas(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
 {
-    nbl__xareas_free(p, n);
+    return nbl__store_export_areas(ws, job->ruleset,
+                                   l->temporal ? 0 : job->year,
+                                   (nbl__xcursor **)&l->cursor);
+}
+
+static void
+fill_area(nbl__xlayer *l, const nbl__xjob *job, const void *row)
+{
+    const nbl__xarea *a = row;
+    nbl__xval *v = l->vals;
+    area_row(l, job, a, v);
+    l->wkb = a->wkb;
+    l->wkb_len = a->wkb_len;
+    if (l->temporal) {
+        char *s = malloc(16), *e = malloc(16);
+        if (s)
+            snprintf(s, 16, "%04d-01-01", a->year);
+        if (e)
+            snprintf(e, 16, "%04d-12-31", a->year);
+        v_str(&v[30], nbl__xlayer_keep(l, s));
+        v_str(&v[31], nbl__xlayer_keep(l, e));
+    }
 }
 
 static int
 build_areas(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l, int ts)
 {
-    nbl__xarea *a;
-    size_t n;
-    int rc =
-        nbl__store_export_areas(ws, job->ruleset, ts ? 0 : job->year, &a, &n);
-    if (rc)
-        return rc;
+    (void)ws;
+    (void)job;
     l->name = ts ? "timeseries" : "areas";
     l->title = ts ? "Udvikling over tid" : "Boligområder";
     l->geom = NBL__XG_POLYGON;
     l->fields = area_fields;
     l->nfields = ts ? TS_NFIELDS : AREA_NFIELDS;
     l->temporal = ts;
-    l->storage = a;
-    l->storage_n = n;
-    l->free_fn = free_areas;
-    if (!nbl__xlayer_alloc(l, n))
-        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        nbl__xval *v = &l->vals[i * (size_t)l->nfields];
-        area_row(l, job, &a[i], v);
-        l->wkb[i] = a[i].wkb;
-        l->wkb_len[i] = a[i].wkb_len;
-        if (ts) {
-            char *s = malloc(16), *e = malloc(16);
-            if (s)
-                snprintf(s, 16, "%04d-01-01", a[i].year);
-            if (e)
-                snprintf(e, 16, "%04d-12-31", a[i].year);
-            v_str(&v[30], nbl__xlayer_keep(l, s));
-            v_str(&v[31], nbl__xlayer_keep(l, e));
-        }
-    }
+    l->open = open_areas;
+    l->fill = fill_area;
     return NBL_OK;
 }
 
@@ -234,59 +233,58 @@ static const nbl__xfield alert_fields[] = {
     {"ruleset", NBL__XF_STR},
 };
 
-static void
-free_alerts(void *p, size_t n)
+static int
+open_alerts(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
 {
-    nbl__xalerts_free(p, n);
+    return nbl__store_export_alerts(ws, job->ruleset, job->year,
+                                    (nbl__xcursor **)&l->cursor);
+}
+
+static void
+fill_alert(nbl__xlayer *l, const nbl__xjob *job, const void *row)
+{
+    const nbl__xalert *a = row;
+    nbl__xval *v = l->vals;
+    int sup = !job->unsuppressed &&
+              nbl__disclosure_alert(&job->disc, a->pop, a->denom);
+    v_str(&v[0], a->area_id);
+    v_str(&v[1], a->name);
+    v_int(&v[2], a->year);
+    v_str(&v[3], a->kind);
+    v_str(&v[4], a->rule);
+    v_str(&v[5], a->severity);
+    if (sup) {
+        v_str(&v[7], "suppressed");
+        /* The stored message may quote the value: replace it. */
+        v_str(&v[9],
+              nbl__xlayer_keep(l, nbl__disclosure_alert_message(
+                                      a->name, a->area_id, a->kind, a->rule)));
+    } else {
+        v_real(&v[6], a->value, 3);
+        v_str(&v[7], isnan(a->value) ? "missing" : "ok");
+        v_str(&v[9], a->message);
+    }
+    v_real(&v[8], a->threshold, 3);
+    v_str(&v[10], a->state);
+    if (a->first_year > 0)
+        v_int(&v[11], a->first_year);
+    v_str(&v[12], job->ruleset);
+    l->wkb = a->wkb;
+    l->wkb_len = a->wkb_len;
 }
 
 static int
 build_alerts(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
 {
-    nbl__xalert *a;
-    size_t n;
-    int rc = nbl__store_export_alerts(ws, job->ruleset, job->year, &a, &n);
-    if (rc)
-        return rc;
+    (void)ws;
+    (void)job;
     l->name = "alerts";
     l->title = "Varsler";
     l->geom = NBL__XG_POINT;
     l->fields = alert_fields;
     l->nfields = (int)(sizeof alert_fields / sizeof alert_fields[0]);
-    l->storage = a;
-    l->storage_n = n;
-    l->free_fn = free_alerts;
-    if (!nbl__xlayer_alloc(l, n))
-        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        nbl__xval *v = &l->vals[i * (size_t)l->nfields];
-        int sup = !job->unsuppressed &&
-                  nbl__disclosure_alert(&job->disc, a[i].pop, a[i].denom);
-        v_str(&v[0], a[i].area_id);
-        v_str(&v[1], a[i].name);
-        v_int(&v[2], a[i].year);
-        v_str(&v[3], a[i].kind);
-        v_str(&v[4], a[i].rule);
-        v_str(&v[5], a[i].severity);
-        if (sup) {
-            v_str(&v[7], "suppressed");
-            /* The stored message may quote the value: replace it. */
-            v_str(&v[9], nbl__xlayer_keep(l, nbl__disclosure_alert_message(
-                                                 a[i].name, a[i].area_id,
-                                                 a[i].kind, a[i].rule)));
-        } else {
-            v_real(&v[6], a[i].value, 3);
-            v_str(&v[7], isnan(a[i].value) ? "missing" : "ok");
-            v_str(&v[9], a[i].message);
-        }
-        v_real(&v[8], a[i].threshold, 3);
-        v_str(&v[10], a[i].state);
-        if (a[i].first_year > 0)
-            v_int(&v[11], a[i].first_year);
-        v_str(&v[12], job->ruleset);
-        l->wkb[i] = a[i].wkb;
-        l->wkb_len[i] = a[i].wkb_len;
-    }
+    l->open = open_alerts;
+    l->fill = fill_alert;
     return NBL_OK;
 }
 
@@ -310,12 +308,6 @@ static const nbl__xfield safety_fields[] = {
 };
 
 static void
-free_safety(void *p, size_t n)
-{
-    nbl__xsafety_free(p, n);
-}
-
-static void
 sub_index(nbl__xval *v, double d, int sup)
 {
     if (isnan(d)) {
@@ -329,48 +321,51 @@ sub_index(nbl__xval *v, double d, int sup)
 }
 
 static int
+open_safety(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
+{
+    return nbl__store_export_safety(ws, job->year, (nbl__xcursor **)&l->cursor);
+}
+
+static void
+fill_safety(nbl__xlayer *l, const nbl__xjob *job, const void *row)
+{
+    const nbl__xsafety *a = row;
+    nbl__xval *v = l->vals;
+    int u = job->unsuppressed;
+    int area_sup = !u && nbl__disclosure_area(&job->disc, a->pop);
+    int survey_sup =
+        area_sup || (!u && nbl__disclosure_rate(&job->disc, a->survey_n));
+    int index_sup = area_sup || (survey_sup &&
+                                 (!isnan(a->perceived) || !isnan(a->problems)));
+    v_str(&v[0], a->area_id);
+    v_str(&v[1], a->name);
+    v_int(&v[2], a->year);
+    sub_index(&v[3], a->safety_index, index_sup);
+    if (!index_sup)
+        v_str(&v[5], a->band);
+    sub_index(&v[6], a->perceived, survey_sup);
+    sub_index(&v[8], a->problems, survey_sup);
+    sub_index(&v[10], a->registered, area_sup);
+    if (!survey_sup) {
+        v_bool(&v[12], a->flag_safe);
+        v_bool(&v[13], a->flag_night);
+    }
+    l->wkb = a->wkb;
+    l->wkb_len = a->wkb_len;
+}
+
+static int
 build_safety(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
 {
-    nbl__xsafety *a;
-    size_t n;
-    int rc = nbl__store_export_safety(ws, job->year, &a, &n);
-    if (rc)
-        return rc;
+    (void)ws;
+    (void)job;
     l->name = "safety";
     l->title = "Tryghedsindeks";
     l->geom = NBL__XG_POLYGON;
     l->fields = safety_fields;
     l->nfields = (int)(sizeof safety_fields / sizeof safety_fields[0]);
-    l->storage = a;
-    l->storage_n = n;
-    l->free_fn = free_safety;
-    if (!nbl__xlayer_alloc(l, n))
-        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        nbl__xval *v = &l->vals[i * (size_t)l->nfields];
-        int u = job->unsuppressed;
-        int area_sup = !u && nbl__disclosure_area(&job->disc, a[i].pop);
-        int survey_sup =
-            area_sup || (!u && nbl__disclosure_rate(&job->disc, a[i].survey_n));
-        int index_sup =
-            area_sup ||
-            (survey_sup && (!isnan(a[i].perceived) || !isnan(a[i].problems)));
-        v_str(&v[0], a[i].area_id);
-        v_str(&v[1], a[i].name);
-        v_int(&v[2], a[i].year);
-        sub_index(&v[3], a[i].safety_index, index_sup);
-        if (!index_sup)
-            v_str(&v[5], a[i].band);
-        sub_index(&v[6], a[i].perceived, survey_sup);
-        sub_index(&v[8], a[i].problems, survey_sup);
-        sub_index(&v[10], a[i].registered, area_sup);
-        if (!survey_sup) {
-            v_bool(&v[12], a[i].flag_safe);
-            v_bool(&v[13], a[i].flag_night);
-        }
-        l->wkb[i] = a[i].wkb;
-        l->wkb_len[i] = a[i].wkb_len;
-    }
+    l->open = open_safety;
+    l->fill = fill_safety;
     return NBL_OK;
 }
 
@@ -379,10 +374,22 @@ build_safety(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
 #define PROFILE_FIXED 8 /* fields before the indicators' */
 #define PROFILE_PER_IND 6
 
+/* The profile layer's own data: the indicators' names and denominators
+ * (borrowed from the configuration), which its cursor reads. */
+typedef struct profile_data {
+    const char **names, **denoms;
+    size_t n;
+} profile_data;
+
 static void
-free_profile(void *p, size_t n)
+free_profile_data(void *p)
 {
-    nbl__xprofile_free(p, n);
+    profile_data *d = p;
+    if (d) {
+        free(d->names);
+        free(d->denoms);
+        free(d);
+    }
 }
 
 /* Decimals of an indicator's value, reference and change by unit. */
@@ -506,6 +513,23 @@ profile_row(const nbl__xjob *job, const nbl__xprofile *a, nbl__xval *v)
                           &v[PROFILE_FIXED + i * PROFILE_PER_IND]);
 }
 
+static int
+open_profile(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
+{
+    const profile_data *d = l->data;
+    return nbl__store_export_profile(ws, job->year, d->names, d->denoms, d->n,
+                                     (nbl__xcursor **)&l->cursor);
+}
+
+static void
+fill_profile(nbl__xlayer *l, const nbl__xjob *job, const void *row)
+{
+    const nbl__xprofile *a = row;
+    profile_row(job, a, l->vals);
+    l->wkb = a->wkb;
+    l->wkb_len = a->wkb_len;
+}
+
 /* One feature per area for the year: the profile score and band and, per
  * indicator of the effective configuration, value, status, reference, SD
  * distance, points and change. The fields follow the configuration. */
@@ -515,36 +539,22 @@ build_profile(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     const nbl__profile_cfg *cfg = job->profile;
     size_t ni = cfg ? cfg->n_ind : 0;
-    const char **names = calloc(ni + 1, sizeof *names);
-    const char **denoms = calloc(ni + 1, sizeof *denoms);
-    nbl__xprofile *a;
-    size_t n;
-    int rc = NBL_OK;
+    profile_data *d = calloc(1, sizeof *d);
     l->name = "profile";
     l->title = "Områdeprofil";
     l->geom = NBL__XG_POLYGON;
-    if (!names || !denoms)
-        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
-    if (rc == NBL_OK)
-        rc = profile_fields(ctx, cfg, l, names, denoms);
-    if (rc == NBL_OK)
-        rc =
-            nbl__store_export_profile(ws, job->year, names, denoms, ni, &a, &n);
-    free(names);
-    free(denoms);
-    if (rc)
-        return rc;
-    l->storage = a;
-    l->storage_n = n;
-    l->free_fn = free_profile;
-    if (!nbl__xlayer_alloc(l, n))
-        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
-    for (size_t r = 0; r < n; r++) {
-        profile_row(job, &a[r], &l->vals[r * (size_t)l->nfields]);
-        l->wkb[r] = a[r].wkb;
-        l->wkb_len[r] = a[r].wkb_len;
+    l->open = open_profile;
+    l->fill = fill_profile;
+    l->data = d;
+    l->data_free = free_profile_data;
+    if (d) {
+        d->n = ni;
+        d->names = calloc(ni + 1, sizeof *d->names);
+        d->denoms = calloc(ni + 1, sizeof *d->denoms);
     }
-    return NBL_OK;
+    if (!d || !d->names || !d->denoms)
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    return profile_fields(ctx, cfg, l, d->names, d->denoms);
 }
 
 /* ---- plans ------------------------------------------------------------- */
@@ -552,10 +562,20 @@ build_profile(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
 #define PLAN_FIXED 9
 #define PLAN_PER_IND 8
 
+/* The plans layer's own data: the plan comparison's results. */
+typedef struct plans_data {
+    nbl__plan_result *res;
+    size_t n;
+} plans_data;
+
 static void
-free_plans(void *p, size_t n)
+free_plans_data(void *p)
 {
-    nbl__xplans_free(p, n);
+    plans_data *d = p;
+    if (d) {
+        free(d->res);
+        free(d);
+    }
 }
 
 static const char *
@@ -626,6 +646,44 @@ plan_row(const nbl__xjob *job, const nbl__xplan *a, const nbl__plan_result *r,
     }
 }
 
+static int
+open_plans(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
+{
+    plans_data *d = l->data;
+    nbl__xcursor *peek;
+    const void *row;
+    int rc = nbl__store_export_plans(ws, &peek), any;
+    free(d->res);
+    d->res = NULL;
+    d->n = 0;
+    if (rc)
+        return rc;
+    /* the plan comparison (a few rows per plan) only when there are plans */
+    any = nbl__xcursor_next(peek, &row);
+    nbl__xcursor_free(peek);
+    if (any < 0)
+        return any;
+    if (any && (rc = nbl__plans_results(ws, job->ruleset, job->opts->config,
+                                        job->unsuppressed, &d->res, &d->n)))
+        return rc;
+    return nbl__store_export_plans(ws, (nbl__xcursor **)&l->cursor);
+}
+
+static void
+fill_plan(nbl__xlayer *l, const nbl__xjob *job, const void *row)
+{
+    const nbl__xplan *a = row;
+    const plans_data *d = l->data;
+    const nbl__plan_result *r = NULL;
+    for (size_t k = 0; !r && k < d->n; k++)
+        if (d->res[k].start_year == a->start_year &&
+            strcmp(d->res[k].plan_id, a->plan_id) == 0)
+            r = &d->res[k];
+    plan_row(job, a, r, l->vals);
+    l->wkb = a->wkb;
+    l->wkb_len = a->wkb_len;
+}
+
 /* Plan outlines (union of the plan's areas) with the plan comparison of
  * `nabolag plans compare` (nbl__plans_results: the default indicators, the
  * same property names as its GeoJSON). */
@@ -633,39 +691,17 @@ static int
 build_plans(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
-    nbl__xplan *a;
-    nbl__plan_result *res = NULL;
-    size_t n, nres = 0;
-    int rc;
+    (void)job;
     l->name = "plans";
     l->title = "Helhedsplaner";
     l->geom = NBL__XG_POLYGON;
-    if ((rc = plan_fields(ctx, l)))
-        return rc;
-    if ((rc = nbl__store_export_plans(ws, &a, &n)))
-        return rc;
-    l->storage = a;
-    l->storage_n = n;
-    l->free_fn = free_plans;
-    if (n && (rc = nbl__plans_results(ws, job->ruleset, job->opts->config,
-                                      job->unsuppressed, &res, &nres)))
-        return rc;
-    if (!nbl__xlayer_alloc(l, n)) {
-        free(res);
+    l->open = open_plans;
+    l->fill = fill_plan;
+    l->data = calloc(1, sizeof(plans_data));
+    l->data_free = free_plans_data;
+    if (!l->data)
         return nbl__error(ctx, NBL_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < n; i++) {
-        const nbl__plan_result *r = NULL;
-        for (size_t k = 0; !r && k < nres; k++)
-            if (res[k].start_year == a[i].start_year &&
-                strcmp(res[k].plan_id, a[i].plan_id) == 0)
-                r = &res[k];
-        plan_row(job, &a[i], r, &l->vals[i * (size_t)l->nfields]);
-        l->wkb[i] = a[i].wkb;
-        l->wkb_len[i] = a[i].wkb_len;
-    }
-    free(res);
-    return NBL_OK;
+    return plan_fields(ctx, l);
 }
 
 /* The layers in project order (top of the legend first). To add a layer,

@@ -6,6 +6,7 @@
  */
 #include <assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,45 +77,27 @@ resolve_job(nbl_ws *ws, const nbl_export_opts *opts, nbl__xjob *job,
     return NBL_OK;
 }
 
-/* Thresholds of the year's results, for the graduated styles. */
-static void
-job_thresholds(nbl__xjob *job, const nbl__xlayer *areas)
-{
-    const nbl__xarea *a = areas->storage;
-    for (int k = 0; k < NBL__XC_N; k++) {
-        job->threshold[k] = NAN;
-        job->threshold_low[k] = NAN;
-        for (size_t i = 0; i < areas->storage_n; i++) {
-            if (isnan(job->threshold[k]) && !isnan(a[i].crit[k].threshold))
-                job->threshold[k] = a[i].crit[k].threshold;
-            if (isnan(job->threshold_low[k]) &&
-                !isnan(a[i].crit[k].threshold_low))
-                job->threshold_low[k] = a[i].crit[k].threshold_low;
-        }
-    }
-}
-
 /* Logs the export in the workspace. The files are in place; a run log
  * that cannot be written (a read-only workspace) is a warning, not a failed
  * export. */
 static void
-log_run(nbl_ws *ws, const nbl__xjob *job, size_t nl)
+log_run(nbl_ws *ws, const nbl__xjob *job, size_t nl, const char *format)
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     const nbl_export_opts *opts = job->opts;
     nbl__buf d = {0};
+    char *dest =
+        nbl__xw_display_name(opts->final_dir ? opts->final_dir : opts->dir);
     int lrc;
     nbl__buf_printf(&d,
                     "{\"year\": %d, \"format\": \"%s\", \"layers\": %zu, "
                     "\"disclosure_applied\": %s}",
-                    job->year,
-                    opts->format == NBL_EXPORT_GPKG ? "gpkg" : "geojson", nl,
+                    job->year, format, nl,
                     job->unsuppressed ? "false" : "true");
     lrc = nbl__store_begin(ws);
     if (lrc == NBL_OK) {
-        lrc = nbl__store_log_run(ws, "export",
-                                 opts->final_dir ? opts->final_dir : opts->dir,
-                                 -1, -1, -1, -1, d.s);
+        lrc = nbl__store_log_run(ws, "export", dest ? dest : "?", -1, -1, -1,
+                                 -1, d.s);
         if (lrc == NBL_OK)
             lrc = nbl__store_commit(ws);
         else
@@ -126,8 +109,8 @@ log_run(nbl_ws *ws, const nbl__xjob *job, size_t nl)
     }
     nbl__buf_free(&d);
     nbl__info(ctx, "exported %zu layers for %d (ruleset %s) to %s", nl,
-              job->year, job->ruleset,
-              opts->final_dir ? opts->final_dir : opts->dir);
+              job->year, job->ruleset, dest ? dest : "?");
+    free(dest);
 }
 
 /* Builds every layer; *nl receives the number built (also on failure, so
@@ -146,17 +129,18 @@ build_layers(nbl_ws *ws, nbl__xjob *job, nbl__xlayer *layers, size_t *nl)
                                0.1 + 0.4 * (double)(*nl + 1) / (double)nb,
                                "export");
     }
+    /* the thresholds of the year's results, for the graduated styles */
     if (rc == NBL_OK)
-        for (size_t i = 0; i < *nl; i++)
-            if (strcmp(layers[i].name, "areas") == 0)
-                job_thresholds(job, &layers[i]);
+        rc = nbl__store_export_thresholds(ws, job->ruleset, job->year,
+                                          job->threshold, job->threshold_low);
     return rc;
 }
 
 /* Writes the built layers, their styles and the project, and renames
  * them into place. */
 static int
-write_all(nbl_ws *ws, nbl__xjob *job, const nbl__xlayer *layers, size_t nl)
+write_all(nbl_ws *ws, nbl__xjob *job, nbl__xlayer *layers, size_t nl,
+          char *format, size_t cap)
 {
     nbl__xwriter w;
     int rc = nbl__xwriter_open(&w, ws, job);
@@ -171,6 +155,11 @@ write_all(nbl_ws *ws, nbl__xjob *job, const nbl__xlayer *layers, size_t nl)
         rc = nbl__xwriter_project(&w, layers, nl);
     if (rc == NBL_OK)
         rc = nbl__xwriter_commit(&w);
+    if (rc == NBL_OK)
+        snprintf(format, cap, "%s",
+                 strcmp(w.driver, "GeoJSON") == 0 ? "geojson"
+                 : strcmp(w.driver, "GPKG") == 0  ? "gpkg"
+                                                  : w.driver);
     nbl__xwriter_close(&w, rc != NBL_OK);
     return rc;
 }
@@ -184,6 +173,7 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
     nbl__xlayer layers[NLAYERS_MAX];
     char *ruleset_own = NULL, *version_own = NULL;
     size_t nl = 0;
+    char format[64] = "";
     int rc;
 
     memset(layers, 0, sizeof layers);
@@ -199,9 +189,9 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
     if (rc == NBL_OK)
         rc = build_layers(ws, &job, layers, &nl);
     if (rc == NBL_OK)
-        rc = write_all(ws, &job, layers, nl);
+        rc = write_all(ws, &job, layers, nl, format, sizeof format);
     if (rc == NBL_OK)
-        log_run(ws, &job, nl);
+        log_run(ws, &job, nl, format);
     for (size_t i = 0; i < nl; i++)
         nbl__xlayer_free(&layers[i]);
     nbl__profile_cfg_free(&pcfg);

@@ -398,6 +398,8 @@ static void
 srs(nbl__buf *b, const nbl__xjob *job, int epsg)
 {
     const char *wkt = epsg == 4326 ? job->wkt_wgs84 : job->wkt_work;
+    if (job->out_srid && epsg == job->out_srid && job->wkt_out)
+        wkt = job->wkt_out;
     nbl__buf_printf(b, "<spatialrefsys><wkt>");
     xml_escape(b, wkt ? wkt : "");
     nbl__buf_printf(b,
@@ -427,14 +429,11 @@ nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
     ext[1] -= pad, ext[3] += pad;
     for (int i = 0; i < 4; i++)
         nbl__fmt_double(e[i], sizeof e[i], ext[i], srid == 4326 ? 7 : 2);
-    for (size_t i = 0; i < nlayers; i++)
-        if (layers[i].temporal)
-            for (size_t r = 0; r < layers[i].nrows; r++) {
-                int y =
-                    (int)layers[i].vals[r * (size_t)layers[i].nfields + 4].i;
-                first = y < first ? y : first;
-                last = y > last ? y : last;
-            }
+    /* the temporal layer's years, noted while it was written */
+    if (job->first_year > 0 && job->first_year < first)
+        first = job->first_year;
+    if (job->last_year > last)
+        last = job->last_year;
     nbl__buf_printf(&b,
                     "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' "
                     "'SYSTEM'>\n<qgis projectname=\"nabolag %d\" "
@@ -465,8 +464,9 @@ nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
         nbl__buf_printf(&b, "\" source=\"");
         xml_escape(&b, sources[i]);
         nbl__buf_printf(&b,
-                        "\" providerKey=\"ogr\" checked=\"Qt::%s\" "
+                        "\" providerKey=\"%s\" checked=\"Qt::%s\" "
                         "expanded=\"1\"/>\n",
+                        job->provider ? job->provider : "ogr",
                         on ? "Checked" : "Unchecked");
         if (group)
             nbl__buf_printf(&b, "    </layer-tree-group>\n");
@@ -504,9 +504,11 @@ nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
         nbl__buf_printf(&b, "</datasource>\n      <layername>");
         xml_escape(&b, layers[i].title);
         nbl__buf_printf(&b, "</layername>\n      <srs>");
-        srs(&b, job, 4326);
-        nbl__buf_printf(&b, "</srs>\n      <provider encoding=\"UTF-8\">ogr"
-                            "</provider>\n");
+        srs(&b, job, job->out_srid ? job->out_srid : 4326);
+        nbl__buf_printf(&b,
+                        "</srs>\n      <provider encoding=\"UTF-8\">%s"
+                        "</provider>\n",
+                        job->provider ? job->provider : "ogr");
         nbl__buf_printf(&b,
                         "      <map-layer-style-manager current=\"%s\">\n"
                         "        <map-layer-style name=\"%s\"/>\n",

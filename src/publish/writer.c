@@ -1,20 +1,21 @@
 /*
- * writer.c - the export's writer (writer.h): writes the layer model through
- * GDAL/OGR as RFC 7946 GeoJSON (one file per layer, provenance as a foreign
- * member via the driver's NATIVE_DATA option) or as one GeoPackage
- * (provenance as dataset metadata, styles in layer_styles), plus a .qml
- * style per layer and nabolag.qgs.
+ * writer.c - the export's writer, common part (writer.h): the driver and
+ * the kind of destination, the output CRS, GDAL's error capture, writing
+ * one layer feature by feature, the provenance, the output files under
+ * temporary names and their renaming into place.
  *
- * Invariants: geometries are transformed from the working CRS to EPSG:4326
- * in lon/lat order before writing; every output file is written under a
- * temporary name in the output folder and renamed only when all files are
- * complete.
+ * Invariants: geometries are transformed from the working CRS to the
+ * output CRS (EPSG:4326 in lon/lat order for GeoJSON; the working CRS or
+ * --t-srs for every other format) before writing; every output file is
+ * written under a temporary name in the output folder and renamed only when
+ * all files are complete.
  */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,14 +28,13 @@
 
 #include <jansson.h>
 
+#include "publish/fieldnames.h"
 #include "publish/qgis.h"
 #include "publish/writer.h"
 #include "store/store.h"
 #include "store/store_export.h"
 #include "util/ctx.h"
 #include "util/util.h"
-
-#define COORD_PRECISION "7"
 
 /* ---- GDAL plumbing ------------------------------------------------------ */
 
@@ -43,12 +43,19 @@ capture_error(CPLErr cls, CPLErrorNum no, const char *msg)
 {
     nbl__xwriter *w = CPLGetErrorHandlerUserData();
     (void)no;
-    if (cls >= CE_Failure && w && !w->gdal_msg[0])
+    if (!w)
+        return;
+    if (cls >= CE_Failure && !w->gdal_msg[0])
         snprintf(w->gdal_msg, sizeof w->gdal_msg, "%s", msg);
+    /* What a format cannot hold (a Shapefile's 254-byte strings) comes as
+     * a warning: passed on, never dropped. */
+    else if (cls == CE_Warning && w->kind != NBL__XW_GEOJSON &&
+             strcmp(w->driver, "GPKG") != 0)
+        nbl__warn(nbl_ws_ctx(w->ws), "%s: %s", w->display, msg);
 }
 
-static int
-gdal_fail(const nbl__xwriter *w, const char *path, const char *what)
+int
+nbl__xw_fail(const nbl__xwriter *w, const char *path, const char *what)
 {
     return nbl__error(nbl_ws_ctx(w->ws), NBL_EIO, "%s: %s%s%s", path, what,
                       w->gdal_msg[0] ? ": " : "", w->gdal_msg);
@@ -102,6 +109,8 @@ env_add(double env[4], OGRGeometryH g)
     }
 }
 
+/* ---- one layer ---------------------------------------------------------- */
+
 /* Sets the fields of a feature from a row's values. */
 static void
 set_fields(OGRFeatureH ft, const nbl__xlayer *l, const nbl__xval *v)
@@ -137,8 +146,9 @@ set_fields(OGRFeatureH ft, const nbl__xlayer *l, const nbl__xval *v)
     }
 }
 
-/* Sets a feature's geometry from WKB in the working CRS, transformed for
- * output. Extends w->env[0..3] (output CRS) and env[4..7] (working CRS). */
+/* Sets a feature's geometry from WKB in the working CRS, transformed to
+ * the output CRS. Extends w->env[0..3] (output CRS) and env[4..7] (working
+ * CRS). */
 static int
 set_geometry(nbl__xwriter *w, OGRFeatureH ft, const char *path,
              const nbl__xlayer *l, const unsigned char *wkb, size_t len,
@@ -148,11 +158,11 @@ set_geometry(nbl__xwriter *w, OGRFeatureH ft, const char *path,
     int rc = NBL_OK;
     if (OGR_G_CreateFromWkb(wkb, NULL, &g, (int)len) == OGRERR_NONE)
         env_add(w->env + 4, g);
-    if (!g || OGR_G_Transform(g, w->ct) != OGRERR_NONE) {
+    if (!g || (w->ct && OGR_G_Transform(g, w->ct) != OGRERR_NONE)) {
         rc = nbl__error(nbl_ws_ctx(w->ws), NBL_ECRS,
                         "%s: layer '%s': feature '%s': cannot "
-                        "transform geometry to EPSG:4326",
-                        path, l->name, id ? id : "?");
+                        "transform geometry to EPSG:%d",
+                        path, l->name, id ? id : "?", w->job->out_srid);
     } else {
         if (l->geom == NBL__XG_POLYGON &&
             wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPolygon)
@@ -166,58 +176,110 @@ set_geometry(nbl__xwriter *w, OGRFeatureH ft, const char *path,
     return rc;
 }
 
-/* Creates a layer and its fields in ds. */
-static OGRLayerH
+/* Creates a layer and its fields in ds; checks that the driver kept the
+ * names. */
+static int
 create_layer(nbl__xwriter *w, GDALDatasetH ds, const char *path,
-             const nbl__xlayer *l, char **lco)
+             const nbl__xlayer *l, char **lco, char *const *names,
+             OGRLayerH *out)
 {
     OGRLayerH lyr = GDALDatasetCreateLayer(
-        ds, l->name, w->wgs,
+        ds, l->name, w->dst,
         l->geom == NBL__XG_POINT ? wkbPoint : wkbMultiPolygon, lco);
-    if (!lyr) {
-        gdal_fail(w, path, "cannot create layer");
-        return NULL;
-    }
+    if (!lyr)
+        return nbl__xw_fail(w, path, "cannot create layer");
     for (int f = 0; f < l->nfields; f++) {
+        const char *name = names ? names[f] : l->fields[f].name;
         OGRFieldSubType sub;
-        OGRFieldDefnH fd = OGR_Fld_Create(l->fields[f].name,
-                                          ogr_type(l->fields[f].type, &sub));
+        OGRFieldDefnH fd =
+            OGR_Fld_Create(name, ogr_type(l->fields[f].type, &sub));
         int ok;
         OGR_Fld_SetSubType(fd, sub);
         ok = OGR_L_CreateField(lyr, fd, TRUE) == OGRERR_NONE;
         OGR_Fld_Destroy(fd);
-        if (!ok) {
-            gdal_fail(w, path, "cannot create field");
-            return NULL;
-        }
+        if (!ok)
+            return nbl__xw_fail(w, path, "cannot create field");
+        fd = OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(lyr), f);
+        if (!fd || strcmp(OGR_Fld_GetNameRef(fd), name) != 0)
+            return nbl__error(nbl_ws_ctx(w->ws), NBL_EFORMAT,
+                              "%s: layer '%s': the %s driver renamed field "
+                              "'%s' to '%s'",
+                              path, l->name, w->driver, name,
+                              fd ? OGR_Fld_GetNameRef(fd) : "?");
     }
-    return lyr;
+    *out = lyr;
+    return NBL_OK;
 }
 
-/* Writes one layer into ds. */
-static int
-write_layer(nbl__xwriter *w, GDALDatasetH ds, const char *path,
-            const nbl__xlayer *l, char **lco)
+/* The years of the temporal layer's rows, for the project's time range
+ * (field 4 is the year). */
+static void
+note_year(nbl__xwriter *w, const nbl__xlayer *l)
 {
-    OGRLayerH lyr = create_layer(w, ds, path, l, lco);
-    int rc = NBL_OK;
-    if (!lyr)
-        return NBL_EIO;
-    if (OGR_L_StartTransaction(lyr) != OGRERR_NONE)
-        return gdal_fail(w, path, "cannot start transaction");
-    for (size_t i = 0; i < l->nrows && rc == NBL_OK; i++) {
-        OGRFeatureH ft = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
-        const nbl__xval *v = &l->vals[i * (size_t)l->nfields];
-        set_fields(ft, l, v);
-        if (l->wkb[i])
-            rc = set_geometry(w, ft, path, l, l->wkb[i], l->wkb_len[i], v[0].s);
+    int y;
+    if (!l->temporal || !l->vals[4].set)
+        return;
+    y = (int)l->vals[4].i;
+    if (!w->job->first_year || y < w->job->first_year)
+        w->job->first_year = y;
+    if (!w->job->last_year || y > w->job->last_year)
+        w->job->last_year = y;
+}
+
+/* Writes the layer's rows, one feature each, as they come from its
+ * cursor. */
+static int
+write_rows(nbl__xwriter *w, OGRLayerH lyr, const char *path, nbl__xlayer *l)
+{
+    int rc = nbl__xlayer_open(l, w->ws, w->job), more;
+    while (rc == NBL_OK && (more = nbl__xlayer_next(l, w->job)) != 0) {
+        OGRFeatureH ft;
+        if (more < 0) {
+            rc = more;
+            break;
+        }
+        ft = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        set_fields(ft, l, l->vals);
+        if (l->wkb)
+            rc = set_geometry(w, ft, path, l, l->wkb, l->wkb_len, l->vals[0].s);
         if (rc == NBL_OK && OGR_L_CreateFeature(lyr, ft) != OGRERR_NONE)
-            rc = gdal_fail(w, path, "cannot write feature");
+            rc = nbl__xw_fail(w, path, "cannot write feature");
         OGR_F_Destroy(ft);
+        note_year(w, l);
     }
-    if (OGR_L_CommitTransaction(lyr) != OGRERR_NONE && rc == NBL_OK)
-        rc = gdal_fail(w, path, "cannot write layer");
+    nbl__xlayer_close(l);
     return rc;
+}
+
+int
+nbl__xw_layer(nbl__xwriter *w, GDALDatasetH ds, const char *path,
+              nbl__xlayer *l, char **lco, char *const *names)
+{
+    OGRLayerH lyr = NULL;
+    int tx = w->kind != NBL__XW_DATABASE;
+    int rc = create_layer(w, ds, path, l, lco, names, &lyr);
+    if (rc)
+        return rc;
+    if (tx && OGR_L_StartTransaction(lyr) != OGRERR_NONE)
+        return nbl__xw_fail(w, path, "cannot start transaction");
+    rc = write_rows(w, lyr, path, l);
+    if (tx && OGR_L_CommitTransaction(lyr) != OGRERR_NONE && rc == NBL_OK)
+        rc = nbl__xw_fail(w, path, "cannot write layer");
+    return rc;
+}
+
+char **
+nbl__xw_user_options(const nbl__xwriter *w, char **lco, int dsco)
+{
+    const char *const *u = dsco ? w->job->opts->dsco : w->job->opts->lco;
+    for (size_t i = 0; u && u[i]; i++) {
+        char *key = NULL;
+        const char *val = CPLParseNameValue(u[i], &key);
+        if (key && val)
+            lco = CSLSetNameValue(lco, key, val);
+        CPLFree(key);
+    }
+    return lco;
 }
 
 /* ---- provenance --------------------------------------------------------- */
@@ -272,17 +334,39 @@ provenance(nbl_ws *ws, const nbl__xjob *job, const char *layer)
     return p;
 }
 
+char *
+nbl__xw_provenance(const nbl__xwriter *w, const char *layer)
+{
+    json_t *p = provenance(w->ws, w->job, layer);
+    char *s = json_dumps(p, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(p);
+    return s;
+}
+
+char *
+nbl__xw_qml(const nbl__xwriter *w, const nbl__xlayer *l, const char *style,
+            char *const *names)
+{
+    char *qml = nbl__qgis_qml(w->job, l->name, style), *r;
+    const char **from;
+    if (!qml || !names)
+        return qml;
+    from = calloc((size_t)l->nfields + 1, sizeof *from);
+    for (int f = 0; from && f < l->nfields; f++)
+        from[f] = l->fields[f].name;
+    r = from ? nbl__fieldnames_qml(qml, from, names, (size_t)l->nfields) : NULL;
+    free(from);
+    free(qml);
+    return r;
+}
+
 /* ---- output files ------------------------------------------------------- */
 
-typedef nbl__xoutfile outfile;
-typedef nbl__xoutset outset;
-
-/* Registers an output file; returns its temporary path (borrowed). The
- * temporary name keeps the extension so drivers accept it. */
-static const char *
-outset_add(outset *o, const char *dir, const char *base)
+/* The temporary name keeps the extension so drivers accept it. */
+const char *
+nbl__xw_outset_add(nbl__xoutset *o, const char *dir, const char *base)
 {
-    outfile *f = realloc(o->f, (o->n + 1) * sizeof *f);
+    nbl__xoutfile *f = realloc(o->f, (o->n + 1) * sizeof *f);
     nbl__buf a = {0}, b = {0};
     if (!f)
         return NULL;
@@ -299,8 +383,8 @@ outset_add(outset *o, const char *dir, const char *base)
     return o->f[o->n++].tmp;
 }
 
-static void
-outset_free(outset *o, int remove_tmp)
+void
+nbl__xw_outset_free(nbl__xoutset *o, int remove_tmp)
 {
     for (size_t i = 0; i < o->n; i++) {
         if (remove_tmp)
@@ -313,8 +397,8 @@ outset_free(outset *o, int remove_tmp)
     o->n = 0;
 }
 
-static int
-write_text(nbl_ctx *ctx, const char *path, const char *text)
+int
+nbl__xw_write_text(nbl_ctx *ctx, const char *path, const char *text)
 {
     FILE *f = fopen(path, "wb");
     size_t n = strlen(text);
@@ -329,77 +413,6 @@ write_text(nbl_ctx *ctx, const char *path, const char *text)
                           strerror(errno));
     return NBL_OK;
 }
-
-/* ---- GeoPackage styles -------------------------------------------------- */
-
-static int
-gpkg_styles(const nbl__xwriter *w, GDALDatasetH ds, const char *path,
-            const nbl__xlayer *layers, size_t n)
-{
-    /* QGIS's own schema for styles stored in a GeoPackage. */
-    static const char *const cols[] = {"f_table_catalog",
-                                       "f_table_schema",
-                                       "f_table_name",
-                                       "f_geometry_column",
-                                       "styleName",
-                                       "styleQML",
-                                       "styleSLD",
-                                       "useAsDefault",
-                                       "description",
-                                       "owner",
-                                       "ui",
-                                       "update_time"};
-    OGRLayerH lyr =
-        GDALDatasetCreateLayer(ds, "layer_styles", NULL, wkbNone, NULL);
-    char now[32];
-    int rc = NBL_OK;
-    if (!lyr)
-        return gdal_fail(w, path, "cannot create layer_styles");
-    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(
-            cols[i], i == 7 ? OFTInteger : (i == 11 ? OFTDateTime : OFTString));
-        if (i == 7)
-            OGR_Fld_SetSubType(fd, OFSTBoolean);
-        if (OGR_L_CreateField(lyr, fd, TRUE) != OGRERR_NONE)
-            rc = gdal_fail(w, path, "cannot create layer_styles");
-        OGR_Fld_Destroy(fd);
-        if (rc)
-            return rc;
-    }
-    nbl__store_export_now(now);
-    for (size_t i = 0; i < n && rc == NBL_OK; i++) {
-        const char *const *extra = nbl__qgis_extra_styles(layers[i].name);
-        for (int s = -1; rc == NBL_OK && (s < 0 || (extra && extra[s])); s++) {
-            const char *sname = s < 0 ? NULL : extra[s];
-            char *qml = nbl__qgis_qml(w->job, layers[i].name, sname);
-            OGRFeatureH ft;
-            int y, mo, d, h, mi, se;
-            if (!qml)
-                break;
-            ft = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
-            OGR_F_SetFieldString(ft, 0, "");
-            OGR_F_SetFieldString(ft, 1, "");
-            OGR_F_SetFieldString(ft, 2, layers[i].name);
-            OGR_F_SetFieldString(ft, 3, "geom");
-            OGR_F_SetFieldString(ft, 4, sname ? sname : layers[i].name);
-            OGR_F_SetFieldString(ft, 5, qml);
-            OGR_F_SetFieldString(ft, 6, "");
-            OGR_F_SetFieldInteger(ft, 7, s < 0);
-            OGR_F_SetFieldString(ft, 8, "nabolag");
-            OGR_F_SetFieldString(ft, 9, "");
-            if (sscanf(now, "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &se) ==
-                6)
-                OGR_F_SetFieldDateTime(ft, 11, y, mo, d, h, mi, se, 100);
-            if (OGR_L_CreateFeature(lyr, ft) != OGRERR_NONE)
-                rc = gdal_fail(w, path, "cannot write layer_styles");
-            OGR_F_Destroy(ft);
-            free(qml);
-        }
-    }
-    return rc;
-}
-
-/* ---- the writer --------------------------------------------------------- */
 
 static int
 ensure_dir(nbl_ctx *ctx, const char *dir, int *created)
@@ -421,8 +434,8 @@ ensure_dir(nbl_ctx *ctx, const char *dir, int *created)
 /* Every final path must be absent, or (with overwrite) a regular file:
  * rename() would fail on a directory half-way through the set and leave a
  * half-replaced folder, so this is checked before anything is renamed. */
-static int
-check_exists(nbl_ctx *ctx, const outset *o, int overwrite)
+int
+nbl__xw_check_exists(nbl_ctx *ctx, const nbl__xoutset *o, int overwrite)
 {
     struct stat st;
     for (size_t i = 0; i < o->n; i++) {
@@ -442,181 +455,205 @@ check_exists(nbl_ctx *ctx, const outset *o, int overwrite)
     return NBL_OK;
 }
 
-/* Writes a layer's default style as <layer>.qml beside its file. */
-static int
-write_qml(nbl__xwriter *w, const nbl__xlayer *l)
-{
-    nbl_ctx *ctx = nbl_ws_ctx(w->ws);
-    char *qml = nbl__qgis_qml(w->job, l->name, NULL);
-    nbl__buf qb = {0};
-    const char *tmp;
-    int rc = NBL_OK;
-    nbl__buf_printf(&qb, "%s.qml", l->name);
-    tmp = qb.s ? outset_add(&w->out, w->job->opts->dir, qb.s) : NULL;
-    nbl__buf_free(&qb);
-    if (qml && tmp)
-        rc = write_text(ctx, tmp, qml);
-    else if (!tmp)
-        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
-    free(qml);
-    return rc;
-}
+/* ---- drivers and CRS ---------------------------------------------------- */
 
-/* The GeoJSON layer creation options: RFC 7946 and the provenance as a
- * foreign member. NULL when out of memory. */
-static char **
-geojson_lco(nbl__xwriter *w, const nbl__xlayer *l)
+const char *
+nbl_export_driver_name(const char *name)
 {
-    char **lco = NULL;
-    json_t *nat = json_object();
-    char *nats;
-    json_object_set_new(nat, "nabolag", provenance(w->ws, w->job, l->name));
-    nats = json_dumps(nat, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(nat);
-    if (!nats)
+    static const char *const alias[][2] = {
+        {"geojson", "GeoJSON"},       {"gpkg", "GPKG"},
+        {"shp", "ESRI Shapefile"},    {"shapefile", "ESRI Shapefile"},
+        {"fgb", "FlatGeobuf"},        {"flatgeobuf", "FlatGeobuf"},
+        {"pg", "PostgreSQL"},         {"postgis", "PostgreSQL"},
+        {"postgresql", "PostgreSQL"}, {"csv", "CSV"},
+    };
+    GDALDriverH drv;
+    if (!name)
         return NULL;
-    lco = CSLSetNameValue(lco, "RFC7946", "YES");
-    lco = CSLSetNameValue(lco, "COORDINATE_PRECISION", COORD_PRECISION);
-    lco = CSLSetNameValue(lco, "WRITE_NAME", "NO");
-    lco = CSLSetNameValue(lco, "WRITE_BBOX", "NO");
-    lco = CSLSetNameValue(lco, "NATIVE_DATA", nats);
-    lco = CSLSetNameValue(lco, "NATIVE_MEDIA_TYPE", "application/vnd.geo+json");
-    free(nats);
-    return lco;
+    for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++)
+        if (strcasecmp(name, alias[i][0]) == 0)
+            name = alias[i][1];
+    GDALAllRegister();
+    drv = GDALGetDriverByName(name);
+    if (!drv || !GDALGetMetadataItem(drv, GDAL_DCAP_VECTOR, NULL) ||
+        !GDALGetMetadataItem(drv, GDAL_DCAP_CREATE, NULL))
+        return NULL;
+    return GDALGetDriverShortName(drv);
 }
 
+char *
+nbl__xw_display_name(const char *dest)
+{
+    nbl__buf b = {0};
+    const char *p = strstr(dest, "password=");
+    if (!p) {
+        nbl__buf_printf(&b, "%s", dest);
+    } else {
+        const char *e = p + 9;
+        if (*e == '\'') {
+            for (e++; *e && *e != '\''; e++)
+                if (*e == '\\' && e[1])
+                    e++;
+            if (*e)
+                e++;
+        } else {
+            while (*e && *e != ' ')
+                e++;
+        }
+        nbl__buf_printf(&b, "%.*spassword=***%s", (int)(p - dest), dest, e);
+    }
+    return b.s;
+}
+
+/* The driver and the kind of destination. */
 static int
-write_geojson_layer(nbl__xwriter *w, GDALDriverH drv, const nbl__xlayer *l)
+resolve_driver(nbl__xwriter *w)
 {
     nbl_ctx *ctx = nbl_ws_ctx(w->ws);
-    nbl__buf base = {0};
-    const char *tmp, *final;
-    GDALDatasetH ds;
-    char **lco = geojson_lco(w, l);
-    int rc;
-    nbl__buf_printf(&base, "%s.geojson", l->name);
-    tmp = base.s ? outset_add(&w->out, w->job->opts->dir, base.s) : NULL;
-    nbl__buf_free(&base);
-    if (!tmp || !lco) {
-        CSLDestroy(lco);
-        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    const nbl_export_opts *o = w->job->opts;
+    const char *name = o->driver                      ? o->driver
+                       : o->format == NBL_EXPORT_GPKG ? "GPKG"
+                                                      : "GeoJSON";
+    const char *ext;
+    w->driver = nbl_export_driver_name(name);
+    if (!w->driver)
+        return nbl__error(ctx, NBL_EINVAL,
+                          "--format: GDAL has no vector driver '%s' that can "
+                          "write (see `ogrinfo --formats`)",
+                          name);
+    w->drv = GDALGetDriverByName(w->driver);
+    ext = GDALGetMetadataItem(w->drv, GDAL_DMD_EXTENSION, NULL);
+    snprintf(w->ext, sizeof w->ext, "%s", ext ? ext : "");
+    if (strcmp(w->driver, "GeoJSON") == 0) {
+        w->kind = NBL__XW_GEOJSON;
+        snprintf(w->ext, sizeof w->ext, "geojson");
+    } else if (strcmp(w->driver, "PostgreSQL") == 0) {
+        w->kind = NBL__XW_DATABASE;
+        if (strncasecmp(o->dir, "PG:", 3) != 0)
+            return nbl__error(ctx, NBL_EINVAL,
+                              "-o: PostgreSQL needs a connection string "
+                              "(PG:\"dbname=... host=...\"), not '%s'",
+                              w->display);
+    } else if (!w->ext[0]) {
+        return nbl__error(ctx, NBL_EINVAL,
+                          "--format: the %s driver writes no file nabolag "
+                          "can name (no file extension)",
+                          w->driver);
+    } else {
+        w->kind =
+            GDALGetMetadataItem(w->drv, GDAL_DCAP_MULTIPLE_VECTOR_LAYERS, NULL)
+                ? NBL__XW_SINGLE
+                : NBL__XW_FILES;
+        w->short_names = strcmp(w->driver, "ESRI Shapefile") == 0;
     }
-    final = w->out.f[w->out.n - 1].final;
-    ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
-    if (!ds) {
-        CSLDestroy(lco);
-        return gdal_fail(w, final, "cannot create");
-    }
-    rc = write_layer(w, ds, final, l, lco);
-    CSLDestroy(lco);
-    GDALClose(ds);
-    if (rc == NBL_OK && w->gdal_msg[0])
-        rc = gdal_fail(w, final, "write failed");
-    if (rc == NBL_OK)
-        rc = write_qml(w, l);
-    return rc;
+    return NBL_OK;
 }
 
+/* The output CRS: EPSG:4326 for GeoJSON, else --t-srs or the working CRS;
+ * an EPSG code is needed (the QGIS project names it). */
 static int
-write_geojson(nbl__xwriter *w, const nbl__xlayer *layers, size_t n)
-{
-    GDALDriverH drv = GDALGetDriverByName("GeoJSON");
-    int rc = NBL_OK;
-    if (!drv)
-        return nbl__error(nbl_ws_ctx(w->ws), NBL_EIO,
-                          "GDAL has no GeoJSON driver");
-    for (size_t i = 0; i < n && rc == NBL_OK; i++)
-        rc = write_geojson_layer(w, drv, &layers[i]);
-    return rc;
-}
-
-/* The workspace's provenance as the dataset's metadata. */
-static int
-gpkg_provenance(nbl__xwriter *w, GDALDatasetH ds, const char *final)
-{
-    json_t *prov = provenance(w->ws, w->job, NULL);
-    char *provs = json_dumps(prov, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    int rc = NBL_OK;
-    json_decref(prov);
-    if (provs &&
-        GDALSetMetadataItem(ds, "NABOLAG_PROVENANCE", provs, NULL) != CE_None)
-        rc = gdal_fail(w, final, "cannot write metadata");
-    free(provs);
-    return rc;
-}
-
-static int
-write_gpkg(nbl__xwriter *w, const nbl__xlayer *layers, size_t n)
+output_srid(nbl__xwriter *w, int *srid)
 {
     nbl_ctx *ctx = nbl_ws_ctx(w->ws);
-    GDALDriverH drv = GDALGetDriverByName("GPKG");
-    const char *tmp = outset_add(&w->out, w->job->opts->dir, "nabolag.gpkg");
-    const char *final;
-    GDALDatasetH ds;
-    char now[32];
-    int rc = NBL_OK;
-    if (!drv)
-        return nbl__error(ctx, NBL_EIO, "GDAL has no GPKG driver");
-    if (!tmp)
-        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
-    final = w->out.f[w->out.n - 1].final;
-    /* gpkg_contents.last_change from our clock (SOURCE_DATE_EPOCH), so the
-     * file is reproducible. */
-    nbl__store_export_now(now);
-    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", now);
-    ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
-    if (!ds) {
-        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
-        return gdal_fail(w, final, "cannot create");
+    const char *t = w->job->opts->t_srs;
+    OGRSpatialReferenceH s;
+    const char *code = NULL;
+    *srid = nbl_ws_srid(w->ws);
+    if (w->kind == NBL__XW_GEOJSON) {
+        *srid = 4326;
+        if (t)
+            return nbl__error(ctx, NBL_EINVAL,
+                              "--t-srs: GeoJSON output is RFC 7946, always "
+                              "WGS 84 (EPSG:4326); choose another format "
+                              "(-f GPKG, FlatGeobuf, ...) for '%s'",
+                              t);
+        return NBL_OK;
     }
-    for (size_t i = 0; i < n && rc == NBL_OK; i++) {
-        char **lco = NULL;
-        lco = CSLSetNameValue(lco, "GEOMETRY_NAME", "geom");
-        lco = CSLSetNameValue(lco, "IDENTIFIER", layers[i].title);
-        lco = CSLSetNameValue(lco, "SPATIAL_INDEX", "YES");
-        rc = write_layer(w, ds, final, &layers[i], lco);
-        CSLDestroy(lco);
+    if (!t)
+        return NBL_OK;
+    s = OSRNewSpatialReference(NULL);
+    if (s && OSRSetFromUserInput(s, t) == OGRERR_NONE) {
+        code = OSRGetAuthorityName(s, NULL);
+        if (!code || strcmp(code, "EPSG") != 0) {
+            OSRAutoIdentifyEPSG(s);
+            code = OSRGetAuthorityName(s, NULL);
+        }
+        code = code && strcmp(code, "EPSG") == 0 ? OSRGetAuthorityCode(s, NULL)
+                                                 : NULL;
     }
-    if (rc == NBL_OK)
-        rc = gpkg_styles(w, ds, final, layers, n);
-    if (rc == NBL_OK)
-        rc = gpkg_provenance(w, ds, final);
-    GDALClose(ds);
-    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
-    if (rc == NBL_OK && w->gdal_msg[0])
-        rc = gdal_fail(w, final, "write failed");
-    return rc;
+    long v = 0;
+    int ok = code && nbl__parse_long(code, &v) && v > 0;
+    if (s)
+        OSRDestroySpatialReference(s);
+    if (!ok)
+        return nbl__error(ctx, NBL_ECRS,
+                          "--t-srs: '%s' is not a CRS with an EPSG code "
+                          "(give it as EPSG:NNNN)",
+                          t);
+    *srid = (int)v;
+    return NBL_OK;
 }
+
+/* The transformation from the working CRS to the output CRS. */
+static int
+setup_crs(nbl__xwriter *w)
+{
+    nbl_ctx *ctx = nbl_ws_ctx(w->ws);
+    const char *const wopt[] = {"FORMAT=WKT2_2019", "MULTILINE=NO", NULL};
+    int work = nbl_ws_srid(w->ws), out, rc;
+    OGRSpatialReferenceH wgs;
+    if ((rc = output_srid(w, &out)))
+        return rc;
+    w->src = srs_epsg(work);
+    w->dst = srs_epsg(out);
+    if (w->src && w->dst && out != work)
+        w->ct = OCTNewCoordinateTransformation(w->src, w->dst);
+    if (!w->src || !w->dst || (out != work && !w->ct))
+        return nbl__error(ctx, NBL_ECRS,
+                          "cannot transform EPSG:%d to EPSG:%d%s%s", work, out,
+                          w->gdal_msg[0] ? ": " : "", w->gdal_msg);
+    w->job->out_srid = out;
+    if (OSRExportToWktEx(w->src, &w->wkt_work, wopt) == OGRERR_NONE)
+        w->job->wkt_work = w->wkt_work;
+    if (OSRExportToWktEx(w->dst, &w->wkt_dst, wopt) == OGRERR_NONE)
+        w->job->wkt_out = w->wkt_dst;
+    /* the QGIS project's fallback extent is in lon/lat */
+    wgs = srs_epsg(4326);
+    if (wgs && OSRExportToWktEx(wgs, &w->wkt_wgs, wopt) == OGRERR_NONE)
+        w->job->wkt_wgs84 = w->wkt_wgs;
+    if (wgs)
+        OSRDestroySpatialReference(wgs);
+    return NBL_OK;
+}
+
+/* ---- the writer --------------------------------------------------------- */
 
 int
 nbl__xwriter_open(nbl__xwriter *w, nbl_ws *ws, nbl__xjob *job)
 {
     static const double empty[8] = {1, 1, 0, 0, 1, 1, 0, 0};
     nbl_ctx *ctx = nbl_ws_ctx(ws);
-    const char *const wopt[] = {"FORMAT=WKT2_2019", "MULTILINE=NO", NULL};
     int rc;
     memset(w, 0, sizeof *w);
     w->ws = ws;
     w->job = job;
     memcpy(w->env, empty, sizeof w->env);
-    rc = ensure_dir(ctx, job->opts->dir, &w->created);
+    w->display = nbl__xw_display_name(job->opts->dir);
+    if (!w->display)
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
     GDALAllRegister();
+    if ((rc = resolve_driver(w)))
+        return rc;
+    if (w->kind != NBL__XW_DATABASE &&
+        (rc = ensure_dir(ctx, job->opts->dir, &w->created)))
+        return rc;
     CPLPushErrorHandlerEx(capture_error, w);
     w->handler = 1;
-    if (rc)
+    if ((rc = setup_crs(w)))
         return rc;
-    w->src = srs_epsg(nbl_ws_srid(ws));
-    w->wgs = srs_epsg(4326);
-    w->ct = w->src && w->wgs ? OCTNewCoordinateTransformation(w->src, w->wgs)
-                             : NULL;
-    if (!w->ct)
-        return nbl__error(
-            ctx, NBL_ECRS, "cannot transform EPSG:%d to EPSG:4326%s%s",
-            nbl_ws_srid(ws), w->gdal_msg[0] ? ": " : "", w->gdal_msg);
-    if (OSRExportToWktEx(w->src, &w->wkt_work, wopt) == OGRERR_NONE &&
-        OSRExportToWktEx(w->wgs, &w->wkt_wgs, wopt) == OGRERR_NONE) {
-        job->wkt_work = w->wkt_work;
-        job->wkt_wgs84 = w->wkt_wgs;
+    if (w->kind == NBL__XW_DATABASE) {
+        job->provider = "postgres";
+        return nbl__xw_pg_open(w);
     }
     return NBL_OK;
 }
@@ -624,35 +661,61 @@ nbl__xwriter_open(nbl__xwriter *w, nbl_ws *ws, nbl__xjob *job)
 int
 nbl__xwriter_check(nbl__xwriter *w, const nbl__xlayer *layers, size_t n)
 {
-    const nbl_export_opts *opts = w->job->opts;
-    outset probe = {0};
-    int ok = 1, rc;
-    if (opts->format == NBL_EXPORT_GPKG) {
-        ok = outset_add(&probe, opts->dir, "nabolag.gpkg") != NULL;
-    } else {
-        for (size_t i = 0; ok && i < n; i++) {
-            nbl__buf b = {0}, q = {0};
-            nbl__buf_printf(&b, "%s.geojson", layers[i].name);
-            nbl__buf_printf(&q, "%s.qml", layers[i].name);
-            ok = b.s && q.s && outset_add(&probe, opts->dir, b.s) &&
-                 outset_add(&probe, opts->dir, q.s);
-            nbl__buf_free(&b);
-            nbl__buf_free(&q);
-        }
-    }
-    ok = ok && outset_add(&probe, opts->dir, "nabolag.qgs");
-    rc = ok ? check_exists(nbl_ws_ctx(w->ws), &probe, opts->overwrite)
-            : nbl__error(nbl_ws_ctx(w->ws), NBL_ENOMEM, "out of memory");
-    outset_free(&probe, 0);
-    return rc;
+    if (w->kind == NBL__XW_DATABASE)
+        return nbl__xw_pg_check(w, layers, n);
+    return nbl__xw_check_files(w, layers, n);
 }
 
 int
-nbl__xwriter_layers(nbl__xwriter *w, const nbl__xlayer *layers, size_t n)
+nbl__xwriter_layers(nbl__xwriter *w, nbl__xlayer *layers, size_t n)
 {
-    if (w->job->opts->format == NBL_EXPORT_GPKG)
-        return write_gpkg(w, layers, n);
-    return write_geojson(w, layers, n);
+    switch (w->kind) {
+    case NBL__XW_GEOJSON:
+        return nbl__xw_write_geojson(w, layers, n);
+    case NBL__XW_FILES:
+        return nbl__xw_write_files(w, layers, n);
+    case NBL__XW_SINGLE:
+        return nbl__xw_write_single(w, layers, n);
+    default:
+        return nbl__xw_pg_write(w, layers, n);
+    }
+}
+
+/* The QGIS data source of a layer written to a file, relative to the
+ * project. */
+static char *
+file_source(const nbl__xwriter *w, const nbl__xlayer *l)
+{
+    nbl__buf b = {0};
+    if (w->kind == NBL__XW_SINGLE)
+        nbl__buf_printf(&b, "./nabolag.%s|layername=%s", w->ext, l->name);
+    else if (w->kind == NBL__XW_GEOJSON)
+        /* The geometry type lets QGIS load an empty layer. */
+        nbl__buf_printf(&b, "./%s.geojson|geometrytype=%s", l->name,
+                        l->geom == NBL__XG_POINT ? "Point" : "MultiPolygon");
+    else
+        nbl__buf_printf(&b, "./%s.%s", l->name, w->ext);
+    return b.s;
+}
+
+/* Where the project goes: DIR/nabolag.qgs, or --qgs for a database (NULL:
+ * none). The temporary name is registered in w->out. */
+static const char *
+project_path(nbl__xwriter *w)
+{
+    const char *q = w->job->opts->qgs;
+    nbl__buf d = {0};
+    const char *slash, *tmp;
+    if (w->kind != NBL__XW_DATABASE)
+        return nbl__xw_outset_add(&w->out, w->job->opts->dir, "nabolag.qgs");
+    slash = strrchr(q, '/');
+    if (!slash)
+        return nbl__xw_outset_add(&w->out, ".", q);
+    nbl__buf_printf(&d, "%.*s", (int)(slash - q), q);
+    tmp = d.s ? nbl__xw_outset_add(&w->out, slash == q ? "/" : d.s, slash + 1)
+              : NULL;
+    nbl__buf_free(&d);
+    return tmp;
 }
 
 int
@@ -664,26 +727,25 @@ nbl__xwriter_project(nbl__xwriter *w, const nbl__xlayer *layers, size_t n)
     char *qgs = NULL;
     const char *tmp;
     int rc;
+    if (w->kind == NBL__XW_DATABASE && !w->job->opts->qgs) {
+        free(srcs);
+        free(names);
+        return NBL_OK;
+    }
     for (size_t i = 0; srcs && names && i < n; i++) {
-        nbl__buf b = {0};
-        if (w->job->opts->format == NBL_EXPORT_GPKG)
-            nbl__buf_printf(&b, "./nabolag.gpkg|layername=%s", layers[i].name);
-        else
-            /* The geometry type lets QGIS load an empty layer. */
-            nbl__buf_printf(&b, "./%s.geojson|geometrytype=%s", layers[i].name,
-                            layers[i].geom == NBL__XG_POINT ? "Point"
-                                                            : "MultiPolygon");
-        names[i] = b.s;
-        srcs[i] = b.s ? b.s : "";
+        names[i] = w->kind == NBL__XW_DATABASE
+                       ? nbl__xw_pg_source(w, &layers[i])
+                       : file_source(w, &layers[i]);
+        srcs[i] = names[i] ? names[i] : "";
     }
     if (srcs && names)
         qgs = nbl__qgis_project(w->job, layers, n, srcs, w->env + 4,
                                 nbl_ws_srid(w->ws));
-    tmp = outset_add(&w->out, w->job->opts->dir, "nabolag.qgs");
+    tmp = project_path(w);
     if (!qgs || !tmp)
         rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
     else
-        rc = write_text(ctx, tmp, qgs);
+        rc = nbl__xw_write_text(ctx, tmp, qgs);
     free(qgs);
     for (size_t i = 0; names && i < n; i++)
         free(names[i]);
@@ -697,7 +759,9 @@ nbl__xwriter_commit(nbl__xwriter *w)
 {
     nbl_ctx *ctx = nbl_ws_ctx(w->ws);
     /* The folder may have changed while writing. */
-    int rc = check_exists(ctx, &w->out, w->job->opts->overwrite);
+    int rc = nbl__xw_check_exists(ctx, &w->out, w->job->opts->overwrite);
+    if (rc == NBL_OK && w->kind == NBL__XW_DATABASE)
+        rc = nbl__xw_pg_commit(w);
     for (size_t i = 0; rc == NBL_OK && i < w->out.n; i++) {
         if (rename(w->out.f[i].tmp, w->out.f[i].final) != 0)
             rc = nbl__error(ctx, NBL_EIO, "%s: cannot rename into place: %s",
@@ -711,21 +775,22 @@ nbl__xwriter_commit(nbl__xwriter *w)
 void
 nbl__xwriter_close(nbl__xwriter *w, int failed)
 {
+    nbl__xw_pg_close(w);
     if (w->handler)
         CPLPopErrorHandler();
     w->handler = 0;
-    outset_free(&w->out, 1);
+    nbl__xw_outset_free(&w->out, 1);
     if (failed && w->created && !w->committed)
         rmdir(w->job->opts->dir);
     if (w->ct)
         OCTDestroyCoordinateTransformation(w->ct);
     if (w->src)
         OSRDestroySpatialReference(w->src);
-    if (w->wgs)
-        OSRDestroySpatialReference(w->wgs);
+    if (w->dst)
+        OSRDestroySpatialReference(w->dst);
     CPLFree(w->wkt_work);
+    CPLFree(w->wkt_dst);
     CPLFree(w->wkt_wgs);
-    w->ct = NULL;
-    w->src = w->wgs = NULL;
-    w->wkt_work = w->wkt_wgs = NULL;
+    free(w->display);
+    memset(w, 0, sizeof *w);
 }

@@ -5,6 +5,7 @@
  * silently ignored setting).
  */
 #include "nabolag/project.h"
+#include "nabolag/export.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -126,11 +127,48 @@ unknown_key(struct load_state *st, const char *section, const char *key)
                       st->p->path, section, key);
 }
 
+#define IS(sec, key) (strcmp(s, sec) == 0 && strcmp(k, key) == 0)
+
+/* [export]: dir (or dest: a folder, or a database connection string
+ * such as PG:dbname=gis, kept as written), format (a GDAL driver name or
+ * alias), schema, t_srs, qgs, overwrite. */
+static int
+export_key(struct load_state *st, nbl_project *p, const char *s, const char *k,
+           const char *v)
+{
+    if (IS("export", "dir") || IS("export", "dest")) {
+        free(p->export_dir);
+        p->export_dir = NULL;
+        if (strncasecmp(v, "PG:", 3) == 0)
+            return set_str(&p->export_dir, v);
+        return set_path(st, &p->export_dir, v);
+    }
+    if (IS("export", "format")) {
+        const char *d = nbl_export_driver_name(v);
+        if (!d)
+            return nbl__error(st->ctx, NBL_EFORMAT,
+                              "%s: [export] format: GDAL has no vector "
+                              "driver '%s' that can write (GeoJSON, GPKG, "
+                              "\"ESRI Shapefile\", FlatGeobuf, PostgreSQL, "
+                              "CSV, ...)",
+                              p->path, v);
+        return set_str(&p->export_format, d);
+    }
+    if (IS("export", "schema"))
+        return set_str(&p->export_schema, v);
+    if (IS("export", "t_srs") || IS("export", "crs"))
+        return set_str(&p->export_t_srs, v);
+    if (IS("export", "qgs"))
+        return set_path(st, &p->export_qgs, v);
+    if (IS("export", "overwrite"))
+        return set_bool(st, &p->export_overwrite, s, k, v);
+    return unknown_key(st, s, k);
+}
+
 static int
 handle(struct load_state *st, const char *s, const char *k, const char *v)
 {
     nbl_project *p = st->p;
-#define IS(sec, key) (strcmp(s, sec) == 0 && strcmp(k, key) == 0)
     if (strcmp(s, "project") == 0) {
         if (IS("project", "name"))
             return set_str(&p->name, v);
@@ -219,21 +257,8 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
             return NBL_OK; /* read by the plan comparison */
         return unknown_key(st, s, k);
     }
-    if (strcmp(s, "export") == 0) {
-        if (IS("export", "dir"))
-            return set_path(st, &p->export_dir, v);
-        if (IS("export", "format")) {
-            if (strcmp(v, "geojson") && strcmp(v, "gpkg"))
-                return nbl__error(st->ctx, NBL_EFORMAT,
-                                  "%s: [export] format: expected geojson "
-                                  "or gpkg, got '%s'",
-                                  p->path, v);
-            return set_str(&p->export_format, v);
-        }
-        if (IS("export", "overwrite"))
-            return set_bool(st, &p->export_overwrite, s, k, v);
-        return unknown_key(st, s, k);
-    }
+    if (strcmp(s, "export") == 0)
+        return export_key(st, p, s, k, v);
     if (strcmp(s, "report") == 0) {
         if (IS("report", "output"))
             return set_path(st, &p->report, v);
@@ -379,6 +404,9 @@ nbl_project_free(nbl_project *p)
                      &p->alerts_format,
                      &p->export_dir,
                      &p->export_format,
+                     &p->export_schema,
+                     &p->export_t_srs,
+                     &p->export_qgs,
                      &p->report};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(*strs[i]);

@@ -285,6 +285,57 @@ stage_free(staging *st)
     memset(st, 0, sizeof *st);
 }
 
+/* The export: into `<dir>/.nabolag-staging/`, whose files are moved into
+ * place after the workspace's commit; or, for a database destination
+ * ([export] format = PostgreSQL, dest = PG:...), straight into the
+ * database in the export's own transaction. */
+static int
+run_export(nbl_ws *ws, const nbl_project *p, int year, const char *ruleset,
+           staging *sg, int *dir_created, nbl_run_result *res)
+{
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
+    nbl_export_opts eo = {0};
+    nbl__buf sd = {0};
+    struct stat st;
+    int rc;
+    eo.driver = p->export_format;
+    eo.schema = p->export_schema;
+    eo.t_srs = p->export_t_srs;
+    eo.year = year;
+    eo.ruleset = ruleset;
+    eo.config = p->path;
+    if (p->export_format && strcmp(p->export_format, "PostgreSQL") == 0) {
+        eo.dir = p->export_dir;
+        eo.qgs = p->export_qgs;
+        eo.overwrite = p->export_overwrite;
+        return nbl_export(ws, &eo);
+    }
+    if (stat(p->export_dir, &st) != 0) {
+        if (mkdir(p->export_dir, 0777) != 0)
+            return nbl__error(ctx, NBL_EIO, "%s: cannot create folder: %s",
+                              p->export_dir, strerror(errno));
+        *dir_created = 1;
+    } else if (!S_ISDIR(st.st_mode)) {
+        return nbl__error(ctx, NBL_EIO, "%s: not a folder", p->export_dir);
+    }
+    /* a fixed name (the export logs its folder, and the log must be
+     * reproducible); what an interrupted run left there is removed */
+    if (nbl__buf_printf(&sd, "%s/.nabolag-staging", p->export_dir)) {
+        nbl__buf_free(&sd);
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    }
+    sg->dir = sd.s;
+    remove_staging_dir(sg->dir);
+    eo.dir = sg->dir;
+    eo.overwrite = 1; /* the staging folder; the policy: stage_check */
+    eo.final_dir = p->export_dir; /* messages name the real folder */
+    if ((rc = nbl_export(ws, &eo)) ||
+        (rc = stage_export(ctx, sg, p->export_dir, p->export_overwrite)))
+        return rc;
+    snprintf(res->export_dir, sizeof res->export_dir, "%s", p->export_dir);
+    return NBL_OK;
+}
+
 int
 nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
         nbl_run_result *res)
@@ -386,43 +437,9 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
                 goto done;
         }
     }
-    if (p->export_dir) {
-        nbl_export_opts eo = {0};
-        nbl__buf sd = {0};
-        if (stat(p->export_dir, &st) != 0) {
-            if (mkdir(p->export_dir, 0777) != 0) {
-                rc = nbl__error(ctx, NBL_EIO, "%s: cannot create folder: %s",
-                                p->export_dir, strerror(errno));
-                goto done;
-            }
-            export_dir_created = 1;
-        } else if (!S_ISDIR(st.st_mode)) {
-            rc = nbl__error(ctx, NBL_EIO, "%s: not a folder", p->export_dir);
-            goto done;
-        }
-        /* a fixed name (the export logs its folder, and the log must be
-         * reproducible); what an interrupted run left there is removed */
-        if (nbl__buf_printf(&sd, "%s/.nabolag-staging", p->export_dir)) {
-            nbl__buf_free(&sd);
-            rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
-            goto done;
-        }
-        sg.dir = sd.s;
-        remove_staging_dir(sg.dir);
-        eo.dir = sg.dir;
-        eo.format = (p->export_format && strcmp(p->export_format, "gpkg") == 0)
-                        ? NBL_EXPORT_GPKG
-                        : NBL_EXPORT_GEOJSON;
-        eo.year = year;
-        eo.ruleset = ruleset;
-        eo.overwrite = 1; /* the staging folder; the policy: stage_check */
-        eo.config = p->path;
-        eo.final_dir = p->export_dir; /* messages name the real folder */
-        if ((rc = nbl_export(ws, &eo)) ||
-            (rc = stage_export(ctx, &sg, p->export_dir, p->export_overwrite)))
-            goto done;
-        snprintf(res->export_dir, sizeof res->export_dir, "%s", p->export_dir);
-    }
+    if (p->export_dir &&
+        (rc = run_export(ws, p, year, ruleset, &sg, &export_dir_created, res)))
+        goto done;
     if (p->report) {
         nbl_report_opts ro = {0};
         int to_stdout = strcmp(p->report, "-") == 0;
