@@ -8,6 +8,8 @@ pkgs="build-essential cmake pkg-config git
  libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite spatialite-bin sqlite3
  libcsv-dev libcmocka-dev libinih-dev libjansson-dev libcurl4-openssl-dev
  python3 python3-gdal python3-aiosmtpd valgrind locales time bc
+ gettext chromium
+ man-db groff-base bsdextrautils dpkg-dev
  postgresql-15 postgresql-client-15 postgresql-15-postgis-3"
 # (PostgreSQL + PostGIS: the export test starts its own throwaway server on
 # a Unix socket, tests/pg/server.sh; the system's cluster is not used.)
