@@ -128,4 +128,17 @@ bad=$(grep -v -x -e "$old" -e "$new" "$T/reads" | sort | uniq -c)
 grep -q -x "$old" "$T/reads" || fail "the reader never saw the old export"
 grep -q -x "$new" "$T/reads" || fail "the reader never saw the new export"
 echo "reads: $(grep -c -x "$old" "$T/reads") old, $(grep -c -x "$new" "$T/reads") new"
+
+# The project file: [export] format = PostgreSQL, dest, schema, qgs
+cp -r "$NBL_SOURCE_DIR/sample-data" "$T/p" || fail "copying the sample"
+rm -rf "$T/p/out"
+sed -i -e '/^\[export\]/,/^\[/{/^dir *=/d;/^format *=/d}' "$T/p/sample.ini"
+sed -i -e "s|^\[export\]|[export]\nformat = PostgreSQL\ndest = $NBL_PG\nschema = viaproject\nqgs = out/db.qgs|" \
+    "$T/p/sample.ini"
+"$NBL_BIN" -q run "$T/p/sample.ini" >/dev/null 2>"$T/err" ||
+    fail "nabolag run with [export] format = PostgreSQL: $(cat "$T/err")"
+n=$(psql -Atc "SELECT count(*) FROM viaproject.areas")
+[ "$n" = "$na" ] || fail "run: viaproject.areas has $n rows, expected $na"
+grep -q 'table=&quot;viaproject&quot;.&quot;areas&quot;' "$T/p/out/db.qgs" ||
+    fail "run: out/db.qgs does not point at viaproject.areas"
 echo "ok"
