@@ -157,6 +157,7 @@ on_row(int c, void *data)
     row.lens = r->lens;
     row.line = r->row_start;
     row.index = r->rows++;
+    row.typed = NULL;
     if (r->nf > 0)
         r->stop = r->fn(&row, r->arg);
     r->nf = 0;

@@ -42,6 +42,9 @@ typedef struct nbl__csv_row {
     const size_t *lens;  /* byte length of each field */
     long line;           /* physical line (1-based) the record starts on */
     long index;          /* 0 for the first record (the header), 1, 2, ... */
+    /* NULL for CSV; from a workbook, 1 per field the source stored as a
+     * number (its text then uses '.' as the decimal mark) */
+    const unsigned char *typed;
 } nbl__csv_row;
 
 /** Called once per record in file order. Return 0 to go on; any other value
