@@ -96,8 +96,7 @@ typedef struct nbl_project {
 int nbl_project_load(nbl_project **out, nbl_ctx *ctx, const char *path);
 
 /** The same for a --config FILE: [project] workspace may be missing. */
-int nbl_project_load_config(nbl_project **out, nbl_ctx *ctx,
-                            const char *path);
+int nbl_project_load_config(nbl_project **out, nbl_ctx *ctx, const char *path);
 
 /** Frees a project; NULL-safe. */
 void nbl_project_free(nbl_project *p);

@@ -28,6 +28,7 @@ struct load_state {
     int rc;
     int line;  /* the line being read (counted by read_line) */
     int table; /* index of the [stats]/[refs] section being read, or -1 */
+    char section[256]; /* the section being read */
 };
 
 static int
@@ -288,10 +289,7 @@ handle_table(struct load_state *st, const char *s, const char *k, const char *v)
     static const char *const periods[] = {"last", NULL};
     static const char *const scopes[] = {"country", "region", "municipality",
                                          NULL};
-    nbl_project_table *t;
-    if (st->table < 0 && new_table(st, s))
-        return st->rc ? st->rc : NBL_EFORMAT;
-    t = &st->p->tables[st->table];
+    nbl_project_table *t = &st->p->tables[st->table];
     if (strcmp(k, "source") == 0)
         return set_sources(st, t->refs, s, v);
     if (strncmp(k, "column.", 7) == 0 && k[7])
@@ -479,13 +477,18 @@ ini_cb(void *user, const char *section, const char *key, const char *value)
     struct load_state *st = user;
     if (st->rc)
         return 0;
-    if (!key) { /* section start (INI_CALL_HANDLER_ON_NEW_SECTION) */
+    /* a section starts: told by inih when built with
+     * INI_CALL_HANDLER_ON_NEW_SECTION (key NULL), else seen on its first
+     * key */
+    if (!key || strncmp(section, st->section, sizeof st->section - 1)) {
+        snprintf(st->section, sizeof st->section, "%s", section);
         st->table = -1;
         if (table_section(section))
             st->rc = new_table(st, section);
         if (st->rc == NBL_ENOMEM)
             nbl__error(st->ctx, NBL_ENOMEM, "out of memory");
-        return st->rc == NBL_OK;
+        if (!key || st->rc)
+            return st->rc == NBL_OK;
     }
     st->rc = handle(st, section, key, value);
     if (st->rc == NBL_ENOMEM)
