@@ -79,6 +79,8 @@ is_statbank(nbl_ctx *ctx, const nbl__rowsrc *src, char kind, int *yes)
     nbl__rowsrc_info scratch;
     int rc;
     *yes = 0;
+    if (src->raw)
+        return NBL_OK;
     if (src->format && strcmp(src->format, "auto") != 0) {
         *yes = strcmp(src->format, "statbank") == 0;
         return NBL_OK;
@@ -115,7 +117,7 @@ nbl__rowsrc_read(nbl_ctx *ctx, const nbl__rowsrc *src, nbl__csv_row_fn fn,
                  void *arg, nbl__rowsrc_info *info)
 {
     nbl__rowsrc_info local;
-    char kind;
+    char kind = 'c';
     int rc, sbank = 0;
     if (!info)
         info = &local;

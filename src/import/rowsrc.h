@@ -25,7 +25,8 @@ typedef struct nbl__rowsrc {
     const char *sheet;  /* workbooks: the sheet; NULL = the only one */
     char delimiter;     /* CSV: ',' or ';', 0 = detect */
     const nbl__statbank_opts *statbank; /* StatBank settings (may be NULL) */
-    const char *progress;               /* progress message, NULL for none */
+    int raw;              /* the file's own rows: no StatBank conversion */
+    const char *progress; /* progress message, NULL for none */
     double progress_lo, progress_hi;
 } nbl__rowsrc;
 

@@ -27,10 +27,9 @@
 
 #include "import/csvread.h"
 #include "nabolag/common.h"
+#include "nabolag/stats.h"
 
-typedef struct nbl__statbank_pair {
-    const char *key, *value;
-} nbl__statbank_pair;
+typedef nbl_stats_pair nbl__statbank_pair;
 
 typedef struct nbl__statbank_opts {
     const char *area_heading;  /* the id/code column; NULL = the first */
