@@ -158,6 +158,7 @@ on_row(int c, void *data)
     row.line = r->row_start;
     row.index = r->rows++;
     row.typed = NULL;
+    row.delimiter = (char)csv_get_delim(&r->p);
     if (r->nf > 0)
         r->stop = r->fn(&row, r->arg);
     r->nf = 0;

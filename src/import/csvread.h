@@ -45,6 +45,8 @@ typedef struct nbl__csv_row {
     /* NULL for CSV; from a workbook, 1 per field the source stored as a
      * number (its text then uses '.' as the decimal mark) */
     const unsigned char *typed;
+    char delimiter; /* the file's delimiter (for quoting a row in messages);
+                       0 for a workbook */
 } nbl__csv_row;
 
 /** Called once per record in file order. Return 0 to go on; any other value
