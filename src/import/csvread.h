@@ -92,6 +92,16 @@ int nbl__csv_read_info(nbl_ctx *ctx, const char *path,
 const char *nbl__csv_sniff(const char *s, size_t n);
 
 /**
+ * Reads a whole small text file as UTF-8 (*out, *outn; free *out): as it
+ * is when it is UTF-8, converted when it is Windows-1252 (*encoding says
+ * which). UTF-16, workbooks, binary data and a mix of encodings are
+ * errors with the same messages as nbl__csv_read(). For tables that are
+ * read through OGR (plans), which knows nothing of encodings.
+ */
+int nbl__text_utf8(nbl_ctx *ctx, const char *path, char **out, size_t *outn,
+                   const char **encoding);
+
+/**
  * Reads path and calls fn for every record. opts may be NULL (detect the
  * delimiter, no progress). On success returns NBL_OK and, when not NULL,
  * stores the delimiter used in *delimiter_out and the number of physical

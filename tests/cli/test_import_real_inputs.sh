@@ -130,6 +130,17 @@ expect 0 "$BIN" import refs "$WS" "$T/folk1a.csv" --config "$T/r.ini"
 [ "$(q "SELECT scope || ' ' || code || ' ' || year || ' ' || value FROM refs WHERE variable='pop'")" = \
     "municipality 101 2023 654000.0" ] || fail "folk1a: $(q "SELECT * FROM refs")"
 
+# 4b. Plans share the encoding detection: a Windows-1252 plans table is
+# converted (é E9, ø F8), a UTF-16 one named as such
+printf 'plan_id;name;start_year;end_year;areas\r\nP1;Helhedsplan Tingbjerg og Bispebjerg Parkall\xe9;2020;2024;1|2\r\nP2;Ryparken f\xf8rst;2021;2025;3\r\n' >"$T/plans.csv"
+expect 0 "$BIN" import plans "$WS" "$T/plans.csv"
+has "plans.csv: read as Windows-1252 text (converted to UTF-8)"
+[ "$(q "SELECT name FROM plans WHERE plan_id='P1'")" = "Helhedsplan Tingbjerg og Bispebjerg Parkallé" ] ||
+    fail "plans: cp1252 name: $(q "SELECT name FROM plans")"
+printf 'plan_id,name\n' | iconv -f UTF-8 -t UTF-16 >"$T/plans16.csv"
+expect 1 "$BIN" import plans "$WS" "$T/plans16.csv"
+has "plans16.csv: the file is UTF-16 text, not UTF-8; save it as UTF-8"
+
 # 5. A project file: a glob source (sorted by name), the mapping in a
 # [stats.excel] section, and a missing file named by line and key
 mkdir -p "$T/p"
