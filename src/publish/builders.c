@@ -174,7 +174,7 @@ open_areas(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
                                    (nbl__xcursor **)&l->cursor);
 }
 
-static void
+static int
 fill_area(nbl__xlayer *l, const nbl__xjob *job, const void *row)
 {
     const nbl__xarea *a = row;
@@ -191,6 +191,7 @@ fill_area(nbl__xlayer *l, const nbl__xjob *job, const void *row)
         v_str(&v[30], nbl__xlayer_keep(l, s));
         v_str(&v[31], nbl__xlayer_keep(l, e));
     }
+    return 1;
 }
 
 static int
@@ -233,27 +234,72 @@ static const nbl__xfield alert_fields[] = {
     {"ruleset", NBL__XF_STR},
 };
 
+/* The alerts layer's own data: the previous row's area and whether it
+ * was below the publication minimum (one line per small area). */
+typedef struct alerts_data {
+    char *prev_area;
+    int prev_small;
+} alerts_data;
+
+static void
+free_alerts_data(void *p)
+{
+    alerts_data *d = p;
+    if (d) {
+        free(d->prev_area);
+        free(d);
+    }
+}
+
+/* Whether a row repeats a small area of the previous row (skipped: one
+ * withheld line per small area, the alert list's rule); notes the row. */
+static int
+repeats_small_area(alerts_data *d, const nbl__xalert *a, int small)
+{
+    int repeat = small && d->prev_small && d->prev_area && a->area_id &&
+                 strcmp(d->prev_area, a->area_id) == 0;
+    free(d->prev_area);
+    d->prev_area = a->area_id ? nbl__strdup(a->area_id) : NULL;
+    return repeat;
+}
+
 static int
 open_alerts(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
 {
+    alerts_data *d = l->data;
+    free(d->prev_area);
+    d->prev_area = NULL;
+    d->prev_small = 0;
     return nbl__store_export_alerts(ws, job->ruleset, job->year,
                                     (nbl__xcursor **)&l->cursor);
 }
 
-static void
+static int
 fill_alert(nbl__xlayer *l, const nbl__xjob *job, const void *row)
 {
     const nbl__xalert *a = row;
+    alerts_data *d = l->data;
     nbl__xval *v = l->vals;
     int sup = !job->unsuppressed &&
               nbl__disclosure_alert(&job->disc, a->pop, a->denom);
+    int small = sup && nbl__disclosure_area(&job->disc, a->pop);
+    int repeat = repeats_small_area(d, a, small);
+    d->prev_small = nbl__disclosure_area(&job->disc, a->pop);
+    if (repeat)
+        return 0;
     v_str(&v[0], a->area_id);
     v_str(&v[1], a->name);
     v_int(&v[2], a->year);
-    v_str(&v[3], a->kind);
-    v_str(&v[4], a->rule);
+    v_str(&v[3], small ? "withheld" : a->kind);
+    v_str(&v[4], small ? "withheld" : a->rule);
     v_str(&v[5], a->severity);
-    if (sup) {
+    if (small) {
+        /* an area below the publication minimum: nothing about its
+         * criteria, values or distances */
+        v_str(&v[7], "suppressed");
+        v_str(&v[9], nbl__xlayer_keep(l, nbl__disclosure_small_area_message(
+                                             &job->disc, a->name, a->area_id)));
+    } else if (sup) {
         v_str(&v[7], "suppressed");
         /* The stored message may quote the value: replace it. */
         v_str(&v[9],
@@ -264,13 +310,15 @@ fill_alert(nbl__xlayer *l, const nbl__xjob *job, const void *row)
         v_str(&v[7], isnan(a->value) ? "missing" : "ok");
         v_str(&v[9], a->message);
     }
-    v_real(&v[8], a->threshold, 3);
+    if (!small)
+        v_real(&v[8], a->threshold, 3);
     v_str(&v[10], a->state);
     if (a->first_year > 0)
         v_int(&v[11], a->first_year);
     v_str(&v[12], job->ruleset);
     l->wkb = a->wkb;
     l->wkb_len = a->wkb_len;
+    return 1;
 }
 
 static int
@@ -285,6 +333,10 @@ build_alerts(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
     l->nfields = (int)(sizeof alert_fields / sizeof alert_fields[0]);
     l->open = open_alerts;
     l->fill = fill_alert;
+    l->data = calloc(1, sizeof(alerts_data));
+    l->data_free = free_alerts_data;
+    if (!l->data)
+        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
     return NBL_OK;
 }
 
@@ -326,7 +378,7 @@ open_safety(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
     return nbl__store_export_safety(ws, job->year, (nbl__xcursor **)&l->cursor);
 }
 
-static void
+static int
 fill_safety(nbl__xlayer *l, const nbl__xjob *job, const void *row)
 {
     const nbl__xsafety *a = row;
@@ -352,6 +404,7 @@ fill_safety(nbl__xlayer *l, const nbl__xjob *job, const void *row)
     }
     l->wkb = a->wkb;
     l->wkb_len = a->wkb_len;
+    return 1;
 }
 
 static int
@@ -521,13 +574,14 @@ open_profile(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
                                      (nbl__xcursor **)&l->cursor);
 }
 
-static void
+static int
 fill_profile(nbl__xlayer *l, const nbl__xjob *job, const void *row)
 {
     const nbl__xprofile *a = row;
     profile_row(job, a, l->vals);
     l->wkb = a->wkb;
     l->wkb_len = a->wkb_len;
+    return 1;
 }
 
 /* One feature per area for the year: the profile score and band and, per
@@ -669,7 +723,7 @@ open_plans(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
     return nbl__store_export_plans(ws, (nbl__xcursor **)&l->cursor);
 }
 
-static void
+static int
 fill_plan(nbl__xlayer *l, const nbl__xjob *job, const void *row)
 {
     const nbl__xplan *a = row;
@@ -682,6 +736,7 @@ fill_plan(nbl__xlayer *l, const nbl__xjob *job, const void *row)
     plan_row(job, a, r, l->vals);
     l->wkb = a->wkb;
     l->wkb_len = a->wkb_len;
+    return 1;
 }
 
 /* Plan outlines (union of the plan's areas) with the plan comparison of

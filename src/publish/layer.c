@@ -61,14 +61,15 @@ nbl__xlayer_next(nbl__xlayer *l, const nbl__xjob *job)
 {
     const void *row;
     int rc;
-    free_strings(l);
-    memset(l->vals, 0, (size_t)l->nfields * sizeof *l->vals);
-    l->wkb = NULL;
-    l->wkb_len = 0;
-    rc = nbl__xcursor_next(l->cursor, &row);
-    if (rc != 1)
-        return rc;
-    l->fill(l, job, row);
+    do {
+        free_strings(l);
+        memset(l->vals, 0, (size_t)l->nfields * sizeof *l->vals);
+        l->wkb = NULL;
+        l->wkb_len = 0;
+        rc = nbl__xcursor_next(l->cursor, &row);
+        if (rc != 1)
+            return rc;
+    } while (!l->fill(l, job, row));
     l->nrows++;
     return 1;
 }

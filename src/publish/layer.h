@@ -66,9 +66,10 @@ typedef struct nbl__xlayer {
     int temporal; /* has year_start/year_end date fields */
     /* opens the cursor (l->cursor) of the layer's rows */
     int (*open)(nbl_ws *ws, const struct nbl__xjob *job, struct nbl__xlayer *l);
-    /* fills l->vals, l->wkb and l->wkb_len from one row of the cursor */
-    void (*fill)(struct nbl__xlayer *l, const struct nbl__xjob *job,
-                 const void *row);
+    /* fills l->vals, l->wkb and l->wkb_len from one row of the cursor;
+     * 1, or 0 when the row is not published (the next one is taken) */
+    int (*fill)(struct nbl__xlayer *l, const struct nbl__xjob *job,
+                const void *row);
     void *cursor; /* nbl__xcursor (store_export.h) while open */
     void *data;   /* the builder's own (freed with data_free) */
     void (*data_free)(void *data);
