@@ -27,6 +27,15 @@ W="$T/s/out/sample.sqlite"
 # Shapefile (by its GDAL name, as ogr2ogr takes it)
 "$NBL_BIN" -q export "$W" -o "$T/shp" -f "ESRI Shapefile" 2>"$T/err" ||
     fail "export Shapefile: $(cat "$T/err")"
+# a message longer than a dBase string (254 bytes) is cut, never silently
+long=$($PY -c "
+import json, sys
+d = json.load(open('$T/gj/alerts.geojson'))
+print(sum(1 for f in d['features']
+          if len((f['properties']['message'] or '').encode()) > 254))")
+if [ "$long" -gt 0 ]; then
+    grep -q "truncated" "$T/err" || fail "no warning for a cut string"
+fi
 for l in $LAYERS; do
     for e in shp shx dbf prj cpg qml; do
         [ -s "$T/shp/$l.$e" ] || fail "$l.$e missing"

@@ -9,7 +9,8 @@ plan_id, year, kind, rule, start_year; FlatGeobuf's spatial index orders
 features along a curve); every field of the
 reference present (under its Shapefile name with --short-names, computed
 here from the rules documented in docs/formats.md, independently of the
-C code), with the same value in every feature (nulls kept as nulls, reals
+C code), with the same value in every feature (a Shapefile's strings cut
+at its 254 bytes where longer; nulls kept as nulls, reals
 to 1e-9 relative, booleans as 0/1, dates as YYYY-MM-DD); the geometry,
 transformed to WGS 84, within 1e-6 degrees of the reference's vertices
 (compared as sorted sets: a Shapefile's rings run clockwise, RFC 7946's
@@ -163,6 +164,12 @@ def main():
             if j < 0:
                 continue
             a, b = value(rf, i), value(tf, j)
+            # a dBase string holds 254 bytes: GDAL cuts longer ones (and
+            # warns, which the export passes on)
+            if short and isinstance(a, str) and isinstance(b, str) and \
+                    len(a.encode()) > 254 and len(b.encode()) <= 254 and \
+                    a.encode().startswith(b.encode()):
+                continue
             if not same(a, b):
                 errs.append("%s: feature %d: %s: %r, expected %r"
                             % (layer, n, want[i], b, a))
