@@ -383,6 +383,7 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
     free(list->workspace_name);
     list->workspace_name = nbl__strdup(p->name ? p->name : base(p->path));
     res->alerts_raised = nbl_alerts_raised(list);
+    res->alerts_raised_new = nbl_alerts_raised_new(list);
     for (size_t i = 0; i < list->n; i++)
         if (strcmp(list->items[i].state, "resolved") != 0)
             res->alerts++;
@@ -498,6 +499,7 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
         nbl__info(ctx, "delivered %zu new alert(s) to %s", sent, p->notify);
     }
     res->fail_on_alert = p->fail_on_alert;
+    res->fail_on_new = p->fail_on_new;
 done:
     if (rc && ws)
         nbl_ws_rollback(ws); /* no-op once committed */
