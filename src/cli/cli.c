@@ -2,6 +2,7 @@
  * cli.c - helpers shared by the command files (see cli.h).
  */
 #include "cli/cli.h"
+#include "util/redact.h"
 #include "util/util.h"
 
 #include <stdarg.h>
@@ -58,13 +59,26 @@ cli_fail(nbl_ctx *ctx, int rc)
     return rc == NBL_EINVAL ? CLI_USAGE : CLI_ERROR;
 }
 
+/* Prints a message with URL passwords and tokens redacted. */
+static void vprint_redacted(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+
+static void
+vprint_redacted(const char *fmt, va_list ap)
+{
+    char buf[2048];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    nbl__redact(buf, sizeof buf);
+    fputs(buf, stderr);
+}
+
 int
 cli_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "nabolag %s: ", cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vprint_redacted(fmt, ap);
     va_end(ap);
     fprintf(stderr, " (see 'nabolag %s --help')\n", cmd);
     return CLI_USAGE;
@@ -89,7 +103,7 @@ cli_info(const char *fmt, ...)
     if (cli_g.quiet)
         return;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vprint_redacted(fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
 }
