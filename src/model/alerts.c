@@ -219,22 +219,21 @@ cfg_handler(void *user, const char *section, const char *name,
         c->n_backoff = n;
         return 1;
     }
+    if (strcmp(name, "criteria") == 0) {
+        if (!set_str(&c->criteria, value)) {
+            p->rc = nbl__error(p->ctx, NBL_ENOMEM, "out of memory");
+            return 0;
+        }
+        return 1;
+    }
     {
-        char **dst = NULL;
-        if (strcmp(name, "criteria") == 0)
-            dst = &c->criteria;
-        else if (strcmp(name, "notify") == 0)
-            dst = &c->notify;
-        else if (strcmp(name, "mail_to") == 0)
-            dst = &c->mail_to;
-        else if (strcmp(name, "mail_from") == 0)
-            dst = &c->mail_from;
-        if (dst) {
-            if (!set_str(dst, value)) {
-                p->rc = nbl__error(p->ctx, NBL_ENOMEM, "out of memory");
-                return 0;
-            }
-            return 1;
+        int r =
+            nbl__alerts_delivery_key(c, p->ctx, p->file, lineno, name, value);
+        if (r == NBL_ENOMEM)
+            r = nbl__error(p->ctx, NBL_ENOMEM, "out of memory");
+        if (r != NBL_ENOTFOUND) {
+            p->rc = r;
+            return r == NBL_OK;
         }
     }
     /* Where `nabolag run` writes the alert list: read by the project file
@@ -351,12 +350,10 @@ nbl_alert_config_clear(nbl_alert_config *cfg)
     if (!cfg)
         return;
     free(cfg->criteria);
-    free(cfg->notify);
-    free(cfg->mail_to);
-    free(cfg->mail_from);
+    nbl__alerts_delivery_clear(cfg);
     free(cfg->project_name);
     cfg->project_name = NULL;
-    cfg->criteria = cfg->notify = cfg->mail_to = cfg->mail_from = NULL;
+    cfg->criteria = NULL;
 }
 
 /* ------------------------------------------------------------------ */
