@@ -180,7 +180,8 @@ int nbl_alerts_write(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
  * Writes the list to the file `path` ("-": standard output) in the format,
  * under a temporary name in the same folder renamed into place, so a
  * failure leaves no partial file. An existing file is an error
- * (NBL_EEXISTS) unless `overwrite`.
+ * (NBL_EEXISTS) unless `overwrite`. An unsuppressed list (internal use
+ * only) is written with mode 0600.
  */
 int nbl_alerts_write_file(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
                           nbl_alerts_format fmt, const char *path,

@@ -1,0 +1,57 @@
+#!/bin/bash
+# labels: cli
+# Unsuppressed figures stay private (docs/data-protection.md): a workspace
+# made by init or by the first run is mode 0600 under a permissive umask;
+# `nabolag info` warns when others can read one; --internal-unsuppressed
+# outputs are 0600 and carry INTERNAL in their names unless -o names one.
+set -u
+BIN=${NBL_BIN:?}
+SRC=${NBL_SOURCE_DIR:?}
+FIX=$SRC/tests/fixtures/alerts
+T=$(mktemp -d /tmp/nbl-private.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+check() { local d=$1; shift; "$@" || fail "$d"; }
+mode() { stat -c %a "$1"; }
+
+umask 022 # what most shells have: files would be 0644
+
+# init: private, whatever the umask
+"$BIN" --quiet init "$T/ws.sqlite" || exit 1
+check "init: mode 600" [ "$(mode "$T/ws.sqlite")" = 600 ]
+"$BIN" info "$T/ws.sqlite" > /dev/null 2> "$T/err"
+check "info: no warning on a private workspace" [ ! -s "$T/err" ]
+chmod 644 "$T/ws.sqlite"
+"$BIN" info "$T/ws.sqlite" > "$T/info.json" 2> "$T/err"
+check "info: still exit 0 and JSON" grep -q '"workspace"' "$T/info.json"
+check "info: warns, names mode and remedy" \
+    grep -q "warning: $T/ws.sqlite: mode 0644: every user of this machine can read this workspace, which holds unsuppressed figures (small counts, small areas); make it private: chmod 600 $T/ws.sqlite" "$T/err"
+chmod 640 "$T/ws.sqlite"
+"$BIN" info "$T/ws.sqlite" > /dev/null 2> "$T/err"
+check "info: group-readable named" grep -q "mode 0640: its group can read this workspace" "$T/err"
+
+# the first run creates the workspace private too
+mkdir -p "$T/p"
+(cd "$SRC/sample-data" && cp areas.geojson stats.csv boligsocial.csv survey.csv refs.csv \
+    incidents.csv plans.csv sample.ini "$T/p/") || exit 1
+sed -i -e '/^\[export\]/,/^$/d' -e '/^\[report\]/,/^$/d' "$T/p/sample.ini"
+"$BIN" --quiet run "$T/p/sample.ini" > /dev/null 2> "$T/err" || { fail "run"; cat "$T/err" >&2; }
+check "run: new workspace mode 600" [ "$(mode "$T/p/out/sample.sqlite")" = 600 ]
+
+# alerts --internal-unsuppressed -o FILE: the name given, mode 600
+W=$T/a.sqlite
+"$BIN" --quiet init "$W" && spatialite -silent "$W" < "$FIX/seed.sql" > /dev/null || exit 1
+"$BIN" --quiet alerts "$W" --internal-unsuppressed -f csv -o "$T/list.csv" 2>/dev/null
+check "alerts internal: exit 0" [ $? = 0 ]
+check "alerts internal: -o name kept" [ -f "$T/list.csv" ]
+check "alerts internal: mode 600" [ "$(mode "$T/list.csv")" = 600 ]
+check "alerts internal: marked" grep -q "internal_use_only" "$T/list.csv"
+"$BIN" --quiet alerts "$W" -f csv -o "$T/public.csv"
+check "alerts published: umask mode" [ "$(mode "$T/public.csv")" = 644 ]
+
+if [ $fails -ne 0 ]; then
+    echo "$fails check(s) failed" >&2
+    exit 1
+fi
+echo "all data protection checks passed"
