@@ -157,7 +157,7 @@ static struct curl_slist *
 set_webhook(CURL *c, const struct delivery *d)
 {
     struct curl_slist *h = NULL, *t;
-    char line[160], sig[128];
+    char line[160], sig[128] = "";
     if (!(h = curl_slist_append(NULL, "Content-Type: application/json")))
         return NULL;
     snprintf(line, sizeof line, "X-Nabolag-Delivery: %s", d->id);
