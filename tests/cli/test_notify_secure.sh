@@ -240,6 +240,24 @@ nb alerts "$W8" --config "$T/fast.ini" --notify "https://127.0.0.1:$HP/hook" --c
 check "https without ca_file: exit 1" [ "$RC" = 1 ]
 check "https without ca_file: advice" grep -q "the TLS certificate of 127.0.0.1 does not verify" "$ERR"
 
+# ---- the yearly job: a project with a token URL, credentials and ca_file --
+start https_receiver.py "$T/hook2" ok "$T/srv.pem" "$T/srv.key" "$WSECRET" "$SRC/docs/alerts.md"
+P=$T/proj
+mkdir -p "$P"
+(cd "$SRC/sample-data" && cp areas.geojson boligsocial.csv incidents.csv \
+    plans.csv refs.csv stats.csv survey.csv sample.ini "$P/") || exit 1
+cp "$CRED" "$T/ca.pem" "$P/"
+sed -i -e "s|^# notify = .*|notify = https://127.0.0.1:$PORT/hook?token=$TOKEN\ncredentials = credentials.ini\nca_file = ca.pem\nbackoff = 0.1\ntimeout = 5\noutput = out/alerts.txt|" "$P/sample.ini"
+nb run "$P/sample.ini"
+check "run: exit 0" [ "$RC" = 0 ] || cat "$ERR" >&2
+check "run: one signed POST" [ "$(grep -c 'valid=1 dup=0' "$T/hook2/requests.log")" = 1 ]
+check "run: report written" [ -s "$P/out/report.html" ]
+# a failing run (the receiver refuses another secret): outputs written, exit 1
+sqlite3 "$P/out/sample.sqlite" "UPDATE alerts SET delivered_at = NULL"
+NABOLAG_WEBHOOK_SECRET=not-the-secret nb run "$P/sample.ini"
+check "failing run: exit 1" [ "$RC" = 1 ]
+check "failing run: redacted URL in the message" grep -q "https://127.0.0.1:$PORT/hook?\*\*\*: delivery failed after 1 attempt: HTTP status 401" "$ERR"
+
 # the snippet itself rejects a changed body and an old timestamp
 $PY - "$SRC/docs/alerts.md" <<'EOF' || fail "docs snippet: rejects forgeries"
 import hashlib, hmac, re, sys, time
@@ -264,7 +282,8 @@ EOF
 # ---- the leak grep ----------------------------------------------------------
 # every stdout and stderr above, every workspace, every output file
 leaks=$(grep -rlaF -e "$PW" -e "$WSECRET" -e "$TOKEN" "$T"/out.* "$T"/err.* \
-    "$T"/*.sqlite "$T"/alerts*.txt "$T"/alerts*.json "$T"/info7.json 2>/dev/null)
+    "$T"/*.sqlite "$T"/alerts*.txt "$T"/alerts*.json "$T"/info7.json "$P/out" 2>/dev/null)
+check "the run's outputs were searched" [ -s "$P/out/alerts.txt" ] && [ -s "$P/out/areas.geojson" ]
 check "no secret in any output: $leaks" [ -z "$leaks" ]
 # the grep can find: the secrets are where the user put them
 check "leak grep sanity" grep -qF "$PW" "$CRED"
