@@ -27,6 +27,7 @@ typedef struct nbl_project {
     int srid;        /**< [project] crs, default 25832 */
     char *ruleset;   /**< [project] ruleset, default "dk2021" */
     int year;        /**< [project] year, 0 = the latest year in the data */
+    int language;    /**< [project] language: nbl_lang, -1 = not given */
 
     char *areas_source, *areas_layer, *areas_id, *areas_name;
     char *areas_municipality, *areas_region, *areas_src_crs;
@@ -64,6 +65,14 @@ typedef struct nbl_project {
  * the caller (nbl_project_free).
  */
 int nbl_project_load(nbl_project **out, nbl_ctx *ctx, const char *path);
+
+/**
+ * The [project] language of a project or config file (any INI file; other
+ * keys are not checked): *out = NBL_LANG_DA / NBL_LANG_EN, or -1 when the
+ * file does not set it. A value other than da or en is an error naming the
+ * file.
+ */
+int nbl_config_language(nbl_ctx *ctx, const char *path, int *out);
 
 /** Frees a project; NULL-safe. */
 void nbl_project_free(nbl_project *p);

@@ -2,6 +2,7 @@
  * cli.c - helpers shared by the command files (see cli.h).
  */
 #include "cli/cli.h"
+#include "util/i18n.h"
 #include "util/redact.h"
 #include "util/util.h"
 
@@ -17,7 +18,7 @@ log_stderr(nbl_log_level level, const char *msg, void *arg)
 {
     (void)arg;
     if (level == NBL_LOG_WARN)
-        fprintf(stderr, "nabolag: warning: %s\n", msg);
+        fprintf(stderr, _("nabolag: warning: %s\n"), msg);
     else if (level == NBL_LOG_INFO && !cli_g.quiet)
         fprintf(stderr, "nabolag: %s\n", msg);
 }
@@ -67,7 +68,7 @@ static void
 vprint_redacted(const char *fmt, va_list ap)
 {
     char buf[2048];
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    vsnprintf(buf, sizeof buf, _(fmt), ap);
     nbl__redact(buf, sizeof buf);
     fputs(buf, stderr);
 }
@@ -80,8 +81,22 @@ cli_usage(const char *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     vprint_redacted(fmt, ap);
     va_end(ap);
-    fprintf(stderr, " (see 'nabolag %s --help')\n", cmd);
+    fprintf(stderr, _(" (see 'nabolag %s --help')\n"), cmd);
     return CLI_USAGE;
+}
+
+int
+cli_config_language(nbl_ctx *ctx, const char *path)
+{
+    int lang = -1, rc;
+    if (!path || cli_g.lang_set)
+        return CLI_OK;
+    rc = nbl_config_language(ctx, path, &lang);
+    if (rc)
+        return cli_fail(ctx, rc);
+    if (lang >= 0)
+        nbl_set_output_language((nbl_lang)lang);
+    return CLI_OK;
 }
 
 int

@@ -62,6 +62,10 @@ cmd_run(int argc, char **argv)
     if (optind != argc - 1)
         return cli_usage("run", "expected one PROJECT.ini argument");
     ctx = cli_ctx_new();
+    if ((rc = cli_config_language(ctx, argv[optind])) != CLI_OK) {
+        nbl_ctx_free(ctx);
+        return rc;
+    }
     rc = nbl_run(ctx, argv[optind], &o, &r);
     if (rc) {
         rc = cli_fail(ctx, rc);

@@ -13,6 +13,7 @@
 
 #include <ini.h>
 
+#include "nabolag/lang.h"
 #include "util/ctx.h"
 #include "util/util.h"
 
@@ -151,6 +152,15 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
                                   "got '%s'",
                                   p->path, v);
             p->srid = (int)srid;
+            return NBL_OK;
+        }
+        if (IS("project", "language")) {
+            if (nbl_lang_parse(v) < 0)
+                return nbl__error(st->ctx, NBL_EFORMAT,
+                                  "%s: [project] language: expected da or "
+                                  "en, got '%s'",
+                                  p->path, v);
+            p->language = nbl_lang_parse(v);
             return NBL_OK;
         }
         if (IS("project", "year")) {
@@ -310,6 +320,7 @@ nbl_project_load(nbl_project **out, nbl_ctx *ctx, const char *path)
         return nbl__error(ctx, NBL_ENOMEM, "out of memory");
     p->path = nbl__strdup(path);
     p->srid = 25832;
+    p->language = -1;
     p->ruleset = nbl__strdup("dk2021");
     if (slash) {
         size_t n = (size_t)(slash - path + 1);
@@ -344,6 +355,43 @@ nbl_project_load(nbl_project **out, nbl_ctx *ctx, const char *path)
                           "%s: [project] workspace is required", path);
     }
     *out = p;
+    return NBL_OK;
+}
+
+struct lang_state {
+    nbl_ctx *ctx;
+    const char *path;
+    int lang, rc;
+};
+
+static int
+lang_cb(void *user, const char *section, const char *key, const char *value)
+{
+    struct lang_state *st = user;
+    if (!key || strcmp(section, "project") != 0 || strcmp(key, "language") != 0)
+        return 1;
+    st->lang = nbl_lang_parse(value);
+    if (st->lang < 0) {
+        st->rc = nbl__error(st->ctx, NBL_EFORMAT,
+                            "%s: [project] language: expected da or en, "
+                            "got '%s'",
+                            st->path, value);
+        return 0;
+    }
+    return 1;
+}
+
+int
+nbl_config_language(nbl_ctx *ctx, const char *path, int *out)
+{
+    struct lang_state st = {ctx, path, -1, NBL_OK};
+    *out = -1;
+    if (ini_parse(path, lang_cb, &st) < 0)
+        return nbl__error(ctx, NBL_EIO, "%s: cannot read: %s", path,
+                          strerror(errno));
+    if (st.rc)
+        return st.rc;
+    *out = st.lang;
     return NBL_OK;
 }
 
