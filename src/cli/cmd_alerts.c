@@ -280,7 +280,7 @@ cmd_alerts(int argc, char **argv)
     if ((status = parse_args(&a, argc, argv)) != CLI_OK)
         return status;
     ctx = cli_ctx_new();
-    if ((status = cli_config_language(ctx, config)) != CLI_OK) {
+    if ((status = cli_config_language(ctx, a.config)) != CLI_OK) {
         nbl_ctx_free(ctx);
         return status;
     }
