@@ -213,10 +213,12 @@ explain(const struct delivery *d, CURLcode r, long code, const char *ebuf,
         return 2;
     case CURLE_LOGIN_DENIED:
         snprintf(err, n,
-                 "%s refused the login as '%s' (%s); check smtp_user "
-                 "and the password (NABOLAG_SMTP_PASSWORD, the "
-                 "credentials file or ~/.netrc)",
-                 d->host, d->o->smtp_user ? d->o->smtp_user : "", why);
+                 "%s refused the login%s%s%s (%s); check smtp_user and the "
+                 "password (NABOLAG_SMTP_PASSWORD, the credentials file or "
+                 "~/.netrc)",
+                 d->host, d->o->smtp_user ? " as '" : "",
+                 d->o->smtp_user ? d->o->smtp_user : "",
+                 d->o->smtp_user ? "'" : "", why);
         return 2;
     default:
         break;

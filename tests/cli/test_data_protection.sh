@@ -3,7 +3,8 @@
 # Unsuppressed figures stay private (docs/data-protection.md): a workspace
 # made by init or by the first run is mode 0600 under a permissive umask;
 # `nabolag info` warns when others can read one; --internal-unsuppressed
-# outputs are 0600 and carry INTERNAL in their names unless -o names one.
+# outputs are 0600 and carry INTERNAL in their names unless -o names one
+# (export: areas-INTERNAL.geojson, nabolag-INTERNAL.qgs, ...).
 set -u
 BIN=${NBL_BIN:?}
 SRC=${NBL_SOURCE_DIR:?}
@@ -49,6 +50,35 @@ check "alerts internal: mode 600" [ "$(mode "$T/list.csv")" = 600 ]
 check "alerts internal: marked" grep -q "internal_use_only" "$T/list.csv"
 "$BIN" --quiet alerts "$W" -f csv -o "$T/public.csv"
 check "alerts published: umask mode" [ "$(mode "$T/public.csv")" = 644 ]
+
+# export --internal-unsuppressed: INTERNAL in every name, mode 600, the
+# project pointing at the renamed layers; a normal export beside it keeps
+# its names and the umask's mode
+WS=$T/p/out/sample.sqlite
+"$BIN" --quiet export "$WS" -o "$T/x" --internal-unsuppressed --config "$T/p/sample.ini" 2>/dev/null
+check "export internal: exit 0" [ $? = 0 ]
+n=0
+for f in "$T"/x/*; do
+    n=$((n + 1))
+    case "$(basename "$f")" in
+    *-INTERNAL.geojson | *-INTERNAL.qml | nabolag-INTERNAL.qgs) ;;
+    *) fail "export internal: $(basename "$f") has no INTERNAL in its name" ;;
+    esac
+    check "export internal: $(basename "$f") mode 600" [ "$(mode "$f")" = 600 ]
+done
+check "export internal: files written" [ "$n" -ge 7 ]
+check "export internal: areas layer" [ -f "$T/x/areas-INTERNAL.geojson" ]
+check "export internal: its style beside it" [ -f "$T/x/areas-INTERNAL.qml" ]
+check "export internal: the project opens the renamed layers" \
+    grep -q '<datasource>./areas-INTERNAL.geojson|geometrytype=MultiPolygon<' "$T/x/nabolag-INTERNAL.qgs"
+check "export internal: no layer under its public name" \
+    [ -z "$(grep -o '\./[a-z]*\.geojson' "$T/x/nabolag-INTERNAL.qgs")" ]
+"$BIN" --quiet export "$WS" -o "$T/x" -f gpkg --overwrite --internal-unsuppressed --config "$T/p/sample.ini" 2>/dev/null
+check "export internal gpkg: name" [ -f "$T/x/nabolag-INTERNAL.gpkg" ]
+check "export internal gpkg: mode 600" [ "$(mode "$T/x/nabolag-INTERNAL.gpkg")" = 600 ]
+"$BIN" --quiet export "$WS" -o "$T/y" --config "$T/p/sample.ini"
+check "export published: public names" [ -f "$T/y/areas.geojson" ] && [ -f "$T/y/nabolag.qgs" ]
+check "export published: umask mode" [ "$(mode "$T/y/areas.geojson")" = 644 ]
 
 if [ $fails -ne 0 ]; then
     echo "$fails check(s) failed" >&2
