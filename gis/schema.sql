@@ -28,7 +28,7 @@ CREATE TABLE areas (
     name         TEXT,
     municipality TEXT,
     region       TEXT,
-    source       TEXT,            -- input file name
+    source       TEXT,            -- input file name (redacted: no URL password or query string)
     area_m2      REAL             -- planar area in the working CRS
 );
 

@@ -67,6 +67,20 @@ nbl__db_bind_text(sqlite3_stmt *st, int i, const char *s)
 }
 
 int
+nbl__db_bind_source(sqlite3_stmt *st, int i, const char *s)
+{
+    char *r;
+    int rc;
+    if (!s)
+        return sqlite3_bind_null(st, i);
+    if (!(r = nbl__redact_dup(s)))
+        return SQLITE_NOMEM;
+    rc = sqlite3_bind_text(st, i, r, -1, SQLITE_TRANSIENT);
+    free(r);
+    return rc;
+}
+
+int
 nbl__db_bind_double(sqlite3_stmt *st, int i, double v)
 {
     if (isnan(v))

@@ -5,6 +5,8 @@
  *   - the password of a URL's user-info:  smtp://user:***@host:587
  *   - a URL's query string (tokens):      https://hooks.example/x?***
  *   - a `password=VALUE` pair (GDAL/libpq connection strings)
+ *   - a query string after a file name shown without its URL
+ *     (areas.geojson?***)
  * with "***". URLs are found anywhere in free text by their "scheme://".
  * The user name and the path stay: they say where things went, and are not
  * secrets.
@@ -113,6 +115,35 @@ password_key(const char *text, const char *p)
     return sizeof key - 1;
 }
 
+/* True at a '?' that starts a query string inside a word, as in
+ * "areas.geojson?token=..." (a URL's last part, shown without its
+ * scheme): '?' after a non-space, then key '='. */
+static int
+query_start(const char *text, size_t i)
+{
+    size_t k = i + 1;
+    if (text[i] != '?' || i == 0 || ends_url(text[i - 1]))
+        return 0;
+    if (!isalpha((unsigned char)text[k]) && text[k] != '_')
+        return 0;
+    while (isalnum((unsigned char)text[k]) || strchr("_.-", text[k]))
+        k++;
+    return text[k] == '=';
+}
+
+/* End of a URL or query string starting at i: the word's end, less the
+ * punctuation a sentence puts after it. */
+static size_t
+token_end(const char *text, size_t from, size_t i)
+{
+    size_t e = i;
+    while (!ends_url(text[e]))
+        e++;
+    while (e > from && strchr(".,;:)]", text[e - 1]))
+        e--;
+    return e;
+}
+
 static int
 redact_into(rbuf *b, const char *text)
 {
@@ -131,18 +162,21 @@ redact_into(rbuf *b, const char *text)
             i = from = e;
             continue;
         }
+        if (query_start(text, i)) {
+            size_t e = token_end(text, i + 1, i + 1);
+            if ((rc = rb_append(b, text + from, i - from)) ||
+                (rc = rb_append(b, "?***", 4)))
+                break;
+            i = from = e;
+            continue;
+        }
         if (strncmp(text + i, "://", 3) != 0 ||
             (s = scheme_start(text, i)) < 0) {
             i++;
             continue;
         }
         {
-            size_t e = i + 3;
-            while (!ends_url(text[e]))
-                e++;
-            /* punctuation after a URL in a sentence is not part of it */
-            while (e > i + 3 && strchr(".,;:)]", text[e - 1]))
-                e--;
+            size_t e = token_end(text, i + 3, i + 3);
             if ((rc = rb_append(b, text + from, (size_t)s - from)) ||
                 (rc = append_url(b, text + s, e - (size_t)s)))
                 break;

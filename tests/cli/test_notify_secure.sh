@@ -14,7 +14,8 @@
 #  - secrets: a credentials file of mode 0644 refused, a password in a URL
 #    refused, the environment before the file, ~/.netrc;
 #  - the leak grep: no password, secret or token in stdout, stderr, the
-#    workspaces or any output, after successes and failures.
+#    workspaces or any output (export, report, alert lists), after
+#    successes and failures, with the areas read from a URL with a token.
 set -u
 BIN=${NBL_BIN:?}
 SRC=${NBL_SOURCE_DIR:?}
@@ -240,18 +241,31 @@ nb alerts "$W8" --config "$T/fast.ini" --notify "https://127.0.0.1:$HP/hook" --c
 check "https without ca_file: exit 1" [ "$RC" = 1 ]
 check "https without ca_file: advice" grep -q "the TLS certificate of 127.0.0.1 does not verify" "$ERR"
 
-# ---- the yearly job: a project with a token URL, credentials and ca_file --
+# ---- the yearly job: a project with token URLs, credentials and ca_file --
+# The areas come from a data portal that wants a token in the query string
+# (GDAL's /vsicurl/), the alerts go to a webhook with a token.
+mkdir -p "$T/portal"
+cp "$SRC/sample-data/areas.geojson" "$T/portal/"
+start file_server.py "$T/files" "$T/portal"
+AREAS_URL="/vsicurl/http://127.0.0.1:$PORT/areas.geojson?token=$TOKEN"
 start https_receiver.py "$T/hook2" ok "$T/srv.pem" "$T/srv.key" "$WSECRET" "$SRC/docs/alerts.md"
 P=$T/proj
 mkdir -p "$P"
-(cd "$SRC/sample-data" && cp areas.geojson boligsocial.csv incidents.csv \
+(cd "$SRC/sample-data" && cp boligsocial.csv incidents.csv \
     plans.csv refs.csv stats.csv survey.csv sample.ini "$P/") || exit 1
 cp "$CRED" "$T/ca.pem" "$P/"
-sed -i -e "s|^# notify = .*|notify = https://127.0.0.1:$PORT/hook?token=$TOKEN\ncredentials = credentials.ini\nca_file = ca.pem\nbackoff = 0.1\ntimeout = 5\noutput = out/alerts.txt|" "$P/sample.ini"
+sed -i -e "s|^# notify = .*|notify = https://127.0.0.1:$PORT/hook?token=$TOKEN\ncredentials = credentials.ini\nca_file = ca.pem\nbackoff = 0.1\ntimeout = 5\noutput = out/alerts.txt|" \
+    -e "s|^source = areas.geojson$|source = $AREAS_URL|" "$P/sample.ini"
+grep -q "^source = /vsicurl/" "$P/sample.ini" || { echo "FAIL: sed areas" >&2; exit 1; }
 nb run "$P/sample.ini"
 check "run: exit 0" [ "$RC" = 0 ] || cat "$ERR" >&2
 check "run: one signed POST" [ "$(grep -c 'valid=1 dup=0' "$T/hook2/requests.log")" = 1 ]
 check "run: report written" [ -s "$P/out/report.html" ]
+check "run: the portal was asked with its token" grep -q "token=$TOKEN" "$T/files/access.log"
+check "run: areas' source stored redacted" \
+    [ "$(sqlite3 "$P/out/sample.sqlite" "SELECT DISTINCT source FROM areas")" = "${AREAS_URL%%\?*}?***" ]
+check "run: the report names the source, redacted" grep -qF "areas.geojson?***" "$P/out/report.html"
+check "run: the export's provenance names it, redacted" grep -qF "areas.geojson?***" "$P/out/areas.geojson"
 # a failing run (the receiver refuses another secret): outputs written, exit 1
 sqlite3 "$P/out/sample.sqlite" "UPDATE alerts SET delivered_at = NULL"
 NABOLAG_WEBHOOK_SECRET=not-the-secret nb run "$P/sample.ini"

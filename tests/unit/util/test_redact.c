@@ -46,6 +46,10 @@ test_redact_urls(void **state)
            "'https://a/b?***' and \"http://u:***@b/\"");
     expect("/vsicurl/https://data.example/areas.geojson?token=t0k",
            "/vsicurl/https://data.example/areas.geojson?***");
+    /* the last part of a URL, shown without its scheme */
+    expect("areas: areas.geojson?token=t0k: 32 features",
+           "areas: areas.geojson?***: 32 features");
+    expect("is it? yes. a?b c?=d x?1=2", "is it? yes. a?b c?=d x?1=2");
     /* connection strings */
     expect("PG:host=db user=nbl password=Hemmelig dbname=x",
            "PG:host=db user=nbl password=*** dbname=x");
