@@ -26,7 +26,8 @@ static const char usage[] =
     "  --ca-file FILE      your own certificate authority (PEM); overrides\n"
     "                      [alerts] ca_file\n\n"
     "Exit status: 0 ok; 1 error; 2 usage; 3 alerts raised and\n"
-    "[alerts] fail_on_alert = true.\n";
+    "[alerts] fail_on = any (fail_on_alert = true), or only new\n"
+    "warning/critical alerts with fail_on = new.\n";
 
 int
 cmd_run(int argc, char **argv)
@@ -75,5 +76,8 @@ cmd_run(int argc, char **argv)
     if (r.export_dir[0])
         cli_info("outputs for %d are in %s", r.year, r.export_dir);
     nbl_ctx_free(ctx);
-    return r.fail_on_alert && r.alerts_raised ? CLI_ALERTS : CLI_OK;
+    if (r.fail_on_alert &&
+        (r.fail_on_new ? r.alerts_raised_new : r.alerts_raised))
+        return CLI_ALERTS;
+    return CLI_OK;
 }
