@@ -74,9 +74,9 @@ typedef struct nbl_alert_config {
     char *ca_file;          /**< extra CA certificates (PEM) or NULL */
     char *credentials;      /**< credentials file or NULL */
     int insecure_plaintext; /**< allow SMTP without TLS (warned each use) */
-    int fail_on_alert;  /**< fail_on = any (or fail_on_alert = true) */
-    int fail_on_new;    /**< fail_on = new: only new warnings/critical */
-    char *project_name; /**< [project] name, for headings/subjects */
+    int fail_on_alert;      /**< fail_on = any (or fail_on_alert = true) */
+    int fail_on_new;        /**< fail_on = new: only new warnings/critical */
+    char *project_name;     /**< [project] name, for headings/subjects */
     /* disclosure control ([disclosure], see docs/outputs.md) */
     double min_count;             /**< counts below this are withheld */
     double min_denominator;       /**< rates on fewer are withheld */

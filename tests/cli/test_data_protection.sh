@@ -34,8 +34,7 @@ check "info: group-readable named" grep -q "mode 0640: its group can read this w
 
 # the first run creates the workspace private too
 mkdir -p "$T/p"
-(cd "$SRC/sample-data" && cp areas.geojson stats.csv boligsocial.csv survey.csv refs.csv \
-    incidents.csv plans.csv sample.ini "$T/p/") || exit 1
+cp -r "$SRC/sample-data/." "$T/p/" && rm -rf "$T/p/out" || exit 1
 sed -i -e '/^\[export\]/,/^$/d' -e '/^\[report\]/,/^$/d' "$T/p/sample.ini"
 "$BIN" --quiet run "$T/p/sample.ini" > /dev/null 2> "$T/err" || { fail "run"; cat "$T/err" >&2; }
 check "run: new workspace mode 600" [ "$(mode "$T/p/out/sample.sqlite")" = 600 ]

@@ -251,8 +251,7 @@ AREAS_URL="/vsicurl/http://127.0.0.1:$PORT/areas.geojson?token=$TOKEN"
 start https_receiver.py "$T/hook2" ok "$T/srv.pem" "$T/srv.key" "$WSECRET" "$SRC/docs/alerts.md"
 P=$T/proj
 mkdir -p "$P"
-(cd "$SRC/sample-data" && cp boligsocial.csv incidents.csv \
-    plans.csv refs.csv stats.csv survey.csv sample.ini "$P/") || exit 1
+cp -r "$SRC/sample-data/." "$P/" && rm -rf "$P/out" "$P/areas.geojson" || exit 1
 cp "$CRED" "$T/ca.pem" "$P/"
 sed -i -e "s|^# notify = .*|notify = https://127.0.0.1:$PORT/hook?token=$TOKEN\ncredentials = credentials.ini\nca_file = ca.pem\nbackoff = 0.1\ntimeout = 5\noutput = out/alerts.txt|" \
     -e "s|^source = areas.geojson$|source = $AREAS_URL|" "$P/sample.ini"
