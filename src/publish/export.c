@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "publish/builders.h"
 #include "publish/layer.h"
@@ -178,8 +179,14 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
 
     memset(layers, 0, sizeof layers);
     memset(&pcfg, 0, sizeof pcfg);
+    mode_t umask_before;
     if (!opts || !opts->dir || !*opts->dir)
         return nbl__error(ctx, NBL_EINVAL, "export: no output folder given");
+    /* Unsuppressed outputs are private from their first byte: everything
+     * created meanwhile (by us, GDAL or SQLite) gets mode 0600 (a new
+     * folder 0700), and their names say INTERNAL (writer.c). */
+    umask_before = umask(opts->internal_unsuppressed ? 077 : 0);
+    umask(opts->internal_unsuppressed ? (umask_before | 077) : umask_before);
     rc = resolve_job(ws, opts, &job, &ruleset_own, &version_own);
     /* the indicators of the profile layer: gis/indicators.ini and the
      * config's [profile] and [indicator.*] sections */
@@ -197,5 +204,6 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
     nbl__profile_cfg_free(&pcfg);
     free(ruleset_own);
     free(version_own);
+    umask(umask_before);
     return rc;
 }

@@ -368,11 +368,16 @@ nbl__xw_outset_add(nbl__xoutset *o, const char *dir, const char *base)
 {
     nbl__xoutfile *f = realloc(o->f, (o->n + 1) * sizeof *f);
     nbl__buf a = {0}, b = {0};
+    /* an unsuppressed export's names say INTERNAL before the first '.' */
+    const char *dot = strchr(base, '.');
+    int stem = dot ? (int)(dot - base) : (int)strlen(base);
+    const char *infix = o->infix ? o->infix : "";
     if (!f)
         return NULL;
     o->f = f;
-    nbl__buf_printf(&a, "%s/%s", dir, base);
-    nbl__buf_printf(&b, "%s/.nbltmp%ld.%s", dir, (long)getpid(), base);
+    nbl__buf_printf(&a, "%s/%.*s%s%s", dir, stem, base, infix, base + stem);
+    nbl__buf_printf(&b, "%s/.nbltmp%ld.%.*s%s%s", dir, (long)getpid(), stem,
+                    base, infix, base + stem);
     if (!a.s || !b.s) {
         nbl__buf_free(&a);
         nbl__buf_free(&b);
@@ -639,6 +644,7 @@ nbl__xwriter_open(nbl__xwriter *w, nbl_ws *ws, nbl__xjob *job)
     w->job = job;
     memcpy(w->env, empty, sizeof w->env);
     w->display = nbl__xw_display_name(job->opts->dir);
+    w->out.infix = job->opts->internal_unsuppressed ? "-INTERNAL" : "";
     if (!w->display)
         return nbl__error(ctx, NBL_ENOMEM, "out of memory");
     GDALAllRegister();
@@ -687,14 +693,15 @@ static char *
 file_source(const nbl__xwriter *w, const nbl__xlayer *l)
 {
     nbl__buf b = {0};
+    const char *in = w->out.infix;
     if (w->kind == NBL__XW_SINGLE)
-        nbl__buf_printf(&b, "./nabolag.%s|layername=%s", w->ext, l->name);
+        nbl__buf_printf(&b, "./nabolag%s.%s|layername=%s", in, w->ext, l->name);
     else if (w->kind == NBL__XW_GEOJSON)
         /* The geometry type lets QGIS load an empty layer. */
-        nbl__buf_printf(&b, "./%s.geojson|geometrytype=%s", l->name,
+        nbl__buf_printf(&b, "./%s%s.geojson|geometrytype=%s", l->name, in,
                         l->geom == NBL__XG_POINT ? "Point" : "MultiPolygon");
     else
-        nbl__buf_printf(&b, "./%s.%s", l->name, w->ext);
+        nbl__buf_printf(&b, "./%s%s.%s", l->name, in, w->ext);
     return b.s;
 }
 

@@ -38,6 +38,7 @@ typedef struct nbl__xoutfile {
 typedef struct nbl__xoutset {
     nbl__xoutfile *f;
     size_t n;
+    const char *infix; /* "-INTERNAL" for an unsuppressed export, or "" */
 } nbl__xoutset;
 
 typedef enum {

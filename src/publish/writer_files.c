@@ -95,7 +95,8 @@ register_side_files(nbl__xwriter *w, const nbl__xlayer *l)
     DIR *d;
     struct dirent *e;
     int rc = NBL_OK;
-    nbl__buf_printf(&pre, ".nbltmp%ld.%s.", (long)getpid(), l->name);
+    nbl__buf_printf(&pre, ".nbltmp%ld.%s%s.", (long)getpid(), l->name,
+                    w->out.infix);
     if (!pre.s || !(d = opendir(dir))) {
         nbl__buf_free(&pre);
         return nbl__error(nbl_ws_ctx(w->ws), NBL_EIO, "%s: cannot list", dir);
@@ -331,6 +332,7 @@ nbl__xw_check_files(nbl__xwriter *w, const nbl__xlayer *layers, size_t n)
     const nbl_export_opts *opts = w->job->opts;
     nbl__xoutset probe = {0};
     int ok = 1, rc;
+    probe.infix = w->out.infix;
     if (w->kind == NBL__XW_SINGLE) {
         nbl__buf b = {0};
         nbl__buf_printf(&b, "nabolag.%s", w->ext);
