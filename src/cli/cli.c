@@ -45,6 +45,8 @@ cli_ctx_new(void)
         exit(CLI_ERROR);
     }
     nbl_ctx_set_log(ctx, log_stderr, NULL);
+    if (cli_g.wait >= 0)
+        nbl_ctx_set_wait(ctx, cli_g.wait);
     if (!cli_g.quiet && (cli_g.progress || isatty(STDERR_FILENO)))
         nbl_ctx_set_progress(ctx, progress_stderr, NULL);
     return ctx;

@@ -11,6 +11,9 @@
 
 /** Begins the one transaction of a command (BEGIN IMMEDIATE). */
 int nbl__store_begin(nbl_ws *ws);
+/** Same, but fails at once (the "workspace is busy" error) when another
+ * process is writing the workspace: for bookkeeping a reader may skip. */
+int nbl__store_try_begin(nbl_ws *ws);
 /** Commits it. */
 int nbl__store_commit(nbl_ws *ws);
 /** Rolls it back (no-op outside a transaction); keeps the ctx error. */
@@ -26,6 +29,9 @@ int nbl__store_meta_get(nbl_ws *ws, const char *key, char **out);
 int nbl__store_log_run(nbl_ws *ws, const char *kind, const char *source,
                        long rows_read, long rows_stored, long rows_rejected,
                        long repaired, const char *detail_json);
+
+/** The run_id of the run just logged by nbl__store_log_run() on ws. */
+long long nbl__store_last_run_id(nbl_ws *ws);
 
 /** Source names (input files) of the runs of a kind, newest first, as a
  * malloc'ed "a, b, c" string (NULL when none). */
