@@ -35,7 +35,11 @@ enum {
 typedef enum {
     NBL_LOG_DEBUG = 0,
     NBL_LOG_INFO = 1,
-    NBL_LOG_WARN = 2
+    NBL_LOG_WARN = 2,
+    /** one of several problems that make the call fail (e.g. each bad row
+     * of an import without skip_invalid); the call's own error message
+     * sums them up */
+    NBL_LOG_ERROR = 3
 } nbl_log_level;
 
 /** Receives one line of text (no trailing newline). */

@@ -30,6 +30,12 @@
 extern "C" {
 #endif
 
+/** Plausibility bound of a count in one area (more residents than any area
+ * has): a larger count is a bad row, unless its [variable.<name>] in the
+ * config sets another `max` (which bounds any variable, also in
+ * references). */
+#define NBL_STATS_MAX_COUNT 10000000.0
+
 /** Options of nbl_import_stats() and nbl_import_refs(). Zero-initialise
  * and set what you need; all-zero means the documented defaults. */
 typedef struct nbl_stats_opts {

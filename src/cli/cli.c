@@ -15,7 +15,9 @@ static void
 log_stderr(nbl_log_level level, const char *msg, void *arg)
 {
     (void)arg;
-    if (level == NBL_LOG_WARN)
+    if (level == NBL_LOG_ERROR)
+        fprintf(stderr, "nabolag: error: %s\n", msg);
+    else if (level == NBL_LOG_WARN)
         fprintf(stderr, "nabolag: warning: %s\n", msg);
     else if (level == NBL_LOG_INFO && !cli_g.quiet)
         fprintf(stderr, "nabolag: %s\n", msg);

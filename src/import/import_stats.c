@@ -56,6 +56,10 @@ struct imp {
     const nbl_stats_opts *o;
     nbl__var_def *vars;
     size_t nvars;
+    /* [variable.<name>] max of the config: plausibility bounds */
+    char **max_names;
+    double *max_values;
+    size_t nmax;
     struct keyset ids, regions, munis;
     /* header */
     int have_header;
@@ -420,6 +424,40 @@ value_col(const struct imp *im, size_t i)
     return im->cols[i];
 }
 
+/* Plausibility bounds: a count in one area above NBL_STATS_MAX_COUNT
+ * (10,000,000: more residents than any area can have), or any value above
+ * the max of its [variable.<name>] in the config, is a bad row. Returns 1
+ * when within, 0 after recording the problem, negative on failure. */
+static int
+check_bound(struct imp *im, long line, size_t col, const nbl__var_def *v,
+            const char *s, double x)
+{
+    char b[80];
+    double bound = INFINITY;
+    int from_config = 0, rc;
+    for (size_t i = 0; i < im->nmax; i++)
+        if (strcmp(im->max_names[i], v->name) == 0) {
+            bound = im->max_values[i];
+            from_config = 1;
+        }
+    if (!from_config && !im->refs && strcmp(v->kind, "count") == 0)
+        bound = NBL_STATS_MAX_COUNT;
+    if (!(x > bound))
+        return 1;
+    if (from_config)
+        rc = problem(im, line,
+                     "column '%s': %s above the max of [variable.%s] (%.15g): "
+                     "'%s'",
+                     value_col(im, col), v->name, v->name, bound, clip(b, s));
+    else
+        rc = problem(im, line,
+                     "column '%s': implausible count for one area (%s above "
+                     "%.0f; set max under [variable.%s] if it is right): "
+                     "'%s'",
+                     value_col(im, col), v->name, bound, v->name, clip(b, s));
+    return rc ? rc : 0;
+}
+
 /* Checks one value field; on success stores the number (NAN = missing) in
  * *out and returns 1; records a problem and returns 0 when bad; negative on
  * failure. */
@@ -448,6 +486,10 @@ check_value(struct imp *im, long line, size_t col, const nbl__var_def *v,
                      value_col(im, col), clip(b, s));
         return rc ? rc : 0;
     }
+    if (*out == 0)
+        *out = 0; /* -0 is stored as 0 */
+    if ((rc = check_bound(im, line, col, v, s, *out)) != 1)
+        return rc;
     if (strcmp(v->kind, "count") == 0 && *out != floor(*out)) {
         if (im->layout == 'w') /* the column names the variable */
             rc = problem(im, line,
@@ -712,7 +754,12 @@ static int
 print_problem(long line, const char *msg, void *arg)
 {
     struct imp *im = arg;
-    nbl__warn(im->ctx, "%s:%ld: %s", im->path, line, msg);
+    /* a row that makes the import fail is an error; one skipped under
+     * --skip-invalid (the import goes on) a warning */
+    if (im->o->skip_invalid)
+        nbl__warn(im->ctx, "%s:%ld: %s", im->path, line, msg);
+    else
+        nbl__errline(im->ctx, "%s:%ld: %s", im->path, line, msg);
     return 0;
 }
 
@@ -779,7 +826,7 @@ reject_row(const nbl__csv_row *row, void *arg)
  */
 
 struct vdecl {
-    char *name, *kind, *denominator, *label;
+    char *name, *kind, *denominator, *label, *max;
     int line;
 };
 struct vconf {
@@ -826,6 +873,8 @@ conf_handler(void *user, const char *section, const char *name,
         slot = &d->denominator;
     else if (strcmp(name, "label") == 0)
         slot = &d->label;
+    else if (strcmp(name, "max") == 0)
+        slot = &d->max;
     else
         return 1; /* other modules' keys (e.g. indicator settings) */
     free(*slot);
@@ -845,6 +894,7 @@ vconf_free(struct vconf *c)
         free(c->v[i].kind);
         free(c->v[i].denominator);
         free(c->v[i].label);
+        free(c->v[i].max);
     }
     free(c->v);
 }
@@ -859,6 +909,29 @@ valid_name(const char *s)
               (*s >= '0' && *s <= '9') || *s == '_'))
             return 0;
     return 1;
+}
+
+/* Keeps a [variable.<name>] max for check_bound(). */
+static int
+add_max(struct imp *im, const char *path, const char *name, const char *v)
+{
+    double x;
+    char **n;
+    double *m;
+    if (!nbl__parse_double(v, '.', &x) || x < 0)
+        return nbl__error(im->ctx, NBL_EFORMAT,
+                          "%s: [variable.%s] max: not a number >= 0: '%s'",
+                          path, name, v);
+    n = realloc(im->max_names, (im->nmax + 1) * sizeof *n);
+    if (n)
+        im->max_names = n;
+    m = n ? realloc(im->max_values, (im->nmax + 1) * sizeof *m) : NULL;
+    if (m)
+        im->max_values = m;
+    if (!n || !m || !(n[im->nmax] = nbl__strdup(name)))
+        return nbl__error(im->ctx, NBL_ENOMEM, "out of memory");
+    m[im->nmax++] = x;
+    return NBL_OK;
 }
 
 static int
@@ -910,6 +983,8 @@ apply_config(struct imp *im, long *declared)
         if (rc == NBL_OK)
             rc = nbl__store_stats_put_variable(im->ws, d->name, kind,
                                                d->denominator, d->label);
+        if (rc == NBL_OK && d->max)
+            rc = add_max(im, path, d->name, d->max);
     }
     if (rc == NBL_OK)
         *declared = (long)c.n;
@@ -955,6 +1030,10 @@ imp_free(struct imp *im)
 {
     nbl__stage_free(im->st);
     nbl__store_stats_free_vars(im->vars, im->nvars);
+    for (size_t i = 0; i < im->nmax; i++)
+        free(im->max_names[i]);
+    free(im->max_names);
+    free(im->max_values);
     keyset_free(&im->ids);
     keyset_free(&im->regions);
     keyset_free(&im->munis);
@@ -1103,8 +1182,12 @@ do_import(nbl_ws *ws, const char *path, const nbl_stats_opts *opts,
 
     if (rc == NBL_OK && problems > 0) {
         rc = nbl__stage_each_problem(im.st, max_problems, print_problem, &im);
-        if (rc == NBL_OK && problems > max_problems)
-            nbl__warn(ctx, "... and %ld more", problems - max_problems);
+        if (rc == NBL_OK && problems > max_problems) {
+            if (opts->skip_invalid)
+                nbl__warn(ctx, "... and %ld more", problems - max_problems);
+            else
+                nbl__errline(ctx, "... and %ld more", problems - max_problems);
+        }
     }
     if (rc == NBL_OK && bad_lines > 0 && opts->rejects_path) {
         rc = write_rejects(&im, &of);

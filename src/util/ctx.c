@@ -199,6 +199,15 @@ nbl__warn(nbl_ctx *ctx, const char *fmt, ...)
 }
 
 void
+nbl__errline(nbl_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(ctx, NBL_LOG_ERROR, fmt, ap);
+    va_end(ap);
+}
+
+void
 nbl__info(nbl_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;

@@ -20,6 +20,11 @@ void nbl__error_rename(nbl_ctx *ctx, const char *from, const char *to);
 void nbl__warn(nbl_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/** Logs one of several problems that make the call fail (NBL_LOG_ERROR;
+ * not counted as a warning); the call then sets its summary error. */
+void nbl__errline(nbl_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /** Logs information through the log callback. */
 void nbl__info(nbl_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
