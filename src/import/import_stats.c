@@ -1247,6 +1247,10 @@ do_import(nbl_ws *ws, const char *path, const nbl_stats_opts *opts,
     im.st = NULL;
     if (rc == NBL_OK)
         rc = nbl__progress(ctx, 1.0, co.progress);
+    /* the rejects file complete on disk before the commit: a full disk
+     * fails the import, not just the list of what was skipped */
+    if (rc == NBL_OK && have_rejects)
+        rc = nbl__outfile_finish(ctx, &of);
     if (rc == NBL_OK)
         rc = nbl__store_commit(ws);
     if (rc == NBL_OK && have_rejects) {

@@ -45,6 +45,12 @@ db_known_error(nbl_ws *ws)
     case SQLITE_READONLY:
         return nbl__error(ws->ctx, NBL_EDB, "%s: workspace is read-only",
                           ws->path);
+    case SQLITE_IOERR:
+        if (sqlite3_system_errno(ws->db) != ENOSPC &&
+            sqlite3_system_errno(ws->db) != EDQUOT)
+            return 0;
+        /* a write that found the disk full */
+        /* fall through */
     case SQLITE_FULL:
         return nbl__error(ws->ctx, NBL_EIO,
                           "%s: disk full: the workspace cannot grow (free "
@@ -186,6 +192,9 @@ connect(nbl_ws *ws, int flags)
 {
     char *uri = NULL;
     int rc;
+#ifdef NBL_FAULT_INJECTION
+    nbl__store_fault_setup();
+#endif
     if (!(flags & SQLITE_OPEN_CREATE) && on_readonly_fs(ws->path)) {
         if (!(uri = immutable_uri(ws->path)))
             return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
@@ -356,13 +365,19 @@ nbl_ws_open(nbl_ws **out, nbl_ctx *ctx, const char *path)
     rc = connect(ws, SQLITE_OPEN_READWRITE);
     if (rc)
         goto fail;
-    if (nbl__store_meta_get(ws, "format", &fmt) != NBL_OK || !fmt ||
-        strcmp(fmt, NBL_FORMAT) != 0) {
+    /* a read that fails (a full disk, no memory, a locked file) says so;
+     * only a file without our format key is not a workspace */
+    if ((rc = nbl__store_meta_get(ws, "format", &fmt)) != NBL_OK &&
+        sqlite3_errcode(ws->db) != SQLITE_ERROR &&
+        sqlite3_errcode(ws->db) != SQLITE_NOTADB)
+        goto fail;
+    if (rc != NBL_OK || !fmt || strcmp(fmt, NBL_FORMAT) != 0) {
         rc = nbl__error(ctx, NBL_EDB, "%s: not a nabolag workspace", path);
         goto fail;
     }
-    if (nbl__store_meta_get(ws, "srid", &srid) != NBL_OK || !srid ||
-        !nbl__parse_long(srid, &v)) {
+    if ((rc = nbl__store_meta_get(ws, "srid", &srid)) != NBL_OK)
+        goto fail;
+    if (!srid || !nbl__parse_long(srid, &v)) {
         rc = nbl__error(ctx, NBL_EDB, "%s: workspace has no working CRS", path);
         goto fail;
     }
@@ -510,7 +525,10 @@ nbl__store_meta_get(nbl_ws *ws, const char *key, char **out)
     if (rc)
         return rc;
     nbl__db_bind_text(st, 1, key);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+    int step = sqlite3_step(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = nbl__db_error(ws, "meta");
+    else if (step == SQLITE_ROW && sqlite3_column_text(st, 0)) {
         *out = nbl__strdup((const char *)sqlite3_column_text(st, 0));
         if (!*out)
             rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");

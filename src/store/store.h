@@ -42,4 +42,10 @@ int nbl__store_run_sources(nbl_ws *ws, const char *kind, char **out);
 /* "SQLite x.y.z, SpatiaLite x.y.z" (run-time versions) into buf. */
 void nbl__store_lib_versions(char *buf, size_t size);
 
+#ifdef NBL_FAULT_INJECTION
+/** Routes SQLite's allocations through the fault injector (store_fault.c);
+ * once, before the first connection. */
+void nbl__store_fault_setup(void);
+#endif
+
 #endif

@@ -278,15 +278,11 @@ nbl__outfile_open(nbl_ctx *ctx, nbl__outfile *of, const char *path,
 }
 
 int
-nbl__outfile_commit(nbl_ctx *ctx, nbl__outfile *of)
+nbl__outfile_finish(nbl_ctx *ctx, nbl__outfile *of)
 {
     int rc = NBL_OK;
-    if (!of->tmppath) { /* stdout */
-        if (fflush(of->fp) != 0)
-            rc = nbl__error(ctx, NBL_EIO, "stdout: write failed");
-        of->fp = NULL;
-        return rc;
-    }
+    if (!of->tmppath || !of->fp)
+        return NBL_OK; /* stdout, or finished already */
     /* on disk before the rename, so a crash leaves old or new, never an
      * empty file under the final name */
     if (ferror(of->fp) | fflush(of->fp) || fsync(fileno(of->fp)) != 0) {
@@ -297,9 +293,23 @@ nbl__outfile_commit(nbl_ctx *ctx, nbl__outfile *of)
         rc = nbl__error(ctx, NBL_EIO, "%s: write failed: %s", of->path,
                         nbl__io_reason(errno));
     of->fp = NULL;
+    return rc;
+}
+
+int
+nbl__outfile_commit(nbl_ctx *ctx, nbl__outfile *of)
+{
+    int rc = NBL_OK;
+    if (!of->tmppath) { /* stdout */
+        if (fflush(of->fp) != 0)
+            rc = nbl__error(ctx, NBL_EIO, "stdout: write failed");
+        of->fp = NULL;
+        return rc;
+    }
+    rc = nbl__outfile_finish(ctx, of);
     if (rc == NBL_OK && rename(of->tmppath, of->path) != 0)
         rc = nbl__error(ctx, NBL_EIO, "%s: cannot rename into place: %s",
-                        of->path, strerror(errno));
+                        of->path, nbl__io_reason(errno));
     if (rc != NBL_OK)
         remove(of->tmppath);
     free(of->tmppath);

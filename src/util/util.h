@@ -71,7 +71,11 @@ typedef struct nbl__outfile {
 /** Opens. Fails with NBL_EEXISTS if path exists and !overwrite. */
 int nbl__outfile_open(nbl_ctx *ctx, nbl__outfile *of, const char *path,
                       int overwrite);
-/** Flushes, closes and renames into place. Always releases of. */
+/** Flushes, syncs and closes the temporary file (errors name the final
+ * path and say when the disk is full), without renaming it: for an output
+ * that must be complete before a transaction commits. Idempotent. */
+int nbl__outfile_finish(nbl_ctx *ctx, nbl__outfile *of);
+/** Finishes (if not done) and renames into place. Always releases of. */
 int nbl__outfile_commit(nbl_ctx *ctx, nbl__outfile *of);
 /** Closes and removes the temporary file. NULL-safe, idempotent. */
 void nbl__outfile_abort(nbl__outfile *of);
