@@ -585,7 +585,7 @@ nbl__store_run_sources(nbl_ws *ws, const char *kind, char **out)
 {
     sqlite3_stmt *st;
     nbl__buf b = {0};
-    int rc;
+    int rc, step;
     *out = NULL;
     rc = nbl__db_prepare(ws, &st,
                          "SELECT DISTINCT source FROM runs WHERE kind = ? "
@@ -593,13 +593,21 @@ nbl__store_run_sources(nbl_ws *ws, const char *kind, char **out)
     if (rc)
         return rc;
     nbl__db_bind_text(st, 1, kind);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *s = (const char *)sqlite3_column_text(st, 0);
-        if (b.len)
-            nbl__buf_append(&b, ", ", 2);
-        nbl__buf_append(&b, s, strlen(s));
+        if ((b.len && nbl__buf_append(&b, ", ", 2)) ||
+            nbl__buf_append(&b, s, strlen(s))) {
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            break;
+        }
     }
+    if (rc == NBL_OK && step != SQLITE_DONE)
+        rc = nbl__db_error(ws, "run log");
     sqlite3_finalize(st);
+    if (rc) {
+        nbl__buf_free(&b);
+        return rc;
+    }
     *out = b.s;
     return NBL_OK;
 }
