@@ -74,10 +74,13 @@ imports(nbl_ws *ws, const nbl_project *p)
         int is_ref = i >= p->n_stats_sources;
         const char *src = is_ref ? p->refs_sources[i - p->n_stats_sources]
                                  : p->stats_sources[i];
+        int tab = is_ref ? p->refs_source_table[i - p->n_stats_sources]
+                         : p->stats_source_table[i];
         nbl_stats_opts o = {0};
         nbl_stats_summary s;
         o.replace = 1; /* revised figures replace old ones (reported) */
         o.config_path = p->path;
+        nbl_project_table_opts(tab >= 0 ? &p->tables[tab] : NULL, &o);
         rc = is_ref ? nbl_import_refs(ws, src, &o, &s)
                     : nbl_import_stats(ws, src, &o, &s);
         if (rc)
@@ -468,6 +471,9 @@ run_open(run_state *r, const char *project_path)
     struct stat st;
     int rc;
     if ((rc = nbl_project_load(&r->p, r->ctx, project_path)))
+        return rc;
+    /* every named statistics file is there before anything is touched */
+    if ((rc = nbl_project_check_sources(r->p, r->ctx)))
         return rc;
     if (r->p->wait >= 0 && !nbl__ctx_wait_is_set(r->ctx))
         nbl_ctx_set_wait(r->ctx, r->p->wait); /* --wait wins */
