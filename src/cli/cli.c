@@ -17,11 +17,9 @@ log_stderr(nbl_log_level level, const char *msg, void *arg)
 {
     (void)arg;
     if (level == NBL_LOG_ERROR)
-        fprintf(stderr, _("nabolag: error: %s
-"), msg);
+        fprintf(stderr, _("nabolag: error: %s\n"), msg);
     else if (level == NBL_LOG_WARN)
-        fprintf(stderr, _("nabolag: warning: %s
-"), msg);
+        fprintf(stderr, _("nabolag: warning: %s\n"), msg);
     else if (level == NBL_LOG_INFO && !cli_g.quiet)
         fprintf(stderr, "nabolag: %s\n", msg);
 }
