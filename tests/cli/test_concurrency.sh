@@ -54,7 +54,7 @@ before=$(n_alerts)
 
 # 1. a writer gives up after --wait with the words of the issue, having
 # said once that it waits
-hold_ws 30 "DELETE FROM alerts"
+hold_ws 120 "DELETE FROM alerts"
 rc=0; err=$("$N" --wait 1 compute "$ws" 2>&1 >/dev/null) || rc=$?
 [ "$rc" = 1 ] || fail "busy writer: exit $rc: $err"
 grep -qxF "nabolag: $ws: workspace is busy: another nabolag is writing it (waited 1 s; --wait to wait longer)" <<<"$err" ||
@@ -68,14 +68,14 @@ rc=0; err=$("$N" import stats "$ws" "$T/s/stats.csv" --wait=0 2>&1) || rc=$?
 
 # 2. readers work meanwhile and see the last committed state (the holder's
 # uncommitted DELETE is invisible to them)
-info=$(timeout 20 "$N" info "$ws") || fail "info while a writer writes"
+info=$(timeout 120 "$N" info "$ws") || fail "info while a writer writes"
 python3 -c 'import json,sys; d=json.load(sys.stdin); assert sum(a["n"] for a in d["alerts"]) == int(sys.argv[1]), d["alerts"]' "$before" <<<"$info" ||
     fail "info did not see the committed alerts"
-timeout 30 "$N" -q export "$ws" -o "$T/readexp" || fail "export while a writer writes"
+timeout 120 "$N" -q export "$ws" -o "$T/readexp" || fail "export while a writer writes"
 [ -s "$T/readexp/alerts.geojson" ] || fail "export wrote no alerts layer"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["features"]) > 0' "$T/readexp/alerts.geojson" ||
     fail "export did not see the committed alerts"
-timeout 30 "$N" -q report "$ws" -o "$T/read.html" || fail "report while a writer writes"
+timeout 120 "$N" -q report "$ws" -o "$T/read.html" || fail "report while a writer writes"
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 [ "$(n_alerts)" = "$before" ] || fail "the holder's rollback changed the alerts"
 
@@ -87,7 +87,7 @@ grep -q "waiting for another nabolag" <<<"$err" || fail "no waiting line: $err"
 
 # 4. [project] wait = 1 (no --wait): the run gives up after 1 s
 sed 's/^ruleset = dk2021/ruleset = dk2021\nwait = 1/' "$P" > "$T/s/wait1.ini"
-hold_ws 30 "DELETE FROM alerts"
+hold_ws 120 "DELETE FROM alerts"
 rc=0; err=$("$N" run "$T/s/wait1.ini" 2>&1 >/dev/null) || rc=$?
 [ "$rc" = 1 ] && grep -q "workspace is busy: another nabolag is writing it (waited 1 s; --wait to wait longer)" <<<"$err" ||
     fail "[project] wait = 1: exit $rc: $err"
@@ -100,7 +100,7 @@ kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 # fail naming the folder; nothing in it changes
 lsout() { ls -l --time-style=full-iso "$T/s/out" | grep -v 'sample.sqlite\|^total'; }
 lsout > "$T/out.before"
-hold_dir 30 "$T/s/out"
+hold_dir 120 "$T/s/out"
 rc=0; err=$("$N" --wait 1 export "$ws" -o "$T/s/out" --overwrite 2>&1) || rc=$?
 [ "$rc" = 1 ] && grep -qF "nabolag: $T/s/out: output folder is busy: another nabolag is writing it (waited 1 s; --wait to wait longer)" <<<"$err" ||
     fail "export into a locked folder: exit $rc: $err"
