@@ -226,7 +226,8 @@ nbl__sti_check_value(struct imp *im, long line, size_t col,
         *out = NAN;
         return 1;
     }
-    if (!nbl__parse_double(s, im->decimal, out)) {
+    if (!nbl__parse_double(s, im->typed && im->typed[col] ? '.' : im->decimal,
+                           out)) {
         const char *why = "";
         if (im->decimal == ',' && strchr(s, '.'))
             why = " (the decimal mark of this file is ',')";
@@ -442,11 +443,14 @@ int
 nbl__sti_print_problem(long line, const char *msg, void *arg)
 {
     struct imp *im = arg;
+    char where[400];
     /* a row that makes the import fail is an error; one skipped under
      * --skip-invalid (the import goes on) a warning */
     if (im->o->skip_invalid)
-        nbl__warn(im->ctx, "%s:%ld: %s", im->path, line, msg);
+        nbl__warn(im->ctx, "%s: %s",
+                  nbl__sti_where(im, line, where, sizeof where), msg);
     else
-        nbl__errline(im->ctx, "%s:%ld: %s", im->path, line, msg);
+        nbl__errline(im->ctx, "%s: %s",
+                     nbl__sti_where(im, line, where, sizeof where), msg);
     return 0;
 }

@@ -50,6 +50,25 @@ base(const char *p)
     return s ? s + 1 : p;
 }
 
+/* What the summary line adds about how a file was read (static text). */
+static const char *
+source_notes(const nbl_stats_summary *s)
+{
+    static char buf[160];
+    int n = 0;
+    buf[0] = '\0';
+    if (s->encoding && strcmp(s->encoding, "windows-1252") == 0)
+        n +=
+            snprintf(buf + n, sizeof buf - (size_t)n, "; read as Windows-1252");
+    if (s->rows_empty > 0 && n < (int)sizeof buf)
+        n += snprintf(buf + n, sizeof buf - (size_t)n,
+                      "; %ld empty rows skipped", s->rows_empty);
+    if (s->rows_left_out > 0 && n < (int)sizeof buf)
+        snprintf(buf + n, sizeof buf - (size_t)n,
+                 "; %ld StatBank rows left out", s->rows_left_out);
+    return buf;
+}
+
 static int
 imports(nbl_ws *ws, const nbl_project *p)
 {
@@ -87,10 +106,10 @@ imports(nbl_ws *ws, const nbl_project *p)
             return rc;
         nbl__info(ctx,
                   "%s: %s: %ld rows: %ld values new, %ld updated, %ld "
-                  "unchanged, %ld missing",
+                  "unchanged, %ld missing%s",
                   is_ref ? "refs" : "stats", base(src), s.rows_read,
                   s.values_inserted, s.values_updated, s.values_unchanged,
-                  s.values_missing);
+                  s.values_missing, source_notes(&s));
     }
     if (p->incidents_source) {
         nbl_incidents_opts o = {0};
