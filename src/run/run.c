@@ -574,6 +574,7 @@ run_alerts_out(run_state *r, nbl_run_result *res)
     free(r->list->workspace_name);
     r->list->workspace_name = nbl__strdup(p->name ? p->name : base(p->path));
     res->alerts_raised = nbl_alerts_raised(r->list);
+    res->alerts_raised_new = nbl_alerts_raised_new(r->list);
     for (size_t i = 0; i < r->list->n; i++)
         if (strcmp(r->list->items[i].state, "resolved") != 0)
             res->alerts++;
@@ -704,6 +705,7 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
         nbl__info(ctx, "delivered %zu new alert(s) to %s", sent, r.p->notify);
     }
     res->fail_on_alert = r.p->fail_on_alert;
+    res->fail_on_new = r.p->fail_on_new;
 done:
     if (rc)
         error_names(&r);
