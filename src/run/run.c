@@ -699,8 +699,12 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
      * makes the run fail, after everything else is written. */
     if (r.p->notify) {
         size_t sent = 0;
-        if ((rc = nbl_alerts_notify(r.ws, &r.acfg, r.list, r.p->notify,
-                                    r.p->mail_to, r.p->mail_from, &sent)))
+        nbl_notify_opts no = {0};
+        if (opts)
+            no = opts->notify; /* the command line's settings first */
+        no.url = r.p->notify;
+        nbl_notify_opts_fill(&no, &r.acfg);
+        if ((rc = nbl_alerts_notify(r.ws, &r.acfg, r.list, &no, &sent)))
             goto done;
         nbl__info(ctx, "delivered %zu new alert(s) to %s", sent, r.p->notify);
     }

@@ -6,8 +6,9 @@
 #ifndef NBL_UTIL_H
 #define NBL_UTIL_H
 
-#include <stdio.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 #include "nabolag/common.h"
 
@@ -71,6 +72,11 @@ typedef struct nbl__outfile {
 /** Opens. Fails with NBL_EEXISTS if path exists and !overwrite. */
 int nbl__outfile_open(nbl_ctx *ctx, nbl__outfile *of, const char *path,
                       int overwrite);
+/** The same, the file created with mode (less the umask) from the start:
+ * 0600 for an output that must stay private. */
+int nbl__outfile_open_mode(nbl_ctx *ctx, nbl__outfile *of, const char *path,
+                           int overwrite, mode_t mode);
+
 /** Flushes, syncs and closes the temporary file (errors name the final
  * path and say when the disk is full), without renaming it: for an output
  * that must be complete before a transaction commits. Idempotent. */
