@@ -13,7 +13,7 @@ CREATE TABLE meta (
 -- Every import, compute and export run, for provenance and `nabolag info`.
 CREATE TABLE runs (
     run_id        INTEGER PRIMARY KEY,
-    kind          TEXT NOT NULL,  -- areas|stats|refs|incidents|plans|compute|export|alerts|notify
+    kind          TEXT NOT NULL,  -- areas|stats|refs|incidents|plans|compute|export|alerts|notify|run
     source        TEXT,           -- input file name (as given), ruleset name, or delivery URL (always redacted: no password, no query string)
     started_at    TEXT NOT NULL,  -- ISO 8601 UTC
     rows_read     INTEGER,

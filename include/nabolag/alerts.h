@@ -126,6 +126,9 @@ typedef struct nbl_alert_list {
     int unsuppressed;  /* 1: none applied, for internal use only */
     size_t n_withheld; /* alerts whose value and message were withheld */
     double min_count, min_denominator, min_residents_publish;
+    char *run_id; /* id of the `nabolag run` writing the list (malloc'ed,
+                     NULL: none); JSON/GeoJSON provenance run_id, a CSV
+                     column run_id, the text header's last line */
 } nbl_alert_list;
 
 /** Frees a list and everything in it; NULL-safe. */

@@ -870,6 +870,8 @@ provenance(nbl_ws *ws, const nbl__xjob *job, const char *layer)
     }
     json_object_set_new(p, "inputs", in);
     json_object_set_new(p, "generated_at", json_string(now));
+    if (job->opts->run_id)
+        json_object_set_new(p, "run_id", json_string(job->opts->run_id));
     json_object_set_new(d, "applied", json_boolean(!job->unsuppressed));
     json_object_set_new(d, "min_count", num_json(job->disc.min_count));
     json_object_set_new(d, "min_denominator",
@@ -951,12 +953,12 @@ write_text(nbl_ctx *ctx, const char *path, const char *text)
     int ok;
     if (!f)
         return nbl__error(ctx, NBL_EIO, "%s: cannot write: %s", path,
-                          strerror(errno));
-    ok = fwrite(text, 1, n, f) == n;
+                          nbl__io_reason(errno));
+    ok = fwrite(text, 1, n, f) == n && fflush(f) == 0 && fsync(fileno(f)) == 0;
     ok = (fclose(f) == 0) && ok;
     if (!ok)
         return nbl__error(ctx, NBL_EIO, "%s: write failed: %s", path,
-                          strerror(errno));
+                          nbl__io_reason(errno));
     return NBL_OK;
 }
 
@@ -1277,7 +1279,7 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
     OGRCoordinateTransformationH ct = NULL;
     char *wkt_work = NULL, *wkt_wgs = NULL;
     double env[8] = {1, 1, 0, 0, 1, 1, 0, 0}; /* empty */
-    int rc, created = 0, committed = 0;
+    int rc, created = 0, committed = 0, lock_fd = -1;
     size_t nl = 0;
 
     memset(layers, 0, sizeof layers);
@@ -1311,6 +1313,10 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
     }
     if (rc == NBL_OK)
         rc = ensure_dir(ctx, opts->dir, &created);
+    /* Two exports into one folder never mix their files. `nabolag run`
+     * (final_dir set) holds the lock of the real folder itself. */
+    if (rc == NBL_OK && !opts->final_dir)
+        rc = nbl__dir_lock(ctx, opts->dir, &lock_fd);
 
     GDALAllRegister();
     CPLPushErrorHandlerEx(capture_error, &ge);
@@ -1414,8 +1420,10 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
                         opts->format == NBL_EXPORT_GPKG ? "gpkg" : "geojson",
                         nl, job.unsuppressed ? "false" : "true");
         /* The files are in place; a run log that cannot be written (a
-         * read-only workspace) is a warning, not a failed export. */
-        int lrc = nbl__store_begin(ws);
+         * read-only workspace, or one another nabolag is writing: an
+         * export is a reader and does not wait) is a warning, not a
+         * failed export. */
+        int lrc = nbl__store_try_begin(ws);
         if (lrc == NBL_OK) {
             lrc = nbl__store_log_run(
                 ws, "export", opts->final_dir ? opts->final_dir : opts->dir, -1,
@@ -1435,9 +1443,13 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
                       job.year, job.ruleset,
                       opts->final_dir ? opts->final_dir : opts->dir);
     }
+    if (rc != NBL_OK) /* name the outputs asked for, not temporary names */
+        for (size_t i = 0; i < o.n; i++)
+            nbl__error_rename(ctx, o.f[i].tmp, o.f[i].final);
     outset_free(&o, 1);
     if (rc != NBL_OK && created && !committed)
         rmdir(opts->dir);
+    nbl__dir_unlock(lock_fd);
     if (ct)
         OCTDestroyCoordinateTransformation(ct);
     if (src)
