@@ -125,7 +125,8 @@ cell_add(nbl__gimp *g, const char *key, const nbl__grid_part *parts, size_t n)
         g->parts = p;
         g->capparts = nc;
     }
-    memcpy(g->parts + g->nparts, parts, n * sizeof *parts);
+    if (n)
+        memcpy(g->parts + g->nparts, parts, n * sizeof *parts);
     g->cells[g->ncells] =
         (nbl__gcell){nbl__strdup(key), g->nparts, (uint32_t)n, 0, NULL};
     if (!g->cells[g->ncells].key)

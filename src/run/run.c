@@ -336,7 +336,8 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
     /* 1. The workspace: created on the first run, reused after that. */
     if (stat(p->workspace, &st) != 0) {
         if ((rc = ensure_parent(ctx, p->workspace)) ||
-            (rc = nbl_ws_create(&ws, ctx, p->workspace, p->srid)))
+            ((rc = nbl_crs_check_working(ctx, p->srid)) ||
+             (rc = nbl_ws_create(&ws, ctx, p->workspace, p->srid))))
             goto done;
         created = 1; /* removed again if this first run fails */
         nbl__info(ctx, "created workspace %s (EPSG:%d)", p->workspace, p->srid);
