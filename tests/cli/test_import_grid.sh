@@ -93,5 +93,61 @@ has "1 not evaluable"
 [ "$(sqlite3 "$WS" "SELECT status, missing_share FROM grid_results WHERE area_id='A' AND variable='pop'")" = "not_evaluable|0.2" ] \
     || fail "grid_results for A: $(sqlite3 "$WS" "SELECT * FROM grid_results WHERE area_id='A'")"
 
+# [grid] in a project file, run by `nabolag run`: the sample's two byområder
+# (rectangles) and its grid file; the expected sums are recomputed here from
+# the file by interval overlaps, independently of GEOS. max_missing_share
+# 0.01 makes BY-02's 2024 values (one suppressed cell: 10,000 of 562,400 m²
+# = 1.8 %) missing, not evaluable.
+SD=${NBL_SOURCE_DIR:?}/sample-data
+mkdir -p "$T/prj"
+cp "$SD/byomraader.geojson" "$SD/grid_byomraader.csv" "$T/prj/"
+cat >"$T/prj/p.ini" <<'INI'
+[project]
+workspace = out/p.sqlite
+[areas]
+source = byomraader.geojson
+id = by_id
+name = navn
+[grid]
+source = grid_byomraader.csv
+column.cell = ddkncelle100m
+column.year = aar
+max_missing_share = 0.01
+INI
+expect 0 "$BIN" run "$T/prj/p.ini"
+has "grid: grid_byomraader.csv: 123 cells (3 outside every area) into 2 areas: 8 values new, 0 updated, 0 unchanged, 2 not evaluable"
+PWS=$T/prj/out/p.sqlite
+got=$(sqlite3 "$PWS" "SELECT area_id || ' ' || year || ' ' || variable || ' ' || CASE WHEN value IS NULL THEN 'NULL' ELSE printf('%.6f', value) END || ' ' || status FROM grid_results ORDER BY 1")
+want=$(/usr/bin/python3 - "$T/prj/grid_byomraader.csv" <<'PY'
+import sys
+rects = {"BY-01": (572530, 6222540, 573270, 6223160),
+         "BY-02": (574120, 6224230, 574880, 6224970)}
+sums, miss = {}, {}
+for line in open(sys.argv[1]).read().split("\n")[1:]:
+    if not line:
+        continue
+    cell, year, *vals = line.split(";")
+    n, e = int(cell.split("_")[1]) * 100, int(cell.split("_")[2]) * 100
+    for a, (x0, y0, x1, y1) in rects.items():
+        ov = max(0, min(x1, e + 100) - max(x0, e)) * max(0, min(y1, n + 100) - max(y0, n))
+        for var, v in zip(("pop", "pop_18_64"), vals):
+            k = (a, year, var)
+            sums.setdefault(k, 0.0)
+            miss.setdefault(k, 0.0)
+            if v == "..":
+                miss[k] += ov
+            else:
+                sums[k] += int(v) * ov / 10000.0
+for k in sorted(sums):
+    x0, y0, x1, y1 = rects[k[0]]
+    bad = miss[k] / ((x1 - x0) * (y1 - y0)) > 0.01
+    print(k[0], k[1], k[2], "NULL not_evaluable" if bad else "%.6f ok" % sums[k])
+PY
+)
+[ "$got" = "$want" ] || fail "[grid] run: got
+$got
+wanted
+$want"
+
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "ok"
