@@ -3,6 +3,7 @@
  */
 #include "cli/cli.h"
 #include "util/i18n.h"
+#include "util/redact.h"
 #include "util/util.h"
 
 #include <stdarg.h>
@@ -59,13 +60,26 @@ cli_fail(nbl_ctx *ctx, int rc)
     return rc == NBL_EINVAL ? CLI_USAGE : CLI_ERROR;
 }
 
+/* Prints a message with URL passwords and tokens redacted. */
+static void vprint_redacted(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+
+static void
+vprint_redacted(const char *fmt, va_list ap)
+{
+    char buf[2048];
+    vsnprintf(buf, sizeof buf, _(fmt), ap);
+    nbl__redact(buf, sizeof buf);
+    fputs(buf, stderr);
+}
+
 int
 cli_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "nabolag %s: ", cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, _(fmt), ap);
+    vprint_redacted(fmt, ap);
     va_end(ap);
     fprintf(stderr, _(" (see 'nabolag %s --help')\n"), cmd);
     return CLI_USAGE;
@@ -104,7 +118,7 @@ cli_info(const char *fmt, ...)
     if (cli_g.quiet)
         return;
     va_start(ap, fmt);
-    vfprintf(stderr, _(fmt), ap);
+    vprint_redacted(fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
 }

@@ -517,7 +517,9 @@ nbl_alerts_write_file(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
     int rc = nbl_alerts_format_string(ws, ctx, list, fmt, &s);
     if (rc)
         return rc;
-    rc = nbl__outfile_open(ctx, &of, path, overwrite);
+    /* unsuppressed values stay private (docs/data-protection.md) */
+    rc = nbl__outfile_open_mode(ctx, &of, path, overwrite,
+                                list->unsuppressed ? 0600 : 0666);
     if (rc == NBL_OK) {
         if (fputs(s, of.fp) == EOF) {
             rc = nbl__error(ctx, NBL_EIO, "%s: cannot write",

@@ -892,7 +892,16 @@ typedef struct outfile {
 typedef struct outset {
     outfile *f;
     size_t n;
+    const char *infix; /* "-INTERNAL" for an unsuppressed export, or "" */
 } outset;
+
+/* What an unsuppressed export adds to every file name (before the first
+ * '.': areas-INTERNAL.geojson beside areas-INTERNAL.qml). */
+static const char *
+name_infix(const nbl_export_opts *opts)
+{
+    return opts->internal_unsuppressed ? "-INTERNAL" : "";
+}
 
 /* Registers an output file; returns its temporary path (borrowed). The
  * temporary name keeps the extension so drivers accept it. */
@@ -901,11 +910,15 @@ outset_add(outset *o, const char *dir, const char *base)
 {
     outfile *f = realloc(o->f, (o->n + 1) * sizeof *f);
     nbl__buf a = {0}, b = {0};
+    const char *dot = strchr(base, '.');
+    int stem = dot ? (int)(dot - base) : (int)strlen(base);
+    const char *infix = o->infix ? o->infix : "";
     if (!f)
         return NULL;
     o->f = f;
-    nbl__buf_printf(&a, "%s/%s", dir, base);
-    nbl__buf_printf(&b, "%s/.nbltmp%ld.%s", dir, (long)getpid(), base);
+    nbl__buf_printf(&a, "%s/%.*s%s%s", dir, stem, base, infix, base + stem);
+    nbl__buf_printf(&b, "%s/.nbltmp%ld.%.*s%s%s", dir, (long)getpid(), stem,
+                    base, infix, base + stem);
     if (!a.s || !b.s) {
         nbl__buf_free(&a);
         nbl__buf_free(&b);
@@ -1269,8 +1282,16 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
 
     memset(layers, 0, sizeof layers);
     memset(&pcfg, 0, sizeof pcfg);
+    mode_t umask_before;
+
     if (!opts || !opts->dir || !*opts->dir)
         return nbl__error(ctx, NBL_EINVAL, "export: no output folder given");
+    /* Unsuppressed outputs are private from their first byte: everything
+     * created meanwhile (by us, GDAL or SQLite) gets mode 0600 (a new
+     * folder 0700), and their names say INTERNAL. */
+    umask_before = umask(opts->internal_unsuppressed ? 077 : 0);
+    umask(opts->internal_unsuppressed ? (umask_before | 077) : umask_before);
+    o.infix = name_infix(opts);
     rc = resolve_job(ws, opts, &job, &ruleset_own, &version_own);
     /* the indicators of the profile layer: gis/indicators.ini and the
      * config's [profile] and [indicator.*] sections */
@@ -1315,6 +1336,7 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
     if (rc == NBL_OK) {
         outset probe = {0};
         int ok = 1;
+        probe.infix = o.infix;
         if (opts->format == NBL_EXPORT_GPKG) {
             ok = outset_add(&probe, opts->dir, "nabolag.gpkg") != NULL;
         } else {
@@ -1349,12 +1371,13 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
         for (size_t i = 0; i < nl; i++) {
             nbl__buf b = {0};
             if (opts->format == NBL_EXPORT_GPKG)
-                nbl__buf_printf(&b, "./nabolag.gpkg|layername=%s",
+                nbl__buf_printf(&b, "./nabolag%s.gpkg|layername=%s", o.infix,
                                 layers[i].name);
             else
                 /* The geometry type lets QGIS load an empty layer. */
                 nbl__buf_printf(
-                    &b, "./%s.geojson|geometrytype=%s", layers[i].name,
+                    &b, "./%s%s.geojson|geometrytype=%s", layers[i].name,
+                    o.infix,
                     layers[i].geom == NBL__XG_POINT ? "Point" : "MultiPolygon");
             names[i] = b.s;
             srcs[i] = b.s ? b.s : "";
@@ -1428,5 +1451,6 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
     CPLFree(wkt_wgs);
     free(ruleset_own);
     free(version_own);
+    umask(umask_before);
     return rc;
 }

@@ -519,8 +519,12 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
      * makes the run fail, after everything else is written. */
     if (p->notify) {
         size_t sent = 0;
-        if ((rc = nbl_alerts_notify(ws, &acfg, list, p->notify, p->mail_to,
-                                    p->mail_from, &sent)))
+        nbl_notify_opts no = {0};
+        if (opts)
+            no = opts->notify; /* the command line's settings first */
+        no.url = p->notify;
+        nbl_notify_opts_fill(&no, &acfg);
+        if ((rc = nbl_alerts_notify(ws, &acfg, list, &no, &sent)))
             goto done;
         nbl__info(ctx, "delivered %zu new alert(s) to %s", sent, p->notify);
     }

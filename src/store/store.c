@@ -6,7 +6,8 @@
  *   srid      working CRS EPSG code
  *   created_at, tool_version
  * Invariant: every command that writes does so in one transaction, so a
- * failure leaves the file as it was.
+ * failure leaves the file as it was. A new workspace is created mode 0600
+ * (it holds the unsuppressed figures; its journal follows the mode).
  */
 #include "store/store.h"
 
@@ -15,11 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/store_internal.h" /* sqlite3.h before spatialite.h */
 
 #include <spatialite.h>
+#include "util/redact.h"
 #include "util/util.h"
 
 #define NBL_FORMAT "nabolag-workspace-1"
@@ -60,6 +64,20 @@ nbl__db_bind_text(sqlite3_stmt *st, int i, const char *s)
     if (!s)
         return sqlite3_bind_null(st, i);
     return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+int
+nbl__db_bind_source(sqlite3_stmt *st, int i, const char *s)
+{
+    char *r;
+    int rc;
+    if (!s)
+        return sqlite3_bind_null(st, i);
+    if (!(r = nbl__redact_dup(s)))
+        return SQLITE_NOMEM;
+    rc = sqlite3_bind_text(st, i, r, -1, SQLITE_TRANSIENT);
+    free(r);
+    return rc;
 }
 
 int
@@ -132,15 +150,82 @@ nbl_ws_free(nbl_ws *ws)
     free(ws);
 }
 
+/* The workspace holds unsuppressed figures: the file is created private
+ * (0600) before SQLite opens it; SQLite gives its journal the same mode. */
+static int
+create_private_file(nbl_ctx *ctx, const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return nbl__error(ctx, errno == EEXIST ? NBL_EEXISTS : NBL_EIO,
+                          "%s: cannot create: %s", path, strerror(errno));
+    close(fd);
+    return NBL_OK;
+}
+
+/* The working CRS must be known and projected (metres). */
+static int
+check_working_crs(nbl_ws *ws, int srid)
+{
+    sqlite3_stmt *q = NULL;
+    const char *p4;
+    int rc = nbl__db_prepare(ws, &q,
+                             "SELECT ref_sys_name, proj4text FROM "
+                             "spatial_ref_sys WHERE auth_name = 'epsg' AND "
+                             "auth_srid = ?");
+    if (rc)
+        return rc;
+    sqlite3_bind_int(q, 1, srid);
+    if (sqlite3_step(q) != SQLITE_ROW) {
+        rc = nbl__error(ws->ctx, NBL_ECRS, "EPSG:%d: unknown coordinate system",
+                        srid);
+    } else {
+        p4 = (const char *)sqlite3_column_text(q, 1);
+        if (!p4 || strstr(p4, "+proj=longlat") || !strstr(p4, "+units=m"))
+            rc = nbl__error(ws->ctx, NBL_ECRS,
+                            "EPSG:%d: the working CRS must be projected in "
+                            "metres (e.g. EPSG:25832)",
+                            srid);
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* The tables, the geometry column and the meta keys (inside BEGIN). */
+static int
+create_schema(nbl_ws *ws, int srid)
+{
+    const char *schema = nbl__asset("schema.sql", NULL);
+    char sql[256], now[32], srid_s[16];
+    int rc;
+    if (!schema)
+        return nbl__error(ws->ctx, NBL_EDB,
+                          "internal: schema.sql not embedded");
+    if ((rc = nbl__db_exec(ws, schema)))
+        return rc;
+    snprintf(sql, sizeof sql,
+             "SELECT AddGeometryColumn('areas', 'geom', %d, 'MULTIPOLYGON', "
+             "'XY', 1)",
+             srid);
+    if ((rc = nbl__db_exec(ws, sql)) ||
+        (rc = nbl__db_exec(ws, "SELECT CreateSpatialIndex('areas', 'geom')")))
+        return rc;
+    nbl__now_iso(now);
+    snprintf(srid_s, sizeof srid_s, "%d", srid);
+    if ((rc = nbl__store_meta_set(ws, "format", NBL_FORMAT)) ||
+        (rc = nbl__store_meta_set(ws, "srid", srid_s)) ||
+        (rc = nbl__store_meta_set(ws, "created_at", now)) ||
+        (rc = nbl__store_meta_set(ws, "tool_version", nbl_version())))
+        return rc;
+    return NBL_OK;
+}
+
 int
 nbl_ws_create(nbl_ws **out, nbl_ctx *ctx, const char *path, int srid)
 {
     struct stat st;
     nbl_ws *ws;
-    const char *schema;
-    char sql[256], now[32], srid_s[16];
     int rc;
-    sqlite3_stmt *q = NULL;
 
     *out = NULL;
     if (stat(path, &st) == 0)
@@ -149,75 +234,24 @@ nbl_ws_create(nbl_ws **out, nbl_ctx *ctx, const char *path, int srid)
     if (!ws)
         return nbl__error(ctx, NBL_ENOMEM, "out of memory");
     ws->srid = srid;
-    rc = connect(ws, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    if (rc)
-        goto fail;
+    if ((rc = create_private_file(ctx, path))) {
+        nbl_ws_free(ws);
+        return rc;
+    }
     /* InitSpatialMetadata(1) runs its own transaction; the rest is ours.
      * On failure the file is removed, so nothing half-made remains. */
-    rc = nbl__db_exec(ws, "SELECT InitSpatialMetadata(1)");
-    if (rc)
-        goto fail;
-    rc = nbl__db_exec(ws, "BEGIN");
-    if (rc)
+    if ((rc = connect(ws, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) ||
+        (rc = nbl__db_exec(ws, "SELECT InitSpatialMetadata(1)")) ||
+        (rc = nbl__db_exec(ws, "BEGIN")))
         goto fail;
     ws->in_tx = 1;
-    /* The working CRS must be known and projected (metres). */
-    rc = nbl__db_prepare(ws, &q,
-                         "SELECT ref_sys_name, proj4text FROM spatial_ref_sys "
-                         "WHERE auth_name = 'epsg' AND auth_srid = ?");
-    if (rc)
-        goto fail;
-    sqlite3_bind_int(q, 1, srid);
-    if (sqlite3_step(q) != SQLITE_ROW) {
-        rc = nbl__error(ctx, NBL_ECRS, "EPSG:%d: unknown coordinate system",
-                        srid);
-        goto fail;
-    }
-    {
-        const char *p4 = (const char *)sqlite3_column_text(q, 1);
-        if (!p4 || strstr(p4, "+proj=longlat") || !strstr(p4, "+units=m")) {
-            rc = nbl__error(ctx, NBL_ECRS,
-                            "EPSG:%d: the working CRS must be projected in "
-                            "metres (e.g. EPSG:25832)",
-                            srid);
-            goto fail;
-        }
-    }
-    sqlite3_finalize(q);
-    q = NULL;
-    schema = nbl__asset("schema.sql", NULL);
-    if (!schema) {
-        rc = nbl__error(ctx, NBL_EDB, "internal: schema.sql not embedded");
-        goto fail;
-    }
-    rc = nbl__db_exec(ws, schema);
-    if (rc)
-        goto fail;
-    snprintf(sql, sizeof sql,
-             "SELECT AddGeometryColumn('areas', 'geom', %d, 'MULTIPOLYGON', "
-             "'XY', 1)",
-             srid);
-    rc = nbl__db_exec(ws, sql);
-    if (rc)
-        goto fail;
-    rc = nbl__db_exec(ws, "SELECT CreateSpatialIndex('areas', 'geom')");
-    if (rc)
-        goto fail;
-    nbl__now_iso(now);
-    snprintf(srid_s, sizeof srid_s, "%d", srid);
-    if ((rc = nbl__store_meta_set(ws, "format", NBL_FORMAT)) ||
-        (rc = nbl__store_meta_set(ws, "srid", srid_s)) ||
-        (rc = nbl__store_meta_set(ws, "created_at", now)) ||
-        (rc = nbl__store_meta_set(ws, "tool_version", nbl_version())))
-        goto fail;
-    rc = nbl__db_exec(ws, "COMMIT");
-    if (rc)
+    if ((rc = check_working_crs(ws, srid)) || (rc = create_schema(ws, srid)) ||
+        (rc = nbl__db_exec(ws, "COMMIT")))
         goto fail;
     ws->in_tx = 0;
     *out = ws;
     return NBL_OK;
 fail:
-    sqlite3_finalize(q);
     nbl_ws_free(ws);
     remove(path);
     return rc;
@@ -410,24 +444,30 @@ nbl__store_log_run(nbl_ws *ws, const char *kind, const char *source,
 {
     sqlite3_stmt *st;
     char now[32];
-    int rc = nbl__db_prepare(
-        ws, &st,
-        "INSERT INTO runs(kind, source, started_at, rows_read, rows_stored, "
-        "rows_rejected, repaired, detail) VALUES(?,?,?,?,?,?,?,?)");
-    if (rc)
-        return rc;
-    nbl__now_iso(now);
-    nbl__db_bind_text(st, 1, kind);
-    nbl__db_bind_text(st, 2, source);
-    nbl__db_bind_text(st, 3, now);
-    bind_count(st, 4, rows_read);
-    bind_count(st, 5, rows_stored);
-    bind_count(st, 6, rows_rejected);
-    bind_count(st, 7, repaired);
-    nbl__db_bind_text(st, 8, detail_json);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = nbl__db_error(ws, "run log");
-    sqlite3_finalize(st);
+    /* the run log is shown by info, export, report: never a secret */
+    char *src = nbl__redact_dup(source), *detail = nbl__redact_dup(detail_json);
+    int rc = (source && !src) || (detail_json && !detail)
+                 ? nbl__error(ws->ctx, NBL_ENOMEM, "out of memory")
+                 : nbl__db_prepare(ws, &st,
+                                   "INSERT INTO runs(kind, source, started_at, "
+                                   "rows_read, rows_stored, rows_rejected, "
+                                   "repaired, detail) VALUES(?,?,?,?,?,?,?,?)");
+    if (rc == NBL_OK) {
+        nbl__now_iso(now);
+        nbl__db_bind_text(st, 1, kind);
+        nbl__db_bind_text(st, 2, src);
+        nbl__db_bind_text(st, 3, now);
+        bind_count(st, 4, rows_read);
+        bind_count(st, 5, rows_stored);
+        bind_count(st, 6, rows_rejected);
+        bind_count(st, 7, repaired);
+        nbl__db_bind_text(st, 8, detail);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = nbl__db_error(ws, "run log");
+        sqlite3_finalize(st);
+    }
+    free(src);
+    free(detail);
     return rc;
 }
 

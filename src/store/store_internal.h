@@ -31,6 +31,10 @@ int nbl__db_prepare(nbl_ws *ws, sqlite3_stmt **out, const char *sql);
 
 /** Binds text, or NULL when s is NULL. */
 int nbl__db_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Binds an input's name or URL as stored for provenance: redacted (no URL
+ * password, no query string, no password=), so the workspace never holds a
+ * secret. SQLITE_NOMEM when out of memory. */
+int nbl__db_bind_source(sqlite3_stmt *st, int i, const char *s);
 
 /** Binds a double, or NULL when isnan(v). */
 int nbl__db_bind_double(sqlite3_stmt *st, int i, double v);

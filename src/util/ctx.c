@@ -1,6 +1,7 @@
 /*
  * ctx.c - the context object: last error message, log and progress
- * callbacks, warning count. Messages are truncated to NBL_MSG_MAX bytes.
+ * callbacks, warning count. Messages are truncated to NBL_MSG_MAX bytes
+ * and pass through nbl__redact() (no URL password or token is shown).
  */
 #include "util/ctx.h"
 
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "nbl_version.h"
+#include "util/redact.h"
 
 #define NBL_MSG_MAX 2048
 
@@ -114,6 +116,8 @@ nbl__error(nbl_ctx *ctx, int code, const char *fmt, ...)
         for (char *p = ctx->errmsg; *p; p++)
             if (*p == '\n' || *p == '\r')
                 *p = ' ';
+        /* No password or token ever reaches a message. */
+        nbl__redact(ctx->errmsg, sizeof ctx->errmsg);
     }
     return code;
 }
@@ -128,6 +132,7 @@ vlog(nbl_ctx *ctx, nbl_log_level level, const char *fmt, va_list ap)
     for (char *p = buf; *p; p++) /* one line, like error messages */
         if (*p == '\n' || *p == '\r')
             *p = ' ';
+    nbl__redact(buf, sizeof buf);
     ctx->log_fn(level, buf, ctx->log_arg);
 }
 

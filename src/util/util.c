@@ -8,6 +8,7 @@
 #include "util/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
@@ -240,6 +241,28 @@ int
 nbl__outfile_open(nbl_ctx *ctx, nbl__outfile *of, const char *path,
                   int overwrite)
 {
+    return nbl__outfile_open_mode(ctx, of, path, overwrite, 0666);
+}
+
+/* The temporary file, created with mode (less the umask) from the start. */
+static FILE *
+create_tmp(const char *tmppath, mode_t mode)
+{
+    int fd;
+    FILE *fp;
+    remove(tmppath); /* a leftover keeps its own mode: start afresh */
+    fd = open(tmppath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0)
+        return NULL;
+    if (!(fp = fdopen(fd, "wb")))
+        close(fd);
+    return fp;
+}
+
+int
+nbl__outfile_open_mode(nbl_ctx *ctx, nbl__outfile *of, const char *path,
+                       int overwrite, mode_t mode)
+{
     struct stat st;
     memset(of, 0, sizeof *of);
     if (strcmp(path, "-") == 0) {
@@ -257,7 +280,7 @@ nbl__outfile_open(nbl_ctx *ctx, nbl__outfile *of, const char *path,
         nbl__outfile_abort(of);
         return nbl__error(ctx, NBL_ENOMEM, "out of memory");
     }
-    of->fp = fopen(of->tmppath, "wb");
+    of->fp = create_tmp(of->tmppath, mode);
     if (!of->fp) {
         int e = errno;
         nbl__outfile_abort(of);

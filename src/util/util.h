@@ -6,8 +6,9 @@
 #ifndef NBL_UTIL_H
 #define NBL_UTIL_H
 
-#include <stdio.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 #include "nabolag/common.h"
 
@@ -71,6 +72,10 @@ typedef struct nbl__outfile {
 /** Opens. Fails with NBL_EEXISTS if path exists and !overwrite. */
 int nbl__outfile_open(nbl_ctx *ctx, nbl__outfile *of, const char *path,
                       int overwrite);
+/** The same, the file created with mode (less the umask) from the start:
+ * 0600 for an output that must stay private. */
+int nbl__outfile_open_mode(nbl_ctx *ctx, nbl__outfile *of, const char *path,
+                           int overwrite, mode_t mode);
 /** Flushes, closes and renames into place. Always releases of. */
 int nbl__outfile_commit(nbl_ctx *ctx, nbl__outfile *of);
 /** Closes and removes the temporary file. NULL-safe, idempotent. */
