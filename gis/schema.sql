@@ -50,6 +50,22 @@ CREATE TABLE stats (
     PRIMARY KEY (area_id, year, variable)
 ) WITHOUT ROWID;
 
+-- How values derived from grid cells (`import grid`) were made: the same
+-- key as stats, the share of the area covered by suppressed cells, and
+-- 'ok' or 'not_evaluable' (value NULL: too much of the area suppressed).
+-- Workspaces made before this table are given it by the first grid import.
+CREATE TABLE grid_results (
+    area_id       TEXT NOT NULL,
+    year          INTEGER NOT NULL,
+    variable      TEXT NOT NULL,
+    value         REAL,
+    missing_share REAL NOT NULL,
+    status        TEXT NOT NULL,
+    method        TEXT NOT NULL,  -- area|centroid
+    source        TEXT,
+    PRIMARY KEY (area_id, year, variable)
+) WITHOUT ROWID;
+
 CREATE TABLE refs (
     scope    TEXT NOT NULL CHECK (scope IN ('country','region','municipality')),
     code     TEXT NOT NULL,       -- '' for country

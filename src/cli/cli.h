@@ -56,6 +56,7 @@ int cmd_import_stats(int argc, char **argv);
 int cmd_import_refs(int argc, char **argv);
 int cmd_import_incidents(int argc, char **argv);
 int cmd_import_plans(int argc, char **argv);
+int cmd_import_grid(int argc, char **argv);
 int cmd_compute(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_export(int argc, char **argv);

@@ -194,6 +194,49 @@ project_key(struct load_state *st, const char *k, const char *v)
 #undef KEY
 }
 
+/* [grid]: the grid import's keys (see nbl_project_grid_opts). */
+static int
+handle_grid(struct load_state *st, const char *k, const char *v)
+{
+    static const char *cols[] = {"column.cell", "column.year",
+                                 "column.variable", "column.value"};
+    nbl_project *p = st->p;
+    if (strcmp(k, "source") == 0)
+        return set_path(st, &p->grid_source, v);
+    for (int i = 0; i < 4; i++)
+        if (strcmp(k, cols[i]) == 0)
+            return set_str(&p->grid_column[i], v);
+    if (strcmp(k, "method") == 0) {
+        if (strcmp(v, "area") && strcmp(v, "centroid"))
+            return nbl__error(st->ctx, NBL_EFORMAT,
+                              "%s: [grid] method: expected area or "
+                              "centroid, got '%s'",
+                              p->path, v);
+        p->grid_centroid = strcmp(v, "centroid") == 0;
+        return NBL_OK;
+    }
+    if (strcmp(k, "max_missing_share") == 0) {
+        double x;
+        if (!nbl__parse_double(v, '.', &x) || x < 0 || x > 1)
+            return nbl__error(st->ctx, NBL_EFORMAT,
+                              "%s: [grid] max_missing_share: expected a "
+                              "number from 0 to 1, got '%s'",
+                              p->path, v);
+        p->grid_max_missing_share = x;
+        p->grid_max_missing_share_set = 1;
+        return NBL_OK;
+    }
+    if (strcmp(k, "areas") == 0)
+        return set_str(&p->grid_areas, v);
+    if (strcmp(k, "ignore") == 0)
+        return set_str(&p->grid_ignore, v);
+    if (strcmp(k, "layer") == 0)
+        return set_str(&p->grid_layer, v);
+    if (strcmp(k, "src_crs") == 0)
+        return set_str(&p->grid_src_crs, v);
+    return unknown_key(st, "grid", k);
+}
+
 /* ---- [stats] and [refs]: sources and how to read them --------------- */
 
 /* 1 for "stats", "refs" (2 for refs) and their ".<name>" variants. */
@@ -438,6 +481,8 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
             return NBL_OK; /* read by the plan comparison */
         return unknown_key(st, s, k);
     }
+    if (strcmp(s, "grid") == 0)
+        return handle_grid(st, k, v);
     if (strcmp(s, "export") == 0) {
         if (IS("export", "dir"))
             return set_path(st, &p->export_dir, v);
@@ -720,7 +765,16 @@ nbl_project_free(nbl_project *p)
                      &p->alerts_format,
                      &p->export_dir,
                      &p->export_format,
-                     &p->report};
+                     &p->report,
+                     &p->grid_source,
+                     &p->grid_layer,
+                     &p->grid_src_crs,
+                     &p->grid_areas,
+                     &p->grid_ignore,
+                     &p->grid_column[0],
+                     &p->grid_column[1],
+                     &p->grid_column[2],
+                     &p->grid_column[3]};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(*strs[i]);
     for (int i = 0; i < p->n_tables; i++)
@@ -762,6 +816,24 @@ nbl_project_incidents_opts(const nbl_project *p, nbl_incidents_opts *o)
     fill(&o->x_field, p->incidents_x_field);
     fill(&o->y_field, p->incidents_y_field);
     fill(&o->src_crs, p->incidents_src_crs);
+}
+
+void
+nbl_project_grid_opts(const nbl_project *p, nbl_grid_opts *o)
+{
+    fill(&o->cell_column, p->grid_column[0]);
+    fill(&o->year_column, p->grid_column[1]);
+    fill(&o->variable_column, p->grid_column[2]);
+    fill(&o->value_column, p->grid_column[3]);
+    fill(&o->ignore, p->grid_ignore);
+    fill(&o->layer, p->grid_layer);
+    fill(&o->src_crs, p->grid_src_crs);
+    fill(&o->areas, p->grid_areas);
+    o->centroid = o->centroid || p->grid_centroid;
+    if (!o->max_missing_share_set && p->grid_max_missing_share_set) {
+        o->max_missing_share = p->grid_max_missing_share;
+        o->max_missing_share_set = 1;
+    }
 }
 
 void

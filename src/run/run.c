@@ -50,6 +50,29 @@ base(const char *p)
     return s ? s + 1 : p;
 }
 
+/* [grid]: after the statistics, so that grid values meet them; a re-run
+ * replaces the previous run's grid values (like revised statistics). */
+static int
+import_grid(nbl_ws *ws, const nbl_project *p)
+{
+    nbl_grid_opts o;
+    nbl_grid_summary s;
+    int rc;
+    memset(&o, 0, sizeof o);
+    nbl_project_grid_opts(p, &o);
+    o.replace = 1;
+    rc = nbl_import_grid(ws, p->grid_source, &o, &s);
+    if (rc == NBL_OK)
+        nbl__info(nbl_ws_ctx(ws),
+                  "grid: %s: %ld cells (%ld outside every area) into %ld "
+                  "areas: %ld values new, %ld updated, %ld unchanged, %ld "
+                  "not evaluable",
+                  base(p->grid_source), s.cells, s.cells_outside, s.areas,
+                  s.values_inserted, s.values_updated, s.values_unchanged,
+                  s.values_not_evaluable);
+    return rc;
+}
+
 /* What the summary line adds about how a file was read (static text). */
 static const char *
 source_notes(const nbl_stats_summary *s)
@@ -111,6 +134,8 @@ imports(nbl_ws *ws, const nbl_project *p)
                   s.values_inserted, s.values_updated, s.values_unchanged,
                   s.values_missing, source_notes(&s));
     }
+    if (p->grid_source && (rc = import_grid(ws, p)))
+        return rc;
     if (p->incidents_source) {
         nbl_incidents_opts o = {0};
         nbl_incidents_summary s;
@@ -504,6 +529,7 @@ run_open(run_state *r, const char *project_path)
         return rc;
     if (stat(r->p->workspace, &st) != 0) {
         if ((rc = ensure_parent(r->ctx, r->p->workspace)) ||
+            (rc = nbl_crs_check_working(r->ctx, r->p->srid)) ||
             (rc = nbl_ws_create(&r->ws, r->ctx, r->p->workspace, r->p->srid)))
             return rc;
         r->created = 1; /* removed again if this first run fails */
