@@ -3,6 +3,8 @@
  * area a series of criterion, category and safety results in, a list of
  * alerts with states and the status/dynamics classes out. The store
  * (store_alerts.c) fills the structs and persists the output.
+ * alerts_config.c reads the configuration, alerts_rules.c holds the rules
+ * (conditions of one area in one year), alerts_eval.c their states.
  */
 #ifndef NBL_ALERTS_INTERNAL_H
 #define NBL_ALERTS_INTERNAL_H
@@ -92,6 +94,25 @@ int nbl__alerts_conditions(const nbl__aarea *areas, size_t n,
 int nbl__alerts_evaluate(const nbl__aarea *areas, size_t n,
                          const nbl_alert_config *cfg, int year,
                          nbl_alert_list *out, nbl__asd *sd_out);
+
+/* The result of an area in a year, or NULL. */
+const nbl__acrit *nbl__aarea_crit(const nbl__aarea *a, const char *crit,
+                                  int year);
+const nbl__acat *nbl__aarea_cat(const nbl__aarea *a, int year);
+const nbl__asafety *nbl__aarea_safety(const nbl__aarea *a, int year);
+
+/* Rank of a category code (categories.c); -1 for not_evaluable/unknown. */
+int nbl__alert_category_rank(const char *code);
+
+/* What a known criterion measures, in words ("the share of ..."); NULL for
+ * an unknown id. */
+const char *nbl__alert_criterion_words(const char *id);
+
+/* The conditions of area a that hold in `year` (state "", first_year =
+ * year), appended to out. sd: the area's status/dynamics or NULL. */
+int nbl__alerts_area_conditions(const nbl__aarea *a,
+                                const nbl_alert_config *cfg, int year,
+                                const nbl__asd *sd, nbl_alert_list *out);
 
 /* Appends a copy of a (strings duplicated). */
 int nbl__alert_list_push(nbl_alert_list *l, const nbl_alert *a);

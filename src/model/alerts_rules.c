@@ -1,0 +1,883 @@
+/*
+ * alerts_rules.c - the early-warning rules (pure C, no I/O): which
+ * conditions hold for one area in one year, in plain words, and the
+ * status/dynamics classes of all areas in one year.
+ *
+ * Input: per area the stored criterion, category and safety results of all
+ * years (nbl__aarea). The conditions of a year are derived from the results
+ * alone; their states (new, ongoing, resolved) are derived in alerts_eval.c.
+ * A year whose category is not_evaluable gives a note of kind
+ * not_evaluable.
+ *
+ * Criterion measures: `ratio` when the criterion is cri and a ratio exists,
+ * `value` otherwise. Direction: inc (and any criterion whose lower
+ * threshold is above its main threshold) is "lower is worse"; all others
+ * "higher is worse". Messages are one plain sentence; numbers are printed
+ * locale-independently.
+ */
+#include "model/alerts.h"
+#include "model/categories.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/ctx.h"
+#include "util/util.h"
+
+#define GROW(arr, n, cap)                                                      \
+    do {                                                                       \
+        if ((n) == (cap)) {                                                    \
+            size_t nc_ = (cap) ? 2 * (cap) : 8;                                \
+            void *p_ = realloc((arr), nc_ * sizeof *(arr));                    \
+            if (!p_)                                                           \
+                return NBL_ENOMEM;                                             \
+            (arr) = p_;                                                        \
+            (cap) = nc_;                                                       \
+        }                                                                      \
+    } while (0)
+
+int
+nbl__aarea_add_crit(nbl__aarea *a, const nbl__acrit *c)
+{
+    GROW(a->crit, a->n_crit, a->cap_crit);
+    a->crit[a->n_crit++] = *c;
+    return NBL_OK;
+}
+
+int
+nbl__aarea_add_cat(nbl__aarea *a, const nbl__acat *c)
+{
+    GROW(a->cat, a->n_cat, a->cap_cat);
+    a->cat[a->n_cat++] = *c;
+    return NBL_OK;
+}
+
+int
+nbl__aarea_add_safety(nbl__aarea *a, const nbl__asafety *s)
+{
+    GROW(a->saf, a->n_saf, a->cap_saf);
+    a->saf[a->n_saf++] = *s;
+    return NBL_OK;
+}
+
+void
+nbl__aareas_free(nbl__aarea *areas, size_t n)
+{
+    if (!areas)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free(areas[i].area_id);
+        free(areas[i].name);
+        free(areas[i].crit);
+        free(areas[i].cat);
+        free(areas[i].saf);
+    }
+    free(areas);
+}
+
+const nbl__acrit *
+nbl__aarea_crit(const nbl__aarea *a, const char *crit, int year)
+{
+    for (size_t i = 0; i < a->n_crit; i++)
+        if (a->crit[i].year == year && strcmp(a->crit[i].criterion, crit) == 0)
+            return &a->crit[i];
+    return NULL;
+}
+
+const nbl__acat *
+nbl__aarea_cat(const nbl__aarea *a, int year)
+{
+    for (size_t i = 0; i < a->n_cat; i++)
+        if (a->cat[i].year == year)
+            return &a->cat[i];
+    return NULL;
+}
+
+const nbl__asafety *
+nbl__aarea_safety(const nbl__aarea *a, int year)
+{
+    for (size_t i = 0; i < a->n_saf; i++)
+        if (a->saf[i].year == year)
+            return &a->saf[i];
+    return NULL;
+}
+
+/* The latest result before `year` that can be compared with: a criterion
+ * with status ok and met known, a category other than not_evaluable. A
+ * year without data is skipped (the gap is bridged), so that a change
+ * across the gap is still reported as crossed or improved. */
+static const nbl__acrit *
+prev_crit(const nbl__aarea *a, const char *crit, int year)
+{
+    const nbl__acrit *best = NULL;
+    for (size_t i = 0; i < a->n_crit; i++) {
+        const nbl__acrit *c = &a->crit[i];
+        if (c->year < year && c->ok && c->met >= 0 &&
+            strcmp(c->criterion, crit) == 0 && (!best || c->year > best->year))
+            best = c;
+    }
+    return best;
+}
+
+static const nbl__acat *
+prev_cat(const nbl__aarea *a, int year)
+{
+    const nbl__acat *best = NULL;
+    for (size_t i = 0; i < a->n_cat; i++) {
+        const nbl__acat *c = &a->cat[i];
+        if (c->year < year && nbl__alert_category_rank(c->category) >= 0 &&
+            (!best || c->year > best->year))
+            best = c;
+    }
+    return best;
+}
+
+/* ------------------------------------------------------------------ */
+/* criteria in words                                                   */
+
+enum unit { U_PCT, U_RATIO, U_REGION, U_COUNT };
+
+typedef struct critdesc {
+    const char *id;
+    const char *short_name; /* "employment" */
+    const char *words;      /* what the value measures */
+    int lower_worse;
+    int inclusive; /* threshold itself counts as met */
+    enum unit unit;
+} critdesc;
+
+static const critdesc known[] = {
+    {"lab", "employment",
+     "the share of 18\xe2\x80\x93"
+     "64-year-olds outside work and education",
+     0, 0, U_PCT},
+    {"cri", "convictions",
+     "the share of residents aged 18 and over with a conviction", 0, 1,
+     U_RATIO},
+    {"edu", "education",
+     "the share of 30\xe2\x80\x93"
+     "59-year-olds with only basic schooling",
+     0, 0, U_PCT},
+    {"inc", "income",
+     "the mean gross income of taxpayers aged 15\xe2\x80\x93"
+     "64",
+     1, 0, U_REGION},
+    {"eth", "origin",
+     "the share of residents who are immigrants or descendants from "
+     "non-western countries",
+     0, 0, U_PCT},
+    {"size", "size", "the number of residents", 0, 1, U_COUNT},
+};
+
+static critdesc
+describe(const nbl__acrit *c)
+{
+    critdesc d = {c->criterion, c->criterion, NULL, 0, 0, U_PCT};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(known[i].id, c->criterion) == 0) {
+            d = known[i];
+            break;
+        }
+    if (strcmp(c->criterion, "cri") == 0 && isnan(c->ratio)) {
+        /* dk2013-style: a share with an absolute threshold */
+        d.words = "the share of residents aged 18 and over with a conviction";
+        d.unit = U_PCT;
+        d.inclusive = 0;
+    }
+    if (!d.words) {
+        d.words = c->criterion;
+        d.lower_worse = !isnan(c->threshold_low) && !isnan(c->threshold) &&
+                        c->threshold_low > c->threshold;
+    }
+    return d;
+}
+
+static double
+measure(const critdesc *d, const nbl__acrit *c)
+{
+    if (!c || !c->ok)
+        return NAN;
+    return d->unit == U_RATIO ? c->ratio : c->value;
+}
+
+/* v formatted with `dec` decimals, locale-independent, no trimming. */
+static const char *
+fmtn(char *buf, size_t n, double v, int dec)
+{
+    long long scale = 1, t, ip, fp;
+    int neg;
+    for (int i = 0; i < dec; i++)
+        scale *= 10;
+    t = llround(v * (double)scale);
+    neg = t < 0;
+    if (neg)
+        t = -t;
+    ip = t / scale;
+    fp = t % scale;
+    if (dec > 0) {
+        char f[24];
+        snprintf(f, sizeof f, "%019lld", fp);
+        snprintf(buf, n, "%s%lld.%s", neg ? "-" : "", ip,
+                 f + 19 - (dec > 18 ? 18 : dec));
+    } else
+        snprintf(buf, n, "%s%lld", neg ? "-" : "", ip);
+    return buf;
+}
+
+/* "41.0 %", "3.2 times the national share", "1032 residents" */
+static void
+fmt_value(char *buf, size_t n, const critdesc *d, double v)
+{
+    char b[64];
+    switch (d->unit) {
+    case U_RATIO:
+        snprintf(buf, n, "%s times the national share", fmtn(b, 64, v, 2));
+        break;
+    case U_COUNT:
+        snprintf(buf, n, "%s residents", fmtn(b, 64, v, 0));
+        break;
+    case U_REGION:
+        snprintf(buf, n, "%s %% of the regional mean", fmtn(b, 64, v, 1));
+        break;
+    case U_PCT:
+    default:
+        snprintf(buf, n, "%s %%", fmtn(b, 64, v, 1));
+        break;
+    }
+}
+
+/* "over 40 %", "at least 3 times the national share", "under 55 %" */
+static void
+fmt_threshold(char *buf, size_t n, const critdesc *d, double thr)
+{
+    char v[96], t[64];
+    const char *cmp = d->lower_worse ? (d->inclusive ? "at most" : "under")
+                                     : (d->inclusive ? "at least" : "over");
+    switch (d->unit) {
+    case U_RATIO:
+        snprintf(v, sizeof v, "%s times the national share",
+                 nbl__fmt_double(t, sizeof t, thr, 2));
+        break;
+    case U_COUNT:
+        snprintf(v, sizeof v, "%s residents",
+                 nbl__fmt_double(t, sizeof t, thr, 0));
+        break;
+    case U_REGION:
+        snprintf(v, sizeof v, "%s %% of the regional mean",
+                 nbl__fmt_double(t, sizeof t, thr, 2));
+        break;
+    default:
+        snprintf(v, sizeof v, "%s %%", nbl__fmt_double(t, sizeof t, thr, 2));
+        break;
+    }
+    snprintf(buf, n, "%s %s", cmp, v);
+}
+
+/* Distance in words: "3.5 percentage points", "0.30" */
+static void
+fmt_distance(char *buf, size_t n, const critdesc *d, double dist)
+{
+    char b[64];
+    switch (d->unit) {
+    case U_RATIO:
+        snprintf(buf, n, "%s times the national share", fmtn(b, 64, dist, 2));
+        break;
+    case U_COUNT:
+        snprintf(buf, n, "%s residents", fmtn(b, 64, dist, 0));
+        break;
+    default:
+        snprintf(buf, n, "%s percentage points", fmtn(b, 64, dist, 1));
+        break;
+    }
+}
+
+/* Does v meet the threshold (direction and inclusiveness of d)? */
+static int
+beyond(const critdesc *d, double v, double thr)
+{
+    if (d->lower_worse)
+        return d->inclusive ? v <= thr : v < thr;
+    return d->inclusive ? v >= thr : v > thr;
+}
+
+static int
+criterion_selected(const nbl_alert_config *cfg, const char *id)
+{
+    const char *s = cfg->criteria ? cfg->criteria : "lab,cri,edu,inc";
+    size_t k = strlen(id);
+    while (*s) {
+        const char *e = strchr(s, ',');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        while (len && *s == ' ')
+            s++, len--;
+        while (len && s[len - 1] == ' ')
+            len--;
+        if (len == k && strncmp(s, id, k) == 0)
+            return 1;
+        if (!e)
+            break;
+        s = e + 1;
+    }
+    return 0;
+}
+
+const char *
+nbl__alert_criterion_words(const char *id)
+{
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(known[i].id, id) == 0)
+            return known[i].words;
+    return NULL;
+}
+
+/* The category as a phrase inside an English sentence: the Danish label
+ * from the shared table (categories.c) with a lower-case initial, and "not
+ * listed" for none (as in the plan comparison). */
+const char *
+nbl__alert_category_label(const char *code)
+{
+    static const char *phrase[NBL_N_CATEGORIES] = {
+        "omdannelsesområde",   "parallelsamfund", "udsat boligområde",
+        "forebyggelsesområde", "not listed",      "not evaluable"};
+    const nbl__category *c = nbl__category_find(code);
+    return c ? phrase[c - nbl__categories] : code;
+}
+
+int
+nbl__alert_category_rank(const char *code)
+{
+    const nbl__category *c = nbl__category_find(code);
+    return c ? c->rank : -1; /* -1: not_evaluable or unknown */
+}
+
+/* ------------------------------------------------------------------ */
+/* conditions of one area in one year                                  */
+
+struct emit {
+    const nbl__aarea *a;
+    int year;
+    nbl_alert_list *out;
+    int rc;
+};
+
+static void emit(struct emit *e, const char *kind, const char *rule,
+                 double value, double thr, nbl_alert_severity sev,
+                 const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+static void
+emit(struct emit *e, const char *kind, const char *rule, double value,
+     double thr, nbl_alert_severity sev, const char *fmt, ...)
+{
+    nbl_alert al;
+    nbl__buf msg = {0};
+    va_list ap;
+    char tmp[1024];
+    if (e->rc)
+        return;
+    memset(&al, 0, sizeof al);
+    al.area_id = e->a->area_id;
+    al.area_name = e->a->name;
+    al.year = e->year;
+    snprintf(al.kind, sizeof al.kind, "%s", kind);
+    snprintf(al.rule, sizeof al.rule, "%s", rule);
+    al.value = value;
+    al.threshold = thr;
+    al.severity = sev;
+    al.first_year = e->year;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (nbl__buf_printf(&msg, "%s (%s): %s",
+                        e->a->name && *e->a->name ? e->a->name : "Area",
+                        e->a->area_id, tmp)) {
+        e->rc = NBL_ENOMEM;
+        return;
+    }
+    al.message = msg.s;
+    e->rc = nbl__alert_list_push(e->out, &al);
+    nbl__buf_free(&msg);
+}
+
+/* Least squares over (t, v): slope and fitted value at t0 (mean-centred). */
+static void
+lsq(const double *t, const double *v, int n, double *slope, double *mt,
+    double *mv)
+{
+    double st = 0, sv = 0, sxy = 0, sxx = 0;
+    for (int i = 0; i < n; i++) {
+        st += t[i];
+        sv += v[i];
+    }
+    *mt = st / n;
+    *mv = sv / n;
+    for (int i = 0; i < n; i++) {
+        sxy += (t[i] - *mt) * (v[i] - *mv);
+        sxx += (t[i] - *mt) * (t[i] - *mt);
+    }
+    *slope = sxx > 0 ? sxy / sxx : 0;
+}
+
+/* A criterion result with its description and formatted values. */
+struct crit_text {
+    critdesc d;
+    const nbl__acrit *prev; /* previous evaluable result or NULL */
+    double v, pv;           /* measures (NAN: not available) */
+    char vs[96], ts[128], ps[96];
+};
+
+/* crossed / improved: met changed from the previous evaluable year
+ * (normally Y-1) to Y */
+static void
+criterion_changes(struct emit *e, const nbl_alert_config *cfg,
+                  const nbl__acrit *c, const struct crit_text *t)
+{
+    const nbl__acrit *p = t->prev;
+    const critdesc *d = &t->d;
+    int y = e->year, py = p ? p->year : y - 1;
+    int both = !isnan(t->v) && !isnan(t->pv);
+    if (p && c->met == 1 && p->met == 0)
+        emit(e, "crossed", c->criterion, t->v, c->threshold,
+             cfg->sev_crossed_criterion,
+             "%s criterion newly met in %d: %s was %s (threshold %s), "
+             "%s from %s in %d.",
+             d->short_name, y, d->words, t->vs, t->ts,
+             both && t->v < t->pv ? "down" : "up", t->ps, py);
+    if (p && c->met == 0 && p->met == 1)
+        emit(e, "improved", c->criterion, t->v, c->threshold, cfg->sev_improved,
+             "%s criterion no longer met in %d: %s was %s (threshold %s), "
+             "%s from %s in %d.",
+             d->short_name, y, d->words, t->vs, t->ts,
+             both && t->v > t->pv ? "up" : "down", t->ps, py);
+}
+
+/* approaching: not met, within margin x threshold */
+static void
+criterion_approaching(struct emit *e, const nbl_alert_config *cfg,
+                      const nbl__acrit *c, const struct crit_text *t)
+{
+    const critdesc *d = &t->d;
+    double dist = d->lower_worse ? t->v - c->threshold : c->threshold - t->v;
+    double lim = cfg->margin * fabs(c->threshold);
+    char ds[96];
+    if (dist >= 0 && dist <= lim) {
+        fmt_distance(ds, sizeof ds, d, dist);
+        emit(e, "approaching", c->criterion, t->v, c->threshold,
+             cfg->sev_approaching_criterion,
+             "%s was %s in %d, %s from the threshold (%s).", d->words, t->vs,
+             e->year, ds, t->ts);
+    }
+}
+
+/* trend: least squares over the last N years reaches the threshold
+ * within H years */
+static void
+criterion_trend(struct emit *e, const nbl_alert_config *cfg,
+                const nbl__acrit *c, const struct crit_text *t)
+{
+    const critdesc *d = &t->d;
+    double tt[64], vals[64], slope, mt, mv;
+    int y = e->year, n = 0;
+    int nmax = cfg->trend_years < 64 ? cfg->trend_years : 64;
+    int minp = cfg->trend_min_points < 3 ? 3 : cfg->trend_min_points;
+    int first = 0;
+    for (int yy = y - nmax + 1; yy <= y; yy++) {
+        const nbl__acrit *q =
+            yy == y ? c : nbl__aarea_crit(e->a, c->criterion, yy);
+        double qv = measure(d, q);
+        if (!isnan(qv)) {
+            if (!n)
+                first = yy;
+            tt[n] = yy;
+            vals[n++] = qv;
+        }
+    }
+    if (n < minp)
+        return;
+    lsq(tt, vals, n, &slope, &mt, &mv);
+    if (!((d->lower_worse && slope < 0) || (!d->lower_worse && slope > 0)))
+        return;
+    for (int h = 1; h <= cfg->horizon; h++) {
+        double f = mv + slope * (y + h - mt);
+        if (beyond(d, f, c->threshold)) {
+            char fs[96], ss[64], s0[96];
+            fmt_value(s0, sizeof s0, d, vals[0]);
+            fmt_value(fs, sizeof fs, d, f);
+            fmtn(ss, sizeof ss, fabs(slope),
+                 d->unit == U_RATIO   ? 2
+                 : d->unit == U_COUNT ? 0
+                                      : 1);
+            emit(e, "trend", c->criterion, t->v, c->threshold, cfg->sev_trend,
+                 "%s went from %s in %d to %s in %d (%s %s%s a "
+                 "year over %d years); on this trend it reaches "
+                 "the threshold (%s) by %d (projected %s).",
+                 d->words, s0, first, t->vs, y, slope > 0 ? "up" : "down", ss,
+                 d->unit == U_PCT || d->unit == U_REGION ? " percentage points"
+                                                         : "",
+                 n, t->ts, y + h, fs);
+            return;
+        }
+    }
+}
+
+static void
+criterion_conditions(struct emit *e, const nbl_alert_config *cfg,
+                     const nbl__acrit *c)
+{
+    struct crit_text t;
+    if (!criterion_selected(cfg, c->criterion) || isnan(c->threshold))
+        return;
+    t.d = describe(c);
+    t.prev = prev_crit(e->a, c->criterion, e->year);
+    t.v = measure(&t.d, c);
+    t.pv = measure(&t.d, t.prev);
+    if (!isnan(t.v))
+        fmt_value(t.vs, sizeof t.vs, &t.d, t.v);
+    else
+        snprintf(t.vs, sizeof t.vs, "not available");
+    fmt_threshold(t.ts, sizeof t.ts, &t.d, c->threshold);
+    if (!isnan(t.pv))
+        fmt_value(t.ps, sizeof t.ps, &t.d, t.pv);
+    else
+        snprintf(t.ps, sizeof t.ps, "not available");
+    criterion_changes(e, cfg, c, &t);
+    if (c->met != 0 || isnan(t.v))
+        return;
+    criterion_approaching(e, cfg, c, &t);
+    criterion_trend(e, cfg, c, &t);
+}
+
+/* A note, not an alert: the officer learns why the area's alerts are
+ * neither repeated nor resolved this year. */
+static void
+note_not_evaluable(struct emit *e)
+{
+    const nbl__aarea *a = e->a;
+    char ids[128] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < a->n_crit; i++) {
+        const nbl__acrit *c = &a->crit[i];
+        if (c->year == e->year && (!c->ok || c->met < 0) && len < sizeof ids)
+            len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%s",
+                                    len ? ", " : "", c->criterion);
+    }
+    emit(e, "not_evaluable", "category", NAN, NAN, NBL_SEV_INFO,
+         "the criteria for %d cannot be evaluated: data missing%s%s%s; "
+         "earlier alerts are neither repeated nor resolved until the "
+         "data return.",
+         e->year, ids[0] ? " (" : "", ids, ids[0] ? ")" : "");
+}
+
+/* What decided a category besides the criteria count: too few residents,
+ * or the non-western share that separates parallelsamfund. */
+static void
+category_why(const struct emit *e, const nbl__acat *cat, const nbl__acat *pcat,
+             char *why, size_t n)
+{
+    const nbl__acrit *sz = nbl__aarea_crit(e->a, "size", e->year);
+    const nbl__acrit *et = nbl__aarea_crit(e->a, "eth", e->year);
+    char v1[64], v2[64];
+    int par = strcmp(cat->category, "parallelsamfund") == 0 ||
+              (pcat && strcmp(pcat->category, "parallelsamfund") == 0);
+    why[0] = '\0';
+    if (sz && sz->met == 0 && !isnan(sz->value))
+        snprintf(why, n,
+                 " The area has %s residents, fewer than the %s the "
+                 "size criterion requires.",
+                 fmtn(v1, 64, sz->value, 0), fmtn(v2, 64, sz->threshold, 0));
+    else if (par && et && !isnan(et->value))
+        snprintf(why, n,
+                 " Non-western share %s %% (parallelsamfund needs "
+                 "over %s %%).",
+                 fmtn(v1, 64, et->value, 1), fmtn(v2, 64, et->threshold, 0));
+}
+
+static void
+category_changes(struct emit *e, const nbl_alert_config *cfg,
+                 const nbl__acat *cat, const nbl__acat *pcat)
+{
+    int r = nbl__alert_category_rank(cat->category);
+    int pr = pcat ? nbl__alert_category_rank(pcat->category) : -1;
+    double met = cat->criteria_met >= 0 ? cat->criteria_met : NAN;
+    double need = cat->criteria_needed >= 0 ? cat->criteria_needed : NAN;
+    char rule[64], why[200];
+    if (r < 0 || pr < 0 || r == pr)
+        return;
+    category_why(e, cat, pcat, why, sizeof why);
+    if (r > pr) {
+        snprintf(rule, sizeof rule, "category:%s", cat->category);
+        emit(e, "crossed", rule, met, need,
+             strcmp(cat->category, "forebyggelse") == 0
+                 ? cfg->sev_crossed_forebyggelse
+                 : cfg->sev_crossed_category,
+             "now %s (%s) in %d, up from %s in %d; %d criteri%s met "
+             "(udsat needs %d).%s",
+             nbl__alert_category_label(cat->category), cat->category, e->year,
+             nbl__alert_category_label(pcat->category), pcat->year,
+             cat->criteria_met, cat->criteria_met == 1 ? "on" : "a",
+             cat->criteria_needed, why);
+    } else {
+        snprintf(rule, sizeof rule, "category:%s", pcat->category);
+        emit(e, "improved", rule, met, need, cfg->sev_improved,
+             "no longer %s (%s) in %d, now %s; %d criteri%s met "
+             "(udsat needs %d).%s",
+             nbl__alert_category_label(pcat->category), pcat->category, e->year,
+             nbl__alert_category_label(cat->category), cat->criteria_met,
+             cat->criteria_met == 1 ? "on" : "a", cat->criteria_needed, why);
+    }
+}
+
+/* approaching a category: one criterion short */
+static void
+category_approaching(struct emit *e, const nbl_alert_config *cfg,
+                     const nbl__acat *cat)
+{
+    const nbl__acrit *size = nbl__aarea_crit(e->a, "size", e->year);
+    const nbl__acrit *eth = nbl__aarea_crit(e->a, "eth", e->year);
+    int r = nbl__alert_category_rank(cat->category);
+    int size_ok = !size || size->met != 0;
+    double met = cat->criteria_met >= 0 ? cat->criteria_met : NAN;
+    double need = cat->criteria_needed;
+    if (cat->criteria_needed <= 0)
+        return;
+    if ((r == 0 || r == 1) && size_ok &&
+        cat->criteria_met == cat->criteria_needed - 1)
+        emit(e, "approaching", "category:udsat", met, need,
+             cfg->sev_approaching_category,
+             "%d of the %d criteria needed for udsat boligområde "
+             "met in %d, one criterion short of the category.",
+             cat->criteria_met, cat->criteria_needed, e->year);
+    if (r == 0 && size_ok && eth && eth->met_low == 1 &&
+        cat->criteria_met_low == cat->criteria_needed - 1)
+        emit(e, "approaching", "category:forebyggelse",
+             (double)cat->criteria_met_low, need, cfg->sev_approaching_category,
+             "%d of the %d criteria needed for forebyggelsesområde "
+             "met at the lower thresholds in %d, one criterion "
+             "short of the category.",
+             cat->criteria_met_low, cat->criteria_needed, e->year);
+}
+
+/* countdown to omdannelse */
+static void
+category_countdown(struct emit *e, const nbl_alert_config *cfg,
+                   const nbl__acat *cat)
+{
+    int k, y = e->year;
+    if (strcmp(cat->category, "parallelsamfund") != 0 ||
+        cat->parallel_years <= 0 || cat->omdannelse_years <= 0 ||
+        cat->parallel_years >= cat->omdannelse_years)
+        return;
+    k = cat->omdannelse_years - cat->parallel_years;
+    emit(e, "countdown", "category:omdannelse", k, cat->omdannelse_years,
+         k <= cfg->countdown_critical_years ? cfg->sev_countdown_critical
+                                            : cfg->sev_countdown,
+         "parallelsamfund for %d consecutive year%s up to %d; if it "
+         "stays so it becomes omdannelsesområde in %d (%d year%s "
+         "from now; %d consecutive years make omdannelse).",
+         cat->parallel_years, cat->parallel_years == 1 ? "" : "s", y, y + k, k,
+         k == 1 ? "" : "s", cat->omdannelse_years);
+}
+
+static void
+status_dynamics_condition(struct emit *e, const nbl_alert_config *cfg,
+                          const nbl__asd *sd)
+{
+    char b1[64], b2[64], b3[64], b4[64];
+    int vl;
+    if (!sd ||
+        (strcmp(sd->status_class, "low") != 0 &&
+         strcmp(sd->status_class, "very_low") != 0) ||
+        strcmp(sd->dynamics_class, "negative") != 0)
+        return;
+    vl = strcmp(sd->status_class, "very_low") == 0;
+    emit(e, "status_dynamics", "status_dynamics", sd->status,
+         vl ? cfg->status_very_low : cfg->status_low,
+         vl ? cfg->sev_status_very_low : cfg->sev_status_low,
+         "status index %s on the criterion indicators (class %s: %s "
+         "and above, in standard deviations from the average of all "
+         "areas) with dynamics index %s (class negative: %s and above) "
+         "from %d to %d.",
+         fmtn(b1, 64, sd->status, 2), vl ? "very low" : "low",
+         fmtn(b3, 64, vl ? cfg->status_very_low : cfg->status_low, 2),
+         fmtn(b2, 64, sd->dynamics, 2), fmtn(b4, 64, cfg->dynamics_negative, 2),
+         e->year - 2, e->year);
+}
+
+static void
+safety_conditions(struct emit *e, const nbl_alert_config *cfg)
+{
+    int y = e->year;
+    const nbl__asafety *s = nbl__aarea_safety(e->a, y);
+    const nbl__asafety *ps = nbl__aarea_safety(e->a, y - 1);
+    char b1[64], b2[64], b3[64], b4[64];
+    if (!s || isnan(s->index))
+        return;
+    int crit = s->index < cfg->safety_critical;
+    if (crit || s->index < cfg->safety_warning) {
+        double thr = crit ? cfg->safety_critical : cfg->safety_warning;
+        char band[80] = "";
+        if (s->band[0])
+            snprintf(band, sizeof band, " (band: %s)", s->band);
+        emit(e, "safety", "safety_index", s->index, thr,
+             crit ? cfg->sev_safety_band_critical : cfg->sev_safety_band,
+             "safety index %s in %d, under %s%s (100 = municipal "
+             "reference).",
+             fmtn(b1, 64, s->index, 1), y, nbl__fmt_double(b2, 64, thr, 1),
+             band);
+    }
+    if (ps && !isnan(ps->index) && ps->index - s->index > cfg->safety_drop)
+        emit(e, "safety", "safety_drop", ps->index - s->index, cfg->safety_drop,
+             cfg->sev_safety_drop,
+             "safety index down %s points from %s in %d to %s in %d "
+             "(alert at a drop of more than %s).",
+             fmtn(b1, 64, ps->index - s->index, 1), fmtn(b2, 64, ps->index, 1),
+             y - 1, fmtn(b3, 64, s->index, 1), y,
+             nbl__fmt_double(b4, 64, cfg->safety_drop, 1));
+}
+
+int
+nbl__alerts_area_conditions(const nbl__aarea *a, const nbl_alert_config *cfg,
+                            int year, const nbl__asd *sd, nbl_alert_list *out)
+{
+    struct emit e = {a, year, out, NBL_OK};
+    const nbl__acat *cat = nbl__aarea_cat(a, year);
+    for (size_t i = 0; i < a->n_crit; i++)
+        if (a->crit[i].year == year)
+            criterion_conditions(&e, cfg, &a->crit[i]);
+    if (cat && strcmp(cat->category, "not_evaluable") == 0)
+        note_not_evaluable(&e);
+    if (cat) {
+        category_changes(&e, cfg, cat, prev_cat(a, year));
+        category_approaching(&e, cfg, cat);
+        category_countdown(&e, cfg, cat);
+    }
+    status_dynamics_condition(&e, cfg, sd);
+    safety_conditions(&e, cfg);
+    return e.rc;
+}
+
+int
+nbl__alerts_conditions(const nbl__aarea *areas, size_t n,
+                       const nbl_alert_config *cfg, int year,
+                       const nbl__asd *sd, nbl_alert_list *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc = nbl__alerts_area_conditions(&areas[i], cfg, year,
+                                             sd ? &sd[i] : NULL, out);
+        if (rc)
+            return rc;
+    }
+    return NBL_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* status / dynamics                                                   */
+
+enum { SD_K = 5 };
+
+static void
+indicator_values(const nbl__aarea *a, const nbl_alert_config *cfg, int year,
+                 double x[SD_K])
+{
+    static const char *ids[SD_K] = {"lab", "cri", "edu", "inc", "eth"};
+    for (int k = 0; k < SD_K; k++) {
+        const nbl__acrit *c = nbl__aarea_crit(a, ids[k], year);
+        x[k] = NAN;
+        if (!c || !c->ok || (k == 4 && !cfg->status_eth))
+            continue;
+        if (k == 1 && !isnan(c->ratio))
+            x[k] = c->ratio;
+        else
+            x[k] = c->value;
+        if (k == 3 && !isnan(x[k]))
+            x[k] = -x[k]; /* income: lower is worse */
+    }
+}
+
+/* z-scores per column over rows with a value; then the mean per row over
+ * at least 2 columns. x is n x SD_K, result into idx[n]. */
+static void
+zmean(double *x, size_t n, double *idx)
+{
+    for (int k = 0; k < SD_K; k++) {
+        double s = 0, ss = 0, m, sdv;
+        size_t c = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(x[i * SD_K + k])) {
+                s += x[i * SD_K + k];
+                c++;
+            }
+        if (c < 3) {
+            for (size_t i = 0; i < n; i++)
+                x[i * SD_K + k] = NAN;
+            continue;
+        }
+        m = s / (double)c;
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(x[i * SD_K + k]))
+                ss += (x[i * SD_K + k] - m) * (x[i * SD_K + k] - m);
+        sdv = sqrt(ss / (double)c);
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(x[i * SD_K + k]))
+                x[i * SD_K + k] =
+                    sdv > 1e-12 ? (x[i * SD_K + k] - m) / sdv : NAN;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double s = 0;
+        int c = 0;
+        for (int k = 0; k < SD_K; k++)
+            if (!isnan(x[i * SD_K + k])) {
+                s += x[i * SD_K + k];
+                c++;
+            }
+        idx[i] = c >= 2 ? s / c : NAN;
+    }
+}
+
+void
+nbl__alerts_status_dynamics(const nbl__aarea *areas, size_t n,
+                            const nbl_alert_config *cfg, int year,
+                            nbl__asd *out)
+{
+    double *x = calloc(n ? n * SD_K : 1, sizeof *x);
+    double *d = calloc(n ? n * SD_K : 1, sizeof *d);
+    double *si = calloc(n ? n : 1, sizeof *si);
+    double *di = calloc(n ? n : 1, sizeof *di);
+    for (size_t i = 0; i < n; i++) {
+        memset(&out[i], 0, sizeof out[i]);
+        out[i].status = out[i].dynamics = NAN;
+    }
+    if (!x || !d || !si || !di)
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        double prev[SD_K];
+        indicator_values(&areas[i], cfg, year, &x[i * SD_K]);
+        indicator_values(&areas[i], cfg, year - 2, prev);
+        for (int k = 0; k < SD_K; k++)
+            d[i * SD_K + k] = x[i * SD_K + k] - prev[k]; /* NAN stays */
+    }
+    zmean(x, n, si);
+    zmean(d, n, di);
+    for (size_t i = 0; i < n; i++) {
+        out[i].status = si[i];
+        out[i].dynamics = isnan(si[i]) ? NAN : di[i];
+        if (!isnan(si[i]))
+            snprintf(out[i].status_class, sizeof out[i].status_class, "%s",
+                     si[i] >= cfg->status_very_low ? "very_low"
+                     : si[i] >= cfg->status_low    ? "low"
+                     : si[i] <= cfg->status_high   ? "high"
+                                                   : "medium");
+        if (!isnan(out[i].dynamics))
+            snprintf(out[i].dynamics_class, sizeof out[i].dynamics_class, "%s",
+                     di[i] >= cfg->dynamics_negative   ? "negative"
+                     : di[i] <= cfg->dynamics_positive ? "positive"
+                                                       : "stable");
+    }
+done:
+    free(x);
+    free(d);
+    free(si);
+    free(di);
+}
