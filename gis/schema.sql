@@ -148,16 +148,22 @@ CREATE TABLE profile_scores (
     PRIMARY KEY (area_id, year)
 ) WITHOUT ROWID;
 
--- Status/dynamics (after Berlin's Monitoring Soziale Stadtentwicklung), from
--- the criterion indicators of a ruleset; written by the alerts module.
+-- Status/dynamics (after Berlin's Monitoring Soziale Stadtentwicklung), by
+-- the method of [status_dynamics] (docs/methods.md); written by the alerts
+-- module. One row per area the method saw: NULL index and classes with
+-- status_st/dynamics_st 'excluded', 'small' or 'missing' when not classified.
 CREATE TABLE status_dynamics (
     area_id        TEXT NOT NULL,
     year           INTEGER NOT NULL,
     ruleset        TEXT NOT NULL,
     status_index   REAL,
     dynamics_index REAL,
-    status_class   TEXT,          -- high|medium|low|very_low
-    dynamics_class TEXT,          -- positive|stable|negative
+    status_class   TEXT,          -- the method's class names (built in:
+    dynamics_class TEXT,          --  high..very_low, positive..negative)
+    sd_group       TEXT,          -- '<status_class>/<dynamics_class>'
+    status_st      TEXT,          -- ok|excluded|small|missing
+    dynamics_st    TEXT,          -- ok|excluded|small|missing
+    method         TEXT,          -- builtin|berlin_mss
     PRIMARY KEY (area_id, year, ruleset)
 ) WITHOUT ROWID;
 
