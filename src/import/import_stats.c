@@ -443,9 +443,16 @@ check_value(struct imp *im, long line, size_t col, const nbl__var_def *v,
                      value_col(im, col), why, clip(b, s));
         return rc ? rc : 0;
     }
-    if (*out < 0) {
+    if (*out < 0 && strcmp(v->kind, "value") != 0) {
         rc = problem(im, line, "column '%s': negative value: '%s'",
                      value_col(im, col), clip(b, s));
+        return rc ? rc : 0;
+    }
+    if (strcmp(v->kind, "percent") == 0 && *out > 100) {
+        rc = problem(im, line,
+                     "column '%s': %s is a percentage and must be 0..100: "
+                     "'%s'",
+                     value_col(im, col), v->name, clip(b, s));
         return rc ? rc : 0;
     }
     if (strcmp(v->kind, "count") == 0 && *out != floor(*out)) {
@@ -822,8 +829,8 @@ conf_handler(void *user, const char *section, const char *name,
     }
     if (strcmp(name, "kind") == 0)
         slot = &d->kind;
-    else if (strcmp(name, "denominator") == 0)
-        slot = &d->denominator;
+    else if (strcmp(name, "denominator") == 0 || strcmp(name, "of") == 0)
+        slot = &d->denominator; /* of: the population a share is of */
     else if (strcmp(name, "label") == 0)
         slot = &d->label;
     else
@@ -887,10 +894,11 @@ apply_config(struct imp *im, long *declared)
                             "letters, digits and '_'",
                             path, d->name);
         else if (strcmp(kind, "count") && strcmp(kind, "amount") &&
-                 strcmp(kind, "mean"))
+                 strcmp(kind, "mean") && strcmp(kind, "percent") &&
+                 strcmp(kind, "value"))
             rc = nbl__error(im->ctx, NBL_EFORMAT,
-                            "%s: [variable.%s]: kind must be count, amount "
-                            "or mean: '%s'",
+                            "%s: [variable.%s]: kind must be count, amount, "
+                            "mean, percent or value: '%s'",
                             path, d->name, kind);
         else if (d->denominator && strcmp(d->denominator, d->name) == 0)
             rc = nbl__error(im->ctx, NBL_EFORMAT,
