@@ -7,7 +7,8 @@ pkgs="build-essential cmake pkg-config git
  libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev
  libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite spatialite-bin sqlite3
  libcsv-dev libcmocka-dev libinih-dev libjansson-dev libcurl4-openssl-dev
- python3 python3-gdal python3-aiosmtpd valgrind locales time bc"
+ python3 python3-gdal python3-aiosmtpd valgrind locales time bc
+ man-db groff-base bsdextrautils dpkg-dev"
 if [ "${1:-}" = "--qgis" ]; then
     pkgs="$pkgs python3-qgis qgis-providers xvfb"
 fi

@@ -4,6 +4,8 @@
 # and runs the whole test suite in both. Extra labels: NBL_TEST_LABELS
 # (e.g. "slow") adds them; the "qgis" label runs when QGIS is installed
 # (scripts/deps.sh --qgis), which this script does unless NBL_NO_QGIS=1.
+# The sanitizer build skips the install and .deb tests (a program outside
+# the build cannot load an ASan-built library).
 set -eu
 cd "$(dirname "$0")/.."
 if [ "${NBL_NO_QGIS:-0}" = 1 ]; then scripts/deps.sh; else scripts/deps.sh --qgis; fi
@@ -18,4 +20,4 @@ ctest --test-dir build --output-on-failure -j"$jobs" -LE "$exclude"
 cmake --preset asan >/dev/null
 cmake --build --preset asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE "qgis|$exclude"
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE "qgis|install|deb|$exclude"

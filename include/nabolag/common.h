@@ -75,6 +75,12 @@ size_t nbl_ctx_warning_count(const nbl_ctx *ctx);
 /** The library's version string, e.g. "0.1.0". */
 const char *nbl_version(void);
 
+/** The versions of the libraries this build runs with, as one line:
+ * "GDAL 3.6.2, PROJ 9.1.1, SQLite 3.40.1, SpatiaLite 5.0.1, GEOS 3.11.1"
+ * (the versions loaded at run time, not those compiled against). The
+ * string is static; the first call fills it. */
+const char *nbl_library_versions(void);
+
 /** A short English name for a return code ("invalid argument", ...). */
 const char *nbl_strerror(int code);
 

@@ -49,7 +49,7 @@ main(int argc, char **argv)
         } else if (strcmp(argv[i], "--progress") == 0) {
             cli_g.progress = 1;
         } else if (strcmp(argv[i], "--version") == 0) {
-            printf("nabolag %s\n", nbl_version());
+            printf("nabolag %s\n%s\n", nbl_version(), nbl_library_versions());
             return CLI_OK;
         } else if (strcmp(argv[i], "--help") == 0 ||
                    strcmp(argv[i], "-h") == 0) {

@@ -7,6 +7,8 @@
 #ifndef NBL_STORE_H
 #define NBL_STORE_H
 
+#include <stddef.h>
+
 #include "nabolag/workspace.h"
 
 /** Begins the one transaction of a command (BEGIN IMMEDIATE). */
@@ -30,5 +32,8 @@ int nbl__store_log_run(nbl_ws *ws, const char *kind, const char *source,
 /** Source names (input files) of the runs of a kind, newest first, as a
  * malloc'ed "a, b, c" string (NULL when none). */
 int nbl__store_run_sources(nbl_ws *ws, const char *kind, char **out);
+
+/* "SQLite x.y.z, SpatiaLite x.y.z" (run-time versions) into buf. */
+void nbl__store_lib_versions(char *buf, size_t size);
 
 #endif
