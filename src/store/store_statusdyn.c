@@ -121,6 +121,19 @@ nbl__store_sd_load(nbl_ws *ws, const nbl__sdconf *c, nbl__aarea *areas,
     return rc;
 }
 
+int
+nbl__store_sd_has_columns(nbl_ws *ws)
+{
+    sqlite3_stmt *st = NULL;
+    int has = 0;
+    if (nbl__db_prepare(ws, &st,
+                        "SELECT 1 FROM pragma_table_info('status_dynamics') "
+                        "WHERE name = 'dynamics_st'") == NBL_OK)
+        has = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return has;
+}
+
 /* Adds the columns of this version to an older workspace's table. */
 static int
 ensure_columns(nbl_ws *ws)
@@ -208,5 +221,47 @@ nbl__store_sd_save(nbl_ws *ws, const char *ruleset, int year,
         *changed += sqlite3_changes(ws->db);
     }
     sqlite3_finalize(st);
+    return rc;
+}
+
+/* The distinct classes of one column in the year, by their mean index. */
+static int
+classes_of(nbl_ws *ws, const char *cls, const char *idx, const char *ruleset,
+           int year, char out[8][40], int *n)
+{
+    sqlite3_stmt *st = NULL;
+    char sql[320];
+    int rc;
+    *n = 0;
+    if (!nbl__store_sd_has_columns(ws))
+        return NBL_OK;
+    snprintf(sql, sizeof sql,
+             "SELECT %s FROM status_dynamics WHERE ruleset = ?1 AND year = "
+             "?2 AND %s IS NOT NULL GROUP BY %s ORDER BY AVG(%s), %s",
+             cls, cls, cls, idx, cls);
+    if ((rc = nbl__db_prepare(ws, &st, sql)))
+        return rc;
+    nbl__db_bind_text(st, 1, ruleset);
+    sqlite3_bind_int(st, 2, year);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < 8) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        snprintf(out[(*n)++], 40, "%s", t ? t : "");
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW
+               ? NBL_OK
+               : nbl__db_error(ws, "reading status_dynamics");
+}
+
+int
+nbl__store_sd_classes(nbl_ws *ws, const char *ruleset, int year,
+                      char status[8][40], int *ns, char dynamics[8][40],
+                      int *nd)
+{
+    int rc = classes_of(ws, "status_class", "status_index", ruleset, year,
+                        status, ns);
+    if (rc == NBL_OK)
+        rc = classes_of(ws, "dynamics_class", "dynamics_index", ruleset, year,
+                        dynamics, nd);
     return rc;
 }

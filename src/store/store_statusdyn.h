@@ -21,4 +21,16 @@ int nbl__store_sd_save(nbl_ws *ws, const char *ruleset, int year,
                        const nbl__aarea *areas, const nbl__asd *sd, size_t n,
                        const char *method, long *changed);
 
+/** 1 when status_dynamics has the columns of the configurable method
+ * (sd_group, status_st, dynamics_st, method); older workspaces get them on
+ * the next alerts evaluation. */
+int nbl__store_sd_has_columns(nbl_ws *ws);
+
+/** The status and the dynamics classes stored for (ruleset, year), best
+ * first (ordered by their mean index), at most 8 each; for the export's
+ * status_dynamics style. */
+int nbl__store_sd_classes(nbl_ws *ws, const char *ruleset, int year,
+                          char status[8][40], int *ns, char dynamics[8][40],
+                          int *nd);
+
 #endif
