@@ -83,6 +83,10 @@ method = berlin_mss
 indicators = s1, s3, s4
 exclude = %(exclude)s
 
+# MSS publishes every Planungsraum's class; nothing to withhold here
+[disclosure]
+min_residents_publish = 0
+
 [export]
 dir = export
 overwrite = true
