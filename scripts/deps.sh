@@ -8,6 +8,7 @@ pkgs="build-essential cmake pkg-config git
  libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite spatialite-bin sqlite3
  libcsv-dev libcmocka-dev libinih-dev libjansson-dev libcurl4-openssl-dev
  python3 python3-gdal python3-aiosmtpd valgrind locales time bc
+ gettext chromium
  man-db groff-base bsdextrautils dpkg-dev"
 if [ "${1:-}" = "--qgis" ]; then
     pkgs="$pkgs python3-qgis qgis-providers xvfb"

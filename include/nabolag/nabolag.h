@@ -6,6 +6,7 @@
 
 #include "nabolag/category.h"
 #include "nabolag/common.h"
+#include "nabolag/lang.h"
 #include "nabolag/workspace.h"
 #include "nabolag/areas.h"
 #include "nabolag/compute.h"

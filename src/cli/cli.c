@@ -2,6 +2,7 @@
  * cli.c - helpers shared by the command files (see cli.h).
  */
 #include "cli/cli.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 #include <stdarg.h>
@@ -16,7 +17,7 @@ log_stderr(nbl_log_level level, const char *msg, void *arg)
 {
     (void)arg;
     if (level == NBL_LOG_WARN)
-        fprintf(stderr, "nabolag: warning: %s\n", msg);
+        fprintf(stderr, _("nabolag: warning: %s\n"), msg);
     else if (level == NBL_LOG_INFO && !cli_g.quiet)
         fprintf(stderr, "nabolag: %s\n", msg);
 }
@@ -64,10 +65,24 @@ cli_usage(const char *cmd, const char *fmt, ...)
     va_list ap;
     fprintf(stderr, "nabolag %s: ", cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, _(fmt), ap);
     va_end(ap);
-    fprintf(stderr, " (see 'nabolag %s --help')\n", cmd);
+    fprintf(stderr, _(" (see 'nabolag %s --help')\n"), cmd);
     return CLI_USAGE;
+}
+
+int
+cli_config_language(nbl_ctx *ctx, const char *path)
+{
+    int lang = -1, rc;
+    if (!path || cli_g.lang_set)
+        return CLI_OK;
+    rc = nbl_config_language(ctx, path, &lang);
+    if (rc)
+        return cli_fail(ctx, rc);
+    if (lang >= 0)
+        nbl_set_output_language((nbl_lang)lang);
+    return CLI_OK;
 }
 
 int
@@ -89,7 +104,7 @@ cli_info(const char *fmt, ...)
     if (cli_g.quiet)
         return;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, _(fmt), ap);
     va_end(ap);
     fputc('\n', stderr);
 }

@@ -18,6 +18,7 @@ enum { CLI_OK = 0, CLI_ERROR = 1, CLI_USAGE = 2, CLI_ALERTS = 3 };
 struct cli_globals {
     int quiet;    /* --quiet: no progress, no info lines */
     int progress; /* --progress: force progress even when not a terminal */
+    int lang_set; /* --lang given: wins over [project] language */
 };
 extern struct cli_globals cli_g;
 
@@ -31,6 +32,11 @@ int cli_fail(nbl_ctx *ctx, int rc);
 /** Prints "nabolag <cmd>: <message>" and a hint to use --help; returns 2. */
 int cli_usage(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/** Applies [project] language of a project or config file to the output
+ * language unless --lang was given. 0, or the exit status after an error
+ * (printed). path NULL: nothing to do. */
+int cli_config_language(nbl_ctx *ctx, const char *path);
 
 /** Parses a year option value; 0 on success, prints a usage error else. */
 int cli_parse_int(const char *cmd, const char *opt, const char *s, int *out);

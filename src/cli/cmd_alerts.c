@@ -156,6 +156,10 @@ cmd_alerts(int argc, char **argv)
                          year);
 
     ctx = cli_ctx_new();
+    if ((status = cli_config_language(ctx, config)) != CLI_OK) {
+        nbl_ctx_free(ctx);
+        return status;
+    }
     rc = nbl_alert_config_init(&cfg, ctx);
     if (rc) {
         status = cli_fail(ctx, rc);

@@ -26,23 +26,84 @@ help(void)
         "inc, eth, and safety_index when safety results exist.\n");
 }
 
+static const struct option plan_opts[] = {
+    {"format", required_argument, 0, 'f'},
+    {"output", required_argument, 0, 'o'},
+    {"overwrite", no_argument, 0, 'w'},
+    {"indicators", required_argument, 0, 'i'},
+    {"comparison", required_argument, 0, 'c'},
+    {"ruleset", required_argument, 0, 'r'},
+    {"config", required_argument, 0, 'C'},
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0}};
+
+static int
+parse_format(const char *s, nbl_plans_opts *o)
+{
+    if (!strcmp(s, "text"))
+        o->format = NBL_PLANS_TEXT;
+    else if (!strcmp(s, "csv"))
+        o->format = NBL_PLANS_CSV;
+    else if (!strcmp(s, "json"))
+        o->format = NBL_PLANS_JSON;
+    else if (!strcmp(s, "geojson"))
+        o->format = NBL_PLANS_GEOJSON;
+    else
+        return cli_usage("plans compare", "unknown format '%s'", s);
+    return -1;
+}
+
+/* The options of `plans compare` into o: -1 to go on, else the exit
+ * status (help printed, or a usage error). */
+static int
+parse_args(int argc, char **argv, nbl_plans_opts *o)
+{
+    int c, r = -1;
+    o->output = "-";
+    optind = 1;
+    while (r < 0 &&
+           (c = getopt_long(argc, argv, "f:o:h", plan_opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            r = parse_format(optarg, o);
+            break;
+        case 'o':
+            o->output = optarg;
+            break;
+        case 'w':
+            o->overwrite = 1;
+            break;
+        case 'i':
+            o->indicators = optarg;
+            break;
+        case 'c':
+            o->comparison = optarg;
+            break;
+        case 'r':
+            o->ruleset = optarg;
+            break;
+        case 'C':
+            o->config = optarg;
+            break;
+        case 'h':
+            help();
+            return CLI_OK;
+        default:
+            return cli_usage("plans compare", "invalid option");
+        }
+    }
+    if (r < 0 && argc - optind != 1)
+        return cli_usage("plans compare", "expected one WORKSPACE argument");
+    return r;
+}
+
 int
 cmd_plans(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"format", required_argument, 0, 'f'},
-        {"output", required_argument, 0, 'o'},
-        {"overwrite", no_argument, 0, 'w'},
-        {"indicators", required_argument, 0, 'i'},
-        {"comparison", required_argument, 0, 'c'},
-        {"ruleset", required_argument, 0, 'r'},
-        {"config", required_argument, 0, 'C'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
     nbl_plans_opts o = {0};
     nbl_ctx *ctx;
     nbl_ws *ws = NULL;
-    int c, rc;
+    int rc;
 
     if (argc < 2 || strcmp(argv[1], "compare") != 0) {
         if (argc >= 2 &&
@@ -52,54 +113,14 @@ cmd_plans(int argc, char **argv)
         }
         return cli_usage("plans", "expected the subcommand 'compare'");
     }
-    argc--;
-    argv++;
-    o.output = "-";
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            if (!strcmp(optarg, "text"))
-                o.format = NBL_PLANS_TEXT;
-            else if (!strcmp(optarg, "csv"))
-                o.format = NBL_PLANS_CSV;
-            else if (!strcmp(optarg, "json"))
-                o.format = NBL_PLANS_JSON;
-            else if (!strcmp(optarg, "geojson"))
-                o.format = NBL_PLANS_GEOJSON;
-            else
-                return cli_usage("plans compare", "unknown format '%s'",
-                                 optarg);
-            break;
-        case 'o':
-            o.output = optarg;
-            break;
-        case 'w':
-            o.overwrite = 1;
-            break;
-        case 'i':
-            o.indicators = optarg;
-            break;
-        case 'c':
-            o.comparison = optarg;
-            break;
-        case 'r':
-            o.ruleset = optarg;
-            break;
-        case 'C':
-            o.config = optarg;
-            break;
-        case 'h':
-            help();
-            return CLI_OK;
-        default:
-            return cli_usage("plans compare", "invalid option");
-        }
-    }
-    if (argc - optind != 1)
-        return cli_usage("plans compare", "expected one WORKSPACE argument");
+    if ((rc = parse_args(argc - 1, argv + 1, &o)) >= 0)
+        return rc;
     ctx = cli_ctx_new();
-    rc = nbl_ws_open(&ws, ctx, argv[optind]);
+    if ((rc = cli_config_language(ctx, o.config)) != CLI_OK) {
+        nbl_ctx_free(ctx);
+        return rc;
+    }
+    rc = nbl_ws_open(&ws, ctx, argv[optind + 1]);
     if (rc == NBL_OK)
         rc = nbl_plans_compare(ws, &o);
     if (rc)

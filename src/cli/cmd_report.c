@@ -69,6 +69,10 @@ cmd_report(int argc, char **argv)
     if (!o.output)
         return cli_usage("report", "-o FILE is required");
     ctx = cli_ctx_new();
+    if ((rc = cli_config_language(ctx, o.config)) != CLI_OK) {
+        nbl_ctx_free(ctx);
+        return rc;
+    }
     rc = nbl_ws_open(&ws, ctx, argv[optind]);
     if (rc == NBL_OK)
         rc = nbl_report_write(ws, &o);

@@ -30,6 +30,10 @@ cmd_run(int argc, char **argv)
     if (argc != 2)
         return cli_usage("run", "expected one PROJECT.ini argument");
     ctx = cli_ctx_new();
+    if ((rc = cli_config_language(ctx, argv[1])) != CLI_OK) {
+        nbl_ctx_free(ctx);
+        return rc;
+    }
     rc = nbl_run(ctx, argv[1], &o, &r);
     if (rc) {
         rc = cli_fail(ctx, rc);

@@ -6,43 +6,93 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/i18n.h"
 
 static const struct {
     const char *name;
     int (*fn)(int, char **);
     const char *summary;
 } commands[] = {
-    {"init", cmd_init, "create a workspace"},
+    {"init", cmd_init, N_("create a workspace")},
     {"import", cmd_import,
-     "import areas, stats, refs, incidents or plans into a workspace"},
-    {"compute", cmd_compute, "evaluate the statutory criteria and indices"},
-    {"alerts", cmd_alerts, "list early-warning alerts for a year"},
-    {"export", cmd_export, "write GeoJSON/GeoPackage layers with QGIS styles"},
-    {"plans", cmd_plans, "compare area plans (helhedsplaner)"},
-    {"report", cmd_report, "write an HTML report"},
-    {"info", cmd_info, "print a JSON summary of a workspace"},
-    {"run", cmd_run, "run the whole pipeline from a project file"},
+     N_("import areas, stats, refs, incidents or plans into a workspace")},
+    {"compute", cmd_compute, N_("evaluate the statutory criteria and indices")},
+    {"alerts", cmd_alerts, N_("list early-warning alerts for a year")},
+    {"export", cmd_export,
+     N_("write GeoJSON/GeoPackage layers with QGIS styles")},
+    {"plans", cmd_plans, N_("compare area plans (helhedsplaner)")},
+    {"report", cmd_report, N_("write an HTML report")},
+    {"info", cmd_info, N_("print a JSON summary of a workspace")},
+    {"run", cmd_run, N_("run the whole pipeline from a project file")},
 };
 
 static void
 usage(FILE *f)
 {
-    fprintf(f, "usage: nabolag [--quiet|--progress] COMMAND [OPTIONS] ARGS\n"
-               "       nabolag --version\n\n"
-               "Monitors housing areas: statutory criteria, area profiles,\n"
-               "safety index, early-warning alerts and QGIS layers.\n\n"
-               "Commands:\n");
+    fputs(_("usage: nabolag [--quiet|--progress] [--lang da|en] COMMAND "
+            "[OPTIONS] ARGS\n"
+            "       nabolag --version\n\n"
+            "Monitors housing areas: statutory criteria, area profiles,\n"
+            "safety index, early-warning alerts and QGIS layers.\n\n"
+            "Commands:\n"),
+          f);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nRun 'nabolag COMMAND --help' for a command's options.\n"
-               "Exit status: 0 ok, 1 error, 2 usage error, 3 alerts raised "
-               "(with --fail-on-alert).\n");
+        fprintf(f, "  %-9s %s\n", commands[i].name, _(commands[i].summary));
+    fputs(_("\nRun 'nabolag COMMAND --help' for a command's options.\n"
+            "--lang sets the language of the outputs people read and of the\n"
+            "messages (default: Danish outputs; messages after LANG).\n"
+            "Exit status: 0 ok, 1 error, 2 usage error, 3 alerts raised "
+            "(with --fail-on-alert).\n"),
+          f);
+}
+
+/* Takes --lang LANG / --lang=LANG out of argv wherever it is (before
+ * "--"): it sets the output and the message language. 0, or -1 after a
+ * usage error. */
+static int
+take_lang(int *argc, char **argv)
+{
+    int o = 1;
+    for (int i = 1; i < *argc; i++) {
+        const char *v = NULL;
+        if (strcmp(argv[i], "--") == 0) {
+            while (i < *argc)
+                argv[o++] = argv[i++];
+            break;
+        }
+        if (strcmp(argv[i], "--lang") == 0) {
+            if (i + 1 >= *argc) {
+                fprintf(stderr, "%s", _("nabolag: --lang needs da or en\n"));
+                return -1;
+            }
+            v = argv[++i];
+        } else if (strncmp(argv[i], "--lang=", 7) == 0)
+            v = argv[i] + 7;
+        if (!v) {
+            argv[o++] = argv[i];
+            continue;
+        }
+        if (nbl_lang_parse(v) < 0) {
+            fprintf(stderr, _("nabolag: --lang: expected da or en, got '%s'\n"),
+                    v);
+            return -1;
+        }
+        nbl_set_output_language((nbl_lang)nbl_lang_parse(v));
+        nbl_set_message_language((nbl_lang)nbl_lang_parse(v));
+        cli_g.lang_set = 1;
+    }
+    argv[o] = NULL;
+    *argc = o;
+    return 0;
 }
 
 int
 main(int argc, char **argv)
 {
     int i = 1;
+    nbl_set_message_language(nbl_lang_from_env());
+    if (take_lang(&argc, argv))
+        return CLI_USAGE;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
             cli_g.quiet = 1;
@@ -56,7 +106,7 @@ main(int argc, char **argv)
             usage(stdout);
             return CLI_OK;
         } else {
-            fprintf(stderr, "nabolag: unknown option '%s'\n", argv[i]);
+            fprintf(stderr, _("nabolag: unknown option '%s'\n"), argv[i]);
             usage(stderr);
             return CLI_USAGE;
         }
@@ -68,7 +118,7 @@ main(int argc, char **argv)
     for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
         if (strcmp(argv[i], commands[c].name) == 0)
             return commands[c].fn(argc - i, argv + i);
-    fprintf(stderr, "nabolag: unknown command '%s'\n", argv[i]);
+    fprintf(stderr, _("nabolag: unknown command '%s'\n"), argv[i]);
     usage(stderr);
     return CLI_USAGE;
 }

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Extracts the translatable strings of src/ (xgettext) and merges them into
+# every po/<lang>.po (msgmerge), so that new strings appear untranslated
+# there. Usage: scripts/po-update.sh [OUT.pot]  (default: a temporary file)
+# The keywords are those of src/util/i18n.h and the CLI helpers.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+pot=${1:-$(mktemp)}
+cd "$root"
+find src -name '*.c' | LC_ALL=C sort > "$pot.files"
+xgettext --from-code=UTF-8 --language=C --package-name=nabolag \
+    --no-wrap --no-location --sort-output --add-comments=TRANSLATORS: \
+    --keyword=_ --keyword=N_ --keyword=T_ --keyword=Tn_:1,2 \
+    --keyword=cli_usage:2 --keyword=cli_info:1 \
+    --files-from="$pot.files" -o "$pot"
+rm -f "$pot.files"
+if [ "${1:-}" = "" ]; then
+    for po in po/*.po; do
+        msgmerge --quiet --no-wrap --no-location --sort-output --update --backup=none "$po" "$pot"
+    done
+    rm -f "$pot"
+fi

@@ -1,0 +1,338 @@
+/*
+ * import_incidents_count.c - the points of `import incidents`
+ * (import_incidents_internal.h): categories interned in an open-addressing
+ * table, points reprojected to the working CRS with PROJ in batches,
+ * located in the in-memory area index (pip.c) and counted per (area, year,
+ * category) in a dense array or, when that would be too big, a hash map:
+ * memory depends on areas x years x categories, never on the number of
+ * points.
+ * Invariant: every point pushed is counted exactly once in the summary, as
+ * assigned, outside, no_date or no_coords.
+ */
+#include <math.h>
+#include <proj.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import/import_incidents_internal.h"
+#include "util/ctx.h"
+#include "util/util.h"
+
+/* ---- categories -------------------------------------------------------- */
+
+static uint64_t
+hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static int
+cat_rehash(imp *m, size_t cap)
+{
+    uint32_t *t = calloc(cap, sizeof *t);
+    if (!t)
+        return -1;
+    for (size_t i = 0; i < m->ncats; i++) {
+        size_t h = hash_bytes(m->cats[i], m->cat_len[i]) & (cap - 1);
+        while (t[h])
+            h = (h + 1) & (cap - 1);
+        t[h] = (uint32_t)i + 1;
+    }
+    free(m->cat_tab);
+    m->cat_tab = t;
+    m->cat_tab_cap = cap;
+    return 0;
+}
+
+/* Index of a known category s[0..n), UINT32_MAX when new. */
+uint32_t
+nbl__inc_cat_find(const imp *m, const char *s, size_t n)
+{
+    size_t h;
+    if (!m->cat_tab)
+        return UINT32_MAX;
+    h = hash_bytes(s, n) & (m->cat_tab_cap - 1);
+    while (m->cat_tab[h]) {
+        uint32_t i = m->cat_tab[h] - 1;
+        if (m->cat_len[i] == n && memcmp(m->cats[i], s, n) == 0)
+            return i;
+        h = (h + 1) & (m->cat_tab_cap - 1);
+    }
+    return UINT32_MAX;
+}
+
+/* Index of category s[0..n), added when new; UINT32_MAX on failure (error
+ * set, where names the row). */
+uint32_t
+nbl__inc_cat_intern(imp *m, const char *s, size_t n, const char *where)
+{
+    size_t h;
+    if (!m->cat_tab && cat_rehash(m, 64))
+        goto nomem;
+    h = hash_bytes(s, n) & (m->cat_tab_cap - 1);
+    while (m->cat_tab[h]) {
+        uint32_t i = m->cat_tab[h] - 1;
+        if (m->cat_len[i] == n && memcmp(m->cats[i], s, n) == 0)
+            return i;
+        h = (h + 1) & (m->cat_tab_cap - 1);
+    }
+    if (!nbl__utf8_valid(s, n)) {
+        m->rc = nbl__error(m->ctx, NBL_EFORMAT,
+                           "%s: category is not valid UTF-8", where);
+        return UINT32_MAX;
+    }
+    if (m->ncats >= 0xffff) {
+        m->rc = nbl__error(m->ctx, NBL_EDATA, "%s: more than 65535 categories",
+                           where);
+        return UINT32_MAX;
+    }
+    if (m->ncats == m->capcats) {
+        size_t cap = m->capcats ? 2 * m->capcats : 16;
+        char **c = realloc(m->cats, cap * sizeof *c);
+        if (!c)
+            goto nomem;
+        m->cats = c;
+        size_t *l = realloc(m->cat_len, cap * sizeof *l);
+        if (!l)
+            goto nomem;
+        m->cat_len = l;
+        m->capcats = cap;
+    }
+    m->cats[m->ncats] = malloc(n + 1);
+    if (!m->cats[m->ncats])
+        goto nomem;
+    memcpy(m->cats[m->ncats], s, n);
+    m->cats[m->ncats][n] = '\0';
+    m->cat_len[m->ncats] = n;
+    m->cat_tab[h] = (uint32_t)++m->ncats;
+    if (2 * m->ncats > m->cat_tab_cap && cat_rehash(m, 2 * m->cat_tab_cap))
+        goto nomem;
+    return (uint32_t)(m->ncats - 1);
+nomem:
+    m->rc = nbl__error(m->ctx, NBL_ENOMEM, "out of memory");
+    return UINT32_MAX;
+}
+
+/* ---- counts ------------------------------------------------------------ */
+
+static size_t
+key_slot(uint64_t k, size_t cap)
+{
+    return (size_t)((k * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
+}
+
+static int
+counts_grow(imp *m)
+{
+    size_t cap = m->cap ? 2 * m->cap : 1 << 14;
+    uint64_t *k = calloc(cap, sizeof *k);
+    long long *v = calloc(cap, sizeof *v);
+    if (!k || !v) {
+        free(k);
+        free(v);
+        return -1;
+    }
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i]) {
+            size_t h = key_slot(m->keys[i], cap);
+            while (k[h])
+                h = (h + 1) & (cap - 1);
+            k[h] = m->keys[i];
+            v[h] = m->vals[i];
+        }
+    free(m->keys);
+    free(m->vals);
+    m->keys = k;
+    m->vals = v;
+    m->cap = cap;
+    return 0;
+}
+
+static int
+count_add(imp *m, uint64_t key, long long n)
+{
+    size_t h;
+    if (2 * (m->used + 1) > m->cap && counts_grow(m))
+        return -1;
+    h = key_slot(key, m->cap);
+    while (m->keys[h] && m->keys[h] != key)
+        h = (h + 1) & (m->cap - 1);
+    if (!m->keys[h]) {
+        m->keys[h] = key;
+        m->used++;
+    }
+    m->vals[h] += n;
+    return 0;
+}
+
+/* Largest dense array, in cells (128 MiB); beyond it counts go to the hash
+ * map. Not static so that a unit test can lower it to exercise the hash. */
+size_t nbl__incidents_dense_max = (size_t)1 << 25;
+
+/* Re-lays the dense array out for years [ymin, ymin + nyears) and ncap
+ * categories, or moves everything to the hash map when that is too big. */
+static int
+dense_relayout(imp *m, int ymin, int nyears, uint32_t ncap)
+{
+    size_t na = m->n_areas + 1, n = na * (size_t)nyears * ncap;
+    uint32_t *d = n <= nbl__incidents_dense_max ? calloc(n, sizeof *d) : NULL;
+    for (size_t a = 0; m->dense && a < na; a++)
+        for (int y = 0; y < m->nyears; y++)
+            for (uint32_t c = 0; c < m->ncap; c++) {
+                uint32_t v = m->dense[(a * m->nyears + y) * m->ncap + c];
+                if (!v)
+                    continue;
+                if (d)
+                    d[(a * nyears + (y + m->ymin - ymin)) * ncap + c] = v;
+                else if (count_add(m,
+                                   (uint64_t)a << 32 |
+                                       (uint64_t)(y + m->ymin) << 16 | c,
+                                   v))
+                    return -1;
+            }
+    free(m->dense);
+    m->dense = d;
+    if (!d) {
+        m->use_hash = 1;
+        return n <= nbl__incidents_dense_max ? -1 : 0;
+    }
+    m->ymin = ymin;
+    m->nyears = nyears;
+    m->ncap = ncap;
+    return 0;
+}
+
+static int
+count_point(imp *m, uint32_t a, int year, uint32_t cat)
+{
+    if (!m->use_hash) {
+        if (year < m->ymin || year >= m->ymin + m->nyears || cat >= m->ncap) {
+            int lo = m->nyears ? (year < m->ymin ? year : m->ymin) : year;
+            int hi = m->nyears ? m->ymin + m->nyears - 1 : year;
+            uint32_t nc = m->ncap ? m->ncap : 8;
+            if (year > hi)
+                hi = year;
+            while (cat >= nc)
+                nc *= 2;
+            if (dense_relayout(m, lo, hi - lo + 1, nc))
+                return -1;
+        }
+        if (!m->use_hash) {
+            m->dense[((size_t)a * m->nyears + (year - m->ymin)) * m->ncap +
+                     cat]++;
+            return 0;
+        }
+    }
+    return count_add(m, (uint64_t)a << 32 | (uint64_t)year << 16 | cat, 1);
+}
+
+/* ---- the point pipeline ------------------------------------------------ */
+
+/* Transforms and locates the batch. */
+int
+nbl__inc_flush(imp *m)
+{
+    nbl_incidents_summary *s = m->sum;
+    if (m->nb == 0)
+        return NBL_OK;
+    if (m->pj)
+        proj_trans_generic(m->pj, PJ_FWD, m->bx, sizeof(double), m->nb, m->by,
+                           sizeof(double), m->nb, NULL, 0, 0, NULL, 0, 0);
+    nbl__pip_locate_many(m->pip, m->nb, m->bx, m->by, m->barea);
+    for (size_t i = 0; i < m->nb; i++) {
+        double x = m->bx[i], y = m->by[i];
+        long a = m->barea[i];
+        if (!isfinite(x) || !isfinite(y)) {
+            s->no_coords++;
+            if (m->warn_coords++ < MAX_WARN)
+                nbl__warn(m->ctx,
+                          "%s: a point could not be transformed to "
+                          "the working CRS",
+                          m->src);
+            continue;
+        }
+        if (m->byear[i] == 0) {
+            s->no_date++;
+            s->no_date_inside += a >= 0;
+            continue;
+        }
+        if (a >= 0)
+            s->assigned++;
+        else
+            s->outside++;
+        if (count_point(m, a >= 0 ? (uint32_t)a + 1 : 0, m->byear[i],
+                        m->bcat[i]))
+            return m->rc = nbl__error(m->ctx, NBL_ENOMEM, "out of memory");
+    }
+    m->nb = 0;
+    return NBL_OK;
+}
+
+int
+nbl__inc_push(imp *m, double x, double y, int year, uint32_t cat)
+{
+    m->bx[m->nb] = x;
+    m->by[m->nb] = y;
+    m->byear[m->nb] = year;
+    m->bcat[m->nb] = cat;
+    if (++m->nb == BATCH)
+        return nbl__inc_flush(m);
+    return NBL_OK;
+}
+
+static void
+proj_quiet(void *arg, int level, const char *msg)
+{
+    (void)arg;
+    (void)level;
+    (void)msg;
+}
+
+/* Sets up m->pj from src_crs (NULL: the working CRS, no transformation). */
+int
+nbl__inc_setup_crs(imp *m, const char *src_crs, const char *shown)
+{
+    char dst[32];
+    PJ *a, *b, *t;
+    if (!src_crs)
+        return NBL_OK;
+    m->pjctx = proj_context_create();
+    if (!m->pjctx)
+        return nbl__error(m->ctx, NBL_ENOMEM, "out of memory");
+    proj_log_func(m->pjctx, NULL, proj_quiet); /* errors go to the ctx */
+    a = proj_create(m->pjctx, src_crs);
+    if (!a)
+        return nbl__error(
+            m->ctx, NBL_ECRS, "%s: unknown coordinate system: %s", shown,
+            proj_context_errno_string(m->pjctx, proj_context_errno(m->pjctx)));
+    snprintf(dst, sizeof dst, "EPSG:%d", nbl_ws_srid(m->ws));
+    b = proj_create(m->pjctx, dst);
+    if (!b) {
+        proj_destroy(a);
+        return nbl__error(m->ctx, NBL_ECRS, "%s: unknown coordinate system",
+                          dst);
+    }
+    if (proj_is_equivalent_to(a, b, PJ_COMP_EQUIVALENT)) {
+        proj_destroy(a);
+        proj_destroy(b);
+        return NBL_OK;
+    }
+    t = proj_create_crs_to_crs_from_pj(m->pjctx, a, b, NULL, NULL);
+    proj_destroy(a);
+    proj_destroy(b);
+    if (!t)
+        return nbl__error(
+            m->ctx, NBL_ECRS, "%s: no transformation to %s: %s", shown, dst,
+            proj_context_errno_string(m->pjctx, proj_context_errno(m->pjctx)));
+    m->pj = proj_normalize_for_visualization(m->pjctx, t);
+    proj_destroy(t);
+    if (!m->pj)
+        return nbl__error(m->ctx, NBL_ECRS, "%s: cannot normalise axis order",
+                          shown);
+    return NBL_OK;
+}

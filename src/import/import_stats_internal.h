@@ -1,0 +1,140 @@
+/*
+ * import_stats_internal.h - what the files of the statistics and references
+ * import share (nbl_import_stats() and nbl_import_refs(), nabolag/stats.h):
+ *   import_stats_read.c    the file: header and layout, the decimal mark
+ *                          (pass 1), the data rows (pass 2), the rejects
+ *                          file (pass 3);
+ *   import_stats_check.c   the checks of one value, key and year as a row is
+ *                          read, the checks over all rows (callbacks of the
+ *                          staging area) and the problem messages;
+ *   import_stats_config.c  [variable.<name>] declarations from --config;
+ *   import_stats.c         one import: the transaction, the look-ups, the
+ *                          order of the steps, the summary and the run log.
+ * Names here are nbl__sti_* (statistics import). The state of one import is
+ * struct imp; nothing outlives nbl_import_stats()/nbl_import_refs().
+ */
+#ifndef NBL_IMPORT_STATS_INTERNAL_H
+#define NBL_IMPORT_STATS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "import/csvread.h"
+#include "nabolag/stats.h"
+#include "store/store_stats.h"
+#include "util/util.h"
+
+#define NBL__STI_MAX_DEFAULT_PROBLEMS 20
+
+/* A set of keys (area ids, region or municipality codes), sorted, with a
+ * second index by the key stripped of leading zeros for hints. */
+struct zpair {
+    const char *stripped, *orig;
+};
+struct keyset {
+    char **v;
+    size_t n;
+    struct zpair *z;
+    size_t nz;
+};
+
+struct imp {
+    nbl_ws *ws;
+    nbl_ctx *ctx;
+    const char *path;
+    int refs;
+    const nbl_stats_opts *o;
+    nbl__var_def *vars;
+    size_t nvars;
+    struct keyset ids, regions, munis;
+    /* header */
+    int have_header;
+    long header_line;
+    int layout;   /* 'l' or 'w' */
+    size_t nkeys; /* key columns before year: 1 (area_id) or 2 */
+    size_t ncols;
+    char **cols;
+    const nbl__var_def **colvar; /* wide: variable per column, else NULL */
+    /* decimal detection */
+    char decimal;
+    long dot_line, comma_line;
+    char *dot_raw, *comma_raw;
+    int mark_decided; /* a value shows its mark is a decimal mark */
+    /* pass 2 */
+    nbl__stage *st;
+    long rows;
+    long unknown_codes, first_unknown_line;
+    char *first_unknown, *first_unknown_hint;
+    /* pass 3 */
+    FILE *rej;
+    char delimiter;
+    long bad_line;
+    const char *bad_reasons;
+    int bad_done;
+    /* the run: options for the reader, counts, the rejects file */
+    nbl__csv_opts co;
+    nbl_stats_summary sum;
+    long problems, bad_lines, max_problems;
+    nbl__outfile of;
+    int have_rejects;
+};
+
+/* ---- import_stats_check.c ---- */
+
+/** Indexes a key set by its keys stripped of leading zeros (for hints). */
+int nbl__sti_keyset_index(struct keyset *k);
+void nbl__sti_keyset_free(struct keyset *k);
+int nbl__sti_keyset_has(const struct keyset *k, const char *s);
+/** A key of the set that differs from s only in leading zeros, or NULL. */
+const char *nbl__sti_keyset_hint(const struct keyset *k, const char *s);
+/** The workspace variable of that name (exact), or NULL. */
+const nbl__var_def *nbl__sti_find_var(const struct imp *im, const char *name);
+/** A variable whose name differs from s only in ASCII case, or NULL. */
+const char *nbl__sti_var_case_hint(const struct imp *im, const char *s);
+/** "", "..", "NA" and "NaN" are missing values. */
+int nbl__sti_is_missing(const char *s);
+/** Records a problem of a line; msg is printf-style. */
+int nbl__sti_problem(struct imp *im, long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/** Shortens a raw field for messages (max 60 bytes, on a UTF-8 boundary). */
+const char *nbl__sti_clip(char buf[80], const char *s);
+/** Checks one value field: 1 and the number (NAN = missing) in *out when
+ * good, 0 with a problem recorded when bad, negative on failure. */
+int nbl__sti_check_value(struct imp *im, long line, size_t col,
+                         const nbl__var_def *v, const char *s, double *out);
+/** Stages a checked value; a duplicate key is a problem on both lines. */
+int nbl__sti_stage_value(struct imp *im, long line, size_t col, const char *k1,
+                         const char *k2, long year, const nbl__var_def *v,
+                         double value);
+/** The key columns: 1 when usable, 0 (problem recorded) if not. */
+int nbl__sti_check_key(struct imp *im, const nbl__csv_row *row, const char **k1,
+                       const char **k2);
+/** The year column: 1 when usable, 0 (problem recorded) if not. */
+int nbl__sti_check_year(struct imp *im, const nbl__csv_row *row, size_t col,
+                        long *year);
+/* callbacks of the checks over all rows (store_stats.h) */
+int nbl__sti_on_conflict(const nbl__stage_rec *r, double ws_value, void *arg);
+int nbl__sti_on_excess(const nbl__stage_rec *num, const nbl__stage_rec *den,
+                       void *arg);
+int nbl__sti_on_other_country(const nbl__stage_rec *r, const char *kept,
+                              void *arg);
+int nbl__sti_print_problem(long line, const char *msg, void *arg);
+
+/* ---- import_stats_read.c ---- */
+
+/** The header row: key columns, layout, wide variables. */
+int nbl__sti_parse_header(struct imp *im, const nbl__csv_row *row);
+/** Pass 1 (when no decimal mark is given): header and decimal mark. */
+int nbl__sti_read_decimal(struct imp *im);
+/** Pass 2: every data row checked and its values staged. */
+int nbl__sti_read_rows(struct imp *im);
+/** Pass 3: the bad rows with their line and reasons into im->of. */
+int nbl__sti_write_rejects(struct imp *im);
+
+/* ---- import_stats_config.c ---- */
+
+/** Declares the [variable.<name>] sections of --config in the workspace;
+ * *declared is their number. */
+int nbl__sti_apply_config(struct imp *im, long *declared);
+
+#endif
