@@ -237,7 +237,7 @@ nbl__sti_check_value(struct imp *im, long line, size_t col,
                               value_col(im, col), why, nbl__sti_clip(b, s));
         return rc ? rc : 0;
     }
-    if (*out < 0) {
+    if (*out < 0 && strcmp(v->kind, "value") != 0) {
         rc = nbl__sti_problem(im, line, "column '%s': negative value: '%s'",
                               value_col(im, col), nbl__sti_clip(b, s));
         return rc ? rc : 0;
@@ -246,6 +246,13 @@ nbl__sti_check_value(struct imp *im, long line, size_t col,
         *out = 0; /* -0 is stored as 0 */
     if ((rc = check_bound(im, line, col, v, s, *out)) != 1)
         return rc;
+    if (strcmp(v->kind, "percent") == 0 && *out > 100) {
+        rc = nbl__sti_problem(im, line,
+                              "column '%s': %s is a percentage and must be "
+                              "0..100: '%s'",
+                              value_col(im, col), v->name, nbl__sti_clip(b, s));
+        return rc ? rc : 0;
+    }
     if (strcmp(v->kind, "count") == 0 && *out != floor(*out)) {
         if (im->layout == 'w') /* the column names the variable */
             rc = nbl__sti_problem(

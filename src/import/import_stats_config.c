@@ -54,8 +54,8 @@ conf_handler(void *user, const char *section, const char *name,
     }
     if (strcmp(name, "kind") == 0)
         slot = &d->kind;
-    else if (strcmp(name, "denominator") == 0)
-        slot = &d->denominator;
+    else if (strcmp(name, "denominator") == 0 || strcmp(name, "of") == 0)
+        slot = &d->denominator; /* of: the population a share is of */
     else if (strcmp(name, "label") == 0)
         slot = &d->label;
     else if (strcmp(name, "max") == 0)
@@ -145,10 +145,11 @@ nbl__sti_apply_config(struct imp *im, long *declared)
                             "letters, digits and '_'",
                             path, d->name);
         else if (strcmp(kind, "count") && strcmp(kind, "amount") &&
-                 strcmp(kind, "mean"))
+                 strcmp(kind, "mean") && strcmp(kind, "percent") &&
+                 strcmp(kind, "value"))
             rc = nbl__error(im->ctx, NBL_EFORMAT,
-                            "%s: [variable.%s]: kind must be count, amount "
-                            "or mean: '%s'",
+                            "%s: [variable.%s]: kind must be count, amount, "
+                            "mean, percent or value: '%s'",
                             path, d->name, kind);
         else if (d->denominator && strcmp(d->denominator, d->name) == 0)
             rc = nbl__error(im->ctx, NBL_EFORMAT,

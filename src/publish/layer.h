@@ -104,6 +104,10 @@ typedef struct nbl__xjob {
     /* the effective profile configuration (indicators, bands); NULL in
      * tests of the styles alone (default bands then) */
     const nbl__profile_cfg *profile;
+    /* the status/dynamics classes of the year, best first (by their mean
+     * index), for the status_dynamics style; 0 classes: none stored */
+    char sd_status[8][40], sd_dynamics[8][40];
+    int n_sd_status, n_sd_dynamics;
 } nbl__xjob;
 
 /* Danish label of a category code (NULL code: NULL). */

@@ -536,7 +536,7 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
          * section nobody reads (a typo such as [safty]) is an error rather
          * than a silently dropped setting. */
         static const char *const exact[] = {"disclosure", "ruleset", "profile",
-                                            "safety"};
+                                            "safety", "status_dynamics"};
         static const char *const prefix[] = {"criterion.", "variable.",
                                              "indicator."};
         for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
@@ -552,7 +552,7 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
                       "stats, stats.<name>, refs, refs.<name>, incidents, "
                       "plans, alerts, export, report, "
                       "disclosure, ruleset, criterion.<id>, variable.<name>, "
-                      "indicator.<name>, profile, safety)",
+                      "indicator.<name>, profile, safety, status_dynamics)",
                       st->p->path, s);
 }
 

@@ -14,6 +14,7 @@
 #include "store/store.h"
 #include "store/store_export.h"
 #include "store/store_internal.h"
+#include "store/store_statusdyn.h"
 #include "util/util.h"
 
 const char *const nbl__xcrit_id[NBL__XC_N] = {"lab", "cri", "edu", "inc",
@@ -183,16 +184,53 @@ nbl__xareas_free(nbl__xarea *a, size_t n)
         free(a[i].category);
         free(a[i].ruleset_version);
         free(a[i].profile_band);
+        free(a[i].status_class);
+        free(a[i].dynamics_class);
+        free(a[i].sd_group);
+        free(a[i].sd_st);
+        free(a[i].sd_dst);
         free(a[i].wkb);
     }
     free(a);
+}
+
+/* The status/dynamics columns of an areas row (from column c on). */
+static void
+read_sd(sqlite3_stmt *st, int c, nbl__xarea *a)
+{
+    a->status_index = nbl__db_column_double(st, c);
+    a->dynamics_index = nbl__db_column_double(st, c + 1);
+    a->status_class = col_text(st, c + 2);
+    a->dynamics_class = col_text(st, c + 3);
+    a->sd_group = col_text(st, c + 4);
+    a->sd_st = col_text(st, c + 5);
+    a->sd_dst = col_text(st, c + 6);
+}
+
+/* The status/dynamics columns and join; workspaces from before the
+ * configurable method lack sd_group, status_st and dynamics_st. */
+static void
+sd_sql(nbl_ws *ws, nbl__buf *cols, nbl__buf *join, const char *y)
+{
+    int has = nbl__store_sd_has_columns(ws);
+    nbl__buf_printf(cols,
+                    ", sdx.status_index, sdx.dynamics_index, "
+                    "sdx.status_class, sdx.dynamics_class, %s",
+                    has ? "sdx.sd_group, sdx.status_st, sdx.dynamics_st"
+                        : "NULL, CASE WHEN sdx.area_id IS NOT NULL THEN "
+                          "'ok' END, CASE WHEN sdx.dynamics_class IS NOT "
+                          "NULL THEN 'ok' END");
+    nbl__buf_printf(join,
+                    " LEFT JOIN status_dynamics sdx ON sdx.area_id = "
+                    "a.area_id AND sdx.year = %s AND sdx.ruleset = ?2",
+                    y);
 }
 
 int
 nbl__store_export_areas(nbl_ws *ws, const char *ruleset, int year,
                         nbl__xarea **out, size_t *n)
 {
-    nbl__buf sql = {0};
+    nbl__buf sql = {0}, sdjoin = {0};
     const char *y = year > 0 ? "?1" : "c.year";
     sqlite3_stmt *st = NULL;
     nbl__xarea *v = NULL;
@@ -210,6 +248,7 @@ nbl__store_export_areas(nbl_ws *ws, const char *ruleset, int year,
                         ", k%d.value, k%d.ratio, k%d.status, k%d.met, "
                         "d%d.value, k%d.threshold, k%d.threshold_low",
                         k, k, k, k, k, k, k);
+    sd_sql(ws, &sql, &sdjoin, y);
     nbl__buf_printf(&sql,
                     " FROM areas a %s JOIN category_results c ON "
                     "c.area_id = a.area_id AND c.ruleset = ?2%s",
@@ -229,6 +268,9 @@ nbl__store_export_areas(nbl_ws *ws, const char *ruleset, int year,
             "%s AND d%d.variable = '%s'",
             k, k, k, y, k, k, nbl__xcrit_id[k], k, k, k, y, k,
             nbl__xcrit_denominator[k]);
+    if (sdjoin.s)
+        nbl__buf_append(&sql, sdjoin.s, sdjoin.len);
+    nbl__buf_free(&sdjoin);
     nbl__buf_printf(&sql, " ORDER BY a.area_id, %s", y);
     if (!sql.s) {
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
@@ -271,6 +313,7 @@ nbl__store_export_areas(nbl_ws *ws, const char *ruleset, int year,
             x->threshold = nbl__db_column_double(st, c + 5);
             x->threshold_low = nbl__db_column_double(st, c + 6);
         }
+        read_sd(st, c, a);
     }
     rc = text_checked(ws, rc);
     if (rc == NBL_OK && s != SQLITE_DONE)

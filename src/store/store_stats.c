@@ -466,7 +466,8 @@ nbl__stage_each_excess(nbl__stage *st,
     rc = nbl__db_exec(st->ws,
                       "DROP TABLE IF EXISTS temp.nbl_den;"
                       "CREATE TEMP TABLE nbl_den AS SELECT name, denominator "
-                      "FROM main.variables WHERE denominator IS NOT NULL;"
+                      "FROM main.variables WHERE denominator IS NOT NULL "
+                      "AND kind NOT IN ('percent', 'value');"
                       "CREATE INDEX temp.nbl_den_d ON nbl_den(denominator);");
     if (rc)
         return rc;
@@ -481,6 +482,7 @@ nbl__stage_each_excess(nbl__stage *st,
         "FROM temp.nbl_stage n "
         "JOIN main.variables v ON v.name = n.variable "
         "AND v.denominator IS NOT NULL "
+        "AND v.kind NOT IN ('percent', 'value') " /* 'of' is no numerator */
         "LEFT JOIN temp.nbl_stage d ON d.k1 = n.k1 AND d.k2 = n.k2 "
         "AND d.year = n.year AND d.variable = v.denominator AND " GOOD(
             "d") " LEFT JOIN %s t ON ",
