@@ -18,6 +18,7 @@ struct nbl_ws {
     int srid;
     char *path;
     int in_tx;
+    int fk_off; /* foreign keys off until the outermost transaction ends */
 };
 
 /** Sets ctx error "<path>: <what>: <sqlite message>" and returns NBL_EDB. */
