@@ -15,7 +15,7 @@ exclude="slow"
 
 cmake --preset default >/dev/null
 cmake --build --preset default -j"$jobs"
-ctest --test-dir build --output-on-failure -j"$jobs" -LE "$exclude"
+NBL_TEST_DEB=1 ctest --test-dir build --output-on-failure -j"$jobs" -LE "$exclude"
 
 cmake --preset asan >/dev/null
 cmake --build --preset asan -j"$jobs"

@@ -11,12 +11,33 @@
 #include "nabolag/areas.h"
 #include "nabolag/common.h"
 #include "nabolag/incidents.h"
+#include "nabolag/stats.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define NBL_PROJECT_MAX_SOURCES 16
+#define NBL_PROJECT_MAX_SOURCES 64
+#define NBL_PROJECT_MAX_TABLES 16
+
+/** One [stats] or [refs] section (also [stats.NAME], [refs.NAME]; a file
+ * may have several): how its sources are read. All strings owned by the
+ * project; NULL / 0 = not given. */
+typedef struct nbl_project_table {
+    char *section;           /**< "stats", "refs.dst", ... */
+    int refs;                /**< a [refs] section */
+    int line;                /**< line of the section header */
+    nbl_stats_pair *columns; /**< column.<target> = HEADING */
+    size_t n_columns;
+    char **ignore; /**< ignore = A, B */
+    size_t n_ignore;
+    char *format, *sheet;
+    char *variable, *variable_from, *period, *scope; /**< StatBank */
+    nbl_stats_pair *labels; /**< label.<label> = VARIABLE */
+    size_t n_labels;
+    nbl_stats_pair *where; /**< where.<heading> = VALUE */
+    size_t n_where;
+} nbl_project_table;
 
 /** A parsed project file. Paths are resolved relative to the file's folder;
  * NULL means "not given". All strings are owned by the project. */
@@ -33,10 +54,19 @@ typedef struct nbl_project {
     char *areas_municipality, *areas_region, *areas_src_crs;
     int areas_dissolve;
 
+    /* [stats]/[refs] sources in file order, globs expanded (sorted by
+     * name; a glob that matches nothing stays as written), each with its
+     * section (index into tables) and the project-file line naming it */
     char *stats_sources[NBL_PROJECT_MAX_SOURCES];
     int n_stats_sources;
+    int stats_source_table[NBL_PROJECT_MAX_SOURCES];
+    int stats_source_line[NBL_PROJECT_MAX_SOURCES];
     char *refs_sources[NBL_PROJECT_MAX_SOURCES];
     int n_refs_sources;
+    int refs_source_table[NBL_PROJECT_MAX_SOURCES];
+    int refs_source_line[NBL_PROJECT_MAX_SOURCES];
+    nbl_project_table tables[NBL_PROJECT_MAX_TABLES];
+    int n_tables;
 
     char *incidents_source, *incidents_layer, *incidents_year_field;
     char *incidents_date_field, *incidents_category_field;
@@ -66,6 +96,9 @@ typedef struct nbl_project {
  */
 int nbl_project_load(nbl_project **out, nbl_ctx *ctx, const char *path);
 
+/** The same for a --config FILE: [project] workspace may be missing. */
+int nbl_project_load_config(nbl_project **out, nbl_ctx *ctx, const char *path);
+
 /**
  * The [project] language of a project or config file (any INI file; other
  * keys are not checked): *out = NBL_LANG_DA / NBL_LANG_EN, or -1 when the
@@ -87,6 +120,31 @@ void nbl_project_areas_opts(const nbl_project *p, nbl_areas_opts *o);
 
 /** The same for an incidents import and the [incidents] section. */
 void nbl_project_incidents_opts(const nbl_project *p, nbl_incidents_opts *o);
+
+/**
+ * Fills the reading options of a statistics or references import that o
+ * leaves unset (column mapping, ignore, format, sheet, StatBank keys) from
+ * table t (may be NULL: nothing to fill). Strings are borrowed from the
+ * project. Used by `nabolag run` and by `import stats|refs --config`
+ * (mappings given on the command line win).
+ */
+void nbl_project_table_opts(const nbl_project_table *t, nbl_stats_opts *o);
+
+/**
+ * The section whose sources name the file at path (the same file), else
+ * the only [stats] (refs 0) or [refs] (refs 1) section with settings;
+ * NULL when there is none or it is ambiguous.
+ */
+const nbl_project_table *nbl_project_table_for(const nbl_project *p, int refs,
+                                               const char *path);
+
+/**
+ * Checks that every [stats]/[refs] source exists and is readable before
+ * anything is imported: "project.ini:7: [stats] source: no file matches
+ * 'statistik_*.csv'" or "...: cannot read 'x.csv': No such file or
+ * directory" (NBL_EIO).
+ */
+int nbl_project_check_sources(const nbl_project *p, nbl_ctx *ctx);
 
 #ifdef __cplusplus
 }

@@ -30,6 +30,14 @@
 extern "C" {
 #endif
 
+/** A name and a value: a column mapping (target -> heading), a StatBank
+ * label mapping (label -> variable) or a held dimension (heading ->
+ * value). */
+typedef struct nbl_stats_pair {
+    const char *key;
+    const char *value;
+} nbl_stats_pair;
+
 /** Options of nbl_import_stats() and nbl_import_refs(). Zero-initialise
  * and set what you need; all-zero means the documented defaults. */
 typedef struct nbl_stats_opts {
@@ -57,6 +65,38 @@ typedef struct nbl_stats_opts {
     const char *config_path;
     /** How many problems the error/warning lists show (0 = 20). */
     int max_problems;
+
+    /** Column mapping: which heading (as the file writes it; compared
+     * exactly after trimming spaces and a BOM) is which target: a key
+     * (area_id, year; refs: scope, code, year), the long layout's
+     * variable and value, or a variable. Unmapped headings that name a
+     * key or a known variable are placed as before. */
+    const nbl_stats_pair *columns;
+    size_t n_columns;
+    /** Headings to leave out (a name column, remarks). */
+    const char *const *ignore;
+    size_t n_ignore;
+    /** NULL or "auto" (decided from the bytes and the header), "csv",
+     * "xlsx", "ods" or "statbank". */
+    const char *format;
+    /** Workbooks: the sheet to read (NULL: the only one). */
+    const char *sheet;
+    /** StatBank: the one variable of the file, or the dimension whose
+     * labels name the variables (with labels: label -> variable, an empty
+     * variable leaving the label's rows out). */
+    const char *variable;
+    const char *variable_from;
+    const nbl_stats_pair *labels;
+    size_t n_labels;
+    /** StatBank: dimensions held to one value (heading -> value). */
+    const nbl_stats_pair *where;
+    size_t n_where;
+    /** StatBank: NULL (TID must be a year) or "last" (a year's last
+     * quarter or month stands for the year). */
+    const char *period;
+    /** StatBank references: country, region or municipality for every
+     * row; NULL derives it from DST's code (000, 081-085, others). */
+    const char *scope;
 } nbl_stats_opts;
 
 /** What an import did. Row counts are CSV data rows (the header is not
@@ -72,6 +112,11 @@ typedef struct nbl_stats_summary {
     long values_unchanged;   /**< values already present with the same value */
     long values_missing;     /**< stored values that are missing (NULL) */
     long variables_declared; /**< [variable.*] sections applied */
+    long rows_empty;         /**< rows with every field empty (skipped) */
+    long rows_left_out;      /**< StatBank rows left out (where, period) */
+    const char *encoding;    /**< "utf-8", "windows-1252" (converted), or
+                                  NULL for a workbook; static */
+    char source;             /**< 'c' CSV, 'w' workbook, 's' StatBank */
     char layout;             /**< 'l' long or 'w' wide */
     char delimiter;          /**< ',' or ';' */
     char decimal;            /**< '.' or ',' */

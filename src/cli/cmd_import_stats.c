@@ -5,9 +5,11 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "nabolag/project.h"
 #include "nabolag/stats.h"
 
 static void
@@ -34,7 +36,9 @@ help(const char *kind)
                "  wide: area_id,year,<variable>,...\n"
                "The areas must be imported first; ids are compared "
                "exactly.\n\n");
-    printf("UTF-8 with or without BOM; ',' or ';' delimiter and '.' or ',' "
+    printf("CSV (UTF-8 with or without BOM, or Windows-1252 as Danish "
+           "Excel saves it),\n.xlsx/.ods workbooks and Danmarks Statistik "
+           "StatBank downloads are read.\n';' or ',' delimiter and '.' or ',' "
            "decimal mark\nare detected. Blank, '..', 'NA' and 'NaN' are "
            "missing values (not zero).\nBy default one bad row means "
            "nothing is imported (exit 1); the problems are\nlisted as "
@@ -48,10 +52,20 @@ help(const char *kind)
            "that differ\n"
            "  --delimiter C      ',' or ';' (default: detected)\n"
            "  --decimal C        '.' or ',' (default: detected)\n"
-           "  --config FILE      declare variables from [variable.<name>] "
-           "sections\n"
-           "                     (kind = count|amount|mean, denominator, "
-           "label)\n"
+           "  --config FILE      project file: [variable.<name>] sections "
+           "(kind, denominator,\n"
+           "                     label) and the [stats]/[refs] section "
+           "naming this file\n"
+           "                     (column.*, ignore, format, sheet, "
+           "StatBank keys)\n"
+           "  --column VAR=HEADING  the file's HEADING is VAR (also "
+           "area_id, year, variable,\n"
+           "                     value; refs: scope, code); repeatable\n"
+           "  --ignore HEADING   leave that column out; repeatable\n"
+           "  --format F         auto, csv, xlsx, ods or statbank "
+           "(default: auto)\n"
+           "  --sheet NAME       the workbook's sheet to read\n"
+           "  --variable VAR     StatBank: the file's one variable\n"
            "  -h, --help         this help\n");
 }
 
@@ -68,8 +82,66 @@ one_char(const char *cmd, const char *opt, const char *s, const char *allowed,
     return 0;
 }
 
+#define MAX_ARGS 64
+
+/* What the command line says, besides nbl_stats_opts' plain fields. */
+struct args {
+    nbl_stats_pair columns[2 * MAX_ARGS];
+    char *column_buf[MAX_ARGS];
+    size_t n_columns;
+    const char *ignore[2 * MAX_ARGS];
+    size_t n_ignore;
+};
+
+/* --column TARGET=HEADING */
 static int
-run(int argc, char **argv, int refs)
+add_column(struct args *a, const char *cmd, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    char *t;
+    if (!eq || eq == arg || !eq[1]) {
+        cli_usage(cmd, "--column wants VARIABLE=HEADING, not '%s'", arg);
+        return -1;
+    }
+    if (a->n_columns >= MAX_ARGS) {
+        cli_usage(cmd, "more than %d --column options", MAX_ARGS);
+        return -1;
+    }
+    t = strndup(arg, (size_t)(eq - arg));
+    if (!t)
+        return -1;
+    a->column_buf[a->n_columns] = t;
+    a->columns[a->n_columns].key = t;
+    a->columns[a->n_columns].value = eq + 1;
+    a->n_columns++;
+    return 0;
+}
+
+/* The project file's section for this file, under the command line's
+ * own settings (a --column wins over the same target's column.*). */
+static void
+merge_config(const nbl_project *p, int refs, const char *file, struct args *a,
+             nbl_stats_opts *o)
+{
+    const nbl_project_table *t = nbl_project_table_for(p, refs, file);
+    size_t ncli = a->n_columns;
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n_columns && a->n_columns < 2 * MAX_ARGS; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < ncli; j++)
+            seen |= strcmp(a->columns[j].key, t->columns[i].key) == 0;
+        if (!seen)
+            a->columns[a->n_columns++] = t->columns[i];
+    }
+    for (size_t i = 0; i < t->n_ignore && a->n_ignore < 2 * MAX_ARGS; i++)
+        a->ignore[a->n_ignore++] = t->ignore[i];
+    nbl_project_table_opts(t, o);
+}
+
+static int
+parse(int argc, char **argv, const char *cmd, nbl_stats_opts *o, struct args *a,
+      int *help_shown)
 {
     static const struct option opts[] = {
         {"skip-invalid", no_argument, 0, 's'},
@@ -79,44 +151,60 @@ run(int argc, char **argv, int refs)
         {"delimiter", required_argument, 0, 'd'},
         {"decimal", required_argument, 0, 'D'},
         {"config", required_argument, 0, 'c'},
+        {"column", required_argument, 0, 'm'},
+        {"ignore", required_argument, 0, 'i'},
+        {"format", required_argument, 0, 'f'},
+        {"sheet", required_argument, 0, 'S'},
+        {"variable", required_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    const char *cmd = refs ? "import refs" : "import stats";
-    nbl_stats_opts o;
-    nbl_stats_summary sum;
-    nbl_ctx *ctx;
-    nbl_ws *ws = NULL;
-    int c, rc;
-
-    memset(&o, 0, sizeof o);
+    int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 's':
-            o.skip_invalid = 1;
+            o->skip_invalid = 1;
             break;
         case 'r':
-            o.rejects_path = optarg;
+            o->rejects_path = optarg;
             break;
         case 'o':
-            o.overwrite_rejects = 1;
+            o->overwrite_rejects = 1;
             break;
         case 'R':
-            o.replace = 1;
+            o->replace = 1;
             break;
         case 'd':
-            if (one_char(cmd, "--delimiter", optarg, ",;", &o.delimiter))
+            if (one_char(cmd, "--delimiter", optarg, ",;", &o->delimiter))
                 return CLI_USAGE;
             break;
         case 'D':
-            if (one_char(cmd, "--decimal", optarg, ".,", &o.decimal))
+            if (one_char(cmd, "--decimal", optarg, ".,", &o->decimal))
                 return CLI_USAGE;
             break;
         case 'c':
-            o.config_path = optarg;
+            o->config_path = optarg;
+            break;
+        case 'm':
+            if (add_column(a, cmd, optarg))
+                return CLI_USAGE;
+            break;
+        case 'i':
+            if (a->n_ignore >= MAX_ARGS)
+                return cli_usage(cmd, "too many --ignore options");
+            a->ignore[a->n_ignore++] = optarg;
+            break;
+        case 'f':
+            o->format = optarg;
+            break;
+        case 'S':
+            o->sheet = optarg;
+            break;
+        case 'v':
+            o->variable = optarg;
             break;
         case 'h':
-            help(refs ? "refs" : "stats");
+            *help_shown = 1;
             return CLI_OK;
         default:
             return cli_usage(cmd, "invalid option");
@@ -124,22 +212,73 @@ run(int argc, char **argv, int refs)
     }
     if (argc - optind != 2)
         return cli_usage(cmd, "expected WORKSPACE and CSV arguments");
+    return CLI_OK;
+}
+
+static void
+print_summary(const char *file, const nbl_stats_summary *sum)
+{
+    cli_info("%s: %ld row%s read, %ld stored (%ld values: %ld new, "
+             "%ld updated, %ld unchanged; %ld missing), %ld rejected",
+             file, sum->rows_read, sum->rows_read == 1 ? "" : "s",
+             sum->rows_stored,
+             sum->values_inserted + sum->values_updated + sum->values_unchanged,
+             sum->values_inserted, sum->values_updated, sum->values_unchanged,
+             sum->values_missing, sum->rows_rejected);
+    if (sum->encoding && strcmp(sum->encoding, "windows-1252") == 0)
+        cli_info("%s: read as Windows-1252 text (converted to UTF-8)", file);
+    if (sum->rows_empty > 0)
+        cli_info("%s: %ld empty row%s skipped", file, sum->rows_empty,
+                 sum->rows_empty == 1 ? "" : "s");
+    if (sum->rows_left_out > 0)
+        cli_info("%s: %ld StatBank row%s left out by where/period/label", file,
+                 sum->rows_left_out, sum->rows_left_out == 1 ? "" : "s");
+}
+
+static int
+run(int argc, char **argv, int refs)
+{
+    const char *cmd = refs ? "import refs" : "import stats";
+    nbl_stats_opts o;
+    nbl_stats_summary sum;
+    nbl_project *proj = NULL;
+    struct args *a = calloc(1, sizeof *a);
+    nbl_ctx *ctx = NULL;
+    nbl_ws *ws = NULL;
+    int rc, help_shown = 0;
+
+    memset(&o, 0, sizeof o);
+    memset(&sum, 0, sizeof sum);
+    if (!a)
+        return CLI_ERROR;
+    rc = parse(argc, argv, cmd, &o, a, &help_shown);
+    if (help_shown)
+        help(refs ? "refs" : "stats");
+    if (rc != CLI_OK || help_shown)
+        goto out;
     ctx = cli_ctx_new();
-    rc = nbl_ws_open(&ws, ctx, argv[optind]);
+    rc = o.config_path ? nbl_project_load_config(&proj, ctx, o.config_path)
+                       : NBL_OK;
+    if (rc == NBL_OK && proj)
+        merge_config(proj, refs, argv[optind + 1], a, &o);
+    o.columns = a->n_columns ? a->columns : NULL;
+    o.n_columns = a->n_columns;
+    o.ignore = a->n_ignore ? a->ignore : NULL;
+    o.n_ignore = a->n_ignore;
+    if (rc == NBL_OK)
+        rc = nbl_ws_open(&ws, ctx, argv[optind]);
     if (rc == NBL_OK) {
         rc = refs ? nbl_import_refs(ws, argv[optind + 1], &o, &sum)
                   : nbl_import_stats(ws, argv[optind + 1], &o, &sum);
         if (rc == NBL_OK || rc == NBL_EDATA)
-            cli_info(
-                "%s: %ld row%s read, %ld stored (%ld values: %ld new, "
-                "%ld updated, %ld unchanged; %ld missing), %ld rejected",
-                argv[optind + 1], sum.rows_read, sum.rows_read == 1 ? "" : "s",
-                sum.rows_stored,
-                sum.values_inserted + sum.values_updated + sum.values_unchanged,
-                sum.values_inserted, sum.values_updated, sum.values_unchanged,
-                sum.values_missing, sum.rows_rejected);
+            print_summary(argv[optind + 1], &sum);
     }
     rc = rc ? cli_fail(ctx, rc) : CLI_OK;
+out:
+    for (size_t i = 0; i < MAX_ARGS; i++)
+        free(a->column_buf[i]);
+    free(a);
+    nbl_project_free(proj);
     nbl_ws_free(ws);
     nbl_ctx_free(ctx);
     return rc;

@@ -97,6 +97,83 @@ done:
     return rc;
 }
 
+/* The years to compute: opts->year, or every year with data. Fails when
+ * there is nothing to compute. *years is malloc'ed. */
+static int
+choose_years(nbl_ws *ws, const nbl_compute_opts *opts,
+             const nbl__compute_data *d, int **years, int *nyears)
+{
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
+    int year = opts ? opts->year : 0;
+    *years = NULL;
+    if (year && !has_year(d, year))
+        return nbl__error(ctx, NBL_ENOTFOUND,
+                          "%s: year %d: no statistics for that year",
+                          nbl_ws_path(ws), year);
+    *nyears = year ? 1 : d->ndata_years;
+    if (*nyears == 0)
+        return nbl__error(ctx, NBL_ENOTFOUND,
+                          "%s: no statistics to compute from (import stats "
+                          "first)",
+                          nbl_ws_path(ws));
+    if (d->nareas == 0)
+        return nbl__error(ctx, NBL_ENOTFOUND,
+                          "%s: no areas (import areas first)", nbl_ws_path(ws));
+    if (!(*years = malloc((size_t)*nyears * sizeof **years)))
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    if (year)
+        (*years)[0] = year;
+    else
+        memcpy(*years, d->data_years, (size_t)*nyears * sizeof **years);
+    return NBL_OK;
+}
+
+/* Records the ruleset (as INI text), makes it the current one and logs the
+ * run. */
+static int
+record_run(nbl_ws *ws, const nbl__ruleset *rs, const nbl__compute_data *d,
+           const int *years, int nyears)
+{
+    nbl__buf detail = {0};
+    char *ini = nbl__ruleset_to_ini(rs);
+    int rc;
+    if (!ini)
+        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+    if (!(rc = nbl__store_compute_save_ruleset(ws, rs->name, rs->version,
+                                               ini)) &&
+        !(rc = nbl__store_meta_set(ws, "current_ruleset", rs->name))) {
+        nbl__buf_printf(&detail, "{\"years\":[");
+        for (int k = 0; k < nyears; k++)
+            nbl__buf_printf(&detail, "%s%d", k ? "," : "", years[k]);
+        nbl__buf_printf(&detail, "],\"areas\":%zu}", d->nareas);
+        rc = nbl__store_log_run(ws, "compute", rs->name, (long)d->nareas,
+                                (long)((size_t)nyears * d->nareas), 0, -1,
+                                detail.s);
+    }
+    nbl__buf_free(&detail);
+    free(ini);
+    return rc;
+}
+
+/* Inside the transaction: criteria and categories, the run's record, and
+ * (unless criteria_only) the profiles and the safety index. */
+static int
+compute_all(nbl_ws *ws, const nbl_compute_opts *opts, const nbl__ruleset *rs,
+            const nbl__compute_data *d, const int *years, int nyears,
+            nbl_compute_year *sum, nbl_profile_summary *psum)
+{
+    nbl_profile_opts po = {0};
+    int rc;
+    if ((rc = evaluate(ws, rs, d, years, nyears, sum)) ||
+        (rc = record_run(ws, rs, d, years, nyears)))
+        return rc;
+    if (opts && opts->criteria_only)
+        return NBL_OK;
+    po.year = opts ? opts->year : 0;
+    po.config_path = opts ? opts->config : NULL;
+    return nbl_profile_compute(ws, &po, psum);
+}
+
 int
 nbl_compute(nbl_ws *ws, const nbl_compute_opts *opts, nbl_compute_summary *out)
 {
@@ -104,10 +181,8 @@ nbl_compute(nbl_ws *ws, const nbl_compute_opts *opts, nbl_compute_summary *out)
     nbl__ruleset *rs = NULL;
     nbl__compute_data d;
     const char *vars[NBL_RS_MAX_VARS];
-    int *years = NULL, nyears = 0, rc, in_tx = 0;
+    int *years = NULL, nyears = 0, rc;
     nbl_compute_year *sum = NULL;
-    char *ini = NULL;
-    nbl__buf detail = {0};
     nbl_profile_summary psum = {0};
 
     memset(&d, 0, sizeof d);
@@ -119,72 +194,20 @@ nbl_compute(nbl_ws *ws, const nbl_compute_opts *opts, nbl_compute_summary *out)
         return rc;
     for (int i = 0; i < rs->nvars; i++)
         vars[i] = rs->vars[i];
-    rc = nbl__store_compute_load(ws, vars, rs->nvars, &d);
-    if (rc)
+    if ((rc = nbl__store_compute_load(ws, vars, rs->nvars, &d)) ||
+        (rc = choose_years(ws, opts, &d, &years, &nyears)))
         goto done;
-    if (opts && opts->year) {
-        if (!has_year(&d, opts->year)) {
-            rc = nbl__error(ctx, NBL_ENOTFOUND,
-                            "%s: year %d: no statistics for that year",
-                            nbl_ws_path(ws), opts->year);
-            goto done;
-        }
-        nyears = 1;
-    } else {
-        nyears = d.ndata_years;
-    }
-    if (nyears == 0) {
-        rc = nbl__error(ctx, NBL_ENOTFOUND,
-                        "%s: no statistics to compute from (import stats "
-                        "first)",
-                        nbl_ws_path(ws));
-        goto done;
-    }
-    if (d.nareas == 0) {
-        rc = nbl__error(ctx, NBL_ENOTFOUND, "%s: no areas (import areas first)",
-                        nbl_ws_path(ws));
-        goto done;
-    }
-    years = malloc((size_t)nyears * sizeof *years);
-    sum = calloc((size_t)nyears, sizeof *sum);
-    ini = nbl__ruleset_to_ini(rs);
-    if (!years || !sum || !ini) {
+    if (!(sum = calloc((size_t)nyears, sizeof *sum))) {
         rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
         goto done;
     }
-    if (opts && opts->year)
-        years[0] = opts->year;
-    else
-        memcpy(years, d.data_years, (size_t)nyears * sizeof *years);
-
     if ((rc = nbl__store_begin(ws)))
         goto done;
-    in_tx = 1;
-    if ((rc = evaluate(ws, rs, &d, years, nyears, sum)))
+    if ((rc = compute_all(ws, opts, rs, &d, years, nyears, sum, &psum)) ||
+        (rc = nbl__store_commit(ws))) {
+        nbl__store_rollback(ws);
         goto done;
-    if ((rc =
-             nbl__store_compute_save_ruleset(ws, rs->name, rs->version, ini)) ||
-        (rc = nbl__store_meta_set(ws, "current_ruleset", rs->name)))
-        goto done;
-    nbl__buf_printf(&detail, "{\"years\":[");
-    for (int k = 0; k < nyears; k++)
-        nbl__buf_printf(&detail, "%s%d", k ? "," : "", years[k]);
-    nbl__buf_printf(&detail, "],\"areas\":%zu}", d.nareas);
-    if ((rc = nbl__store_log_run(ws, "compute", rs->name, (long)d.nareas,
-                                 (long)((size_t)nyears * d.nareas), 0, -1,
-                                 detail.s)))
-        goto done;
-    if (!(opts && opts->criteria_only)) {
-        /* profiles and the safety index, in the same transaction */
-        nbl_profile_opts po = {0};
-        po.year = opts ? opts->year : 0;
-        po.config_path = opts ? opts->config : NULL;
-        if ((rc = nbl_profile_compute(ws, &po, &psum)))
-            goto done;
     }
-    if ((rc = nbl__store_commit(ws)))
-        goto done;
-    in_tx = 0;
     if (out) {
         out->profile_scored = psum.scored;
         out->safety_index = psum.safety_index;
@@ -196,10 +219,6 @@ nbl_compute(nbl_ws *ws, const nbl_compute_opts *opts, nbl_compute_summary *out)
         sum = NULL;
     }
 done:
-    if (in_tx)
-        nbl__store_rollback(ws);
-    nbl__buf_free(&detail);
-    free(ini);
     free(years);
     free(sum);
     nbl__compute_data_free(&d);

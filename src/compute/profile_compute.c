@@ -36,96 +36,128 @@ add_var(const char ***vars, size_t *n, const char *name)
     return NBL_OK;
 }
 
+/* The variables the safety index and the configured indicators read. */
 static int
-compute(nbl_ws *ws, const nbl_profile_opts *o, nbl__profile_cfg *cfg,
-        nbl_profile_summary *sum)
+needed_vars(const nbl__profile_cfg *cfg, const char ***vars, size_t *n)
 {
-    nbl_ctx *ctx = nbl_ws_ctx(ws);
     static const char *base[] = {"pop", "survey_n", "survey_safe",
                                  "survey_safe_night", "survey_problems"};
-    const char **vars = NULL;
-    size_t n_vars = 0, i, cells;
-    nbl__pdata d;
-    unsigned char *has_year = NULL;
-    nbl__srow *srows = NULL;
-    nbl__prow *rows = NULL;
-    nbl__pscore *scores = NULL;
-    double *sidx = NULL;
     int rc = NBL_OK;
-    char detail[128];
-
-    memset(&d, 0, sizeof d);
-    for (i = 0; i < 5 && !rc; i++)
-        rc = add_var(&vars, &n_vars, base[i]);
-    for (i = 0; i < cfg->n_ind && !rc; i++) {
-        rc = add_var(&vars, &n_vars, cfg->ind[i].numerator);
+    *vars = NULL;
+    *n = 0;
+    for (size_t i = 0; i < 5 && !rc; i++)
+        rc = add_var(vars, n, base[i]);
+    for (size_t i = 0; i < cfg->n_ind && !rc; i++) {
+        rc = add_var(vars, n, cfg->ind[i].numerator);
         if (!rc)
-            rc = add_var(&vars, &n_vars, cfg->ind[i].denominator);
+            rc = add_var(vars, n, cfg->ind[i].denominator);
         if (!rc)
-            rc = add_var(&vars, &n_vars, cfg->ind[i].mean_variable);
+            rc = add_var(vars, n, cfg->ind[i].mean_variable);
     }
     if (rc) {
-        free(vars);
+        free(*vars);
+        *vars = NULL;
+    }
+    return rc;
+}
+
+/* The results of every area and year: safety rows, the safety index as the
+ * profile reads it, profile rows and scores. */
+typedef struct results {
+    nbl__srow *srows;
+    double *sidx;
+    nbl__prow *rows;
+    nbl__pscore *scores;
+} results;
+
+static void
+results_free(results *r)
+{
+    free(r->srows);
+    free(r->sidx);
+    free(r->scores);
+    free(r->rows);
+}
+
+/* Computes the safety index, then the profile, for every year of d. */
+static int
+run_models(nbl_ctx *ctx, const nbl__pdata *d, const nbl__profile_cfg *cfg,
+           results *r)
+{
+    size_t cells = d->n_areas * (size_t)d->n_years;
+    int rc;
+    r->srows = calloc(cells ? cells : 1, sizeof *r->srows);
+    r->sidx = calloc(cells ? cells : 1, sizeof *r->sidx);
+    r->scores = calloc(cells ? cells : 1, sizeof *r->scores);
+    r->rows = calloc((cells * cfg->n_ind) > 0 ? cells * cfg->n_ind : 1,
+                     sizeof *r->rows);
+    if (!r->srows || !r->sidx || !r->scores || !r->rows)
         return nbl__error(ctx, NBL_ENOMEM, "out of memory");
-    }
-    rc = nbl__store_profile_load(ws, vars, n_vars, &d, &has_year);
-    free(vars);
-    if (rc)
-        return rc;
-    if (o->year && (o->year < d.year0 || o->year >= d.year0 + d.n_years ||
-                    !has_year[o->year - d.year0])) {
-        rc = nbl__error(ctx, NBL_ENOTFOUND,
-                        "%s: no statistics or incident counts for year %d",
-                        nbl_ws_path(ws), o->year);
-        goto out;
-    }
-    cells = d.n_areas * (size_t)d.n_years;
-    srows = calloc(cells ? cells : 1, sizeof *srows);
-    sidx = calloc(cells ? cells : 1, sizeof *sidx);
-    scores = calloc(cells ? cells : 1, sizeof *scores);
-    rows =
-        calloc((cells * cfg->n_ind) > 0 ? cells * cfg->n_ind : 1, sizeof *rows);
-    if (!srows || !sidx || !scores || !rows) {
-        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
-        goto out;
-    }
     if ((rc = nbl__progress(ctx, 0.1, "safety index")))
-        goto out;
-    if ((rc = nbl__safety_run(&d, &cfg->safety, srows))) {
-        rc = nbl__error(ctx, rc, "out of memory");
-        goto out;
-    }
-    for (i = 0; i < cells; i++)
-        sidx[i] = srows[i].index;
+        return rc;
+    if ((rc = nbl__safety_run(d, &cfg->safety, r->srows)))
+        return nbl__error(ctx, rc, "out of memory");
+    for (size_t i = 0; i < cells; i++)
+        r->sidx[i] = r->srows[i].index;
     if ((rc = nbl__progress(ctx, 0.4, "area profile")))
-        goto out;
-    if ((rc = nbl__profile_run(&d, cfg, sidx, rows, scores))) {
-        rc = nbl__error(ctx, rc, "out of memory");
-        goto out;
-    }
-    if ((rc = nbl__progress(ctx, 0.7, "writing profile results")))
-        goto out;
-    sum->areas = (long)d.n_areas;
+        return rc;
+    if ((rc = nbl__profile_run(d, cfg, r->sidx, r->rows, r->scores)))
+        return nbl__error(ctx, rc, "out of memory");
+    return nbl__progress(ctx, 0.7, "writing profile results");
+}
+
+/* Stores the results of the requested year(s) and logs the run. */
+static int
+save(nbl_ws *ws, const nbl_profile_opts *o, const nbl__profile_cfg *cfg,
+     const nbl__pdata *d, const unsigned char *has_year, const results *r,
+     nbl_profile_summary *sum)
+{
+    char detail[128];
+    int rc;
+    sum->areas = (long)d->n_areas;
     sum->indicators = (long)cfg->n_ind;
-    rc = nbl__store_profile_write(ws, &d, has_year, cfg, rows, scores, srows,
-                                  o->year, sum);
-    if (rc)
-        goto out;
+    if ((rc = nbl__store_profile_write(ws, d, has_year, cfg, r->rows, r->scores,
+                                       r->srows, o->year, sum)))
+        return rc;
     snprintf(detail, sizeof detail,
              "{\"year\":%d,\"years\":%d,\"indicators\":%ld,\"scored\":%ld,"
              "\"safety_rows\":%ld}",
              o->year, sum->years, sum->indicators, sum->scored,
              sum->safety_rows);
-    rc = nbl__store_log_run(ws, "profile",
-                            o->config_path ? o->config_path : "indicators.ini",
-                            -1, sum->profile_rows, -1, -1, detail);
-out:
+    return nbl__store_log_run(
+        ws, "profile", o->config_path ? o->config_path : "indicators.ini", -1,
+        sum->profile_rows, -1, -1, detail);
+}
+
+static int
+compute(nbl_ws *ws, const nbl_profile_opts *o, nbl__profile_cfg *cfg,
+        nbl_profile_summary *sum)
+{
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
+    const char **vars;
+    size_t n_vars;
+    nbl__pdata d;
+    unsigned char *has_year = NULL;
+    results r = {0};
+    int rc;
+
+    memset(&d, 0, sizeof d);
+    if (needed_vars(cfg, &vars, &n_vars))
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    rc = nbl__store_profile_load(ws, vars, n_vars, &d, &has_year);
+    free(vars);
+    if (rc)
+        return rc;
+    if (o->year && (o->year < d.year0 || o->year >= d.year0 + d.n_years ||
+                    !has_year[o->year - d.year0]))
+        rc = nbl__error(ctx, NBL_ENOTFOUND,
+                        "%s: no statistics or incident counts for year %d",
+                        nbl_ws_path(ws), o->year);
+    else if (!(rc = run_models(ctx, &d, cfg, &r)))
+        rc = save(ws, o, cfg, &d, has_year, &r, sum);
     nbl__pdata_free(&d);
     free(has_year);
-    free(srows);
-    free(sidx);
-    free(scores);
-    free(rows);
+    results_free(&r);
     return rc;
 }
 

@@ -48,6 +48,12 @@ struct reader {
     size_t nf, f_cap;
     int stop; /* value returned by fn, or an error code */
     int nomem;
+    /* encoding: 0 undecided (ASCII so far), 'u' UTF-8 seen, 'w' cp1252 */
+    int enc;
+    long enc_line; /* first line that decided it */
+    char *conv;    /* a cp1252 line converted to UTF-8 */
+    size_t conv_cap;
+    long empty_rows;
 };
 
 char
@@ -132,6 +138,18 @@ on_row(int c, void *data)
         r->fbuf_len = 0;
         return;
     }
+    {
+        size_t filled = 0;
+        for (size_t i = 0; i < r->nf; i++)
+            filled += r->lens[i] > 0;
+        if (r->nf > 0 && filled == 0) {
+            /* ";;;;" - what Excel leaves below (or between) the data */
+            r->empty_rows++;
+            r->nf = 0;
+            r->fbuf_len = 0;
+            return;
+        }
+    }
     for (size_t i = 0; i < r->nf; i++)
         r->ptrs[i] = r->fbuf + r->off[i];
     row.n = r->nf;
@@ -139,6 +157,7 @@ on_row(int c, void *data)
     row.lens = r->lens;
     row.line = r->row_start;
     row.index = r->rows++;
+    row.typed = NULL;
     if (r->nf > 0)
         r->stop = r->fn(&row, r->arg);
     r->nf = 0;
@@ -154,23 +173,169 @@ is_blank(const char *s, size_t n)
     return 1;
 }
 
+/* Windows-1252 bytes 0x80-0x9F as Unicode (0 = undefined); 0xA0-0xFF are
+ * the same code points as Latin-1. */
+static const unsigned short cp1252_high[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+/* The first byte that rules out Windows-1252 text (a control byte other
+ * than tab, CR and LF, or one of the five undefined bytes), or -1. */
+static int
+cp1252_bad_byte(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7F ||
+            (c >= 0x80 && c < 0xA0 && !cp1252_high[c - 0x80]))
+            return c;
+    }
+    return -1;
+}
+
+/* Converts a Windows-1252 line into r->conv (UTF-8). */
+static int
+cp1252_convert(struct reader *r, const char *s, size_t n, size_t *out_n)
+{
+    size_t k = 0;
+    if (grow((void **)&r->conv, &r->conv_cap, 3 * n + 1, 1))
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        unsigned cp = c < 0x80 ? c : c < 0xA0 ? cp1252_high[c - 0x80] : c;
+        if (cp < 0x80) {
+            r->conv[k++] = (char)cp;
+        } else if (cp < 0x800) {
+            r->conv[k++] = (char)(0xC0 | (cp >> 6));
+            r->conv[k++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            r->conv[k++] = (char)(0xE0 | (cp >> 12));
+            r->conv[k++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            r->conv[k++] = (char)(0x80 | (cp & 0x3F));
+        }
+    }
+    *out_n = k;
+    return 0;
+}
+
+static int
+has_high(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return 1;
+    return 0;
+}
+
+const char *
+nbl__csv_sniff(const char *s, size_t n)
+{
+    size_t zeros[2] = {0, 0}, m = n < 512 ? n : 512;
+    if (n >= 2 &&
+        (((unsigned char)s[0] == 0xFF && (unsigned char)s[1] == 0xFE) ||
+         ((unsigned char)s[0] == 0xFE && (unsigned char)s[1] == 0xFF)))
+        return "utf-16";
+    if (n >= 4 && memcmp(s, "PK\x03\x04", 4) == 0)
+        return "zip";
+    if (n >= 4 && memcmp(s, "\xD0\xCF\x11\xE0", 4) == 0)
+        return "xls";
+    for (size_t i = 0; i < m; i++)
+        if (!s[i])
+            zeros[i % 2]++;
+    /* ASCII text as UTF-16: every other byte is NUL */
+    if (m >= 6 && (zeros[0] + zeros[1]) * 3 >= m &&
+        (zeros[0] == 0 || zeros[1] == 0))
+        return "utf-16";
+    return NULL;
+}
+
+static int
+not_text(struct reader *r, const char *why)
+{
+    if (strcmp(why, "utf-16") == 0)
+        return nbl__error(r->ctx, NBL_EFORMAT,
+                          "%s: the file is UTF-16 text, not UTF-8; save it "
+                          "as UTF-8 (in Excel: 'CSV UTF-8 (kommasepareret)'; "
+                          "or 'iconv -f UTF-16 -t UTF-8')",
+                          r->path);
+    if (strcmp(why, "xls") == 0)
+        return nbl__error(r->ctx, NBL_EFORMAT,
+                          "%s: an Excel 97-2003 workbook (.xls), not CSV "
+                          "text; save it as .xlsx or as 'CSV UTF-8 "
+                          "(kommasepareret)'",
+                          r->path);
+    return nbl__error(r->ctx, NBL_EFORMAT,
+                      "%s: a workbook or zip archive, not CSV text (give a "
+                      ".xlsx or .ods workbook its own extension, or save it "
+                      "as 'CSV UTF-8 (kommasepareret)')",
+                      r->path);
+}
+
+/* Makes the line UTF-8: as it is, or converted from Windows-1252 once
+ * the file has shown it is cp1252 (a non-UTF-8 line before any UTF-8
+ * letter). */
+static int
+decode_line(struct reader *r, const char **sp, size_t *np)
+{
+    const char *s = *sp;
+    size_t n = *np;
+    int bad;
+    if (r->enc != 'w' && nbl__utf8_valid(s, n)) {
+        if (!r->enc && has_high(s, n)) {
+            r->enc = 'u';
+            r->enc_line = r->line_no;
+        }
+        return NBL_OK;
+    }
+    bad = cp1252_bad_byte(s, n);
+    if (bad >= 0 || r->enc == 'u') {
+        char why[96];
+        if (r->enc == 'u')
+            snprintf(why, sizeof why,
+                     "line %ld is UTF-8, so this is not Windows-1252 either",
+                     r->enc_line);
+        else
+            snprintf(why, sizeof why, "byte 0x%02X", (unsigned)bad);
+        return nbl__error(r->ctx, NBL_EFORMAT,
+                          "%s:%ld: not valid UTF-8 or Windows-1252 text (%s); "
+                          "save the file as UTF-8 (in Excel: 'CSV UTF-8 "
+                          "(kommasepareret)')",
+                          r->path, r->line_no, why);
+    }
+    if (!r->enc) {
+        r->enc = 'w';
+        r->enc_line = r->line_no;
+    }
+    if (cp1252_convert(r, s, n, np))
+        return nbl__error(r->ctx, NBL_ENOMEM, "out of memory");
+    *sp = r->conv;
+    return NBL_OK;
+}
+
 /* Feeds one complete physical line (with its '\n' unless at EOF). */
 static int
 feed_line(struct reader *r, int *have_delim)
 {
-    char *s = r->line;
+    const char *s = r->line;
     size_t n = r->line_len;
+    int rc;
     r->line_no++;
-    if (r->line_no == 1 && n >= 3 && (unsigned char)s[0] == 0xEF &&
-        (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) {
-        s += 3;
-        n -= 3;
+    if (r->line_no == 1) {
+        const char *kind = nbl__csv_sniff(s, n);
+        if (kind)
+            return not_text(r, kind);
+        if (n >= 3 && (unsigned char)s[0] == 0xEF &&
+            (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) {
+            s += 3;
+            n -= 3;
+            r->enc = 'u'; /* declared UTF-8: never guessed as cp1252 */
+            r->enc_line = 1;
+        }
     }
-    if (!nbl__utf8_valid(s, n))
-        return nbl__error(r->ctx, NBL_EFORMAT,
-                          "%s:%ld: not valid UTF-8 text (save the file as "
-                          "UTF-8, e.g. 'iconv -f latin1 -t utf-8')",
-                          r->path, r->line_no);
+    if ((rc = decode_line(r, &s, &n)))
+        return rc;
     if (!*have_delim) {
         char d;
         if (is_blank(s, n))
@@ -206,58 +371,36 @@ feed_line(struct reader *r, int *have_delim)
     return r->stop;
 }
 
-int
-nbl__csv_read(nbl_ctx *ctx, const char *path, const nbl__csv_opts *opts,
-              nbl__csv_row_fn fn, void *arg, char *delimiter_out,
-              long *lines_out)
+/* Reads the blocks of f, cutting them into lines for feed_line. */
+static int
+read_blocks(struct reader *r, FILE *f, const nbl__csv_opts *opts,
+            int *have_delim)
 {
-    struct reader r;
-    FILE *f;
-    char *block = NULL;
-    size_t got;
-    int rc = NBL_OK, have_delim = 0;
+    char *block = malloc(BLOCK);
     struct stat st;
     double total = 0, done = 0, next_report = 0;
-
-    memset(&r, 0, sizeof r);
-    r.ctx = ctx;
-    r.path = path;
-    r.fn = fn;
-    r.arg = arg;
-    f = fopen(path, "rb");
-    if (!f)
-        return nbl__error(ctx, NBL_EIO, "%s: cannot open: %s", path,
-                          strerror(errno));
-    if (fstat(fileno(f), &st) == 0)
+    size_t got;
+    int rc = NBL_OK;
+    if (!block)
+        return nbl__error(r->ctx, NBL_ENOMEM, "out of memory");
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
         total = (double)st.st_size;
-    if (csv_init(&r.p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
-        fclose(f);
-        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
-    }
-    if (opts && opts->delimiter) {
-        csv_set_delim(&r.p, (unsigned char)opts->delimiter);
-        have_delim = 1;
-    }
-    block = malloc(BLOCK);
-    if (!block) {
-        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
-        goto done;
-    }
     while (rc == NBL_OK && (got = fread(block, 1, BLOCK, f)) > 0) {
         size_t i = 0;
         while (rc == NBL_OK && i < got) {
             char *nl = memchr(block + i, '\n', got - i);
             size_t seg = nl ? (size_t)(nl - (block + i)) + 1 : got - i;
-            if (grow((void **)&r.line, &r.line_cap, r.line_len + seg + 1, 1)) {
-                rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
+            if (grow((void **)&r->line, &r->line_cap, r->line_len + seg + 1,
+                     1)) {
+                rc = nbl__error(r->ctx, NBL_ENOMEM, "out of memory");
                 break;
             }
-            memcpy(r.line + r.line_len, block + i, seg);
-            r.line_len += seg;
+            memcpy(r->line + r->line_len, block + i, seg);
+            r->line_len += seg;
             i += seg;
             if (nl) {
-                rc = feed_line(&r, &have_delim);
-                r.line_len = 0;
+                rc = feed_line(r, have_delim);
+                r->line_len = 0;
             }
         }
         done += (double)got;
@@ -266,43 +409,101 @@ nbl__csv_read(nbl_ctx *ctx, const char *path, const nbl__csv_opts *opts,
             double frac =
                 opts->progress_lo +
                 (opts->progress_hi - opts->progress_lo) * (done / total);
-            rc = nbl__progress(ctx, frac, opts->progress);
+            rc = nbl__progress(r->ctx, frac, opts->progress);
             next_report = done + total / 100.0;
         }
     }
+    free(block);
     if (rc == NBL_OK && ferror(f))
-        rc = nbl__error(ctx, NBL_EIO, "%s: read error: %s", path,
+        rc = nbl__error(r->ctx, NBL_EIO, "%s: read error: %s", r->path,
                         strerror(errno));
-    if (rc == NBL_OK && r.line_len > 0) {
-        rc = feed_line(&r, &have_delim);
-        r.line_len = 0;
+    if (rc == NBL_OK && r->line_len > 0) {
+        rc = feed_line(r, have_delim);
+        r->line_len = 0;
     }
-    if (rc == NBL_OK) {
-        if (csv_fini(&r.p, on_field, on_row, &r) != 0) {
-            rc = nbl__error(ctx, NBL_EFORMAT,
-                            "%s:%ld: a quoted field opened on this line is "
-                            "never closed",
-                            path, r.row_start);
-        } else if (r.nomem) {
-            rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
-        } else {
-            rc = r.stop;
-        }
+    return rc;
+}
+
+static int
+finish(struct reader *r)
+{
+    if (csv_fini(&r->p, on_field, on_row, r) != 0)
+        return nbl__error(r->ctx, NBL_EFORMAT,
+                          "%s:%ld: a quoted field opened on this line is "
+                          "never closed",
+                          r->path, r->row_start);
+    if (r->nomem)
+        return nbl__error(r->ctx, NBL_ENOMEM, "out of memory");
+    return r->stop;
+}
+
+int
+nbl__csv_read_fp(nbl_ctx *ctx, const char *name, FILE *f,
+                 const nbl__csv_opts *opts, nbl__csv_row_fn fn, void *arg,
+                 nbl__csv_info *info)
+{
+    struct reader r;
+    int rc, have_delim = 0;
+
+    memset(&r, 0, sizeof r);
+    r.ctx = ctx;
+    r.path = name;
+    r.fn = fn;
+    r.arg = arg;
+    if (info)
+        memset(info, 0, sizeof *info);
+    if (csv_init(&r.p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    if (opts && opts->delimiter) {
+        csv_set_delim(&r.p, (unsigned char)opts->delimiter);
+        have_delim = 1;
     }
-done:
-    if (rc == NBL_OK) {
-        if (delimiter_out)
-            *delimiter_out = (char)csv_get_delim(&r.p);
-        if (lines_out)
-            *lines_out = r.line_no;
+    rc = read_blocks(&r, f, opts, &have_delim);
+    if (rc == NBL_OK)
+        rc = finish(&r);
+    if (rc == NBL_OK && info) {
+        info->delimiter = (char)csv_get_delim(&r.p);
+        info->lines = r.line_no;
+        info->empty_rows = r.empty_rows;
+        info->encoding = r.enc == 'w' ? "windows-1252" : "utf-8";
+        info->encoding_line = r.enc == 'w' ? r.enc_line : 0;
     }
     csv_free(&r.p);
-    fclose(f);
-    free(block);
     free(r.line);
+    free(r.conv);
     free(r.fbuf);
     free(r.off);
     free(r.lens);
     free(r.ptrs);
+    return rc;
+}
+
+int
+nbl__csv_read_info(nbl_ctx *ctx, const char *path, const nbl__csv_opts *opts,
+                   nbl__csv_row_fn fn, void *arg, nbl__csv_info *info)
+{
+    FILE *f = fopen(path, "rb");
+    int rc;
+    if (!f)
+        return nbl__error(ctx, NBL_EIO, "%s: cannot open: %s", path,
+                          strerror(errno));
+    rc = nbl__csv_read_fp(ctx, path, f, opts, fn, arg, info);
+    fclose(f);
+    return rc;
+}
+
+int
+nbl__csv_read(nbl_ctx *ctx, const char *path, const nbl__csv_opts *opts,
+              nbl__csv_row_fn fn, void *arg, char *delimiter_out,
+              long *lines_out)
+{
+    nbl__csv_info info;
+    int rc = nbl__csv_read_info(ctx, path, opts, fn, arg, &info);
+    if (rc == NBL_OK) {
+        if (delimiter_out)
+            *delimiter_out = info.delimiter;
+        if (lines_out)
+            *lines_out = info.lines;
+    }
     return rc;
 }

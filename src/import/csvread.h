@@ -6,8 +6,14 @@
  * at a time, so memory is bounded by the longest line, never by the file.
  * The reader:
  *   - strips a UTF-8 byte order mark at the start of the file;
- *   - checks that every line is valid UTF-8 (no NUL bytes) and names the
- *     first bad line;
+ *   - takes every line as UTF-8 unless the file shows it is Windows-1252
+ *     (Danish Excel's "CSV (semikolonsepareret)"): a line that is not
+ *     UTF-8 before any line with a UTF-8 letter, and no control byte or
+ *     byte cp1252 leaves undefined; such lines are converted to UTF-8 and
+ *     the encoding is reported in nbl__csv_info. Anything else (binary,
+ *     NUL bytes, a mix of UTF-8 and another encoding) is an error naming
+ *     the line, with the advice to save as 'CSV UTF-8'; UTF-16 text, an
+ *     .xls and a zip (.xlsx/.ods) workbook are named as such;
  *   - counts physical lines itself ('\n'-terminated, from the raw bytes),
  *     because libcsv skips empty lines and a quoted field may span lines;
  *     each row carries the line it starts on;
@@ -17,12 +23,15 @@
  *     after a closing quote, or a quote left open at the end of the file is
  *     an error naming the line, never silently repaired.
  * Unquoted fields are trimmed of surrounding spaces and tabs (libcsv);
- * CRLF and LF line ends are both accepted; blank lines are skipped.
+ * CRLF and LF line ends are both accepted; blank lines are skipped, and so
+ * are records whose fields are all empty (";;;;", left by Excel), which
+ * are counted in nbl__csv_info.empty_rows.
  */
 #ifndef NBL_CSVREAD_H
 #define NBL_CSVREAD_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "nabolag/common.h"
 
@@ -33,6 +42,9 @@ typedef struct nbl__csv_row {
     const size_t *lens;  /* byte length of each field */
     long line;           /* physical line (1-based) the record starts on */
     long index;          /* 0 for the first record (the header), 1, 2, ... */
+    /* NULL for CSV; from a workbook, 1 per field the source stored as a
+     * number (its text then uses '.' as the decimal mark) */
+    const unsigned char *typed;
 } nbl__csv_row;
 
 /** Called once per record in file order. Return 0 to go on; any other value
@@ -46,6 +58,36 @@ typedef struct nbl__csv_opts {
     double progress_lo;   /* progress fraction at the start of the file */
     double progress_hi;   /* ... and at its end */
 } nbl__csv_opts;
+
+/** What a read found out about the file. */
+typedef struct nbl__csv_info {
+    char delimiter;       /* the delimiter used */
+    long lines;           /* physical lines */
+    long empty_rows;      /* records with every field empty (skipped) */
+    const char *encoding; /* "utf-8" or "windows-1252" (static) */
+    long encoding_line;   /* windows-1252: the first line that showed it */
+} nbl__csv_info;
+
+/**
+ * Reads the open stream f (named name in messages) and calls fn for every
+ * record; fills *info (may be NULL) on success. The entry point for
+ * buffers (fmemopen) and the fuzz harness. Errors as nbl__csv_read().
+ */
+int nbl__csv_read_fp(nbl_ctx *ctx, const char *name, FILE *f,
+                     const nbl__csv_opts *opts, nbl__csv_row_fn fn, void *arg,
+                     nbl__csv_info *info);
+
+/** nbl__csv_read_fp() on the file at path. */
+int nbl__csv_read_info(nbl_ctx *ctx, const char *path,
+                       const nbl__csv_opts *opts, nbl__csv_row_fn fn, void *arg,
+                       nbl__csv_info *info);
+
+/**
+ * Sniffs the first bytes of a file: "utf-16" (a UTF-16 byte order mark,
+ * or every other byte NUL), "zip" (an .xlsx/.ods workbook or another zip
+ * archive), "xls" (an Excel 97-2003 workbook), or NULL for anything else.
+ */
+const char *nbl__csv_sniff(const char *s, size_t n);
 
 /**
  * Reads path and calls fn for every record. opts may be NULL (detect the

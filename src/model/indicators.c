@@ -214,22 +214,52 @@ get_indicator(loader *L, const char *name)
     return in;
 }
 
+/* A key whose value is one of a few words. */
+typedef struct choice_key {
+    const char *key;
+    const char *const *words; /* NULL-terminated; word i sets value i */
+} choice_key;
+
+/* Sets *out to the index of v among k->words, or fails with "expected a,
+ * b or c". */
 static int
-indicator_key(loader *L, const char *section, const char *name, const char *key,
-              const char *v)
+choose(loader *L, const char *section, const choice_key *k, const char *v,
+       int *out)
 {
-    nbl__indicator *in;
-    double d;
-    long l;
-    if (!valid_name(name))
-        return fail(L, NBL_EINVAL, section, NULL,
-                    "indicator names use a-z, 0-9 and '_'", NULL);
-    in = get_indicator(L, name);
-    if (!in) {
-        L->rc = NBL_ENOMEM;
-        snprintf(L->msg, sizeof L->msg, "out of memory");
-        return 0;
+    char expected[160] = "expected ";
+    size_t n = 0;
+    for (; k->words[n]; n++)
+        if (strcmp(k->words[n], v) == 0) {
+            *out = (int)n;
+            return 1;
+        }
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(expected);
+        snprintf(expected + len, sizeof expected - len, "%s%s",
+                 i == 0       ? ""
+                 : i + 1 == n ? " or "
+                              : ", ",
+                 k->words[i]);
     }
+    return fail(L, NBL_EINVAL, section, k->key, expected, v);
+}
+
+static const char *const w_source[] = {"stats", "safety", NULL};
+static const char *const w_unit[] = {"percent", "per_1000", "index", NULL};
+static const char *const w_rel[] = {"none", "region", "country", NULL};
+static const char *const w_dir[] = {"higher_is_worse", "higher_is_better",
+                                    NULL};
+static const char *const w_ref[] = {"municipal", "imported", "fixed", NULL};
+static const char *const w_scope[] = {"municipality", "region", NULL};
+static const choice_key indicator_choices[] = {
+    {"source", w_source}, {"unit", w_unit},     {"relative_to", w_rel},
+    {"direction", w_dir}, {"reference", w_ref}, {"ref_scope", w_scope},
+};
+
+/* The indicator's text keys: 1 set, 0 out of memory, -1 not a text key. */
+static int
+indicator_text(nbl__indicator *in, const char *key, const char *v)
+{
     if (strcmp(key, "label_da") == 0)
         return set_str(&in->label_da, v);
     if (strcmp(key, "label_en") == 0)
@@ -240,94 +270,69 @@ indicator_key(loader *L, const char *section, const char *name, const char *key,
         return set_str(&in->denominator, v);
     if (strcmp(key, "mean_variable") == 0)
         return set_str(&in->mean_variable, v);
-    if (strcmp(key, "source") == 0) {
-        if (strcmp(v, "stats") == 0)
-            in->source = NBL__SRC_STATS;
-        else if (strcmp(v, "safety") == 0)
-            in->source = NBL__SRC_SAFETY;
-        else
-            return fail(L, NBL_EINVAL, section, key, "expected stats or safety",
-                        v);
+    return -1;
+}
+
+/* The indicator's keys with a word for a value: the result of choose(),
+ * or -1 when key is not one of them. */
+static int
+indicator_choice(loader *L, const char *section, nbl__indicator *in,
+                 const char *key, const char *v)
+{
+    size_t n = sizeof indicator_choices / sizeof indicator_choices[0];
+    for (size_t i = 0; i < n; i++) {
+        int w;
+        if (strcmp(key, indicator_choices[i].key) != 0)
+            continue;
+        if (!choose(L, section, &indicator_choices[i], v, &w))
+            return 0;
+        switch (i) {
+        case 0:
+            in->source = (nbl__source)w;
+            break;
+        case 1:
+            in->unit = (nbl__unit)w;
+            break;
+        case 2:
+            in->relative_to = (nbl__relative)w;
+            break;
+        case 3:
+            in->direction = w == 0 ? 1 : -1;
+            break;
+        case 4:
+            in->reference = (nbl__reftype)w;
+            break;
+        default:
+            in->ref_scope_region = w;
+        }
         return 1;
     }
-    if (strcmp(key, "unit") == 0) {
-        if (strcmp(v, "percent") == 0)
-            in->unit = NBL__UNIT_PERCENT;
-        else if (strcmp(v, "per_1000") == 0)
-            in->unit = NBL__UNIT_PER_1000;
-        else if (strcmp(v, "index") == 0)
-            in->unit = NBL__UNIT_INDEX;
-        else
-            return fail(L, NBL_EINVAL, section, key,
-                        "expected percent, per_1000 or index", v);
-        return 1;
-    }
-    if (strcmp(key, "relative_to") == 0) {
-        if (strcmp(v, "none") == 0)
-            in->relative_to = NBL__REL_NONE;
-        else if (strcmp(v, "region") == 0)
-            in->relative_to = NBL__REL_REGION;
-        else if (strcmp(v, "country") == 0)
-            in->relative_to = NBL__REL_COUNTRY;
-        else
-            return fail(L, NBL_EINVAL, section, key,
-                        "expected none, region or country", v);
-        return 1;
-    }
-    if (strcmp(key, "direction") == 0) {
-        if (strcmp(v, "higher_is_worse") == 0)
-            in->direction = 1;
-        else if (strcmp(v, "higher_is_better") == 0)
-            in->direction = -1;
-        else
-            return fail(L, NBL_EINVAL, section, key,
-                        "expected higher_is_worse or higher_is_better", v);
-        return 1;
-    }
+    return -1;
+}
+
+/* The indicator's numeric and true/false keys. */
+static int
+indicator_number(loader *L, const char *section, nbl__indicator *in,
+                 const char *key, const char *v)
+{
+    double d;
+    long l;
+    int b;
     if (strcmp(key, "window") == 0) {
         if (!nbl__parse_long(v, &l) || l < 1 || l > 20)
             return fail(L, NBL_EINVAL, section, key,
                         "expected a whole number of years 1-20", v);
         in->window = (int)l;
-        return 1;
-    }
-    if (strcmp(key, "min_denominator") == 0) {
+    } else if (strcmp(key, "min_denominator") == 0) {
         if (!nbl__parse_double(v, '.', &d) || d < 0)
             return fail(L, NBL_EINVAL, section, key, "expected a number >= 0",
                         v);
         in->min_denominator = d;
-        return 1;
-    }
-    if (strcmp(key, "reference") == 0) {
-        if (strcmp(v, "municipal") == 0)
-            in->reference = NBL__REF_MUNICIPAL;
-        else if (strcmp(v, "imported") == 0)
-            in->reference = NBL__REF_IMPORTED;
-        else if (strcmp(v, "fixed") == 0)
-            in->reference = NBL__REF_FIXED;
-        else
-            return fail(L, NBL_EINVAL, section, key,
-                        "expected municipal, imported or fixed", v);
-        return 1;
-    }
-    if (strcmp(key, "ref_scope") == 0) {
-        if (strcmp(v, "municipality") == 0)
-            in->ref_scope_region = 0;
-        else if (strcmp(v, "region") == 0)
-            in->ref_scope_region = 1;
-        else
-            return fail(L, NBL_EINVAL, section, key,
-                        "expected municipality or region", v);
-        return 1;
-    }
-    if (strcmp(key, "reference_value") == 0) {
+    } else if (strcmp(key, "reference_value") == 0) {
         if (!nbl__parse_double(v, '.', &d))
             return fail(L, NBL_EINVAL, section, key, "not a number", v);
         in->reference_value = d;
-        return 1;
-    }
-    if (strcmp(key, "scored") == 0 || strcmp(key, "enabled") == 0) {
-        int b;
+    } else if (strcmp(key, "scored") == 0 || strcmp(key, "enabled") == 0) {
         if (!parse_bool(v, &b))
             return fail(L, NBL_EINVAL, section, key, "expected true or false",
                         v);
@@ -335,9 +340,32 @@ indicator_key(loader *L, const char *section, const char *name, const char *key,
             in->scored = b;
         else
             in->enabled = b;
-        return 1;
+    } else {
+        return fail(L, NBL_EINVAL, section, key, "unknown key", NULL);
     }
-    return fail(L, NBL_EINVAL, section, key, "unknown key", NULL);
+    return 1;
+}
+
+static int
+indicator_key(loader *L, const char *section, const char *name, const char *key,
+              const char *v)
+{
+    nbl__indicator *in;
+    int r;
+    if (!valid_name(name))
+        return fail(L, NBL_EINVAL, section, NULL,
+                    "indicator names use a-z, 0-9 and '_'", NULL);
+    in = get_indicator(L, name);
+    if (!in) {
+        L->rc = NBL_ENOMEM;
+        snprintf(L->msg, sizeof L->msg, "out of memory");
+        return 0;
+    }
+    if ((r = indicator_text(in, key, v)) >= 0)
+        return r;
+    if ((r = indicator_choice(L, section, in, key, v)) >= 0)
+        return r;
+    return indicator_number(L, section, in, key, v);
 }
 
 static int
@@ -399,40 +427,78 @@ set_labels(nbl__safety_cfg *s, const char *v)
     return 1;
 }
 
+/* [safety] category.<name> = weight. */
+static int
+safety_category(loader *L, const char *section, const char *key, const char *v)
+{
+    nbl__safety_cfg *s = &L->cfg->safety;
+    const char *cat = key + 9;
+    double d;
+    char **nc;
+    double *nw;
+    if (!*cat)
+        return fail(L, NBL_EINVAL, section, key, "empty category", NULL);
+    if (!nbl__parse_double(v, '.', &d) || d < 0)
+        return fail(L, NBL_EINVAL, section, key, "expected a weight >= 0", v);
+    for (size_t i = 0; i < s->n_cat; i++)
+        if (strcmp(s->cat[i], cat) == 0) {
+            s->cat_w[i] = d;
+            return 1;
+        }
+    nc = realloc(s->cat, (s->n_cat + 1) * sizeof *nc);
+    if (nc)
+        s->cat = nc;
+    nw = realloc(s->cat_w, (s->n_cat + 1) * sizeof *nw);
+    if (nw)
+        s->cat_w = nw;
+    if (!nc || !nw || !(s->cat[s->n_cat] = nbl__strdup(cat))) {
+        L->rc = NBL_ENOMEM;
+        snprintf(L->msg, sizeof L->msg, "out of memory");
+        return 0;
+    }
+    s->cat_w[s->n_cat++] = d;
+    return 1;
+}
+
+/* [safety]'s keys with a number >= 0 for a value: the result, or -1 when
+ * key is not one of them. */
+static int
+safety_number(loader *L, const char *section, const char *key, const char *v)
+{
+    nbl__safety_cfg *s = &L->cfg->safety;
+    static const char *nums[] = {
+        "weight_perceived", "weight_problems", "weight_registered", "flag_safe",
+        "flag_night",       "min_respondents", "category_weight"};
+    double *dst[7], d;
+    dst[0] = &s->w_perceived;
+    dst[1] = &s->w_problems;
+    dst[2] = &s->w_registered;
+    dst[3] = &s->flag_safe;
+    dst[4] = &s->flag_night;
+    dst[5] = &s->min_respondents;
+    dst[6] = &s->category_weight;
+    for (size_t i = 0; i < 7; i++)
+        if (strcmp(key, nums[i]) == 0) {
+            if (!nbl__parse_double(v, '.', &d) || d < 0)
+                return fail(L, NBL_EINVAL, section, key,
+                            "expected a number >= 0", v);
+            *dst[i] = d;
+            return 1;
+        }
+    return -1;
+}
+
+static const char *const w_safety_ref[] = {"municipality", "imported", NULL};
+static const choice_key safety_ref_key = {"reference", w_safety_ref};
+
 static int
 safety_key(loader *L, const char *section, const char *key, const char *v)
 {
     nbl__safety_cfg *s = &L->cfg->safety;
-    double d, t[3];
-    if (strncmp(key, "category.", 9) == 0) {
-        const char *cat = key + 9;
-        size_t i;
-        char **nc;
-        double *nw;
-        if (!*cat)
-            return fail(L, NBL_EINVAL, section, key, "empty category", NULL);
-        if (!nbl__parse_double(v, '.', &d) || d < 0)
-            return fail(L, NBL_EINVAL, section, key, "expected a weight >= 0",
-                        v);
-        for (i = 0; i < s->n_cat; i++)
-            if (strcmp(s->cat[i], cat) == 0) {
-                s->cat_w[i] = d;
-                return 1;
-            }
-        nc = realloc(s->cat, (s->n_cat + 1) * sizeof *nc);
-        if (nc)
-            s->cat = nc;
-        nw = realloc(s->cat_w, (s->n_cat + 1) * sizeof *nw);
-        if (nw)
-            s->cat_w = nw;
-        if (!nc || !nw || !(s->cat[s->n_cat] = nbl__strdup(cat))) {
-            L->rc = NBL_ENOMEM;
-            snprintf(L->msg, sizeof L->msg, "out of memory");
-            return 0;
-        }
-        s->cat_w[s->n_cat++] = d;
-        return 1;
-    }
+    double t[3];
+    int r;
+    if (strncmp(key, "category.", 9) == 0)
+        return safety_category(L, section, key, v);
     if (strcmp(key, "bands") == 0) {
         if (!parse_list(v, t, 3) || !(t[0] > t[1] && t[1] > t[2]))
             return fail(L, NBL_EINVAL, section, key,
@@ -448,39 +514,10 @@ safety_key(loader *L, const char *section, const char *key, const char *v)
                         "expected four non-empty labels separated by ','", v);
         return 1;
     }
-    if (strcmp(key, "reference") == 0) {
-        if (strcmp(v, "municipality") == 0)
-            s->imported_ref = 0;
-        else if (strcmp(v, "imported") == 0)
-            s->imported_ref = 1;
-        else
-            return fail(L, NBL_EINVAL, section, key,
-                        "expected municipality or imported", v);
-        return 1;
-    }
-    {
-        static const char *nums[] = {"weight_perceived",  "weight_problems",
-                                     "weight_registered", "flag_safe",
-                                     "flag_night",        "min_respondents",
-                                     "category_weight"};
-        double *dst[7];
-        size_t i;
-        dst[0] = &s->w_perceived;
-        dst[1] = &s->w_problems;
-        dst[2] = &s->w_registered;
-        dst[3] = &s->flag_safe;
-        dst[4] = &s->flag_night;
-        dst[5] = &s->min_respondents;
-        dst[6] = &s->category_weight;
-        for (i = 0; i < 7; i++)
-            if (strcmp(key, nums[i]) == 0) {
-                if (!nbl__parse_double(v, '.', &d) || d < 0)
-                    return fail(L, NBL_EINVAL, section, key,
-                                "expected a number >= 0", v);
-                *dst[i] = d;
-                return 1;
-            }
-    }
+    if (strcmp(key, "reference") == 0)
+        return choose(L, section, &safety_ref_key, v, &s->imported_ref);
+    if ((r = safety_number(L, section, key, v)) >= 0)
+        return r;
     return fail(L, NBL_EINVAL, section, key, "unknown key", NULL);
 }
 

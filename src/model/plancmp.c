@@ -184,6 +184,122 @@ list_add(nbl__buf *b, const char *id)
            nbl__buf_append(b, id, strlen(id));
 }
 
+/* The latest year a plan is judged in: its end, or the last year with
+ * results while it runs. */
+static int
+plan_latest(const nbl__pc_input *in, const nbl__pc_plan *pl)
+{
+    return pl->end_year < in->last_year ? pl->end_year : in->last_year;
+}
+
+/* The plan's own aggregate of indicator i: the usable areas in g, the
+ * others listed as missing and as suppressed (too small) or without data.
+ * -1 when out of memory (the lists are freed then). */
+static int
+plan_areas_agg(const nbl__pc_input *in, const nbl__pc_plan *pl, int i, int b,
+               int l, struct agg *g, nbl__pc_result *r, int *n_supp)
+{
+    nbl__buf miss = {0}, supp = {0}, nodata = {0};
+    *n_supp = 0;
+    for (int k = 0; k < pl->n_areas; k++) {
+        int a = pl->areas[k], sm = small(in, a, b, l);
+        if (l > b && !sm && usable(in, a, i, b, l)) {
+            agg_add(g, in, a, i, b, l);
+            continue;
+        }
+        *n_supp += sm;
+        if (list_add(&miss, in->areas[a].area_id) ||
+            list_add(sm ? &supp : &nodata, in->areas[a].area_id)) {
+            nbl__buf_free(&miss);
+            nbl__buf_free(&supp);
+            nbl__buf_free(&nodata);
+            return -1;
+        }
+    }
+    r->missing = miss.s;
+    r->suppressed = supp.s;
+    r->no_data = nodata.s;
+    return 0;
+}
+
+/* The comparison group's aggregate: areas in no plan over b..l, in the
+ * plan's municipalities unless comparison_all. */
+static void
+comparison_agg(const nbl__pc_input *in, const nbl__pc_plan *pl, int i, int b,
+               int l, struct agg *c)
+{
+    for (int a = 0; a < in->n_areas && l > b; a++) {
+        if (in_any_plan(in, a, b, l))
+            continue;
+        if (!in->comparison_all && !same_municipality(in, pl, a))
+            continue;
+        if (!small(in, a, b, l) && usable(in, a, i, b, l))
+            agg_add(c, in, a, i, b, l);
+    }
+}
+
+/* Plan p, indicator i: baseline, latest, change, comparison, did, target. */
+static int
+plan_result(const nbl__pc_input *in, int p, int i, nbl__pc_result *r)
+{
+    const nbl__pc_plan *pl = &in->plans[p];
+    int b = pl->start_year - 1, l = plan_latest(in, pl), n_supp;
+    struct agg g = {0}, c = {0};
+    r->plan = p;
+    r->ind = i;
+    r->baseline_year = b;
+    r->latest_year = l;
+    if (plan_areas_agg(in, pl, i, b, l, &g, r, &n_supp))
+        return -1;
+    comparison_agg(in, pl, i, b, l, &c);
+    agg_finish(&g, in->min_pop_publish, &r->baseline, &r->latest, &r->change,
+               &r->status);
+    agg_finish(&c, in->min_pop_publish, &r->cmp_baseline, &r->cmp_latest,
+               &r->cmp_change, &r->cmp_status);
+    if (g.n == 0 && n_supp > 0 && n_supp == pl->n_areas)
+        r->status = NBL_PC_SUPPRESSED; /* every area too small */
+    r->latest_status = r->status;
+    r->n_used = g.n;
+    r->n_cmp = c.n;
+    r->did = (r->status == NBL_PC_OK && r->cmp_status == NBL_PC_OK)
+                 ? r->change - r->cmp_change
+                 : NAN;
+    if (g.n == 0 && l >= b)
+        latest_only(in, pl, i, b, l, r);
+    r->target = pl->targets[i];
+    r->target_met = -1;
+    if (!isnan(r->target) && !isnan(r->latest))
+        r->target_met = in->higher_is_better[i] ? r->latest >= r->target
+                                                : r->latest <= r->target;
+    return 0;
+}
+
+/* Category transitions of each plan's areas, baseline -> latest. */
+static int
+plan_transitions(const nbl__pc_input *in, nbl__pc_output *out)
+{
+    size_t n = 0;
+    for (int p = 0; p < in->n_plans; p++)
+        n += (size_t)in->plans[p].n_areas;
+    if (n && !(out->transitions = calloc(n, sizeof *out->transitions)))
+        return -1;
+    for (int p = 0; p < in->n_plans; p++) {
+        const nbl__pc_plan *pl = &in->plans[p];
+        int b = pl->start_year - 1, l = plan_latest(in, pl);
+        for (int k = 0; k < pl->n_areas; k++) {
+            nbl__pc_transition *t = &out->transitions[out->n_transitions++];
+            const nbl__pc_area *a = &in->areas[pl->areas[k]];
+            t->plan = p;
+            t->area = pl->areas[k];
+            t->from_suppressed = small_at(in, a, b);
+            t->to_suppressed = l > b && small_at(in, a, l);
+            t->from = t->from_suppressed ? NULL : cat_at(a, b);
+            t->to = l > b && !t->to_suppressed ? cat_at(a, l) : NULL;
+        }
+    }
+    return 0;
+}
+
 int
 nbl__pc_compute(const nbl__pc_input *in, nbl__pc_output *out)
 {
@@ -194,98 +310,14 @@ nbl__pc_compute(const nbl__pc_input *in, nbl__pc_output *out)
         if (!out->results)
             return -1;
     }
-    for (int p = 0; p < in->n_plans; p++) {
-        const nbl__pc_plan *pl = &in->plans[p];
-        int b = pl->start_year - 1;
-        int l = pl->end_year < in->last_year ? pl->end_year : in->last_year;
-        for (int i = 0; i < in->n_ind; i++) {
-            nbl__pc_result *r =
-                &out->results[(size_t)p * (size_t)in->n_ind + (size_t)i];
-            struct agg g = {0}, c = {0};
-            nbl__buf miss = {0}, supp = {0}, nodata = {0};
-            int n_supp = 0;
-            r->plan = p;
-            r->ind = i;
-            r->baseline_year = b;
-            r->latest_year = l;
-            for (int k = 0; k < pl->n_areas; k++) {
-                int a = pl->areas[k], sm = small(in, a, b, l);
-                if (l > b && !sm && usable(in, a, i, b, l)) {
-                    agg_add(&g, in, a, i, b, l);
-                } else {
-                    const char *id = in->areas[a].area_id;
-                    n_supp += sm;
-                    if (list_add(&miss, id) ||
-                        list_add(sm ? &supp : &nodata, id)) {
-                        nbl__buf_free(&miss);
-                        nbl__buf_free(&supp);
-                        nbl__buf_free(&nodata);
-                        goto oom;
-                    }
-                }
-            }
-            for (int a = 0; a < in->n_areas && l > b; a++) {
-                if (in_any_plan(in, a, b, l))
-                    continue;
-                if (!in->comparison_all && !same_municipality(in, pl, a))
-                    continue;
-                if (!small(in, a, b, l) && usable(in, a, i, b, l))
-                    agg_add(&c, in, a, i, b, l);
-            }
-            agg_finish(&g, in->min_pop_publish, &r->baseline, &r->latest,
-                       &r->change, &r->status);
-            agg_finish(&c, in->min_pop_publish, &r->cmp_baseline,
-                       &r->cmp_latest, &r->cmp_change, &r->cmp_status);
-            if (g.n == 0 && n_supp > 0 && n_supp == pl->n_areas)
-                r->status = NBL_PC_SUPPRESSED; /* every area too small */
-            r->latest_status = r->status;
-            r->n_used = g.n;
-            r->n_cmp = c.n;
-            r->did = (r->status == NBL_PC_OK && r->cmp_status == NBL_PC_OK)
-                         ? r->change - r->cmp_change
-                         : NAN;
-            if (g.n == 0 && l >= b)
-                latest_only(in, pl, i, b, l, r);
-            r->target = pl->targets[i];
-            r->target_met = -1;
-            if (!isnan(r->target) && !isnan(r->latest))
-                r->target_met = in->higher_is_better[i]
-                                    ? r->latest >= r->target
-                                    : r->latest <= r->target;
-            r->missing = miss.s;
-            r->suppressed = supp.s;
-            r->no_data = nodata.s;
-        }
-    }
-    /* Category transitions of each plan's areas, baseline -> latest. */
-    {
-        size_t n = 0;
-        for (int p = 0; p < in->n_plans; p++)
-            n += (size_t)in->plans[p].n_areas;
-        if (n) {
-            out->transitions = calloc(n, sizeof *out->transitions);
-            if (!out->transitions)
+    for (int p = 0; p < in->n_plans; p++)
+        for (int i = 0; i < in->n_ind; i++)
+            if (plan_result(
+                    in, p, i,
+                    &out->results[(size_t)p * (size_t)in->n_ind + (size_t)i]))
                 goto oom;
-        }
-        for (int p = 0; p < in->n_plans; p++) {
-            const nbl__pc_plan *pl = &in->plans[p];
-            int b = pl->start_year - 1;
-            int l = pl->end_year < in->last_year ? pl->end_year : in->last_year;
-            for (int k = 0; k < pl->n_areas; k++) {
-                nbl__pc_transition *t = &out->transitions[out->n_transitions++];
-                t->plan = p;
-                t->area = pl->areas[k];
-                t->from_suppressed = small_at(in, &in->areas[t->area], b);
-                t->to_suppressed =
-                    l > b && small_at(in, &in->areas[t->area], l);
-                t->from =
-                    t->from_suppressed ? NULL : cat_at(&in->areas[t->area], b);
-                t->to = l > b && !t->to_suppressed
-                            ? cat_at(&in->areas[t->area], l)
-                            : NULL;
-            }
-        }
-    }
+    if (plan_transitions(in, out))
+        goto oom;
     return 0;
 oom:
     nbl__pc_output_free(out);

@@ -387,108 +387,168 @@ scored_area(const nbl__pdata *d, const nbl__profile_cfg *cfg, int k_pop,
     return !isnan(pop) && pop >= cfg->min_residents;
 }
 
+/* One indicator in one year, and the per-municipality sums it pools. */
+typedef struct ind_year {
+    const nbl__pdata *d;
+    const nbl__profile_cfg *cfg;
+    const nbl__indicator *in;
+    size_t i; /* indicator index */
+    int y, year, k_pop;
+    ivars iv;
+    double *pnum, *pden;    /* pooled numerator and denominator */
+    double *sum, *sq, *cnt; /* over the scored areas with a value */
+} ind_year;
+
+static nbl__prow *
+row_of(const ind_year *c, nbl__prow *rows, size_t a)
+{
+    return &rows[(a * (size_t)c->d->n_years + (size_t)c->y) * c->cfg->n_ind +
+                 c->i];
+}
+
+/* Each area's value and status; the municipal pooled sums. */
+static void
+ind_values(ind_year *c, const double *safety_index, nbl__prow *rows)
+{
+    const nbl__pdata *d = c->d;
+    const nbl__indicator *in = c->in;
+    size_t ny = (size_t)d->n_years;
+    for (size_t a = 0; a < d->n_areas; a++) {
+        nbl__prow *r = row_of(c, rows, a);
+        double num, den;
+        r->value = r->reference = r->sd_distance = r->change = NAN;
+        r->points = -1;
+        if (in->source == NBL__SRC_SAFETY) {
+            r->value = safety_index ? safety_index[a * ny + (size_t)c->y] : NAN;
+            r->status = isnan(r->value) ? NBL__ST_MISSING : NBL__ST_OK;
+            continue;
+        }
+        r->status = window_sums(d, in, &c->iv, a, c->year, &num, &den);
+        if (r->status != NBL__ST_MISSING && d->muni[a] >= 0) {
+            c->pnum[d->muni[a]] += num;
+            c->pden[d->muni[a]] += den;
+        }
+        if (r->status == NBL__ST_OK) {
+            r->value =
+                transform(in, num / den, relative_rate(d, in, a, c->year));
+            if (isnan(r->value))
+                r->status = NBL__ST_MISSING;
+        }
+    }
+}
+
+/* The reference of area a (fixed, imported or the pooled municipality). */
+static double
+ind_reference(const ind_year *c, size_t a)
+{
+    const nbl__pdata *d = c->d;
+    const nbl__indicator *in = c->in;
+    int m = d->muni[a];
+    if (in->reference == NBL__REF_FIXED)
+        return in->reference_value;
+    if (in->reference == NBL__REF_IMPORTED) {
+        const char *code =
+            in->ref_scope_region ? d->region[a] : d->municipality[a];
+        if (!code)
+            return NAN;
+        return transform(
+            in,
+            ref_rate(d, in, in->ref_scope_region ? "region" : "municipality",
+                     code, c->year),
+            relative_rate(d, in, a, c->year));
+    }
+    if (m >= 0 && c->pden[m] > 0)
+        return transform(in, c->pnum[m] / c->pden[m],
+                         relative_rate(d, in, a, c->year));
+    return NAN;
+}
+
+/* Whether area a counts in its municipality's standard deviation. */
+static int
+ind_in_sd(const ind_year *c, const nbl__prow *r, size_t a)
+{
+    return c->d->muni[a] >= 0 && r->status == NBL__ST_OK &&
+           scored_area(c->d, c->cfg, c->k_pop, a, c->year);
+}
+
+/* References, then each municipality's mean and squared deviations. */
+static void
+ind_references(ind_year *c, nbl__prow *rows)
+{
+    const nbl__pdata *d = c->d;
+    for (size_t a = 0; a < d->n_areas; a++) {
+        nbl__prow *r = row_of(c, rows, a);
+        r->reference = ind_reference(c, a);
+        if (ind_in_sd(c, r, a)) {
+            c->sum[d->muni[a]] += r->value;
+            c->cnt[d->muni[a]] += 1;
+        }
+    }
+    for (size_t a = 0; a < d->n_areas; a++) {
+        nbl__prow *r = row_of(c, rows, a);
+        int m = d->muni[a];
+        if (ind_in_sd(c, r, a)) {
+            double dev = r->value - c->sum[m] / c->cnt[m];
+            c->sq[m] += dev * dev;
+        }
+    }
+}
+
+/* SD distances from the reference and the points of the scored areas. */
+static void
+ind_points(const ind_year *c, nbl__prow *rows)
+{
+    const nbl__pdata *d = c->d;
+    for (size_t a = 0; a < d->n_areas; a++) {
+        nbl__prow *r = row_of(c, rows, a);
+        int m = d->muni[a];
+        double sd;
+        if (m < 0 || r->status != NBL__ST_OK || isnan(r->reference) ||
+            c->cnt[m] < 2)
+            continue;
+        sd = sqrt(c->sq[m] / c->cnt[m]);
+        if (!(sd > 0))
+            continue;
+        r->sd_distance = c->in->direction * (r->value - r->reference) / sd;
+        if (scored_area(d, c->cfg, c->k_pop, a, c->year))
+            r->points = nbl__profile_points(c->cfg->steps, r->sd_distance);
+    }
+}
+
 /* One indicator, one year: values, references, SD distances, points. */
 static int
 run_indicator(const nbl__pdata *d, const nbl__profile_cfg *cfg, size_t i, int y,
               const double *safety_index, nbl__prow *rows)
 {
-    const nbl__indicator *in = &cfg->ind[i];
-    int year = d->year0 + y, k_pop = nbl__pdata_var(d, "pop");
-    size_t a, nm = d->n_munis ? d->n_munis : 1, ni = cfg->n_ind;
-    size_t ny = (size_t)d->n_years;
-    double *pnum = calloc(nm, sizeof *pnum), *pden = calloc(nm, sizeof *pden);
-    double *sum = calloc(nm, sizeof *sum), *sq = calloc(nm, sizeof *sq);
-    double *cnt = calloc(nm, sizeof *cnt);
-    ivars iv;
-    if (!pnum || !pden || !sum || !sq || !cnt) {
-        free(pnum);
-        free(pden);
-        free(sum);
-        free(sq);
-        free(cnt);
-        return NBL_ENOMEM;
+    size_t nm = d->n_munis ? d->n_munis : 1;
+    ind_year c = {.d = d,
+                  .cfg = cfg,
+                  .in = &cfg->ind[i],
+                  .i = i,
+                  .y = y,
+                  .year = d->year0 + y,
+                  .k_pop = nbl__pdata_var(d, "pop")};
+    int ok;
+    c.iv.num = nbl__pdata_var(d, c.in->numerator);
+    c.iv.den = nbl__pdata_var(d, c.in->denominator);
+    c.iv.mean = nbl__pdata_var(d, c.in->mean_variable);
+    c.pnum = calloc(nm, sizeof *c.pnum);
+    c.pden = calloc(nm, sizeof *c.pden);
+    c.sum = calloc(nm, sizeof *c.sum);
+    c.sq = calloc(nm, sizeof *c.sq);
+    c.cnt = calloc(nm, sizeof *c.cnt);
+    ok = c.pnum && c.pden && c.sum && c.sq && c.cnt;
+    if (ok) {
+        ind_values(&c, safety_index, rows);
+        ind_references(&c, rows);
+        ind_points(&c, rows);
     }
-    iv.num = nbl__pdata_var(d, in->numerator);
-    iv.den = nbl__pdata_var(d, in->denominator);
-    iv.mean = nbl__pdata_var(d, in->mean_variable);
-
-    /* values and the pooled municipal sums */
-    for (a = 0; a < d->n_areas; a++) {
-        nbl__prow *r = &rows[(a * ny + (size_t)y) * ni + i];
-        r->value = r->reference = r->sd_distance = r->change = NAN;
-        r->points = -1;
-        if (in->source == NBL__SRC_SAFETY) {
-            r->value = safety_index ? safety_index[a * ny + (size_t)y] : NAN;
-            r->status = isnan(r->value) ? NBL__ST_MISSING : NBL__ST_OK;
-        } else {
-            double num, den;
-            r->status = window_sums(d, in, &iv, a, year, &num, &den);
-            if (r->status != NBL__ST_MISSING && d->muni[a] >= 0) {
-                pnum[d->muni[a]] += num;
-                pden[d->muni[a]] += den;
-            }
-            if (r->status == NBL__ST_OK) {
-                r->value =
-                    transform(in, num / den, relative_rate(d, in, a, year));
-                if (isnan(r->value))
-                    r->status = NBL__ST_MISSING;
-            }
-        }
-    }
-    /* references, and the SD over the scored areas with a value */
-    for (a = 0; a < d->n_areas; a++) {
-        nbl__prow *r = &rows[(a * ny + (size_t)y) * ni + i];
-        int m = d->muni[a];
-        if (in->reference == NBL__REF_FIXED)
-            r->reference = in->reference_value;
-        else if (in->reference == NBL__REF_IMPORTED) {
-            const char *code =
-                in->ref_scope_region ? d->region[a] : d->municipality[a];
-            if (code)
-                r->reference = transform(
-                    in,
-                    ref_rate(d, in,
-                             in->ref_scope_region ? "region" : "municipality",
-                             code, year),
-                    relative_rate(d, in, a, year));
-        } else if (m >= 0 && pden[m] > 0)
-            r->reference =
-                transform(in, pnum[m] / pden[m], relative_rate(d, in, a, year));
-        if (m >= 0 && r->status == NBL__ST_OK &&
-            scored_area(d, cfg, k_pop, a, year)) {
-            sum[m] += r->value;
-            cnt[m] += 1;
-        }
-    }
-    for (a = 0; a < d->n_areas; a++) {
-        nbl__prow *r = &rows[(a * ny + (size_t)y) * ni + i];
-        int m = d->muni[a];
-        if (m >= 0 && r->status == NBL__ST_OK &&
-            scored_area(d, cfg, k_pop, a, year)) {
-            double dev = r->value - sum[m] / cnt[m];
-            sq[m] += dev * dev;
-        }
-    }
-    for (a = 0; a < d->n_areas; a++) {
-        nbl__prow *r = &rows[(a * ny + (size_t)y) * ni + i];
-        int m = d->muni[a];
-        double sd;
-        if (m < 0 || r->status != NBL__ST_OK || isnan(r->reference) ||
-            cnt[m] < 2)
-            continue;
-        sd = sqrt(sq[m] / cnt[m]);
-        if (!(sd > 0))
-            continue;
-        r->sd_distance = in->direction * (r->value - r->reference) / sd;
-        if (scored_area(d, cfg, k_pop, a, year))
-            r->points = nbl__profile_points(cfg->steps, r->sd_distance);
-    }
-    free(pnum);
-    free(pden);
-    free(sum);
-    free(sq);
-    free(cnt);
-    return NBL_OK;
+    free(c.pnum);
+    free(c.pden);
+    free(c.sum);
+    free(c.sq);
+    free(c.cnt);
+    return ok ? NBL_OK : NBL_ENOMEM;
 }
 
 int

@@ -7,9 +7,14 @@
 #include "nabolag/project.h"
 
 #include <errno.h>
+#include <glob.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -22,6 +27,9 @@ struct load_state {
     nbl_ctx *ctx;
     const char *dir; /* folder of the project file, with trailing '/' */
     int rc;
+    int line;  /* the line being read (counted by read_line) */
+    int table; /* index of the [stats]/[refs] section being read, or -1 */
+    char section[256]; /* the section being read */
 };
 
 static int
@@ -127,6 +135,190 @@ unknown_key(struct load_state *st, const char *section, const char *key)
                       st->p->path, section, key);
 }
 
+/* ---- [stats] and [refs]: sources and how to read them --------------- */
+
+/* 1 for "stats", "refs" (2 for refs) and their ".<name>" variants. */
+static int
+table_section(const char *s)
+{
+    if (strcmp(s, "stats") == 0 || (strncmp(s, "stats.", 6) == 0 && s[6]))
+        return 1;
+    if (strcmp(s, "refs") == 0 || (strncmp(s, "refs.", 5) == 0 && s[5]))
+        return 2;
+    return 0;
+}
+
+static int
+new_table(struct load_state *st, const char *section)
+{
+    nbl_project *p = st->p;
+    nbl_project_table *t;
+    if (p->n_tables >= NBL_PROJECT_MAX_TABLES)
+        return nbl__error(st->ctx, NBL_EFORMAT,
+                          "%s:%d: more than %d [stats]/[refs] sections",
+                          p->path, st->line, NBL_PROJECT_MAX_TABLES);
+    t = &p->tables[p->n_tables];
+    memset(t, 0, sizeof *t);
+    t->section = nbl__strdup(section);
+    if (!t->section)
+        return NBL_ENOMEM;
+    t->refs = table_section(section) == 2;
+    t->line = st->line;
+    st->table = p->n_tables++;
+    return NBL_OK;
+}
+
+static int
+add_pair(nbl_stats_pair **v, size_t *n, const char *key, const char *value)
+{
+    nbl_stats_pair *w = realloc(*v, (*n + 1) * sizeof *w);
+    char *k, *val;
+    if (!w)
+        return NBL_ENOMEM;
+    *v = w;
+    k = nbl__strdup(key);
+    val = nbl__strdup(value);
+    if (!k || !val) {
+        free(k);
+        free(val);
+        return NBL_ENOMEM;
+    }
+    w[*n].key = k;
+    w[*n].value = val;
+    (*n)++;
+    return NBL_OK;
+}
+
+static int
+add_ignore(nbl_project_table *t, const char *v)
+{
+    const char *s = v;
+    for (;;) {
+        const char *e = strchr(s, ',');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        while (len && (*s == ' ' || *s == '\t')) {
+            s++;
+            len--;
+        }
+        while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+            len--;
+        if (len) {
+            char **w = realloc(t->ignore, (t->n_ignore + 1) * sizeof *w);
+            if (!w)
+                return NBL_ENOMEM;
+            t->ignore = w;
+            if (!(w[t->n_ignore] = malloc(len + 1)))
+                return NBL_ENOMEM;
+            memcpy(w[t->n_ignore], s, len);
+            w[t->n_ignore++][len] = '\0';
+        }
+        if (!e)
+            return NBL_OK;
+        s = e + 1;
+    }
+}
+
+/* Adds one source (a path or a glob, resolved) of the current table. */
+static int
+add_source(struct load_state *st, int refs, const char *resolved)
+{
+    nbl_project *p = st->p;
+    char **dst = refs ? p->refs_sources : p->stats_sources;
+    int *n = refs ? &p->n_refs_sources : &p->n_stats_sources;
+    int *tab = refs ? p->refs_source_table : p->stats_source_table;
+    int *line = refs ? p->refs_source_line : p->stats_source_line;
+    if (*n >= NBL_PROJECT_MAX_SOURCES)
+        return nbl__error(st->ctx, NBL_EFORMAT, "%s:%d: more than %d sources",
+                          p->path, st->line, NBL_PROJECT_MAX_SOURCES);
+    if (!(dst[*n] = nbl__strdup(resolved)))
+        return NBL_ENOMEM;
+    tab[*n] = st->table;
+    line[*n] = st->line;
+    (*n)++;
+    return NBL_OK;
+}
+
+/* source = a, b, statistik_*.csv: globs expand to their matches sorted by
+ * name; a glob that matches nothing is kept as written (and reported by
+ * nbl_project_check_sources before anything is imported). */
+static int
+set_sources(struct load_state *st, int refs, const char *section, const char *v)
+{
+    char *items[NBL_PROJECT_MAX_SOURCES];
+    int n = 0, rc;
+    memset(items, 0, sizeof items);
+    rc = set_list(st, items, &n, section, v);
+    for (int i = 0; rc == NBL_OK && i < n; i++) {
+        glob_t g;
+        if (!strpbrk(items[i], "*?[") ||
+            glob(items[i], GLOB_ERR, NULL, &g) != 0) {
+            rc = add_source(st, refs, items[i]);
+            continue;
+        }
+        for (size_t k = 0; rc == NBL_OK && k < g.gl_pathc; k++)
+            rc = add_source(st, refs, g.gl_pathv[k]);
+        globfree(&g);
+    }
+    for (int i = 0; i < n; i++)
+        free(items[i]);
+    return rc;
+}
+
+static int
+check_choice(struct load_state *st, const char *s, const char *k, const char *v,
+             const char *const *ok)
+{
+    nbl__buf list = {0};
+    int rc;
+    for (size_t i = 0; ok[i]; i++)
+        if (strcmp(v, ok[i]) == 0)
+            return NBL_OK;
+    for (size_t i = 0; ok[i]; i++)
+        nbl__buf_printf(&list, "%s%s", i ? ", " : "", ok[i]);
+    rc = nbl__error(st->ctx, NBL_EFORMAT,
+                    "%s:%d: [%s] %s: expected one of %s, got '%s'", st->p->path,
+                    st->line, s, k, list.s ? list.s : "", v);
+    nbl__buf_free(&list);
+    return rc;
+}
+
+static int
+handle_table(struct load_state *st, const char *s, const char *k, const char *v)
+{
+    static const char *const formats[] = {"auto", "csv",      "xlsx",
+                                          "ods",  "statbank", NULL};
+    static const char *const periods[] = {"last", NULL};
+    static const char *const scopes[] = {"country", "region", "municipality",
+                                         NULL};
+    nbl_project_table *t = &st->p->tables[st->table];
+    if (strcmp(k, "source") == 0)
+        return set_sources(st, t->refs, s, v);
+    if (strncmp(k, "column.", 7) == 0 && k[7])
+        return add_pair(&t->columns, &t->n_columns, k + 7, v);
+    if (strncmp(k, "label.", 6) == 0 && k[6])
+        return add_pair(&t->labels, &t->n_labels, k + 6, v);
+    if (strncmp(k, "where.", 6) == 0 && k[6])
+        return add_pair(&t->where, &t->n_where, k + 6, v);
+    if (strcmp(k, "ignore") == 0)
+        return add_ignore(t, v);
+    if (strcmp(k, "format") == 0)
+        return check_choice(st, s, k, v, formats) ? NBL_EFORMAT
+                                                  : set_str(&t->format, v);
+    if (strcmp(k, "period") == 0)
+        return check_choice(st, s, k, v, periods) ? NBL_EFORMAT
+                                                  : set_str(&t->period, v);
+    if (strcmp(k, "scope") == 0 && t->refs)
+        return check_choice(st, s, k, v, scopes) ? NBL_EFORMAT
+                                                 : set_str(&t->scope, v);
+    if (strcmp(k, "sheet") == 0)
+        return set_str(&t->sheet, v);
+    if (strcmp(k, "variable") == 0)
+        return set_str(&t->variable, v);
+    if (strcmp(k, "variable_from") == 0)
+        return set_str(&t->variable_from, v);
+    return unknown_key(st, s, k);
+}
+
 static int
 handle(struct load_state *st, const char *s, const char *k, const char *v)
 {
@@ -193,16 +385,8 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
             return set_bool(st, &p->areas_dissolve, s, k, v);
         return unknown_key(st, s, k);
     }
-    if (strcmp(s, "stats") == 0) {
-        if (IS("stats", "source"))
-            return set_list(st, p->stats_sources, &p->n_stats_sources, s, v);
-        return unknown_key(st, s, k);
-    }
-    if (strcmp(s, "refs") == 0) {
-        if (IS("refs", "source"))
-            return set_list(st, p->refs_sources, &p->n_refs_sources, s, v);
-        return unknown_key(st, s, k);
-    }
+    if (table_section(s))
+        return handle_table(st, s, k, v);
     if (strcmp(s, "incidents") == 0) {
         if (IS("incidents", "source"))
             return set_path(st, &p->incidents_source, v);
@@ -285,11 +469,17 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
     }
     return nbl__error(st->ctx, NBL_EFORMAT,
                       "%s: unknown section [%s] (known: project, areas, "
-                      "stats, refs, incidents, plans, alerts, export, report, "
+                      "stats, stats.<name>, refs, refs.<name>, incidents, "
+                      "plans, alerts, export, report, "
                       "disclosure, ruleset, criterion.<id>, variable.<name>, "
                       "indicator.<name>, profile, safety)",
                       st->p->path, s);
 }
+
+struct line_reader {
+    FILE *f;
+    struct load_state *st;
+};
 
 static int
 ini_cb(void *user, const char *section, const char *key, const char *value)
@@ -297,16 +487,38 @@ ini_cb(void *user, const char *section, const char *key, const char *value)
     struct load_state *st = user;
     if (st->rc)
         return 0;
-    if (!key) /* section start (INI_CALL_HANDLER_ON_NEW_SECTION) */
-        return 1;
+    /* a section starts: told by inih when built with
+     * INI_CALL_HANDLER_ON_NEW_SECTION (key NULL), else seen on its first
+     * key */
+    if (!key || strncmp(section, st->section, sizeof st->section - 1)) {
+        snprintf(st->section, sizeof st->section, "%s", section);
+        st->table = -1;
+        if (table_section(section))
+            st->rc = new_table(st, section);
+        if (st->rc == NBL_ENOMEM)
+            nbl__error(st->ctx, NBL_ENOMEM, "out of memory");
+        if (!key || st->rc)
+            return st->rc == NBL_OK;
+    }
     st->rc = handle(st, section, key, value);
     if (st->rc == NBL_ENOMEM)
         nbl__error(st->ctx, NBL_ENOMEM, "out of memory");
     return st->rc == NBL_OK;
 }
 
-int
-nbl_project_load(nbl_project **out, nbl_ctx *ctx, const char *path)
+/* fgets for ini_parse_stream that counts the lines read. */
+static char *
+read_line(char *buf, int size, void *arg)
+{
+    struct line_reader *lr = arg;
+    char *r = fgets(buf, size, lr->f);
+    if (r)
+        lr->st->line++;
+    return r;
+}
+
+static int
+load(nbl_project **out, nbl_ctx *ctx, const char *path, int need_workspace)
 {
     struct load_state st = {0};
     nbl_project *p;
@@ -334,7 +546,15 @@ nbl_project_load(nbl_project **out, nbl_ctx *ctx, const char *path)
     st.p = p;
     st.ctx = ctx;
     st.dir = dir;
-    r = ini_parse(path, ini_cb, &st);
+    st.table = -1;
+    {
+        struct line_reader lr;
+        lr.f = fopen(path, "r");
+        lr.st = &st;
+        r = lr.f ? ini_parse_stream(read_line, &lr, ini_cb, &st) : -1;
+        if (lr.f)
+            fclose(lr.f);
+    }
     if (r < 0) {
         nbl_project_free(p);
         return nbl__error(ctx, NBL_EIO, "%s: cannot read: %s", path,
@@ -349,13 +569,50 @@ nbl_project_load(nbl_project **out, nbl_ctx *ctx, const char *path)
         return nbl__error(ctx, NBL_EFORMAT, "%s:%d: not a valid INI line", path,
                           r);
     }
-    if (!p->workspace) {
+    if (!p->workspace && need_workspace) {
         nbl_project_free(p);
         return nbl__error(ctx, NBL_EFORMAT,
                           "%s: [project] workspace is required", path);
     }
     *out = p;
     return NBL_OK;
+}
+
+static void
+pairs_free(nbl_stats_pair *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free((char *)v[i].key);
+        free((char *)v[i].value);
+    }
+    free(v);
+}
+
+static void
+table_free(nbl_project_table *t)
+{
+    char *strs[] = {t->section,       t->format, t->sheet, t->variable,
+                    t->variable_from, t->period, t->scope};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+        free(strs[i]);
+    pairs_free(t->columns, t->n_columns);
+    pairs_free(t->labels, t->n_labels);
+    pairs_free(t->where, t->n_where);
+    for (size_t i = 0; i < t->n_ignore; i++)
+        free(t->ignore[i]);
+    free(t->ignore);
+}
+
+int
+nbl_project_load(nbl_project **out, nbl_ctx *ctx, const char *path)
+{
+    return load(out, ctx, path, 1);
+}
+
+int
+nbl_project_load_config(nbl_project **out, nbl_ctx *ctx, const char *path)
+{
+    return load(out, ctx, path, 0);
 }
 
 struct lang_state {
@@ -430,6 +687,8 @@ nbl_project_free(nbl_project *p)
                      &p->report};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(*strs[i]);
+    for (int i = 0; i < p->n_tables; i++)
+        table_free(&p->tables[i]);
     for (int i = 0; i < p->n_stats_sources; i++)
         free(p->stats_sources[i]);
     for (int i = 0; i < p->n_refs_sources; i++)
@@ -467,4 +726,86 @@ nbl_project_incidents_opts(const nbl_project *p, nbl_incidents_opts *o)
     fill(&o->x_field, p->incidents_x_field);
     fill(&o->y_field, p->incidents_y_field);
     fill(&o->src_crs, p->incidents_src_crs);
+}
+
+void
+nbl_project_table_opts(const nbl_project_table *t, nbl_stats_opts *o)
+{
+    if (!t)
+        return;
+    if (!o->columns) {
+        o->columns = t->columns;
+        o->n_columns = t->n_columns;
+    }
+    if (!o->ignore) {
+        o->ignore = (const char *const *)t->ignore;
+        o->n_ignore = t->n_ignore;
+    }
+    if (!o->labels) {
+        o->labels = t->labels;
+        o->n_labels = t->n_labels;
+    }
+    if (!o->where) {
+        o->where = t->where;
+        o->n_where = t->n_where;
+    }
+    fill(&o->format, t->format);
+    fill(&o->sheet, t->sheet);
+    fill(&o->variable, t->variable);
+    fill(&o->variable_from, t->variable_from);
+    fill(&o->period, t->period);
+    fill(&o->scope, t->scope);
+}
+
+static int
+same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (stat(a, &sa) != 0 || stat(b, &sb) != 0)
+        return strcmp(a, b) == 0;
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+const nbl_project_table *
+nbl_project_table_for(const nbl_project *p, int refs, const char *path)
+{
+    char *const *src = refs ? p->refs_sources : p->stats_sources;
+    const int *tab = refs ? p->refs_source_table : p->stats_source_table;
+    int n = refs ? p->n_refs_sources : p->n_stats_sources;
+    const nbl_project_table *only = NULL;
+    int count = 0;
+    for (int i = 0; path && i < n; i++)
+        if (tab[i] >= 0 && same_file(src[i], path))
+            return &p->tables[tab[i]];
+    for (int i = 0; i < p->n_tables; i++)
+        if (p->tables[i].refs == refs) {
+            only = &p->tables[i];
+            count++;
+        }
+    return count == 1 ? only : NULL;
+}
+
+int
+nbl_project_check_sources(const nbl_project *p, nbl_ctx *ctx)
+{
+    for (int k = 0; k < 2; k++) {
+        char *const *src = k ? p->refs_sources : p->stats_sources;
+        const int *tab = k ? p->refs_source_table : p->stats_source_table;
+        const int *line = k ? p->refs_source_line : p->stats_source_line;
+        int n = k ? p->n_refs_sources : p->n_stats_sources;
+        for (int i = 0; i < n; i++) {
+            const char *sec = tab[i] >= 0 ? p->tables[tab[i]].section
+                                          : (k ? "refs" : "stats");
+            if (access(src[i], R_OK) == 0)
+                continue;
+            if (strpbrk(src[i], "*?["))
+                return nbl__error(ctx, NBL_EIO,
+                                  "%s:%d: [%s] source: no file matches '%s'",
+                                  p->path, line[i], sec, src[i]);
+            return nbl__error(ctx, NBL_EIO,
+                              "%s:%d: [%s] source: cannot read '%s': %s",
+                              p->path, line[i], sec, src[i], strerror(errno));
+        }
+    }
+    return NBL_OK;
 }

@@ -65,10 +65,13 @@ imports(nbl_ws *ws, const nbl_project *p)
         int is_ref = i >= p->n_stats_sources;
         const char *src = is_ref ? p->refs_sources[i - p->n_stats_sources]
                                  : p->stats_sources[i];
+        int tab = is_ref ? p->refs_source_table[i - p->n_stats_sources]
+                         : p->stats_source_table[i];
         nbl_stats_opts o = {0};
         nbl_stats_summary s;
         o.replace = 1; /* revised figures replace old ones (reported) */
         o.config_path = p->path;
+        nbl_project_table_opts(tab >= 0 ? &p->tables[tab] : NULL, &o);
         rc = is_ref ? nbl_import_refs(ws, src, &o, &s)
                     : nbl_import_stats(ws, src, &o, &s);
         if (rc)
@@ -302,6 +305,9 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
     memset(res, 0, sizeof *res);
     if ((rc = nbl_project_load(&p, ctx, project_path)))
         return rc;
+    /* every named statistics file is there before anything is touched */
+    if ((rc = nbl_project_check_sources(p, ctx)))
+        goto done;
     if ((rc = nbl_alert_config_init(&acfg, ctx)))
         goto done;
     acfg_init = 1;

@@ -73,139 +73,169 @@ periods_overlap(int s1, int e1, int s2, int e2)
     return s1 <= e2 && s2 <= e1;
 }
 
+/* The statements of nbl__store_plans_write(). */
+typedef struct plan_stmts {
+    sqlite3_stmt *area, *other_periods, *del[3], *plan, *plan_area, *target;
+} plan_stmts;
+
+static void
+plan_stmts_free(plan_stmts *st)
+{
+    sqlite3_finalize(st->area);
+    sqlite3_finalize(st->other_periods);
+    for (int d = 0; d < 3; d++)
+        sqlite3_finalize(st->del[d]);
+    sqlite3_finalize(st->plan);
+    sqlite3_finalize(st->plan_area);
+    sqlite3_finalize(st->target);
+}
+
+static int
+plan_stmts_prepare(nbl_ws *ws, plan_stmts *st)
+{
+    int rc;
+    memset(st, 0, sizeof *st);
+    if ((rc = nbl__db_prepare(ws, &st->area,
+                              "SELECT 1 FROM areas WHERE area_id = ?")) ||
+        (rc = nbl__db_prepare(ws, &st->other_periods,
+                              "SELECT start_year, end_year FROM plans WHERE "
+                              "plan_id = ? AND start_year <> ?")) ||
+        (rc = nbl__db_prepare(ws, &st->del[0],
+                              "DELETE FROM plan_areas WHERE plan_id = ? AND "
+                              "start_year = ?")) ||
+        (rc = nbl__db_prepare(ws, &st->del[1],
+                              "DELETE FROM plan_targets WHERE plan_id = ? "
+                              "AND start_year = ?")) ||
+        (rc = nbl__db_prepare(ws, &st->del[2],
+                              "DELETE FROM plans WHERE plan_id = ? AND "
+                              "start_year = ?")) ||
+        (rc = nbl__db_prepare(ws, &st->plan,
+                              "INSERT INTO plans(plan_id, name, start_year, "
+                              "end_year, source) VALUES(?,?,?,?,?)")) ||
+        (rc = nbl__db_prepare(ws, &st->plan_area,
+                              "INSERT INTO plan_areas(plan_id, start_year, "
+                              "area_id, share_inside) VALUES(?,?,?,?)")) ||
+        (rc = nbl__db_prepare(ws, &st->target,
+                              "INSERT INTO plan_targets(plan_id, start_year, "
+                              "indicator, target) VALUES(?,?,?,?)")))
+        plan_stmts_free(st);
+    return rc;
+}
+
+/* Record i's period must not overlap another period of the same plan id,
+ * earlier in the input or already in the workspace. */
+static int
+check_period(nbl_ws *ws, plan_stmts *st, const nbl__plan_rec *recs, int i)
+{
+    const nbl__plan_rec *r = &recs[i];
+    for (int j = 0; j < i; j++) {
+        if (strcmp(recs[j].plan_id, r->plan_id) == 0 &&
+            periods_overlap(recs[j].start_year, recs[j].end_year, r->start_year,
+                            r->end_year)) {
+            /* the other record is in the same file: name its line
+             * ("file:2") or feature ("file: feature 1") only */
+            const char *other = strrchr(recs[j].where, ':');
+            other = other ? other + 1 : recs[j].where;
+            while (*other == ' ')
+                other++;
+            return nbl__error(ws->ctx, NBL_EDATA,
+                              "%s: plan '%s': period %d-%d overlaps "
+                              "%d-%d (%s%s)",
+                              r->where, r->plan_id, r->start_year, r->end_year,
+                              recs[j].start_year, recs[j].end_year,
+                              *other >= '0' && *other <= '9' ? "line " : "",
+                              other);
+        }
+    }
+    sqlite3_reset(st->other_periods);
+    nbl__db_bind_text(st->other_periods, 1, r->plan_id);
+    sqlite3_bind_int(st->other_periods, 2, r->start_year);
+    while (sqlite3_step(st->other_periods) == SQLITE_ROW) {
+        int s = sqlite3_column_int(st->other_periods, 0);
+        int e = sqlite3_column_int(st->other_periods, 1);
+        if (periods_overlap(s, e, r->start_year, r->end_year))
+            return nbl__error(ws->ctx, NBL_EDATA,
+                              "%s: plan '%s': period %d-%d overlaps the "
+                              "period %d-%d already in the workspace",
+                              r->where, r->plan_id, r->start_year, r->end_year,
+                              s, e);
+    }
+    return NBL_OK;
+}
+
+/* Every area of the record must be in the workspace. */
+static int
+check_plan_areas(nbl_ws *ws, plan_stmts *st, const nbl__plan_rec *r)
+{
+    char hint[320]; /* zero_hint: up to 255 id bytes + 50 */
+    for (int k = 0; k < r->n_areas; k++) {
+        if (!area_exists(ws, st->area, r->areas[k])) {
+            zero_hint(ws, st->area, r->areas[k], hint, sizeof hint);
+            return nbl__error(ws->ctx, NBL_EDATA,
+                              "%s: column 'areas': unknown area id '%s'%s",
+                              r->where, r->areas[k], hint);
+        }
+    }
+    return NBL_OK;
+}
+
+/* Replaces the plan period of r: its row, its areas and its targets. */
+static int
+write_plan(nbl_ws *ws, plan_stmts *st, const nbl__plan_rec *r,
+           const char *source)
+{
+    for (int d = 0; d < 3; d++) {
+        sqlite3_reset(st->del[d]);
+        nbl__db_bind_text(st->del[d], 1, r->plan_id);
+        sqlite3_bind_int(st->del[d], 2, r->start_year);
+        if (sqlite3_step(st->del[d]) != SQLITE_DONE)
+            return nbl__db_error(ws, "plans");
+    }
+    sqlite3_reset(st->plan);
+    nbl__db_bind_text(st->plan, 1, r->plan_id);
+    nbl__db_bind_text(st->plan, 2, r->name);
+    sqlite3_bind_int(st->plan, 3, r->start_year);
+    sqlite3_bind_int(st->plan, 4, r->end_year);
+    nbl__db_bind_text(st->plan, 5, source);
+    if (sqlite3_step(st->plan) != SQLITE_DONE)
+        return nbl__db_error(ws, "plans");
+    for (int k = 0; k < r->n_areas; k++) {
+        sqlite3_reset(st->plan_area);
+        nbl__db_bind_text(st->plan_area, 1, r->plan_id);
+        sqlite3_bind_int(st->plan_area, 2, r->start_year);
+        nbl__db_bind_text(st->plan_area, 3, r->areas[k]);
+        nbl__db_bind_double(st->plan_area, 4, r->shares ? r->shares[k] : NAN);
+        if (sqlite3_step(st->plan_area) != SQLITE_DONE)
+            return nbl__error(ws->ctx, NBL_EDATA,
+                              "%s: column 'areas': area '%s' listed twice",
+                              r->where, r->areas[k]);
+    }
+    for (int k = 0; k < r->n_targets; k++) {
+        sqlite3_reset(st->target);
+        nbl__db_bind_text(st->target, 1, r->plan_id);
+        sqlite3_bind_int(st->target, 2, r->start_year);
+        nbl__db_bind_text(st->target, 3, r->target_ind[k]);
+        sqlite3_bind_double(st->target, 4, r->target[k]);
+        if (sqlite3_step(st->target) != SQLITE_DONE)
+            return nbl__db_error(ws, "plan targets");
+    }
+    return NBL_OK;
+}
+
 int
 nbl__store_plans_write(nbl_ws *ws, const nbl__plan_rec *recs, int n,
                        const char *source)
 {
-    sqlite3_stmt *qa = NULL, *qo = NULL, *del[3] = {0}, *ip = NULL, *ia = NULL,
-                 *it = NULL;
-    int rc;
-    char hint[320]; /* zero_hint: up to 255 id bytes + 50 */
-
-    if ((rc = nbl__db_prepare(ws, &qa,
-                              "SELECT 1 FROM areas WHERE area_id = ?")) ||
-        (rc = nbl__db_prepare(ws, &qo,
-                              "SELECT start_year, end_year FROM plans WHERE "
-                              "plan_id = ? AND start_year <> ?")) ||
-        (rc = nbl__db_prepare(ws, &del[0],
-                              "DELETE FROM plan_areas WHERE plan_id = ? AND "
-                              "start_year = ?")) ||
-        (rc = nbl__db_prepare(ws, &del[1],
-                              "DELETE FROM plan_targets WHERE plan_id = ? "
-                              "AND start_year = ?")) ||
-        (rc = nbl__db_prepare(ws, &del[2],
-                              "DELETE FROM plans WHERE plan_id = ? AND "
-                              "start_year = ?")) ||
-        (rc = nbl__db_prepare(ws, &ip,
-                              "INSERT INTO plans(plan_id, name, start_year, "
-                              "end_year, source) VALUES(?,?,?,?,?)")) ||
-        (rc = nbl__db_prepare(ws, &ia,
-                              "INSERT INTO plan_areas(plan_id, start_year, "
-                              "area_id, share_inside) VALUES(?,?,?,?)")) ||
-        (rc = nbl__db_prepare(ws, &it,
-                              "INSERT INTO plan_targets(plan_id, start_year, "
-                              "indicator, target) VALUES(?,?,?,?)")))
-        goto done;
-
+    plan_stmts st;
+    int rc = plan_stmts_prepare(ws, &st);
+    if (rc)
+        return rc;
     for (int i = 0; i < n && rc == NBL_OK; i++) {
-        const nbl__plan_rec *r = &recs[i];
-        /* overlapping periods of the same plan id, within the input */
-        for (int j = 0; j < i; j++) {
-            if (strcmp(recs[j].plan_id, r->plan_id) == 0 &&
-                periods_overlap(recs[j].start_year, recs[j].end_year,
-                                r->start_year, r->end_year)) {
-                /* the other record is in the same file: name its line
-                 * ("file:2") or feature ("file: feature 1") only */
-                const char *other = strrchr(recs[j].where, ':');
-                other = other ? other + 1 : recs[j].where;
-                while (*other == ' ')
-                    other++;
-                rc = nbl__error(
-                    ws->ctx, NBL_EDATA,
-                    "%s: plan '%s': period %d-%d overlaps "
-                    "%d-%d (%s%s)",
-                    r->where, r->plan_id, r->start_year, r->end_year,
-                    recs[j].start_year, recs[j].end_year,
-                    *other >= '0' && *other <= '9' ? "line " : "", other);
-                goto done;
-            }
-        }
-        /* ... and with the workspace's other periods of that plan */
-        sqlite3_reset(qo);
-        nbl__db_bind_text(qo, 1, r->plan_id);
-        sqlite3_bind_int(qo, 2, r->start_year);
-        while (sqlite3_step(qo) == SQLITE_ROW) {
-            int s = sqlite3_column_int(qo, 0), e = sqlite3_column_int(qo, 1);
-            if (periods_overlap(s, e, r->start_year, r->end_year)) {
-                rc = nbl__error(ws->ctx, NBL_EDATA,
-                                "%s: plan '%s': period %d-%d overlaps the "
-                                "period %d-%d already in the workspace",
-                                r->where, r->plan_id, r->start_year,
-                                r->end_year, s, e);
-                goto done;
-            }
-        }
-        for (int k = 0; k < r->n_areas; k++) {
-            if (!area_exists(ws, qa, r->areas[k])) {
-                zero_hint(ws, qa, r->areas[k], hint, sizeof hint);
-                rc = nbl__error(ws->ctx, NBL_EDATA,
-                                "%s: column 'areas': unknown area id '%s'%s",
-                                r->where, r->areas[k], hint);
-                goto done;
-            }
-        }
-        for (int d = 0; d < 3; d++) {
-            sqlite3_reset(del[d]);
-            nbl__db_bind_text(del[d], 1, r->plan_id);
-            sqlite3_bind_int(del[d], 2, r->start_year);
-            if (sqlite3_step(del[d]) != SQLITE_DONE) {
-                rc = nbl__db_error(ws, "plans");
-                goto done;
-            }
-        }
-        sqlite3_reset(ip);
-        nbl__db_bind_text(ip, 1, r->plan_id);
-        nbl__db_bind_text(ip, 2, r->name);
-        sqlite3_bind_int(ip, 3, r->start_year);
-        sqlite3_bind_int(ip, 4, r->end_year);
-        nbl__db_bind_text(ip, 5, source);
-        if (sqlite3_step(ip) != SQLITE_DONE) {
-            rc = nbl__db_error(ws, "plans");
-            goto done;
-        }
-        for (int k = 0; k < r->n_areas; k++) {
-            sqlite3_reset(ia);
-            nbl__db_bind_text(ia, 1, r->plan_id);
-            sqlite3_bind_int(ia, 2, r->start_year);
-            nbl__db_bind_text(ia, 3, r->areas[k]);
-            nbl__db_bind_double(ia, 4, r->shares ? r->shares[k] : NAN);
-            if (sqlite3_step(ia) != SQLITE_DONE) {
-                rc = nbl__error(ws->ctx, NBL_EDATA,
-                                "%s: column 'areas': area '%s' listed twice",
-                                r->where, r->areas[k]);
-                goto done;
-            }
-        }
-        for (int k = 0; k < r->n_targets; k++) {
-            sqlite3_reset(it);
-            nbl__db_bind_text(it, 1, r->plan_id);
-            sqlite3_bind_int(it, 2, r->start_year);
-            nbl__db_bind_text(it, 3, r->target_ind[k]);
-            sqlite3_bind_double(it, 4, r->target[k]);
-            if (sqlite3_step(it) != SQLITE_DONE) {
-                rc = nbl__db_error(ws, "plan targets");
-                goto done;
-            }
-        }
+        if (!(rc = check_period(ws, &st, recs, i)) &&
+            !(rc = check_plan_areas(ws, &st, &recs[i])))
+            rc = write_plan(ws, &st, &recs[i], source);
     }
-done:
-    sqlite3_finalize(qa);
-    sqlite3_finalize(qo);
-    for (int d = 0; d < 3; d++)
-        sqlite3_finalize(del[d]);
-    sqlite3_finalize(ip);
-    sqlite3_finalize(ia);
-    sqlite3_finalize(it);
+    plan_stmts_free(&st);
     return rc;
 }
 
@@ -332,46 +362,49 @@ nbl__store_plans_has_indicator(nbl_ws *ws, const char *ind)
     return found;
 }
 
-int
-nbl__store_plans_load(nbl_ws *ws, const char *ruleset, const char *const *ind,
-                      int n_ind, nbl__plans_data *d)
+/* The ruleset to load: the given one, else meta current_ruleset
+ * (malloc'ed into *out). */
+static int
+plans_ruleset(nbl_ws *ws, const char *ruleset, char **out)
 {
-    sqlite3_stmt *q = NULL;
-    int rc, s;
-    size_t cells;
-    char *rs = NULL;
-
-    memset(d, 0, sizeof *d);
-    if (ruleset) {
-        rs = nbl__strdup(ruleset);
-    } else if ((rc = nbl__store_meta_get(ws, "current_ruleset", &rs))) {
+    int rc;
+    *out = NULL;
+    if (ruleset)
+        *out = nbl__strdup(ruleset);
+    else if ((rc = nbl__store_meta_get(ws, "current_ruleset", out)))
         return rc;
-    }
-    if (!rs)
+    if (!*out)
         return nbl__error(ws->ctx, NBL_ENOTFOUND,
                           "%s: nothing computed yet (run 'nabolag compute' "
                           "first)",
                           ws->path);
-    d->ruleset = rs;
+    return NBL_OK;
+}
 
-    /* years and ruleset version */
-    if ((rc = nbl__db_prepare(ws, &q,
-                              "SELECT MIN(y), MAX(y), (SELECT MAX(year) FROM "
-                              "category_results WHERE ruleset = ?1), (SELECT "
-                              "ruleset_version FROM category_results WHERE "
-                              "ruleset = ?1 LIMIT 1) FROM (SELECT year AS y "
-                              "FROM stats UNION SELECT year FROM "
-                              "category_results WHERE ruleset = ?1 UNION "
-                              "SELECT start_year - 1 FROM plans)")))
-        goto fail;
-    nbl__db_bind_text(q, 1, rs);
+/* The span of years (statistics, results, plan baselines), the last year
+ * with results and the ruleset version. */
+static int
+plans_years(nbl_ws *ws, nbl__plans_data *d)
+{
+    sqlite3_stmt *q;
+    int rc = nbl__db_prepare(ws, &q,
+                             "SELECT MIN(y), MAX(y), (SELECT MAX(year) FROM "
+                             "category_results WHERE ruleset = ?1), (SELECT "
+                             "ruleset_version FROM category_results WHERE "
+                             "ruleset = ?1 LIMIT 1) FROM (SELECT year AS y "
+                             "FROM stats UNION SELECT year FROM "
+                             "category_results WHERE ruleset = ?1 UNION "
+                             "SELECT start_year - 1 FROM plans)");
+    if (rc)
+        return rc;
+    nbl__db_bind_text(q, 1, d->ruleset);
     if (sqlite3_step(q) != SQLITE_ROW ||
         sqlite3_column_type(q, 2) == SQLITE_NULL) {
-        rc = nbl__error(ws->ctx, NBL_ENOTFOUND,
-                        "%s: no results for ruleset '%s' (run 'nabolag "
-                        "compute' first)",
-                        ws->path, rs);
-        goto fail;
+        sqlite3_finalize(q);
+        return nbl__error(ws->ctx, NBL_ENOTFOUND,
+                          "%s: no results for ruleset '%s' (run 'nabolag "
+                          "compute' first)",
+                          ws->path, d->ruleset);
     }
     d->first_year = sqlite3_column_int(q, 0);
     d->n_years = sqlite3_column_int(q, 1) - d->first_year + 1;
@@ -380,15 +413,34 @@ nbl__store_plans_load(nbl_ws *ws, const char *ruleset, const char *const *ind,
         d->ruleset_version =
             nbl__strdup((const char *)sqlite3_column_text(q, 3));
     sqlite3_finalize(q);
-    q = NULL;
+    return NBL_OK;
+}
 
-    /* areas */
-    if ((rc = nbl__db_prepare(ws, &q, "SELECT COUNT(*) FROM areas")))
-        goto fail;
+/* SELECT COUNT(*) ... as an int (0 on error, which the next query
+ * reports). */
+static int
+count_rows(nbl_ws *ws, const char *sql, int *out)
+{
+    sqlite3_stmt *q;
+    int rc = nbl__db_prepare(ws, &q, sql);
+    *out = 0;
+    if (rc)
+        return rc;
     sqlite3_step(q);
-    d->n_areas = sqlite3_column_int(q, 0);
+    *out = sqlite3_column_int(q, 0);
     sqlite3_finalize(q);
-    q = NULL;
+    return NBL_OK;
+}
+
+/* The areas sorted by id, and the area-by-year arrays set to missing. */
+static int
+plans_areas(nbl_ws *ws, nbl__plans_data *d, int n_ind)
+{
+    sqlite3_stmt *q;
+    size_t cells;
+    int rc = count_rows(ws, "SELECT COUNT(*) FROM areas", &d->n_areas);
+    if (rc)
+        return rc;
     cells = (size_t)d->n_areas * (size_t)d->n_years;
     d->area_id = calloc((size_t)d->n_areas + 1, sizeof(char *));
     d->name = calloc((size_t)d->n_areas + 1, sizeof(char *));
@@ -398,7 +450,7 @@ nbl__store_plans_load(nbl_ws *ws, const char *ruleset, const char *const *ind,
     d->category = calloc(cells + 1, sizeof(char *));
     if (!d->area_id || !d->name || !d->municipality || !d->pop || !d->values ||
         !d->category)
-        goto oom;
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     for (size_t i = 0; i < cells; i++)
         d->pop[i] = NAN;
     for (size_t i = 0; i < cells * (size_t)n_ind; i++)
@@ -406,7 +458,7 @@ nbl__store_plans_load(nbl_ws *ws, const char *ruleset, const char *const *ind,
     if ((rc = nbl__db_prepare(ws, &q,
                               "SELECT area_id, name, municipality FROM areas "
                               "ORDER BY area_id")))
-        goto fail;
+        return rc;
     for (int i = 0; i < d->n_areas && sqlite3_step(q) == SQLITE_ROW; i++) {
         d->area_id[i] = nbl__strdup((const char *)sqlite3_column_text(q, 0));
         d->name[i] = nbl__strdup((const char *)sqlite3_column_text(q, 1));
@@ -414,18 +466,23 @@ nbl__store_plans_load(nbl_ws *ws, const char *ruleset, const char *const *ind,
             nbl__strdup((const char *)sqlite3_column_text(q, 2));
     }
     sqlite3_finalize(q);
-    q = NULL;
+    return NBL_OK;
+}
 
+/* Residents, categories and each indicator's values by area and year. */
+static int
+plans_values(nbl_ws *ws, nbl__plans_data *d, const char *const *ind, int n_ind)
+{
+    int rc;
     if ((rc = load_series(ws, d,
                           "SELECT area_id, year, value FROM stats WHERE "
                           "variable = 'pop'",
-                          NULL, NULL, n_ind, 0, 0)))
-        goto fail;
-    if ((rc = load_series(ws, d,
+                          NULL, NULL, n_ind, 0, 0)) ||
+        (rc = load_series(ws, d,
                           "SELECT area_id, year, category FROM "
                           "category_results WHERE ruleset = ?1",
-                          rs, NULL, n_ind, 0, 2)))
-        goto fail;
+                          d->ruleset, NULL, n_ind, 0, 2)))
+        return rc;
     for (int i = 0; i < n_ind; i++) {
         char key[64];
         const char *sql;
@@ -442,17 +499,21 @@ nbl__store_plans_load(nbl_ws *ws, const char *ruleset, const char *const *ind,
         else
             sql = "SELECT area_id, year, value FROM profile_results "
                   "WHERE ?1 IS NOT NULL AND indicator = ?2";
-        if ((rc = load_series(ws, d, sql, rs, ind[i], n_ind, i, 1)))
-            goto fail;
+        if ((rc = load_series(ws, d, sql, d->ruleset, ind[i], n_ind, i, 1)))
+            return rc;
     }
+    return NBL_OK;
+}
 
-    /* plans, areas, targets */
-    if ((rc = nbl__db_prepare(ws, &q, "SELECT COUNT(*) FROM plans")))
-        goto fail;
-    sqlite3_step(q);
-    d->n_plans = sqlite3_column_int(q, 0);
-    sqlite3_finalize(q);
-    q = NULL;
+/* The plans (sorted by id and start) with room for their areas; targets
+ * set to none. */
+static int
+plans_list(nbl_ws *ws, nbl__plans_data *d, int n_ind)
+{
+    sqlite3_stmt *q;
+    int rc = count_rows(ws, "SELECT COUNT(*) FROM plans", &d->n_plans);
+    if (rc)
+        return rc;
     d->plan_id = calloc((size_t)d->n_plans + 1, sizeof(char *));
     d->plan_name = calloc((size_t)d->n_plans + 1, sizeof(char *));
     d->start_year = calloc((size_t)d->n_plans + 1, sizeof(int));
@@ -463,7 +524,7 @@ nbl__store_plans_load(nbl_ws *ws, const char *ruleset, const char *const *ind,
         malloc(((size_t)d->n_plans * (size_t)n_ind + 1) * sizeof(double));
     if (!d->plan_id || !d->plan_name || !d->start_year || !d->end_year ||
         !d->plan_areas || !d->plan_n_areas || !d->targets)
-        goto oom;
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     for (size_t i = 0; i < (size_t)d->n_plans * (size_t)n_ind; i++)
         d->targets[i] = NAN;
     if ((rc = nbl__db_prepare(ws, &q,
@@ -472,7 +533,7 @@ nbl__store_plans_load(nbl_ws *ws, const char *ruleset, const char *const *ind,
                               "pa.plan_id = p.plan_id AND pa.start_year = "
                               "p.start_year) FROM plans p ORDER BY plan_id, "
                               "start_year")))
-        goto fail;
+        return rc;
     for (int i = 0; i < d->n_plans && sqlite3_step(q) == SQLITE_ROW; i++) {
         d->plan_id[i] = nbl__strdup((const char *)sqlite3_column_text(q, 0));
         d->plan_name[i] = nbl__strdup((const char *)sqlite3_column_text(q, 1));
@@ -480,50 +541,69 @@ nbl__store_plans_load(nbl_ws *ws, const char *ruleset, const char *const *ind,
         d->end_year[i] = sqlite3_column_int(q, 3);
         d->plan_areas[i] =
             calloc((size_t)sqlite3_column_int(q, 4) + 1, sizeof(int));
-        if (!d->plan_areas[i])
-            goto oom;
-    }
-    sqlite3_finalize(q);
-    q = NULL;
-    if ((rc = nbl__db_prepare(ws, &q,
-                              "SELECT area_id FROM plan_areas WHERE plan_id "
-                              "= ? AND start_year = ? ORDER BY area_id")))
-        goto fail;
-    for (int i = 0; i < d->n_plans; i++) {
-        sqlite3_reset(q);
-        nbl__db_bind_text(q, 1, d->plan_id[i]);
-        sqlite3_bind_int(q, 2, d->start_year[i]);
-        while ((s = sqlite3_step(q)) == SQLITE_ROW) {
-            int a = find_area(d, (const char *)sqlite3_column_text(q, 0));
-            if (a >= 0)
-                d->plan_areas[i][d->plan_n_areas[i]++] = a;
-        }
-    }
-    sqlite3_finalize(q);
-    q = NULL;
-    if ((rc = nbl__db_prepare(ws, &q,
-                              "SELECT indicator, target FROM plan_targets "
-                              "WHERE plan_id = ? AND start_year = ?")))
-        goto fail;
-    for (int i = 0; i < d->n_plans; i++) {
-        sqlite3_reset(q);
-        nbl__db_bind_text(q, 1, d->plan_id[i]);
-        sqlite3_bind_int(q, 2, d->start_year[i]);
-        while (sqlite3_step(q) == SQLITE_ROW) {
-            const char *name = (const char *)sqlite3_column_text(q, 0);
-            for (int k = 0; k < n_ind; k++)
-                if (strcmp(name, ind[k]) == 0)
-                    d->targets[(size_t)i * (size_t)n_ind + (size_t)k] =
-                        sqlite3_column_double(q, 1);
+        if (!d->plan_areas[i]) {
+            sqlite3_finalize(q);
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
         }
     }
     sqlite3_finalize(q);
     return NBL_OK;
-oom:
-    rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-fail:
-    sqlite3_finalize(q);
-    nbl__plans_data_free(d);
+}
+
+/* Each plan's areas (indices into d->area_id) and its targets. */
+static int
+plans_members(nbl_ws *ws, nbl__plans_data *d, const char *const *ind, int n_ind)
+{
+    sqlite3_stmt *qa, *qt;
+    int rc;
+    if ((rc = nbl__db_prepare(ws, &qa,
+                              "SELECT area_id FROM plan_areas WHERE plan_id "
+                              "= ? AND start_year = ? ORDER BY area_id")))
+        return rc;
+    if ((rc = nbl__db_prepare(ws, &qt,
+                              "SELECT indicator, target FROM plan_targets "
+                              "WHERE plan_id = ? AND start_year = ?"))) {
+        sqlite3_finalize(qa);
+        return rc;
+    }
+    for (int i = 0; i < d->n_plans; i++) {
+        sqlite3_reset(qa);
+        nbl__db_bind_text(qa, 1, d->plan_id[i]);
+        sqlite3_bind_int(qa, 2, d->start_year[i]);
+        while (sqlite3_step(qa) == SQLITE_ROW) {
+            int a = find_area(d, (const char *)sqlite3_column_text(qa, 0));
+            if (a >= 0)
+                d->plan_areas[i][d->plan_n_areas[i]++] = a;
+        }
+        sqlite3_reset(qt);
+        nbl__db_bind_text(qt, 1, d->plan_id[i]);
+        sqlite3_bind_int(qt, 2, d->start_year[i]);
+        while (sqlite3_step(qt) == SQLITE_ROW) {
+            const char *name = (const char *)sqlite3_column_text(qt, 0);
+            for (int k = 0; k < n_ind; k++)
+                if (strcmp(name, ind[k]) == 0)
+                    d->targets[(size_t)i * (size_t)n_ind + (size_t)k] =
+                        sqlite3_column_double(qt, 1);
+        }
+    }
+    sqlite3_finalize(qa);
+    sqlite3_finalize(qt);
+    return NBL_OK;
+}
+
+int
+nbl__store_plans_load(nbl_ws *ws, const char *ruleset, const char *const *ind,
+                      int n_ind, nbl__plans_data *d)
+{
+    int rc;
+    memset(d, 0, sizeof *d);
+    if ((rc = plans_ruleset(ws, ruleset, &d->ruleset)))
+        return rc;
+    if ((rc = plans_years(ws, d)) || (rc = plans_areas(ws, d, n_ind)) ||
+        (rc = plans_values(ws, d, ind, n_ind)) ||
+        (rc = plans_list(ws, d, n_ind)) ||
+        (rc = plans_members(ws, d, ind, n_ind)))
+        nbl__plans_data_free(d);
     return rc;
 }
 

@@ -56,14 +56,13 @@ scalar_int(nbl_ws *ws, const char *sql, long *out)
     return NBL_OK;
 }
 
+/* The years with statistics or incident counts; allocates d for them. */
 static int
-load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars, nbl__pdata *d,
+pdata_span(nbl_ws *ws, const char *const *vars, size_t n_vars, nbl__pdata *d,
            unsigned char **has_year)
 {
-    sqlite3_stmt *st = NULL;
-    long n_areas, y0, y1, y0i, y1i, unknown = 0;
-    size_t a = 0;
-    int rc, s;
+    long n_areas, y0, y1, y0i, y1i;
+    int rc;
     if ((rc = scalar_int(ws, "SELECT count(*) FROM areas", &n_areas)) ||
         (rc = scalar_int(ws, "SELECT min(year) FROM stats", &y0)) ||
         (rc = scalar_int(ws, "SELECT max(year) FROM stats", &y1)) ||
@@ -82,76 +81,120 @@ load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars, nbl__pdata *d,
     *has_year = calloc((size_t)d->n_years, 1);
     if (!*has_year)
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    return NBL_OK;
+}
 
-    rc = nbl__db_prepare(ws, &st,
-                         "SELECT area_id, municipality, region FROM areas "
-                         "ORDER BY area_id");
-    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW && a < d->n_areas) {
-        if (nbl__pdata_set_area(d, a++, col_text(st, 0), col_text(st, 1),
-                                col_text(st, 2)))
-            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-    }
-    sqlite3_finalize(st);
-    if (rc)
-        return rc;
-    d->n_areas = a;
+/* What the row handlers below fill. */
+typedef struct pload {
+    nbl__pdata *d;
+    unsigned char *has_year; /* per year of d: any statistic or incident */
+    size_t n_set;            /* areas set so far */
+    long unknown;            /* incident rows of areas not in the workspace */
+} pload;
 
-    rc = nbl__db_prepare(ws, &st,
-                         "SELECT area_id, year, variable, value FROM stats");
-    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        int year = sqlite3_column_int(st, 1);
-        int k = nbl__pdata_var(d, col_text(st, 2));
-        long ai;
-        if (year < d->year0 || year >= d->year0 + d->n_years)
-            continue;
-        (*has_year)[year - d->year0] = 1;
-        if (k < 0 || (ai = area_index(d, col_text(st, 0))) < 0)
-            continue;
-        *nbl__pdata_cell(d, (size_t)ai, year, k) = nbl__db_column_double(st, 3);
-    }
-    sqlite3_finalize(st);
-    if (rc)
-        return rc;
-
-    rc = nbl__db_prepare(ws, &st,
-                         "SELECT scope, code, year, variable, value FROM refs");
-    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW)
-        if (nbl__pdata_add_ref(d, col_text(st, 0), col_text(st, 1),
-                               sqlite3_column_int(st, 2), col_text(st, 3),
-                               nbl__db_column_double(st, 4)))
+/* Runs sql and hands each row to fn (which returns non-zero when out of
+ * memory); the rows are read until the end or an error. */
+static int
+each_row(nbl_ws *ws, const char *sql,
+         int (*fn)(nbl_ws *, sqlite3_stmt *, pload *), pload *L)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(ws, &st, sql);
+    while (!rc && sqlite3_step(st) == SQLITE_ROW)
+        if (fn(ws, st, L))
             rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     sqlite3_finalize(st);
-    if (rc)
-        return rc;
+    return rc;
+}
 
-    rc = nbl__db_prepare(ws, &st,
-                         "SELECT area_id, year, category, n FROM "
-                         "incident_counts ORDER BY area_id, year, category");
-    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        long ai = area_index(d, col_text(st, 0));
-        int year = sqlite3_column_int(st, 1);
-        if (ai < 0) {
-            if (unknown++ == 0)
-                nbl__warn(ws->ctx,
-                          "incident_counts: area '%s' is not in the "
-                          "workspace; its incidents are ignored",
-                          col_text(st, 0));
-            continue;
-        }
-        if (year >= d->year0 && year < d->year0 + d->n_years)
-            (*has_year)[year - d->year0] = 1;
-        if (nbl__pdata_add_inc(d, (size_t)ai, year, col_text(st, 2),
-                               sqlite3_column_double(st, 3)))
-            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+static int
+area_row(nbl_ws *ws, sqlite3_stmt *st, pload *L)
+{
+    (void)ws;
+    if (L->n_set >= L->d->n_areas)
+        return 0;
+    return nbl__pdata_set_area(L->d, L->n_set++, col_text(st, 0),
+                               col_text(st, 1), col_text(st, 2));
+}
+
+static int
+stat_row(nbl_ws *ws, sqlite3_stmt *st, pload *L)
+{
+    nbl__pdata *d = L->d;
+    int year = sqlite3_column_int(st, 1);
+    int k = nbl__pdata_var(d, col_text(st, 2));
+    long ai;
+    (void)ws;
+    if (year < d->year0 || year >= d->year0 + d->n_years)
+        return 0;
+    L->has_year[year - d->year0] = 1;
+    if (k < 0 || (ai = area_index(d, col_text(st, 0))) < 0)
+        return 0;
+    *nbl__pdata_cell(d, (size_t)ai, year, k) = nbl__db_column_double(st, 3);
+    return 0;
+}
+
+static int
+ref_row(nbl_ws *ws, sqlite3_stmt *st, pload *L)
+{
+    (void)ws;
+    return nbl__pdata_add_ref(L->d, col_text(st, 0), col_text(st, 1),
+                              sqlite3_column_int(st, 2), col_text(st, 3),
+                              nbl__db_column_double(st, 4));
+}
+
+/* Incident counts; rows of areas not in the workspace are counted in
+ * L->unknown and the first is named in a warning. */
+static int
+incident_row(nbl_ws *ws, sqlite3_stmt *st, pload *L)
+{
+    nbl__pdata *d = L->d;
+    long ai = area_index(d, col_text(st, 0));
+    int year = sqlite3_column_int(st, 1);
+    if (ai < 0) {
+        if (L->unknown++ == 0)
+            nbl__warn(ws->ctx,
+                      "incident_counts: area '%s' is not in the "
+                      "workspace; its incidents are ignored",
+                      col_text(st, 0));
+        return 0;
     }
-    sqlite3_finalize(st);
-    if (rc)
+    if (year >= d->year0 && year < d->year0 + d->n_years)
+        L->has_year[year - d->year0] = 1;
+    return nbl__pdata_add_inc(d, (size_t)ai, year, col_text(st, 2),
+                              sqlite3_column_double(st, 3));
+}
+
+static int
+load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars, nbl__pdata *d,
+           unsigned char **has_year)
+{
+    pload L = {d, NULL, 0, 0};
+    int rc;
+    if ((rc = pdata_span(ws, vars, n_vars, d, has_year)))
         return rc;
-    if (unknown > 1)
+    L.has_year = *has_year;
+    if ((rc = each_row(ws,
+                       "SELECT area_id, municipality, region FROM areas "
+                       "ORDER BY area_id",
+                       area_row, &L)))
+        return rc;
+    d->n_areas = L.n_set;
+    if ((rc = each_row(ws, "SELECT area_id, year, variable, value FROM stats",
+                       stat_row, &L)) ||
+        (rc =
+             each_row(ws, "SELECT scope, code, year, variable, value FROM refs",
+                      ref_row, &L)) ||
+        (rc = each_row(ws,
+                       "SELECT area_id, year, category, n FROM "
+                       "incident_counts ORDER BY area_id, year, category",
+                       incident_row, &L)))
+        return rc;
+    if (L.unknown > 1)
         nbl__warn(ws->ctx,
                   "incident_counts: %ld rows for areas not in the workspace "
                   "ignored",
-                  unknown);
+                  L.unknown);
     if (nbl__pdata_index(d))
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     return NBL_OK;

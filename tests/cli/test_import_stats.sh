@@ -55,7 +55,7 @@ has "7 values: 0 new, 0 updated, 7 unchanged"
 
 # every broken fixture: exit 1, a file:line message, workspace unchanged
 sum0=$(sha256sum <"$WS")
-for f in ragged nonnumeric negative num_gt_den unknown_area duplicate latin1 \
+for f in ragged nonnumeric negative num_gt_den unknown_area duplicate binary \
     empty no_header header_only ambiguous_decimal bad_header unknown_column \
     unknown_variable non_integer_count bad_year bad_quote; do
     expect 1 "$BIN" import stats "$WS" "$FX/$f.csv"

@@ -173,10 +173,14 @@ test_invalid_utf8(void **state)
     nbl_ctx *ctx = nbl_ctx_new();
     struct got g;
     (void)state;
-    /* Latin-1 'ø' (0xF8) on line 3 */
-    assert_int_equal(read_text("a,b\n1,2\nN\xf8rrebro,3\n", 0, &g, NULL, ctx),
+    /* a UTF-8 letter on line 2, then Latin-1 'ø' (0xF8) on line 3: a mix,
+     * so not Windows-1252 either */
+    assert_int_equal(read_text("a,b\nÅ,2\nN\xf8rrebro,3\n", 0, &g, NULL, ctx),
                      NBL_EFORMAT);
-    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "in.csv:3: not valid UTF-8"));
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx),
+                           "in.csv:3: not valid UTF-8 or Windows-1252 text "
+                           "(line 2 is UTF-8"));
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "'CSV UTF-8"));
     /* a NUL byte is not text either (line 2) */
     {
         const char *p = nbl_test_path("nul.csv");
@@ -189,7 +193,151 @@ test_invalid_utf8(void **state)
         assert_int_equal(nbl__csv_read(ctx, p, NULL, collect, &g, NULL, NULL),
                          NBL_EFORMAT);
         assert_non_null(strstr(nbl_ctx_errmsg(ctx), "nul.csv:2:"));
+        assert_non_null(strstr(nbl_ctx_errmsg(ctx), "byte 0x00"));
     }
+    nbl_ctx_free(ctx);
+}
+
+/* Reads len bytes (may hold NULs) written to name. */
+static int
+read_bytes(const char *name, const char *bytes, size_t len, struct got *g,
+           nbl__csv_info *info, nbl_ctx *ctx)
+{
+    const char *p = nbl_test_path(name);
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    memset(g, 0, sizeof *g);
+    g->stop_at = -1;
+    return nbl__csv_read_info(ctx, p, NULL, collect, g, info);
+}
+
+static void
+test_cp1252_and_utf8_danish(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    struct got g;
+    nbl__csv_info info;
+    /* "Område;Bemærkning\nØsterbro;Ærø å\n" as Danish Excel's "CSV
+     * (semikolonsepareret)" writes it (Windows-1252: å E5, æ E6, ø F8,
+     * Ø D8, Æ C6) and as UTF-8 */
+    static const char w[] = "Omr\xe5"
+                            "de;Bem\xe6rkning\r\n"
+                            "\xd8sterbro;\xc6r\xf8 \xe5\r\n";
+    static const char u[] = "Område;Bemærkning\r\nØsterbro;Ærø å\r\n";
+    (void)state;
+    assert_int_equal(read_bytes("w.csv", w, sizeof w - 1, &g, &info, ctx),
+                     NBL_OK);
+    assert_string_equal(info.encoding, "windows-1252");
+    assert_int_equal(info.encoding_line, 1);
+    assert_string_equal(g.f[0][0], "Område");
+    assert_string_equal(g.f[0][1], "Bemærkning");
+    assert_string_equal(g.f[1][0], "Østerbro");
+    assert_string_equal(g.f[1][1], "Ærø å");
+    assert_int_equal(read_bytes("u.csv", u, sizeof u - 1, &g, &info, ctx),
+                     NBL_OK);
+    assert_string_equal(info.encoding, "utf-8");
+    assert_string_equal(g.f[0][0], "Område");
+    assert_string_equal(g.f[1][1], "Ærø å");
+    /* cp1252's own letters beyond Latin-1: the euro sign (0x80) and the
+     * typographic dash (0x96) */
+    assert_int_equal(
+        read_bytes("e.csv", "a;b\n\x80;x\x96y\n", 10, &g, &info, ctx), NBL_OK);
+    assert_string_equal(g.f[1][0], "€");
+    assert_string_equal(g.f[1][1], "x–y");
+    /* cp1252 first on line 3 after ASCII lines: decided there */
+    assert_int_equal(
+        read_bytes("l.csv", "a;b\n1;2\n\xf8;3\n", 12, &g, &info, ctx), NBL_OK);
+    assert_int_equal(info.encoding_line, 3);
+    assert_string_equal(g.f[2][0], "ø");
+    /* a UTF-8 BOM declares UTF-8: a later 0xF8 is an error, not cp1252 */
+    assert_int_equal(read_bytes("b.csv",
+                                "\xEF\xBB\xBF"
+                                "a\n\xf8\n",
+                                7, &g, &info, ctx),
+                     NBL_EFORMAT);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "b.csv:2: not valid UTF-8"));
+    nbl_ctx_free(ctx);
+}
+
+static void
+test_binary_refused(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    struct got g;
+    /* bytes of a gzip header: 0x8B is cp1252 '‹' but 0x1F and 0x08 are
+     * control bytes, so this is neither UTF-8 nor Windows-1252 text */
+    static const char gz[] = "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\n";
+    /* 0x81 is one of the five bytes cp1252 leaves undefined */
+    static const char undef[] = "a;b\n\x81;1\n";
+    (void)state;
+    assert_int_equal(read_bytes("x.gz", gz, sizeof gz - 1, &g, NULL, ctx),
+                     NBL_EFORMAT);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx),
+                           "x.gz:1: not valid UTF-8 or Windows-1252 text "
+                           "(byte 0x1F); save the file as UTF-8 (in Excel: "
+                           "'CSV UTF-8 (kommasepareret)')"));
+    assert_int_equal(g.n, 0);
+    assert_int_equal(
+        read_bytes("u.csv", undef, sizeof undef - 1, &g, NULL, ctx),
+        NBL_EFORMAT);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "u.csv:2:"));
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "byte 0x81"));
+    nbl_ctx_free(ctx);
+}
+
+static void
+test_utf16_and_workbooks_named(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    struct got g;
+    /* "a;b\n" in UTF-16LE with BOM, UTF-16LE without, UTF-16BE without */
+    static const char le_bom[] = "\xFF\xFE"
+                                 "a\0;\0b\0\n\0";
+    static const char le[] = "a\0r\0e\0a\0;\0b\0\n\0";
+    static const char be[] = "\0a\0r\0e\0a\0;\0b\0\n";
+    (void)state;
+    assert_int_equal(
+        read_bytes("16.csv", le_bom, sizeof le_bom - 1, &g, NULL, ctx),
+        NBL_EFORMAT);
+    assert_non_null(
+        strstr(nbl_ctx_errmsg(ctx),
+               "/16.csv: the file is UTF-16 text, not UTF-8; save it "
+               "as UTF-8 (in Excel: 'CSV UTF-8 (kommasepareret)'; or "
+               "'iconv -f UTF-16 -t UTF-8')"));
+    assert_int_equal(read_bytes("le.csv", le, sizeof le - 1, &g, NULL, ctx),
+                     NBL_EFORMAT);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "le.csv: the file is UTF-16"));
+    assert_int_equal(read_bytes("be.csv", be, sizeof be - 1, &g, NULL, ctx),
+                     NBL_EFORMAT);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "be.csv: the file is UTF-16"));
+    assert_int_equal(read_bytes("w.csv", "PK\x03\x04\x14\0", 6, &g, NULL, ctx),
+                     NBL_EFORMAT);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "w.csv: a workbook"));
+    assert_int_equal(
+        read_bytes("o.csv", "\xD0\xCF\x11\xE0\xA1\xB1", 6, &g, NULL, ctx),
+        NBL_EFORMAT);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "(.xls)"));
+    nbl_ctx_free(ctx);
+}
+
+static void
+test_empty_rows_skipped(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    struct got g;
+    nbl__csv_info info;
+    /* lines: 1 header, 2 data, 3 ";;", 4 data, 5 " ; ;" 6 blank */
+    static const char t[] = "a;b;c\n1;2;3\n;;\n4;5;6\n ; ;\n\n";
+    (void)state;
+    assert_int_equal(read_bytes("e.csv", t, sizeof t - 1, &g, &info, ctx),
+                     NBL_OK);
+    assert_int_equal(g.n, 3);
+    assert_int_equal(g.line[2], 4);
+    assert_int_equal(info.empty_rows, 2);
+    assert_int_equal(info.lines, 6);
+    assert_int_equal(info.delimiter, ';');
     nbl_ctx_free(ctx);
 }
 
@@ -349,6 +497,10 @@ main(void)
         cmocka_unit_test(test_embedded_newline_line_numbers),
         cmocka_unit_test(test_utf8_names),
         cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_cp1252_and_utf8_danish),
+        cmocka_unit_test(test_binary_refused),
+        cmocka_unit_test(test_utf16_and_workbooks_named),
+        cmocka_unit_test(test_empty_rows_skipped),
         cmocka_unit_test(test_bad_quoting),
         cmocka_unit_test(test_delimiter),
         cmocka_unit_test(test_stop_and_missing),

@@ -527,8 +527,9 @@ test_broken_fixtures(void **state)
          "duplicate.csv:4: column 'value': duplicate key (area '0101', year "
          "2020, variable 'pop'), also on line 2",
          NULL},
-        {"latin1.csv", NBL_EFORMAT, "latin1.csv:3: not valid UTF-8", NULL, NULL,
-         NULL},
+        {"binary.csv", NBL_EFORMAT,
+         "binary.csv:3: not valid UTF-8 or Windows-1252 text (byte 0x01)", NULL,
+         NULL, NULL},
         {"empty.csv", NBL_EFORMAT, "empty.csv: empty file", NULL, NULL, NULL},
         {"no_header.csv", NBL_EFORMAT,
          "no_header.csv:1: no header line: the first line looks like data",

@@ -504,6 +504,18 @@ test_config_errors(void **state)
     expect_error("[indicator.x]\nnumerator = a\ndenominator = b\n", NBL_EINVAL,
                  "my.ini: [indicator.x]: key 'direction' is "
                  "required");
+    /* every word list is spelt out in the message */
+    expect_error("[indicator.x]\ndirection = up\n", NBL_EINVAL,
+                 "key 'direction': expected higher_is_worse or "
+                 "higher_is_better: 'up'");
+    expect_error("[indicator.x]\nreference = own\n", NBL_EINVAL,
+                 "key 'reference': expected municipal, imported or fixed: "
+                 "'own'");
+    expect_error("[indicator.x]\nsource = survey\n", NBL_EINVAL,
+                 "key 'source': expected stats or safety: 'survey'");
+    expect_error("[safety]\nreference = region\n", NBL_EINVAL,
+                 "[safety]: key 'reference': expected municipality or "
+                 "imported: 'region'");
     expect_error("[indicator.Bad-Name]\nunit = percent\n", NBL_EINVAL,
                  "indicator names use");
     expect_error("[safety]\nweight = 1\n", NBL_EINVAL,
