@@ -13,7 +13,9 @@ own design with the independent reference implementation of the rules
 (tests/reference/dk2021_reference.py) and writes expected.json from it.
 
 Files written: areas.geojson, stats.csv (wide, ','), boligsocial.csv (wide,
-';'), survey.csv (long), refs.csv, incidents.csv, plans.csv, expected.json.
+';'), beboere_excel.csv (an Excel export: Windows-1252, Danish headings),
+udsaettelser.xlsx (a workbook), dst_folk1a.csv (a StatBank download),
+survey.csv (long), refs.csv, incidents.csv, plans.csv, expected.json.
 """
 import datetime
 import json
@@ -21,6 +23,7 @@ import math
 import os
 import random
 import sys
+import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True
@@ -402,11 +405,117 @@ def write(name, text):
         f.write(text)
 
 
+def write_excel_csv(areas, data):
+    """pop_0_17 as Danish Excel saves "CSV (semikolonsepareret)":
+    Windows-1252, ';', CRLF, Danish headings, a name and a remark column,
+    empty rows below the data (mapped in sample.ini [stats.excel])."""
+    out = ["Afdeling;Afdelingsnavn;År;Børn 0-17 år;Bemærkning"]
+    for a in sorted(areas, key=lambda a: a["id"]):
+        for y in YEARS:
+            miss = a.get("missing") == y
+            note = "ikke opgjort" if miss else ""
+            out.append("%s;%s;%d;%s;%s" % (
+                a["id"], a["navn"], y,
+                "" if miss else data[a["id"]][y]["pop_0_17"], note))
+    out += [";;;;", ";;;;"]
+    with open(os.path.join(HERE, "beboere_excel.csv"), "wb") as f:
+        f.write(("\r\n".join(out) + "\r\n").encode("cp1252"))
+
+
+def xlsx_cell(col, row, v):
+    ref = "%s%d" % (col, row)
+    if v is None:
+        return ""
+    if isinstance(v, int):
+        return '<c r="%s"><v>%d</v></c>' % (ref, v)
+    t = v.replace("&", "&amp;").replace("<", "&lt;")
+    return '<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref, t)
+
+
+def write_xlsx(areas, data):
+    """evictions as a one-sheet workbook (sheet "Udsættelser"): numbers as
+    number cells, a suppressed year as an empty cell. Minimal OOXML written
+    with the standard library; fixed timestamps, so byte for byte the
+    same every time."""
+    rows = [["Afdeling", "År", "Udsættelser"]]
+    for a in sorted(areas, key=lambda a: a["id"]):
+        for y in YEARS:
+            miss = a.get("missing") == y
+            rows.append([a["id"], y,
+                         None if miss else data[a["id"]][y]["evictions"]])
+    sheet = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+             '<worksheet xmlns="http://schemas.openxmlformats.org/'
+             'spreadsheetml/2006/main"><sheetData>']
+    for i, r in enumerate(rows, 1):
+        sheet.append('<row r="%d">%s</row>' % (i, "".join(
+            xlsx_cell(c, i, v) for c, v in zip("ABC", r))))
+    sheet.append("</sheetData></worksheet>")
+    ns = "http://schemas.openxmlformats.org"
+    parts = [
+        ("[Content_Types].xml",
+         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+         '<Types xmlns="%s/package/2006/content-types">'
+         '<Default Extension="rels" ContentType="application/'
+         'vnd.openxmlformats-package.relationships+xml"/>'
+         '<Default Extension="xml" ContentType="application/xml"/>'
+         '<Override PartName="/xl/workbook.xml" ContentType="application/'
+         'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+         '<Override PartName="/xl/worksheets/sheet1.xml" ContentType='
+         '"application/vnd.openxmlformats-officedocument.spreadsheetml.'
+         'worksheet+xml"/></Types>' % ns),
+        ("_rels/.rels",
+         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+         '<Relationships xmlns="%s/package/2006/relationships">'
+         '<Relationship Id="rId1" Type="%s/officeDocument/2006/'
+         'relationships/officeDocument" Target="xl/workbook.xml"/>'
+         '</Relationships>' % (ns, ns)),
+        ("xl/workbook.xml",
+         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+         '<workbook xmlns="%s/spreadsheetml/2006/main" xmlns:r="%s/'
+         'officeDocument/2006/relationships"><sheets><sheet name='
+         '"Udsættelser" sheetId="1" r:id="rId1"/></sheets></workbook>'
+         % (ns, ns)),
+        ("xl/_rels/workbook.xml.rels",
+         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+         '<Relationships xmlns="%s/package/2006/relationships">'
+         '<Relationship Id="rId1" Type="%s/officeDocument/2006/'
+         'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+         '</Relationships>' % (ns, ns)),
+        ("xl/worksheets/sheet1.xml", "".join(sheet)),
+    ]
+    with zipfile.ZipFile(os.path.join(HERE, "udsaettelser.xlsx"), "w",
+                         zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, text.encode("utf-8"))
+
+
+def write_statbank(areas, data):
+    """The municipality's population by quarter as a StatBank (FOLK1A)
+    download: BOM, ';', CRLF, 'code label' areas, a sex dimension held
+    with where, quarters of which period = last keeps K4. The municipality
+    is larger than its housing areas: about 3 times their residents."""
+    out = ["OMRÅDE;KØN;TID;INDHOLD"]
+    label = "%s Eksempel Kommune" % KOMMUNE
+    for y in YEARS:
+        total = 3 * sum(data[a["id"]][y]["pop"] for a in areas)
+        for q in range(1, 5):
+            n = total - (4 - q) * 37
+            men = n // 2 - 150
+            for sex, v in (("I alt", n), ("Mænd", men),
+                           ("Kvinder", n - men)):
+                out.append("%s;%s;%dK%d;%d" % (label, sex, y, q, v))
+    write("dst_folk1a.csv", "\ufeff" + "\r\n".join(out) + "\r\n")
+
+
 STATS_VARS = ["pop", "pop_18_64", "noattach_18_64", "pop_18p",
               "convicted_18p", "pop_30_59", "basic_edu_30_59",
               "basic_or_unknown_edu_30_59", "taxpayers_15_64",
-              "income_15_64", "nonwestern", "pop_0_17"]
-BOSOC_VARS = ["households", "households_moved_out", "evictions"]
+              "income_15_64", "nonwestern"]
+# pop_0_17 comes as an officer's Excel export (beboere_excel.csv), evictions
+# as a workbook (udsaettelser.xlsx): the sample shows every input kind
+BOSOC_VARS = ["households", "households_moved_out"]
 SURVEY_VARS = ["survey_n", "survey_safe", "survey_safe_night",
                "survey_problems"]
 INC_CATS = [("vold", 0.14), ("indbrud", 0.22), ("haervaerk", 0.28),
@@ -472,6 +581,9 @@ def main():
                 "" if miss else str(r[v]) for v in BOSOC_VARS))
     write("stats.csv", "\n".join(out) + "\n")
     write("boligsocial.csv", "\r\n".join(bos) + "\r\n")
+    write_excel_csv(areas, data)
+    write_xlsx(areas, data)
+    write_statbank(areas, data)
 
     # ---- survey.csv (long)
     out = ["area_id,year,variable,value"]

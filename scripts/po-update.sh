@@ -17,6 +17,7 @@ rm -f "$pot.files"
 if [ "${1:-}" = "" ]; then
     for po in po/*.po; do
         msgmerge --quiet --no-wrap --no-location --sort-output --update --backup=none "$po" "$pot"
+        msgattrib --no-wrap --no-obsolete -o "$po" "$po"
     done
     rm -f "$pot"
 fi

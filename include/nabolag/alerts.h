@@ -41,6 +41,7 @@ typedef struct nbl_alert_config {
     double margin;        /**< approaching: fraction of the threshold */
     int trend_years;      /**< trend: years in the least-squares fit (N) */
     int trend_min_points; /**< trend: minimum points (never below 3) */
+    double trend_min_r2;  /**< trend: the fit's R² must reach this */
     int horizon;          /**< trend: years ahead (H) */
     char *criteria;       /**< criteria with criterion-level alerts, "a,b" */
     /* safety */
@@ -69,7 +70,8 @@ typedef struct nbl_alert_config {
     double timeout; /**< seconds per attempt */
     char *notify;   /**< default --notify URL or NULL */
     char *mail_to, *mail_from;
-    int fail_on_alert;
+    int fail_on_alert;  /**< fail_on = any (or fail_on_alert = true) */
+    int fail_on_new;    /**< fail_on = new: only new warnings/critical */
     char *project_name; /**< [project] name, for headings/subjects */
     /* disclosure control ([disclosure], see docs/outputs.md) */
     double min_count;             /**< counts below this are withheld */
@@ -192,6 +194,12 @@ int nbl_alerts_format_string(nbl_ws *ws, nbl_ctx *ctx,
  * critical (what --fail-on-alert tests).
  */
 int nbl_alerts_raised(const nbl_alert_list *list);
+
+/**
+ * True when the list has a `new` alert of severity warning or critical
+ * (what --fail-on new tests: a cron job that mails once per new alert).
+ */
+int nbl_alerts_raised_new(const nbl_alert_list *list);
 
 /**
  * Delivers the alerts of `list` that are `new` and not yet delivered:

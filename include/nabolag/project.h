@@ -76,8 +76,9 @@ typedef struct nbl_project {
 
     char *notify; /**< [alerts] notify URL */
     char *mail_to, *mail_from;
-    int fail_on_alert;
-    char *alerts_out; /**< [alerts] output file (text), relative */
+    int fail_on_alert; /**< [alerts] fail_on = any|new, fail_on_alert */
+    int fail_on_new;   /**< [alerts] fail_on = new */
+    char *alerts_out;  /**< [alerts] output file (text), relative */
     char *alerts_format;
 
     char *export_dir; /**< [export] dir */

@@ -19,10 +19,12 @@ typedef struct nbl_run_opts {
 } nbl_run_opts;
 
 typedef struct nbl_run_result {
-    int year;          /**< the year the alerts and outputs are for */
-    long alerts;       /**< new and ongoing alerts of that year */
-    int alerts_raised; /**< a new/ongoing warning or critical alert */
-    int fail_on_alert; /**< the project asks for exit 3 when raised */
+    int year;              /**< the year the alerts and outputs are for */
+    long alerts;           /**< new and ongoing alerts of that year */
+    int alerts_raised;     /**< a new/ongoing warning or critical alert */
+    int fail_on_alert;     /**< the project asks for exit 3 when raised */
+    int alerts_raised_new; /**< a new warning or critical alert */
+    int fail_on_new;       /**< exit 3 only for new ones ([alerts] fail_on) */
     char export_dir[1024];
 } nbl_run_result;
 

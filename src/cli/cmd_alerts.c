@@ -9,12 +9,14 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/i18n.h"
 #include "nabolag/alerts.h"
 
 static const char usage[] =
     "usage: nabolag alerts WORKSPACE [--year Y] [--since Y] [--ruleset R]\n"
     "                      [-f text|csv|json|geojson] [-o OUT] [--overwrite]\n"
-    "                      [--fail-on-alert] [--notify URL]\n"
+    "                      [--fail-on-alert | --fail-on new|any]\n"
+    "                      [--notify URL]\n"
     "                      [--mail-to ADDR] [--mail-from ADDR] [--config "
     "FILE]\n"
     "\n"
@@ -30,7 +32,10 @@ static const char usage[] =
     "  -o, --output OUT output file (default: standard output, '-')\n"
     "  --overwrite      replace an existing output file\n"
     "  --fail-on-alert  exit 3 when the year has new or ongoing alerts of\n"
-    "                   severity warning or critical\n"
+    "                   severity warning or critical (= --fail-on any)\n"
+    "  --fail-on new    exit 3 only when the year has NEW warning or\n"
+    "                   critical alerts (a cron job that mails once);\n"
+    "                   also [alerts] fail_on = new|any\n"
     "  --notify URL     deliver the new, undelivered alerts: http(s)://...\n"
     "                   POSTs JSON; smtp://host:port sends an e-mail\n"
     "  --mail-to ADDR   e-mail recipient(s), comma-separated (with smtp)\n"
@@ -44,7 +49,7 @@ static const char usage[] =
     "                   USE ONLY and is never delivered\n"
     "\n"
     "Exit status: 0 ok, 1 error (including a failed delivery), 2 usage,\n"
-    "3 alerts raised with --fail-on-alert.\n"
+    "3 alerts raised with --fail-on-alert / --fail-on.\n"
     "See docs/alerts.md for every rule.\n";
 
 static const char *
@@ -54,213 +59,271 @@ basename_of(const char *p)
     return s ? s + 1 : p;
 }
 
+enum {
+    O_YEAR = 256,
+    O_SINCE,
+    O_RULESET,
+    O_OVERWRITE,
+    O_FAIL,
+    O_FAIL_ON,
+    O_NOTIFY,
+    O_MAILTO,
+    O_MAILFROM,
+    O_CONFIG,
+    O_INTERNAL
+};
+
+static const struct option alert_opts[] = {
+    {"year", required_argument, NULL, O_YEAR},
+    {"since", required_argument, NULL, O_SINCE},
+    {"ruleset", required_argument, NULL, O_RULESET},
+    {"format", required_argument, NULL, 'f'},
+    {"output", required_argument, NULL, 'o'},
+    {"overwrite", no_argument, NULL, O_OVERWRITE},
+    {"fail-on-alert", no_argument, NULL, O_FAIL},
+    {"fail-on", required_argument, NULL, O_FAIL_ON},
+    {"notify", required_argument, NULL, O_NOTIFY},
+    {"mail-to", required_argument, NULL, O_MAILTO},
+    {"mail-from", required_argument, NULL, O_MAILFROM},
+    {"config", required_argument, NULL, O_CONFIG},
+    {"internal-unsuppressed", no_argument, NULL, O_INTERNAL},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+/* The command line of `nabolag alerts`. fail: 0 none, 1 any (new or
+ * ongoing), 2 new only. */
+struct args {
+    int year, since, fmt, overwrite, fail, internal;
+    const char *ruleset, *out, *notify, *mail_to, *mail_from, *config,
+        *workspace;
+};
+
+static int
+parse_fail_on(const char *v, int *fail)
+{
+    if (strcmp(v, "new") == 0)
+        *fail = 2;
+    else if (strcmp(v, "any") == 0)
+        *fail = 1;
+    else
+        return cli_usage("alerts", "--fail-on: expected new or any, not '%s'",
+                         v);
+    return -1;
+}
+
+/* One option into a; -1 to go on, else the exit status. */
+static int
+take_opt(int c, const char *v, struct args *a)
+{
+    switch (c) {
+    case O_YEAR:
+        return cli_parse_int("alerts", "--year", v, &a->year) ? CLI_USAGE : -1;
+    case O_SINCE:
+        return cli_parse_int("alerts", "--since", v, &a->since) ? CLI_USAGE
+                                                                : -1;
+    case 'f':
+        a->fmt = nbl_alerts_format_parse(v);
+        if (a->fmt < 0)
+            return cli_usage("alerts",
+                             "-f: expected text, csv, json or geojson, not "
+                             "'%s'",
+                             v);
+        return -1;
+    case O_FAIL_ON:
+        return parse_fail_on(v, &a->fail);
+    case O_RULESET:
+        a->ruleset = v;
+        return -1;
+    case 'o':
+        a->out = v;
+        return -1;
+    case O_OVERWRITE:
+        a->overwrite = 1;
+        return -1;
+    case O_FAIL:
+        a->fail = 1;
+        return -1;
+    case O_NOTIFY:
+        a->notify = v;
+        return -1;
+    case O_MAILTO:
+        a->mail_to = v;
+        return -1;
+    case O_MAILFROM:
+        a->mail_from = v;
+        return -1;
+    case O_CONFIG:
+        a->config = v;
+        return -1;
+    case O_INTERNAL:
+        a->internal = 1;
+        return -1;
+    default:
+        return cli_usage("alerts", "unknown option");
+    }
+}
+
+static int
+parse_args(int argc, char **argv, struct args *a)
+{
+    int c, r;
+    memset(a, 0, sizeof *a);
+    a->fmt = NBL_ALERTS_TEXT;
+    a->out = "-";
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:o:h", alert_opts, NULL)) != -1)
+        if ((r = take_opt(c, optarg, a)) >= 0)
+            return r;
+    if (optind != argc - 1)
+        return cli_usage("alerts", "expected one WORKSPACE argument");
+    if (a->since && a->year && a->since > a->year)
+        return cli_usage("alerts", "--since %d is after --year %d", a->since,
+                         a->year);
+    a->workspace = argv[optind];
+    return -1;
+}
+
+/* The [alerts] config and the delivery settings; -1 to go on, else the
+ * exit status (printed). */
+static int
+settle_config(nbl_ctx *ctx, struct args *a, nbl_alert_config *cfg)
+{
+    int rc;
+    if (a->config && (rc = nbl_alert_config_load(cfg, ctx, a->config)) != 0)
+        return cli_fail(ctx, rc);
+    if (!a->mail_to)
+        a->mail_to = cfg->mail_to;
+    if (!a->mail_from)
+        a->mail_from = cfg->mail_from;
+    if (!a->fail && cfg->fail_on_alert)
+        a->fail = cfg->fail_on_new ? 2 : 1;
+    if (a->internal && a->notify)
+        return cli_usage("alerts", "--internal-unsuppressed output is for "
+                                   "internal use and is not delivered: drop "
+                                   "--notify");
+    if (!a->notify)
+        a->notify = cfg->notify;
+    if (a->internal && a->notify) {
+        fprintf(stderr, "%s",
+                _("nabolag: warning: [alerts] notify is skipped: "
+                  "--internal-unsuppressed output is not delivered\n"));
+        a->notify = NULL;
+        a->mail_to = NULL;
+    }
+    if (a->internal) {
+        cfg->internal_unsuppressed = 1;
+        fprintf(stderr, "%s",
+                _("nabolag: warning: --internal-unsuppressed: disclosure "
+                  "control is OFF; the output is for internal use only, not "
+                  "for publication\n"));
+    }
+    if (a->mail_to && !a->notify)
+        return cli_usage("alerts", "--mail-to needs --notify smtp://HOST:PORT");
+    return -1;
+}
+
+/* Exit 3 when the evaluated year (not the --since years) has what --fail-on
+ * asks for. */
+static int
+fail_status(const struct args *a, const nbl_alert_list *list, int year)
+{
+    for (size_t i = 0; a->fail && i < list->n; i++) {
+        nbl_alert_list one = {0};
+        one.items = &list->items[i];
+        one.n = 1;
+        if (list->items[i].year == year &&
+            (a->fail == 2 ? nbl_alerts_raised_new(&one)
+                          : nbl_alerts_raised(&one)))
+            return CLI_ALERTS;
+    }
+    return CLI_OK;
+}
+
+/* Evaluation and output are one transaction: if the output cannot be
+ * written, the alert states stay as they were (nbl_ws_free rolls an open
+ * transaction back). */
+static int
+evaluate_and_write(nbl_ws *ws, nbl_ctx *ctx, struct args *a,
+                   const nbl_alert_config *cfg, nbl_alert_list **list,
+                   int *year)
+{
+    char *rs = NULL;
+    int rc = nbl_ws_begin(ws);
+    *year = a->year;
+    if (rc == NBL_OK)
+        rc = nbl_alerts_evaluate(ws, cfg, a->ruleset, a->year, year, &rs);
+    if (rc)
+        return cli_fail(ctx, rc);
+    if (a->since > *year) {
+        free(rs);
+        return cli_usage("alerts", "--since %d is after the year %d", a->since,
+                         *year);
+    }
+    rc = nbl_alerts_list(ws, cfg, rs, a->since ? a->since : *year, *year, list);
+    free(rs);
+    if (rc == NBL_OK) {
+        free((*list)->workspace_name);
+        (*list)->workspace_name = strdup(
+            cfg->project_name ? cfg->project_name : basename_of(a->workspace));
+        rc = nbl_alerts_write_file(ws, ctx, *list, (nbl_alerts_format)a->fmt,
+                                   a->out, a->overwrite);
+    }
+    if (rc == NBL_OK)
+        rc = nbl_ws_commit(ws);
+    return rc ? cli_fail(ctx, rc) : -1;
+}
+
+static int
+deliver(nbl_ws *ws, nbl_ctx *ctx, const struct args *a,
+        const nbl_alert_config *cfg, const nbl_alert_list *list)
+{
+    size_t sent = 0;
+    int rc = nbl_alerts_notify(ws, cfg, list, a->notify, a->mail_to,
+                               a->mail_from, &sent);
+    if (rc)
+        return cli_fail(ctx, rc);
+    if (sent == 1)
+        cli_info("nabolag: delivered 1 new alert to %s", a->notify);
+    else
+        cli_info("nabolag: delivered %zu new alerts to %s", sent, a->notify);
+    return -1;
+}
+
 int
 cmd_alerts(int argc, char **argv)
 {
-    enum {
-        O_YEAR = 256,
-        O_SINCE,
-        O_RULESET,
-        O_OVERWRITE,
-        O_FAIL,
-        O_NOTIFY,
-        O_MAILTO,
-        O_MAILFROM,
-        O_CONFIG,
-        O_INTERNAL
-    };
-    static const struct option opts[] = {
-        {"year", required_argument, NULL, O_YEAR},
-        {"since", required_argument, NULL, O_SINCE},
-        {"ruleset", required_argument, NULL, O_RULESET},
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {"overwrite", no_argument, NULL, O_OVERWRITE},
-        {"fail-on-alert", no_argument, NULL, O_FAIL},
-        {"notify", required_argument, NULL, O_NOTIFY},
-        {"mail-to", required_argument, NULL, O_MAILTO},
-        {"mail-from", required_argument, NULL, O_MAILFROM},
-        {"config", required_argument, NULL, O_CONFIG},
-        {"internal-unsuppressed", no_argument, NULL, O_INTERNAL},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    int year = 0, since = 0, fmt = NBL_ALERTS_TEXT, overwrite = 0, fail = 0,
-        internal = 0;
-    const char *ruleset = NULL, *out = "-", *notify = NULL, *mail_to = NULL,
-               *mail_from = NULL, *config = NULL;
+    struct args a;
     nbl_alert_config cfg;
     nbl_ctx *ctx = NULL;
     nbl_ws *ws = NULL;
     nbl_alert_list *list = NULL;
-    char *rs = NULL;
-    int c, rc, status = CLI_OK;
+    int rc, year = 0, status;
 
     if (cli_wants_help(argc, argv)) {
         fputs(usage, stdout);
         return CLI_OK;
     }
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case O_YEAR:
-            if (cli_parse_int("alerts", "--year", optarg, &year))
-                return CLI_USAGE;
-            break;
-        case O_SINCE:
-            if (cli_parse_int("alerts", "--since", optarg, &since))
-                return CLI_USAGE;
-            break;
-        case O_RULESET:
-            ruleset = optarg;
-            break;
-        case 'f':
-            fmt = nbl_alerts_format_parse(optarg);
-            if (fmt < 0)
-                return cli_usage("alerts",
-                                 "-f: expected text, csv, json or geojson, "
-                                 "not '%s'",
-                                 optarg);
-            break;
-        case 'o':
-            out = optarg;
-            break;
-        case O_OVERWRITE:
-            overwrite = 1;
-            break;
-        case O_FAIL:
-            fail = 1;
-            break;
-        case O_NOTIFY:
-            notify = optarg;
-            break;
-        case O_MAILTO:
-            mail_to = optarg;
-            break;
-        case O_MAILFROM:
-            mail_from = optarg;
-            break;
-        case O_CONFIG:
-            config = optarg;
-            break;
-        case O_INTERNAL:
-            internal = 1;
-            break;
-        default:
-            return cli_usage("alerts", "unknown option");
-        }
-    }
-    if (optind != argc - 1)
-        return cli_usage("alerts", "expected one WORKSPACE argument");
-    if (since && year && since > year)
-        return cli_usage("alerts", "--since %d is after --year %d", since,
-                         year);
-
+    if ((status = parse_args(argc, argv, &a)) >= 0)
+        return status;
     ctx = cli_ctx_new();
-    if ((status = cli_config_language(ctx, config)) != CLI_OK) {
+    if ((status = cli_config_language(ctx, a.config)) != CLI_OK) {
         nbl_ctx_free(ctx);
         return status;
     }
-    rc = nbl_alert_config_init(&cfg, ctx);
-    if (rc) {
+    if ((rc = nbl_alert_config_init(&cfg, ctx)) != 0) {
         status = cli_fail(ctx, rc);
         nbl_ctx_free(ctx);
         return status;
     }
-    if (config && (rc = nbl_alert_config_load(&cfg, ctx, config)) != 0)
-        goto fail;
-    if (!mail_to)
-        mail_to = cfg.mail_to;
-    if (!mail_from)
-        mail_from = cfg.mail_from;
-    if (cfg.fail_on_alert)
-        fail = 1;
-    if (internal && notify) {
-        rc = cli_usage("alerts", "--internal-unsuppressed output is for "
-                                 "internal use and is not delivered: drop "
-                                 "--notify");
-        goto done_usage;
-    }
-    if (!notify)
-        notify = cfg.notify;
-    if (internal && notify) {
-        fprintf(stderr, "nabolag: warning: [alerts] notify is skipped: "
-                        "--internal-unsuppressed output is not delivered\n");
-        notify = NULL;
-        mail_to = NULL;
-    }
-    if (internal) {
-        cfg.internal_unsuppressed = 1;
-        fprintf(stderr,
-                "nabolag: warning: --internal-unsuppressed: disclosure "
-                "control is OFF; the output is for internal use only, not "
-                "for publication\n");
-    }
-    if (mail_to && !notify) {
-        rc = cli_usage("alerts", "--mail-to needs --notify smtp://HOST:PORT");
-        goto done_usage;
-    }
-
-    rc = nbl_ws_open(&ws, ctx, argv[optind]);
-    if (rc)
-        goto fail;
-    /* Evaluation and output are one transaction: if the output cannot be
-     * written, the alert states stay as they were (nbl_ws_free rolls an
-     * open transaction back). */
-    rc = nbl_ws_begin(ws);
-    if (rc)
-        goto fail;
-    rc = nbl_alerts_evaluate(ws, &cfg, ruleset, year, &year, &rs);
-    if (rc)
-        goto fail;
-    if (since > year) {
-        rc =
-            cli_usage("alerts", "--since %d is after the year %d", since, year);
-        goto done_usage;
-    }
-    rc = nbl_alerts_list(ws, &cfg, rs, since ? since : year, year, &list);
-    if (rc)
-        goto fail;
-    free(list->workspace_name);
-    list->workspace_name =
-        strdup(cfg.project_name ? cfg.project_name : basename_of(argv[optind]));
-
-    rc = nbl_alerts_write_file(ws, ctx, list, (nbl_alerts_format)fmt, out,
-                               overwrite);
-    if (rc)
-        goto fail;
-    rc = nbl_ws_commit(ws);
-    if (rc)
-        goto fail;
-
-    if (notify) {
-        size_t sent = 0;
-        rc = nbl_alerts_notify(ws, &cfg, list, notify, mail_to, mail_from,
-                               &sent);
-        if (rc) {
-            status = cli_fail(ctx, rc);
-            goto done;
-        }
-        cli_info("nabolag: delivered %zu new alert%s to %s", sent,
-                 sent == 1 ? "" : "s", notify);
-    }
-    if (fail) {
-        /* only the evaluated year counts (not the --since years) */
-        for (size_t i = 0; i < list->n && status == CLI_OK; i++) {
-            nbl_alert_list one = {0};
-            one.items = &list->items[i];
-            one.n = 1;
-            if (list->items[i].year == year && nbl_alerts_raised(&one))
-                status = CLI_ALERTS;
-        }
-    }
-    goto done;
-done_usage:
-    status = rc;
-    goto done;
-fail:
-    status = cli_fail(ctx, rc);
-done:
-    free(rs);
+    status = settle_config(ctx, &a, &cfg);
+    if (status < 0 && (rc = nbl_ws_open(&ws, ctx, a.workspace)) != 0)
+        status = cli_fail(ctx, rc);
+    if (status < 0)
+        status = evaluate_and_write(ws, ctx, &a, &cfg, &list, &year);
+    if (status < 0 && a.notify)
+        status = deliver(ws, ctx, &a, &cfg, list);
+    if (status < 0)
+        status = fail_status(&a, list, year);
     nbl_alert_list_free(list);
     nbl_ws_free(ws);
     nbl_alert_config_clear(&cfg);

@@ -24,7 +24,8 @@ cmd_run(int argc, char **argv)
                "and the report ([report] output), and delivers new alerts\n"
                "([alerts] notify, mail_to). See docs/project.md.\n\n"
                "Exit status: 0 ok; 1 error; 2 usage; 3 alerts raised and\n"
-               "[alerts] fail_on_alert = true.\n");
+               "[alerts] fail_on = any (fail_on_alert = true), or only new\n"
+               "warning/critical alerts with fail_on = new.\n");
         return CLI_OK;
     }
     if (argc != 2)
@@ -43,5 +44,8 @@ cmd_run(int argc, char **argv)
     if (r.export_dir[0])
         cli_info("outputs for %d are in %s", r.year, r.export_dir);
     nbl_ctx_free(ctx);
-    return r.fail_on_alert && r.alerts_raised ? CLI_ALERTS : CLI_OK;
+    if (r.fail_on_alert &&
+        (r.fail_on_new ? r.alerts_raised_new : r.alerts_raised))
+        return CLI_ALERTS;
+    return CLI_OK;
 }

@@ -94,8 +94,56 @@ done:
     return rc;
 }
 
+static void
+alert_release(nbl_alert *a)
+{
+    free(a->area_id);
+    free(a->area_name);
+    free(a->message);
+    free(a->delivered_at);
+}
+
+/* An alert of an area below the publication minimum: it names no
+ * criterion, value or distance (nbl__disclosure_small_area_message). */
+static int
+withhold_small(const nbl__disclosure *d, nbl_alert *a)
+{
+    char *m = nbl__disclosure_small_area_message(d, a->area_name, a->area_id);
+    if (!m)
+        return NBL_ENOMEM;
+    free(a->message);
+    a->message = m;
+    a->value = a->threshold = NAN;
+    snprintf(a->kind, sizeof a->kind, "withheld");
+    snprintf(a->rule, sizeof a->rule, "withheld");
+    snprintf(a->value_status, sizeof a->value_status, "suppressed");
+    return NBL_OK;
+}
+
+/* One line per small area and year: the list is sorted by area and year,
+ * new first and highest severity first, so the first line is kept. */
+static void
+collapse_small(nbl_alert_list *l)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        nbl_alert *a = &l->items[i];
+        if (o > 0 && strcmp(a->kind, "withheld") == 0 &&
+            strcmp(l->items[o - 1].kind, "withheld") == 0 &&
+            strcmp(l->items[o - 1].area_id, a->area_id) == 0 &&
+            l->items[o - 1].year == a->year) {
+            alert_release(a);
+            continue;
+        }
+        l->items[o++] = *a;
+    }
+    l->n = o;
+}
+
 /* Disclosure control over a stored list (the export's alerts-layer rule,
- * disclosure.h): withheld alerts lose their value and message. */
+ * disclosure.h): withheld alerts lose their value and message; an area
+ * below the publication minimum keeps one line that says only that it has
+ * alerts. */
 static int
 disclose(nbl_ctx *ctx, const nbl_alert_config *cfg, nbl_alert_list *l,
          const double *pop, const double *denom)
@@ -118,6 +166,11 @@ disclose(nbl_ctx *ctx, const nbl_alert_config *cfg, nbl_alert_list *l,
                  isnan(a->value) ? "missing" : "ok");
         if (l->unsuppressed || !nbl__disclosure_alert(&d, pop[i], denom[i]))
             continue;
+        if (nbl__disclosure_area(&d, pop[i])) {
+            if (withhold_small(&d, a))
+                return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+            continue;
+        }
         m = nbl__disclosure_alert_message(a->area_name, a->area_id, a->kind,
                                           a->rule);
         if (!m)
@@ -126,8 +179,13 @@ disclose(nbl_ctx *ctx, const nbl_alert_config *cfg, nbl_alert_list *l,
         a->message = m;
         a->value = NAN;
         snprintf(a->value_status, sizeof a->value_status, "suppressed");
-        l->n_withheld++;
     }
+    collapse_small(l);
+    /* counted after collapsing: the count must not tell how many alerts a
+     * small area has */
+    l->n_withheld = 0;
+    for (size_t i = 0; i < l->n; i++)
+        l->n_withheld += strcmp(l->items[i].value_status, "suppressed") == 0;
     return NBL_OK;
 }
 

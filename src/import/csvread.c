@@ -158,6 +158,7 @@ on_row(int c, void *data)
     row.line = r->row_start;
     row.index = r->rows++;
     row.typed = NULL;
+    row.delimiter = (char)csv_get_delim(&r->p);
     if (r->nf > 0)
         r->stop = r->fn(&row, r->arg);
     r->nf = 0;
@@ -506,4 +507,92 @@ nbl__csv_read(nbl_ctx *ctx, const char *path, const nbl__csv_opts *opts,
             *lines_out = info.lines;
     }
     return rc;
+}
+
+/* ---- whole small files (plans tables read through OGR) ------------------ */
+
+static long
+line_of(const char *s, size_t at)
+{
+    long line = 1;
+    for (size_t i = 0; i < at; i++)
+        line += s[i] == '\n';
+    return line;
+}
+
+/* The start of the first line that is not valid UTF-8, or n. */
+static size_t
+first_invalid(const char *s, size_t n)
+{
+    size_t lo = 0;
+    while (lo < n) {
+        const char *nl = memchr(s + lo, '\n', n - lo);
+        size_t end = nl ? (size_t)(nl - s) + 1 : n;
+        if (!nbl__utf8_valid(s + lo, end - lo))
+            return lo;
+        lo = end;
+    }
+    return n;
+}
+
+int
+nbl__text_utf8(nbl_ctx *ctx, const char *path, char **out, size_t *outn,
+               const char **encoding)
+{
+    struct reader r;
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0, cap = 0, got, bad;
+    int rc = NBL_OK, b;
+    *out = NULL;
+    *outn = 0;
+    *encoding = "utf-8";
+    if (!f)
+        return nbl__error(ctx, NBL_EIO, "%s: cannot open: %s", path,
+                          strerror(errno));
+    do {
+        if (grow((void **)&buf, &cap, n + BLOCK + 1, 1)) {
+            fclose(f);
+            free(buf);
+            return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+        }
+        got = fread(buf + n, 1, BLOCK, f);
+        n += got;
+    } while (got > 0);
+    fclose(f);
+    memset(&r, 0, sizeof r);
+    r.ctx = ctx;
+    r.path = path;
+    {
+        const char *kind = nbl__csv_sniff(buf, n);
+        if (kind) {
+            free(buf);
+            return not_text(&r, kind);
+        }
+    }
+    bad = first_invalid(buf, n);
+    if (bad == n) {
+        *out = buf;
+        *outn = n;
+        return NBL_OK;
+    }
+    b = cp1252_bad_byte(buf, n);
+    /* a UTF-8 letter before the first non-UTF-8 line: a mix, not cp1252 */
+    if (b >= 0 || has_high(buf, bad)) {
+        rc = nbl__error(ctx, NBL_EFORMAT,
+                        "%s:%ld: not valid UTF-8 or Windows-1252 text; save "
+                        "the file as UTF-8 (in Excel: 'CSV UTF-8 "
+                        "(kommasepareret)')",
+                        path, line_of(buf, bad));
+        free(buf);
+        return rc;
+    }
+    if (cp1252_convert(&r, buf, n, outn)) {
+        free(buf);
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    }
+    free(buf);
+    *out = r.conv;
+    *encoding = "windows-1252";
+    return NBL_OK;
 }

@@ -45,6 +45,8 @@ typedef struct nbl__csv_row {
     /* NULL for CSV; from a workbook, 1 per field the source stored as a
      * number (its text then uses '.' as the decimal mark) */
     const unsigned char *typed;
+    char delimiter; /* the file's delimiter (for quoting a row in messages);
+                       0 for a workbook */
 } nbl__csv_row;
 
 /** Called once per record in file order. Return 0 to go on; any other value
@@ -88,6 +90,16 @@ int nbl__csv_read_info(nbl_ctx *ctx, const char *path,
  * archive), "xls" (an Excel 97-2003 workbook), or NULL for anything else.
  */
 const char *nbl__csv_sniff(const char *s, size_t n);
+
+/**
+ * Reads a whole small text file as UTF-8 (*out, *outn; free *out): as it
+ * is when it is UTF-8, converted when it is Windows-1252 (*encoding says
+ * which). UTF-16, workbooks, binary data and a mix of encodings are
+ * errors with the same messages as nbl__csv_read(). For tables that are
+ * read through OGR (plans), which knows nothing of encodings.
+ */
+int nbl__text_utf8(nbl_ctx *ctx, const char *path, char **out, size_t *outn,
+                   const char **encoding);
 
 /**
  * Reads path and calls fn for every record. opts may be NULL (detect the

@@ -10,15 +10,18 @@
 #include "nabolag/plans.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
+#include <cpl_vsi.h>
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "import/csvread.h"
 #include "util/ctx.h"
 #include "store/store.h"
 #include "store/store_plans.h"
@@ -142,6 +145,63 @@ read_feature(nbl_ctx *ctx, OGRFeatureH f, OGRFeatureDefnH defn,
     return NBL_OK;
 }
 
+/* A CSV plans table converted to UTF-8 in memory when it is Windows-1252
+ * (OGR's CSV driver takes bytes as they are); vsi names it, "" if none. */
+static int
+csv_to_vsimem(nbl_ctx *ctx, const char *src, char vsi[80])
+{
+    char *text, head[4] = {0};
+    size_t len;
+    const char *enc, *kind;
+    VSILFILE *fp;
+    FILE *f = fopen(src, "rb");
+    size_t got = f ? fread(head, 1, sizeof head, f) : 0;
+    int rc;
+    if (f)
+        fclose(f);
+    kind = nbl__csv_sniff(head, got);
+    if (!f || (kind && strcmp(kind, "zip") == 0))
+        return NBL_OK; /* OGR says why it cannot open it / a workbook */
+    if ((rc = nbl__text_utf8(ctx, src, &text, &len, &enc)))
+        return rc;
+    if (strcmp(enc, "windows-1252") != 0) {
+        free(text);
+        return NBL_OK;
+    }
+    snprintf(vsi, 80, "/vsimem/nbl_plans_%p.csv", (void *)text);
+    fp = VSIFileFromMemBuffer(vsi, (GByte *)text, (vsi_l_offset)len, TRUE);
+    if (!fp) {
+        free(text);
+        vsi[0] = '\0';
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    }
+    VSIFCloseL(fp);
+    nbl__info(ctx, "%s: read as Windows-1252 text (converted to UTF-8)", src);
+    return NBL_OK;
+}
+
+/* Opens the plans source: any GDAL vector source or table (a CSV through
+ * the same encoding detection as the statistics, an .xlsx/.ods sheet). */
+static int
+open_plans(nbl_ctx *ctx, const char *src, GDALDatasetH *ds, char vsi[80])
+{
+    static const char *const csv_opts[] = {"AUTODETECT_TYPE=NO",
+                                           "KEEP_GEOM_COLUMNS=NO", NULL};
+    size_t n = strlen(src);
+    int rc;
+    vsi[0] = '\0';
+    *ds = NULL;
+    if (n > 4 && nbl__strieq(src + n - 4, ".csv") &&
+        (rc = csv_to_vsimem(ctx, src, vsi)))
+        return rc;
+    *ds = GDALOpenEx(vsi[0] ? vsi : src, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                     NULL, csv_opts, NULL);
+    if (!*ds)
+        return nbl__error(ctx, NBL_EIO, "%s: cannot open: %s", src,
+                          CPLGetLastErrorMsg());
+    return NBL_OK;
+}
+
 int
 nbl_plans_import(nbl_ws *ws, const char *src, nbl_plans_summary *out)
 {
@@ -156,19 +216,13 @@ nbl_plans_import(nbl_ws *ws, const char *src, nbl_plans_summary *out)
     int n = 0, cap = 0, rc = NBL_OK, idx[5], is_csv;
     static const char *names[] = {"plan_id", "name", "start_year", "end_year",
                                   "areas"};
-    static const char *const csv_opts[] = {"AUTODETECT_TYPE=NO",
-                                           "KEEP_GEOM_COLUMNS=NO", NULL};
+    char vsi[80];
 
     memset(out, 0, sizeof *out);
     GDALAllRegister();
     CPLPushErrorHandler(CPLQuietErrorHandler);
-    ds = GDALOpenEx(src, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, csv_opts,
-                    NULL);
-    if (!ds) {
-        rc = nbl__error(ctx, NBL_EIO, "%s: cannot open: %s", src,
-                        CPLGetLastErrorMsg());
+    if ((rc = open_plans(ctx, src, &ds, vsi)))
         goto done;
-    }
     if (GDALDatasetGetLayerCount(ds) != 1) {
         rc = nbl__error(ctx, NBL_EFORMAT,
                         "%s: expected one layer of plans, found %d", src,
@@ -319,6 +373,8 @@ done:
         OSRDestroySpatialReference(dst);
     if (ds)
         GDALClose(ds);
+    if (vsi[0])
+        VSIUnlink(vsi);
     CPLPopErrorHandler();
     return rc;
 }

@@ -70,6 +70,7 @@ imp_free(struct imp *im)
     free(im->comma_raw);
     free(im->first_unknown);
     free(im->first_unknown_hint);
+    nbl__sti_source_free(im);
 }
 
 static int
@@ -81,6 +82,16 @@ check_opts(nbl_ctx *ctx, const char *path, const nbl_stats_opts *opts)
         return nbl__error(ctx, NBL_EINVAL,
                           "--delimiter must be ',' or ';', not '%c'",
                           opts->delimiter);
+    if (opts->format) {
+        nbl__rowsrc src = {0};
+        int rc;
+        src.format = opts->format;
+        if ((rc = nbl__rowsrc_check(ctx, &src)))
+            return rc;
+    }
+    if (opts->period && strcmp(opts->period, "last") != 0)
+        return nbl__error(ctx, NBL_EINVAL, "period must be last, not '%s'",
+                          opts->period);
     if (opts->decimal && opts->decimal != ',' && opts->decimal != '.')
         return nbl__error(ctx, NBL_EINVAL,
                           "--decimal must be '.' or ',', not '%c'",
@@ -173,6 +184,10 @@ fill_summary(struct imp *im)
     sum->rows_stored = im->rows - im->bad_lines;
     sum->problems = im->problems;
     sum->layout = (char)im->layout;
+    sum->rows_empty = im->src.empty_rows;
+    sum->rows_left_out = im->src.left_out;
+    sum->encoding = im->src.encoding;
+    sum->source = im->src.statbank ? 's' : im->src.kind ? im->src.kind : 'c';
     sum->delimiter = im->delimiter;
     sum->decimal = im->decimal;
 }
@@ -244,11 +259,18 @@ log_run(struct imp *im)
                     "\"decimal\":\"%c\",\"problems\":%ld,"
                     "\"values_inserted\":%ld,\"values_updated\":%ld,"
                     "\"values_unchanged\":%ld,\"values_missing\":%ld,"
-                    "\"variables_declared\":%ld}",
+                    "\"variables_declared\":%ld,\"source\":\"%s\","
+                    "\"encoding\":\"%s\",\"rows_empty\":%ld,"
+                    "\"rows_left_out\":%ld}",
                     im->layout == 'l' ? "long" : "wide", im->delimiter,
                     im->decimal, im->problems, sum->values_inserted,
                     sum->values_updated, sum->values_unchanged,
-                    sum->values_missing, sum->variables_declared);
+                    sum->values_missing, sum->variables_declared,
+                    sum->source == 's'   ? "statbank"
+                    : sum->source == 'w' ? "workbook"
+                                         : "csv",
+                    sum->encoding ? sum->encoding : "", sum->rows_empty,
+                    sum->rows_left_out);
     rc = d.s ? nbl__store_log_run(im->ws, im->refs ? "refs" : "stats", im->path,
                                   sum->rows_read, sum->rows_stored,
                                   sum->rows_rejected, -1, d.s)
@@ -304,10 +326,14 @@ do_import(nbl_ws *ws, const char *path, const nbl_stats_opts *opts,
     im.path = path;
     im.refs = refs;
     im.o = opts;
+    rc = nbl__sti_source_init(&im);
     /* every key is checked in C against the areas and variables */
-    rc = nbl__store_begin_checked_keys(ws);
-    if (rc)
+    if (rc == NBL_OK)
+        rc = nbl__store_begin_checked_keys(ws);
+    if (rc) {
+        imp_free(&im);
         return rc;
+    }
     rc = read_file(&im);
     if (rc == NBL_OK)
         rc = check_all(&im);

@@ -191,7 +191,8 @@ nbl__sti_check_value(struct imp *im, long line, size_t col,
         *out = NAN;
         return 1;
     }
-    if (!nbl__parse_double(s, im->decimal, out)) {
+    if (!nbl__parse_double(s, im->typed && im->typed[col] ? '.' : im->decimal,
+                           out)) {
         const char *why = "";
         if (im->decimal == ',' && strchr(s, '.'))
             why = " (the decimal mark of this file is ',')";
@@ -405,6 +406,8 @@ int
 nbl__sti_print_problem(long line, const char *msg, void *arg)
 {
     struct imp *im = arg;
-    nbl__warn(im->ctx, "%s:%ld: %s", im->path, line, msg);
+    char where[400];
+    nbl__warn(im->ctx, "%s: %s", nbl__sti_where(im, line, where, sizeof where),
+              msg);
     return 0;
 }

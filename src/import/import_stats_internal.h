@@ -9,6 +9,9 @@
  *   import_stats_fast.c    the fast path: the checks over all rows in C,
  *                          group by group, values written as they come;
  *   import_stats_config.c  [variable.<name>] declarations from --config;
+ *   import_stats_source.c  where the rows come from: CSV, workbook or
+ *                          StatBank download (rowsrc.h), through the
+ *                          column mapping (colmap.h);
  *   import_stats.c         one import: the transaction, the look-ups, the
  *                          order of the steps, the summary and the run log.
  * Names here are nbl__sti_* (statistics import). The state of one import is
@@ -20,7 +23,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "import/colmap.h"
 #include "import/csvread.h"
+#include "import/rowsrc.h"
 #include "nabolag/stats.h"
 #include "store/store_stats.h"
 #include "util/util.h"
@@ -80,6 +85,17 @@ struct imp {
     int have_rejects;
     /* the fast path (import_stats_fast.c); NULL on the staged path */
     struct nbl__sti_fast *fast;
+    /* the source (import_stats_source.c) */
+    nbl__rowsrc_info src;
+    nbl__statbank_opts sbo;
+    nbl__colmap map;
+    nbl__colplan plan;
+    nbl__csv_row_fn inner;      /* the pass's own row function */
+    const unsigned char *typed; /* cells of the current row stored as
+                                   numbers (workbooks), or NULL */
+    const char **mfields;       /* a mapped row */
+    size_t *mlens;
+    unsigned char *mtyped;
 };
 
 /* Returned by a row callback when the fast path cannot go on. */
@@ -163,6 +179,17 @@ int nbl__sti_fast_stage(struct imp *im, const nbl__var_def *v, double value,
 void nbl__sti_fast_bad(struct imp *im, long line);
 /** Ends the last group; the value counts go to im->sum. */
 int nbl__sti_fast_end(struct imp *im);
+/* ---- import_stats_source.c ---- */
+
+/** The mapping and StatBank settings from the options. */
+int nbl__sti_source_init(struct imp *im);
+void nbl__sti_source_free(struct imp *im);
+/** Reads the source, calling fn with each row in the canonical layout
+ * (mapped); raw: the file's own rows (for the rejects file). */
+int nbl__sti_source_read(struct imp *im, nbl__csv_row_fn fn, int raw);
+/** "file:line" or "file.xlsx: sheet 'X' row N", into buf. */
+const char *nbl__sti_where(const struct imp *im, long line, char *buf,
+                           size_t n);
 
 /* ---- import_stats_config.c ---- */
 

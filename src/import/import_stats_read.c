@@ -42,9 +42,10 @@ static int
 header_error(struct imp *im, const nbl__csv_row *row)
 {
     nbl__buf found = {0};
+    char d = row->delimiter ? row->delimiter : ',';
     int rc;
     for (size_t i = 0; i < row->n; i++)
-        nbl__buf_printf(&found, "%s%s", i ? "," : "", row->fields[i]);
+        nbl__buf_printf(&found, "%.*s%s", i ? 1 : 0, &d, row->fields[i]);
     if (looks_like_data(row))
         rc = nbl__error(im->ctx, NBL_EFORMAT,
                         "%s:%ld: no header line: the first line looks like "
@@ -151,8 +152,8 @@ detect_values(struct imp *im, const nbl__csv_row *row)
     size_t first = im->layout == 'l' ? im->ncols - 1 : im->nkeys + 1;
     for (size_t i = first; i < row->n; i++) {
         const char *s = row->fields[i];
-        if (nbl__sti_is_missing(s))
-            continue;
+        if (nbl__sti_is_missing(s) || (row->typed && row->typed[i]))
+            continue; /* a workbook's number cell: always '.' */
         if (strchr(s, '.') && !im->dot_line) {
             im->dot_line = row->line;
             im->dot_raw = nbl__strdup(s);
@@ -201,8 +202,9 @@ ragged_row(struct imp *im, const nbl__csv_row *row)
     nbl__buf raw = {0};
     char b[80];
     int rc;
+    char d = row->delimiter ? row->delimiter : ',';
     for (size_t i = 0; i < row->n; i++)
-        nbl__buf_printf(&raw, "%s%s", i ? "," : "", row->fields[i]);
+        nbl__buf_printf(&raw, "%.*s%s", i ? 1 : 0, &d, row->fields[i]);
     rc = nbl__sti_problem(im, row->line,
                           "row: has %zu field%s, the header has %zu: '%s'",
                           row->n, row->n == 1 ? "" : "s", im->ncols,
@@ -394,8 +396,7 @@ nbl__sti_read_rows(struct imp *im)
     int rc;
     im->co.progress_lo = 0.0;
     im->co.progress_hi = 0.9;
-    rc = nbl__csv_read(im->ctx, im->path, &im->co, import_row, im,
-                       &im->delimiter, NULL);
+    rc = nbl__sti_source_read(im, import_row, 0);
     if (rc == NBL_OK && !im->ncols)
         rc = nbl__error(im->ctx, NBL_EFORMAT, "%s: empty file", im->path);
     if (rc == NBL_OK && !im->o->decimal)
@@ -410,14 +411,16 @@ nbl__sti_read_rows(struct imp *im)
 int
 nbl__sti_write_rejects(struct imp *im)
 {
-    nbl__csv_opts co = {0};
+    const char *progress = im->co.progress;
     int rc = nbl__outfile_open(im->ctx, &im->of, im->o->rejects_path,
                                im->o->overwrite_rejects);
     if (rc)
         return rc;
     im->rej = im->of.fp;
-    co.delimiter = im->delimiter;
-    rc = nbl__csv_read(im->ctx, im->path, &co, reject_row, im, NULL, NULL);
+    im->co.delimiter = im->delimiter;
+    im->co.progress = NULL;
+    rc = nbl__sti_source_read(im, reject_row, 1);
+    im->co.progress = progress;
     im->rej = NULL;
     if (rc)
         nbl__outfile_abort(&im->of);

@@ -371,7 +371,11 @@ emit(nbl__statbank *sb, const nbl__csv_row *row, const char *variable)
     size_t lens[5], k = 0;
     unsigned char typed[5] = {0, 0, 0, 0, 0};
     const char *area = row->fields[sb->area], *sp = strchr(area, ' ');
-    size_t n = sp ? (size_t)(sp - area) : strlen(area);
+    size_t n = strlen(area);
+    /* "101 København": DST's code before the label; a label without a
+     * leading code ("Indre By") is its own id */
+    if (sp && sp > area && strspn(area, "0123456789") == (size_t)(sp - area))
+        n = (size_t)(sp - area);
     nbl__csv_row r;
     if (n >= sizeof sb->code)
         n = sizeof sb->code - 1;
@@ -391,6 +395,7 @@ emit(nbl__statbank *sb, const nbl__csv_row *row, const char *variable)
     r.lens = lens;
     r.line = row->line;
     r.index = row->index;
+    r.delimiter = row->delimiter;
     if (row->typed) {
         typed[k - 1] = row->typed[sb->value];
         r.typed = typed;

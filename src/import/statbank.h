@@ -10,8 +10,9 @@
  * and the importer: it reads the header, then turns each row into
  *     area_id,year,variable,value            (statistics)
  *     scope,code,year,variable,value         (references)
- * where the id or code is the label's text before its first space
- * ("101 København" -> "101"), the year is TID ("2023"; "2023K4" or
+ * where the id or code is the label's numeric code before its first space
+ * ("101 København" -> "101"; a label without a code, "Indre By", is used
+ * whole), the year is TID ("2023"; "2023K4" or
  * "2023M12" only with period = last, which keeps each year's last period),
  * the variable is fixed (variable = pop) or mapped from a dimension's
  * labels (variable_from = HERKOMST, label.<label> = <variable>), and the

@@ -51,23 +51,34 @@ cfg_restore(struct cfg *c)
     free(c->old);
 }
 
-static GDALDatasetH
-open_workbook(const char *path)
+/* The options are read when GDAL parses a sheet, which can be as late as
+ * the first feature: they stay set until the dataset is closed. */
+static void
+cfg_push(struct cfg c[4])
 {
-    static const char *const drivers[] = {"XLSX", "ODS", NULL};
-    struct cfg c[4];
-    GDALDatasetH ds;
-    GDALAllRegister();
     cfg_set(&c[0], "OGR_XLSX_HEADERS", "FORCE");
     cfg_set(&c[1], "OGR_ODS_HEADERS", "FORCE");
     cfg_set(&c[2], "OGR_XLSX_FIELD_TYPES", "AUTO");
     cfg_set(&c[3], "OGR_ODS_FIELD_TYPES", "AUTO");
+}
+
+static void
+cfg_pop(struct cfg c[4])
+{
+    for (int i = 3; i >= 0; i--)
+        cfg_restore(&c[i]);
+}
+
+static GDALDatasetH
+open_workbook(const char *path)
+{
+    static const char *const drivers[] = {"XLSX", "ODS", NULL};
+    GDALDatasetH ds;
+    GDALAllRegister();
     CPLPushErrorHandler(CPLQuietErrorHandler);
     ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, NULL,
                     NULL);
     CPLPopErrorHandler();
-    for (int i = 3; i >= 0; i--)
-        cfg_restore(&c[i]);
     return ds;
 }
 
@@ -163,6 +174,7 @@ deliver(struct rowbuf *b, long line, long index, nbl__csv_row_fn fn, void *arg)
     row.line = line;
     row.index = index;
     row.typed = b->typed;
+    row.delimiter = 0;
     return fn(&row, arg);
 }
 
@@ -240,17 +252,21 @@ nbl__workbook_read(nbl_ctx *ctx, const char *path, const char *sheet,
                    nbl__csv_row_fn fn, void *arg, nbl__workbook_info *info)
 {
     nbl__workbook_info local;
+    struct cfg c[4];
     GDALDatasetH ds;
     OGRLayerH lyr;
     int rc;
     if (!info)
         info = &local;
     memset(info, 0, sizeof *info);
+    cfg_push(c);
     ds = open_workbook(path);
-    if (!ds)
+    if (!ds) {
+        cfg_pop(c);
         return nbl__error(ctx, NBL_EFORMAT,
                           "%s: not a workbook GDAL can read (.xlsx or .ods)",
                           path);
+    }
     info->driver =
         strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "ODS") == 0
             ? "ODS"
@@ -261,5 +277,6 @@ nbl__workbook_read(nbl_ctx *ctx, const char *path, const char *sheet,
         rc = read_layer(ctx, lyr, fn, arg, info);
     }
     GDALClose(ds);
+    cfg_pop(c);
     return rc;
 }

@@ -114,6 +114,18 @@ int nbl__alerts_area_conditions(const nbl__aarea *a,
                                 const nbl_alert_config *cfg, int year,
                                 const nbl__asd *sd, nbl_alert_list *out);
 
+/* The trend rule: does the least-squares line over (t, v), n points,
+ * point the worse way (down when lower_worse, else up), explain the data
+ * (R² >= min_r2) and do the data agree (last value beyond the first in
+ * that direction)? slope_out, r2_out (may be NULL) receive the fit. */
+int nbl__alerts_trend_fits(const double *t, const double *v, int n,
+                           int lower_worse, double min_r2, double *slope_out,
+                           double *r2_out);
+
+/* 1 when a known criterion is "lower is worse" (inc), 0 when "higher is
+ * worse", -1 for an unknown id. */
+int nbl__alert_criterion_lower_worse(const char *id);
+
 /* Appends a copy of a (strings duplicated). */
 int nbl__alert_list_push(nbl_alert_list *l, const nbl_alert *a);
 

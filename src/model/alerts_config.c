@@ -72,6 +72,7 @@ static const struct {
     size_t off;
 } dbl_keys[] = {
     {"margin", offsetof(nbl_alert_config, margin)},
+    {"trend_min_r2", offsetof(nbl_alert_config, trend_min_r2)},
     {"safety_warning", offsetof(nbl_alert_config, safety_warning)},
     {"safety_critical", offsetof(nbl_alert_config, safety_critical)},
     {"safety_drop", offsetof(nbl_alert_config, safety_drop)},
@@ -154,6 +155,7 @@ number_key(struct cfg_parse *p, const char *name, const char *value)
             if (!nbl__parse_double(value, '.', &d))
                 return bad(p, name, value, "not a number");
             if ((strcmp(name, "margin") == 0 && (d < 0 || d >= 1)) ||
+                (strcmp(name, "trend_min_r2") == 0 && (d < 0 || d > 1)) ||
                 (strcmp(name, "timeout") == 0 && d <= 0))
                 return bad(p, name, value, "out of range");
             *(double *)(c + dbl_keys[i].off) = d;
@@ -215,6 +217,14 @@ other_key(struct cfg_parse *p, const char *name, const char *value)
         if (!parse_bool(value, &b))
             return bad(p, name, value, "expected true or false");
         *(name[0] == 's' ? &c->status_eth : &c->fail_on_alert) = b;
+        return 1;
+    }
+    if (strcmp(name, "fail_on") == 0) {
+        if (strcmp(value, "new") != 0 && strcmp(value, "any") != 0 &&
+            strcmp(value, "none") != 0)
+            return bad(p, name, value, "expected new, any or none");
+        c->fail_on_alert = strcmp(value, "none") != 0;
+        c->fail_on_new = strcmp(value, "new") == 0;
         return 1;
     }
     if (strcmp(name, "backoff") == 0)

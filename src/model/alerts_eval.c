@@ -6,8 +6,12 @@
  * years were evaluated before:
  *   new       the condition holds in Y and did not in Y-1;
  *   ongoing   it holds in Y and in Y-1 (first_year = first year of the run);
- *   resolved  it held in Y-1 and does not in Y (a row in year Y).
- * crossed and improved are events (a change from Y-1 to Y): always new.
+ *   resolved  it held in Y-1 and does not in Y (a row in year Y);
+ *   superseded  an early warning (approaching, trend, countdown) that ended
+ *             because the area crossed what it warned of: not an
+ *             improvement, the crossed alert of Y says what happened.
+ * crossed, improved and status are events (a change from Y-1 to Y, or a
+ * year's standing): always new.
  * "Y-1" is the last earlier year in which the condition can be evaluated
  * (cond_evaluable: its inputs are there): a condition is neither repeated
  * nor resolved in a year without data, and a gap is bridged.
@@ -19,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/i18n.h"
 #include "util/util.h"
 
 int
@@ -71,7 +76,8 @@ nbl_alert_list_free(nbl_alert_list *list)
 static int
 is_event(const char *kind)
 {
-    return strcmp(kind, "crossed") == 0 || strcmp(kind, "improved") == 0;
+    return strcmp(kind, "crossed") == 0 || strcmp(kind, "improved") == 0 ||
+           strcmp(kind, "status") == 0;
 }
 
 static const nbl_alert *
@@ -110,31 +116,63 @@ static const char *
 topic(const nbl_alert *a, char *buf, size_t n)
 {
     const char *what = a->rule;
+    int lw;
     if (strcmp(a->kind, "countdown") == 0)
-        return "the countdown to omdannelsesområde";
+        return T_("the countdown to omdannelsesområde");
     if (strcmp(a->kind, "status_dynamics") == 0)
-        return "the alert on a low status index with negative dynamics";
+        return T_("the alert on a low status index with negative dynamics");
     if (strcmp(a->kind, "not_evaluable") == 0)
-        return "the note that the criteria could not be evaluated";
+        return T_("the note that the criteria could not be evaluated");
     if (strcmp(a->rule, "safety_index") == 0)
-        return "the alert on the safety index being under its band";
+        return T_("the alert on the safety index being under its band");
     if (strcmp(a->rule, "safety_drop") == 0)
-        return "the alert on the drop in the safety index";
+        return T_("the alert on the drop in the safety index");
     if (strncmp(a->rule, "category:", 9) == 0) {
         snprintf(buf, n,
-                 "the early warning of being one criterion short of "
-                 "%s",
+                 T_("the early warning of being one criterion short of %s"),
                  nbl__alert_category_label(a->rule + 9));
         return buf;
     }
     if (nbl__alert_criterion_words(a->rule))
-        what = nbl__alert_criterion_words(a->rule);
-    snprintf(buf, n, "the %s on %s",
-             strcmp(a->kind, "trend") == 0
-                 ? "trend warning (rising towards the threshold)"
-                 : "early warning (close to the threshold)",
-             what);
+        what = T_(nbl__alert_criterion_words(a->rule));
+    lw = nbl__alert_criterion_lower_worse(a->rule);
+    if (strcmp(a->kind, "trend") != 0)
+        snprintf(buf, n, T_("the early warning (close to the threshold) on %s"),
+                 what);
+    else if (lw == 1)
+        snprintf(buf, n,
+                 T_("the trend warning (falling towards the threshold) on %s"),
+                 what);
+    else if (lw == 0)
+        snprintf(buf, n,
+                 T_("the trend warning (rising towards the threshold) on %s"),
+                 what);
+    else
+        snprintf(buf, n,
+                 T_("the trend warning (moving towards the threshold) on %s"),
+                 what);
     return buf;
+}
+
+/* Did an early warning (approaching, trend, countdown) end in `year`
+ * because the area crossed what it warned of? Then it is superseded by
+ * the crossed alert, not resolved: the criterion is met, or the category
+ * warned of (or a more serious one) is reached. */
+static int
+superseded(const nbl__aarea *a, const nbl_alert *al, int year)
+{
+    if (strcmp(al->kind, "approaching") != 0 &&
+        strcmp(al->kind, "trend") != 0 && strcmp(al->kind, "countdown") != 0)
+        return 0;
+    if (strncmp(al->rule, "category:", 9) == 0) {
+        const nbl__acat *c = nbl__aarea_cat(a, year);
+        int want = nbl__alert_category_rank(al->rule + 9);
+        return c && want >= 0 && nbl__alert_category_rank(c->category) >= want;
+    }
+    {
+        const nbl__acrit *c = nbl__aarea_crit(a, al->rule, year);
+        return c && c->ok && c->met == 1;
+    }
 }
 
 /* Can the condition (kind, rule) of area a be evaluated in year y, i.e.
@@ -253,21 +291,23 @@ current_alerts(const struct evalrun *r, size_t i, nbl_alert_list *out)
  * evaluate it in ...)." into msg. */
 static int
 resolved_message(nbl__buf *msg, const nbl__aarea *a, const nbl_alert *al,
-                 int year, int fy, int last)
+                 int year, int fy, int last, int sup)
 {
     char tb[256];
     int gap = last < year - 1;
-    if (nbl__buf_printf(msg, "%s (%s): %s no longer applies in %d (alerted %d",
-                        a->name && *a->name ? a->name : "Area", a->area_id,
-                        topic(al, tb, sizeof tb), year, fy) ||
+    const char *head =
+        sup ? T_("%s (%s): %s is superseded in %d: the threshold was crossed "
+                 "(see the crossed alert; alerted %d")
+            : T_("%s (%s): %s no longer applies in %d (alerted %d");
+    if (nbl__buf_printf(msg, head, a->name && *a->name ? a->name : T_("Area"),
+                        a->area_id, topic(al, tb, sizeof tb), year, fy) ||
         (fy < last && nbl__buf_printf(msg, "\xe2\x80\x93%d", last)) ||
         (gap && last + 1 == year - 1 &&
-         nbl__buf_printf(msg, "; no data to evaluate it in %d", year - 1)) ||
+         nbl__buf_printf(msg, T_("; no data to evaluate it in %d"),
+                         year - 1)) ||
         (gap && last + 1 < year - 1 &&
-         nbl__buf_printf(msg,
-                         "; no data to evaluate it in "
-                         "%d\xe2\x80\x93%d",
-                         last + 1, year - 1)) ||
+         nbl__buf_printf(msg, T_("; no data to evaluate it in %d–%d"), last + 1,
+                         year - 1)) ||
         nbl__buf_printf(msg, ")."))
         return NBL_ENOMEM;
     return NBL_OK;
@@ -303,12 +343,14 @@ resolved_alerts(const struct evalrun *r, size_t i, nbl_alert_list *out)
         for (size_t j = 0; j < r->per[k].n && !rc; j++) {
             nbl_alert al = r->per[k].items[j];
             nbl__buf msg = {0};
-            int last = r->y0 + k, fy;
+            int last = r->y0 + k, fy, sup;
             if (!is_resolved(r, i, k, &al))
                 continue;
             fy = run_start(&r->areas[i], r->per, r->sd, r->n, i, r->y0, k - 1,
                            last, al.kind, al.rule);
-            rc = resolved_message(&msg, &r->areas[i], &al, r->year, fy, last);
+            sup = superseded(&r->areas[i], &al, r->year);
+            rc = resolved_message(&msg, &r->areas[i], &al, r->year, fy, last,
+                                  sup);
             if (rc) {
                 nbl__buf_free(&msg);
                 break;
@@ -316,9 +358,13 @@ resolved_alerts(const struct evalrun *r, size_t i, nbl_alert_list *out)
             al.message = msg.s;
             al.year = r->year;
             al.value = NAN;
-            al.severity = NBL_SEV_INFO;
+            /* a superseded warning keeps its severity: it is not good
+             * news (the crossed alert says what happened) */
+            if (!sup)
+                al.severity = NBL_SEV_INFO;
             al.first_year = fy;
-            snprintf(al.state, sizeof al.state, "resolved");
+            snprintf(al.state, sizeof al.state, "%s",
+                     sup ? "superseded" : "resolved");
             rc = nbl__alert_list_push(out, &al);
             nbl__buf_free(&msg);
         }

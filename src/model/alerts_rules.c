@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "util/ctx.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 #define GROW(arr, n, cap)                                                      \
@@ -140,9 +141,10 @@ prev_cat(const nbl__aarea *a, int year)
 
 enum unit { U_PCT, U_RATIO, U_REGION, U_COUNT };
 
+/* Strings are English msgids (N_), translated where they are printed. */
 typedef struct critdesc {
     const char *id;
-    const char *short_name; /* "employment" */
+    const char *short_name; /* "employment criterion" */
     const char *words;      /* what the value measures */
     int lower_worse;
     int inclusive; /* threshold itself counts as met */
@@ -150,26 +152,22 @@ typedef struct critdesc {
 } critdesc;
 
 static const critdesc known[] = {
-    {"lab", "employment",
-     "the share of 18\xe2\x80\x93"
-     "64-year-olds outside work and education",
-     0, 0, U_PCT},
-    {"cri", "convictions",
-     "the share of residents aged 18 and over with a conviction", 0, 1,
+    {"lab", N_("employment criterion"),
+     N_("the share of 18–64-year-olds outside work and education"), 0, 0,
+     U_PCT},
+    {"cri", N_("convictions criterion"),
+     N_("the share of residents aged 18 and over with a conviction"), 0, 1,
      U_RATIO},
-    {"edu", "education",
-     "the share of 30\xe2\x80\x93"
-     "59-year-olds with only basic schooling",
+    {"edu", N_("education criterion"),
+     N_("the share of 30–59-year-olds with only basic schooling"), 0, 0, U_PCT},
+    {"inc", N_("income criterion"),
+     N_("the mean gross income of taxpayers aged 15–64"), 1, 0, U_REGION},
+    {"eth", N_("origin criterion"),
+     N_("the share of residents who are immigrants or descendants from "
+        "non-western countries"),
      0, 0, U_PCT},
-    {"inc", "income",
-     "the mean gross income of taxpayers aged 15\xe2\x80\x93"
-     "64",
-     1, 0, U_REGION},
-    {"eth", "origin",
-     "the share of residents who are immigrants or descendants from "
-     "non-western countries",
-     0, 0, U_PCT},
-    {"size", "size", "the number of residents", 0, 1, U_COUNT},
+    {"size", N_("size criterion"), N_("the number of residents"), 0, 1,
+     U_COUNT},
 };
 
 static critdesc
@@ -183,7 +181,6 @@ describe(const nbl__acrit *c)
         }
     if (strcmp(c->criterion, "cri") == 0 && isnan(c->ratio)) {
         /* dk2013-style: a share with an absolute threshold */
-        d.words = "the share of residents aged 18 and over with a conviction";
         d.unit = U_PCT;
         d.inclusive = 0;
     }
@@ -203,50 +200,60 @@ measure(const critdesc *d, const nbl__acrit *c)
     return d->unit == U_RATIO ? c->ratio : c->value;
 }
 
-/* v formatted with `dec` decimals, locale-independent, no trimming. */
+/* v with `dec` decimals for the reader (Danish: decimal comma), no
+ * trimming. */
 static const char *
 fmtn(char *buf, size_t n, double v, int dec)
 {
-    long long scale = 1, t, ip, fp;
-    int neg;
-    for (int i = 0; i < dec; i++)
-        scale *= 10;
-    t = llround(v * (double)scale);
-    neg = t < 0;
-    if (neg)
-        t = -t;
-    ip = t / scale;
-    fp = t % scale;
-    if (dec > 0) {
-        char f[24];
-        snprintf(f, sizeof f, "%019lld", fp);
-        snprintf(buf, n, "%s%lld.%s", neg ? "-" : "", ip,
-                 f + 19 - (dec > 18 ? 18 : dec));
-    } else
-        snprintf(buf, n, "%s%lld", neg ? "-" : "", ip);
+    return nbl__fmt_num(buf, n, v, dec);
+}
+
+/* v with up to `dec` decimals, trailing zeros trimmed ("40", "2,7"). */
+static const char *
+fmtt(char *buf, size_t n, double v, int dec)
+{
+    nbl__fmt_double(buf, n, v, dec);
+    if (nbl_output_language() == NBL_LANG_DA) {
+        char *dot = strchr(buf, '.');
+        if (dot)
+            *dot = ',';
+    }
     return buf;
 }
 
-/* "41.0 %", "3.2 times the national share", "1032 residents" */
+/* A number in the unit of d: "41.0 %", "3.20 times the national share",
+ * "1032 residents", "52.1 % of the regional mean". */
+static void
+fmt_unit(char *buf, size_t n, const critdesc *d, const char *num)
+{
+    switch (d->unit) {
+    case U_RATIO:
+        snprintf(buf, n, T_("%s times the national share"), num);
+        break;
+    case U_COUNT:
+        snprintf(buf, n, T_("%s residents"), num);
+        break;
+    case U_REGION:
+        snprintf(buf, n, T_("%s %% of the regional mean"), num);
+        break;
+    case U_PCT:
+    default:
+        snprintf(buf, n, "%s %%", num);
+        break;
+    }
+}
+
+static int
+unit_decimals(const critdesc *d)
+{
+    return d->unit == U_RATIO ? 2 : d->unit == U_COUNT ? 0 : 1;
+}
+
 static void
 fmt_value(char *buf, size_t n, const critdesc *d, double v)
 {
     char b[64];
-    switch (d->unit) {
-    case U_RATIO:
-        snprintf(buf, n, "%s times the national share", fmtn(b, 64, v, 2));
-        break;
-    case U_COUNT:
-        snprintf(buf, n, "%s residents", fmtn(b, 64, v, 0));
-        break;
-    case U_REGION:
-        snprintf(buf, n, "%s %% of the regional mean", fmtn(b, 64, v, 1));
-        break;
-    case U_PCT:
-    default:
-        snprintf(buf, n, "%s %%", fmtn(b, 64, v, 1));
-        break;
-    }
+    fmt_unit(buf, n, d, fmtn(b, 64, v, unit_decimals(d)));
 }
 
 /* "over 40 %", "at least 3 times the national share", "under 55 %" */
@@ -254,44 +261,24 @@ static void
 fmt_threshold(char *buf, size_t n, const critdesc *d, double thr)
 {
     char v[96], t[64];
-    const char *cmp = d->lower_worse ? (d->inclusive ? "at most" : "under")
-                                     : (d->inclusive ? "at least" : "over");
-    switch (d->unit) {
-    case U_RATIO:
-        snprintf(v, sizeof v, "%s times the national share",
-                 nbl__fmt_double(t, sizeof t, thr, 2));
-        break;
-    case U_COUNT:
-        snprintf(v, sizeof v, "%s residents",
-                 nbl__fmt_double(t, sizeof t, thr, 0));
-        break;
-    case U_REGION:
-        snprintf(v, sizeof v, "%s %% of the regional mean",
-                 nbl__fmt_double(t, sizeof t, thr, 2));
-        break;
-    default:
-        snprintf(v, sizeof v, "%s %%", nbl__fmt_double(t, sizeof t, thr, 2));
-        break;
-    }
-    snprintf(buf, n, "%s %s", cmp, v);
+    const char *cmp = d->lower_worse
+                          ? (d->inclusive ? T_("at most %s") : T_("under %s"))
+                          : (d->inclusive ? T_("at least %s") : T_("over %s"));
+    fmt_unit(v, sizeof v, d,
+             fmtt(t, sizeof t, thr, d->unit == U_COUNT ? 0 : 2));
+    snprintf(buf, n, cmp, v);
 }
 
-/* Distance in words: "3.5 percentage points", "0.30" */
+/* Distance in words: "3.5 percentage points", "0.30 times the national
+ * share" */
 static void
 fmt_distance(char *buf, size_t n, const critdesc *d, double dist)
 {
     char b[64];
-    switch (d->unit) {
-    case U_RATIO:
-        snprintf(buf, n, "%s times the national share", fmtn(b, 64, dist, 2));
-        break;
-    case U_COUNT:
-        snprintf(buf, n, "%s residents", fmtn(b, 64, dist, 0));
-        break;
-    default:
-        snprintf(buf, n, "%s percentage points", fmtn(b, 64, dist, 1));
-        break;
-    }
+    if (d->unit == U_PCT || d->unit == U_REGION)
+        snprintf(buf, n, T_("%s percentage points"), fmtn(b, 64, dist, 1));
+    else
+        fmt_value(buf, n, d, dist);
 }
 
 /* Does v meet the threshold (direction and inclusiveness of d)? */
@@ -333,17 +320,26 @@ nbl__alert_criterion_words(const char *id)
     return NULL;
 }
 
-/* The category as a phrase inside an English sentence: the Danish label
- * from the shared table (categories.c) with a lower-case initial, and "not
- * listed" for none (as in the plan comparison). */
+int
+nbl__alert_criterion_lower_worse(const char *id)
+{
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(known[i].id, id) == 0)
+            return known[i].lower_worse;
+    return -1;
+}
+
+/* The category as a phrase inside a sentence: the statutory Danish label
+ * with a lower-case initial, and "not listed" / "not evaluable" in the
+ * output language. */
 const char *
 nbl__alert_category_label(const char *code)
 {
     static const char *phrase[NBL_N_CATEGORIES] = {
         "omdannelsesområde",   "parallelsamfund", "udsat boligområde",
-        "forebyggelsesområde", "not listed",      "not evaluable"};
+        "forebyggelsesområde", N_("not listed"),  N_("not evaluable")};
     const nbl__category *c = nbl__category_find(code);
-    return c ? phrase[c - nbl__categories] : code;
+    return c ? T_(phrase[c - nbl__categories]) : code;
 }
 
 int
@@ -391,7 +387,7 @@ emit(struct emit *e, const char *kind, const char *rule, double value,
     vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
     if (nbl__buf_printf(&msg, "%s (%s): %s",
-                        e->a->name && *e->a->name ? e->a->name : "Area",
+                        e->a->name && *e->a->name ? e->a->name : T_("Area"),
                         e->a->area_id, tmp)) {
         e->rc = NBL_ENOMEM;
         return;
@@ -401,12 +397,13 @@ emit(struct emit *e, const char *kind, const char *rule, double value,
     nbl__buf_free(&msg);
 }
 
-/* Least squares over (t, v): slope and fitted value at t0 (mean-centred). */
+/* Least squares over (t, v): slope, means, and R² (the share of the
+ * variance the line explains; 0 when the values do not vary). */
 static void
 lsq(const double *t, const double *v, int n, double *slope, double *mt,
-    double *mv)
+    double *mv, double *r2)
 {
-    double st = 0, sv = 0, sxy = 0, sxx = 0;
+    double st = 0, sv = 0, sxy = 0, sxx = 0, syy = 0;
     for (int i = 0; i < n; i++) {
         st += t[i];
         sv += v[i];
@@ -416,8 +413,30 @@ lsq(const double *t, const double *v, int n, double *slope, double *mt,
     for (int i = 0; i < n; i++) {
         sxy += (t[i] - *mt) * (v[i] - *mv);
         sxx += (t[i] - *mt) * (t[i] - *mt);
+        syy += (v[i] - *mv) * (v[i] - *mv);
     }
     *slope = sxx > 0 ? sxy / sxx : 0;
+    *r2 = sxx > 0 && syy > 0 ? sxy * sxy / (sxx * syy) : 0;
+}
+
+int
+nbl__alerts_trend_fits(const double *t, const double *v, int n, int lower_worse,
+                       double min_r2, double *slope_out, double *r2_out)
+{
+    double slope, mt, mv, r2;
+    int worse;
+    if (n < 3)
+        return 0;
+    lsq(t, v, n, &slope, &mt, &mv, &r2);
+    if (slope_out)
+        *slope_out = slope;
+    if (r2_out)
+        *r2_out = r2;
+    worse = lower_worse ? slope < 0 : slope > 0;
+    /* the fit must explain the data, and the data themselves must have
+     * moved the way the line goes: last value beyond the first */
+    return worse && r2 >= min_r2 &&
+           (lower_worse ? v[n - 1] < v[0] : v[n - 1] > v[0]);
 }
 
 /* A criterion result with its description and formatted values. */
@@ -441,16 +460,16 @@ criterion_changes(struct emit *e, const nbl_alert_config *cfg,
     if (p && c->met == 1 && p->met == 0)
         emit(e, "crossed", c->criterion, t->v, c->threshold,
              cfg->sev_crossed_criterion,
-             "%s criterion newly met in %d: %s was %s (threshold %s), "
-             "%s from %s in %d.",
-             d->short_name, y, d->words, t->vs, t->ts,
-             both && t->v < t->pv ? "down" : "up", t->ps, py);
+             T_("%s newly met in %d: %s was %s (threshold %s), %s from %s in "
+                "%d."),
+             T_(d->short_name), y, T_(d->words), t->vs, t->ts,
+             both && t->v < t->pv ? T_("down") : T_("up"), t->ps, py);
     if (p && c->met == 0 && p->met == 1)
         emit(e, "improved", c->criterion, t->v, c->threshold, cfg->sev_improved,
-             "%s criterion no longer met in %d: %s was %s (threshold %s), "
-             "%s from %s in %d.",
-             d->short_name, y, d->words, t->vs, t->ts,
-             both && t->v > t->pv ? "up" : "down", t->ps, py);
+             T_("%s no longer met in %d: %s was %s (threshold %s), %s from "
+                "%s in %d."),
+             T_(d->short_name), y, T_(d->words), t->vs, t->ts,
+             both && t->v > t->pv ? T_("up") : T_("down"), t->ps, py);
 }
 
 /* approaching: not met, within margin x threshold */
@@ -466,59 +485,70 @@ criterion_approaching(struct emit *e, const nbl_alert_config *cfg,
         fmt_distance(ds, sizeof ds, d, dist);
         emit(e, "approaching", c->criterion, t->v, c->threshold,
              cfg->sev_approaching_criterion,
-             "%s was %s in %d, %s from the threshold (%s).", d->words, t->vs,
-             e->year, ds, t->ts);
+             T_("%s was %s in %d, %s from the threshold (%s)."), T_(d->words),
+             t->vs, e->year, ds, t->ts);
     }
 }
 
-/* trend: least squares over the last N years reaches the threshold
- * within H years */
-static void
-criterion_trend(struct emit *e, const nbl_alert_config *cfg,
-                const nbl__acrit *c, const struct crit_text *t)
+/* The criterion's values of the last N years (at most 64): n points
+ * into tt/vals, the first year with a value into *first. */
+static int
+trend_points(const struct emit *e, const nbl_alert_config *cfg,
+             const nbl__acrit *c, const critdesc *d, double *tt, double *vals,
+             int *first)
 {
-    const critdesc *d = &t->d;
-    double tt[64], vals[64], slope, mt, mv;
-    int y = e->year, n = 0;
+    int n = 0, y = e->year;
     int nmax = cfg->trend_years < 64 ? cfg->trend_years : 64;
-    int minp = cfg->trend_min_points < 3 ? 3 : cfg->trend_min_points;
-    int first = 0;
     for (int yy = y - nmax + 1; yy <= y; yy++) {
         const nbl__acrit *q =
             yy == y ? c : nbl__aarea_crit(e->a, c->criterion, yy);
         double qv = measure(d, q);
         if (!isnan(qv)) {
             if (!n)
-                first = yy;
+                *first = yy;
             tt[n] = yy;
             vals[n++] = qv;
         }
     }
-    if (n < minp)
+    return n;
+}
+
+/* trend: the least-squares line over the last N years fits the data
+ * (nbl__alerts_trend_fits) and reaches the threshold within H years. The
+ * wording follows the criterion's direction: a share rises towards its
+ * threshold, income falls towards its. */
+static void
+criterion_trend(struct emit *e, const nbl_alert_config *cfg,
+                const nbl__acrit *c, const struct crit_text *t)
+{
+    const critdesc *d = &t->d;
+    double tt[64], vals[64], slope, r2, mt, mv;
+    int y = e->year, first = 0;
+    int n = trend_points(e, cfg, c, d, tt, vals, &first);
+    int minp = cfg->trend_min_points < 3 ? 3 : cfg->trend_min_points;
+    if (n < minp || !nbl__alerts_trend_fits(tt, vals, n, d->lower_worse,
+                                            cfg->trend_min_r2, &slope, &r2))
         return;
-    lsq(tt, vals, n, &slope, &mt, &mv);
-    if (!((d->lower_worse && slope < 0) || (!d->lower_worse && slope > 0)))
-        return;
+    lsq(tt, vals, n, &slope, &mt, &mv, &r2);
     for (int h = 1; h <= cfg->horizon; h++) {
         double f = mv + slope * (y + h - mt);
-        if (beyond(d, f, c->threshold)) {
-            char fs[96], ss[64], s0[96];
-            fmt_value(s0, sizeof s0, d, vals[0]);
-            fmt_value(fs, sizeof fs, d, f);
-            fmtn(ss, sizeof ss, fabs(slope),
-                 d->unit == U_RATIO   ? 2
-                 : d->unit == U_COUNT ? 0
-                                      : 1);
-            emit(e, "trend", c->criterion, t->v, c->threshold, cfg->sev_trend,
-                 "%s went from %s in %d to %s in %d (%s %s%s a "
-                 "year over %d years); on this trend it reaches "
-                 "the threshold (%s) by %d (projected %s).",
-                 d->words, s0, first, t->vs, y, slope > 0 ? "up" : "down", ss,
-                 d->unit == U_PCT || d->unit == U_REGION ? " percentage points"
-                                                         : "",
-                 n, t->ts, y + h, fs);
-            return;
-        }
+        char fs[96], ss[96], s0[96], rs[32];
+        if (!beyond(d, f, c->threshold))
+            continue;
+        fmt_value(s0, sizeof s0, d, vals[0]);
+        fmt_value(fs, sizeof fs, d, f);
+        fmt_distance(ss, sizeof ss, d, fabs(slope));
+        fmtn(rs, sizeof rs, r2, 2);
+        emit(e, "trend", c->criterion, t->v, c->threshold, cfg->sev_trend,
+             d->lower_worse
+                 ? T_("%s fell from %s in %d to %s in %d (down %s a year over "
+                      "%d years, R² %s); on this trend it falls to the "
+                      "threshold (%s) by %d (projected %s).")
+                 : T_("%s rose from %s in %d to %s in %d (up %s a year over "
+                      "%d years, R² %s); on this trend it rises to the "
+                      "threshold (%s) by %d (projected %s)."),
+             T_(d->words), s0, first, t->vs, y, ss, n, rs, t->ts, y + h, fs);
+        return;
     }
 }
 
@@ -536,12 +566,12 @@ criterion_conditions(struct emit *e, const nbl_alert_config *cfg,
     if (!isnan(t.v))
         fmt_value(t.vs, sizeof t.vs, &t.d, t.v);
     else
-        snprintf(t.vs, sizeof t.vs, "not available");
+        snprintf(t.vs, sizeof t.vs, "%s", T_("not available"));
     fmt_threshold(t.ts, sizeof t.ts, &t.d, c->threshold);
     if (!isnan(t.pv))
         fmt_value(t.ps, sizeof t.ps, &t.d, t.pv);
     else
-        snprintf(t.ps, sizeof t.ps, "not available");
+        snprintf(t.ps, sizeof t.ps, "%s", T_("not available"));
     criterion_changes(e, cfg, c, &t);
     if (c->met != 0 || isnan(t.v))
         return;
@@ -564,9 +594,9 @@ note_not_evaluable(struct emit *e)
                                     len ? ", " : "", c->criterion);
     }
     emit(e, "not_evaluable", "category", NAN, NAN, NBL_SEV_INFO,
-         "the criteria for %d cannot be evaluated: data missing%s%s%s; "
-         "earlier alerts are neither repeated nor resolved until the "
-         "data return.",
+         T_("the criteria for %d cannot be evaluated: data missing%s%s%s; "
+            "earlier alerts are neither repeated nor resolved until the "
+            "data return."),
          e->year, ids[0] ? " (" : "", ids, ids[0] ? ")" : "");
 }
 
@@ -584,13 +614,13 @@ category_why(const struct emit *e, const nbl__acat *cat, const nbl__acat *pcat,
     why[0] = '\0';
     if (sz && sz->met == 0 && !isnan(sz->value))
         snprintf(why, n,
-                 " The area has %s residents, fewer than the %s the "
-                 "size criterion requires.",
+                 T_(" The area has %s residents, fewer than the %s the "
+                    "size criterion requires."),
                  fmtn(v1, 64, sz->value, 0), fmtn(v2, 64, sz->threshold, 0));
     else if (par && et && !isnan(et->value))
         snprintf(why, n,
-                 " Non-western share %s %% (parallelsamfund needs "
-                 "over %s %%).",
+                 T_(" Non-western share %s %% (parallelsamfund needs "
+                    "over %s %%)."),
                  fmtn(v1, 64, et->value, 1), fmtn(v2, 64, et->threshold, 0));
 }
 
@@ -612,20 +642,25 @@ category_changes(struct emit *e, const nbl_alert_config *cfg,
              strcmp(cat->category, "forebyggelse") == 0
                  ? cfg->sev_crossed_forebyggelse
                  : cfg->sev_crossed_category,
-             "now %s (%s) in %d, up from %s in %d; %d criteri%s met "
-             "(udsat needs %d).%s",
+             Tn_("now %s (%s) in %d, up from %s in %d; %d criterion met "
+                 "(udsat needs %d).%s",
+                 "now %s (%s) in %d, up from %s in %d; %d criteria met "
+                 "(udsat needs %d).%s",
+                 (unsigned long)cat->criteria_met),
              nbl__alert_category_label(cat->category), cat->category, e->year,
              nbl__alert_category_label(pcat->category), pcat->year,
-             cat->criteria_met, cat->criteria_met == 1 ? "on" : "a",
-             cat->criteria_needed, why);
+             cat->criteria_met, cat->criteria_needed, why);
     } else {
         snprintf(rule, sizeof rule, "category:%s", pcat->category);
         emit(e, "improved", rule, met, need, cfg->sev_improved,
-             "no longer %s (%s) in %d, now %s; %d criteri%s met "
-             "(udsat needs %d).%s",
+             Tn_("no longer %s (%s) in %d, now %s; %d criterion met "
+                 "(udsat needs %d).%s",
+                 "no longer %s (%s) in %d, now %s; %d criteria met "
+                 "(udsat needs %d).%s",
+                 (unsigned long)cat->criteria_met),
              nbl__alert_category_label(pcat->category), pcat->category, e->year,
              nbl__alert_category_label(cat->category), cat->criteria_met,
-             cat->criteria_met == 1 ? "on" : "a", cat->criteria_needed, why);
+             cat->criteria_needed, why);
     }
 }
 
@@ -646,16 +681,16 @@ category_approaching(struct emit *e, const nbl_alert_config *cfg,
         cat->criteria_met == cat->criteria_needed - 1)
         emit(e, "approaching", "category:udsat", met, need,
              cfg->sev_approaching_category,
-             "%d of the %d criteria needed for udsat boligområde "
-             "met in %d, one criterion short of the category.",
+             T_("%d of the %d criteria needed for udsat boligområde "
+                "met in %d, one criterion short of the category."),
              cat->criteria_met, cat->criteria_needed, e->year);
     if (r == 0 && size_ok && eth && eth->met_low == 1 &&
         cat->criteria_met_low == cat->criteria_needed - 1)
         emit(e, "approaching", "category:forebyggelse",
              (double)cat->criteria_met_low, need, cfg->sev_approaching_category,
-             "%d of the %d criteria needed for forebyggelsesområde "
-             "met at the lower thresholds in %d, one criterion "
-             "short of the category.",
+             T_("%d of the %d criteria needed for forebyggelsesområde "
+                "met at the lower thresholds in %d, one criterion "
+                "short of the category."),
              cat->criteria_met_low, cat->criteria_needed, e->year);
 }
 
@@ -673,11 +708,80 @@ category_countdown(struct emit *e, const nbl_alert_config *cfg,
     emit(e, "countdown", "category:omdannelse", k, cat->omdannelse_years,
          k <= cfg->countdown_critical_years ? cfg->sev_countdown_critical
                                             : cfg->sev_countdown,
-         "parallelsamfund for %d consecutive year%s up to %d; if it "
-         "stays so it becomes omdannelsesområde in %d (%d year%s "
-         "from now; %d consecutive years make omdannelse).",
-         cat->parallel_years, cat->parallel_years == 1 ? "" : "s", y, y + k, k,
-         k == 1 ? "" : "s", cat->omdannelse_years);
+         Tn_("parallelsamfund for %d consecutive year up to %d; if it "
+             "stays so it becomes omdannelsesområde in %d (%d year(s) "
+             "from now; %d consecutive years make omdannelse).",
+             "parallelsamfund for %d consecutive years up to %d; if it "
+             "stays so it becomes omdannelsesområde in %d (%d year(s) "
+             "from now; %d consecutive years make omdannelse).",
+             (unsigned long)cat->parallel_years),
+         cat->parallel_years, y, y + k, k, cat->omdannelse_years);
+}
+
+/* "1st", "2nd", "3rd", "4th" (English), "1.", "2." (Danish). */
+static const char *
+ordinal(char *buf, size_t n, int k)
+{
+    const char *suf = "th";
+    if (nbl_output_language() == NBL_LANG_DA) {
+        snprintf(buf, n, "%d.", k);
+        return buf;
+    }
+    if (k % 100 < 11 || k % 100 > 13)
+        suf = k % 10 == 1   ? "st"
+              : k % 10 == 2 ? "nd"
+              : k % 10 == 3 ? "rd"
+                            : "th";
+    snprintf(buf, n, "%d%s", k, suf);
+    return buf;
+}
+
+/* status: an area that stays in a category (forebyggelse or higher) from
+ * its last evaluable year gets one line a year, as prominent as a change:
+ * how long it has been there and how many criteria it meets. Counted
+ * back over consecutive years in the same category. */
+static void
+category_status(struct emit *e, const nbl__acat *cat, const nbl__acat *pcat)
+{
+    char rule[64], ord[16];
+    int k = 1, total = 0;
+    if (!pcat || nbl__alert_category_rank(cat->category) < 1 ||
+        strcmp(cat->category, pcat->category) != 0)
+        return;
+    for (int yy = e->year - 1;; yy--) {
+        const nbl__acat *q = nbl__aarea_cat(e->a, yy);
+        if (!q || strcmp(q->category, cat->category) != 0)
+            break;
+        k++;
+    }
+    for (size_t i = 0; i < e->a->n_crit; i++) {
+        const char *id = e->a->crit[i].criterion;
+        if (e->a->crit[i].year == e->year &&
+            (strcmp(id, "lab") == 0 || strcmp(id, "cri") == 0 ||
+             strcmp(id, "edu") == 0 || strcmp(id, "inc") == 0 ||
+             (cat->criteria_needed == 3 && strcmp(id, "eth") == 0)))
+            total++;
+    }
+    snprintf(rule, sizeof rule, "category:%s", cat->category);
+    if (strcmp(cat->category, "forebyggelse") == 0)
+        emit(e, "status", rule, cat->criteria_met_low, cat->criteria_needed,
+             NBL_SEV_INFO,
+             T_("still %s (%s) in %d, the %s year in a row; %d of %d "
+                "criteria met at the lower thresholds (forebyggelse needs "
+                "%d)."),
+             nbl__alert_category_label(cat->category), cat->category, e->year,
+             ordinal(ord, sizeof ord, k), cat->criteria_met_low, total,
+             cat->criteria_needed);
+    else
+        emit(e, "status", rule,
+             cat->criteria_met >= 0 ? cat->criteria_met : NAN,
+             cat->criteria_needed >= 0 ? cat->criteria_needed : NAN,
+             NBL_SEV_INFO,
+             T_("still %s (%s) in %d, the %s year in a row; %d of %d "
+                "criteria met (udsat needs %d)."),
+             nbl__alert_category_label(cat->category), cat->category, e->year,
+             ordinal(ord, sizeof ord, k), cat->criteria_met, total,
+             cat->criteria_needed);
 }
 
 static void
@@ -695,11 +799,11 @@ status_dynamics_condition(struct emit *e, const nbl_alert_config *cfg,
     emit(e, "status_dynamics", "status_dynamics", sd->status,
          vl ? cfg->status_very_low : cfg->status_low,
          vl ? cfg->sev_status_very_low : cfg->sev_status_low,
-         "status index %s on the criterion indicators (class %s: %s "
-         "and above, in standard deviations from the average of all "
-         "areas) with dynamics index %s (class negative: %s and above) "
-         "from %d to %d.",
-         fmtn(b1, 64, sd->status, 2), vl ? "very low" : "low",
+         T_("status index %s on the criterion indicators (class %s: %s "
+            "and above, in standard deviations from the average of all "
+            "areas) with dynamics index %s (class negative: %s and above) "
+            "from %d to %d."),
+         fmtn(b1, 64, sd->status, 2), vl ? T_("very low") : T_("low"),
          fmtn(b3, 64, vl ? cfg->status_very_low : cfg->status_low, 2),
          fmtn(b2, 64, sd->dynamics, 2), fmtn(b4, 64, cfg->dynamics_negative, 2),
          e->year - 2, e->year);
@@ -719,22 +823,21 @@ safety_conditions(struct emit *e, const nbl_alert_config *cfg)
         double thr = crit ? cfg->safety_critical : cfg->safety_warning;
         char band[80] = "";
         if (s->band[0])
-            snprintf(band, sizeof band, " (band: %s)", s->band);
+            snprintf(band, sizeof band, T_(" (band: %s)"), s->band);
         emit(e, "safety", "safety_index", s->index, thr,
              crit ? cfg->sev_safety_band_critical : cfg->sev_safety_band,
-             "safety index %s in %d, under %s%s (100 = municipal "
-             "reference).",
-             fmtn(b1, 64, s->index, 1), y, nbl__fmt_double(b2, 64, thr, 1),
-             band);
+             T_("safety index %s in %d, under %s%s (100 = municipal "
+                "reference)."),
+             fmtn(b1, 64, s->index, 1), y, fmtt(b2, 64, thr, 1), band);
     }
     if (ps && !isnan(ps->index) && ps->index - s->index > cfg->safety_drop)
         emit(e, "safety", "safety_drop", ps->index - s->index, cfg->safety_drop,
              cfg->sev_safety_drop,
-             "safety index down %s points from %s in %d to %s in %d "
-             "(alert at a drop of more than %s).",
+             T_("safety index down %s points from %s in %d to %s in %d "
+                "(alert at a drop of more than %s)."),
              fmtn(b1, 64, ps->index - s->index, 1), fmtn(b2, 64, ps->index, 1),
              y - 1, fmtn(b3, 64, s->index, 1), y,
-             nbl__fmt_double(b4, 64, cfg->safety_drop, 1));
+             fmtt(b4, 64, cfg->safety_drop, 1));
 }
 
 int
@@ -750,6 +853,7 @@ nbl__alerts_area_conditions(const nbl__aarea *a, const nbl_alert_config *cfg,
         note_not_evaluable(&e);
     if (cat) {
         category_changes(&e, cfg, cat, prev_cat(a, year));
+        category_status(&e, cat, prev_cat(a, year));
         category_approaching(&e, cfg, cat);
         category_countdown(&e, cfg, cat);
     }

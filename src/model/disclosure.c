@@ -11,6 +11,7 @@
 
 #include "util/ctx.h"
 #include "model/disclosure.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 void
@@ -110,6 +111,24 @@ nbl__disclosure_alert(const nbl__disclosure *d, double residents,
 {
     return nbl__disclosure_area(d, residents) ||
            nbl__disclosure_rate(d, denominator);
+}
+
+char *
+nbl__disclosure_small_area_message(const nbl__disclosure *d, const char *name,
+                                   const char *area_id)
+{
+    nbl__buf m = {0};
+    char n[32];
+    if (nbl__buf_printf(
+            &m,
+            T_("%s (%s): an area with fewer than %s residents has "
+               "alerts; see the internal list."),
+            name && *name ? name : T_("Area"), area_id,
+            nbl__fmt_num(n, sizeof n, d->min_residents_publish, 0))) {
+        nbl__buf_free(&m);
+        return NULL;
+    }
+    return m.s;
 }
 
 char *

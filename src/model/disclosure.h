@@ -57,6 +57,14 @@ int nbl__disclosure_alert(const nbl__disclosure *d, double residents,
 char *nbl__disclosure_alert_message(const char *name, const char *area_id,
                                     const char *kind, const char *rule);
 
+/** The alert line of an area below min_residents_publish, malloc'ed (NULL:
+ * out of memory), in the output language: "<name> (<id>): an area with
+ * fewer than N residents has alerts; see the internal list." It names no
+ * criterion, value or distance; an output shows one such line per area and
+ * year, with kind and rule "withheld" and no value or threshold. */
+char *nbl__disclosure_small_area_message(const nbl__disclosure *d,
+                                         const char *name, const char *area_id);
+
 /** The mark of an output with unsuppressed values (export, alerts). */
 #define NBL__INTERNAL_USE_ONLY                                                 \
     "UNSUPPRESSED VALUES: FOR INTERNAL USE ONLY, NOT FOR PUBLICATION"

@@ -6,7 +6,11 @@
  * Text: a header (workspace, ruleset, years), a summary line, then one
  * block per area in the list's order (area name, id), each item on one
  * line with a mark: '!' critical, '*' warning, '+' positive change
- * (improved), '=' no longer applies (resolved), ' ' other information.
+ * (improved), '#' still in a category (status), '=' no longer applies
+ * (resolved), '>' superseded by a crossed threshold, ' ' other
+ * information. The text format is in the output language; CSV, JSON and
+ * GeoJSON keep English keys and codes (the message is in the language the
+ * alert was evaluated in).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -19,6 +23,7 @@
 #include "model/disclosure.h"
 #include "nabolag/alerts.h"
 #include "store/store_alerts.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 int
@@ -47,18 +52,61 @@ nbl_alerts_raised(const nbl_alert_list *list)
     return 0;
 }
 
+int
+nbl_alerts_raised_new(const nbl_alert_list *list)
+{
+    for (size_t i = 0; list && i < list->n; i++)
+        if (list->items[i].severity >= NBL_SEV_WARNING &&
+            strcmp(list->items[i].state, "new") == 0)
+            return 1;
+    return 0;
+}
+
 static char
 mark(const nbl_alert *a)
 {
+    if (strcmp(a->state, "superseded") == 0)
+        return '>';
     if (strcmp(a->state, "resolved") == 0)
         return '=';
     if (strcmp(a->kind, "improved") == 0)
         return '+';
+    if (strcmp(a->kind, "status") == 0)
+        return '#';
     if (a->severity == NBL_SEV_CRITICAL)
         return '!';
     if (a->severity == NBL_SEV_WARNING)
         return '*';
     return ' ';
+}
+
+/* The kind and severity as words of the output language. */
+static const char *
+kind_words(const char *kind)
+{
+    static const char *k[][2] = {
+        {"crossed", N_("crossed")},
+        {"approaching", N_("approaching")},
+        {"trend", N_("trend")},
+        {"countdown", N_("countdown")},
+        {"status_dynamics", N_("status/dynamics")},
+        {"safety", N_("safety")},
+        {"improved", N_("improved")},
+        {"not_evaluable", N_("not evaluable")},
+        {"status", N_("status")},
+        {"withheld", N_("withheld")},
+    };
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+        if (strcmp(kind, k[i][0]) == 0)
+            return T_(k[i][1]);
+    return kind;
+}
+
+static const char *
+severity_words(nbl_alert_severity s)
+{
+    static const char *w[] = {N_("info"), N_("warning"), N_("critical")};
+    return T_(w[(unsigned)s <= NBL_SEV_CRITICAL ? s : 0]);
 }
 
 /* The message without its leading "Name (id): " (the text format shows the
@@ -67,8 +115,9 @@ static const char *
 short_message(const nbl_alert *a, char *buf, size_t n)
 {
     const char *m = a->message;
-    if (strcmp(a->value_status, "suppressed") == 0) {
-        snprintf(buf, n, "%s: value withheld under disclosure control",
+    if (strcmp(a->value_status, "suppressed") == 0 &&
+        strcmp(a->kind, "withheld") != 0) {
+        snprintf(buf, n, T_("%s: value withheld under disclosure control"),
                  a->rule);
         return buf;
     }
@@ -92,83 +141,118 @@ static void
 years_text(nbl__buf *b, const nbl_alert_list *l)
 {
     if (l->year_from && l->year_from != l->year_to)
-        nbl__buf_printf(b, "years %d\xe2\x80\x93%d", l->year_from, l->year_to);
+        nbl__buf_printf(b, T_("years %d–%d"), l->year_from, l->year_to);
     else
-        nbl__buf_printf(b, "year %d", l->year_to);
+        nbl__buf_printf(b, T_("year %d"), l->year_to);
+}
+
+struct text_counts {
+    size_t nnew, nong, nres, nsup, ncrit, nwarn, npos, nstat;
+};
+
+static void
+count_text(const nbl_alert_list *l, struct text_counts *t)
+{
+    memset(t, 0, sizeof *t);
+    for (size_t i = 0; i < l->n; i++) {
+        const nbl_alert *a = &l->items[i];
+        int closed = strcmp(a->state, "resolved") == 0 ||
+                     strcmp(a->state, "superseded") == 0;
+        if (strcmp(a->state, "new") == 0)
+            t->nnew++;
+        else if (strcmp(a->state, "ongoing") == 0)
+            t->nong++;
+        else if (strcmp(a->state, "superseded") == 0)
+            t->nsup++;
+        else
+            t->nres++;
+        if (!closed && a->severity == NBL_SEV_CRITICAL)
+            t->ncrit++;
+        else if (!closed && a->severity == NBL_SEV_WARNING)
+            t->nwarn++;
+        if (strcmp(a->kind, "improved") == 0)
+            t->npos++;
+        if (strcmp(a->kind, "status") == 0)
+            t->nstat++;
+    }
+}
+
+static void
+text_header(const nbl_alert_list *l, nbl__buf *b)
+{
+    nbl__buf_printf(b, T_("nabolag alerts: %s%sruleset %s"),
+                    l->workspace_name ? l->workspace_name : "",
+                    l->workspace_name ? ", " : "",
+                    l->ruleset ? l->ruleset : "?");
+    if (l->ruleset_version)
+        nbl__buf_printf(b, T_(" (version %s)"), l->ruleset_version);
+    nbl__buf_printf(b, ", ");
+    years_text(b, l);
+    nbl__buf_printf(b, "\n");
+    if (l->unsuppressed)
+        nbl__buf_printf(b, "%s\n", NBL__INTERNAL_USE_ONLY);
+}
+
+static void
+text_summary(const nbl_alert_list *l, nbl__buf *b)
+{
+    struct text_counts t;
+    count_text(l, &t);
+    nbl__buf_printf(b,
+                    T_("%zu new, %zu ongoing, %zu resolved, %zu superseded; "
+                       "%zu critical, %zu warning(s); %zu positive "
+                       "change(s); %zu area(s) still in a category\n"),
+                    t.nnew, t.nong, t.nres, t.nsup, t.ncrit, t.nwarn, t.npos,
+                    t.nstat);
+    if (l->n_withheld)
+        nbl__buf_printf(b,
+                        T_("%zu alert(s) withheld under disclosure control "
+                           "(too few residents or too small a "
+                           "denominator)\n"),
+                        l->n_withheld);
+    nbl__buf_printf(b, "%s",
+                    T_("Marks: ! critical  * warning  + positive change  # "
+                       "still in a category  = no longer applies  > "
+                       "superseded: the threshold was crossed\n"));
+}
+
+static void
+text_item(const nbl_alert_list *l, const nbl_alert *a, nbl__buf *b)
+{
+    char state[64], sm[160];
+    if (strcmp(a->state, "ongoing") == 0)
+        snprintf(state, sizeof state, T_("ONGOING since %d"), a->first_year);
+    else if (strcmp(a->state, "new") == 0)
+        snprintf(state, sizeof state, "%s", T_("NEW"));
+    else if (strcmp(a->state, "superseded") == 0)
+        snprintf(state, sizeof state, "%s", T_("SUPERSEDED"));
+    else
+        snprintf(state, sizeof state, "%s", T_("RESOLVED"));
+    nbl__buf_printf(b, "  %c ", mark(a));
+    if (l->year_from && l->year_from != l->year_to)
+        nbl__buf_printf(b, "%d ", a->year);
+    nbl__buf_printf(b, "%s, %s (%s): %s\n", state, kind_words(a->kind),
+                    severity_words(a->severity),
+                    short_message(a, sm, sizeof sm));
 }
 
 static int
 format_text(const nbl_alert_list *l, nbl__buf *b)
 {
-    size_t nnew = 0, nong = 0, nres = 0, ncrit = 0, nwarn = 0, npos = 0;
-    int multi = l->year_from && l->year_from != l->year_to;
-    for (size_t i = 0; i < l->n; i++) {
-        const nbl_alert *a = &l->items[i];
-        if (strcmp(a->state, "new") == 0)
-            nnew++;
-        else if (strcmp(a->state, "ongoing") == 0)
-            nong++;
-        else
-            nres++;
-        if (strcmp(a->state, "resolved") != 0) {
-            if (a->severity == NBL_SEV_CRITICAL)
-                ncrit++;
-            else if (a->severity == NBL_SEV_WARNING)
-                nwarn++;
-        }
-        if (strcmp(a->kind, "improved") == 0)
-            npos++;
-    }
-    nbl__buf_printf(b, "nabolag alerts: %s%sruleset %s%s%s%s, ",
-                    l->workspace_name ? l->workspace_name : "",
-                    l->workspace_name ? ", " : "",
-                    l->ruleset ? l->ruleset : "?",
-                    l->ruleset_version ? " (version " : "",
-                    l->ruleset_version ? l->ruleset_version : "",
-                    l->ruleset_version ? ")" : "");
-    years_text(b, l);
-    nbl__buf_printf(b, "\n");
-    if (l->unsuppressed)
-        nbl__buf_printf(b, "%s\n", NBL__INTERNAL_USE_ONLY);
+    text_header(l, b);
     if (l->n == 0) {
-        nbl__buf_printf(b, "No alerts.\n");
+        nbl__buf_printf(b, "%s", T_("No alerts.\n"));
         return b->s ? NBL_OK : NBL_ENOMEM;
     }
-    nbl__buf_printf(b,
-                    "%zu new, %zu ongoing, %zu resolved; %zu critical, %zu "
-                    "warning%s; %zu positive change%s\n",
-                    nnew, nong, nres, ncrit, nwarn, nwarn == 1 ? "" : "s", npos,
-                    npos == 1 ? "" : "s");
-    if (l->n_withheld)
-        nbl__buf_printf(b,
-                        "%zu alert%s withheld under disclosure control "
-                        "(too few residents or too small a denominator)\n",
-                        l->n_withheld, l->n_withheld == 1 ? "" : "s");
-    nbl__buf_printf(b, "Marks: ! critical  * warning  + positive change  = "
-                       "no longer applies\n");
+    text_summary(l, b);
     for (size_t i = 0; i < l->n; i++) {
         const nbl_alert *a = &l->items[i];
-        char state[40], sm[112];
         if (i == 0 || !same_area(a, &l->items[i - 1]))
             nbl__buf_printf(b, "\n%s (%s)\n",
                             a->area_name && *a->area_name ? a->area_name
-                                                          : "Area",
+                                                          : T_("Area"),
                             a->area_id);
-        if (strcmp(a->state, "ongoing") == 0)
-            snprintf(state, sizeof state, "ONGOING since %d", a->first_year);
-        else if (strcmp(a->state, "new") == 0)
-            snprintf(state, sizeof state, "NEW");
-        else
-            snprintf(state, sizeof state, "RESOLVED");
-        if (multi)
-            nbl__buf_printf(b, "  %c %d %s, %s (%s): %s\n", mark(a), a->year,
-                            state, a->kind,
-                            nbl_alert_severity_name(a->severity),
-                            short_message(a, sm, sizeof sm));
-        else
-            nbl__buf_printf(b, "  %c %s, %s (%s): %s\n", mark(a), state,
-                            a->kind, nbl_alert_severity_name(a->severity),
-                            short_message(a, sm, sizeof sm));
+        text_item(l, a, b);
     }
     return b->s ? NBL_OK : NBL_ENOMEM;
 }

@@ -277,17 +277,29 @@ build_alerts(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
     l->free_fn = free_alerts;
     if (!nbl__xlayer_alloc(l, n))
         return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+    size_t o = 0;
     for (size_t i = 0; i < n; i++) {
-        nbl__xval *v = &l->vals[i * (size_t)l->nfields];
+        nbl__xval *v = &l->vals[o * (size_t)l->nfields];
         int sup = !job->unsuppressed &&
                   nbl__disclosure_alert(&job->disc, a[i].pop, a[i].denom);
+        int small = sup && nbl__disclosure_area(&job->disc, a[i].pop);
+        if (small && i > 0 && strcmp(a[i - 1].area_id, a[i].area_id) == 0 &&
+            nbl__disclosure_area(&job->disc, a[i - 1].pop))
+            continue; /* one line per small area (the alert list's rule) */
         v_str(&v[0], a[i].area_id);
         v_str(&v[1], a[i].name);
         v_int(&v[2], a[i].year);
-        v_str(&v[3], a[i].kind);
-        v_str(&v[4], a[i].rule);
+        v_str(&v[3], small ? "withheld" : a[i].kind);
+        v_str(&v[4], small ? "withheld" : a[i].rule);
         v_str(&v[5], a[i].severity);
-        if (sup) {
+        if (small) {
+            /* an area below the publication minimum: nothing about its
+             * criteria, values or distances */
+            v_str(&v[7], "suppressed");
+            v_str(&v[9], nbl__xlayer_keep(
+                             l, nbl__disclosure_small_area_message(
+                                    &job->disc, a[i].name, a[i].area_id)));
+        } else if (sup) {
             v_str(&v[7], "suppressed");
             /* The stored message may quote the value: replace it. */
             v_str(&v[9], nbl__xlayer_keep(l, nbl__disclosure_alert_message(
@@ -298,14 +310,17 @@ build_alerts(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
             v_str(&v[7], isnan(a[i].value) ? "missing" : "ok");
             v_str(&v[9], a[i].message);
         }
-        v_real(&v[8], a[i].threshold, 3);
+        if (!small)
+            v_real(&v[8], a[i].threshold, 3);
         v_str(&v[10], a[i].state);
         if (a[i].first_year > 0)
             v_int(&v[11], a[i].first_year);
         v_str(&v[12], job->ruleset);
-        l->wkb[i] = a[i].wkb;
-        l->wkb_len[i] = a[i].wkb_len;
+        l->wkb[o] = a[i].wkb;
+        l->wkb_len[o] = a[i].wkb_len;
+        o++;
     }
+    l->nrows = o;
     return NBL_OK;
 }
 

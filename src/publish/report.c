@@ -18,6 +18,7 @@
 #include "util/ctx.h"
 #include "model/disclosure.h"
 #include "store/store_report.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 static int
@@ -290,6 +291,24 @@ alerts_table(nbl__buf *b, const nbl__report_data *d,
                        "</tr>\n");
     for (int i = 0; i < d->n_alerts; i++) {
         const nbl__report_alert *a = &d->alerts[i];
+        if (nbl__disclosure_area(disc, a->pop)) {
+            /* one line per area below the publication minimum, naming no
+             * criterion, value or distance (the alert list's rule) */
+            char *m;
+            if (i > 0 && strcmp(d->alerts[i - 1].area_id, a->area_id) == 0 &&
+                nbl__disclosure_area(disc, d->alerts[i - 1].pop))
+                continue;
+            m = nbl__disclosure_small_area_message(disc, a->area_name,
+                                                   a->area_id);
+            nbl__buf_printf(b, "<tr class=\"kind-withheld\"><td>");
+            esc(b, a->area_name ? a->area_name : a->area_id);
+            nbl__buf_printf(b, "</td><td></td><td></td><td>%s</td><td>",
+                            T_("withheld"));
+            esc(b, m ? m : "");
+            free(m);
+            nbl__buf_printf(b, "</td></tr>\n");
+            continue;
+        }
         nbl__buf_printf(b, "<tr class=\"kind-");
         esc(b, a->kind);
         nbl__buf_printf(b, " state-");

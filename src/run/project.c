@@ -444,6 +444,16 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
             return set_str(&p->mail_from, v);
         if (IS("alerts", "fail_on_alert"))
             return set_bool(st, &p->fail_on_alert, s, k, v);
+        if (IS("alerts", "fail_on")) {
+            if (strcmp(v, "new") && strcmp(v, "any") && strcmp(v, "none"))
+                return nbl__error(st->ctx, NBL_EFORMAT,
+                                  "%s: [alerts] fail_on: expected new, any or "
+                                  "none, got '%s'",
+                                  p->path, v);
+            p->fail_on_alert = strcmp(v, "none") != 0;
+            p->fail_on_new = strcmp(v, "new") == 0;
+            return NBL_OK;
+        }
         if (IS("alerts", "output"))
             return set_path(st, &p->alerts_out, v);
         if (IS("alerts", "format"))

@@ -41,6 +41,25 @@ base(const char *p)
     return s ? s + 1 : p;
 }
 
+/* What the summary line adds about how a file was read (static text). */
+static const char *
+source_notes(const nbl_stats_summary *s)
+{
+    static char buf[160];
+    int n = 0;
+    buf[0] = '\0';
+    if (s->encoding && strcmp(s->encoding, "windows-1252") == 0)
+        n +=
+            snprintf(buf + n, sizeof buf - (size_t)n, "; read as Windows-1252");
+    if (s->rows_empty > 0 && n < (int)sizeof buf)
+        n += snprintf(buf + n, sizeof buf - (size_t)n,
+                      "; %ld empty rows skipped", s->rows_empty);
+    if (s->rows_left_out > 0 && n < (int)sizeof buf)
+        snprintf(buf + n, sizeof buf - (size_t)n,
+                 "; %ld StatBank rows left out", s->rows_left_out);
+    return buf;
+}
+
 static int
 imports(nbl_ws *ws, const nbl_project *p)
 {
@@ -78,10 +97,10 @@ imports(nbl_ws *ws, const nbl_project *p)
             return rc;
         nbl__info(ctx,
                   "%s: %s: %ld rows: %ld values new, %ld updated, %ld "
-                  "unchanged, %ld missing",
+                  "unchanged, %ld missing%s",
                   is_ref ? "refs" : "stats", base(src), s.rows_read,
                   s.values_inserted, s.values_updated, s.values_unchanged,
-                  s.values_missing);
+                  s.values_missing, source_notes(&s));
     }
     if (p->incidents_source) {
         nbl_incidents_opts o = {0};
@@ -364,6 +383,7 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
     free(list->workspace_name);
     list->workspace_name = nbl__strdup(p->name ? p->name : base(p->path));
     res->alerts_raised = nbl_alerts_raised(list);
+    res->alerts_raised_new = nbl_alerts_raised_new(list);
     for (size_t i = 0; i < list->n; i++)
         if (strcmp(list->items[i].state, "resolved") != 0)
             res->alerts++;
@@ -479,6 +499,7 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
         nbl__info(ctx, "delivered %zu new alert(s) to %s", sent, p->notify);
     }
     res->fail_on_alert = p->fail_on_alert;
+    res->fail_on_new = p->fail_on_new;
 done:
     if (rc && ws)
         nbl_ws_rollback(ws); /* no-op once committed */

@@ -25,9 +25,11 @@
 
 /* Translation of msgid into lang (msgid itself for English, an empty
  * string or a missing entry). Borrowed, static. */
-const char *nbl__tr(nbl_lang lang, const char *msgid);
+const char *nbl__tr(nbl_lang lang, const char *msgid)
+    __attribute__((format_arg(2)));
 const char *nbl__trn(nbl_lang lang, const char *msgid, const char *plural,
-                     unsigned long n);
+                     unsigned long n) __attribute__((format_arg(2)))
+__attribute__((format_arg(3)));
 
 /* The folder the catalogues were found in, or NULL. */
 const char *nbl__localedir(void);

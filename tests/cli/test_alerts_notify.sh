@@ -40,7 +40,7 @@ start_server() {
 }
 
 make_ws() { # path
-    "$BIN" --quiet init "$1" >/dev/null || exit 1
+    "$BIN" --lang en --quiet init "$1" >/dev/null || exit 1
     spatialite -silent "$1" < "$FIX/seed.sql" >/dev/null || { echo "FAIL: seed" >&2; exit 1; }
 }
 
@@ -58,19 +58,22 @@ EOF
 # ---- formats, fail-on-alert, history --------------------------------------
 WS=$T/ws.sqlite
 make_ws "$WS"
-"$BIN" alerts "$WS" --config "$CFG" > "$T/a.txt"
+"$BIN" --lang en alerts "$WS" --config "$CFG" > "$T/a.txt"
 check "alerts exit 0" [ $? -eq 0 ]
 check "header" grep -q "^nabolag alerts: Eksempel Kommune, ruleset dk2021 (version 1), year 2024$" "$T/a.txt"
-check "summary" grep -q "^6 new, 1 ongoing, 1 resolved; 0 critical, 5 warnings; 2 positive changes$" "$T/a.txt"
+check "summary" grep -q "^6 new, 1 ongoing, 0 resolved, 1 superseded; 0 critical, 5 warning(s); 2 positive change(s); 0 area(s) still in a category$" "$T/a.txt"
 # grouped by area, Nørre Park before Søndervang, new before ongoing/resolved
 awk '/^Nørre Park \(A1\)$/{a=NR} /^Søndervang \(B2\)$/{b=NR} END{exit !(a && b && a<b)}' "$T/a.txt" \
     || fail "areas not grouped/sorted"
-awk '/^Nørre Park/{on=1} /^Søndervang/{on=0} on && /NEW/{n=NR} on && /ONGOING/{o=NR} on && /RESOLVED/{r=NR} END{exit !(n<o && o<r)}' "$T/a.txt" \
-    || fail "new, ongoing, resolved order"
+awk '/^Nørre Park/{on=1} /^Søndervang/{on=0} on && /NEW/{n=NR} on && /ONGOING/{o=NR} on && /SUPERSEDED/{r=NR} END{exit !(n<o && o<r)}' "$T/a.txt" \
+    || fail "new, ongoing, superseded order"
 check "crossed line" grep -qF "  * NEW, crossed (warning): employment criterion newly met in 2024: the share of 18–64-year-olds outside work and education was 41.0 % (threshold over 40 %), up from 38.0 % in 2023." "$T/a.txt"
 check "improved marked +" grep -qF "  + NEW, improved (info): employment criterion no longer met in 2024: the share of 18–64-year-olds outside work and education was 38.2 % (threshold over 40 %), down from 41.0 % in 2023." "$T/a.txt"
 check "ongoing since" grep -qF "  * ONGOING since 2023, approaching (warning): the mean gross income" "$T/a.txt"
-check "resolved marked =" grep -qF "  = RESOLVED, approaching (info):" "$T/a.txt"
+# lab crossed its threshold: the 2023 approach is superseded, not resolved,
+# keeps its severity and is not marked as good news
+check "superseded marked >" grep -qF "  > SUPERSEDED, approaching (warning): the early warning (close to the threshold) on the share of 18–64-year-olds outside work and education is superseded in 2024: the threshold was crossed" "$T/a.txt"
+check "no resolved" [ "$(grep -c RESOLVED "$T/a.txt")" = 0 ]
 word=$(printf 'g%s' 'hetto')
 if grep -qi "$word\|problem area" "$T/a.txt"; then fail "stigmatising words"; fi
 # the example in docs/alerts.md is this very output
@@ -84,15 +87,15 @@ PYEOF
 
 # re-running the same year changes nothing
 before=$(q "$WS" "SELECT * FROM alerts ORDER BY alert_id" | md5sum)
-"$BIN" --quiet alerts "$WS" --year 2024 > /dev/null
+"$BIN" --lang en --quiet alerts "$WS" --year 2024 > /dev/null
 after=$(q "$WS" "SELECT * FROM alerts ORDER BY alert_id" | md5sum)
 check "idempotent re-run" [ "$before" = "$after" ]
 check "8 rows in 2024" [ "$(q "$WS" "SELECT COUNT(*) FROM alerts WHERE year = 2024")" = 8 ]
 
 # 2023, then --since 2023 shows both years
-"$BIN" --quiet alerts "$WS" --year 2023 -f csv > "$T/a2023.csv"
+"$BIN" --lang en --quiet alerts "$WS" --year 2023 -f csv > "$T/a2023.csv"
 check "2023 csv rows" [ "$(tail -n +2 "$T/a2023.csv" | wc -l)" = 2 ]
-"$BIN" --quiet alerts "$WS" --since 2023 -f json > "$T/since.json"
+"$BIN" --lang en --quiet alerts "$WS" --since 2023 -f json > "$T/since.json"
 $PY - "$T/since.json" <<'EOF' || fail "--since json"
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -106,7 +109,7 @@ assert [(a["year"], a["state"], a["first_year"]) for a in inc] == \
 EOF
 
 # CSV: RFC 4180 (CRLF, quoted messages with commas), parsed by Python
-"$BIN" --quiet alerts "$WS" -f csv -o "$T/a.csv"
+"$BIN" --lang en --quiet alerts "$WS" -f csv -o "$T/a.csv"
 $PY - "$T/a.csv" <<'EOF' || fail "csv"
 import csv, sys
 raw = open(sys.argv[1], "rb").read()
@@ -119,11 +122,11 @@ assert (r["area_id"], r["rule"], r["value"], r["threshold"], r["severity"],
 assert "," in r["message"]
 EOF
 # -o refuses to overwrite without --overwrite
-"$BIN" --quiet alerts "$WS" -f csv -o "$T/a.csv" 2>/dev/null
+"$BIN" --lang en --quiet alerts "$WS" -f csv -o "$T/a.csv" 2>/dev/null
 check "no overwrite" [ $? -eq 1 ]
 
 # GeoJSON: RFC 7946 point features in WGS 84 (lon, lat)
-"$BIN" --quiet alerts "$WS" -f geojson -o "$T/a.geojson"
+"$BIN" --lang en --quiet alerts "$WS" -f geojson -o "$T/a.geojson"
 $PY - "$T/a.geojson" <<'EOF' || fail "geojson"
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -138,7 +141,7 @@ for f in d["features"]:
 EOF
 
 # --fail-on-alert: new/ongoing warnings -> 3
-"$BIN" --quiet alerts "$WS" --fail-on-alert > /dev/null
+"$BIN" --lang en --quiet alerts "$WS" --fail-on-alert > /dev/null
 check "fail-on-alert exit 3" [ $? -eq 3 ]
 # with all severities info, nothing is raised -> 0
 cat > "$T/info.ini" <<'EOF'
@@ -149,18 +152,18 @@ severity.approaching_category = info
 EOF
 WSI=$T/wsi.sqlite
 make_ws "$WSI"
-"$BIN" --quiet alerts "$WSI" --config "$T/info.ini" --fail-on-alert > /dev/null
+"$BIN" --lang en --quiet alerts "$WSI" --config "$T/info.ini" --fail-on-alert > /dev/null
 check "fail-on-alert exit 0 when only info" [ $? -eq 0 ]
 
 # usage errors
-"$BIN" alerts "$WS" -f xml 2>/dev/null; check "bad format exit 2" [ $? -eq 2 ]
-"$BIN" alerts 2>/dev/null; check "no workspace exit 2" [ $? -eq 2 ]
+"$BIN" --lang en alerts "$WS" -f xml 2>/dev/null; check "bad format exit 2" [ $? -eq 2 ]
+"$BIN" --lang en alerts 2>/dev/null; check "no workspace exit 2" [ $? -eq 2 ]
 sum1=$(md5sum < "$WS")
-"$BIN" alerts "$WS" --year 1990 2>"$T/err"; check "missing year exit 1" [ $? -eq 1 ]
+"$BIN" --lang en alerts "$WS" --year 1990 2>"$T/err"; check "missing year exit 1" [ $? -eq 1 ]
 check "missing year message" grep -q "no results for 1990" "$T/err"
 check "failed run leaves the workspace as it was" [ "$sum1" = "$(md5sum < "$WS")" ]
 printf '[alerts]\nmargin = lots\n' > "$T/bad.ini"
-"$BIN" alerts "$WS" --config "$T/bad.ini" 2>"$T/err"; check "bad config exit 1" [ $? -eq 1 ]
+"$BIN" --lang en alerts "$WS" --config "$T/bad.ini" 2>"$T/err"; check "bad config exit 1" [ $? -eq 1 ]
 check "bad config names file:line" grep -q "bad.ini:2: \[alerts\] margin: not a number: 'lots'" "$T/err"
 check "bad config leaves the workspace" [ "$sum1" = "$(md5sum < "$WS")" ]
 
@@ -168,7 +171,7 @@ check "bad config leaves the workspace" [ "$sum1" = "$(md5sum < "$WS")" ]
 WSW=$T/wsw.sqlite
 make_ws "$WSW"
 start_server webhook "$T/hook1" fail-first
-"$BIN" --quiet alerts "$WSW" --config "$CFG" --notify "http://127.0.0.1:$PORT/hook" > /dev/null 2> "$T/err"
+"$BIN" --lang en --quiet alerts "$WSW" --config "$CFG" --notify "http://127.0.0.1:$PORT/hook" > /dev/null 2> "$T/err"
 check "webhook retry exit 0" [ $? -eq 0 ]
 check "two attempts" [ "$(ls "$T/hook1"/req-* | wc -l)" = 2 ]
 check "first 503" [ -f "$T/hook1/req-1-503.json" ]
@@ -186,31 +189,31 @@ assert ("A1", "crossed", "lab") in kinds and ("B2", "improved", "lab") in kinds
 EOF
 check "delivered marked" [ "$(q "$WSW" "SELECT COUNT(*) FROM alerts WHERE year = 2024 AND state = 'new' AND delivered_at IS NOT NULL")" = 6 ]
 # again: nothing new to deliver, no request
-"$BIN" --quiet alerts "$WSW" --config "$CFG" --notify "http://127.0.0.1:$PORT/hook" > /dev/null
+"$BIN" --lang en --quiet alerts "$WSW" --config "$CFG" --notify "http://127.0.0.1:$PORT/hook" > /dev/null
 check "no second delivery" [ "$(ls "$T/hook1"/req-* | wc -l)" = 2 ]
 
 # ---- webhook: always 500 -> exit 1 after 3 attempts, alerts kept ----------
 WSF=$T/wsf.sqlite
 make_ws "$WSF"
 start_server webhook "$T/hook2" always-500
-"$BIN" --quiet alerts "$WSF" --config "$CFG" --notify "http://127.0.0.1:$PORT/x" > /dev/null 2> "$T/err"
+"$BIN" --lang en --quiet alerts "$WSF" --config "$CFG" --notify "http://127.0.0.1:$PORT/x" > /dev/null 2> "$T/err"
 check "always-500 exit 1" [ $? -eq 1 ]
 check "3 attempts" [ "$(ls "$T/hook2"/req-* | wc -l)" = 3 ]
 check "message says undelivered" grep -q "stay undelivered" "$T/err"
 check "alerts kept undelivered" [ "$(q "$WSF" "SELECT COUNT(*) FROM alerts WHERE year = 2024 AND state = 'new' AND delivered_at IS NULL")" = 6 ]
 # 404 is permanent: one attempt
 start_server webhook "$T/hook3" always-404
-"$BIN" --quiet alerts "$WSF" --config "$CFG" --notify "http://127.0.0.1:$PORT/x" > /dev/null 2>&1
+"$BIN" --lang en --quiet alerts "$WSF" --config "$CFG" --notify "http://127.0.0.1:$PORT/x" > /dev/null 2>&1
 check "404 exit 1" [ $? -eq 1 ]
 check "404 one attempt" [ "$(ls "$T/hook3"/req-* | wc -l)" = 1 ]
 # nothing listening: connection refused, retried, exit 1
 FREE=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$BIN" --quiet alerts "$WSF" --config "$CFG" --notify "http://127.0.0.1:$FREE/x" > /dev/null 2> "$T/err"
+"$BIN" --lang en --quiet alerts "$WSF" --config "$CFG" --notify "http://127.0.0.1:$FREE/x" > /dev/null 2> "$T/err"
 check "refused exit 1" [ $? -eq 1 ]
 check "refused 3 attempts" grep -q "after 3 attempts" "$T/err"
 # next run against a working server delivers them
 start_server webhook "$T/hook4" ok
-"$BIN" --quiet alerts "$WSF" --config "$CFG" --notify "http://127.0.0.1:$PORT/x" > /dev/null
+"$BIN" --lang en --quiet alerts "$WSF" --config "$CFG" --notify "http://127.0.0.1:$PORT/x" > /dev/null
 check "later delivery exit 0" [ $? -eq 0 ]
 check "later delivery one request" [ "$(ls "$T/hook4"/req-* | wc -l)" = 1 ]
 check "later delivery marked" [ "$(q "$WSF" "SELECT COUNT(*) FROM alerts WHERE delivered_at IS NULL AND state = 'new' AND year = 2024")" = 0 ]
@@ -220,7 +223,7 @@ if $PY -c 'import aiosmtpd' 2>/dev/null; then
     WSM=$T/wsm.sqlite
     make_ws "$WSM"
     start_server smtp "$T/smtp1" fail-first
-    "$BIN" --quiet alerts "$WSM" --config "$CFG" --notify "smtp://127.0.0.1:$PORT" \
+    "$BIN" --lang en --quiet alerts "$WSM" --config "$CFG" --notify "smtp://127.0.0.1:$PORT" \
         --mail-to officer@kommune.example --mail-from nabolag@kommune.example > "$T/m.txt" 2> "$T/err"
     check "smtp exit 0" [ $? -eq 0 ] || cat "$T/err" >&2
     check "one message" [ "$(ls "$T/smtp1"/msg-* 2>/dev/null | wc -l)" = 1 ]
@@ -245,7 +248,7 @@ for line in body.splitlines():
         assert line in text, line
 EOF
     check "smtp delivered marked" [ "$(q "$WSM" "SELECT COUNT(*) FROM alerts WHERE delivered_at IS NULL AND state = 'new' AND year = 2024")" = 0 ]
-    "$BIN" --quiet alerts "$WSM" --notify "smtp://127.0.0.1:$PORT" 2>/dev/null >/dev/null
+    "$BIN" --lang en --quiet alerts "$WSM" --notify "smtp://127.0.0.1:$PORT" 2>/dev/null >/dev/null
     check "--notify smtp without --mail-to: usage" [ $? -eq 2 ]
 else
     echo "SKIP: python3-aiosmtpd not installed" >&2

@@ -12,13 +12,13 @@ SRC=${NBL_SOURCE_DIR:?}
 T=$(mktemp -d /tmp/nbl-alerts-sample.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 WS=$T/ws.sqlite
-"$BIN" --quiet init "$WS" >/dev/null || exit 1
+"$BIN" --lang en --quiet init "$WS" >/dev/null || exit 1
 /usr/bin/python3 "$SRC/tests/fixtures/alerts/seed_from_expected.py" \
     "$SRC/sample-data/expected.json" > "$T/seed.sql" || exit 1
 spatialite -silent "$WS" < "$T/seed.sql" >/dev/null || exit 1
 check_alerts() { # dir with_safety
 for y in 2021 2023 2024; do
-    "$BIN" --quiet alerts "$WS" --config "$SRC/sample-data/sample.ini" \
+    "$BIN" --lang en --quiet alerts "$WS" --config "$SRC/sample-data/sample.ini" \
         --year $y -f json -o "$1/$y.json" || { echo "FAIL: alerts $y"; exit 1; }
 done
 /usr/bin/python3 - "$1" "$2" <<'PYEOF'
@@ -96,12 +96,12 @@ check_alerts "$T/seeded" 1 || exit 1
 # the real pipeline, when the import and compute commands are built
 WS=$T/pipe.sqlite
 S=$SRC/sample-data
-"$BIN" --quiet init "$WS" >/dev/null || exit 1
-if "$BIN" --quiet import areas "$WS" "$S/areas.geojson" --id afd_id --name navn \
+"$BIN" --lang en --quiet init "$WS" >/dev/null || exit 1
+if "$BIN" --lang en --quiet import areas "$WS" "$S/areas.geojson" --id afd_id --name navn \
         --municipality kommune --region region 2>/dev/null &&
-   "$BIN" --quiet import stats "$WS" "$S/stats.csv" 2>/dev/null &&
-   "$BIN" --quiet import refs "$WS" "$S/refs.csv" 2>/dev/null &&
-   "$BIN" --quiet compute "$WS" --config "$S/sample.ini" >/dev/null 2>&1; then
+   "$BIN" --lang en --quiet import stats "$WS" "$S/stats.csv" 2>/dev/null &&
+   "$BIN" --lang en --quiet import refs "$WS" "$S/refs.csv" 2>/dev/null &&
+   "$BIN" --lang en --quiet compute "$WS" --config "$S/sample.ini" >/dev/null 2>&1; then
     check_alerts "$T/pipeline" 0 || exit 1
 else
     echo "SKIP: import/compute not available for the pipeline check" >&2

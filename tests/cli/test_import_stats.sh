@@ -128,22 +128,23 @@ n=$(sqlite3 "$WS2" "SELECT COUNT(*) FROM runs WHERE kind='stats' AND rows_reject
 [ "$n" = "2" ] || fail "runs: $n skip-invalid runs logged, wanted 2"
 
 # end to end with the real areas import: the sample project's files
-# (stats 256 rows x 12 variables = 3072 values, boligsocial 256 x 3 = 768,
-# survey 764 long rows, refs 32), then a re-run that changes nothing
+# (stats 256 rows x 11 variables = 2816 values, boligsocial 256 x 2 = 512,
+# survey 764 long rows, the Excel export's children 256 and the workbook's
+# evictions 256, refs 32), then a re-run that changes nothing
 S=$NBL_SOURCE_DIR/sample-data
 E=$T/e2e.sqlite
 "$BIN" init "$E" >/dev/null 2>&1
 expect 0 "$BIN" import areas "$E" "$S/areas.geojson" --id afd_id --name navn \
     --municipality kommune --region region
-for f in stats boligsocial survey; do
-    expect 0 "$BIN" import stats "$E" "$S/$f.csv" --config "$S/sample.ini"
+for f in stats.csv boligsocial.csv survey.csv beboere_excel.csv udsaettelser.xlsx; do
+    expect 0 "$BIN" import stats "$E" "$S/$f" --config "$S/sample.ini"
 done
 expect 0 "$BIN" import refs "$E" "$S/refs.csv"
 n=$(sqlite3 "$E" "SELECT COUNT(*) FROM stats")
-[ "$n" = "4604" ] || fail "sample: $n values stored, wanted 3072 + 768 + 764 = 4604"
+[ "$n" = "4604" ] || fail "sample: $n values stored, wanted 2816 + 512 + 764 + 256 + 256 = 4604"
 sumE=$(sqlite3 "$E" "SELECT COUNT(*), SUM(value) FROM stats")
 expect 0 "$BIN" import stats "$E" "$S/stats.csv"
-has "3072 values: 0 new, 0 updated, 3072 unchanged"
+has "2816 values: 0 new, 0 updated, 2816 unchanged"
 [ "$(sqlite3 "$E" "SELECT COUNT(*), SUM(value) FROM stats")" = "$sumE" ] || fail "sample: re-run changed values"
 
 # real data: DAGI municipality codes are zero-padded ('0101'); '101' gets

@@ -15,14 +15,14 @@ ws="$T/s/out/sample.sqlite"
 
 # 1. misspelt key: one-line error naming file, section and key; no workspace
 sed 's/^source = areas.geojson/sourse = areas.geojson/' "$P" > "$T/s/bad.ini"
-rc=0; out=$("$N" run "$T/s/bad.ini" 2>&1) || rc=$?
+rc=0; out=$("$N" --lang en run "$T/s/bad.ini" 2>&1) || rc=$?
 [ "$rc" = 1 ] || fail "bad key: exit $rc"
 grep -q "bad.ini: \[areas\] unknown key 'sourse'" <<<"$out" || fail "bad key message: $out"
 [ ! -e "$ws" ] || fail "workspace created despite a bad project file"
 
 # ... and a misspelt section ([safty] would silently drop a weight)
 sed 's/^\[safety\]/[safty]/' "$P" > "$T/s/bad2.ini"
-rc=0; out=$("$N" run "$T/s/bad2.ini" 2>&1) || rc=$?
+rc=0; out=$("$N" --lang en run "$T/s/bad2.ini" 2>&1) || rc=$?
 [ "$rc" = 1 ] || fail "bad section: exit $rc"
 grep -q "bad2.ini: unknown section \[safty\]" <<<"$out" || fail "bad section message: $out"
 [ ! -e "$ws" ] || fail "workspace created despite a bad section"
@@ -30,7 +30,7 @@ grep -q "bad2.ini: unknown section \[safty\]" <<<"$out" || fail "bad section mes
 # 2. a first run that fails (bad row) leaves no half-filled workspace behind
 cp "$T/s/stats.csv" "$T/stats.orig"
 sed -i '3s/^\([^,]*\),\([^,]*\),[0-9]*/\1,\2,lots/' "$T/s/stats.csv"
-rc=0; out=$("$N" -q run "$P" 2>&1) || rc=$?
+rc=0; out=$("$N" --lang en -q run "$P" 2>&1) || rc=$?
 [ "$rc" = 1 ] || fail "bad row: exit $rc"
 grep -q "stats.csv" <<<"$out" || fail "bad row message: $out"
 [ ! -e "$ws" ] || fail "a failed first run left a workspace behind"
@@ -38,12 +38,12 @@ cp "$T/stats.orig" "$T/s/stats.csv"
 
 # 3. a good run, then a run whose export may not overwrite: exit 1 and the
 # workspace unchanged (a successful run would have logged its imports)
-"$N" -q run "$P" > /dev/null 2>&1 || fail "good run"
+"$N" --lang en -q run "$P" > /dev/null 2>&1 || fail "good run"
 sum=$(sha256sum < "$ws")
 sed -i 's/^overwrite = true/overwrite = false/' "$P"
-rc=0; out=$("$N" -q run "$P" 2>&1 >/dev/null) || rc=$?
+rc=0; out=$("$N" --lang en -q run "$P" 2>&1 >/dev/null) || rc=$?
 [ "$rc" = 1 ] || fail "export refused: exit $rc ($out)"
-rc=0; "$N" -q run "$P" > "$T/failed.out" 2>/dev/null || rc=$?
+rc=0; "$N" --lang en -q run "$P" > "$T/failed.out" 2>/dev/null || rc=$?
 [ ! -s "$T/failed.out" ] || fail "a failed run printed an alert list"
 grep -q "already exists" <<<"$out" || fail "export message: $out"
 [ "$(sha256sum < "$ws")" = "$sum" ] || fail "workspace changed by a failed run"
@@ -55,7 +55,7 @@ outsum=$(cat "$T/s/out/areas.geojson" | sha256sum)
 printf 'SK-01,2024,pop,-5\n' > "$T/s/extra.csv"
 sed -i '1i area_id,year,variable,value' "$T/s/extra.csv"
 sed -i 's/^source = stats.csv, boligsocial.csv, survey.csv/source = stats.csv, boligsocial.csv, survey.csv, extra.csv/' "$P"
-rc=0; out=$("$N" -q run "$P" 2>&1 >/dev/null) || rc=$?
+rc=0; out=$("$N" --lang en -q run "$P" 2>&1 >/dev/null) || rc=$?
 [ "$rc" = 1 ] || fail "negative count: exit $rc"
 grep -q "extra.csv:2" <<<"$out" || fail "negative count message: $out"
 [ "$(sha256sum < "$ws")" = "$sum" ] || fail "workspace changed by a bad row"
@@ -64,14 +64,14 @@ sed -i 's/, extra.csv//' "$P"
 
 # 5. [alerts] output: the alert list goes to a file, not stdout
 sed -i 's/^fail_on_alert = false/fail_on_alert = false\noutput = out\/alerts.csv\nformat = csv/' "$P"
-"$N" -q run "$P" > "$T/stdout" 2>/dev/null || fail "run with [alerts] output"
+"$N" --lang en -q run "$P" > "$T/stdout" 2>/dev/null || fail "run with [alerts] output"
 [ ! -s "$T/stdout" ] || fail "alert list on stdout despite [alerts] output"
 head -1 "$T/s/out/alerts.csv" | grep -q '^area_id,' || fail "alerts.csv header: $(head -1 "$T/s/out/alerts.csv")"
 sed -i '/^output = out\/alerts.csv$/d; /^format = csv$/d' "$P"
 
 # 6. fail_on_alert: the sample raises warnings -> exit 3, outputs written
 sed -i 's/^fail_on_alert = false/fail_on_alert = true/' "$P"
-rc=0; "$N" -q run "$P" > "$T/alerts.txt" 2>/dev/null || rc=$?
+rc=0; "$N" --lang en -q run "$P" > "$T/alerts.txt" 2>/dev/null || rc=$?
 [ "$rc" = 3 ] || fail "fail_on_alert: exit $rc"
 grep -q "^nabolag alerts: " "$T/alerts.txt" || fail "alert list not printed"
 # and a successful run does change the workspace (its imports are logged),
@@ -83,14 +83,14 @@ sed -i 's/^fail_on_alert = true/fail_on_alert = false/' "$P"
 # earlier outputs (alert list, export) and the workspace are as they were -
 # the outputs are staged and moved into place only after the commit
 sed -i 's/^fail_on_alert = false/fail_on_alert = false\noutput = out\/alerts.csv\nformat = csv/' "$P"
-"$N" -q run "$P" > /dev/null 2>&1 || fail "run before the failing one"
+"$N" --lang en -q run "$P" > /dev/null 2>&1 || fail "run before the failing one"
 sum=$(sha256sum < "$ws")
 outs() { (cd "$T/s/out" && find . -type f ! -name sample.sqlite ! -name report.html | sort | xargs sha256sum); }
 before=$(outs)
 # new figures for 2024 (pop of SK-01) that would change the outputs
 sed -i 's/^SK-01,2024,2840,/SK-01,2024,2841,/' "$T/s/stats.csv"
 rm "$T/s/out/report.html"; mkdir -p "$T/s/out/report.html"
-rc=0; out=$("$N" -q run "$P" 2>&1 >/dev/null) || rc=$?
+rc=0; out=$("$N" --lang en -q run "$P" 2>&1 >/dev/null) || rc=$?
 [ "$rc" = 1 ] || fail "report target a folder: exit $rc ($out)"
 grep -q "report.html" <<<"$out" || fail "report folder message: $out"
 [ "$(sha256sum < "$ws")" = "$sum" ] || fail "workspace changed by a run whose report failed"
@@ -99,7 +99,7 @@ left=$(cd "$T/s/out" && find . -name '.nabolag-staging*' -o -name '.*.tmp*')
 [ -z "$left" ] || fail "staging files left behind: $left"
 # the same run with the folder gone succeeds and does change the outputs
 rmdir "$T/s/out/report.html"
-"$N" -q run "$P" > /dev/null 2>&1 || fail "run after removing the folder"
+"$N" --lang en -q run "$P" > /dev/null 2>&1 || fail "run after removing the folder"
 [ "$(outs)" != "$before" ] || fail "the new figures changed no output (test is void)"
 [ -f "$T/s/out/report.html" ] || fail "no report after a good run"
 echo "run: all checks passed"

@@ -35,7 +35,8 @@ start_server() { # kind dir mode -> PORT
 project() {
     mkdir -p "$1"
     (cd "$SRC/sample-data" && cp areas.geojson boligsocial.csv incidents.csv \
-        plans.csv refs.csv stats.csv survey.csv sample.ini "$1/") || exit 1
+        plans.csv refs.csv stats.csv survey.csv beboere_excel.csv \
+        udsaettelser.xlsx dst_folk1a.csv sample.ini "$1/") || exit 1
     sed -i -e "s|^# notify = .*|notify = $2\nbackoff = 0.1,0.2\ntimeout = 5|" \
         "$1/sample.ini"
     if [ -n "${3:-}" ]; then
@@ -51,7 +52,7 @@ nreq() { ls "$1"/req-*-200.json 2>/dev/null | wc -l; }
 start_server webhook "$T/hook" ok
 P=$T/p1
 project "$P" "http://127.0.0.1:$PORT/hook"
-"$BIN" --quiet run "$P/sample.ini" >/dev/null 2>"$T/run1.err" ||
+"$BIN" --lang en --quiet run "$P/sample.ini" >/dev/null 2>"$T/run1.err" ||
     { fail "run 1 exit $?"; cat "$T/run1.err" >&2; }
 [ "$(nreq "$T/hook")" = 1 ] || fail "run 1: one POST, got $(nreq "$T/hook")"
 NEW=$(q "$P" "SELECT COUNT(*) FROM alerts WHERE year = 2024 AND state = 'new'")
@@ -78,7 +79,7 @@ assert d["ruleset"] == "dk2021" and d["year"] == 2024
 assert d["disclosure"]["applied"] is True
 EOF
 # run 2: same data, nothing new to deliver
-"$BIN" --quiet run "$P/sample.ini" >/dev/null 2>"$T/run2.err" || fail "run 2 exit $?"
+"$BIN" --lang en --quiet run "$P/sample.ini" >/dev/null 2>"$T/run2.err" || fail "run 2 exit $?"
 [ "$(ls "$T/hook"/req-* | wc -l)" = 1 ] || fail "run 2 delivered again"
 
 # ---- webhook failing: exit 1 after the outputs, next run delivers ----------
@@ -86,7 +87,7 @@ start_server webhook "$T/bad" always-500
 BADPORT=$PORT
 P=$T/p2
 project "$P" "http://127.0.0.1:$BADPORT/hook"
-"$BIN" --quiet run "$P/sample.ini" >"$T/run3.out" 2>"$T/run3.err"
+"$BIN" --lang en --quiet run "$P/sample.ini" >"$T/run3.out" 2>"$T/run3.err"
 rc=$?
 [ $rc -eq 1 ] || fail "failing webhook: exit $rc, expected 1"
 grep -q "delivery failed after 3 attempts" "$T/run3.err" ||
@@ -103,14 +104,14 @@ N2=$(q "$P" "SELECT COUNT(*) FROM alerts WHERE year = 2024 AND state = 'new'")
 # the hook works again (another server): the next run delivers them once
 start_server webhook "$T/hook2" ok
 sed -i "s|^notify = .*|notify = http://127.0.0.1:$PORT/hook|" "$P/sample.ini"
-"$BIN" --quiet run "$P/sample.ini" >/dev/null 2>"$T/run4.err" || fail "run 4 exit $?"
+"$BIN" --lang en --quiet run "$P/sample.ini" >/dev/null 2>"$T/run4.err" || fail "run 4 exit $?"
 [ "$(nreq "$T/hook2")" = 1 ] || fail "run 4: one POST"
 $PY -c "
 import json; assert len(json.load(open('$T/hook2/req-1-200.json'))['alerts']) == $NEW
 " || fail "run 4: the undelivered alerts"
 [ "$(q "$P" "SELECT COUNT(*) FROM alerts WHERE state = 'new' AND delivered_at IS NULL")" = 0 ] ||
     fail "run 4: still undelivered"
-"$BIN" --quiet run "$P/sample.ini" >/dev/null 2>&1 || fail "run 5 exit"
+"$BIN" --lang en --quiet run "$P/sample.ini" >/dev/null 2>&1 || fail "run 5 exit"
 [ "$(ls "$T/hook2"/req-* | wc -l)" = 1 ] || fail "run 5 delivered again"
 
 # ---- e-mail: mail_to + smtp:// notify ---------------------------------------
@@ -118,7 +119,7 @@ if $PY -c 'import aiosmtpd' 2>/dev/null; then
     start_server smtp "$T/smtp" ok
     P=$T/p3
     project "$P" "smtp://127.0.0.1:$PORT" "boligsocial@kommune.example"
-    "$BIN" --quiet run "$P/sample.ini" >/dev/null 2>"$T/run6.err" ||
+    "$BIN" --lang en --quiet run "$P/sample.ini" >/dev/null 2>"$T/run6.err" ||
         { fail "smtp run exit"; cat "$T/run6.err" >&2; }
     [ "$(ls "$T/smtp"/msg-* 2>/dev/null | wc -l)" = 1 ] || fail "smtp: one message"
     grep -q "^to=boligsocial@kommune.example$" "$T/smtp/env-1.txt" || fail "smtp: envelope"
@@ -132,7 +133,7 @@ body = m.get_content()
 assert "(SK-04)" in body and "NEW, crossed" in body, body[:400]
 assert body.count("NEW, ") == int(sys.argv[2]), body.count("NEW, ")
 EOF
-    "$BIN" --quiet run "$P/sample.ini" >/dev/null 2>&1 || fail "smtp run 2 exit"
+    "$BIN" --lang en --quiet run "$P/sample.ini" >/dev/null 2>&1 || fail "smtp run 2 exit"
     [ "$(ls "$T/smtp"/msg-* | wc -l)" = 1 ] || fail "smtp: delivered twice"
 else
     echo "note: python3-aiosmtpd missing, e-mail part skipped" >&2

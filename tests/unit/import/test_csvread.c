@@ -323,6 +323,41 @@ test_utf16_and_workbooks_named(void **state)
 }
 
 static void
+test_whole_text_utf8(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    char *out = NULL;
+    size_t n = 0;
+    const char *enc;
+    (void)state;
+    /* UTF-8 as it is */
+    assert_int_equal(
+        nbl__text_utf8(ctx, nbl_test_write("u.txt", "a;Æ\n"), &out, &n, &enc),
+        NBL_OK);
+    assert_string_equal(enc, "utf-8");
+    assert_int_equal(n, 5);
+    assert_memory_equal(out, "a;Æ\n", 5);
+    free(out);
+    /* Windows-1252 'Æ' (C6) and '–' (96) converted (C6 96 alone would be
+     * a UTF-8 letter: an 'r' between) */
+    assert_int_equal(nbl__text_utf8(ctx,
+                                    nbl_test_write("w.txt", "a;\xc6r\x96\n"),
+                                    &out, &n, &enc),
+                     NBL_OK);
+    assert_string_equal(enc, "windows-1252");
+    assert_int_equal(n, 9);
+    assert_memory_equal(out, "a;Ær–\n", 9);
+    free(out);
+    /* a UTF-8 letter on line 1, a cp1252 byte on line 2: a mix */
+    assert_int_equal(nbl__text_utf8(ctx, nbl_test_write("m.txt", "Æ\n\xf8\n"),
+                                    &out, &n, &enc),
+                     NBL_EFORMAT);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "m.txt:2: not valid UTF-8"));
+    assert_null(out);
+    nbl_ctx_free(ctx);
+}
+
+static void
 test_empty_rows_skipped(void **state)
 {
     nbl_ctx *ctx = nbl_ctx_new();
@@ -501,6 +536,7 @@ main(void)
         cmocka_unit_test(test_binary_refused),
         cmocka_unit_test(test_utf16_and_workbooks_named),
         cmocka_unit_test(test_empty_rows_skipped),
+        cmocka_unit_test(test_whole_text_utf8),
         cmocka_unit_test(test_bad_quoting),
         cmocka_unit_test(test_delimiter),
         cmocka_unit_test(test_stop_and_missing),

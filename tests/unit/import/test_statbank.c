@@ -204,13 +204,14 @@ test_refs_scope_and_columns(void **state)
     static const char t[] = "ENHED;REGION;TID;INDHOLD\n"
                             "Kr.;000 Hele landet;2023;412345\n"
                             "Kr.;084 Region Hovedstaden;2023;456789\n"
-                            "Kr.;101 København;2023;430000\n";
+                            "Kr.;101 København;2023;430000\n"
+                            "Kr.;Indre By;2023;470000\n";
     (void)state;
     o.variable = "income_mean_15_64";
     o.refs = 1;
     o.area_heading = "REGION";
     assert_int_equal(read_sb(t, &o, &g, NULL, ctx), NBL_OK);
-    assert_int_equal(g.n, 4);
+    assert_int_equal(g.n, 5);
     assert_string_equal(g.f[0][0], "scope");
     assert_string_equal(g.f[1][0], "country");
     assert_string_equal(g.f[1][1], "000");
@@ -218,6 +219,8 @@ test_refs_scope_and_columns(void **state)
     assert_string_equal(g.f[2][1], "084");
     assert_string_equal(g.f[3][0], "municipality");
     assert_string_equal(g.f[3][4], "430000");
+    /* a label without a leading code is the code itself */
+    assert_string_equal(g.f[4][1], "Indre By");
     /* a mapped heading that is not there */
     o.area_heading = "OMRÅDE";
     assert_int_equal(read_sb(t, &o, &g, NULL, ctx), NBL_EFORMAT);

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "model/alerts.h"
+#include "nabolag/lang.h"
 #include "util/ctx.h"
 #include "util/util.h"
 
@@ -163,10 +164,16 @@ test_crossed_improved(void **state)
     assert_non_null(strstr(x->message, "1.8 percentage points"));
     assert_non_null(find(l, "A2", "approaching", "category:udsat"));
     /* a category that is reached is no longer approached: the 2023
-     * approach (1 of 2) is resolved in 2024 */
+     * approach (1 of 2) ends in 2024 because the area crossed into udsat,
+     * so it is superseded (not resolved, not good news) and keeps its
+     * severity */
     x = find(l, "A1", "approaching", "category:udsat");
     assert_non_null(x);
-    assert_string_equal(x->state, "resolved");
+    assert_string_equal(x->state, "superseded");
+    assert_int_equal(x->severity, NBL_SEV_WARNING);
+    assert_non_null(strstr(x->message, "superseded in 2024: the threshold "
+                                       "was crossed"));
+    assert_null(strstr(x->message, "no longer applies"));
     nbl_alert_list_free(l);
     nbl__aareas_free(a, 2);
 }
@@ -287,6 +294,182 @@ test_trend(void **state)
     cfg.horizon = 2;
     nbl_alert_list_free(l);
     nbl__aareas_free(a, 4);
+}
+
+/* The trend rule (issue 10): a trend alert needs a line that fits
+ * (R² >= 0.5) and data that moved the way the line goes. The noisy income
+ * series 54.25, 70.2, 48.9, 55.4 (threshold: under 55 % of the regional
+ * mean) has slope -1.785 a year but R² = 79.66 / (5 x 249.83) = 0.064
+ * (hand computation: mean 57.1875, sxy = -8.925, sxx = 5, syy = 249.83)
+ * and its last value is above its first: no trend alert. */
+static void
+test_trend_fit(void **state)
+{
+    double t[4] = {2021, 2022, 2023, 2024};
+    double noisy[4] = {54.25, 70.2, 48.9, 55.4};
+    double steady[4] = {70, 66, 62, 60};
+    double slope, r2;
+    nbl__aarea *a = areas_new(2);
+    nbl_alert_list *l;
+    const nbl_alert *x;
+    (void)state;
+    assert_false(nbl__alerts_trend_fits(t, noisy, 4, 1, 0.5, &slope, &r2));
+    assert_true(fabs(slope - -1.785) < 1e-9);
+    assert_true(fabs(r2 - 79.655625 / (5 * 249.831875)) < 1e-9);
+    /* 70, 66, 62, 60: slope -3.4, sxy -17, syy 59 -> R² 289/295 */
+    assert_true(nbl__alerts_trend_fits(t, steady, 4, 1, 0.5, &slope, &r2));
+    assert_true(fabs(r2 - 289.0 / 295.0) < 1e-9);
+    /* a rising line is no income trend (wrong direction) */
+    assert_false(nbl__alerts_trend_fits(t, steady, 4, 0, 0.5, NULL, NULL));
+    for (int i = 0; i < 4; i++)
+        crit(&a[0], 2021 + i, "inc", noisy[i], 55, 65);
+    for (int i = 0; i < 4; i++)
+        crit(&a[1], 2021 + i, "inc", steady[i], 55, 65);
+    cfg.horizon = 4;
+    l = evaluate(a, 2, 2024);
+    assert_null(find(l, "A1", "trend", "inc"));
+    /* A2 raises one, worded in income's direction: it falls */
+    x = find(l, "A2", "trend", "inc");
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "fell from 70.0 % of the regional "
+                                       "mean in 2021 to 60.0 %"));
+    assert_non_null(strstr(x->message, "down 3.4 percentage points a year"));
+    assert_non_null(strstr(x->message, "falls to the threshold"));
+    assert_null(strstr(x->message, "rises"));
+    assert_null(strstr(x->message, "up "));
+    nbl_alert_list_free(l);
+    /* the same evaluated in 2025 with income back at 66: the trend alert
+     * resolves, and its wording says income was falling towards the
+     * threshold, not rising */
+    crit(&a[1], 2025, "inc", 66, 55, 65);
+    l = evaluate(a, 2, 2025);
+    x = find(l, "A2", "trend", "inc");
+    assert_non_null(x);
+    assert_string_equal(x->state, "resolved");
+    assert_non_null(strstr(x->message, "falling towards the threshold"));
+    assert_null(strstr(x->message, "rising"));
+    cfg.horizon = 2;
+    nbl_alert_list_free(l);
+    nbl__aareas_free(a, 2);
+}
+
+/* A trend alert that ends because the value crossed the threshold is
+ * superseded, not resolved, and keeps its severity. */
+static void
+test_superseded_trend(void **state)
+{
+    nbl__aarea *a = areas_new(1);
+    nbl_alert_list *l;
+    const nbl_alert *x;
+    (void)state;
+    crit(&a[0], 2021, "lab", 30, 40, 30);
+    crit(&a[0], 2022, "lab", 33, 40, 30);
+    crit(&a[0], 2023, "lab", 36, 40, 30);
+    crit(&a[0], 2024, "lab", 42, 40, 30);
+    l = evaluate(a, 1, 2023);
+    assert_non_null(find(l, "A1", "trend", "lab"));
+    nbl_alert_list_free(l);
+    l = evaluate(a, 1, 2024);
+    x = find(l, "A1", "trend", "lab");
+    assert_non_null(x);
+    assert_string_equal(x->state, "superseded");
+    assert_int_equal(x->severity, cfg.sev_trend);
+    assert_non_null(strstr(x->message, "the threshold was crossed"));
+    x = find(l, "A1", "crossed", "lab");
+    assert_non_null(x);
+    assert_string_equal(x->state, "new");
+    /* nothing about lab reads as an improvement */
+    assert_null(find(l, "A1", "improved", "lab"));
+    nbl_alert_list_free(l);
+    nbl__aareas_free(a, 1);
+}
+
+/* An area that stays in a category gets a status line a year: how long,
+ * how many criteria. */
+static void
+test_status_line(void **state)
+{
+    nbl__aarea *a = areas_new(2);
+    nbl_alert_list *l;
+    const nbl_alert *x;
+    (void)state;
+    for (int y = 2022; y <= 2024; y++) {
+        crit(&a[0], y, "lab", 45, 40, 30);
+        crit(&a[0], y, "cri", NAN, 3, 2);
+        crit(&a[0], y, "edu", 65, 60, 60);
+        crit(&a[0], y, "inc", 70, 55, 65);
+        cat(&a[0], y, "udsat", 2, 2, 0);
+        cat(&a[1], y, "none", 0, 0, 0);
+    }
+    l = evaluate(a, 2, 2024);
+    x = find(l, "A1", "status", "category:udsat");
+    assert_non_null(x);
+    assert_string_equal(x->state, "new");
+    assert_int_equal(x->severity, NBL_SEV_INFO);
+    assert_string_equal(x->message,
+                        "Area 1 (A1): still udsat boligområde (udsat) in "
+                        "2024, the 3rd year in a row; 2 of 4 criteria met "
+                        "(udsat needs 2).");
+    /* not listed is not a category to stay in */
+    assert_null(find(l, "A2", "status", "category:none"));
+    nbl_alert_list_free(l);
+    /* the same in Danish */
+    nbl_set_output_language(NBL_LANG_DA);
+    l = evaluate(a, 2, 2024);
+    x = find(l, "A1", "status", "category:udsat");
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "3. år i træk"));
+    assert_non_null(strstr(x->message, "stadig udsat boligområde"));
+    nbl_set_output_language(NBL_LANG_EN);
+    nbl_alert_list_free(l);
+    nbl__aareas_free(a, 2);
+}
+
+/* --fail-on new: only NEW warnings or critical alerts count. */
+static void
+test_fail_on_new(void **state)
+{
+    nbl_alert items[2];
+    nbl_alert_list l = {0};
+    (void)state;
+    memset(items, 0, sizeof items);
+    items[0].severity = NBL_SEV_WARNING;
+    snprintf(items[0].state, sizeof items[0].state, "ongoing");
+    items[1].severity = NBL_SEV_INFO;
+    snprintf(items[1].state, sizeof items[1].state, "new");
+    l.items = items;
+    l.n = 2;
+    assert_true(nbl_alerts_raised(&l));
+    assert_false(nbl_alerts_raised_new(&l));
+    items[1].severity = NBL_SEV_CRITICAL;
+    assert_true(nbl_alerts_raised_new(&l));
+    snprintf(items[1].state, sizeof items[1].state, "superseded");
+    assert_false(nbl_alerts_raised_new(&l));
+    /* config: fail_on = new */
+    assert_int_equal(cfg.fail_on_new, 0);
+}
+
+/* Danish wording and numbers of the criterion messages. */
+static void
+test_danish_messages(void **state)
+{
+    nbl__aarea *a = areas_new(1);
+    nbl_alert_list *l;
+    const nbl_alert *x;
+    (void)state;
+    crit(&a[0], 2023, "lab", 38.0, 40, 30);
+    crit(&a[0], 2024, "lab", 41.25, 40, 30);
+    nbl_set_output_language(NBL_LANG_DA);
+    l = evaluate(a, 1, 2024);
+    x = find(l, "A1", "crossed", "lab");
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "beskæftigelseskriteriet"));
+    assert_non_null(strstr(x->message, "41,3 %"));
+    assert_non_null(strstr(x->message, "over 40 %"));
+    assert_null(strstr(x->message, "41.3"));
+    nbl_set_output_language(NBL_LANG_EN);
+    nbl_alert_list_free(l);
+    nbl__aareas_free(a, 1);
 }
 
 static void
@@ -592,6 +775,11 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crossed_improved),
+        cmocka_unit_test(test_trend_fit),
+        cmocka_unit_test(test_superseded_trend),
+        cmocka_unit_test(test_status_line),
+        cmocka_unit_test(test_fail_on_new),
+        cmocka_unit_test(test_danish_messages),
         cmocka_unit_test(test_cri_ratio_wording),
         cmocka_unit_test(test_approaching_margin),
         cmocka_unit_test(test_trend),
@@ -604,5 +792,7 @@ main(void)
         cmocka_unit_test(test_config),
     };
     nbl_test_locale();
+    /* the messages asserted below are the English ones */
+    nbl_set_output_language(NBL_LANG_EN);
     return cmocka_run_group_tests(tests, setup, teardown);
 }

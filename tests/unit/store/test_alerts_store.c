@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "nabolag/alerts.h"
+#include "nabolag/lang.h"
 #include "nabolag/workspace.h"
 
 static nbl_ctx *ctx;
@@ -152,9 +153,11 @@ test_history(void **state)
     a = find(l, 2024, "A1", "crossed", "lab");
     assert_non_null(a);
     assert_string_equal(a->state, "new");
+    /* the approach ended because lab crossed its threshold: superseded
+     * by the crossed alert, not resolved */
     a = find(l, 2024, "A1", "approaching", "lab");
     assert_non_null(a);
-    assert_string_equal(a->state, "resolved");
+    assert_string_equal(a->state, "superseded");
     assert_int_equal(a->first_year, 2023);
     a = find(l, 2024, "B2", "approaching", "inc");
     assert_string_equal(a->state, "ongoing");
@@ -185,13 +188,14 @@ test_history(void **state)
     free(d2);
 
     /* results recomputed: B2 inc 50 in 2024 (now met): the approaching row
-     * of 2024 becomes resolved, the others stay */
+     * of 2024 becomes superseded (crossed, not an improvement), the others
+     * stay */
     sql(path, "UPDATE criterion_results SET value = 50, met = 1 WHERE "
               "area_id = 'B2' AND year = 2024");
     assert_int_equal(nbl_alerts_evaluate(ws, &cfg, NULL, 2024, NULL, NULL), 0);
     assert_int_equal(nbl_alerts_list(ws, NULL, NULL, 2024, 2024, &l), 0);
     assert_string_equal(find(l, 2024, "B2", "approaching", "inc")->state,
-                        "resolved");
+                        "superseded");
     assert_non_null(find(l, 2024, "B2", "crossed", "inc"));
     assert_non_null(find(l, 2024, "A1", "crossed", "lab")->delivered_at);
     nbl_alert_list_free(l);
@@ -312,5 +316,7 @@ main(void)
         cmocka_unit_test(test_status_dynamics_table),
     };
     nbl_test_locale();
+    /* the messages asserted below are the English ones */
+    nbl_set_output_language(NBL_LANG_EN);
     return cmocka_run_group_tests(tests, setup, teardown);
 }
