@@ -73,6 +73,8 @@ typedef struct nbl_project {
     char *incidents_x_field, *incidents_y_field, *incidents_src_crs;
 
     char *plans_source;
+    /* project-file lines of the [areas]/[incidents]/[plans] source keys */
+    int areas_source_line, incidents_source_line, plans_source_line;
 
     char *notify; /**< [alerts] notify URL */
     char *mail_to, *mail_from;
@@ -140,10 +142,10 @@ const nbl_project_table *nbl_project_table_for(const nbl_project *p, int refs,
                                                const char *path);
 
 /**
- * Checks that every [stats]/[refs] source exists and is readable before
- * anything is imported: "project.ini:7: [stats] source: no file matches
- * 'statistik_*.csv'" or "...: cannot read 'x.csv': No such file or
- * directory" (NBL_EIO).
+ * Checks that every source ([areas], [stats], [refs], [incidents],
+ * [plans]) exists and is readable before anything is imported: "project.ini:7:
+ * [stats] source: no file matches 'statistik_*.csv'" or "...: cannot read
+ * 'x.csv': No such file or directory" (NBL_EIO).
  */
 int nbl_project_check_sources(const nbl_project *p, nbl_ctx *ctx);
 

@@ -28,18 +28,19 @@ cat_index(const char *code)
     return c ? (int)(c - nbl__categories) : -1;
 }
 
-static int
-cat_rank(const char *code)
-{
-    const nbl__category *c = nbl__category_find(code);
-    return c ? c->rank : -1;
-}
-
+/* The statutory labels stay Danish in both languages; "not listed" and
+ * "not evaluable" are translated. */
 static const char *
 cat_label(const char *code)
 {
     const nbl__category *c = nbl__category_find(code);
-    return c ? c->label : (code ? code : "–");
+    if (!c)
+        return code ? code : "–";
+    if (strcmp(c->code, "none") == 0)
+        return T_("Not listed");
+    if (strcmp(c->code, "not_evaluable") == 0)
+        return T_("Not evaluable");
+    return c->label;
 }
 
 /* "#rrggbb" of a category (white when unknown) into buf[8]. */
@@ -70,7 +71,7 @@ num_cell(nbl__buf *b, double v, int dec, int met, int hidden)
     else
         nbl__buf_printf(b, "<td class=\"num%s\">%s</td>",
                         met == 1 ? " met" : "",
-                        nbl__fmt_double(s, sizeof s, v, dec));
+                        nbl__fmt_num(s, sizeof s, v, dec));
 }
 
 /* 1 if every value of an area with these residents is withheld. */
@@ -80,81 +81,162 @@ area_withheld(const nbl__disclosure *disc, double pop)
     return nbl__disclosure_area(disc, pop) || nbl__disclosure_count(disc, pop);
 }
 
+/* The pseudo-categories of a change: no result, withheld. */
+#define CH_NONE (-2)
+#define CH_WITHHELD (-3)
+
+/* Category index of an area in a year for the count table and the
+ * changes: 0..NBL_N_CATEGORIES-1, CH_WITHHELD (below the publication
+ * minimum) or CH_NONE (no result). */
+static int
+count_slot(const nbl__disclosure *disc, const char *code, double pop)
+{
+    int c = cat_index(code);
+    if (c < 0)
+        return CH_NONE;
+    return area_withheld(disc, pop) ? CH_WITHHELD : c;
+}
+
+static const char *
+slot_label(int s)
+{
+    if (s == CH_WITHHELD)
+        return T_("not shown (below the publication minimum)");
+    if (s == CH_NONE)
+        return T_("no result");
+    return cat_label(nbl__categories[s].code);
+}
+
+static const char *
+slot_code(int s)
+{
+    return s == CH_WITHHELD ? "withheld"
+           : s == CH_NONE   ? "none_result"
+                            : nbl__categories[s].code;
+}
+
 static void
-summary(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
+count_table(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
 {
     char hex[8];
-    long now[NBL_N_CATEGORIES] = {0}, before[NBL_N_CATEGORIES] = {0};
-    long now_w = 0, before_w = 0;
-    int better = 0, worse = 0;
+    long now[NBL_N_CATEGORIES + 1] = {0}, before[NBL_N_CATEGORIES + 1] = {0};
     /* withheld areas are counted apart: by category the counts together
      * with the published categories would give theirs away */
     for (int i = 0; i < d->n_areas; i++) {
         const nbl__report_area *a = &d->areas[i];
-        int c = cat_index(a->category), p = cat_index(a->prev_category);
-        if (c >= 0 && area_withheld(disc, a->pop))
-            now_w++;
-        else if (c >= 0)
-            now[c]++;
-        if (p >= 0 && area_withheld(disc, a->prev_pop))
-            before_w++;
-        else if (p >= 0)
-            before[p]++;
+        int c = count_slot(disc, a->category, a->pop);
+        int p = count_slot(disc, a->prev_category, a->prev_pop);
+        if (c != CH_NONE)
+            now[c == CH_WITHHELD ? NBL_N_CATEGORIES : c]++;
+        if (p != CH_NONE)
+            before[p == CH_WITHHELD ? NBL_N_CATEGORIES : p]++;
     }
-    nbl__buf_printf(b,
-                    "<h2 id=\"summary\">Categories %d</h2>\n<table>\n"
-                    "<tr><th>category</th><th class=\"num\">areas %d</th>",
-                    d->year, d->year);
+    nbl__buf_printf(b, T_("<h2 id=\"summary\">Categories %d</h2>\n"), d->year);
+    nbl__buf_printf(b, "<table class=\"counts\">\n<tr><th>%s</th>",
+                    T_("category"));
+    nbl__buf_printf(b, T_("<th class=\"num\">areas %d</th>"), d->year);
     if (d->prev_year)
-        nbl__buf_printf(b, "<th class=\"num\">areas %d</th>", d->prev_year);
+        nbl__buf_printf(b, T_("<th class=\"num\">areas %d</th>"), d->prev_year);
     nbl__buf_printf(b, "</tr>\n");
-    for (size_t c = 0; c < NBL_N_CATEGORIES; c++) {
-        nbl__buf_printf(b,
-                        "<tr><td><span class=\"swatch\" style=\"background:"
-                        "%s\"></span>%s</td><td class=\"num\">%ld</td>",
-                        cat_colour(nbl__categories[c].code, hex),
-                        nbl__categories[c].label, now[c]);
+    for (size_t k = 0; k <= NBL_N_CATEGORIES; k++) {
+        int s = k == NBL_N_CATEGORIES ? CH_WITHHELD : (int)k;
+        if (s == CH_WITHHELD && !now[k] && !before[k])
+            continue;
+        nbl__buf_printf(
+            b,
+            "<tr data-cat=\"%s\"><td><span class=\"swatch\" "
+            "style=\"background:%s\"></span>%s</td><td "
+            "class=\"num now\">%ld</td>",
+            slot_code(s),
+            cat_colour(s >= 0 ? nbl__categories[s].code : NULL, hex),
+            slot_label(s), now[k]);
         if (d->prev_year)
-            nbl__buf_printf(b, "<td class=\"num\">%ld</td>", before[c]);
-        nbl__buf_printf(b, "</tr>\n");
-    }
-    if (now_w || before_w) {
-        nbl__buf_printf(b,
-                        "<tr><td>withheld (below the publication minimum)"
-                        "</td><td class=\"num\">%ld</td>",
-                        now_w);
-        if (d->prev_year)
-            nbl__buf_printf(b, "<td class=\"num\">%ld</td>", before_w);
+            nbl__buf_printf(b, "<td class=\"num before\">%ld</td>", before[k]);
         nbl__buf_printf(b, "</tr>\n");
     }
     nbl__buf_printf(b, "</table>\n");
-    if (!d->prev_year)
-        return;
-    /* Movements, positive ones listed as prominently as negative ones. */
-    nbl__buf_printf(b, "<h3>Changes since %d</h3>\n<ul>\n", d->prev_year);
+}
+
+/* Why an area's category cannot be evaluated: the criteria without a
+ * result ("cri, lab"). */
+static void
+missing_criteria(const nbl__report_area *a, char *buf, size_t n)
+{
+    const char *ids[4] = {"lab", "cri", "edu", "inc"};
+    int met[4] = {a->lab_met, a->cri_met, a->edu_met, a->inc_met};
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < 4; k++)
+        if (met[k] < 0 && len < n)
+            len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
+                                    ids[k]);
+}
+
+/* One changed area: from -> to, with the reason for not_evaluable. */
+static void
+change_item(nbl__buf *b, const nbl__report_area *a, int p, int c)
+{
+    int rc = c >= 0 ? nbl__categories[c].rank : -1;
+    int rp = p >= 0 ? nbl__categories[p].rank : -1;
+    const char *cls =
+        rc >= 0 && rp >= 0 ? (rc < rp ? "better" : "worse") : "other";
+    char why[64];
+    nbl__buf_printf(b, "<li class=\"%s\" data-from=\"%s\" data-to=\"%s\">", cls,
+                    slot_code(p), slot_code(c));
+    esc(b, a->name ? a->name : a->area_id);
+    nbl__buf_printf(b, " (");
+    esc(b, a->area_id);
+    nbl__buf_printf(b, "): %s → %s", slot_label(p), slot_label(c));
+    if (c >= 0 && strcmp(nbl__categories[c].code, "not_evaluable") == 0) {
+        missing_criteria(a, why, sizeof why);
+        if (why[0])
+            nbl__buf_printf(b, T_(" (data missing: %s)"), why);
+    }
+    nbl__buf_printf(b, "</li>\n");
+}
+
+/* Every area whose category differs from the year before, including
+ * moves to and from not_evaluable, to and from "not shown" and from or to
+ * no result: the counts of the table add up (moves in minus moves out).
+ * Positive moves are listed as prominently as negative ones. */
+static void
+changes(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
+{
+    int better = 0, worse = 0, other = 0;
+    nbl__buf_printf(b, T_("<h3>Changes since %d</h3>\n"), d->prev_year);
+    nbl__buf_printf(b, "<ul class=\"changes\">\n");
     for (int i = 0; i < d->n_areas; i++) {
         const nbl__report_area *a = &d->areas[i];
-        int r = cat_rank(a->category), q = cat_rank(a->prev_category);
-        if (r < 0 || q < 0 || r == q)
-            continue; /* unchanged, or not evaluable in either year */
-        if (area_withheld(disc, a->pop) || area_withheld(disc, a->prev_pop))
-            continue; /* withheld in either year */
-        nbl__buf_printf(b, "<li class=\"%s\">", r < q ? "better" : "worse");
-        esc(b, a->name ? a->name : a->area_id);
-        nbl__buf_printf(b, " (");
-        esc(b, a->area_id);
-        nbl__buf_printf(b, "): %s → %s</li>\n", cat_label(a->prev_category),
-                        cat_label(a->category));
-        if (r < q)
+        int c = count_slot(disc, a->category, a->pop);
+        int p = count_slot(disc, a->prev_category, a->prev_pop);
+        int rc = c >= 0 ? nbl__categories[c].rank : -1;
+        int rp = p >= 0 ? nbl__categories[p].rank : -1;
+        if (c == p)
+            continue;
+        change_item(b, a, p, c);
+        if (rc >= 0 && rp >= 0 && rc < rp)
             better++;
-        else
+        else if (rc >= 0 && rp >= 0)
             worse++;
+        else
+            other++;
     }
+    nbl__buf_printf(b, "</ul>\n<p>");
     nbl__buf_printf(b,
-                    "</ul>\n<p>%d area(s) left the list or moved to a "
-                    "lighter category; %d area(s) entered it or moved to a "
-                    "more serious one.</p>\n",
-                    better, worse);
+                    T_("%d area(s) left the list or moved to a lighter "
+                       "category; %d area(s) entered it or moved to a more "
+                       "serious one; %d area(s) moved to or from \"%s\", "
+                       "\"not shown\" or no result."),
+                    better, worse, other, cat_label("not_evaluable"));
+    nbl__buf_printf(b, "</p>\n");
+}
+
+static void
+summary(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
+{
+    count_table(b, d, disc);
+    if (d->prev_year)
+        changes(b, d, disc);
 }
 
 static void
@@ -163,16 +245,17 @@ map(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
     char hex[8];
     char w[64], h[64];
     double pad = (d->width > d->height ? d->width : d->height) * 0.02;
-    nbl__buf_printf(b, "<h2 id=\"map\">Map %d</h2>\n", d->year);
+    nbl__buf_printf(b, T_("<h2 id=\"map\">Map %d</h2>\n"), d->year);
     nbl__buf_printf(
         b,
         "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" "
         "viewBox=\"%s %s %s %s\" preserveAspectRatio=\"xMidYMid meet\" "
-        "role=\"img\" aria-label=\"Areas by category\">\n",
+        "role=\"img\" aria-label=\"%s\">\n",
         nbl__fmt_double(w, sizeof w, -pad, 0),
         nbl__fmt_double(h, sizeof h, -pad, 0),
         nbl__fmt_double((char[64]){0}, 64, d->width + 2 * pad, 0),
-        nbl__fmt_double((char[64]){0}, 64, d->height + 2 * pad, 0));
+        nbl__fmt_double((char[64]){0}, 64, d->height + 2 * pad, 0),
+        T_("Areas by category"));
     for (int i = 0; i < d->n_areas; i++) {
         const nbl__report_area *a = &d->areas[i];
         int wh = area_withheld(disc, a->pop);
@@ -195,7 +278,7 @@ map(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
                         "<li><span class=\"swatch\" style=\"background:%s\">"
                         "</span>%s</li>\n",
                         cat_colour(nbl__categories[c].code, hex),
-                        nbl__categories[c].label);
+                        cat_label(nbl__categories[c].code));
     nbl__buf_printf(b, "</ul>\n");
 }
 
@@ -208,16 +291,16 @@ areas_table(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
             any_safety = 1;
     nbl__buf_printf(
         b,
-        "<h2 id=\"areas\">Areas %d</h2>\n<table>\n<tr><th>area</th>"
-        "<th class=\"num\">residents</th>"
-        "<th class=\"num\">outside work and education 18–64 (%%)</th>"
-        "<th class=\"num\">convictions, × country</th>"
-        "<th class=\"num\">basic education only 30–59 (%%)</th>"
-        "<th class=\"num\">income, %% of region</th>"
-        "<th class=\"num\">non-western (%%)</th>"
-        "<th class=\"num\">criteria met</th>%s<th>category</th>"
-        "<th>%d</th></tr>\n",
-        d->year, any_safety ? "<th class=\"num\">safety index</th>" : "",
+        T_("<h2 id=\"areas\">Areas %d</h2>\n<table>\n<tr><th>area</th>"
+           "<th class=\"num\">residents</th>"
+           "<th class=\"num\">outside work and education 18–64 (%%)</th>"
+           "<th class=\"num\">convictions, × country</th>"
+           "<th class=\"num\">basic education only 30–59 (%%)</th>"
+           "<th class=\"num\">income, %% of region</th>"
+           "<th class=\"num\">non-western (%%)</th>"
+           "<th class=\"num\">criteria met</th>%s<th>category</th>"
+           "<th>%d</th></tr>\n"),
+        d->year, any_safety ? T_("<th class=\"num\">safety index</th>") : "",
         d->prev_year);
     for (int i = 0; i < d->n_areas; i++) {
         const nbl__report_area *a = &d->areas[i];
@@ -245,7 +328,7 @@ areas_table(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
             nbl__buf_printf(b, "<td class=\"num\">–</td>");
         else
             nbl__buf_printf(b, "<td class=\"num\">%s</td>",
-                            nbl__fmt_double(s, sizeof s, a->pop, 0));
+                            nbl__fmt_num(s, sizeof s, a->pop, 0));
         num_cell(b, a->lab, 1, a->lab_met, rate[NBL__XC_LAB]);
         num_cell(b, a->cri_ratio, 2, a->cri_met, rate[NBL__XC_CRI]);
         num_cell(b, a->edu, 1, a->edu_met, rate[NBL__XC_EDU]);
@@ -267,28 +350,33 @@ areas_table(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
                             : cat_label(a->prev_category));
     }
     nbl__buf_printf(b,
-                    "</table>\n<p>Values in bold (●) meet the statutory "
-                    "threshold; – means not available.%s</p>\n",
-                    any_hidden ? " · marks a value not shown under disclosure "
-                                 "control: an area below the publication "
-                                 "minimum of residents (its values, "
-                                 "residents and category are not shown) or "
-                                 "a rate of too few people."
+                    T_("</table>\n<p>Values in bold (●) meet the statutory "
+                       "threshold; – means not available.%s</p>\n"),
+                    any_hidden ? T_(" · marks a value not shown under "
+                                    "disclosure control: an area below the "
+                                    "publication minimum of residents (its "
+                                    "values, residents and category are not "
+                                    "shown) or a rate of too few people.")
                                : "");
 }
+
+/* The states as msgids for the catalogue (shown with T_()). */
+static const char *const state_msgids[] = {N_("new"), N_("ongoing"),
+                                           N_("resolved"), N_("superseded")};
 
 static void
 alerts_table(nbl__buf *b, const nbl__report_data *d,
              const nbl__disclosure *disc)
 {
-    nbl__buf_printf(b, "<h2 id=\"alerts\">Alerts %d</h2>\n", d->year);
+    nbl__buf_printf(b, T_("<h2 id=\"alerts\">Alerts %d</h2>\n"), d->year);
     if (d->n_alerts == 0) {
-        nbl__buf_printf(b, "<p>No alerts for %d.</p>\n", d->year);
+        nbl__buf_printf(b, T_("<p>No alerts for %d.</p>\n"), d->year);
         return;
     }
-    nbl__buf_printf(b, "<table>\n<tr><th>area</th><th>state</th>"
+    nbl__buf_printf(b, "%s",
+                    T_("<table>\n<tr><th>area</th><th>state</th>"
                        "<th>severity</th><th>kind</th><th>message</th>"
-                       "</tr>\n");
+                       "</tr>\n"));
     for (int i = 0; i < d->n_alerts; i++) {
         const nbl__report_alert *a = &d->alerts[i];
         if (nbl__disclosure_area(disc, a->pop)) {
@@ -316,13 +404,14 @@ alerts_table(nbl__buf *b, const nbl__report_data *d,
         nbl__buf_printf(b, "\"><td>");
         esc(b, a->area_name ? a->area_name : a->area_id);
         nbl__buf_printf(b, "</td><td>");
-        esc(b, a->state);
+        esc(b, T_(a->state));
+        (void)state_msgids;
         nbl__buf_printf(b, "</td><td class=\"sev-");
         esc(b, a->severity);
         nbl__buf_printf(b, "\">");
-        esc(b, a->severity);
+        esc(b, T_(a->severity));
         nbl__buf_printf(b, "</td><td>");
-        esc(b, a->kind);
+        esc(b, T_(a->kind));
         nbl__buf_printf(b, "</td><td>");
         if (nbl__disclosure_alert(disc, a->pop, a->denom)) {
             /* the alerts' rule (export layer, nabolag alerts) */
@@ -347,7 +436,7 @@ nbl_report_write(nbl_ws *ws, const nbl_report_opts *opts)
     nbl__buf b = {0};
     nbl__outfile of;
     const char *css = nbl__asset("report.css", NULL);
-    const char *title = opts->title ? opts->title : "nabolag report";
+    const char *title = opts->title ? opts->title : T_("nabolag report");
     char now[32];
     int rc;
 
@@ -358,29 +447,29 @@ nbl_report_write(nbl_ws *ws, const nbl_report_opts *opts)
         return rc;
     nbl__now_iso(now);
     nbl__buf_printf(&b,
-                    "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n<meta "
+                    "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta "
                     "charset=\"utf-8\">\n<meta name=\"generator\" "
                     "content=\"nabolag %s\">\n<title>",
-                    nbl_version());
+                    nbl_lang_code(nbl_output_language()), nbl_version());
     esc(&b, title);
     nbl__buf_printf(&b,
                     " %d</title>\n<style>\n%s</style>\n</head>\n<body>\n"
                     "<h1>",
                     d.year, css ? css : "");
     esc(&b, title);
-    nbl__buf_printf(&b, " %d</h1>\n<p class=\"meta\">Ruleset ", d.year);
+    nbl__buf_printf(&b, T_(" %d</h1>\n<p class=\"meta\">Ruleset "), d.year);
     esc(&b, d.ruleset);
     nbl__buf_printf(&b, " ");
     esc(&b, d.ruleset_version);
-    nbl__buf_printf(&b, " · %d areas · generated %s by nabolag %s</p>\n",
+    nbl__buf_printf(&b, T_(" · %d areas · generated %s by nabolag %s</p>\n"),
                     d.n_areas, now, nbl_version());
     summary(&b, &d, &disc);
     map(&b, &d, &disc);
     areas_table(&b, &d, &disc);
     alerts_table(&b, &d, &disc);
-    nbl__buf_printf(&b, "<footer>\n<p>Inputs: ");
+    nbl__buf_printf(&b, "%s", T_("<footer>\n<p>Inputs: "));
     esc(&b, d.inputs ? d.inputs : "–");
-    nbl__buf_printf(&b, "</p>\n<p>Workspace: ");
+    nbl__buf_printf(&b, "%s", T_("</p>\n<p>Workspace: "));
     esc(&b, nbl_ws_path(ws));
     nbl__buf_printf(&b, "</p>\n</footer>\n</body>\n</html>\n");
 

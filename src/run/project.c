@@ -367,8 +367,10 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
         return unknown_key(st, s, k);
     }
     if (strcmp(s, "areas") == 0) {
-        if (IS("areas", "source"))
+        if (IS("areas", "source")) {
+            p->areas_source_line = st->line;
             return set_path(st, &p->areas_source, v);
+        }
         if (IS("areas", "layer"))
             return set_str(&p->areas_layer, v);
         if (IS("areas", "id"))
@@ -388,8 +390,10 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
     if (table_section(s))
         return handle_table(st, s, k, v);
     if (strcmp(s, "incidents") == 0) {
-        if (IS("incidents", "source"))
+        if (IS("incidents", "source")) {
+            p->incidents_source_line = st->line;
             return set_path(st, &p->incidents_source, v);
+        }
         if (IS("incidents", "layer"))
             return set_str(&p->incidents_layer, v);
         if (IS("incidents", "year_field"))
@@ -407,8 +411,10 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
         return unknown_key(st, s, k);
     }
     if (strcmp(s, "plans") == 0) {
-        if (IS("plans", "source"))
+        if (IS("plans", "source")) {
+            p->plans_source_line = st->line;
             return set_path(st, &p->plans_source, v);
+        }
         if (IS("plans", "indicators") || IS("plans", "comparison"))
             return NBL_OK; /* read by the plan comparison */
         return unknown_key(st, s, k);
@@ -795,9 +801,31 @@ nbl_project_table_for(const nbl_project *p, int refs, const char *path)
     return count == 1 ? only : NULL;
 }
 
+/* [areas], [incidents], [plans]: one file (GDAL may also take a folder or
+ * a connection string, which are left to GDAL). */
+static int
+check_one(const nbl_project *p, nbl_ctx *ctx, const char *sec, const char *src,
+          int line)
+{
+    struct stat sb;
+    if (!src || strchr(src, ':') || strncmp(src, "/vsi", 4) == 0 ||
+        access(src, R_OK) == 0 || (stat(src, &sb) == 0 && S_ISDIR(sb.st_mode)))
+        return NBL_OK;
+    return nbl__error(ctx, NBL_EIO, "%s:%d: [%s] source: cannot read '%s': %s",
+                      p->path, line, sec, src, strerror(errno));
+}
+
 int
 nbl_project_check_sources(const nbl_project *p, nbl_ctx *ctx)
 {
+    int rc = check_one(p, ctx, "areas", p->areas_source, p->areas_source_line);
+    if (rc == NBL_OK)
+        rc = check_one(p, ctx, "incidents", p->incidents_source,
+                       p->incidents_source_line);
+    if (rc == NBL_OK)
+        rc = check_one(p, ctx, "plans", p->plans_source, p->plans_source_line);
+    if (rc)
+        return rc;
     for (int k = 0; k < 2; k++) {
         char *const *src = k ? p->refs_sources : p->stats_sources;
         const int *tab = k ? p->refs_source_table : p->stats_source_table;

@@ -178,6 +178,12 @@ has "stats: statistik_2021.csv: 3 rows"
 grep -n "stats: statistik_20" "$T/err" | head -1 | grep -q 2021 || fail "glob not sorted by name"
 [ "$(sqlite3 "$T/p/p.sqlite" "SELECT count(*) FROM stats WHERE variable='pop'")" = 6 ] ||
     fail "glob: not both years stored"
+# the other inputs' files are checked the same way, before anything is done
+sumP=$(sha256sum <"$T/p/p.sqlite")
+sed -i 's/^source = areas.json/source = omraader.json/' "$T/p/p.ini"
+expect 1 "$BIN" run "$T/p/p.ini"
+has "p.ini:5: [areas] source: cannot read '$T/p/omraader.json'"
+[ "$(sha256sum <"$T/p/p.sqlite")" = "$sumP" ] || fail "a run with a missing source changed the workspace"
 
 [ "$fails" = 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo ok

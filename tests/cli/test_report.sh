@@ -31,24 +31,35 @@ INSERT INTO meta VALUES('current_ruleset','dk2021');
 SQL
 "$N" -q report "$ws" -o "$T/r.html"
 h="$T/r.html"
-grep -q '<title>nabolag report 2024</title>' "$h" || fail title
+grep -q '<title>nabolag-rapport 2024</title>' "$h" || fail title
+grep -q '<html lang="da">' "$h" || fail "lang da"
 grep -q 'Øst &amp; &lt;Vest&gt;' "$h" || fail "escaping"
 grep -q '<Vest>' "$h" && fail "unescaped name"
-# A1 lab 41.25 % is met: bold cell with one decimal; A2 (60 residents, under
-# the default minimum of 100) shows no values.
-grep -q '<td class="num met">41.3</td>' "$h" || fail "met value cell"
-grep -q '55.5' "$h" && fail "value of a suppressed area published"
-grep -q 'below the publication minimum' "$h" || fail "suppression note"
+# A1 lab 41.25 % is met: bold cell with one decimal, Danish decimal comma;
+# A2 (60 residents, under the default minimum of 100) shows no values.
+grep -q '<td class="num met">41,3</td>' "$h" || fail "met value cell"
+grep -q '<td class="num">2.500</td>' "$h" || fail "residents with a Danish thousands separator"
+grep -q '55[.,]5' "$h" && fail "value of a suppressed area published"
+grep -q 'under mindstetallet' "$h" || fail "suppression note"
 [ "$(grep -c '<path ' "$h")" = 3 ] || fail "map paths"
 # counts: udsat 1 (2024) vs 1 (2023); none 1 (A3; A2, 60 residents, is
 # counted apart as withheld: 1 vs 0) vs 1
-grep -q 'Udsat boligområde</td><td class="num">1</td><td class="num">1</td>' "$h" || fail "udsat counts"
-grep -q 'Ikke på listen</td><td class="num">1</td><td class="num">1</td>' "$h" || fail "none counts"
-grep -q 'withheld (below the publication minimum)</td><td class="num">1</td><td class="num">0</td>' "$h" || fail "withheld counts"
-grep -q '<li class="better">Parken (A3): Udsat boligområde → Ikke på listen</li>' "$h" || fail "positive change"
-grep -q '<li class="worse">Øst &amp; &lt;Vest&gt; (A1): Ikke på listen → Udsat boligområde</li>' "$h" || fail "negative change"
-grep -q '1 area(s) left the list or moved to a lighter category; 1 area(s) entered it or moved to a more serious one' "$h" || fail "movement counts"
+grep -q 'Udsat boligområde</td><td class="num now">1</td><td class="num before">1</td>' "$h" || fail "udsat counts"
+grep -q 'Ikke på listen</td><td class="num now">1</td><td class="num before">1</td>' "$h" || fail "none counts"
+grep -q 'vises ikke (under mindstetallet for offentliggørelse)</td><td class="num now">1</td><td class="num before">0</td>' "$h" || fail "withheld counts"
+grep -q '<li class="better" data-from="udsat" data-to="none">Parken (A3): Udsat boligområde → Ikke på listen</li>' "$h" || fail "positive change"
+grep -q '<li class="worse" data-from="none" data-to="udsat">Øst &amp; &lt;Vest&gt; (A1): Ikke på listen → Udsat boligområde</li>' "$h" || fail "negative change"
+# A2 had no result in 2023 and is withheld in 2024: listed, so the counts add up
+grep -q 'data-from="none_result" data-to="withheld">' "$h" || fail "no result -> withheld listed"
+grep -q '1 område(r) forlod listen eller kom i en lettere kategori; 1 område(r) kom på listen eller i en mere alvorlig kategori; 1 område(r) flyttede' "$h" || fail "movement counts"
 grep -q 'Parken left the category' "$h" || fail "alert row"
+/usr/bin/python3 "$NBL_SOURCE_DIR/tests/cli/report_counts.py" "$h" || fail "changes do not add up to the count table"
+# English on request
+"$N" -q --lang en report "$ws" -o "$T/en.html"
+grep -q '<title>nabolag report 2024</title>' "$T/en.html" || fail "en title"
+grep -q '<td class="num met">41.3</td>' "$T/en.html" || fail "en decimal point"
+grep -q 'Changes since 2023' "$T/en.html" || fail "en changes heading"
+grep -q 'Not listed' "$T/en.html" || fail "en not listed"
 grep -qi "$(printf 'g%s' hetto)" "$h" && fail "forbidden word"
 # exists: refused without --overwrite, file unchanged
 sum=$(sha256sum < "$h")

@@ -59,25 +59,29 @@ for tr in re.findall(r"<tr><td>(.*?)</tr>", h):
 # cells: area, residents, lab, cri, edu, inc, eth, criteria met, safety,
 # category, prev
 a1, a2, a3, a4 = rows["A1"], rows["A2"], rows["A3"], rows["A4"]
-assert a1[1] == "2500" and a1[2] == "·" and a1[3] == "2.93", a1
+assert a1[1] == "2.500" and a1[2] == "·" and a1[3] == "2,93", a1
 assert a1[7] == "·", ("criteria met of A1 gives the lab flag away", a1)
-assert "41.3" not in h and "41.25" not in h
+assert "41.3" not in h and "41.25" not in h and "41,3" not in h
 assert a1[8] == "·" and ">71<" not in h, a1
 assert a2[1] == "·" and a2[2] == "·" and a2[9] == "·" and a2[10] == "·", a2
-assert ">60<" not in h and "55.5" not in h
-assert a3[1] == "1800" and a3[9] == "Ikke på listen" and a3[10] == "·", a3
-assert a4[1] == "1200" and a4[2] == "20" and a4[7] == "0" and a4[8] == "63", a4
+assert ">60<" not in h and "55.5" not in h and "55,5" not in h
+assert a3[1] == "1.800" and a3[9] == "Ikke på listen" and a3[10] == "·", a3
+assert a4[1] == "1.200" and a4[2] == "20,0" and a4[7] == "0" and a4[8] == "63", a4
 assert a4[9] == "Ikke på listen" and a4[10] == "Ikke på listen", a4
 # map: A2 with the no-value fill, its title without category
 p = re.search(r'<path fill="([^"]*)"[^>]*><title>To \(A2\): ([^<]*)</title>', h)
 assert p and p.group(1) == "#ffffff" and p.group(2) == "·", p and p.groups()
 # changes: neither A2 (small in both years) nor A3 (small in 2023)
-ch = h.split("<h3>Changes since 2023</h3>")[1].split("</ul>")[0]
-assert "A2" not in ch and "A3" not in ch, ch
-assert "0 area(s) left the list" in h and "0 area(s) entered it" in h
+ch = h.split("<h3>Ændringer siden 2023</h3>")[1].split("</ul>")[0]
+# A2 is small in both years: not listed; A3, small in 2023, is listed as
+# "not shown -> Ikke på listen" (its 2023 category stays unknown), so the
+# changes add up to the table
+assert "A2" not in ch, ch
+assert 'data-from="withheld" data-to="none">Tre (A3): vises ikke' in ch, ch
+assert "0 område(r) forlod listen" in h and "0 område(r) kom på listen" in h
 # category counts: withheld areas counted apart (A2 both years, A3 2023)
-assert re.search(r'withheld \(below the publication minimum\)</td><td class="num">1</td><td class="num">2</td>', h)
-assert re.search(r'Udsat boligområde</td><td class="num">1</td><td class="num">0</td>', h)
+assert re.search(r'vises ikke \(under mindstetallet for offentliggørelse\)</td><td class="num now">1</td><td class="num before">2</td>', h)
+assert re.search(r'Udsat boligområde</td><td class="num now">1</td><td class="num before">0</td>', h)
 EOF
 # min_count through [disclosure]: 2 residents is a small count even when
 # min_residents_publish is 0
