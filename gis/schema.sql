@@ -13,8 +13,8 @@ CREATE TABLE meta (
 -- Every import, compute and export run, for provenance and `nabolag info`.
 CREATE TABLE runs (
     run_id        INTEGER PRIMARY KEY,
-    kind          TEXT NOT NULL,  -- areas|stats|refs|incidents|plans|compute|export|alerts
-    source        TEXT,           -- input file name (as given) or ruleset name
+    kind          TEXT NOT NULL,  -- areas|stats|refs|incidents|plans|compute|export|alerts|notify|run
+    source        TEXT,           -- input file name (as given), ruleset name, or delivery URL (always redacted: no password, no query string)
     started_at    TEXT NOT NULL,  -- ISO 8601 UTC
     rows_read     INTEGER,
     rows_stored   INTEGER,
@@ -28,7 +28,7 @@ CREATE TABLE areas (
     name         TEXT,
     municipality TEXT,
     region       TEXT,
-    source       TEXT,            -- input file name
+    source       TEXT,            -- input file name (redacted: no URL password or query string)
     area_m2      REAL             -- planar area in the working CRS
 );
 

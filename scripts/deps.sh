@@ -6,7 +6,7 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs="build-essential cmake pkg-config git
  libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev
  libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite spatialite-bin sqlite3
- libcsv-dev libcmocka-dev libinih-dev libjansson-dev libcurl4-openssl-dev
+ libcsv-dev libcmocka-dev libinih-dev libjansson-dev libcurl4-openssl-dev libssl-dev openssl
  python3 python3-gdal python3-aiosmtpd valgrind locales time bc
  gettext chromium
  man-db groff-base bsdextrautils dpkg-dev"

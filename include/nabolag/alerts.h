@@ -70,9 +70,13 @@ typedef struct nbl_alert_config {
     double timeout; /**< seconds per attempt */
     char *notify;   /**< default --notify URL or NULL */
     char *mail_to, *mail_from;
-    int fail_on_alert;  /**< fail_on = any (or fail_on_alert = true) */
-    int fail_on_new;    /**< fail_on = new: only new warnings/critical */
-    char *project_name; /**< [project] name, for headings/subjects */
+    char *smtp_user;        /**< SMTP login (the password: credentials) */
+    char *ca_file;          /**< extra CA certificates (PEM) or NULL */
+    char *credentials;      /**< credentials file or NULL */
+    int insecure_plaintext; /**< allow SMTP without TLS (warned each use) */
+    int fail_on_alert;      /**< fail_on = any (or fail_on_alert = true) */
+    int fail_on_new;        /**< fail_on = new: only new warnings/critical */
+    char *project_name;     /**< [project] name, for headings/subjects */
     /* disclosure control ([disclosure], see docs/outputs.md) */
     double min_count;             /**< counts below this are withheld */
     double min_denominator;       /**< rates on fewer are withheld */
@@ -122,6 +126,9 @@ typedef struct nbl_alert_list {
     int unsuppressed;  /* 1: none applied, for internal use only */
     size_t n_withheld; /* alerts whose value and message were withheld */
     double min_count, min_denominator, min_residents_publish;
+    char *run_id; /* id of the `nabolag run` writing the list (malloc'ed,
+                     NULL: none); JSON/GeoJSON provenance run_id, a CSV
+                     column run_id, the text header's last line */
 } nbl_alert_list;
 
 /** Frees a list and everything in it; NULL-safe. */
@@ -178,7 +185,8 @@ int nbl_alerts_write(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
  * Writes the list to the file `path` ("-": standard output) in the format,
  * under a temporary name in the same folder renamed into place, so a
  * failure leaves no partial file. An existing file is an error
- * (NBL_EEXISTS) unless `overwrite`.
+ * (NBL_EEXISTS) unless `overwrite`. An unsuppressed list (internal use
+ * only) is written with mode 0600.
  */
 int nbl_alerts_write_file(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
                           nbl_alerts_format fmt, const char *path,
@@ -195,6 +203,21 @@ int nbl_alerts_format_string(nbl_ws *ws, nbl_ctx *ctx,
  */
 int nbl_alerts_raised(const nbl_alert_list *list);
 
+/** Where and how new alerts are delivered (docs/alerts.md, "Delivery").
+ * Strings are borrowed; NULL means not set. */
+typedef struct nbl_notify_opts {
+    const char *url;         /**< http(s)://... or smtp(s)://host:port */
+    const char *mail_to;     /**< recipients, comma-separated (SMTP) */
+    const char *mail_from;   /**< sender, default "nabolag@localhost" */
+    const char *smtp_user;   /**< SMTP login */
+    const char *ca_file;     /**< extra CA certificates (PEM) */
+    const char *credentials; /**< credentials file (mode 0600) */
+    int insecure_plaintext;  /**< allow SMTP without TLS to any host */
+} nbl_notify_opts;
+
+/** Fills the fields of o that are NULL (or 0) from cfg's [alerts] keys. */
+void nbl_notify_opts_fill(nbl_notify_opts *o, const nbl_alert_config *cfg);
+
 /**
  * True when the list has a `new` alert of severity warning or critical
  * (what --fail-on new tests: a cron job that mails once per new alert).
@@ -203,17 +226,22 @@ int nbl_alerts_raised_new(const nbl_alert_list *list);
 
 /**
  * Delivers the alerts of `list` that are `new` and not yet delivered:
- * url http(s)://... POSTs them as JSON; smtp(s)://host:port sends the text
- * format as an e-mail to mail_to (from mail_from, default
- * "nabolag@localhost"). Transient failures are retried (cfg->retries,
- * cfg->backoff). On success the alerts are marked delivered in the
- * workspace; on failure they stay undelivered and NBL_EIO is returned.
- * An unsuppressed list (internal use only) is never delivered: NBL_EINVAL.
+ * http(s)://... POSTs them as JSON (signed with X-Nabolag-Signature when a
+ * webhook secret is set, and carrying X-Nabolag-Delivery, the same id on
+ * every retry); smtp(s)://host:port sends the text format as an e-mail to
+ * mail_to. smtp:// requires STARTTLS except to localhost/127.0.0.1 without
+ * a login, or with insecure_plaintext (warned on every use); smtps:// is
+ * implicit TLS; certificates are always verified (o->ca_file adds a CA).
+ * Passwords and secrets come from the environment or the credentials file
+ * (never from the URL: a URL with a password is NBL_EINVAL). Transient
+ * failures are retried (cfg->retries, cfg->backoff). On success the alerts
+ * are marked delivered and the delivery is logged in `runs` (URL redacted);
+ * on failure they stay undelivered and NBL_EIO is returned. An
+ * unsuppressed list (internal use only) is never delivered: NBL_EINVAL.
  * *out_sent (may be NULL) receives the number delivered.
  */
 int nbl_alerts_notify(nbl_ws *ws, const nbl_alert_config *cfg,
-                      const nbl_alert_list *list, const char *url,
-                      const char *mail_to, const char *mail_from,
+                      const nbl_alert_list *list, const nbl_notify_opts *o,
                       size_t *out_sent);
 
 #ifdef __cplusplus

@@ -32,6 +32,9 @@ typedef struct nbl_export_opts {
     const char *final_dir;     /**< where the files will end up when dir is a
                                   staging folder (nabolag run); used in the
                                   message and the run log; NULL = dir */
+    const char *run_id;        /**< id of the `nabolag run` that writes the
+                                  files (provenance `run_id` of every layer
+                                  and a property of nabolag.qgs); NULL: none */
 } nbl_export_opts;
 
 /**

@@ -48,6 +48,9 @@ typedef struct nbl_project {
     int srid;        /**< [project] crs, default 25832 */
     char *ruleset;   /**< [project] ruleset, default "dk2021" */
     int year;        /**< [project] year, 0 = the latest year in the data */
+    double wait;     /**< [project] wait: seconds to wait for another
+                          nabolag writing the workspace or an output folder;
+                          -1 = not given (the ctx's, default 60) */
     int language;    /**< [project] language: nbl_lang, -1 = not given */
 
     char *areas_source, *areas_layer, *areas_id, *areas_name;

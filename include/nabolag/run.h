@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "nabolag/alerts.h"
 #include "nabolag/common.h"
 
 #ifdef __cplusplus
@@ -16,6 +17,9 @@ extern "C" {
 typedef struct nbl_run_opts {
     FILE *alerts_fp; /**< where the alert list goes when the project names
                           no [alerts] output file (NULL: nowhere) */
+    nbl_notify_opts notify; /**< delivery settings that override the
+                                 project's [alerts] keys (url is ignored:
+                                 [alerts] notify decides) */
 } nbl_run_opts;
 
 typedef struct nbl_run_result {

@@ -3,6 +3,7 @@
  */
 #include "cli/cli.h"
 #include "util/i18n.h"
+#include "util/redact.h"
 #include "util/util.h"
 
 #include <stdarg.h>
@@ -16,7 +17,9 @@ static void
 log_stderr(nbl_log_level level, const char *msg, void *arg)
 {
     (void)arg;
-    if (level == NBL_LOG_WARN)
+    if (level == NBL_LOG_ERROR)
+        fprintf(stderr, _("nabolag: error: %s\n"), msg);
+    else if (level == NBL_LOG_WARN)
         fprintf(stderr, _("nabolag: warning: %s\n"), msg);
     else if (level == NBL_LOG_INFO && !cli_g.quiet)
         fprintf(stderr, "nabolag: %s\n", msg);
@@ -46,6 +49,8 @@ cli_ctx_new(void)
         exit(CLI_ERROR);
     }
     nbl_ctx_set_log(ctx, log_stderr, NULL);
+    if (cli_g.wait >= 0)
+        nbl_ctx_set_wait(ctx, cli_g.wait);
     if (!cli_g.quiet && (cli_g.progress || isatty(STDERR_FILENO)))
         nbl_ctx_set_progress(ctx, progress_stderr, NULL);
     return ctx;
@@ -59,13 +64,26 @@ cli_fail(nbl_ctx *ctx, int rc)
     return rc == NBL_EINVAL ? CLI_USAGE : CLI_ERROR;
 }
 
+/* Prints a message with URL passwords and tokens redacted. */
+static void vprint_redacted(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+
+static void
+vprint_redacted(const char *fmt, va_list ap)
+{
+    char buf[2048];
+    vsnprintf(buf, sizeof buf, _(fmt), ap);
+    nbl__redact(buf, sizeof buf);
+    fputs(buf, stderr);
+}
+
 int
 cli_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "nabolag %s: ", cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, _(fmt), ap);
+    vprint_redacted(fmt, ap);
     va_end(ap);
     fprintf(stderr, _(" (see 'nabolag %s --help')\n"), cmd);
     return CLI_USAGE;
@@ -104,7 +122,7 @@ cli_info(const char *fmt, ...)
     if (cli_g.quiet)
         return;
     va_start(ap, fmt);
-    vfprintf(stderr, _(fmt), ap);
+    vprint_redacted(fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
 }

@@ -17,8 +17,9 @@ static const char usage[] =
     "                      [-f text|csv|json|geojson] [-o OUT] [--overwrite]\n"
     "                      [--fail-on-alert | --fail-on new|any]\n"
     "                      [--notify URL]\n"
-    "                      [--mail-to ADDR] [--mail-from ADDR] [--config "
-    "FILE]\n"
+    "                      [--mail-to ADDR] [--mail-from ADDR]\n"
+    "                      [--smtp-user USER] [--ca-file FILE]\n"
+    "                      [--credentials FILE] [--config FILE]\n"
     "\n"
     "Evaluates the early-warning rules for a year against the computed\n"
     "results, stores the alerts with their state (new, ongoing, resolved)\n"
@@ -40,6 +41,14 @@ static const char usage[] =
     "                   POSTs JSON; smtp://host:port sends an e-mail\n"
     "  --mail-to ADDR   e-mail recipient(s), comma-separated (with smtp)\n"
     "  --mail-from ADDR e-mail sender (default nabolag@localhost)\n"
+    "  --smtp-user USER SMTP login; the password comes from\n"
+    "                   NABOLAG_SMTP_PASSWORD, the credentials file or\n"
+    "                   ~/.netrc, never from the URL\n"
+    "  --ca-file FILE   PEM certificate(s) of your own certificate authority\n"
+    "                   (certificates are always verified)\n"
+    "  --credentials FILE\n"
+    "                   INI file with a [credentials] section (smtp_password,\n"
+    "                   webhook_secret); must be mode 0600\n"
     "  --config FILE    INI file; its [alerts] section overrides the rules\n"
     "                   (margin, trend_years, horizon, severities, ...) and\n"
     "                   its [disclosure] section the disclosure control\n"
@@ -69,6 +78,9 @@ enum {
     O_NOTIFY,
     O_MAILTO,
     O_MAILFROM,
+    O_SMTPUSER,
+    O_CAFILE,
+    O_CREDENTIALS,
     O_CONFIG,
     O_INTERNAL
 };
@@ -85,6 +97,9 @@ static const struct option alert_opts[] = {
     {"notify", required_argument, NULL, O_NOTIFY},
     {"mail-to", required_argument, NULL, O_MAILTO},
     {"mail-from", required_argument, NULL, O_MAILFROM},
+    {"smtp-user", required_argument, NULL, O_SMTPUSER},
+    {"ca-file", required_argument, NULL, O_CAFILE},
+    {"credentials", required_argument, NULL, O_CREDENTIALS},
     {"config", required_argument, NULL, O_CONFIG},
     {"internal-unsuppressed", no_argument, NULL, O_INTERNAL},
     {"help", no_argument, NULL, 'h'},
@@ -96,6 +111,7 @@ struct args {
     int year, since, fmt, overwrite, fail, internal;
     const char *ruleset, *out, *notify, *mail_to, *mail_from, *config,
         *workspace;
+    const char *smtp_user, *ca_file, *credentials; /* delivery */
 };
 
 static int
@@ -151,6 +167,15 @@ take_opt(int c, const char *v, struct args *a)
         return -1;
     case O_MAILFROM:
         a->mail_from = v;
+        return -1;
+    case O_SMTPUSER:
+        a->smtp_user = v;
+        return -1;
+    case O_CAFILE:
+        a->ca_file = v;
+        return -1;
+    case O_CREDENTIALS:
+        a->credentials = v;
         return -1;
     case O_CONFIG:
         a->config = v;
@@ -278,8 +303,16 @@ deliver(nbl_ws *ws, nbl_ctx *ctx, const struct args *a,
         const nbl_alert_config *cfg, const nbl_alert_list *list)
 {
     size_t sent = 0;
-    int rc = nbl_alerts_notify(ws, cfg, list, a->notify, a->mail_to,
-                               a->mail_from, &sent);
+    nbl_notify_opts no = {0};
+    int rc;
+    no.url = a->notify;
+    no.mail_to = a->mail_to;
+    no.mail_from = a->mail_from;
+    no.smtp_user = a->smtp_user;
+    no.ca_file = a->ca_file;
+    no.credentials = a->credentials;
+    nbl_notify_opts_fill(&no, cfg); /* the config's where the line is silent */
+    rc = nbl_alerts_notify(ws, cfg, list, &no, &sent);
     if (rc)
         return cli_fail(ctx, rc);
     if (sent == 1)

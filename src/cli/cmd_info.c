@@ -3,8 +3,26 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
+
+/* The workspace holds unsuppressed figures: say so when others can read
+ * it (docs/outputs.md, "Data protection"). */
+static void
+warn_if_readable(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || (st.st_mode & 044) == 0)
+        return;
+    fprintf(stderr,
+            "nabolag: warning: %s: mode %04o: %s can read this workspace, "
+            "which holds unsuppressed figures (small counts, small areas); "
+            "make it private: chmod 600 %s\n",
+            path, (unsigned)(st.st_mode & 07777),
+            (st.st_mode & 004) ? "every user of this machine" : "its group",
+            path);
+}
 
 int
 cmd_info(int argc, char **argv)
@@ -17,15 +35,18 @@ cmd_info(int argc, char **argv)
         printf("usage: nabolag info WORKSPACE\n\n"
                "Prints a JSON summary of the workspace: CRS, areas, years,\n"
                "variables, references, imports, computed rulesets, "
-               "alerts.\n");
+               "alerts.\n"
+               "Warns when the workspace file is readable by other users.\n");
         return CLI_OK;
     }
     if (argc != 2)
         return cli_usage("info", "expected one WORKSPACE argument");
     ctx = cli_ctx_new();
     rc = nbl_ws_open(&ws, ctx, argv[1]);
-    if (rc == NBL_OK)
+    if (rc == NBL_OK) {
+        warn_if_readable(argv[1]);
         rc = nbl_ws_info_json(ws, &json);
+    }
     if (rc == NBL_OK)
         printf("%s\n", json);
     else

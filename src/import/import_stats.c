@@ -70,6 +70,10 @@ imp_free(struct imp *im)
     free(im->comma_raw);
     free(im->first_unknown);
     free(im->first_unknown_hint);
+    for (size_t i = 0; i < im->nmax; i++)
+        free(im->max_names[i]);
+    free(im->max_names);
+    free(im->max_values);
     nbl__sti_source_free(im);
 }
 
@@ -202,9 +206,14 @@ report_problems(struct imp *im)
     if (im->problems > 0) {
         rc = nbl__stage_each_problem(im->st, im->max_problems,
                                      nbl__sti_print_problem, im);
-        if (rc == NBL_OK && im->problems > im->max_problems)
-            nbl__warn(im->ctx, "... and %ld more",
-                      im->problems - im->max_problems);
+        if (rc == NBL_OK && im->problems > im->max_problems) {
+            if (im->o->skip_invalid)
+                nbl__warn(im->ctx, "... and %ld more",
+                          im->problems - im->max_problems);
+            else
+                nbl__errline(im->ctx, "... and %ld more",
+                             im->problems - im->max_problems);
+        }
     }
     if (rc == NBL_OK && im->bad_lines > 0 && im->o->rejects_path) {
         rc = nbl__sti_write_rejects(im);
@@ -287,6 +296,10 @@ finish(struct imp *im, int rc)
     im->st = NULL;
     if (rc == NBL_OK)
         rc = nbl__progress(im->ctx, 1.0, im->co.progress);
+    /* the rejects file complete on disk before the commit: a full disk
+     * fails the import, not just the list of what was skipped */
+    if (rc == NBL_OK && im->have_rejects)
+        rc = nbl__outfile_finish(im->ctx, &im->of);
     if (rc == NBL_OK)
         rc = nbl__store_commit(im->ws);
     if (rc == NBL_OK && im->have_rejects) {

@@ -52,6 +52,10 @@ struct imp {
     const nbl_stats_opts *o;
     nbl__var_def *vars;
     size_t nvars;
+    /* [variable.<name>] max of the config: plausibility bounds */
+    char **max_names;
+    double *max_values;
+    size_t nmax;
     struct keyset ids, regions, munis;
     /* header */
     int have_header;

@@ -132,6 +132,18 @@ int nbl__alert_list_push(nbl_alert_list *l, const nbl_alert *a);
 /* Parses "info|warning|critical"; -1 if unknown. */
 int nbl__alert_severity_parse(const char *s);
 
+/* alerts_delivery.c: a delivery key of [alerts] (notify, mail_to,
+ * mail_from, smtp_user, ca_file, credentials, insecure_plaintext) into c.
+ * NBL_ENOTFOUND (no message) when name is none of them; secrets and a
+ * notify URL with a password are NBL_EFORMAT naming file:line. */
+int nbl__alerts_delivery_key(nbl_alert_config *c, nbl_ctx *ctx,
+                             const char *file, int line, const char *name,
+                             const char *value);
+/* Frees the delivery strings of c. */
+void nbl__alerts_delivery_clear(nbl_alert_config *c);
+/* Where secrets go instead of a project file (one sentence). */
+extern const char nbl__secret_advice[];
+
 /* Plain-words label of a category code ("udsat boligområde", ...). */
 const char *nbl__alert_category_label(const char *code);
 

@@ -231,14 +231,19 @@ other_key(struct cfg_parse *p, const char *name, const char *value)
         return backoff_key(p, name, value);
     if (strcmp(name, "criteria") == 0)
         dst = &c->criteria;
-    else if (strcmp(name, "notify") == 0)
-        dst = &c->notify;
-    else if (strcmp(name, "mail_to") == 0)
-        dst = &c->mail_to;
-    else if (strcmp(name, "mail_from") == 0)
-        dst = &c->mail_from;
     if (dst)
         return set_str(dst, value) ? 1 : oom(p);
+    {
+        /* notify, mail_to, smtp_user, ca_file, ... (alerts_delivery.c) */
+        int r =
+            nbl__alerts_delivery_key(c, p->ctx, p->file, p->line, name, value);
+        if (r == NBL_ENOMEM)
+            return oom(p);
+        if (r != NBL_ENOTFOUND) {
+            p->rc = r;
+            return r == NBL_OK;
+        }
+    }
     /* Where `nabolag run` writes the alert list: read by the project file
      * loader (project.c), known here so a project file is a valid config. */
     if (strcmp(name, "output") == 0 || strcmp(name, "format") == 0)
@@ -371,10 +376,8 @@ nbl_alert_config_clear(nbl_alert_config *cfg)
     if (!cfg)
         return;
     free(cfg->criteria);
-    free(cfg->notify);
-    free(cfg->mail_to);
-    free(cfg->mail_from);
+    nbl__alerts_delivery_clear(cfg);
     free(cfg->project_name);
     cfg->project_name = NULL;
-    cfg->criteria = cfg->notify = cfg->mail_to = cfg->mail_from = NULL;
+    cfg->criteria = NULL;
 }

@@ -870,6 +870,8 @@ provenance(nbl_ws *ws, const nbl__xjob *job, const char *layer)
     }
     json_object_set_new(p, "inputs", in);
     json_object_set_new(p, "generated_at", json_string(now));
+    if (job->opts->run_id)
+        json_object_set_new(p, "run_id", json_string(job->opts->run_id));
     json_object_set_new(d, "applied", json_boolean(!job->unsuppressed));
     json_object_set_new(d, "min_count", num_json(job->disc.min_count));
     json_object_set_new(d, "min_denominator",
@@ -892,7 +894,16 @@ typedef struct outfile {
 typedef struct outset {
     outfile *f;
     size_t n;
+    const char *infix; /* "-INTERNAL" for an unsuppressed export, or "" */
 } outset;
+
+/* What an unsuppressed export adds to every file name (before the first
+ * '.': areas-INTERNAL.geojson beside areas-INTERNAL.qml). */
+static const char *
+name_infix(const nbl_export_opts *opts)
+{
+    return opts->internal_unsuppressed ? "-INTERNAL" : "";
+}
 
 /* Registers an output file; returns its temporary path (borrowed). The
  * temporary name keeps the extension so drivers accept it. */
@@ -901,11 +912,15 @@ outset_add(outset *o, const char *dir, const char *base)
 {
     outfile *f = realloc(o->f, (o->n + 1) * sizeof *f);
     nbl__buf a = {0}, b = {0};
+    const char *dot = strchr(base, '.');
+    int stem = dot ? (int)(dot - base) : (int)strlen(base);
+    const char *infix = o->infix ? o->infix : "";
     if (!f)
         return NULL;
     o->f = f;
-    nbl__buf_printf(&a, "%s/%s", dir, base);
-    nbl__buf_printf(&b, "%s/.nbltmp%ld.%s", dir, (long)getpid(), base);
+    nbl__buf_printf(&a, "%s/%.*s%s%s", dir, stem, base, infix, base + stem);
+    nbl__buf_printf(&b, "%s/.nbltmp%ld.%.*s%s%s", dir, (long)getpid(), stem,
+                    base, infix, base + stem);
     if (!a.s || !b.s) {
         nbl__buf_free(&a);
         nbl__buf_free(&b);
@@ -938,12 +953,12 @@ write_text(nbl_ctx *ctx, const char *path, const char *text)
     int ok;
     if (!f)
         return nbl__error(ctx, NBL_EIO, "%s: cannot write: %s", path,
-                          strerror(errno));
-    ok = fwrite(text, 1, n, f) == n;
+                          nbl__io_reason(errno));
+    ok = fwrite(text, 1, n, f) == n && fflush(f) == 0 && fsync(fileno(f)) == 0;
     ok = (fclose(f) == 0) && ok;
     if (!ok)
         return nbl__error(ctx, NBL_EIO, "%s: write failed: %s", path,
-                          strerror(errno));
+                          nbl__io_reason(errno));
     return NBL_OK;
 }
 
@@ -1264,13 +1279,21 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
     OGRCoordinateTransformationH ct = NULL;
     char *wkt_work = NULL, *wkt_wgs = NULL;
     double env[8] = {1, 1, 0, 0, 1, 1, 0, 0}; /* empty */
-    int rc, created = 0, committed = 0;
+    int rc, created = 0, committed = 0, lock_fd = -1;
     size_t nl = 0;
 
     memset(layers, 0, sizeof layers);
     memset(&pcfg, 0, sizeof pcfg);
+    mode_t umask_before;
+
     if (!opts || !opts->dir || !*opts->dir)
         return nbl__error(ctx, NBL_EINVAL, "export: no output folder given");
+    /* Unsuppressed outputs are private from their first byte: everything
+     * created meanwhile (by us, GDAL or SQLite) gets mode 0600 (a new
+     * folder 0700), and their names say INTERNAL. */
+    umask_before = umask(opts->internal_unsuppressed ? 077 : 0);
+    umask(opts->internal_unsuppressed ? (umask_before | 077) : umask_before);
+    o.infix = name_infix(opts);
     rc = resolve_job(ws, opts, &job, &ruleset_own, &version_own);
     /* the indicators of the profile layer: gis/indicators.ini and the
      * config's [profile] and [indicator.*] sections */
@@ -1290,6 +1313,10 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
     }
     if (rc == NBL_OK)
         rc = ensure_dir(ctx, opts->dir, &created);
+    /* Two exports into one folder never mix their files. `nabolag run`
+     * (final_dir set) holds the lock of the real folder itself. */
+    if (rc == NBL_OK && !opts->final_dir)
+        rc = nbl__dir_lock(ctx, opts->dir, &lock_fd);
 
     GDALAllRegister();
     CPLPushErrorHandlerEx(capture_error, &ge);
@@ -1315,6 +1342,7 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
     if (rc == NBL_OK) {
         outset probe = {0};
         int ok = 1;
+        probe.infix = o.infix;
         if (opts->format == NBL_EXPORT_GPKG) {
             ok = outset_add(&probe, opts->dir, "nabolag.gpkg") != NULL;
         } else {
@@ -1349,12 +1377,13 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
         for (size_t i = 0; i < nl; i++) {
             nbl__buf b = {0};
             if (opts->format == NBL_EXPORT_GPKG)
-                nbl__buf_printf(&b, "./nabolag.gpkg|layername=%s",
+                nbl__buf_printf(&b, "./nabolag%s.gpkg|layername=%s", o.infix,
                                 layers[i].name);
             else
                 /* The geometry type lets QGIS load an empty layer. */
                 nbl__buf_printf(
-                    &b, "./%s.geojson|geometrytype=%s", layers[i].name,
+                    &b, "./%s%s.geojson|geometrytype=%s", layers[i].name,
+                    o.infix,
                     layers[i].geom == NBL__XG_POINT ? "Point" : "MultiPolygon");
             names[i] = b.s;
             srcs[i] = b.s ? b.s : "";
@@ -1391,8 +1420,10 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
                         opts->format == NBL_EXPORT_GPKG ? "gpkg" : "geojson",
                         nl, job.unsuppressed ? "false" : "true");
         /* The files are in place; a run log that cannot be written (a
-         * read-only workspace) is a warning, not a failed export. */
-        int lrc = nbl__store_begin(ws);
+         * read-only workspace, or one another nabolag is writing: an
+         * export is a reader and does not wait) is a warning, not a
+         * failed export. */
+        int lrc = nbl__store_try_begin(ws);
         if (lrc == NBL_OK) {
             lrc = nbl__store_log_run(
                 ws, "export", opts->final_dir ? opts->final_dir : opts->dir, -1,
@@ -1412,9 +1443,13 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
                       job.year, job.ruleset,
                       opts->final_dir ? opts->final_dir : opts->dir);
     }
+    if (rc != NBL_OK) /* name the outputs asked for, not temporary names */
+        for (size_t i = 0; i < o.n; i++)
+            nbl__error_rename(ctx, o.f[i].tmp, o.f[i].final);
     outset_free(&o, 1);
     if (rc != NBL_OK && created && !committed)
         rmdir(opts->dir);
+    nbl__dir_unlock(lock_fd);
     if (ct)
         OCTDestroyCoordinateTransformation(ct);
     if (src)
@@ -1428,5 +1463,6 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
     CPLFree(wkt_wgs);
     free(ruleset_own);
     free(version_own);
+    umask(umask_before);
     return rc;
 }

@@ -552,9 +552,14 @@ nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
                     "</ruleset><year type=\"int\">%d</year><tool_version "
                     "type=\"QString\">%s</tool_version>"
                     "<disclosure_applied type=\"bool\">%s"
-                    "</disclosure_applied></nabolag>\n"
-                    "  </properties>\n</qgis>\n",
+                    "</disclosure_applied>",
                     job->year, nbl_version(),
                     job->unsuppressed ? "false" : "true");
+    if (job->opts && job->opts->run_id) {
+        nbl__buf_printf(&b, "<run_id type=\"QString\">");
+        xml_escape(&b, job->opts->run_id);
+        nbl__buf_printf(&b, "</run_id>");
+    }
+    nbl__buf_printf(&b, "</nabolag>\n  </properties>\n</qgis>\n");
     return b.s;
 }

@@ -135,6 +135,65 @@ unknown_key(struct load_state *st, const char *section, const char *key)
                       st->p->path, section, key);
 }
 
+/* The keys of [project]. */
+static int
+project_key(struct load_state *st, const char *k, const char *v)
+{
+    nbl_project *p = st->p;
+#define KEY(key) (strcmp(k, key) == 0)
+    if (KEY("name"))
+        return set_str(&p->name, v);
+    if (KEY("workspace"))
+        return set_path(st, &p->workspace, v);
+    if (KEY("ruleset")) {
+        /* a built-in name, or a path to a user ruleset file */
+        if (strchr(v, '/') || strstr(v, ".ini"))
+            return set_path(st, &p->ruleset, v);
+        return set_str(&p->ruleset, v);
+    }
+    if (KEY("crs")) {
+        long srid;
+        const char *c = strncasecmp(v, "EPSG:", 5) == 0 ? v + 5 : v;
+        if (!nbl__parse_long(c, &srid) || srid <= 0)
+            return nbl__error(st->ctx, NBL_EFORMAT,
+                              "%s: [project] crs: expected EPSG:CODE, "
+                              "got '%s'",
+                              p->path, v);
+        p->srid = (int)srid;
+        return NBL_OK;
+    }
+    if (KEY("language")) {
+        if (nbl_lang_parse(v) < 0)
+            return nbl__error(st->ctx, NBL_EFORMAT,
+                              "%s: [project] language: expected da or "
+                              "en, got '%s'",
+                              p->path, v);
+        p->language = nbl_lang_parse(v);
+        return NBL_OK;
+    }
+    if (KEY("year")) {
+        long y;
+        if (!nbl__parse_long(v, &y) || y < 1900 || y > 2200)
+            return nbl__error(st->ctx, NBL_EFORMAT,
+                              "%s: [project] year: not a year: '%s'", p->path,
+                              v);
+        p->year = (int)y;
+        return NBL_OK;
+    }
+    if (KEY("wait")) {
+        double w;
+        if (!nbl__parse_double(v, '.', &w) || !(w >= 0 && w <= 1e6))
+            return nbl__error(st->ctx, NBL_EFORMAT,
+                              "%s: [project] wait: expected seconds (0 to "
+                              "1000000), got '%s'",
+                              p->path, v);
+        p->wait = w;
+        return NBL_OK;
+    }
+    return unknown_key(st, "project", k);
+#undef KEY
+}
+
 /* ---- [stats] and [refs]: sources and how to read them --------------- */
 
 /* 1 for "stats", "refs" (2 for refs) and their ".<name>" variants. */
@@ -324,48 +383,8 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
 {
     nbl_project *p = st->p;
 #define IS(sec, key) (strcmp(s, sec) == 0 && strcmp(k, key) == 0)
-    if (strcmp(s, "project") == 0) {
-        if (IS("project", "name"))
-            return set_str(&p->name, v);
-        if (IS("project", "workspace"))
-            return set_path(st, &p->workspace, v);
-        if (IS("project", "ruleset")) {
-            /* a built-in name, or a path to a user ruleset file */
-            if (strchr(v, '/') || strstr(v, ".ini"))
-                return set_path(st, &p->ruleset, v);
-            return set_str(&p->ruleset, v);
-        }
-        if (IS("project", "crs")) {
-            long srid;
-            const char *c = strncasecmp(v, "EPSG:", 5) == 0 ? v + 5 : v;
-            if (!nbl__parse_long(c, &srid) || srid <= 0)
-                return nbl__error(st->ctx, NBL_EFORMAT,
-                                  "%s: [project] crs: expected EPSG:CODE, "
-                                  "got '%s'",
-                                  p->path, v);
-            p->srid = (int)srid;
-            return NBL_OK;
-        }
-        if (IS("project", "language")) {
-            if (nbl_lang_parse(v) < 0)
-                return nbl__error(st->ctx, NBL_EFORMAT,
-                                  "%s: [project] language: expected da or "
-                                  "en, got '%s'",
-                                  p->path, v);
-            p->language = nbl_lang_parse(v);
-            return NBL_OK;
-        }
-        if (IS("project", "year")) {
-            long y;
-            if (!nbl__parse_long(v, &y) || y < 1900 || y > 2200)
-                return nbl__error(st->ctx, NBL_EFORMAT,
-                                  "%s: [project] year: not a year: '%s'",
-                                  p->path, v);
-            p->year = (int)y;
-            return NBL_OK;
-        }
-        return unknown_key(st, s, k);
-    }
+    if (strcmp(s, "project") == 0)
+        return project_key(st, k, v);
     if (strcmp(s, "areas") == 0) {
         if (IS("areas", "source")) {
             p->areas_source_line = st->line;
@@ -548,6 +567,7 @@ load(nbl_project **out, nbl_ctx *ctx, const char *path, int need_workspace)
         return nbl__error(ctx, NBL_ENOMEM, "out of memory");
     p->path = nbl__strdup(path);
     p->srid = 25832;
+    p->wait = -1;
     p->language = -1;
     p->ruleset = nbl__strdup("dk2021");
     if (slash) {

@@ -76,7 +76,8 @@ nbl__area_writer_put(nbl__area_writer *w, const nbl__area_rec *rec,
     nbl__db_bind_text(w->upsert, 2, rec->name);
     nbl__db_bind_text(w->upsert, 3, rec->municipality);
     nbl__db_bind_text(w->upsert, 4, rec->region);
-    nbl__db_bind_text(w->upsert, 5, rec->source);
+    if (nbl__db_bind_source(w->upsert, 5, rec->source) != SQLITE_OK)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     sqlite3_bind_blob(w->upsert, 6, rec->wkb, (int)rec->wkb_len, SQLITE_STATIC);
     sqlite3_bind_int(w->upsert, 7, ws->srid);
     if (sqlite3_step(w->upsert) != SQLITE_DONE)

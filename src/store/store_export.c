@@ -37,11 +37,30 @@ nbl__xalert_disclosure_sql(nbl__buf *sql)
     return rc ? rc : nbl__buf_printf(sql, " END)");
 }
 
+/* Set when col_text() could not copy a value (out of memory): the loaders
+ * check it with text_checked() so that a failed copy is an error, never a
+ * value silently published as missing. */
+static _Thread_local int text_oom;
+
 static char *
 col_text(sqlite3_stmt *st, int i)
 {
     const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? nbl__strdup((const char *)s) : NULL;
+    char *c;
+    if (!s)
+        return NULL;
+    if (!(c = nbl__strdup((const char *)s)))
+        text_oom = 1;
+    return c;
+}
+
+static int
+text_checked(nbl_ws *ws, int rc)
+{
+    if (!text_oom)
+        return rc;
+    text_oom = 0;
+    return rc ? rc : nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
 }
 
 static int
@@ -253,6 +272,7 @@ nbl__store_export_areas(nbl_ws *ws, const char *ruleset, int year,
             x->threshold_low = nbl__db_column_double(st, c + 6);
         }
     }
+    rc = text_checked(ws, rc);
     if (rc == NBL_OK && s != SQLITE_DONE)
         rc = nbl__db_error(ws, "export areas");
     sqlite3_finalize(st);
@@ -330,6 +350,7 @@ nbl__store_export_alerts(nbl_ws *ws, const char *ruleset, int year,
         a->denom = nbl__db_column_double(st, 12);
         a->wkb = col_blob(st, 13, &a->wkb_len);
     }
+    rc = text_checked(ws, rc);
     if (rc == NBL_OK && s != SQLITE_DONE)
         rc = nbl__db_error(ws, "export alerts");
     sqlite3_finalize(st);
@@ -396,6 +417,7 @@ nbl__store_export_safety(nbl_ws *ws, int year, nbl__xsafety **out, size_t *n)
         a->survey_n = nbl__db_column_double(st, 11);
         a->wkb = col_blob(st, 12, &a->wkb_len);
     }
+    rc = text_checked(ws, rc);
     if (rc == NBL_OK && s != SQLITE_DONE)
         rc = nbl__db_error(ws, "export safety");
     sqlite3_finalize(st);
@@ -457,6 +479,7 @@ nbl__store_export_plans(nbl_ws *ws, nbl__xplan **out, size_t *n)
         a->area_ids = col_text(st, 5);
         a->wkb = col_blob(st, 6, &a->wkb_len);
     }
+    rc = text_checked(ws, rc);
     if (rc == NBL_OK && s != SQLITE_DONE)
         rc = nbl__db_error(ws, "export plans");
     sqlite3_finalize(st);
@@ -581,6 +604,7 @@ nbl__store_export_profile(nbl_ws *ws, int year, const char *const *ind,
         if ((rc = profile_indicators(ws, pi, a, ind, denom, n_ind)))
             break;
     }
+    rc = text_checked(ws, rc);
     if (rc == NBL_OK && s != SQLITE_DONE)
         rc = nbl__db_error(ws, "export profile");
     sqlite3_finalize(st);
@@ -629,6 +653,7 @@ nbl__store_export_inputs(nbl_ws *ws, nbl__xinput **out, size_t *n)
         a->kind = col_text(st, 0);
         a->source = col_text(st, 1);
     }
+    rc = text_checked(ws, rc);
     if (rc == NBL_OK && s != SQLITE_DONE)
         rc = nbl__db_error(ws, "export inputs");
     sqlite3_finalize(st);

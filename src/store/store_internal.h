@@ -7,6 +7,7 @@
 #define NBL_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <time.h>
 
 #include "util/ctx.h"
 #include "nabolag/workspace.h"
@@ -19,6 +20,8 @@ struct nbl_ws {
     char *path;
     int in_tx;
     int fk_off; /* foreign keys off until the outermost transaction ends */
+    struct timespec busy_since; /* when the current wait for a lock began */
+    int no_wait;                /* fail at once when another writer writes */
 };
 
 /** Sets ctx error "<path>: <what>: <sqlite message>" and returns NBL_EDB. */
@@ -32,6 +35,10 @@ int nbl__db_prepare(nbl_ws *ws, sqlite3_stmt **out, const char *sql);
 
 /** Binds text, or NULL when s is NULL. */
 int nbl__db_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Binds an input's name or URL as stored for provenance: redacted (no URL
+ * password, no query string, no password=), so the workspace never holds a
+ * secret. SQLITE_NOMEM when out of memory. */
+int nbl__db_bind_source(sqlite3_stmt *st, int i, const char *s);
 
 /** Binds a double, or NULL when isnan(v). */
 int nbl__db_bind_double(sqlite3_stmt *st, int i, double v);

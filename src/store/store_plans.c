@@ -196,7 +196,8 @@ write_plan(nbl_ws *ws, plan_stmts *st, const nbl__plan_rec *r,
     nbl__db_bind_text(st->plan, 2, r->name);
     sqlite3_bind_int(st->plan, 3, r->start_year);
     sqlite3_bind_int(st->plan, 4, r->end_year);
-    nbl__db_bind_text(st->plan, 5, source);
+    if (nbl__db_bind_source(st->plan, 5, source) != SQLITE_OK)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     if (sqlite3_step(st->plan) != SQLITE_DONE)
         return nbl__db_error(ws, "plans");
     for (int k = 0; k < r->n_areas; k++) {

@@ -1,6 +1,7 @@
 /*
  * ctx.c - the context object: last error message, log and progress
- * callbacks, warning count. Messages are truncated to NBL_MSG_MAX bytes.
+ * callbacks, warning count. Messages are truncated to NBL_MSG_MAX bytes
+ * and pass through nbl__redact() (no URL password or token is shown).
  */
 #include "util/ctx.h"
 
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "nbl_version.h"
+#include "util/redact.h"
 
 #define NBL_MSG_MAX 2048
 
@@ -19,12 +21,47 @@ struct nbl_ctx {
     nbl_progress_fn progress_fn;
     void *progress_arg;
     size_t warnings;
+    double wait;   /* seconds to wait for another writer; < 0: default */
+    int wait_told; /* the "waiting for another nabolag" line was printed */
 };
 
 nbl_ctx *
 nbl_ctx_new(void)
 {
-    return calloc(1, sizeof(nbl_ctx));
+    nbl_ctx *ctx = calloc(1, sizeof(nbl_ctx));
+    if (ctx)
+        ctx->wait = -1;
+    return ctx;
+}
+
+void
+nbl_ctx_set_wait(nbl_ctx *ctx, double seconds)
+{
+    ctx->wait = seconds < 0 ? -1 : seconds;
+}
+
+double
+nbl__ctx_wait(const nbl_ctx *ctx)
+{
+    return ctx->wait < 0 ? NBL_WAIT_DEFAULT : ctx->wait;
+}
+
+int
+nbl__ctx_wait_is_set(const nbl_ctx *ctx)
+{
+    return ctx->wait >= 0;
+}
+
+void
+nbl__ctx_waiting(nbl_ctx *ctx, const char *what)
+{
+    if (ctx->wait_told)
+        return;
+    ctx->wait_told = 1;
+    nbl__info(ctx,
+              "%s: waiting for another nabolag to finish writing it (up "
+              "to %g s)",
+              what, nbl__ctx_wait(ctx));
 }
 
 void
@@ -114,8 +151,31 @@ nbl__error(nbl_ctx *ctx, int code, const char *fmt, ...)
         for (char *p = ctx->errmsg; *p; p++)
             if (*p == '\n' || *p == '\r')
                 *p = ' ';
+        /* No password or token ever reaches a message. */
+        nbl__redact(ctx->errmsg, sizeof ctx->errmsg);
     }
     return code;
+}
+
+void
+nbl__error_rename(nbl_ctx *ctx, const char *from, const char *to)
+{
+    char out[NBL_MSG_MAX];
+    size_t n = 0, fl = strlen(from), tl = strlen(to);
+    const char *p = ctx->errmsg;
+    if (!fl)
+        return;
+    while (*p && n + 1 < sizeof out) {
+        if (strncmp(p, from, fl) == 0 && n + tl + 1 < sizeof out) {
+            memcpy(out + n, to, tl);
+            n += tl;
+            p += fl;
+        } else {
+            out[n++] = *p++;
+        }
+    }
+    out[n] = '\0';
+    memcpy(ctx->errmsg, out, n + 1);
 }
 
 static void
@@ -128,6 +188,7 @@ vlog(nbl_ctx *ctx, nbl_log_level level, const char *fmt, va_list ap)
     for (char *p = buf; *p; p++) /* one line, like error messages */
         if (*p == '\n' || *p == '\r')
             *p = ' ';
+    nbl__redact(buf, sizeof buf);
     ctx->log_fn(level, buf, ctx->log_arg);
 }
 
@@ -139,6 +200,15 @@ nbl__warn(nbl_ctx *ctx, const char *fmt, ...)
         ctx->warnings++;
     va_start(ap, fmt);
     vlog(ctx, NBL_LOG_WARN, fmt, ap);
+    va_end(ap);
+}
+
+void
+nbl__errline(nbl_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(ctx, NBL_LOG_ERROR, fmt, ap);
     va_end(ap);
 }
 

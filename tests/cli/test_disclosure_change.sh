@@ -59,7 +59,7 @@ EOF
 # Unsuppressed: the changes are there (so the nulls above are disclosure).
 "$N" -q export "$W" -o "$T/u" --year 2024 --config "$T/p.ini" \
     --internal-unsuppressed 2>/dev/null || fail "export unsuppressed"
-$PY - "$T/u/profile.geojson" <<'EOF' || fail "unsuppressed changes"
+$PY - "$T/u/profile-INTERNAL.geojson" <<'EOF' || fail "unsuppressed changes"
 import json, sys
 f = {x["properties"]["area_id"]: x["properties"]
      for x in json.load(open(sys.argv[1]))["features"]}

@@ -152,13 +152,13 @@ PYEOF
 grep -q "FOR INTERNAL USE ONLY" "$T/err" || fail "no internal-use warning"
 $PY - "$T/out5" <<'PYEOF' || fail "unsuppressed output"
 import json, sys
-a = json.load(open(sys.argv[1] + "/areas.geojson"))
+a = json.load(open(sys.argv[1] + "/areas-INTERNAL.geojson"))
 f = {x["properties"]["area_id"]: x["properties"] for x in a["features"]}
 assert f["A2"]["pop"] == 80 and f["A3"]["edu"] == 66.67
 assert a["nabolag"]["disclosure"]["applied"] is False
 assert "INTERNAL USE ONLY" in a["nabolag"]["internal_use_only"]
 PYEOF
-grep -q "<title>.*KUN TIL INTERN BRUG" "$T/out5/nabolag.qgs" ||
+grep -q "<title>.*KUN TIL INTERN BRUG" "$T/out5/nabolag-INTERNAL.qgs" ||
     fail "project title does not say internal use"
 
 # Year and ruleset selection.

@@ -49,7 +49,7 @@ EOF
 "$N" -q export "$ws" -o "$T/u" --internal-unsuppressed 2>/dev/null || fail "export unsuppressed"
 $PY -c "
 import json
-f = {x['properties']['area_id']: x['properties'] for x in json.load(open('$T/u/areas.geojson'))['features']}
+f = {x['properties']['area_id']: x['properties'] for x in json.load(open('$T/u/areas-INTERNAL.geojson'))['features']}
 assert f['A1']['criteria_met'] == 2, f['A1']
 " || fail "unsuppressed criteria_met"
 

@@ -116,7 +116,7 @@ done
     2>/dev/null || fail "export --internal-unsuppressed"
 $PY - "$T/pu" <<'PYEOF' || fail "profile unsuppressed"
 import json, sys
-fc = json.load(open(sys.argv[1] + "/profile.geojson"))
+fc = json.load(open(sys.argv[1] + "/profile-INTERNAL.geojson"))
 f = {x["properties"]["area_id"]: x["properties"] for x in fc["features"]}
 assert f["A5"]["noattach"] == 40.0 and f["A5"]["noattach_sd"] == 1.0, f["A5"]
 assert f["A6"]["noattach"] == 20.0 and f["A6"]["noattach_status"] == "ok"
@@ -222,7 +222,7 @@ printf '[disclosure]\nmin_residents_publish = 5000\n' > "$T/small.ini"
 "$N" -q export "$W" -o "$T/pls" --config "$T/small.ini" || fail "export (small)"
 "$N" -q export "$W" -o "$T/plu" --config "$T/small.ini" \
     --internal-unsuppressed 2>/dev/null || fail "export (unsuppressed)"
-$PY - "$T/pls/plans.geojson" "$T/plu/plans.geojson" <<'PYEOF' || fail "plans suppression"
+$PY - "$T/pls/plans.geojson" "$T/plu/plans-INTERNAL.geojson" <<'PYEOF' || fail "plans suppression"
 import json, sys
 p = json.load(open(sys.argv[1]))["features"][0]["properties"]
 assert p["lab_status"] == "suppressed" and p["lab_did"] is None, p

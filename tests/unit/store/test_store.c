@@ -7,6 +7,8 @@
 #include "nabolag/workspace.h"
 #include "store/store.h"
 
+#include <sys/stat.h>
+
 static char *
 slurp(const char *p, size_t *n)
 {
@@ -96,12 +98,43 @@ test_nested_rollback(void **state)
     nbl_ctx_free(ctx);
 }
 
+/* A new workspace is private (0600) whatever the umask lets through, and
+ * the journal SQLite creates during a write has the same mode. */
+static void
+test_private_mode(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    nbl_ws *ws = NULL;
+    const char *p = nbl_test_path("private.sqlite");
+    char journal[600];
+    struct stat st;
+    mode_t old = umask(0);
+    (void)state;
+    assert_int_equal(nbl_ws_create(&ws, ctx, p, 25832), NBL_OK);
+    umask(old);
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(nbl__store_begin(ws), NBL_OK);
+    assert_int_equal(nbl__store_meta_set(ws, "x", "y"), NBL_OK);
+    /* a rollback journal, or in WAL mode the -wal file */
+    snprintf(journal, sizeof journal, "%s-journal", p);
+    if (stat(journal, &st) != 0) {
+        snprintf(journal, sizeof journal, "%s-wal", p);
+        assert_int_equal(stat(journal, &st), 0);
+    }
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(nbl__store_commit(ws), NBL_OK);
+    nbl_ws_free(ws);
+    nbl_ctx_free(ctx);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_open),
         cmocka_unit_test(test_nested_rollback),
+        cmocka_unit_test(test_private_mode),
     };
     nbl_test_locale();
     return cmocka_run_group_tests(tests, NULL, NULL);
