@@ -151,6 +151,7 @@ nbl__sti_problem(struct imp *im, long line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    nbl__sti_fast_bad(im, line);
     return nbl__stage_problem(im->st, line, msg);
 }
 
@@ -275,7 +276,9 @@ nbl__sti_stage_value(struct imp *im, long line, size_t col, const char *k1,
                      double value)
 {
     long dup = 0;
-    int rc = nbl__stage_add(im->st, k1, k2, year, v->name, value, line, &dup);
+    int rc = im->fast ? nbl__sti_fast_stage(im, v, value, line, &dup)
+                      : nbl__stage_add(im->st, k1, k2, year, v->name, value,
+                                       line, &dup);
     char key[300];
     if (rc || !dup)
         return rc;

@@ -445,6 +445,16 @@ nbl_ws_ctx(const nbl_ws *ws)
     return ws->ctx;
 }
 
+/* Foreign keys back on once the outermost transaction has ended. */
+static void
+fk_restore(nbl_ws *ws)
+{
+    if (ws->fk_off && ws->in_tx == 0) {
+        sqlite3_exec(ws->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+        ws->fk_off = 0;
+    }
+}
+
 /*
  * Transactions nest: the outermost begin is BEGIN IMMEDIATE, inner ones are
  * savepoints. So a command's "one transaction" becomes part of the caller's
@@ -466,6 +476,22 @@ nbl__store_begin(nbl_ws *ws)
     }
     if (rc == NBL_OK)
         ws->in_tx++;
+    return rc;
+}
+
+int
+nbl__store_begin_checked_keys(nbl_ws *ws)
+{
+    int rc;
+    if (ws->in_tx > 0)
+        return nbl__store_begin(ws);
+    rc = nbl__db_exec(ws, "PRAGMA foreign_keys = OFF");
+    if (rc)
+        return rc;
+    ws->fk_off = 1;
+    rc = nbl__store_begin(ws);
+    if (rc)
+        fk_restore(ws);
     return rc;
 }
 
@@ -492,8 +518,10 @@ nbl__store_commit(nbl_ws *ws)
         snprintf(sql, sizeof sql, "RELEASE nbl_%d", ws->in_tx - 1);
         rc = nbl__db_exec(ws, sql);
     }
-    if (rc == NBL_OK)
+    if (rc == NBL_OK) {
         ws->in_tx--;
+        fk_restore(ws);
+    }
     return rc;
 }
 
@@ -511,6 +539,7 @@ nbl__store_rollback(nbl_ws *ws)
         sqlite3_exec(ws->db, sql, NULL, NULL, NULL);
     }
     ws->in_tx--;
+    fk_restore(ws);
 }
 
 int

@@ -19,6 +19,7 @@ struct nbl_ws {
     int srid;
     char *path;
     int in_tx;
+    int fk_off; /* foreign keys off until the outermost transaction ends */
     struct timespec busy_since; /* when the current wait for a lock began */
     int no_wait;                /* fail at once when another writer writes */
 };
