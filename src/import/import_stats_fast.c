@@ -98,8 +98,12 @@ nbl__sti_fast_new(struct imp *im)
     if (!f->seen || !f->val || !f->wsval || !f->line || !f->wshas || !f->good ||
         !f->den || !f->ex)
         return nbl__error(im->ctx, NBL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < im->nvars; i++)
-        f->den[i] = var_index(im, im->vars[i].denominator);
+    for (size_t i = 0; i < im->nvars; i++) /* a share's 'of' is no
+                                                 numerator's denominator */
+        f->den[i] = strcmp(im->vars[i].kind, "percent") == 0 ||
+                            strcmp(im->vars[i].kind, "value") == 0
+                        ? -1
+                        : var_index(im, im->vars[i].denominator);
     rc = nbl__stats_writer_new(im->ws, &f->w, &f->ws_empty);
     return rc;
 }
