@@ -13,7 +13,7 @@ CREATE TABLE meta (
 -- Every import, compute and export run, for provenance and `nabolag info`.
 CREATE TABLE runs (
     run_id        INTEGER PRIMARY KEY,
-    kind          TEXT NOT NULL,  -- areas|stats|refs|incidents|plans|compute|export|alerts|notify
+    kind          TEXT NOT NULL,  -- areas|stats|refs|incidents|plans|compute|export|alerts|notify|run
     source        TEXT,           -- input file name (as given), ruleset name, or delivery URL (always redacted: no password, no query string)
     started_at    TEXT NOT NULL,  -- ISO 8601 UTC
     rows_read     INTEGER,
@@ -37,7 +37,7 @@ CREATE TABLE areas (
 -- count that may not exceed its denominator in the same area and year.
 CREATE TABLE variables (
     name        TEXT PRIMARY KEY,
-    kind        TEXT NOT NULL,    -- count|amount|mean
+    kind        TEXT NOT NULL,    -- count|amount|mean|percent|value
     denominator TEXT,             -- variable it is a part of, or NULL
     label       TEXT
 );
@@ -47,6 +47,22 @@ CREATE TABLE stats (
     year     INTEGER NOT NULL,
     variable TEXT NOT NULL REFERENCES variables(name),
     value    REAL,                -- NULL = missing (blank, '..', 'NA')
+    PRIMARY KEY (area_id, year, variable)
+) WITHOUT ROWID;
+
+-- How values derived from grid cells (`import grid`) were made: the same
+-- key as stats, the share of the area covered by suppressed cells, and
+-- 'ok' or 'not_evaluable' (value NULL: too much of the area suppressed).
+-- Workspaces made before this table are given it by the first grid import.
+CREATE TABLE grid_results (
+    area_id       TEXT NOT NULL,
+    year          INTEGER NOT NULL,
+    variable      TEXT NOT NULL,
+    value         REAL,
+    missing_share REAL NOT NULL,
+    status        TEXT NOT NULL,
+    method        TEXT NOT NULL,  -- area|centroid
+    source        TEXT,
     PRIMARY KEY (area_id, year, variable)
 ) WITHOUT ROWID;
 
@@ -148,16 +164,22 @@ CREATE TABLE profile_scores (
     PRIMARY KEY (area_id, year)
 ) WITHOUT ROWID;
 
--- Status/dynamics (after Berlin's Monitoring Soziale Stadtentwicklung), from
--- the criterion indicators of a ruleset; written by the alerts module.
+-- Status/dynamics (after Berlin's Monitoring Soziale Stadtentwicklung), by
+-- the method of [status_dynamics] (docs/methods.md); written by the alerts
+-- module. One row per area the method saw: NULL index and classes with
+-- status_st/dynamics_st 'excluded', 'small' or 'missing' when not classified.
 CREATE TABLE status_dynamics (
     area_id        TEXT NOT NULL,
     year           INTEGER NOT NULL,
     ruleset        TEXT NOT NULL,
     status_index   REAL,
     dynamics_index REAL,
-    status_class   TEXT,          -- high|medium|low|very_low
-    dynamics_class TEXT,          -- positive|stable|negative
+    status_class   TEXT,          -- the method's class names (built in:
+    dynamics_class TEXT,          --  high..very_low, positive..negative)
+    sd_group       TEXT,          -- '<status_class>/<dynamics_class>'
+    status_st      TEXT,          -- ok|excluded|small|missing
+    dynamics_st    TEXT,          -- ok|excluded|small|missing
+    method         TEXT,          -- builtin|berlin_mss
     PRIMARY KEY (area_id, year, ruleset)
 ) WITHOUT ROWID;
 
@@ -227,4 +249,12 @@ INSERT INTO variables (name, kind, denominator, label) VALUES
     ('survey_n', 'count', NULL, 'Safety survey respondents'),
     ('survey_safe', 'count', 'survey_n', 'Respondents who feel safe in the neighbourhood'),
     ('survey_safe_night', 'count', 'survey_n', 'Respondents who feel safe in the evening and at night'),
-    ('survey_problems', 'count', 'survey_n', 'Respondents who report neighbourhood problems');
+    ('survey_problems', 'count', 'survey_n', 'Respondents who report neighbourhood problems'),
+    -- statistics given as shares (percent; used where the counts are absent)
+    ('lab_share', 'percent', 'pop_18_64', 'Share (%) of residents 18-64 outside the labour market and education'),
+    ('cri_share', 'percent', 'pop_18p', 'Share (%) of residents 18+ convicted'),
+    ('cri_threshold', 'percent', 'pop_18p', 'Printed threshold share (%) of the convictions criterion (refs, country)'),
+    ('edu_share', 'percent', 'pop_30_59', 'Share (%) of residents 30-59 with only basic school'),
+    ('edu_or_unknown_share', 'percent', 'pop_30_59', 'Share (%) of residents 30-59 with only basic school or unknown education'),
+    ('eth_share', 'percent', 'pop', 'Share (%) of immigrants and descendants from non-western countries'),
+    ('inc_pct', 'value', NULL, 'Mean income of taxpayers 15-64 as percent of the regional mean');

@@ -37,6 +37,8 @@ typedef enum {
  * nbl_alert_config_load() (the [alerts] section of a config file).
  * Release with nbl_alert_config_clear().
  */
+struct nbl__sdconf; /* the status/dynamics method (internal) */
+
 typedef struct nbl_alert_config {
     double margin;        /**< approaching: fraction of the threshold */
     int trend_years;      /**< trend: years in the least-squares fit (N) */
@@ -49,12 +51,16 @@ typedef struct nbl_alert_config {
     double safety_critical; /**< index below this: critical */
     double safety_drop;     /**< drop of more than D points: alert */
     /* status/dynamics (higher index = more disadvantaged) */
-    int status_eth;               /**< include eth among the indicators */
-    double status_high;           /**< index <= this: high status */
-    double status_low;            /**< index >= this: low status */
-    double status_very_low;       /**< index >= this: very low status */
-    double dynamics_positive;     /**< dynamics index <= this: positive */
-    double dynamics_negative;     /**< dynamics index >= this: negative */
+    int status_eth;           /**< include eth among the indicators */
+    double status_high;       /**< index <= this: high status */
+    double status_low;        /**< index >= this: low status */
+    double status_very_low;   /**< index >= this: very low status */
+    double dynamics_positive; /**< dynamics index <= this: positive */
+    double dynamics_negative; /**< dynamics index >= this: negative */
+    /** The status/dynamics method: the built-in one from the keys above,
+     * or as the [status_dynamics] section of the last loaded file says
+     * (docs/methods.md). Owned; NULL only before init. */
+    struct nbl__sdconf *status_dynamics;
     int countdown_critical_years; /**< countdown k <= this: critical */
     /* severities */
     nbl_alert_severity sev_crossed_criterion, sev_crossed_category,
@@ -126,6 +132,9 @@ typedef struct nbl_alert_list {
     int unsuppressed;  /* 1: none applied, for internal use only */
     size_t n_withheld; /* alerts whose value and message were withheld */
     double min_count, min_denominator, min_residents_publish;
+    char *run_id; /* id of the `nabolag run` writing the list (malloc'ed,
+                     NULL: none); JSON/GeoJSON provenance run_id, a CSV
+                     column run_id, the text header's last line */
 } nbl_alert_list;
 
 /** Frees a list and everything in it; NULL-safe. */

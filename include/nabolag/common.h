@@ -35,7 +35,11 @@ enum {
 typedef enum {
     NBL_LOG_DEBUG = 0,
     NBL_LOG_INFO = 1,
-    NBL_LOG_WARN = 2
+    NBL_LOG_WARN = 2,
+    /** one of several problems that make the call fail (e.g. each bad row
+     * of an import without skip_invalid); the call's own error message
+     * sums them up */
+    NBL_LOG_ERROR = 3
 } nbl_log_level;
 
 /** Receives one line of text (no trailing newline). */
@@ -68,6 +72,20 @@ void nbl_ctx_set_log(nbl_ctx *ctx, nbl_log_fn fn, void *arg);
 
 /** Sets the progress callback (NULL: no progress reporting). */
 void nbl_ctx_set_progress(nbl_ctx *ctx, nbl_progress_fn fn, void *arg);
+
+/** Default of nbl_ctx_set_wait(), in seconds. */
+#define NBL_WAIT_DEFAULT 60.0
+
+/**
+ * Sets how long calls on this context wait when another process (another
+ * nabolag) is writing the same workspace, or holds the lock of the same
+ * output folder, before failing with "<path>: workspace is busy: another
+ * nabolag is writing it (waited N s; --wait to wait longer)". 0 fails at
+ * once; a negative value restores the default (NBL_WAIT_DEFAULT). Set it
+ * before opening the workspace. Readers never wait for a writer: they see
+ * the last committed state.
+ */
+void nbl_ctx_set_wait(nbl_ctx *ctx, double seconds);
 
 /** Number of warnings logged through this context since it was created. */
 size_t nbl_ctx_warning_count(const nbl_ctx *ctx);

@@ -53,6 +53,9 @@ typedef struct nbl_export_opts {
                                   the QGIS project (its layers point at the
                                   database); NULL = no project. Files: the
                                   project is DIR/nabolag.qgs */
+    const char *run_id;        /**< id of the `nabolag run` that writes the
+                                  files (provenance `run_id` of every layer
+                                  and a property of nabolag.qgs); NULL: none */
 } nbl_export_opts;
 
 /**

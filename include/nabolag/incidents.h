@@ -28,7 +28,12 @@ typedef struct nbl_incidents_opts {
     const char *date_field;     /**< date column (the year is used) */
     const char *category_field; /**< category column; none: "all" */
     const char *src_crs;        /**< source CRS ("EPSG:4326", WKT, PROJ) */
+    int jobs; /**< threads that locate points, 1..NBL_INCIDENTS_MAX_JOBS;
+                   0: the number of cores. Counts do not depend on it. */
 } nbl_incidents_opts;
+
+/** The largest number of jobs of nbl_import_incidents(). */
+#define NBL_INCIDENTS_MAX_JOBS 64
 
 /** Points per data year. */
 typedef struct nbl_incidents_year {

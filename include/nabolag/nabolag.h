@@ -19,5 +19,6 @@
 #include "nabolag/export.h"
 #include "nabolag/incidents.h"
 #include "nabolag/stats.h"
+#include "nabolag/grid.h"
 
 #endif

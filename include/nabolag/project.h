@@ -10,6 +10,7 @@
 
 #include "nabolag/areas.h"
 #include "nabolag/common.h"
+#include "nabolag/grid.h"
 #include "nabolag/incidents.h"
 #include "nabolag/stats.h"
 
@@ -48,6 +49,9 @@ typedef struct nbl_project {
     int srid;        /**< [project] crs, default 25832 */
     char *ruleset;   /**< [project] ruleset, default "dk2021" */
     int year;        /**< [project] year, 0 = the latest year in the data */
+    double wait;     /**< [project] wait: seconds to wait for another
+                          nabolag writing the workspace or an output folder;
+                          -1 = not given (the ctx's, default 60) */
     int language;    /**< [project] language: nbl_lang, -1 = not given */
 
     char *areas_source, *areas_layer, *areas_id, *areas_name;
@@ -76,6 +80,14 @@ typedef struct nbl_project {
     /* project-file lines of the [areas]/[incidents]/[plans] source keys */
     int areas_source_line, incidents_source_line, plans_source_line;
 
+    /** [grid]: source, method, max_missing_share, areas, column.cell,
+     * column.year, column.variable, column.value, ignore, layer, src_crs */
+    char *grid_source, *grid_layer, *grid_src_crs, *grid_areas, *grid_ignore;
+    char *grid_column[4]; /**< cell, year, variable, value headings */
+    int grid_centroid;
+    int grid_max_missing_share_set;
+    double grid_max_missing_share;
+
     char *notify; /**< [alerts] notify URL */
     char *mail_to, *mail_from;
     int fail_on_alert; /**< [alerts] fail_on = any|new, fail_on_alert */
@@ -96,8 +108,8 @@ typedef struct nbl_project {
 
 /**
  * Reads a project file. Unknown keys in the pipeline sections ([project],
- * [areas], [stats], [refs], [incidents], [plans], [export], [report]) are
- * errors naming file, line, section and key; other sections belong to the
+ * [areas], [stats], [refs], [grid], [incidents], [plans], [export], [report])
+ * are errors naming file, line, section and key; other sections belong to the
  * modules' config and are not checked here. On success *out is owned by
  * the caller (nbl_project_free).
  */
@@ -127,6 +139,9 @@ void nbl_project_areas_opts(const nbl_project *p, nbl_areas_opts *o);
 
 /** The same for an incidents import and the [incidents] section. */
 void nbl_project_incidents_opts(const nbl_project *p, nbl_incidents_opts *o);
+
+/** The same for a grid import and the [grid] section. */
+void nbl_project_grid_opts(const nbl_project *p, nbl_grid_opts *o);
 
 /**
  * Fills the reading options of a statistics or references import that o

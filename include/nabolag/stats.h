@@ -30,6 +30,11 @@
 extern "C" {
 #endif
 
+/** Plausibility bound of a count in one area (more residents than any area
+ * has): a larger count is a bad row, unless its [variable.<name>] in the
+ * config sets another `max` (which bounds any variable, also in
+ * references). */
+#define NBL_STATS_MAX_COUNT 10000000.0
 /** A name and a value: a column mapping (target -> heading), a StatBank
  * label mapping (label -> variable) or a held dimension (heading ->
  * value). */

@@ -25,6 +25,16 @@ typedef struct nbl_ws nbl_ws;
  */
 int nbl_ws_create(nbl_ws **out, nbl_ctx *ctx, const char *path, int srid);
 
+/**
+ * Checks that EPSG:srid can be a working CRS: a projected CRS measuring in
+ * metres whose areas are right within 1 % over its area of use (PROJ's
+ * areal scale factors; Web Mercator EPSG:3857 inflates Copenhagen's areas
+ * 3.1 times and is refused). Fails with NBL_ECRS, the message naming a
+ * suitable CRS (EPSG:25832/25833). `nabolag init` and `nabolag run` call it
+ * before nbl_ws_create().
+ */
+int nbl_crs_check_working(nbl_ctx *ctx, int srid);
+
 /** Opens an existing workspace (NBL_ENOTFOUND if missing, NBL_EDB if it is
  * not a nabolag workspace). */
 int nbl_ws_open(nbl_ws **out, nbl_ctx *ctx, const char *path);

@@ -17,7 +17,9 @@ static void
 log_stderr(nbl_log_level level, const char *msg, void *arg)
 {
     (void)arg;
-    if (level == NBL_LOG_WARN)
+    if (level == NBL_LOG_ERROR)
+        fprintf(stderr, _("nabolag: error: %s\n"), msg);
+    else if (level == NBL_LOG_WARN)
         fprintf(stderr, _("nabolag: warning: %s\n"), msg);
     else if (level == NBL_LOG_INFO && !cli_g.quiet)
         fprintf(stderr, "nabolag: %s\n", msg);
@@ -47,6 +49,8 @@ cli_ctx_new(void)
         exit(CLI_ERROR);
     }
     nbl_ctx_set_log(ctx, log_stderr, NULL);
+    if (cli_g.wait >= 0)
+        nbl_ctx_set_wait(ctx, cli_g.wait);
     if (!cli_g.quiet && (cli_g.progress || isatty(STDERR_FILENO)))
         nbl_ctx_set_progress(ctx, progress_stderr, NULL);
     return ctx;

@@ -18,6 +18,7 @@ enum { CLI_OK = 0, CLI_ERROR = 1, CLI_USAGE = 2, CLI_ALERTS = 3 };
 struct cli_globals {
     int quiet;    /* --quiet: no progress, no info lines */
     int progress; /* --progress: force progress even when not a terminal */
+    double wait;  /* --wait SECONDS (< 0: not given) */
     int lang_set; /* --lang given: wins over [project] language */
 };
 extern struct cli_globals cli_g;
@@ -55,6 +56,7 @@ int cmd_import_stats(int argc, char **argv);
 int cmd_import_refs(int argc, char **argv);
 int cmd_import_incidents(int argc, char **argv);
 int cmd_import_plans(int argc, char **argv);
+int cmd_import_grid(int argc, char **argv);
 int cmd_compute(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_export(int argc, char **argv);

@@ -19,6 +19,7 @@ cmd_import(int argc, char **argv)
         {"refs", cmd_import_refs, "country/region/municipality references"},
         {"incidents", cmd_import_incidents, "incident points"},
         {"plans", cmd_import_plans, "area plans (CSV or polygons)"},
+        {"grid", cmd_import_grid, "grid statistics (kvadratnet) into areas"},
     };
     if (argc >= 2) {
         for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)

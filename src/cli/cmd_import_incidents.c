@@ -14,7 +14,7 @@ help(void)
 {
     printf("usage: nabolag import incidents WORKSPACE SRC [-l LAYER]\n"
            "         [--year-field F | --date-field F] [--category-field F]\n"
-           "         [--x-field F --y-field F] [--src-crs CRS]\n"
+           "         [--x-field F --y-field F] [--src-crs CRS] [--jobs N]\n"
            "       nabolag import incidents --config PROJECT.ini [OPTIONS]\n\n"
            "Counts incident points per area, year and category by\n"
            "point-in-polygon in the working CRS. SRC is a CSV file (x/y,\n"
@@ -31,6 +31,9 @@ help(void)
            "      --category-field F   column with the category\n"
            "      --x-field F, --y-field F   coordinate columns (CSV)\n"
            "      --src-crs CRS        CRS of the input, e.g. EPSG:4326\n"
+           "  -j, --jobs N             threads that locate points (default:\n"
+           "                           the number of cores; the counts are\n"
+           "                           the same for any N)\n"
            "      --config FILE        project file: WORKSPACE from [project]\n"
            "                           workspace, SRC and defaults for the\n"
            "                           options from [incidents]\n");
@@ -54,6 +57,7 @@ int
 cmd_import_incidents(int argc, char **argv)
 {
     enum { O_YEAR = 256, O_DATE, O_CAT, O_X, O_Y, O_CRS, O_CONFIG };
+    int jobs = 0;
     static const struct option lo[] = {
         {"layer", required_argument, 0, 'l'},
         {"year-field", required_argument, 0, O_YEAR},
@@ -63,6 +67,7 @@ cmd_import_incidents(int argc, char **argv)
         {"y-field", required_argument, 0, O_Y},
         {"src-crs", required_argument, 0, O_CRS},
         {"config", required_argument, 0, O_CONFIG},
+        {"jobs", required_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     nbl_incidents_opts o = {0};
@@ -74,7 +79,7 @@ cmd_import_incidents(int argc, char **argv)
     int c, rc;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hl:", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hl:j:", lo, NULL)) != -1) {
         switch (c) {
         case 'l':
             o.layer = optarg;
@@ -100,6 +105,14 @@ cmd_import_incidents(int argc, char **argv)
         case O_CONFIG:
             config = optarg;
             break;
+        case 'j':
+            if (cli_parse_int("import incidents", "--jobs", optarg, &jobs))
+                return CLI_USAGE;
+            if (jobs < 1 || jobs > NBL_INCIDENTS_MAX_JOBS)
+                return cli_usage("import incidents",
+                                 "--jobs must be from 1 to %d, not %d",
+                                 NBL_INCIDENTS_MAX_JOBS, jobs);
+            break;
         case 'h':
             help();
             return CLI_OK;
@@ -120,6 +133,7 @@ cmd_import_incidents(int argc, char **argv)
         }
         nbl_project_incidents_opts(p, &o);
     }
+    o.jobs = jobs;
     wspath = argc - optind == 2 ? argv[optind] : p->workspace;
     src = argc - optind == 2 ? argv[optind + 1] : p->incidents_source;
     rc = CLI_OK;

@@ -249,8 +249,10 @@ run(int argc, char **argv, int refs)
 
     memset(&o, 0, sizeof o);
     memset(&sum, 0, sizeof sum);
-    if (!a)
+    if (!a) {
+        fprintf(stderr, "nabolag: out of memory\n");
         return CLI_ERROR;
+    }
     rc = parse(argc, argv, cmd, &o, a, &help_shown);
     if (help_shown)
         help(refs ? "refs" : "stats");

@@ -14,7 +14,10 @@ help(void)
     printf("usage: nabolag init WORKSPACE [--crs EPSG:CODE]\n\n"
            "Creates a new workspace (a SpatiaLite file). All areas, overlays\n"
            "and point-in-polygon work happen in its working CRS, a projected\n"
-           "CRS in metres; default EPSG:25832 (ETRS89 / UTM zone 32N).\n");
+           "CRS in metres; default EPSG:25832 (ETRS89 / UTM zone 32N). A CRS\n"
+           "that is not projected in metres, or whose scale error changes\n"
+           "areas by more than 1 %% over its area of use (Web Mercator\n"
+           "EPSG:3857), is refused.\n");
 }
 
 int
@@ -48,7 +51,9 @@ cmd_init(int argc, char **argv)
     if (argc - optind != 1)
         return cli_usage("init", "expected one WORKSPACE argument");
     ctx = cli_ctx_new();
-    rc = nbl_ws_create(&ws, ctx, argv[optind], srid);
+    rc = nbl_crs_check_working(ctx, srid);
+    if (rc == NBL_OK)
+        rc = nbl_ws_create(&ws, ctx, argv[optind], srid);
     if (rc) {
         rc = cli_fail(ctx, rc);
         nbl_ctx_free(ctx);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/util.h"
 #include "util/i18n.h"
 
 static const struct {
@@ -43,6 +44,10 @@ usage(FILE *f)
             "messages (default: Danish outputs; messages after LANG).\n"
             "Exit status: 0 ok, 1 error, 2 usage error, 3 alerts raised "
             "(with --fail-on-alert).\n"),
+          f);
+    fputs(_("--wait SECONDS (any command, default 60): how long a command\n"
+            "that writes waits for another nabolag writing the same\n"
+            "workspace or output folder before giving up.\n"),
           f);
 }
 
@@ -86,12 +91,57 @@ take_lang(int *argc, char **argv)
     return 0;
 }
 
+/* `--wait SECONDS` (or --wait=SECONDS), accepted anywhere before "--" by
+ * every command (the commands that write use it): how long to wait for
+ * another nabolag writing the same workspace or output folder. Taken out
+ * of argv here so that each command's option table need not repeat it.
+ * Returns 0, or 2 after a usage error. */
+static int
+bad_wait(const char *v)
+{
+    fprintf(stderr,
+            "nabolag: --wait: expected seconds (0 to 1000000), not '%s'\n", v);
+    return CLI_USAGE;
+}
+
+static int
+take_wait(int *argc, char **argv)
+{
+    int out = 1;
+    cli_g.wait = -1;
+    for (int i = 1; i < *argc; i++) {
+        const char *v = NULL;
+        if (strcmp(argv[i], "--") == 0) {
+            while (i < *argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        if (strncmp(argv[i], "--wait=", 7) == 0)
+            v = argv[i] + 7;
+        else if (strcmp(argv[i], "--wait") == 0) {
+            if (i + 1 >= *argc)
+                return bad_wait("");
+            v = argv[++i];
+        }
+        if (!v) {
+            argv[out++] = argv[i];
+            continue;
+        }
+        if (!nbl__parse_double(v, '.', &cli_g.wait) ||
+            !(cli_g.wait >= 0 && cli_g.wait <= 1e6))
+            return bad_wait(v);
+    }
+    *argc = out;
+    argv[out] = NULL;
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
     int i = 1;
     nbl_set_message_language(nbl_lang_from_env());
-    if (take_lang(&argc, argv))
+    if (take_lang(&argc, argv) || take_wait(&argc, argv))
         return CLI_USAGE;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {

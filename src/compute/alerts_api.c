@@ -13,6 +13,7 @@
 #include "model/disclosure.h"
 #include "store/store.h"
 #include "store/store_alerts.h"
+#include "store/store_statusdyn.h"
 #include "util/util.h"
 
 int
@@ -48,6 +49,8 @@ nbl_alerts_evaluate(nbl_ws *ws, const nbl_alert_config *cfg,
     if (rc)
         goto done;
     rc = nbl__store_alerts_load(ws, rs, year, &areas, &n);
+    if (rc == NBL_OK && cfg->status_dynamics)
+        rc = nbl__store_sd_load(ws, cfg->status_dynamics, areas, n);
     if (rc == NBL_OK) {
         sd = calloc(n ? n : 1, sizeof *sd);
         if (!sd)
@@ -59,8 +62,12 @@ nbl_alerts_evaluate(nbl_ws *ws, const nbl_alert_config *cfg,
             rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
     }
     if (rc == NBL_OK)
-        rc =
-            nbl__store_alerts_save(ws, rs, year, &list, areas, sd, n, &changed);
+        rc = nbl__store_alerts_save(ws, rs, year, &list, &changed);
+    if (rc == NBL_OK)
+        rc = nbl__store_sd_save(
+            ws, rs, year, areas, sd, n,
+            cfg->status_dynamics ? cfg->status_dynamics->method : "builtin",
+            &changed);
     if (rc == NBL_OK && changed > 0) {
         char detail[96];
         snprintf(detail, sizeof detail, "{\"year\": %d, \"alerts\": %zu}", year,

@@ -455,6 +455,10 @@ nbl__csv_read_fp(nbl_ctx *ctx, const char *name, FILE *f,
         memset(info, 0, sizeof *info);
     if (csv_init(&r.p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
         return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    /* libcsv grows a field's buffer by this many bytes at a time (default
+     * 128): a 10 MB field would be copied 80,000 times by an allocator
+     * whose realloc copies (ASan's, valgrind's) */
+    csv_set_blk_size(&r.p, NBL_CSV_BLOCK);
     if (opts && opts->delimiter) {
         csv_set_delim(&r.p, (unsigned char)opts->delimiter);
         have_delim = 1;

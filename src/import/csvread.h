@@ -120,4 +120,7 @@ int nbl__csv_read(nbl_ctx *ctx, const char *path, const nbl__csv_opts *opts,
  */
 char nbl__csv_detect_delimiter(const char *line, size_t n);
 
+/* The step by which libcsv grows a field's buffer (csv_set_blk_size). */
+#define NBL_CSV_BLOCK ((size_t)1 << 20)
+
 #endif

@@ -14,6 +14,7 @@
  */
 #include "nabolag/areas.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "import/crs.h"
 #include "util/ctx.h"
 #include "store/store.h"
 #include "store/store_areas.h"
@@ -174,6 +176,7 @@ typedef struct import {
     GDALDatasetH ds;
     OGRLayerH layer;
     OGRCoordinateTransformationH ct;
+    nbl__aou *aou; /* area of use of the source CRS, NULL if unknown */
     int f_id, f_name, f_mun, f_reg;
     table seen;
     nbl_areas_summary sum;
@@ -296,6 +299,46 @@ type_name(OGRwkbGeometryType t)
     return OGRGeometryTypeToName(wkbFlatten(t));
 }
 
+/* The corners of the feature's bounding box must lie in the area of use
+ * of the CRS the source is declared in: lon/lat declared as EPSG:25832
+ * would otherwise become areas of a fraction of a m² near (0, 0). */
+static int
+check_area_of_use(import *im, OGRGeometryH g, long long fid, const char *id)
+{
+    OGREnvelope env;
+    double x[4], y[4], lon, lat;
+    size_t k;
+    char a[40], b[40];
+    if (!im->aou)
+        return NBL_OK;
+    OGR_G_GetEnvelope(g, &env);
+    x[0] = x[3] = env.MinX;
+    x[1] = x[2] = env.MaxX;
+    y[0] = y[1] = env.MinY;
+    y[2] = y[3] = env.MaxY;
+    if (!nbl__aou_outside(im->aou, x, y, 4, &k, &lon, &lat))
+        return NBL_OK;
+    nbl__fmt_double(a, sizeof a, x[k], 6);
+    nbl__fmt_double(b, sizeof b, y[k], 6);
+    if (isnan(lon))
+        return nbl__error(im->ctx, NBL_ECRS,
+                          "%s: feature %lld (id '%s'): coordinates (%s, %s) "
+                          "cannot be coordinates of %s; check --src-crs "
+                          "(the CRS the source's coordinates are in)",
+                          im->src, fid, id, a, b, nbl__aou_crs(im->aou));
+    {
+        char c[40], d[40];
+        return nbl__error(
+            im->ctx, NBL_ECRS,
+            "%s: feature %lld (id '%s'): coordinates (%s, %s) lie outside "
+            "the area of use of %s (they would be at longitude %s, "
+            "latitude %s); check --src-crs (lon/lat data is EPSG:4326)",
+            im->src, fid, id, a, b, nbl__aou_crs(im->aou),
+            nbl__fmt_double(c, sizeof c, lon, 4),
+            nbl__fmt_double(d, sizeof d, lat, 4));
+    }
+}
+
 /* Turns the feature's geometry (taken) into a valid 2-D MULTIPOLYGON in
  * the working CRS, or fails naming the feature. *repaired is set when
  * MakeValid was needed. */
@@ -346,6 +389,8 @@ prepare_geometry(import *im, OGRGeometryH g, long long fid, const char *id,
                         mp ? "non-areal members" : "no polygons");
         goto done;
     }
+    if ((rc = check_area_of_use(im, mp, fid, id)))
+        goto done;
     if (im->ct && OGR_G_Transform(mp, im->ct) != OGRERR_NONE) {
         rc = nbl__error(im->ctx, NBL_ECRS,
                         "%s: feature %lld (id '%s'): cannot reproject to "
@@ -397,6 +442,24 @@ done:
 
 /* ---- writing --------------------------------------------------------- */
 
+/* Areas under 100 m² or over 100 km² are more often a CRS or unit mistake
+ * than a housing area: a warning names them. */
+static void
+warn_size(import *im, const entry *e, double m2)
+{
+    char a[40];
+    if (m2 < 100)
+        nbl__warn(im->ctx,
+                  "%s: id '%s': area %s m² is under 100 m²; check the "
+                  "source's CRS and units",
+                  im->src, e->id, nbl__fmt_double(a, sizeof a, m2, 4));
+    else if (m2 > 1e8)
+        nbl__warn(im->ctx,
+                  "%s: id '%s': area %s km² is over 100 km²; check the "
+                  "source's CRS and units",
+                  im->src, e->id, nbl__fmt_double(a, sizeof a, m2 / 1e6, 1));
+}
+
 static int
 write_area(import *im, const entry *e, OGRGeometryH mp)
 {
@@ -405,6 +468,7 @@ write_area(import *im, const entry *e, OGRGeometryH mp)
     size_t len = (size_t)OGR_G_WkbSize(mp);
     int rc, inserted = 0;
 
+    warn_size(im, e, OGR_G_Area(mp));
     wkb = malloc(len);
     if (!wkb)
         return nbl__error(im->ctx, NBL_ENOMEM, "out of memory");
@@ -685,6 +749,10 @@ setup_transform(import *im)
         }
         s = OSRClone(ls);
     }
+    if (nbl__aou_new(s, &im->aou)) {
+        rc = nbl__error(im->ctx, NBL_ENOMEM, "out of memory");
+        goto done;
+    }
     t = OSRNewSpatialReference(NULL);
     if (OSRImportFromEPSG(t, srid) != OGRERR_NONE) {
         rc = nbl__error(im->ctx, NBL_ECRS,
@@ -820,6 +888,7 @@ done:
     table_free(&im.seen);
     if (im.ct)
         OCTDestroyCoordinateTransformation(im.ct);
+    nbl__aou_free(im.aou);
     if (im.ds)
         GDALClose(im.ds);
     if (im.vsipath)

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "import/import_incidents_internal.h"
 #include "model/pip.h"
@@ -296,9 +297,20 @@ has_ext(const char *path, const char *ext)
     return n > e && nbl__strieq(path + n - e, ext);
 }
 
+/* The default number of jobs: the cores online. */
+static int
+nbl__cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1                        ? 1
+           : n > NBL_INCIDENTS_MAX_JOBS ? NBL_INCIDENTS_MAX_JOBS
+                                        : (int)n;
+}
+
 static void
 imp_free(imp *m)
 {
+    nbl__inc_stop(m); /* the workers first: they read pip and pj */
     if (m->pj)
         proj_destroy(m->pj);
     if (m->pjctx)
@@ -341,6 +353,7 @@ nbl_import_incidents(nbl_ws *ws, const char *src,
     m->ctx = nbl_ws_ctx(ws);
     m->src = src;
     m->sum = summary;
+    m->jobs = opts->jobs > 0 ? opts->jobs : nbl__cores();
     m->pip = nbl__pip_new();
     if (!m->pip) {
         rc = nbl__error(m->ctx, NBL_ENOMEM, "out of memory");

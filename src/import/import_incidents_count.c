@@ -5,12 +5,17 @@
  * located in the in-memory area index (pip.c) and counted per (area, year,
  * category) in a dense array or, when that would be too big, a hash map:
  * memory depends on areas x years x categories, never on the number of
- * points.
+ * points. With jobs > 1 the transformation and location of each batch of
+ * points run on worker threads (each with its own PJ) while the reading
+ * thread goes on parsing; the reading thread counts the batches in the
+ * order they were read, so counts, warnings and their order are the same
+ * for any number of jobs.
  * Invariant: every point pushed is counted exactly once in the summary, as
  * assigned, outside, no_date or no_coords.
  */
 #include <math.h>
 #include <proj.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,20 +238,25 @@ count_point(imp *m, uint32_t a, int year, uint32_t cat)
 
 /* ---- the point pipeline ------------------------------------------------ */
 
-/* Transforms and locates the batch. */
-int
-nbl__inc_flush(imp *m)
+/* Transforms and locates the points of a batch (pj: this thread's copy of
+ * the transformation, or NULL). Reads only the index: safe in parallel. */
+static void
+locate(const imp *m, nbl__inc_batch *b, PJ *pj)
+{
+    if (pj)
+        proj_trans_generic(pj, PJ_FWD, b->x, sizeof(double), b->n, b->y,
+                           sizeof(double), b->n, NULL, 0, 0, NULL, 0, 0);
+    nbl__pip_locate_many(m->pip, b->n, b->x, b->y, b->area);
+}
+
+/* Counts the located points of a batch, in the order they were read. */
+static int
+count_batch(imp *m, nbl__inc_batch *b)
 {
     nbl_incidents_summary *s = m->sum;
-    if (m->nb == 0)
-        return NBL_OK;
-    if (m->pj)
-        proj_trans_generic(m->pj, PJ_FWD, m->bx, sizeof(double), m->nb, m->by,
-                           sizeof(double), m->nb, NULL, 0, 0, NULL, 0, 0);
-    nbl__pip_locate_many(m->pip, m->nb, m->bx, m->by, m->barea);
-    for (size_t i = 0; i < m->nb; i++) {
-        double x = m->bx[i], y = m->by[i];
-        long a = m->barea[i];
+    for (size_t i = 0; i < b->n; i++) {
+        double x = b->x[i], y = b->y[i];
+        long a = b->area[i];
         if (!isfinite(x) || !isfinite(y)) {
             s->no_coords++;
             if (m->warn_coords++ < MAX_WARN)
@@ -256,7 +266,7 @@ nbl__inc_flush(imp *m)
                           m->src);
             continue;
         }
-        if (m->byear[i] == 0) {
+        if (b->year[i] == 0) {
             s->no_date++;
             s->no_date_inside += a >= 0;
             continue;
@@ -265,24 +275,165 @@ nbl__inc_flush(imp *m)
             s->assigned++;
         else
             s->outside++;
-        if (count_point(m, a >= 0 ? (uint32_t)a + 1 : 0, m->byear[i],
-                        m->bcat[i]))
+        if (count_point(m, a >= 0 ? (uint32_t)a + 1 : 0, b->year[i], b->cat[i]))
             return m->rc = nbl__error(m->ctx, NBL_ENOMEM, "out of memory");
     }
-    m->nb = 0;
+    b->n = 0;
     return NBL_OK;
+}
+
+/* A worker: takes the batches in the order they were handed over. */
+static void *
+worker(void *arg)
+{
+    struct nbl__inc_worker *w = arg;
+    imp *m = w->m;
+    pthread_mutex_lock(&m->mu);
+    for (;;) {
+        unsigned long long seq;
+        while (m->taken == m->submitted && !m->stop)
+            pthread_cond_wait(&m->cv_work, &m->mu);
+        if (m->taken == m->submitted)
+            break; /* stop, and nothing left */
+        seq = m->taken++;
+        pthread_mutex_unlock(&m->mu);
+        locate(m, &m->batches[seq % m->nbatches], w->pj);
+        pthread_mutex_lock(&m->mu);
+        m->batches[seq % m->nbatches].done = 1;
+        pthread_cond_broadcast(&m->cv_done);
+    }
+    pthread_mutex_unlock(&m->mu);
+    return NULL;
+}
+
+/* Starts the workers (jobs > 1), each with its own copy of the
+ * transformation (a PJ is not shared between threads). */
+static int
+start_workers(imp *m)
+{
+    m->nbatches = m->jobs > 1 ? 2 * (size_t)m->jobs + 2 : 1;
+    m->batches = calloc(m->nbatches, sizeof *m->batches);
+    if (!m->batches)
+        return m->rc = nbl__error(m->ctx, NBL_ENOMEM, "out of memory");
+    if (m->jobs <= 1)
+        return NBL_OK;
+    m->workers = calloc((size_t)m->jobs, sizeof *m->workers);
+    if (!m->workers)
+        return m->rc = nbl__error(m->ctx, NBL_ENOMEM, "out of memory");
+    pthread_mutex_init(&m->mu, NULL);
+    pthread_cond_init(&m->cv_work, NULL);
+    pthread_cond_init(&m->cv_done, NULL);
+    m->sync_ready = 1;
+    for (int i = 0; i < m->jobs; i++) {
+        struct nbl__inc_worker *w = &m->workers[i];
+        w->m = m;
+        if (m->pj) {
+            w->ctx = proj_context_create();
+            w->pj = w->ctx ? proj_clone(w->ctx, m->pj) : NULL;
+            if (!w->pj)
+                return m->rc = nbl__error(m->ctx, NBL_ECRS,
+                                          "cannot copy the transformation "
+                                          "for a thread");
+        }
+        if (pthread_create(&w->thread, NULL, worker, w) != 0)
+            return m->rc =
+                       nbl__error(m->ctx, NBL_ENOMEM, "cannot start a thread");
+        w->started = 1;
+    }
+    return NBL_OK;
+}
+
+/* Counts the oldest batch handed over, once a worker has located it. */
+static int
+collect_one(imp *m)
+{
+    nbl__inc_batch *b = &m->batches[m->collected % m->nbatches];
+    pthread_mutex_lock(&m->mu);
+    while (!b->done)
+        pthread_cond_wait(&m->cv_done, &m->mu);
+    pthread_mutex_unlock(&m->mu);
+    b->done = 0;
+    m->collected++;
+    return count_batch(m, b);
+}
+
+/* Hands the batch being filled over (or, with one job, locates and counts
+ * it at once). */
+static int
+submit(imp *m)
+{
+    nbl__inc_batch *b = &m->batches[m->submitted % m->nbatches];
+    if (m->jobs <= 1) {
+        locate(m, b, m->pj);
+        return count_batch(m, b);
+    }
+    pthread_mutex_lock(&m->mu);
+    m->submitted++;
+    pthread_cond_signal(&m->cv_work);
+    pthread_mutex_unlock(&m->mu);
+    /* the next batch to fill must have been counted */
+    if (m->submitted - m->collected == m->nbatches)
+        return collect_one(m);
+    return NBL_OK;
+}
+
+int
+nbl__inc_flush(imp *m)
+{
+    int rc = NBL_OK;
+    if (!m->batches)
+        return NBL_OK;
+    if (m->batches[m->submitted % m->nbatches].n > 0)
+        rc = submit(m);
+    while (rc == NBL_OK && m->collected < m->submitted)
+        rc = collect_one(m);
+    return rc;
 }
 
 int
 nbl__inc_push(imp *m, double x, double y, int year, uint32_t cat)
 {
-    m->bx[m->nb] = x;
-    m->by[m->nb] = y;
-    m->byear[m->nb] = year;
-    m->bcat[m->nb] = cat;
-    if (++m->nb == BATCH)
-        return nbl__inc_flush(m);
+    nbl__inc_batch *b;
+    if (!m->batches && start_workers(m))
+        return m->rc;
+    b = &m->batches[m->submitted % m->nbatches];
+    b->x[b->n] = x;
+    b->y[b->n] = y;
+    b->year[b->n] = year;
+    b->cat[b->n] = cat;
+    if (++b->n == BATCH)
+        return submit(m);
     return NBL_OK;
+}
+
+void
+nbl__inc_stop(imp *m)
+{
+    if (m->sync_ready) {
+        pthread_mutex_lock(&m->mu);
+        m->stop = 1;
+        pthread_cond_broadcast(&m->cv_work);
+        pthread_mutex_unlock(&m->mu);
+    }
+    for (int i = 0; m->workers && i < m->jobs; i++) {
+        struct nbl__inc_worker *w = &m->workers[i];
+        if (w->started)
+            pthread_join(w->thread, NULL);
+        if (w->pj)
+            proj_destroy(w->pj);
+        if (w->ctx)
+            proj_context_destroy(w->ctx);
+    }
+    if (m->sync_ready) {
+        pthread_mutex_destroy(&m->mu);
+        pthread_cond_destroy(&m->cv_work);
+        pthread_cond_destroy(&m->cv_done);
+    }
+    free(m->workers);
+    free(m->batches);
+    m->workers = NULL;
+    m->batches = NULL;
+    m->sync_ready = 0;
 }
 
 static void

@@ -16,6 +16,7 @@
 #define NBL_IMPORT_INCIDENTS_INTERNAL_H
 
 #include <proj.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,7 +29,29 @@
 
 enum { R_NONE, R_X, R_Y, R_YEAR, R_DATE, R_CAT };
 
+/* A batch of points: read, then transformed and located (area index or
+ * -1), then counted. */
 typedef struct {
+    double x[BATCH], y[BATCH];
+    int year[BATCH];
+    uint32_t cat[BATCH];
+    long area[BATCH];
+    size_t n;
+    int done; /* located by a worker, not yet counted */
+} nbl__inc_batch;
+
+typedef struct nbl__inc_imp imp;
+
+/* A worker thread with its own copy of the transformation. */
+struct nbl__inc_worker {
+    imp *m;
+    pthread_t thread;
+    PJ_CONTEXT *ctx;
+    PJ *pj;
+    int started;
+};
+
+struct nbl__inc_imp {
     nbl_ws *ws;
     nbl_ctx *ctx;
     const char *src;
@@ -65,18 +88,23 @@ typedef struct {
     long long *vals;
     size_t cap, used;
 
-    /* batch of points awaiting transformation and location */
-    double bx[BATCH], by[BATCH];
-    int byear[BATCH];
-    uint32_t bcat[BATCH];
-    long barea[BATCH];
-    size_t nb;
+    /* batches of points awaiting transformation and location: filled in
+     * turn by the reading thread, located by the workers (jobs > 1) and
+     * counted by the reading thread in the order they were read */
+    int jobs;
+    nbl__inc_batch *batches;
+    size_t nbatches;
+    unsigned long long submitted, taken, collected; /* batch sequence */
+    struct nbl__inc_worker *workers;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_done;
+    int stop, sync_ready;
 
     PJ_CONTEXT *pjctx;
     PJ *pj;
 
     int warn_coords, warn_date;
-} imp;
+};
 
 /* ---- import_incidents_count.c ---- */
 
@@ -94,6 +122,8 @@ int nbl__inc_setup_crs(imp *m, const char *src_crs, const char *shown);
 int nbl__inc_push(imp *m, double x, double y, int year, uint32_t cat);
 /** Transforms, locates and counts the queued points. */
 int nbl__inc_flush(imp *m);
+/** Stops and joins the workers, frees the batches; idempotent. */
+void nbl__inc_stop(imp *m);
 
 /* ---- import_incidents_read.c ---- */
 

@@ -21,6 +21,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "import/csvread.h"
 #include "import/import_incidents_internal.h"
 #include "util/ctx.h"
 #include "util/util.h"
@@ -452,6 +453,7 @@ nbl__inc_read_csv(imp *m, const nbl_incidents_opts *o)
         fclose(f);
         return nbl__error(m->ctx, NBL_ENOMEM, "out of memory");
     }
+    csv_set_blk_size(&p, NBL_CSV_BLOCK); /* see csvread.c */
     while (!m->rc && (n = fread(buf, 1, CHUNK, f)) > 0) {
         char *b = buf;
         if (first) {

@@ -56,6 +56,7 @@ load_lookups(struct imp *im)
 static void
 imp_free(struct imp *im)
 {
+    nbl__sti_fast_free(im);
     nbl__stage_free(im->st);
     nbl__store_stats_free_vars(im->vars, im->nvars);
     nbl__sti_keyset_free(&im->ids);
@@ -69,6 +70,10 @@ imp_free(struct imp *im)
     free(im->comma_raw);
     free(im->first_unknown);
     free(im->first_unknown_hint);
+    for (size_t i = 0; i < im->nmax; i++)
+        free(im->max_names[i]);
+    free(im->max_names);
+    free(im->max_values);
     nbl__sti_source_free(im);
 }
 
@@ -98,8 +103,40 @@ check_opts(nbl_ctx *ctx, const char *path, const nbl_stats_opts *opts)
     return NBL_OK;
 }
 
-/* The look-ups, the declarations of --config and the file read (passes 1
- * and 2), inside the transaction. */
+/* The rows: the fast path when it applies (statistics grouped by area and
+ * year), inside a savepoint; when the file turns out not to be grouped,
+ * everything it did is rolled back and the file is read the staged way. */
+static int
+read_rows(struct imp *im)
+{
+    int rc;
+    nbl__stats_fast_used = 0;
+    if (im->refs || !nbl__stats_fast_path)
+        return nbl__sti_read_rows(im);
+    rc = nbl__sti_fast_new(im);
+    if (rc == NBL_OK)
+        rc = nbl__store_begin(im->ws);
+    if (rc != NBL_OK) {
+        nbl__sti_fast_free(im);
+        return rc;
+    }
+    rc = nbl__sti_read_rows(im);
+    if (rc == NBL_OK)
+        rc = nbl__sti_fast_end(im);
+    if (rc == NBL_OK && (rc = nbl__store_commit(im->ws)) == NBL_OK) {
+        nbl__stats_fast_used = 1;
+        return NBL_OK;
+    }
+    nbl__store_rollback(im->ws);
+    if (rc != NBL__STI_FALLBACK)
+        return rc;
+    nbl__sti_fast_free(im);
+    nbl__sti_read_reset(im);
+    return nbl__sti_read_rows(im);
+}
+
+/* The look-ups, the declarations of --config and the file read, inside the
+ * transaction. */
 static int
 read_file(struct imp *im)
 {
@@ -111,16 +148,12 @@ read_file(struct imp *im)
     }
     im->co.delimiter = im->o->delimiter;
     im->co.progress = im->refs ? "reading references" : "reading statistics";
-    if (rc == NBL_OK && !im->o->decimal)
-        rc = nbl__sti_read_decimal(im);
-    else
-        im->decimal = im->o->decimal;
-    im->co.delimiter = im->o->delimiter ? im->o->delimiter : im->delimiter;
+    im->decimal = im->o->decimal ? im->o->decimal : '.';
     if (rc == NBL_OK)
         rc = nbl__stage_new(
             im->ws, im->refs ? NBL__STAGE_REFS : NBL__STAGE_STATS, &im->st);
     if (rc == NBL_OK)
-        rc = nbl__sti_read_rows(im);
+        rc = read_rows(im);
     return rc;
 }
 
@@ -129,8 +162,10 @@ static int
 check_all(struct imp *im)
 {
     nbl_stats_summary *sum = &im->sum;
-    int rc =
-        nbl__stage_each_other_country(im->st, nbl__sti_on_other_country, im);
+    int rc;
+    if (im->fast) /* checked and counted group by group */
+        return nbl__stage_problem_counts(im->st, &im->problems, &im->bad_lines);
+    rc = nbl__stage_each_other_country(im->st, nbl__sti_on_other_country, im);
     if (rc == NBL_OK && !im->o->replace)
         rc = nbl__stage_each_conflict(im->st, nbl__sti_on_conflict, im);
     if (rc == NBL_OK)
@@ -171,9 +206,14 @@ report_problems(struct imp *im)
     if (im->problems > 0) {
         rc = nbl__stage_each_problem(im->st, im->max_problems,
                                      nbl__sti_print_problem, im);
-        if (rc == NBL_OK && im->problems > im->max_problems)
-            nbl__warn(im->ctx, "... and %ld more",
-                      im->problems - im->max_problems);
+        if (rc == NBL_OK && im->problems > im->max_problems) {
+            if (im->o->skip_invalid)
+                nbl__warn(im->ctx, "... and %ld more",
+                          im->problems - im->max_problems);
+            else
+                nbl__errline(im->ctx, "... and %ld more",
+                             im->problems - im->max_problems);
+        }
     }
     if (rc == NBL_OK && im->bad_lines > 0 && im->o->rejects_path) {
         rc = nbl__sti_write_rejects(im);
@@ -256,6 +296,10 @@ finish(struct imp *im, int rc)
     im->st = NULL;
     if (rc == NBL_OK)
         rc = nbl__progress(im->ctx, 1.0, im->co.progress);
+    /* the rejects file complete on disk before the commit: a full disk
+     * fails the import, not just the list of what was skipped */
+    if (rc == NBL_OK && im->have_rejects)
+        rc = nbl__outfile_finish(im->ctx, &im->of);
     if (rc == NBL_OK)
         rc = nbl__store_commit(im->ws);
     if (rc == NBL_OK && im->have_rejects) {
@@ -296,8 +340,9 @@ do_import(nbl_ws *ws, const char *path, const nbl_stats_opts *opts,
     im.refs = refs;
     im.o = opts;
     rc = nbl__sti_source_init(&im);
+    /* every key is checked in C against the areas and variables */
     if (rc == NBL_OK)
-        rc = nbl__store_begin(ws);
+        rc = nbl__store_begin_checked_keys(ws);
     if (rc) {
         imp_free(&im);
         return rc;
@@ -310,7 +355,7 @@ do_import(nbl_ws *ws, const char *path, const nbl_stats_opts *opts,
         rc = report_problems(&im);
     if (rc == NBL_OK)
         warn_unknown_codes(&im);
-    if (rc == NBL_OK)
+    if (rc == NBL_OK && !im.fast) /* the fast path wrote as it went */
         rc = nbl__stage_apply(im.st);
     if (rc == NBL_OK)
         rc = log_run(&im);

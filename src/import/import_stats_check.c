@@ -151,6 +151,7 @@ nbl__sti_problem(struct imp *im, long line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    nbl__sti_fast_bad(im, line);
     return nbl__stage_problem(im->st, line, msg);
 }
 
@@ -177,6 +178,42 @@ value_col(const struct imp *im, size_t i)
     return im->cols[i];
 }
 
+/* Plausibility bounds: a count in one area above NBL_STATS_MAX_COUNT
+ * (10,000,000: more residents than any area can have), or any value above
+ * the max of its [variable.<name>] in the config, is a bad row. Returns 1
+ * when within, 0 after recording the problem, negative on failure. */
+static int
+check_bound(struct imp *im, long line, size_t col, const nbl__var_def *v,
+            const char *s, double x)
+{
+    char b[80];
+    double bound = INFINITY;
+    int from_config = 0, rc;
+    for (size_t i = 0; i < im->nmax; i++)
+        if (strcmp(im->max_names[i], v->name) == 0) {
+            bound = im->max_values[i];
+            from_config = 1;
+        }
+    if (!from_config && !im->refs && strcmp(v->kind, "count") == 0)
+        bound = NBL_STATS_MAX_COUNT;
+    if (!(x > bound))
+        return 1;
+    if (from_config)
+        rc = nbl__sti_problem(im, line,
+                              "column '%s': %s above the max of "
+                              "[variable.%s] (%.15g): '%s'",
+                              value_col(im, col), v->name, v->name, bound,
+                              nbl__sti_clip(b, s));
+    else
+        rc = nbl__sti_problem(im, line,
+                              "column '%s': implausible count for one area "
+                              "(%s above %.0f; set max under [variable.%s] "
+                              "if it is right): '%s'",
+                              value_col(im, col), v->name, bound, v->name,
+                              nbl__sti_clip(b, s));
+    return rc ? rc : 0;
+}
+
 /* Checks one value field; on success stores the number (NAN = missing) in
  * *out and returns 1; records a problem and returns 0 when bad; negative on
  * failure. */
@@ -201,9 +238,20 @@ nbl__sti_check_value(struct imp *im, long line, size_t col,
                               value_col(im, col), why, nbl__sti_clip(b, s));
         return rc ? rc : 0;
     }
-    if (*out < 0) {
+    if (*out < 0 && strcmp(v->kind, "value") != 0) {
         rc = nbl__sti_problem(im, line, "column '%s': negative value: '%s'",
                               value_col(im, col), nbl__sti_clip(b, s));
+        return rc ? rc : 0;
+    }
+    if (*out == 0)
+        *out = 0; /* -0 is stored as 0 */
+    if ((rc = check_bound(im, line, col, v, s, *out)) != 1)
+        return rc;
+    if (strcmp(v->kind, "percent") == 0 && *out > 100) {
+        rc = nbl__sti_problem(im, line,
+                              "column '%s': %s is a percentage and must be "
+                              "0..100: '%s'",
+                              value_col(im, col), v->name, nbl__sti_clip(b, s));
         return rc ? rc : 0;
     }
     if (strcmp(v->kind, "count") == 0 && *out != floor(*out)) {
@@ -228,7 +276,9 @@ nbl__sti_stage_value(struct imp *im, long line, size_t col, const char *k1,
                      double value)
 {
     long dup = 0;
-    int rc = nbl__stage_add(im->st, k1, k2, year, v->name, value, line, &dup);
+    int rc = im->fast ? nbl__sti_fast_stage(im, v, value, line, &dup)
+                      : nbl__stage_add(im->st, k1, k2, year, v->name, value,
+                                       line, &dup);
     char key[300];
     if (rc || !dup)
         return rc;
@@ -404,7 +454,13 @@ nbl__sti_print_problem(long line, const char *msg, void *arg)
 {
     struct imp *im = arg;
     char where[400];
-    nbl__warn(im->ctx, "%s: %s", nbl__sti_where(im, line, where, sizeof where),
-              msg);
+    /* a row that makes the import fail is an error; one skipped under
+     * --skip-invalid (the import goes on) a warning */
+    if (im->o->skip_invalid)
+        nbl__warn(im->ctx, "%s: %s",
+                  nbl__sti_where(im, line, where, sizeof where), msg);
+    else
+        nbl__errline(im->ctx, "%s: %s",
+                     nbl__sti_where(im, line, where, sizeof where), msg);
     return 0;
 }

@@ -11,7 +11,7 @@
 #include "util/ctx.h"
 
 struct vdecl {
-    char *name, *kind, *denominator, *label;
+    char *name, *kind, *denominator, *label, *max;
     int line;
 };
 struct vconf {
@@ -54,10 +54,12 @@ conf_handler(void *user, const char *section, const char *name,
     }
     if (strcmp(name, "kind") == 0)
         slot = &d->kind;
-    else if (strcmp(name, "denominator") == 0)
-        slot = &d->denominator;
+    else if (strcmp(name, "denominator") == 0 || strcmp(name, "of") == 0)
+        slot = &d->denominator; /* of: the population a share is of */
     else if (strcmp(name, "label") == 0)
         slot = &d->label;
+    else if (strcmp(name, "max") == 0)
+        slot = &d->max;
     else
         return 1; /* other modules' keys (e.g. indicator settings) */
     free(*slot);
@@ -77,6 +79,7 @@ vconf_free(struct vconf *c)
         free(c->v[i].kind);
         free(c->v[i].denominator);
         free(c->v[i].label);
+        free(c->v[i].max);
     }
     free(c->v);
 }
@@ -91,6 +94,29 @@ valid_name(const char *s)
               (*s >= '0' && *s <= '9') || *s == '_'))
             return 0;
     return 1;
+}
+
+/* Keeps a [variable.<name>] max for the plausibility check. */
+static int
+add_max(struct imp *im, const char *path, const char *name, const char *v)
+{
+    double x;
+    char **n;
+    double *m;
+    if (!nbl__parse_double(v, '.', &x) || x < 0)
+        return nbl__error(im->ctx, NBL_EFORMAT,
+                          "%s: [variable.%s] max: not a number >= 0: '%s'",
+                          path, name, v);
+    n = realloc(im->max_names, (im->nmax + 1) * sizeof *n);
+    if (n)
+        im->max_names = n;
+    m = n ? realloc(im->max_values, (im->nmax + 1) * sizeof *m) : NULL;
+    if (m)
+        im->max_values = m;
+    if (!n || !m || !(n[im->nmax] = nbl__strdup(name)))
+        return nbl__error(im->ctx, NBL_ENOMEM, "out of memory");
+    m[im->nmax++] = x;
+    return NBL_OK;
 }
 
 int
@@ -119,10 +145,11 @@ nbl__sti_apply_config(struct imp *im, long *declared)
                             "letters, digits and '_'",
                             path, d->name);
         else if (strcmp(kind, "count") && strcmp(kind, "amount") &&
-                 strcmp(kind, "mean"))
+                 strcmp(kind, "mean") && strcmp(kind, "percent") &&
+                 strcmp(kind, "value"))
             rc = nbl__error(im->ctx, NBL_EFORMAT,
-                            "%s: [variable.%s]: kind must be count, amount "
-                            "or mean: '%s'",
+                            "%s: [variable.%s]: kind must be count, amount, "
+                            "mean, percent or value: '%s'",
                             path, d->name, kind);
         else if (d->denominator && strcmp(d->denominator, d->name) == 0)
             rc = nbl__error(im->ctx, NBL_EFORMAT,
@@ -143,6 +170,8 @@ nbl__sti_apply_config(struct imp *im, long *declared)
         if (rc == NBL_OK)
             rc = nbl__store_stats_put_variable(im->ws, d->name, kind,
                                                d->denominator, d->label);
+        if (rc == NBL_OK && d->max)
+            rc = add_max(im, path, d->name, d->max);
     }
     if (rc == NBL_OK)
         *declared = (long)c.n;

@@ -1,12 +1,13 @@
 /*
  * import_stats_internal.h - what the files of the statistics and references
  * import share (nbl_import_stats() and nbl_import_refs(), nabolag/stats.h):
- *   import_stats_read.c    the file: header and layout, the decimal mark
- *                          (pass 1), the data rows (pass 2), the rejects
- *                          file (pass 3);
+ *   import_stats_read.c    the file: header and layout, the decimal mark,
+ *                          the data rows, the rejects file;
  *   import_stats_check.c   the checks of one value, key and year as a row is
  *                          read, the checks over all rows (callbacks of the
  *                          staging area) and the problem messages;
+ *   import_stats_fast.c    the fast path: the checks over all rows in C,
+ *                          group by group, values written as they come;
  *   import_stats_config.c  [variable.<name>] declarations from --config;
  *   import_stats_source.c  where the rows come from: CSV, workbook or
  *                          StatBank download (rowsrc.h), through the
@@ -51,6 +52,10 @@ struct imp {
     const nbl_stats_opts *o;
     nbl__var_def *vars;
     size_t nvars;
+    /* [variable.<name>] max of the config: plausibility bounds */
+    char **max_names;
+    double *max_values;
+    size_t nmax;
     struct keyset ids, regions, munis;
     /* header */
     int have_header;
@@ -65,12 +70,12 @@ struct imp {
     long dot_line, comma_line;
     char *dot_raw, *comma_raw;
     int mark_decided; /* a value shows its mark is a decimal mark */
-    /* pass 2 */
+    /* rows */
     nbl__stage *st;
     long rows;
     long unknown_codes, first_unknown_line;
     char *first_unknown, *first_unknown_hint;
-    /* pass 3 */
+    /* rejects */
     FILE *rej;
     char delimiter;
     long bad_line;
@@ -82,6 +87,8 @@ struct imp {
     long problems, bad_lines, max_problems;
     nbl__outfile of;
     int have_rejects;
+    /* the fast path (import_stats_fast.c); NULL on the staged path */
+    struct nbl__sti_fast *fast;
     /* the source (import_stats_source.c) */
     nbl__rowsrc_info src;
     nbl__statbank_opts sbo;
@@ -94,6 +101,9 @@ struct imp {
     size_t *mlens;
     unsigned char *mtyped;
 };
+
+/* Returned by a row callback when the fast path cannot go on. */
+#define NBL__STI_FALLBACK 2
 
 /* ---- import_stats_check.c ---- */
 
@@ -140,13 +150,39 @@ int nbl__sti_print_problem(long line, const char *msg, void *arg);
 
 /** The header row: key columns, layout, wide variables. */
 int nbl__sti_parse_header(struct imp *im, const nbl__csv_row *row);
-/** Pass 1 (when no decimal mark is given): header and decimal mark. */
-int nbl__sti_read_decimal(struct imp *im);
-/** Pass 2: every data row checked and its values staged. */
+/** Reads the file: the header, the decimal mark (unless given), every data
+ * row checked and its values staged (or held, on the fast path). */
 int nbl__sti_read_rows(struct imp *im);
-/** Pass 3: the bad rows with their line and reasons into im->of. */
+/** Before reading the file again: what the first reading found, but for
+ * the header, forgotten. */
+void nbl__sti_read_reset(struct imp *im);
+/** The bad rows with their line and reasons into im->of. */
 int nbl__sti_write_rejects(struct imp *im);
 
+/* ---- import_stats_fast.c ---- */
+
+/** 1 (default): `import stats` tries the fast path; 0: always the staged
+ * path (for tests that compare the two). */
+extern int nbl__stats_fast_path;
+/** Set by each import: 1 when it took the fast path to the end. */
+extern int nbl__stats_fast_used;
+
+/** Starts the fast path (im->fast), after the look-ups are loaded. */
+int nbl__sti_fast_new(struct imp *im);
+/** NULL-safe; im->fast becomes NULL. */
+void nbl__sti_fast_free(struct imp *im);
+/** The row being read belongs to area_id and year: ends the previous group
+ * (its checks, its values written) when that differs. NBL__STI_FALLBACK
+ * when the area-year was seen before another one. */
+int nbl__sti_fast_group(struct imp *im, const char *area_id, long year);
+/** Holds a checked value of the current group; *dup_line is the line of
+ * the value already held for its variable (then this one is not), or 0. */
+int nbl__sti_fast_stage(struct imp *im, const nbl__var_def *v, double value,
+                        long line, long *dup_line);
+/** A problem was recorded for line. */
+void nbl__sti_fast_bad(struct imp *im, long line);
+/** Ends the last group; the value counts go to im->sum. */
+int nbl__sti_fast_end(struct imp *im);
 /* ---- import_stats_source.c ---- */
 
 /** The mapping and StatBank settings from the options. */

@@ -1,13 +1,16 @@
 /*
  * import_stats_read.c - the file side of the statistics and references
- * import (import_stats_internal.h). The file is read up to three times,
- * streaming each time (memory is constant in the file size):
- *   pass 1  header and decimal mark: which of '.' and ',' the value fields
- *           use (skipped when the caller gives the mark);
- *   pass 2  every data row is checked on its own (import_stats_check.c) and
- *           its values are staged with their line numbers;
- *   pass 3  only when a rejects file is asked for and rows were bad: the
- *           bad rows are copied from the file with their line and reasons.
+ * import (import_stats_internal.h). The file is read once, streaming
+ * (memory is constant in the file size), and again only for a rejects
+ * file:
+ *   rows     the header and layout; the decimal mark, unless given, from
+ *            the value fields as they come (a file with both '.' and ','
+ *            is refused at the row where the second appears); every data
+ *            row checked on its own (import_stats_check.c) and its values
+ *            staged with their line numbers, or held group by group on
+ *            the fast path (import_stats_fast.c);
+ *   rejects  only when a rejects file is asked for and rows were bad: the
+ *            bad rows are copied from the file with their line and reasons.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,7 +125,7 @@ nbl__sti_parse_header(struct imp *im, const nbl__csv_row *row)
     return NBL_OK;
 }
 
-/* ---- pass 1: decimal mark ------------------------------------------------ */
+/* ---- the decimal mark ---------------------------------------------------- */
 
 /* True when s's only mark ('.' or ',') is followed by exactly three digits
  * ("250.000", "1,234"): it could be a thousands separator as well as a
@@ -141,16 +144,12 @@ thousands_like(const char *s)
     return digits == 3 && m[4] == '\0';
 }
 
+/* Notes where the value fields of a data row use '.' and ','; an error as
+ * soon as the file has both (a file uses one decimal mark). */
 static int
-detect_row(const nbl__csv_row *row, void *arg)
+detect_values(struct imp *im, const nbl__csv_row *row)
 {
-    struct imp *im = arg;
-    size_t first;
-    if (row->index == 0)
-        return nbl__sti_parse_header(im, row);
-    if (row->n != im->ncols)
-        return 0; /* ragged: reported in pass 2 */
-    first = im->layout == 'l' ? im->ncols - 1 : im->nkeys + 1;
+    size_t first = im->layout == 'l' ? im->ncols - 1 : im->nkeys + 1;
     for (size_t i = first; i < row->n; i++) {
         const char *s = row->fields[i];
         if (nbl__sti_is_missing(s) || (row->typed && row->typed[i]))
@@ -187,80 +186,76 @@ detect_row(const nbl__csv_row *row, void *arg)
                 nbl__sti_clip(b2, im->comma_raw ? im->comma_raw : ""));
         }
     }
+    /* the values so far have at most one kind of mark, and the values
+     * before the first mark have none: they read the same either way */
+    im->decimal = im->comma_line ? ',' : '.';
     return 0;
 }
 
-/* ---- pass 2: rows -------------------------------------------------------- */
+/* ---- rows ------------------------------------------------------------------
+ */
 
+/* A row whose number of fields is not the header's. */
 static int
-import_row(const nbl__csv_row *row, void *arg)
+ragged_row(struct imp *im, const nbl__csv_row *row)
 {
-    struct imp *im = arg;
-    const char *k1, *k2;
-    long year;
-    size_t ycol = im->nkeys;
-    int ok, rc;
+    nbl__buf raw = {0};
+    char b[80];
+    int rc;
+    char d = row->delimiter ? row->delimiter : ',';
+    for (size_t i = 0; i < row->n; i++)
+        nbl__buf_printf(&raw, "%.*s%s", i ? 1 : 0, &d, row->fields[i]);
+    rc = nbl__sti_problem(im, row->line,
+                          "row: has %zu field%s, the header has %zu: '%s'",
+                          row->n, row->n == 1 ? "" : "s", im->ncols,
+                          nbl__sti_clip(b, raw.s ? raw.s : ""));
+    nbl__buf_free(&raw);
+    return rc;
+}
 
-    if (row->index == 0)
-        return im->have_header ? 0 : nbl__sti_parse_header(im, row);
-    im->rows++;
-    if (row->n != im->ncols) {
-        nbl__buf raw = {0};
-        char b[80];
-        char d = row->delimiter ? row->delimiter : ',';
-        for (size_t i = 0; i < row->n; i++)
-            nbl__buf_printf(&raw, "%.*s%s", i ? 1 : 0, &d, row->fields[i]);
-        rc = nbl__sti_problem(im, row->line,
-                              "row: has %zu field%s, the header has %zu: '%s'",
-                              row->n, row->n == 1 ? "" : "s", im->ncols,
-                              nbl__sti_clip(b, raw.s ? raw.s : ""));
-        nbl__buf_free(&raw);
-        return rc;
+/* The variable and value of a long row. */
+static int
+long_value(struct imp *im, const nbl__csv_row *row, const char *k1,
+           const char *k2, long year)
+{
+    size_t ycol = im->nkeys;
+    const char *name = row->fields[ycol + 1];
+    const nbl__var_def *v = nbl__sti_find_var(im, name);
+    double val;
+    int c;
+    if (!v) {
+        char b[80], hint[160] = "";
+        const char *h = nbl__sti_var_case_hint(im, name);
+        if (h)
+            snprintf(hint, sizeof hint,
+                     " (did you mean '%s'? names are compared exactly)", h);
+        if (!*name)
+            return nbl__sti_problem(im, row->line,
+                                    "column '%s': empty variable",
+                                    im->cols[ycol + 1]);
+        return nbl__sti_problem(
+            im, row->line,
+            "column '%s': unknown variable: '%s'%s; declare it "
+            "with a [variable.%s] section in --config FILE",
+            im->cols[ycol + 1], nbl__sti_clip(b, name), hint,
+            nbl__sti_clip(b, name));
     }
-    ok = nbl__sti_check_key(im, row, &k1, &k2);
-    if (ok < 0)
-        return ok;
-    {
-        int y = nbl__sti_check_year(im, row, ycol, &year);
-        if (y < 0)
-            return y;
-        ok = ok && y;
-    }
-    if (!ok)
-        return 0;
-    if (im->layout == 'l') {
-        const char *name = row->fields[ycol + 1];
-        const nbl__var_def *v = nbl__sti_find_var(im, name);
+    c = nbl__sti_check_value(im, row->line, ycol + 2, v, row->fields[ycol + 2],
+                             &val);
+    if (c <= 0)
+        return c;
+    return nbl__sti_stage_value(im, row->line, ycol + 2, k1, k2, year, v, val);
+}
+
+/* The value columns of a wide row. */
+static int
+wide_values(struct imp *im, const nbl__csv_row *row, const char *k1,
+            const char *k2, long year)
+{
+    for (size_t i = im->nkeys + 1; i < row->n; i++) {
         double val;
-        int c;
-        if (!v) {
-            char b[80], hint[160] = "";
-            const char *h = nbl__sti_var_case_hint(im, name);
-            if (h)
-                snprintf(hint, sizeof hint,
-                         " (did you mean '%s'? names are compared exactly)", h);
-            if (!*name)
-                return nbl__sti_problem(im, row->line,
-                                        "column '%s': empty variable",
-                                        im->cols[ycol + 1]);
-            return nbl__sti_problem(
-                im, row->line,
-                "column '%s': unknown variable: '%s'%s; declare it "
-                "with a [variable.%s] section in --config FILE",
-                im->cols[ycol + 1], nbl__sti_clip(b, name), hint,
-                nbl__sti_clip(b, name));
-        }
-        c = nbl__sti_check_value(im, row->line, ycol + 2, v,
-                                 row->fields[ycol + 2], &val);
-        if (c <= 0)
-            return c;
-        return nbl__sti_stage_value(im, row->line, ycol + 2, k1, k2, year, v,
-                                    val);
-    }
-    for (size_t i = ycol + 1; i < row->n; i++) {
-        double val;
-        int c = nbl__sti_check_value(im, row->line, i, im->colvar[i],
-                                     row->fields[i], &val);
+        int rc, c = nbl__sti_check_value(im, row->line, i, im->colvar[i],
+                                         row->fields[i], &val);
         if (c < 0)
             return c;
         if (c == 0)
@@ -273,7 +268,38 @@ import_row(const nbl__csv_row *row, void *arg)
     return 0;
 }
 
-/* ---- pass 3: rejects ----------------------------------------------------- */
+static int
+import_row(const nbl__csv_row *row, void *arg)
+{
+    struct imp *im = arg;
+    const char *k1, *k2;
+    long year;
+    int ok, y, rc;
+
+    if (row->index == 0)
+        return im->have_header ? 0 : nbl__sti_parse_header(im, row);
+    im->rows++;
+    if (row->n != im->ncols)
+        return ragged_row(im, row);
+    if (!im->o->decimal && (rc = detect_values(im, row)) != NBL_OK)
+        return rc;
+    ok = nbl__sti_check_key(im, row, &k1, &k2);
+    if (ok < 0)
+        return ok;
+    y = nbl__sti_check_year(im, row, im->nkeys, &year);
+    if (y < 0)
+        return y;
+    if (!ok || !y)
+        return 0;
+    if (im->fast && (rc = nbl__sti_fast_group(im, k1, year)) != NBL_OK)
+        return rc;
+    if (im->layout == 'l')
+        return long_value(im, row, k1, k2, year);
+    return wide_values(im, row, k1, k2, year);
+}
+
+/* ---- rejects ---------------------------------------------------------------
+ */
 
 static int
 put_field(FILE *f, const char *s, char delim)
@@ -332,24 +358,16 @@ reject_row(const nbl__csv_row *row, void *arg)
     return 0;
 }
 
-int
-nbl__sti_read_decimal(struct imp *im)
+/* After the rows: when every value with a mark looks like "250.000", it is
+ * a decimal mark or a thousands separator - guessing could be off by 1000. */
+static int
+check_mark(struct imp *im)
 {
     char b1[80];
     long line;
     const char *raw;
-    int rc;
-    im->co.progress_lo = 0.0;
-    im->co.progress_hi = 0.3;
-    rc = nbl__sti_source_read(im, detect_row, 0);
-    if (rc == NBL_OK && !im->ncols)
-        rc = nbl__error(im->ctx, NBL_EFORMAT, "%s: empty file", im->path);
-    im->decimal = im->comma_line ? ',' : '.';
-    im->have_header = 1;
-    if (rc != NBL_OK || (!im->dot_line && !im->comma_line) || im->mark_decided)
-        return rc;
-    /* every value with a mark looks like "250.000": a decimal mark or a
-     * thousands separator - guessing could be off by 1000 */
+    if ((!im->dot_line && !im->comma_line) || im->mark_decided)
+        return NBL_OK;
     line = im->comma_line ? im->comma_line : im->dot_line;
     raw = im->comma_line ? im->comma_raw : im->dot_raw;
     return nbl__error(im->ctx, NBL_EFORMAT,
@@ -359,15 +377,30 @@ nbl__sti_read_decimal(struct imp *im)
                       im->path, line, nbl__sti_clip(b1, raw ? raw : ""));
 }
 
+void
+nbl__sti_read_reset(struct imp *im)
+{
+    im->have_header = 1; /* parsed on the first reading */
+    im->rows = 0;
+    im->dot_line = im->comma_line = 0;
+    free(im->dot_raw);
+    free(im->comma_raw);
+    im->dot_raw = im->comma_raw = NULL;
+    im->mark_decided = 0;
+    im->decimal = im->o->decimal ? im->o->decimal : '.';
+}
+
 int
 nbl__sti_read_rows(struct imp *im)
 {
     int rc;
-    im->co.progress_lo = im->o->decimal ? 0.0 : 0.3;
+    im->co.progress_lo = 0.0;
     im->co.progress_hi = 0.9;
     rc = nbl__sti_source_read(im, import_row, 0);
     if (rc == NBL_OK && !im->ncols)
         rc = nbl__error(im->ctx, NBL_EFORMAT, "%s: empty file", im->path);
+    if (rc == NBL_OK && !im->o->decimal)
+        rc = check_mark(im);
     if (rc == NBL_OK && im->rows == 0)
         rc = nbl__error(im->ctx, NBL_EFORMAT,
                         "%s:%ld: no data rows (only a header)", im->path,

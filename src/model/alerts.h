@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "model/statusdyn.h"
 #include "nabolag/alerts.h"
 
 /* One criterion result (criterion_results row). NAN/-1 = NULL. */
@@ -47,14 +48,40 @@ typedef struct nbl__aarea {
     size_t n_cat, cap_cat;
     nbl__asafety *saf;
     size_t n_saf, cap_saf;
+    /* status/dynamics indicators that are no criterion (profile indicators,
+     * variables) and the residents, loaded for the configured method:
+     * ind[(year - ind_y0) * ind_k + j], j < nind; column nind = pop. NULL
+     * when none are loaded. */
+    double *ind;
+    int ind_y0, ind_ny, ind_k;
 } nbl__aarea;
 
-/* Status/dynamics of one area in one year (NAN / "" when not classified). */
+/* Status/dynamics of one area in one year (NAN / "" when not classified;
+ * the class names are those of the configured method). */
 typedef struct nbl__asd {
     double status, dynamics;
-    char status_class[12];   /* high|medium|low|very_low */
-    char dynamics_class[12]; /* positive|stable|negative */
+    char status_class[NBL_SD_NAME];   /* e.g. high|medium|low|very_low */
+    char dynamics_class[NBL_SD_NAME]; /* e.g. positive|stable|negative */
+    int sclass, dclass;               /* class indices, -1 = none */
+    nbl__sd_status st, dst;           /* why not classified */
 } nbl__asd;
+
+/* A [status_dynamics] key as read from a file (for nbl__alerts_sd_build). */
+typedef struct nbl__sdpair {
+    char *key, *value;
+    int line;
+} nbl__sdpair;
+
+/* (Re)builds cfg->status_dynamics: the built-in method from cfg's status_*
+ * keys, then `method`, then the other pairs in order, then the checks.
+ * Errors name "file:line". 0, NBL_EFORMAT or NBL_ENOMEM. */
+int nbl__alerts_sd_build(nbl_alert_config *cfg, nbl_ctx *ctx, const char *file,
+                         const nbl__sdpair *pairs, size_t n);
+
+/* The value of indicator j of the configured method for area a in year
+ * (criterion measure, else the loaded table), sign not applied. */
+double nbl__alerts_sd_value(const nbl__aarea *a, const nbl__sdconf *c, int j,
+                            int year);
 
 /* Frees the arrays and strings of n areas and the array itself. */
 void nbl__aareas_free(nbl__aarea *areas, size_t n);
@@ -65,11 +92,12 @@ int nbl__aarea_add_cat(nbl__aarea *a, const nbl__acat *c);
 int nbl__aarea_add_safety(nbl__aarea *a, const nbl__asafety *s);
 
 /*
- * Status/dynamics for `year` over all areas: out[i] for areas[i]. Status
- * index = mean over the indicators (lab, cri ratio, edu, -inc, and eth when
- * cfg->status_eth) of z-scores across the areas with a value (population
- * SD, at least 3 areas, SD > 0); at least 2 indicators per area. Dynamics
- * index = the same over the changes from year-2 to year.
+ * Status/dynamics for `year` over all areas: out[i] for areas[i], by the
+ * method cfg->status_dynamics (statusdyn.h): by default the mean over the
+ * indicators (lab, cri ratio, edu, -inc, and eth when cfg->status_eth) of
+ * z-scores across the areas with a value (population SD, at least 3 areas,
+ * SD > 0), at least 2 indicators per area; dynamics the same over the
+ * changes from year-2 to year. Out of memory leaves every area unclassified.
  */
 void nbl__alerts_status_dynamics(const nbl__aarea *areas, size_t n,
                                  const nbl_alert_config *cfg, int year,

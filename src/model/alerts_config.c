@@ -40,7 +40,39 @@ struct cfg_parse {
     const char *file;
     int rc;
     int line;
+    nbl__sdpair *sd; /* [status_dynamics] keys, applied after the parse */
+    size_t nsd;
 };
+
+static int
+stash_sd(struct cfg_parse *p, const char *name, const char *value)
+{
+    nbl__sdpair *w = realloc(p->sd, (p->nsd + 1) * sizeof *w);
+    if (!w)
+        return 0;
+    p->sd = w;
+    w[p->nsd].key = nbl__strdup(name);
+    w[p->nsd].value = nbl__strdup(value);
+    w[p->nsd].line = p->line;
+    p->nsd++;
+    return w[p->nsd - 1].key && w[p->nsd - 1].value;
+}
+
+/* Builds the status/dynamics method from the parsed keys; frees them. */
+static int
+finish_sd(struct cfg_parse *p, int rc)
+{
+    if (rc == NBL_OK)
+        rc = nbl__alerts_sd_build(p->cfg, p->ctx, p->file, p->sd, p->nsd);
+    for (size_t i = 0; i < p->nsd; i++) {
+        free(p->sd[i].key);
+        free(p->sd[i].value);
+    }
+    free(p->sd);
+    p->sd = NULL;
+    p->nsd = 0;
+    return rc;
+}
 
 static int
 parse_bool(const char *v, int *out)
@@ -260,6 +292,8 @@ cfg_handler(void *user, const char *section, const char *name,
     p->line = lineno;
     if (strcmp(section, "project") == 0 && strcmp(name, "name") == 0)
         return set_str(&p->cfg->project_name, value) ? 1 : oom(p);
+    if (strcmp(section, "status_dynamics") == 0)
+        return stash_sd(p, name, value) ? 1 : oom(p);
     if (strcmp(section, "alerts") != 0)
         return 1;
     if ((r = number_key(p, name, value)) != NOT_MINE ||
@@ -323,7 +357,8 @@ int
 nbl_alert_config_init(nbl_alert_config *cfg, nbl_ctx *ctx)
 {
     const char *ini = nbl__asset("alerts.ini", NULL);
-    struct cfg_parse p = {cfg, ctx, "alerts.ini (built in)", NBL_OK, 0};
+    struct cfg_parse p = {cfg,  ctx, "alerts.ini (built in)", NBL_OK, 0,
+                          NULL, 0};
     int rc;
     memset(cfg, 0, sizeof *cfg);
     if (!ini)
@@ -333,7 +368,7 @@ nbl_alert_config_init(nbl_alert_config *cfg, nbl_ctx *ctx)
     cfg->min_count = d.min_count;
     cfg->min_denominator = d.min_denominator;
     cfg->min_residents_publish = d.min_residents_publish;
-    rc = parse_text(&p, ini);
+    rc = finish_sd(&p, parse_text(&p, ini));
     if (rc)
         nbl_alert_config_clear(cfg);
     return rc;
@@ -342,7 +377,7 @@ nbl_alert_config_init(nbl_alert_config *cfg, nbl_ctx *ctx)
 int
 nbl_alert_config_load(nbl_alert_config *cfg, nbl_ctx *ctx, const char *path)
 {
-    struct cfg_parse p = {cfg, ctx, path, NBL_OK, 0};
+    struct cfg_parse p = {cfg, ctx, path, NBL_OK, 0, NULL, 0};
     nbl__buf b = {0};
     char chunk[4096];
     size_t len;
@@ -357,7 +392,7 @@ nbl_alert_config_load(nbl_alert_config *cfg, nbl_ctx *ctx, const char *path)
             return nbl__error(ctx, NBL_ENOMEM, "out of memory");
         }
     fclose(f);
-    rc = parse_text(&p, b.s ? b.s : "");
+    rc = finish_sd(&p, parse_text(&p, b.s ? b.s : ""));
     nbl__buf_free(&b);
     if (rc == NBL_OK) {
         nbl__disclosure d = {cfg->min_count, cfg->min_denominator,
@@ -379,5 +414,10 @@ nbl_alert_config_clear(nbl_alert_config *cfg)
     nbl__alerts_delivery_clear(cfg);
     free(cfg->project_name);
     cfg->project_name = NULL;
+    if (cfg->status_dynamics) {
+        nbl__sdconf_clear(cfg->status_dynamics);
+        free(cfg->status_dynamics);
+        cfg->status_dynamics = NULL;
+    }
     cfg->criteria = NULL;
 }

@@ -71,6 +71,7 @@ nbl_alert_list_free(nbl_alert_list *list)
     free(list->ruleset);
     free(list->ruleset_version);
     free(list->workspace_name);
+    free(list->run_id);
     free(list);
 }
 static int

@@ -75,6 +75,7 @@ nbl__aareas_free(nbl__aarea *areas, size_t n)
         free(areas[i].crit);
         free(areas[i].cat);
         free(areas[i].saf);
+        free(areas[i].ind);
     }
     free(areas);
 }
@@ -784,29 +785,110 @@ category_status(struct emit *e, const nbl__acat *cat, const nbl__acat *pcat)
              cat->criteria_needed);
 }
 
-static void
-status_dynamics_condition(struct emit *e, const nbl_alert_config *cfg,
-                          const nbl__asd *sd)
+/* "1.00 and above" / "above 1.00": the lower bound of status class k. */
+static const char *
+class_floor(char *buf, size_t n, const nbl__sd_classes *cl, int k)
 {
+    char v[64];
+    if (k <= 0)
+        snprintf(buf, n, "%s", T_("any value"));
+    else if (cl->on_lower[k - 1])
+        snprintf(buf, n, T_("above %s"), fmtn(v, sizeof v, cl->cut[k - 1], 2));
+    else
+        snprintf(buf, n, T_("%s and above"),
+                 fmtn(v, sizeof v, cl->cut[k - 1], 2));
+    return buf;
+}
+
+static const char *
+class_words(char *buf, size_t n, const char *name)
+{
+    snprintf(buf, n, "%s", name);
+    for (char *p = buf; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+    return buf;
+}
+
+/* The indicators in words: the built-in ones as before, others listed. */
+static const char *
+sd_indicators(char *buf, size_t n, const nbl__sdconf *c)
+{
+    size_t len;
+    if (strcmp(c->method, "builtin") == 0)
+        return T_("the criterion indicators");
+    snprintf(buf, n, "%s", T_("the indicators "));
+    for (int j = 0; j < c->nind; j++) {
+        len = strlen(buf);
+        snprintf(buf + len, n - len, "%s%s%s", j ? ", " : "", c->ind[j].name,
+                 c->ind[j].sign < 0 ? T_(" (reversed)") : "");
+    }
+    return buf;
+}
+
+/* The built-in method with its own class names (the wording, and its
+ * translation, of the messages before the method became configurable). */
+static int
+builtin_classes(const nbl__sdconf *c)
+{
+    return strcmp(c->method, "builtin") == 0 && c->status.n == 4 &&
+           c->dynamics.n == 3 && strcmp(c->status.name[2], "low") == 0 &&
+           strcmp(c->status.name[3], "very_low") == 0 &&
+           strcmp(c->dynamics.name[2], "negative") == 0 &&
+           !c->status.on_lower[1] && !c->status.on_lower[2] &&
+           !c->dynamics.on_lower[1];
+}
+
+static void
+builtin_message(struct emit *e, const nbl_alert_config *cfg, const nbl__asd *sd,
+                int vl)
+{
+    const nbl__sdconf *c = cfg->status_dynamics;
+    double thr = c->status.cut[vl ? 2 : 1];
     char b1[64], b2[64], b3[64], b4[64];
-    int vl;
-    if (!sd ||
-        (strcmp(sd->status_class, "low") != 0 &&
-         strcmp(sd->status_class, "very_low") != 0) ||
-        strcmp(sd->dynamics_class, "negative") != 0)
-        return;
-    vl = strcmp(sd->status_class, "very_low") == 0;
-    emit(e, "status_dynamics", "status_dynamics", sd->status,
-         vl ? cfg->status_very_low : cfg->status_low,
+    emit(e, "status_dynamics", "status_dynamics", sd->status, thr,
          vl ? cfg->sev_status_very_low : cfg->sev_status_low,
          T_("status index %s on the criterion indicators (class %s: %s "
             "and above, in standard deviations from the average of all "
             "areas) with dynamics index %s (class negative: %s and above) "
             "from %d to %d."),
          fmtn(b1, 64, sd->status, 2), vl ? T_("very low") : T_("low"),
-         fmtn(b3, 64, vl ? cfg->status_very_low : cfg->status_low, 2),
-         fmtn(b2, 64, sd->dynamics, 2), fmtn(b4, 64, cfg->dynamics_negative, 2),
-         e->year - 2, e->year);
+         fmtn(b3, 64, thr, 2), fmtn(b2, 64, sd->dynamics, 2),
+         fmtn(b4, 64, c->dynamics.cut[1], 2), e->year - c->dynamics_years,
+         e->year);
+}
+
+/* Status/dynamics: the area's group is one of the alert groups
+ * ([status_dynamics] alert_groups). The worst status class is critical. */
+static void
+status_dynamics_condition(struct emit *e, const nbl_alert_config *cfg,
+                          const nbl__asd *sd)
+{
+    const nbl__sdconf *c = cfg->status_dynamics;
+    char b1[64], b2[64], b3[96], b4[96], w1[NBL_SD_NAME], w2[NBL_SD_NAME];
+    char inds[400];
+    int worst;
+    if (!sd || !c || !nbl__sd_in_groups(c, sd->sclass, sd->dclass))
+        return;
+    worst = sd->sclass == c->status.n - 1;
+    if (builtin_classes(c) && strcmp(sd->dynamics_class, "negative") == 0 &&
+        sd->sclass >= 2) {
+        builtin_message(e, cfg, sd, worst);
+        return;
+    }
+    emit(e, "status_dynamics", "status_dynamics", sd->status,
+         sd->sclass > 0 ? c->status.cut[sd->sclass - 1] : NAN,
+         worst ? cfg->sev_status_very_low : cfg->sev_status_low,
+         T_("status index %s on %s (class %s: %s, in standard deviations "
+            "from the average of all areas) with dynamics index %s (class "
+            "%s: %s) from %d to %d."),
+         fmtn(b1, 64, sd->status, 2), sd_indicators(inds, sizeof inds, c),
+         class_words(w1, sizeof w1, sd->status_class),
+         class_floor(b3, sizeof b3, &c->status, sd->sclass),
+         fmtn(b2, 64, sd->dynamics, 2),
+         class_words(w2, sizeof w2, sd->dynamics_class),
+         class_floor(b4, sizeof b4, &c->dynamics, sd->dclass),
+         e->year - c->dynamics_years, e->year);
 }
 
 static void
@@ -874,114 +956,4 @@ nbl__alerts_conditions(const nbl__aarea *areas, size_t n,
             return rc;
     }
     return NBL_OK;
-}
-
-/* ------------------------------------------------------------------ */
-/* status / dynamics                                                   */
-
-enum { SD_K = 5 };
-
-static void
-indicator_values(const nbl__aarea *a, const nbl_alert_config *cfg, int year,
-                 double x[SD_K])
-{
-    static const char *ids[SD_K] = {"lab", "cri", "edu", "inc", "eth"};
-    for (int k = 0; k < SD_K; k++) {
-        const nbl__acrit *c = nbl__aarea_crit(a, ids[k], year);
-        x[k] = NAN;
-        if (!c || !c->ok || (k == 4 && !cfg->status_eth))
-            continue;
-        if (k == 1 && !isnan(c->ratio))
-            x[k] = c->ratio;
-        else
-            x[k] = c->value;
-        if (k == 3 && !isnan(x[k]))
-            x[k] = -x[k]; /* income: lower is worse */
-    }
-}
-
-/* z-scores per column over rows with a value; then the mean per row over
- * at least 2 columns. x is n x SD_K, result into idx[n]. */
-static void
-zmean(double *x, size_t n, double *idx)
-{
-    for (int k = 0; k < SD_K; k++) {
-        double s = 0, ss = 0, m, sdv;
-        size_t c = 0;
-        for (size_t i = 0; i < n; i++)
-            if (!isnan(x[i * SD_K + k])) {
-                s += x[i * SD_K + k];
-                c++;
-            }
-        if (c < 3) {
-            for (size_t i = 0; i < n; i++)
-                x[i * SD_K + k] = NAN;
-            continue;
-        }
-        m = s / (double)c;
-        for (size_t i = 0; i < n; i++)
-            if (!isnan(x[i * SD_K + k]))
-                ss += (x[i * SD_K + k] - m) * (x[i * SD_K + k] - m);
-        sdv = sqrt(ss / (double)c);
-        for (size_t i = 0; i < n; i++)
-            if (!isnan(x[i * SD_K + k]))
-                x[i * SD_K + k] =
-                    sdv > 1e-12 ? (x[i * SD_K + k] - m) / sdv : NAN;
-    }
-    for (size_t i = 0; i < n; i++) {
-        double s = 0;
-        int c = 0;
-        for (int k = 0; k < SD_K; k++)
-            if (!isnan(x[i * SD_K + k])) {
-                s += x[i * SD_K + k];
-                c++;
-            }
-        idx[i] = c >= 2 ? s / c : NAN;
-    }
-}
-
-void
-nbl__alerts_status_dynamics(const nbl__aarea *areas, size_t n,
-                            const nbl_alert_config *cfg, int year,
-                            nbl__asd *out)
-{
-    double *x = calloc(n ? n * SD_K : 1, sizeof *x);
-    double *d = calloc(n ? n * SD_K : 1, sizeof *d);
-    double *si = calloc(n ? n : 1, sizeof *si);
-    double *di = calloc(n ? n : 1, sizeof *di);
-    for (size_t i = 0; i < n; i++) {
-        memset(&out[i], 0, sizeof out[i]);
-        out[i].status = out[i].dynamics = NAN;
-    }
-    if (!x || !d || !si || !di)
-        goto done;
-    for (size_t i = 0; i < n; i++) {
-        double prev[SD_K];
-        indicator_values(&areas[i], cfg, year, &x[i * SD_K]);
-        indicator_values(&areas[i], cfg, year - 2, prev);
-        for (int k = 0; k < SD_K; k++)
-            d[i * SD_K + k] = x[i * SD_K + k] - prev[k]; /* NAN stays */
-    }
-    zmean(x, n, si);
-    zmean(d, n, di);
-    for (size_t i = 0; i < n; i++) {
-        out[i].status = si[i];
-        out[i].dynamics = isnan(si[i]) ? NAN : di[i];
-        if (!isnan(si[i]))
-            snprintf(out[i].status_class, sizeof out[i].status_class, "%s",
-                     si[i] >= cfg->status_very_low ? "very_low"
-                     : si[i] >= cfg->status_low    ? "low"
-                     : si[i] <= cfg->status_high   ? "high"
-                                                   : "medium");
-        if (!isnan(out[i].dynamics))
-            snprintf(out[i].dynamics_class, sizeof out[i].dynamics_class, "%s",
-                     di[i] >= cfg->dynamics_negative   ? "negative"
-                     : di[i] <= cfg->dynamics_positive ? "positive"
-                                                       : "stable");
-    }
-done:
-    free(x);
-    free(d);
-    free(si);
-    free(di);
 }

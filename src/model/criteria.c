@@ -52,18 +52,28 @@ cell(const double *tab, const nbl__crit_table *t, int year, int var)
     return tab[(size_t)row * (size_t)t->nvars + (size_t)var];
 }
 
-/* Share (percent) of num in den over the window ending at year. */
+/* Share (percent) of num in den over the window ending at year. A year
+ * whose counts are missing takes the criterion's share variable (percent)
+ * when there is one: counts win where both are present. With any year from
+ * a share the window mean is the mean of the yearly shares (pooling needs
+ * counts). */
 static nbl__crit_status
 window_share(const double *tab, const nbl__crit_table *t,
              const nbl__criterion *c, nbl__avg avg, int year, double *out)
 {
     double sum_share = 0, sum_n = 0, sum_d = 0;
-    int zero = 0;
+    int zero = 0, from_share = 0;
     *out = NAN;
     for (int y = year - c->window + 1; y <= year; y++) {
         double n = cell(tab, t, y, c->num), d = cell(tab, t, y, c->den);
-        if (isnan(n) || isnan(d))
-            return NBL_CS_MISSING;
+        if (isnan(n) || isnan(d)) {
+            double sh = cell(tab, t, y, c->share_idx);
+            if (isnan(sh))
+                return NBL_CS_MISSING;
+            sum_share += sh;
+            from_share = 1;
+            continue;
+        }
         if (d <= 0) {
             zero = 1;
             continue;
@@ -74,8 +84,8 @@ window_share(const double *tab, const nbl__crit_table *t,
     }
     if (zero)
         return NBL_CS_NOT_EVALUABLE;
-    *out =
-        avg == NBL_AVG_POOLED ? 100.0 * sum_n / sum_d : sum_share / c->window;
+    *out = avg == NBL_AVG_POOLED && !from_share ? 100.0 * sum_n / sum_d
+                                                : sum_share / c->window;
     return NBL_CS_OK;
 }
 
@@ -127,6 +137,80 @@ window_mean(const double *tab, const nbl__crit_table *t,
     return NBL_CS_OK;
 }
 
+/* kind country: the area's share as a ratio to the country's share; with
+ * no country share, the country's printed threshold share (threshold_share)
+ * stands for threshold x the country share. */
+static nbl__crit_status
+eval_country(const nbl__criterion *c, const nbl__crit_table *t, nbl__avg avg,
+             int year, nbl__crit_result *out)
+{
+    double cs, thr;
+    nbl__crit_status s = window_share(t->area, t, c, avg, year, &out->value);
+    if (s != NBL_CS_OK)
+        return s;
+    if (t->country &&
+        window_share(t->country, t, c, avg, year, &cs) == NBL_CS_OK && cs > 0) {
+        out->ratio = out->value / cs;
+        return NBL_CS_OK;
+    }
+    thr = cell(t->country, t, year, c->thr_idx);
+    if (isnan(thr) || thr <= 0)
+        return NBL_CS_NOT_EVALUABLE;
+    out->ratio = out->value * c->threshold / thr;
+    return NBL_CS_OK;
+}
+
+/* kind region_mean: 100 x area mean / region mean; when that cannot be
+ * formed, the area's share variable (percent of the regional mean) over
+ * the window. */
+static nbl__crit_status
+eval_region(const nbl__criterion *c, const nbl__crit_table *t, nbl__avg avg,
+            int year, nbl__crit_result *out)
+{
+    double am[NBL_RS_MAX_WINDOW], rm[NBL_RS_MAX_WINDOW], ap, rp, s = 0;
+    nbl__crit_status st = window_mean(t->area, t, c, avg, year, am, &ap);
+    if (st == NBL_CS_OK &&
+        (!t->region ||
+         window_mean(t->region, t, c, avg, year, rm, &rp) != NBL_CS_OK))
+        st = NBL_CS_NOT_EVALUABLE;
+    for (int k = 0; st == NBL_CS_OK && k < c->window; k++)
+        if (rm[k] <= 0)
+            st = NBL_CS_NOT_EVALUABLE;
+    if (st == NBL_CS_OK) {
+        if (avg == NBL_AVG_POOLED) {
+            out->value = 100.0 * ap / rp;
+            return NBL_CS_OK;
+        }
+        for (int k = 0; k < c->window; k++)
+            s += 100.0 * am[k] / rm[k];
+        out->value = s / c->window;
+        return NBL_CS_OK;
+    }
+    for (int y = year - c->window + 1; y <= year; y++) {
+        double v = cell(t->area, t, y, c->share_idx);
+        if (isnan(v))
+            return st;
+        s += v;
+    }
+    out->value = s / c->window;
+    return NBL_CS_OK;
+}
+
+static nbl__crit_status
+eval_count(const nbl__criterion *c, const nbl__crit_table *t, int year,
+           nbl__crit_result *out)
+{
+    double s = 0;
+    for (int y = year - c->window + 1; y <= year; y++) {
+        double v = cell(t->area, t, y, c->num);
+        if (isnan(v))
+            return NBL_CS_MISSING;
+        s += v;
+    }
+    out->value = s / c->window;
+    return NBL_CS_OK;
+}
+
 void
 nbl__criterion_eval(const nbl__ruleset *rs, int ci, const nbl__crit_table *t,
                     int year, nbl__crit_result *out)
@@ -139,76 +223,30 @@ nbl__criterion_eval(const nbl__ruleset *rs, int ci, const nbl__crit_table *t,
     out->threshold = c->threshold;
     out->threshold_low = c->threshold_low;
     out->met = out->met_low = -1;
-    out->status = NBL_CS_OK;
-
     switch (c->kind) {
     case NBL_CK_SHARE:
         out->status = window_share(t->area, t, c, avg, year, &out->value);
-        cmp = out->value;
         break;
-    case NBL_CK_COUNTRY: {
-        double cs;
-        out->status = window_share(t->area, t, c, avg, year, &out->value);
-        if (out->status != NBL_CS_OK)
-            return;
-        if (!t->country ||
-            window_share(t->country, t, c, avg, year, &cs) != NBL_CS_OK ||
-            cs <= 0) {
-            out->status = NBL_CS_NOT_EVALUABLE;
-            return;
-        }
-        out->ratio = out->value / cs;
-        cmp = out->ratio;
+    case NBL_CK_COUNTRY:
+        out->status = eval_country(c, t, avg, year, out);
+        if (out->status == NBL_CS_NOT_EVALUABLE)
+            return; /* the area's value stays: only the reference is
+                       missing */
         break;
-    }
-    case NBL_CK_REGION_MEAN: {
-        double am[NBL_RS_MAX_WINDOW], rm[NBL_RS_MAX_WINDOW], ap, rp;
-        out->status = window_mean(t->area, t, c, avg, year, am, &ap);
-        if (out->status != NBL_CS_OK)
-            return;
-        if (!t->region ||
-            window_mean(t->region, t, c, avg, year, rm, &rp) != NBL_CS_OK) {
-            out->status = NBL_CS_NOT_EVALUABLE;
-            return;
-        }
-        for (int k = 0; k < c->window; k++)
-            if (rm[k] <= 0) {
-                out->status = NBL_CS_NOT_EVALUABLE;
-                return;
-            }
-        if (avg == NBL_AVG_POOLED) {
-            out->value = 100.0 * ap / rp;
-        } else {
-            double s = 0;
-            for (int k = 0; k < c->window; k++)
-                s += 100.0 * am[k] / rm[k];
-            out->value = s / c->window;
-        }
-        cmp = out->value;
+    case NBL_CK_REGION_MEAN:
+        out->status = eval_region(c, t, avg, year, out);
         break;
-    }
-    case NBL_CK_COUNT: {
-        double s = 0;
-        for (int y = year - c->window + 1; y <= year; y++) {
-            double v = cell(t->area, t, y, c->num);
-            if (isnan(v)) {
-                out->status = NBL_CS_MISSING;
-                return;
-            }
-            s += v;
-        }
-        out->value = s / c->window;
-        cmp = out->value;
+    case NBL_CK_COUNT:
+        out->status = eval_count(c, t, year, out);
         break;
-    }
     default:
         out->status = NBL_CS_NOT_EVALUABLE;
-        return;
     }
     if (out->status != NBL_CS_OK) {
-        out->value = NAN;
+        out->value = out->ratio = NAN;
         return;
     }
+    cmp = c->kind == NBL_CK_COUNTRY ? out->ratio : out->value;
     out->met = nbl__crit_compare(c->op, cmp, c->threshold);
     if (isfinite(c->threshold_low))
         out->met_low = nbl__crit_compare(c->op, cmp, c->threshold_low);

@@ -60,7 +60,7 @@ criterion_init(nbl__criterion *c, const char *id)
     c->threshold = NAN;
     c->threshold_low = NAN;
     c->window = 0;
-    c->num = c->den = c->mean_idx = -1;
+    c->num = c->den = c->mean_idx = c->share_idx = c->thr_idx = -1;
 }
 
 static nbl__ruleset *
@@ -229,6 +229,10 @@ criterion_key(struct parse_state *st, const char *section, const char *id,
         STR_KEY(c->denominator);
     if (strcmp(name, "mean") == 0)
         STR_KEY(c->mean);
+    if (strcmp(name, "share") == 0)
+        STR_KEY(c->share);
+    if (strcmp(name, "threshold_share") == 0)
+        STR_KEY(c->threshold_share);
     if (strcmp(name, "kind") == 0) {
         for (int k = 1; k < 5; k++)
             if (strcmp(value, kind_names[k]) == 0) {
@@ -431,6 +435,43 @@ crit_err(nbl_ctx *ctx, const nbl__criterion *c, const char *key,
                       c->id, key, problem);
 }
 
+/* The keys of one criterion; its variables into rs->vars. */
+static int
+validate_criterion(nbl_ctx *ctx, nbl__ruleset *rs, nbl__criterion *c)
+{
+    if (c->kind == NBL_CK_NONE)
+        return crit_err(ctx, c, "kind", "missing");
+    if (!c->numerator[0])
+        return crit_err(ctx, c, "numerator", "missing");
+    if (c->kind != NBL_CK_COUNT && !c->denominator[0])
+        return crit_err(ctx, c, "denominator", "missing");
+    if (c->op == NBL_OP_NONE)
+        return crit_err(ctx, c, "op", "missing");
+    if (!isfinite(c->threshold))
+        return crit_err(ctx, c, "threshold", "missing");
+    if (c->kind == NBL_CK_COUNT && c->share[0])
+        return crit_err(ctx, c, "share", "a count has no share");
+    if (c->kind != NBL_CK_COUNTRY && c->threshold_share[0])
+        return crit_err(ctx, c, "threshold_share", "only for kind = country");
+    if (c->window == 0)
+        c->window = 1;
+    if ((c->num = add_var(ctx, rs, c->numerator)) < 0)
+        return NBL_EFORMAT;
+    c->den = c->mean_idx = c->share_idx = c->thr_idx = -1;
+    if (c->kind != NBL_CK_COUNT &&
+        (c->den = add_var(ctx, rs, c->denominator)) < 0)
+        return NBL_EFORMAT;
+    if (c->kind == NBL_CK_REGION_MEAN && c->mean[0] &&
+        (c->mean_idx = add_var(ctx, rs, c->mean)) < 0)
+        return NBL_EFORMAT;
+    if (c->share[0] && (c->share_idx = add_var(ctx, rs, c->share)) < 0)
+        return NBL_EFORMAT;
+    if (c->threshold_share[0] &&
+        (c->thr_idx = add_var(ctx, rs, c->threshold_share)) < 0)
+        return NBL_EFORMAT;
+    return NBL_OK;
+}
+
 static int
 validate(nbl_ctx *ctx, nbl__ruleset *rs)
 {
@@ -447,30 +488,9 @@ validate(nbl_ctx *ctx, nbl__ruleset *rs)
         return nbl__error(ctx, NBL_EFORMAT, "%s: no [criterion.<id>] sections",
                           rs->src);
     rs->nvars = 0;
-    for (int i = 0; i < rs->ncrit; i++) {
-        nbl__criterion *c = &rs->crit[i];
-        if (c->kind == NBL_CK_NONE)
-            return crit_err(ctx, c, "kind", "missing");
-        if (!c->numerator[0])
-            return crit_err(ctx, c, "numerator", "missing");
-        if (c->kind != NBL_CK_COUNT && !c->denominator[0])
-            return crit_err(ctx, c, "denominator", "missing");
-        if (c->op == NBL_OP_NONE)
-            return crit_err(ctx, c, "op", "missing");
-        if (!isfinite(c->threshold))
-            return crit_err(ctx, c, "threshold", "missing");
-        if (c->window == 0)
-            c->window = 1;
-        if ((c->num = add_var(ctx, rs, c->numerator)) < 0)
-            return NBL_EFORMAT;
-        c->den = c->mean_idx = -1;
-        if (c->kind != NBL_CK_COUNT &&
-            (c->den = add_var(ctx, rs, c->denominator)) < 0)
-            return NBL_EFORMAT;
-        if (c->kind == NBL_CK_REGION_MEAN && c->mean[0] &&
-            (c->mean_idx = add_var(ctx, rs, c->mean)) < 0)
-            return NBL_EFORMAT;
-    }
+    for (int i = 0; i < rs->ncrit; i++)
+        if ((rc = validate_criterion(ctx, rs, &rs->crit[i])))
+            return rc;
     if ((rc = resolve_list(ctx, rs, rs->counted_text, rs->counted,
                            &rs->ncounted)))
         return rc;
@@ -790,6 +810,10 @@ nbl__ruleset_to_ini(const nbl__ruleset *rs)
             nbl__buf_printf(&b, "denominator = %s\n", c->denominator);
         if (c->mean[0])
             nbl__buf_printf(&b, "mean = %s\n", c->mean);
+        if (c->share[0])
+            nbl__buf_printf(&b, "share = %s\n", c->share);
+        if (c->threshold_share[0])
+            nbl__buf_printf(&b, "threshold_share = %s\n", c->threshold_share);
         nbl__buf_printf(&b, "op = %s\n", op_names[c->op]);
         put_num(&b, "threshold", c->threshold);
         put_num(&b, "threshold_low", c->threshold_low);

@@ -47,12 +47,20 @@ typedef struct nbl__criterion {
     char numerator[NBL_RS_NAME];
     char denominator[NBL_RS_NAME];
     char mean[NBL_RS_NAME];
+    /* statistics given as shares (docs/methods.md): `share` is a percent
+     * variable used for a year whose counts are missing (share, country:
+     * the area's and the country's share; region_mean: the area's percent
+     * of the regional mean); `threshold_share` (country only) a refs
+     * variable of the country holding the printed threshold share itself */
+    char share[NBL_RS_NAME];
+    char threshold_share[NBL_RS_NAME];
     nbl__op op;
     double threshold;       /* NAN until set */
     double threshold_low;   /* NAN = no lower (forebyggelse) threshold */
     int window;             /* years, >= 1 */
     nbl__avg average;       /* NBL_AVG_DEFAULT = the ruleset's */
     int num, den, mean_idx; /* indices into the ruleset's vars, -1 unused */
+    int share_idx, thr_idx; /* share / threshold_share, -1 unused */
     char src[256];          /* file that last set a key (for messages) */
 } nbl__criterion;
 

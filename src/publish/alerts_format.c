@@ -189,6 +189,8 @@ text_header(const nbl_alert_list *l, nbl__buf *b)
     nbl__buf_printf(b, ", ");
     years_text(b, l);
     nbl__buf_printf(b, "\n");
+    if (l->run_id) /* an identifier, the same in every language */
+        nbl__buf_printf(b, "Run %s\n", l->run_id);
     if (l->unsuppressed)
         nbl__buf_printf(b, "%s\n", NBL__INTERNAL_USE_ONLY);
 }
@@ -302,8 +304,9 @@ format_csv(const nbl_alert_list *l, nbl__buf *b)
     nbl__buf_printf(b,
                     "area_id,area_name,year,kind,rule,value,value_status,"
                     "threshold,severity,state,first_year,ruleset,"
-                    "message%s\r\n",
-                    l->unsuppressed ? ",internal_use_only" : "");
+                    "message%s%s\r\n",
+                    l->unsuppressed ? ",internal_use_only" : "",
+                    l->run_id ? ",run_id" : "");
     for (size_t i = 0; i < l->n; i++) {
         const nbl_alert *a = &l->items[i];
         snprintf(y, sizeof y, "%d", a->year);
@@ -320,9 +323,11 @@ format_csv(const nbl_alert_list *l, nbl__buf *b)
         csv_field(b, a->state, 0);
         csv_field(b, fy, 0);
         csv_field(b, l->ruleset, 0);
-        csv_field(b, a->message, !l->unsuppressed);
+        csv_field(b, a->message, !l->unsuppressed && !l->run_id);
         if (l->unsuppressed)
-            csv_field(b, NBL__INTERNAL_USE_ONLY, 1);
+            csv_field(b, NBL__INTERNAL_USE_ONLY, !l->run_id);
+        if (l->run_id)
+            csv_field(b, l->run_id, 1);
     }
     return b->s ? NBL_OK : NBL_ENOMEM;
 }
@@ -370,6 +375,8 @@ provenance(const nbl_alert_list *l)
     json_object_set_new(o, "ruleset", jstr(l->ruleset));
     json_object_set_new(o, "ruleset_version", jstr(l->ruleset_version));
     json_object_set_new(o, "year", json_integer(l->year_to));
+    if (l->run_id)
+        json_object_set_new(o, "run_id", json_string(l->run_id));
     json_object_set_new(o, "since",
                         l->year_from && l->year_from != l->year_to
                             ? json_integer(l->year_from)

@@ -83,12 +83,67 @@ static const nbl__xfield area_fields[] = {
     {"profile_band", NBL__XF_STR},
     {"ruleset", NBL__XF_STR},
     {"ruleset_version", NBL__XF_STR},
+    /* status/dynamics ([status_dynamics], docs/methods.md) */
+    {"status_index", NBL__XF_REAL},
+    {"status_class", NBL__XF_STR},
+    {"status_class_status", NBL__XF_STR},
+    {"dynamics_index", NBL__XF_REAL},
+    {"dynamics_class", NBL__XF_STR},
+    {"dynamics_class_status", NBL__XF_STR},
+    {"sd_group", NBL__XF_STR},
+    {"sd_reason", NBL__XF_STR},
     /* timeseries only: */
     {"year_start", NBL__XF_DATE},
     {"year_end", NBL__XF_DATE},
 };
-#define AREA_NFIELDS 30
-#define TS_NFIELDS 32
+#define AREA_NFIELDS 38
+#define TS_NFIELDS 40
+
+/* "ok", "not_classified" (excluded, under min_residents), "missing". */
+static const char *
+sd_state(const char *st)
+{
+    if (!st || strcmp(st, "missing") == 0)
+        return "missing";
+    if (strcmp(st, "ok") == 0)
+        return "ok";
+    return "not_classified";
+}
+
+/* The status/dynamics fields (v[30..37]) of an areas row: withheld with
+ * the whole area (area_sup); null with a *_status where not classified. */
+static void
+sd_fields(const nbl__xarea *a, int area_sup, nbl__xval *v)
+{
+    const char *s = sd_state(a->sd_st), *d = sd_state(a->sd_dst);
+    if (area_sup) {
+        v_str(&v[32], "suppressed");
+        v_str(&v[35], "suppressed");
+        return;
+    }
+    if (strcmp(s, "ok") == 0 && a->status_class) {
+        v_real(&v[30], a->status_index, 5);
+        v_str(&v[31], a->status_class);
+    } else if (strcmp(s, "ok") == 0) {
+        s = "missing";
+    }
+    if (strcmp(d, "ok") == 0 && a->dynamics_class) {
+        v_real(&v[33], a->dynamics_index, 5);
+        v_str(&v[34], a->dynamics_class);
+    } else if (strcmp(d, "ok") == 0) {
+        d = "missing";
+    }
+    v_str(&v[32], s);
+    v_str(&v[35], d);
+    if (a->sd_group && strcmp(s, "ok") == 0 && strcmp(d, "ok") == 0)
+        v_str(&v[36], a->sd_group);
+    if (a->sd_st && strcmp(a->sd_st, "ok") != 0)
+        v_str(&v[37], a->sd_st);
+    else if (a->sd_dst && strcmp(a->sd_dst, "ok") != 0)
+        v_str(&v[37], a->sd_dst);
+    else if (!a->sd_st)
+        v_str(&v[37], "missing");
+}
 
 /* Fills one row of the areas/timeseries layer from a store row. */
 static void
@@ -164,6 +219,7 @@ area_row(nbl__xlayer *l, const nbl__xjob *job, const nbl__xarea *a,
     v_str(&v[28], job->ruleset);
     v_str(&v[29],
           a->ruleset_version ? a->ruleset_version : job->ruleset_version);
+    sd_fields(a, area_sup, v);
 }
 
 static int
@@ -188,8 +244,8 @@ fill_area(nbl__xlayer *l, const nbl__xjob *job, const void *row)
             snprintf(s, 16, "%04d-01-01", a->year);
         if (e)
             snprintf(e, 16, "%04d-12-31", a->year);
-        v_str(&v[30], nbl__xlayer_keep(l, s));
-        v_str(&v[31], nbl__xlayer_keep(l, e));
+        v_str(&v[38], nbl__xlayer_keep(l, s));
+        v_str(&v[39], nbl__xlayer_keep(l, e));
     }
     return 1;
 }

@@ -16,6 +16,7 @@
 #include "publish/writer.h"
 #include "store/store.h"
 #include "store/store_export.h"
+#include "store/store_statusdyn.h"
 #include "util/ctx.h"
 #include "util/util.h"
 
@@ -79,7 +80,8 @@ resolve_job(nbl_ws *ws, const nbl_export_opts *opts, nbl__xjob *job,
 }
 
 /* Logs the export in the workspace. The files are in place; a run log
- * that cannot be written (a read-only workspace) is a warning, not a failed
+ * that cannot be written (a read-only workspace, or one another nabolag is
+ * writing) is a warning, not a failed
  * export. */
 static void
 log_run(nbl_ws *ws, const nbl__xjob *job, size_t nl, const char *format)
@@ -95,7 +97,9 @@ log_run(nbl_ws *ws, const nbl__xjob *job, size_t nl, const char *format)
                     "\"disclosure_applied\": %s}",
                     job->year, format, nl,
                     job->unsuppressed ? "false" : "true");
-    lrc = nbl__store_begin(ws);
+    /* an export is a reader and does not wait for another nabolag writing
+     * the workspace: its log is then a warning */
+    lrc = nbl__store_try_begin(ws);
     if (lrc == NBL_OK) {
         lrc = nbl__store_log_run(ws, "export", dest ? dest : "?", -1, -1, -1,
                                  -1, d.s);
@@ -134,6 +138,11 @@ build_layers(nbl_ws *ws, nbl__xjob *job, nbl__xlayer *layers, size_t *nl)
     if (rc == NBL_OK)
         rc = nbl__store_export_thresholds(ws, job->ruleset, job->year,
                                           job->threshold, job->threshold_low);
+    /* the year's status/dynamics classes, for their style */
+    if (rc == NBL_OK)
+        rc = nbl__store_sd_classes(ws, job->ruleset, job->year, job->sd_status,
+                                   &job->n_sd_status, job->sd_dynamics,
+                                   &job->n_sd_dynamics);
     return rc;
 }
 

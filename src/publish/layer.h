@@ -130,6 +130,10 @@ typedef struct nbl__xjob {
     /* the years of the temporal layer's rows (set while writing; 0: the
      * job's year only) */
     int first_year, last_year;
+    /* the status/dynamics classes of the year, best first (by their mean
+     * index), for the status_dynamics style; 0 classes: none stored */
+    char sd_status[8][40], sd_dynamics[8][40];
+    int n_sd_status, n_sd_dynamics;
 } nbl__xjob;
 
 /* Danish label of a category code (NULL code: NULL). */

@@ -256,8 +256,44 @@ profile_categories(const nbl__xjob *job, cat out[N_PROFILE_CATS],
     }
 }
 
-static const char *const area_extra[] = {"lab", "cri",     "edu", "inc",
-                                         "eth", "profile", NULL};
+static const char *const area_extra[] = {
+    "lab", "cri", "edu", "inc", "eth", "profile", "status_dynamics", NULL};
+
+/* Status/dynamics: one category per group "status/dynamics" (status class
+ * best to worst, then dynamics best to worst), coloured by the status
+ * class from blue (best) to orange-red (worst), lighter for a better
+ * dynamics; white for areas not classified. */
+static void
+sd_style(nbl__buf *b, const nbl__xjob *job)
+{
+    static const int ramp[8][3] = {
+        {0, 114, 178}, {86, 180, 233}, {0, 158, 115},   {240, 228, 66},
+        {230, 159, 0}, {213, 94, 0},   {204, 121, 167}, {120, 40, 40}};
+    enum { MAXG = 8 * 8 + 1 };
+    cat c[MAXG];
+    char val[MAXG][84], lab[MAXG][96], rgb[MAXG][24];
+    int ns = job ? job->n_sd_status : 0, nd = job ? job->n_sd_dynamics : 0;
+    size_t n = 0;
+    for (int i = 0; i < ns; i++)
+        for (int j = 0; j < nd; j++, n++) {
+            int k = ns > 1 ? i * 7 / (ns - 1) : 0;
+            double light = nd > 1 ? 0.45 * (nd - 1 - j) / (nd - 1) : 0;
+            snprintf(val[n], sizeof val[n], "%s/%s", job->sd_status[i],
+                     job->sd_dynamics[j]);
+            snprintf(lab[n], sizeof lab[n], "Status %s, dynamik %s",
+                     job->sd_status[i], job->sd_dynamics[j]);
+            snprintf(rgb[n], sizeof rgb[n], "%d,%d,%d,255",
+                     (int)(ramp[k][0] + (255 - ramp[k][0]) * light),
+                     (int)(ramp[k][1] + (255 - ramp[k][1]) * light),
+                     (int)(ramp[k][2] + (255 - ramp[k][2]) * light));
+            c[n] = (cat){val[n], lab[n], rgb[n], NULL};
+        }
+    c[n++] = (cat){"",
+                   "Ikke klassificeret (for få beboere, udeladt eller "
+                   "mangler)",
+                   "255,255,255,255", NULL};
+    categorized(b, "sd_group", c, n, 0);
+}
 
 const char *const *
 nbl__qgis_extra_styles(const char *layer)
@@ -329,9 +365,12 @@ style_body(nbl__buf *b, const nbl__xjob *job, const char *layer,
         for (int i = 0; style && i < NBL__XC_N; i++)
             if (strcmp(style, nbl__xcrit_id[i]) == 0)
                 k = i;
-        if (style && k < 0 && strcmp(style, "profile") != 0)
+        if (style && k < 0 && strcmp(style, "profile") != 0 &&
+            strcmp(style, "status_dynamics") != 0)
             return 0;
-        if (style && k < 0) {
+        if (style && strcmp(style, "status_dynamics") == 0) {
+            sd_style(b, job);
+        } else if (style && k < 0) {
             cat c[N_PROFILE_CATS];
             char lab[N_PROFILE_CATS][128];
             profile_categories(job, c, lab);
@@ -554,9 +593,14 @@ nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
                     "</ruleset><year type=\"int\">%d</year><tool_version "
                     "type=\"QString\">%s</tool_version>"
                     "<disclosure_applied type=\"bool\">%s"
-                    "</disclosure_applied></nabolag>\n"
-                    "  </properties>\n</qgis>\n",
+                    "</disclosure_applied>",
                     job->year, nbl_version(),
                     job->unsuppressed ? "false" : "true");
+    if (job->opts && job->opts->run_id) {
+        nbl__buf_printf(&b, "<run_id type=\"QString\">");
+        xml_escape(&b, job->opts->run_id);
+        nbl__buf_printf(&b, "</run_id>");
+    }
+    nbl__buf_printf(&b, "</nabolag>\n  </properties>\n</qgis>\n");
     return b.s;
 }

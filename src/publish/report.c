@@ -449,8 +449,14 @@ nbl_report_write(nbl_ws *ws, const nbl_report_opts *opts)
     nbl__buf_printf(&b,
                     "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta "
                     "charset=\"utf-8\">\n<meta name=\"generator\" "
-                    "content=\"nabolag %s\">\n<title>",
+                    "content=\"nabolag %s\">\n",
                     nbl_lang_code(nbl_output_language()), nbl_version());
+    if (opts->run_id) {
+        nbl__buf_printf(&b, "<meta name=\"nabolag-run-id\" content=\"");
+        esc(&b, opts->run_id);
+        nbl__buf_printf(&b, "\">\n");
+    }
+    nbl__buf_printf(&b, "<title>");
     esc(&b, title);
     nbl__buf_printf(&b,
                     " %d</title>\n<style>\n%s</style>\n</head>\n<body>\n"
@@ -463,6 +469,11 @@ nbl_report_write(nbl_ws *ws, const nbl_report_opts *opts)
     esc(&b, d.ruleset_version);
     nbl__buf_printf(&b, T_(" · %d areas · generated %s by nabolag %s</p>\n"),
                     d.n_areas, now, nbl_version());
+    if (opts->run_id) {
+        nbl__buf_printf(&b, "<p class=\"meta\">Run ");
+        esc(&b, opts->run_id);
+        nbl__buf_printf(&b, "</p>\n");
+    }
     summary(&b, &d, &disc);
     map(&b, &d, &disc);
     areas_table(&b, &d, &disc);

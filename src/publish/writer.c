@@ -321,6 +321,8 @@ provenance(nbl_ws *ws, const nbl__xjob *job, const char *layer)
     }
     json_object_set_new(p, "inputs", in);
     json_object_set_new(p, "generated_at", json_string(now));
+    if (job->opts->run_id)
+        json_object_set_new(p, "run_id", json_string(job->opts->run_id));
     json_object_set_new(d, "applied", json_boolean(!job->unsuppressed));
     json_object_set_new(d, "min_count", num_json(job->disc.min_count));
     json_object_set_new(d, "min_denominator",
@@ -410,12 +412,12 @@ nbl__xw_write_text(nbl_ctx *ctx, const char *path, const char *text)
     int ok;
     if (!f)
         return nbl__error(ctx, NBL_EIO, "%s: cannot write: %s", path,
-                          strerror(errno));
-    ok = fwrite(text, 1, n, f) == n;
+                          nbl__io_reason(errno));
+    ok = fwrite(text, 1, n, f) == n && fflush(f) == 0 && fsync(fileno(f)) == 0;
     ok = (fclose(f) == 0) && ok;
     if (!ok)
         return nbl__error(ctx, NBL_EIO, "%s: write failed: %s", path,
-                          strerror(errno));
+                          nbl__io_reason(errno));
     return NBL_OK;
 }
 
@@ -640,6 +642,7 @@ nbl__xwriter_open(nbl__xwriter *w, nbl_ws *ws, nbl__xjob *job)
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     int rc;
     memset(w, 0, sizeof *w);
+    w->lock_fd = -1;
     w->ws = ws;
     w->job = job;
     memcpy(w->env, empty, sizeof w->env);
@@ -652,6 +655,11 @@ nbl__xwriter_open(nbl__xwriter *w, nbl_ws *ws, nbl__xjob *job)
         return rc;
     if (w->kind != NBL__XW_DATABASE &&
         (rc = ensure_dir(ctx, job->opts->dir, &w->created)))
+        return rc;
+    /* Two exports into one folder never mix their files. `nabolag run`
+     * (final_dir set) holds the lock of the real folder itself. */
+    if (w->kind != NBL__XW_DATABASE && !job->opts->final_dir &&
+        (rc = nbl__dir_lock(ctx, job->opts->dir, &w->lock_fd)))
         return rc;
     CPLPushErrorHandlerEx(capture_error, w);
     w->handler = 1;
@@ -783,12 +791,17 @@ void
 nbl__xwriter_close(nbl__xwriter *w, int failed)
 {
     nbl__xw_pg_close(w);
+    if (failed) /* name the outputs asked for, not temporary names */
+        for (size_t i = 0; i < w->out.n; i++)
+            nbl__error_rename(nbl_ws_ctx(w->ws), w->out.f[i].tmp,
+                              w->out.f[i].final);
     if (w->handler)
         CPLPopErrorHandler();
     w->handler = 0;
     nbl__xw_outset_free(&w->out, 1);
     if (failed && w->created && !w->committed)
         rmdir(w->job->opts->dir);
+    nbl__dir_unlock(w->lock_fd);
     if (w->ct)
         OCTDestroyCoordinateTransformation(w->ct);
     if (w->src)

@@ -67,6 +67,7 @@ typedef struct nbl__xwriter {
     int handler;               /* the GDAL error handler is pushed */
     int created;               /* the output folder was made by us */
     int committed;             /* a file was renamed into place */
+    int lock_fd;               /* the output folder's lock; -1: none */
     GDALDatasetH db; /* database: open in a transaction until commit */
 } nbl__xwriter;
 

@@ -136,6 +136,108 @@ unknown_key(struct load_state *st, const char *section, const char *key)
                       st->p->path, section, key);
 }
 
+/* The keys of [project]. */
+static int
+project_key(struct load_state *st, const char *k, const char *v)
+{
+    nbl_project *p = st->p;
+#define KEY(key) (strcmp(k, key) == 0)
+    if (KEY("name"))
+        return set_str(&p->name, v);
+    if (KEY("workspace"))
+        return set_path(st, &p->workspace, v);
+    if (KEY("ruleset")) {
+        /* a built-in name, or a path to a user ruleset file */
+        if (strchr(v, '/') || strstr(v, ".ini"))
+            return set_path(st, &p->ruleset, v);
+        return set_str(&p->ruleset, v);
+    }
+    if (KEY("crs")) {
+        long srid;
+        const char *c = strncasecmp(v, "EPSG:", 5) == 0 ? v + 5 : v;
+        if (!nbl__parse_long(c, &srid) || srid <= 0)
+            return nbl__error(st->ctx, NBL_EFORMAT,
+                              "%s: [project] crs: expected EPSG:CODE, "
+                              "got '%s'",
+                              p->path, v);
+        p->srid = (int)srid;
+        return NBL_OK;
+    }
+    if (KEY("language")) {
+        if (nbl_lang_parse(v) < 0)
+            return nbl__error(st->ctx, NBL_EFORMAT,
+                              "%s: [project] language: expected da or "
+                              "en, got '%s'",
+                              p->path, v);
+        p->language = nbl_lang_parse(v);
+        return NBL_OK;
+    }
+    if (KEY("year")) {
+        long y;
+        if (!nbl__parse_long(v, &y) || y < 1900 || y > 2200)
+            return nbl__error(st->ctx, NBL_EFORMAT,
+                              "%s: [project] year: not a year: '%s'", p->path,
+                              v);
+        p->year = (int)y;
+        return NBL_OK;
+    }
+    if (KEY("wait")) {
+        double w;
+        if (!nbl__parse_double(v, '.', &w) || !(w >= 0 && w <= 1e6))
+            return nbl__error(st->ctx, NBL_EFORMAT,
+                              "%s: [project] wait: expected seconds (0 to "
+                              "1000000), got '%s'",
+                              p->path, v);
+        p->wait = w;
+        return NBL_OK;
+    }
+    return unknown_key(st, "project", k);
+#undef KEY
+}
+
+/* [grid]: the grid import's keys (see nbl_project_grid_opts). */
+static int
+handle_grid(struct load_state *st, const char *k, const char *v)
+{
+    static const char *cols[] = {"column.cell", "column.year",
+                                 "column.variable", "column.value"};
+    nbl_project *p = st->p;
+    if (strcmp(k, "source") == 0)
+        return set_path(st, &p->grid_source, v);
+    for (int i = 0; i < 4; i++)
+        if (strcmp(k, cols[i]) == 0)
+            return set_str(&p->grid_column[i], v);
+    if (strcmp(k, "method") == 0) {
+        if (strcmp(v, "area") && strcmp(v, "centroid"))
+            return nbl__error(st->ctx, NBL_EFORMAT,
+                              "%s: [grid] method: expected area or "
+                              "centroid, got '%s'",
+                              p->path, v);
+        p->grid_centroid = strcmp(v, "centroid") == 0;
+        return NBL_OK;
+    }
+    if (strcmp(k, "max_missing_share") == 0) {
+        double x;
+        if (!nbl__parse_double(v, '.', &x) || x < 0 || x > 1)
+            return nbl__error(st->ctx, NBL_EFORMAT,
+                              "%s: [grid] max_missing_share: expected a "
+                              "number from 0 to 1, got '%s'",
+                              p->path, v);
+        p->grid_max_missing_share = x;
+        p->grid_max_missing_share_set = 1;
+        return NBL_OK;
+    }
+    if (strcmp(k, "areas") == 0)
+        return set_str(&p->grid_areas, v);
+    if (strcmp(k, "ignore") == 0)
+        return set_str(&p->grid_ignore, v);
+    if (strcmp(k, "layer") == 0)
+        return set_str(&p->grid_layer, v);
+    if (strcmp(k, "src_crs") == 0)
+        return set_str(&p->grid_src_crs, v);
+    return unknown_key(st, "grid", k);
+}
+
 /* ---- [stats] and [refs]: sources and how to read them --------------- */
 
 /* 1 for "stats", "refs" (2 for refs) and their ".<name>" variants. */
@@ -363,48 +465,8 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
 {
     nbl_project *p = st->p;
 #define IS(sec, key) (strcmp(s, sec) == 0 && strcmp(k, key) == 0)
-    if (strcmp(s, "project") == 0) {
-        if (IS("project", "name"))
-            return set_str(&p->name, v);
-        if (IS("project", "workspace"))
-            return set_path(st, &p->workspace, v);
-        if (IS("project", "ruleset")) {
-            /* a built-in name, or a path to a user ruleset file */
-            if (strchr(v, '/') || strstr(v, ".ini"))
-                return set_path(st, &p->ruleset, v);
-            return set_str(&p->ruleset, v);
-        }
-        if (IS("project", "crs")) {
-            long srid;
-            const char *c = strncasecmp(v, "EPSG:", 5) == 0 ? v + 5 : v;
-            if (!nbl__parse_long(c, &srid) || srid <= 0)
-                return nbl__error(st->ctx, NBL_EFORMAT,
-                                  "%s: [project] crs: expected EPSG:CODE, "
-                                  "got '%s'",
-                                  p->path, v);
-            p->srid = (int)srid;
-            return NBL_OK;
-        }
-        if (IS("project", "language")) {
-            if (nbl_lang_parse(v) < 0)
-                return nbl__error(st->ctx, NBL_EFORMAT,
-                                  "%s: [project] language: expected da or "
-                                  "en, got '%s'",
-                                  p->path, v);
-            p->language = nbl_lang_parse(v);
-            return NBL_OK;
-        }
-        if (IS("project", "year")) {
-            long y;
-            if (!nbl__parse_long(v, &y) || y < 1900 || y > 2200)
-                return nbl__error(st->ctx, NBL_EFORMAT,
-                                  "%s: [project] year: not a year: '%s'",
-                                  p->path, v);
-            p->year = (int)y;
-            return NBL_OK;
-        }
-        return unknown_key(st, s, k);
-    }
+    if (strcmp(s, "project") == 0)
+        return project_key(st, k, v);
     if (strcmp(s, "areas") == 0) {
         if (IS("areas", "source")) {
             p->areas_source_line = st->line;
@@ -458,6 +520,8 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
             return NBL_OK; /* read by the plan comparison */
         return unknown_key(st, s, k);
     }
+    if (strcmp(s, "grid") == 0)
+        return handle_grid(st, k, v);
     if (strcmp(s, "export") == 0)
         return export_key(st, p, s, k, v);
     if (strcmp(s, "report") == 0) {
@@ -498,7 +562,7 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
          * section nobody reads (a typo such as [safty]) is an error rather
          * than a silently dropped setting. */
         static const char *const exact[] = {"disclosure", "ruleset", "profile",
-                                            "safety"};
+                                            "safety", "status_dynamics"};
         static const char *const prefix[] = {"criterion.", "variable.",
                                              "indicator."};
         for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
@@ -514,7 +578,7 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
                       "stats, stats.<name>, refs, refs.<name>, incidents, "
                       "plans, alerts, export, report, "
                       "disclosure, ruleset, criterion.<id>, variable.<name>, "
-                      "indicator.<name>, profile, safety)",
+                      "indicator.<name>, profile, safety, status_dynamics)",
                       st->p->path, s);
 }
 
@@ -574,6 +638,7 @@ load(nbl_project **out, nbl_ctx *ctx, const char *path, int need_workspace)
         return nbl__error(ctx, NBL_ENOMEM, "out of memory");
     p->path = nbl__strdup(path);
     p->srid = 25832;
+    p->wait = -1;
     p->language = -1;
     p->ruleset = nbl__strdup("dk2021");
     if (slash) {
@@ -729,7 +794,16 @@ nbl_project_free(nbl_project *p)
                      &p->export_schema,
                      &p->export_t_srs,
                      &p->export_qgs,
-                     &p->report};
+                     &p->report,
+                     &p->grid_source,
+                     &p->grid_layer,
+                     &p->grid_src_crs,
+                     &p->grid_areas,
+                     &p->grid_ignore,
+                     &p->grid_column[0],
+                     &p->grid_column[1],
+                     &p->grid_column[2],
+                     &p->grid_column[3]};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(*strs[i]);
     for (int i = 0; i < p->n_tables; i++)
@@ -771,6 +845,24 @@ nbl_project_incidents_opts(const nbl_project *p, nbl_incidents_opts *o)
     fill(&o->x_field, p->incidents_x_field);
     fill(&o->y_field, p->incidents_y_field);
     fill(&o->src_crs, p->incidents_src_crs);
+}
+
+void
+nbl_project_grid_opts(const nbl_project *p, nbl_grid_opts *o)
+{
+    fill(&o->cell_column, p->grid_column[0]);
+    fill(&o->year_column, p->grid_column[1]);
+    fill(&o->variable_column, p->grid_column[2]);
+    fill(&o->value_column, p->grid_column[3]);
+    fill(&o->ignore, p->grid_ignore);
+    fill(&o->layer, p->grid_layer);
+    fill(&o->src_crs, p->grid_src_crs);
+    fill(&o->areas, p->grid_areas);
+    o->centroid = o->centroid || p->grid_centroid;
+    if (!o->max_missing_share_set && p->grid_max_missing_share_set) {
+        o->max_missing_share = p->grid_max_missing_share;
+        o->max_missing_share_set = 1;
+    }
 }
 
 void

@@ -4,10 +4,17 @@
  * statutory compute, profiles and the safety index, and the alert
  * evaluation, and the outputs (alert list, export, report) happen in ONE
  * workspace transaction: if any step fails the workspace is as it was.
- * The outputs are written to staging names first (the export into
- * `<export dir>/.nabolag-staging/`, the alert list and the report to
- * temporary names beside their targets) and moved into place only after the
- * commit, so a failed run leaves the earlier outputs as they were.
+ *
+ * The output set is one run's. The run is logged first in the transaction
+ * and its run_id is written into every output (layer provenance, the .qgs,
+ * the report, the alert file). Every output folder is locked (flock on the
+ * folder: a second run into it waits, see --wait), and every output is
+ * written into `<folder>/.nabolag-staging/`, synced, and moved into place
+ * in one tight loop of renames only after the workspace has committed; a
+ * staging folder left by a killed run is removed by the next run (under
+ * the lock). A kill before the loop leaves the previous set, after it the
+ * new set; only a kill inside the loop (a few renames) leaves a mix, which
+ * the next run replaces.
  * Then new alerts are delivered (they stay undelivered if delivery
  * fails, and the next run delivers them).
  */
@@ -15,12 +22,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/store.h"
 #include "util/ctx.h"
 #include "nabolag/alerts.h"
 #include "nabolag/areas.h"
@@ -39,6 +48,29 @@ base(const char *p)
 {
     const char *s = strrchr(p, '/');
     return s ? s + 1 : p;
+}
+
+/* [grid]: after the statistics, so that grid values meet them; a re-run
+ * replaces the previous run's grid values (like revised statistics). */
+static int
+import_grid(nbl_ws *ws, const nbl_project *p)
+{
+    nbl_grid_opts o;
+    nbl_grid_summary s;
+    int rc;
+    memset(&o, 0, sizeof o);
+    nbl_project_grid_opts(p, &o);
+    o.replace = 1;
+    rc = nbl_import_grid(ws, p->grid_source, &o, &s);
+    if (rc == NBL_OK)
+        nbl__info(nbl_ws_ctx(ws),
+                  "grid: %s: %ld cells (%ld outside every area) into %ld "
+                  "areas: %ld values new, %ld updated, %ld unchanged, %ld "
+                  "not evaluable",
+                  base(p->grid_source), s.cells, s.cells_outside, s.areas,
+                  s.values_inserted, s.values_updated, s.values_unchanged,
+                  s.values_not_evaluable);
+    return rc;
 }
 
 /* What the summary line adds about how a file was read (static text). */
@@ -102,6 +134,8 @@ imports(nbl_ws *ws, const nbl_project *p)
                   s.values_inserted, s.values_updated, s.values_unchanged,
                   s.values_missing, source_notes(&s));
     }
+    if (p->grid_source && (rc = import_grid(ws, p)))
+        return rc;
     if (p->incidents_source) {
         nbl_incidents_opts o = {0};
         nbl_incidents_summary s;
@@ -146,28 +180,104 @@ ensure_parent(nbl_ctx *ctx, const char *path)
     if (stat(dir, &st) == 0)
         return NBL_OK;
     if (mkdir(dir, 0777) != 0)
-        return nbl__error(ctx, NBL_EIO, "%s: cannot create folder", dir);
+        return nbl__error(ctx, NBL_EIO, "%s: cannot create folder: %s", dir,
+                          nbl__io_reason(errno));
     return NBL_OK;
 }
 
-static int
-write_text_file(nbl_ctx *ctx, const char *path, const char *text)
+static char *
+path_join(const char *dir, const char *name)
 {
-    nbl__outfile of;
-    int rc = nbl__outfile_open(ctx, &of, path, 1);
-    if (rc)
-        return rc;
-    fputs(text, of.fp);
-    return nbl__outfile_commit(ctx, &of);
+    nbl__buf b = {0};
+    if (nbl__buf_printf(&b, "%s/%s", dir, name)) {
+        nbl__buf_free(&b);
+        return NULL;
+    }
+    return b.s;
 }
 
-/* Outputs written under staging names, moved into place after the commit. */
+/* The folder part of path ("." when none), malloc'ed. */
+static char *
+dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    nbl__buf b = {0};
+    if (!slash)
+        return nbl__strdup(".");
+    if (slash == path)
+        return nbl__strdup("/");
+    if (nbl__buf_append(&b, path, (size_t)(slash - path))) {
+        nbl__buf_free(&b);
+        return NULL;
+    }
+    return b.s;
+}
+
+/* Removes the files in a staging folder, and the folder. */
+static void
+remove_staging_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        char *f;
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if ((f = path_join(dir, e->d_name)) != NULL)
+            remove(f);
+        free(f);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+/* fsync of a file or folder; returns errno or 0. */
+static int
+sync_path(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC), e = 0;
+    if (fd < 0)
+        return errno;
+    if (fsync(fd) != 0 && errno != EINVAL)
+        e = errno;
+    close(fd);
+    return e;
+}
+
+/* One output folder of the run: locked, with its staging folder. */
+typedef struct outdir {
+    char *dir;   /* as named by the project */
+    char *stage; /* <dir>/.nabolag-staging */
+    int lock_fd;
+    int created; /* made by this run (removed again if it fails) */
+    dev_t dev;
+    ino_t ino;
+} outdir;
+
+/* The staged outputs: moved into place after the commit. */
 typedef struct staging {
     char **tmp, **final;
     int *overwrite;
     size_t n, cap;
-    char *dir; /* the export's staging folder, NULL if none */
 } staging;
+
+/* Everything the run holds, released by run_free(). */
+typedef struct run_state {
+    nbl_ctx *ctx;
+    nbl_project *p;
+    nbl_ws *ws;
+    nbl_alert_config acfg;
+    int acfg_init, created;
+    nbl_alert_list *list;
+    char *ruleset, *text;
+    int year;
+    char run_id[32];
+    outdir dirs[3];
+    int ndirs;
+    int export_dir, report_dir, alerts_dir; /* index in dirs, -1 none */
+    staging sg;
+} run_state;
 
 /* Takes ownership of tmp and final (freed on failure too). */
 static int
@@ -188,8 +298,6 @@ stage_add(nbl_ctx *ctx, staging *st, char *tmp, char *final, int overwrite)
         }
     }
     if (!tmp || !final || st->n == st->cap) {
-        if (tmp)
-            remove(tmp);
         free(tmp);
         free(final);
         return nbl__error(ctx, NBL_ENOMEM, "out of memory");
@@ -201,34 +309,129 @@ stage_add(nbl_ctx *ctx, staging *st, char *tmp, char *final, int overwrite)
     return NBL_OK;
 }
 
-static char *
-path_join(const char *dir, const char *name)
+/* Locks the folder of an output (created if missing) and prepares its
+ * staging folder; folders named twice are locked once. Sets *idx. */
+static int
+outdir_add(run_state *r, const char *dir, int *idx)
 {
-    nbl__buf b = {0};
-    if (nbl__buf_printf(&b, "%s/%s", dir, name)) {
-        nbl__buf_free(&b);
-        return NULL;
+    outdir *o = &r->dirs[r->ndirs];
+    struct stat st;
+    int rc;
+    if (stat(dir, &st) != 0) {
+        if (mkdir(dir, 0777) != 0)
+            return nbl__error(r->ctx, NBL_EIO, "%s: cannot create folder: %s",
+                              dir, nbl__io_reason(errno));
+        o->created = 1;
+        if (stat(dir, &st) != 0)
+            return nbl__error(r->ctx, NBL_EIO, "%s: %s", dir, strerror(errno));
+    } else if (!S_ISDIR(st.st_mode)) {
+        return nbl__error(r->ctx, NBL_EIO, "%s: not a folder", dir);
     }
-    return b.s;
+    for (int i = 0; i < r->ndirs; i++)
+        if (r->dirs[i].dev == st.st_dev && r->dirs[i].ino == st.st_ino) {
+            *idx = i;
+            return NBL_OK;
+        }
+    o->dev = st.st_dev;
+    o->ino = st.st_ino;
+    o->lock_fd = -1;
+    o->dir = nbl__strdup(dir);
+    o->stage = path_join(dir, ".nabolag-staging");
+    *idx = r->ndirs++;
+    if (!o->dir || !o->stage)
+        return nbl__error(r->ctx, NBL_ENOMEM, "out of memory");
+    if ((rc = nbl__dir_lock(r->ctx, dir, &o->lock_fd)))
+        return rc;
+    /* what a killed run left; we hold the lock, so no run is writing it */
+    remove_staging_dir(o->stage);
+    if (mkdir(o->stage, 0777) != 0)
+        return nbl__error(r->ctx, NBL_EIO, "%s: cannot write there: %s", dir,
+                          nbl__io_reason(errno));
+    return NBL_OK;
 }
 
-/* Adds every file the export wrote into the staging folder. */
+/* [export] format = PostgreSQL: dest is a connection string. */
 static int
-stage_export(nbl_ctx *ctx, staging *st, const char *export_dir, int overwrite)
+export_to_db(const nbl_project *p)
 {
-    DIR *d = opendir(st->dir);
-    struct dirent *e;
-    int rc = NBL_OK;
-    if (!d)
-        return nbl__error(ctx, NBL_EIO, "%s: cannot read folder: %s", st->dir,
-                          strerror(errno));
-    while (rc == NBL_OK && (e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+    return p->export_format && strcmp(p->export_format, "PostgreSQL") == 0;
+}
+
+/* Locks the folders of every output before the workspace transaction, so
+ * a second run into the same folders waits for the first to finish. */
+static int
+lock_outputs(run_state *r)
+{
+    const nbl_project *p = r->p;
+    const char *files[2] = {p->report, p->alerts_out};
+    int *idx[2] = {&r->report_dir, &r->alerts_dir};
+    int rc;
+    r->export_dir = r->report_dir = r->alerts_dir = -1;
+    /* a database destination is written in the export's own transaction
+     * and has no folder */
+    if (p->export_dir && !export_to_db(p) &&
+        (rc = outdir_add(r, p->export_dir, &r->export_dir)))
+        return rc;
+    for (int i = 0; i < 2; i++) {
+        char *d;
+        if (!files[i] || strcmp(files[i], "-") == 0)
             continue;
-        rc = stage_add(ctx, st, path_join(st->dir, e->d_name),
-                       path_join(export_dir, e->d_name), overwrite);
+        if (!(d = dir_of(files[i])))
+            return nbl__error(r->ctx, NBL_ENOMEM, "out of memory");
+        rc = outdir_add(r, d, idx[i]);
+        free(d);
+        if (rc)
+            return rc;
     }
-    closedir(d);
+    return NBL_OK;
+}
+
+/* The staging name of the output file path (in its folder's stage). */
+static char *
+staged_name(const run_state *r, int dir_idx, const char *path)
+{
+    return path_join(r->dirs[dir_idx].stage, base(path));
+}
+
+/* Adds every file in the staging folders, synced, with its final name.
+ * Exported files follow [export] overwrite; the report and alert list
+ * are always replaced. */
+static int
+stage_collect(run_state *r)
+{
+    int rc = NBL_OK;
+    for (int i = 0; rc == NBL_OK && i < r->ndirs; i++) {
+        DIR *d = opendir(r->dirs[i].stage);
+        struct dirent *e;
+        if (!d)
+            return nbl__error(r->ctx, NBL_EIO, "%s: cannot read folder: %s",
+                              r->dirs[i].dir, strerror(errno));
+        while (rc == NBL_OK && (e = readdir(d)) != NULL) {
+            char *tmp;
+            int ow = 1, err;
+            if (e->d_name[0] == '.')
+                continue; /* ".", "..", temporary names */
+            if (i == r->export_dir &&
+                !((i == r->report_dir &&
+                   strcmp(e->d_name, base(r->p->report)) == 0) ||
+                  (i == r->alerts_dir &&
+                   strcmp(e->d_name, base(r->p->alerts_out)) == 0)))
+                ow = r->p->export_overwrite;
+            tmp = path_join(r->dirs[i].stage, e->d_name);
+            if (tmp && (err = sync_path(tmp)) != 0) {
+                rc = nbl__error(r->ctx, NBL_EIO, "%s/%s: write failed: %s",
+                                r->dirs[i].dir, e->d_name, nbl__io_reason(err));
+                free(tmp);
+                break;
+            }
+            rc = stage_add(r->ctx, &r->sg, tmp,
+                           path_join(r->dirs[i].dir, e->d_name), ow);
+        }
+        closedir(d);
+        if (rc == NBL_OK && (rc = sync_path(r->dirs[i].stage)) != 0)
+            rc = nbl__error(r->ctx, NBL_EIO, "%s: write failed: %s",
+                            r->dirs[i].dir, nbl__io_reason(rc));
+    }
     return rc;
 }
 
@@ -254,107 +457,262 @@ stage_check(nbl_ctx *ctx, const staging *st)
     return NBL_OK;
 }
 
-/* After the commit: moves everything into place. */
+/* After the commit: the tight loop that moves the set into place, then the
+ * folders synced so that the renames are on disk too. */
 static int
-stage_commit(nbl_ctx *ctx, staging *st)
+stage_commit(run_state *r)
 {
+    staging *st = &r->sg;
     int rc = NBL_OK;
-    for (size_t i = 0; i < st->n; i++) {
-        if (rename(st->tmp[i], st->final[i]) != 0) {
-            if (rc == NBL_OK)
-                rc = nbl__error(ctx, NBL_EIO, "%s: cannot move into place: %s",
-                                st->final[i], strerror(errno));
-            remove(st->tmp[i]);
-        }
-    }
+    for (size_t i = 0; i < st->n; i++)
+        if (rename(st->tmp[i], st->final[i]) != 0 && rc == NBL_OK)
+            rc = nbl__error(r->ctx, NBL_EIO, "%s: cannot move into place: %s",
+                            st->final[i], nbl__io_reason(errno));
+    for (int i = 0; i < r->ndirs; i++)
+        sync_path(r->dirs[i].dir);
     return rc;
 }
 
-/* Removes the files in a staging folder, and the folder. */
+/* Names the folders the user asked for in a failure message, not the
+ * staging folders. */
 static void
-remove_staging_dir(const char *dir)
+error_names(run_state *r)
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
-        char *f;
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        if ((f = path_join(dir, e->d_name)) != NULL)
-            remove(f);
-        free(f);
-    }
-    if (d)
-        closedir(d);
-    rmdir(dir);
+    for (int i = 0; i < r->ndirs; i++)
+        if (r->dirs[i].stage)
+            nbl__error_rename(r->ctx, r->dirs[i].stage, r->dirs[i].dir);
 }
 
-/* Removes whatever is still staged and frees. */
 static void
-stage_free(staging *st)
+run_free(run_state *r, int failed)
 {
+    staging *st = &r->sg;
+    if (failed && r->ws)
+        nbl_ws_rollback(r->ws); /* no-op once committed */
     for (size_t i = 0; i < st->n; i++) {
-        remove(st->tmp[i]); /* already moved: nothing there */
         free(st->tmp[i]);
         free(st->final[i]);
     }
-    if (st->dir)
-        remove_staging_dir(st->dir);
     free(st->tmp);
     free(st->final);
     free(st->overwrite);
-    free(st->dir);
-    memset(st, 0, sizeof *st);
+    for (int i = r->ndirs - 1; i >= 0; i--) {
+        outdir *o = &r->dirs[i];
+        if (o->stage)
+            remove_staging_dir(o->stage);
+        if (failed && o->created)
+            rmdir(o->dir); /* only if empty */
+        nbl__dir_unlock(o->lock_fd);
+        free(o->dir);
+        free(o->stage);
+    }
+    free(r->text);
+    nbl_alert_list_free(r->list);
+    free(r->ruleset);
+    if (r->acfg_init)
+        nbl_alert_config_clear(&r->acfg);
+    nbl_ws_free(r->ws);
+    if (failed && r->created)
+        remove(r->p->workspace); /* a failed first run leaves no workspace */
+    nbl_project_free(r->p);
 }
 
-/* The export: into `<dir>/.nabolag-staging/`, whose files are moved into
- * place after the workspace's commit; or, for a database destination
- * ([export] format = PostgreSQL, dest = PG:...), straight into the
- * database in the export's own transaction. */
+/* 1. The project, the alert rules, the output locks and the workspace
+ * (created on the first run, reused after that). */
 static int
-run_export(nbl_ws *ws, const nbl_project *p, int year, const char *ruleset,
-           staging *sg, int *dir_created, nbl_run_result *res)
+run_open(run_state *r, const char *project_path)
 {
-    nbl_ctx *ctx = nbl_ws_ctx(ws);
-    nbl_export_opts eo = {0};
-    nbl__buf sd = {0};
     struct stat st;
     int rc;
+    if ((rc = nbl_project_load(&r->p, r->ctx, project_path)))
+        return rc;
+    /* every named statistics file is there before anything is touched */
+    if ((rc = nbl_project_check_sources(r->p, r->ctx)))
+        return rc;
+    if (r->p->wait >= 0 && !nbl__ctx_wait_is_set(r->ctx))
+        nbl_ctx_set_wait(r->ctx, r->p->wait); /* --wait wins */
+    if ((rc = nbl_alert_config_init(&r->acfg, r->ctx)))
+        return rc;
+    r->acfg_init = 1;
+    if ((rc = nbl_alert_config_load(&r->acfg, r->ctx, project_path)) ||
+        (rc = lock_outputs(r)))
+        return rc;
+    if (stat(r->p->workspace, &st) != 0) {
+        if ((rc = ensure_parent(r->ctx, r->p->workspace)) ||
+            (rc = nbl_crs_check_working(r->ctx, r->p->srid)) ||
+            (rc = nbl_ws_create(&r->ws, r->ctx, r->p->workspace, r->p->srid)))
+            return rc;
+        r->created = 1; /* removed again if this first run fails */
+        nbl__info(r->ctx, "created workspace %s (EPSG:%d)", r->p->workspace,
+                  r->p->srid);
+    } else if ((rc = nbl_ws_open(&r->ws, r->ctx, r->p->workspace))) {
+        return rc;
+    }
+    if (nbl_ws_srid(r->ws) != r->p->srid)
+        return nbl__error(r->ctx, NBL_ECRS,
+                          "%s: [project] crs EPSG:%d differs from the "
+                          "workspace's working CRS EPSG:%d",
+                          r->p->path, r->p->srid, nbl_ws_srid(r->ws));
+    return NBL_OK;
+}
+
+/* 2. Inside the transaction: the run's id, imports, compute, alerts. */
+static int
+run_pipeline(run_state *r)
+{
+    nbl_compute_opts co = {0};
+    nbl_compute_summary cs;
+    int rc;
+    if ((rc = nbl__store_log_run(r->ws, "run", r->p->path, -1, -1, -1, -1,
+                                 NULL)))
+        return rc;
+    snprintf(r->run_id, sizeof r->run_id, "%lld",
+             nbl__store_last_run_id(r->ws));
+    if ((rc = imports(r->ws, r->p)))
+        return rc;
+    co.ruleset = r->p->ruleset;
+    co.config = r->p->path;
+    if ((rc = nbl_compute(r->ws, &co, &cs)))
+        return rc;
+    nbl__info(r->ctx,
+              "compute: ruleset %s %s, %ld areas, %d years; "
+              "profiles for %ld area-years, safety index for %ld",
+              cs.ruleset, cs.version, cs.areas, cs.nyears, cs.profile_scored,
+              cs.safety_index);
+    nbl_compute_summary_free(&cs);
+    return nbl_alerts_evaluate(r->ws, &r->acfg, NULL, r->p->year, &r->year,
+                               &r->ruleset);
+}
+
+static int
+write_text_file(nbl_ctx *ctx, const char *path, const char *text)
+{
+    nbl__outfile of;
+    int rc = nbl__outfile_open(ctx, &of, path, 1);
+    if (rc)
+        return rc;
+    fputs(text, of.fp);
+    return nbl__outfile_commit(ctx, &of);
+}
+
+/* 3a. The alert list: the text for stdout, or the file (staged). */
+static int
+run_alerts_out(run_state *r, nbl_run_result *res)
+{
+    const nbl_project *p = r->p;
+    int fmt = p->alerts_format ? nbl_alerts_format_parse(p->alerts_format)
+                               : NBL_ALERTS_TEXT;
+    char *staged;
+    int rc;
+    if ((rc = nbl_alerts_list(r->ws, &r->acfg, r->ruleset, r->year, r->year,
+                              &r->list)))
+        return rc;
+    free(r->list->workspace_name);
+    r->list->workspace_name = nbl__strdup(p->name ? p->name : base(p->path));
+    res->alerts_raised = nbl_alerts_raised(r->list);
+    res->alerts_raised_new = nbl_alerts_raised_new(r->list);
+    for (size_t i = 0; i < r->list->n; i++)
+        if (strcmp(r->list->items[i].state, "resolved") != 0)
+            res->alerts++;
+    if (fmt < 0)
+        return nbl__error(r->ctx, NBL_EINVAL,
+                          "%s: [alerts] format: expected text, csv, json "
+                          "or geojson, got '%s'",
+                          p->path, p->alerts_format);
+    if (r->alerts_dir >= 0 && !(r->list->run_id = nbl__strdup(r->run_id)))
+        return nbl__error(r->ctx, NBL_ENOMEM, "out of memory");
+    if ((rc = nbl_alerts_format_string(r->ws, r->ctx, r->list,
+                                       (nbl_alerts_format)fmt, &r->text)))
+        return rc;
+    if (r->alerts_dir < 0)
+        return NBL_OK;
+    if (!(staged = staged_name(r, r->alerts_dir, p->alerts_out)))
+        return nbl__error(r->ctx, NBL_ENOMEM, "out of memory");
+    rc = write_text_file(r->ctx, staged, r->text);
+    free(staged);
+    return rc;
+}
+
+/* 3b. The layers, styles and .qgs into the export folder's stage. */
+static int
+run_export(run_state *r, nbl_run_result *res)
+{
+    const nbl_project *p = r->p;
+    nbl_export_opts eo = {0};
+    int rc;
+    if (!p->export_dir)
+        return NBL_OK;
     eo.driver = p->export_format;
     eo.schema = p->export_schema;
     eo.t_srs = p->export_t_srs;
-    eo.year = year;
-    eo.ruleset = ruleset;
+    eo.year = r->year;
+    eo.ruleset = r->ruleset;
+    eo.overwrite = 1; /* the staging folder; the policy: stage_check */
     eo.config = p->path;
-    if (p->export_format && strcmp(p->export_format, "PostgreSQL") == 0) {
+    eo.final_dir = p->export_dir; /* messages name the real folder */
+    eo.run_id = r->run_id;
+    if (export_to_db(p)) {
+        /* straight into the database, in the export's own transaction */
         eo.dir = p->export_dir;
         eo.qgs = p->export_qgs;
         eo.overwrite = p->export_overwrite;
-        return nbl_export(ws, &eo);
+        eo.final_dir = NULL;
+        return nbl_export(r->ws, &eo);
     }
-    if (stat(p->export_dir, &st) != 0) {
-        if (mkdir(p->export_dir, 0777) != 0)
-            return nbl__error(ctx, NBL_EIO, "%s: cannot create folder: %s",
-                              p->export_dir, strerror(errno));
-        *dir_created = 1;
-    } else if (!S_ISDIR(st.st_mode)) {
-        return nbl__error(ctx, NBL_EIO, "%s: not a folder", p->export_dir);
-    }
-    /* a fixed name (the export logs its folder, and the log must be
-     * reproducible); what an interrupted run left there is removed */
-    if (nbl__buf_printf(&sd, "%s/.nabolag-staging", p->export_dir)) {
-        nbl__buf_free(&sd);
-        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
-    }
-    sg->dir = sd.s;
-    remove_staging_dir(sg->dir);
-    eo.dir = sg->dir;
-    eo.overwrite = 1; /* the staging folder; the policy: stage_check */
-    eo.final_dir = p->export_dir; /* messages name the real folder */
-    if ((rc = nbl_export(ws, &eo)) ||
-        (rc = stage_export(ctx, sg, p->export_dir, p->export_overwrite)))
+    eo.dir = r->dirs[r->export_dir].stage;
+    if ((rc = nbl_export(r->ws, &eo)))
         return rc;
     snprintf(res->export_dir, sizeof res->export_dir, "%s", p->export_dir);
+    return NBL_OK;
+}
+
+/* 3c. The report (staged, or to stdout). */
+static int
+run_report(run_state *r)
+{
+    const nbl_project *p = r->p;
+    nbl_report_opts ro = {0};
+    char *staged = NULL;
+    int rc;
+    if (!p->report)
+        return NBL_OK;
+    if (r->report_dir >= 0 &&
+        !(staged = staged_name(r, r->report_dir, p->report)))
+        return nbl__error(r->ctx, NBL_ENOMEM, "out of memory");
+    ro.output = staged ? staged : p->report;
+    ro.year = r->year;
+    ro.ruleset = r->ruleset;
+    ro.title = p->name;
+    ro.config = p->path;
+    ro.overwrite = 1;
+    ro.run_id = r->run_id;
+    rc = nbl_report_write(r->ws, &ro);
+    free(staged);
+    return rc;
+}
+
+/* 3d. Commit, then move the staged set into place. */
+static int
+run_commit(run_state *r, const nbl_run_opts *opts)
+{
+    const nbl_project *p = r->p;
+    int rc;
+    if ((rc = stage_collect(r)) || (rc = stage_check(r->ctx, &r->sg)) ||
+        (rc = nbl_ws_commit(r->ws)))
+        return rc;
+    r->created = 0;
+    for (int i = 0; i < r->ndirs; i++)
+        r->dirs[i].created = 0;
+    if ((rc = stage_commit(r)))
+        return rc;
+    if (p->alerts_out && strcmp(p->alerts_out, "-") != 0)
+        nbl__info(r->ctx, "alerts: %s", p->alerts_out);
+    if (p->report && strcmp(p->report, "-") != 0)
+        nbl__info(r->ctx, "report: %s", p->report);
+    /* the alert list on stdout only for a run that succeeded */
+    if ((!p->alerts_out || strcmp(p->alerts_out, "-") == 0) && opts &&
+        opts->alerts_fp)
+        fputs(r->text, opts->alerts_fp);
     return NBL_OK;
 }
 
@@ -362,179 +720,43 @@ int
 nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
         nbl_run_result *res)
 {
-    nbl_project *p = NULL;
-    nbl_ws *ws = NULL;
-    nbl_alert_config acfg;
-    nbl_alert_list *list = NULL;
-    char *ruleset = NULL, *text = NULL;
-    int rc, year = 0, acfg_init = 0, created = 0, export_dir_created = 0;
-    struct stat st;
-    staging sg;
+    run_state r;
+    int rc;
 
-    memset(&sg, 0, sizeof sg);
+    memset(&r, 0, sizeof r);
     memset(res, 0, sizeof *res);
-    if ((rc = nbl_project_load(&p, ctx, project_path)))
-        return rc;
-    /* every named statistics file is there before anything is touched */
-    if ((rc = nbl_project_check_sources(p, ctx)))
+    r.ctx = ctx;
+    if ((rc = run_open(&r, project_path)) || (rc = nbl_ws_begin(r.ws)))
         goto done;
-    if ((rc = nbl_alert_config_init(&acfg, ctx)))
+    if ((rc = run_pipeline(&r)))
         goto done;
-    acfg_init = 1;
-    if ((rc = nbl_alert_config_load(&acfg, ctx, project_path)))
-        goto done;
-
-    /* 1. The workspace: created on the first run, reused after that. */
-    if (stat(p->workspace, &st) != 0) {
-        if ((rc = ensure_parent(ctx, p->workspace)) ||
-            (rc = nbl_ws_create(&ws, ctx, p->workspace, p->srid)))
-            goto done;
-        created = 1; /* removed again if this first run fails */
-        nbl__info(ctx, "created workspace %s (EPSG:%d)", p->workspace, p->srid);
-    } else if ((rc = nbl_ws_open(&ws, ctx, p->workspace))) {
-        goto done;
-    }
-    if (nbl_ws_srid(ws) != p->srid) {
-        rc = nbl__error(ctx, NBL_ECRS,
-                        "%s: [project] crs EPSG:%d differs from the "
-                        "workspace's working CRS EPSG:%d",
-                        p->path, p->srid, nbl_ws_srid(ws));
-        goto done;
-    }
-
-    /* 2. Imports, compute and alert evaluation: one transaction. */
-    if ((rc = nbl_ws_begin(ws)))
-        goto done;
-    rc = imports(ws, p);
-    if (rc == NBL_OK) {
-        nbl_compute_opts co = {0};
-        nbl_compute_summary cs;
-        co.ruleset = p->ruleset;
-        co.config = p->path;
-        rc = nbl_compute(ws, &co, &cs);
-        if (rc == NBL_OK) {
-            nbl__info(ctx,
-                      "compute: ruleset %s %s, %ld areas, %d years; "
-                      "profiles for %ld area-years, safety index for %ld",
-                      cs.ruleset, cs.version, cs.areas, cs.nyears,
-                      cs.profile_scored, cs.safety_index);
-            nbl_compute_summary_free(&cs);
-        }
-    }
-    if (rc == NBL_OK)
-        rc = nbl_alerts_evaluate(ws, &acfg, NULL, p->year, &year, &ruleset);
-    if (rc)
-        goto done;
-    res->year = year;
-
+    res->year = r.year;
     /* 3. Outputs, still inside the transaction: if one cannot be written,
-     * the workspace is left as it was (each file is written atomically). */
-    if ((rc = nbl_alerts_list(ws, &acfg, ruleset, year, year, &list)))
+     * the workspace is left as it was; none is moved into place before
+     * the commit. */
+    if ((rc = run_alerts_out(&r, res)) || (rc = run_export(&r, res)) ||
+        (rc = run_report(&r)) || (rc = run_commit(&r, opts)))
         goto done;
-    free(list->workspace_name);
-    list->workspace_name = nbl__strdup(p->name ? p->name : base(p->path));
-    res->alerts_raised = nbl_alerts_raised(list);
-    res->alerts_raised_new = nbl_alerts_raised_new(list);
-    for (size_t i = 0; i < list->n; i++)
-        if (strcmp(list->items[i].state, "resolved") != 0)
-            res->alerts++;
-    {
-        int fmt = p->alerts_format ? nbl_alerts_format_parse(p->alerts_format)
-                                   : NBL_ALERTS_TEXT;
-        if (fmt < 0) {
-            rc = nbl__error(ctx, NBL_EINVAL,
-                            "%s: [alerts] format: expected text, csv, json "
-                            "or geojson, got '%s'",
-                            p->path, p->alerts_format);
-            goto done;
-        }
-        if ((rc = nbl_alerts_format_string(ws, ctx, list,
-                                           (nbl_alerts_format)fmt, &text)))
-            goto done;
-        if (p->alerts_out) {
-            char *tmp = nbl__tmp_path_for(p->alerts_out);
-            if ((rc = ensure_parent(ctx, p->alerts_out)) ||
-                (rc = tmp ? write_text_file(ctx, tmp, text)
-                          : nbl__error(ctx, NBL_ENOMEM, "out of memory"))) {
-                free(tmp);
-                goto done;
-            }
-            if ((rc = stage_add(ctx, &sg, tmp, nbl__strdup(p->alerts_out), 1)))
-                goto done;
-        }
-    }
-    if (p->export_dir &&
-        (rc = run_export(ws, p, year, ruleset, &sg, &export_dir_created, res)))
-        goto done;
-    if (p->report) {
-        nbl_report_opts ro = {0};
-        int to_stdout = strcmp(p->report, "-") == 0;
-        char *tmp = to_stdout ? NULL : nbl__tmp_path_for(p->report);
-        if (!to_stdout && !tmp) {
-            rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
-            goto done;
-        }
-        ro.output = to_stdout ? p->report : tmp;
-        ro.year = year;
-        ro.ruleset = ruleset;
-        ro.title = p->name;
-        ro.config = p->path;
-        ro.overwrite = 1;
-        if ((rc = ensure_parent(ctx, p->report)) ||
-            (rc = nbl_report_write(ws, &ro))) {
-            free(tmp);
-            goto done;
-        }
-        if (tmp && (rc = stage_add(ctx, &sg, tmp, nbl__strdup(p->report), 1)))
-            goto done;
-    }
-    /* the outputs may replace their targets: checked before the commit */
-    if ((rc = stage_check(ctx, &sg)))
-        goto done;
-    if ((rc = nbl_ws_commit(ws)))
-        goto done;
-    created = 0;
-    export_dir_created = 0;
-    if ((rc = stage_commit(ctx, &sg)))
-        goto done;
-    if (p->alerts_out)
-        nbl__info(ctx, "alerts: %s", p->alerts_out);
-    if (p->report && strcmp(p->report, "-") != 0)
-        nbl__info(ctx, "report: %s", p->report);
-    /* the alert list on stdout only for a run that succeeded */
-    if (!p->alerts_out && opts && opts->alerts_fp)
-        fputs(text, opts->alerts_fp);
 
     /* 4. Delivery last, after the commit (a message sent cannot be taken
      * back): a failure keeps the alerts undelivered for the next run and
      * makes the run fail, after everything else is written. */
-    if (p->notify) {
+    if (r.p->notify) {
         size_t sent = 0;
         nbl_notify_opts no = {0};
         if (opts)
             no = opts->notify; /* the command line's settings first */
-        no.url = p->notify;
-        nbl_notify_opts_fill(&no, &acfg);
-        if ((rc = nbl_alerts_notify(ws, &acfg, list, &no, &sent)))
+        no.url = r.p->notify;
+        nbl_notify_opts_fill(&no, &r.acfg);
+        if ((rc = nbl_alerts_notify(r.ws, &r.acfg, r.list, &no, &sent)))
             goto done;
-        nbl__info(ctx, "delivered %zu new alert(s) to %s", sent, p->notify);
+        nbl__info(ctx, "delivered %zu new alert(s) to %s", sent, r.p->notify);
     }
-    res->fail_on_alert = p->fail_on_alert;
-    res->fail_on_new = p->fail_on_new;
+    res->fail_on_alert = r.p->fail_on_alert;
+    res->fail_on_new = r.p->fail_on_new;
 done:
-    if (rc && ws)
-        nbl_ws_rollback(ws); /* no-op once committed */
-    stage_free(&sg);
-    if (export_dir_created)
-        rmdir(p->export_dir); /* only if empty */
-    free(text);
-    nbl_alert_list_free(list);
-    free(ruleset);
-    if (acfg_init)
-        nbl_alert_config_clear(&acfg);
-    nbl_ws_free(ws);
-    if (rc && created)
-        remove(p->workspace); /* a failed first run leaves no workspace */
-    nbl_project_free(p);
+    if (rc)
+        error_names(&r);
+    run_free(&r, rc != NBL_OK);
     return rc;
 }

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store_internal.h" /* sqlite3.h before spatialite.h */
@@ -28,9 +30,49 @@
 
 #define NBL_FORMAT "nabolag-workspace-1"
 
+/* The failures a user can act on get their own words: another writer
+ * (after the wait ran out), a read-only workspace, a full disk, no memory.
+ * Returns 0 when the last error is none of them. */
+static int
+db_known_error(nbl_ws *ws)
+{
+    switch (sqlite3_extended_errcode(ws->db) & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        if (ws->no_wait)
+            return nbl__error(ws->ctx, NBL_EDB,
+                              "%s: workspace is busy: another nabolag is "
+                              "writing it",
+                              ws->path);
+        return nbl__error(ws->ctx, NBL_EDB, NBL_BUSY_FMT, ws->path, "workspace",
+                          nbl__ctx_wait(ws->ctx));
+    case SQLITE_READONLY:
+        return nbl__error(ws->ctx, NBL_EDB, "%s: workspace is read-only",
+                          ws->path);
+    case SQLITE_IOERR:
+        if (sqlite3_system_errno(ws->db) != ENOSPC &&
+            sqlite3_system_errno(ws->db) != EDQUOT)
+            return 0;
+        /* a write that found the disk full */
+        /* fall through */
+    case SQLITE_FULL:
+        return nbl__error(ws->ctx, NBL_EIO,
+                          "%s: disk full: the workspace cannot grow (free "
+                          "some space and run the command again)",
+                          ws->path);
+    case SQLITE_NOMEM:
+        return nbl__error(ws->ctx, NBL_ENOMEM, "%s: out of memory", ws->path);
+    default:
+        return 0;
+    }
+}
+
 int
 nbl__db_error(nbl_ws *ws, const char *what)
 {
+    int rc = db_known_error(ws);
+    if (rc)
+        return rc;
     return nbl__error(ws->ctx, NBL_EDB, "%s: %s: %s", ws->path, what,
                       sqlite3_errmsg(ws->db));
 }
@@ -40,7 +82,9 @@ nbl__db_exec(nbl_ws *ws, const char *sql)
 {
     char *err = NULL;
     if (sqlite3_exec(ws->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-        int rc = nbl__error(ws->ctx, NBL_EDB, "%s: %s", ws->path,
+        int rc = db_known_error(ws);
+        if (!rc)
+            rc = nbl__error(ws->ctx, NBL_EDB, "%s: %s", ws->path,
                             err ? err : "SQL error");
         sqlite3_free(err);
         return rc;
@@ -104,18 +148,95 @@ nbl__db_column_bool(sqlite3_stmt *st, int i)
     return sqlite3_column_int(st, i) != 0;
 }
 
+/* SQLite calls this while another connection holds the write lock: the
+ * first call says once that we wait, later calls sleep until the context's
+ * wait has passed (then the statement fails with SQLITE_BUSY, reported by
+ * db_known_error()). */
+static int
+busy_wait(void *arg, int count)
+{
+    nbl_ws *ws = arg;
+    struct timespec now;
+    double elapsed;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (ws->no_wait)
+        return 0;
+    if (count == 0) {
+        ws->busy_since = now;
+        if (nbl__ctx_wait(ws->ctx) > 0)
+            nbl__ctx_waiting(ws->ctx, ws->path);
+    }
+    elapsed = (double)(now.tv_sec - ws->busy_since.tv_sec) +
+              (double)(now.tv_nsec - ws->busy_since.tv_nsec) / 1e9;
+    if (elapsed >= nbl__ctx_wait(ws->ctx))
+        return 0;
+    sqlite3_sleep(count < 10 ? 10 : 50);
+    return 1;
+}
+
+/* True when path lies on a file system mounted read-only. */
+static int
+on_readonly_fs(const char *path)
+{
+    struct statvfs vfs;
+    return statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+}
+
+/* "file:" URI of path with immutable=1: on a read-only mount nobody can
+ * write the workspace, and SQLite can then read a WAL-mode file without
+ * creating its -shm file. */
+static char *
+immutable_uri(const char *path)
+{
+    nbl__buf b = {0};
+    int rc = nbl__buf_printf(&b, "file:");
+    for (const char *c = path; rc == NBL_OK && *c; c++) {
+        if (*c == '%' || *c == '?' || *c == '#')
+            rc = nbl__buf_printf(&b, "%%%02X", (unsigned char)*c);
+        else
+            rc = nbl__buf_append(&b, c, 1);
+    }
+    if (rc == NBL_OK)
+        rc = nbl__buf_printf(&b, "?immutable=1");
+    if (rc != NBL_OK) {
+        nbl__buf_free(&b);
+        return NULL;
+    }
+    return b.s;
+}
+
 static int
 connect(nbl_ws *ws, int flags)
 {
-    if (sqlite3_open_v2(ws->path, &ws->db, flags, NULL) != SQLITE_OK) {
-        int rc = nbl__error(ws->ctx, NBL_EDB, "%s: cannot open: %s", ws->path,
-                            ws->db ? sqlite3_errmsg(ws->db) : "out of memory");
-        return rc;
+    char *uri = NULL;
+    int rc;
+#ifdef NBL_FAULT_INJECTION
+    nbl__store_fault_setup();
+#endif
+    if (!(flags & SQLITE_OPEN_CREATE) && on_readonly_fs(ws->path)) {
+        if (!(uri = immutable_uri(ws->path)))
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
     }
+    rc = sqlite3_open_v2(uri ? uri : ws->path, &ws->db, flags, NULL);
+    free(uri);
+    if (rc != SQLITE_OK)
+        return nbl__error(ws->ctx, NBL_EDB, "%s: cannot open: %s", ws->path,
+                          ws->db ? sqlite3_errmsg(ws->db) : "out of memory");
     sqlite3_extended_result_codes(ws->db, 1);
-    sqlite3_busy_timeout(ws->db, 5000);
     ws->splite = spatialite_alloc_connection();
+    if (!ws->splite)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     spatialite_init_ex(ws->db, ws->splite, 0);
+    /* after SpatiaLite, which sets a busy timeout of its own */
+    sqlite3_busy_handler(ws->db, busy_wait, ws);
+    /* WAL: readers go on reading the last committed state while a writer
+     * writes, and a writer waits for another in busy_wait(). Switching
+     * needs a moment without other connections; if that fails the
+     * workspace keeps its journal mode (still correct, just less
+     * concurrent), so the result is not checked. */
+    if (sqlite3_db_readonly(ws->db, "main") == 0)
+        sqlite3_exec(ws->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
     return nbl__db_exec(ws, "PRAGMA foreign_keys = ON");
 }
 
@@ -278,13 +399,19 @@ nbl_ws_open(nbl_ws **out, nbl_ctx *ctx, const char *path)
     rc = connect(ws, SQLITE_OPEN_READWRITE);
     if (rc)
         goto fail;
-    if (nbl__store_meta_get(ws, "format", &fmt) != NBL_OK || !fmt ||
-        strcmp(fmt, NBL_FORMAT) != 0) {
+    /* a read that fails (a full disk, no memory, a locked file) says so;
+     * only a file without our format key is not a workspace */
+    if ((rc = nbl__store_meta_get(ws, "format", &fmt)) != NBL_OK &&
+        sqlite3_errcode(ws->db) != SQLITE_ERROR &&
+        sqlite3_errcode(ws->db) != SQLITE_NOTADB)
+        goto fail;
+    if (rc != NBL_OK || !fmt || strcmp(fmt, NBL_FORMAT) != 0) {
         rc = nbl__error(ctx, NBL_EDB, "%s: not a nabolag workspace", path);
         goto fail;
     }
-    if (nbl__store_meta_get(ws, "srid", &srid) != NBL_OK || !srid ||
-        !nbl__parse_long(srid, &v)) {
+    if ((rc = nbl__store_meta_get(ws, "srid", &srid)) != NBL_OK)
+        goto fail;
+    if (!srid || !nbl__parse_long(srid, &v)) {
         rc = nbl__error(ctx, NBL_EDB, "%s: workspace has no working CRS", path);
         goto fail;
     }
@@ -318,6 +445,16 @@ nbl_ws_ctx(const nbl_ws *ws)
     return ws->ctx;
 }
 
+/* Foreign keys back on once the outermost transaction has ended. */
+static void
+fk_restore(nbl_ws *ws)
+{
+    if (ws->fk_off && ws->in_tx == 0) {
+        sqlite3_exec(ws->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+        ws->fk_off = 0;
+    }
+}
+
 /*
  * Transactions nest: the outermost begin is BEGIN IMMEDIATE, inner ones are
  * savepoints. So a command's "one transaction" becomes part of the caller's
@@ -329,6 +466,9 @@ nbl__store_begin(nbl_ws *ws)
     int rc;
     char sql[64];
     if (ws->in_tx == 0) {
+        if (sqlite3_db_readonly(ws->db, "main") == 1)
+            return nbl__error(ws->ctx, NBL_EDB, "%s: workspace is read-only",
+                              ws->path);
         rc = nbl__db_exec(ws, "BEGIN IMMEDIATE");
     } else {
         snprintf(sql, sizeof sql, "SAVEPOINT nbl_%d", ws->in_tx);
@@ -336,6 +476,32 @@ nbl__store_begin(nbl_ws *ws)
     }
     if (rc == NBL_OK)
         ws->in_tx++;
+    return rc;
+}
+
+int
+nbl__store_begin_checked_keys(nbl_ws *ws)
+{
+    int rc;
+    if (ws->in_tx > 0)
+        return nbl__store_begin(ws);
+    rc = nbl__db_exec(ws, "PRAGMA foreign_keys = OFF");
+    if (rc)
+        return rc;
+    ws->fk_off = 1;
+    rc = nbl__store_begin(ws);
+    if (rc)
+        fk_restore(ws);
+    return rc;
+}
+
+int
+nbl__store_try_begin(nbl_ws *ws)
+{
+    int rc;
+    ws->no_wait = 1;
+    rc = nbl__store_begin(ws);
+    ws->no_wait = 0;
     return rc;
 }
 
@@ -352,8 +518,10 @@ nbl__store_commit(nbl_ws *ws)
         snprintf(sql, sizeof sql, "RELEASE nbl_%d", ws->in_tx - 1);
         rc = nbl__db_exec(ws, sql);
     }
-    if (rc == NBL_OK)
+    if (rc == NBL_OK) {
         ws->in_tx--;
+        fk_restore(ws);
+    }
     return rc;
 }
 
@@ -371,6 +539,7 @@ nbl__store_rollback(nbl_ws *ws)
         sqlite3_exec(ws->db, sql, NULL, NULL, NULL);
     }
     ws->in_tx--;
+    fk_restore(ws);
 }
 
 int
@@ -419,7 +588,10 @@ nbl__store_meta_get(nbl_ws *ws, const char *key, char **out)
     if (rc)
         return rc;
     nbl__db_bind_text(st, 1, key);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+    int step = sqlite3_step(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = nbl__db_error(ws, "meta");
+    else if (step == SQLITE_ROW && sqlite3_column_text(st, 0)) {
         *out = nbl__strdup((const char *)sqlite3_column_text(st, 0));
         if (!*out)
             rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
@@ -471,12 +643,18 @@ nbl__store_log_run(nbl_ws *ws, const char *kind, const char *source,
     return rc;
 }
 
+long long
+nbl__store_last_run_id(nbl_ws *ws)
+{
+    return (long long)sqlite3_last_insert_rowid(ws->db);
+}
+
 int
 nbl__store_run_sources(nbl_ws *ws, const char *kind, char **out)
 {
     sqlite3_stmt *st;
     nbl__buf b = {0};
-    int rc;
+    int rc, step;
     *out = NULL;
     rc = nbl__db_prepare(ws, &st,
                          "SELECT DISTINCT source FROM runs WHERE kind = ? "
@@ -484,13 +662,21 @@ nbl__store_run_sources(nbl_ws *ws, const char *kind, char **out)
     if (rc)
         return rc;
     nbl__db_bind_text(st, 1, kind);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *s = (const char *)sqlite3_column_text(st, 0);
-        if (b.len)
-            nbl__buf_append(&b, ", ", 2);
-        nbl__buf_append(&b, s, strlen(s));
+        if ((b.len && nbl__buf_append(&b, ", ", 2)) ||
+            nbl__buf_append(&b, s, strlen(s))) {
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            break;
+        }
     }
+    if (rc == NBL_OK && step != SQLITE_DONE)
+        rc = nbl__db_error(ws, "run log");
     sqlite3_finalize(st);
+    if (rc) {
+        nbl__buf_free(&b);
+        return rc;
+    }
     *out = b.s;
     return NBL_OK;
 }

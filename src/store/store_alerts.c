@@ -310,8 +310,7 @@ alert_key(const char *area, const char *kind, const char *rule)
 
 int
 nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
-                       const nbl_alert_list *alerts, const nbl__aarea *areas,
-                       const nbl__asd *sd, size_t n, long *changed)
+                       const nbl_alert_list *alerts, long *changed)
 {
     sqlite3_stmt *st = NULL, *del = NULL;
     struct keyrow *old = NULL;
@@ -426,38 +425,6 @@ nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
     sqlite3_finalize(st);
     st = NULL;
 
-    rc = nbl__db_prepare(
-        ws, &st,
-        "INSERT INTO status_dynamics(area_id, year, ruleset, status_index, "
-        "dynamics_index, status_class, dynamics_class) VALUES(?,?,?,?,?,?,?) "
-        "ON CONFLICT(area_id, year, ruleset) DO UPDATE SET status_index = "
-        "excluded.status_index, dynamics_index = excluded.dynamics_index, "
-        "status_class = excluded.status_class, dynamics_class = "
-        "excluded.dynamics_class WHERE NOT (status_index IS "
-        "excluded.status_index AND dynamics_index IS excluded.dynamics_index "
-        "AND status_class IS excluded.status_class AND dynamics_class IS "
-        "excluded.dynamics_class)");
-    if (rc)
-        goto done;
-    for (size_t i = 0; sd && i < n; i++) {
-        if (isnan(sd[i].status))
-            continue;
-        sqlite3_reset(st);
-        nbl__db_bind_text(st, 1, areas[i].area_id);
-        sqlite3_bind_int(st, 2, year);
-        nbl__db_bind_text(st, 3, ruleset);
-        nbl__db_bind_double(st, 4, sd[i].status);
-        nbl__db_bind_double(st, 5, sd[i].dynamics);
-        nbl__db_bind_text(st, 6,
-                          sd[i].status_class[0] ? sd[i].status_class : NULL);
-        nbl__db_bind_text(
-            st, 7, sd[i].dynamics_class[0] ? sd[i].dynamics_class : NULL);
-        if (sqlite3_step(st) != SQLITE_DONE) {
-            rc = nbl__db_error(ws, "storing status_dynamics");
-            goto done;
-        }
-        ch += sqlite3_changes(ws->db);
-    }
 done:
     sqlite3_finalize(st);
     sqlite3_finalize(del);

@@ -31,12 +31,10 @@ int nbl__store_alerts_load(nbl_ws *ws, const char *ruleset, int year,
 
 /* Stores the alerts of `year` (upsert on the identity; rows of the year
  * that are no longer raised are deleted; created_at and delivered_at are
- * kept) and the status/dynamics of the n areas. *changed = rows changed.
- * Call inside a transaction. */
+ * kept). *changed = rows changed. The status/dynamics rows are written by
+ * nbl__store_sd_save (store_statusdyn.h). Call inside a transaction. */
 int nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
-                           const nbl_alert_list *alerts,
-                           const nbl__aarea *areas, const nbl__asd *sd,
-                           size_t n, long *changed);
+                           const nbl_alert_list *alerts, long *changed);
 
 /* Appends the stored alerts of years from..to to out (sorted as
  * nbl_alerts_list documents). *pop and *denom (malloc'ed, one per appended

@@ -14,6 +14,7 @@
 #include "store/store.h"
 #include "store/store_export.h"
 #include "store/store_internal.h"
+#include "store/store_statusdyn.h"
 #include "util/util.h"
 
 const char *const nbl__xcrit_id[NBL__XC_N] = {"lab", "cri", "edu", "inc",
@@ -37,11 +38,30 @@ nbl__xalert_disclosure_sql(nbl__buf *sql)
     return rc ? rc : nbl__buf_printf(sql, " END)");
 }
 
+/* Set when col_text() could not copy a value (out of memory): the loaders
+ * check it with text_checked() so that a failed copy is an error, never a
+ * value silently published as missing. */
+static _Thread_local int text_oom;
+
 static char *
 col_text(sqlite3_stmt *st, int i)
 {
     const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? nbl__strdup((const char *)s) : NULL;
+    char *c;
+    if (!s)
+        return NULL;
+    if (!(c = nbl__strdup((const char *)s)))
+        text_oom = 1;
+    return c;
+}
+
+static int
+text_checked(nbl_ws *ws, int rc)
+{
+    if (!text_oom)
+        return rc;
+    text_oom = 0;
+    return rc ? rc : nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
 }
 
 static int
@@ -188,6 +208,7 @@ nbl__store_export_inputs(nbl_ws *ws, nbl__xinput **out, size_t *n)
         a->kind = col_text(st, 0);
         a->source = col_text(st, 1);
     }
+    rc = text_checked(ws, rc);
     if (rc == NBL_OK && s != SQLITE_DONE)
         rc = nbl__db_error(ws, "export inputs");
     sqlite3_finalize(st);
@@ -244,6 +265,8 @@ row_clear(nbl__xcursor *c)
         free(a->area_id), free(a->name), free(a->municipality);
         free(a->region), free(a->category), free(a->ruleset_version);
         free(a->profile_band), free(a->wkb);
+        free(a->status_class), free(a->dynamics_class), free(a->sd_group);
+        free(a->sd_st), free(a->sd_dst);
         break;
     }
     case XC_ALERTS: {
@@ -303,6 +326,19 @@ cursor_new(nbl_ws *ws, xckind kind, const char *sql, nbl__xcursor **out)
     return NBL_OK;
 }
 
+/* The status/dynamics columns of an areas row (from column c on). */
+static void
+read_sd(sqlite3_stmt *st, int c, nbl__xarea *a)
+{
+    a->status_index = nbl__db_column_double(st, c);
+    a->dynamics_index = nbl__db_column_double(st, c + 1);
+    a->status_class = col_text(st, c + 2);
+    a->dynamics_class = col_text(st, c + 3);
+    a->sd_group = col_text(st, c + 4);
+    a->sd_st = col_text(st, c + 5);
+    a->sd_dst = col_text(st, c + 6);
+}
+
 static void
 read_area(sqlite3_stmt *st, nbl__xarea *a)
 {
@@ -331,6 +367,7 @@ read_area(sqlite3_stmt *st, nbl__xarea *a)
         x->threshold = nbl__db_column_double(st, c + 5);
         x->threshold_low = nbl__db_column_double(st, c + 6);
     }
+    read_sd(st, c, a);
 }
 
 static void
@@ -471,14 +508,37 @@ nbl__xcursor_next(nbl__xcursor *c, const void **row)
             return rc;
         break;
     }
+    if ((rc = text_checked(c->ws, NBL_OK)))
+        return rc;
     *row = &c->row;
     return 1;
 }
 
-/* The areas query: pivoted criterion results, one LEFT JOIN each. */
-static int
-areas_sql(nbl__buf *sql, int year)
+/* The status/dynamics columns and join; workspaces from before the
+ * configurable method lack sd_group, status_st and dynamics_st. */
+static void
+sd_sql(nbl_ws *ws, nbl__buf *cols, nbl__buf *join, const char *y)
 {
+    int has = nbl__store_sd_has_columns(ws);
+    nbl__buf_printf(cols,
+                    ", sdx.status_index, sdx.dynamics_index, "
+                    "sdx.status_class, sdx.dynamics_class, %s",
+                    has ? "sdx.sd_group, sdx.status_st, sdx.dynamics_st"
+                        : "NULL, CASE WHEN sdx.area_id IS NOT NULL THEN "
+                          "'ok' END, CASE WHEN sdx.dynamics_class IS NOT "
+                          "NULL THEN 'ok' END");
+    nbl__buf_printf(join,
+                    " LEFT JOIN status_dynamics sdx ON sdx.area_id = "
+                    "a.area_id AND sdx.year = %s AND sdx.ruleset = ?2",
+                    y);
+}
+
+/* The areas query: pivoted criterion results, one LEFT JOIN each; the
+ * status/dynamics row of the year. */
+static int
+areas_sql(nbl_ws *ws, nbl__buf *sql, int year)
+{
+    nbl__buf sdjoin = {0};
     const char *y = year > 0 ? "?1" : "c.year";
     nbl__buf_printf(sql,
                     "SELECT a.area_id, a.name, a.municipality, a.region, %s, "
@@ -490,6 +550,7 @@ areas_sql(nbl__buf *sql, int year)
                         ", k%d.value, k%d.ratio, k%d.status, k%d.met, "
                         "d%d.value, k%d.threshold, k%d.threshold_low",
                         k, k, k, k, k, k, k);
+    sd_sql(ws, sql, &sdjoin, y);
     nbl__buf_printf(sql,
                     " FROM areas a %s JOIN category_results c ON "
                     "c.area_id = a.area_id AND c.ruleset = ?2%s",
@@ -509,6 +570,9 @@ areas_sql(nbl__buf *sql, int year)
             "%s AND d%d.variable = '%s'",
             k, k, k, y, k, k, nbl__xcrit_id[k], k, k, k, y, k,
             nbl__xcrit_denominator[k]);
+    if (sdjoin.s)
+        nbl__buf_append(sql, sdjoin.s, sdjoin.len);
+    nbl__buf_free(&sdjoin);
     return nbl__buf_printf(sql, " ORDER BY a.area_id, %s", y);
 }
 
@@ -519,7 +583,7 @@ nbl__store_export_areas(nbl_ws *ws, const char *ruleset, int year,
     nbl__buf sql = {0};
     int rc;
     *out = NULL;
-    if (areas_sql(&sql, year) || !sql.s) {
+    if (areas_sql(ws, &sql, year) || !sql.s) {
         nbl__buf_free(&sql);
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     }

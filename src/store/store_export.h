@@ -62,7 +62,11 @@ typedef struct nbl__xarea {
     char *ruleset_version; /* NULL = no result */
     int profile_points;    /* -1 = NULL */
     char *profile_band;
-    unsigned char *wkb; /* area geometry; NULL if none */
+    /* status/dynamics (table status_dynamics; NAN/NULL = none) */
+    double status_index, dynamics_index;
+    char *status_class, *dynamics_class, *sd_group;
+    char *sd_st, *sd_dst; /* ok|excluded|small|missing; NULL = no row */
+    unsigned char *wkb;   /* area geometry; NULL if none */
     size_t wkb_len;
 } nbl__xarea;
 

@@ -102,7 +102,7 @@ nbl_ws_info_json(nbl_ws *ws, char **out_json)
         {"imports",
          "SELECT kind, source, started_at, rows_read, rows_stored, "
          "rows_rejected, repaired FROM runs WHERE kind NOT IN "
-         "('compute','export','alerts','notify') ORDER BY run_id",
+         "('compute','export','alerts','notify','run') ORDER BY run_id",
          0},
         {"deliveries",
          "SELECT source AS url, started_at, rows_stored AS alerts FROM runs "

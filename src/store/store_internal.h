@@ -7,6 +7,7 @@
 #define NBL_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <time.h>
 
 #include "util/ctx.h"
 #include "nabolag/workspace.h"
@@ -18,6 +19,9 @@ struct nbl_ws {
     int srid;
     char *path;
     int in_tx;
+    int fk_off; /* foreign keys off until the outermost transaction ends */
+    struct timespec busy_since; /* when the current wait for a lock began */
+    int no_wait;                /* fail at once when another writer writes */
 };
 
 /** Sets ctx error "<path>: <what>: <sqlite message>" and returns NBL_EDB. */

@@ -16,11 +16,21 @@
 #include "store/store_internal.h"
 #include "util/util.h"
 
+/* Set when col_text() could not copy a value (out of memory); checked by
+ * nbl__store_report_load() so that a failed copy is an error, never a
+ * value silently shown as missing. */
+static _Thread_local int text_oom;
+
 static char *
 col_text(sqlite3_stmt *q, int i)
 {
     const unsigned char *s = sqlite3_column_text(q, i);
-    return s ? nbl__strdup((const char *)s) : NULL;
+    char *c;
+    if (!s)
+        return NULL;
+    if (!(c = nbl__strdup((const char *)s)))
+        text_oom = 1;
+    return c;
 }
 
 static int
@@ -283,9 +293,11 @@ nbl__store_report_load(nbl_ws *ws, const char *ruleset, int year,
     nbl__buf in = {0};
 
     memset(d, 0, sizeof *d);
-    if (ruleset)
-        d->ruleset = nbl__strdup(ruleset);
-    else if ((rc = nbl__store_meta_get(ws, "current_ruleset", &d->ruleset)))
+    text_oom = 0;
+    if (ruleset) {
+        if (!(d->ruleset = nbl__strdup(ruleset)))
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    } else if ((rc = nbl__store_meta_get(ws, "current_ruleset", &d->ruleset)))
         return rc;
     if (!d->ruleset)
         return nbl__error(ws->ctx, NBL_ENOTFOUND,
@@ -304,11 +316,16 @@ nbl__store_report_load(nbl_ws *ws, const char *ruleset, int year,
             nbl__report_data_free(d);
             return rc;
         }
-        if (s)
-            nbl__buf_printf(&in, "%s%s", in.len ? ", " : "", s);
+        if (s && nbl__buf_printf(&in, "%s%s", in.len ? ", " : "", s))
+            text_oom = 1;
         free(s);
     }
     d->inputs = in.s;
+    if (text_oom) {
+        text_oom = 0;
+        nbl__report_data_free(d);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
     return NBL_OK;
 }
 

@@ -466,7 +466,8 @@ nbl__stage_each_excess(nbl__stage *st,
     rc = nbl__db_exec(st->ws,
                       "DROP TABLE IF EXISTS temp.nbl_den;"
                       "CREATE TEMP TABLE nbl_den AS SELECT name, denominator "
-                      "FROM main.variables WHERE denominator IS NOT NULL;"
+                      "FROM main.variables WHERE denominator IS NOT NULL "
+                      "AND kind NOT IN ('percent', 'value');"
                       "CREATE INDEX temp.nbl_den_d ON nbl_den(denominator);");
     if (rc)
         return rc;
@@ -481,6 +482,7 @@ nbl__stage_each_excess(nbl__stage *st,
         "FROM temp.nbl_stage n "
         "JOIN main.variables v ON v.name = n.variable "
         "AND v.denominator IS NOT NULL "
+        "AND v.kind NOT IN ('percent', 'value') " /* 'of' is no numerator */
         "LEFT JOIN temp.nbl_stage d ON d.k1 = n.k1 AND d.k2 = n.k2 "
         "AND d.year = n.year AND d.variable = v.denominator AND " GOOD(
             "d") " LEFT JOIN %s t ON ",
@@ -709,4 +711,90 @@ nbl__stage_next_bad(nbl__stage *st, long *line, const char **reasons)
     if (s == SQLITE_DONE)
         return 0;
     return nbl__db_error(st->ws, "listing bad lines");
+}
+
+/* ---- direct writing ------------------------------------------------------ */
+
+struct nbl__stats_writer {
+    nbl_ws *ws;
+    sqlite3_stmt *group, *put;
+};
+
+int
+nbl__stats_writer_new(nbl_ws *ws, nbl__stats_writer **out, int *empty)
+{
+    nbl__stats_writer *w;
+    sqlite3_stmt *q;
+    int rc;
+    *out = NULL;
+    rc = nbl__db_prepare(ws, &q, "SELECT 1 FROM main.stats LIMIT 1");
+    if (rc)
+        return rc;
+    *empty = sqlite3_step(q) != SQLITE_ROW;
+    sqlite3_finalize(q);
+    w = calloc(1, sizeof *w);
+    if (!w)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    w->ws = ws;
+    rc = nbl__db_prepare(ws, &w->group,
+                         "SELECT variable, value FROM main.stats "
+                         "WHERE area_id = ? AND year = ?");
+    if (rc == NBL_OK)
+        rc = nbl__db_prepare(
+            ws, &w->put,
+            "INSERT INTO main.stats(area_id, year, variable, value) "
+            "VALUES(?, ?, ?, ?) ON CONFLICT(area_id, year, variable) "
+            "DO UPDATE SET value = excluded.value");
+    if (rc) {
+        nbl__stats_writer_free(w);
+        return rc;
+    }
+    *out = w;
+    return NBL_OK;
+}
+
+void
+nbl__stats_writer_free(nbl__stats_writer *w)
+{
+    if (!w)
+        return;
+    sqlite3_finalize(w->group);
+    sqlite3_finalize(w->put);
+    free(w);
+}
+
+int
+nbl__stats_writer_group(nbl__stats_writer *w, const char *area_id, long year,
+                        int (*fn)(const char *variable, double value,
+                                  void *arg),
+                        void *arg)
+{
+    sqlite3_stmt *q = w->group;
+    int rc = NBL_OK, s;
+    sqlite3_bind_text(q, 1, area_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, year);
+    while (rc == NBL_OK && (s = sqlite3_step(q)) == SQLITE_ROW)
+        rc = fn((const char *)sqlite3_column_text(q, 0),
+                nbl__db_column_double(q, 1), arg);
+    if (rc == NBL_OK && s != SQLITE_DONE)
+        rc = nbl__db_error(w->ws, "reading values");
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    return rc;
+}
+
+int
+nbl__stats_writer_put(nbl__stats_writer *w, const char *area_id, long year,
+                      const char *variable, double value)
+{
+    sqlite3_stmt *q = w->put;
+    int rc = NBL_OK;
+    sqlite3_bind_text(q, 1, area_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, year);
+    sqlite3_bind_text(q, 3, variable, -1, SQLITE_STATIC);
+    nbl__db_bind_double(q, 4, value);
+    if (sqlite3_step(q) != SQLITE_DONE)
+        rc = nbl__db_error(w->ws, "storing a value");
+    sqlite3_reset(q);
+    return rc;
 }

@@ -126,4 +126,26 @@ int nbl__stage_each_problem(nbl__stage *st, long limit,
  * the end, negative on error. */
 int nbl__stage_next_bad(nbl__stage *st, long *line, const char **reasons);
 
+/* ---- direct writing (the fast path of the statistics import) ---------- */
+
+/** Prepared statements that read one area-year of `stats` and write single
+ * values into it, inside the caller's transaction. */
+typedef struct nbl__stats_writer nbl__stats_writer;
+
+/** *empty is set to 1 when `stats` holds no value at all. */
+int nbl__stats_writer_new(nbl_ws *ws, nbl__stats_writer **out, int *empty);
+/** NULL-safe. */
+void nbl__stats_writer_free(nbl__stats_writer *w);
+
+/** Calls fn(variable, value) for each value stored for area_id and year
+ * (value NAN when missing); a non-zero return of fn stops and is returned. */
+int nbl__stats_writer_group(
+    nbl__stats_writer *w, const char *area_id, long year,
+    int (*fn)(const char *variable, double value, void *arg), void *arg);
+
+/** Writes one value: a new key is inserted; an existing key's value is
+ * replaced. The strings are borrowed for the call only. */
+int nbl__stats_writer_put(nbl__stats_writer *w, const char *area_id, long year,
+                          const char *variable, double value);
+
 #endif

@@ -21,12 +21,47 @@ struct nbl_ctx {
     nbl_progress_fn progress_fn;
     void *progress_arg;
     size_t warnings;
+    double wait;   /* seconds to wait for another writer; < 0: default */
+    int wait_told; /* the "waiting for another nabolag" line was printed */
 };
 
 nbl_ctx *
 nbl_ctx_new(void)
 {
-    return calloc(1, sizeof(nbl_ctx));
+    nbl_ctx *ctx = calloc(1, sizeof(nbl_ctx));
+    if (ctx)
+        ctx->wait = -1;
+    return ctx;
+}
+
+void
+nbl_ctx_set_wait(nbl_ctx *ctx, double seconds)
+{
+    ctx->wait = seconds < 0 ? -1 : seconds;
+}
+
+double
+nbl__ctx_wait(const nbl_ctx *ctx)
+{
+    return ctx->wait < 0 ? NBL_WAIT_DEFAULT : ctx->wait;
+}
+
+int
+nbl__ctx_wait_is_set(const nbl_ctx *ctx)
+{
+    return ctx->wait >= 0;
+}
+
+void
+nbl__ctx_waiting(nbl_ctx *ctx, const char *what)
+{
+    if (ctx->wait_told)
+        return;
+    ctx->wait_told = 1;
+    nbl__info(ctx,
+              "%s: waiting for another nabolag to finish writing it (up "
+              "to %g s)",
+              what, nbl__ctx_wait(ctx));
 }
 
 void
@@ -122,6 +157,27 @@ nbl__error(nbl_ctx *ctx, int code, const char *fmt, ...)
     return code;
 }
 
+void
+nbl__error_rename(nbl_ctx *ctx, const char *from, const char *to)
+{
+    char out[NBL_MSG_MAX];
+    size_t n = 0, fl = strlen(from), tl = strlen(to);
+    const char *p = ctx->errmsg;
+    if (!fl)
+        return;
+    while (*p && n + 1 < sizeof out) {
+        if (strncmp(p, from, fl) == 0 && n + tl + 1 < sizeof out) {
+            memcpy(out + n, to, tl);
+            n += tl;
+            p += fl;
+        } else {
+            out[n++] = *p++;
+        }
+    }
+    out[n] = '\0';
+    memcpy(ctx->errmsg, out, n + 1);
+}
+
 static void
 vlog(nbl_ctx *ctx, nbl_log_level level, const char *fmt, va_list ap)
 {
@@ -144,6 +200,15 @@ nbl__warn(nbl_ctx *ctx, const char *fmt, ...)
         ctx->warnings++;
     va_start(ap, fmt);
     vlog(ctx, NBL_LOG_WARN, fmt, ap);
+    va_end(ap);
+}
+
+void
+nbl__errline(nbl_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(ctx, NBL_LOG_ERROR, fmt, ap);
     va_end(ap);
 }
 

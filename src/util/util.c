@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -237,6 +238,14 @@ nbl__tmp_path_for(const char *path)
     return t;
 }
 
+const char *
+nbl__io_reason(int err)
+{
+    if (err == ENOSPC || err == EDQUOT)
+        return "disk full (no space left on the device)";
+    return strerror(err);
+}
+
 int
 nbl__outfile_open(nbl_ctx *ctx, nbl__outfile *of, const char *path,
                   int overwrite)
@@ -285,9 +294,28 @@ nbl__outfile_open_mode(nbl_ctx *ctx, nbl__outfile *of, const char *path,
         int e = errno;
         nbl__outfile_abort(of);
         return nbl__error(ctx, NBL_EIO, "%s: cannot write: %s", path,
-                          strerror(e));
+                          nbl__io_reason(e));
     }
     return NBL_OK;
+}
+
+int
+nbl__outfile_finish(nbl_ctx *ctx, nbl__outfile *of)
+{
+    int rc = NBL_OK;
+    if (!of->tmppath || !of->fp)
+        return NBL_OK; /* stdout, or finished already */
+    /* on disk before the rename, so a crash leaves old or new, never an
+     * empty file under the final name */
+    if (ferror(of->fp) | fflush(of->fp) || fsync(fileno(of->fp)) != 0) {
+        rc = nbl__error(ctx, NBL_EIO, "%s: write failed: %s", of->path,
+                        nbl__io_reason(errno));
+    }
+    if (fclose(of->fp) != 0 && rc == NBL_OK)
+        rc = nbl__error(ctx, NBL_EIO, "%s: write failed: %s", of->path,
+                        nbl__io_reason(errno));
+    of->fp = NULL;
+    return rc;
 }
 
 int
@@ -300,17 +328,10 @@ nbl__outfile_commit(nbl_ctx *ctx, nbl__outfile *of)
         of->fp = NULL;
         return rc;
     }
-    if (ferror(of->fp) | fflush(of->fp)) {
-        rc = nbl__error(ctx, NBL_EIO, "%s: write failed: %s", of->path,
-                        strerror(errno));
-    }
-    if (fclose(of->fp) != 0 && rc == NBL_OK)
-        rc = nbl__error(ctx, NBL_EIO, "%s: write failed: %s", of->path,
-                        strerror(errno));
-    of->fp = NULL;
+    rc = nbl__outfile_finish(ctx, of);
     if (rc == NBL_OK && rename(of->tmppath, of->path) != 0)
         rc = nbl__error(ctx, NBL_EIO, "%s: cannot rename into place: %s",
-                        of->path, strerror(errno));
+                        of->path, nbl__io_reason(errno));
     if (rc != NBL_OK)
         remove(of->tmppath);
     free(of->tmppath);
@@ -434,4 +455,44 @@ nbl__now_iso(char buf[32])
         t = (time_t)v;
     gmtime_r(&t, &tm);
     strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int
+nbl__dir_lock(nbl_ctx *ctx, const char *dir, int *fd_out)
+{
+    struct timespec t0, now;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    *fd_out = -1;
+    if (fd < 0)
+        return nbl__error(ctx, NBL_EIO, "%s: cannot open folder: %s", dir,
+                          strerror(errno));
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        double waited;
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            int e = errno;
+            close(fd);
+            return nbl__error(ctx, NBL_EIO, "%s: cannot lock folder: %s", dir,
+                              strerror(e));
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        waited = (double)(now.tv_sec - t0.tv_sec) +
+                 (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
+        if (waited >= nbl__ctx_wait(ctx)) {
+            close(fd);
+            return nbl__error(ctx, NBL_EIO, NBL_BUSY_FMT, dir, "output folder",
+                              nbl__ctx_wait(ctx));
+        }
+        nbl__ctx_waiting(ctx, dir);
+        nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+    }
+    *fd_out = fd;
+    return NBL_OK;
+}
+
+void
+nbl__dir_unlock(int fd)
+{
+    if (fd >= 0)
+        close(fd); /* releases the flock */
 }

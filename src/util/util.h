@@ -76,10 +76,31 @@ int nbl__outfile_open(nbl_ctx *ctx, nbl__outfile *of, const char *path,
  * 0600 for an output that must stay private. */
 int nbl__outfile_open_mode(nbl_ctx *ctx, nbl__outfile *of, const char *path,
                            int overwrite, mode_t mode);
-/** Flushes, closes and renames into place. Always releases of. */
+
+/** Flushes, syncs and closes the temporary file (errors name the final
+ * path and say when the disk is full), without renaming it: for an output
+ * that must be complete before a transaction commits. Idempotent. */
+int nbl__outfile_finish(nbl_ctx *ctx, nbl__outfile *of);
+/** Finishes (if not done) and renames into place. Always releases of. */
 int nbl__outfile_commit(nbl_ctx *ctx, nbl__outfile *of);
 /** Closes and removes the temporary file. NULL-safe, idempotent. */
 void nbl__outfile_abort(nbl__outfile *of);
+
+/**
+ * Locks the folder dir for this process (flock on the folder itself, so
+ * nothing is left behind, and a killed process's lock goes with it): two
+ * nabolag writing outputs into one folder never mix their files. Waits as
+ * long as the ctx says (nbl_ctx_set_wait), saying once that it waits, then
+ * fails with "<dir>: output folder is busy: ...". *fd_out receives the
+ * lock for nbl__dir_unlock() (-1 on failure).
+ */
+int nbl__dir_lock(nbl_ctx *ctx, const char *dir, int *fd_out);
+
+/** Releases a lock from nbl__dir_lock(); -1 is allowed. */
+void nbl__dir_unlock(int fd);
+
+/** strerror(err), but a full disk (ENOSPC, EDQUOT) is called that. */
+const char *nbl__io_reason(int err);
 
 /** A temporary path beside `path` (caller frees): "<dir>/.<base>.tmp<pid>". */
 char *nbl__tmp_path_for(const char *path);

@@ -68,4 +68,16 @@ snap() { sqlite3 "$ws" "SELECT * FROM category_results ORDER BY 1,2,3; SELECT * 
 before=$(snap)
 "$NBL_BIN" run "$T/sample/sample.ini" > "$T/run2.out" 2> "$T/run2.err" || { cat "$T/run2.err"; fail "second run"; }
 [ "$(snap)" = "$before" ] || fail "second run changed results or alerts"
+# the report's changes add up to its category table in every year, moves
+# to and from "Kan ikke vurderes" included (2021: Vestervang from it; 2023:
+# Fasanhaven to it)
+for y in 2021 2022 2023 2024; do
+    "$NBL_BIN" -q report "$ws" --year $y -o "$T/r$y.html" || fail "report $y"
+    /usr/bin/python3 "$NBL_SOURCE_DIR/tests/cli/report_counts.py" "$T/r$y.html" >/dev/null ||
+        fail "report $y: changes do not add up"
+done
+grep -q 'data-from="not_evaluable" data-to="omdannelse">Vestervang (SK-01)' "$T/r2021.html" ||
+    fail "2021: the move from not_evaluable is missing"
+grep -q 'data-from="none" data-to="not_evaluable">Fasanhaven (SK-11)' "$T/r2023.html" ||
+    fail "2023: the move to not_evaluable is missing"
 echo "sample: all checks passed"

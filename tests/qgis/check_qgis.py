@@ -227,6 +227,16 @@ def main():
         if r.type() != "categorizedSymbol" or \
                 r.classAttribute() != "profile_band" or classes(r) != 5:
             fail("nabolag.qgs: areas style profile not applied")
+        # status/dynamics: one category per group present, plus "not
+        # classified" (at least that one)
+        if "status_dynamics" not in styles:
+            fail("nabolag.qgs: areas: no style status_dynamics")
+        else:
+            sm.setCurrentStyle("status_dynamics")
+            r = areas.renderer()
+            if r.type() != "categorizedSymbol" or \
+                    r.classAttribute() != "sd_group" or classes(r) < 1:
+                fail("nabolag.qgs: areas style status_dynamics not applied")
         sm.setCurrentStyle("category")
         ext = project.viewSettings().defaultViewExtent()
         if not project.crs().isValid():

@@ -275,8 +275,42 @@ test_config_declares_variable(void **state)
         nbl_test_write("bad.ini", "[variable.rooms]\nkind = area\n");
     assert_int_equal(nbl_import_stats(f->ws, csv, &o, &s), NBL_EFORMAT);
     assert_non_null(strstr(nbl_ctx_errmsg(f->ctx),
-                           "[variable.rooms]: kind must be count, amount or "
-                           "mean: 'area'"));
+                           "[variable.rooms]: kind must be count, amount, "
+                           "mean, percent or value: 'area'"));
+}
+
+/* Shares: kind percent is 0..100 and, with `of`, is no numerator of its
+ * population (45 % of 30 residents is fine); kind value may be negative. */
+static void
+test_percent_and_value_kinds(void **state)
+{
+    struct fx *f = *state;
+    nbl_stats_summary s;
+    nbl_stats_opts o = {0};
+    const char *csv = nbl_test_write("shares.csv", "area_id,year,pop,x_pct,"
+                                                   "x_idx\n"
+                                                   "0101,2020,30,45.5,-1.25\n"
+                                                   "0202,2020,100,100,0\n");
+    const char *bad =
+        nbl_test_write("bad_shares.csv", "area_id,year,x_pct,x_idx\n"
+                                         "0101,2021,100.5,-3\n");
+    o.config_path = nbl_test_write("shares.ini", "[variable.x_pct]\n"
+                                                 "kind = percent\n"
+                                                 "of = pop\n"
+                                                 "[variable.x_idx]\n"
+                                                 "kind = value\n");
+    assert_int_equal(nbl_import_stats(f->ws, csv, &o, &s), NBL_OK);
+    assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM stats WHERE "
+                                   "variable = 'x_idx' AND value = -1.25"),
+                     1);
+    assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM variables WHERE "
+                                   "name = 'x_pct' AND kind = 'percent' AND "
+                                   "denominator = 'pop'"),
+                     1);
+    assert_int_equal(nbl_import_stats(f->ws, bad, &o, &s), NBL_EDATA);
+    assert_non_null(strstr(logged(), "bad_shares.csv:2: column 'x_pct': "
+                                     "x_pct is a percentage and must be "
+                                     "0..100: '100.5'"));
 }
 
 static void
@@ -614,6 +648,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_wide_bom_crlf_semicolon_comma,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_options_override_detection, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_percent_and_value_kinds, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_config_declares_variable, setup,
                                         teardown),

@@ -660,6 +660,103 @@ test_category_codes(void **state)
     assert_null(nbl_category_code(-1));
 }
 
+/* ---- statistics given as shares (docs/methods.md) ---- */
+
+/*
+ * dk2021, 2024, no counts except pop:
+ *   lab: lab_share 2023 = 41.0, 2024 = 39.2 -> (41.0 + 39.2) / 2 = 40.1 > 40
+ *   cri: cri_share 2023 = 1.5, 2024 = 2.1 -> 1.8; country cri_share 0.6 both
+ *        years -> ratio 3.0 >= 3 (met exactly at the threshold)
+ *   edu: edu_share 2024 = 60.0 -> not over 60 % ("overstiger")
+ *   inc: inc_pct 2024 = 55.0 -> not under 55 % ("mindre end")
+ *   eth: eth_share 2024 = 50.0 -> not over 50 %
+ * -> 2 of 4 met, udsat (not parallelsamfund).
+ */
+static void
+test_shares(void **state)
+{
+    nbl__ruleset *rs = load("dk2021");
+    tab t;
+    nbl__crit_result r;
+    (void)state;
+    tinit(&t, rs, 2023, 2);
+    for (int y = 2023; y <= 2024; y++) {
+        put(&t, t.area, y, "pop", 1500);
+        put(&t, t.country, y, "cri_share", 0.6);
+    }
+    put(&t, t.area, 2023, "lab_share", 41.0);
+    put(&t, t.area, 2024, "lab_share", 39.2);
+    put(&t, t.area, 2023, "cri_share", 1.5);
+    put(&t, t.area, 2024, "cri_share", 2.1);
+    put(&t, t.area, 2024, "edu_share", 60.0);
+    put(&t, t.area, 2024, "inc_pct", 55.0);
+    put(&t, t.area, 2024, "eth_share", 50.0);
+    r = crit(&t, "lab", 2024);
+    CLOSE(r.value, 40.1);
+    assert_int_equal(r.met, 1);
+    r = crit(&t, "cri", 2024);
+    CLOSE(r.value, 1.8);
+    CLOSE(r.ratio, 3.0);
+    assert_int_equal(r.met, 1);
+    r = crit(&t, "edu", 2024);
+    assert_int_equal(r.status, NBL_CS_OK);
+    assert_int_equal(r.met, 0);
+    r = crit(&t, "inc", 2024);
+    CLOSE(r.value, 55.0);
+    assert_int_equal(r.met, 0);
+    assert_int_equal(r.met_low, 1); /* < 65 */
+    assert_int_equal(crit(&t, "eth", 2024).met, 0);
+    assert_int_equal(category(&t, 2024).category, NBL_CAT_UDSAT);
+
+    /* counts win: 2024 counts give 45 %, the share 39.2 is not used:
+     * (41.0 + 45.0) / 2 = 43.0 */
+    put(&t, t.area, 2024, "pop_18_64", 1000);
+    put(&t, t.area, 2024, "noattach_18_64", 450);
+    CLOSE(crit(&t, "lab", 2024).value, 43.0);
+
+    /* no country share: the printed threshold share 1.98 % (threshold_share
+     * = cri_threshold) stands for 3 x the country share: 1.8 < 1.98 not
+     * met, ratio 3 * 1.8 / 1.98 = 2.727...; 1.98 itself is met */
+    for (int y = 2023; y <= 2024; y++)
+        put(&t, t.country, y, "cri_share", NAN);
+    put(&t, t.country, 2024, "cri_threshold", 1.98);
+    r = crit(&t, "cri", 2024);
+    CLOSE(r.ratio, 3 * 1.8 / 1.98);
+    assert_int_equal(r.met, 0);
+    assert_int_equal(r.met_low, 1); /* >= 2 x: 2.727 */
+    put(&t, t.area, 2023, "cri_share", 1.98);
+    put(&t, t.area, 2024, "cri_share", 1.98);
+    assert_int_equal(crit(&t, "cri", 2024).met, 1);
+    /* neither: not evaluable, the area's value kept */
+    put(&t, t.country, 2024, "cri_threshold", NAN);
+    r = crit(&t, "cri", 2024);
+    assert_int_equal(r.status, NBL_CS_NOT_EVALUABLE);
+    CLOSE(r.value, 1.98);
+    /* a share missing in one year of the window: missing */
+    put(&t, t.area, 2023, "lab_share", NAN);
+    put(&t, t.area, 2023, "pop_18_64", NAN);
+    assert_int_equal(crit(&t, "lab", 2024).status, NBL_CS_MISSING);
+    nbl__ruleset_free(rs);
+}
+
+/* dk2013 from shares: cri against 2.70 % directly; edu with unknown
+ * education counted as basic (edu_or_unknown_share). */
+static void
+test_shares_dk2013(void **state)
+{
+    nbl__ruleset *rs = load("dk2013");
+    tab t;
+    (void)state;
+    tinit(&t, rs, 2014, 1);
+    put(&t, t.area, 2014, "pop", 1089);
+    put(&t, t.area, 2014, "cri_share", 2.70);
+    put(&t, t.area, 2014, "edu_or_unknown_share", 50.1);
+    /* window 2: 2013 missing */
+    assert_int_equal(crit(&t, "cri", 2014).status, NBL_CS_MISSING);
+    assert_int_equal(crit(&t, "edu", 2014).met, 1);
+    nbl__ruleset_free(rs);
+}
+
 int
 main(void)
 {
@@ -676,6 +773,8 @@ main(void)
         cmocka_unit_test(test_dk2010),
         cmocka_unit_test(test_same_area_different_laws),
         cmocka_unit_test(test_category_codes),
+        cmocka_unit_test(test_shares),
+        cmocka_unit_test(test_shares_dk2013),
     };
     nbl_test_locale();
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,184 @@
+/*
+ * cmd_import_grid.c - `nabolag import grid`: options, one library call
+ * (nbl_import_grid) and the summary lines on stderr.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "nabolag/grid.h"
+#include "util/util.h"
+
+static void
+help(void)
+{
+    printf(
+        "usage: nabolag import grid WORKSPACE SOURCE [--method area|centroid]\n"
+        "       [--max-missing-share X] [--areas IDS] [--replace]\n"
+        "       [--column KEY=HEADING] [--ignore HEADING] [--layer NAME]\n"
+        "       [--src-crs CRS] [--delimiter ,|;]\n\n"
+        "Sums grid statistics (Danmarks Statistik's kvadratnet) into the "
+        "areas'\nstatistics. SOURCE is a CSV file with kvadratnet cell ids "
+        "(100m_61756_7195,\n250m_622375_57550, 1km_6175_719, ...: lower-left "
+        "corner in EPSG:25832) or\nany GDAL vector source with the cells as "
+        "polygons; layouts as for\nstatistics: long (cell_id,year,variable,"
+        "value) or wide (cell_id,year,<variable>...).\n"
+        "Each area gets count x (share of the cell's area inside it), "
+        "summed over\nthe cells it overlaps; suppressed cells (blank, '..') "
+        "are missing, and an area\nwhose suppressed cells cover more than "
+        "--max-missing-share of it gets a\nmissing value (not evaluable).\n\n"
+        "Options:\n"
+        "  --method M             area (default: area-weighted) or centroid "
+        "(a cell\n"
+        "                         counts wholly for the area holding its "
+        "centre)\n"
+        "  --max-missing-share X  default 0.05\n"
+        "  --areas IDS            comma-separated area ids or patterns "
+        "(BY-*) that\n"
+        "                         take grid values (default: every area a "
+        "cell overlaps)\n"
+        "  --replace              replace differing values already stored\n"
+        "  --column KEY=HEADING   KEY is cell, year, variable or value "
+        "(defaults:\n"
+        "                         cell_id, year, variable, value)\n"
+        "  --ignore HEADING       a column to skip (repeatable)\n"
+        "  --layer NAME           polygon sources with several layers\n"
+        "  --src-crs CRS          polygon sources without a CRS\n"
+        "  --delimiter C          ',' or ';' (default: detected)\n"
+        "  -h, --help             this help\n");
+}
+
+/* --column KEY=HEADING */
+static int
+column(nbl_grid_opts *o, const char *arg)
+{
+    static const char *keys[] = {"cell", "year", "variable", "value"};
+    const char **slot[] = {&o->cell_column, &o->year_column,
+                           &o->variable_column, &o->value_column};
+    const char *eq = strchr(arg, '=');
+    for (size_t k = 0; eq && k < 4; k++)
+        if (strlen(keys[k]) == (size_t)(eq - arg) &&
+            !strncmp(arg, keys[k], (size_t)(eq - arg)) && eq[1]) {
+            *slot[k] = eq + 1;
+            return 0;
+        }
+    return cli_usage("import grid",
+                     "--column: expected cell|year|variable|value=HEADING, "
+                     "not '%s'",
+                     arg);
+}
+
+static int
+parse(int argc, char **argv, nbl_grid_opts *o, nbl__buf *ignore)
+{
+    static const struct option opts[] = {
+        {"method", required_argument, 0, 'm'},
+        {"max-missing-share", required_argument, 0, 'x'},
+        {"areas", required_argument, 0, 'a'},
+        {"replace", no_argument, 0, 'R'},
+        {"column", required_argument, 0, 'c'},
+        {"ignore", required_argument, 0, 'i'},
+        {"layer", required_argument, 0, 'l'},
+        {"src-crs", required_argument, 0, 's'},
+        {"delimiter", required_argument, 0, 'd'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "hl:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm':
+            if (strcmp(optarg, "area") && strcmp(optarg, "centroid"))
+                return cli_usage("import grid",
+                                 "--method: area or centroid, not '%s'",
+                                 optarg);
+            o->centroid = strcmp(optarg, "centroid") == 0;
+            break;
+        case 'x':
+            if (!nbl__parse_double(optarg, '.', &o->max_missing_share) ||
+                o->max_missing_share < 0 || o->max_missing_share > 1)
+                return cli_usage("import grid",
+                                 "--max-missing-share: a number from 0 to 1, "
+                                 "not '%s'",
+                                 optarg);
+            o->max_missing_share_set = 1;
+            break;
+        case 'a':
+            o->areas = optarg;
+            break;
+        case 'R':
+            o->replace = 1;
+            break;
+        case 'c':
+            if (column(o, optarg))
+                return CLI_USAGE;
+            break;
+        case 'i':
+            nbl__buf_printf(ignore, "%s%s", ignore->s ? "," : "", optarg);
+            break;
+        case 'l':
+            o->layer = optarg;
+            break;
+        case 's':
+            o->src_crs = optarg;
+            break;
+        case 'd':
+            if (strcmp(optarg, ",") && strcmp(optarg, ";"))
+                return cli_usage("import grid",
+                                 "--delimiter must be ',' or ';', not '%s'",
+                                 optarg);
+            o->delimiter = optarg[0];
+            break;
+        case 'h':
+            help();
+            return -1;
+        default:
+            return cli_usage("import grid", "invalid option");
+        }
+    }
+    if (argc - optind != 2)
+        return cli_usage("import grid", "expected WORKSPACE and SOURCE");
+    o->ignore = ignore->s;
+    return CLI_OK;
+}
+
+int
+cmd_import_grid(int argc, char **argv)
+{
+    nbl_grid_opts o;
+    nbl_grid_summary s;
+    nbl__buf ignore = {0};
+    nbl_ctx *ctx;
+    nbl_ws *ws = NULL;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    memset(&s, 0, sizeof s);
+    rc = parse(argc, argv, &o, &ignore);
+    if (rc) {
+        nbl__buf_free(&ignore);
+        return rc < 0 ? CLI_OK : rc;
+    }
+    ctx = cli_ctx_new();
+    rc = nbl_ws_open(&ws, ctx, argv[optind]);
+    if (rc == NBL_OK)
+        rc = nbl_import_grid(ws, argv[optind + 1], &o, &s);
+    if (rc == NBL_OK) {
+        cli_info("%s: %ld row%s read, %ld cell%s, %ld outside every area; "
+                 "%ld suppressed value%s",
+                 argv[optind + 1], s.rows_read, s.rows_read == 1 ? "" : "s",
+                 s.cells, s.cells == 1 ? "" : "s", s.cells_outside,
+                 s.values_suppressed, s.values_suppressed == 1 ? "" : "s");
+        cli_info("%ld area%s: %ld value%s new, %ld updated, %ld unchanged; "
+                 "%ld not evaluable (suppressed cells over the missing share)",
+                 s.areas, s.areas == 1 ? "" : "s", s.values_inserted,
+                 s.values_inserted == 1 ? "" : "s", s.values_updated,
+                 s.values_unchanged, s.values_not_evaluable);
+    }
+    rc = rc ? cli_fail(ctx, rc) : CLI_OK;
+    nbl_ws_free(ws);
+    nbl_ctx_free(ctx);
+    nbl__buf_free(&ignore);
+    return rc;
+}

@@ -1,0 +1,267 @@
+/*
+ * store_statusdyn.c - the status/dynamics index in the workspace: loading
+ * the indicators of the configured method that are no criterion (profile
+ * indicators from profile_results, else variables from stats) with the
+ * residents, and writing table status_dynamics.
+ *
+ * status_dynamics holds one row per area and year for every area the
+ * method saw: the indices and classes (NULL when not classified), the
+ * combined group "<status class>/<dynamics class>", why an area is not
+ * classified (status_st / dynamics_st: ok, excluded, small, missing) and
+ * the method. Workspaces created before these columns get them added.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/alerts.h"
+#include "store/store_compute.h"
+#include "store/store_internal.h"
+#include "store/store_statusdyn.h"
+#include "util/util.h"
+
+struct idx {
+    const char *id;
+    size_t i;
+};
+
+static int
+idx_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct idx *)a)->id, ((const struct idx *)b)->id);
+}
+
+/* Fills column j of each area's table from profile_results rows of
+ * indicator `name` (they win over a variable of the same name). ix: the
+ * areas sorted by id. */
+static int
+load_profile(nbl_ws *ws, const char *name, int j, nbl__aarea *areas,
+             const struct idx *ix, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = nbl__db_prepare(ws, &st,
+                             "SELECT area_id, year, value FROM profile_results "
+                             "WHERE indicator = ? AND status = 'ok'");
+    if (rc)
+        return rc;
+    nbl__db_bind_text(st, 1, name);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct idx key = {(const char *)sqlite3_column_text(st, 0), 0};
+        const struct idx *hit =
+            key.id ? bsearch(&key, ix, n, sizeof *ix, idx_cmp) : NULL;
+        nbl__aarea *a = hit ? &areas[hit->i] : NULL;
+        int row = a ? sqlite3_column_int(st, 1) - a->ind_y0 : -1;
+        if (a && row >= 0 && row < a->ind_ny)
+            a->ind[(size_t)row * (size_t)a->ind_k + (size_t)j] =
+                nbl__db_column_double(st, 2);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "reading profiles");
+}
+
+/* Copies the dense statistics into each area's own table. */
+static int
+copy_stats(const nbl__compute_data *d, int k, nbl__aarea *areas, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        nbl__aarea *a = &areas[i];
+        long ai = nbl__find_sorted(d->area_ids, d->nareas,
+                                   a->area_id ? a->area_id : "");
+        size_t cells = (size_t)(d->nyears > 0 ? d->nyears : 1) * (size_t)k;
+        free(a->ind);
+        a->ind = malloc(cells * sizeof *a->ind);
+        if (!a->ind)
+            return NBL_ENOMEM;
+        a->ind_y0 = d->first_year;
+        a->ind_ny = d->nyears;
+        a->ind_k = k;
+        for (size_t c = 0; c < cells; c++)
+            a->ind[c] = NAN;
+        if (ai < 0)
+            continue;
+        for (int y = 0; y < d->nyears; y++)
+            for (int v = 0; v < k; v++)
+                a->ind[(size_t)y * (size_t)k + (size_t)v] =
+                    d->area[((size_t)ai * (size_t)d->nyears + (size_t)y) *
+                                (size_t)d->nvars +
+                            (size_t)v];
+    }
+    return NBL_OK;
+}
+
+int
+nbl__store_sd_load(nbl_ws *ws, const nbl__sdconf *c, nbl__aarea *areas,
+                   size_t n)
+{
+    const char *vars[NBL_SD_MAX_IND + 1];
+    nbl__compute_data d;
+    int k = c->nind + 1, rc;
+    memset(&d, 0, sizeof d);
+    for (int j = 0; j < c->nind; j++)
+        vars[j] = c->ind[j].name;
+    vars[c->nind] = "pop";
+    rc = nbl__store_compute_load(ws, vars, k, &d);
+    if (rc == NBL_OK)
+        rc = copy_stats(&d, k, areas, n);
+    if (rc == NBL_ENOMEM)
+        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    if (rc == NBL_OK && d.nyears > 0) {
+        struct idx *ix = malloc((n ? n : 1) * sizeof *ix);
+        if (!ix)
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        for (size_t i = 0; ix && i < n; i++)
+            ix[i] = (struct idx){areas[i].area_id ? areas[i].area_id : "", i};
+        if (ix)
+            qsort(ix, n, sizeof *ix, idx_cmp);
+        for (int j = 0; rc == NBL_OK && j < c->nind; j++)
+            rc = load_profile(ws, c->ind[j].name, j, areas, ix, n);
+        free(ix);
+    }
+    nbl__compute_data_free(&d);
+    return rc;
+}
+
+int
+nbl__store_sd_has_columns(nbl_ws *ws)
+{
+    sqlite3_stmt *st = NULL;
+    int has = 0;
+    if (nbl__db_prepare(ws, &st,
+                        "SELECT 1 FROM pragma_table_info('status_dynamics') "
+                        "WHERE name = 'dynamics_st'") == NBL_OK)
+        has = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return has;
+}
+
+/* Adds the columns of this version to an older workspace's table. */
+static int
+ensure_columns(nbl_ws *ws)
+{
+    static const char *const cols[] = {"sd_group", "status_st", "dynamics_st",
+                                       "method"};
+    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
+        sqlite3_stmt *st = NULL;
+        int has = 0, rc;
+        rc = nbl__db_prepare(ws, &st,
+                             "SELECT 1 FROM pragma_table_info('"
+                             "status_dynamics') WHERE name = ?");
+        if (rc)
+            return rc;
+        nbl__db_bind_text(st, 1, cols[i]);
+        has = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_finalize(st);
+        if (!has) {
+            char sql[128];
+            snprintf(sql, sizeof sql,
+                     "ALTER TABLE status_dynamics ADD COLUMN %s TEXT", cols[i]);
+            if ((rc = nbl__db_exec(ws, sql)))
+                return rc;
+        }
+    }
+    return NBL_OK;
+}
+
+static void
+bind_row(sqlite3_stmt *st, const char *area_id, int year, const char *rs,
+         const nbl__asd *s, const char *method)
+{
+    char group[2 * NBL_SD_NAME + 2];
+    int both = s->status_class[0] && s->dynamics_class[0];
+    snprintf(group, sizeof group, "%s/%s", s->status_class, s->dynamics_class);
+    sqlite3_reset(st);
+    nbl__db_bind_text(st, 1, area_id);
+    sqlite3_bind_int(st, 2, year);
+    nbl__db_bind_text(st, 3, rs);
+    nbl__db_bind_double(st, 4, s->status);
+    nbl__db_bind_double(st, 5, s->dynamics);
+    nbl__db_bind_text(st, 6, s->status_class[0] ? s->status_class : NULL);
+    nbl__db_bind_text(st, 7, s->dynamics_class[0] ? s->dynamics_class : NULL);
+    nbl__db_bind_text(st, 8, both ? group : NULL);
+    nbl__db_bind_text(st, 9, nbl__sd_status_name(s->st));
+    nbl__db_bind_text(st, 10, nbl__sd_status_name(s->dst));
+    nbl__db_bind_text(st, 11, method);
+}
+
+int
+nbl__store_sd_save(nbl_ws *ws, const char *ruleset, int year,
+                   const nbl__aarea *areas, const nbl__asd *sd, size_t n,
+                   const char *method, long *changed)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = ensure_columns(ws);
+    if (rc)
+        return rc;
+    rc = nbl__db_prepare(
+        ws, &st,
+        "INSERT INTO status_dynamics(area_id, year, ruleset, status_index, "
+        "dynamics_index, status_class, dynamics_class, sd_group, status_st, "
+        "dynamics_st, method) VALUES(?,?,?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT(area_id, year, ruleset) DO UPDATE SET status_index = "
+        "excluded.status_index, dynamics_index = excluded.dynamics_index, "
+        "status_class = excluded.status_class, dynamics_class = "
+        "excluded.dynamics_class, sd_group = excluded.sd_group, status_st = "
+        "excluded.status_st, dynamics_st = excluded.dynamics_st, method = "
+        "excluded.method WHERE NOT (status_index IS excluded.status_index AND "
+        "dynamics_index IS excluded.dynamics_index AND status_class IS "
+        "excluded.status_class AND dynamics_class IS excluded.dynamics_class "
+        "AND sd_group IS excluded.sd_group AND status_st IS excluded.status_st "
+        "AND dynamics_st IS excluded.dynamics_st AND method IS "
+        "excluded.method)");
+    if (rc)
+        return rc;
+    for (size_t i = 0; sd && i < n; i++) {
+        if (sd[i].st == NBL_SDS_MISSING) /* no values: no row */
+            continue;
+        bind_row(st, areas[i].area_id, year, ruleset, &sd[i], method);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            rc = nbl__db_error(ws, "storing status_dynamics");
+            break;
+        }
+        *changed += sqlite3_changes(ws->db);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The distinct classes of one column in the year, by their mean index. */
+static int
+classes_of(nbl_ws *ws, const char *cls, const char *idx, const char *ruleset,
+           int year, char out[8][40], int *n)
+{
+    sqlite3_stmt *st = NULL;
+    char sql[320];
+    int rc;
+    *n = 0;
+    if (!nbl__store_sd_has_columns(ws))
+        return NBL_OK;
+    snprintf(sql, sizeof sql,
+             "SELECT %s FROM status_dynamics WHERE ruleset = ?1 AND year = "
+             "?2 AND %s IS NOT NULL GROUP BY %s ORDER BY AVG(%s), %s",
+             cls, cls, cls, idx, cls);
+    if ((rc = nbl__db_prepare(ws, &st, sql)))
+        return rc;
+    nbl__db_bind_text(st, 1, ruleset);
+    sqlite3_bind_int(st, 2, year);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < 8) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        snprintf(out[(*n)++], 40, "%s", t ? t : "");
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW
+               ? NBL_OK
+               : nbl__db_error(ws, "reading status_dynamics");
+}
+
+int
+nbl__store_sd_classes(nbl_ws *ws, const char *ruleset, int year,
+                      char status[8][40], int *ns, char dynamics[8][40],
+                      int *nd)
+{
+    int rc = classes_of(ws, "status_class", "status_index", ruleset, year,
+                        status, ns);
+    if (rc == NBL_OK)
+        rc = classes_of(ws, "dynamics_class", "dynamics_index", ruleset, year,
+                        dynamics, nd);
+    return rc;
+}

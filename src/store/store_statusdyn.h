@@ -1,0 +1,36 @@
+/*
+ * store_statusdyn.h - the status/dynamics index in the workspace (see
+ * store_statusdyn.c for table status_dynamics).
+ */
+#ifndef NBL_STORE_STATUSDYN_H
+#define NBL_STORE_STATUSDYN_H
+
+#include "model/alerts.h"
+#include "nabolag/workspace.h"
+
+/** Loads the indicator tables (nbl__aarea.ind) of the configured method:
+ * per indicator the profile indicator of that name, else the variable;
+ * the last column is the variable pop. Years span the statistics. */
+int nbl__store_sd_load(nbl_ws *ws, const nbl__sdconf *c, nbl__aarea *areas,
+                       size_t n);
+
+/** Writes the status/dynamics of `year` for the n areas (areas with no
+ * indicator values get no row). *changed += rows changed. In the caller's
+ * transaction. */
+int nbl__store_sd_save(nbl_ws *ws, const char *ruleset, int year,
+                       const nbl__aarea *areas, const nbl__asd *sd, size_t n,
+                       const char *method, long *changed);
+
+/** 1 when status_dynamics has the columns of the configurable method
+ * (sd_group, status_st, dynamics_st, method); older workspaces get them on
+ * the next alerts evaluation. */
+int nbl__store_sd_has_columns(nbl_ws *ws);
+
+/** The status and the dynamics classes stored for (ruleset, year), best
+ * first (ordered by their mean index), at most 8 each; for the export's
+ * status_dynamics style. */
+int nbl__store_sd_classes(nbl_ws *ws, const char *ruleset, int year,
+                          char status[8][40], int *ns, char dynamics[8][40],
+                          int *nd);
+
+#endif

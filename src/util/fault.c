@@ -1,0 +1,101 @@
+/*
+ * fault.c - allocation-failure injection for the fault-injection build
+ * (cmake -DNBL_FAULT_INJECTION=ON; empty otherwise). The CLI is linked
+ * with -Wl,--wrap=malloc,calloc,realloc,strdup,strndup, so every
+ * allocation of our own objects comes through here; store_fault.c routes
+ * SQLite's allocations through nbl__fault_hit() too. Environment:
+ *   NBL_FAULT_AT=N      the N-th allocation (counting both) fails, once;
+ *   NBL_FAULT_REPORT=1  print "nabolag-fault: N allocations" at exit.
+ * Used by tests/cli/test_fault.sh.
+ */
+#include "util/fault.h"
+
+#ifdef NBL_FAULT_INJECTION
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static long fault_at = -1;
+static long count;
+
+static void
+report(void)
+{
+    fprintf(stderr, "nabolag-fault: %ld allocations\n", count);
+}
+
+__attribute__((constructor)) static void
+fault_setup(void)
+{
+    const char *at = getenv("NBL_FAULT_AT");
+    char *end;
+    if (at && *at) {
+        fault_at = strtol(at, &end, 10);
+        if (*end)
+            fault_at = -1;
+    }
+    if (getenv("NBL_FAULT_REPORT"))
+        atexit(report);
+}
+
+int
+nbl__fault_hit(void)
+{
+    return ++count == fault_at;
+}
+
+int
+nbl__fault_enabled(void)
+{
+    /* also called from constructors that may run before fault_setup() */
+    return getenv("NBL_FAULT_AT") != NULL || getenv("NBL_FAULT_REPORT") != NULL;
+}
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+char *__real_strdup(const char *s);
+char *__real_strndup(const char *s, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+char *__wrap_strdup(const char *s);
+char *__wrap_strndup(const char *s, size_t n);
+
+void *
+__wrap_malloc(size_t n)
+{
+    return nbl__fault_hit() ? NULL : __real_malloc(n);
+}
+
+void *
+__wrap_calloc(size_t n, size_t size)
+{
+    return nbl__fault_hit() ? NULL : __real_calloc(n, size);
+}
+
+void *
+__wrap_realloc(void *p, size_t n)
+{
+    return nbl__fault_hit() ? NULL : __real_realloc(p, n);
+}
+
+char *
+__wrap_strdup(const char *s)
+{
+    return nbl__fault_hit() ? NULL : __real_strdup(s);
+}
+
+char *
+__wrap_strndup(const char *s, size_t n)
+{
+    return nbl__fault_hit() ? NULL : __real_strndup(s, n);
+}
+
+#else
+
+/* ISO C wants a translation unit to declare something. */
+typedef int nbl__fault_unused;
+
+#endif

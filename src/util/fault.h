@@ -1,0 +1,15 @@
+/*
+ * fault.h - allocation-failure injection (fault.c); only in a build with
+ * NBL_FAULT_INJECTION defined.
+ */
+#ifndef NBL_FAULT_H
+#define NBL_FAULT_H
+
+#ifdef NBL_FAULT_INJECTION
+/** Counts one allocation; true when it is the one that must fail. */
+int nbl__fault_hit(void);
+/** True when NBL_FAULT_AT or NBL_FAULT_REPORT is set. */
+int nbl__fault_enabled(void);
+#endif
+
+#endif
