@@ -19,6 +19,7 @@
 #include "store/store.h"
 #include "store/store_export.h"
 #include "util/ctx.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 static void
@@ -256,7 +257,7 @@ build_areas(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l, int ts)
     (void)ws;
     (void)job;
     l->name = ts ? "timeseries" : "areas";
-    l->title = ts ? "Udvikling over tid" : "Boligområder";
+    l->title = ts ? T_("Development over time") : T_("Housing areas");
     l->geom = NBL__XG_POLYGON;
     l->fields = area_fields;
     l->nfields = ts ? TS_NFIELDS : AREA_NFIELDS;
@@ -383,7 +384,7 @@ build_alerts(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
     (void)ws;
     (void)job;
     l->name = "alerts";
-    l->title = "Varsler";
+    l->title = T_("Alerts");
     l->geom = NBL__XG_POINT;
     l->fields = alert_fields;
     l->nfields = (int)(sizeof alert_fields / sizeof alert_fields[0]);
@@ -469,7 +470,7 @@ build_safety(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
     (void)ws;
     (void)job;
     l->name = "safety";
-    l->title = "Tryghedsindeks";
+    l->title = T_("Safety index");
     l->geom = NBL__XG_POLYGON;
     l->fields = safety_fields;
     l->nfields = (int)(sizeof safety_fields / sizeof safety_fields[0]);
@@ -651,7 +652,7 @@ build_profile(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
     size_t ni = cfg ? cfg->n_ind : 0;
     profile_data *d = calloc(1, sizeof *d);
     l->name = "profile";
-    l->title = "Områdeprofil";
+    l->title = T_("Area profile");
     l->geom = NBL__XG_POLYGON;
     l->open = open_profile;
     l->fill = fill_profile;
@@ -804,7 +805,7 @@ build_plans(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     (void)job;
     l->name = "plans";
-    l->title = "Helhedsplaner";
+    l->title = T_("Area plans");
     l->geom = NBL__XG_POLYGON;
     l->open = open_plans;
     l->fill = fill_plan;
