@@ -79,6 +79,7 @@ typedef struct nbl_project {
     char *plans_source;
     /* project-file lines of the [areas]/[incidents]/[plans] source keys */
     int areas_source_line, incidents_source_line, plans_source_line;
+    int grid_source_line;
 
     /** [grid]: source, method, max_missing_share, areas, column.cell,
      * column.year, column.variable, column.value, ignore, layer, src_crs */
