@@ -163,7 +163,7 @@ area_row(nbl__xlayer *l, const nbl__xjob *job, const nbl__xarea *a,
     v_str(&v[3], a->region);
     v_int(&v[4], a->year);
     if (isnan(a->pop)) {
-        v_str(&v[6], "missing");
+        v_str(&v[6], a->pop_not_evaluable ? "not_evaluable" : "missing");
     } else if (area_sup) {
         v_str(&v[6], "suppressed");
     } else {

@@ -368,6 +368,7 @@ read_area(sqlite3_stmt *st, nbl__xarea *a)
         x->threshold_low = nbl__db_column_double(st, c + 6);
     }
     read_sd(st, c, a);
+    a->pop_not_evaluable = sqlite3_column_int(st, c + 7);
 }
 
 static void
@@ -533,6 +534,29 @@ sd_sql(nbl_ws *ws, nbl__buf *cols, nbl__buf *join, const char *y)
                     y);
 }
 
+/* Whether the grid import left the year's pop missing as not evaluable;
+ * workspaces without a grid import may lack grid_results. */
+static void
+grid_sql(nbl_ws *ws, nbl__buf *cols, const char *y)
+{
+    sqlite3_stmt *st = NULL;
+    int has = 0;
+    if (nbl__db_prepare(ws, &st,
+                        "SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                        "AND name = 'grid_results'") == NBL_OK)
+        has = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (!has) {
+        nbl__buf_printf(cols, ", 0");
+        return;
+    }
+    nbl__buf_printf(cols,
+                    ", EXISTS (SELECT 1 FROM grid_results g WHERE g.area_id = "
+                    "a.area_id AND g.year = %s AND g.variable = 'pop' AND "
+                    "g.status = 'not_evaluable')",
+                    y);
+}
+
 /* The areas query: pivoted criterion results, one LEFT JOIN each; the
  * status/dynamics row of the year. */
 static int
@@ -551,6 +575,7 @@ areas_sql(nbl_ws *ws, nbl__buf *sql, int year)
                         "d%d.value, k%d.threshold, k%d.threshold_low",
                         k, k, k, k, k, k, k);
     sd_sql(ws, sql, &sdjoin, y);
+    grid_sql(ws, sql, y);
     nbl__buf_printf(sql,
                     " FROM areas a %s JOIN category_results c ON "
                     "c.area_id = a.area_id AND c.ruleset = ?2%s",

@@ -66,7 +66,10 @@ typedef struct nbl__xarea {
     double status_index, dynamics_index;
     char *status_class, *dynamics_class, *sd_group;
     char *sd_st, *sd_dst; /* ok|excluded|small|missing; NULL = no row */
-    unsigned char *wkb;   /* area geometry; NULL if none */
+    /* pop NULL because the grid import found too much of the area in
+     * suppressed cells (grid_results status not_evaluable) */
+    int pop_not_evaluable;
+    unsigned char *wkb; /* area geometry; NULL if none */
     size_t wkb_len;
 } nbl__xarea;
 
