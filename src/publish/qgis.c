@@ -33,13 +33,13 @@ typedef struct cat {
 } cat;
 
 static const cat band_cats[] = {
-    {"tryg", "Tryg", "94,60,153,255", NULL},
-    {"under middel", "Under middel", "178,171,210,255", NULL},
-    {"behov for tryghedsindsats", "Behov for tryghedsindsats", "253,184,99,255",
+    {"tryg", N_("Safe"), "94,60,153,255", NULL},
+    {"under middel", N_("Below average"), "178,171,210,255", NULL},
+    {"behov for tryghedsindsats", N_("Needs a safety effort"), "253,184,99,255",
      NULL},
-    {"behov for markant indsats", "Behov for markant indsats", "230,97,1,255",
+    {"behov for markant indsats", N_("Needs a major effort"), "230,97,1,255",
      NULL},
-    {"", "Ingen værdi (mangler eller diskretioneret)", "255,255,255,255", NULL},
+    {"", N_("No value (missing or withheld)"), "255,255,255,255", NULL},
 };
 
 /* The profile's bands are named by colour (green .. red); drawn in the
@@ -52,14 +52,13 @@ static const cat profile_cats[N_PROFILE_CATS] = {
     {"orange", NULL, "230,159,0,255", NULL},
     {"yellow", NULL, "240,228,66,255", NULL},
     {"green", NULL, "0,158,115,255", NULL},
-    {"", "Ingen værdi (ikke scoret eller diskretioneret)", "255,255,255,255",
-     NULL},
+    {"", N_("No value (not scored or withheld)"), "255,255,255,255", NULL},
 };
 
 static const cat severity_cats[] = {
-    {"critical", "Kritisk", "213,94,0,255", "diamond"},
-    {"warning", "Advarsel", "230,159,0,255", "triangle"},
-    {"info", "Information", "0,114,178,255", "circle"},
+    {"critical", N_("Critical"), "213,94,0,255", "diamond"},
+    {"warning", N_("Warning"), "230,159,0,255", "triangle"},
+    {"info", N_("Information"), "0,114,178,255", "circle"},
 };
 
 static void
@@ -125,7 +124,8 @@ categorized(nbl__buf *b, const char *attr, const cat *c, size_t n, int marker)
                         i);
         xml_escape(b, c[i].value);
         nbl__buf_printf(b, "\" label=\"");
-        xml_escape(b, c[i].label);
+        xml_escape(b,
+                   T_(c[i].label)); /* catalogue labels; others as they are */
         nbl__buf_printf(b, "\"/>\n");
     }
     nbl__buf_printf(b, "    </categories>\n    <symbols>\n");
@@ -227,6 +227,23 @@ labels(nbl__buf *b, const char *field)
     labels_ex(b, field, 0, "40,40,40,255", 0, 5, 1);
 }
 
+/* The profile band's name in the output language (the exported field
+ * profile_band_label keeps the Danish words of nbl__band_label). */
+static const char *
+band_name(const char *band)
+{
+    static const char *const map[][2] = {
+        {"green", N_("No risk")},
+        {"yellow", N_("Risk area")},
+        {"orange", N_("Raised risk")},
+        {"red", N_("High risk")},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i][0], band) == 0)
+            return T_(map[i][1]);
+    return band;
+}
+
 /* profile_cats with labels "Risikoområde (5–8 point)" from the bands of
  * the job's profile configuration (default 5, 9, 14). */
 static void
@@ -243,12 +260,12 @@ profile_categories(const nbl__xjob *job, cat out[N_PROFILE_CATS],
              * ceil(bands[b]) - 1 */
             long lo = band ? (long)ceil(bands[band - 1]) : 0;
             long hi = band < 3 ? (long)ceil(bands[band]) - 1 : -1;
-            const char *name = nbl__band_label(out[i].value);
+            const char *name = band_name(out[i].value);
             if (band == 3)
-                snprintf(labels[i], sizeof labels[i], "%s (%ld+ point)", name,
-                         lo);
+                snprintf(labels[i], sizeof labels[i], T_("%s (%ld+ points)"),
+                         name, lo);
             else if (lo <= hi)
-                snprintf(labels[i], sizeof labels[i], "%s (%ld–%ld point)",
+                snprintf(labels[i], sizeof labels[i], T_("%s (%ld–%ld points)"),
                          name, lo, hi);
             else
                 snprintf(labels[i], sizeof labels[i], "%s", name);
@@ -281,7 +298,7 @@ sd_style(nbl__buf *b, const nbl__xjob *job)
             double light = nd > 1 ? 0.45 * (nd - 1 - j) / (nd - 1) : 0;
             snprintf(val[n], sizeof val[n], "%s/%s", job->sd_status[i],
                      job->sd_dynamics[j]);
-            snprintf(lab[n], sizeof lab[n], "Status %s, dynamik %s",
+            snprintf(lab[n], sizeof lab[n], T_("Status %s, dynamics %s"),
                      job->sd_status[i], job->sd_dynamics[j]);
             snprintf(rgb[n], sizeof rgb[n], "%d,%d,%d,255",
                      (int)(ramp[k][0] + (255 - ramp[k][0]) * light),
@@ -290,8 +307,8 @@ sd_style(nbl__buf *b, const nbl__xjob *job)
             c[n] = (cat){val[n], lab[n], rgb[n], NULL};
         }
     c[n++] = (cat){"",
-                   "Ikke klassificeret (for få beboere, udeladt eller "
-                   "mangler)",
+                   N_("Not classified (too few residents, left out or "
+                      "missing)"),
                    "255,255,255,255", NULL};
     categorized(b, "sd_group", c, n, 0);
 }
@@ -359,9 +376,8 @@ style_categories(nbl__buf *b)
                  x->rgb[2]);
         c[i] = (cat){x->code, x->label, rgb[i], NULL};
     }
-    c[NBL_N_CATEGORIES] =
-        (cat){"", "Ingen værdi (mangler eller diskretioneret)",
-              "255,255,255,255", NULL};
+    c[NBL_N_CATEGORIES] = (cat){"", N_("No value (missing or withheld)"),
+                                "255,255,255,255", NULL};
     categorized(b, "category", c, NBL_N_CATEGORIES + 1, 0);
 }
 
@@ -376,7 +392,7 @@ style_criterion(nbl__buf *b, const nbl__xjob *job, int k)
     double l =
         job && !isnan(job->threshold_low[k]) ? job->threshold_low[k] : dlow[k];
     if (k == NBL__XC_CRI)
-        graduated(b, "cri_ratio", 0, l, m, 100, 0, " × landet", 1);
+        graduated(b, "cri_ratio", 0, l, m, 100, 0, T_(" × the country"), 1);
     else if (k == NBL__XC_INC)
         graduated(b, "inc", 0, m, l, 1000, 1, " %", 1);
     else

@@ -15,7 +15,9 @@ Opens DIR/nabolag.qgs in headless QGIS and checks, for the language given:
 - every item inside the A4 landscape page (nothing overflows);
 - the layout renders to PNG and the page is not blank;
 - the areas layer's aliases: `lab` and `lab_status` in the language given
-  (the law's wording in Danish).
+  (the law's wording in Danish);
+- the legends in the language given: the alerts' severities and the
+  areas' "no value" class (the statutory category names stay Danish).
 Exits 1 with one line per failure.
 """
 import math
@@ -40,13 +42,17 @@ TEXT = {
            "lab": "Andel 18–64-årige uden for arbejdsmarkedet eller "
                   "uddannelse",
            "lab_status": "Andel 18–64-årige uden for arbejdsmarkedet eller "
-                         "uddannelse: status"},
+                         "uddannelse: status",
+           "severity": ["Kritisk", "Advarsel", "Information"],
+           "nodata": "Ingen værdi (mangler eller diskretioneret)"},
     "en": {"layout": "Map for the board %d",
            "legend": ["Alerts", "Area plans", "Housing areas"],
            "disclosure": "disclosure control",
            "lab": "Share of 18-64-year-olds outside work or education",
            "lab_status": "Share of 18-64-year-olds outside work or "
-                         "education: status"},
+                         "education: status",
+           "severity": ["Critical", "Warning", "Information"],
+           "nodata": "No value (missing or withheld)"},
 }
 
 
@@ -152,6 +158,17 @@ def main():
             a = areas.attributeAlias(areas.fields().indexOf(f))
             if a != t[f]:
                 fail("areas: alias of %s is %r, expected %r" % (f, a, t[f]))
+    alerts = project.mapLayer("nabolag_alerts")
+    if alerts is not None:
+        got = [c.label() for c in alerts.renderer().categories()]
+        if got != t["severity"]:
+            fail("alerts legend: %s, expected %s" % (got, t["severity"]))
+    if areas is not None:
+        got = [c.label() for c in areas.renderer().categories()
+               if c.value() == ""]
+        if got != [t["nodata"]]:
+            fail("areas legend: no-value class %s, expected %s"
+                 % (got, t["nodata"]))
     app.exitQgis()
     return 1 if FAILS else 0
 
