@@ -502,6 +502,30 @@ nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
     return rc;
 }
 
+/* The alert of a row of nbl__store_alerts_list's query (columns 0 to 12);
+ * its strings are borrowed from the statement (nbl__alert_list_push
+ * copies them). An unknown severity reads as info. */
+static void
+alert_from_row(sqlite3_stmt *st, nbl_alert *a)
+{
+    int sev;
+    memset(a, 0, sizeof *a);
+    a->alert_id = sqlite3_column_int64(st, 0);
+    a->area_id = (char *)sqlite3_column_text(st, 1);
+    a->area_name = (char *)sqlite3_column_text(st, 2);
+    a->year = sqlite3_column_int(st, 3);
+    snprintf(a->kind, sizeof a->kind, "%s", sqlite3_column_text(st, 4));
+    snprintf(a->rule, sizeof a->rule, "%s", sqlite3_column_text(st, 5));
+    a->value = nbl__db_column_double(st, 6);
+    a->threshold = nbl__db_column_double(st, 7);
+    sev = nbl__alert_severity_parse((const char *)sqlite3_column_text(st, 8));
+    a->severity = sev < 0 ? NBL_SEV_INFO : (nbl_alert_severity)sev;
+    snprintf(a->state, sizeof a->state, "%s", sqlite3_column_text(st, 9));
+    a->first_year = col_int_or(st, 10, a->year);
+    a->message = (char *)sqlite3_column_text(st, 11);
+    a->delivered_at = (char *)sqlite3_column_text(st, 12);
+}
+
 int
 nbl__store_alerts_list(nbl_ws *ws, const char *ruleset, int from, int to,
                        double **pop, double **denom, nbl_alert_list *out)
@@ -536,23 +560,7 @@ nbl__store_alerts_list(nbl_ws *ws, const char *ruleset, int from, int to,
     sqlite3_bind_int(st, 3, to);
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         nbl_alert a;
-        int sev;
-        memset(&a, 0, sizeof a);
-        a.alert_id = sqlite3_column_int64(st, 0);
-        a.area_id = (char *)sqlite3_column_text(st, 1);
-        a.area_name = (char *)sqlite3_column_text(st, 2);
-        a.year = sqlite3_column_int(st, 3);
-        snprintf(a.kind, sizeof a.kind, "%s", sqlite3_column_text(st, 4));
-        snprintf(a.rule, sizeof a.rule, "%s", sqlite3_column_text(st, 5));
-        a.value = nbl__db_column_double(st, 6);
-        a.threshold = nbl__db_column_double(st, 7);
-        sev =
-            nbl__alert_severity_parse((const char *)sqlite3_column_text(st, 8));
-        a.severity = sev < 0 ? NBL_SEV_INFO : (nbl_alert_severity)sev;
-        snprintf(a.state, sizeof a.state, "%s", sqlite3_column_text(st, 9));
-        a.first_year = col_int_or(st, 10, a.year);
-        a.message = (char *)sqlite3_column_text(st, 11);
-        a.delivered_at = (char *)sqlite3_column_text(st, 12);
+        alert_from_row(st, &a);
         if (out->n - n0 == cap) {
             size_t nc = cap ? 2 * cap : 64;
             double *p = realloc(*pop, nc * sizeof *p), *d;
