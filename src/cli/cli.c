@@ -6,6 +6,7 @@
 #include "util/redact.h"
 #include "util/util.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,33 @@ cli_config_language(nbl_ctx *ctx, const char *path)
     if (lang >= 0)
         nbl_set_output_language((nbl_lang)lang);
     return CLI_OK;
+}
+
+int
+cli_project_load(nbl_ctx *ctx, const char *config, nbl_project **p)
+{
+    int rc;
+    *p = NULL;
+    if (!config)
+        return CLI_OK;
+    rc = nbl_project_load(p, ctx, config);
+    return rc ? cli_fail(ctx, rc) : CLI_OK;
+}
+
+int
+cli_ws_src_args(const char *cmd, int argc, const char *config)
+{
+    if (argc - optind != 2 && !(config && argc == optind))
+        return cli_usage(cmd, "expected WORKSPACE and SRC arguments");
+    return CLI_OK;
+}
+
+void
+cli_ws_src(int argc, char **argv, const nbl_project *p, const char *source,
+           const char **ws, const char **src)
+{
+    *ws = argc - optind == 2 ? argv[optind] : p->workspace;
+    *src = argc - optind == 2 ? argv[optind + 1] : source;
 }
 
 int

@@ -39,6 +39,22 @@ int cli_usage(const char *cmd, const char *fmt, ...)
  * (printed). path NULL: nothing to do. */
 int cli_config_language(nbl_ctx *ctx, const char *path);
 
+/** Loads the project file of --config FILE into *p (NULL when config is
+ * NULL; the caller frees it). 0, or the exit status after an error
+ * (printed). */
+int cli_project_load(nbl_ctx *ctx, const char *config, nbl_project **p);
+
+/** For a command taking WORKSPACE SRC, or --config FILE instead of both:
+ * checks the count of arguments left after its options (from optind).
+ * 0, or the exit status of the usage error (printed). */
+int cli_ws_src_args(const char *cmd, int argc, const char *config);
+
+/** Their WORKSPACE and SRC: the two arguments, or when there are none,
+ * [project] workspace of p and source, the source p's section names (p may
+ * be NULL only when the arguments are given). */
+void cli_ws_src(int argc, char **argv, const nbl_project *p, const char *source,
+                const char **ws, const char **src);
+
 /** Parses a year option value; 0 on success, prints a usage error else. */
 int cli_parse_int(const char *cmd, const char *opt, const char *s, int *out);
 

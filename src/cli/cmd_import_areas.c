@@ -44,8 +44,14 @@ help(void)
         "  -h, --help              this help\n");
 }
 
-int
-cmd_import_areas(int argc, char **argv)
+static const char cmd[] = "import areas";
+
+/* Reads the options into *o and *config and checks the count of
+ * arguments (WORKSPACE SRC, or none with --config). -1 to go on, with
+ * optind at the arguments; else the exit status (after --help, or a usage
+ * error printed). */
+static int
+parse(int argc, char **argv, nbl_areas_opts *o, const char **config)
 {
     static const struct option opts[] = {
         {"layer", required_argument, 0, 'l'},
@@ -58,42 +64,34 @@ cmd_import_areas(int argc, char **argv)
         {"config", required_argument, 0, 'C'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    const char *cmd = "import areas";
-    nbl_areas_opts o;
-    nbl_areas_summary sum;
-    nbl_ctx *ctx;
-    nbl_ws *ws = NULL;
-    nbl_project *p = NULL;
-    const char *config = NULL, *wspath, *src;
-    int c, rc;
+    int c;
 
-    memset(&o, 0, sizeof o);
     optind = 1;
     while ((c = getopt_long(argc, argv, "hl:", opts, NULL)) != -1) {
         switch (c) {
         case 'l':
-            o.layer = optarg;
+            o->layer = optarg;
             break;
         case 'i':
-            o.id_field = optarg;
+            o->id_field = optarg;
             break;
         case 'n':
-            o.name_field = optarg;
+            o->name_field = optarg;
             break;
         case 'm':
-            o.municipality_field = optarg;
+            o->municipality_field = optarg;
             break;
         case 'r':
-            o.region_field = optarg;
+            o->region_field = optarg;
             break;
         case 's':
-            o.src_crs = optarg;
+            o->src_crs = optarg;
             break;
         case 'd':
-            o.dissolve = 1;
+            o->dissolve = 1;
             break;
         case 'C':
-            config = optarg;
+            *config = optarg;
             break;
         case 'h':
             help();
@@ -102,48 +100,58 @@ cmd_import_areas(int argc, char **argv)
             return cli_usage(cmd, "invalid option");
         }
     }
-    if (argc - optind != 2 && !(config && argc == optind))
-        return cli_usage(cmd, "expected WORKSPACE and SRC arguments");
+    return cli_ws_src_args(cmd, argc, *config) ? CLI_USAGE : -1;
+}
 
-    ctx = cli_ctx_new();
-    if (config) {
-        rc = nbl_project_load(&p, ctx, config);
-        if (rc) {
-            rc = cli_fail(ctx, rc);
-            nbl_ctx_free(ctx);
-            return rc;
-        }
-        nbl_project_areas_opts(p, &o);
-    }
-    wspath = argc - optind == 2 ? argv[optind] : p->workspace;
-    src = argc - optind == 2 ? argv[optind + 1] : p->areas_source;
-    if (!src) {
-        nbl_project_free(p);
-        nbl_ctx_free(ctx);
+/* WORKSPACE and SRC from the arguments, else from the project p ([project]
+ * workspace, [areas] source); checks that there is a source and an id
+ * field. 0, or the exit status of the usage error (printed). */
+static int
+inputs(int argc, char **argv, const char *config, const nbl_project *p,
+       const nbl_areas_opts *o, const char **wspath, const char **src)
+{
+    cli_ws_src(argc, argv, p, p ? p->areas_source : NULL, wspath, src);
+    if (!*src)
         return cli_usage(cmd, "%s: [areas] source is not set", config);
-    }
-    if (!o.id_field || !*o.id_field) {
-        nbl_project_free(p);
-        nbl_ctx_free(ctx);
+    if (!o->id_field || !*o->id_field)
         return cli_usage(cmd, "--id FIELD is required");
-    }
-    rc = nbl_ws_open(&ws, ctx, wspath);
-    if (rc == NBL_OK)
-        rc = nbl_import_areas(ws, src, &o, &sum);
-    if (rc) {
-        rc = cli_fail(ctx, rc);
-        nbl_ws_free(ws);
-        nbl_project_free(p);
-        nbl_ctx_free(ctx);
+    return CLI_OK;
+}
+
+int
+cmd_import_areas(int argc, char **argv)
+{
+    nbl_areas_opts o;
+    nbl_areas_summary sum;
+    nbl_ctx *ctx;
+    nbl_ws *ws = NULL;
+    nbl_project *p = NULL;
+    const char *config = NULL, *wspath, *src;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    if ((rc = parse(argc, argv, &o, &config)) >= 0)
         return rc;
+    ctx = cli_ctx_new();
+    rc = cli_project_load(ctx, config, &p);
+    if (rc == CLI_OK && p)
+        nbl_project_areas_opts(p, &o);
+    if (rc == CLI_OK)
+        rc = inputs(argc, argv, config, p, &o, &wspath, &src);
+    if (rc == CLI_OK) {
+        rc = nbl_ws_open(&ws, ctx, wspath);
+        if (rc == NBL_OK)
+            rc = nbl_import_areas(ws, src, &o, &sum);
+        rc = rc ? cli_fail(ctx, rc) : CLI_OK;
     }
-    cli_info("import areas: %s: %ld features read, %ld areas stored (%ld "
-             "inserted, %ld updated), %ld parts dissolved, %ld geometries "
-             "repaired",
-             src, sum.features_read, sum.areas_stored, sum.inserted,
-             sum.updated, sum.parts_dissolved, sum.repaired);
+    if (rc == CLI_OK)
+        cli_info("import areas: %s: %ld features read, %ld areas stored (%ld "
+                 "inserted, %ld updated), %ld parts dissolved, %ld geometries "
+                 "repaired",
+                 src, sum.features_read, sum.areas_stored, sum.inserted,
+                 sum.updated, sum.parts_dissolved, sum.repaired);
     nbl_ws_free(ws);
     nbl_project_free(p);
     nbl_ctx_free(ctx);
-    return CLI_OK;
+    return rc;
 }

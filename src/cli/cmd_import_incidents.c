@@ -53,11 +53,18 @@ print_summary(const char *src, const nbl_incidents_summary *s)
                  s->years[i].assigned, s->years[i].outside);
 }
 
-int
-cmd_import_incidents(int argc, char **argv)
+static const char cmd[] = "import incidents";
+
+/* Reads the options into *o, *config and *jobs (checked to be from 1 to
+ * NBL_INCIDENTS_MAX_JOBS, or 0 when not given) and checks the count of
+ * arguments (WORKSPACE SRC, or none with --config). -1 to go on, with
+ * optind at the arguments; else the exit status (after --help, or a usage
+ * error printed). */
+static int
+parse(int argc, char **argv, nbl_incidents_opts *o, const char **config,
+      int *jobs)
 {
     enum { O_YEAR = 256, O_DATE, O_CAT, O_X, O_Y, O_CRS, O_CONFIG };
-    int jobs = 0;
     static const struct option lo[] = {
         {"layer", required_argument, 0, 'l'},
         {"year-field", required_argument, 0, O_YEAR},
@@ -70,102 +77,103 @@ cmd_import_incidents(int argc, char **argv)
         {"jobs", required_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "hl:j:", lo, NULL)) != -1) {
+        switch (c) {
+        case 'l':
+            o->layer = optarg;
+            break;
+        case O_YEAR:
+            o->year_field = optarg;
+            break;
+        case O_DATE:
+            o->date_field = optarg;
+            break;
+        case O_CAT:
+            o->category_field = optarg;
+            break;
+        case O_X:
+            o->x_field = optarg;
+            break;
+        case O_Y:
+            o->y_field = optarg;
+            break;
+        case O_CRS:
+            o->src_crs = optarg;
+            break;
+        case O_CONFIG:
+            *config = optarg;
+            break;
+        case 'j':
+            if (cli_parse_int(cmd, "--jobs", optarg, jobs))
+                return CLI_USAGE;
+            if (*jobs < 1 || *jobs > NBL_INCIDENTS_MAX_JOBS)
+                return cli_usage(cmd, "--jobs must be from 1 to %d, not %d",
+                                 NBL_INCIDENTS_MAX_JOBS, *jobs);
+            break;
+        case 'h':
+            help();
+            return CLI_OK;
+        default:
+            return cli_usage(cmd, "invalid option");
+        }
+    }
+    return cli_ws_src_args(cmd, argc, *config) ? CLI_USAGE : -1;
+}
+
+/* WORKSPACE and SRC from the arguments, else from the project p ([project]
+ * workspace, [incidents] source); checks that there is a source and that
+ * the field options (given or from the project) fit together. 0, or the
+ * exit status of the usage error (printed). */
+static int
+inputs(int argc, char **argv, const char *config, const nbl_project *p,
+       const nbl_incidents_opts *o, const char **wspath, const char **src)
+{
+    cli_ws_src(argc, argv, p, p ? p->incidents_source : NULL, wspath, src);
+    if (!*src)
+        return cli_usage(cmd, "%s: [incidents] source is not set",
+                         config ? config : "project file");
+    if (!o->x_field != !o->y_field)
+        return cli_usage(cmd, "--x-field and --y-field go together");
+    if (o->year_field && o->date_field)
+        return cli_usage(cmd, "give --year-field or --date-field, not both");
+    return CLI_OK;
+}
+
+int
+cmd_import_incidents(int argc, char **argv)
+{
     nbl_incidents_opts o = {0};
     nbl_incidents_summary s = {0};
     nbl_ctx *ctx;
     nbl_ws *ws;
     nbl_project *p = NULL;
     const char *config = NULL, *wspath, *src;
-    int c, rc;
+    int jobs = 0, rc;
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "hl:j:", lo, NULL)) != -1) {
-        switch (c) {
-        case 'l':
-            o.layer = optarg;
-            break;
-        case O_YEAR:
-            o.year_field = optarg;
-            break;
-        case O_DATE:
-            o.date_field = optarg;
-            break;
-        case O_CAT:
-            o.category_field = optarg;
-            break;
-        case O_X:
-            o.x_field = optarg;
-            break;
-        case O_Y:
-            o.y_field = optarg;
-            break;
-        case O_CRS:
-            o.src_crs = optarg;
-            break;
-        case O_CONFIG:
-            config = optarg;
-            break;
-        case 'j':
-            if (cli_parse_int("import incidents", "--jobs", optarg, &jobs))
-                return CLI_USAGE;
-            if (jobs < 1 || jobs > NBL_INCIDENTS_MAX_JOBS)
-                return cli_usage("import incidents",
-                                 "--jobs must be from 1 to %d, not %d",
-                                 NBL_INCIDENTS_MAX_JOBS, jobs);
-            break;
-        case 'h':
-            help();
-            return CLI_OK;
-        default:
-            return cli_usage("import incidents", "invalid option");
-        }
-    }
-    if (argc - optind != 2 && !(config && argc == optind))
-        return cli_usage("import incidents",
-                         "expected WORKSPACE and SRC arguments");
+    if ((rc = parse(argc, argv, &o, &config, &jobs)) >= 0)
+        return rc;
     ctx = cli_ctx_new();
-    if (config) {
-        rc = nbl_project_load(&p, ctx, config);
-        if (rc) {
-            rc = cli_fail(ctx, rc);
-            nbl_ctx_free(ctx);
-            return rc;
-        }
+    rc = cli_project_load(ctx, config, &p);
+    if (rc == CLI_OK && p)
         nbl_project_incidents_opts(p, &o);
-    }
     o.jobs = jobs;
-    wspath = argc - optind == 2 ? argv[optind] : p->workspace;
-    src = argc - optind == 2 ? argv[optind + 1] : p->incidents_source;
-    rc = CLI_OK;
-    if (!src)
-        rc = cli_usage("import incidents", "%s: [incidents] source is not set",
-                       config ? config : "project file");
-    else if (!o.x_field != !o.y_field)
-        rc = cli_usage("import incidents",
-                       "--x-field and --y-field go together");
-    else if (o.year_field && o.date_field)
-        rc = cli_usage("import incidents",
-                       "give --year-field or --date-field, not both");
-    if (rc) {
-        nbl_project_free(p);
-        nbl_ctx_free(ctx);
-        return rc;
+    if (rc == CLI_OK)
+        rc = inputs(argc, argv, config, p, &o, &wspath, &src);
+    if (rc == CLI_OK) {
+        rc = nbl_ws_open(&ws, ctx, wspath);
+        if (!rc) {
+            rc = nbl_import_incidents(ws, src, &o, &s);
+            nbl_ws_free(ws);
+        }
+        rc = rc ? cli_fail(ctx, rc) : CLI_OK;
     }
-    rc = nbl_ws_open(&ws, ctx, wspath);
-    if (!rc) {
-        rc = nbl_import_incidents(ws, src, &o, &s);
-        nbl_ws_free(ws);
-    }
-    if (rc) {
-        rc = cli_fail(ctx, rc);
-        nbl_incidents_summary_clear(&s);
-        nbl_project_free(p);
-        nbl_ctx_free(ctx);
-        return rc;
-    }
-    print_summary(src, &s);
+    if (rc == CLI_OK)
+        print_summary(src, &s);
     nbl_incidents_summary_clear(&s);
     nbl_project_free(p);
     nbl_ctx_free(ctx);
-    return CLI_OK;
+    return rc;
 }

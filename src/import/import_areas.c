@@ -339,19 +339,17 @@ check_area_of_use(import *im, OGRGeometryH g, long long fid, const char *id)
     }
 }
 
-/* Turns the feature's geometry (taken) into a valid 2-D MULTIPOLYGON in
- * the working CRS, or fails naming the feature. *repaired is set when
- * MakeValid was needed. */
+/* The feature's geometry g (taken) made linear and 2-D, as a new
+ * MULTIPOLYGON in *out holding all of it; fails naming the feature when g
+ * is missing, empty, or not (only) an area. */
 static int
-prepare_geometry(import *im, OGRGeometryH g, long long fid, const char *id,
-                 OGRGeometryH *out, int *repaired)
+to_area(import *im, OGRGeometryH g, long long fid, const char *id,
+        OGRGeometryH *out)
 {
-    OGRGeometryH mp = NULL;
     OGRwkbGeometryType t;
-    int other = 0, rc = NBL_OK, valid;
+    int other = 0, rc = NBL_OK;
 
     *out = NULL;
-    *repaired = 0;
     if (!g || OGR_G_IsEmpty(g)) {
         rc = nbl__error(im->ctx, NBL_EDATA,
                         "%s: feature %lld (id '%s'): %s geometry", im->src, fid,
@@ -380,60 +378,93 @@ prepare_geometry(import *im, OGRGeometryH g, long long fid, const char *id,
     }
     OGR_G_FlattenTo2D(g);
     OGR_G_SetMeasured(g, FALSE);
-    mp = to_multipolygon(g, &other);
-    if (!mp || other) {
+    *out = to_multipolygon(g, &other);
+    if (!*out || other)
         rc = nbl__error(im->ctx, NBL_EDATA,
                         "%s: feature %lld (id '%s'): geometry is a %s with "
                         "%s, not an area",
                         im->src, fid, id, type_name(t),
-                        mp ? "non-areal members" : "no polygons");
-        goto done;
-    }
-    if ((rc = check_area_of_use(im, mp, fid, id)))
-        goto done;
-    if (im->ct && OGR_G_Transform(mp, im->ct) != OGRERR_NONE) {
-        rc = nbl__error(im->ctx, NBL_ECRS,
-                        "%s: feature %lld (id '%s'): cannot reproject to "
-                        "EPSG:%d: %s",
-                        im->src, fid, id, nbl_ws_srid(im->ws), gdal_msg());
-        goto done;
-    }
-    /* GEOS reports the reason for invalidity as a GDAL warning; our own
-     * warning below names the feature instead. */
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    valid = OGR_G_IsValid(mp);
-    CPLPopErrorHandler();
-    if (!valid) {
-        OGRGeometryH v = OGR_G_MakeValid(mp), v2;
-        if (!v) {
-            rc = nbl__error(im->ctx, NBL_EDATA,
-                            "%s: feature %lld (id '%s'): invalid geometry "
-                            "could not be repaired: %s",
-                            im->src, fid, id, gdal_msg());
-            goto done;
-        }
-        v2 = to_multipolygon(v, &other);
-        OGR_G_DestroyGeometry(v);
-        if (!v2) {
-            rc = nbl__error(im->ctx, NBL_EDATA,
-                            "%s: feature %lld (id '%s'): invalid geometry "
-                            "with no area left after repair",
-                            im->src, fid, id);
-            goto done;
-        }
-        OGR_G_DestroyGeometry(mp);
-        mp = v2;
-        *repaired = 1;
-        nbl__warn(
-            im->ctx, "%s: feature %lld (id '%s'): invalid geometry repaired%s",
-            im->src, fid, id, other ? " (collapsed lines/points dropped)" : "");
-    }
+                        *out ? "non-areal members" : "no polygons");
 done:
     if (g)
         OGR_G_DestroyGeometry(g);
-    if (rc) {
-        if (mp)
-            OGR_G_DestroyGeometry(mp);
+    if (rc && *out) {
+        OGR_G_DestroyGeometry(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* Reprojects mp to the working CRS in place (nothing to do when the
+ * source is in it already). */
+static int
+reproject(import *im, OGRGeometryH mp, long long fid, const char *id)
+{
+    if (im->ct && OGR_G_Transform(mp, im->ct) != OGRERR_NONE)
+        return nbl__error(im->ctx, NBL_ECRS,
+                          "%s: feature %lld (id '%s'): cannot reproject to "
+                          "EPSG:%d: %s",
+                          im->src, fid, id, nbl_ws_srid(im->ws), gdal_msg());
+    return NBL_OK;
+}
+
+/* When *mp is invalid, replaces it by its GEOS MakeValid repair (the
+ * polygons of it), sets *repaired and warns naming the feature; fails
+ * when nothing areal is left. */
+static int
+repair(import *im, OGRGeometryH *mp, long long fid, const char *id,
+       int *repaired)
+{
+    OGRGeometryH v, v2;
+    int valid, other = 0;
+
+    /* GEOS reports the reason for invalidity as a GDAL warning; our own
+     * warning below names the feature instead. */
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    valid = OGR_G_IsValid(*mp);
+    CPLPopErrorHandler();
+    if (valid)
+        return NBL_OK;
+    v = OGR_G_MakeValid(*mp);
+    if (!v)
+        return nbl__error(im->ctx, NBL_EDATA,
+                          "%s: feature %lld (id '%s'): invalid geometry "
+                          "could not be repaired: %s",
+                          im->src, fid, id, gdal_msg());
+    v2 = to_multipolygon(v, &other);
+    OGR_G_DestroyGeometry(v);
+    if (!v2)
+        return nbl__error(im->ctx, NBL_EDATA,
+                          "%s: feature %lld (id '%s'): invalid geometry "
+                          "with no area left after repair",
+                          im->src, fid, id);
+    OGR_G_DestroyGeometry(*mp);
+    *mp = v2;
+    *repaired = 1;
+    nbl__warn(
+        im->ctx, "%s: feature %lld (id '%s'): invalid geometry repaired%s",
+        im->src, fid, id, other ? " (collapsed lines/points dropped)" : "");
+    return NBL_OK;
+}
+
+/* Turns the feature's geometry (taken) into a valid 2-D MULTIPOLYGON in
+ * the working CRS, or fails naming the feature. *repaired is set when
+ * MakeValid was needed. */
+static int
+prepare_geometry(import *im, OGRGeometryH g, long long fid, const char *id,
+                 OGRGeometryH *out, int *repaired)
+{
+    OGRGeometryH mp;
+    int rc;
+
+    *out = NULL;
+    *repaired = 0;
+    if ((rc = to_area(im, g, fid, id, &mp)))
+        return rc;
+    if ((rc = check_area_of_use(im, mp, fid, id)) ||
+        (rc = reproject(im, mp, fid, id)) ||
+        (rc = repair(im, &mp, fid, id, repaired))) {
+        OGR_G_DestroyGeometry(mp);
         return rc;
     }
     *out = mp;
@@ -793,15 +824,108 @@ summary_json(const nbl_areas_summary *s, const nbl_areas_opts *o)
     return b.s;
 }
 
+/* Opens the source's layer, finds the fields the options name and sets up
+ * the transformation to the working CRS. */
+static int
+open_source(import *im)
+{
+    const nbl_areas_opts *o = im->o;
+    int rc;
+    if ((rc = open_layer(im)) ||
+        (rc = field_index(im, o->id_field, "--id", &im->f_id)) ||
+        (rc = field_index(im, o->name_field, "--name", &im->f_name)) ||
+        (rc = field_index(im, o->municipality_field, "--municipality",
+                          &im->f_mun)) ||
+        (rc = field_index(im, o->region_field, "--region", &im->f_reg)))
+        return rc;
+    return setup_transform(im);
+}
+
+/* Reads every feature of the layer and stores it (or, with --dissolve,
+ * collects it), with progress up to 1 (0.9 with --dissolve) when total,
+ * the layer's feature count, is known. A GDAL read error names the last
+ * feature read; a layer without features is an error. */
+static int
+read_features(import *im, long long total)
+{
+    OGRFeatureH f;
+    int rc;
+    OGR_L_ResetReading(im->layer);
+    for (;;) {
+        CPLErrorReset();
+        f = OGR_L_GetNextFeature(im->layer);
+        if (!f) {
+            if (CPLGetLastErrorType() == CE_Failure)
+                return nbl__error(im->ctx, NBL_EFORMAT,
+                                  "%s: reading layer '%s' after feature "
+                                  "%ld: %s",
+                                  im->src, OGR_L_GetName(im->layer),
+                                  im->sum.features_read, gdal_msg());
+            break;
+        }
+        im->sum.features_read++;
+        rc = one_feature(im, f);
+        OGR_F_Destroy(f);
+        if (rc)
+            return rc;
+        if (total > 0) {
+            double frac = (double)im->sum.features_read / (double)total;
+            rc = nbl__progress(im->ctx, im->o->dissolve ? 0.9 * frac : frac,
+                               "import areas");
+            if (rc)
+                return rc;
+        }
+    }
+    if (im->sum.features_read == 0)
+        return nbl__error(im->ctx, NBL_EDATA, "%s: layer '%s' has no features",
+                          im->src, OGR_L_GetName(im->layer));
+    return NBL_OK;
+}
+
+/* Everything after the features are read and before the commit: the
+ * dissolved areas written, the run logged, the area writer closed. */
+static int
+finish(import *im)
+{
+    char *detail;
+    int rc;
+    if (im->o->dissolve && (rc = write_dissolved(im)))
+        return rc;
+    detail = summary_json(&im->sum, im->o);
+    rc = nbl__store_log_run(im->ws, "areas", im->src, im->sum.features_read,
+                            im->sum.areas_stored, 0, im->sum.repaired, detail);
+    free(detail);
+    if (rc)
+        return rc;
+    nbl__area_writer_close(im->writer);
+    im->writer = NULL;
+    return NBL_OK;
+}
+
+/* Frees what the import holds: the ids seen, the transformation, the
+ * dataset and the /vsimem/ copy of a TopoJSON source. */
+static void
+import_free(import *im)
+{
+    table_free(&im->seen);
+    if (im->ct)
+        OCTDestroyCoordinateTransformation(im->ct);
+    nbl__aou_free(im->aou);
+    if (im->ds)
+        GDALClose(im->ds);
+    if (im->vsipath)
+        VSIUnlink(im->vsipath);
+    free(im->vsipath);
+    free(im->vsitext);
+}
+
 int
 nbl_import_areas(nbl_ws *ws, const char *src, const nbl_areas_opts *opts,
                  nbl_areas_summary *out)
 {
 import im;
-    OGRFeatureH f;
     long long total = -1;
     int rc, in_tx = 0;
-    char *detail = NULL;
 
     memset(&im, 0, sizeof im);
     im.ws = ws;
@@ -816,64 +940,16 @@ import im;
     CPLPushErrorHandlerEx(gdal_handler, im.ctx);
     CPLErrorReset();
 
-    if ((rc = open_layer(&im)) ||
-        (rc = field_index(&im, opts->id_field, "--id", &im.f_id)) ||
-        (rc = field_index(&im, opts->name_field, "--name", &im.f_name)) ||
-        (rc = field_index(&im, opts->municipality_field, "--municipality",
-                          &im.f_mun)) ||
-        (rc = field_index(&im, opts->region_field, "--region", &im.f_reg)) ||
-        (rc = setup_transform(&im)))
+    if ((rc = open_source(&im)))
         goto done;
-
     if (nbl__has_progress(im.ctx))
         total = (long long)OGR_L_GetFeatureCount(im.layer, TRUE);
     if ((rc = nbl__store_begin(ws)))
         goto done;
     in_tx = 1;
-    if ((rc = nbl__area_writer_open(ws, &im.writer)))
+    if ((rc = nbl__area_writer_open(ws, &im.writer)) ||
+        (rc = read_features(&im, total)) || (rc = finish(&im)))
         goto done;
-    OGR_L_ResetReading(im.layer);
-    for (;;) {
-        CPLErrorReset();
-        f = OGR_L_GetNextFeature(im.layer);
-        if (!f) {
-            if (CPLGetLastErrorType() == CE_Failure) {
-                rc = nbl__error(im.ctx, NBL_EFORMAT,
-                                "%s: reading layer '%s' after feature "
-                                "%ld: %s",
-                                src, OGR_L_GetName(im.layer),
-                                im.sum.features_read, gdal_msg());
-                goto done;
-            }
-            break;
-        }
-        im.sum.features_read++;
-        rc = one_feature(&im, f);
-        OGR_F_Destroy(f);
-        if (rc)
-            goto done;
-        if (total > 0) {
-            double frac = (double)im.sum.features_read / (double)total;
-            rc = nbl__progress(im.ctx, opts->dissolve ? 0.9 * frac : frac,
-                               "import areas");
-            if (rc)
-                goto done;
-        }
-    }
-    if (im.sum.features_read == 0) {
-        rc = nbl__error(im.ctx, NBL_EDATA, "%s: layer '%s' has no features",
-                        src, OGR_L_GetName(im.layer));
-        goto done;
-    }
-    if (opts->dissolve && (rc = write_dissolved(&im)))
-        goto done;
-    detail = summary_json(&im.sum, opts);
-    rc = nbl__store_log_run(ws, "areas", src, im.sum.features_read,
-                            im.sum.areas_stored, 0, im.sum.repaired, detail);
-    if (rc)
-        goto done;
-    nbl__area_writer_close(im.writer);
-    im.writer = NULL;
     rc = nbl__store_commit(ws);
     if (rc == NBL_OK) {
         in_tx = 0;
@@ -884,17 +960,7 @@ done:
     nbl__area_writer_close(im.writer);
     if (rc && in_tx)
         nbl__store_rollback(ws);
-    free(detail);
-    table_free(&im.seen);
-    if (im.ct)
-        OCTDestroyCoordinateTransformation(im.ct);
-    nbl__aou_free(im.aou);
-    if (im.ds)
-        GDALClose(im.ds);
-    if (im.vsipath)
-        VSIUnlink(im.vsipath);
-    free(im.vsipath);
-    free(im.vsitext);
+    import_free(&im);
     CPLPopErrorHandler();
     if (out)
         *out = im.sum;

@@ -148,16 +148,16 @@ area_of(nbl__aarea *areas, size_t n, const char *id)
     return id ? bsearch(id, areas, n, sizeof *areas, cmp_area) : NULL;
 }
 
-int
-nbl__store_alerts_load(nbl_ws *ws, const char *ruleset, int year,
-                       nbl__aarea **out, size_t *n_out)
+/* The areas with results of the ruleset up to the year (criterion,
+ * category or safety), sorted by id, with their names. On failure *areas
+ * and *n hold what was read, for the caller to free. */
+static int
+load_area_list(nbl_ws *ws, const char *ruleset, int year, nbl__aarea **areas,
+               size_t *n)
 {
     sqlite3_stmt *st = NULL;
-    nbl__aarea *areas = NULL;
-    size_t n = 0, cap = 0;
+    size_t cap = 0;
     int rc, s;
-    *out = NULL;
-    *n_out = 0;
     rc = nbl__db_prepare(
         ws, &st,
         "SELECT k.area_id, a.name FROM (SELECT area_id FROM "
@@ -170,128 +170,157 @@ nbl__store_alerts_load(nbl_ws *ws, const char *ruleset, int year,
     nbl__db_bind_text(st, 1, ruleset);
     sqlite3_bind_int(st, 2, year);
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
+        if (*n == cap) {
             size_t nc = cap ? 2 * cap : 64;
-            nbl__aarea *na = realloc(areas, nc * sizeof *na);
+            nbl__aarea *na = realloc(*areas, nc * sizeof *na);
             if (!na)
                 goto nomem;
-            areas = na;
+            *areas = na;
             cap = nc;
         }
-        memset(&areas[n], 0, sizeof areas[n]);
-        areas[n].area_id = col_strdup(st, 0);
-        areas[n].name = col_strdup(st, 1);
-        n++;
-        if (!areas[n - 1].area_id)
+        memset(&(*areas)[*n], 0, sizeof **areas);
+        (*areas)[*n].area_id = col_strdup(st, 0);
+        (*areas)[*n].name = col_strdup(st, 1);
+        if (!(*areas)[(*n)++].area_id)
             goto nomem;
     }
-    if (s != SQLITE_DONE)
-        goto dberr;
+    rc = s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "reading results");
     sqlite3_finalize(st);
-    st = NULL;
+    return rc;
+nomem:
+    rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    sqlite3_finalize(st);
+    return rc;
+}
 
-    rc = nbl__db_prepare(ws, &st,
-                         "SELECT area_id, year, criterion, value, ratio, "
-                         "status, met, met_low, threshold, threshold_low "
-                         "FROM criterion_results WHERE ruleset = ? AND year "
-                         "<= ?");
+/* Adds one result row to its area; 0, or non-zero when out of memory. */
+typedef int (*add_row_fn)(nbl__aarea *a, sqlite3_stmt *st);
+
+/* criterion_results: area_id, year, criterion, value, ratio, status, met,
+ * met_low, threshold, threshold_low. */
+static int
+add_crit_row(nbl__aarea *a, sqlite3_stmt *st)
+{
+    nbl__acrit c;
+    const char *status = (const char *)sqlite3_column_text(st, 5);
+    memset(&c, 0, sizeof c);
+    c.year = sqlite3_column_int(st, 1);
+    snprintf(c.criterion, sizeof c.criterion, "%s",
+             (const char *)sqlite3_column_text(st, 2));
+    c.value = nbl__db_column_double(st, 3);
+    c.ratio = nbl__db_column_double(st, 4);
+    c.ok = status && strcmp(status, "ok") == 0;
+    c.met = nbl__db_column_bool(st, 6);
+    c.met_low = nbl__db_column_bool(st, 7);
+    c.threshold = nbl__db_column_double(st, 8);
+    c.threshold_low = nbl__db_column_double(st, 9);
+    return nbl__aarea_add_crit(a, &c);
+}
+
+/* category_results: area_id, year, category, criteria_met,
+ * criteria_needed, criteria_met_low, parallel_years, omdannelse_years
+ * (NULL counts read as -1). */
+static int
+add_cat_row(nbl__aarea *a, sqlite3_stmt *st)
+{
+    nbl__acat c;
+    memset(&c, 0, sizeof c);
+    c.year = sqlite3_column_int(st, 1);
+    snprintf(c.category, sizeof c.category, "%s",
+             (const char *)sqlite3_column_text(st, 2));
+    c.criteria_met = col_int_or(st, 3, -1);
+    c.criteria_needed = col_int_or(st, 4, -1);
+    c.criteria_met_low = col_int_or(st, 5, -1);
+    c.parallel_years = col_int_or(st, 6, -1);
+    c.omdannelse_years = col_int_or(st, 7, -1);
+    return nbl__aarea_add_cat(a, &c);
+}
+
+/* safety_results: area_id, year, safety_index, safety_band. */
+static int
+add_safety_row(nbl__aarea *a, sqlite3_stmt *st)
+{
+    nbl__asafety sf;
+    const unsigned char *band = sqlite3_column_text(st, 3);
+    memset(&sf, 0, sizeof sf);
+    sf.year = sqlite3_column_int(st, 1);
+    sf.index = nbl__db_column_double(st, 2);
+    snprintf(sf.band, sizeof sf.band, "%s", band ? (const char *)band : "");
+    return nbl__aarea_add_safety(a, &sf);
+}
+
+/* Runs one results query, its area_id in column 0, and hands each row of
+ * an area in the list to add. The query takes ?1 ruleset and ?2 year, or
+ * with ruleset NULL only ?1 year. */
+static int
+load_rows(nbl_ws *ws, const char *sql, const char *ruleset, int year,
+          nbl__aarea *areas, size_t n, add_row_fn add)
+{
+    sqlite3_stmt *st;
+    int rc, s;
+    rc = nbl__db_prepare(ws, &st, sql);
     if (rc)
-        goto fail;
-    nbl__db_bind_text(st, 1, ruleset);
-    sqlite3_bind_int(st, 2, year);
+        return rc;
+    if (ruleset)
+        nbl__db_bind_text(st, 1, ruleset);
+    sqlite3_bind_int(st, ruleset ? 2 : 1, year);
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         nbl__aarea *a =
             area_of(areas, n, (const char *)sqlite3_column_text(st, 0));
-        nbl__acrit c;
-        const char *status = (const char *)sqlite3_column_text(st, 5);
-        if (!a)
-            continue;
-        memset(&c, 0, sizeof c);
-        c.year = sqlite3_column_int(st, 1);
-        snprintf(c.criterion, sizeof c.criterion, "%s",
-                 (const char *)sqlite3_column_text(st, 2));
-        c.value = nbl__db_column_double(st, 3);
-        c.ratio = nbl__db_column_double(st, 4);
-        c.ok = status && strcmp(status, "ok") == 0;
-        c.met = nbl__db_column_bool(st, 6);
-        c.met_low = nbl__db_column_bool(st, 7);
-        c.threshold = nbl__db_column_double(st, 8);
-        c.threshold_low = nbl__db_column_double(st, 9);
-        if (nbl__aarea_add_crit(a, &c))
-            goto nomem;
+        if (a && add(a, st)) {
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            sqlite3_finalize(st);
+            return rc;
+        }
     }
-    if (s != SQLITE_DONE)
-        goto dberr;
+    rc = s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "reading results");
     sqlite3_finalize(st);
-    st = NULL;
+    return rc;
+}
 
-    rc = nbl__db_prepare(ws, &st,
-                         "SELECT area_id, year, category, criteria_met, "
-                         "criteria_needed, criteria_met_low, parallel_years, "
-                         "omdannelse_years FROM category_results WHERE "
-                         "ruleset = ? AND year <= ?");
-    if (rc)
-        goto fail;
-    nbl__db_bind_text(st, 1, ruleset);
-    sqlite3_bind_int(st, 2, year);
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        nbl__aarea *a =
-            area_of(areas, n, (const char *)sqlite3_column_text(st, 0));
-        nbl__acat c;
-        if (!a)
-            continue;
-        memset(&c, 0, sizeof c);
-        c.year = sqlite3_column_int(st, 1);
-        snprintf(c.category, sizeof c.category, "%s",
-                 (const char *)sqlite3_column_text(st, 2));
-        c.criteria_met = col_int_or(st, 3, -1);
-        c.criteria_needed = col_int_or(st, 4, -1);
-        c.criteria_met_low = col_int_or(st, 5, -1);
-        c.parallel_years = col_int_or(st, 6, -1);
-        c.omdannelse_years = col_int_or(st, 7, -1);
-        if (nbl__aarea_add_cat(a, &c))
-            goto nomem;
-    }
-    if (s != SQLITE_DONE)
-        goto dberr;
-    sqlite3_finalize(st);
-    st = NULL;
+/* The result tables the alert rules read, area_id first in each query;
+ * the safety index has no ruleset. */
+static const struct {
+    const char *sql;
+    int by_ruleset;
+    add_row_fn add;
+} result_queries[] = {
+    {"SELECT area_id, year, criterion, value, ratio, status, met, met_low, "
+     "threshold, threshold_low FROM criterion_results WHERE ruleset = ? AND "
+     "year <= ?",
+     1, add_crit_row},
+    {"SELECT area_id, year, category, criteria_met, criteria_needed, "
+     "criteria_met_low, parallel_years, omdannelse_years FROM "
+     "category_results WHERE ruleset = ? AND year <= ?",
+     1, add_cat_row},
+    {"SELECT area_id, year, safety_index, safety_band FROM safety_results "
+     "WHERE year <= ?",
+     0, add_safety_row},
+};
 
-    rc = nbl__db_prepare(ws, &st,
-                         "SELECT area_id, year, safety_index, safety_band "
-                         "FROM safety_results WHERE year <= ?");
-    if (rc)
-        goto fail;
-    sqlite3_bind_int(st, 1, year);
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        nbl__aarea *a =
-            area_of(areas, n, (const char *)sqlite3_column_text(st, 0));
-        nbl__asafety sf;
-        const unsigned char *band = sqlite3_column_text(st, 3);
-        if (!a)
-            continue;
-        memset(&sf, 0, sizeof sf);
-        sf.year = sqlite3_column_int(st, 1);
-        sf.index = nbl__db_column_double(st, 2);
-        snprintf(sf.band, sizeof sf.band, "%s", band ? (const char *)band : "");
-        if (nbl__aarea_add_safety(a, &sf))
-            goto nomem;
+int
+nbl__store_alerts_load(nbl_ws *ws, const char *ruleset, int year,
+                       nbl__aarea **out, size_t *n_out)
+{
+    nbl__aarea *areas = NULL;
+    size_t n = 0;
+    int rc;
+    *out = NULL;
+    *n_out = 0;
+    rc = load_area_list(ws, ruleset, year, &areas, &n);
+    for (size_t i = 0;
+         rc == NBL_OK && i < sizeof result_queries / sizeof result_queries[0];
+         i++)
+        rc = load_rows(ws, result_queries[i].sql,
+                       result_queries[i].by_ruleset ? ruleset : NULL, year,
+                       areas, n, result_queries[i].add);
+    if (rc) {
+        nbl__aareas_free(areas, n);
+        return rc;
     }
-    if (s != SQLITE_DONE)
-        goto dberr;
-    sqlite3_finalize(st);
     *out = areas;
     *n_out = n;
     return NBL_OK;
-dberr:
-    rc = nbl__db_error(ws, "reading results");
-    goto fail;
-nomem:
-    rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-fail:
-    sqlite3_finalize(st);
-    nbl__aareas_free(areas, n);
-    return rc;
 }
 
 struct keyrow {
@@ -308,20 +337,15 @@ alert_key(const char *area, const char *kind, const char *rule)
     return b.s;
 }
 
-int
-nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
-                       const nbl_alert_list *alerts, long *changed)
+/* The alerts stored for the ruleset and year, as (alert_id, key). On
+ * failure *old and *n_old hold what was read, for the caller to free. */
+static int
+load_old_keys(nbl_ws *ws, const char *ruleset, int year, struct keyrow **old,
+              size_t *n_old)
 {
-    sqlite3_stmt *st = NULL, *del = NULL;
-    struct keyrow *old = NULL;
-    char **newkeys = NULL;
-    size_t n_old = 0, cap_old = 0;
-    char now[32];
+    sqlite3_stmt *st;
+    size_t cap_old = 0;
     int rc, s;
-    long ch = 0;
-    nbl__now_iso(now);
-
-    /* existing rows of the year, to delete those no longer raised */
     rc = nbl__db_prepare(ws, &st,
                          "SELECT alert_id, area_id, kind, rule FROM alerts "
                          "WHERE ruleset = ? AND year = ?");
@@ -330,64 +354,86 @@ nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
     nbl__db_bind_text(st, 1, ruleset);
     sqlite3_bind_int(st, 2, year);
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n_old == cap_old) {
+        if (*n_old == cap_old) {
             size_t nc = cap_old ? 2 * cap_old : 32;
-            struct keyrow *no = realloc(old, nc * sizeof *no);
-            if (!no) {
-                rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-                goto done;
-            }
-            old = no;
+            struct keyrow *no = realloc(*old, nc * sizeof *no);
+            if (!no)
+                goto nomem;
+            *old = no;
             cap_old = nc;
         }
-        old[n_old].id = sqlite3_column_int64(st, 0);
-        old[n_old].key = alert_key((const char *)sqlite3_column_text(st, 1),
-                                   (const char *)sqlite3_column_text(st, 2),
-                                   (const char *)sqlite3_column_text(st, 3));
-        if (!old[n_old++].key) {
-            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-            goto done;
-        }
+        (*old)[*n_old].id = sqlite3_column_int64(st, 0);
+        (*old)[*n_old].key =
+            alert_key((const char *)sqlite3_column_text(st, 1),
+                      (const char *)sqlite3_column_text(st, 2),
+                      (const char *)sqlite3_column_text(st, 3));
+        if (!(*old)[(*n_old)++].key)
+            goto nomem;
     }
-    if (s != SQLITE_DONE) {
-        rc = nbl__db_error(ws, "reading alerts");
-        goto done;
-    }
+    rc = s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "reading alerts");
     sqlite3_finalize(st);
-    st = NULL;
-    /* keys of the new alerts, sorted, so stale rows are found in
-     * O(n log n) */
-    newkeys = calloc(alerts->n ? alerts->n : 1, sizeof *newkeys);
-    if (!newkeys) {
-        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-        goto done;
-    }
+    return rc;
+nomem:
+    rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The keys of the new alerts, sorted, so stale rows are found in
+ * O(n log n): alerts->n strings (at least one slot), NULL where not made
+ * yet after a failure; the caller frees them. */
+static int
+new_keys(nbl_ws *ws, const nbl_alert_list *alerts, char ***out)
+{
+    char **keys = calloc(alerts->n ? alerts->n : 1, sizeof *keys);
+    *out = keys;
+    if (!keys)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     for (size_t j = 0; j < alerts->n; j++) {
         const nbl_alert *a = &alerts->items[j];
-        newkeys[j] = alert_key(a->area_id, a->kind, a->rule);
-        if (!newkeys[j]) {
-            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-            goto done;
-        }
+        keys[j] = alert_key(a->area_id, a->kind, a->rule);
+        if (!keys[j])
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     }
-    qsort(newkeys, alerts->n, sizeof *newkeys, nbl__cmp_strp);
+    qsort(keys, alerts->n, sizeof *keys, nbl__cmp_strp);
+    return NBL_OK;
+}
+
+/* Deletes the stored alerts whose key is not among the n sorted new ones;
+ * adds the rows deleted to *ch. */
+static int
+delete_stale(nbl_ws *ws, const struct keyrow *old, size_t n_old, char **newkeys,
+             size_t n, long *ch)
+{
+    sqlite3_stmt *del = NULL;
+    int rc = NBL_OK;
     for (size_t i = 0; i < n_old; i++) {
-        if (bsearch(&old[i].key, newkeys, alerts->n, sizeof *newkeys,
-                    nbl__cmp_strp))
+        if (bsearch(&old[i].key, newkeys, n, sizeof *newkeys, nbl__cmp_strp))
             continue;
         if (!del && (rc = nbl__db_prepare(
                          ws, &del, "DELETE FROM alerts WHERE alert_id = ?")))
-            goto done;
+            break;
         sqlite3_reset(del);
         sqlite3_bind_int64(del, 1, old[i].id);
         if (sqlite3_step(del) != SQLITE_DONE) {
             rc = nbl__db_error(ws, "deleting alerts");
-            goto done;
+            break;
         }
-        ch++;
+        (*ch)++;
     }
+    sqlite3_finalize(del);
+    return rc;
+}
 
-    rc = nbl__db_prepare(
+/* Inserts the new alerts, updating a row only when something in it
+ * differs (created_at is `now` for new rows only); adds the rows changed
+ * to *ch. */
+static int
+upsert_alerts(nbl_ws *ws, const char *ruleset, int year,
+              const nbl_alert_list *alerts, const char *now, long *ch)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(
         ws, &st,
         "INSERT INTO alerts(area_id, year, ruleset, kind, rule, value, "
         "threshold, severity, message, state, first_year, created_at) "
@@ -400,7 +446,7 @@ nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
         "AND message IS excluded.message AND state IS excluded.state AND "
         "first_year IS excluded.first_year)");
     if (rc)
-        goto done;
+        return rc;
     for (size_t j = 0; j < alerts->n; j++) {
         const nbl_alert *a = &alerts->items[j];
         sqlite3_reset(st);
@@ -418,16 +464,33 @@ nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
         nbl__db_bind_text(st, 12, now);
         if (sqlite3_step(st) != SQLITE_DONE) {
             rc = nbl__db_error(ws, "storing alerts");
-            goto done;
+            break;
         }
-        ch += sqlite3_changes(ws->db);
+        *ch += sqlite3_changes(ws->db);
     }
     sqlite3_finalize(st);
-    st = NULL;
+    return rc;
+}
 
-done:
-    sqlite3_finalize(st);
-    sqlite3_finalize(del);
+int
+nbl__store_alerts_save(nbl_ws *ws, const char *ruleset, int year,
+                       const nbl_alert_list *alerts, long *changed)
+{
+    struct keyrow *old = NULL;
+    char **newkeys = NULL;
+    size_t n_old = 0;
+    char now[32];
+    int rc;
+    long ch = 0;
+    nbl__now_iso(now);
+
+    rc = load_old_keys(ws, ruleset, year, &old, &n_old);
+    if (rc == NBL_OK)
+        rc = new_keys(ws, alerts, &newkeys);
+    if (rc == NBL_OK)
+        rc = delete_stale(ws, old, n_old, newkeys, alerts->n, &ch);
+    if (rc == NBL_OK)
+        rc = upsert_alerts(ws, ruleset, year, alerts, now, &ch);
     for (size_t i = 0; i < n_old; i++)
         free(old[i].key);
     free(old);
@@ -437,6 +500,30 @@ done:
     if (changed)
         *changed = ch;
     return rc;
+}
+
+/* The alert of a row of nbl__store_alerts_list's query (columns 0 to 12);
+ * its strings are borrowed from the statement (nbl__alert_list_push
+ * copies them). An unknown severity reads as info. */
+static void
+alert_from_row(sqlite3_stmt *st, nbl_alert *a)
+{
+    int sev;
+    memset(a, 0, sizeof *a);
+    a->alert_id = sqlite3_column_int64(st, 0);
+    a->area_id = (char *)sqlite3_column_text(st, 1);
+    a->area_name = (char *)sqlite3_column_text(st, 2);
+    a->year = sqlite3_column_int(st, 3);
+    snprintf(a->kind, sizeof a->kind, "%s", sqlite3_column_text(st, 4));
+    snprintf(a->rule, sizeof a->rule, "%s", sqlite3_column_text(st, 5));
+    a->value = nbl__db_column_double(st, 6);
+    a->threshold = nbl__db_column_double(st, 7);
+    sev = nbl__alert_severity_parse((const char *)sqlite3_column_text(st, 8));
+    a->severity = sev < 0 ? NBL_SEV_INFO : (nbl_alert_severity)sev;
+    snprintf(a->state, sizeof a->state, "%s", sqlite3_column_text(st, 9));
+    a->first_year = col_int_or(st, 10, a->year);
+    a->message = (char *)sqlite3_column_text(st, 11);
+    a->delivered_at = (char *)sqlite3_column_text(st, 12);
 }
 
 int
@@ -473,23 +560,7 @@ nbl__store_alerts_list(nbl_ws *ws, const char *ruleset, int from, int to,
     sqlite3_bind_int(st, 3, to);
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         nbl_alert a;
-        int sev;
-        memset(&a, 0, sizeof a);
-        a.alert_id = sqlite3_column_int64(st, 0);
-        a.area_id = (char *)sqlite3_column_text(st, 1);
-        a.area_name = (char *)sqlite3_column_text(st, 2);
-        a.year = sqlite3_column_int(st, 3);
-        snprintf(a.kind, sizeof a.kind, "%s", sqlite3_column_text(st, 4));
-        snprintf(a.rule, sizeof a.rule, "%s", sqlite3_column_text(st, 5));
-        a.value = nbl__db_column_double(st, 6);
-        a.threshold = nbl__db_column_double(st, 7);
-        sev =
-            nbl__alert_severity_parse((const char *)sqlite3_column_text(st, 8));
-        a.severity = sev < 0 ? NBL_SEV_INFO : (nbl_alert_severity)sev;
-        snprintf(a.state, sizeof a.state, "%s", sqlite3_column_text(st, 9));
-        a.first_year = col_int_or(st, 10, a.year);
-        a.message = (char *)sqlite3_column_text(st, 11);
-        a.delivered_at = (char *)sqlite3_column_text(st, 12);
+        alert_from_row(st, &a);
         if (out->n - n0 == cap) {
             size_t nc = cap ? 2 * cap : 64;
             double *p = realloc(*pop, nc * sizeof *p), *d;
