@@ -21,9 +21,11 @@ typedef struct nbl_report_opts {
     const char *title;   /**< NULL = "nabolag report" */
     const char *config;  /**< config file ([disclosure]); may be NULL */
     int overwrite;
-    const char *run_id; /**< id of the `nabolag run` writing the report
-                             (meta tag nabolag-run-id and the footer);
-                             NULL: none */
+    const char *context; /**< a vector file drawn as outlines on the map
+                              ([report] context), NULL: none */
+    const char *run_id;  /**< id of the `nabolag run` writing the report
+                              (meta tag nabolag-run-id and the footer);
+                              NULL: none */
 } nbl_report_opts;
 
 /** Writes the report (atomically: temporary file, then rename). */
