@@ -263,7 +263,7 @@ nbl__rep_map(nbl_ws *ws, nbl__buf *b, const nbl__report_data *d,
              const nbl__disclosure *disc, const char *context)
 {
     ctxlayer c = {{0}, 0, 0, 0, 0, 0};
-    double x0 = 0, y0 = 0, x1 = d->width, y1 = d->height, pad, fs;
+    double x0 = 0, y0 = 0, x1 = d->width, y1 = d->height, pad, fs, fl;
     char s[4][32];
     int rc;
     if (context && (rc = ctx_read(ws, d, context, &c))) {
@@ -275,7 +275,9 @@ nbl__rep_map(nbl_ws *ws, nbl__buf *b, const nbl__report_data *d,
         x1 = fmax(x1, c.x1), y1 = fmax(y1, c.y1);
     }
     pad = fmax(fmax(x1 - x0, y1 - y0) * 0.03, 10);
+    /* labels sized to the areas, not to a wider context */
     fs = fmax(x1 - x0, y1 - y0) / 60;
+    fl = fmax(fmax(d->width, d->height) / 70, fs * 0.75);
     x0 -= pad, y0 -= pad, x1 += pad, y1 += pad + 2 * fs; /* room: scale */
     nbl__buf_printf(b, T_("<h2 id=\"map\">Map %d</h2>\n"), d->year);
     nbl__buf_printf(
@@ -292,7 +294,7 @@ nbl__rep_map(nbl_ws *ws, nbl__buf *b, const nbl__report_data *d,
         nbl__buf_printf(b, "\"/>\n");
     }
     area_paths(b, d, disc);
-    area_labels(b, d, fs);
+    area_labels(b, d, fl);
     furniture(b, x0, y0, x1 - x0, y1 - y0, fs);
     nbl__buf_printf(b, "</svg>\n");
     legend(b, c.any);

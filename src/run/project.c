@@ -501,6 +501,8 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
     if (strcmp(s, "report") == 0) {
         if (IS("report", "output"))
             return set_path(st, &p->report, v);
+        if (IS("report", "context"))
+            return set_path(st, &p->report_context, v);
         return unknown_key(st, s, k);
     }
     if (strcmp(s, "alerts") == 0) {
@@ -766,6 +768,7 @@ nbl_project_free(nbl_project *p)
                      &p->export_dir,
                      &p->export_format,
                      &p->report,
+                     &p->report_context,
                      &p->grid_source,
                      &p->grid_layer,
                      &p->grid_src_crs,
