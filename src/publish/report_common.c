@@ -51,8 +51,11 @@ nbl__rep_rate_hidden(const nbl__disclosure *disc, const nbl__report_year *y,
 static const char *const crit_msgids[NBL__XC_N] = {
     N_("Outside work and education, 18–64 (%)"),
     N_("Convictions, × the country's share"),
-    N_("Basic education only, 30–59 (%)"), N_("Income, % of the region's mean"),
-    N_("Non-western origin (%)")};
+    N_("Basic education only, 30–59 (%)"),
+    /* xgettext:no-c-format */
+    N_("Income, % of the region's mean"),
+    N_("Non-western origin (%)"),
+};
 
 const char *
 nbl__rep_crit_label(int k)

@@ -87,10 +87,9 @@ nbl__rep_plans_overlap(const nbl__rep_plans *p, int i, int j)
 /* The indicators of the comparison (plans_internal.h's order). */
 static const char *const ind_msgids[NBL_PLANS_N_DEFAULT] = {
     N_("Outside work and education, 18–64 (%)"),
-    N_("Convicted, share of 18+ (%)"),
-    N_("Basic education only, 30–59 (%)"),
-    N_("Income, % of the region's mean"),
-    N_("Non-western origin (%)"),
+    N_("Convicted, share of 18+ (%)"), N_("Basic education only, 30–59 (%)"),
+    /* xgettext:no-c-format */
+    N_("Income, % of the region's mean"), N_("Non-western origin (%)"),
     N_("Safety index")};
 
 static void

@@ -41,7 +41,7 @@ grep -q '<td class="num met">41,3</td>' "$h" || fail "met value cell"
 grep -q '<td class="num">2.500</td>' "$h" || fail "residents with a Danish thousands separator"
 grep -q '55[.,]5' "$h" && fail "value of a suppressed area published"
 grep -q 'under mindstetallet' "$h" || fail "suppression note"
-[ "$(grep -c '<path ' "$h")" = 3 ] || fail "map paths"
+[ "$(grep -c '<path fill=' "$h")" = 3 ] || fail "map paths"
 # counts: udsat 1 (2024) vs 1 (2023); none 1 (A3; A2, 60 residents, is
 # counted apart as withheld: 1 vs 0) vs 1
 grep -q 'Udsat boligområde</td><td class="num now">1</td><td class="num before">1</td>' "$h" || fail "udsat counts"
