@@ -72,4 +72,17 @@ rc=0; out=$("$N" report "$ws" -o "$T/none.html" --year 2030 2>&1) || rc=$?
 [ "$rc" = 1 ] && grep -q "no results for 2030" <<<"$out" || fail "unknown year: $rc $out"
 [ ! -e "$T/none.html" ] || fail "partial output"
 ls -A "$T" | grep -q '\.tmp' && fail "temporary file left"
+
+# The sample, in both languages: charts, category chart, area cards, map
+# labels and plans against values computed here from the sample's CSVs
+# (stats.csv, refs.csv, plans.csv, areas.geojson) and the categories of the
+# independent reference implementation (sample-data/expected.json).
+cp -r "$NBL_SOURCE_DIR/sample-data" "$T/s"
+"$N" -q run "$T/s/sample.ini" >/dev/null 2>&1 || fail "sample run"
+"$N" -q report "$T/s/out/sample.sqlite" --config "$T/s/sample.ini" \
+    --context "$T/s/kommune.geojson" -o "$T/s/da.html" || fail "sample report da"
+"$N" -q --lang en report "$T/s/out/sample.sqlite" --config "$T/s/sample.ini" \
+    -o "$T/s/en.html" || fail "sample report en"
+/usr/bin/python3 "$NBL_SOURCE_DIR/tests/cli/report_sample_check.py" "$T/s" ||
+    fail "sample report against the CSVs"
 echo "report: all checks passed"
