@@ -182,11 +182,12 @@ threshold_line(nbl__buf *b, const nbl__report_data *d, int k, double top)
                     mnum(t, d->threshold[k], 4), mnum(s, PX0, 1),
                     mnum((char[32]){0}, yy, 2), mnum((char[32]){0}, PX1, 1),
                     mnum((char[32]){0}, yy, 2));
-    nbl__buf_printf(b, "<text class=\"thr\" x=\"%s\" y=\"%s\">%s %s</text>",
-                    mnum(s, PX1 - 2, 1), mnum((char[32]){0}, yy - 2, 2),
-                    T_("threshold"),
-                    nbl__fmt_num(t, sizeof t, d->threshold[k],
-                                 fmod(d->threshold[k], 1) == 0 ? 0 : 2));
+    /* on the value axis, in the line's colour */
+    nbl__buf_printf(
+        b, "<text class=\"thr\" x=\"%s\" y=\"%s\"><title>%s</title>%s</text>",
+        mnum(s, PX0 - 3, 1), mnum((char[32]){0}, yy + 2.5, 2), T_("threshold"),
+        nbl__fmt_num(t, sizeof t, d->threshold[k],
+                     fmod(d->threshold[k], 1) == 0 ? 0 : 2));
 }
 
 static void
@@ -209,11 +210,15 @@ crit_chart(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc,
         if (nbl__rep_rate_hidden(disc, y, k))
             gap_mark(b, d, u);
     }
-    nbl__buf_printf(b, "<text class=\"ax\" x=\"%s\" y=\"%s\">%s</text>",
-                    mnum(s, PX0 - 3, 1), mnum((char[32]){0}, PY0 + 4, 1),
-                    nbl__fmt_num(t, sizeof t, top, k == NBL__XC_CRI ? 1 : 0));
-    nbl__buf_printf(b, "<text class=\"ax\" x=\"%s\" y=\"%s\">0</text>",
-                    mnum(s, PX0 - 3, 1), mnum((char[32]){0}, PY1, 1));
+    /* the axis' ends, unless the threshold's label is next to them */
+    if (isnan(d->threshold[k]) || val_y(d->threshold[k], top) > PY0 + 9)
+        nbl__buf_printf(
+            b, "<text class=\"ax\" x=\"%s\" y=\"%s\">%s</text>",
+            mnum(s, PX0 - 3, 1), mnum((char[32]){0}, PY0 + 4, 1),
+            nbl__fmt_num(t, sizeof t, top, k == NBL__XC_CRI ? 1 : 0));
+    if (isnan(d->threshold[k]) || val_y(d->threshold[k], top) < PY1 - 9)
+        nbl__buf_printf(b, "<text class=\"ax\" x=\"%s\" y=\"%s\">0</text>",
+                        mnum(s, PX0 - 3, 1), mnum((char[32]){0}, PY1, 1));
     threshold_line(b, d, k, top);
     value_line(b, d, disc, i, k, top);
     year_axis(b, d, PY1);
