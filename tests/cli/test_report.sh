@@ -72,6 +72,13 @@ rc=0; out=$("$N" report "$ws" -o "$T/none.html" --year 2030 2>&1) || rc=$?
 [ "$rc" = 1 ] && grep -q "no results for 2030" <<<"$out" || fail "unknown year: $rc $out"
 [ ! -e "$T/none.html" ] || fail "partial output"
 ls -A "$T" | grep -q '\.tmp' && fail "temporary file left"
+# a context file that cannot be read, or has no CRS: error naming it, no file
+rc=0; out=$("$N" report "$ws" -o "$T/c.html" --context "$T/none.geojson" 2>&1) || rc=$?
+[ "$rc" = 1 ] && grep -q "none.geojson: \[report\] context: cannot open" <<<"$out" || fail "missing context: $rc $out"
+printf 'id,WKT\n1,"POLYGON((0 0,1 0,1 1,0 0))"\n' > "$T/nocrs.csv"
+rc=0; out=$("$N" report "$ws" -o "$T/c.html" --context "$T/nocrs.csv" 2>&1) || rc=$?
+[ "$rc" = 1 ] && grep -q "nocrs.csv: \[report\] context: the layer has no CRS" <<<"$out" || fail "context without CRS: $rc $out"
+[ ! -e "$T/c.html" ] || fail "report written despite a bad context"
 
 # The sample, in both languages: charts, category chart, area cards, map
 # labels and plans against values computed here from the sample's CSVs
