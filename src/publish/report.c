@@ -441,25 +441,17 @@ page(nbl_ws *ws, nbl__buf *b, const nbl__report_data *d,
 int
 nbl_report_write(nbl_ws *ws, const nbl_report_opts *opts)
 {
-    nbl_ctx *ctx = nbl_ws_ctx(ws);
     nbl__disclosure disc;
     nbl__report_data d;
     nbl__buf b = {0};
-    nbl__outfile of;
     int rc;
 
-    nbl__disclosure_defaults(&disc);
-    if ((rc = nbl__disclosure_load(ctx, opts->config, &disc)))
-        return rc;
-    if ((rc = nbl__store_report_load(ws, opts->ruleset, opts->year, &d)))
+    if ((rc = nbl__rep_load(ws, opts->config, opts->ruleset, opts->year, &disc,
+                            &d)))
         return rc;
     rc = page(ws, &b, &d, &disc, opts);
     if (rc == NBL_OK)
-        rc = nbl__outfile_open(ctx, &of, opts->output, opts->overwrite);
-    if (rc == NBL_OK) {
-        fwrite(b.s, 1, b.len, of.fp);
-        rc = nbl__outfile_commit(ctx, &of);
-    }
+        rc = nbl__rep_output(ws, opts->output, opts->overwrite, &b);
     nbl__buf_free(&b);
     nbl__report_data_free(&d);
     return rc;

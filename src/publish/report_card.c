@@ -381,35 +381,23 @@ card_into(nbl_ws *ws, nbl__buf *b, const nbl__report_data *d,
 int
 nbl_area_write(nbl_ws *ws, const nbl_area_opts *opts)
 {
-    nbl_ctx *ctx = nbl_ws_ctx(ws);
     nbl__disclosure disc;
     nbl__report_data d;
     nbl__buf b = {0};
-    nbl__outfile of;
     int rc, i;
 
-    nbl__disclosure_defaults(&disc);
-    if ((rc = nbl__disclosure_load(ctx, opts->config, &disc)))
-        return rc;
-    if ((rc = nbl__store_report_load(ws, opts->ruleset, opts->year, &d)))
+    if ((rc = nbl__rep_load(ws, opts->config, opts->ruleset, opts->year, &disc,
+                            &d)))
         return rc;
     if ((i = nbl__report_find_area(&d, opts->area_id)) < 0)
-        rc = nbl__error(ctx, NBL_ENOTFOUND,
+        rc = nbl__error(nbl_ws_ctx(ws), NBL_ENOTFOUND,
                         "%s: no area with id '%s' (ids are compared exactly)",
                         nbl_ws_path(ws), opts->area_id ? opts->area_id : "");
     if (rc == NBL_OK)
         rc = card_into(ws, &b, &d, &disc, opts, i);
     if (rc == NBL_OK)
-        rc = nbl__outfile_open(ctx, &of, opts->output ? opts->output : "-",
-                               opts->overwrite);
-    if (rc == NBL_OK) {
-        if (b.len && fwrite(b.s, 1, b.len, of.fp) != b.len) {
-            nbl__outfile_abort(&of);
-            rc = nbl__error(ctx, NBL_EIO, "%s: cannot write",
-                            opts->output ? opts->output : "stdout");
-        } else
-            rc = nbl__outfile_commit(ctx, &of);
-    }
+        rc = nbl__rep_output(ws, opts->output ? opts->output : "-",
+                             opts->overwrite, &b);
     nbl__buf_free(&b);
     nbl__report_data_free(&d);
     return rc;

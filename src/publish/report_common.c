@@ -8,6 +8,7 @@
 
 #include "model/categories.h"
 #include "publish/report_internal.h"
+#include "util/ctx.h"
 #include "util/i18n.h"
 
 const char *
@@ -88,4 +89,30 @@ void
 nbl__rep_esc(nbl__buf *b, const char *s)
 {
     nbl__buf_append_xml(b, s ? s : "");
+}
+
+int
+nbl__rep_load(nbl_ws *ws, const char *config, const char *ruleset, int year,
+              nbl__disclosure *disc, nbl__report_data *d)
+{
+    int rc;
+    nbl__disclosure_defaults(disc);
+    if ((rc = nbl__disclosure_load(nbl_ws_ctx(ws), config, disc)))
+        return rc;
+    return nbl__store_report_load(ws, ruleset, year, d);
+}
+
+int
+nbl__rep_output(nbl_ws *ws, const char *path, int overwrite, const nbl__buf *b)
+{
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
+    nbl__outfile of;
+    int rc = nbl__outfile_open(ctx, &of, path, overwrite);
+    if (rc != NBL_OK)
+        return rc;
+    /* a short write leaves the stream's error set: the commit reports it
+     * with its reason (a full disk says so) and removes the file */
+    if (b->len)
+        (void)fwrite(b->s, 1, b->len, of.fp);
+    return nbl__outfile_commit(ctx, &of);
 }

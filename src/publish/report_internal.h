@@ -33,6 +33,13 @@ void nbl__rep_anchor(nbl__buf *b, const char *area_id);
 /* The HTML-escaped name (or the id) of an area. */
 void nbl__rep_esc(nbl__buf *b, const char *s);
 
+/* The disclosure settings of config and the report's data of a year. */
+int nbl__rep_load(nbl_ws *ws, const char *config, const char *ruleset, int year,
+                  nbl__disclosure *disc, nbl__report_data *d);
+/* Writes b to path ("-": stdout) under a temporary name, then renames. */
+int nbl__rep_output(nbl_ws *ws, const char *path, int overwrite,
+                    const nbl__buf *b);
+
 /* Plans for the report and the area card: the workspace's plans (names,
  * years, areas) and their comparison (compute/plans.c's numbers). */
 typedef struct nbl__rep_plans {
