@@ -215,11 +215,49 @@ area_paths(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
     }
 }
 
-/* Labels after every area, so that no outline covers a label. */
+/* A label's box: centred on (x, y), 0.6 fs a character, 1.2 fs high. */
+typedef struct lbox {
+    double x0, y0, x1, y1;
+} lbox;
+
+static lbox
+label_box(const char *s, double x, double y, double fs)
+{
+    double n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (*p & 0xc0) != 0x80;
+    return (lbox){x - n * fs * 0.3, y - fs * 0.6, x + n * fs * 0.3,
+                  y + fs * 0.6};
+}
+
+/* Where label i goes: its point, or the nearest of a few steps above or
+ * below it that clears the labels placed before it (placed[0..n-1]);
+ * the point when none does. */
+static lbox
+place_label(const char *s, double x, double y, double fs, const lbox *placed,
+            int n)
+{
+    static const double step[] = {0, 1.2, -1.2, 2.4, -2.4};
+    for (size_t k = 0; k < sizeof step / sizeof step[0]; k++) {
+        lbox c = label_box(s, x, y + step[k] * fs, fs);
+        int clear = 1;
+        for (int j = 0; j < n && clear; j++)
+            clear = c.x1 <= placed[j].x0 || c.x0 >= placed[j].x1 ||
+                    c.y1 <= placed[j].y0 || c.y0 >= placed[j].y1;
+        if (clear)
+            return c;
+    }
+    return label_box(s, x, y, fs);
+}
+
+/* Labels after every area, so that no outline covers a label; a label
+ * that would overlap one placed before moves up or down. */
 static void
 area_labels(nbl__buf *b, const nbl__report_data *d, double fs)
 {
     char x[32], y[32], f[32];
+    lbox *placed = calloc((size_t)d->n_areas + 1, sizeof *placed);
+    int n = 0;
     nbl__buf_printf(b,
                     "<g class=\"labels\" font-size=\"%s\" "
                     "stroke-width=\"%s\">\n",
@@ -227,15 +265,22 @@ area_labels(nbl__buf *b, const nbl__report_data *d, double fs)
                     nbl__fmt_double(x, sizeof x, fs * 0.3, 0));
     for (int i = 0; i < d->n_areas; i++) {
         const nbl__report_area *a = &d->areas[i];
+        const char *s = a->name ? a->name : a->area_id;
+        lbox c;
         if (!a->svg_path || isnan(a->label_x) || isnan(a->label_y))
             continue;
+        c = placed ? place_label(s, a->label_x, a->label_y, fs, placed, n)
+                   : label_box(s, a->label_x, a->label_y, fs);
+        if (placed)
+            placed[n++] = c;
         nbl__buf_printf(b, "<text class=\"label\" x=\"%s\" y=\"%s\">",
                         nbl__fmt_double(x, sizeof x, a->label_x, 0),
-                        nbl__fmt_double(y, sizeof y, a->label_y, 0));
-        nbl__rep_esc(b, a->name ? a->name : a->area_id);
+                        nbl__fmt_double(y, sizeof y, (c.y0 + c.y1) / 2, 0));
+        nbl__rep_esc(b, s);
         nbl__buf_printf(b, "</text>\n");
     }
     nbl__buf_printf(b, "</g>\n");
+    free(placed);
 }
 
 static void

@@ -223,9 +223,13 @@ void
 nbl__rep_plans_section(nbl__buf *b, const nbl__report_data *d,
                        const nbl__rep_plans *p)
 {
-    if (!p->have)
-        return;
     nbl__buf_printf(b, "%s", T_("<h2 id=\"plans\">Plans</h2>\n"));
+    if (!p->have) {
+        nbl__buf_printf(b, "%s",
+                        T_("<p>The workspace has no plans (<code>nabolag "
+                           "import plans</code>).</p>\n"));
+        return;
+    }
     nbl__buf_printf(b, "%s",
                     T_("<p>Per plan: its areas' values in the year before it "
                        "started (baseline) and in its latest year, the "

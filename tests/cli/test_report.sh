@@ -53,6 +53,7 @@ grep -q '<li class="worse" data-from="none" data-to="udsat">Øst &amp; &lt;Vest&
 grep -q 'data-from="none_result" data-to="withheld">' "$h" || fail "no result -> withheld listed"
 grep -q '1 område(r) forlod listen eller kom i en lettere kategori; 1 område(r) kom på listen eller i en mere alvorlig kategori; 1 område(r) flyttede' "$h" || fail "movement counts"
 grep -q 'Parken left the category' "$h" || fail "alert row"
+grep -q '<h2 id="plans">Planer</h2>' "$h" && grep -q 'Arbejdsfilen har ingen planer' "$h" || fail "no plans: said so"
 /usr/bin/python3 "$NBL_SOURCE_DIR/tests/cli/report_counts.py" "$h" || fail "changes do not add up to the count table"
 # English on request
 "$N" -q --lang en report "$ws" -o "$T/en.html"

@@ -5,8 +5,8 @@
 #   - the charts are there: one SVG chart per criterion and area (5 x 32),
 #     the category chart and the map, counted in the HTML;
 #   - they render: in the browser's DOM every area label on the map and
-#     every chart has a non-empty box, and the screenshot (PNG, decoded
-#     here) shows the map's category colours;
+#     every chart has a non-empty box, no two labels' boxes overlap, and
+#     the screenshot (PNG, decoded here) shows the map's category colours;
 #   - nothing overflows: the page's scrollWidth is at most its
 #     clientWidth at 1280 and 800 pixels;
 #   - it prints: print-to-PDF gives one page per area card and more.
@@ -37,18 +37,19 @@ grep -q '<path class="context"' "$h" || fail "context outline ([report] context)
 grep -q '<script' "$h" && fail "the report has a script"
 
 # the DOM as rendered: labels and charts have a box, no overflow
-probe() { # $1 width -> "scrollWidth clientWidth labels charts"
-    sed 's#</body>#<script>var d=document.documentElement,l=0,c=0;document.querySelectorAll("text.label").forEach(function(e){var b=e.getBBox();if(b.width>0\&\&b.height>0)l++;});document.querySelectorAll("svg.chart,svg.catchart,svg.map").forEach(function(e){var r=e.getBoundingClientRect();if(r.width>50\&\&r.height>20)c++;});document.body.setAttribute("data-probe",d.scrollWidth+" "+d.clientWidth+" "+l+" "+c);</script></body>#' \
+probe() { # $1 width -> "scrollWidth clientWidth labels charts overlaps"
+    sed 's#</body>#<script>var d=document.documentElement,l=0,c=0,o=0,bs=[];document.querySelectorAll("text.label").forEach(function(e){var b=e.getBoundingClientRect();if(b.width>0\&\&b.height>0)l++;bs.forEach(function(a){if(a.left<b.right\&\&b.left<a.right\&\&a.top<b.bottom\&\&b.top<a.bottom)o++;});bs.push(b);});document.querySelectorAll("svg.chart,svg.catchart,svg.map").forEach(function(e){var r=e.getBoundingClientRect();if(r.width>50\&\&r.height>20)c++;});document.body.setAttribute("data-probe",d.scrollWidth+" "+d.clientWidth+" "+l+" "+c+" "+o);</script></body>#' \
         "$h" > "$T/probe.html"
     cr --window-size="$1",900 --dump-dom "file://$T/probe.html" |
         grep -o 'data-probe="[^"]*"' | sed 's/data-probe="\(.*\)"/\1/'
 }
 for w in 1280 800; do
-    read -r sw cw labels charts <<<"$(probe $w)"
+    read -r sw cw labels charts overlaps <<<"$(probe $w)"
     [ -n "${sw:-}" ] || fail "width $w: no DOM from chromium: $(tail -3 "$T/chromium.log")"
     [ "$sw" -le "$cw" ] || fail "width $w: horizontal overflow (scrollWidth $sw > clientWidth $cw)"
     [ "$labels" = 32 ] || fail "width $w: $labels of 32 labels rendered"
     [ "$charts" = 162 ] || fail "width $w: $charts of 162 charts rendered"
+    [ "$overlaps" = 0 ] || fail "width $w: $overlaps pairs of map labels overlap"
 done
 
 # the screenshot: the map's colours are on it
