@@ -81,9 +81,10 @@ step "sqlite3 .import (no index)" sh -c "sqlite3 '$TMP/sq2.sqlite' < '$TMP/plain
 step "ogr2ogr areas -> SpatiaLite" ogr2ogr -f SQLite -dsco SPATIALITE=YES \
     -t_srs EPSG:25832 -nlt MULTIPOLYGON "$TMP/og.sqlite" "$DATA/pipeline_areas.geojson"
 step "ogr2ogr ws areas -> GPKG" ogr2ogr -f GPKG "$TMP/og.gpkg" "$WS" areas
-# the layers nabolag wrote to the GeoPackage, rewritten as RFC 7946 GeoJSON
-# by ogr2ogr: what the GeoJSON export costs in GDAL itself
-step "ogr2ogr export gpkg -> GeoJSON" sh -c "for l in areas alerts safety timeseries; do
+# the layers nabolag wrote to the GeoPackage (in the working CRS), rewritten
+# as RFC 7946 GeoJSON by ogr2ogr: what the GeoJSON export of the same six
+# layers costs in GDAL itself
+step "ogr2ogr export gpkg -> GeoJSON" sh -c "for l in alerts plans areas profile safety timeseries; do
     ogr2ogr -f GeoJSON -lco RFC7946=YES -lco COORDINATE_PRECISION=7 \
         '$TMP/og_\$l.geojson' '$TMP/gpkg/nabolag.gpkg' \$l || exit 1; done"
 

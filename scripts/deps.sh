@@ -9,7 +9,10 @@ pkgs="build-essential cmake pkg-config git
  libcsv-dev libcmocka-dev libinih-dev libjansson-dev libcurl4-openssl-dev libssl-dev openssl
  python3 python3-gdal python3-aiosmtpd valgrind locales time bc
  gettext chromium
- man-db groff-base bsdextrautils dpkg-dev"
+ man-db groff-base bsdextrautils dpkg-dev
+ postgresql-15 postgresql-client-15 postgresql-15-postgis-3"
+# (PostgreSQL + PostGIS: the export test starts its own throwaway server on
+# a Unix socket, tests/pg/server.sh; the system's cluster is not used.)
 if [ "${1:-}" = "--qgis" ]; then
     pkgs="$pkgs python3-qgis qgis-providers xvfb"
 fi

@@ -4,7 +4,9 @@
  * Every library call takes an nbl_ctx. The context carries the last error
  * message (one line that names the file, line/feature and field), a log
  * callback for warnings and information, and a progress callback that can
- * cancel long work. A context is not thread-safe; use one per thread.
+ * cancel long work. A context is not thread-safe; use one per thread. A
+ * workspace (nbl_ws) belongs to its context: use it from one thread at a
+ * time (its SQLite connection is opened without a per-call mutex).
  */
 #ifndef NABOLAG_COMMON_H
 #define NABOLAG_COMMON_H

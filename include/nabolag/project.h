@@ -79,6 +79,7 @@ typedef struct nbl_project {
     char *plans_source;
     /* project-file lines of the [areas]/[incidents]/[plans] source keys */
     int areas_source_line, incidents_source_line, plans_source_line;
+    int grid_source_line;
 
     /** [grid]: source, method, max_missing_share, areas, column.cell,
      * column.year, column.variable, column.value, ignore, layer, src_crs */
@@ -95,8 +96,12 @@ typedef struct nbl_project {
     char *alerts_out;  /**< [alerts] output file (text), relative */
     char *alerts_format;
 
-    char *export_dir; /**< [export] dir */
-    char *export_format;
+    char *export_dir;    /**< [export] dir or dest: a folder, or a database
+                            connection string (PG:dbname=...) */
+    char *export_format; /**< [export] format: GDAL driver name */
+    char *export_schema; /**< [export] schema (PostgreSQL) */
+    char *export_t_srs;  /**< [export] t_srs: output CRS */
+    char *export_qgs;    /**< [export] qgs: project file (database) */
     int export_overwrite;
 
     char *report;         /**< [report] output file */

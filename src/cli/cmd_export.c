@@ -1,30 +1,51 @@
 /*
- * cmd_export.c - `nabolag export WORKSPACE -o DIR [--year Y]
- * [-f geojson|gpkg] [--overwrite] [--ruleset R] [--config FILE]
+ * cmd_export.c - `nabolag export WORKSPACE -o DEST [--year Y] [-f FORMAT]
+ * [-lco NAME=VALUE]... [-dsco NAME=VALUE]... [--schema S] [--t-srs CRS]
+ * [--qgs FILE] [--overwrite] [--ruleset R] [--config FILE]
  * [--internal-unsuppressed]`: GIS layers with QGIS styles and project.
+ * -lco, -dsco and -t_srs are also taken with one dash, as ogr2ogr spells
+ * them.
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "nabolag/export.h"
 
 static const char usage[] =
-    "usage: nabolag export WORKSPACE -o DIR [--year Y] [-f geojson|gpkg]\n"
+    "usage: nabolag export WORKSPACE -o DEST [--year Y] [-f FORMAT]\n"
+    "                      [-lco NAME=VALUE]... [-dsco NAME=VALUE]...\n"
+    "                      [--schema S] [--t-srs CRS] [--qgs FILE]\n"
     "                      [--overwrite] [--ruleset R] [--config FILE]\n"
     "                      [--internal-unsuppressed]\n"
     "\n"
-    "Writes the results of one year as GIS layers into DIR: areas, alerts,\n"
-    "plans (with the plan comparison), profile (the area profile), safety\n"
-    "and timeseries (one feature per area and year), each as RFC 7946\n"
-    "GeoJSON with a QGIS style (.qml) of the same name, or all in one\n"
-    "GeoPackage (nabolag.gpkg, styles inside); plus nabolag.qgs, a QGIS\n"
-    "project that opens them. Layers and fields: docs/outputs.md.\n"
+    "Writes the results of one year as GIS layers: areas, alerts, plans\n"
+    "(with the plan comparison), profile (the area profile), safety and\n"
+    "timeseries (one feature per area and year), in any vector format GDAL\n"
+    "writes: RFC 7946 GeoJSON, Shapefile or FlatGeobuf files with a QGIS\n"
+    "style (.qml) of the same name, one GeoPackage (nabolag.gpkg, styles\n"
+    "inside), or PostGIS tables (styles in the database's layer_styles);\n"
+    "plus nabolag.qgs, a QGIS project that opens them. Layers and fields:\n"
+    "docs/outputs.md; formats: docs/formats.md.\n"
     "\n"
-    "  -o, --output DIR          output folder (created if missing)\n"
+    "  -o, --output DEST         output folder (created if missing), or for\n"
+    "                            PostgreSQL a connection string\n"
+    "                            (PG:\"dbname=gis host=...\")\n"
     "  -y, --year Y              year (default: latest year with results)\n"
-    "  -f, --format F            geojson (default) or gpkg\n"
+    "  -f, --format F            GDAL driver as ogr2ogr -f takes it: GeoJSON\n"
+    "                            (default), GPKG, \"ESRI Shapefile\",\n"
+    "                            FlatGeobuf, PostgreSQL, CSV, ...; aliases\n"
+    "                            geojson, gpkg, shp, fgb, pg, csv\n"
+    "      -lco NAME=VALUE       layer creation option for GDAL (repeat)\n"
+    "      -dsco NAME=VALUE      data set creation option for GDAL (repeat)\n"
+    "      --schema S            PostgreSQL schema (default public)\n"
+    "      --t-srs CRS           output CRS, EPSG:NNNN (default: the\n"
+    "                            workspace's working CRS; GeoJSON is always\n"
+    "                            WGS 84, RFC 7946)\n"
+    "      --qgs FILE            PostgreSQL: write the QGIS project, its\n"
+    "                            layers reading the database, to FILE\n"
     "      --overwrite           replace existing output files\n"
     "      --ruleset R           ruleset (default: the last computed)\n"
     "      --config FILE         INI file (the project file): [disclosure]\n"
@@ -37,19 +58,94 @@ static const char usage[] =
     "                            FOR INTERNAL USE ONLY (marked in every file)\n"
     "  -h, --help                this help\n";
 
+#define MAX_CREATION_OPTIONS 64
+
+static const struct option lopts[] = {
+    {"lco", required_argument, NULL, 'L'},
+    {"dsco", required_argument, NULL, 'D'},
+    {"schema", required_argument, NULL, 'S'},
+    {"t-srs", required_argument, NULL, 'T'},
+    {"qgs", required_argument, NULL, 'Q'},
+    {"output", required_argument, NULL, 'o'},
+    {"year", required_argument, NULL, 'y'},
+    {"format", required_argument, NULL, 'f'},
+    {"overwrite", no_argument, NULL, 'W'},
+    {"ruleset", required_argument, NULL, 'r'},
+    {"config", required_argument, NULL, 'c'},
+    {"internal-unsuppressed", no_argument, NULL, 'U'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+/* A NULL-terminated list of borrowed option strings. */
+typedef struct opts_list {
+    char *v[MAX_CREATION_OPTIONS + 1];
+    size_t n;
+} opts_list;
+
+static int
+opts_add(opts_list *l, char *s)
+{
+    if (l->n == MAX_CREATION_OPTIONS)
+        return cli_usage("export", "more than %d creation options",
+                         MAX_CREATION_OPTIONS);
+    l->v[l->n++] = s;
+    l->v[l->n] = NULL;
+    return CLI_OK;
+}
+
+/* ogr2ogr's one-dash spellings -lco, -dsco and -t_srs as long options. */
+static void
+ogr2ogr_spelling(int argc, char **argv)
+{
+    static char lco[] = "--lco", dsco[] = "--dsco", tsrs[] = "--t-srs";
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "-lco") == 0)
+            argv[i] = lco;
+        else if (strcmp(argv[i], "-dsco") == 0)
+            argv[i] = dsco;
+        else if (strcmp(argv[i], "-t_srs") == 0 ||
+                 strcmp(argv[i], "--t_srs") == 0)
+            argv[i] = tsrs;
+    }
+}
+
+/* The options that go to GDAL: -f, -lco, -dsco, --schema, --t-srs, --qgs.
+ * CLI_OK, or CLI_USAGE after the message. */
+static int
+gdal_option(int c, char *arg, nbl_export_opts *o, opts_list *lco,
+            opts_list *dsco)
+{
+    switch (c) {
+    case 'L':
+    case 'D':
+        if (!strchr(arg, '='))
+            return cli_usage("export", "%s: expected NAME=VALUE, not '%s'",
+                             c == 'L' ? "-lco" : "-dsco", arg);
+        return opts_add(c == 'L' ? lco : dsco, arg);
+    case 'S':
+        o->schema = arg;
+        break;
+    case 'T':
+        o->t_srs = arg;
+        break;
+    case 'Q':
+        o->qgs = arg;
+        break;
+    default: /* 'f' */
+        if (!(o->driver = nbl_export_driver_name(arg)))
+            return cli_usage("export",
+                             "--format: GDAL has no vector driver '%s' "
+                             "that can write (see `ogrinfo --formats`)",
+                             arg);
+    }
+    return CLI_OK;
+}
+
 int
 cmd_export(int argc, char **argv)
 {
-    static const struct option lopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"year", required_argument, NULL, 'y'},
-        {"format", required_argument, NULL, 'f'},
-        {"overwrite", no_argument, NULL, 'W'},
-        {"ruleset", required_argument, NULL, 'r'},
-        {"config", required_argument, NULL, 'c'},
-        {"internal-unsuppressed", no_argument, NULL, 'U'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
     nbl_export_opts o;
     nbl_ctx *ctx;
     nbl_ws *ws = NULL;
@@ -59,9 +155,20 @@ cmd_export(int argc, char **argv)
         fputs(usage, stdout);
         return CLI_OK;
     }
+    opts_list lco = {0}, dsco = {0};
+    ogr2ogr_spelling(argc, argv);
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:y:f:h", lopts, NULL)) != -1) {
         switch (c) {
+        case 'L':
+        case 'D':
+        case 'S':
+        case 'T':
+        case 'Q':
+        case 'f':
+            if (gdal_option(c, optarg, &o, &lco, &dsco))
+                return CLI_USAGE;
+            break;
         case 'o':
             o.dir = optarg;
             break;
@@ -70,17 +177,6 @@ cmd_export(int argc, char **argv)
                 return CLI_USAGE;
             if (o.year < 1)
                 return cli_usage("export", "--year: not a year: '%s'", optarg);
-            break;
-        case 'f':
-            if (strcmp(optarg, "geojson") == 0)
-                o.format = NBL_EXPORT_GEOJSON;
-            else if (strcmp(optarg, "gpkg") == 0)
-                o.format = NBL_EXPORT_GPKG;
-            else
-                return cli_usage("export",
-                                 "--format: expected geojson or gpkg, "
-                                 "not '%s'",
-                                 optarg);
             break;
         case 'W':
             o.overwrite = 1;
@@ -98,10 +194,12 @@ cmd_export(int argc, char **argv)
             return cli_usage("export", "unknown option");
         }
     }
+    o.lco = (const char *const *)lco.v;
+    o.dsco = (const char *const *)dsco.v;
     if (optind + 1 != argc)
         return cli_usage("export", "expected one WORKSPACE argument");
     if (!o.dir)
-        return cli_usage("export", "-o DIR is required");
+        return cli_usage("export", "-o DEST is required");
     if (strcmp(o.dir, "-") == 0)
         return cli_usage("export", "-o: a folder is required, not stdout");
     ctx = cli_ctx_new();

@@ -1,8 +1,8 @@
 /*
- * layer.c - memory of the export's layer model (layer.h): a layer's field
- * list, value and geometry arrays and the strings made for its rows; and
- * the Danish labels of categories and profile bands that layers and styles
- * show.
+ * layer.c - the export's layer model (layer.h): a layer's field list, its
+ * stream of rows (a store cursor, one row's values and the strings made
+ * for it), and the Danish labels of categories and profile bands that
+ * layers and styles show.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -10,34 +10,68 @@
 
 #include "model/categories.h"
 #include "publish/layer.h"
+#include "store/store_export.h"
 #include "util/ctx.h"
 #include "util/util.h"
+
+static void
+free_strings(nbl__xlayer *l)
+{
+    for (size_t i = 0; i < l->nstrings; i++)
+        free(l->strings[i]);
+    l->nstrings = 0;
+}
+
+void
+nbl__xlayer_close(nbl__xlayer *l)
+{
+    nbl__xcursor_free(l->cursor);
+    l->cursor = NULL;
+    free_strings(l);
+    free(l->vals);
+    l->vals = NULL;
+}
 
 void
 nbl__xlayer_free(nbl__xlayer *l)
 {
-    if (l->free_fn)
-        l->free_fn(l->storage, l->storage_n);
-    for (size_t i = 0; i < l->nstrings; i++)
-        free(l->strings[i]);
+    nbl__xlayer_close(l);
+    if (l->data_free)
+        l->data_free(l->data);
     free(l->strings);
     for (size_t i = 0; i < (size_t)l->nfields && l->own_fields; i++)
         free((char *)l->own_fields[i].name);
     free(l->own_fields);
-    free(l->vals);
-    free(l->wkb);
-    free(l->wkb_len);
     memset(l, 0, sizeof *l);
 }
 
 int
-nbl__xlayer_alloc(nbl__xlayer *l, size_t nrows)
+nbl__xlayer_open(nbl__xlayer *l, nbl_ws *ws, const nbl__xjob *job)
 {
-    l->nrows = nrows;
-    l->vals = calloc(nrows ? nrows * (size_t)l->nfields : 1, sizeof *l->vals);
-    l->wkb = calloc(nrows ? nrows : 1, sizeof *l->wkb);
-    l->wkb_len = calloc(nrows ? nrows : 1, sizeof *l->wkb_len);
-    return l->vals && l->wkb && l->wkb_len;
+    nbl__xlayer_close(l);
+    l->nrows = 0;
+    l->vals = calloc(l->nfields ? (size_t)l->nfields : 1, sizeof *l->vals);
+    if (!l->vals)
+        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+    return l->open(ws, job, l);
+}
+
+int
+nbl__xlayer_next(nbl__xlayer *l, const nbl__xjob *job)
+{
+    const void *row;
+    int rc;
+    do {
+        free_strings(l);
+        memset(l->vals, 0, (size_t)l->nfields * sizeof *l->vals);
+        l->wkb = NULL;
+        l->wkb_len = 0;
+        rc = nbl__xcursor_next(l->cursor, &row);
+        if (rc != 1)
+            return rc;
+    } while (!l->fill(l, job, row));
+    l->nrows++;
+    return 1;
 }
 
 int

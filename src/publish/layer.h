@@ -1,24 +1,28 @@
 /*
- * layer.h (private) - the export's layer model, shared by export.c (the
- * layer builders and OGR writing), qgis.c (styles and project) and any
+ * layer.h (private) - the export's layer model, shared by builders.c (the
+ * layer builders), writer.c (OGR writing), qgis.c (styles and project) and any
  * module that adds a layer; layer.c owns its memory. A layer is a name, a
- * geometry kind, a list of typed fields and rows of values with one WKB
- * geometry each (working CRS). No GDAL types here. The field list is either a
+ * geometry kind, a list of typed fields and a stream of rows: the writer
+ * opens the layer, takes one row at a time (values and one WKB geometry in
+ * the working CRS) and writes it as one feature, so no layer is ever held
+ * in memory whole (the national export's peak memory does not grow with
+ * the number of features). No GDAL types here. The field list is either a
  * static array (fields/nfields set directly) or built at run time with
- * nbl__xlayer_add_field() when it depends on the configuration (the profile's
- * indicators, the plans' indicators); then the layer owns the array and the
- * names.
+ * nbl__xlayer_add_field() when it depends on the configuration (the
+ * profile's indicators, the plans' indicators); then the layer owns the
+ * array and the names.
  *
  * Extension point for further layers: write a builder
  *     static int build_x(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *out);
- * in export.c that reads its rows through a store_export.c query, sets
- * name/title/geom/fields, calls nbl__xlayer_alloc() and fills the values
- * (strings and WKB borrowed from the row storage, which out->free_fn releases;
- * made-up strings kept with nbl__xlayer_keep()), and add it to the `builders`
- * table; give it a style in nbl__qgis_qml() (qgis.c). The project and the
- * GeoPackage pick the layer up automatically. build_safety() is the smallest
- * example with static fields, build_profile() one with fields built at run
- * time.
+ * in builders.c that sets name/title/geom/fields and the two callbacks:
+ * open (opens a store cursor, a store_export.c query, into out->cursor) and
+ * fill (one row of the cursor into the values, the strings and WKB
+ * borrowed from the row; made-up strings kept with nbl__xlayer_keep(),
+ * which lasts until the next row), and add it to the `builders` table;
+ * give it a style in nbl__qgis_qml() (qgis.c). The project and the
+ * GeoPackage pick the layer up automatically. build_safety() is the
+ * smallest example with static fields, build_profile() one with fields
+ * built at run time.
  */
 #ifndef NBL_PUBLISH_LAYER_H
 #define NBL_PUBLISH_LAYER_H
@@ -51,21 +55,30 @@ typedef struct nbl__xval {
 
 typedef enum { NBL__XG_POLYGON, NBL__XG_POINT } nbl__xgeom;
 
+struct nbl__xjob;
+
 typedef struct nbl__xlayer {
     const char *name;  /* also the file's base name */
     const char *title; /* Danish layer title for the QGIS project */
     nbl__xgeom geom;
     const nbl__xfield *fields;
     int nfields;
-    size_t nrows;
-    nbl__xval *vals; /* nrows * nfields */
-    const unsigned char **wkb;
-    size_t *wkb_len;
-    int temporal;  /* has year_start/year_end date fields */
-    void *storage; /* row storage, released with free_fn */
-    void (*free_fn)(void *storage, size_t n);
-    size_t storage_n;
-    char **strings; /* strings made for the rows (freed) */
+    int temporal; /* has year_start/year_end date fields */
+    /* opens the cursor (l->cursor) of the layer's rows */
+    int (*open)(nbl_ws *ws, const struct nbl__xjob *job, struct nbl__xlayer *l);
+    /* fills l->vals, l->wkb and l->wkb_len from one row of the cursor;
+     * 1, or 0 when the row is not published (the next one is taken) */
+    int (*fill)(struct nbl__xlayer *l, const struct nbl__xjob *job,
+                const void *row);
+    void *cursor; /* nbl__xcursor (store_export.h) while open */
+    void *data;   /* the builder's own (freed with data_free) */
+    void (*data_free)(void *data);
+    /* the current row */
+    nbl__xval *vals; /* nfields */
+    const unsigned char *wkb;
+    size_t wkb_len;
+    size_t nrows;   /* rows read since open */
+    char **strings; /* strings made for the current row (freed) */
     size_t nstrings;
     nbl__xfield *own_fields; /* run-time field list (freed), or NULL */
     size_t cap_fields;
@@ -74,11 +87,17 @@ typedef struct nbl__xlayer {
 /* Releases everything a layer owns and zeroes it. */
 void nbl__xlayer_free(nbl__xlayer *l);
 
-/* Allocates the value and geometry arrays for nrows rows of the layer's
- * fields (which must be set first); 1 on success, 0 when out of memory. */
-int nbl__xlayer_alloc(nbl__xlayer *l, size_t nrows);
+/* Opens the layer's rows. */
+int nbl__xlayer_open(nbl__xlayer *l, nbl_ws *ws, const struct nbl__xjob *job);
 
-/* Keeps a made-up (malloc'ed) string alive as long as the layer and returns
+/* The next row into l->vals, l->wkb: 1, 0 at the end, or a negative code
+ * (the message on the workspace's context). */
+int nbl__xlayer_next(nbl__xlayer *l, const struct nbl__xjob *job);
+
+/* Closes the rows (also after an error); the layer can be opened again. */
+void nbl__xlayer_close(nbl__xlayer *l);
+
+/* Keeps a made-up (malloc'ed) string alive until the next row and returns
  * it; NULL (and s freed) when out of memory or s is NULL. */
 const char *nbl__xlayer_keep(nbl__xlayer *l, char *s);
 
@@ -99,11 +118,18 @@ typedef struct nbl__xjob {
     int unsuppressed;
     nbl__disclosure disc;
     const char *wkt_work, *wkt_wgs84; /* WKT of the working CRS, EPSG:4326 */
+    /* the layers' CRS in the output (0: EPSG:4326) and its WKT */
+    int out_srid;
+    const char *wkt_out;
+    const char *provider; /* QGIS data provider: NULL "ogr", or "postgres" */
     /* criterion thresholds of the year (NAN unknown), for styles */
     double threshold[5], threshold_low[5];
     /* the effective profile configuration (indicators, bands); NULL in
      * tests of the styles alone (default bands then) */
     const nbl__profile_cfg *profile;
+    /* the years of the temporal layer's rows (set while writing; 0: the
+     * job's year only) */
+    int first_year, last_year;
     /* the status/dynamics classes of the year, best first (by their mean
      * index), for the status_dynamics style; 0 classes: none stored */
     char sd_status[8][40], sd_dynamics[8][40];

@@ -23,6 +23,7 @@
 #include "model/categories.h"
 #include "publish/qgis.h"
 #include "store/store_export.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 #define QGIS_VERSION "3.22.16-Białowieża"
@@ -32,13 +33,13 @@ typedef struct cat {
 } cat;
 
 static const cat band_cats[] = {
-    {"tryg", "Tryg", "94,60,153,255", NULL},
-    {"under middel", "Under middel", "178,171,210,255", NULL},
-    {"behov for tryghedsindsats", "Behov for tryghedsindsats", "253,184,99,255",
+    {"tryg", N_("Safe"), "94,60,153,255", NULL},
+    {"under middel", N_("Below average"), "178,171,210,255", NULL},
+    {"behov for tryghedsindsats", N_("Needs a safety effort"), "253,184,99,255",
      NULL},
-    {"behov for markant indsats", "Behov for markant indsats", "230,97,1,255",
+    {"behov for markant indsats", N_("Needs a major effort"), "230,97,1,255",
      NULL},
-    {"", "Ingen værdi (mangler eller diskretioneret)", "255,255,255,255", NULL},
+    {"", N_("No value (missing or withheld)"), "255,255,255,255", NULL},
 };
 
 /* The profile's bands are named by colour (green .. red); drawn in the
@@ -51,14 +52,13 @@ static const cat profile_cats[N_PROFILE_CATS] = {
     {"orange", NULL, "230,159,0,255", NULL},
     {"yellow", NULL, "240,228,66,255", NULL},
     {"green", NULL, "0,158,115,255", NULL},
-    {"", "Ingen værdi (ikke scoret eller diskretioneret)", "255,255,255,255",
-     NULL},
+    {"", N_("No value (not scored or withheld)"), "255,255,255,255", NULL},
 };
 
 static const cat severity_cats[] = {
-    {"critical", "Kritisk", "213,94,0,255", "diamond"},
-    {"warning", "Advarsel", "230,159,0,255", "triangle"},
-    {"info", "Information", "0,114,178,255", "circle"},
+    {"critical", N_("Critical"), "213,94,0,255", "diamond"},
+    {"warning", N_("Warning"), "230,159,0,255", "triangle"},
+    {"info", N_("Information"), "0,114,178,255", "circle"},
 };
 
 static void
@@ -124,7 +124,8 @@ categorized(nbl__buf *b, const char *attr, const cat *c, size_t n, int marker)
                         i);
         xml_escape(b, c[i].value);
         nbl__buf_printf(b, "\" label=\"");
-        xml_escape(b, c[i].label);
+        xml_escape(b,
+                   T_(c[i].label)); /* catalogue labels; others as they are */
         nbl__buf_printf(b, "\"/>\n");
     }
     nbl__buf_printf(b, "    </categories>\n    <symbols>\n");
@@ -226,6 +227,23 @@ labels(nbl__buf *b, const char *field)
     labels_ex(b, field, 0, "40,40,40,255", 0, 5, 1);
 }
 
+/* The profile band's name in the output language (the exported field
+ * profile_band_label keeps the Danish words of nbl__band_label). */
+static const char *
+band_name(const char *band)
+{
+    static const char *const map[][2] = {
+        {"green", N_("No risk")},
+        {"yellow", N_("Risk area")},
+        {"orange", N_("Raised risk")},
+        {"red", N_("High risk")},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i][0], band) == 0)
+            return T_(map[i][1]);
+    return band;
+}
+
 /* profile_cats with labels "Risikoområde (5–8 point)" from the bands of
  * the job's profile configuration (default 5, 9, 14). */
 static void
@@ -242,12 +260,12 @@ profile_categories(const nbl__xjob *job, cat out[N_PROFILE_CATS],
              * ceil(bands[b]) - 1 */
             long lo = band ? (long)ceil(bands[band - 1]) : 0;
             long hi = band < 3 ? (long)ceil(bands[band]) - 1 : -1;
-            const char *name = nbl__band_label(out[i].value);
+            const char *name = band_name(out[i].value);
             if (band == 3)
-                snprintf(labels[i], sizeof labels[i], "%s (%ld+ point)", name,
-                         lo);
+                snprintf(labels[i], sizeof labels[i], T_("%s (%ld+ points)"),
+                         name, lo);
             else if (lo <= hi)
-                snprintf(labels[i], sizeof labels[i], "%s (%ld–%ld point)",
+                snprintf(labels[i], sizeof labels[i], T_("%s (%ld–%ld points)"),
                          name, lo, hi);
             else
                 snprintf(labels[i], sizeof labels[i], "%s", name);
@@ -280,7 +298,7 @@ sd_style(nbl__buf *b, const nbl__xjob *job)
             double light = nd > 1 ? 0.45 * (nd - 1 - j) / (nd - 1) : 0;
             snprintf(val[n], sizeof val[n], "%s/%s", job->sd_status[i],
                      job->sd_dynamics[j]);
-            snprintf(lab[n], sizeof lab[n], "Status %s, dynamik %s",
+            snprintf(lab[n], sizeof lab[n], T_("Status %s, dynamics %s"),
                      job->sd_status[i], job->sd_dynamics[j]);
             snprintf(rgb[n], sizeof rgb[n], "%d,%d,%d,255",
                      (int)(ramp[k][0] + (255 - ramp[k][0]) * light),
@@ -289,8 +307,8 @@ sd_style(nbl__buf *b, const nbl__xjob *job)
             c[n] = (cat){val[n], lab[n], rgb[n], NULL};
         }
     c[n++] = (cat){"",
-                   "Ikke klassificeret (for få beboere, udeladt eller "
-                   "mangler)",
+                   N_("Not classified (too few residents, left out or "
+                      "missing)"),
                    "255,255,255,255", NULL};
     categorized(b, "sd_group", c, n, 0);
 }
@@ -303,113 +321,141 @@ nbl__qgis_extra_styles(const char *layer)
     return NULL;
 }
 
+/* Alerts: categorized on severity (colour and marker shape); labels on
+ * but empty, so the markers keep the areas' labels off them. */
+static void
+style_alerts(nbl__buf *b)
+{
+    categorized(b, "severity", severity_cats,
+                sizeof severity_cats / sizeof severity_cats[0], 1);
+    labels_ex(b, "rule", 0, "40,40,40,255", 0, 5, 0);
+    nbl__buf_printf(b, "  <layerGeometryType>0</layerGeometryType>\n");
+}
+
+/* Plans: outline only, so the areas' colours show through; labels with
+ * the plan's name and its difference in differences for lab (percentage
+ * points; negative: improved more than comparable areas), along the
+ * outline so the areas' labels stay free. */
+static void
+style_plans(nbl__buf *b)
+{
+    nbl__buf_printf(
+        b, "  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" "
+           "forceraster=\"0\" enableorderby=\"0\">\n    <symbols>\n"
+           "      <symbol type=\"fill\" name=\"0\" alpha=\"1\" "
+           "clip_to_extent=\"1\" force_rhr=\"0\">\n"
+           "        <layer class=\"SimpleFill\" enabled=\"1\" "
+           "locked=\"0\" pass=\"0\">\n"
+           "          <prop k=\"color\" v=\"0,114,178,0\"/>\n"
+           "          <prop k=\"style\" v=\"no\"/>\n"
+           "          <prop k=\"outline_color\" v=\"0,114,178,255\"/>\n"
+           "          <prop k=\"outline_style\" v=\"dash\"/>\n"
+           "          <prop k=\"outline_width\" v=\"0.8\"/>\n"
+           "          <prop k=\"outline_width_unit\" v=\"MM\"/>\n"
+           "        </layer>\n      </symbol>\n    </symbols>\n"
+           "  </renderer-v2>\n");
+    labels_ex(b,
+              "\"name\" || '\\n' || 'lab did: ' || CASE WHEN \"lab_did\" "
+              "IS NULL THEN '–' WHEN \"lab_did\" > 0 THEN '+' || "
+              "format_number(\"lab_did\", 1) || ' pct.-point' ELSE "
+              "format_number(\"lab_did\", 1) || ' pct.-point' END",
+              1, "0,90,140,255", 8, 7, 1);
+    nbl__buf_printf(b, "  <layerGeometryType>2</layerGeometryType>\n");
+}
+
+/* The statutory categories (categories.c, as the report draws them), then
+ * white for no value. */
+static void
+style_categories(nbl__buf *b)
+{
+    cat c[NBL_N_CATEGORIES + 1];
+    char rgb[NBL_N_CATEGORIES][24];
+    for (int i = 0; i < NBL_N_CATEGORIES; i++) {
+        const nbl__category *x = &nbl__categories[i];
+        snprintf(rgb[i], sizeof rgb[i], "%d,%d,%d,255", x->rgb[0], x->rgb[1],
+                 x->rgb[2]);
+        c[i] = (cat){x->code, x->label, rgb[i], NULL};
+    }
+    c[NBL_N_CATEGORIES] = (cat){"", N_("No value (missing or withheld)"),
+                                "255,255,255,255", NULL};
+    categorized(b, "category", c, NBL_N_CATEGORIES + 1, 0);
+}
+
+/* A criterion's graduated style with the legal thresholds as breaks
+ * (the year's, else dk2021's). */
+static void
+style_criterion(nbl__buf *b, const nbl__xjob *job, int k)
+{
+    static const double dmain[] = {40, 3, 60, 55, 50};
+    static const double dlow[] = {30, 2, 60, 65, 30};
+    double m = job && !isnan(job->threshold[k]) ? job->threshold[k] : dmain[k];
+    double l =
+        job && !isnan(job->threshold_low[k]) ? job->threshold_low[k] : dlow[k];
+    if (k == NBL__XC_CRI)
+        graduated(b, "cri_ratio", 0, l, m, 100, 0, T_(" × the country"), 1);
+    else if (k == NBL__XC_INC)
+        graduated(b, "inc", 0, m, l, 1000, 1, " %", 1);
+    else
+        graduated(b, nbl__xcrit_id[k], 0, l < m ? l : m, l < m ? m : l, 100, 0,
+                  " %", 0);
+}
+
+/* The areas and time-series layers: style NULL (the categories), a
+ * criterion, "profile" or "status_dynamics"; 0 for an unknown style. */
+static int
+style_areas(nbl__buf *b, const nbl__xjob *job, const char *style)
+{
+    int k = -1;
+    for (int i = 0; style && i < NBL__XC_N; i++)
+        if (strcmp(style, nbl__xcrit_id[i]) == 0)
+            k = i;
+    if (!style) {
+        style_categories(b);
+    } else if (k >= 0) {
+        style_criterion(b, job, k);
+    } else if (strcmp(style, "status_dynamics") == 0) {
+        sd_style(b, job);
+    } else if (strcmp(style, "profile") == 0) {
+        cat c[N_PROFILE_CATS];
+        char lab[N_PROFILE_CATS][128];
+        profile_categories(job, c, lab);
+        categorized(b, "profile_band", c, N_PROFILE_CATS, 0);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 /* The style's elements (renderer, labeling, geometry type), without the
- * <qgis> root; *labels_on tells whether labels are enabled. */
+ * <qgis> root; *labels_on tells whether labels are enabled. 0 when the
+ * layer or the style is unknown. */
 static int
 style_body(nbl__buf *b, const nbl__xjob *job, const char *layer,
            const char *style, int *labels_on)
 {
     *labels_on = 0;
     if (strcmp(layer, "alerts") == 0) {
-        categorized(b, "severity", severity_cats,
-                    sizeof severity_cats / sizeof severity_cats[0], 1);
-        /* no text; the markers keep the areas' labels off them */
-        labels_ex(b, "rule", 0, "40,40,40,255", 0, 5, 0);
-        *labels_on = 1;
-        nbl__buf_printf(b, "  <layerGeometryType>0</layerGeometryType>\n");
-        return 1;
-    }
-    if (strcmp(layer, "plans") == 0) {
-        /* outline only, so the areas' colours show through */
-        nbl__buf_printf(
-            b, "  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" "
-               "forceraster=\"0\" enableorderby=\"0\">\n    <symbols>\n"
-               "      <symbol type=\"fill\" name=\"0\" alpha=\"1\" "
-               "clip_to_extent=\"1\" force_rhr=\"0\">\n"
-               "        <layer class=\"SimpleFill\" enabled=\"1\" "
-               "locked=\"0\" pass=\"0\">\n"
-               "          <prop k=\"color\" v=\"0,114,178,0\"/>\n"
-               "          <prop k=\"style\" v=\"no\"/>\n"
-               "          <prop k=\"outline_color\" v=\"0,114,178,255\"/>\n"
-               "          <prop k=\"outline_style\" v=\"dash\"/>\n"
-               "          <prop k=\"outline_width\" v=\"0.8\"/>\n"
-               "          <prop k=\"outline_width_unit\" v=\"MM\"/>\n"
-               "        </layer>\n      </symbol>\n    </symbols>\n"
-               "  </renderer-v2>\n");
-        /* the plan's name and its difference in differences for lab
-         * (percentage points; negative: improved more than comparable
-         * areas), along the outline so the areas' labels stay free */
-        labels_ex(b,
-                  "\"name\" || '\\n' || 'lab did: ' || CASE WHEN \"lab_did\" "
-                  "IS NULL THEN '–' WHEN \"lab_did\" > 0 THEN '+' || "
-                  "format_number(\"lab_did\", 1) || ' pct.-point' ELSE "
-                  "format_number(\"lab_did\", 1) || ' pct.-point' END",
-                  1, "0,90,140,255", 8, 7, 1);
-        *labels_on = 1;
-        nbl__buf_printf(b, "  <layerGeometryType>2</layerGeometryType>\n");
-        return 1;
-    } else if (strcmp(layer, "profile") == 0) {
-        cat c[N_PROFILE_CATS];
-        char lab[N_PROFILE_CATS][128];
-        profile_categories(job, c, lab);
-        categorized(b, "profile_band", c, N_PROFILE_CATS, 0);
-    } else if (strcmp(layer, "safety") == 0) {
-        categorized(b, "safety_band", band_cats,
-                    sizeof band_cats / sizeof band_cats[0], 0);
-    } else if (strcmp(layer, "areas") == 0 ||
-               strcmp(layer, "timeseries") == 0) {
-        /* thresholds by criterion: defaults are dk2021's */
-        static const double dmain[] = {40, 3, 60, 55, 50};
-        static const double dlow[] = {30, 2, 60, 65, 30};
-        int k = -1;
-        for (int i = 0; style && i < NBL__XC_N; i++)
-            if (strcmp(style, nbl__xcrit_id[i]) == 0)
-                k = i;
-        if (style && k < 0 && strcmp(style, "profile") != 0 &&
-            strcmp(style, "status_dynamics") != 0)
-            return 0;
-        if (style && strcmp(style, "status_dynamics") == 0) {
-            sd_style(b, job);
-        } else if (style && k < 0) {
+        style_alerts(b);
+    } else if (strcmp(layer, "plans") == 0) {
+        style_plans(b);
+    } else {
+        if (strcmp(layer, "profile") == 0) {
             cat c[N_PROFILE_CATS];
             char lab[N_PROFILE_CATS][128];
             profile_categories(job, c, lab);
             categorized(b, "profile_band", c, N_PROFILE_CATS, 0);
-        } else if (k < 0) {
-            /* the statutory categories (categories.c, as the report draws
-             * them), then white for no value */
-            cat c[NBL_N_CATEGORIES + 1];
-            char rgb[NBL_N_CATEGORIES][24];
-            for (int i = 0; i < NBL_N_CATEGORIES; i++) {
-                const nbl__category *x = &nbl__categories[i];
-                snprintf(rgb[i], sizeof rgb[i], "%d,%d,%d,255", x->rgb[0],
-                         x->rgb[1], x->rgb[2]);
-                c[i] = (cat){x->code, x->label, rgb[i], NULL};
-            }
-            c[NBL_N_CATEGORIES] =
-                (cat){"", "Ingen værdi (mangler eller diskretioneret)",
-                      "255,255,255,255", NULL};
-            categorized(b, "category", c, NBL_N_CATEGORIES + 1, 0);
-        } else {
-            double m =
-                job && !isnan(job->threshold[k]) ? job->threshold[k] : dmain[k];
-            double l = job && !isnan(job->threshold_low[k])
-                           ? job->threshold_low[k]
-                           : dlow[k];
-            if (k == NBL__XC_CRI)
-                graduated(b, "cri_ratio", 0, l, m, 100, 0, " × landet", 1);
-            else if (k == NBL__XC_INC)
-                graduated(b, "inc", 0, m, l, 1000, 1, " %", 1);
-            else
-                graduated(b, nbl__xcrit_id[k], 0, l < m ? l : m, l < m ? m : l,
-                          100, 0, " %", 0);
+        } else if (strcmp(layer, "safety") == 0) {
+            categorized(b, "safety_band", band_cats,
+                        sizeof band_cats / sizeof band_cats[0], 0);
+        } else if ((strcmp(layer, "areas") != 0 &&
+                    strcmp(layer, "timeseries") != 0) ||
+                   !style_areas(b, job, style)) {
+            return 0;
         }
-    } else {
-        return 0;
+        labels(b, "name");
+        nbl__buf_printf(b, "  <layerGeometryType>2</layerGeometryType>\n");
     }
-    labels(b, "name");
     *labels_on = 1;
-    nbl__buf_printf(b, "  <layerGeometryType>2</layerGeometryType>\n");
     return 1;
 }
 
@@ -437,12 +483,181 @@ static void
 srs(nbl__buf *b, const nbl__xjob *job, int epsg)
 {
     const char *wkt = epsg == 4326 ? job->wkt_wgs84 : job->wkt_work;
+    if (job->out_srid && epsg == job->out_srid && job->wkt_out)
+        wkt = job->wkt_out;
     nbl__buf_printf(b, "<spatialrefsys><wkt>");
     xml_escape(b, wkt ? wkt : "");
     nbl__buf_printf(b,
                     "</wkt><authid>EPSG:%d</authid><srid>%d</srid>"
                     "</spatialrefsys>",
                     epsg, epsg);
+}
+
+/* The project's title, CRS and layer tree (alerts, plans and areas on;
+ * the rest off at start; the time series in a group of its own). */
+static void
+project_head(nbl__buf *b, const nbl__xjob *job, const nbl__xlayer *layers,
+             size_t nlayers, const char *const *sources, int srid)
+{
+    nbl__buf_printf(b,
+                    "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' "
+                    "'SYSTEM'>\n<qgis projectname=\"nabolag %d\" "
+                    "version=\"%s\">\n  <homePath path=\"\"/>\n"
+                    "  <title>nabolag %d (%s)%s</title>\n  <projectCrs>",
+                    job->year, QGIS_VERSION, job->year, job->ruleset,
+                    job->unsuppressed ? " - KUN TIL INTERN BRUG: ikke "
+                                        "diskretioneret"
+                                      : "");
+    srs(b, job, srid);
+    nbl__buf_printf(b, "</projectCrs>\n  <layer-tree-group>\n");
+    for (size_t i = 0; i < nlayers; i++) {
+        int on = strcmp(layers[i].name, "alerts") == 0 ||
+                 strcmp(layers[i].name, "plans") == 0 ||
+                 strcmp(layers[i].name, "areas") == 0;
+        const char *group = strcmp(layers[i].name, "timeseries") == 0
+                                ? T_("Development over time")
+                                : NULL;
+        if (group)
+            nbl__buf_printf(b,
+                            "    <layer-tree-group name=\"%s\" "
+                            "checked=\"Qt::Unchecked\" expanded=\"1\">\n",
+                            group);
+        nbl__buf_printf(b, "    <layer-tree-layer id=\"nabolag_%s\" name=\"",
+                        layers[i].name);
+        xml_escape(b, layers[i].title);
+        nbl__buf_printf(b, "\" source=\"");
+        xml_escape(b, sources[i]);
+        nbl__buf_printf(b,
+                        "\" providerKey=\"%s\" checked=\"Qt::%s\" "
+                        "expanded=\"1\"/>\n",
+                        job->provider ? job->provider : "ogr",
+                        on ? "Checked" : "Unchecked");
+        if (group)
+            nbl__buf_printf(b, "    </layer-tree-group>\n");
+    }
+    nbl__buf_printf(b, "  </layer-tree-group>\n");
+}
+
+/* The map canvas and the default view: the extent e (formatted). */
+static void
+project_view(nbl__buf *b, const nbl__xjob *job, char e[4][32], int srid)
+{
+    nbl__buf_printf(
+        b,
+        "  <mapcanvas name=\"theMapCanvas\" annotationsVisible=\"1\">\n"
+        "    <units>%s</units>\n"
+        "    <extent><xmin>%s</xmin><ymin>%s</ymin><xmax>%s</xmax>"
+        "<ymax>%s</ymax></extent>\n    <destinationsrs>",
+        srid == 4326 ? "degrees" : "meters", e[0], e[1], e[2], e[3]);
+    srs(b, job, srid);
+    nbl__buf_printf(b,
+                    "</destinationsrs>\n  </mapcanvas>\n"
+                    "  <ProjectViewSettings UseProjectScales=\"0\">"
+                    "<Scales/>\n    <DefaultViewExtent xmin=\"%s\" "
+                    "ymin=\"%s\" xmax=\"%s\" ymax=\"%s\">",
+                    e[0], e[1], e[2], e[3]);
+    srs(b, job, srid);
+    nbl__buf_printf(b, "</DefaultViewExtent>\n  </ProjectViewSettings>\n");
+}
+
+/* The layer's styles: the default one and the extra named ones. */
+static void
+project_styles(nbl__buf *b, const nbl__xjob *job, const nbl__xlayer *l)
+{
+    const char *const *extra = nbl__qgis_extra_styles(l->name);
+    nbl__buf_printf(b,
+                    "      <map-layer-style-manager current=\"%s\">\n"
+                    "        <map-layer-style name=\"%s\"/>\n",
+                    extra ? "category" : "default",
+                    extra ? "category" : "default");
+    for (int s = 0; extra && extra[s]; s++) {
+        char *q = nbl__qgis_qml(job, l->name, extra[s]);
+        const char *root = q ? strstr(q, "<qgis ") : NULL;
+        nbl__buf_printf(b,
+                        "        <map-layer-style name=\"%s\">%s"
+                        "</map-layer-style>\n",
+                        extra[s], root ? root : "");
+        free(q);
+    }
+    nbl__buf_printf(b, "      </map-layer-style-manager>\n");
+}
+
+/* One <maplayer>: source, CRS, styles, the temporal setup of the time
+ * series, the default style's renderer and labels. */
+static void
+project_layer(nbl__buf *b, const nbl__xjob *job, const nbl__xlayer *l,
+              const char *source)
+{
+    nbl__buf body = {0};
+    int lab = 0;
+    style_body(&body, job, l->name, NULL, &lab);
+    nbl__buf_printf(b,
+                    "    <maplayer type=\"vector\" geometry=\"%s\" "
+                    "labelsEnabled=\"%d\">\n      <id>nabolag_%s</id>\n"
+                    "      <datasource>",
+                    l->geom == NBL__XG_POINT ? "Point" : "Polygon", lab,
+                    l->name);
+    xml_escape(b, source);
+    nbl__buf_printf(b, "</datasource>\n      <layername>");
+    xml_escape(b, l->title);
+    nbl__buf_printf(b, "</layername>\n      <srs>");
+    srs(b, job, job->out_srid ? job->out_srid : 4326);
+    nbl__buf_printf(b,
+                    "</srs>\n      <provider encoding=\"UTF-8\">%s"
+                    "</provider>\n",
+                    job->provider ? job->provider : "ogr");
+    project_styles(b, job, l);
+    if (l->temporal)
+        nbl__buf_printf(
+            b, "      <temporal enabled=\"1\" mode=\"2\" "
+               "startField=\"year_start\" endField=\"year_end\" "
+               "durationField=\"\" durationUnit=\"min\" "
+               "fixedDuration=\"0\" accumulate=\"0\" startExpression=\"\" "
+               "endExpression=\"\">\n        <fixedRange><start></start>"
+               "<end></end></fixedRange>\n      </temporal>\n");
+    nbl__qgis_aliases(b, job, l);
+    nbl__buf_printf(b, "%s    </maplayer>\n", body.s ? body.s : "");
+    nbl__buf_free(&body);
+}
+
+/* The time range of the temporal controller and the nabolag properties
+ * (ruleset, year, version, disclosure, run id). */
+static void
+project_properties(nbl__buf *b, const nbl__xjob *job)
+{
+    int first = job->year, last = job->year;
+    /* the temporal layer's years, noted while it was written */
+    if (job->first_year > 0 && job->first_year < first)
+        first = job->first_year;
+    if (job->last_year > last)
+        last = job->last_year;
+    nbl__buf_printf(
+        b,
+        "  <ProjectTimeSettings timeStep=\"1\" timeStepUnit=\"y\" "
+        "frameRate=\"1\" cumulativeTemporalRange=\"0\">\n"
+        "    <temporalRange><start>%04d-01-01T00:00:00Z</start>"
+        "<end>%04d-12-31T00:00:00Z</end></temporalRange>\n"
+        "  </ProjectTimeSettings>\n"
+        "  <properties>\n"
+        "    <Paths><Absolute type=\"bool\">false</Absolute></Paths>\n"
+        "    <SpatialRefSys><ProjectionsEnabled type=\"int\">1"
+        "</ProjectionsEnabled></SpatialRefSys>\n"
+        "    <nabolag><ruleset type=\"QString\">",
+        first, last);
+    xml_escape(b, job->ruleset);
+    nbl__buf_printf(b,
+                    "</ruleset><year type=\"int\">%d</year><tool_version "
+                    "type=\"QString\">%s</tool_version>"
+                    "<disclosure_applied type=\"bool\">%s"
+                    "</disclosure_applied>",
+                    job->year, nbl_version(),
+                    job->unsuppressed ? "false" : "true");
+    if (job->opts && job->opts->run_id) {
+        nbl__buf_printf(b, "<run_id type=\"QString\">");
+        xml_escape(b, job->opts->run_id);
+        nbl__buf_printf(b, "</run_id>");
+    }
+    nbl__buf_printf(b, "</nabolag>\n  </properties>\n");
 }
 
 char *
@@ -452,7 +667,6 @@ nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
 {
     nbl__buf b = {0};
     char e[4][32];
-    int first = job->year, last = job->year;
     double pad;
     double ext[4];
     memcpy(ext, extent, sizeof ext);
@@ -466,139 +680,14 @@ nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
     ext[1] -= pad, ext[3] += pad;
     for (int i = 0; i < 4; i++)
         nbl__fmt_double(e[i], sizeof e[i], ext[i], srid == 4326 ? 7 : 2);
+    project_head(&b, job, layers, nlayers, sources, srid);
+    project_view(&b, job, e, srid);
+    nbl__buf_printf(&b, "  <projectlayers>\n");
     for (size_t i = 0; i < nlayers; i++)
-        if (layers[i].temporal)
-            for (size_t r = 0; r < layers[i].nrows; r++) {
-                int y =
-                    (int)layers[i].vals[r * (size_t)layers[i].nfields + 4].i;
-                first = y < first ? y : first;
-                last = y > last ? y : last;
-            }
-    nbl__buf_printf(&b,
-                    "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' "
-                    "'SYSTEM'>\n<qgis projectname=\"nabolag %d\" "
-                    "version=\"%s\">\n  <homePath path=\"\"/>\n"
-                    "  <title>nabolag %d (%s)%s</title>\n  <projectCrs>",
-                    job->year, QGIS_VERSION, job->year, job->ruleset,
-                    job->unsuppressed ? " - KUN TIL INTERN BRUG: ikke "
-                                        "diskretioneret"
-                                      : "");
-    srs(&b, job, srid);
-    nbl__buf_printf(&b, "</projectCrs>\n  <layer-tree-group>\n");
-    for (size_t i = 0; i < nlayers; i++) {
-        /* alerts and areas on; safety and the time series off at start */
-        int on = strcmp(layers[i].name, "alerts") == 0 ||
-                 strcmp(layers[i].name, "plans") == 0 ||
-                 strcmp(layers[i].name, "areas") == 0;
-        const char *group = strcmp(layers[i].name, "timeseries") == 0
-                                ? "Udvikling over tid"
-                                : NULL;
-        if (group)
-            nbl__buf_printf(&b,
-                            "    <layer-tree-group name=\"%s\" "
-                            "checked=\"Qt::Unchecked\" expanded=\"1\">\n",
-                            group);
-        nbl__buf_printf(&b, "    <layer-tree-layer id=\"nabolag_%s\" name=\"",
-                        layers[i].name);
-        xml_escape(&b, layers[i].title);
-        nbl__buf_printf(&b, "\" source=\"");
-        xml_escape(&b, sources[i]);
-        nbl__buf_printf(&b,
-                        "\" providerKey=\"ogr\" checked=\"Qt::%s\" "
-                        "expanded=\"1\"/>\n",
-                        on ? "Checked" : "Unchecked");
-        if (group)
-            nbl__buf_printf(&b, "    </layer-tree-group>\n");
-    }
-    nbl__buf_printf(
-        &b,
-        "  </layer-tree-group>\n"
-        "  <mapcanvas name=\"theMapCanvas\" annotationsVisible=\"1\">\n"
-        "    <units>%s</units>\n"
-        "    <extent><xmin>%s</xmin><ymin>%s</ymin><xmax>%s</xmax>"
-        "<ymax>%s</ymax></extent>\n    <destinationsrs>",
-        srid == 4326 ? "degrees" : "meters", e[0], e[1], e[2], e[3]);
-    srs(&b, job, srid);
-    nbl__buf_printf(&b,
-                    "</destinationsrs>\n  </mapcanvas>\n"
-                    "  <ProjectViewSettings UseProjectScales=\"0\">"
-                    "<Scales/>\n    <DefaultViewExtent xmin=\"%s\" "
-                    "ymin=\"%s\" xmax=\"%s\" ymax=\"%s\">",
-                    e[0], e[1], e[2], e[3]);
-    srs(&b, job, srid);
-    nbl__buf_printf(&b, "</DefaultViewExtent>\n  </ProjectViewSettings>\n"
-                        "  <projectlayers>\n");
-    for (size_t i = 0; i < nlayers; i++) {
-        nbl__buf body = {0};
-        int lab = 0;
-        const char *const *extra = nbl__qgis_extra_styles(layers[i].name);
-        style_body(&body, job, layers[i].name, NULL, &lab);
-        nbl__buf_printf(&b,
-                        "    <maplayer type=\"vector\" geometry=\"%s\" "
-                        "labelsEnabled=\"%d\">\n      <id>nabolag_%s</id>\n"
-                        "      <datasource>",
-                        layers[i].geom == NBL__XG_POINT ? "Point" : "Polygon",
-                        lab, layers[i].name);
-        xml_escape(&b, sources[i]);
-        nbl__buf_printf(&b, "</datasource>\n      <layername>");
-        xml_escape(&b, layers[i].title);
-        nbl__buf_printf(&b, "</layername>\n      <srs>");
-        srs(&b, job, 4326);
-        nbl__buf_printf(&b, "</srs>\n      <provider encoding=\"UTF-8\">ogr"
-                            "</provider>\n");
-        nbl__buf_printf(&b,
-                        "      <map-layer-style-manager current=\"%s\">\n"
-                        "        <map-layer-style name=\"%s\"/>\n",
-                        extra ? "category" : "default",
-                        extra ? "category" : "default");
-        for (int s = 0; extra && extra[s]; s++) {
-            char *q = nbl__qgis_qml(job, layers[i].name, extra[s]);
-            const char *root = q ? strstr(q, "<qgis ") : NULL;
-            nbl__buf_printf(&b,
-                            "        <map-layer-style name=\"%s\">%s"
-                            "</map-layer-style>\n",
-                            extra[s], root ? root : "");
-            free(q);
-        }
-        nbl__buf_printf(&b, "      </map-layer-style-manager>\n");
-        if (layers[i].temporal)
-            nbl__buf_printf(
-                &b, "      <temporal enabled=\"1\" mode=\"2\" "
-                    "startField=\"year_start\" endField=\"year_end\" "
-                    "durationField=\"\" durationUnit=\"min\" "
-                    "fixedDuration=\"0\" accumulate=\"0\" startExpression=\"\" "
-                    "endExpression=\"\">\n        <fixedRange><start></start>"
-                    "<end></end></fixedRange>\n      </temporal>\n");
-        nbl__buf_printf(&b, "%s    </maplayer>\n", body.s ? body.s : "");
-        nbl__buf_free(&body);
-    }
-    nbl__buf_printf(
-        &b,
-        "  </projectlayers>\n"
-        "  <ProjectTimeSettings timeStep=\"1\" timeStepUnit=\"y\" "
-        "frameRate=\"1\" cumulativeTemporalRange=\"0\">\n"
-        "    <temporalRange><start>%04d-01-01T00:00:00Z</start>"
-        "<end>%04d-12-31T00:00:00Z</end></temporalRange>\n"
-        "  </ProjectTimeSettings>\n"
-        "  <properties>\n"
-        "    <Paths><Absolute type=\"bool\">false</Absolute></Paths>\n"
-        "    <SpatialRefSys><ProjectionsEnabled type=\"int\">1"
-        "</ProjectionsEnabled></SpatialRefSys>\n"
-        "    <nabolag><ruleset type=\"QString\">",
-        first, last);
-    xml_escape(&b, job->ruleset);
-    nbl__buf_printf(&b,
-                    "</ruleset><year type=\"int\">%d</year><tool_version "
-                    "type=\"QString\">%s</tool_version>"
-                    "<disclosure_applied type=\"bool\">%s"
-                    "</disclosure_applied>",
-                    job->year, nbl_version(),
-                    job->unsuppressed ? "false" : "true");
-    if (job->opts && job->opts->run_id) {
-        nbl__buf_printf(&b, "<run_id type=\"QString\">");
-        xml_escape(&b, job->opts->run_id);
-        nbl__buf_printf(&b, "</run_id>");
-    }
-    nbl__buf_printf(&b, "</nabolag>\n  </properties>\n</qgis>\n");
+        project_layer(&b, job, &layers[i], sources[i]);
+    nbl__buf_printf(&b, "  </projectlayers>\n");
+    project_properties(&b, job);
+    nbl__qgis_layout(&b, job, layers, nlayers, sources, ext, srid);
+    nbl__buf_printf(&b, "</qgis>\n");
     return b.s;
 }

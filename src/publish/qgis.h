@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "publish/layer.h"
+#include "util/util.h"
 
 /* The style of a layer as QML text (malloc'ed); NULL if the layer has none.
  * style: NULL = the default style; else a named extra style ("lab", ...). */
@@ -23,5 +24,17 @@ const char *const *nbl__qgis_extra_styles(const char *layer);
 char *nbl__qgis_project(const nbl__xjob *job, const nbl__xlayer *layers,
                         size_t nlayers, const char *const *sources,
                         const double extent[4], int srid);
+
+/* The <aliases> element of a layer in the project: a label in the output
+ * language for every field it knows (qgis_aliases.c). */
+void nbl__qgis_aliases(nbl__buf *b, const nbl__xjob *job, const nbl__xlayer *l);
+
+/* The <Layouts> element of the project: a print layout with title, map,
+ * legend, scale bar, north arrow and provenance (qgis_layout.c). extent:
+ * the project's view extent in EPSG:srid. */
+void nbl__qgis_layout(nbl__buf *b, const nbl__xjob *job,
+                      const nbl__xlayer *layers, size_t n,
+                      const char *const *sources, const double extent[4],
+                      int srid);
 
 #endif

@@ -5,6 +5,7 @@
  * silently ignored setting).
  */
 #include "nabolag/project.h"
+#include "nabolag/export.h"
 
 #include <errno.h>
 #include <glob.h>
@@ -201,8 +202,10 @@ handle_grid(struct load_state *st, const char *k, const char *v)
     static const char *cols[] = {"column.cell", "column.year",
                                  "column.variable", "column.value"};
     nbl_project *p = st->p;
-    if (strcmp(k, "source") == 0)
+    if (strcmp(k, "source") == 0) {
+        p->grid_source_line = st->line;
         return set_path(st, &p->grid_source, v);
+    }
     for (int i = 0; i < 4; i++)
         if (strcmp(k, cols[i]) == 0)
             return set_str(&p->grid_column[i], v);
@@ -421,141 +424,200 @@ handle_table(struct load_state *st, const char *s, const char *k, const char *v)
     return unknown_key(st, s, k);
 }
 
+#define EXPORT_IS(key) (strcmp(k, key) == 0)
+
+/* [export]: dir (or dest: a folder, or a database connection string
+ * such as PG:dbname=gis, kept as written), format (a GDAL driver name or
+ * alias), schema, t_srs, qgs, overwrite. */
 static int
-handle(struct load_state *st, const char *s, const char *k, const char *v)
+export_key(struct load_state *st, nbl_project *p, const char *s, const char *k,
+           const char *v)
+{
+    if (EXPORT_IS("dir") || EXPORT_IS("dest")) {
+        free(p->export_dir);
+        p->export_dir = NULL;
+        if (strncasecmp(v, "PG:", 3) == 0)
+            return set_str(&p->export_dir, v);
+        return set_path(st, &p->export_dir, v);
+    }
+    if (EXPORT_IS("format")) {
+        const char *d = nbl_export_driver_name(v);
+        if (!d)
+            return nbl__error(st->ctx, NBL_EFORMAT,
+                              "%s: [export] format: GDAL has no vector "
+                              "driver '%s' that can write (GeoJSON, GPKG, "
+                              "\"ESRI Shapefile\", FlatGeobuf, PostgreSQL, "
+                              "CSV, ...)",
+                              p->path, v);
+        return set_str(&p->export_format, d);
+    }
+    if (EXPORT_IS("schema"))
+        return set_str(&p->export_schema, v);
+    if (EXPORT_IS("t_srs") || EXPORT_IS("crs"))
+        return set_str(&p->export_t_srs, v);
+    if (EXPORT_IS("qgs"))
+        return set_path(st, &p->export_qgs, v);
+    if (EXPORT_IS("overwrite"))
+        return set_bool(st, &p->export_overwrite, s, k, v);
+    return unknown_key(st, s, k);
+}
+
+#define IS(key) (strcmp(k, key) == 0)
+
+static int
+areas_key(struct load_state *st, const char *k, const char *v)
 {
     nbl_project *p = st->p;
-#define IS(sec, key) (strcmp(s, sec) == 0 && strcmp(k, key) == 0)
-    if (strcmp(s, "project") == 0)
-        return project_key(st, k, v);
-    if (strcmp(s, "areas") == 0) {
-        if (IS("areas", "source")) {
-            p->areas_source_line = st->line;
-            return set_path(st, &p->areas_source, v);
-        }
-        if (IS("areas", "layer"))
-            return set_str(&p->areas_layer, v);
-        if (IS("areas", "id"))
-            return set_str(&p->areas_id, v);
-        if (IS("areas", "name"))
-            return set_str(&p->areas_name, v);
-        if (IS("areas", "municipality"))
-            return set_str(&p->areas_municipality, v);
-        if (IS("areas", "region"))
-            return set_str(&p->areas_region, v);
-        if (IS("areas", "src_crs"))
-            return set_str(&p->areas_src_crs, v);
-        if (IS("areas", "dissolve"))
-            return set_bool(st, &p->areas_dissolve, s, k, v);
-        return unknown_key(st, s, k);
+    if (IS("source")) {
+        p->areas_source_line = st->line;
+        return set_path(st, &p->areas_source, v);
     }
-    if (table_section(s))
-        return handle_table(st, s, k, v);
-    if (strcmp(s, "incidents") == 0) {
-        if (IS("incidents", "source")) {
-            p->incidents_source_line = st->line;
-            return set_path(st, &p->incidents_source, v);
-        }
-        if (IS("incidents", "layer"))
-            return set_str(&p->incidents_layer, v);
-        if (IS("incidents", "year_field"))
-            return set_str(&p->incidents_year_field, v);
-        if (IS("incidents", "date_field"))
-            return set_str(&p->incidents_date_field, v);
-        if (IS("incidents", "category_field"))
-            return set_str(&p->incidents_category_field, v);
-        if (IS("incidents", "x_field"))
-            return set_str(&p->incidents_x_field, v);
-        if (IS("incidents", "y_field"))
-            return set_str(&p->incidents_y_field, v);
-        if (IS("incidents", "src_crs"))
-            return set_str(&p->incidents_src_crs, v);
-        return unknown_key(st, s, k);
+    if (IS("layer"))
+        return set_str(&p->areas_layer, v);
+    if (IS("id"))
+        return set_str(&p->areas_id, v);
+    if (IS("name"))
+        return set_str(&p->areas_name, v);
+    if (IS("municipality"))
+        return set_str(&p->areas_municipality, v);
+    if (IS("region"))
+        return set_str(&p->areas_region, v);
+    if (IS("src_crs"))
+        return set_str(&p->areas_src_crs, v);
+    if (IS("dissolve"))
+        return set_bool(st, &p->areas_dissolve, "areas", k, v);
+    return unknown_key(st, "areas", k);
+}
+
+static int
+incidents_key(struct load_state *st, const char *k, const char *v)
+{
+    nbl_project *p = st->p;
+    if (IS("source")) {
+        p->incidents_source_line = st->line;
+        return set_path(st, &p->incidents_source, v);
     }
-    if (strcmp(s, "plans") == 0) {
-        if (IS("plans", "source")) {
-            p->plans_source_line = st->line;
-            return set_path(st, &p->plans_source, v);
-        }
-        if (IS("plans", "indicators") || IS("plans", "comparison"))
-            return NBL_OK; /* read by the plan comparison */
-        return unknown_key(st, s, k);
+    if (IS("layer"))
+        return set_str(&p->incidents_layer, v);
+    if (IS("year_field"))
+        return set_str(&p->incidents_year_field, v);
+    if (IS("date_field"))
+        return set_str(&p->incidents_date_field, v);
+    if (IS("category_field"))
+        return set_str(&p->incidents_category_field, v);
+    if (IS("x_field"))
+        return set_str(&p->incidents_x_field, v);
+    if (IS("y_field"))
+        return set_str(&p->incidents_y_field, v);
+    if (IS("src_crs"))
+        return set_str(&p->incidents_src_crs, v);
+    return unknown_key(st, "incidents", k);
+}
+
+static int
+plans_key(struct load_state *st, const char *k, const char *v)
+{
+    nbl_project *p = st->p;
+    if (IS("source")) {
+        p->plans_source_line = st->line;
+        return set_path(st, &p->plans_source, v);
     }
-    if (strcmp(s, "grid") == 0)
-        return handle_grid(st, k, v);
-    if (strcmp(s, "export") == 0) {
-        if (IS("export", "dir"))
-            return set_path(st, &p->export_dir, v);
-        if (IS("export", "format")) {
-            if (strcmp(v, "geojson") && strcmp(v, "gpkg"))
-                return nbl__error(st->ctx, NBL_EFORMAT,
-                                  "%s: [export] format: expected geojson "
-                                  "or gpkg, got '%s'",
-                                  p->path, v);
-            return set_str(&p->export_format, v);
-        }
-        if (IS("export", "overwrite"))
-            return set_bool(st, &p->export_overwrite, s, k, v);
-        return unknown_key(st, s, k);
-    }
-    if (strcmp(s, "report") == 0) {
-        if (IS("report", "output"))
-            return set_path(st, &p->report, v);
-        if (IS("report", "context"))
-            return set_path(st, &p->report_context, v);
-        return unknown_key(st, s, k);
-    }
-    if (strcmp(s, "alerts") == 0) {
-        /* Delivery and output belong to the pipeline; the alert rules'
-         * own keys are read (and checked) by the alerts module. */
-        if (IS("alerts", "notify"))
-            return set_str(&p->notify, v);
-        if (IS("alerts", "mail_to"))
-            return set_str(&p->mail_to, v);
-        if (IS("alerts", "mail_from"))
-            return set_str(&p->mail_from, v);
-        if (IS("alerts", "fail_on_alert"))
-            return set_bool(st, &p->fail_on_alert, s, k, v);
-        if (IS("alerts", "fail_on")) {
-            if (strcmp(v, "new") && strcmp(v, "any") && strcmp(v, "none"))
-                return nbl__error(st->ctx, NBL_EFORMAT,
-                                  "%s: [alerts] fail_on: expected new, any or "
-                                  "none, got '%s'",
-                                  p->path, v);
-            p->fail_on_alert = strcmp(v, "none") != 0;
-            p->fail_on_new = strcmp(v, "new") == 0;
-            return NBL_OK;
-        }
-        if (IS("alerts", "output"))
-            return set_path(st, &p->alerts_out, v);
-        if (IS("alerts", "format"))
-            return set_str(&p->alerts_format, v);
+    if (IS("indicators") || IS("comparison"))
+        return NBL_OK; /* read by the plan comparison */
+    return unknown_key(st, "plans", k);
+}
+
+static int
+report_key(struct load_state *st, const char *k, const char *v)
+{
+    if (IS("output"))
+        return set_path(st, &st->p->report, v);
+    if (IS("context"))
+        return set_path(st, &st->p->report_context, v);
+    return unknown_key(st, "report", k);
+}
+
+/* Delivery and output belong to the pipeline; the alert rules' own keys
+ * are read (and checked) by the alerts module. */
+static int
+alerts_key(struct load_state *st, const char *k, const char *v)
+{
+    nbl_project *p = st->p;
+    if (IS("notify"))
+        return set_str(&p->notify, v);
+    if (IS("mail_to"))
+        return set_str(&p->mail_to, v);
+    if (IS("mail_from"))
+        return set_str(&p->mail_from, v);
+    if (IS("fail_on_alert"))
+        return set_bool(st, &p->fail_on_alert, "alerts", k, v);
+    if (IS("fail_on")) {
+        if (strcmp(v, "new") && strcmp(v, "any") && strcmp(v, "none"))
+            return nbl__error(st->ctx, NBL_EFORMAT,
+                              "%s: [alerts] fail_on: expected new, any or "
+                              "none, got '%s'",
+                              p->path, v);
+        p->fail_on_alert = strcmp(v, "none") != 0;
+        p->fail_on_new = strcmp(v, "new") == 0;
         return NBL_OK;
     }
+    if (IS("output"))
+        return set_path(st, &p->alerts_out, v);
+    if (IS("format"))
+        return set_str(&p->alerts_format, v);
+    return NBL_OK;
+}
 #undef IS
-    {
-        /* A module's config section: read and checked by that module. A
-         * section nobody reads (a typo such as [safty]) is an error rather
-         * than a silently dropped setting. */
-        static const char *const exact[] = {"disclosure", "ruleset", "profile",
-                                            "safety", "status_dynamics"};
-        static const char *const prefix[] = {"criterion.", "variable.",
-                                             "indicator."};
-        for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
-            if (strcmp(s, exact[i]) == 0)
-                return NBL_OK;
-        for (size_t i = 0; i < sizeof prefix / sizeof prefix[0]; i++)
-            if (strncmp(s, prefix[i], strlen(prefix[i])) == 0 &&
-                s[strlen(prefix[i])])
-                return NBL_OK;
-    }
+
+/* A module's config section: read and checked by that module. A section
+ * nobody reads (a typo such as [safty]) is an error rather than a silently
+ * dropped setting. */
+static int
+module_section(struct load_state *st, const char *s)
+{
+    static const char *const exact[] = {"disclosure", "ruleset", "profile",
+                                        "safety", "status_dynamics"};
+    static const char *const prefix[] = {"criterion.", "variable.",
+                                         "indicator."};
+    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+        if (strcmp(s, exact[i]) == 0)
+            return NBL_OK;
+    for (size_t i = 0; i < sizeof prefix / sizeof prefix[0]; i++)
+        if (strncmp(s, prefix[i], strlen(prefix[i])) == 0 &&
+            s[strlen(prefix[i])])
+            return NBL_OK;
     return nbl__error(st->ctx, NBL_EFORMAT,
                       "%s: unknown section [%s] (known: project, areas, "
-                      "stats, stats.<name>, refs, refs.<name>, incidents, "
-                      "plans, alerts, export, report, "
+                      "stats, stats.<name>, refs, refs.<name>, grid, "
+                      "incidents, plans, alerts, export, report, "
                       "disclosure, ruleset, criterion.<id>, variable.<name>, "
                       "indicator.<name>, profile, safety, status_dynamics)",
                       st->p->path, s);
+}
+
+/* One key of the project file, by its section. */
+static int
+handle(struct load_state *st, const char *s, const char *k, const char *v)
+{
+    if (strcmp(s, "project") == 0)
+        return project_key(st, k, v);
+    if (strcmp(s, "areas") == 0)
+        return areas_key(st, k, v);
+    if (table_section(s))
+        return handle_table(st, s, k, v);
+    if (strcmp(s, "incidents") == 0)
+        return incidents_key(st, k, v);
+    if (strcmp(s, "plans") == 0)
+        return plans_key(st, k, v);
+    if (strcmp(s, "grid") == 0)
+        return handle_grid(st, k, v);
+    if (strcmp(s, "export") == 0)
+        return export_key(st, st->p, s, k, v);
+    if (strcmp(s, "report") == 0)
+        return report_key(st, k, v);
+    if (strcmp(s, "alerts") == 0)
+        return alerts_key(st, k, v);
+    return module_section(st, s);
 }
 
 struct line_reader {
@@ -767,6 +829,9 @@ nbl_project_free(nbl_project *p)
                      &p->alerts_format,
                      &p->export_dir,
                      &p->export_format,
+                     &p->export_schema,
+                     &p->export_t_srs,
+                     &p->export_qgs,
                      &p->report,
                      &p->report_context,
                      &p->grid_source,
@@ -787,158 +852,4 @@ nbl_project_free(nbl_project *p)
     for (int i = 0; i < p->n_refs_sources; i++)
         free(p->refs_sources[i]);
     free(p);
-}
-
-/* An option the caller left unset takes the project file's value. */
-static void
-fill(const char **opt, const char *from_project)
-{
-    if (!*opt && from_project && *from_project)
-        *opt = from_project;
-}
-
-void
-nbl_project_areas_opts(const nbl_project *p, nbl_areas_opts *o)
-{
-    fill(&o->layer, p->areas_layer);
-    fill(&o->id_field, p->areas_id);
-    fill(&o->name_field, p->areas_name);
-    fill(&o->municipality_field, p->areas_municipality);
-    fill(&o->region_field, p->areas_region);
-    fill(&o->src_crs, p->areas_src_crs);
-    o->dissolve = o->dissolve || p->areas_dissolve;
-}
-
-void
-nbl_project_incidents_opts(const nbl_project *p, nbl_incidents_opts *o)
-{
-    fill(&o->layer, p->incidents_layer);
-    fill(&o->year_field, p->incidents_year_field);
-    fill(&o->date_field, p->incidents_date_field);
-    fill(&o->category_field, p->incidents_category_field);
-    fill(&o->x_field, p->incidents_x_field);
-    fill(&o->y_field, p->incidents_y_field);
-    fill(&o->src_crs, p->incidents_src_crs);
-}
-
-void
-nbl_project_grid_opts(const nbl_project *p, nbl_grid_opts *o)
-{
-    fill(&o->cell_column, p->grid_column[0]);
-    fill(&o->year_column, p->grid_column[1]);
-    fill(&o->variable_column, p->grid_column[2]);
-    fill(&o->value_column, p->grid_column[3]);
-    fill(&o->ignore, p->grid_ignore);
-    fill(&o->layer, p->grid_layer);
-    fill(&o->src_crs, p->grid_src_crs);
-    fill(&o->areas, p->grid_areas);
-    o->centroid = o->centroid || p->grid_centroid;
-    if (!o->max_missing_share_set && p->grid_max_missing_share_set) {
-        o->max_missing_share = p->grid_max_missing_share;
-        o->max_missing_share_set = 1;
-    }
-}
-
-void
-nbl_project_table_opts(const nbl_project_table *t, nbl_stats_opts *o)
-{
-    if (!t)
-        return;
-    if (!o->columns) {
-        o->columns = t->columns;
-        o->n_columns = t->n_columns;
-    }
-    if (!o->ignore) {
-        o->ignore = (const char *const *)t->ignore;
-        o->n_ignore = t->n_ignore;
-    }
-    if (!o->labels) {
-        o->labels = t->labels;
-        o->n_labels = t->n_labels;
-    }
-    if (!o->where) {
-        o->where = t->where;
-        o->n_where = t->n_where;
-    }
-    fill(&o->format, t->format);
-    fill(&o->sheet, t->sheet);
-    fill(&o->variable, t->variable);
-    fill(&o->variable_from, t->variable_from);
-    fill(&o->period, t->period);
-    fill(&o->scope, t->scope);
-}
-
-static int
-same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    if (stat(a, &sa) != 0 || stat(b, &sb) != 0)
-        return strcmp(a, b) == 0;
-    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-const nbl_project_table *
-nbl_project_table_for(const nbl_project *p, int refs, const char *path)
-{
-    char *const *src = refs ? p->refs_sources : p->stats_sources;
-    const int *tab = refs ? p->refs_source_table : p->stats_source_table;
-    int n = refs ? p->n_refs_sources : p->n_stats_sources;
-    const nbl_project_table *only = NULL;
-    int count = 0;
-    for (int i = 0; path && i < n; i++)
-        if (tab[i] >= 0 && same_file(src[i], path))
-            return &p->tables[tab[i]];
-    for (int i = 0; i < p->n_tables; i++)
-        if (p->tables[i].refs == refs) {
-            only = &p->tables[i];
-            count++;
-        }
-    return count == 1 ? only : NULL;
-}
-
-/* [areas], [incidents], [plans]: one file (GDAL may also take a folder or
- * a connection string, which are left to GDAL). */
-static int
-check_one(const nbl_project *p, nbl_ctx *ctx, const char *sec, const char *src,
-          int line)
-{
-    struct stat sb;
-    if (!src || strchr(src, ':') || strncmp(src, "/vsi", 4) == 0 ||
-        access(src, R_OK) == 0 || (stat(src, &sb) == 0 && S_ISDIR(sb.st_mode)))
-        return NBL_OK;
-    return nbl__error(ctx, NBL_EIO, "%s:%d: [%s] source: cannot read '%s': %s",
-                      p->path, line, sec, src, strerror(errno));
-}
-
-int
-nbl_project_check_sources(const nbl_project *p, nbl_ctx *ctx)
-{
-    int rc = check_one(p, ctx, "areas", p->areas_source, p->areas_source_line);
-    if (rc == NBL_OK)
-        rc = check_one(p, ctx, "incidents", p->incidents_source,
-                       p->incidents_source_line);
-    if (rc == NBL_OK)
-        rc = check_one(p, ctx, "plans", p->plans_source, p->plans_source_line);
-    if (rc)
-        return rc;
-    for (int k = 0; k < 2; k++) {
-        char *const *src = k ? p->refs_sources : p->stats_sources;
-        const int *tab = k ? p->refs_source_table : p->stats_source_table;
-        const int *line = k ? p->refs_source_line : p->stats_source_line;
-        int n = k ? p->n_refs_sources : p->n_stats_sources;
-        for (int i = 0; i < n; i++) {
-            const char *sec = tab[i] >= 0 ? p->tables[tab[i]].section
-                                          : (k ? "refs" : "stats");
-            if (access(src[i], R_OK) == 0)
-                continue;
-            if (strpbrk(src[i], "*?["))
-                return nbl__error(ctx, NBL_EIO,
-                                  "%s:%d: [%s] source: no file matches '%s'",
-                                  p->path, line[i], sec, src[i]);
-            return nbl__error(ctx, NBL_EIO,
-                              "%s:%d: [%s] source: cannot read '%s': %s",
-                              p->path, line[i], sec, src[i], strerror(errno));
-        }
-    }
-    return NBL_OK;
 }

@@ -350,6 +350,13 @@ outdir_add(run_state *r, const char *dir, int *idx)
     return NBL_OK;
 }
 
+/* [export] format = PostgreSQL: dest is a connection string. */
+static int
+export_to_db(const nbl_project *p)
+{
+    return p->export_format && strcmp(p->export_format, "PostgreSQL") == 0;
+}
+
 /* Locks the folders of every output before the workspace transaction, so
  * a second run into the same folders waits for the first to finish. */
 static int
@@ -360,7 +367,10 @@ lock_outputs(run_state *r)
     int *idx[2] = {&r->report_dir, &r->alerts_dir};
     int rc;
     r->export_dir = r->report_dir = r->alerts_dir = -1;
-    if (p->export_dir && (rc = outdir_add(r, p->export_dir, &r->export_dir)))
+    /* a database destination is written in the export's own transaction
+     * and has no folder */
+    if (p->export_dir && !export_to_db(p) &&
+        (rc = outdir_add(r, p->export_dir, &r->export_dir)))
         return rc;
     for (int i = 0; i < 2; i++) {
         char *d;
@@ -630,18 +640,26 @@ run_export(run_state *r, nbl_run_result *res)
     const nbl_project *p = r->p;
     nbl_export_opts eo = {0};
     int rc;
-    if (r->export_dir < 0)
+    if (!p->export_dir)
         return NBL_OK;
-    eo.dir = r->dirs[r->export_dir].stage;
-    eo.format = (p->export_format && strcmp(p->export_format, "gpkg") == 0)
-                    ? NBL_EXPORT_GPKG
-                    : NBL_EXPORT_GEOJSON;
+    eo.driver = p->export_format;
+    eo.schema = p->export_schema;
+    eo.t_srs = p->export_t_srs;
     eo.year = r->year;
     eo.ruleset = r->ruleset;
     eo.overwrite = 1; /* the staging folder; the policy: stage_check */
     eo.config = p->path;
     eo.final_dir = p->export_dir; /* messages name the real folder */
     eo.run_id = r->run_id;
+    if (export_to_db(p)) {
+        /* straight into the database, in the export's own transaction */
+        eo.dir = p->export_dir;
+        eo.qgs = p->export_qgs;
+        eo.overwrite = p->export_overwrite;
+        eo.final_dir = NULL;
+        return nbl_export(r->ws, &eo);
+    }
+    eo.dir = r->dirs[r->export_dir].stage;
     if ((rc = nbl_export(r->ws, &eo)))
         return rc;
     snprintf(res->export_dir, sizeof res->export_dir, "%s", p->export_dir);

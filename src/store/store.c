@@ -218,7 +218,10 @@ connect(nbl_ws *ws, int flags)
             return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
         flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
     }
-    rc = sqlite3_open_v2(uri ? uri : ws->path, &ws->db, flags, NULL);
+    /* a workspace is used by one thread at a time (nabolag/common.h): no
+     * per-call connection mutex */
+    rc = sqlite3_open_v2(uri ? uri : ws->path, &ws->db,
+                         flags | SQLITE_OPEN_NOMUTEX, NULL);
     free(uri);
     if (rc != SQLITE_OK)
         return nbl__error(ws->ctx, NBL_EDB, "%s: cannot open: %s", ws->path,

@@ -174,494 +174,6 @@ nbl__store_export_ruleset_version(nbl_ws *ws, const char *ruleset, char **out)
 }
 
 void
-nbl__xareas_free(nbl__xarea *a, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(a[i].area_id);
-        free(a[i].name);
-        free(a[i].municipality);
-        free(a[i].region);
-        free(a[i].category);
-        free(a[i].ruleset_version);
-        free(a[i].profile_band);
-        free(a[i].status_class);
-        free(a[i].dynamics_class);
-        free(a[i].sd_group);
-        free(a[i].sd_st);
-        free(a[i].sd_dst);
-        free(a[i].wkb);
-    }
-    free(a);
-}
-
-/* The status/dynamics columns of an areas row (from column c on). */
-static void
-read_sd(sqlite3_stmt *st, int c, nbl__xarea *a)
-{
-    a->status_index = nbl__db_column_double(st, c);
-    a->dynamics_index = nbl__db_column_double(st, c + 1);
-    a->status_class = col_text(st, c + 2);
-    a->dynamics_class = col_text(st, c + 3);
-    a->sd_group = col_text(st, c + 4);
-    a->sd_st = col_text(st, c + 5);
-    a->sd_dst = col_text(st, c + 6);
-}
-
-/* The status/dynamics columns and join; workspaces from before the
- * configurable method lack sd_group, status_st and dynamics_st. */
-static void
-sd_sql(nbl_ws *ws, nbl__buf *cols, nbl__buf *join, const char *y)
-{
-    int has = nbl__store_sd_has_columns(ws);
-    nbl__buf_printf(cols,
-                    ", sdx.status_index, sdx.dynamics_index, "
-                    "sdx.status_class, sdx.dynamics_class, %s",
-                    has ? "sdx.sd_group, sdx.status_st, sdx.dynamics_st"
-                        : "NULL, CASE WHEN sdx.area_id IS NOT NULL THEN "
-                          "'ok' END, CASE WHEN sdx.dynamics_class IS NOT "
-                          "NULL THEN 'ok' END");
-    nbl__buf_printf(join,
-                    " LEFT JOIN status_dynamics sdx ON sdx.area_id = "
-                    "a.area_id AND sdx.year = %s AND sdx.ruleset = ?2",
-                    y);
-}
-
-int
-nbl__store_export_areas(nbl_ws *ws, const char *ruleset, int year,
-                        nbl__xarea **out, size_t *n)
-{
-    nbl__buf sql = {0}, sdjoin = {0};
-    const char *y = year > 0 ? "?1" : "c.year";
-    sqlite3_stmt *st = NULL;
-    nbl__xarea *v = NULL;
-    size_t cap = 0;
-    int rc, s;
-    *out = NULL;
-    *n = 0;
-    nbl__buf_printf(&sql,
-                    "SELECT a.area_id, a.name, a.municipality, a.region, %s, "
-                    "sp.value, c.category, c.criteria_met, "
-                    "c.ruleset_version, ps.points, ps.band, AsBinary(a.geom)",
-                    y);
-    for (int k = 0; k < NBL__XC_N; k++)
-        nbl__buf_printf(&sql,
-                        ", k%d.value, k%d.ratio, k%d.status, k%d.met, "
-                        "d%d.value, k%d.threshold, k%d.threshold_low",
-                        k, k, k, k, k, k, k);
-    sd_sql(ws, &sql, &sdjoin, y);
-    nbl__buf_printf(&sql,
-                    " FROM areas a %s JOIN category_results c ON "
-                    "c.area_id = a.area_id AND c.ruleset = ?2%s",
-                    year > 0 ? "LEFT" : "", year > 0 ? " AND c.year = ?1" : "");
-    nbl__buf_printf(&sql,
-                    " LEFT JOIN stats sp ON sp.area_id = a.area_id AND "
-                    "sp.year = %s AND sp.variable = 'pop'"
-                    " LEFT JOIN profile_scores ps ON ps.area_id = a.area_id "
-                    "AND ps.year = %s",
-                    y, y);
-    for (int k = 0; k < NBL__XC_N; k++)
-        nbl__buf_printf(
-            &sql,
-            " LEFT JOIN criterion_results k%d ON k%d.area_id = a.area_id AND "
-            "k%d.year = %s AND k%d.ruleset = ?2 AND k%d.criterion = '%s'"
-            " LEFT JOIN stats d%d ON d%d.area_id = a.area_id AND d%d.year = "
-            "%s AND d%d.variable = '%s'",
-            k, k, k, y, k, k, nbl__xcrit_id[k], k, k, k, y, k,
-            nbl__xcrit_denominator[k]);
-    if (sdjoin.s)
-        nbl__buf_append(&sql, sdjoin.s, sdjoin.len);
-    nbl__buf_free(&sdjoin);
-    nbl__buf_printf(&sql, " ORDER BY a.area_id, %s", y);
-    if (!sql.s) {
-        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-    }
-    rc = nbl__db_prepare(ws, &st, sql.s);
-    nbl__buf_free(&sql);
-    if (rc)
-        return rc;
-    if (year > 0)
-        sqlite3_bind_int(st, 1, year);
-    nbl__db_bind_text(st, 2, ruleset);
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        nbl__xarea *a = grow((void **)&v, n, &cap, sizeof *v);
-        int c = 12;
-        if (!a) {
-            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-            break;
-        }
-        a->area_id = col_text(st, 0);
-        a->name = col_text(st, 1);
-        a->municipality = col_text(st, 2);
-        a->region = col_text(st, 3);
-        a->year = sqlite3_column_int(st, 4);
-        a->pop = nbl__db_column_double(st, 5);
-        a->category = col_text(st, 6);
-        a->criteria_met = col_int(st, 7, -1);
-        a->ruleset_version = col_text(st, 8);
-        a->profile_points = col_int(st, 9, -1);
-        a->profile_band = col_text(st, 10);
-        a->wkb = col_blob(st, 11, &a->wkb_len);
-        for (int k = 0; k < NBL__XC_N; k++, c += 7) {
-            nbl__xcrit *x = &a->crit[k];
-            const unsigned char *stt = sqlite3_column_text(st, c + 2);
-            x->value = nbl__db_column_double(st, c);
-            x->ratio = nbl__db_column_double(st, c + 1);
-            snprintf(x->status, sizeof x->status, "%s",
-                     stt ? (const char *)stt : "");
-            x->met = nbl__db_column_bool(st, c + 3);
-            x->denom = nbl__db_column_double(st, c + 4);
-            x->threshold = nbl__db_column_double(st, c + 5);
-            x->threshold_low = nbl__db_column_double(st, c + 6);
-        }
-        read_sd(st, c, a);
-    }
-    rc = text_checked(ws, rc);
-    if (rc == NBL_OK && s != SQLITE_DONE)
-        rc = nbl__db_error(ws, "export areas");
-    sqlite3_finalize(st);
-    if (rc) {
-        nbl__xareas_free(v, *n);
-        *n = 0;
-        return rc;
-    }
-    *out = v;
-    return NBL_OK;
-}
-
-void
-nbl__xalerts_free(nbl__xalert *a, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(a[i].area_id);
-        free(a[i].name);
-        free(a[i].kind);
-        free(a[i].rule);
-        free(a[i].severity);
-        free(a[i].message);
-        free(a[i].state);
-        free(a[i].wkb);
-    }
-    free(a);
-}
-
-int
-nbl__store_export_alerts(nbl_ws *ws, const char *ruleset, int year,
-                         nbl__xalert **out, size_t *n)
-{
-    sqlite3_stmt *st;
-    nbl__xalert *v = NULL;
-    nbl__buf sql = {0};
-    size_t cap = 0;
-    int rc, s;
-    *out = NULL;
-    *n = 0;
-    if (nbl__buf_printf(&sql, "SELECT al.area_id, a.name, al.year, al.kind, "
-                              "al.rule, al.severity, al.value, al.threshold, "
-                              "al.message, al.state, al.first_year, ") ||
-        nbl__xalert_disclosure_sql(&sql) ||
-        nbl__buf_printf(&sql, ", AsBinary(ST_PointOnSurface(a.geom)) "
-                              "FROM alerts al JOIN areas a ON a.area_id = "
-                              "al.area_id WHERE al.ruleset = ?1 AND al.year "
-                              "= ?2 ORDER BY al.area_id, al.kind, al.rule")) {
-        nbl__buf_free(&sql);
-        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-    }
-    rc = nbl__db_prepare(ws, &st, sql.s);
-    nbl__buf_free(&sql);
-    if (rc)
-        return rc;
-    nbl__db_bind_text(st, 1, ruleset);
-    sqlite3_bind_int(st, 2, year);
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        nbl__xalert *a = grow((void **)&v, n, &cap, sizeof *v);
-        if (!a) {
-            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-            break;
-        }
-        a->area_id = col_text(st, 0);
-        a->name = col_text(st, 1);
-        a->year = sqlite3_column_int(st, 2);
-        a->kind = col_text(st, 3);
-        a->rule = col_text(st, 4);
-        a->severity = col_text(st, 5);
-        a->value = nbl__db_column_double(st, 6);
-        a->threshold = nbl__db_column_double(st, 7);
-        a->message = col_text(st, 8);
-        a->state = col_text(st, 9);
-        a->first_year = col_int(st, 10, 0);
-        a->pop = nbl__db_column_double(st, 11);
-        a->denom = nbl__db_column_double(st, 12);
-        a->wkb = col_blob(st, 13, &a->wkb_len);
-    }
-    rc = text_checked(ws, rc);
-    if (rc == NBL_OK && s != SQLITE_DONE)
-        rc = nbl__db_error(ws, "export alerts");
-    sqlite3_finalize(st);
-    if (rc) {
-        nbl__xalerts_free(v, *n);
-        *n = 0;
-        return rc;
-    }
-    *out = v;
-    return NBL_OK;
-}
-
-void
-nbl__xsafety_free(nbl__xsafety *a, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(a[i].area_id);
-        free(a[i].name);
-        free(a[i].band);
-        free(a[i].wkb);
-    }
-    free(a);
-}
-
-int
-nbl__store_export_safety(nbl_ws *ws, int year, nbl__xsafety **out, size_t *n)
-{
-    sqlite3_stmt *st;
-    nbl__xsafety *v = NULL;
-    size_t cap = 0;
-    int rc, s;
-    *out = NULL;
-    *n = 0;
-    rc = nbl__db_prepare(
-        ws, &st,
-        "SELECT r.area_id, a.name, r.year, r.safety_index, r.perceived, "
-        "r.problems, r.registered, r.safety_band, r.flag_safe, r.flag_night, "
-        "(SELECT value FROM stats s WHERE s.area_id = r.area_id AND "
-        "s.year = r.year AND s.variable = 'pop'), "
-        "(SELECT value FROM stats s WHERE s.area_id = r.area_id AND "
-        "s.year = r.year AND s.variable = 'survey_n'), AsBinary(a.geom) "
-        "FROM safety_results r JOIN areas a ON a.area_id = r.area_id "
-        "WHERE r.year = ?1 ORDER BY r.area_id");
-    if (rc)
-        return rc;
-    sqlite3_bind_int(st, 1, year);
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        nbl__xsafety *a = grow((void **)&v, n, &cap, sizeof *v);
-        if (!a) {
-            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-            break;
-        }
-        a->area_id = col_text(st, 0);
-        a->name = col_text(st, 1);
-        a->year = sqlite3_column_int(st, 2);
-        a->safety_index = nbl__db_column_double(st, 3);
-        a->perceived = nbl__db_column_double(st, 4);
-        a->problems = nbl__db_column_double(st, 5);
-        a->registered = nbl__db_column_double(st, 6);
-        a->band = col_text(st, 7);
-        a->flag_safe = nbl__db_column_bool(st, 8);
-        a->flag_night = nbl__db_column_bool(st, 9);
-        a->pop = nbl__db_column_double(st, 10);
-        a->survey_n = nbl__db_column_double(st, 11);
-        a->wkb = col_blob(st, 12, &a->wkb_len);
-    }
-    rc = text_checked(ws, rc);
-    if (rc == NBL_OK && s != SQLITE_DONE)
-        rc = nbl__db_error(ws, "export safety");
-    sqlite3_finalize(st);
-    if (rc) {
-        nbl__xsafety_free(v, *n);
-        *n = 0;
-        return rc;
-    }
-    *out = v;
-    return NBL_OK;
-}
-
-void
-nbl__xplans_free(nbl__xplan *a, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(a[i].plan_id);
-        free(a[i].name);
-        free(a[i].area_ids);
-        free(a[i].wkb);
-    }
-    free(a);
-}
-
-int
-nbl__store_export_plans(nbl_ws *ws, nbl__xplan **out, size_t *n)
-{
-    sqlite3_stmt *st;
-    nbl__xplan *v = NULL;
-    size_t cap = 0;
-    int rc, s;
-    *out = NULL;
-    *n = 0;
-    rc = nbl__db_prepare(
-        ws, &st,
-        "SELECT p.plan_id, p.name, p.start_year, p.end_year, "
-        "(SELECT COUNT(*) FROM plan_areas pa WHERE pa.plan_id = p.plan_id "
-        "AND pa.start_year = p.start_year), "
-        "(SELECT group_concat(area_id, '|') FROM (SELECT pa.area_id FROM "
-        "plan_areas pa WHERE pa.plan_id = p.plan_id AND pa.start_year = "
-        "p.start_year ORDER BY pa.area_id)), "
-        "(SELECT AsBinary(CastToMultiPolygon(ST_Union(a.geom))) FROM "
-        "plan_areas pa JOIN areas a ON a.area_id = pa.area_id WHERE "
-        "pa.plan_id = p.plan_id AND pa.start_year = p.start_year) "
-        "FROM plans p ORDER BY p.plan_id, p.start_year");
-    if (rc)
-        return rc;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        nbl__xplan *a = grow((void **)&v, n, &cap, sizeof *v);
-        if (!a) {
-            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-            break;
-        }
-        a->plan_id = col_text(st, 0);
-        a->name = col_text(st, 1);
-        a->start_year = sqlite3_column_int(st, 2);
-        a->end_year = sqlite3_column_int(st, 3);
-        a->n_areas = sqlite3_column_int(st, 4);
-        a->area_ids = col_text(st, 5);
-        a->wkb = col_blob(st, 6, &a->wkb_len);
-    }
-    rc = text_checked(ws, rc);
-    if (rc == NBL_OK && s != SQLITE_DONE)
-        rc = nbl__db_error(ws, "export plans");
-    sqlite3_finalize(st);
-    if (rc) {
-        nbl__xplans_free(v, *n);
-        *n = 0;
-        return rc;
-    }
-    *out = v;
-    return NBL_OK;
-}
-
-void
-nbl__xprofile_free(nbl__xprofile *a, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(a[i].area_id);
-        free(a[i].name);
-        free(a[i].municipality);
-        free(a[i].band);
-        free(a[i].ind);
-        free(a[i].wkb);
-    }
-    free(a);
-}
-
-/* The indicators of one area: one primary-key lookup per indicator. */
-static int
-profile_indicators(nbl_ws *ws, sqlite3_stmt *st, nbl__xprofile *a,
-                   const char *const *ind, const char *const *denom,
-                   size_t n_ind)
-{
-    for (size_t i = 0; i < n_ind; i++) {
-        nbl__xpind *x = &a->ind[i];
-        int s;
-        x->value = x->reference = x->sd_distance = x->change = x->denom =
-            x->prev_denom = NAN;
-        x->points = -1;
-        x->status[0] = '\0';
-        sqlite3_reset(st);
-        nbl__db_bind_text(st, 1, a->area_id);
-        sqlite3_bind_int(st, 2, a->year);
-        nbl__db_bind_text(st, 3, ind[i]);
-        if (denom[i])
-            nbl__db_bind_text(st, 4, denom[i]);
-        else
-            sqlite3_bind_null(st, 4);
-        s = sqlite3_step(st);
-        if (s != SQLITE_ROW)
-            return nbl__db_error(ws, "export profile");
-        if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-            const unsigned char *t = sqlite3_column_text(st, 1);
-            x->value = nbl__db_column_double(st, 0);
-            snprintf(x->status, sizeof x->status, "%s", (const char *)t);
-            x->reference = nbl__db_column_double(st, 2);
-            x->sd_distance = nbl__db_column_double(st, 3);
-            x->change = nbl__db_column_double(st, 4);
-            x->points = col_int(st, 5, -1);
-        }
-        x->denom = nbl__db_column_double(st, 6);
-        x->prev_denom = nbl__db_column_double(st, 7);
-    }
-    return NBL_OK;
-}
-
-int
-nbl__store_export_profile(nbl_ws *ws, int year, const char *const *ind,
-                          const char *const *denom, size_t n_ind,
-                          nbl__xprofile **out, size_t *n)
-{
-    sqlite3_stmt *st, *pi = NULL;
-    nbl__xprofile *v = NULL;
-    size_t cap = 0;
-    int rc, s;
-    *out = NULL;
-    *n = 0;
-    rc = nbl__db_prepare(
-        ws, &st,
-        "SELECT a.area_id, a.name, a.municipality, sp.value, "
-        "ps.area_id IS NOT NULL, ps.points, ps.band, AsBinary(a.geom), "
-        "sq.value FROM areas a LEFT JOIN stats sp ON sp.area_id = a.area_id "
-        "AND sp.year = ?1 AND sp.variable = 'pop' LEFT JOIN stats sq ON "
-        "sq.area_id = a.area_id AND sq.year = ?1 - 1 AND sq.variable = 'pop' "
-        "LEFT JOIN profile_scores ps ON ps.area_id = a.area_id AND ps.year = "
-        "?1 ORDER BY a.area_id");
-    if (rc)
-        return rc;
-    rc = nbl__db_prepare(
-        ws, &pi,
-        "SELECT r.value, r.status, r.reference, r.sd_distance, r.change, "
-        "r.points, (SELECT value FROM stats s WHERE s.area_id = ?1 AND "
-        "s.year = ?2 AND s.variable = ?4), (SELECT value FROM stats s WHERE "
-        "s.area_id = ?1 AND s.year = ?2 - 1 AND s.variable = ?4) FROM "
-        "(SELECT 1) LEFT JOIN "
-        "profile_results r ON r.area_id = ?1 AND r.year = ?2 AND "
-        "r.indicator = ?3");
-    if (rc) {
-        sqlite3_finalize(st);
-        return rc;
-    }
-    sqlite3_bind_int(st, 1, year);
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        nbl__xprofile *a = grow((void **)&v, n, &cap, sizeof *v);
-        if (!a || !(a->ind = calloc(n_ind ? n_ind : 1, sizeof *a->ind))) {
-            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-            break;
-        }
-        a->area_id = col_text(st, 0);
-        a->name = col_text(st, 1);
-        a->municipality = col_text(st, 2);
-        a->year = year;
-        a->pop = nbl__db_column_double(st, 3);
-        a->has_score = sqlite3_column_int(st, 4);
-        a->points = col_int(st, 5, -1);
-        a->band = col_text(st, 6);
-        a->wkb = col_blob(st, 7, &a->wkb_len);
-        a->prev_pop = nbl__db_column_double(st, 8);
-        if (!a->area_id) {
-            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-            break;
-        }
-        if ((rc = profile_indicators(ws, pi, a, ind, denom, n_ind)))
-            break;
-    }
-    rc = text_checked(ws, rc);
-    if (rc == NBL_OK && s != SQLITE_DONE)
-        rc = nbl__db_error(ws, "export profile");
-    sqlite3_finalize(st);
-    sqlite3_finalize(pi);
-    if (rc) {
-        nbl__xprofile_free(v, *n);
-        *n = 0;
-        return rc;
-    }
-    *out = v;
-    return NBL_OK;
-}
-
-void
 nbl__xinputs_free(nbl__xinput *a, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -719,4 +231,535 @@ void
 nbl__store_export_now(char buf[32])
 {
     nbl__now_iso(buf);
+}
+
+/* ---- cursors ------------------------------------------------------------ */
+
+typedef enum { XC_AREAS, XC_ALERTS, XC_SAFETY, XC_PLANS, XC_PROFILE } xckind;
+
+struct nbl__xcursor {
+    nbl_ws *ws;
+    xckind kind;
+    sqlite3_stmt *st, *pi; /* the rows; profile: one indicator lookup */
+    const char *const *ind, *const *denom; /* profile: borrowed */
+    size_t n_ind;
+    int year;
+    union {
+        nbl__xarea area;
+        nbl__xalert alert;
+        nbl__xsafety safety;
+        nbl__xplan plan;
+        nbl__xprofile profile;
+    } row;
+};
+
+/* Releases what the current row owns and zeroes it (the profile's
+ * indicator array is kept for the next row). */
+static void
+row_clear(nbl__xcursor *c)
+{
+    nbl__xpind *ind = c->row.profile.ind;
+    switch (c->kind) {
+    case XC_AREAS: {
+        nbl__xarea *a = &c->row.area;
+        free(a->area_id), free(a->name), free(a->municipality);
+        free(a->region), free(a->category), free(a->ruleset_version);
+        free(a->profile_band), free(a->wkb);
+        free(a->status_class), free(a->dynamics_class), free(a->sd_group);
+        free(a->sd_st), free(a->sd_dst);
+        break;
+    }
+    case XC_ALERTS: {
+        nbl__xalert *a = &c->row.alert;
+        free(a->area_id), free(a->name), free(a->kind), free(a->rule);
+        free(a->severity), free(a->message), free(a->state), free(a->wkb);
+        break;
+    }
+    case XC_SAFETY:
+        free(c->row.safety.area_id), free(c->row.safety.name);
+        free(c->row.safety.band), free(c->row.safety.wkb);
+        break;
+    case XC_PLANS:
+        free(c->row.plan.plan_id), free(c->row.plan.name);
+        free(c->row.plan.area_ids), free(c->row.plan.wkb);
+        break;
+    case XC_PROFILE:
+        free(c->row.profile.area_id), free(c->row.profile.name);
+        free(c->row.profile.municipality), free(c->row.profile.band);
+        free(c->row.profile.wkb);
+        break;
+    }
+    memset(&c->row, 0, sizeof c->row);
+    if (c->kind == XC_PROFILE)
+        c->row.profile.ind = ind;
+}
+
+void
+nbl__xcursor_free(nbl__xcursor *c)
+{
+    if (!c)
+        return;
+    row_clear(c);
+    if (c->kind == XC_PROFILE)
+        free(c->row.profile.ind);
+    sqlite3_finalize(c->st);
+    sqlite3_finalize(c->pi);
+    free(c);
+}
+
+/* A cursor over the rows of sql (ownership of the statement: the cursor). */
+static int
+cursor_new(nbl_ws *ws, xckind kind, const char *sql, nbl__xcursor **out)
+{
+    nbl__xcursor *c = calloc(1, sizeof *c);
+    int rc;
+    *out = NULL;
+    if (!c)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    c->ws = ws;
+    c->kind = kind;
+    if ((rc = nbl__db_prepare(ws, &c->st, sql))) {
+        free(c);
+        return rc;
+    }
+    *out = c;
+    return NBL_OK;
+}
+
+/* The status/dynamics columns of an areas row (from column c on). */
+static void
+read_sd(sqlite3_stmt *st, int c, nbl__xarea *a)
+{
+    a->status_index = nbl__db_column_double(st, c);
+    a->dynamics_index = nbl__db_column_double(st, c + 1);
+    a->status_class = col_text(st, c + 2);
+    a->dynamics_class = col_text(st, c + 3);
+    a->sd_group = col_text(st, c + 4);
+    a->sd_st = col_text(st, c + 5);
+    a->sd_dst = col_text(st, c + 6);
+}
+
+static void
+read_area(sqlite3_stmt *st, nbl__xarea *a)
+{
+    int c = 12;
+    a->area_id = col_text(st, 0);
+    a->name = col_text(st, 1);
+    a->municipality = col_text(st, 2);
+    a->region = col_text(st, 3);
+    a->year = sqlite3_column_int(st, 4);
+    a->pop = nbl__db_column_double(st, 5);
+    a->category = col_text(st, 6);
+    a->criteria_met = col_int(st, 7, -1);
+    a->ruleset_version = col_text(st, 8);
+    a->profile_points = col_int(st, 9, -1);
+    a->profile_band = col_text(st, 10);
+    a->wkb = col_blob(st, 11, &a->wkb_len);
+    for (int k = 0; k < NBL__XC_N; k++, c += 7) {
+        nbl__xcrit *x = &a->crit[k];
+        const unsigned char *stt = sqlite3_column_text(st, c + 2);
+        x->value = nbl__db_column_double(st, c);
+        x->ratio = nbl__db_column_double(st, c + 1);
+        snprintf(x->status, sizeof x->status, "%s",
+                 stt ? (const char *)stt : "");
+        x->met = nbl__db_column_bool(st, c + 3);
+        x->denom = nbl__db_column_double(st, c + 4);
+        x->threshold = nbl__db_column_double(st, c + 5);
+        x->threshold_low = nbl__db_column_double(st, c + 6);
+    }
+    read_sd(st, c, a);
+    a->pop_not_evaluable = sqlite3_column_int(st, c + 7);
+}
+
+static void
+read_alert(sqlite3_stmt *st, nbl__xalert *a)
+{
+    a->area_id = col_text(st, 0);
+    a->name = col_text(st, 1);
+    a->year = sqlite3_column_int(st, 2);
+    a->kind = col_text(st, 3);
+    a->rule = col_text(st, 4);
+    a->severity = col_text(st, 5);
+    a->value = nbl__db_column_double(st, 6);
+    a->threshold = nbl__db_column_double(st, 7);
+    a->message = col_text(st, 8);
+    a->state = col_text(st, 9);
+    a->first_year = col_int(st, 10, 0);
+    a->pop = nbl__db_column_double(st, 11);
+    a->denom = nbl__db_column_double(st, 12);
+    a->wkb = col_blob(st, 13, &a->wkb_len);
+}
+
+static void
+read_safety(sqlite3_stmt *st, nbl__xsafety *a)
+{
+    a->area_id = col_text(st, 0);
+    a->name = col_text(st, 1);
+    a->year = sqlite3_column_int(st, 2);
+    a->safety_index = nbl__db_column_double(st, 3);
+    a->perceived = nbl__db_column_double(st, 4);
+    a->problems = nbl__db_column_double(st, 5);
+    a->registered = nbl__db_column_double(st, 6);
+    a->band = col_text(st, 7);
+    a->flag_safe = nbl__db_column_bool(st, 8);
+    a->flag_night = nbl__db_column_bool(st, 9);
+    a->pop = nbl__db_column_double(st, 10);
+    a->survey_n = nbl__db_column_double(st, 11);
+    a->wkb = col_blob(st, 12, &a->wkb_len);
+}
+
+static void
+read_plan(sqlite3_stmt *st, nbl__xplan *a)
+{
+    a->plan_id = col_text(st, 0);
+    a->name = col_text(st, 1);
+    a->start_year = sqlite3_column_int(st, 2);
+    a->end_year = sqlite3_column_int(st, 3);
+    a->n_areas = sqlite3_column_int(st, 4);
+    a->area_ids = col_text(st, 5);
+    a->wkb = col_blob(st, 6, &a->wkb_len);
+}
+
+static void
+read_profile(sqlite3_stmt *st, int year, nbl__xprofile *a)
+{
+    a->area_id = col_text(st, 0);
+    a->name = col_text(st, 1);
+    a->municipality = col_text(st, 2);
+    a->year = year;
+    a->pop = nbl__db_column_double(st, 3);
+    a->has_score = sqlite3_column_int(st, 4);
+    a->points = col_int(st, 5, -1);
+    a->band = col_text(st, 6);
+    a->wkb = col_blob(st, 7, &a->wkb_len);
+    a->prev_pop = nbl__db_column_double(st, 8);
+}
+
+/* The indicators of one area: one primary-key lookup per indicator. */
+static int
+profile_indicators(nbl__xcursor *c)
+{
+    nbl__xprofile *a = &c->row.profile;
+    sqlite3_stmt *st = c->pi;
+    for (size_t i = 0; i < c->n_ind; i++) {
+        nbl__xpind *x = &a->ind[i];
+        int s;
+        x->value = x->reference = x->sd_distance = x->change = x->denom =
+            x->prev_denom = NAN;
+        x->points = -1;
+        x->status[0] = '\0';
+        sqlite3_reset(st);
+        nbl__db_bind_text(st, 1, a->area_id);
+        sqlite3_bind_int(st, 2, a->year);
+        nbl__db_bind_text(st, 3, c->ind[i]);
+        if (c->denom[i])
+            nbl__db_bind_text(st, 4, c->denom[i]);
+        else
+            sqlite3_bind_null(st, 4);
+        s = sqlite3_step(st);
+        if (s != SQLITE_ROW)
+            return nbl__db_error(c->ws, "export profile");
+        if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+            const unsigned char *t = sqlite3_column_text(st, 1);
+            x->value = nbl__db_column_double(st, 0);
+            snprintf(x->status, sizeof x->status, "%s", (const char *)t);
+            x->reference = nbl__db_column_double(st, 2);
+            x->sd_distance = nbl__db_column_double(st, 3);
+            x->change = nbl__db_column_double(st, 4);
+            x->points = col_int(st, 5, -1);
+        }
+        x->denom = nbl__db_column_double(st, 6);
+        x->prev_denom = nbl__db_column_double(st, 7);
+    }
+    return NBL_OK;
+}
+
+int
+nbl__xcursor_next(nbl__xcursor *c, const void **row)
+{
+    static const char *const what[] = {"export areas", "export alerts",
+                                       "export safety", "export plans",
+                                       "export profile"};
+    int s, rc;
+    row_clear(c);
+    *row = NULL;
+    s = sqlite3_step(c->st);
+    if (s == SQLITE_DONE)
+        return 0;
+    if (s != SQLITE_ROW)
+        return nbl__db_error(c->ws, what[c->kind]);
+    switch (c->kind) {
+    case XC_AREAS:
+        read_area(c->st, &c->row.area);
+        break;
+    case XC_ALERTS:
+        read_alert(c->st, &c->row.alert);
+        break;
+    case XC_SAFETY:
+        read_safety(c->st, &c->row.safety);
+        break;
+    case XC_PLANS:
+        read_plan(c->st, &c->row.plan);
+        break;
+    case XC_PROFILE:
+        read_profile(c->st, c->year, &c->row.profile);
+        if (!c->row.profile.area_id)
+            return nbl__error(c->ws->ctx, NBL_ENOMEM, "out of memory");
+        if ((rc = profile_indicators(c)))
+            return rc;
+        break;
+    }
+    if ((rc = text_checked(c->ws, NBL_OK)))
+        return rc;
+    *row = &c->row;
+    return 1;
+}
+
+/* The status/dynamics columns and join; workspaces from before the
+ * configurable method lack sd_group, status_st and dynamics_st. */
+static void
+sd_sql(nbl_ws *ws, nbl__buf *cols, nbl__buf *join, const char *y)
+{
+    int has = nbl__store_sd_has_columns(ws);
+    nbl__buf_printf(cols,
+                    ", sdx.status_index, sdx.dynamics_index, "
+                    "sdx.status_class, sdx.dynamics_class, %s",
+                    has ? "sdx.sd_group, sdx.status_st, sdx.dynamics_st"
+                        : "NULL, CASE WHEN sdx.area_id IS NOT NULL THEN "
+                          "'ok' END, CASE WHEN sdx.dynamics_class IS NOT "
+                          "NULL THEN 'ok' END");
+    nbl__buf_printf(join,
+                    " LEFT JOIN status_dynamics sdx ON sdx.area_id = "
+                    "a.area_id AND sdx.year = %s AND sdx.ruleset = ?2",
+                    y);
+}
+
+/* Whether the grid import left the year's pop missing as not evaluable;
+ * workspaces without a grid import may lack grid_results. */
+static void
+grid_sql(nbl_ws *ws, nbl__buf *cols, const char *y)
+{
+    sqlite3_stmt *st = NULL;
+    int has = 0;
+    if (nbl__db_prepare(ws, &st,
+                        "SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                        "AND name = 'grid_results'") == NBL_OK)
+        has = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (!has) {
+        nbl__buf_printf(cols, ", 0");
+        return;
+    }
+    nbl__buf_printf(cols,
+                    ", EXISTS (SELECT 1 FROM grid_results g WHERE g.area_id = "
+                    "a.area_id AND g.year = %s AND g.variable = 'pop' AND "
+                    "g.status = 'not_evaluable')",
+                    y);
+}
+
+/* The areas query: pivoted criterion results, one LEFT JOIN each; the
+ * status/dynamics row of the year. */
+static int
+areas_sql(nbl_ws *ws, nbl__buf *sql, int year)
+{
+    nbl__buf sdjoin = {0};
+    const char *y = year > 0 ? "?1" : "c.year";
+    nbl__buf_printf(sql,
+                    "SELECT a.area_id, a.name, a.municipality, a.region, %s, "
+                    "sp.value, c.category, c.criteria_met, "
+                    "c.ruleset_version, ps.points, ps.band, AsBinary(a.geom)",
+                    y);
+    for (int k = 0; k < NBL__XC_N; k++)
+        nbl__buf_printf(sql,
+                        ", k%d.value, k%d.ratio, k%d.status, k%d.met, "
+                        "d%d.value, k%d.threshold, k%d.threshold_low",
+                        k, k, k, k, k, k, k);
+    sd_sql(ws, sql, &sdjoin, y);
+    grid_sql(ws, sql, y);
+    nbl__buf_printf(sql,
+                    " FROM areas a %s JOIN category_results c ON "
+                    "c.area_id = a.area_id AND c.ruleset = ?2%s",
+                    year > 0 ? "LEFT" : "", year > 0 ? " AND c.year = ?1" : "");
+    nbl__buf_printf(sql,
+                    " LEFT JOIN stats sp ON sp.area_id = a.area_id AND "
+                    "sp.year = %s AND sp.variable = 'pop'"
+                    " LEFT JOIN profile_scores ps ON ps.area_id = a.area_id "
+                    "AND ps.year = %s",
+                    y, y);
+    for (int k = 0; k < NBL__XC_N; k++)
+        nbl__buf_printf(
+            sql,
+            " LEFT JOIN criterion_results k%d ON k%d.area_id = a.area_id AND "
+            "k%d.year = %s AND k%d.ruleset = ?2 AND k%d.criterion = '%s'"
+            " LEFT JOIN stats d%d ON d%d.area_id = a.area_id AND d%d.year = "
+            "%s AND d%d.variable = '%s'",
+            k, k, k, y, k, k, nbl__xcrit_id[k], k, k, k, y, k,
+            nbl__xcrit_denominator[k]);
+    if (sdjoin.s)
+        nbl__buf_append(sql, sdjoin.s, sdjoin.len);
+    nbl__buf_free(&sdjoin);
+    return nbl__buf_printf(sql, " ORDER BY a.area_id, %s", y);
+}
+
+int
+nbl__store_export_areas(nbl_ws *ws, const char *ruleset, int year,
+                        nbl__xcursor **out)
+{
+    nbl__buf sql = {0};
+    int rc;
+    *out = NULL;
+    if (areas_sql(ws, &sql, year) || !sql.s) {
+        nbl__buf_free(&sql);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    rc = cursor_new(ws, XC_AREAS, sql.s, out);
+    nbl__buf_free(&sql);
+    if (rc)
+        return rc;
+    if (year > 0)
+        sqlite3_bind_int((*out)->st, 1, year);
+    nbl__db_bind_text((*out)->st, 2, ruleset);
+    return NBL_OK;
+}
+
+int
+nbl__store_export_alerts(nbl_ws *ws, const char *ruleset, int year,
+                         nbl__xcursor **out)
+{
+    nbl__buf sql = {0};
+    int rc;
+    *out = NULL;
+    if (nbl__buf_printf(&sql, "SELECT al.area_id, a.name, al.year, al.kind, "
+                              "al.rule, al.severity, al.value, al.threshold, "
+                              "al.message, al.state, al.first_year, ") ||
+        nbl__xalert_disclosure_sql(&sql) ||
+        nbl__buf_printf(&sql, ", AsBinary(ST_PointOnSurface(a.geom)) "
+                              "FROM alerts al JOIN areas a ON a.area_id = "
+                              "al.area_id WHERE al.ruleset = ?1 AND al.year "
+                              "= ?2 ORDER BY al.area_id, al.kind, al.rule")) {
+        nbl__buf_free(&sql);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    rc = cursor_new(ws, XC_ALERTS, sql.s, out);
+    nbl__buf_free(&sql);
+    if (rc)
+        return rc;
+    nbl__db_bind_text((*out)->st, 1, ruleset);
+    sqlite3_bind_int((*out)->st, 2, year);
+    return NBL_OK;
+}
+
+int
+nbl__store_export_safety(nbl_ws *ws, int year, nbl__xcursor **out)
+{
+    int rc = cursor_new(
+        ws, XC_SAFETY,
+        "SELECT r.area_id, a.name, r.year, r.safety_index, r.perceived, "
+        "r.problems, r.registered, r.safety_band, r.flag_safe, r.flag_night, "
+        "(SELECT value FROM stats s WHERE s.area_id = r.area_id AND "
+        "s.year = r.year AND s.variable = 'pop'), "
+        "(SELECT value FROM stats s WHERE s.area_id = r.area_id AND "
+        "s.year = r.year AND s.variable = 'survey_n'), AsBinary(a.geom) "
+        "FROM safety_results r JOIN areas a ON a.area_id = r.area_id "
+        "WHERE r.year = ?1 ORDER BY r.area_id",
+        out);
+    if (rc == NBL_OK)
+        sqlite3_bind_int((*out)->st, 1, year);
+    return rc;
+}
+
+int
+nbl__store_export_plans(nbl_ws *ws, nbl__xcursor **out)
+{
+    return cursor_new(
+        ws, XC_PLANS,
+        "SELECT p.plan_id, p.name, p.start_year, p.end_year, "
+        "(SELECT COUNT(*) FROM plan_areas pa WHERE pa.plan_id = p.plan_id "
+        "AND pa.start_year = p.start_year), "
+        "(SELECT group_concat(area_id, '|') FROM (SELECT pa.area_id FROM "
+        "plan_areas pa WHERE pa.plan_id = p.plan_id AND pa.start_year = "
+        "p.start_year ORDER BY pa.area_id)), "
+        "(SELECT AsBinary(CastToMultiPolygon(ST_Union(a.geom))) FROM "
+        "plan_areas pa JOIN areas a ON a.area_id = pa.area_id WHERE "
+        "pa.plan_id = p.plan_id AND pa.start_year = p.start_year) "
+        "FROM plans p ORDER BY p.plan_id, p.start_year",
+        out);
+}
+
+int
+nbl__store_export_profile(nbl_ws *ws, int year, const char *const *ind,
+                          const char *const *denom, size_t n_ind,
+                          nbl__xcursor **out)
+{
+    nbl__xcursor *c;
+    int rc = cursor_new(
+        ws, XC_PROFILE,
+        "SELECT a.area_id, a.name, a.municipality, sp.value, "
+        "ps.area_id IS NOT NULL, ps.points, ps.band, AsBinary(a.geom), "
+        "sq.value FROM areas a LEFT JOIN stats sp ON sp.area_id = a.area_id "
+        "AND sp.year = ?1 AND sp.variable = 'pop' LEFT JOIN stats sq ON "
+        "sq.area_id = a.area_id AND sq.year = ?1 - 1 AND sq.variable = 'pop' "
+        "LEFT JOIN profile_scores ps ON ps.area_id = a.area_id AND ps.year = "
+        "?1 ORDER BY a.area_id",
+        &c);
+    *out = NULL;
+    if (rc)
+        return rc;
+    c->ind = ind;
+    c->denom = denom;
+    c->n_ind = n_ind;
+    c->year = year;
+    sqlite3_bind_int(c->st, 1, year);
+    c->row.profile.ind = calloc(n_ind ? n_ind : 1, sizeof *c->row.profile.ind);
+    if (!c->row.profile.ind) {
+        nbl__xcursor_free(c);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    rc = nbl__db_prepare(
+        ws, &c->pi,
+        "SELECT r.value, r.status, r.reference, r.sd_distance, r.change, "
+        "r.points, (SELECT value FROM stats s WHERE s.area_id = ?1 AND "
+        "s.year = ?2 AND s.variable = ?4), (SELECT value FROM stats s WHERE "
+        "s.area_id = ?1 AND s.year = ?2 - 1 AND s.variable = ?4) FROM "
+        "(SELECT 1) LEFT JOIN "
+        "profile_results r ON r.area_id = ?1 AND r.year = ?2 AND "
+        "r.indicator = ?3");
+    if (rc) {
+        nbl__xcursor_free(c);
+        return rc;
+    }
+    *out = c;
+    return NBL_OK;
+}
+
+int
+nbl__store_export_thresholds(nbl_ws *ws, const char *ruleset, int year,
+                             double thr[NBL__XC_N], double low[NBL__XC_N])
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(
+        ws, &st,
+        "SELECT (SELECT r.threshold FROM criterion_results r JOIN areas a ON "
+        "a.area_id = r.area_id WHERE r.ruleset = ?1 AND r.year = ?2 AND "
+        "r.criterion = ?3 AND r.threshold IS NOT NULL ORDER BY r.area_id "
+        "LIMIT 1), (SELECT r.threshold_low FROM criterion_results r JOIN "
+        "areas a ON a.area_id = r.area_id WHERE r.ruleset = ?1 AND r.year = "
+        "?2 AND r.criterion = ?3 AND r.threshold_low IS NOT NULL ORDER BY "
+        "r.area_id LIMIT 1)");
+    if (rc)
+        return rc;
+    for (int k = 0; rc == NBL_OK && k < NBL__XC_N; k++) {
+        sqlite3_reset(st);
+        nbl__db_bind_text(st, 1, ruleset);
+        sqlite3_bind_int(st, 2, year);
+        nbl__db_bind_text(st, 3, nbl__xcrit_id[k]);
+        if (sqlite3_step(st) != SQLITE_ROW) {
+            rc = nbl__db_error(ws, "export thresholds");
+            break;
+        }
+        thr[k] = nbl__db_column_double(st, 0);
+        low[k] = nbl__db_column_double(st, 1);
+    }
+    sqlite3_finalize(st);
+    return rc;
 }

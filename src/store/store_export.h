@@ -66,7 +66,10 @@ typedef struct nbl__xarea {
     double status_index, dynamics_index;
     char *status_class, *dynamics_class, *sd_group;
     char *sd_st, *sd_dst; /* ok|excluded|small|missing; NULL = no row */
-    unsigned char *wkb;   /* area geometry; NULL if none */
+    /* pop NULL because the grid import found too much of the area in
+     * suppressed cells (grid_results status not_evaluable) */
+    int pop_not_evaluable;
+    unsigned char *wkb; /* area geometry; NULL if none */
     size_t wkb_len;
 } nbl__xarea;
 
@@ -139,35 +142,45 @@ int nbl__store_export_years(nbl_ws *ws, const char *ruleset, int year,
 int nbl__store_export_ruleset_version(nbl_ws *ws, const char *ruleset,
                                       char **out);
 
-/** year > 0: every area, with that year's results (LEFT JOIN).
- *  year == 0: one row per area and year with category results. */
+/* A cursor over the rows of one export query: the layers are written
+ * feature by feature, so the export's memory does not grow with the
+ * number of features. nbl__xcursor_next() returns 1 and points *row at
+ * the next row (an nbl__xarea, nbl__xalert, ... as the function that
+ * opened the cursor says; owned by the cursor and valid until the next
+ * call), 0 at the end, or a negative code. */
+typedef struct nbl__xcursor nbl__xcursor;
+int nbl__xcursor_next(nbl__xcursor *c, const void **row);
+void nbl__xcursor_free(nbl__xcursor *c);
+
+/** Rows: nbl__xarea. year > 0: every area, with that year's results (LEFT
+ * JOIN). year == 0: one row per area and year with category results. */
 int nbl__store_export_areas(nbl_ws *ws, const char *ruleset, int year,
-                            nbl__xarea **out, size_t *n);
-void nbl__xareas_free(nbl__xarea *a, size_t n);
+                            nbl__xcursor **out);
 
-/** Alerts of the ruleset and year with the point on the area's surface. */
+/** Rows: nbl__xalert. Alerts of the ruleset and year with the point on the
+ * area's surface. */
 int nbl__store_export_alerts(nbl_ws *ws, const char *ruleset, int year,
-                             nbl__xalert **out, size_t *n);
-void nbl__xalerts_free(nbl__xalert *a, size_t n);
+                             nbl__xcursor **out);
 
-/** Safety results of the year. */
-int nbl__store_export_safety(nbl_ws *ws, int year, nbl__xsafety **out,
-                             size_t *n);
-void nbl__xsafety_free(nbl__xsafety *a, size_t n);
+/** Rows: nbl__xsafety. Safety results of the year. */
+int nbl__store_export_safety(nbl_ws *ws, int year, nbl__xcursor **out);
 
-/** Plans (helhedsplaner) with the union of their areas, by plan_id and
- * start_year. */
-int nbl__store_export_plans(nbl_ws *ws, nbl__xplan **out, size_t *n);
-void nbl__xplans_free(nbl__xplan *a, size_t n);
+/** Rows: nbl__xplan. Plans (helhedsplaner) with the union of their areas,
+ * by plan_id and start_year. */
+int nbl__store_export_plans(nbl_ws *ws, nbl__xcursor **out);
 
-/** Every area with its profile score and, for each of the n_ind
- * indicators (names ind[i]), its profile_results row of the year and the
- * year's value of the stats variable denom[i] (NULL: none). Sorted by
- * area_id. */
+/** Rows: nbl__xprofile. Every area with its profile score and, for each of
+ * the n_ind indicators (names ind[i]), its profile_results row of the year
+ * and the year's value of the stats variable denom[i] (NULL: none). Sorted
+ * by area_id. ind and denom are borrowed: they must outlive the cursor. */
 int nbl__store_export_profile(nbl_ws *ws, int year, const char *const *ind,
                               const char *const *denom, size_t n_ind,
-                              nbl__xprofile **out, size_t *n);
-void nbl__xprofile_free(nbl__xprofile *a, size_t n);
+                              nbl__xcursor **out);
+
+/** The criteria's thresholds of the ruleset's results in year (the first
+ * area's, by area_id, that has one; NAN when none), for the styles. */
+int nbl__store_export_thresholds(nbl_ws *ws, const char *ruleset, int year,
+                                 double thr[NBL__XC_N], double low[NBL__XC_N]);
 
 /** Input files of the imports (kind, source), oldest first, distinct. */
 int nbl__store_export_inputs(nbl_ws *ws, nbl__xinput **out, size_t *n);

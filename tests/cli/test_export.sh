@@ -193,7 +193,7 @@ cmp -s "$T/gp/nabolag.gpkg" "$T/gp2/nabolag.gpkg" || fail "two GeoPackages diffe
 
 # Usage errors exit 2.
 "$NBL_BIN" export "$T/ws.sqlite" 2>/dev/null; [ $? -eq 2 ] || fail "no -o"
-"$NBL_BIN" export "$T/ws.sqlite" -o "$T/x" -f shp 2>/dev/null
-[ $? -eq 2 ] || fail "-f shp"
+"$NBL_BIN" export "$T/ws.sqlite" -o "$T/x" -f nosuchformat 2>/dev/null
+[ $? -eq 2 ] || fail "-f nosuchformat"
 "$NBL_BIN" export --help | grep -q "internal-unsuppressed" || fail "--help"
 echo "ok"

@@ -28,7 +28,8 @@ import re, sys
 t = open(sys.argv[1], encoding="utf-8").read()
 bad = []
 # words that are the same in Danish
-same_ok = {'"under %s"', '"over %s"', '"info"', '"status"', '" (version %s)"'}
+same_ok = {'"under %s"', '"over %s"', '"info"', '"status"', '" (version %s)"',
+           '"Region"', '"%s: status"', '"%s: reference"', '"Information"'}
 for b in t.split("\n\n"):
     if "#~" in b or 'msgid ""\nmsgstr ""\n"' in b:
         continue

@@ -149,5 +149,17 @@ $got
 wanted
 $want"
 
+# the export says why BY-02's 2024 residents are missing (not_evaluable,
+# from grid_results), and that BY-01's are there
+expect 0 "$BIN" export "$PWS" -o "$T/prj/exp" --year 2024
+st=$(/usr/bin/python3 -c '
+import json, sys
+for f in json.load(open(sys.argv[1]))["features"]:
+    p = f["properties"]
+    print(p["area_id"], p["pop_status"], p["pop"] is None)
+' "$T/prj/exp/areas.geojson")
+[ "$st" = "BY-01 ok False
+BY-02 not_evaluable True" ] || fail "export pop_status: $st"
+
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "ok"

@@ -184,6 +184,12 @@ sed -i 's/^source = areas.json/source = omraader.json/' "$T/p/p.ini"
 expect 1 "$BIN" run "$T/p/p.ini"
 has "p.ini:5: [areas] source: cannot read '$T/p/omraader.json'"
 [ "$(sha256sum <"$T/p/p.sqlite")" = "$sumP" ] || fail "a run with a missing source changed the workspace"
+sed -i 's/^source = omraader.json/source = areas.json/' "$T/p/p.ini"
+printf '\n[grid]\nsource = kvadratnet_2024.csv\n' >>"$T/p/p.ini"
+gl=$(grep -n '^source = kvadratnet' "$T/p/p.ini" | cut -d: -f1)
+expect 1 "$BIN" run "$T/p/p.ini"
+has "p.ini:$gl: [grid] source: cannot read '$T/p/kvadratnet_2024.csv'"
+[ "$(sha256sum <"$T/p/p.sqlite")" = "$sumP" ] || fail "a run with a missing grid file changed the workspace"
 
 [ "$fails" = 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo ok

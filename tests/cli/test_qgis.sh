@@ -4,7 +4,9 @@
 # qgis-providers: scripts/deps.sh --qgis): every GeoJSON layer and the
 # GeoPackage (valid, feature count, EPSG:4326, numeric fields, style applied),
 # nabolag.qgs (layers resolve, temporal controller, graduated styles with the
-# legal thresholds), and a render of the project that must not be blank.
+# legal thresholds), and a render of the project that must not be blank;
+# the project's print layout and field aliases in Danish and English
+# (check_layout.py; NBL_LAYOUT_PNG keeps the Danish layout's PNG).
 # Every GeoJSON file is also checked with ogrinfo and for RFC 7946. Runs on
 # the export test workspace and on the sample project (`nabolag run
 # sample-data/sample.ini` on a copy). Set NBL_MAP_PNG to keep the sample's
@@ -67,4 +69,13 @@ $PY "$NBL_SOURCE_DIR/tests/qgis/check_qgis.py" "$T/sample-data/out" geojson \
     "$counts" "$T/map_sample.png" 2>/dev/null || fail "QGIS check (sample)"
 map="$T/map_sample.png"
 if [ -n "${NBL_MAP_PNG:-}" ]; then cp "$map" "$NBL_MAP_PNG"; fi
+# The print layout and the field aliases (check_layout.py), in Danish (the
+# run's export) and in English (the same workspace exported with --lang en).
+rs=$(q "SELECT ruleset FROM category_results LIMIT 1")
+$PY "$NBL_SOURCE_DIR/tests/qgis/check_layout.py" "$T/sample-data/out" da \
+    "$y" "$rs" "$T/layout_da.png" 2>/dev/null || fail "print layout (da)"
+"$NBL_BIN" -q --lang en export "$W" -o "$T/en" || fail "export --lang en"
+$PY "$NBL_SOURCE_DIR/tests/qgis/check_layout.py" "$T/en" en "$y" "$rs" \
+    "$T/layout_en.png" 2>/dev/null || fail "print layout (en)"
+if [ -n "${NBL_LAYOUT_PNG:-}" ]; then cp "$T/layout_da.png" "$NBL_LAYOUT_PNG"; fi
 echo "ok"

@@ -1,8 +1,13 @@
 #!/usr/bin/python3
 """Loads an `nabolag export` folder in headless QGIS and checks it.
 
-usage: check_qgis.py DIR geojson|gpkg COUNTS [PNG]
+usage: check_qgis.py DIR geojson|gpkg|fgb|postgis COUNTS [PNG]
   COUNTS  e.g. areas=4,alerts=4,safety=2,timeseries=5,plans=1,profile=4
+  postgis: the layers are the tables of schema $NBL_PG_SCHEMA in the
+  database of $NBL_PG_URI (QGIS keys: "dbname='gis' host='/tmp/...'"),
+  their styles from its layer_styles table; DIR holds nabolag.qgs.
+  The layers' CRS must be EPSG:4326 for GeoJSON, else $NBL_CRS (default
+  EPSG:25832, the working CRS).
 
 Checks every layer (valid, feature count, CRS EPSG:4326, numeric fields are
 numeric - for the profile and plans layers every indicator's value fields,
@@ -91,8 +96,10 @@ def check_layer(name, layer, count, fmt):
     if layer.featureCount() != count:
         fail("%s: %d features, expected %d"
              % (name, layer.featureCount(), count))
-    if layer.crs().authid() != "EPSG:4326":
-        fail("%s: CRS %s, expected EPSG:4326" % (name, layer.crs().authid()))
+    crs = "EPSG:4326" if fmt == "geojson" else \
+        os.environ.get("NBL_CRS", "EPSG:25832")
+    if layer.crs().authid() != crs:
+        fail("%s: CRS %s, expected %s" % (name, layer.crs().authid(), crs))
     fields = layer.fields()
     # GeoJSON has no schema: OGR types a field from its values, so a field
     # that is null in every feature (or every field of an empty layer)
@@ -148,13 +155,20 @@ def main():
     app.initQgis()
     layers = []
     for name, n in counts.items():
+        provider = "ogr"
         if fmt == "gpkg":
             src = os.path.join(d, "nabolag.gpkg") + "|layername=" + name
+        elif fmt == "fgb":
+            src = os.path.join(d, name + ".fgb")
+        elif fmt == "postgis":
+            provider = "postgres"
+            src = "%s key='ogc_fid' table=\"%s\".\"%s\" (geom)" % (
+                os.environ["NBL_PG_URI"], os.environ["NBL_PG_SCHEMA"], name)
         else:
             # as in nabolag.qgs: the geometry type makes an empty layer load
             src = os.path.join(d, name + ".geojson") + "|geometrytype=" + \
                 ("Point" if name == "alerts" else "MultiPolygon")
-        lyr = QgsVectorLayer(src, name, "ogr")
+        lyr = QgsVectorLayer(src, name, provider)
         check_layer(name, lyr, n, fmt)
         layers.append(lyr)
 
