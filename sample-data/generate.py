@@ -405,6 +405,30 @@ def write(name, text):
         f.write(text)
 
 
+def write_municipality():
+    """kommune.geojson: the outline of Eksempel Kommune as DAGI's
+    Kommuneinddeling delivers it (one feature, kommunekode, navn), an
+    irregular 24-gon round the town (x 572,000-576,800, y 6,222,000-
+    6,226,800) at 1.3-2.2 km from its edge; a fixed formula, no random
+    numbers, so the other files stay the same."""
+    cx, cy = 574400, 6224400
+    pts = []
+    for i in range(24):
+        t = 2 * math.pi * i / 24
+        r = 3900 + 500 * math.sin(3 * t) + 300 * math.cos(5 * t + 1)
+        pts.append([round(cx + r * math.cos(t)), round(cy + r * math.sin(t))])
+    pts.append(pts[0])
+    coords = ", ".join("[%d, %d]" % (x, y) for x, y in pts)
+    write("kommune.geojson",
+          '{"type": "FeatureCollection", "name": "kommune",\n'
+          ' "crs": {"type": "name", "properties": {"name": '
+          '"urn:ogc:def:crs:EPSG::25832"}},\n'
+          ' "features": [\n'
+          '{"type": "Feature", "properties": {"kommunekode": "0999", '
+          '"navn": "Eksempel Kommune"}, "geometry": {"type": "Polygon", '
+          '"coordinates": [[' + coords + ']]}}\n]}\n')
+
+
 def write_excel_csv(areas, data):
     """pop_0_17 as Danish Excel saves "CSV (semikolonsepareret)":
     Windows-1252, ';', CRLF, Danish headings, a name and a remark column,
@@ -567,6 +591,7 @@ def main():
                      ("," if i < len(feats) - 1 else ""))
     lines.append(" ]}")
     write("areas.geojson", "\n".join(lines) + "\n")
+    write_municipality()
 
     # ---- stats.csv (wide, comma) with one blank row
     out = ["area_id,year," + ",".join(STATS_VARS)]

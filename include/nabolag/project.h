@@ -104,7 +104,8 @@ typedef struct nbl_project {
     char *export_qgs;    /**< [export] qgs: project file (database) */
     int export_overwrite;
 
-    char *report; /**< [report] output file */
+    char *report;         /**< [report] output file */
+    char *report_context; /**< [report] context: outlines on the map */
 } nbl_project;
 
 /**

@@ -78,6 +78,7 @@ int cmd_alerts(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_plans(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_area(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 

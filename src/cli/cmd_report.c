@@ -12,12 +12,18 @@ help(void)
 {
     printf("usage: nabolag report WORKSPACE -o report.html [--year Y]\n"
            "           [--ruleset NAME] [--title TEXT] [--config FILE]\n"
-           "           [--overwrite]\n\n"
+           "           [--context FILE] [--overwrite]\n\n"
            "Writes one self-contained HTML page for a year: a map of the\n"
-           "areas by category, the categories and the changes since the\n"
-           "previous year, every area's criteria, the alerts and the\n"
-           "provenance. Areas below [disclosure] min_residents_publish\n"
-           "(default 100) show no values.\n");
+           "areas by category (labels, scale bar, north arrow, legend;\n"
+           "--context FILE adds any GDAL vector file as outlines, e.g. the\n"
+           "municipality), the categories and the changes since the\n"
+           "previous year, the areas by category over the years per\n"
+           "municipality, every area's criteria, the alerts, the plans\n"
+           "(targets met or not yet judged, overlapping plans), one area\n"
+           "card per area (a chart of each criterion over the years with\n"
+           "its threshold, as `nabolag area`) and the provenance. Danish\n"
+           "by default, --lang en for English. Areas below [disclosure]\n"
+           "min_residents_publish (default 100) show no values.\n");
 }
 
 int
@@ -29,6 +35,7 @@ cmd_report(int argc, char **argv)
                                          {"title", required_argument, 0, 't'},
                                          {"config", required_argument, 0, 'C'},
                                          {"overwrite", no_argument, 0, 'w'},
+                                         {"context", required_argument, 0, 'x'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     nbl_report_opts o = {0};
@@ -56,6 +63,9 @@ cmd_report(int argc, char **argv)
             break;
         case 'w':
             o.overwrite = 1;
+            break;
+        case 'x':
+            o.context = optarg;
             break;
         case 'h':
             help();

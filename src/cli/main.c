@@ -23,6 +23,7 @@ static const struct {
      N_("write GeoJSON/GeoPackage layers with QGIS styles")},
     {"plans", cmd_plans, N_("compare area plans (helhedsplaner)")},
     {"report", cmd_report, N_("write an HTML report")},
+    {"area", cmd_area, N_("print one area's history (its area card)")},
     {"info", cmd_info, N_("print a JSON summary of a workspace")},
     {"run", cmd_run, N_("run the whole pipeline from a project file")},
 };

@@ -15,9 +15,10 @@
 #include <string.h>
 
 #include "model/categories.h"
-#include "util/ctx.h"
 #include "model/disclosure.h"
+#include "publish/report_internal.h"
 #include "store/store_report.h"
+#include "util/ctx.h"
 #include "util/i18n.h"
 #include "util/util.h"
 
@@ -28,31 +29,9 @@ cat_index(const char *code)
     return c ? (int)(c - nbl__categories) : -1;
 }
 
-/* The statutory labels stay Danish in both languages; "not listed" and
- * "not evaluable" are translated. */
-static const char *
-cat_label(const char *code)
-{
-    const nbl__category *c = nbl__category_find(code);
-    if (!c)
-        return code ? code : "–";
-    if (strcmp(c->code, "none") == 0)
-        return T_("Not listed");
-    if (strcmp(c->code, "not_evaluable") == 0)
-        return T_("Not evaluable");
-    return c->label;
-}
-
-/* "#rrggbb" of a category (white when unknown) into buf[8]. */
-static const char *
-cat_colour(const char *code, char buf[8])
-{
-    const nbl__category *c = nbl__category_find(code);
-    if (!c)
-        return "#ffffff";
-    snprintf(buf, 8, "#%02x%02x%02x", c->rgb[0], c->rgb[1], c->rgb[2]);
-    return buf;
-}
+#define cat_label nbl__rep_cat_label
+#define cat_colour nbl__rep_cat_colour
+#define area_withheld nbl__rep_withheld
 
 static void
 esc(nbl__buf *b, const char *s)
@@ -72,13 +51,6 @@ num_cell(nbl__buf *b, double v, int dec, int met, int hidden)
         nbl__buf_printf(b, "<td class=\"num%s\">%s</td>",
                         met == 1 ? " met" : "",
                         nbl__fmt_num(s, sizeof s, v, dec));
-}
-
-/* 1 if every value of an area with these residents is withheld. */
-static int
-area_withheld(const nbl__disclosure *disc, double pop)
-{
-    return nbl__disclosure_area(disc, pop) || nbl__disclosure_count(disc, pop);
 }
 
 /* The pseudo-categories of a change: no result, withheld. */
@@ -240,49 +212,6 @@ summary(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
 }
 
 static void
-map(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
-{
-    char hex[8];
-    char w[64], h[64];
-    double pad = (d->width > d->height ? d->width : d->height) * 0.02;
-    nbl__buf_printf(b, T_("<h2 id=\"map\">Map %d</h2>\n"), d->year);
-    nbl__buf_printf(
-        b,
-        "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" "
-        "viewBox=\"%s %s %s %s\" preserveAspectRatio=\"xMidYMid meet\" "
-        "role=\"img\" aria-label=\"%s\">\n",
-        nbl__fmt_double(w, sizeof w, -pad, 0),
-        nbl__fmt_double(h, sizeof h, -pad, 0),
-        nbl__fmt_double((char[64]){0}, 64, d->width + 2 * pad, 0),
-        nbl__fmt_double((char[64]){0}, 64, d->height + 2 * pad, 0),
-        T_("Areas by category"));
-    for (int i = 0; i < d->n_areas; i++) {
-        const nbl__report_area *a = &d->areas[i];
-        int wh = area_withheld(disc, a->pop);
-        if (!a->svg_path)
-            continue;
-        /* a withheld area gets the fill of no value */
-        nbl__buf_printf(b, "<path fill=\"%s\" fill-rule=\"evenodd\" d=\"",
-                        cat_colour(wh ? NULL : a->category, hex));
-        esc(b, a->svg_path);
-        nbl__buf_printf(b, "\"><title>");
-        esc(b, a->name ? a->name : a->area_id);
-        nbl__buf_printf(b, " (");
-        esc(b, a->area_id);
-        nbl__buf_printf(b, "): %s</title></path>\n",
-                        wh ? "·" : cat_label(a->category));
-    }
-    nbl__buf_printf(b, "</svg>\n<ul class=\"legend\">\n");
-    for (size_t c = 0; c < NBL_N_CATEGORIES; c++)
-        nbl__buf_printf(b,
-                        "<li><span class=\"swatch\" style=\"background:%s\">"
-                        "</span>%s</li>\n",
-                        cat_colour(nbl__categories[c].code, hex),
-                        cat_label(nbl__categories[c].code));
-    nbl__buf_printf(b, "</ul>\n");
-}
-
-static void
 areas_table(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
 {
     int any_safety = 0, any_hidden = 0;
@@ -317,9 +246,11 @@ areas_table(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
         safety_sup = hide || (a->safety_survey &&
                               nbl__disclosure_rate(disc, a->survey_n));
         any_hidden |= any_rate || (any_safety && safety_sup);
-        nbl__buf_printf(b, "<tr><td>");
+        nbl__buf_printf(b, "<tr><td><a href=\"#");
+        nbl__rep_anchor(b, a->area_id);
+        nbl__buf_printf(b, "\">");
         esc(b, a->name ? a->name : a->area_id);
-        nbl__buf_printf(b, " <span class=\"id\">");
+        nbl__buf_printf(b, "</a> <span class=\"id\">");
         esc(b, a->area_id);
         nbl__buf_printf(b, "</span></td>");
         if (sup)
@@ -368,8 +299,11 @@ static void
 alerts_table(nbl__buf *b, const nbl__report_data *d,
              const nbl__disclosure *disc)
 {
+    int n = 0, prev = -1;
+    for (int i = 0; i < d->n_alerts; i++)
+        n += d->alerts[i].year == d->year;
     nbl__buf_printf(b, T_("<h2 id=\"alerts\">Alerts %d</h2>\n"), d->year);
-    if (d->n_alerts == 0) {
+    if (n == 0) {
         nbl__buf_printf(b, T_("<p>No alerts for %d.</p>\n"), d->year);
         return;
     }
@@ -379,12 +313,16 @@ alerts_table(nbl__buf *b, const nbl__report_data *d,
                        "</tr>\n"));
     for (int i = 0; i < d->n_alerts; i++) {
         const nbl__report_alert *a = &d->alerts[i];
+        const nbl__report_alert *pa = prev >= 0 ? &d->alerts[prev] : NULL;
+        if (a->year != d->year)
+            continue; /* earlier years: in the area cards */
+        prev = i;
         if (nbl__disclosure_area(disc, a->pop)) {
             /* one line per area below the publication minimum, naming no
              * criterion, value or distance (the alert list's rule) */
             char *m;
-            if (i > 0 && strcmp(d->alerts[i - 1].area_id, a->area_id) == 0 &&
-                nbl__disclosure_area(disc, d->alerts[i - 1].pop))
+            if (pa && strcmp(pa->area_id, a->area_id) == 0 &&
+                nbl__disclosure_area(disc, pa->pop))
                 continue;
             m = nbl__disclosure_small_area_message(disc, a->area_name,
                                                    a->area_id);
@@ -427,68 +365,93 @@ alerts_table(nbl__buf *b, const nbl__report_data *d,
     nbl__buf_printf(b, "</table>\n");
 }
 
+static void
+head(nbl__buf *b, const nbl__report_data *d, const nbl_report_opts *opts,
+     const char *title)
+{
+    const char *css = nbl__asset("report.css", NULL);
+    char now[32];
+    nbl__now_iso(now);
+    nbl__buf_printf(b,
+                    "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta "
+                    "charset=\"utf-8\">\n<meta name=\"viewport\" "
+                    "content=\"width=device-width, initial-scale=1\">\n"
+                    "<meta name=\"generator\" content=\"nabolag %s\">\n",
+                    nbl_lang_code(nbl_output_language()), nbl_version());
+    if (opts->run_id) {
+        nbl__buf_printf(b, "<meta name=\"nabolag-run-id\" content=\"");
+        esc(b, opts->run_id);
+        nbl__buf_printf(b, "\">\n");
+    }
+    nbl__buf_printf(b, "<title>");
+    esc(b, title);
+    nbl__buf_printf(b,
+                    " %d</title>\n<style>\n%s</style>\n</head>\n<body>\n"
+                    "<h1>",
+                    d->year, css ? css : "");
+    esc(b, title);
+    nbl__buf_printf(b, T_(" %d</h1>\n<p class=\"meta\">Ruleset "), d->year);
+    esc(b, d->ruleset);
+    nbl__buf_printf(b, " ");
+    esc(b, d->ruleset_version);
+    nbl__buf_printf(b, T_(" · %d areas · generated %s by nabolag %s</p>\n"),
+                    d->n_areas, now, nbl_version());
+    if (opts->run_id) {
+        nbl__buf_printf(b, "<p class=\"meta\">Run ");
+        esc(b, opts->run_id);
+        nbl__buf_printf(b, "</p>\n");
+    }
+    nbl__buf_printf(b, "%s",
+                    T_("<nav><a href=\"#summary\">Categories</a> · <a "
+                       "href=\"#map\">Map</a> · <a href=\"#areas\">Areas</a> "
+                       "· <a href=\"#alerts\">Alerts</a> · <a "
+                       "href=\"#plans\">Plans</a> · <a href=\"#cards\">Area "
+                       "cards</a></nav>\n"));
+}
+
+/* The page into b. */
+static int
+page(nbl_ws *ws, nbl__buf *b, const nbl__report_data *d,
+     const nbl__disclosure *disc, const nbl_report_opts *opts)
+{
+    nbl__rep_plans p;
+    int rc;
+    if ((rc = nbl__rep_plans_load(ws, d->ruleset, opts->config, &p)))
+        return rc;
+    head(b, d, opts, opts->title ? opts->title : T_("nabolag report"));
+    summary(b, d, disc);
+    nbl__rep_category_charts(b, d, disc);
+    if ((rc = nbl__rep_map(ws, b, d, disc, opts->context))) {
+        nbl__rep_plans_free(&p);
+        return rc;
+    }
+    areas_table(b, d, disc);
+    alerts_table(b, d, disc);
+    nbl__rep_plans_section(b, d, &p);
+    nbl__rep_area_cards(b, d, disc, &p);
+    nbl__rep_plans_free(&p);
+    nbl__buf_printf(b, "%s", T_("<footer>\n<p>Inputs: "));
+    esc(b, d->inputs ? d->inputs : "–");
+    nbl__buf_printf(b, "%s", T_("</p>\n<p>Workspace: "));
+    esc(b, nbl_ws_path(ws));
+    nbl__buf_printf(b, "</p>\n</footer>\n</body>\n</html>\n");
+    return NBL_OK;
+}
+
 int
 nbl_report_write(nbl_ws *ws, const nbl_report_opts *opts)
 {
-    nbl_ctx *ctx = nbl_ws_ctx(ws);
     nbl__disclosure disc;
     nbl__report_data d;
     nbl__buf b = {0};
-    nbl__outfile of;
-    const char *css = nbl__asset("report.css", NULL);
-    const char *title = opts->title ? opts->title : T_("nabolag report");
-    char now[32];
     int rc;
 
-    nbl__disclosure_defaults(&disc);
-    if ((rc = nbl__disclosure_load(ctx, opts->config, &disc)))
+    if ((rc = nbl__rep_load(ws, opts->config, opts->ruleset, opts->year, &disc,
+                            &d)))
         return rc;
-    if ((rc = nbl__store_report_load(ws, opts->ruleset, opts->year, &d)))
-        return rc;
-    nbl__now_iso(now);
-    nbl__buf_printf(&b,
-                    "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta "
-                    "charset=\"utf-8\">\n<meta name=\"generator\" "
-                    "content=\"nabolag %s\">\n",
-                    nbl_lang_code(nbl_output_language()), nbl_version());
-    if (opts->run_id) {
-        nbl__buf_printf(&b, "<meta name=\"nabolag-run-id\" content=\"");
-        esc(&b, opts->run_id);
-        nbl__buf_printf(&b, "\">\n");
-    }
-    nbl__buf_printf(&b, "<title>");
-    esc(&b, title);
-    nbl__buf_printf(&b,
-                    " %d</title>\n<style>\n%s</style>\n</head>\n<body>\n"
-                    "<h1>",
-                    d.year, css ? css : "");
-    esc(&b, title);
-    nbl__buf_printf(&b, T_(" %d</h1>\n<p class=\"meta\">Ruleset "), d.year);
-    esc(&b, d.ruleset);
-    nbl__buf_printf(&b, " ");
-    esc(&b, d.ruleset_version);
-    nbl__buf_printf(&b, T_(" · %d areas · generated %s by nabolag %s</p>\n"),
-                    d.n_areas, now, nbl_version());
-    if (opts->run_id) {
-        nbl__buf_printf(&b, "<p class=\"meta\">Run ");
-        esc(&b, opts->run_id);
-        nbl__buf_printf(&b, "</p>\n");
-    }
-    summary(&b, &d, &disc);
-    map(&b, &d, &disc);
-    areas_table(&b, &d, &disc);
-    alerts_table(&b, &d, &disc);
-    nbl__buf_printf(&b, "%s", T_("<footer>\n<p>Inputs: "));
-    esc(&b, d.inputs ? d.inputs : "–");
-    nbl__buf_printf(&b, "%s", T_("</p>\n<p>Workspace: "));
-    esc(&b, nbl_ws_path(ws));
-    nbl__buf_printf(&b, "</p>\n</footer>\n</body>\n</html>\n");
-
-    rc = nbl__outfile_open(ctx, &of, opts->output, opts->overwrite);
-    if (rc == NBL_OK) {
-        fwrite(b.s, 1, b.len, of.fp);
-        rc = nbl__outfile_commit(ctx, &of);
-    }
+    rc = page(ws, &b, &d, &disc, opts);
+    if (rc == NBL_OK)
+        rc = nbl__rep_output(ws, opts->output, opts->overwrite, &b);
     nbl__buf_free(&b);
     nbl__report_data_free(&d);
     return rc;

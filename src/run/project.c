@@ -532,6 +532,8 @@ report_key(struct load_state *st, const char *k, const char *v)
 {
     if (IS("output"))
         return set_path(st, &st->p->report, v);
+    if (IS("context"))
+        return set_path(st, &st->p->report_context, v);
     return unknown_key(st, "report", k);
 }
 
@@ -831,6 +833,7 @@ nbl_project_free(nbl_project *p)
                      &p->export_t_srs,
                      &p->export_qgs,
                      &p->report,
+                     &p->report_context,
                      &p->grid_source,
                      &p->grid_layer,
                      &p->grid_src_crs,

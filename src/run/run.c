@@ -686,6 +686,7 @@ run_report(run_state *r)
     ro.config = p->path;
     ro.overwrite = 1;
     ro.run_id = r->run_id;
+    ro.context = p->report_context;
     rc = nbl_report_write(r->ws, &ro);
     free(staged);
     return rc;

@@ -33,10 +33,12 @@ col_text(sqlite3_stmt *q, int i)
     return c;
 }
 
-static int
-find_area(const nbl__report_data *d, const char *id)
+int
+nbl__report_find_area(const nbl__report_data *d, const char *id)
 {
     int lo = 0, hi = d->n_areas - 1;
+    if (!id)
+        return -1;
     while (lo <= hi) {
         int mid = (lo + hi) / 2, c = strcmp(d->areas[mid].area_id, id);
         if (c == 0)
@@ -87,17 +89,15 @@ load_years(nbl_ws *ws, nbl__report_data *d, int year)
     return NBL_OK;
 }
 
+/* The frame of the map: the areas' extent, its top-left corner. */
 static int
-load_areas(nbl_ws *ws, nbl__report_data *d)
+load_extent(nbl_ws *ws, nbl__report_data *d)
 {
     sqlite3_stmt *q;
-    int rc, s, cap = 0;
-    double minx, maxy;
-
-    rc = nbl__db_prepare(ws, &q,
-                         "SELECT MbrMinX(e), MbrMaxY(e), MbrMaxX(e) - "
-                         "MbrMinX(e), MbrMaxY(e) - MbrMinY(e) FROM (SELECT "
-                         "Extent(geom) AS e FROM areas)");
+    int rc = nbl__db_prepare(ws, &q,
+                             "SELECT MbrMinX(e), MbrMaxY(e), MbrMaxX(e) - "
+                             "MbrMinX(e), MbrMaxY(e) - MbrMinY(e) FROM (SELECT "
+                             "Extent(geom) AS e FROM areas)");
     if (rc)
         return rc;
     if (sqlite3_step(q) != SQLITE_ROW ||
@@ -105,12 +105,49 @@ load_areas(nbl_ws *ws, nbl__report_data *d)
         sqlite3_finalize(q);
         return nbl__error(ws->ctx, NBL_ENOTFOUND, "%s: no areas", ws->path);
     }
-    minx = sqlite3_column_double(q, 0);
-    maxy = sqlite3_column_double(q, 1);
+    d->minx = sqlite3_column_double(q, 0);
+    d->maxy = sqlite3_column_double(q, 1);
     d->width = sqlite3_column_double(q, 2);
     d->height = sqlite3_column_double(q, 3);
     sqlite3_finalize(q);
+    return NBL_OK;
+}
 
+static void
+area_row(sqlite3_stmt *q, nbl__report_area *a)
+{
+    memset(a, 0, sizeof *a);
+    a->area_id = col_text(q, 0);
+    a->name = col_text(q, 1);
+    a->municipality = col_text(q, 2);
+    a->pop = nbl__db_column_double(q, 3);
+    a->category = col_text(q, 4);
+    a->prev_category = col_text(q, 5);
+    a->criteria_met = sqlite3_column_type(q, 6) == SQLITE_NULL
+                          ? -1
+                          : sqlite3_column_int(q, 6);
+    a->svg_path = col_text(q, 7);
+    a->safety_index = nbl__db_column_double(q, 8);
+    a->safety_band = col_text(q, 9);
+    a->prev_pop = nbl__db_column_double(q, 10);
+    a->safety_survey = sqlite3_column_int(q, 11);
+    a->survey_n = nbl__db_column_double(q, 12);
+    a->label_x = nbl__db_column_double(q, 13);
+    a->label_y = nbl__db_column_double(q, 14);
+    a->lab = a->cri = a->cri_ratio = a->edu = a->inc = a->eth = NAN;
+    for (int k = 0; k < NBL__XC_N; k++)
+        a->den[k] = NAN;
+    a->lab_met = a->cri_met = a->edu_met = a->inc_met = -1;
+}
+
+/* One row per area: names, the year's and the previous year's category
+ * and residents, safety, the outline as SVG path data and a label point
+ * (a point on the surface, in the same frame). */
+static int
+load_area_rows(nbl_ws *ws, nbl__report_data *d)
+{
+    sqlite3_stmt *q;
+    int rc, s, cap = 0;
     rc = nbl__db_prepare(
         ws, &q,
         "SELECT a.area_id, a.name, a.municipality, (SELECT value FROM stats "
@@ -121,7 +158,8 @@ load_areas(nbl_ws *ws, nbl__report_data *d)
         "a.area_id AND s.year = ?3 AND s.variable = 'pop'), "
         "(sr.perceived IS NOT NULL OR sr.problems IS NOT NULL), (SELECT "
         "value FROM stats s WHERE s.area_id = a.area_id AND s.year = ?2 AND "
-        "s.variable = 'survey_n') "
+        "s.variable = 'survey_n'), X(PointOnSurface(a.geom)) + ?4, "
+        "-(Y(PointOnSurface(a.geom)) + ?5) "
         "FROM areas a LEFT JOIN category_results c ON "
         "c.area_id = a.area_id AND c.year = ?2 AND c.ruleset = ?1 LEFT JOIN "
         "category_results p ON p.area_id = a.area_id AND p.year = ?3 AND "
@@ -132,10 +170,9 @@ load_areas(nbl_ws *ws, nbl__report_data *d)
     nbl__db_bind_text(q, 1, d->ruleset);
     sqlite3_bind_int(q, 2, d->year);
     sqlite3_bind_int(q, 3, d->prev_year);
-    sqlite3_bind_double(q, 4, -minx);
-    sqlite3_bind_double(q, 5, -maxy);
+    sqlite3_bind_double(q, 4, -d->minx);
+    sqlite3_bind_double(q, 5, -d->maxy);
     while ((s = sqlite3_step(q)) == SQLITE_ROW) {
-        nbl__report_area *a;
         if (d->n_areas == cap) {
             nbl__report_area *n;
             cap = cap ? cap * 2 : 64;
@@ -146,41 +183,27 @@ load_areas(nbl_ws *ws, nbl__report_data *d)
             }
             d->areas = n;
         }
-        a = &d->areas[d->n_areas++];
-        memset(a, 0, sizeof *a);
-        a->area_id = col_text(q, 0);
-        a->name = col_text(q, 1);
-        a->municipality = col_text(q, 2);
-        a->pop = nbl__db_column_double(q, 3);
-        a->category = col_text(q, 4);
-        a->prev_category = col_text(q, 5);
-        a->criteria_met = sqlite3_column_type(q, 6) == SQLITE_NULL
-                              ? -1
-                              : sqlite3_column_int(q, 6);
-        a->svg_path = col_text(q, 7);
-        a->safety_index = nbl__db_column_double(q, 8);
-        a->safety_band = col_text(q, 9);
-        a->prev_pop = nbl__db_column_double(q, 10);
-        a->safety_survey = sqlite3_column_int(q, 11);
-        a->survey_n = nbl__db_column_double(q, 12);
-        a->lab = a->cri = a->cri_ratio = a->edu = a->inc = a->eth = NAN;
-        for (int k = 0; k < NBL__XC_N; k++)
-            a->den[k] = NAN;
-        a->lab_met = a->cri_met = a->edu_met = a->inc_met = -1;
+        area_row(q, &d->areas[d->n_areas++]);
     }
     sqlite3_finalize(q);
-    if (s != SQLITE_DONE)
-        return nbl__db_error(ws, "report");
+    return s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "report");
+}
 
-    rc = nbl__db_prepare(ws, &q,
-                         "SELECT area_id, criterion, value, ratio, met FROM "
-                         "criterion_results WHERE ruleset = ?1 AND year = ?2");
+static int
+load_criteria(nbl_ws *ws, nbl__report_data *d)
+{
+    sqlite3_stmt *q;
+    int rc = nbl__db_prepare(ws, &q,
+                             "SELECT area_id, criterion, value, ratio, met "
+                             "FROM criterion_results WHERE ruleset = ?1 AND "
+                             "year = ?2");
     if (rc)
         return rc;
     nbl__db_bind_text(q, 1, d->ruleset);
     sqlite3_bind_int(q, 2, d->year);
     while (sqlite3_step(q) == SQLITE_ROW) {
-        int i = find_area(d, (const char *)sqlite3_column_text(q, 0));
+        int i =
+            nbl__report_find_area(d, (const char *)sqlite3_column_text(q, 0));
         const char *c = (const char *)sqlite3_column_text(q, 1);
         double v = nbl__db_column_double(q, 2);
         int met = nbl__db_column_bool(q, 4);
@@ -206,11 +229,17 @@ load_areas(nbl_ws *ws, nbl__report_data *d)
         }
     }
     sqlite3_finalize(q);
+    return NBL_OK;
+}
 
-    /* the criteria's denominators, the export's (nbl__xcrit_denominator) */
-    rc = nbl__db_prepare(ws, &q,
-                         "SELECT area_id, value FROM stats WHERE year = ?1 "
-                         "AND variable = ?2");
+/* The criteria's denominators, the export's (nbl__xcrit_denominator). */
+static int
+load_denominators(nbl_ws *ws, nbl__report_data *d)
+{
+    sqlite3_stmt *q;
+    int s, rc = nbl__db_prepare(ws, &q,
+                                "SELECT area_id, value FROM stats WHERE year "
+                                "= ?1 AND variable = ?2");
     if (rc)
         return rc;
     for (int k = 0; k < NBL__XC_N; k++) {
@@ -218,7 +247,8 @@ load_areas(nbl_ws *ws, nbl__report_data *d)
         sqlite3_bind_int(q, 1, d->year);
         nbl__db_bind_text(q, 2, nbl__xcrit_denominator[k]);
         while ((s = sqlite3_step(q)) == SQLITE_ROW) {
-            int i = find_area(d, (const char *)sqlite3_column_text(q, 0));
+            int i = nbl__report_find_area(
+                d, (const char *)sqlite3_column_text(q, 0));
             if (i >= 0)
                 d->areas[i].den[k] = nbl__db_column_double(q, 1);
         }
@@ -237,14 +267,16 @@ load_alerts(nbl_ws *ws, nbl__report_data *d)
     sqlite3_stmt *q;
     nbl__buf sql = {0};
     int rc, cap = 0;
-    if (nbl__buf_printf(&sql, "SELECT al.area_id, a.name, al.kind, "
-                              "al.severity, al.state, al.message, al.rule, ") ||
+    if (nbl__buf_printf(
+            &sql, "SELECT al.area_id, a.name, al.kind, "
+                  "al.severity, al.state, al.message, al.rule, al.year, ") ||
         nbl__xalert_disclosure_sql(&sql) ||
         nbl__buf_printf(
             &sql,
             " FROM alerts al LEFT JOIN areas a ON a.area_id = al.area_id "
-            "WHERE al.ruleset = ?1 AND al.year = ?2 ORDER BY COALESCE(a.name, "
-            "al.area_id), al.area_id, CASE al.state WHEN 'new' THEN 0 WHEN "
+            "WHERE al.ruleset = ?1 AND al.year <= ?2 ORDER BY COALESCE(a.name, "
+            "al.area_id), al.area_id, al.year DESC, CASE al.state WHEN 'new' "
+            "THEN 0 WHEN "
             "'ongoing' THEN 1 ELSE 2 END, CASE al.severity WHEN 'critical' "
             "THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, al.kind, al.rule")) {
         nbl__buf_free(&sql);
@@ -276,8 +308,9 @@ load_alerts(nbl_ws *ws, nbl__report_data *d)
         a->state = col_text(q, 4);
         a->message = col_text(q, 5);
         a->rule = col_text(q, 6);
-        a->pop = nbl__db_column_double(q, 7);
-        a->denom = nbl__db_column_double(q, 8);
+        a->year = sqlite3_column_int(q, 7);
+        a->pop = nbl__db_column_double(q, 8);
+        a->denom = nbl__db_column_double(q, 9);
     }
     sqlite3_finalize(q);
     return NBL_OK;
@@ -304,8 +337,10 @@ nbl__store_report_load(nbl_ws *ws, const char *ruleset, int year,
                           "%s: nothing computed yet (run 'nabolag compute' "
                           "first)",
                           ws->path);
-    if ((rc = load_years(ws, d, year)) || (rc = load_areas(ws, d)) ||
-        (rc = load_alerts(ws, d))) {
+    if ((rc = load_years(ws, d, year)) || (rc = load_extent(ws, d)) ||
+        (rc = load_area_rows(ws, d)) || (rc = load_criteria(ws, d)) ||
+        (rc = load_denominators(ws, d)) ||
+        (rc = nbl__store_report_series(ws, d)) || (rc = load_alerts(ws, d))) {
         nbl__report_data_free(d);
         return rc;
     }
@@ -343,6 +378,11 @@ nbl__report_data_free(nbl__report_data *d)
         free(a->svg_path);
     }
     free(d->areas);
+    for (size_t i = 0; d->series && i < (size_t)d->n_areas * d->n_years; i++) {
+        free(d->series[i].category);
+        free(d->series[i].band);
+    }
+    free(d->series);
     for (int i = 0; i < d->n_alerts; i++) {
         nbl__report_alert *a = &d->alerts[i];
         free(a->area_id);

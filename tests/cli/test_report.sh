@@ -41,7 +41,7 @@ grep -q '<td class="num met">41,3</td>' "$h" || fail "met value cell"
 grep -q '<td class="num">2.500</td>' "$h" || fail "residents with a Danish thousands separator"
 grep -q '55[.,]5' "$h" && fail "value of a suppressed area published"
 grep -q 'under mindstetallet' "$h" || fail "suppression note"
-[ "$(grep -c '<path ' "$h")" = 3 ] || fail "map paths"
+[ "$(grep -c '<path fill=' "$h")" = 3 ] || fail "map paths"
 # counts: udsat 1 (2024) vs 1 (2023); none 1 (A3; A2, 60 residents, is
 # counted apart as withheld: 1 vs 0) vs 1
 grep -q 'Udsat boligområde</td><td class="num now">1</td><td class="num before">1</td>' "$h" || fail "udsat counts"
@@ -53,6 +53,7 @@ grep -q '<li class="worse" data-from="none" data-to="udsat">Øst &amp; &lt;Vest&
 grep -q 'data-from="none_result" data-to="withheld">' "$h" || fail "no result -> withheld listed"
 grep -q '1 område(r) forlod listen eller kom i en lettere kategori; 1 område(r) kom på listen eller i en mere alvorlig kategori; 1 område(r) flyttede' "$h" || fail "movement counts"
 grep -q 'Parken left the category' "$h" || fail "alert row"
+grep -q '<h2 id="plans">Planer</h2>' "$h" && grep -q 'Arbejdsfilen har ingen planer' "$h" || fail "no plans: said so"
 /usr/bin/python3 "$NBL_SOURCE_DIR/tests/cli/report_counts.py" "$h" || fail "changes do not add up to the count table"
 # English on request
 "$N" -q --lang en report "$ws" -o "$T/en.html"
@@ -72,4 +73,24 @@ rc=0; out=$("$N" report "$ws" -o "$T/none.html" --year 2030 2>&1) || rc=$?
 [ "$rc" = 1 ] && grep -q "no results for 2030" <<<"$out" || fail "unknown year: $rc $out"
 [ ! -e "$T/none.html" ] || fail "partial output"
 ls -A "$T" | grep -q '\.tmp' && fail "temporary file left"
+# a context file that cannot be read, or has no CRS: error naming it, no file
+rc=0; out=$("$N" report "$ws" -o "$T/c.html" --context "$T/none.geojson" 2>&1) || rc=$?
+[ "$rc" = 1 ] && grep -q "none.geojson: \[report\] context: cannot open" <<<"$out" || fail "missing context: $rc $out"
+printf 'id,WKT\n1,"POLYGON((0 0,1 0,1 1,0 0))"\n' > "$T/nocrs.csv"
+rc=0; out=$("$N" report "$ws" -o "$T/c.html" --context "$T/nocrs.csv" 2>&1) || rc=$?
+[ "$rc" = 1 ] && grep -q "nocrs.csv: \[report\] context: the layer has no CRS" <<<"$out" || fail "context without CRS: $rc $out"
+[ ! -e "$T/c.html" ] || fail "report written despite a bad context"
+
+# The sample, in both languages: charts, category chart, area cards, map
+# labels and plans against values computed here from the sample's CSVs
+# (stats.csv, refs.csv, plans.csv, areas.geojson) and the categories of the
+# independent reference implementation (sample-data/expected.json).
+cp -r "$NBL_SOURCE_DIR/sample-data" "$T/s"
+"$N" -q run "$T/s/sample.ini" >/dev/null 2>&1 || fail "sample run"
+"$N" -q report "$T/s/out/sample.sqlite" --config "$T/s/sample.ini" \
+    --context "$T/s/kommune.geojson" -o "$T/s/da.html" || fail "sample report da"
+"$N" -q --lang en report "$T/s/out/sample.sqlite" --config "$T/s/sample.ini" \
+    -o "$T/s/en.html" || fail "sample report en"
+/usr/bin/python3 "$NBL_SOURCE_DIR/tests/cli/report_sample_check.py" "$T/s" ||
+    fail "sample report against the CSVs"
 echo "report: all checks passed"

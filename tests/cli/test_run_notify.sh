@@ -36,7 +36,7 @@ project() {
     mkdir -p "$1"
     (cd "$SRC/sample-data" && cp areas.geojson boligsocial.csv incidents.csv \
         plans.csv refs.csv stats.csv survey.csv beboere_excel.csv \
-        udsaettelser.xlsx dst_folk1a.csv sample.ini "$1/") || exit 1
+        udsaettelser.xlsx dst_folk1a.csv kommune.geojson sample.ini "$1/") || exit 1
     sed -i -e "s|^# notify = .*|notify = $2\nbackoff = 0.1,0.2\ntimeout = 5|" \
         "$1/sample.ini"
     if [ -n "${3:-}" ]; then

@@ -19,7 +19,7 @@ cp "$src"/tests/reference/dk2021_reference.py "$tmp/tests/reference/"
 "$py" "$tmp/sample-data/generate.py"
 for f in areas.geojson stats.csv boligsocial.csv survey.csv refs.csv \
     incidents.csv plans.csv expected.json beboere_excel.csv udsaettelser.xlsx \
-    dst_folk1a.csv; do
+    dst_folk1a.csv kommune.geojson; do
     if ! cmp -s "$src/sample-data/$f" "$tmp/sample-data/$f"; then
         echo "sample-data/$f differs from what generate.py writes:"
         diff "$src/sample-data/$f" "$tmp/sample-data/$f" | head -20 || true
