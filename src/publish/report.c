@@ -397,7 +397,7 @@ head(nbl__buf *b, const nbl__report_data *d, const nbl_report_opts *opts,
     nbl__buf_printf(b, T_(" · %d areas · generated %s by nabolag %s</p>\n"),
                     d->n_areas, now, nbl_version());
     if (opts->run_id) {
-        nbl__buf_printf(b, "<p class=\"meta\">Run ");
+        nbl__buf_printf(b, "<p class=\"meta\">%s ", T_("Run"));
         esc(b, opts->run_id);
         nbl__buf_printf(b, "</p>\n");
     }

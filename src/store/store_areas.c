@@ -64,20 +64,31 @@ nbl__area_writer_put(nbl__area_writer *w, const nbl__area_rec *rec,
                      int *inserted)
 {
     nbl_ws *ws = w->ws;
-    int rc = NBL_OK, exists;
+    int rc = NBL_OK, exists, s;
 
+    /* A failed bind (out of memory) would store NULL, and a failed step
+     * may have rolled the transaction back (SQLite does on SQLITE_NOMEM):
+     * both end the import rather than go on in autocommit. */
     sqlite3_reset(w->exists);
-    nbl__db_bind_text(w->exists, 1, rec->id);
-    exists = sqlite3_step(w->exists) == SQLITE_ROW;
+    if (nbl__db_bind_text(w->exists, 1, rec->id) != SQLITE_OK)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    s = sqlite3_step(w->exists);
+    exists = s == SQLITE_ROW;
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        rc = nbl__db_error(ws, "areas");
     sqlite3_reset(w->exists);
+    if (rc)
+        return rc;
 
     sqlite3_reset(w->upsert);
-    nbl__db_bind_text(w->upsert, 1, rec->id);
-    nbl__db_bind_text(w->upsert, 2, rec->name);
-    nbl__db_bind_text(w->upsert, 3, rec->municipality);
-    nbl__db_bind_text(w->upsert, 4, rec->region);
-    if (nbl__db_bind_source(w->upsert, 5, rec->source) != SQLITE_OK)
+    if (nbl__db_bind_text(w->upsert, 1, rec->id) != SQLITE_OK ||
+        nbl__db_bind_text(w->upsert, 2, rec->name) != SQLITE_OK ||
+        nbl__db_bind_text(w->upsert, 3, rec->municipality) != SQLITE_OK ||
+        nbl__db_bind_text(w->upsert, 4, rec->region) != SQLITE_OK ||
+        nbl__db_bind_source(w->upsert, 5, rec->source) != SQLITE_OK) {
+        sqlite3_clear_bindings(w->upsert);
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
     sqlite3_bind_blob(w->upsert, 6, rec->wkb, (int)rec->wkb_len, SQLITE_STATIC);
     sqlite3_bind_int(w->upsert, 7, ws->srid);
     if (sqlite3_step(w->upsert) != SQLITE_DONE)
@@ -89,7 +100,8 @@ nbl__area_writer_put(nbl__area_writer *w, const nbl__area_rec *rec,
         return rc;
 
     sqlite3_reset(w->area);
-    nbl__db_bind_text(w->area, 1, rec->id);
+    if (nbl__db_bind_text(w->area, 1, rec->id) != SQLITE_OK)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     if (sqlite3_step(w->area) != SQLITE_DONE)
         rc = nbl__db_error(ws, "area_m2");
     sqlite3_reset(w->area);

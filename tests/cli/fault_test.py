@@ -2,7 +2,8 @@
 """Failing allocations (issue 18, point 3), run in the fault-injection build
 (cmake --preset fault: ASan + UBSan, NBL_FAULT_INJECTION=ON).
 
-For each of `import stats`, `compute`, `alerts -o FILE` and `export -o DIR`
+For each of `import areas`, `import stats`, `compute`, `alerts -o FILE` and
+`export -o DIR`
 on the sample, the command runs with NBL_FAULT_AT=N (the N-th allocation,
 ours or SQLite's, fails) for every N from 1 to BOUND, then for SAMPLES more
 N spread evenly over the rest of the command's allocations (counted first
@@ -101,6 +102,11 @@ with open(os.path.join(W, "extra.csv"), "w") as f:
         f.write(f"{a},2025,{1000 + i},{600 + i},{100 + i}\n")
 s0 = save("s0")
 cmds = [
+    # the sample's areas again: an upsert of every area in one transaction
+    ("import areas", s0, ["import", "areas", ws,
+                          os.path.join(W, "s", "areas.geojson"), "--id",
+                          "afd_id", "--name", "navn", "--municipality",
+                          "kommune"]),
     ("import stats", s0, ["import", "stats", ws, os.path.join(W, "extra.csv")]),
     ("compute", None, ["compute", ws]),
     ("alerts", None, ["alerts", ws, "--year", "2025", "-f", "json", "-o",
