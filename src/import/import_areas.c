@@ -883,7 +883,8 @@ read_features(import *im, long long total)
 }
 
 /* Everything after the features are read and before the commit: the
- * dissolved areas written, the run logged, the area writer closed. */
+ * dissolved areas written, the run logged, the spatial index checked, the
+ * area writer closed. */
 static int
 finish(import *im)
 {
@@ -895,7 +896,7 @@ finish(import *im)
     rc = nbl__store_log_run(im->ws, "areas", im->src, im->sum.features_read,
                             im->sum.areas_stored, 0, im->sum.repaired, detail);
     free(detail);
-    if (rc)
+    if (rc || (rc = nbl__store_areas_check_index(im->ws)))
         return rc;
     nbl__area_writer_close(im->writer);
     im->writer = NULL;

@@ -69,6 +69,12 @@ nbl__area_writer_put(nbl__area_writer *w, const nbl__area_rec *rec,
     /* A failed bind (out of memory) would store NULL, and a failed step
      * may have rolled the transaction back (SQLite does on SQLITE_NOMEM):
      * both end the import rather than go on in autocommit. */
+    /* SQLite rolls a transaction back itself on some failures (out of
+     * memory); writing on would commit row by row */
+    if (sqlite3_get_autocommit(ws->db))
+        return nbl__error(
+            ws->ctx, NBL_EDB,
+            "%s: the transaction was rolled back (out of memory?)", ws->path);
     sqlite3_reset(w->exists);
     if (nbl__db_bind_text(w->exists, 1, rec->id) != SQLITE_OK)
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
@@ -107,6 +113,27 @@ nbl__area_writer_put(nbl__area_writer *w, const nbl__area_rec *rec,
     sqlite3_reset(w->area);
     if (rc == NBL_OK && inserted)
         *inserted = !exists;
+    return rc;
+}
+
+int
+nbl__store_areas_check_index(nbl_ws *ws)
+{
+    sqlite3_stmt *st;
+    int rc =
+        nbl__db_prepare(ws, &st,
+                        "SELECT (SELECT COUNT(*) FROM areas WHERE geom IS "
+                        "NOT NULL) = (SELECT COUNT(*) FROM idx_areas_geom)");
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) != SQLITE_ROW)
+        rc = nbl__db_error(ws, "spatial index");
+    else if (sqlite3_column_int(st, 0) != 1)
+        rc = nbl__error(ws->ctx, NBL_EDB,
+                        "%s: the spatial index of the areas is incomplete (out "
+                        "of memory?); nothing was imported",
+                        ws->path);
+    sqlite3_finalize(st);
     return rc;
 }
 

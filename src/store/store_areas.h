@@ -38,6 +38,13 @@ int nbl__area_writer_put(nbl__area_writer *w, const nbl__area_rec *rec,
 /** Releases the writer; NULL-safe. */
 void nbl__area_writer_close(nbl__area_writer *w);
 
+/**
+ * Checks, before the commit, that the spatial index of areas holds every
+ * area with a geometry: SpatiaLite's index triggers skip a row silently
+ * when they run out of memory. NBL_EDB when it does not.
+ */
+int nbl__store_areas_check_index(nbl_ws *ws);
+
 /** An area as stored (for reading back). */
 typedef struct nbl__area_row {
     char *id, *name, *municipality, *region, *source;
