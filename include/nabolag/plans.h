@@ -55,6 +55,7 @@ typedef struct nbl_plans_opts {
     nbl_plans_format format;
     const char *output; /**< file path, or "-" for stdout */
     int overwrite;
+    nbl_csv_style csv; /**< NBL_PLANS_CSV: delimiter, BOM, decimal comma */
 } nbl_plans_opts;
 
 /** Compares every plan with its comparison group and writes the result. */
