@@ -156,6 +156,31 @@ grep -q "cannot write\|No space" "$T/full.err" || fail "full device message: $(c
 printf '[disclosure]\nmin_residents_publish = many\n' > "$T/bad.ini"
 rc=0; "$N" plans compare "$ws" --config "$T/bad.ini" >/dev/null 2>&1 || rc=$?
 [ "$rc" = 1 ] || fail "bad min_residents_publish: exit $rc"
+# Plans from a workbook (issue 9 point 3): an .xlsx made with GDAL from
+# CSV (every cell text, so the target 35,5 is text with a decimal comma,
+# as Danish Excel writes it), with a second sheet. No --sheet: an error
+# listing the sheets; --sheet names it; an error names sheet and row.
+cp "$ws" "$T/wb.sqlite"
+wbsum=$(sha256sum < "$T/wb.sqlite")
+printf 'plan_id,name,start_year,end_year,areas,target.lab\nW,Plan W,2021,2022,A1|A3,"35,5"\n' > "$T/Planer.csv"
+printf 'note,by\nfrom the board,x\n' > "$T/Noter.csv"
+ogr2ogr -f XLSX "$T/plans.xlsx" "$T/Planer.csv" 2>/dev/null
+ogr2ogr -update "$T/plans.xlsx" "$T/Noter.csv" 2>/dev/null
+rc=0; out=$("$N" import plans "$T/wb.sqlite" "$T/plans.xlsx" 2>&1) || rc=$?
+[ "$rc" = 1 ] || fail "workbook without --sheet: exit $rc: $out"
+grep -q "plans.xlsx: the workbook has 2 sheets ('Planer', 'Noter'); name one" <<<"$out" || fail "sheet list: $out"
+[ "$(sha256sum < "$T/wb.sqlite")" = "$wbsum" ] || fail "workspace changed by a refused workbook"
+"$N" -q import plans "$T/wb.sqlite" "$T/plans.xlsx" --sheet Planer || fail "workbook with --sheet"
+got=$(spatialite -silent "$T/wb.sqlite" "SELECT p.plan_id||':'||p.start_year||'-'||p.end_year||':'||(SELECT group_concat(area_id,'|') FROM (SELECT area_id FROM plan_areas a WHERE a.plan_id=p.plan_id ORDER BY 1))||':'||(SELECT indicator||'='||target FROM plan_targets t WHERE t.plan_id=p.plan_id) FROM plans p WHERE plan_id='W'")
+[ "$got" = "W:2021-2022:A1|A3:lab=35.5" ] || fail "workbook plan: $got"
+printf 'plan_id,name,start_year,end_year,areas\nV,Plan V,2021,2022,A1\nX,Plan X,2021,2022,A1|A9\n' > "$T/Planer.csv"
+ogr2ogr -f XLSX "$T/bad.xlsx" "$T/Planer.csv" 2>/dev/null
+rc=0; out=$("$N" import plans "$T/wb.sqlite" "$T/bad.xlsx" 2>&1) || rc=$?
+[ "$rc" = 1 ] || fail "bad workbook: exit $rc"
+grep -q "bad.xlsx: sheet 'Planer' row 3: column 'areas': unknown area id 'A9'" <<<"$out" || fail "workbook error: $out"
+rc=0; "$N" import plans "$T/wb.sqlite" "$T/plans.csv" --sheet Planer 2>/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "--sheet for a CSV: exit $rc"
+
 # Overlapping plans (issue 10 point 7): O covers A2 in 2022-2023, U covers
 # A1 and A3 in 2015-2021. P (A1, A2; 2021-2022) shares A2 with O in 2022 and
 # A1 with U in 2021; S (A4) overlaps nothing; Q (A1, A2; 2016-2018) shares
