@@ -77,6 +77,7 @@ typedef struct nbl_project {
     char *incidents_x_field, *incidents_y_field, *incidents_src_crs;
 
     char *plans_source;
+    char *plans_sheet; /**< [plans] sheet of a workbook, or NULL */
     /* project-file lines of the [areas]/[incidents]/[plans] source keys */
     int areas_source_line, incidents_source_line, plans_source_line;
 

@@ -45,8 +45,8 @@ settings_cb(void *user, const char *section, const char *key, const char *value)
             snprintf(s->indicators, sizeof s->indicators, "%s", value);
         } else if (strcmp(key, "comparison") == 0) {
             snprintf(s->comparison, sizeof s->comparison, "%s", value);
-        } else if (strcmp(key, "source") == 0) {
-            /* the project file's plans to import: not a comparison key */
+        } else if (strcmp(key, "source") == 0 || strcmp(key, "sheet") == 0) {
+            /* the project file's plans to import: not comparison keys */
         } else {
             s->rc = nbl__error(s->ctx, NBL_EFORMAT,
                                "%s: [plans] unknown key '%s'", s->path, key);

@@ -477,6 +477,8 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
             p->plans_source_line = st->line;
             return set_path(st, &p->plans_source, v);
         }
+        if (IS("plans", "sheet"))
+            return set_str(&p->plans_sheet, v);
         if (IS("plans", "indicators") || IS("plans", "comparison"))
             return NBL_OK; /* read by the plan comparison */
         return unknown_key(st, s, k);
@@ -758,6 +760,7 @@ nbl_project_free(nbl_project *p)
                      &p->incidents_y_field,
                      &p->incidents_src_crs,
                      &p->plans_source,
+                     &p->plans_sheet,
                      &p->notify,
                      &p->mail_to,
                      &p->mail_from,
