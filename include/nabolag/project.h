@@ -84,7 +84,9 @@ typedef struct nbl_project {
     /** [grid]: source, method, max_missing_share, areas, column.cell,
      * column.year, column.variable, column.value, ignore, layer, src_crs */
     char *grid_source, *grid_layer, *grid_src_crs, *grid_areas, *grid_ignore;
-    char *grid_column[4]; /**< cell, year, variable, value headings */
+    char *grid_column[4];         /**< cell, year, variable, value headings */
+    nbl_stats_pair *grid_columns; /**< column.<variable> = HEADING */
+    size_t n_grid_columns;
     int grid_centroid;
     int grid_max_missing_share_set;
     double grid_max_missing_share;

@@ -195,6 +195,9 @@ project_key(struct load_state *st, const char *k, const char *v)
 }
 
 /* [grid]: the grid import's keys (see nbl_project_grid_opts). */
+static int add_pair(nbl_stats_pair **v, size_t *n, const char *key,
+                    const char *value);
+
 static int
 handle_grid(struct load_state *st, const char *k, const char *v)
 {
@@ -206,6 +209,8 @@ handle_grid(struct load_state *st, const char *k, const char *v)
     for (int i = 0; i < 4; i++)
         if (strcmp(k, cols[i]) == 0)
             return set_str(&p->grid_column[i], v);
+    if (strncmp(k, "column.", 7) == 0 && k[7]) /* a variable, as in [stats] */
+        return add_pair(&p->grid_columns, &p->n_grid_columns, k + 7, v);
     if (strcmp(k, "method") == 0) {
         if (strcmp(v, "area") && strcmp(v, "centroid"))
             return nbl__error(st->ctx, NBL_EFORMAT,
@@ -786,6 +791,7 @@ nbl_project_free(nbl_project *p)
         free(p->stats_sources[i]);
     for (int i = 0; i < p->n_refs_sources; i++)
         free(p->refs_sources[i]);
+    pairs_free(p->grid_columns, p->n_grid_columns);
     free(p);
 }
 
@@ -829,6 +835,10 @@ nbl_project_grid_opts(const nbl_project *p, nbl_grid_opts *o)
     fill(&o->variable_column, p->grid_column[2]);
     fill(&o->value_column, p->grid_column[3]);
     fill(&o->ignore, p->grid_ignore);
+    if (!o->columns) {
+        o->columns = p->grid_columns;
+        o->n_columns = p->n_grid_columns;
+    }
     fill(&o->layer, p->grid_layer);
     fill(&o->src_crs, p->grid_src_crs);
     fill(&o->areas, p->grid_areas);
