@@ -80,14 +80,13 @@ column(struct columns *c, const char *arg)
                          "year, variable, value or a variable), not '%s'",
                          arg);
     v = realloc(c->v, (c->n + 1) * sizeof *v);
-    if (!v)
-        return cli_usage("import grid", "out of memory");
-    c->v = v;
-    v[c->n].key = strndup(arg, (size_t)(eq - arg));
-    v[c->n].value = eq + 1;
-    if (!v[c->n].key)
-        return cli_usage("import grid", "out of memory");
-    c->n++;
+    if (v)
+        c->v = v;
+    if (!v || !(v[c->n].key = strndup(arg, (size_t)(eq - arg)))) {
+        fprintf(stderr, "nabolag: out of memory\n");
+        return CLI_ERROR;
+    }
+    v[c->n++].value = eq + 1;
     return 0;
 }
 
@@ -107,7 +106,7 @@ parse(int argc, char **argv, nbl_grid_opts *o, nbl__buf *ignore,
         {"delimiter", required_argument, 0, 'd'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    int c;
+    int c, r;
     optind = 1;
     while ((c = getopt_long(argc, argv, "hl:", opts, NULL)) != -1) {
         switch (c) {
@@ -134,8 +133,8 @@ parse(int argc, char **argv, nbl_grid_opts *o, nbl__buf *ignore,
             o->replace = 1;
             break;
         case 'c':
-            if (column(cols, optarg))
-                return CLI_USAGE;
+            if ((r = column(cols, optarg)) != 0)
+                return r;
             break;
         case 'i':
             nbl__buf_printf(ignore, "%s%s", ignore->s ? "," : "", optarg);

@@ -279,8 +279,7 @@ nbl__gimp_value(nbl__gimp *g, nbl__gcell *c, long year, long var,
                    year, v->name);
     /* a cell outside every area has no parts (and g->parts may be NULL) */
     if (nbl__grid_acc_add(g->acc, (size_t)pair,
-                          c->nparts ? g->parts + c->part0 : NULL, c->nparts,
-                          x))
+                          c->nparts ? g->parts + c->part0 : NULL, c->nparts, x))
         return nbl__error(g->ctx, NBL_ENOMEM, "out of memory");
     return NBL_OK;
 }
