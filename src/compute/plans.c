@@ -100,10 +100,11 @@ overlaps_json(const nbl__plans_data *d, const nbl__pc_output *o, int p)
     json_t *arr = json_array();
     for (size_t k = 0; k < o->n_overlaps; k++) {
         const nbl__pc_overlap *x = &o->overlaps[k];
-        json_t *e, *areas = json_array();
+        json_t *e, *areas;
         const char *a = x->areas;
         if (x->plan != p)
             continue;
+        areas = json_array();
         while (a && *a) {
             size_t n = strcspn(a, "|");
             json_array_append_new(areas, json_stringn(a, n));
