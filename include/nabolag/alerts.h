@@ -83,6 +83,8 @@ typedef struct nbl_alert_config {
     int fail_on_alert;      /**< fail_on = any (or fail_on_alert = true) */
     int fail_on_new;        /**< fail_on = new: only new warnings/critical */
     char *project_name;     /**< [project] name, for headings/subjects */
+    nbl_csv_style csv;      /**< [alerts] csv_delimiter, bom, excel: how the CSV
+                               list is written (nbl_alerts_list copies it) */
     /* disclosure control ([disclosure], see docs/outputs.md) */
     double min_count;             /**< counts below this are withheld */
     double min_denominator;       /**< rates on fewer are withheld */
@@ -132,9 +134,11 @@ typedef struct nbl_alert_list {
     int unsuppressed;  /* 1: none applied, for internal use only */
     size_t n_withheld; /* alerts whose value and message were withheld */
     double min_count, min_denominator, min_residents_publish;
-    char *run_id; /* id of the `nabolag run` writing the list (malloc'ed,
-                     NULL: none); JSON/GeoJSON provenance run_id, a CSV
-                     column run_id, the text header's last line */
+    char *run_id;      /* id of the `nabolag run` writing the list (malloc'ed,
+                          NULL: none); JSON/GeoJSON provenance run_id, a CSV
+                          column run_id, the text header's last line */
+    nbl_csv_style csv; /* how -f csv is written: the config's, from
+                          nbl_alerts_list; the caller may change it */
 } nbl_alert_list;
 
 /** Frees a list and everything in it; NULL-safe. */

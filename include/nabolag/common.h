@@ -44,6 +44,18 @@ typedef enum {
     NBL_LOG_ERROR = 3
 } nbl_log_level;
 
+/**
+ * How a CSV output is written for a spreadsheet (`-f csv` of the alert list
+ * and of the plan table). All zero: ',' between fields, no byte-order mark,
+ * '.' decimals (RFC 4180, what programs read). Danish Excel opens a file in
+ * columns when it has ';', a UTF-8 BOM and decimal commas (`--excel`).
+ */
+typedef struct nbl_csv_style {
+    char delimiter;    /**< ',' (also when 0), ';' or '\t' */
+    int bom;           /**< 1: start with the UTF-8 byte-order mark */
+    int decimal_comma; /**< 1: numbers with ',' as the decimal mark */
+} nbl_csv_style;
+
 /** Receives one line of text (no trailing newline). */
 typedef void (*nbl_log_fn)(nbl_log_level level, const char *msg, void *arg);
 

@@ -19,6 +19,7 @@
 #define NABOLAG_GRID_H
 
 #include "nabolag/common.h"
+#include "nabolag/stats.h"
 #include "nabolag/workspace.h"
 
 #ifdef __cplusplus
@@ -33,8 +34,13 @@ typedef struct nbl_grid_opts {
     const char *variable_column; /**< long layout; default "variable" */
     const char *value_column;    /**< long layout; default "value" */
     const char *ignore;          /**< comma-separated columns to skip */
-    const char *layer;           /**< polygon sources: the layer */
-    const char *src_crs;         /**< polygon sources without a CRS */
+    /** Column mapping as for statistics (nbl_stats_opts.columns): target
+     * (cell, year, variable, value or a variable name) -> heading as the
+     * file writes it; wins over the four fields above. */
+    const nbl_stats_pair *columns;
+    size_t n_columns;
+    const char *layer;   /**< polygon sources: the layer */
+    const char *src_crs; /**< polygon sources without a CRS */
     /** Comma-separated area ids or shell patterns (BY-*) of the areas
      * that receive grid values; NULL: every area a cell overlaps. */
     const char *areas;

@@ -56,6 +56,8 @@ typedef struct nbl_incidents_summary {
     size_t n_areas;            /**< areas points were assigned against */
     nbl_incidents_year *years; /**< sorted by year; owned */
     size_t n_years;
+    const char *encoding; /**< CSV: "utf-8" or "windows-1252" (converted);
+                             NULL for other sources (static) */
 } nbl_incidents_summary;
 
 /**

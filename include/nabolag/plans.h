@@ -29,7 +29,8 @@ typedef struct nbl_plans_summary {
 /**
  * Imports plans from a CSV file (`plan_id, name, start_year, end_year,
  * areas` with area ids separated by '|', optional `target.<indicator>`
- * columns) or from any GDAL vector source with polygons and the same
+ * columns; read like the statistics: delimiter, BOM, UTF-8 or
+ * Windows-1252) or from any GDAL vector source with polygons and the same
  * attributes except `areas` (a polygon plan covers the areas with at least
  * half of their area inside it). Replaces plans with the same
  * (plan_id, start_year). Errors: unknown area ids, end before start,
@@ -37,6 +38,16 @@ typedef struct nbl_plans_summary {
  * transaction; on failure the workspace is unchanged.
  */
 int nbl_plans_import(nbl_ws *ws, const char *src, nbl_plans_summary *out);
+
+/**
+ * The same with the sheet of a workbook named: a plans table may also be
+ * an .xlsx or .ods workbook (read through GDAL, the first row the
+ * header); sheet NULL reads the only sheet, and a workbook with several
+ * is an error listing them. Errors name "file.xlsx: sheet 'X' row N". A
+ * sheet given for a source that is not a workbook is NBL_EINVAL.
+ */
+int nbl_plans_import_sheet(nbl_ws *ws, const char *src, const char *sheet,
+                           nbl_plans_summary *out);
 
 /** Output formats of the comparison. */
 typedef enum {
@@ -55,6 +66,7 @@ typedef struct nbl_plans_opts {
     nbl_plans_format format;
     const char *output; /**< file path, or "-" for stdout */
     int overwrite;
+    nbl_csv_style csv; /**< NBL_PLANS_CSV: delimiter, BOM, decimal comma */
 } nbl_plans_opts;
 
 /** Compares every plan with its comparison group and writes the result. */

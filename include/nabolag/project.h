@@ -77,6 +77,7 @@ typedef struct nbl_project {
     char *incidents_x_field, *incidents_y_field, *incidents_src_crs;
 
     char *plans_source;
+    char *plans_sheet; /**< [plans] sheet of a workbook, or NULL */
     /* project-file lines of the [areas]/[incidents]/[plans] source keys */
     int areas_source_line, incidents_source_line, plans_source_line;
     int grid_source_line;
@@ -84,7 +85,9 @@ typedef struct nbl_project {
     /** [grid]: source, method, max_missing_share, areas, column.cell,
      * column.year, column.variable, column.value, ignore, layer, src_crs */
     char *grid_source, *grid_layer, *grid_src_crs, *grid_areas, *grid_ignore;
-    char *grid_column[4]; /**< cell, year, variable, value headings */
+    char *grid_column[4];         /**< cell, year, variable, value headings */
+    nbl_stats_pair *grid_columns; /**< column.<variable> = HEADING */
+    size_t n_grid_columns;
     int grid_centroid;
     int grid_max_missing_share_set;
     double grid_max_missing_share;

@@ -143,6 +143,17 @@ cli_parse_int(const char *cmd, const char *opt, const char *s, int *out)
     return 0;
 }
 
+char
+cli_csv_delimiter(const char *cmd, const char *s)
+{
+    if (strcmp(s, ",") == 0 || strcmp(s, ";") == 0)
+        return s[0];
+    if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0 || strcmp(s, "\t") == 0)
+        return '\t';
+    cli_usage(cmd, "--csv-delimiter: expected ',', ';' or tab, not '%s'", s);
+    return 0;
+}
+
 void
 cli_info(const char *fmt, ...)
 {

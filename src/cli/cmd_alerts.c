@@ -15,6 +15,7 @@
 static const char usage[] =
     "usage: nabolag alerts WORKSPACE [--year Y] [--since Y] [--ruleset R]\n"
     "                      [-f text|csv|json|geojson] [-o OUT] [--overwrite]\n"
+    "                      [--csv-delimiter D] [--bom] [--excel]\n"
     "                      [--fail-on-alert | --fail-on new|any]\n"
     "                      [--notify URL]\n"
     "                      [--mail-to ADDR] [--mail-from ADDR]\n"
@@ -32,6 +33,11 @@ static const char usage[] =
     "  -f, --format F   text (default), csv, json or geojson\n"
     "  -o, --output OUT output file (default: standard output, '-')\n"
     "  --overwrite      replace an existing output file\n"
+    "  --csv-delimiter D\n"
+    "                   -f csv: ',' (default), ';' or tab between fields\n"
+    "  --bom            -f csv: start with a UTF-8 byte-order mark\n"
+    "  --excel          -f csv for a Danish Excel: ';', the BOM and decimal\n"
+    "                   commas (also [alerts] csv_delimiter, bom, excel)\n"
     "  --fail-on-alert  exit 3 when the year has new or ongoing alerts of\n"
     "                   severity warning or critical (= --fail-on any)\n"
     "  --fail-on new    exit 3 only when the year has NEW warning or\n"
@@ -82,7 +88,10 @@ enum {
     O_CAFILE,
     O_CREDENTIALS,
     O_CONFIG,
-    O_INTERNAL
+    O_INTERNAL,
+    O_CSV_DELIM,
+    O_BOM,
+    O_EXCEL
 };
 
 static const struct option alert_opts[] = {
@@ -102,13 +111,18 @@ static const struct option alert_opts[] = {
     {"credentials", required_argument, NULL, O_CREDENTIALS},
     {"config", required_argument, NULL, O_CONFIG},
     {"internal-unsuppressed", no_argument, NULL, O_INTERNAL},
+    {"csv-delimiter", required_argument, NULL, O_CSV_DELIM},
+    {"bom", no_argument, NULL, O_BOM},
+    {"excel", no_argument, NULL, O_EXCEL},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
 /* The command line of `nabolag alerts`. fail: 0 none, 1 any (new or
- * ongoing), 2 new only. */
+ * ongoing), 2 new only. csv: the CSV options given (delimiter 0: not
+ * given), applied over the config's. */
 struct args {
     int year, since, fmt, overwrite, fail, internal;
+    nbl_csv_style csv;
     const char *ruleset, *out, *notify, *mail_to, *mail_from, *config,
         *workspace;
     const char *smtp_user, *ca_file, *credentials; /* delivery */
@@ -127,11 +141,33 @@ parse_fail_on(const char *v, int *fail)
     return -1;
 }
 
+/* The CSV options into a->csv; -1 to go on, else the exit status. */
+static int
+take_csv_opt(int c, const char *v, struct args *a)
+{
+    switch (c) {
+    case O_CSV_DELIM:
+        a->csv.delimiter = cli_csv_delimiter("alerts", v);
+        return a->csv.delimiter ? -1 : CLI_USAGE;
+    case O_BOM:
+        a->csv.bom = 1;
+        return -1;
+    default: /* O_EXCEL */
+        a->csv.delimiter = ';';
+        a->csv.bom = a->csv.decimal_comma = 1;
+        return -1;
+    }
+}
+
 /* One option into a; -1 to go on, else the exit status. */
 static int
 take_opt(int c, const char *v, struct args *a)
 {
     switch (c) {
+    case O_CSV_DELIM:
+    case O_BOM:
+    case O_EXCEL:
+        return take_csv_opt(c, v, a);
     case O_YEAR:
         return cli_parse_int("alerts", "--year", v, &a->year) ? CLI_USAGE : -1;
     case O_SINCE:
@@ -201,6 +237,9 @@ parse_args(int argc, char **argv, struct args *a)
             return r;
     if (optind != argc - 1)
         return cli_usage("alerts", "expected one WORKSPACE argument");
+    if ((a->csv.delimiter || a->csv.bom) && a->fmt != NBL_ALERTS_CSV)
+        return cli_usage("alerts", "--csv-delimiter, --bom and --excel "
+                                   "need -f csv");
     if (a->since && a->year && a->since > a->year)
         return cli_usage("alerts", "--since %d is after --year %d", a->since,
                          a->year);
@@ -287,6 +326,11 @@ evaluate_and_write(nbl_ws *ws, nbl_ctx *ctx, struct args *a,
     rc = nbl_alerts_list(ws, cfg, rs, a->since ? a->since : *year, *year, list);
     free(rs);
     if (rc == NBL_OK) {
+        nbl_csv_style *st = &(*list)->csv;
+        if (a->csv.delimiter)
+            st->delimiter = a->csv.delimiter;
+        st->bom |= a->csv.bom;
+        st->decimal_comma |= a->csv.decimal_comma;
         free((*list)->workspace_name);
         (*list)->workspace_name = strdup(
             cfg->project_name ? cfg->project_name : basename_of(a->workspace));

@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -16,7 +17,7 @@ help(void)
     printf(
         "usage: nabolag import grid WORKSPACE SOURCE [--method area|centroid]\n"
         "       [--max-missing-share X] [--areas IDS] [--replace]\n"
-        "       [--column KEY=HEADING] [--ignore HEADING] [--layer NAME]\n"
+        "       [--column TARGET=HEADING] [--ignore HEADING] [--layer NAME]\n"
         "       [--src-crs CRS] [--delimiter ,|;]\n\n"
         "Sums grid statistics (Danmarks Statistik's kvadratnet) into the "
         "areas'\nstatistics. SOURCE is a CSV file with kvadratnet cell ids "
@@ -39,9 +40,11 @@ help(void)
         "                         take grid values (default: every area a "
         "cell overlaps)\n"
         "  --replace              replace differing values already stored\n"
-        "  --column KEY=HEADING   KEY is cell, year, variable or value "
-        "(defaults:\n"
-        "                         cell_id, year, variable, value)\n"
+        "  --column TARGET=HEADING\n"
+        "                         which heading is the cell, year, variable,\n"
+        "                         value or a variable (e.g. pop=Beboere;\n"
+        "                         defaults: cell_id, year, variable, value,\n"
+        "                         the variables' names), as for statistics\n"
         "  --ignore HEADING       a column to skip (repeatable)\n"
         "  --layer NAME           polygon sources with several layers\n"
         "  --src-crs CRS          polygon sources without a CRS\n"
@@ -49,28 +52,47 @@ help(void)
         "  -h, --help             this help\n");
 }
 
-/* --column KEY=HEADING */
-static int
-column(nbl_grid_opts *o, const char *arg)
+/* The --column TARGET=HEADING pairs (targets copied, headings borrowed
+ * from argv). */
+struct columns {
+    nbl_stats_pair *v;
+    size_t n;
+};
+
+static void
+columns_free(struct columns *c)
 {
-    static const char *keys[] = {"cell", "year", "variable", "value"};
-    const char **slot[] = {&o->cell_column, &o->year_column,
-                           &o->variable_column, &o->value_column};
+    for (size_t i = 0; i < c->n; i++)
+        free((char *)c->v[i].key);
+    free(c->v);
+}
+
+/* --column TARGET=HEADING: TARGET is cell, year, variable, value or a
+ * variable name (checked against the header by the import). */
+static int
+column(struct columns *c, const char *arg)
+{
     const char *eq = strchr(arg, '=');
-    for (size_t k = 0; eq && k < 4; k++)
-        if (strlen(keys[k]) == (size_t)(eq - arg) &&
-            !strncmp(arg, keys[k], (size_t)(eq - arg)) && eq[1]) {
-            *slot[k] = eq + 1;
-            return 0;
-        }
-    return cli_usage("import grid",
-                     "--column: expected cell|year|variable|value=HEADING, "
-                     "not '%s'",
-                     arg);
+    nbl_stats_pair *v;
+    if (!eq || eq == arg || !eq[1])
+        return cli_usage("import grid",
+                         "--column: expected TARGET=HEADING (TARGET: cell, "
+                         "year, variable, value or a variable), not '%s'",
+                         arg);
+    v = realloc(c->v, (c->n + 1) * sizeof *v);
+    if (v)
+        c->v = v;
+    if (!v || !(v[c->n].key = strndup(arg, (size_t)(eq - arg)))) {
+        fprintf(stderr, "nabolag: out of memory\n");
+        return CLI_ERROR;
+    }
+    v[c->n++].value = eq + 1;
+    return 0;
 }
 
 static int
-parse(int argc, char **argv, nbl_grid_opts *o, nbl__buf *ignore)
+parse(int argc, char **argv, nbl_grid_opts *o, nbl__buf *ignore,
+      struct columns *cols)
 {
     static const struct option opts[] = {
         {"method", required_argument, 0, 'm'},
@@ -84,7 +106,7 @@ parse(int argc, char **argv, nbl_grid_opts *o, nbl__buf *ignore)
         {"delimiter", required_argument, 0, 'd'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    int c;
+    int c, r;
     optind = 1;
     while ((c = getopt_long(argc, argv, "hl:", opts, NULL)) != -1) {
         switch (c) {
@@ -111,8 +133,8 @@ parse(int argc, char **argv, nbl_grid_opts *o, nbl__buf *ignore)
             o->replace = 1;
             break;
         case 'c':
-            if (column(o, optarg))
-                return CLI_USAGE;
+            if ((r = column(cols, optarg)) != 0)
+                return r;
             break;
         case 'i':
             nbl__buf_printf(ignore, "%s%s", ignore->s ? "," : "", optarg);
@@ -140,6 +162,8 @@ parse(int argc, char **argv, nbl_grid_opts *o, nbl__buf *ignore)
     if (argc - optind != 2)
         return cli_usage("import grid", "expected WORKSPACE and SOURCE");
     o->ignore = ignore->s;
+    o->columns = cols->v;
+    o->n_columns = cols->n;
     return CLI_OK;
 }
 
@@ -149,15 +173,17 @@ cmd_import_grid(int argc, char **argv)
     nbl_grid_opts o;
     nbl_grid_summary s;
     nbl__buf ignore = {0};
+    struct columns cols = {0};
     nbl_ctx *ctx;
     nbl_ws *ws = NULL;
     int rc;
 
     memset(&o, 0, sizeof o);
     memset(&s, 0, sizeof s);
-    rc = parse(argc, argv, &o, &ignore);
+    rc = parse(argc, argv, &o, &ignore, &cols);
     if (rc) {
         nbl__buf_free(&ignore);
+        columns_free(&cols);
         return rc < 0 ? CLI_OK : rc;
     }
     ctx = cli_ctx_new();
@@ -180,5 +206,6 @@ cmd_import_grid(int argc, char **argv)
     nbl_ws_free(ws);
     nbl_ctx_free(ctx);
     nbl__buf_free(&ignore);
+    columns_free(&cols);
     return rc;
 }

@@ -1,10 +1,32 @@
 /*
- * cmd_import_plans.c - `nabolag import plans WORKSPACE SRC`.
+ * cmd_import_plans.c - `nabolag import plans WORKSPACE SRC [--sheet NAME]`.
  */
+#include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "nabolag/plans.h"
+
+static void
+help(void)
+{
+    printf(
+        "usage: nabolag import plans WORKSPACE SRC [--sheet NAME]\n\n"
+        "Imports area plans (helhedsplaner). SRC is a table - a CSV file\n"
+        "(',' or ';', UTF-8 or Windows-1252) or a workbook (.xlsx, .ods;\n"
+        "the first row is the header) - with columns plan_id, name,\n"
+        "start_year, end_year, areas (area ids separated by '|') and\n"
+        "optional target.<indicator> columns (e.g. target.lab = 35), or\n"
+        "any GDAL vector source with plan polygons and the same columns\n"
+        "except areas: a polygon plan covers the areas with at least half\n"
+        "of their area inside it.\n\n"
+        "  --sheet NAME  the workbook's sheet (needed when it has several)\n");
+}
+
+static const struct option opts[] = {{"sheet", required_argument, 0, 's'},
+                                     {"help", no_argument, 0, 'h'},
+                                     {0, 0, 0, 0}};
 
 int
 cmd_import_plans(int argc, char **argv)
@@ -12,24 +34,24 @@ cmd_import_plans(int argc, char **argv)
     nbl_ctx *ctx;
     nbl_ws *ws = NULL;
     nbl_plans_summary s;
-    int rc;
+    const char *sheet = NULL;
+    int rc, c;
     if (cli_wants_help(argc, argv)) {
-        printf("usage: nabolag import plans WORKSPACE SRC\n\n"
-               "Imports area plans (helhedsplaner). SRC is a CSV file with\n"
-               "columns plan_id, name, start_year, end_year, areas (area ids\n"
-               "separated by '|') and optional target.<indicator> columns\n"
-               "(e.g. target.lab = 35), or any GDAL vector source with plan\n"
-               "polygons and the same columns except areas: a polygon plan\n"
-               "covers the areas with at least half of their area inside "
-               "it.\n");
+        help();
         return CLI_OK;
     }
-    if (argc != 3)
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c != 's')
+            return cli_usage("import plans", "unknown option");
+        sheet = optarg;
+    }
+    if (argc - optind != 2)
         return cli_usage("import plans", "expected WORKSPACE and SRC");
     ctx = cli_ctx_new();
-    rc = nbl_ws_open(&ws, ctx, argv[1]);
+    rc = nbl_ws_open(&ws, ctx, argv[optind]);
     if (rc == NBL_OK)
-        rc = nbl_plans_import(ws, argv[2], &s);
+        rc = nbl_plans_import_sheet(ws, argv[optind + 1], sheet, &s);
     if (rc == NBL_OK)
         cli_info("imported %ld plan(s) covering %ld area(s), %ld target(s)",
                  s.plans, s.plan_areas, s.targets);

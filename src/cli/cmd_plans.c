@@ -15,7 +15,7 @@ help(void)
         "usage: nabolag plans compare WORKSPACE [-f text|csv|json|geojson]\n"
         "           [-o OUT] [--overwrite] [--indicators LIST]\n"
         "           [--comparison municipality|all] [--ruleset NAME]\n"
-        "           [--config FILE]\n\n"
+        "           [--config FILE] [--csv-delimiter D] [--bom] [--excel]\n\n"
         "For every plan and indicator: the population-weighted value of the\n"
         "plan's areas at baseline (the year before the start) and at the\n"
         "latest year within the plan, the change, the same change for the\n"
@@ -23,7 +23,13 @@ help(void)
         "plan's municipalities by default), the difference of the two\n"
         "changes (did), whether each target was met, and the category\n"
         "transitions of the plan's areas. Default indicators: lab, cri, edu,\n"
-        "inc, eth, and safety_index when safety results exist.\n");
+        "inc, eth, and safety_index when safety results exist. Plans that\n"
+        "cover the same area in the same years are flagged as overlapping.\n"
+        "The text table is Danish unless --lang en.\n\n"
+        "  --csv-delimiter D  -f csv: ',' (default), ';' or tab\n"
+        "  --bom              -f csv: start with a UTF-8 byte-order mark\n"
+        "  --excel            -f csv for a Danish Excel: ';', the BOM and\n"
+        "                     decimal commas\n");
 }
 
 static const struct option plan_opts[] = {
@@ -34,6 +40,9 @@ static const struct option plan_opts[] = {
     {"comparison", required_argument, 0, 'c'},
     {"ruleset", required_argument, 0, 'r'},
     {"config", required_argument, 0, 'C'},
+    {"csv-delimiter", required_argument, 0, 'd'},
+    {"bom", no_argument, 0, 'b'},
+    {"excel", no_argument, 0, 'x'},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0}};
 
@@ -85,6 +94,18 @@ parse_args(int argc, char **argv, nbl_plans_opts *o)
         case 'C':
             o->config = optarg;
             break;
+        case 'd':
+            if (!(o->csv.delimiter =
+                      cli_csv_delimiter("plans compare", optarg)))
+                return CLI_USAGE;
+            break;
+        case 'b':
+            o->csv.bom = 1;
+            break;
+        case 'x':
+            o->csv.delimiter = ';';
+            o->csv.bom = o->csv.decimal_comma = 1;
+            break;
         case 'h':
             help();
             return CLI_OK;
@@ -92,6 +113,9 @@ parse_args(int argc, char **argv, nbl_plans_opts *o)
             return cli_usage("plans compare", "invalid option");
         }
     }
+    if (r < 0 && (o->csv.delimiter || o->csv.bom) && o->format != NBL_PLANS_CSV)
+        return cli_usage("plans compare",
+                         "--csv-delimiter, --bom and --excel need -f csv");
     if (r < 0 && argc - optind != 1)
         return cli_usage("plans compare", "expected one WORKSPACE argument");
     return r;

@@ -211,6 +211,8 @@ nbl_alerts_list(nbl_ws *ws, const nbl_alert_config *cfg, const char *ruleset,
     if (rc == NBL_OK) {
         l->year_from = from;
         l->year_to = to;
+        if (cfg)
+            l->csv = cfg->csv;
         rc = nbl__store_alerts_list(ws, l->ruleset, from, to, &pop, &denom, l);
     }
     if (rc == NBL_OK)

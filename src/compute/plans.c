@@ -23,6 +23,8 @@
 #include "model/plancmp.h"
 #include "compute/plans_internal.h"
 #include "store/store_plans.h"
+#include "model/alerts.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 struct settings {
@@ -43,8 +45,8 @@ settings_cb(void *user, const char *section, const char *key, const char *value)
             snprintf(s->indicators, sizeof s->indicators, "%s", value);
         } else if (strcmp(key, "comparison") == 0) {
             snprintf(s->comparison, sizeof s->comparison, "%s", value);
-        } else if (strcmp(key, "source") == 0) {
-            /* the project file's plans to import: not a comparison key */
+        } else if (strcmp(key, "source") == 0 || strcmp(key, "sheet") == 0) {
+            /* the project file's plans to import: not comparison keys */
         } else {
             s->rc = nbl__error(s->ctx, NBL_EFORMAT,
                                "%s: [plans] unknown key '%s'", s->path, key);
@@ -88,6 +90,32 @@ static const char *
 cat_status(int suppressed, const char *category)
 {
     return suppressed ? "suppressed" : category ? "ok" : "missing";
+}
+
+/* The other plans that cover one of plan p's areas in the same years:
+ * [{"plan_id", "from_year", "to_year", "areas": [...]}]. */
+static json_t *
+overlaps_json(const nbl__plans_data *d, const nbl__pc_output *o, int p)
+{
+    json_t *arr = json_array();
+    for (size_t k = 0; k < o->n_overlaps; k++) {
+        const nbl__pc_overlap *x = &o->overlaps[k];
+        json_t *e, *areas;
+        const char *a = x->areas;
+        if (x->plan != p)
+            continue;
+        areas = json_array();
+        while (a && *a) {
+            size_t n = strcspn(a, "|");
+            json_array_append_new(areas, json_stringn(a, n));
+            a += n + (a[n] == '|');
+        }
+        e = json_pack("{s:s,s:i,s:i,s:o}", "plan_id", d->plan_id[x->other],
+                      "from_year", x->from_year, "to_year", x->to_year, "areas",
+                      areas);
+        json_array_append_new(arr, e);
+    }
+    return arr;
 }
 
 /* One JSON object per plan and indicator (the array of `-f json`). */
@@ -159,6 +187,7 @@ result_json(const nbl__plans_data *d, const nbl__pc_output *o,
         json_array_append_new(tr, x);
     }
     json_object_set_new(obj, "transitions", tr);
+    json_object_set_new(obj, "overlapping_plans", overlaps_json(d, o, r->plan));
     return obj;
 }
 
@@ -171,34 +200,148 @@ typedef struct obuf {
 #define OPRINTF(o, ...) ((o)->err |= nbl__buf_printf(&(o)->b, __VA_ARGS__) != 0)
 #define OAPPEND(o, s, n) ((o)->err |= nbl__buf_append(&(o)->b, (s), (n)) != 0)
 
-/* Right-aligned number cell, "-" when missing. */
+/* s right-aligned in `width` characters (UTF-8 letters count once). */
+static void
+pad_cell(obuf *b, const char *s, int width)
+{
+    int chars = 0;
+    for (const char *p = s; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    OPRINTF(b, " %*s%s", width > chars ? width - chars : 0, "", s);
+}
+
+/* Right-aligned number cell in the output language's style ("-" when
+ * missing), fixed decimals so the column lines up. */
 static void
 fmt_cell(obuf *b, double v, int dec, int width)
 {
-    double r;
-    if (isnan(v)) {
-        OPRINTF(b, " %*s", width, "-");
-        return;
-    }
-    r = nbl__round(v, dec);
+    char s[64];
+    double r = nbl__round(v, dec);
     if (r == 0)
         r = 0; /* no "-0.00" */
-    /* fixed decimals so the column lines up (C locale: nbl__buf_printf) */
-    OPRINTF(b, " %*.*f", width, dec, r);
+    pad_cell(b, isnan(v) ? "-" : nbl__fmt_num(s, sizeof s, r, dec), width);
 }
 
 static const char *
 category_label(const char *c, int suppressed)
 {
     if (suppressed)
-        return "suppressed";
+        return T_("suppressed");
     if (!c)
-        return "no result";
-    if (strcmp(c, "none") == 0)
-        return "not listed";
-    if (strcmp(c, "not_evaluable") == 0)
-        return "not evaluable";
-    return c;
+        return T_("no result");
+    return nbl__alert_category_label(c);
+}
+
+/* The title line and, without plans, the hint to import some. */
+static void
+text_heading(obuf *b, const nbl__plans_data *d, const char *comparison)
+{
+    OPRINTF(b,
+            T_("Plan comparison (ruleset %s %s, comparison group: areas "
+               "without a plan in %s)\n"),
+            d->ruleset, d->ruleset_version ? d->ruleset_version : "",
+            strcmp(comparison, "all") == 0 ? T_("the whole workspace")
+                                           : T_("the plan's municipalities"));
+    if (d->n_plans == 0)
+        OPRINTF(b, "\n%s",
+                T_("No plans in the workspace (nabolag import "
+                   "plans).\n"));
+}
+
+/* Column widths of the table: indicator, then the numbers. */
+static const int col_w[] = {14, 9, 9, 9, 13, 9, 8};
+
+static void
+text_columns(obuf *b)
+{
+    const char *h[] = {T_("baseline"),   T_("latest"), T_("change"),
+                       T_("comparison"), T_("did"),    T_("target")};
+    OPRINTF(b, "  %s", T_("indicator"));
+    pad_cell(b, "", col_w[0] - 1 - (int)strlen(T_("indicator")));
+    for (int i = 0; i < 6; i++)
+        pad_cell(b, h[i], col_w[i + 1]);
+    OPRINTF(b, "  %s\n", T_("target met"));
+}
+
+/* One indicator's row; 1 when some plan area was left out of it. */
+static int
+text_row(obuf *b, const nbl__pc_result *r, const char *ind)
+{
+    int dec = decimals_for(ind);
+    const double v[] = {r->baseline,   r->latest, r->change,
+                        r->cmp_change, r->did,    r->target};
+    OPRINTF(b, "  %-14s", ind);
+    if (r->status == NBL_PC_SUPPRESSED) {
+        OPRINTF(b, " %s\n", T_("(suppressed: too few residents to publish)"));
+        return 0;
+    }
+    for (int i = 0; i < 6; i++)
+        fmt_cell(b, v[i], dec, col_w[i + 1]);
+    OPRINTF(b, "  %s\n",
+            r->target_met < 0 ? "-"
+            : r->target_met   ? T_("yes")
+                              : T_("no"));
+    return r->missing != NULL;
+}
+
+/* The plan's areas whose category changed from baseline to latest. */
+static void
+text_transitions(obuf *b, const nbl__pc_output *o, const nbl__plans_data *d,
+                 int p, const nbl__pc_result *r0)
+{
+    int changed = 0;
+    OPRINTF(b, T_("  category transitions %d -> %d:"), r0->baseline_year,
+            r0->latest_year);
+    for (size_t t = 0; t < o->n_transitions; t++) {
+        const nbl__pc_transition *x = &o->transitions[t];
+        if (x->plan != p)
+            continue;
+        if (!x->from_suppressed && !x->to_suppressed &&
+            (x->from == x->to ||
+             (x->from && x->to && strcmp(x->from, x->to) == 0)))
+            continue; /* unchanged, or no result in either year */
+        OPRINTF(b, "%s %s (%s -> %s)", changed ? "," : "", d->area_id[x->area],
+                category_label(x->from, x->from_suppressed),
+                category_label(x->to, x->to_suppressed));
+        changed++;
+    }
+    OPRINTF(b, "%s\n", changed ? "" : T_(" none"));
+}
+
+/* The plan areas left out of each indicator, and why. */
+static void
+text_left_out(obuf *b, const nbl__pc_result *r0, const char *const *ind,
+              int n_ind, double min_pop)
+{
+    char mp[32];
+    nbl__fmt_num(mp, sizeof mp, min_pop, 0);
+    for (int i = 0; i < n_ind; i++) {
+        if (r0[i].no_data)
+            OPRINTF(b,
+                    T_("  left out of the change in %s (no value in %d or "
+                       "%d): %s\n"),
+                    ind[i], r0->baseline_year, r0->latest_year, r0[i].no_data);
+        if (r0[i].suppressed)
+            OPRINTF(b,
+                    T_("  left out of %s (suppressed: fewer than %s "
+                       "residents in %d or %d): %s\n"),
+                    ind[i], mp, r0->baseline_year, r0->latest_year,
+                    r0[i].suppressed);
+    }
+}
+
+/* The other plans covering one of plan p's areas in the same years. */
+static void
+text_overlaps(obuf *b, const nbl__pc_output *o, const nbl__plans_data *d, int p)
+{
+    for (size_t k = 0; k < o->n_overlaps; k++) {
+        const nbl__pc_overlap *x = &o->overlaps[k];
+        if (x->plan == p)
+            OPRINTF(b,
+                    T_("  overlaps plan %s in %d-%d (areas %s): the "
+                       "changes there cannot be told apart\n"),
+                    d->plan_id[x->other], x->from_year, x->to_year, x->areas);
+    }
 }
 
 static void
@@ -206,102 +349,25 @@ write_text(obuf *b, const nbl__plans_data *d, const nbl__pc_output *o,
            const char *const *ind, int n_ind, const char *comparison,
            double min_pop)
 {
-    OPRINTF(b,
-            "Plan comparison (ruleset %s %s, comparison group: areas "
-            "without a plan in %s)\n",
-            d->ruleset, d->ruleset_version ? d->ruleset_version : "",
-            strcmp(comparison, "all") == 0 ? "the whole workspace"
-                                           : "the plan's municipalities");
-    if (d->n_plans == 0)
-        OPRINTF(b, "\nNo plans in the workspace (nabolag import "
-                   "plans).\n");
+    text_heading(b, d, comparison);
     for (int p = 0; p < d->n_plans; p++) {
         const nbl__pc_result *r0 = &o->results[(size_t)p * (size_t)n_ind];
         int any_missing = 0;
-        OPRINTF(b, "\n%s  %s  %d-%d, %d area(s); baseline %d, latest %d\n",
+        OPRINTF(b, T_("\n%s  %s  %d-%d, %d area(s); baseline %d, latest %d\n"),
                 d->plan_id[p], d->plan_name[p] ? d->plan_name[p] : "",
                 d->start_year[p], d->end_year[p], d->plan_n_areas[p],
                 r0->baseline_year, r0->latest_year);
-        OPRINTF(b, "  %-14s %9s %9s %9s %11s %9s %8s  %s\n", "indicator",
-                "baseline", "latest", "change", "comparison", "did", "target",
-                "target met");
-        for (int i = 0; i < n_ind; i++) {
-            const nbl__pc_result *r = &r0[i];
-            int dec = decimals_for(ind[i]);
-            OPRINTF(b, "  %-14s", ind[i]);
-            if (r->status == NBL_PC_SUPPRESSED) {
-                OPRINTF(b, " %s\n",
-                        "(suppressed: too few residents to publish)");
-                continue;
-            }
-            fmt_cell(b, r->baseline, dec, 9);
-            fmt_cell(b, r->latest, dec, 9);
-            fmt_cell(b, r->change, dec, 9);
-            fmt_cell(b, r->cmp_change, dec, 11);
-            fmt_cell(b, r->did, dec, 9);
-            fmt_cell(b, r->target, dec, 8);
-            OPRINTF(b, "  %s\n",
-                    r->target_met < 0 ? "-"
-                    : r->target_met   ? "yes"
-                                      : "no");
-            if (r->missing)
-                any_missing = 1;
-        }
-        OPRINTF(b, "  category transitions %d -> %d:", r0->baseline_year,
-                r0->latest_year);
-        {
-            int changed = 0;
-            for (size_t t = 0; t < o->n_transitions; t++) {
-                const nbl__pc_transition *x = &o->transitions[t];
-                if (x->plan != p)
-                    continue;
-                if (!x->from_suppressed && !x->to_suppressed &&
-                    (x->from == x->to ||
-                     (x->from && x->to && strcmp(x->from, x->to) == 0)))
-                    continue; /* unchanged, or no result in either year */
-                OPRINTF(b, "%s %s (%s -> %s)", changed ? "," : "",
-                        d->area_id[x->area],
-                        category_label(x->from, x->from_suppressed),
-                        category_label(x->to, x->to_suppressed));
-                changed++;
-            }
-            OPRINTF(b, "%s\n", changed ? "" : " none");
-        }
-        if (any_missing) {
-            for (int i = 0; i < n_ind; i++) {
-                if (r0[i].no_data)
-                    OPRINTF(b,
-                            "  left out of the change in %s (no value in %d or "
-                            "%d): %s\n",
-                            ind[i], r0->baseline_year, r0->latest_year,
-                            r0[i].no_data);
-                if (r0[i].suppressed)
-                    OPRINTF(b,
-                            "  left out of %s (suppressed: fewer "
-                            "than %g residents in %d or %d): %s\n",
-                            ind[i], min_pop, r0->baseline_year, r0->latest_year,
-                            r0[i].suppressed);
-            }
-        }
+        text_overlaps(b, o, d, p);
+        text_columns(b);
+        for (int i = 0; i < n_ind; i++)
+            any_missing |= text_row(b, &r0[i], ind[i]);
+        text_transitions(b, o, d, p, r0);
+        if (any_missing)
+            text_left_out(b, r0, ind, n_ind, min_pop);
     }
-    OPRINTF(b, "\nchange = latest - baseline (population-weighted); "
-               "did = change - comparison change.\n");
-}
-
-static void
-csv_field(obuf *b, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r")) {
-        OAPPEND(b, "\"", 1);
-        for (; *s; s++) {
-            if (*s == '"')
-                OAPPEND(b, "\"", 1);
-            OAPPEND(b, s, 1);
-        }
-        OAPPEND(b, "\"", 1);
-    } else {
-        OAPPEND(b, s, strlen(s));
-    }
+    OPRINTF(b, "\n%s",
+            T_("change = latest - baseline (population-weighted); "
+               "did = change - comparison change.\n"));
 }
 
 /* A transition's category in CSV: the code, "suppressed", or empty. */
@@ -319,8 +385,61 @@ csv_category(json_t *tr, const char *key)
                : "";
 }
 
+/* An array as one '|'-joined cell: area ids as they are, transitions as
+ * "area:from>to", overlapping plans by their id. */
 static void
-write_csv(obuf *b, json_t *arr)
+csv_list(obuf *b, json_t *v, char delim)
+{
+    size_t k;
+    json_t *e;
+    nbl__buf t = {0};
+    int terr = 0;
+    json_array_foreach(v, k, e)
+    {
+        const char *pid = json_string_value(json_object_get(e, "plan_id"));
+        if (k)
+            terr |= nbl__buf_append(&t, "|", 1);
+        if (json_is_string(e))
+            terr |= nbl__buf_printf(&t, "%s", json_string_value(e));
+        else if (pid)
+            terr |= nbl__buf_printf(&t, "%s", pid);
+        else
+            terr |= nbl__buf_printf(
+                &t, "%s:%s>%s",
+                json_string_value(json_object_get(e, "area_id")),
+                csv_category(e, "from"), csv_category(e, "to"));
+    }
+    b->err |= terr || nbl__buf_append_csv(&b->b, t.s ? t.s : "", delim);
+    nbl__buf_free(&t);
+}
+
+/* One value of a result row in the style's CSV. */
+static void
+csv_value(obuf *b, json_t *v, const nbl_csv_style *st, char delim)
+{
+    char s[64];
+    if (!v || json_is_null(v))
+        return;
+    if (json_is_string(v)) {
+        b->err |= nbl__buf_append_csv(&b->b, json_string_value(v), delim) != 0;
+    } else if (json_is_integer(v)) {
+        OPRINTF(b, "%lld", (long long)json_integer_value(v));
+    } else if (json_is_real(v)) {
+        nbl__fmt_double(s, sizeof s, json_real_value(v), 3);
+        b->err |= nbl__buf_append_csv(
+                      &b->b, st->decimal_comma ? nbl__decimal_comma(s) : s,
+                      delim) != 0;
+    } else if (json_is_boolean(v)) {
+        OPRINTF(b, "%s", json_is_true(v) ? "true" : "false");
+    } else if (json_is_array(v)) {
+        csv_list(b, v, delim);
+    }
+}
+
+/* The result rows as CSV in the style (delimiter, BOM, decimal comma);
+ * keys, codes and booleans stay English. */
+static void
+write_csv(obuf *b, json_t *arr, const nbl_csv_style *st)
 {
     static const char *cols[] = {"plan_id",
                                  "plan_name",
@@ -345,53 +464,25 @@ write_csv(obuf *b, json_t *arr)
                                  "areas_used",
                                  "comparison_areas",
                                  "missing_areas",
-                                 "transitions"};
+                                 "transitions",
+                                 "overlapping_plans"};
+    char delim = st->delimiter ? st->delimiter : ',';
     size_t i;
     json_t *o;
-    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
-        OPRINTF(b, "%s%s", c ? "," : "", cols[c]);
+    if (st->bom)
+        OAPPEND(b, "\xEF\xBB\xBF", 3);
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+        if (c)
+            OAPPEND(b, &delim, 1);
+        OPRINTF(b, "%s", cols[c]);
+    }
     OAPPEND(b, "\n", 1);
     json_array_foreach(arr, i, o)
     {
         for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
-            json_t *v = json_object_get(o, cols[c]);
-            char s[64];
             if (c)
-                OAPPEND(b, ",", 1);
-            if (!v || json_is_null(v))
-                continue;
-            if (json_is_string(v)) {
-                csv_field(b, json_string_value(v));
-            } else if (json_is_integer(v)) {
-                OPRINTF(b, "%lld", (long long)json_integer_value(v));
-            } else if (json_is_real(v)) {
-                OPRINTF(b, "%s",
-                        nbl__fmt_double(s, sizeof s, json_real_value(v), 3));
-            } else if (json_is_boolean(v)) {
-                OPRINTF(b, "%s", json_is_true(v) ? "true" : "false");
-            } else if (json_is_array(v)) {
-                size_t k;
-                json_t *e;
-                nbl__buf t = {0};
-                int terr = 0;
-                json_array_foreach(v, k, e)
-                {
-                    if (k)
-                        terr |= nbl__buf_append(&t, "|", 1);
-                    if (json_is_string(e)) {
-                        terr |= nbl__buf_printf(&t, "%s", json_string_value(e));
-                    } else {
-                        terr |= nbl__buf_printf(
-                            &t, "%s:%s>%s",
-                            json_string_value(json_object_get(e, "area_id")),
-                            csv_category(e, "from"), csv_category(e, "to"));
-                    }
-                }
-                if (terr)
-                    b->err = 1;
-                csv_field(b, t.s ? t.s : "");
-                nbl__buf_free(&t);
-            }
+                OAPPEND(b, &delim, 1);
+            csv_value(b, json_object_get(o, cols[c]), st, delim);
         }
         OAPPEND(b, "\n", 1);
     }
@@ -543,30 +634,23 @@ comparison_free(struct comparison *c)
     nbl__plans_data_free(&c->d);
 }
 
-/* Reads the settings, loads the data and computes. indicators/comparison
- * NULL: from the config or the defaults. min_pop < 0: from the config. */
+/* The [disclosure] and [plans] settings of config, then the caller's:
+ * indicators/comparison NULL, min_pop < 0: from the config. */
 static int
-comparison_run(nbl_ws *ws, struct comparison *c, const char *ruleset,
-               const char *config, const char *indicators,
-               const char *comparison, double min_pop)
+load_settings(nbl_ctx *ctx, struct settings *set, const char *config,
+              const char *indicators, const char *comparison, double min_pop)
 {
-    nbl_ctx *ctx = nbl_ws_ctx(ws);
-    nbl__pc_input in;
     nbl__disclosure disc;
-    int rc;
-
-    memset(c, 0, sizeof *c);
+    int rc, r;
     nbl__disclosure_defaults(&disc);
     if ((rc = nbl__disclosure_load(ctx, config, &disc)))
         return rc;
-    c->set = (struct settings){"",  "municipality", disc.min_residents_publish,
-                               ctx, NULL,           NBL_OK};
+    *set = (struct settings){"",  "municipality", disc.min_residents_publish,
+                             ctx, config,         NBL_OK};
     if (config) {
-        int r;
-        c->set.path = config;
-        r = ini_parse(config, settings_cb, &c->set);
-        if (c->set.rc)
-            return c->set.rc;
+        r = ini_parse(config, settings_cb, set);
+        if (set->rc)
+            return set->rc;
         if (r < 0)
             return nbl__error(ctx, NBL_EIO, "%s: cannot read", config);
         if (r > 0)
@@ -574,20 +658,29 @@ comparison_run(nbl_ws *ws, struct comparison *c, const char *ruleset,
                               config, r);
     }
     if (min_pop >= 0)
-        c->set.min_pop = min_pop;
+        set->min_pop = min_pop;
     if (comparison)
-        snprintf(c->set.comparison, sizeof c->set.comparison, "%s", comparison);
-    if (strcmp(c->set.comparison, "municipality") &&
-        strcmp(c->set.comparison, "all"))
+        snprintf(set->comparison, sizeof set->comparison, "%s", comparison);
+    if (strcmp(set->comparison, "municipality") &&
+        strcmp(set->comparison, "all"))
         return nbl__error(ctx, NBL_EINVAL,
                           "comparison: expected 'municipality' or 'all', got "
                           "'%s'",
-                          c->set.comparison);
+                          set->comparison);
     if (indicators)
-        snprintf(c->set.indicators, sizeof c->set.indicators, "%s", indicators);
+        snprintf(set->indicators, sizeof set->indicators, "%s", indicators);
+    return NBL_OK;
+}
+
+/* The indicators asked for, or the defaults (safety_index only when the
+ * workspace has safety results). */
+static int
+choose_indicators(nbl_ws *ws, struct comparison *c)
+{
     if (c->set.indicators[0]) {
-        if ((rc = split_indicators(ctx, c->set.indicators, c->names, c->ind,
-                                   &c->n_ind)))
+        int rc = split_indicators(nbl_ws_ctx(ws), c->set.indicators, c->names,
+                                  c->ind, &c->n_ind);
+        if (rc)
             return rc;
     } else {
         for (int i = 0; i < NBL_PLANS_N_DEFAULT; i++)
@@ -596,15 +689,18 @@ comparison_run(nbl_ws *ws, struct comparison *c, const char *ruleset,
     }
     for (int i = 0; i < c->n_ind; i++)
         c->hib[i] = higher_is_better(c->ind[i]);
+    return NBL_OK;
+}
 
-    if ((rc = nbl__store_plans_load(ws, ruleset, c->ind, c->n_ind, &c->d)))
-        return rc;
+/* The model's view of the loaded data (borrowing from c->d). 0, or -1 when
+ * out of memory. */
+static int
+build_input(struct comparison *c)
+{
     c->areas = calloc((size_t)c->d.n_areas + 1, sizeof *c->areas);
     c->plans = calloc((size_t)c->d.n_plans + 1, sizeof *c->plans);
-    if (!c->areas || !c->plans) {
-        comparison_free(c);
-        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
-    }
+    if (!c->areas || !c->plans)
+        return -1;
     for (int a = 0; a < c->d.n_areas; a++) {
         size_t off = (size_t)a * (size_t)c->d.n_years;
         c->areas[a] = (nbl__pc_area){c->d.area_id[a],
@@ -629,6 +725,30 @@ comparison_run(nbl_ws *ws, struct comparison *c, const char *ruleset,
                 i < c->n_ind
                     ? c->d.targets[(size_t)p * (size_t)c->n_ind + (size_t)i]
                     : NAN;
+    }
+    return 0;
+}
+
+/* Reads the settings, loads the data and computes. indicators/comparison
+ * NULL: from the config or the defaults. min_pop < 0: from the config. */
+static int
+comparison_run(nbl_ws *ws, struct comparison *c, const char *ruleset,
+               const char *config, const char *indicators,
+               const char *comparison, double min_pop)
+{
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
+    nbl__pc_input in;
+    int rc;
+
+    memset(c, 0, sizeof *c);
+    if ((rc = load_settings(ctx, &c->set, config, indicators, comparison,
+                            min_pop)) ||
+        (rc = choose_indicators(ws, c)) ||
+        (rc = nbl__store_plans_load(ws, ruleset, c->ind, c->n_ind, &c->d)))
+        return rc;
+    if (build_input(c)) {
+        comparison_free(c);
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
     }
     in = (nbl__pc_input){
         c->n_ind,      c->ind,         c->hib,
@@ -673,7 +793,7 @@ nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
                    c.set.min_pop);
         break;
     case NBL_PLANS_CSV:
-        write_csv(&b, arr);
+        write_csv(&b, arr, &opts->csv);
         break;
     case NBL_PLANS_JSON: {
         char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER |

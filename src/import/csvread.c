@@ -48,11 +48,7 @@ struct reader {
     size_t nf, f_cap;
     int stop; /* value returned by fn, or an error code */
     int nomem;
-    /* encoding: 0 undecided (ASCII so far), 'u' UTF-8 seen, 'w' cp1252 */
-    int enc;
-    long enc_line; /* first line that decided it */
-    char *conv;    /* a cp1252 line converted to UTF-8 */
-    size_t conv_cap;
+    nbl__text_decoder dec; /* UTF-8 or Windows-1252, line by line */
     long empty_rows;
 };
 
@@ -196,38 +192,61 @@ cp1252_bad_byte(const char *s, size_t n)
     return -1;
 }
 
-/* Converts a Windows-1252 line into r->conv (UTF-8). */
+/* Appends n bytes of Windows-1252 text to d->conv as UTF-8 (conv_len). */
 static int
-cp1252_convert(struct reader *r, const char *s, size_t n, size_t *out_n)
+cp1252_convert(nbl__text_decoder *d, const char *s, size_t n)
 {
-    size_t k = 0;
-    if (grow((void **)&r->conv, &r->conv_cap, 3 * n + 1, 1))
+    size_t k = d->conv_len;
+    if (grow((void **)&d->conv, &d->conv_cap, k + 3 * n + 1, 1))
         return -1;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         unsigned cp = c < 0x80 ? c : c < 0xA0 ? cp1252_high[c - 0x80] : c;
         if (cp < 0x80) {
-            r->conv[k++] = (char)cp;
+            d->conv[k++] = (char)cp;
         } else if (cp < 0x800) {
-            r->conv[k++] = (char)(0xC0 | (cp >> 6));
-            r->conv[k++] = (char)(0x80 | (cp & 0x3F));
+            d->conv[k++] = (char)(0xC0 | (cp >> 6));
+            d->conv[k++] = (char)(0x80 | (cp & 0x3F));
         } else {
-            r->conv[k++] = (char)(0xE0 | (cp >> 12));
-            r->conv[k++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            r->conv[k++] = (char)(0x80 | (cp & 0x3F));
+            d->conv[k++] = (char)(0xE0 | (cp >> 12));
+            d->conv[k++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            d->conv[k++] = (char)(0x80 | (cp & 0x3F));
         }
     }
-    *out_n = k;
+    d->conv_len = k;
     return 0;
+}
+
+/* The index of the first byte >= 0x80, or n. */
+static size_t
+first_high(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return i;
+    return n;
 }
 
 static int
 has_high(const char *s, size_t n)
 {
+    return first_high(s, n) < n;
+}
+
+static long
+newlines(const char *s, size_t n)
+{
+    long k = 0;
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80)
-            return 1;
-    return 0;
+        k += s[i] == '\n';
+    return k;
+}
+
+/* Lines in a span of whole lines: its '\n's, and a last line without. */
+static long
+lines_in(const char *s, size_t n)
+{
+    return newlines(s, n) + (n > 0 && s[n - 1] != '\n');
 }
 
 const char *
@@ -252,67 +271,132 @@ nbl__csv_sniff(const char *s, size_t n)
     return NULL;
 }
 
-static int
-not_text(struct reader *r, const char *why)
+int
+nbl__csv_not_text(nbl_ctx *ctx, const char *path, const char *why)
 {
     if (strcmp(why, "utf-16") == 0)
-        return nbl__error(r->ctx, NBL_EFORMAT,
+        return nbl__error(ctx, NBL_EFORMAT,
                           "%s: the file is UTF-16 text, not UTF-8; save it "
                           "as UTF-8 (in Excel: 'CSV UTF-8 (kommasepareret)'; "
                           "or 'iconv -f UTF-16 -t UTF-8')",
-                          r->path);
+                          path);
     if (strcmp(why, "xls") == 0)
-        return nbl__error(r->ctx, NBL_EFORMAT,
+        return nbl__error(ctx, NBL_EFORMAT,
                           "%s: an Excel 97-2003 workbook (.xls), not CSV "
                           "text; save it as .xlsx or as 'CSV UTF-8 "
                           "(kommasepareret)'",
-                          r->path);
-    return nbl__error(r->ctx, NBL_EFORMAT,
+                          path);
+    return nbl__error(ctx, NBL_EFORMAT,
                       "%s: a workbook or zip archive, not CSV text (give a "
                       ".xlsx or .ods workbook its own extension, or save it "
                       "as 'CSV UTF-8 (kommasepareret)')",
-                      r->path);
+                      path);
 }
 
-/* Makes the line UTF-8: as it is, or converted from Windows-1252 once
- * the file has shown it is cp1252 (a non-UTF-8 line before any UTF-8
- * letter). */
+/* One line of the span (d->line_no is its number): kept in d->conv as
+ * it is when it is UTF-8, else converted from Windows-1252 once the file
+ * has shown it is cp1252 (a non-UTF-8 line before any UTF-8 letter). */
 static int
-decode_line(struct reader *r, const char **sp, size_t *np)
+decode_one(nbl__text_decoder *d, const char *s, size_t n)
 {
-    const char *s = *sp;
-    size_t n = *np;
     int bad;
-    if (r->enc != 'w' && nbl__utf8_valid(s, n)) {
-        if (!r->enc && has_high(s, n)) {
-            r->enc = 'u';
-            r->enc_line = r->line_no;
+    if (d->enc != 'w' && nbl__utf8_valid(s, n)) {
+        if (!d->enc && has_high(s, n)) {
+            d->enc = 'u';
+            d->enc_line = d->line_no;
         }
+        if (grow((void **)&d->conv, &d->conv_cap, d->conv_len + n + 1, 1))
+            return nbl__error(d->ctx, NBL_ENOMEM, "out of memory");
+        memcpy(d->conv + d->conv_len, s, n);
+        d->conv_len += n;
         return NBL_OK;
     }
     bad = cp1252_bad_byte(s, n);
-    if (bad >= 0 || r->enc == 'u') {
+    if (bad >= 0 || d->enc == 'u') {
         char why[96];
-        if (r->enc == 'u')
+        if (d->enc == 'u')
             snprintf(why, sizeof why,
                      "line %ld is UTF-8, so this is not Windows-1252 either",
-                     r->enc_line);
+                     d->enc_line);
         else
             snprintf(why, sizeof why, "byte 0x%02X", (unsigned)bad);
-        return nbl__error(r->ctx, NBL_EFORMAT,
+        return nbl__error(d->ctx, NBL_EFORMAT,
                           "%s:%ld: not valid UTF-8 or Windows-1252 text (%s); "
                           "save the file as UTF-8 (in Excel: 'CSV UTF-8 "
                           "(kommasepareret)')",
-                          r->path, r->line_no, why);
+                          d->path, d->line_no, why);
     }
-    if (!r->enc) {
-        r->enc = 'w';
-        r->enc_line = r->line_no;
+    if (!d->enc) {
+        d->enc = 'w';
+        d->enc_line = d->line_no;
     }
-    if (cp1252_convert(r, s, n, np))
-        return nbl__error(r->ctx, NBL_ENOMEM, "out of memory");
-    *sp = r->conv;
+    if (cp1252_convert(d, s, n))
+        return nbl__error(d->ctx, NBL_ENOMEM, "out of memory");
     return NBL_OK;
+}
+
+/* The start of the file: UTF-16 and workbooks are refused, a UTF-8 BOM
+ * is skipped and declares the file UTF-8. */
+static int
+decode_start(nbl__text_decoder *d, const char **sp, size_t *np)
+{
+    const char *kind = nbl__csv_sniff(*sp, *np);
+    d->started = 1;
+    if (kind)
+        return nbl__csv_not_text(d->ctx, d->path, kind);
+    if (*np >= 3 && memcmp(*sp, "\xEF\xBB\xBF", 3) == 0) {
+        *sp += 3;
+        *np -= 3;
+        d->enc = 'u'; /* declared UTF-8: never guessed as cp1252 */
+        d->enc_line = 1;
+    }
+    return NBL_OK;
+}
+
+int
+nbl__text_decode(nbl__text_decoder *d, const char **sp, size_t *np)
+{
+    const char *s = *sp;
+    size_t n = *np, hi;
+    int rc;
+    if (!d->started && (rc = decode_start(d, &s, &n)))
+        return rc;
+    if (d->enc != 'w' && nbl__utf8_valid(s, n)) { /* the usual case */
+        if (!d->enc && (hi = first_high(s, n)) < n) {
+            d->enc = 'u';
+            d->enc_line = d->line_no + 1 + newlines(s, hi);
+        }
+        d->line_no += lines_in(s, n);
+        *sp = s;
+        *np = n;
+        return NBL_OK;
+    }
+    d->conv_len = 0;
+    for (size_t lo = 0; lo < n;) { /* line by line */
+        const char *nl = memchr(s + lo, '\n', n - lo);
+        size_t end = nl ? (size_t)(nl - s) + 1 : n;
+        d->line_no++;
+        if ((rc = decode_one(d, s + lo, end - lo)))
+            return rc;
+        lo = end;
+    }
+    *sp = d->conv ? d->conv : s;
+    *np = d->conv_len;
+    return NBL_OK;
+}
+
+const char *
+nbl__text_decoder_encoding(const nbl__text_decoder *d)
+{
+    return d->enc == 'w' ? "windows-1252" : "utf-8";
+}
+
+void
+nbl__text_decoder_clear(nbl__text_decoder *d)
+{
+    free(d->conv);
+    d->conv = NULL;
+    d->conv_cap = d->conv_len = 0;
 }
 
 /* Feeds one complete physical line (with its '\n' unless at EOF). */
@@ -323,19 +407,7 @@ feed_line(struct reader *r, int *have_delim)
     size_t n = r->line_len;
     int rc;
     r->line_no++;
-    if (r->line_no == 1) {
-        const char *kind = nbl__csv_sniff(s, n);
-        if (kind)
-            return not_text(r, kind);
-        if (n >= 3 && (unsigned char)s[0] == 0xEF &&
-            (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) {
-            s += 3;
-            n -= 3;
-            r->enc = 'u'; /* declared UTF-8: never guessed as cp1252 */
-            r->enc_line = 1;
-        }
-    }
-    if ((rc = decode_line(r, &s, &n)))
+    if ((rc = nbl__text_decode(&r->dec, &s, &n)))
         return rc;
     if (!*have_delim) {
         char d;
@@ -451,6 +523,8 @@ nbl__csv_read_fp(nbl_ctx *ctx, const char *name, FILE *f,
     r.path = name;
     r.fn = fn;
     r.arg = arg;
+    r.dec.ctx = ctx;
+    r.dec.path = name;
     if (info)
         memset(info, 0, sizeof *info);
     if (csv_init(&r.p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
@@ -470,12 +544,12 @@ nbl__csv_read_fp(nbl_ctx *ctx, const char *name, FILE *f,
         info->delimiter = (char)csv_get_delim(&r.p);
         info->lines = r.line_no;
         info->empty_rows = r.empty_rows;
-        info->encoding = r.enc == 'w' ? "windows-1252" : "utf-8";
-        info->encoding_line = r.enc == 'w' ? r.enc_line : 0;
+        info->encoding = nbl__text_decoder_encoding(&r.dec);
+        info->encoding_line = r.dec.enc == 'w' ? r.dec.enc_line : 0;
     }
     csv_free(&r.p);
     free(r.line);
-    free(r.conv);
+    nbl__text_decoder_clear(&r.dec);
     free(r.fbuf);
     free(r.off);
     free(r.lens);
@@ -515,39 +589,16 @@ nbl__csv_read(nbl_ctx *ctx, const char *path, const nbl__csv_opts *opts,
 
 /* ---- whole small files (plans tables read through OGR) ------------------ */
 
-static long
-line_of(const char *s, size_t at)
-{
-    long line = 1;
-    for (size_t i = 0; i < at; i++)
-        line += s[i] == '\n';
-    return line;
-}
-
-/* The start of the first line that is not valid UTF-8, or n. */
-static size_t
-first_invalid(const char *s, size_t n)
-{
-    size_t lo = 0;
-    while (lo < n) {
-        const char *nl = memchr(s + lo, '\n', n - lo);
-        size_t end = nl ? (size_t)(nl - s) + 1 : n;
-        if (!nbl__utf8_valid(s + lo, end - lo))
-            return lo;
-        lo = end;
-    }
-    return n;
-}
-
 int
 nbl__text_utf8(nbl_ctx *ctx, const char *path, char **out, size_t *outn,
                const char **encoding)
 {
-    struct reader r;
+    nbl__text_decoder d = {0};
     FILE *f = fopen(path, "rb");
     char *buf = NULL;
-    size_t n = 0, cap = 0, got, bad;
-    int rc = NBL_OK, b;
+    const char *s;
+    size_t n = 0, cap = 0, got;
+    int rc;
     *out = NULL;
     *outn = 0;
     *encoding = "utf-8";
@@ -564,39 +615,21 @@ nbl__text_utf8(nbl_ctx *ctx, const char *path, char **out, size_t *outn,
         n += got;
     } while (got > 0);
     fclose(f);
-    memset(&r, 0, sizeof r);
-    r.ctx = ctx;
-    r.path = path;
-    {
-        const char *kind = nbl__csv_sniff(buf, n);
-        if (kind) {
-            free(buf);
-            return not_text(&r, kind);
-        }
-    }
-    bad = first_invalid(buf, n);
-    if (bad == n) {
+    d.ctx = ctx;
+    d.path = path;
+    s = buf;
+    rc = nbl__text_decode(&d, &s, &n);
+    if (rc == NBL_OK && s != d.conv) { /* UTF-8 as it was (less a BOM) */
+        memmove(buf, s, n);
         *out = buf;
-        *outn = n;
-        return NBL_OK;
+        buf = NULL;
+    } else if (rc == NBL_OK) {
+        *out = d.conv;
+        d.conv = NULL;
+        *encoding = "windows-1252";
     }
-    b = cp1252_bad_byte(buf, n);
-    /* a UTF-8 letter before the first non-UTF-8 line: a mix, not cp1252 */
-    if (b >= 0 || has_high(buf, bad)) {
-        rc = nbl__error(ctx, NBL_EFORMAT,
-                        "%s:%ld: not valid UTF-8 or Windows-1252 text; save "
-                        "the file as UTF-8 (in Excel: 'CSV UTF-8 "
-                        "(kommasepareret)')",
-                        path, line_of(buf, bad));
-        free(buf);
-        return rc;
-    }
-    if (cp1252_convert(&r, buf, n, outn)) {
-        free(buf);
-        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
-    }
+    *outn = rc == NBL_OK ? n : 0;
     free(buf);
-    *out = r.conv;
-    *encoding = "windows-1252";
-    return NBL_OK;
+    nbl__text_decoder_clear(&d);
+    return rc;
 }

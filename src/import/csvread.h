@@ -102,6 +102,42 @@ int nbl__text_utf8(nbl_ctx *ctx, const char *path, char **out, size_t *outn,
                    const char **encoding);
 
 /**
+ * The reader's encoding decision, for readers with a parsing loop of their
+ * own (incidents). Zero it, set ctx and path, and pass every span of whole
+ * lines ('\n'-terminated; the last span of the file may end without) to
+ * nbl__text_decode in file order. Clear it with nbl__text_decoder_clear.
+ */
+typedef struct nbl__text_decoder {
+    nbl_ctx *ctx;
+    const char *path;
+    long line_no;  /* lines decoded so far */
+    int started;   /* the start of the file was checked */
+    int enc;       /* 0 undecided (ASCII so far), 'u' UTF-8, 'w' cp1252 */
+    long enc_line; /* the line that decided it */
+    char *conv;    /* the last span, when it had to be converted */
+    size_t conv_len, conv_cap;
+} nbl__text_decoder;
+
+/**
+ * Makes the span *sp, *np UTF-8, as the CSV reader does: the first call
+ * refuses UTF-16 and workbooks and skips a UTF-8 BOM; a span that is UTF-8
+ * stays where it is (when the file is not Windows-1252), otherwise *sp
+ * points at the converted text in d->conv. Errors as nbl__csv_read(),
+ * naming path:line.
+ */
+int nbl__text_decode(nbl__text_decoder *d, const char **sp, size_t *np);
+
+/** "utf-8" or "windows-1252" (static). */
+const char *nbl__text_decoder_encoding(const nbl__text_decoder *d);
+
+/** Frees what the decoder holds. */
+void nbl__text_decoder_clear(nbl__text_decoder *d);
+
+/** The error for a file sniffed (nbl__csv_sniff) as `why`: UTF-16, an .xls
+ * or a zip workbook, with the advice to save it as CSV UTF-8. */
+int nbl__csv_not_text(nbl_ctx *ctx, const char *path, const char *why);
+
+/**
  * Reads path and calls fn for every record. opts may be NULL (detect the
  * delimiter, no progress). On success returns NBL_OK and, when not NULL,
  * stores the delimiter used in *delimiter_out and the number of physical

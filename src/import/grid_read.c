@@ -1,11 +1,12 @@
 /*
  * grid_read.c - the readers of `import grid`: the header (which column is
  * the cell, the year, the variable and value of the long layout, or a
- * variable of the wide layout), CSV files with kvadratnet ids through
- * csvread, and polygon cells from any GDAL vector source, reprojected to
- * the working CRS. Kvadratnet cells are squares in EPSG:25832; in another
- * working CRS their four corners are reprojected (a 100 m square's edges
- * stay straight to well under a millimetre).
+ * variable of the wide layout; resolved by the statistics' column mapping,
+ * colmap.c, so --column/--ignore and [grid] column.* work alike), CSV files
+ * with kvadratnet ids through csvread, and polygon cells from any GDAL vector
+ * source, reprojected to the working CRS. Kvadratnet cells are squares in
+ * EPSG:25832; in another working CRS their four corners are reprojected (a 100
+ * m square's edges stay straight to well under a millimetre).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "import/colmap.h"
 #include "import/csvread.h"
 #include "import/grid_internal.h"
 #include "util/ctx.h"
@@ -26,133 +28,119 @@
 
 /* ---- the header ------------------------------------------------------- */
 
+/* The column mapping of the statistics (colmap.c): the fixed cell, year,
+ * variable and value headings, then opts->columns (a later entry wins),
+ * and the headings to ignore. 0, or -1 when out of memory. */
 static int
-in_list(const char *list, const char *name)
+build_map(const nbl_grid_opts *o, nbl__colmap *m)
 {
-    size_t ln = strlen(name);
-    const char *p = list;
-    while (p && *p) {
-        size_t len = strcspn(p, ",");
-        const char *s = p, *e = p + len;
-        while (s < e && *s == ' ')
-            s++;
-        while (e > s && e[-1] == ' ')
-            e--;
-        if ((size_t)(e - s) == ln && memcmp(s, name, ln) == 0)
+    const char *fixed[4][2] = {{"cell", o->cell_column},
+                               {"year", o->year_column},
+                               {"variable", o->variable_column},
+                               {"value", o->value_column}};
+    for (int k = 0; k < 4; k++)
+        if (fixed[k][1] && *fixed[k][1] &&
+            nbl__colmap_add(m, fixed[k][0], fixed[k][1]) < 0)
+            return -1;
+    for (size_t i = 0; i < o->n_columns; i++)
+        if (nbl__colmap_add(m, o->columns[i].key, o->columns[i].value) < 0)
+            return -1;
+    return o->ignore ? nbl__colmap_add_ignore_list(m, o->ignore) : 0;
+}
+
+/* Polygon sources name their cells only optionally: true when the header
+ * has the cell column (mapped, or the default cell_id). */
+static int
+has_cell(const nbl__colmap *m, const char *const *names, size_t n)
+{
+    const char *h = nbl__colmap_heading(m, "cell");
+    for (size_t i = 0; i < n; i++) {
+        const char *t;
+        size_t len = nbl__colmap_trim(names[i], &t);
+        if (h ? strlen(h) == len && !strncmp(t, h, len)
+              : len == 7 && !strncmp(t, "cell_id", 7))
             return 1;
-        p += len + (p[len] == ',');
     }
     return 0;
 }
 
-static const char *
-or_default(const char *v, const char *d)
-{
-    return v && *v ? v : d;
-}
-
-/* Kind of column i; -1 when the heading is placed nowhere. */
 static int
-place(nbl__gimp *g, size_t i, const char *name)
-{
-    const nbl_grid_opts *o = g->o;
-    long v;
-    if (!strcmp(name, g->cell_col))
-        return NBL__GCOL_CELL;
-    if (!strcmp(name, or_default(o->year_column, "year")))
-        return NBL__GCOL_YEAR;
-    if (!strcmp(name, or_default(o->variable_column, "variable")))
-        return NBL__GCOL_VARIABLE;
-    if (!strcmp(name, or_default(o->value_column, "value")))
-        return NBL__GCOL_VALUE;
-    if (in_list(o->ignore, name))
-        return NBL__GCOL_IGNORE;
-    v = nbl__gimp_var(g, name);
-    if (v < 0)
-        return -1;
-    g->colvar[i] = v;
-    return NBL__GCOL_WIDE;
-}
-
-static int
-header_alloc(nbl__gimp *g, size_t n)
+header_alloc(nbl__gimp *g, const char *const *names, size_t n)
 {
     g->ncols = n;
-    g->colkind = calloc(n, sizeof *g->colkind);
-    g->colvar = calloc(n, sizeof *g->colvar);
-    g->colname = calloc(n, sizeof *g->colname);
+    g->colkind = calloc(n ? n : 1, sizeof *g->colkind);
+    g->colvar = calloc(n ? n : 1, sizeof *g->colvar);
+    g->colname = calloc(n ? n : 1, sizeof *g->colname);
     if (!g->colkind || !g->colvar || !g->colname)
         return nbl__error(g->ctx, NBL_ENOMEM, "out of memory");
-    return NBL_OK;
-}
-
-/* The layout's rules over the placed columns. */
-static int
-header_check(nbl__gimp *g, int nwide, const char *unplaced, int need_cell)
-{
-    const char *yc = or_default(g->o->year_column, "year");
-    int is_long = g->col_var >= 0 || g->col_val >= 0;
-    if (unplaced)
-        return nbl__error(g->ctx, NBL_EFORMAT,
-                          "%s: column%s %s: not a known variable, the cell, "
-                          "the year or ignored (--ignore)",
-                          g->src, strchr(unplaced, ',') ? "s" : "", unplaced);
-    if (need_cell && g->col_cell < 0)
-        return nbl__error(g->ctx, NBL_EFORMAT,
-                          "%s: no cell column '%s' (name it with "
-                          "column.cell / --cell-column)",
-                          g->src, g->cell_col);
-    if (g->col_year < 0)
-        return nbl__error(g->ctx, NBL_EFORMAT, "%s: no year column '%s'",
-                          g->src, yc);
-    if (is_long && (g->col_var < 0 || g->col_val < 0 || nwide))
-        return nbl__error(g->ctx, NBL_EFORMAT,
-                          "%s: the long layout needs both a variable and a "
-                          "value column and no variable columns",
-                          g->src);
-    if (!is_long && !nwide)
-        return nbl__error(g->ctx, NBL_EFORMAT,
-                          "%s: no variable columns (wide layout) and no "
-                          "variable/value columns (long layout)",
-                          g->src);
-    return NBL_OK;
-}
-
-static int
-header(nbl__gimp *g, const char *const *names, size_t n, int need_cell)
-{
-    nbl__buf un = {0};
-    int nwide = 0, rc;
-    if ((rc = header_alloc(g, n)))
-        return rc;
-    g->col_cell = g->col_year = g->col_var = g->col_val = -1;
-    for (size_t i = 0; i < n; i++) {
-        int k = place(g, i, names[i]);
-        long *slot[] = {NULL,        &g->col_cell, &g->col_year,
-                        &g->col_var, &g->col_val,  NULL};
-        g->colname[i] = nbl__strdup(names[i]);
-        if (!g->colname[i])
+    for (size_t i = 0; i < n; i++)
+        if (!(g->colname[i] = nbl__strdup(names[i])))
             return nbl__error(g->ctx, NBL_ENOMEM, "out of memory");
-        if (k < 0) {
-            nbl__buf_printf(&un, "%s'%s'", un.s ? ", " : "", names[i]);
+    return NBL_OK;
+}
+
+/* The resolved columns into the reader's slots; a mean cannot be summed. */
+static int
+header_apply(nbl__gimp *g, const nbl__colplan *plan)
+{
+    static const char *const fixed[] = {"cell", "year", "variable", "value"};
+    long *slot[] = {&g->col_cell, &g->col_year, &g->col_var, &g->col_val};
+    g->col_cell = g->col_year = g->col_var = g->col_val = -1;
+    for (size_t j = 0; j < plan->n; j++) {
+        size_t i = plan->src[j];
+        int k = 0;
+        while (k < 4 && strcmp(plan->name[j], fixed[k]) != 0)
+            k++;
+        g->colkind[i] = k < 4 ? NBL__GCOL_CELL + k : NBL__GCOL_WIDE;
+        if (k < 4) {
+            *slot[k] = (long)i;
             continue;
         }
-        g->colkind[i] = k;
-        if (k == NBL__GCOL_WIDE) {
-            if (strcmp(g->vars[g->colvar[i]].kind, "mean") == 0) {
-                nbl__buf_free(&un);
-                return nbl__error(g->ctx, NBL_EFORMAT,
-                                  "%s: column '%s': a mean cannot be "
-                                  "summed over cells; give the sum",
-                                  g->src, names[i]);
-            }
-            nwide++;
-        } else if (slot[k]) {
-            *slot[k] = (long)i;
-        }
+        g->colvar[i] = nbl__gimp_var(g, plan->name[j]);
+        if (strcmp(g->vars[g->colvar[i]].kind, "mean") == 0)
+            return nbl__error(g->ctx, NBL_EFORMAT,
+                              "%s: column '%s': a mean cannot be "
+                              "summed over cells; give the sum",
+                              g->src, g->colname[i]);
     }
-    rc = header_check(g, nwide, un.s, need_cell);
-    nbl__buf_free(&un);
+    if (g->col_cell >= 0)
+        g->cell_col = g->colname[g->col_cell];
+    return NBL_OK;
+}
+
+/* Which column is what, by the statistics' column mapping: the cell (CSV:
+ * required; polygons: when present) and the year, then variable,value
+ * (long) or one column per known variable (wide); an unplaced heading is
+ * an error with the nearest names. delim quotes the header in messages. */
+static int
+header(nbl__gimp *g, const char *const *names, size_t n, int need_cell,
+       char delim)
+{
+    static const char *const keys[] = {"cell", "year"}, *const defaults[] = {
+                                                            "cell_id", "year"};
+    nbl__colmap m = {0};
+    nbl__colmap_want w = {0};
+    nbl__colplan plan = {0};
+    const char **vars = calloc(g->nvars + 1, sizeof *vars);
+    char *err = NULL;
+    int rc = header_alloc(g, names, n), cell;
+    if (rc == NBL_OK && (!vars || build_map(g->o, &m)))
+        rc = nbl__error(g->ctx, NBL_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == NBL_OK && i < g->nvars; i++)
+        vars[i] = g->vars[i].name;
+    cell = need_cell || has_cell(&m, names, n);
+    w = (nbl__colmap_want){
+        keys + !cell, 2 - !cell, defaults + !cell, vars, g->nvars, 1, 1};
+    if (rc == NBL_OK) {
+        int r = nbl__colmap_resolve(&m, &w, n, names, delim, &plan, &err);
+        rc = r < 0   ? nbl__error(g->ctx, NBL_ENOMEM, "out of memory")
+             : r > 0 ? nbl__error(g->ctx, NBL_EFORMAT, "%s: %s", g->src, err)
+                     : header_apply(g, &plan);
+    }
+    free(err);
+    free(vars);
+    nbl__colplan_free(&plan);
+    nbl__colmap_clear(&m);
     return rc;
 }
 
@@ -219,7 +207,7 @@ csv_row(const nbl__csv_row *r, void *arg)
     nbl__gimp *g = arg;
     g->line = r->line;
     if (r->index == 0)
-        return header(g, r->fields, r->n, 1);
+        return header(g, r->fields, r->n, 1, r->delimiter);
     if (r->n != g->ncols)
         return nbl__error(g->ctx, NBL_EDATA,
                           "%s:%ld: %zu fields, the header has %zu", g->src,
@@ -250,7 +238,7 @@ int
 nbl__gimp_read_csv(nbl__gimp *g)
 {
     nbl__csv_opts co = {g->o->delimiter, "import grid", 0.0, 0.9};
-    g->cell_col = or_default(g->o->cell_column, "cell_id");
+    g->cell_col = "cell_id"; /* until the header names it */
     g->decimal = peek_delimiter(g) == ';' ? ',' : '.';
     return nbl__csv_read(g->ctx, g->src, &co, csv_row, g, NULL, NULL);
 }
@@ -398,9 +386,9 @@ setup_ogr(nbl__gimp *g)
         return nbl__error(g->ctx, NBL_ENOMEM, "out of memory");
     for (int i = 0; i < nf; i++)
         names[i] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(fd, i));
-    g->cell_col = or_default(g->o->cell_column, "cell_id");
+    g->cell_col = "cell_id"; /* until the header names it */
     g->decimal = '.';
-    rc = header(g, names, (size_t)nf, 0);
+    rc = header(g, names, (size_t)nf, 0, 0);
     free(names);
     if (rc)
         return rc;

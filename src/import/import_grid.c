@@ -277,8 +277,9 @@ nbl__gimp_value(nbl__gimp *g, nbl__gcell *c, long year, long var,
         return bad(g, column,
                    "cell '%s', year %ld, variable '%s' appears twice", c->key,
                    year, v->name);
-    if (nbl__grid_acc_add(g->acc, (size_t)pair, g->parts + c->part0, c->nparts,
-                          x))
+    /* a cell outside every area has no parts (and g->parts may be NULL) */
+    if (nbl__grid_acc_add(g->acc, (size_t)pair,
+                          c->nparts ? g->parts + c->part0 : NULL, c->nparts, x))
         return nbl__error(g->ctx, NBL_ENOMEM, "out of memory");
     return NBL_OK;
 }

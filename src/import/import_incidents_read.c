@@ -1,7 +1,10 @@
 /*
  * import_incidents_read.c - the sources of `import incidents`
  * (import_incidents_internal.h): a CSV file streamed through libcsv (the
- * fast path: fields parsed in place, no row copied) or any GDAL vector
+ * fast path: fields parsed in place, no row copied; whole lines go through
+ * the CSV reader's encoding decision first, so Windows-1252 is converted
+ * and anything else that is not UTF-8 refused, as for statistics) or any
+ * GDAL vector
  * source, the roles of their fields (coordinates, year or date, category),
  * and the hot-path parsers of numbers, years and dates. Every point read is
  * handed to nbl__inc_push() exactly once.
@@ -290,6 +293,7 @@ typedef struct {
     double x, y;
     int has_x, has_y, year;
     uint32_t cat;
+    int delim_done; /* the delimiter was taken from the header line */
 } csvst;
 
 static void
@@ -420,31 +424,94 @@ on_row(int ch, void *arg)
     c->cat = m->cat_default;
 }
 
+/* The delimiter from the header line (the first line of the file's text):
+ * ';' (then the decimal comma), a tab, or ','. */
+static void
+sniff_delimiter(struct csv_parser *p, csvst *c, const char *b, size_t n)
+{
+    size_t k, nc = 0, ns = 0, nt = 0;
+    for (k = 0; k < n && b[k] != '\n'; k++)
+        nc += b[k] == ',', ns += b[k] == ';', nt += b[k] == '\t';
+    if (ns > nc && ns >= nt)
+        csv_set_delim(p, ';'), c->dec = ',';
+    else if (nt > nc)
+        csv_set_delim(p, '\t');
+}
+
+/* Decodes the whole lines of buf[0..*len) (all of it at the end of the
+ * file), feeds them to libcsv and keeps the rest (a line still being
+ * read) at the start of buf. */
+static void
+feed_lines(imp *m, csvst *c, struct csv_parser *p, nbl__text_decoder *d,
+           char *buf, size_t *len, int eof)
+{
+    size_t span = *len, n;
+    const char *s = buf;
+    while (!eof && span > 0 && buf[span - 1] != '\n')
+        span--;
+    n = span;
+    if (!span)
+        return;
+    if ((m->rc = nbl__text_decode(d, &s, &n)))
+        return;
+    if (!c->delim_done && n) {
+        sniff_delimiter(p, c, s, n);
+        c->delim_done = 1;
+    }
+    if (csv_parse(p, s, n, on_field, on_row, c) != n && !m->rc)
+        m->rc = nbl__error(m->ctx, NBL_EFORMAT, "%s:%lld: %s", m->src,
+                           c->rec + 1, csv_strerror(csv_error(p)));
+    memmove(buf, buf + span, *len - span);
+    *len -= span;
+}
+/* The end of the read: the last record, and the text's encoding noted
+ * (Windows-1252 is converted, as for statistics). */
+static void
+finish_csv(imp *m, csvst *c, struct csv_parser *p, const nbl__text_decoder *d)
+{
+    if (!m->rc && csv_fini(p, on_field, on_row, c) != 0 && !m->rc)
+        m->rc = nbl__error(m->ctx, NBL_EFORMAT, "%s:%lld: %s", m->src,
+                           c->rec + 1, csv_strerror(csv_error(p)));
+    if (!m->rc && !c->header_done)
+        m->rc = nbl__error(m->ctx, NBL_EFORMAT, "%s: empty file (no header)",
+                           m->src);
+    if (!m->rc) {
+        m->sum->encoding = nbl__text_decoder_encoding(d);
+        if (d->enc == 'w')
+            nbl__info(m->ctx,
+                      "%s: read as Windows-1252 text (converted to UTF-8; "
+                      "line %ld showed it)",
+                      m->src, d->enc_line);
+    }
+}
+
 int
 nbl__inc_read_csv(imp *m, const nbl_incidents_opts *o)
 {
     enum { CHUNK = 1 << 20 };
     struct csv_parser p;
+    nbl__text_decoder d = {0};
     csvst c;
     char *buf;
     FILE *f;
-    size_t n;
+    size_t n, len = 0, cap = 2 * CHUNK;
     struct stat stt;
     double size, done = 0;
-    int first = 1;
 
     memset(&c, 0, sizeof c);
     c.m = m;
     c.o = o;
     c.dec = '.';
     c.cat = m->cat_default;
+    d.ctx = m->ctx;
+    d.path = m->src;
     f = fopen(m->src, "rb");
     if (!f)
         return nbl__error(m->ctx, NBL_EIO, "%s: cannot open: %s", m->src,
                           strerror(errno));
     size = fstat(fileno(f), &stt) == 0 && stt.st_size > 0 ? (double)stt.st_size
                                                           : 1.0;
-    buf = malloc(CHUNK);
+    buf = malloc(cap);
     /* strict: a stray quote is an error naming the record, not a
      * category with a quote in it */
     if (!buf ||
@@ -454,24 +521,20 @@ nbl__inc_read_csv(imp *m, const nbl_incidents_opts *o)
         return nbl__error(m->ctx, NBL_ENOMEM, "out of memory");
     }
     csv_set_blk_size(&p, NBL_CSV_BLOCK); /* see csvread.c */
-    while (!m->rc && (n = fread(buf, 1, CHUNK, f)) > 0) {
-        char *b = buf;
-        if (first) {
-            /* BOM, and the delimiter from the header line */
-            size_t k, nc = 0, ns = 0, nt = 0;
-            if (n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0)
-                b += 3, n -= 3;
-            for (k = 0; k < n && b[k] != '\n'; k++)
-                nc += b[k] == ',', ns += b[k] == ';', nt += b[k] == '\t';
-            if (ns > nc && ns >= nt)
-                csv_set_delim(&p, ';'), c.dec = ',';
-            else if (nt > nc)
-                csv_set_delim(&p, '\t');
-            first = 0;
+    while (!m->rc) {
+        if (len + CHUNK > cap) { /* a line longer than the buffer */
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                m->rc = nbl__error(m->ctx, NBL_ENOMEM, "out of memory");
+                break;
+            }
+            buf = nb;
+            cap *= 2;
         }
-        if (csv_parse(&p, b, n, on_field, on_row, &c) != n && !m->rc)
-            m->rc = nbl__error(m->ctx, NBL_EFORMAT, "%s:%lld: %s", m->src,
-                               c.rec + 1, csv_strerror(csv_error(&p)));
+        if ((n = fread(buf + len, 1, CHUNK, f)) == 0)
+            break;
+        len += n;
+        feed_lines(m, &c, &p, &d, buf, &len, 0);
         done += (double)n;
         if (!m->rc && nbl__has_progress(m->ctx))
             m->rc = nbl__progress(m->ctx, done / size, "import incidents");
@@ -479,15 +542,13 @@ nbl__inc_read_csv(imp *m, const nbl_incidents_opts *o)
     if (!m->rc && ferror(f))
         m->rc = nbl__error(m->ctx, NBL_EIO, "%s: read error: %s", m->src,
                            strerror(errno));
-    if (!m->rc && csv_fini(&p, on_field, on_row, &c) != 0 && !m->rc)
-        m->rc = nbl__error(m->ctx, NBL_EFORMAT, "%s:%lld: %s", m->src,
-                           c.rec + 1, csv_strerror(csv_error(&p)));
-    if (!m->rc && !c.header_done)
-        m->rc = nbl__error(m->ctx, NBL_EFORMAT, "%s: empty file (no header)",
-                           m->src);
+    if (!m->rc)
+        feed_lines(m, &c, &p, &d, buf, &len, 1);
+    finish_csv(m, &c, &p, &d);
     if (!m->rc)
         m->rc = nbl__inc_flush(m);
     csv_free(&p);
+    nbl__text_decoder_clear(&d);
     free(buf);
     fclose(f);
     for (size_t i = 0; i < c.nnames; i++)

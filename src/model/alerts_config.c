@@ -283,6 +283,38 @@ other_key(struct cfg_parse *p, const char *name, const char *value)
     return NOT_MINE;
 }
 
+/* How `-f csv` is written: csv_delimiter = comma | semicolon | tab (or
+ * ',' - a bare ';' starts an INI comment), bom = true|false, excel = true
+ * (';', BOM, decimal comma). */
+static int
+csv_key(struct cfg_parse *p, const char *name, const char *value)
+{
+    nbl_csv_style *st = &p->cfg->csv;
+    int b;
+    if (strcmp(name, "csv_delimiter") == 0) {
+        if (strcmp(value, ",") == 0 || nbl__strieq(value, "comma"))
+            st->delimiter = ',';
+        else if (strcmp(value, ";") == 0 || nbl__strieq(value, "semicolon"))
+            st->delimiter = ';';
+        else if (nbl__strieq(value, "tab"))
+            st->delimiter = '\t';
+        else
+            return bad(p, name, value, "expected ',', ';' or tab");
+        return 1;
+    }
+    if (strcmp(name, "bom") != 0 && strcmp(name, "excel") != 0)
+        return NOT_MINE;
+    if (!parse_bool(value, &b))
+        return bad(p, name, value, "expected true or false");
+    if (name[0] == 'b') {
+        st->bom = b;
+    } else {
+        st->delimiter = b ? ';' : ',';
+        st->bom = st->decimal_comma = b;
+    }
+    return 1;
+}
+
 static int
 cfg_handler(void *user, const char *section, const char *name,
             const char *value, int lineno)
@@ -298,7 +330,8 @@ cfg_handler(void *user, const char *section, const char *name,
         return 1;
     if ((r = number_key(p, name, value)) != NOT_MINE ||
         (r = severity_key(p, name, value)) != NOT_MINE ||
-        (r = other_key(p, name, value)) != NOT_MINE)
+        (r = other_key(p, name, value)) != NOT_MINE ||
+        (r = csv_key(p, name, value)) != NOT_MINE)
         return r;
     return bad(p, name, value, "unknown key");
 }

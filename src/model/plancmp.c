@@ -300,6 +300,54 @@ plan_transitions(const nbl__pc_input *in, nbl__pc_output *out)
     return 0;
 }
 
+/* The area ids plans p and q share ('|'-joined into b); 0 when none. */
+static int
+shared_areas(const nbl__pc_input *in, int p, int q, nbl__buf *b)
+{
+    const nbl__pc_plan *pp = &in->plans[p];
+    int n = 0;
+    for (int k = 0; k < pp->n_areas; k++)
+        if (in_plan(&in->plans[q], pp->areas[k])) {
+            if (list_add(b, in->areas[pp->areas[k]].area_id))
+                return -1;
+            n++;
+        }
+    return n;
+}
+
+/* Every ordered pair of plans whose periods share a year and whose areas
+ * share an area. */
+static int
+plan_overlaps(const nbl__pc_input *in, nbl__pc_output *out)
+{
+    for (int p = 0; p < in->n_plans; p++)
+        for (int q = 0; q < in->n_plans; q++) {
+            const nbl__pc_plan *a = &in->plans[p], *c = &in->plans[q];
+            int from =
+                a->start_year > c->start_year ? a->start_year : c->start_year;
+            int to = a->end_year < c->end_year ? a->end_year : c->end_year;
+            nbl__buf b = {0};
+            nbl__pc_overlap *w;
+            int n;
+            if (p == q || from > to)
+                continue;
+            if ((n = shared_areas(in, p, q, &b)) <= 0) {
+                nbl__buf_free(&b);
+                if (n < 0)
+                    return -1;
+                continue;
+            }
+            w = realloc(out->overlaps, (out->n_overlaps + 1) * sizeof *w);
+            if (!w) {
+                nbl__buf_free(&b);
+                return -1;
+            }
+            out->overlaps = w;
+            w[out->n_overlaps++] = (nbl__pc_overlap){p, q, from, to, b.s};
+        }
+    return 0;
+}
+
 int
 nbl__pc_compute(const nbl__pc_input *in, nbl__pc_output *out)
 {
@@ -316,7 +364,7 @@ nbl__pc_compute(const nbl__pc_input *in, nbl__pc_output *out)
                     in, p, i,
                     &out->results[(size_t)p * (size_t)in->n_ind + (size_t)i]))
                 goto oom;
-    if (plan_transitions(in, out))
+    if (plan_transitions(in, out) || plan_overlaps(in, out))
         goto oom;
     return 0;
 oom:
@@ -334,5 +382,8 @@ nbl__pc_output_free(nbl__pc_output *out)
     }
     free(out->results);
     free(out->transitions);
+    for (size_t i = 0; i < out->n_overlaps; i++)
+        free(out->overlaps[i].areas);
+    free(out->overlaps);
     memset(out, 0, sizeof *out);
 }

@@ -5,7 +5,8 @@
  * values and category, and plans. Output: per plan and indicator the
  * population-weighted baseline/latest values of the plan's areas and of the
  * comparison group, the changes, their difference, and the target; per plan
- * the category transitions of its areas.
+ * the category transitions of its areas and the other plans that cover
+ * one of its areas in a year of its period (overlapping plans).
  */
 #ifndef NBL_PLANCMP_H
 #define NBL_PLANCMP_H
@@ -82,11 +83,22 @@ typedef struct nbl__pc_transition {
     int from_suppressed, to_suppressed; /* too few residents that year */
 } nbl__pc_transition;
 
+/* Two plans that cover the same area in the same year: their effects
+ * cannot be told apart there. Listed once per plan (plan, other) and
+ * (other, plan), in plan order. */
+typedef struct nbl__pc_overlap {
+    int plan, other;        /* indices into plans */
+    int from_year, to_year; /* the years both periods cover */
+    char *areas;            /* '|'-joined shared area ids (malloc) */
+} nbl__pc_overlap;
+
 typedef struct nbl__pc_output {
     nbl__pc_result *results; /* n_plans * n_ind, plan-major */
     size_t n_results;
     nbl__pc_transition *transitions;
     size_t n_transitions;
+    nbl__pc_overlap *overlaps;
+    size_t n_overlaps;
 } nbl__pc_output;
 
 /** Computes the comparison. Returns 0, or -1 when out of memory. */

@@ -10,7 +10,8 @@
  * (resolved), '>' superseded by a crossed threshold, ' ' other
  * information. The text format is in the output language; CSV, JSON and
  * GeoJSON keep English keys and codes (the message is in the language the
- * alert was evaluated in).
+ * alert was evaluated in). The CSV follows the list's nbl_csv_style: ','
+ * and '.' by default, ';', a UTF-8 BOM and decimal commas for Excel.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -259,23 +260,13 @@ format_text(const nbl_alert_list *l, nbl__buf *b)
     return b->s ? NBL_OK : NBL_ENOMEM;
 }
 
+/* One CSV field in the list's style, then the delimiter or (last) CRLF. */
 static void
-csv_field(nbl__buf *b, const char *s, int last)
+csv_field(nbl__buf *b, const nbl_csv_style *st, const char *s, int last)
 {
-    if (!s)
-        s = "";
-    if (strpbrk(s, ",\"\r\n")) {
-        nbl__buf_append(b, "\"", 1);
-        for (const char *p = s; *p; p++) {
-            if (*p == '"')
-                nbl__buf_append(b, "\"", 1);
-            nbl__buf_append(b, p, 1);
-        }
-        nbl__buf_append(b, "\"", 1);
-    } else {
-        nbl__buf_append(b, s, strlen(s));
-    }
-    nbl__buf_append(b, last ? "\r\n" : ",", last ? 2 : 1);
+    char d = st->delimiter ? st->delimiter : ',';
+    nbl__buf_append_csv(b, s, d);
+    nbl__buf_append(b, last ? "\r\n" : &d, last ? 2 : 1);
 }
 
 static const char *
@@ -297,37 +288,62 @@ vstatus(const nbl_alert *a)
     return isnan(a->value) ? "missing" : "ok";
 }
 
+/* A number for the CSV: '.' decimals, or the decimal comma of --excel. */
+static const char *
+csv_num(char *buf, size_t n, double v, const nbl_csv_style *st)
+{
+    num(buf, n, v);
+    return st->decimal_comma ? nbl__decimal_comma(buf) : buf;
+}
+
+static void
+csv_header(const nbl_alert_list *l, nbl__buf *b)
+{
+    static const char *const cols[] = {
+        "area_id",    "area_name",    "year",      "kind",     "rule",
+        "value",      "value_status", "threshold", "severity", "state",
+        "first_year", "ruleset",      "message"};
+    size_t n = sizeof cols / sizeof cols[0];
+    if (l->csv.bom)
+        nbl__buf_append(b, "\xEF\xBB\xBF", 3);
+    for (size_t i = 0; i < n; i++)
+        csv_field(b, &l->csv, cols[i],
+                  i + 1 == n && !l->unsuppressed && !l->run_id);
+    if (l->unsuppressed)
+        csv_field(b, &l->csv, "internal_use_only", !l->run_id);
+    if (l->run_id)
+        csv_field(b, &l->csv, "run_id", 1);
+}
+
+/* RFC 4180 with CRLF; in the list's style (nbl_csv_style: delimiter, BOM,
+ * decimal comma). Keys and codes stay English. */
 static int
 format_csv(const nbl_alert_list *l, nbl__buf *b)
 {
+    const nbl_csv_style *st = &l->csv;
     char v[64], t[64], y[16], fy[16];
-    nbl__buf_printf(b,
-                    "area_id,area_name,year,kind,rule,value,value_status,"
-                    "threshold,severity,state,first_year,ruleset,"
-                    "message%s%s\r\n",
-                    l->unsuppressed ? ",internal_use_only" : "",
-                    l->run_id ? ",run_id" : "");
+    csv_header(l, b);
     for (size_t i = 0; i < l->n; i++) {
         const nbl_alert *a = &l->items[i];
         snprintf(y, sizeof y, "%d", a->year);
         snprintf(fy, sizeof fy, "%d", a->first_year);
-        csv_field(b, a->area_id, 0);
-        csv_field(b, a->area_name, 0);
-        csv_field(b, y, 0);
-        csv_field(b, a->kind, 0);
-        csv_field(b, a->rule, 0);
-        csv_field(b, num(v, sizeof v, a->value), 0);
-        csv_field(b, vstatus(a), 0);
-        csv_field(b, num(t, sizeof t, a->threshold), 0);
-        csv_field(b, nbl_alert_severity_name(a->severity), 0);
-        csv_field(b, a->state, 0);
-        csv_field(b, fy, 0);
-        csv_field(b, l->ruleset, 0);
-        csv_field(b, a->message, !l->unsuppressed && !l->run_id);
+        csv_field(b, st, a->area_id, 0);
+        csv_field(b, st, a->area_name, 0);
+        csv_field(b, st, y, 0);
+        csv_field(b, st, a->kind, 0);
+        csv_field(b, st, a->rule, 0);
+        csv_field(b, st, csv_num(v, sizeof v, a->value, st), 0);
+        csv_field(b, st, vstatus(a), 0);
+        csv_field(b, st, csv_num(t, sizeof t, a->threshold, st), 0);
+        csv_field(b, st, nbl_alert_severity_name(a->severity), 0);
+        csv_field(b, st, a->state, 0);
+        csv_field(b, st, fy, 0);
+        csv_field(b, st, l->ruleset, 0);
+        csv_field(b, st, a->message, !l->unsuppressed && !l->run_id);
         if (l->unsuppressed)
-            csv_field(b, NBL__INTERNAL_USE_ONLY, !l->run_id);
+            csv_field(b, st, NBL__INTERNAL_USE_ONLY, !l->run_id);
         if (l->run_id)
-            csv_field(b, l->run_id, 1);
+            csv_field(b, st, l->run_id, 1);
     }
     return b->s ? NBL_OK : NBL_ENOMEM;
 }

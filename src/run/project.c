@@ -196,6 +196,9 @@ project_key(struct load_state *st, const char *k, const char *v)
 }
 
 /* [grid]: the grid import's keys (see nbl_project_grid_opts). */
+static int add_pair(nbl_stats_pair **v, size_t *n, const char *key,
+                    const char *value);
+
 static int
 handle_grid(struct load_state *st, const char *k, const char *v)
 {
@@ -209,6 +212,8 @@ handle_grid(struct load_state *st, const char *k, const char *v)
     for (int i = 0; i < 4; i++)
         if (strcmp(k, cols[i]) == 0)
             return set_str(&p->grid_column[i], v);
+    if (strncmp(k, "column.", 7) == 0 && k[7]) /* a variable, as in [stats] */
+        return add_pair(&p->grid_columns, &p->n_grid_columns, k + 7, v);
     if (strcmp(k, "method") == 0) {
         if (strcmp(v, "area") && strcmp(v, "centroid"))
             return nbl__error(st->ctx, NBL_EFORMAT,
@@ -522,6 +527,8 @@ plans_key(struct load_state *st, const char *k, const char *v)
         p->plans_source_line = st->line;
         return set_path(st, &p->plans_source, v);
     }
+    if (IS("sheet"))
+        return set_str(&p->plans_sheet, v);
     if (IS("indicators") || IS("comparison"))
         return NBL_OK; /* read by the plan comparison */
     return unknown_key(st, "plans", k);
@@ -822,6 +829,7 @@ nbl_project_free(nbl_project *p)
                      &p->incidents_y_field,
                      &p->incidents_src_crs,
                      &p->plans_source,
+                     &p->plans_sheet,
                      &p->notify,
                      &p->mail_to,
                      &p->mail_from,
@@ -851,5 +859,6 @@ nbl_project_free(nbl_project *p)
         free(p->stats_sources[i]);
     for (int i = 0; i < p->n_refs_sources; i++)
         free(p->refs_sources[i]);
+    pairs_free(p->grid_columns, p->n_grid_columns);
     free(p);
 }

@@ -58,6 +58,10 @@ nbl_project_grid_opts(const nbl_project *p, nbl_grid_opts *o)
     fill(&o->variable_column, p->grid_column[2]);
     fill(&o->value_column, p->grid_column[3]);
     fill(&o->ignore, p->grid_ignore);
+    if (!o->columns) {
+        o->columns = p->grid_columns;
+        o->n_columns = p->n_grid_columns;
+    }
     fill(&o->layer, p->grid_layer);
     fill(&o->src_crs, p->grid_src_crs);
     fill(&o->areas, p->grid_areas);

@@ -154,7 +154,8 @@ imports(nbl_ws *ws, const nbl_project *p)
     }
     if (p->plans_source) {
         nbl_plans_summary s;
-        if ((rc = nbl_plans_import(ws, p->plans_source, &s)))
+        if ((rc = nbl_plans_import_sheet(ws, p->plans_source, p->plans_sheet,
+                                         &s)))
             return rc;
         nbl__info(ctx, "plans: %s: %ld plans covering %ld areas",
                   base(p->plans_source), s.plans, s.plan_areas);

@@ -435,6 +435,31 @@ nbl__buf_append_xml(nbl__buf *b, const char *s)
     return rc;
 }
 
+int
+nbl__buf_append_csv(nbl__buf *b, const char *s, char delim)
+{
+    char specials[] = {delim ? delim : ',', '"', '\r', '\n', '\0'};
+    int rc;
+    if (!s)
+        return nbl__buf_append(b, "", 0);
+    if (!strpbrk(s, specials))
+        return nbl__buf_append(b, s, strlen(s));
+    rc = nbl__buf_append(b, "\"", 1);
+    for (; *s && rc == NBL_OK; s++)
+        rc = *s == '"' ? nbl__buf_append(b, "\"\"", 2)
+                       : nbl__buf_append(b, s, 1);
+    return rc ? rc : nbl__buf_append(b, "\"", 1);
+}
+
+char *
+nbl__decimal_comma(char *num)
+{
+    char *p = strchr(num, '.');
+    if (p)
+        *p = ',';
+    return num;
+}
+
 void
 nbl__buf_free(nbl__buf *b)
 {

@@ -123,4 +123,12 @@ void nbl__buf_free(nbl__buf *b);
 /** Appends s with &, <, > and " escaped for XML/HTML (NULL appends nothing). */
 int nbl__buf_append_xml(nbl__buf *b, const char *s);
 
+/** Appends s as one CSV field (RFC 4180): quoted, with '"' doubled, when
+ * it holds delim, '"', CR or LF; NULL appends an empty field. */
+int nbl__buf_append_csv(nbl__buf *b, const char *s, char delim);
+
+/** A number formatted by nbl__fmt_double with its '.' turned into ','
+ * (the decimal comma a Danish spreadsheet reads). Returns num. */
+char *nbl__decimal_comma(char *num);
+
 #endif

@@ -3,7 +3,8 @@
 # `nabolag import grid`: area-weighted sums of kvadratnet cells into two
 # square areas (values worked out by hand in the comments), the summary
 # lines, a refused cell id naming line and column with the workspace left
-# byte-for-byte unchanged, --areas, --column and --method centroid.
+# byte-for-byte unchanged, --areas, --column (keys and variables, as for
+# statistics), --ignore and --method centroid.
 set -u
 BIN=${NBL_BIN:?}
 T=$(mktemp -d)
@@ -51,11 +52,26 @@ WS=$T/ws.sqlite
 expect 0 "$BIN" import grid --help
 expect 2 "$BIN" import grid "$WS"
 expect 2 "$BIN" import grid "$WS" "$T/grid.csv" --method median
-expect 2 "$BIN" import grid "$WS" "$T/grid.csv" --column cel=x
+expect 2 "$BIN" import grid "$WS" "$T/grid.csv" --column cell
+expect 1 "$BIN" import grid "$WS" "$T/grid.csv" --column cel=x
+has "grid.csv: column.cel: 'cel' is not a column this file can have"
 
-# without the mapping the cell column is not found
+# without the mapping the cell and year are not found: the statistics'
+# column mapping (colmap.c) says so and lists the unplaced headings
 expect 1 "$BIN" import grid "$WS" "$T/grid.csv"
-has "grid.csv: columns 'Celle', 'År': not a known variable"
+has "grid.csv: no column for 'cell', 'year' (map each with column.<key> = HEADING); unplaced headings 'Celle' (nearest: 'cell_id'"
+has "(header 'Celle;År;pop;pop_18_64')"
+# a variable under its own heading and a name column to ignore, as for
+# statistics: --column VARIABLE=HEADING, --ignore HEADING
+sed '1s/.*/Celle;Navn;År;Antal beboere;pop_18_64/; 2,$s/;/;x;/' "$T/grid.csv" >"$T/mapped.csv"
+cp "$WS" "$T/m.sqlite"
+expect 1 "$BIN" import grid "$T/m.sqlite" "$T/mapped.csv" --column cell=Celle --column year=År --column "pop=Antal beboere"
+has "unplaced heading 'Navn'"
+expect 1 "$BIN" import grid "$T/m.sqlite" "$T/mapped.csv" --column cell=Celle --column year=År --ignore Navn
+has "unplaced heading 'Antal beboere' (nearest:"
+expect 0 "$BIN" import grid "$T/m.sqlite" "$T/mapped.csv" --column cell=Celle --column year=År --column "pop=Antal beboere" --ignore Navn
+[ "$(sqlite3 "$T/m.sqlite" "SELECT value FROM stats WHERE area_id='A' AND year=2024 AND variable='pop'")" = "155.0" ] ||
+    fail "mapped pop: $(sqlite3 "$T/m.sqlite" "SELECT * FROM stats WHERE area_id='A'")"
 
 cp "$WS" "$T/before.sqlite"
 printf 'Celle;År;pop\n100m_61700_7000;2024;10\n250m_617005_70000;2024;3\n' >"$T/bad.csv"
@@ -101,6 +117,9 @@ has "1 not evaluable"
 SD=${NBL_SOURCE_DIR:?}/sample-data
 mkdir -p "$T/prj"
 cp "$SD/byomraader.geojson" "$SD/grid_byomraader.csv" "$T/prj/"
+# the pop_18_64 column under a Danish heading, mapped in [grid] as in [stats]
+sed -i '1s/;pop_18_64$/;Beboere 18-64 år/' "$T/prj/grid_byomraader.csv"
+grep -q "Beboere 18-64 år" "$T/prj/grid_byomraader.csv" || fail "grid header not renamed"
 cat >"$T/prj/p.ini" <<'INI'
 [project]
 workspace = out/p.sqlite
@@ -112,6 +131,7 @@ name = navn
 source = grid_byomraader.csv
 column.cell = ddkncelle100m
 column.year = aar
+column.pop_18_64 = Beboere 18-64 år
 max_missing_share = 0.01
 INI
 expect 0 "$BIN" run "$T/prj/p.ini"

@@ -105,8 +105,16 @@ assert s["latest"] == 10.0 and s["latest_status"] == "ok" and s["target_met"] is
 # Plans Q and R ended before any data: reported as missing, not dropped.
 assert rows["Q"]["status"] == "missing" and rows["Q"]["missing_areas"] == ["A1", "A2"]
 PY
-"$N" plans compare "$ws" --indicators lab > "$T/cmp.txt"
-grep -q "A1 (udsat -> not listed)" "$T/cmp.txt" || fail "text transitions: $(cat "$T/cmp.txt")"
+"$N" --lang en plans compare "$ws" --indicators lab > "$T/cmp.txt"
+grep -q "A1 (udsat boligområde -> not listed)" "$T/cmp.txt" || fail "text transitions: $(cat "$T/cmp.txt")"
+grep -Eq '^  lab +43\.00 +38\.00 +-5\.00 +-1\.00 +-4\.00 +35\.00  no$' "$T/cmp.txt" || fail "English row: $(cat "$T/cmp.txt")"
+# Danish by default: the same numbers with decimal commas, Danish words
+"$N" plans compare "$ws" --indicators lab > "$T/cmp_da.txt"
+grep -q "^Sammenligning af planer" "$T/cmp_da.txt" || fail "Danish title: $(cat "$T/cmp_da.txt")"
+grep -q "A1 (udsat boligområde -> ikke på listen)" "$T/cmp_da.txt" || fail "Danish transitions: $(cat "$T/cmp_da.txt")"
+grep -Eq '^  lab +43,00 +38,00 +-5,00 +-1,00 +-4,00 +35,00  nej$' "$T/cmp_da.txt" || fail "Danish row: $(cat "$T/cmp_da.txt")"
+grep -Eq '^  indikator +basis +seneste +ændring +sammenligning +forskel +mål  mål nået$' "$T/cmp_da.txt" || fail "Danish columns: $(cat "$T/cmp_da.txt")"
+grep -q "overlap" "$T/cmp.txt" && fail "no plans overlap yet: $(cat "$T/cmp.txt")"
 "$N" plans compare "$ws" -f geojson --indicators lab -o "$T/plans_out.geojson"
 /usr/bin/python3 - "$T/plans_out.geojson" <<'PY'
 import json, sys
@@ -134,11 +142,12 @@ for k, v in {"baseline": 44.0, "latest": 40.0, "change": -4.0, "did": -3.0,
 assert p["transitions"][0] == {"area_id": "A1", "from": None, "to": None,
     "from_status": "suppressed", "to_status": "suppressed"}, p["transitions"]
 PY
-"$N" plans compare "$ws" --indicators lab --config "$T/disc.ini" > "$T/disc.txt"
+"$N" --lang en plans compare "$ws" --indicators lab --config "$T/disc.ini" > "$T/disc.txt"
 grep -q "A1 (suppressed -> suppressed)" "$T/disc.txt" || fail "text: suppressed transition: $(cat "$T/disc.txt")"
 grep -q "left out of lab (suppressed: fewer than 1500 residents in 2020 or 2022): A1" "$T/disc.txt" || fail "text: suppressed area: $(cat "$T/disc.txt")"
 grep -q "udsat" "$T/disc.txt" && fail "text shows a suppressed category: $(cat "$T/disc.txt")"
-"$N" plans compare "$ws" -f csv --indicators lab --config "$T/disc.ini" | grep -q '^P,.*,A1,A1:suppressed>suppressed|A2:none>none$' || fail "csv: suppressed"
+"$N" plans compare "$ws" --indicators lab --config "$T/disc.ini" | grep -q "udeladt af lab (skjult: færre end 1.500 beboere i 2020 eller 2022): A1" || fail "Danish: suppressed area"
+"$N" plans compare "$ws" -f csv --indicators lab --config "$T/disc.ini" | grep -q '^P,.*,A1,A1:suppressed>suppressed|A2:none>none,$' || fail "csv: suppressed"
 # an output that cannot be written is an error (exit 1), not a silent loss
 rc=0; "$N" plans compare "$ws" -f json > /dev/full 2>"$T/full.err" || rc=$?
 [ "$rc" = 1 ] || fail "write to a full device: exit $rc"
@@ -147,4 +156,51 @@ grep -q "cannot write\|No space" "$T/full.err" || fail "full device message: $(c
 printf '[disclosure]\nmin_residents_publish = many\n' > "$T/bad.ini"
 rc=0; "$N" plans compare "$ws" --config "$T/bad.ini" >/dev/null 2>&1 || rc=$?
 [ "$rc" = 1 ] || fail "bad min_residents_publish: exit $rc"
+# Plans from a workbook (issue 9 point 3): an .xlsx made with GDAL from
+# CSV (every cell text, so the target 35,5 is text with a decimal comma,
+# as Danish Excel writes it), with a second sheet. No --sheet: an error
+# listing the sheets; --sheet names it; an error names sheet and row.
+cp "$ws" "$T/wb.sqlite"
+wbsum=$(sha256sum < "$T/wb.sqlite")
+printf 'plan_id,name,start_year,end_year,areas,target.lab\nW,Plan W,2021,2022,A1|A3,"35,5"\n' > "$T/Planer.csv"
+printf 'note,by\nfrom the board,x\n' > "$T/Noter.csv"
+ogr2ogr -f XLSX "$T/plans.xlsx" "$T/Planer.csv" 2>/dev/null
+ogr2ogr -update "$T/plans.xlsx" "$T/Noter.csv" 2>/dev/null
+rc=0; out=$("$N" import plans "$T/wb.sqlite" "$T/plans.xlsx" 2>&1) || rc=$?
+[ "$rc" = 1 ] || fail "workbook without --sheet: exit $rc: $out"
+grep -q "plans.xlsx: the workbook has 2 sheets ('Planer', 'Noter'); name one" <<<"$out" || fail "sheet list: $out"
+[ "$(sha256sum < "$T/wb.sqlite")" = "$wbsum" ] || fail "workspace changed by a refused workbook"
+"$N" -q import plans "$T/wb.sqlite" "$T/plans.xlsx" --sheet Planer || fail "workbook with --sheet"
+got=$(spatialite -silent "$T/wb.sqlite" "SELECT p.plan_id||':'||p.start_year||'-'||p.end_year||':'||(SELECT group_concat(area_id,'|') FROM (SELECT area_id FROM plan_areas a WHERE a.plan_id=p.plan_id ORDER BY 1))||':'||(SELECT indicator||'='||target FROM plan_targets t WHERE t.plan_id=p.plan_id) FROM plans p WHERE plan_id='W'")
+[ "$got" = "W:2021-2022:A1|A3:lab=35.5" ] || fail "workbook plan: $got"
+printf 'plan_id,name,start_year,end_year,areas\nV,Plan V,2021,2022,A1\nX,Plan X,2021,2022,A1|A9\n' > "$T/Planer.csv"
+ogr2ogr -f XLSX "$T/bad.xlsx" "$T/Planer.csv" 2>/dev/null
+rc=0; out=$("$N" import plans "$T/wb.sqlite" "$T/bad.xlsx" 2>&1) || rc=$?
+[ "$rc" = 1 ] || fail "bad workbook: exit $rc"
+grep -q "bad.xlsx: sheet 'Planer' row 3: column 'areas': unknown area id 'A9'" <<<"$out" || fail "workbook error: $out"
+rc=0; "$N" import plans "$T/wb.sqlite" "$T/plans.csv" --sheet Planer 2>/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "--sheet for a CSV: exit $rc"
+
+# Overlapping plans (issue 10 point 7): O covers A2 in 2022-2023, U covers
+# A1 and A3 in 2015-2021. P (A1, A2; 2021-2022) shares A2 with O in 2022 and
+# A1 with U in 2021; S (A4) overlaps nothing; Q (A1, A2; 2016-2018) shares
+# A1 with U in 2016-2018.
+cp "$ws" "$T/ov.sqlite"
+printf 'plan_id,name,start_year,end_year,areas\nO,Plan O,2022,2023,A2\nU,Plan U,2015,2021,A1|A3\n' > "$T/more.csv"
+"$N" -q import plans "$T/ov.sqlite" "$T/more.csv"
+"$N" plans compare "$T/ov.sqlite" -f json --indicators lab > "$T/ov.json"
+/usr/bin/python3 - "$T/ov.json" <<'PY'
+import json, sys
+rows = {r["plan_id"]: r["overlapping_plans"] for r in json.load(open(sys.argv[1]))}
+assert rows["P"] == [{"plan_id": "O", "from_year": 2022, "to_year": 2022, "areas": ["A2"]},
+                     {"plan_id": "U", "from_year": 2021, "to_year": 2021, "areas": ["A1"]}], rows["P"]
+assert rows["S"] == [], rows["S"]
+assert rows["Q"] == [{"plan_id": "U", "from_year": 2016, "to_year": 2018, "areas": ["A1"]}], rows["Q"]
+assert rows["O"] == [{"plan_id": "P", "from_year": 2022, "to_year": 2022, "areas": ["A2"]}], rows["O"]
+assert [x["plan_id"] for x in rows["U"]] == ["P", "Q", "R"], rows["U"]
+PY
+"$N" plans compare "$T/ov.sqlite" --indicators lab > "$T/ov.txt"
+grep -q "^  overlapper plan O i 2022-2022 (områder A2)" "$T/ov.txt" || fail "Danish overlap line: $(cat "$T/ov.txt")"
+"$N" --lang en plans compare "$T/ov.sqlite" --indicators lab | grep -q "^  overlaps plan U in 2021-2021 (areas A1)" || fail "English overlap line"
+"$N" plans compare "$T/ov.sqlite" -f csv --indicators lab | grep -q '^P,.*,O|U$' || fail "csv overlapping_plans"
 echo "plans: all checks passed"

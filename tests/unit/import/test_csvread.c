@@ -521,6 +521,54 @@ test_realdata_bom_crlf(void **state)
     nbl_ctx_free(ctx);
 }
 
+/* The decoder on spans of several lines (the incidents reader's blocks):
+ * the line that decided the encoding is counted across spans; a
+ * Windows-1252 span is converted line by line; a later non-UTF-8 line in
+ * a UTF-8 file is refused naming its line. Line numbers worked out by
+ * hand from the spans below. */
+static void
+test_decoder_spans(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    nbl__text_decoder d = {0};
+    const char *s;
+    size_t n;
+    (void)state;
+    d.ctx = ctx;
+    d.path = "p.csv";
+    s = "h\na\n";
+    n = strlen(s);
+    assert_int_equal(nbl__text_decode(&d, &s, &n), NBL_OK);
+    assert_int_equal(d.enc, 0);
+    s = "b\nc\xc3\xb8\nd\n"; /* "cø": line 4 is UTF-8 */
+    n = strlen(s);
+    assert_int_equal(nbl__text_decode(&d, &s, &n), NBL_OK);
+    assert_int_equal(d.enc, 'u');
+    assert_int_equal(d.enc_line, 4);
+    assert_int_equal(d.line_no, 5);
+    s = "e\nf\xf8\n"; /* cp1252 'ø' on line 7 */
+    n = strlen(s);
+    assert_int_equal(nbl__text_decode(&d, &s, &n), NBL_EFORMAT);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "p.csv:7: not valid UTF-8"));
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "line 4 is UTF-8"));
+    nbl__text_decoder_clear(&d);
+
+    memset(&d, 0, sizeof d);
+    d.ctx = ctx;
+    d.path = "w.csv";
+    s = "x;y\r\n1;h\xe6rv\xe6rk\r\n2;r\xf8"; /* last line without \n */
+    n = strlen(s);
+    assert_int_equal(nbl__text_decode(&d, &s, &n), NBL_OK);
+    assert_int_equal(d.enc, 'w');
+    assert_int_equal(d.enc_line, 2);
+    assert_int_equal(d.line_no, 3);
+    assert_int_equal(n, strlen("x;y\r\n1;hærværk\r\n2;rø"));
+    assert_memory_equal(s, "x;y\r\n1;hærværk\r\n2;rø", n);
+    assert_string_equal(nbl__text_decoder_encoding(&d), "windows-1252");
+    nbl__text_decoder_clear(&d);
+    nbl_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -542,6 +590,7 @@ main(void)
         cmocka_unit_test(test_stop_and_missing),
         cmocka_unit_test(test_long_file_across_blocks),
         cmocka_unit_test(test_realdata_bom_crlf),
+        cmocka_unit_test(test_decoder_spans),
     };
     nbl_test_locale();
     return cmocka_run_group_tests(tests, NULL, NULL);

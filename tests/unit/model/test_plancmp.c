@@ -234,6 +234,45 @@ test_latest_only_status(void **state)
     nbl__pc_output_free(&out);
 }
 
+/* Plans sharing an area in a shared year overlap; sharing an area in
+ * different years, or years without a shared area, does not. The fixture's
+ * plans share no area; a fourth plan V over A2 and A6 in 2020-2022 shares
+ * A2 with P in 2021-2022 and A6 with R in 2022 only. */
+static void
+test_overlaps(void **state)
+{
+    static const int v_areas[] = {5, 1};
+    static const int w_areas[] = {4}; /* A5, like Q, but 2020-2021 */
+    nbl__pc_input in = input(0, 100);
+    nbl__pc_plan plans[5];
+    nbl__pc_output out;
+    (void)state;
+    assert_int_equal(nbl__pc_compute(&in, &out), 0);
+    assert_int_equal(out.n_overlaps, 0);
+    nbl__pc_output_free(&out);
+    memcpy(plans, in.plans, 3 * sizeof *plans);
+    plans[3] = (nbl__pc_plan){"V", "Plan V", 2020, 2022, v_areas, 2, {N}};
+    plans[4] = (nbl__pc_plan){"W", "Plan W", 2020, 2021, w_areas, 1, {N}};
+    in.plans = plans;
+    in.n_plans = 5;
+    assert_int_equal(nbl__pc_compute(&in, &out), 0);
+    assert_int_equal(out.n_overlaps, 4); /* P-V, R-V, V-P, V-R */
+    assert_int_equal(out.overlaps[0].plan, 0);
+    assert_int_equal(out.overlaps[0].other, 3);
+    assert_int_equal(out.overlaps[0].from_year, 2021);
+    assert_int_equal(out.overlaps[0].to_year, 2022);
+    assert_string_equal(out.overlaps[0].areas, "A2");
+    assert_int_equal(out.overlaps[1].plan, 2);
+    assert_int_equal(out.overlaps[1].from_year, 2022);
+    assert_int_equal(out.overlaps[1].to_year, 2022);
+    assert_string_equal(out.overlaps[1].areas, "A6");
+    assert_int_equal(out.overlaps[2].plan, 3);
+    assert_int_equal(out.overlaps[2].other, 0);
+    assert_string_equal(out.overlaps[2].areas, "A2");
+    assert_int_equal(out.overlaps[3].other, 2);
+    nbl__pc_output_free(&out);
+}
+
 int
 main(void)
 {
@@ -243,6 +282,7 @@ main(void)
         cmocka_unit_test(test_suppressed),
         cmocka_unit_test(test_small_area_left_out),
         cmocka_unit_test(test_latest_only_status),
+        cmocka_unit_test(test_overlaps),
     };
     nbl_test_locale();
     return cmocka_run_group_tests(tests, NULL, NULL);
