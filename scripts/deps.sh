@@ -1,6 +1,8 @@
 #!/bin/sh
 # Installs every package nabolag needs to build, test and demo, from Debian 12.
-# Usage: scripts/deps.sh [--qgis]   (run as root)
+# Usage: scripts/deps.sh [--qgis] [--bench]   (run as root)
+#   --qgis   QGIS for the layer tests (label qgis)
+#   --bench  GeoPandas for bench/run_peer.sh (the peer of `nabolag run`)
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 pkgs="build-essential cmake pkg-config git
@@ -10,9 +12,13 @@ pkgs="build-essential cmake pkg-config git
  python3 python3-gdal python3-aiosmtpd valgrind locales time bc
  gettext chromium
  man-db groff-base bsdextrautils dpkg-dev"
-if [ "${1:-}" = "--qgis" ]; then
-    pkgs="$pkgs python3-qgis qgis-providers xvfb"
-fi
+for opt in "$@"; do
+    case "$opt" in
+    --qgis) pkgs="$pkgs python3-qgis qgis-providers xvfb" ;;
+    --bench) pkgs="$pkgs python3-geopandas python3-rtree" ;;
+    *) echo "usage: scripts/deps.sh [--qgis] [--bench]" >&2; exit 2 ;;
+    esac
+done
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -1,0 +1,154 @@
+#!/bin/bash
+# run_peer.sh - the whole yearly job, `nabolag run` against the same job
+# written in GeoPandas/pandas (bench/peer_geopandas_pipeline.py), without
+# and with the 5 M incident points, each under /usr/bin/time -v (wall, CPU,
+# peak RSS); checks that both give the same category for every area and
+# year (and the same incident counts), then prints the ratios.
+#
+# usage: bench/run_peer.sh [--tiny | --scale F]
+#   (none)     national scale: 8,000 areas, 3.52 M statistic rows, 5 M points
+#              (bench/gen_pipeline.py, bench/gen_national.py into bench/data)
+#   --scale F  the first F x 8,000 areas, their statistics and F x 5 M points
+#              (F = 0.25 to develop on the shared machine)
+#   --tiny     200 areas, 20,000 points, generated into a temporary folder:
+#              the smoke test of the peer's check (seconds, not minutes)
+# env: BUILD (default build-bench; with --tiny and an existing build/,
+#      build), NBL (a nabolag binary to use instead of building one)
+# Exit status 1 when a step fails or the peer's categories differ.
+# Needs python3-geopandas and python3-rtree: scripts/deps.sh --bench.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DATA="$ROOT/bench/data"
+MODE=national SCALE=1
+case "${1:-}" in
+--tiny) MODE=tiny ;;
+--scale) MODE=scale SCALE=$2 ;;
+"") ;;
+*) sed -n '2,19p' "$0" >&2; exit 2 ;;
+esac
+PY=/usr/bin/python3
+PEER="$ROOT/bench/peer_geopandas_pipeline.py"
+if ! $PY -c 'import geopandas, rtree' 2>/dev/null; then
+    echo "run_peer.sh: needs python3-geopandas and python3-rtree (scripts/deps.sh --bench)" >&2
+    exit 77
+fi
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+if [ -z "${NBL:-}" ]; then
+    if [ "$MODE" = tiny ] && [ -z "${BUILD:-}" ] && [ -x "$ROOT/build/nabolag" ]; then
+        NBL="$ROOT/build/nabolag"
+    else
+        BUILD="$ROOT/${BUILD:-build-bench}"
+        echo "building (Release) ..." >&2
+        cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+        cmake --build "$BUILD" -j2 --target nabolag_cli >/dev/null
+        NBL="$BUILD/nabolag"
+    fi
+fi
+
+# the inputs: IN/{areas.geojson,stats.csv,refs.csv,points.csv,pipeline.ini}
+IN="$TMP/in"
+mkdir -p "$IN"
+if [ "$MODE" = tiny ]; then
+    $PY "$ROOT/bench/gen_national.py" "$IN" --points 20000
+    $PY "$ROOT/bench/gen_pipeline.py" "$IN" --areas 200
+    mv "$IN/pipeline_areas.geojson" "$IN/areas.geojson"
+    mv "$IN/pipeline_stats.csv" "$IN/stats.csv"
+    mv "$IN/pipeline_refs.csv" "$IN/refs.csv"
+else
+    if [ ! -s "$DATA/pipeline_stats.csv" ] || [ ! -s "$DATA/pipeline_areas.geojson" ]; then
+        echo "generating national-scale data into $DATA ..." >&2
+        $PY "$ROOT/bench/gen_pipeline.py" "$DATA"
+    fi
+    if [ ! -s "$DATA/points.csv" ] || [ "$(($(wc -l <"$DATA/points.csv") - 1))" != 5000000 ]; then
+        echo "generating 5,000,000 points into $DATA ..." >&2
+        $PY "$ROOT/bench/gen_national.py" "$DATA" --points 5000000
+    fi
+    # the first F of the areas (statistics are grouped by area, in order)
+    n_areas=$(awk -v f="$SCALE" 'BEGIN {printf "%d", 8000 * f}')
+    $PY - "$DATA/pipeline_areas.geojson" "$IN/areas.geojson" "$n_areas" <<'PY'
+import json, sys
+fc = json.load(open(sys.argv[1]))
+fc["features"] = fc["features"][:int(sys.argv[3])]
+json.dump(fc, open(sys.argv[2], "w"))
+PY
+    head -n $((n_areas * 440 + 1)) "$DATA/pipeline_stats.csv" >"$IN/stats.csv"
+    head -n "$(awk -v f="$SCALE" 'BEGIN {printf "%d", 5000000 * f + 1}')" \
+        "$DATA/points.csv" >"$IN/points.csv"
+    cp "$DATA/pipeline_refs.csv" "$IN/refs.csv"
+    cp "$DATA/pipeline.ini" "$IN/pipeline.ini"
+fi
+
+# the project files of `nabolag run`: one without, one with the incidents
+project() { # project DIR WITH_INCIDENTS
+    mkdir -p "$1"
+    {
+        printf '[project]\nname = national benchmark\nworkspace = ws.sqlite\n'
+        printf 'crs = EPSG:25832\nruleset = dk2021\n\n'
+        printf '[areas]\nsource = %s\nid = area_id\nname = name\n' "$IN/areas.geojson"
+        printf 'municipality = municipality\nregion = region\n\n'
+        printf '[stats]\nsource = %s\n\n[refs]\nsource = %s\n\n' "$IN/stats.csv" "$IN/refs.csv"
+        if [ "$2" = 1 ]; then
+            printf '[incidents]\nsource = %s\nx_field = x\ny_field = y\n' "$IN/points.csv"
+            printf 'date_field = date\ncategory_field = category\nsrc_crs = EPSG:25832\n\n'
+        fi
+        sed -n '/^\[variable\./,/^$/p' "$IN/pipeline.ini"
+        printf '[alerts]\noutput = alerts.json\n\n'
+        printf '[export]\ndir = out\nformat = geojson\noverwrite = true\n'
+    } >"$1/project.ini"
+}
+project "$TMP/nbl" 0
+project "$TMP/nbl_inc" 1
+
+rows=()
+# step NAME CMD...: runs CMD under /usr/bin/time -v; a table row, and the
+# CPU seconds and peak KiB in $TMP/NAME.cpu / .rss for the ratios
+step() {
+    local name=$1
+    shift
+    sync
+    if ! /usr/bin/time -v -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err"; then
+        echo "FAILED: $name: $*" >&2
+        tail -5 "$TMP/err" >&2
+        exit 1
+    fi
+    rows+=("$(awk -F': ' -v n="$name" '
+        /Elapsed/ {k = split($2, p, ":"); w = 0; for (i = 1; i <= k; i++) w = w * 60 + p[i]}
+        /User time/ {u = $2} /System time/ {s = $2}
+        /Maximum resident/ {r = $2}
+        END {printf "%-40s %9.2f %9.2f %9d\n", n, w, u + s, r / 1024}' "$TMP/time")")
+    echo "${rows[-1]}" >&2
+    awk -F': ' '/User time/ {u = $2} /System time/ {s = $2}
+        END {print u + s}' "$TMP/time" >"$TMP/$name.cpu"
+    awk -F': ' '/Maximum resident/ {print $2}' "$TMP/time" >"$TMP/$name.rss"
+}
+
+step nabolag "$NBL" --quiet run "$TMP/nbl/project.ini"
+step peer $PY "$PEER" run "$IN/areas.geojson" "$IN/stats.csv" "$IN/refs.csv" "$TMP/peer"
+step nabolag_inc "$NBL" --quiet run "$TMP/nbl_inc/project.ini"
+step peer_inc $PY "$PEER" run "$IN/areas.geojson" "$IN/stats.csv" "$IN/refs.csv" \
+    "$TMP/peer_inc" --incidents "$IN/points.csv"
+
+echo
+echo "check: the peer's categories against nabolag's"
+fail=0
+$PY "$PEER" check "$TMP/peer" "$TMP/nbl/ws.sqlite" || fail=1
+$PY "$PEER" check "$TMP/peer_inc" "$TMP/nbl_inc/ws.sqlite" || fail=1
+
+r() { cat "$TMP/$1.$2"; }
+echo
+printf '%-40s %9s %9s %9s\n' "step" "wall s" "CPU s" "peak MiB"
+printf '%s\n' "${rows[@]}"
+echo
+echo "input:   $(($(wc -l <"$IN/stats.csv") - 1)) statistic rows, $(grep -o '"area_id"' "$IN/areas.geojson" | wc -l) areas, $(($(wc -l <"$IN/points.csv") - 1)) points"
+awk -v nc="$(r nabolag cpu)" -v pc="$(r peer cpu)" -v nr="$(r nabolag rss)" -v pr="$(r peer rss)" \
+    -v nic="$(r nabolag_inc cpu)" -v pic="$(r peer_inc cpu)" \
+    -v nir="$(r nabolag_inc rss)" -v pir="$(r peer_inc rss)" 'BEGIN {
+    printf "without incidents: pandas CPU / nabolag CPU = %.2fx (target >= 2), nabolag peak memory = 1/%.1f of pandas'\''s (target <= 1/10)\n", pc / nc, pr / nr
+    printf "with incidents:    pandas CPU / nabolag CPU = %.2fx (target >= 10), nabolag peak memory = 1/%.1f of pandas'\''s (target <= 1/10)\n", pic / nic, pir / nir }'
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$fail" = 1 ]; then
+    echo "FAIL: the peer's results differ from nabolag's (above)" >&2
+    exit 1
+fi
