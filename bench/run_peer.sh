@@ -3,7 +3,9 @@
 # written in GeoPandas/pandas (bench/peer_geopandas_pipeline.py), without
 # and with the 5 M incident points, each under /usr/bin/time -v (wall, CPU,
 # peak RSS); checks that both give the same category for every area and
-# year (and the same incident counts), then prints the ratios.
+# year (and the same incident counts), then prints the ratios. nabolag's run
+# writes every layer of its export (the peer only the areas layer of the
+# year), so it is also timed once without [export], to show that share.
 #
 # usage: bench/run_peer.sh [--tiny | --scale F]
 #   (none)     national scale: 8,000 areas, 3.52 M statistic rows, 5 M points
@@ -81,7 +83,7 @@ PY
 fi
 
 # the project files of `nabolag run`: one without, one with the incidents
-project() { # project DIR WITH_INCIDENTS
+project() { # project DIR WITH_INCIDENTS WITH_EXPORT
     mkdir -p "$1"
     {
         printf '[project]\nname = national benchmark\nworkspace = ws.sqlite\n'
@@ -95,11 +97,14 @@ project() { # project DIR WITH_INCIDENTS
         fi
         sed -n '/^\[variable\./,/^$/p' "$IN/pipeline.ini"
         printf '[alerts]\noutput = alerts.json\n\n'
-        printf '[export]\ndir = out\nformat = geojson\noverwrite = true\n'
+        if [ "$3" = 1 ]; then
+            printf '[export]\ndir = out\nformat = geojson\noverwrite = true\n'
+        fi
     } >"$1/project.ini"
 }
-project "$TMP/nbl" 0
-project "$TMP/nbl_inc" 1
+project "$TMP/nbl" 0 1
+project "$TMP/nbl_inc" 1 1
+project "$TMP/nbl_noexport" 0 0
 
 rows=()
 # step NAME CMD...: runs CMD under /usr/bin/time -v; a table row, and the
@@ -126,6 +131,7 @@ step() {
 
 step nabolag "$NBL" --quiet run "$TMP/nbl/project.ini"
 step peer $PY "$PEER" run "$IN/areas.geojson" "$IN/stats.csv" "$IN/refs.csv" "$TMP/peer"
+step nabolag_noexport "$NBL" --quiet run "$TMP/nbl_noexport/project.ini"
 step nabolag_inc "$NBL" --quiet run "$TMP/nbl_inc/project.ini"
 step peer_inc $PY "$PEER" run "$IN/areas.geojson" "$IN/stats.csv" "$IN/refs.csv" \
     "$TMP/peer_inc" --incidents "$IN/points.csv"
@@ -136,6 +142,26 @@ fail=0
 $PY "$PEER" check "$TMP/peer" "$TMP/nbl/ws.sqlite" || fail=1
 $PY "$PEER" check "$TMP/peer_inc" "$TMP/nbl_inc/ws.sqlite" || fail=1
 
+if [ "$MODE" = tiny ]; then
+    # the check itself must be able to fail: one category, one count changed
+    cp -r "$TMP/peer_inc" "$TMP/bad_cat" && cp -r "$TMP/peer_inc" "$TMP/bad_n"
+    awk -F, -v OFS=, 'NR == 2 {$3 = $3 == "none" ? "udsat" : "none"} 1' \
+        "$TMP/peer_inc/categories.csv" >"$TMP/bad_cat/categories.csv"
+    awk -F, -v OFS=, 'NR == 2 {$4 += 1} 1' \
+        "$TMP/peer_inc/incident_counts.csv" >"$TMP/bad_n/incident_counts.csv"
+    for b in bad_cat bad_n; do
+        if $PY "$PEER" check "$TMP/$b" "$TMP/nbl_inc/ws.sqlite" >"$TMP/$b.out"; then
+            echo "FAIL: the check passed a changed $b" >&2
+            fail=1
+        elif ! grep -q '^MISMATCH' "$TMP/$b.out"; then
+            echo "FAIL: the check failed $b without naming the area" >&2
+            fail=1
+        else
+            echo "the check finds a changed ${b#bad_}: $(grep -m1 '^MISMATCH' "$TMP/$b.out")"
+        fi
+    done
+fi
+
 r() { cat "$TMP/$1.$2"; }
 echo
 printf '%-40s %9s %9s %9s\n' "step" "wall s" "CPU s" "peak MiB"
@@ -143,10 +169,12 @@ printf '%s\n' "${rows[@]}"
 echo
 echo "input:   $(($(wc -l <"$IN/stats.csv") - 1)) statistic rows, $(grep -o '"area_id"' "$IN/areas.geojson" | wc -l) areas, $(($(wc -l <"$IN/points.csv") - 1)) points"
 awk -v nc="$(r nabolag cpu)" -v pc="$(r peer cpu)" -v nr="$(r nabolag rss)" -v pr="$(r peer rss)" \
+    -v xc="$(r nabolag_noexport cpu)" -v xr="$(r nabolag_noexport rss)" \
     -v nic="$(r nabolag_inc cpu)" -v pic="$(r peer_inc cpu)" \
     -v nir="$(r nabolag_inc rss)" -v pir="$(r peer_inc rss)" 'BEGIN {
     printf "without incidents: pandas CPU / nabolag CPU = %.2fx (target >= 2), nabolag peak memory = 1/%.1f of pandas'\''s (target <= 1/10)\n", pc / nc, pr / nr
-    printf "with incidents:    pandas CPU / nabolag CPU = %.2fx (target >= 10), nabolag peak memory = 1/%.1f of pandas'\''s (target <= 1/10)\n", pic / nic, pir / nir }'
+    printf "with incidents:    pandas CPU / nabolag CPU = %.2fx (target >= 10), nabolag peak memory = 1/%.1f of pandas'\''s (target <= 1/10)\n", pic / nic, pir / nir
+    printf "without [export]:  pandas CPU / nabolag CPU = %.2fx, nabolag peak memory = 1/%.1f of pandas'\''s (no incidents; nabolag writes no layer, the peer its areas layer)\n", pc / xc, pr / xr }'
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "$fail" = 1 ]; then
     echo "FAIL: the peer's results differ from nabolag's (above)" >&2
