@@ -86,7 +86,7 @@ fc["features"] = fc["features"][:int(sys.argv[3])]
 json.dump(fc, open(sys.argv[2], "w"))
 PY
         ws="$TMP/ws.sqlite"
-        rm -rf "$ws" "$TMP/export"
+        rm -rf "$ws" "$TMP/export" "$TMP/report.html"
         "$NBL" --quiet init "$ws"
         step "import areas" "$f" "$NBL" --quiet import areas "$ws" "$TMP/areas.geojson" \
             --id area_id --name name --municipality municipality --region region
