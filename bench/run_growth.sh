@@ -18,7 +18,9 @@
 #                      8,000 areas
 #
 # usage: bench/run_growth.sh [STEP...]   steps: areas stats compute export
-#        report incidents grid (default all)
+#        report incidents grid (default all); areas and stats, and compute,
+#        export and report, run as chains on one workspace: naming one of a
+#        chain runs the chain
 # env: BUILD (default build-bench), NBL (a nabolag binary instead), SIZES
 #      (default "1/4 1/2 1"; e.g. SIZES=1/4 to try the script out)
 # Prints a table on stdout (step, size, wall s, CPU s, peak MiB) and, per
@@ -31,6 +33,7 @@ STEPS=${*:-areas stats compute export report incidents grid}
 SIZES=${SIZES:-1/4 1/2 1}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+. "$ROOT/bench/lib.sh"
 want() { case " $STEPS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 if [ ! -s "$DATA/pipeline_stats.csv" ] || [ ! -s "$DATA/pipeline_areas.geojson" ]; then
@@ -43,13 +46,7 @@ fi
 if want grid && [ ! -s "$DATA/grid_100m.csv" ]; then
     $PY "$ROOT/bench/gen_grid.py" "$DATA"
 fi
-if [ -z "${NBL:-}" ]; then
-    BUILD="$ROOT/${BUILD:-build-bench}"
-    echo "building (Release) ..." >&2
-    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-    cmake --build "$BUILD" -j2 --target nabolag_cli >/dev/null
-    NBL="$BUILD/nabolag"
-fi
+nbl_build
 CFG="$DATA/pipeline.ini"
 
 rows=()
@@ -57,18 +54,8 @@ rows=()
 step() {
     local name=$1 size=$2
     shift 2
-    sync
-    if ! /usr/bin/time -v -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err"; then
-        echo "FAILED: $name $size: $*" >&2
-        tail -5 "$TMP/err" >&2
-        exit 1
-    fi
-    rows+=("$(awk -F': ' -v n="$name" -v z="$size" '
-        /Elapsed/ {k = split($2, p, ":"); w = 0; for (i = 1; i <= k; i++) w = w * 60 + p[i]}
-        /User time/ {u = $2} /System time/ {s = $2}
-        /Maximum resident/ {r = $2}
-        END {printf "%-18s %5s %9.2f %9.2f %9d\n", n, z, w, u + s, r / 1024}' "$TMP/time")")
-    echo "${rows[-1]}" >&2
+    timed "$name $size" "$@"
+    rows+=("$(row 24 "$(printf '%-18s %5s' "$name" "$size")")")
 }
 
 # the workspace of the 8,000 areas alone, for stats 2x, incidents and grid
@@ -79,12 +66,7 @@ step() {
 for f in $SIZES; do
     n=$((8000 * ${f%/*} / ${f#*/}))
     if want areas || want stats || want compute || want export || want report; then
-        $PY - "$DATA/pipeline_areas.geojson" "$TMP/areas.geojson" "$n" <<'PY'
-import json, sys
-fc = json.load(open(sys.argv[1]))
-fc["features"] = fc["features"][:int(sys.argv[3])]
-json.dump(fc, open(sys.argv[2], "w"))
-PY
+        subset_areas "$DATA/pipeline_areas.geojson" "$TMP/areas.geojson" "$n"
         ws="$TMP/ws.sqlite"
         rm -rf "$ws" "$TMP/export" "$TMP/report.html"
         "$NBL" --quiet init "$ws"

@@ -36,18 +36,14 @@ if ! $PY -c 'import geopandas, rtree' 2>/dev/null; then
 fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+. "$ROOT/bench/lib.sh"
 
 if [ -z "${NBL:-}" ]; then
     if [ "$MODE" = tiny ] && [ -z "${BUILD:-}" ] && [ -x "$ROOT/build/nabolag" ]; then
         NBL="$ROOT/build/nabolag"
-    else
-        BUILD="$ROOT/${BUILD:-build-bench}"
-        echo "building (Release) ..." >&2
-        cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-        cmake --build "$BUILD" -j2 --target nabolag_cli >/dev/null
-        NBL="$BUILD/nabolag"
     fi
 fi
+nbl_build
 
 # the inputs: IN/{areas.geojson,stats.csv,refs.csv,points.csv,pipeline.ini}
 IN="$TMP/in"
@@ -69,12 +65,7 @@ else
     fi
     # the first F of the areas (statistics are grouped by area, in order)
     n_areas=$(awk -v f="$SCALE" 'BEGIN {printf "%d", 8000 * f}')
-    $PY - "$DATA/pipeline_areas.geojson" "$IN/areas.geojson" "$n_areas" <<'PY'
-import json, sys
-fc = json.load(open(sys.argv[1]))
-fc["features"] = fc["features"][:int(sys.argv[3])]
-json.dump(fc, open(sys.argv[2], "w"))
-PY
+    subset_areas "$DATA/pipeline_areas.geojson" "$IN/areas.geojson" "$n_areas"
     head -n $((n_areas * 440 + 1)) "$DATA/pipeline_stats.csv" >"$IN/stats.csv"
     head -n "$(awk -v f="$SCALE" 'BEGIN {printf "%d", 5000000 * f + 1}')" \
         "$DATA/points.csv" >"$IN/points.csv"
@@ -107,26 +98,13 @@ project "$TMP/nbl_inc" 1 1
 project "$TMP/nbl_noexport" 0 0
 
 rows=()
-# step NAME CMD...: runs CMD under /usr/bin/time -v; a table row, and the
-# CPU seconds and peak KiB in $TMP/NAME.cpu / .rss for the ratios
+# step NAME CMD...: runs CMD under /usr/bin/time -v, adds a table row and
+# keeps the CPU seconds and peak KiB in $TMP/NAME.cpu / .rss for the ratios
 step() {
-    local name=$1
-    shift
-    sync
-    if ! /usr/bin/time -v -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err"; then
-        echo "FAILED: $name: $*" >&2
-        tail -5 "$TMP/err" >&2
-        exit 1
-    fi
-    rows+=("$(awk -F': ' -v n="$name" '
-        /Elapsed/ {k = split($2, p, ":"); w = 0; for (i = 1; i <= k; i++) w = w * 60 + p[i]}
-        /User time/ {u = $2} /System time/ {s = $2}
-        /Maximum resident/ {r = $2}
-        END {printf "%-40s %9.2f %9.2f %9d\n", n, w, u + s, r / 1024}' "$TMP/time")")
-    echo "${rows[-1]}" >&2
-    awk -F': ' '/User time/ {u = $2} /System time/ {s = $2}
-        END {print u + s}' "$TMP/time" >"$TMP/$name.cpu"
-    awk -F': ' '/Maximum resident/ {print $2}' "$TMP/time" >"$TMP/$name.rss"
+    timed "$@"
+    rows+=("$(row 40 "$1")")
+    echo "$CPU" >"$TMP/$1.cpu"
+    echo "$RSS" >"$TMP/$1.rss"
 }
 
 step nabolag "$NBL" --quiet run "$TMP/nbl/project.ini"
