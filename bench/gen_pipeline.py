@@ -15,8 +15,12 @@ Writes into OUTDIR (default bench/data):
                     regions (taxpayers_15_64, income_15_64), every year
   pipeline.ini      project/config file: [project], [variable.x01..x20],
                     [export]; paths relative to OUTDIR
+--areas N keeps the first N areas only (pipeline_areas.geojson and the
+statistics; the random draws are those of the full set, so the statistics
+are the first rows of the national file): the small data of
+bench/run_peer.sh --tiny.
 Stdlib only; the same seed gives byte-identical files.
-usage: gen_pipeline.py [OUTDIR] [--seed S]
+usage: gen_pipeline.py [OUTDIR] [--seed S] [--areas N]
 """
 import json
 import os
@@ -39,11 +43,13 @@ def clamp(v, lo, hi):
 
 def main():
     args = sys.argv[1:]
-    outdir, seed = "bench/data", 2026
+    outdir, seed, nareas = "bench/data", 2026, None
     i = 0
     while i < len(args):
         if args[i] == "--seed":
             seed = int(args[i + 1]); i += 2
+        elif args[i] == "--areas":
+            nareas = int(args[i + 1]); i += 2
         else:
             outdir = args[i]; i += 1
     os.makedirs(outdir, exist_ok=True)
@@ -54,6 +60,8 @@ def main():
                         outdir, "--points", "0"], check=True)
     with open(src) as f:
         fc = json.load(f)
+    if nareas is not None:
+        fc["features"] = fc["features"][:nareas]
     for ft in fc["features"]:
         ft["properties"]["region"] = str(region_of(ft["properties"]["municipality"]))
     with open(os.path.join(outdir, "pipeline_areas.geojson"), "w") as f:

@@ -6,14 +6,14 @@
 # the raw libcsv parse of the same file (bench/parse_baseline.c), for both
 # methods, and for the first quarter of the rows (to show memory does not
 # grow with the rows).
-# usage: bench/run_grid.sh        env: BUILD (default build-bench)
+# usage: bench/run_grid.sh        env: BUILD (default build-bench), NBL
 # Prints a table on stdout; data in bench/data (gitignored).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DATA="$ROOT/bench/data"
-BUILD="$ROOT/${BUILD:-build-bench}"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+. "$ROOT/bench/lib.sh"
 
 if [ ! -s "$DATA/areas.geojson" ]; then
     /usr/bin/python3 "$ROOT/bench/gen_national.py" "$DATA" --points 0
@@ -21,31 +21,16 @@ fi
 if [ ! -s "$DATA/grid_100m.csv" ]; then
     /usr/bin/python3 "$ROOT/bench/gen_grid.py" "$DATA"
 fi
-echo "building (Release) ..." >&2
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build "$BUILD" -j2 --target nabolag_cli >/dev/null
+nbl_build
 cc -O2 -o "$TMP/parse_baseline" "$ROOT/bench/parse_baseline.c" -lcsv
-NBL="$BUILD/nabolag"
 GRID="$DATA/grid_100m.csv"
 lines=$(wc -l <"$GRID")
 head -n $(((lines - 1) / 4 + 1)) "$GRID" >"$TMP/grid_quarter.csv"
 
 rows=()
 step() {
-    local name=$1
-    shift
-    sync
-    if ! /usr/bin/time -v -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err"; then
-        echo "FAILED: $name: $*" >&2
-        tail -5 "$TMP/err" >&2
-        exit 1
-    fi
-    rows+=("$(awk -F': ' -v n="$name" '
-        /Elapsed/ {k = split($2, p, ":"); w = 0; for (i = 1; i <= k; i++) w = w * 60 + p[i]}
-        /User time/ {u = $2} /System time/ {s = $2}
-        /Maximum resident/ {r = $2}
-        END {printf "%-44s %9.2f %9.2f %9d\n", n, w, u + s, r / 1024}' "$TMP/time")")
-    echo "${rows[-1]}" >&2
+    timed "$@"
+    rows+=("$(row 44 "$1")")
 }
 
 WS="$TMP/ws.sqlite"

@@ -7,43 +7,28 @@
 # layer written to a GeoPackage and the exported GeoPackage rewritten as
 # GeoJSON with ogr2ogr. Also imports a quarter of the
 # stats rows, to show whether memory grows with the input.
-# usage: bench/run_pipeline.sh        env: BUILD (default build-bench)
+# usage: bench/run_pipeline.sh        env: BUILD (default build-bench), NBL
 # Prints a table on stdout; data in bench/data (gitignored).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DATA="$ROOT/bench/data"
-BUILD="$ROOT/${BUILD:-build-bench}"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+. "$ROOT/bench/lib.sh"
 
 if [ ! -s "$DATA/pipeline_stats.csv" ] || [ ! -s "$DATA/pipeline_areas.geojson" ]; then
     echo "generating national-scale data into $DATA ..." >&2
     /usr/bin/python3 "$ROOT/bench/gen_pipeline.py" "$DATA"
 fi
-echo "building (Release) ..." >&2
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build "$BUILD" -j2 --target nabolag_cli >/dev/null
-NBL="$BUILD/nabolag"
+nbl_build
 WS="$TMP/ws.sqlite"
 CFG="$DATA/pipeline.ini"
 
 rows=()
 # step NAME CMD...: runs CMD under /usr/bin/time -v, adds a table row
 step() {
-    local name=$1
-    shift
-    sync
-    if ! /usr/bin/time -v -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err"; then
-        echo "FAILED: $name: $*" >&2
-        tail -5 "$TMP/err" >&2
-        exit 1
-    fi
-    rows+=("$(awk -F': ' -v n="$name" '
-        /Elapsed/ {k = split($2, p, ":"); w = 0; for (i = 1; i <= k; i++) w = w * 60 + p[i]}
-        /User time/ {u = $2} /System time/ {s = $2}
-        /Maximum resident/ {r = $2}
-        END {printf "%-34s %9.2f %9.2f %9d\n", n, w, u + s, r / 1024}' "$TMP/time")")
-    echo "${rows[-1]}" >&2
+    timed "$@"
+    rows+=("$(row 34 "$1")")
 }
 
 step "nabolag init" "$NBL" --quiet init "$WS"

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Installs every package nabolag needs to build, test and demo, from Debian 12.
-# Usage: scripts/deps.sh [--qgis]   (run as root)
+# Usage: scripts/deps.sh [--qgis] [--bench]   (run as root)
+#   --qgis   QGIS for the layer tests (label qgis)
+#   --bench  GeoPandas for bench/run_peer.sh (the peer of `nabolag run`)
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 pkgs="build-essential cmake pkg-config git
@@ -13,9 +15,13 @@ pkgs="build-essential cmake pkg-config git
  postgresql-15 postgresql-client-15 postgresql-15-postgis-3"
 # (PostgreSQL + PostGIS: the export test starts its own throwaway server on
 # a Unix socket, tests/pg/server.sh; the system's cluster is not used.)
-if [ "${1:-}" = "--qgis" ]; then
-    pkgs="$pkgs python3-qgis qgis-providers xvfb"
-fi
+for opt in "$@"; do
+    case "$opt" in
+    --qgis) pkgs="$pkgs python3-qgis qgis-providers xvfb" ;;
+    --bench) pkgs="$pkgs python3-geopandas python3-rtree" ;;
+    *) echo "usage: scripts/deps.sh [--qgis] [--bench]" >&2; exit 2 ;;
+    esac
+done
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
