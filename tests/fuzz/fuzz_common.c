@@ -79,16 +79,10 @@ nbl_fuzz_ws(void)
     if (ws)
         return ws;
     ctx = nbl_ctx_new();
-    /* nbl_ws_create makes the file it is given (mode 0600) before SQLite
-     * opens it, so ":memory:" leaves an empty file of that name in the
-     * current folder, and the next fuzzing session started there would
-     * find it "already exists": remove it before and after. */
-    remove(":memory:");
     if (!ctx || nbl_ws_create(&ws, ctx, ":memory:", 25832) != NBL_OK) {
         fprintf(stderr, "fuzz: %s\n", ctx ? nbl_ctx_errmsg(ctx) : "no ctx");
         abort();
     }
-    remove(":memory:");
     src = nbl_fuzz_vsimem((const uint8_t *)areas_geojson,
                           sizeof areas_geojson - 1, "fuzz-areas.geojson");
     o.id_field = "id";

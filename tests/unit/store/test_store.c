@@ -128,6 +128,30 @@ test_private_mode(void **state)
     nbl_ctx_free(ctx);
 }
 
+/* ":memory:" is SQLite's in-memory database: a workspace there works and
+ * no file of that name appears in the current folder. */
+static void
+test_in_memory(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    nbl_ws *ws = NULL;
+    struct stat st;
+    char *v = NULL;
+    (void)state;
+    remove(":memory:");
+    assert_int_equal(nbl_ws_create(&ws, ctx, ":memory:", 25832), NBL_OK);
+    assert_int_not_equal(stat(":memory:", &st), 0);
+    assert_int_equal(nbl__store_meta_get(ws, "srid", &v), NBL_OK);
+    assert_string_equal(v, "25832");
+    free(v);
+    nbl_ws_free(ws);
+    /* a second one is not "already exists" */
+    assert_int_equal(nbl_ws_create(&ws, ctx, ":memory:", 25832), NBL_OK);
+    nbl_ws_free(ws);
+    assert_int_not_equal(stat(":memory:", &st), 0);
+    nbl_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -135,6 +159,7 @@ main(void)
         cmocka_unit_test(test_create_open),
         cmocka_unit_test(test_nested_rollback),
         cmocka_unit_test(test_private_mode),
+        cmocka_unit_test(test_in_memory),
     };
     nbl_test_locale();
     return cmocka_run_group_tests(tests, NULL, NULL);
