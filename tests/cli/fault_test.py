@@ -115,6 +115,7 @@ cmds = [
                       "--year", "2025", "--overwrite"]),
 ]
 total_runs = 0
+total_names = []  # one snapshot folder per command, in order
 state = s0
 for name, _, args in cmds:
     restore(state)
@@ -125,7 +126,8 @@ for name, _, args in cmds:
     count = [int(l.split()[1]) for l in p.stderr.splitlines()
              if l.startswith("nabolag-fault:")][-1]
     after_ws, after_files = logical(ws), files(W)
-    after = save(f"after-{len(name)}-{name.split()[0]}")
+    after = save(f"after-{len(total_names)}")
+    total_names.append(name)
     ns = list(range(1, min(bound, count) + 1))
     if count > bound and samples > 0:
         step = (count - bound) / samples
