@@ -5,18 +5,21 @@ from `nabolag CMD --help` for every command it lists, and
 nabolag-import-KIND(1) for every kind `nabolag import --help` lists. The
 help text is set verbatim (no filling), split into SYNOPSIS (the usage
 lines), DESCRIPTION and OPTIONS (from the first line that starts with an
-option). Usage: manpages.py NABOLAG_BINARY OUTDIR VERSION
+option). The pages are English (C locale and --lang en), whatever the
+builder's language. Usage: manpages.py NABOLAG_BINARY OUTDIR VERSION
 """
 import os
 import re
 import subprocess
 import sys
 
+# The pages are English: the help texts are asked for in English both ways,
+# by the C locale and by --lang en (which wins over any environment).
 ENV = dict(os.environ, LC_ALL="C", LANGUAGE="en", LANG="C")
 
 
 def help_text(binary, args):
-    r = subprocess.run([binary] + args + ["--help"], env=ENV,
+    r = subprocess.run([binary, "--lang", "en"] + args + ["--help"], env=ENV,
                        capture_output=True, text=True, check=True)
     return r.stdout
 

@@ -46,7 +46,7 @@ cli_ctx_new(void)
 {
     nbl_ctx *ctx = nbl_ctx_new();
     if (!ctx) {
-        fprintf(stderr, "nabolag: out of memory\n");
+        fputs(_("nabolag: out of memory\n"), stderr);
         exit(CLI_ERROR);
     }
     nbl_ctx_set_log(ctx, log_stderr, NULL);

@@ -12,7 +12,7 @@
 #include "util/i18n.h"
 #include "nabolag/alerts.h"
 
-static const char usage[] =
+static const char *const usage = N_(
     "usage: nabolag alerts WORKSPACE [--year Y] [--since Y] [--ruleset R]\n"
     "                      [-f text|csv|json|geojson] [-o OUT] [--overwrite]\n"
     "                      [--csv-delimiter D] [--bom] [--excel]\n"
@@ -65,7 +65,7 @@ static const char usage[] =
     "\n"
     "Exit status: 0 ok, 1 error (including a failed delivery), 2 usage,\n"
     "3 alerts raised with --fail-on-alert / --fail-on.\n"
-    "See docs/alerts.md for every rule.\n";
+    "See docs/alerts.md for every rule.\n");
 
 static const char *
 basename_of(const char *p)
@@ -377,7 +377,7 @@ cmd_alerts(int argc, char **argv)
     int rc, year = 0, status;
 
     if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
+        fputs(_(usage), stdout);
         return CLI_OK;
     }
     if ((status = parse_args(argc, argv, &a)) >= 0)

@@ -8,21 +8,22 @@
 
 #include "cli/cli.h"
 #include "nabolag/report.h"
+#include "util/i18n.h"
 
 static void
 help(void)
 {
-    printf("usage: nabolag area WORKSPACE ID [-f text|json] [-o OUT]\n"
-           "           [--year Y] [--ruleset NAME] [--config FILE]\n"
-           "           [--overwrite]\n\n"
-           "Prints one area's history: every year's criteria against\n"
-           "their thresholds, category, criteria met, profile points\n"
-           "and safety index, its plans (targets met, not yet judged\n"
-           "while a plan runs, overlapping plans) and its alerts; the\n"
-           "report's area card. Text in the output language (--lang),\n"
-           "JSON with English keys. An area below [disclosure]\n"
-           "min_residents_publish (default 100) in a year shows no\n"
-           "values for that year.\n");
+    printf(_("usage: nabolag area WORKSPACE ID [-f text|json] [-o OUT]\n"
+             "           [--year Y] [--ruleset NAME] [--config FILE]\n"
+             "           [--overwrite]\n\n"
+             "Prints one area's history: every year's criteria against\n"
+             "their thresholds, category, criteria met, profile points\n"
+             "and safety index, its plans (targets met, not yet judged\n"
+             "while a plan runs, overlapping plans) and its alerts; the\n"
+             "report's area card. Text in the output language (--lang),\n"
+             "JSON with English keys. An area below [disclosure]\n"
+             "min_residents_publish (default 100) in a year shows no\n"
+             "values for that year.\n"));
 }
 
 int

@@ -9,11 +9,12 @@
 
 #include "cli/cli.h"
 #include "nabolag/compute.h"
+#include "util/i18n.h"
 
 static void
 help(void)
 {
-    printf(
+    printf(_(
         "usage: nabolag compute WORKSPACE [--year Y] [--ruleset NAME|FILE]\n"
         "                       [--config FILE]\n\n"
         "Evaluates the statutory area criteria (almenboligloven § 61 a/61 b\n"
@@ -31,7 +32,7 @@ help(void)
         "                    the area profile and the safety index\n"
         "  --criteria-only   skip the area profile and the safety index\n\n"
         "Categories (dk2021 codes): omdannelse, parallelsamfund, udsat,\n"
-        "forebyggelse, none, not_evaluable. See docs/criteria.md.\n");
+        "forebyggelse, none, not_evaluable. See docs/criteria.md.\n"));
 }
 
 int

@@ -13,8 +13,9 @@
 
 #include "cli/cli.h"
 #include "nabolag/export.h"
+#include "util/i18n.h"
 
-static const char usage[] =
+static const char *const usage = N_(
     "usage: nabolag export WORKSPACE -o DEST [--year Y] [-f FORMAT]\n"
     "                      [-lco NAME=VALUE]... [-dsco NAME=VALUE]...\n"
     "                      [--schema S] [--t-srs CRS] [--qgs FILE]\n"
@@ -56,7 +57,7 @@ static const char usage[] =
     "      --internal-unsuppressed\n"
     "                            publish values without disclosure control;\n"
     "                            FOR INTERNAL USE ONLY (marked in every file)\n"
-    "  -h, --help                this help\n";
+    "  -h, --help                this help\n");
 
 #define MAX_CREATION_OPTIONS 64
 
@@ -152,7 +153,7 @@ cmd_export(int argc, char **argv)
     int c, rc;
     memset(&o, 0, sizeof o);
     if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
+        fputs(_(usage), stdout);
         return CLI_OK;
     }
     opts_list lco = {0}, dsco = {0};
@@ -204,10 +205,10 @@ cmd_export(int argc, char **argv)
         return cli_usage("export", "-o: a folder is required, not stdout");
     ctx = cli_ctx_new();
     if (o.internal_unsuppressed)
-        fprintf(stderr, "nabolag: warning: --internal-unsuppressed: the "
-                        "output contains values below the disclosure "
-                        "thresholds; FOR INTERNAL USE ONLY, do not "
-                        "publish\n");
+        fputs(_("nabolag: warning: --internal-unsuppressed: the output "
+                "contains values below the disclosure thresholds; FOR "
+                "INTERNAL USE ONLY, do not publish\n"),
+              stderr);
     rc = nbl_ws_open(&ws, ctx, argv[optind]);
     if (rc == NBL_OK)
         rc = nbl_export(ws, &o);

@@ -9,11 +9,12 @@
 #include "cli/cli.h"
 #include "nabolag/areas.h"
 #include "nabolag/project.h"
+#include "util/i18n.h"
 
 static void
 help(void)
 {
-    printf(
+    printf(_(
         "usage: nabolag import areas WORKSPACE SRC --id FIELD [-l LAYER]\n"
         "                            [--name FIELD] [--municipality FIELD]\n"
         "                            [--region FIELD] [--src-crs CRS]\n"
@@ -41,7 +42,7 @@ help(void)
         "                          [areas] (source, layer, id, name,\n"
         "                          municipality, region, src_crs, dissolve);\n"
         "                          arguments and options given here win\n"
-        "  -h, --help              this help\n");
+        "  -h, --help              this help\n"));
 }
 
 static const char cmd[] = "import areas";

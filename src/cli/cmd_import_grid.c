@@ -10,11 +10,12 @@
 #include "cli/cli.h"
 #include "nabolag/grid.h"
 #include "util/util.h"
+#include "util/i18n.h"
 
 static void
 help(void)
 {
-    printf(
+    printf(_(
         "usage: nabolag import grid WORKSPACE SOURCE [--method area|centroid]\n"
         "       [--max-missing-share X] [--areas IDS] [--replace]\n"
         "       [--column TARGET=HEADING] [--ignore HEADING] [--layer NAME]\n"
@@ -49,7 +50,7 @@ help(void)
         "  --layer NAME           polygon sources with several layers\n"
         "  --src-crs CRS          polygon sources without a CRS\n"
         "  --delimiter C          ',' or ';' (default: detected)\n"
-        "  -h, --help             this help\n");
+        "  -h, --help             this help\n"));
 }
 
 /* The --column TARGET=HEADING pairs (targets copied, headings borrowed
@@ -83,7 +84,7 @@ column(struct columns *c, const char *arg)
     if (v)
         c->v = v;
     if (!v || !(v[c->n].key = strndup(arg, (size_t)(eq - arg)))) {
-        fprintf(stderr, "nabolag: out of memory\n");
+        fputs(_("nabolag: out of memory\n"), stderr);
         return CLI_ERROR;
     }
     v[c->n++].value = eq + 1;

@@ -7,11 +7,12 @@
 
 #include "cli/cli.h"
 #include "nabolag/plans.h"
+#include "util/i18n.h"
 
 static void
 help(void)
 {
-    printf(
+    printf(_(
         "usage: nabolag import plans WORKSPACE SRC [--sheet NAME]\n\n"
         "Imports area plans (helhedsplaner). SRC is a table - a CSV file\n"
         "(',' or ';', UTF-8 or Windows-1252) or a workbook (.xlsx, .ods;\n"
@@ -21,7 +22,7 @@ help(void)
         "any GDAL vector source with plan polygons and the same columns\n"
         "except areas: a polygon plan covers the areas with at least half\n"
         "of their area inside it.\n\n"
-        "  --sheet NAME  the workbook's sheet (needed when it has several)\n");
+        "  --sheet NAME  the workbook's sheet (needed when it has several)\n"));
 }
 
 static const struct option opts[] = {{"sheet", required_argument, 0, 's'},

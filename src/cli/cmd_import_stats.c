@@ -11,62 +11,64 @@
 #include "cli/cli.h"
 #include "nabolag/project.h"
 #include "nabolag/stats.h"
+#include "util/i18n.h"
 
 static void
 help(const char *kind)
 {
     int refs = strcmp(kind, "refs") == 0;
-    printf("usage: nabolag import %s WORKSPACE CSV [--skip-invalid] "
-           "[--rejects FILE]\n"
-           "       [--overwrite] [--replace] [--delimiter ,|;] "
-           "[--decimal .|,]\n"
-           "       [--config FILE]\n\n",
+    printf(_("usage: nabolag import %s WORKSPACE CSV [--skip-invalid] "
+             "[--rejects FILE]\n"
+             "       [--overwrite] [--replace] [--delimiter ,|;] "
+             "[--decimal .|,]\n"
+             "       [--config FILE]\n\n"),
            kind);
     if (refs)
-        printf("Imports reference values (country, region, municipality) "
-               "from a CSV file:\n"
-               "  long: scope,code,year,variable,value\n"
-               "  wide: scope,code,year,<variable>,...\n"
-               "scope is country, region or municipality; code is the "
-               "areas' region or\nmunicipality value (any code for "
-               "the one country).\n\n");
+        printf(_("Imports reference values (country, region, municipality) "
+                 "from a CSV file:\n"
+                 "  long: scope,code,year,variable,value\n"
+                 "  wide: scope,code,year,<variable>,...\n"
+                 "scope is country, region or municipality; code is the "
+                 "areas' region or\nmunicipality value (any code for "
+                 "the one country).\n\n"));
     else
-        printf("Imports resident statistics from a CSV file:\n"
-               "  long: area_id,year,variable,value\n"
-               "  wide: area_id,year,<variable>,...\n"
-               "The areas must be imported first; ids are compared "
-               "exactly.\n\n");
-    printf("CSV (UTF-8 with or without BOM, or Windows-1252 as Danish "
-           "Excel saves it),\n.xlsx/.ods workbooks and Danmarks Statistik "
-           "StatBank downloads are read.\n';' or ',' delimiter and '.' or ',' "
-           "decimal mark\nare detected. Blank, '..', 'NA' and 'NaN' are "
-           "missing values (not zero).\nBy default one bad row means "
-           "nothing is imported (exit 1); the problems are\nlisted as "
-           "file:line: column: reason.\n\n"
-           "Options:\n"
-           "  --skip-invalid     store the valid rows, report the bad ones\n"
-           "  --rejects FILE     write the bad rows to FILE (CSV: line, "
-           "reason, fields)\n"
-           "  --overwrite        replace an existing rejects FILE\n"
-           "  --replace          replace values already in the workspace "
-           "that differ\n"
-           "  --delimiter C      ',' or ';' (default: detected)\n"
-           "  --decimal C        '.' or ',' (default: detected)\n"
-           "  --config FILE      project file: [variable.<name>] sections "
-           "(kind, denominator,\n"
-           "                     label) and the [stats]/[refs] section "
-           "naming this file\n"
-           "                     (column.*, ignore, format, sheet, "
-           "StatBank keys)\n"
-           "  --column VAR=HEADING  the file's HEADING is VAR (also "
-           "area_id, year, variable,\n"
-           "                     value; refs: scope, code); repeatable\n"
-           "  --ignore HEADING   leave that column out; repeatable\n"
-           "  --format F         auto, csv, xlsx, ods or statbank "
-           "(default: auto)\n"
-           "  --sheet NAME       the workbook's sheet to read\n"
-           "  --variable VAR     StatBank: the file's one variable\n"
-           "  -h, --help         this help\n");
+        printf(_("Imports resident statistics from a CSV file:\n"
+                 "  long: area_id,year,variable,value\n"
+                 "  wide: area_id,year,<variable>,...\n"
+                 "The areas must be imported first; ids are compared "
+                 "exactly.\n\n"));
+    printf(
+        _("CSV (UTF-8 with or without BOM, or Windows-1252 as Danish "
+          "Excel saves it),\n.xlsx/.ods workbooks and Danmarks Statistik "
+          "StatBank downloads are read.\n';' or ',' delimiter and '.' or ',' "
+          "decimal mark\nare detected. Blank, '..', 'NA' and 'NaN' are "
+          "missing values (not zero).\nBy default one bad row means "
+          "nothing is imported (exit 1); the problems are\nlisted as "
+          "file:line: column: reason.\n\n"
+          "Options:\n"
+          "  --skip-invalid     store the valid rows, report the bad ones\n"
+          "  --rejects FILE     write the bad rows to FILE (CSV: line, "
+          "reason, fields)\n"
+          "  --overwrite        replace an existing rejects FILE\n"
+          "  --replace          replace values already in the workspace "
+          "that differ\n"
+          "  --delimiter C      ',' or ';' (default: detected)\n"
+          "  --decimal C        '.' or ',' (default: detected)\n"
+          "  --config FILE      project file: [variable.<name>] sections "
+          "(kind, denominator,\n"
+          "                     label) and the [stats]/[refs] section "
+          "naming this file\n"
+          "                     (column.*, ignore, format, sheet, "
+          "StatBank keys)\n"
+          "  --column VAR=HEADING  the file's HEADING is VAR (also "
+          "area_id, year, variable,\n"
+          "                     value; refs: scope, code); repeatable\n"
+          "  --ignore HEADING   leave that column out; repeatable\n"
+          "  --format F         auto, csv, xlsx, ods or statbank "
+          "(default: auto)\n"
+          "  --sheet NAME       the workbook's sheet to read\n"
+          "  --variable VAR     StatBank: the file's one variable\n"
+          "  -h, --help         this help\n"));
 }
 
 static int
@@ -250,7 +252,7 @@ run(int argc, char **argv, int refs)
     memset(&o, 0, sizeof o);
     memset(&sum, 0, sizeof sum);
     if (!a) {
-        fprintf(stderr, "nabolag: out of memory\n");
+        fputs(_("nabolag: out of memory\n"), stderr);
         return CLI_ERROR;
     }
     rc = parse(argc, argv, cmd, &o, a, &help_shown);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "util/i18n.h"
 
 /* The workspace holds unsuppressed figures: say so when others can read
  * it (docs/outputs.md, "Data protection"). */
@@ -16,11 +17,12 @@ warn_if_readable(const char *path)
     if (stat(path, &st) != 0 || (st.st_mode & 044) == 0)
         return;
     fprintf(stderr,
-            "nabolag: warning: %s: mode %04o: %s can read this workspace, "
-            "which holds unsuppressed figures (small counts, small areas); "
-            "make it private: chmod 600 %s\n",
+            _("nabolag: warning: %s: mode %04o: %s can read this workspace, "
+              "which holds unsuppressed figures (small counts, small areas); "
+              "make it private: chmod 600 %s\n"),
             path, (unsigned)(st.st_mode & 07777),
-            (st.st_mode & 004) ? "every user of this machine" : "its group",
+            (st.st_mode & 004) ? _("every user of this machine")
+                               : _("its group"),
             path);
 }
 
@@ -32,11 +34,12 @@ cmd_info(int argc, char **argv)
     char *json = NULL;
     int rc;
     if (cli_wants_help(argc, argv)) {
-        printf("usage: nabolag info WORKSPACE\n\n"
-               "Prints a JSON summary of the workspace: CRS, areas, years,\n"
-               "variables, references, imports, computed rulesets, "
-               "alerts.\n"
-               "Warns when the workspace file is readable by other users.\n");
+        printf(
+            _("usage: nabolag info WORKSPACE\n\n"
+              "Prints a JSON summary of the workspace: CRS, areas, years,\n"
+              "variables, references, imports, computed rulesets, "
+              "alerts.\n"
+              "Warns when the workspace file is readable by other users.\n"));
         return CLI_OK;
     }
     if (argc != 2)

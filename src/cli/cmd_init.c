@@ -7,17 +7,19 @@
 #include <strings.h>
 
 #include "cli/cli.h"
+#include "util/i18n.h"
 
 static void
 help(void)
 {
-    printf("usage: nabolag init WORKSPACE [--crs EPSG:CODE]\n\n"
-           "Creates a new workspace (a SpatiaLite file). All areas, overlays\n"
-           "and point-in-polygon work happen in its working CRS, a projected\n"
-           "CRS in metres; default EPSG:25832 (ETRS89 / UTM zone 32N). A CRS\n"
-           "that is not projected in metres, or whose scale error changes\n"
-           "areas by more than 1 %% over its area of use (Web Mercator\n"
-           "EPSG:3857), is refused.\n");
+    printf(
+        _("usage: nabolag init WORKSPACE [--crs EPSG:CODE]\n\n"
+          "Creates a new workspace (a SpatiaLite file). All areas, overlays\n"
+          "and point-in-polygon work happen in its working CRS, a projected\n"
+          "CRS in metres; default EPSG:25832 (ETRS89 / UTM zone 32N). A CRS\n"
+          "that is not projected in metres, or whose scale error changes\n"
+          "areas by more than 1 %% over its area of use (Web Mercator\n"
+          "EPSG:3857), is refused.\n"));
 }
 
 int

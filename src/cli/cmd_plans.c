@@ -7,11 +7,12 @@
 
 #include "cli/cli.h"
 #include "nabolag/plans.h"
+#include "util/i18n.h"
 
 static void
 help(void)
 {
-    printf(
+    printf(_(
         "usage: nabolag plans compare WORKSPACE [-f text|csv|json|geojson]\n"
         "           [-o OUT] [--overwrite] [--indicators LIST]\n"
         "           [--comparison municipality|all] [--ruleset NAME]\n"
@@ -29,7 +30,7 @@ help(void)
         "  --csv-delimiter D  -f csv: ',' (default), ';' or tab\n"
         "  --bom              -f csv: start with a UTF-8 byte-order mark\n"
         "  --excel            -f csv for a Danish Excel: ';', the BOM and\n"
-        "                     decimal commas\n");
+        "                     decimal commas\n"));
 }
 
 static const struct option plan_opts[] = {

@@ -6,24 +6,25 @@
 
 #include "cli/cli.h"
 #include "nabolag/report.h"
+#include "util/i18n.h"
 
 static void
 help(void)
 {
-    printf("usage: nabolag report WORKSPACE -o report.html [--year Y]\n"
-           "           [--ruleset NAME] [--title TEXT] [--config FILE]\n"
-           "           [--context FILE] [--overwrite]\n\n"
-           "Writes one self-contained HTML page for a year: a map of the\n"
-           "areas by category (labels, scale bar, north arrow, legend;\n"
-           "--context FILE adds any GDAL vector file as outlines, e.g. the\n"
-           "municipality), the categories and the changes since the\n"
-           "previous year, the areas by category over the years per\n"
-           "municipality, every area's criteria, the alerts, the plans\n"
-           "(targets met or not yet judged, overlapping plans), one area\n"
-           "card per area (a chart of each criterion over the years with\n"
-           "its threshold, as `nabolag area`) and the provenance. Danish\n"
-           "by default, --lang en for English. Areas below [disclosure]\n"
-           "min_residents_publish (default 100) show no values.\n");
+    printf(_("usage: nabolag report WORKSPACE -o report.html [--year Y]\n"
+             "           [--ruleset NAME] [--title TEXT] [--config FILE]\n"
+             "           [--context FILE] [--overwrite]\n\n"
+             "Writes one self-contained HTML page for a year: a map of the\n"
+             "areas by category (labels, scale bar, north arrow, legend;\n"
+             "--context FILE adds any GDAL vector file as outlines, e.g. the\n"
+             "municipality), the categories and the changes since the\n"
+             "previous year, the areas by category over the years per\n"
+             "municipality, every area's criteria, the alerts, the plans\n"
+             "(targets met or not yet judged, overlapping plans), one area\n"
+             "card per area (a chart of each criterion over the years with\n"
+             "its threshold, as `nabolag area`) and the provenance. Danish\n"
+             "by default, --lang en for English. Areas below [disclosure]\n"
+             "min_residents_publish (default 100) show no values.\n"));
 }
 
 int

@@ -7,8 +7,9 @@
 
 #include "cli/cli.h"
 #include "nabolag/run.h"
+#include "util/i18n.h"
 
-static const char usage[] =
+static const char *const usage = N_(
     "usage: nabolag run PROJECT.ini [--credentials FILE] [--smtp-user USER]\n"
     "                   [--ca-file FILE]\n\n"
     "Runs the whole yearly job of a project file: imports the\n"
@@ -27,7 +28,7 @@ static const char usage[] =
     "                      [alerts] ca_file\n\n"
     "Exit status: 0 ok; 1 error; 2 usage; 3 alerts raised and\n"
     "[alerts] fail_on = any (fail_on_alert = true), or only new\n"
-    "warning/critical alerts with fail_on = new.\n";
+    "warning/critical alerts with fail_on = new.\n");
 
 int
 cmd_run(int argc, char **argv)
@@ -44,7 +45,7 @@ cmd_run(int argc, char **argv)
     nbl_run_result r;
     int c, rc;
     if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
+        fputs(_(usage), stdout);
         return CLI_OK;
     }
     memset(&o, 0, sizeof o);

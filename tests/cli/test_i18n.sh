@@ -65,4 +65,52 @@ LANG=C "$B" nosuch 2> "$T/err"
 grep -q "unknown command 'nosuch'" "$T/err" || fail "English error: $(cat "$T/err")"
 LC_ALL= LANG=da_DK.UTF-8 "$B" nosuch 2> "$T/err"
 grep -q "ukendt kommando 'nosuch'" "$T/err" || fail "Danish error: $(cat "$T/err")"
+
+# every command's own help (and every import kind's) follows the message
+# language: Danish prose with --lang da or a Danish LANG, English with
+# --lang en or the C locale. Function words tell the languages apart (no
+# English one in the Danish text, none of the Danish ones in the English).
+en_words='the|and|of|with|is|are'
+da_words='og|af|med|eller|til|den|det|ikke|er'
+cmds=$(LC_ALL=C "$B" --help | awk '/^Commands:/ {f=1; next} f && NF == 0 {exit} f {print $1}')
+[ "$(wc -w <<<"$cmds")" -ge 10 ] || fail "commands in --help: $cmds"
+kinds=$(LC_ALL=C "$B" import --help | awk '/^Kinds:/ {f=1; next} f && NF == 0 {exit} f {print $1}')
+[ "$(wc -w <<<"$kinds")" -ge 6 ] || fail "kinds in import --help: $kinds"
+check_help() { # the command words
+    local da en
+    da=$("$B" --lang da "$@" --help) || fail "--lang da $* --help failed"
+    en=$("$B" --lang en "$@" --help) || fail "--lang en $* --help failed"
+    [[ $da == "brug: nabolag $*"* ]] || fail "$* --help, Danish: $(head -1 <<<"$da")"
+    [[ $en == "usage: nabolag $*"* ]] || fail "$* --help, English: $(head -1 <<<"$en")"
+    ! grep -wiE "$en_words" <<<"$da" >"$T/w" || fail "$* --help, Danish has English prose: $(head -2 "$T/w")"
+    grep -qwiE "$da_words" <<<"$da" || fail "$* --help, Danish has no Danish prose"
+    ! grep -wiE "$da_words" <<<"$en" >"$T/w" || fail "$* --help, English has Danish prose: $(head -2 "$T/w")"
+    grep -qwiE "$en_words|a" <<<"$en" || fail "$* --help, English has no English prose"
+}
+for c in $cmds; do check_help "$c"; done
+for k in $kinds; do check_help import "$k"; done
+check_help plans compare
+LANG=da_DK.UTF-8 LC_ALL= LANGUAGE= "$B" export --help | grep -q '^brug: nabolag export ARBEJDSFIL' ||
+    fail "LANG=da_DK.UTF-8: export --help not Danish"
+LC_ALL=C LANG=da_DK.UTF-8 "$B" export --help | grep -q '^usage: nabolag export WORKSPACE' ||
+    fail "LC_ALL=C: export --help not English"
+# the import kinds' summaries and the language of usage errors
+"$B" --lang da import --help | grep -q '^  areas *boligområdernes polygoner' ||
+    fail "import --help: kinds not Danish"
+usage_err() { # expected exit 2 and a message matching $1; rest: command
+    local want=$1; shift
+    "$@" 2>"$T/err" >/dev/null
+    local rc=$?
+    [ "$rc" = 2 ] || fail "$*: exit $rc, expected 2"
+    grep -qF -- "$want" "$T/err" || fail "$*: expected '$want', got: $(cat "$T/err")"
+}
+usage_err "nabolag plans compare: forventede ét argument ARBEJDSFIL (se 'nabolag plans compare --help')" \
+    "$B" --lang da plans compare
+usage_err "nabolag plans compare: expected one WORKSPACE argument (see 'nabolag plans compare --help')" \
+    "$B" --lang en plans compare
+LANG=da_DK.UTF-8 LC_ALL= LANGUAGE= usage_err "forventede ét argument ARBEJDSFIL" "$B" plans compare
+usage_err "nabolag alerts: --fail-on: forventede new eller any, ikke 'x'" \
+    "$B" --lang da alerts ws --fail-on x
+usage_err "nabolag import: ukendt type 'nosuch'" "$B" --lang da import nosuch
+usage_err "nabolag import: unknown kind 'nosuch'" "$B" --lang en import nosuch
 echo "i18n: catalogue complete, both languages render"
