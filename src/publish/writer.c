@@ -756,6 +756,11 @@ nbl__xwriter_project(nbl__xwriter *w, const nbl__xlayer *layers, size_t n)
     if (srcs && names)
         qgs = nbl__qgis_project(w->job, layers, n, srcs, w->env + 4,
                                 nbl_ws_srid(w->ws));
+    if (qgs && w->short_names) {
+        char *s = nbl__xw_short_project(qgs, layers, n);
+        free(qgs);
+        qgs = s;
+    }
     tmp = project_path(w);
     if (!qgs || !tmp)
         rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");

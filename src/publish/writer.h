@@ -142,4 +142,11 @@ void nbl__xw_pg_close(nbl__xwriter *w);
 /* The QGIS data source of a layer in the database (malloc'ed). */
 char *nbl__xw_pg_source(const nbl__xwriter *w, const nbl__xlayer *l);
 
+/* The project text with every layer's field names as a Shapefile writes
+ * them (fieldnames.c: the same mapping as the files and their .qml), so
+ * that the project's styles, labels and aliases name fields that exist.
+ * malloc'ed; NULL when out of memory. */
+char *nbl__xw_short_project(const char *qgs, const nbl__xlayer *layers,
+                            size_t n);
+
 #endif

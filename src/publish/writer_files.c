@@ -355,3 +355,70 @@ nbl__xw_check_files(nbl__xwriter *w, const nbl__xlayer *layers, size_t n)
     nbl__xw_outset_free(&probe, 0);
     return rc;
 }
+
+/* The maplayer element of layer `name` in a project: [*b, *e). */
+static int
+maplayer_span(const char *qgs, const char *name, const char **b, const char **e)
+{
+    char id[160];
+    const char *at, *p;
+    snprintf(id, sizeof id, "<id>nabolag_%s</id>", name);
+    if (!(at = strstr(qgs, id)))
+        return 0;
+    for (p = at; p > qgs && strncmp(p, "<maplayer ", 10) != 0; p--)
+        ;
+    if (!(*e = strstr(at, "</maplayer>")))
+        return 0;
+    *b = p;
+    *e += strlen("</maplayer>");
+    return 1;
+}
+
+/* One layer's element of the project with its short field names. */
+static int
+shorten_layer(nbl__buf *out, const char *block, size_t len,
+              const nbl__xlayer *l)
+{
+    const char **full = calloc((size_t)l->nfields + 1, sizeof *full);
+    char **names = NULL, *part = NULL, *r = NULL;
+    int ok = 0;
+    for (int f = 0; full && f < l->nfields; f++)
+        full[f] = l->fields[f].name;
+    if (full)
+        names = nbl__fieldnames_short(full, (size_t)l->nfields, SHP_NAME_MAX);
+    if (names && (part = malloc(len + 1))) {
+        memcpy(part, block, len);
+        part[len] = '\0';
+        r = nbl__fieldnames_qml(part, full, names, (size_t)l->nfields);
+    }
+    ok = r && nbl__buf_append(out, r, strlen(r)) == 0;
+    free(r);
+    free(part);
+    nbl__fieldnames_free(names, names ? (size_t)l->nfields : 0);
+    free(full);
+    return ok;
+}
+
+char *
+nbl__xw_short_project(const char *qgs, const nbl__xlayer *layers, size_t n)
+{
+    nbl__buf out = {0};
+    const char *p = qgs;
+    int ok = 1;
+    /* the layers' elements come in the order of `layers` */
+    for (size_t i = 0; ok && i < n; i++) {
+        const char *b, *e;
+        if (!maplayer_span(p, layers[i].name, &b, &e))
+            continue;
+        ok = nbl__buf_append(&out, p, (size_t)(b - p)) == 0 &&
+             shorten_layer(&out, b, (size_t)(e - b), &layers[i]);
+        p = e;
+    }
+    if (ok)
+        ok = nbl__buf_append(&out, p, strlen(p)) == 0;
+    if (!ok) {
+        nbl__buf_free(&out);
+        return NULL;
+    }
+    return out.s;
+}

@@ -53,6 +53,34 @@ grep -q 'attr="prof_bnd"' "$T/shp/profile.qml" ||
 grep -q 'attr="profile_band"' "$T/shp/profile.qml" &&
     fail "profile.qml still names profile_band"
 grep -q 'UTF-8' "$T/shp/areas.cpg" || fail "areas.cpg is not UTF-8"
+# nabolag.qgs: every field its styles, labels and aliases name exists in
+# the layer's .dbf (the project gets the same short names as the files)
+$PY - "$T/shp" <<'PYEOF' || fail "nabolag.qgs names fields the Shapefiles do not have"
+import os, sys
+import xml.etree.ElementTree as ET
+from osgeo import ogr
+d = sys.argv[1]
+bad = 0
+for ml in ET.parse(os.path.join(d, "nabolag.qgs")).getroot().iter("maplayer"):
+    name = ml.find("id").text.replace("nabolag_", "")
+    ds = ogr.Open(os.path.join(d, name + ".shp"))  # kept: the layer dies with it
+    defn = ds.GetLayer(0).GetLayerDefn()
+    have = {defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())}
+    used = {a.get("field") for a in ml.iter("alias")}
+    for e in ml.iter():
+        if e.get("attr"):
+            used.add(e.get("attr"))
+        if e.get("fieldName") and e.get("isExpression") != "1":
+            used.add(e.get("fieldName"))
+    missing = sorted(used - have)
+    if missing:
+        bad += 1
+        print("%s: %s" % (name, missing[:8]))
+if not any(True for _ in ET.parse(os.path.join(d, "nabolag.qgs")).getroot().iter("alias")):
+    bad += 1
+    print("no aliases")
+sys.exit(1 if bad else 0)
+PYEOF
 # a null survives: the GeoJSON has nulls in the alerts layer
 nulls=$($PY - "$T/shp/alerts.shp" <<'PYEOF'
 import sys
