@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "nabolag/common.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 size_t
@@ -365,6 +366,7 @@ fail(struct res *r, const char *fmt, ...)
     char *s = NULL;
     int n;
     va_start(ap, fmt);
+    fmt = _(fmt);
     n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (n >= 0 && (s = malloc((size_t)n + 1))) {

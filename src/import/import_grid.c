@@ -32,6 +32,7 @@
 #include "store/store_grid.h"
 #include "store/store_stats.h"
 #include "util/ctx.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 #define YEAR_MIN 1900
@@ -234,7 +235,7 @@ bad(nbl__gimp *g, const char *column, const char *fmt, ...)
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, _(fmt), ap);
     va_end(ap);
     return nbl__error(g->ctx, NBL_EDATA, "%s: column '%s': %s",
                       nbl__gimp_where(g), column, msg);

@@ -15,6 +15,7 @@
 
 #include "import/import_stats_internal.h"
 #include "util/ctx.h"
+#include "util/i18n.h"
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -149,7 +150,7 @@ nbl__sti_problem(struct imp *im, long line, const char *fmt, ...)
     va_list ap;
     char msg[640];
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, _(fmt), ap);
     va_end(ap);
     nbl__sti_fast_bad(im, line);
     return nbl__stage_problem(im->st, line, msg);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "nbl_version.h"
+#include "util/i18n.h"
 #include "util/redact.h"
 
 #define NBL_MSG_MAX 2048
@@ -145,7 +146,8 @@ nbl__error(nbl_ctx *ctx, int code, const char *fmt, ...)
     if (ctx) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
+        /* in the message language (--lang, LANG/LC_MESSAGES) */
+        vsnprintf(ctx->errmsg, sizeof ctx->errmsg, _(fmt), ap);
         va_end(ap);
         /* One line: the message must never span lines. */
         for (char *p = ctx->errmsg; *p; p++)
@@ -184,7 +186,7 @@ vlog(nbl_ctx *ctx, nbl_log_level level, const char *fmt, va_list ap)
     char buf[NBL_MSG_MAX];
     if (!ctx || !ctx->log_fn)
         return;
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    vsnprintf(buf, sizeof buf, _(fmt), ap);
     for (char *p = buf; *p; p++) /* one line, like error messages */
         if (*p == '\n' || *p == '\r')
             *p = ' ';
