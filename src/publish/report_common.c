@@ -107,7 +107,10 @@ nbl__rep_output(nbl_ws *ws, const char *path, int overwrite, const nbl__buf *b)
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     nbl__outfile of;
-    int rc = nbl__outfile_open(ctx, &of, path, overwrite);
+    int rc;
+    if (b->failed) /* a part of the page could not be built */
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    rc = nbl__outfile_open(ctx, &of, path, overwrite);
     if (rc != NBL_OK)
         return rc;
     /* a short write leaves the stream's error set: the commit reports it

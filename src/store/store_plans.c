@@ -128,6 +128,7 @@ static int
 check_period(nbl_ws *ws, plan_stmts *st, const nbl__plan_rec *recs, int i)
 {
     const nbl__plan_rec *r = &recs[i];
+    int step;
     for (int j = 0; j < i; j++) {
         if (strcmp(recs[j].plan_id, r->plan_id) == 0 &&
             periods_overlap(recs[j].start_year, recs[j].end_year, r->start_year,
@@ -150,7 +151,7 @@ check_period(nbl_ws *ws, plan_stmts *st, const nbl__plan_rec *recs, int i)
     sqlite3_reset(st->other_periods);
     nbl__db_bind_text(st->other_periods, 1, r->plan_id);
     sqlite3_bind_int(st->other_periods, 2, r->start_year);
-    while (sqlite3_step(st->other_periods) == SQLITE_ROW) {
+    while ((step = sqlite3_step(st->other_periods)) == SQLITE_ROW) {
         int s = sqlite3_column_int(st->other_periods, 0);
         int e = sqlite3_column_int(st->other_periods, 1);
         if (periods_overlap(s, e, r->start_year, r->end_year))
@@ -160,6 +161,8 @@ check_period(nbl_ws *ws, plan_stmts *st, const nbl__plan_rec *recs, int i)
                               r->where, r->plan_id, r->start_year, r->end_year,
                               s, e);
     }
+    if (step != SQLITE_DONE)
+        return nbl__db_error(ws, "plan periods");
     return NBL_OK;
 }
 
@@ -571,25 +574,34 @@ plans_members(nbl_ws *ws, nbl__plans_data *d, const char *const *ind, int n_ind)
         sqlite3_reset(qa);
         nbl__db_bind_text(qa, 1, d->plan_id[i]);
         sqlite3_bind_int(qa, 2, d->start_year[i]);
-        while (sqlite3_step(qa) == SQLITE_ROW) {
+        int s;
+        while ((s = sqlite3_step(qa)) == SQLITE_ROW) {
             int a = find_area(d, (const char *)sqlite3_column_text(qa, 0));
             if (a >= 0)
                 d->plan_areas[i][d->plan_n_areas[i]++] = a;
         }
+        if (s != SQLITE_DONE) {
+            rc = nbl__db_error(ws, "plan areas");
+            break;
+        }
         sqlite3_reset(qt);
         nbl__db_bind_text(qt, 1, d->plan_id[i]);
         sqlite3_bind_int(qt, 2, d->start_year[i]);
-        while (sqlite3_step(qt) == SQLITE_ROW) {
+        while ((s = sqlite3_step(qt)) == SQLITE_ROW) {
             const char *name = (const char *)sqlite3_column_text(qt, 0);
-            for (int k = 0; k < n_ind; k++)
+            for (int k = 0; name && k < n_ind; k++)
                 if (strcmp(name, ind[k]) == 0)
                     d->targets[(size_t)i * (size_t)n_ind + (size_t)k] =
                         sqlite3_column_double(qt, 1);
         }
+        if (s != SQLITE_DONE) {
+            rc = nbl__db_error(ws, "plan targets");
+            break;
+        }
     }
     sqlite3_finalize(qa);
     sqlite3_finalize(qt);
-    return NBL_OK;
+    return rc;
 }
 
 int

@@ -193,15 +193,15 @@ static int
 load_criteria(nbl_ws *ws, nbl__report_data *d)
 {
     sqlite3_stmt *q;
-    int rc = nbl__db_prepare(ws, &q,
-                             "SELECT area_id, criterion, value, ratio, met "
-                             "FROM criterion_results WHERE ruleset = ?1 AND "
-                             "year = ?2");
+    int s, rc = nbl__db_prepare(ws, &q,
+                                "SELECT area_id, criterion, value, ratio, met "
+                                "FROM criterion_results WHERE ruleset = ?1 AND "
+                                "year = ?2");
     if (rc)
         return rc;
     nbl__db_bind_text(q, 1, d->ruleset);
     sqlite3_bind_int(q, 2, d->year);
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while ((s = sqlite3_step(q)) == SQLITE_ROW) {
         int i =
             nbl__report_find_area(d, (const char *)sqlite3_column_text(q, 0));
         const char *c = (const char *)sqlite3_column_text(q, 1);
@@ -228,8 +228,9 @@ load_criteria(nbl_ws *ws, nbl__report_data *d)
             a->eth = v;
         }
     }
+    rc = s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "report criteria");
     sqlite3_finalize(q);
-    return NBL_OK;
+    return rc;
 }
 
 /* The criteria's denominators, the export's (nbl__xcrit_denominator). */
@@ -266,7 +267,7 @@ load_alerts(nbl_ws *ws, nbl__report_data *d)
 {
     sqlite3_stmt *q;
     nbl__buf sql = {0};
-    int rc, cap = 0;
+    int rc, s, cap = 0;
     if (nbl__buf_printf(
             &sql, "SELECT al.area_id, a.name, al.kind, "
                   "al.severity, al.state, al.message, al.rule, al.year, ") ||
@@ -288,7 +289,7 @@ load_alerts(nbl_ws *ws, nbl__report_data *d)
         return rc;
     nbl__db_bind_text(q, 1, d->ruleset);
     sqlite3_bind_int(q, 2, d->year);
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while ((s = sqlite3_step(q)) == SQLITE_ROW) {
         nbl__report_alert *a;
         if (d->n_alerts == cap) {
             nbl__report_alert *n;
@@ -312,8 +313,10 @@ load_alerts(nbl_ws *ws, nbl__report_data *d)
         a->pop = nbl__db_column_double(q, 8);
         a->denom = nbl__db_column_double(q, 9);
     }
+    /* a step that fails (out of memory) is an error, not the last row */
+    rc = s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "report alerts");
     sqlite3_finalize(q);
-    return NBL_OK;
+    return rc;
 }
 
 int

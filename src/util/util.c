@@ -358,14 +358,21 @@ nbl__outfile_abort(nbl__outfile *of)
 int
 nbl__buf_append(nbl__buf *b, const char *s, size_t n)
 {
+    if (b->failed)
+        return NBL_ENOMEM;
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
         char *p;
         while (cap < b->len + n + 1)
             cap *= 2;
         p = realloc(b->s, cap);
-        if (!p)
+        if (!p) {
+            free(b->s);
+            b->s = NULL;
+            b->len = b->cap = 0;
+            b->failed = 1;
             return NBL_ENOMEM;
+        }
         b->s = p;
         b->cap = cap;
     }
@@ -398,6 +405,8 @@ nbl__buf_printf(nbl__buf *b, const char *fmt, ...)
         int rc;
         if (!big) {
             uselocale(old);
+            nbl__buf_free(b);
+            b->failed = 1;
             return NBL_ENOMEM;
         }
         va_start(ap, fmt);
@@ -466,6 +475,7 @@ nbl__buf_free(nbl__buf *b)
     free(b->s);
     b->s = NULL;
     b->len = b->cap = 0;
+    b->failed = 0;
 }
 
 void

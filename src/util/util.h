@@ -110,9 +110,14 @@ char *nbl__tmp_path_for(const char *path);
 void nbl__now_iso(char buf[32]);
 
 /** Growable NUL-terminated string. */
+/* A growing string. An allocation that fails drops the whole content (s
+ * NULL) and marks the buffer failed: later appends do nothing, so a text
+ * built in many steps is either complete or absent, never silently short.
+ * nbl__buf_free() resets it. */
 typedef struct nbl__buf {
     char *s;
     size_t len, cap;
+    int failed;
 } nbl__buf;
 
 int nbl__buf_append(nbl__buf *b, const char *s, size_t n);

@@ -2,8 +2,8 @@
 """Failing allocations (issue 18, point 3), run in the fault-injection build
 (cmake --preset fault: ASan + UBSan, NBL_FAULT_INJECTION=ON).
 
-For each of `import areas`, `import stats`, `compute`, `alerts -o FILE` and
-`export -o DIR`
+For each of `import areas`, `import stats`, `compute`, `alerts -o FILE`,
+`export -o DIR` and `report -o FILE`
 on the sample, the command runs with NBL_FAULT_AT=N (the N-th allocation,
 ours or SQLite's, fails) for every N from 1 to BOUND, then for SAMPLES more
 N spread evenly over the rest of the command's allocations (counted first
@@ -112,6 +112,9 @@ cmds = [
     ("alerts", None, ["alerts", ws, "--year", "2025", "-f", "json", "-o",
                       os.path.join(W, "s", "out", "alerts.json"), "--overwrite"]),
     ("export", None, ["export", ws, "-o", os.path.join(W, "s", "out"),
+                      "--year", "2025", "--overwrite"]),
+    ("report", None, ["report", ws, "-o", os.path.join(W, "s", "out",
+                                                      "report.html"),
                       "--year", "2025", "--overwrite"]),
 ]
 total_runs = 0
