@@ -323,9 +323,10 @@ step_rows(nbl_ws *ws, sqlite3_stmt *q, nbl__plans_data *d, int n_ind, int ind,
         else if (kind == 1)
             d->values[cell * (size_t)n_ind + (size_t)ind] =
                 nbl__db_column_double(q, 2);
-        else if (sqlite3_column_text(q, 2))
-            d->category[cell] =
-                nbl__strdup((const char *)sqlite3_column_text(q, 2));
+        else if (sqlite3_column_text(q, 2) &&
+                 !(d->category[cell] =
+                       nbl__strdup((const char *)sqlite3_column_text(q, 2))))
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     }
     return s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "plans data");
 }
@@ -338,11 +339,12 @@ load_series(nbl_ws *ws, nbl__plans_data *d, const char *sql, const char *bind1,
     int rc = nbl__db_prepare(ws, &q, sql);
     if (rc)
         return rc;
-    if (bind1)
-        nbl__db_bind_text(q, 1, bind1);
-    if (bind2)
-        nbl__db_bind_text(q, 2, bind2);
-    rc = step_rows(ws, q, d, n_ind, ind, kind);
+    /* a failed bind (out of memory) would select nothing: an error */
+    if ((bind1 && nbl__db_bind_text(q, 1, bind1) != SQLITE_OK) ||
+        (bind2 && nbl__db_bind_text(q, 2, bind2) != SQLITE_OK))
+        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    else
+        rc = step_rows(ws, q, d, n_ind, ind, kind);
     sqlite3_finalize(q);
     return rc;
 }
@@ -463,14 +465,24 @@ plans_areas(nbl_ws *ws, nbl__plans_data *d, int n_ind)
                               "SELECT area_id, name, municipality FROM areas "
                               "ORDER BY area_id")))
         return rc;
-    for (int i = 0; i < d->n_areas && sqlite3_step(q) == SQLITE_ROW; i++) {
+    for (int i = 0; rc == NBL_OK && i < d->n_areas; i++) {
+        const char *name, *muni;
+        if (sqlite3_step(q) != SQLITE_ROW) {
+            rc = nbl__db_error(ws, "plans areas");
+            break;
+        }
+        name = (const char *)sqlite3_column_text(q, 1);
+        muni = (const char *)sqlite3_column_text(q, 2);
         d->area_id[i] = nbl__strdup((const char *)sqlite3_column_text(q, 0));
-        d->name[i] = nbl__strdup((const char *)sqlite3_column_text(q, 1));
-        d->municipality[i] =
-            nbl__strdup((const char *)sqlite3_column_text(q, 2));
+        d->name[i] = name ? nbl__strdup(name) : NULL;
+        d->municipality[i] = muni ? nbl__strdup(muni) : NULL;
+        /* a failed copy is an error, never an area without its id */
+        if (!d->area_id[i] || (name && !d->name[i]) ||
+            (muni && !d->municipality[i]))
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     }
     sqlite3_finalize(q);
-    return NBL_OK;
+    return rc;
 }
 
 /* Residents, categories and each indicator's values by area and year. */
@@ -538,14 +550,20 @@ plans_list(nbl_ws *ws, nbl__plans_data *d, int n_ind)
                               "p.start_year) FROM plans p ORDER BY plan_id, "
                               "start_year")))
         return rc;
-    for (int i = 0; i < d->n_plans && sqlite3_step(q) == SQLITE_ROW; i++) {
+    for (int i = 0; i < d->n_plans; i++) {
+        const char *name;
+        if (sqlite3_step(q) != SQLITE_ROW) {
+            sqlite3_finalize(q);
+            return nbl__db_error(ws, "plans");
+        }
+        name = (const char *)sqlite3_column_text(q, 1);
         d->plan_id[i] = nbl__strdup((const char *)sqlite3_column_text(q, 0));
-        d->plan_name[i] = nbl__strdup((const char *)sqlite3_column_text(q, 1));
+        d->plan_name[i] = name ? nbl__strdup(name) : NULL;
         d->start_year[i] = sqlite3_column_int(q, 2);
         d->end_year[i] = sqlite3_column_int(q, 3);
         d->plan_areas[i] =
             calloc((size_t)sqlite3_column_int(q, 4) + 1, sizeof(int));
-        if (!d->plan_areas[i]) {
+        if (!d->plan_areas[i] || !d->plan_id[i] || (name && !d->plan_name[i])) {
             sqlite3_finalize(q);
             return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
         }
