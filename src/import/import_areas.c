@@ -87,12 +87,7 @@ typedef struct table {
 static uint64_t
 hash_str(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
+    return nbl__hash_bytes(s, strlen(s));
 }
 
 static void

@@ -27,15 +27,6 @@
 
 /* ---- categories -------------------------------------------------------- */
 
-static uint64_t
-hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-
 static int
 cat_rehash(imp *m, size_t cap)
 {
@@ -43,7 +34,7 @@ cat_rehash(imp *m, size_t cap)
     if (!t)
         return -1;
     for (size_t i = 0; i < m->ncats; i++) {
-        size_t h = hash_bytes(m->cats[i], m->cat_len[i]) & (cap - 1);
+        size_t h = nbl__hash_bytes(m->cats[i], m->cat_len[i]) & (cap - 1);
         while (t[h])
             h = (h + 1) & (cap - 1);
         t[h] = (uint32_t)i + 1;
@@ -61,7 +52,7 @@ nbl__inc_cat_find(const imp *m, const char *s, size_t n)
     size_t h;
     if (!m->cat_tab)
         return UINT32_MAX;
-    h = hash_bytes(s, n) & (m->cat_tab_cap - 1);
+    h = nbl__hash_bytes(s, n) & (m->cat_tab_cap - 1);
     while (m->cat_tab[h]) {
         uint32_t i = m->cat_tab[h] - 1;
         if (m->cat_len[i] == n && memcmp(m->cats[i], s, n) == 0)
@@ -79,7 +70,7 @@ nbl__inc_cat_intern(imp *m, const char *s, size_t n, const char *where)
     size_t h;
     if (!m->cat_tab && cat_rehash(m, 64))
         goto nomem;
-    h = hash_bytes(s, n) & (m->cat_tab_cap - 1);
+    h = nbl__hash_bytes(s, n) & (m->cat_tab_cap - 1);
     while (m->cat_tab[h]) {
         uint32_t i = m->cat_tab[h] - 1;
         if (m->cat_len[i] == n && memcmp(m->cats[i], s, n) == 0)

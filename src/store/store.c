@@ -148,6 +148,26 @@ nbl__db_column_bool(sqlite3_stmt *st, int i)
     return sqlite3_column_int(st, i) != 0;
 }
 
+int
+nbl__db_column_int_or(sqlite3_stmt *st, int i, int null_value)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL
+               ? null_value
+               : sqlite3_column_int(st, i);
+}
+
+char *
+nbl__db_column_strdup(sqlite3_stmt *st, int i, int *oom)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    char *c;
+    if (!s)
+        return NULL;
+    if (!(c = nbl__strdup((const char *)s)) && oom)
+        *oom = 1;
+    return c;
+}
+
 /* SQLite calls this while another connection holds the write lock: the
  * first call says once that we wait, later calls sleep until the context's
  * wait has passed (then the statement fails with SQLITE_BUSY, reported by

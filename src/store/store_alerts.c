@@ -19,21 +19,6 @@
 #include "store/store_internal.h"
 #include "util/util.h"
 
-static char *
-col_strdup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? nbl__strdup((const char *)t) : NULL;
-}
-
-static int
-col_int_or(sqlite3_stmt *st, int i, int dflt)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL
-               ? dflt
-               : sqlite3_column_int(st, i);
-}
-
 int
 nbl__store_alerts_ruleset(nbl_ws *ws, const char *ruleset, char **out,
                           char **version)
@@ -57,7 +42,7 @@ nbl__store_alerts_ruleset(nbl_ws *ws, const char *ruleset, char **out,
             if (rc)
                 return rc;
             if (sqlite3_step(st) == SQLITE_ROW) {
-                rs = col_strdup(st, 0);
+                rs = nbl__db_column_strdup(st, 0, NULL);
                 if (sqlite3_step(st) == SQLITE_ROW) {
                     free(rs);
                     sqlite3_finalize(st);
@@ -89,7 +74,7 @@ nbl__store_alerts_ruleset(nbl_ws *ws, const char *ruleset, char **out,
         }
         nbl__db_bind_text(st, 1, rs);
         if (sqlite3_step(st) == SQLITE_ROW)
-            *version = col_strdup(st, 0);
+            *version = nbl__db_column_strdup(st, 0, NULL);
         sqlite3_finalize(st);
     }
     *out = rs;
@@ -179,8 +164,8 @@ load_area_list(nbl_ws *ws, const char *ruleset, int year, nbl__aarea **areas,
             cap = nc;
         }
         memset(&(*areas)[*n], 0, sizeof **areas);
-        (*areas)[*n].area_id = col_strdup(st, 0);
-        (*areas)[*n].name = col_strdup(st, 1);
+        (*areas)[*n].area_id = nbl__db_column_strdup(st, 0, NULL);
+        (*areas)[*n].name = nbl__db_column_strdup(st, 1, NULL);
         if (!(*areas)[(*n)++].area_id)
             goto nomem;
     }
@@ -228,11 +213,11 @@ add_cat_row(nbl__aarea *a, sqlite3_stmt *st)
     c.year = sqlite3_column_int(st, 1);
     snprintf(c.category, sizeof c.category, "%s",
              (const char *)sqlite3_column_text(st, 2));
-    c.criteria_met = col_int_or(st, 3, -1);
-    c.criteria_needed = col_int_or(st, 4, -1);
-    c.criteria_met_low = col_int_or(st, 5, -1);
-    c.parallel_years = col_int_or(st, 6, -1);
-    c.omdannelse_years = col_int_or(st, 7, -1);
+    c.criteria_met = nbl__db_column_int_or(st, 3, -1);
+    c.criteria_needed = nbl__db_column_int_or(st, 4, -1);
+    c.criteria_met_low = nbl__db_column_int_or(st, 5, -1);
+    c.parallel_years = nbl__db_column_int_or(st, 6, -1);
+    c.omdannelse_years = nbl__db_column_int_or(st, 7, -1);
     return nbl__aarea_add_cat(a, &c);
 }
 
@@ -521,7 +506,7 @@ alert_from_row(sqlite3_stmt *st, nbl_alert *a)
     sev = nbl__alert_severity_parse((const char *)sqlite3_column_text(st, 8));
     a->severity = sev < 0 ? NBL_SEV_INFO : (nbl_alert_severity)sev;
     snprintf(a->state, sizeof a->state, "%s", sqlite3_column_text(st, 9));
-    a->first_year = col_int_or(st, 10, a->year);
+    a->first_year = nbl__db_column_int_or(st, 10, a->year);
     a->message = (char *)sqlite3_column_text(st, 11);
     a->delivered_at = (char *)sqlite3_column_text(st, 12);
 }
@@ -661,8 +646,8 @@ nbl__store_alerts_points(nbl_ws *ws, nbl__apoints *out)
             out->geojson = b;
             cap = nc;
         }
-        out->ids[out->n] = col_strdup(st, 0);
-        out->geojson[out->n] = col_strdup(st, 1);
+        out->ids[out->n] = nbl__db_column_strdup(st, 0, NULL);
+        out->geojson[out->n] = nbl__db_column_strdup(st, 1, NULL);
         out->n++;
     }
     if (s != SQLITE_DONE)

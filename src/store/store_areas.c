@@ -137,13 +137,6 @@ nbl__store_areas_check_index(nbl_ws *ws)
     return rc;
 }
 
-static char *
-col_strdup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? nbl__strdup((const char *)s) : NULL;
-}
-
 void
 nbl__area_rows_free(nbl__area_row *rows, size_t n)
 {
@@ -191,11 +184,11 @@ nbl__store_areas_list(nbl_ws *ws, nbl__area_row **out, size_t *n)
         }
         r = &rows[len++];
         memset(r, 0, sizeof *r);
-        r->id = col_strdup(st, 0);
-        r->name = col_strdup(st, 1);
-        r->municipality = col_strdup(st, 2);
-        r->region = col_strdup(st, 3);
-        r->source = col_strdup(st, 4);
+        r->id = nbl__db_column_strdup(st, 0, NULL);
+        r->name = nbl__db_column_strdup(st, 1, NULL);
+        r->municipality = nbl__db_column_strdup(st, 2, NULL);
+        r->region = nbl__db_column_strdup(st, 3, NULL);
+        r->source = nbl__db_column_strdup(st, 4, NULL);
         r->area_m2 = nbl__db_column_double(st, 5);
         r->dims = sqlite3_column_int(st, 6);
         r->n_polygons = sqlite3_column_int(st, 7);

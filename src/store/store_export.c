@@ -38,21 +38,15 @@ nbl__xalert_disclosure_sql(nbl__buf *sql)
     return rc ? rc : nbl__buf_printf(sql, " END)");
 }
 
-/* Set when col_text() could not copy a value (out of memory): the loaders
- * check it with text_checked() so that a failed copy is an error, never a
- * value silently published as missing. */
+/* Set when col_text() or col_blob() could not copy a value (out of
+ * memory): the loaders check it with text_checked() so that a failed copy
+ * is an error, never a value silently published as missing. */
 static _Thread_local int text_oom;
 
 static char *
 col_text(sqlite3_stmt *st, int i)
 {
-    const unsigned char *s = sqlite3_column_text(st, i);
-    char *c;
-    if (!s)
-        return NULL;
-    if (!(c = nbl__strdup((const char *)s)))
-        text_oom = 1;
-    return c;
+    return nbl__db_column_strdup(st, i, &text_oom);
 }
 
 static int
@@ -62,14 +56,6 @@ text_checked(nbl_ws *ws, int rc)
         return rc;
     text_oom = 0;
     return rc ? rc : nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-}
-
-static int
-col_int(sqlite3_stmt *st, int i, int null_value)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL
-               ? null_value
-               : sqlite3_column_int(st, i);
 }
 
 static unsigned char *
@@ -85,6 +71,8 @@ col_blob(sqlite3_stmt *st, int i, size_t *len)
     if (c) {
         memcpy(c, p, (size_t)n);
         *len = (size_t)n;
+    } else {
+        text_oom = 1; /* a feature without its geometry: an error */
     }
     return c;
 }
@@ -119,7 +107,7 @@ nbl__store_export_latest_year(nbl_ws *ws, const char *ruleset, int *year)
     nbl__db_bind_text(st, 1, ruleset);
     *year = 0;
     if (sqlite3_step(st) == SQLITE_ROW)
-        *year = col_int(st, 0, 0);
+        *year = nbl__db_column_int_or(st, 0, 0);
     else
         rc = nbl__db_error(ws, "latest year");
     sqlite3_finalize(st);
@@ -143,8 +131,8 @@ nbl__store_export_years(nbl_ws *ws, const char *ruleset, int year,
     *first = *last = 0;
     if (sqlite3_step(st) == SQLITE_ROW) {
         *n_in_year = sqlite3_column_int64(st, 0);
-        *first = col_int(st, 1, 0);
-        *last = col_int(st, 2, 0);
+        *first = nbl__db_column_int_or(st, 1, 0);
+        *last = nbl__db_column_int_or(st, 2, 0);
     } else {
         rc = nbl__db_error(ws, "years");
     }
@@ -350,9 +338,9 @@ read_area(sqlite3_stmt *st, nbl__xarea *a)
     a->year = sqlite3_column_int(st, 4);
     a->pop = nbl__db_column_double(st, 5);
     a->category = col_text(st, 6);
-    a->criteria_met = col_int(st, 7, -1);
+    a->criteria_met = nbl__db_column_int_or(st, 7, -1);
     a->ruleset_version = col_text(st, 8);
-    a->profile_points = col_int(st, 9, -1);
+    a->profile_points = nbl__db_column_int_or(st, 9, -1);
     a->profile_band = col_text(st, 10);
     a->wkb = col_blob(st, 11, &a->wkb_len);
     for (int k = 0; k < NBL__XC_N; k++, c += 7) {
@@ -384,7 +372,7 @@ read_alert(sqlite3_stmt *st, nbl__xalert *a)
     a->threshold = nbl__db_column_double(st, 7);
     a->message = col_text(st, 8);
     a->state = col_text(st, 9);
-    a->first_year = col_int(st, 10, 0);
+    a->first_year = nbl__db_column_int_or(st, 10, 0);
     a->pop = nbl__db_column_double(st, 11);
     a->denom = nbl__db_column_double(st, 12);
     a->wkb = col_blob(st, 13, &a->wkb_len);
@@ -429,7 +417,7 @@ read_profile(sqlite3_stmt *st, int year, nbl__xprofile *a)
     a->year = year;
     a->pop = nbl__db_column_double(st, 3);
     a->has_score = sqlite3_column_int(st, 4);
-    a->points = col_int(st, 5, -1);
+    a->points = nbl__db_column_int_or(st, 5, -1);
     a->band = col_text(st, 6);
     a->wkb = col_blob(st, 7, &a->wkb_len);
     a->prev_pop = nbl__db_column_double(st, 8);
@@ -466,7 +454,7 @@ profile_indicators(nbl__xcursor *c)
             x->reference = nbl__db_column_double(st, 2);
             x->sd_distance = nbl__db_column_double(st, 3);
             x->change = nbl__db_column_double(st, 4);
-            x->points = col_int(st, 5, -1);
+            x->points = nbl__db_column_int_or(st, 5, -1);
         }
         x->denom = nbl__db_column_double(st, 6);
         x->prev_denom = nbl__db_column_double(st, 7);

@@ -49,6 +49,16 @@ double nbl__db_column_double(sqlite3_stmt *st, int i);
 /** Column as int 0/1, -1 when NULL. */
 int nbl__db_column_bool(sqlite3_stmt *st, int i);
 
+/** Column as int, null_value when NULL. */
+int nbl__db_column_int_or(sqlite3_stmt *st, int i, int null_value);
+
+/**
+ * A copy of a text column (malloc'ed), NULL when the column is NULL. A copy
+ * that fails sets *oom (when oom is given), so that the loader reports it
+ * instead of reading the value as NULL.
+ */
+char *nbl__db_column_strdup(sqlite3_stmt *st, int i, int *oom);
+
 /** Current UTC time as ISO 8601 ("2026-11-24T20:00:00Z") into buf[32]. */
 void nbl__now_iso(char buf[32]);
 

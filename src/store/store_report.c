@@ -24,13 +24,7 @@ static _Thread_local int text_oom;
 static char *
 col_text(sqlite3_stmt *q, int i)
 {
-    const unsigned char *s = sqlite3_column_text(q, i);
-    char *c;
-    if (!s)
-        return NULL;
-    if (!(c = nbl__strdup((const char *)s)))
-        text_oom = 1;
-    return c;
+    return nbl__db_column_strdup(q, i, &text_oom);
 }
 
 int

@@ -382,6 +382,15 @@ nbl__buf_append(nbl__buf *b, const char *s, size_t n)
     return NBL_OK;
 }
 
+uint64_t
+nbl__hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
 int
 nbl__buf_printf(nbl__buf *b, const char *fmt, ...)
 {

@@ -7,6 +7,7 @@
 #define NBL_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -121,6 +122,10 @@ typedef struct nbl__buf {
 } nbl__buf;
 
 int nbl__buf_append(nbl__buf *b, const char *s, size_t n);
+
+/* FNV-1a 64-bit hash of n bytes, for the open-addressing tables of the
+ * readers (ids, grid cells, incident categories). */
+uint64_t nbl__hash_bytes(const char *s, size_t n);
 int nbl__buf_printf(nbl__buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void nbl__buf_free(nbl__buf *b);

@@ -96,3 +96,27 @@ nbl_fuzz_ws(void)
     nbl_fuzz_vsimem_unlink(src);
     return ws;
 }
+
+void
+nbl_fuzz_stats_input(const uint8_t *data, size_t size, int refs)
+{
+    static const char decimals[] = {0, '.', ','};
+    nbl_ws *ws = nbl_fuzz_ws();
+    nbl_stats_opts o = {0};
+    nbl_stats_summary s;
+    const char *path;
+    if (size < 1)
+        return;
+    o.skip_invalid = data[0] & 1;
+    o.replace = (data[0] >> 1) & 1;
+    o.decimal = decimals[(data[0] >> 2) % 3];
+    if (nbl_ws_begin(ws) != NBL_OK)
+        __builtin_trap();
+    path = nbl_fuzz_file(data + 1, size - 1, ".csv");
+    if (refs)
+        nbl_import_refs(ws, path, &o, &s);
+    else
+        nbl_import_stats(ws, path, &o, &s);
+    nbl_ws_rollback(ws);
+    nbl_ctx_clear_error(nbl_ws_ctx(ws));
+}

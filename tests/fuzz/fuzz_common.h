@@ -31,4 +31,9 @@ nbl_ws *nbl_fuzz_ws(void);
 /** A NUL-terminated copy of data (malloc'ed). */
 char *nbl_fuzz_text(const uint8_t *data, size_t size);
 
+/** The statistics or references import (refs 0/1) of one input into the
+ * workspace of nbl_fuzz_ws(), rolled back: the first byte picks options
+ * (skip_invalid, replace, decimal mark), the rest is the CSV file. */
+void nbl_fuzz_stats_input(const uint8_t *data, size_t size, int refs);
+
 #endif
