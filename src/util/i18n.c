@@ -4,7 +4,7 @@
  * (found once) and a C.UTF-8 message locale used for Danish lookups.
  */
 #include "util/i18n.h"
-#include "util/util.h"
+#include "util/hash.h"
 
 #include <libintl.h>
 #include <limits.h>

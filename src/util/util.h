@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "nabolag/common.h"
+#include "util/hash.h"
 
 /**
  * Parses a whole string as a finite double in the C locale, with '.' or the
@@ -123,9 +124,6 @@ typedef struct nbl__buf {
 
 int nbl__buf_append(nbl__buf *b, const char *s, size_t n);
 
-/* FNV-1a 64-bit hash of n bytes, for the open-addressing tables of the
- * readers (ids, grid cells, incident categories). */
-uint64_t nbl__hash_bytes(const char *s, size_t n);
 int nbl__buf_printf(nbl__buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void nbl__buf_free(nbl__buf *b);
