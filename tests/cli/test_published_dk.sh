@@ -7,7 +7,9 @@
 # expects: the published category where the printed values decide it, and
 # not_evaluable where a value that decides the outcome was not printed
 # (tests/published/README.md says which and why). The `checks` column adds
-# what the sources say of single criteria ("3 of 5 met", "income not met"):
+# single criteria as the sources state them ("3 of 5 met", "income not
+# met") or as the printed values and the published outcome fix them (a
+# value printed exactly on its threshold, "left the list"):
 # criterion=met|not_met|missing|not_evaluable and criteria_met=N.
 #
 # The lists print lab and cri as 2-year means (4-year under the 2010 rules);
