@@ -642,6 +642,7 @@ run_export(run_state *r, nbl_run_result *res)
     eo.driver = p->export_format;
     eo.schema = p->export_schema;
     eo.t_srs = p->export_t_srs;
+    eo.layers = p->export_layers;
     eo.year = r->year;
     eo.ruleset = r->ruleset;
     eo.overwrite = 1; /* the staging folder; the policy: stage_check */
