@@ -56,7 +56,28 @@ typedef struct nbl_export_opts {
     const char *run_id;        /**< id of the `nabolag run` that writes the
                                   files (provenance `run_id` of every layer
                                   and a property of nabolag.qgs); NULL: none */
+    const char *layers;        /**< the layers to write, comma-separated
+                                  names ("areas,alerts"; spaces around a
+                                  name ignored), written in the export's
+                                  own order whatever the order here; the
+                                  styles, nabolag.qgs and layer_styles name
+                                  only these. NULL = all six */
 } nbl_export_opts;
+
+/**
+ * The names of the export's layers in the order they are written and
+ * listed in nabolag.qgs: alerts, plans, areas, profile, safety,
+ * timeseries. NULL-terminated; static.
+ */
+const char *const *nbl_export_layer_names(void);
+
+/**
+ * Checks a list of layers as nbl_export_opts.layers takes it. what names
+ * the list in the message ("--layers", "project.ini:12: [export] layers").
+ * NBL_OK, or NBL_EINVAL with the message on ctx: a name that is not a
+ * layer (named, with the valid names listed), or a list with no name.
+ */
+int nbl_export_layers_check(nbl_ctx *ctx, const char *list, const char *what);
 
 /**
  * Resolves a driver name or alias as nbl_export_opts.driver takes it to

@@ -105,6 +105,9 @@ typedef struct nbl_project {
     char *export_schema; /**< [export] schema (PostgreSQL) */
     char *export_t_srs;  /**< [export] t_srs: output CRS */
     char *export_qgs;    /**< [export] qgs: project file (database) */
+    char *export_layers; /**< [export] layers: the layers to write,
+                            comma-separated (nbl_export_opts.layers);
+                            NULL = all */
     int export_overwrite;
 
     char *report;         /**< [report] output file */

@@ -1,7 +1,7 @@
 /*
  * cmd_export.c - `nabolag export WORKSPACE -o DEST [--year Y] [-f FORMAT]
  * [-lco NAME=VALUE]... [-dsco NAME=VALUE]... [--schema S] [--t-srs CRS]
- * [--qgs FILE] [--overwrite] [--ruleset R] [--config FILE]
+ * [--qgs FILE] [--layers LIST] [--overwrite] [--ruleset R] [--config FILE]
  * [--internal-unsuppressed]`: GIS layers with QGIS styles and project.
  * -lco, -dsco and -t_srs are also taken with one dash, as ogr2ogr spells
  * them.
@@ -19,8 +19,8 @@ static const char *const usage = N_(
     "usage: nabolag export WORKSPACE -o DEST [--year Y] [-f FORMAT]\n"
     "                      [-lco NAME=VALUE]... [-dsco NAME=VALUE]...\n"
     "                      [--schema S] [--t-srs CRS] [--qgs FILE]\n"
-    "                      [--overwrite] [--ruleset R] [--config FILE]\n"
-    "                      [--internal-unsuppressed]\n"
+    "                      [--layers LIST] [--overwrite] [--ruleset R]\n"
+    "                      [--config FILE] [--internal-unsuppressed]\n"
     "\n"
     "Writes the results of one year as GIS layers: areas, alerts, plans\n"
     "(with the plan comparison), profile (the area profile), safety and\n"
@@ -47,6 +47,9 @@ static const char *const usage = N_(
     "                            WGS 84, RFC 7946)\n"
     "      --qgs FILE            PostgreSQL: write the QGIS project, its\n"
     "                            layers reading the database, to FILE\n"
+    "      --layers LIST         write only these of the layers above, e.g.\n"
+    "                            areas,alerts (default: all six); the QGIS\n"
+    "                            project and the styles name only them\n"
     "      --overwrite           replace existing output files\n"
     "      --ruleset R           ruleset (default: the last computed)\n"
     "      --config FILE         INI file (the project file): [disclosure]\n"
@@ -67,6 +70,7 @@ static const struct option lopts[] = {
     {"schema", required_argument, NULL, 'S'},
     {"t-srs", required_argument, NULL, 'T'},
     {"qgs", required_argument, NULL, 'Q'},
+    {"layers", required_argument, NULL, 'l'},
     {"output", required_argument, NULL, 'o'},
     {"year", required_argument, NULL, 'y'},
     {"format", required_argument, NULL, 'f'},
@@ -173,6 +177,9 @@ cmd_export(int argc, char **argv)
         case 'o':
             o.dir = optarg;
             break;
+        case 'l':
+            o.layers = optarg;
+            break;
         case 'y':
             if (cli_parse_int("export", "--year", optarg, &o.year))
                 return CLI_USAGE;
@@ -204,6 +211,11 @@ cmd_export(int argc, char **argv)
     if (strcmp(o.dir, "-") == 0)
         return cli_usage("export", "-o: a folder is required, not stdout");
     ctx = cli_ctx_new();
+    if (o.layers && nbl_export_layers_check(ctx, o.layers, "--layers")) {
+        rc = cli_usage("export", "%s", nbl_ctx_errmsg(ctx));
+        nbl_ctx_free(ctx);
+        return rc;
+    }
     if (o.internal_unsuppressed)
         fputs(_("nabolag: warning: --internal-unsuppressed: the output "
                 "contains values below the disclosure thresholds; FOR "

@@ -818,10 +818,25 @@ build_plans(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
 
 /* The layers in project order (top of the legend first). To add a layer,
  * add its builder here (see layer.h). */
+/* The layers' names, as their builders name them, in the same order. */
+static const char *const layer_names[] = {
+    "alerts", "plans", "areas", "profile", "safety", "timeseries", NULL,
+};
+
 static const nbl__xbuilder builders[] = {
     build_alerts,  build_plans,  build_areas_year,
     build_profile, build_safety, build_timeseries,
 };
+
+_Static_assert(sizeof builders / sizeof builders[0] + 1 ==
+                   sizeof layer_names / sizeof layer_names[0],
+               "one name per builder");
+
+const char *const *
+nbl_export_layer_names(void)
+{
+    return layer_names;
+}
 
 const nbl__xbuilder *
 nbl__export_builders(size_t *n)

@@ -13,7 +13,8 @@
 typedef int (*nbl__xbuilder)(nbl_ws *ws, const nbl__xjob *job,
                              nbl__xlayer *out);
 
-/* The builders in project order; *n receives their number. */
+/* The builders in project order (the layers they build are named by
+ * nbl_export_layer_names() in the same order); *n receives their number. */
 const nbl__xbuilder *nbl__export_builders(size_t *n);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * export.c - `nabolag export`: resolves the job (ruleset, year, disclosure
- * rules, profile configuration), builds the layers (builders.c) and hands
+ * rules, profile configuration), builds the layers asked for (builders.c;
+ * all, or those of opts->layers, always in the builders' order) and hands
  * them to the writer (writer.c), then logs the run in the workspace.
  * Layers and fields: docs/outputs.md.
  */
@@ -118,20 +119,99 @@ log_run(nbl_ws *ws, const nbl__xjob *job, size_t nl, const char *format)
     free(dest);
 }
 
-/* Builds every layer; *nl receives the number built (also on failure, so
- * that they can be freed). */
+/* The next name of a comma-separated list into name[0..*len), spaces
+ * around it cut; *s moves past it. 0 at the end of the list. */
+static int
+list_next(const char **s, const char **name, size_t *len)
+{
+    const char *p = *s, *e;
+    if (!*p)
+        return 0;
+    e = p + strcspn(p, ",");
+    *s = *e ? e + 1 : e;
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    *name = p;
+    *len = (size_t)(e - p);
+    return 1;
+}
+
+/* The index of a layer's name in nbl_export_layer_names(), or -1. */
+static int
+layer_index(const char *name, size_t len)
+{
+    const char *const *names = nbl_export_layer_names();
+    for (int i = 0; names[i]; i++)
+        if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0)
+            return i;
+    return -1;
+}
+
+int
+nbl_export_layers_check(nbl_ctx *ctx, const char *list, const char *what)
+{
+    const char *const *names = nbl_export_layer_names();
+    const char *name;
+    size_t len, given = 0;
+    nbl__buf valid = {0};
+    int rc = NBL_OK;
+    for (int i = 0; names[i]; i++)
+        nbl__buf_printf(&valid, "%s%s", i ? ", " : "", names[i]);
+    while (rc == NBL_OK && list_next(&list, &name, &len)) {
+        if (len == 0)
+            continue; /* "areas," */
+        given++;
+        if (layer_index(name, len) < 0)
+            rc = nbl__error(ctx, NBL_EINVAL,
+                            "%s: unknown layer '%.*s'; the layers are: %s",
+                            what, (int)len, name, valid.s ? valid.s : "");
+    }
+    if (rc == NBL_OK && given == 0)
+        rc = nbl__error(ctx, NBL_EINVAL,
+                        "%s: no layer given; the layers are: %s", what,
+                        valid.s ? valid.s : "");
+    nbl__buf_free(&valid);
+    return rc;
+}
+
+/* Whether the job writes the layer of index i (opts->layers; NULL: all). */
+static int
+layer_wanted(const nbl__xjob *job, int i)
+{
+    const char *list = job->opts->layers, *name;
+    size_t len;
+    if (!list)
+        return 1;
+    while (list_next(&list, &name, &len))
+        if (len > 0 && layer_index(name, len) == i)
+            return 1;
+    return 0;
+}
+
+/* Builds the layers asked for; *nl receives the number built (also on
+ * failure, so that they can be freed). */
 static int
 build_layers(nbl_ws *ws, nbl__xjob *job, nbl__xlayer *layers, size_t *nl)
 {
-    size_t nb;
+    size_t nb, nwant = 0;
     const nbl__xbuilder *builders = nbl__export_builders(&nb);
     int rc = NBL_OK;
     assert(nb <= NLAYERS_MAX);
-    for (*nl = 0; rc == NBL_OK && *nl < nb; (*nl)++) {
-        rc = builders[*nl](ws, job, &layers[*nl]);
+    for (size_t b = 0; b < nb; b++)
+        nwant += (size_t)layer_wanted(job, (int)b);
+    *nl = 0;
+    for (size_t b = 0; rc == NBL_OK && b < nb; b++) {
+        if (!layer_wanted(job, (int)b))
+            continue;
+        rc = builders[b](ws, job, &layers[*nl]);
+        (*nl)++;
+        assert(rc != NBL_OK ||
+               strcmp(layers[*nl - 1].name, nbl_export_layer_names()[b]) == 0);
         if (rc == NBL_OK)
             rc = nbl__progress(nbl_ws_ctx(ws),
-                               0.1 + 0.4 * (double)(*nl + 1) / (double)nb,
+                               0.1 + 0.4 * (double)*nl / (double)nwant,
                                "export");
     }
     /* the thresholds of the year's results, for the graduated styles */
@@ -196,7 +276,10 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
      * folder 0700), and their names say INTERNAL (writer.c). */
     umask_before = umask(opts->internal_unsuppressed ? 077 : 0);
     umask(opts->internal_unsuppressed ? (umask_before | 077) : umask_before);
-    rc = resolve_job(ws, opts, &job, &ruleset_own, &version_own);
+    rc = opts->layers ? nbl_export_layers_check(ctx, opts->layers, "layers")
+                      : NBL_OK;
+    if (rc == NBL_OK)
+        rc = resolve_job(ws, opts, &job, &ruleset_own, &version_own);
     /* the indicators of the profile layer: gis/indicators.ini and the
      * config's [profile] and [indicator.*] sections */
     if (rc == NBL_OK &&

@@ -421,23 +421,6 @@ nbl__xw_write_text(nbl_ctx *ctx, const char *path, const char *text)
     return NBL_OK;
 }
 
-static int
-ensure_dir(nbl_ctx *ctx, const char *dir, int *created)
-{
-    struct stat st;
-    *created = 0;
-    if (stat(dir, &st) == 0) {
-        if (!S_ISDIR(st.st_mode))
-            return nbl__error(ctx, NBL_EIO, "%s: not a folder", dir);
-        return NBL_OK;
-    }
-    if (mkdir(dir, 0777) != 0)
-        return nbl__error(ctx, NBL_EIO, "%s: cannot create folder: %s", dir,
-                          strerror(errno));
-    *created = 1;
-    return NBL_OK;
-}
-
 /* Every final path must be absent, or (with overwrite) a regular file:
  * rename() would fail on a directory half-way through the set and leave a
  * half-replaced folder, so this is checked before anything is renamed. */
@@ -654,7 +637,7 @@ nbl__xwriter_open(nbl__xwriter *w, nbl_ws *ws, nbl__xjob *job)
     if ((rc = resolve_driver(w)))
         return rc;
     if (w->kind != NBL__XW_DATABASE &&
-        (rc = ensure_dir(ctx, job->opts->dir, &w->created)))
+        (rc = nbl__mkdirs(ctx, job->opts->dir, &w->created)))
         return rc;
     /* Two exports into one folder never mix their files. `nabolag run`
      * (final_dir set) holds the lock of the real folder itself. */
@@ -805,7 +788,7 @@ nbl__xwriter_close(nbl__xwriter *w, int failed)
     w->handler = 0;
     nbl__xw_outset_free(&w->out, 1);
     if (failed && w->created && !w->committed)
-        rmdir(w->job->opts->dir);
+        nbl__rmdirs(w->job->opts->dir, w->created);
     nbl__dir_unlock(w->lock_fd);
     if (w->ct)
         OCTDestroyCoordinateTransformation(w->ct);

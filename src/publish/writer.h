@@ -65,13 +65,14 @@ typedef struct nbl__xwriter {
     double env[8];             /* output-CRS extent, then working-CRS extent */
     int first_year, last_year; /* of the temporal layers' rows */
     int handler;               /* the GDAL error handler is pushed */
-    int created;               /* the output folder was made by us */
-    int committed;             /* a file was renamed into place */
-    int lock_fd;               /* the output folder's lock; -1: none */
+    int created;     /* folders made by us: the output folder and those above */
+    int committed;   /* a file was renamed into place */
+    int lock_fd;     /* the output folder's lock; -1: none */
     GDALDatasetH db; /* database: open in a transaction until commit */
 } nbl__xwriter;
 
-/* Resolves the driver, creates the output folder if missing (files),
+/* Resolves the driver, creates the output folder and the folders above it
+ * if missing (files),
  * captures GDAL's errors and sets up the output CRS (job->wkt_work,
  * wkt_out, out_srid and provider are set). */
 int nbl__xwriter_open(nbl__xwriter *w, nbl_ws *ws, nbl__xjob *job);
@@ -91,7 +92,7 @@ int nbl__xwriter_project(nbl__xwriter *w, const nbl__xlayer *layers, size_t n);
 int nbl__xwriter_commit(nbl__xwriter *w);
 
 /* Releases the writer, removes the temporary files and, when failed and
- * nothing was committed, the folder it created (and rolls the database
+ * nothing was committed, the folders it created (and rolls the database
  * back). */
 void nbl__xwriter_close(nbl__xwriter *w, int failed);
 

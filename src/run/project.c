@@ -433,7 +433,7 @@ handle_table(struct load_state *st, const char *s, const char *k, const char *v)
 
 /* [export]: dir (or dest: a folder, or a database connection string
  * such as PG:dbname=gis, kept as written), format (a GDAL driver name or
- * alias), schema, t_srs, qgs, overwrite. */
+ * alias), schema, t_srs, qgs, layers (checked here), overwrite. */
 static int
 export_key(struct load_state *st, nbl_project *p, const char *s, const char *k,
            const char *v)
@@ -462,6 +462,14 @@ export_key(struct load_state *st, nbl_project *p, const char *s, const char *k,
         return set_str(&p->export_t_srs, v);
     if (EXPORT_IS("qgs"))
         return set_path(st, &p->export_qgs, v);
+    if (EXPORT_IS("layers")) {
+        nbl__buf what = {0};
+        int rc;
+        nbl__buf_printf(&what, "%s:%d: [export] layers", p->path, st->line);
+        rc = nbl_export_layers_check(st->ctx, v, what.s ? what.s : "layers");
+        nbl__buf_free(&what);
+        return rc ? NBL_EFORMAT : set_str(&p->export_layers, v);
+    }
     if (EXPORT_IS("overwrite"))
         return set_bool(st, &p->export_overwrite, s, k, v);
     return unknown_key(st, s, k);
@@ -840,6 +848,7 @@ nbl_project_free(nbl_project *p)
                      &p->export_schema,
                      &p->export_t_srs,
                      &p->export_qgs,
+                     &p->export_layers,
                      &p->report,
                      &p->report_context,
                      &p->grid_source,

@@ -251,7 +251,8 @@ typedef struct outdir {
     char *dir;   /* as named by the project */
     char *stage; /* <dir>/.nabolag-staging */
     int lock_fd;
-    int created; /* made by this run (removed again if it fails) */
+    int created; /* folders made by this run, this one and those above it
+                    (removed again if it fails) */
     dev_t dev;
     ino_t ino;
 } outdir;
@@ -318,16 +319,11 @@ outdir_add(run_state *r, const char *dir, int *idx)
     outdir *o = &r->dirs[r->ndirs];
     struct stat st;
     int rc;
-    if (stat(dir, &st) != 0) {
-        if (mkdir(dir, 0777) != 0)
-            return nbl__error(r->ctx, NBL_EIO, "%s: cannot create folder: %s",
-                              dir, nbl__io_reason(errno));
-        o->created = 1;
-        if (stat(dir, &st) != 0)
-            return nbl__error(r->ctx, NBL_EIO, "%s: %s", dir, strerror(errno));
-    } else if (!S_ISDIR(st.st_mode)) {
-        return nbl__error(r->ctx, NBL_EIO, "%s: not a folder", dir);
-    }
+    /* a missing folder is made, with the missing ones above it */
+    if ((rc = nbl__mkdirs(r->ctx, dir, &o->created)))
+        return rc;
+    if (stat(dir, &st) != 0)
+        return nbl__error(r->ctx, NBL_EIO, "%s: %s", dir, strerror(errno));
     for (int i = 0; i < r->ndirs; i++)
         if (r->dirs[i].dev == st.st_dev && r->dirs[i].ino == st.st_ino) {
             *idx = i;
@@ -502,7 +498,7 @@ run_free(run_state *r, int failed)
         if (o->stage)
             remove_staging_dir(o->stage);
         if (failed && o->created)
-            rmdir(o->dir); /* only if empty */
+            nbl__rmdirs(o->dir, o->created); /* only if empty */
         nbl__dir_unlock(o->lock_fd);
         free(o->dir);
         free(o->stage);
@@ -646,6 +642,7 @@ run_export(run_state *r, nbl_run_result *res)
     eo.driver = p->export_format;
     eo.schema = p->export_schema;
     eo.t_srs = p->export_t_srs;
+    eo.layers = p->export_layers;
     eo.year = r->year;
     eo.ruleset = r->ruleset;
     eo.overwrite = 1; /* the staging folder; the policy: stage_check */

@@ -540,3 +540,83 @@ nbl__dir_unlock(int fd)
     if (fd >= 0)
         close(fd); /* releases the flock */
 }
+
+/* Cuts the last name off path (and the slashes before it): "a/b//c/" is
+ * "a/b"; 0 when nothing is left above it. */
+static int
+path_up(char *p)
+{
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/')
+        n--;
+    while (n > 0 && p[n - 1] != '/')
+        n--;
+    while (n > 1 && p[n - 1] == '/')
+        n--;
+    p[n] = '\0';
+    return n > 0 && strcmp(p, "/") != 0;
+}
+
+void
+nbl__rmdirs(const char *dir, int n)
+{
+    char *p = nbl__strdup(dir);
+    for (int i = 0; p && i < n; i++)
+        if (rmdir(p) != 0 || !path_up(p))
+            break;
+    free(p);
+}
+
+/* Makes the folder p (a prefix of the path asked for) unless it is there;
+ * counts it in *made. */
+static int
+mkdir_one(nbl_ctx *ctx, const char *p, int *made)
+{
+    struct stat st;
+    if (stat(p, &st) == 0) {
+        if (!S_ISDIR(st.st_mode))
+            return nbl__error(ctx, NBL_EIO, "%s: not a folder", p);
+        return NBL_OK;
+    }
+    if (mkdir(p, 0777) == 0)
+        (*made)++;
+    else if (errno != EEXIST) /* another process may have made it */
+        return nbl__error(ctx, NBL_EIO, "%s: cannot create folder: %s", p,
+                          nbl__io_reason(errno));
+    return NBL_OK;
+}
+
+int
+nbl__mkdirs(nbl_ctx *ctx, const char *dir, int *created)
+{
+    struct stat st;
+    char *p;
+    size_t n = strlen(dir), last = 0;
+    int rc = NBL_OK;
+    *created = 0;
+    if (stat(dir, &st) == 0)
+        return S_ISDIR(st.st_mode)
+                   ? NBL_OK
+                   : nbl__error(ctx, NBL_EIO, "%s: not a folder", dir);
+    if (!(p = nbl__strdup(dir)))
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    /* every prefix that ends before a slash (not the root), then dir */
+    for (size_t i = 1; rc == NBL_OK && i <= n; i++) {
+        char c = p[i];
+        int before = *created;
+        if (i < n && (c != '/' || p[i - 1] == '/'))
+            continue;
+        p[i] = '\0';
+        rc = mkdir_one(ctx, p, created);
+        if (*created > before)
+            last = i;
+        p[i] = c;
+    }
+    if (rc != NBL_OK) { /* leave nothing made behind */
+        p[last] = '\0';
+        nbl__rmdirs(p, *created);
+        *created = 0;
+    }
+    free(p);
+    return rc;
+}

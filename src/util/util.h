@@ -101,6 +101,19 @@ int nbl__dir_lock(nbl_ctx *ctx, const char *dir, int *fd_out);
 /** Releases a lock from nbl__dir_lock(); -1 is allowed. */
 void nbl__dir_unlock(int fd);
 
+/**
+ * Creates the folder dir and any missing folder above it, as `mkdir -p`
+ * does (mode 0777 less the umask, like mkdir). *created receives the number
+ * of folders made (0 when dir was there), for nbl__rmdirs(). Fails with
+ * NBL_EIO naming the folder that could not be made, or the part of dir
+ * that is not a folder; then nothing made is left behind.
+ */
+int nbl__mkdirs(nbl_ctx *ctx, const char *dir, int *created);
+
+/** Removes dir and then the folders above it, n in all (what nbl__mkdirs
+ * made), each only while empty. */
+void nbl__rmdirs(const char *dir, int n);
+
 /** strerror(err), but a full disk (ENOSPC, EDQUOT) is called that. */
 const char *nbl__io_reason(int err);
 

@@ -10,7 +10,8 @@
 # re-exports another year while a reader in another connection keeps
 # querying the tables: every answer is the old export or the new one,
 # never neither and never a mixture. Without --overwrite existing tables
-# are refused and left alone. Skipped, with the reason printed, where the
+# are refused and left alone. --layers areas writes that table alone, with
+# its styles, and a project naming only it. Skipped, with the reason printed, where the
 # packages are missing (scripts/deps.sh installs them).
 set -u
 fail() { echo "FAIL: $*"; exit 1; }
@@ -128,6 +129,25 @@ bad=$(grep -v -x -e "$old" -e "$new" "$T/reads" | sort | uniq -c)
 grep -q -x "$old" "$T/reads" || fail "the reader never saw the old export"
 grep -q -x "$new" "$T/reads" || fail "the reader never saw the new export"
 echo "reads: $(grep -c -x "$old" "$T/reads") old, $(grep -c -x "$new" "$T/reads") new"
+
+# --layers areas: only that table, its styles in layer_styles, and a
+# project that names only it; the tables of schema nabolag are left alone
+"$NBL_BIN" -q export "$W" -f PostgreSQL -o "$NBL_PG" --schema onlyareas \
+    --layers areas --qgs "$T/qgs/only.qgs" 2>"$T/err" ||
+    fail "export --layers areas to PostGIS: $(cat "$T/err")"
+tables=$(psql -Atc "SELECT string_agg(table_name, ',' ORDER BY table_name)
+    FROM information_schema.tables WHERE table_schema = 'onlyareas'")
+[ "$tables" = "areas" ] || fail "--layers areas: tables $tables"
+styled=$(psql -Atc "SELECT string_agg(DISTINCT f_table_name, ',')
+    FROM public.layer_styles WHERE f_table_schema = 'onlyareas'")
+[ "$styled" = "areas" ] || fail "--layers areas: layer_styles names $styled"
+$PY "$NBL_SOURCE_DIR/tests/tools/compare_layers.py" "$T/gj/areas.geojson" \
+    "$NBL_PG schemas=onlyareas" areas || fail "--layers areas: round trip"
+[ "$(grep -o '<id>nabolag_[a-z]*</id>' "$T/qgs/only.qgs")" = \
+    "<id>nabolag_areas</id>" ] || fail "--layers areas: only.qgs names more"
+n=$(psql -Atc "SELECT count(*) FROM public.layer_styles
+    WHERE f_table_schema = 'nabolag' AND useasdefault")
+[ "$n" = 6 ] || fail "--layers areas into another schema changed nabolag's styles"
 
 # The project file: [export] format = PostgreSQL, dest, schema, qgs
 cp -r "$NBL_SOURCE_DIR/sample-data" "$T/p" || fail "copying the sample"

@@ -7,7 +7,8 @@
 # legal thresholds), and a render of the project that must not be blank;
 # the project's print layout and field aliases in Danish and English
 # (check_layout.py; NBL_LAYOUT_PNG keeps the Danish layout's PNG).
-# Every GeoJSON file is also checked with ogrinfo and for RFC 7946. Runs on
+# An export of the areas layer alone (--layers areas) opens with only that
+# layer. Every GeoJSON file is also checked with ogrinfo and for RFC 7946. Runs on
 # the export test workspace and on the sample project (`nabolag run
 # sample-data/sample.ini` on a copy). Set NBL_MAP_PNG to keep the sample's
 # rendered map (docs/map.png: tests/qgis/render_map.py).
@@ -38,6 +39,17 @@ $PY "$NBL_SOURCE_DIR/tests/qgis/check_qgis.py" "$T/geojson" geojson "$COUNTS" \
     "$T/map.png" 2>/dev/null || fail "QGIS check (GeoJSON)"
 $PY "$NBL_SOURCE_DIR/tests/qgis/check_qgis.py" "$T/gpkg" gpkg "$COUNTS" \
     "$T/map_gpkg.png" 2>/dev/null || fail "QGIS check (GeoPackage)"
+
+# --layers areas: the project opens with that one layer (check_qgis.py fails
+# on any other layer in nabolag.qgs), styled and rendered; GeoJSON and GPKG.
+"$NBL_BIN" -q export "$T/ws.sqlite" -o "$T/only" --layers areas ||
+    fail "export --layers areas"
+$PY "$NBL_SOURCE_DIR/tests/qgis/check_qgis.py" "$T/only" geojson areas=4 \
+    "$T/map_only.png" 2>/dev/null || fail "QGIS check (--layers areas)"
+"$NBL_BIN" -q export "$T/ws.sqlite" -o "$T/only_gpkg" -f gpkg --layers areas ||
+    fail "export -f gpkg --layers areas"
+$PY "$NBL_SOURCE_DIR/tests/qgis/check_qgis.py" "$T/only_gpkg" gpkg areas=4 \
+    "$T/map_only_gpkg.png" 2>/dev/null || fail "QGIS check (gpkg --layers areas)"
 
 # Empty layers (no alerts, no safety results) still load with their style.
 cp "$T/ws.sqlite" "$T/ws2.sqlite"

@@ -1,6 +1,6 @@
 /*
  * test_util.c - locale-independent numbers, UTF-8 validation, atomic output
- * files, embedded assets.
+ * files, folders made as `mkdir -p` does, embedded assets.
  */
 #include "nbl_test.h"
 
@@ -93,6 +93,61 @@ test_outfile(void **state)
     nbl_ctx_free(ctx);
 }
 
+/* nbl__mkdirs: missing folders above the one asked for are made, counted,
+ * and removed again by nbl__rmdirs; a trailing or doubled slash changes
+ * nothing; a file on the way is an error naming it, leaving nothing made. */
+static void
+test_mkdirs(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    char top[512], deep[600], file[600], under[700];
+    struct stat st;
+    int n = -1;
+    (void)state;
+    snprintf(top, sizeof top, "%s", nbl_test_path("mkd"));
+    snprintf(deep, sizeof deep, "%s//b/c/", top);
+    snprintf(file, sizeof file, "%s/f", top);
+    snprintf(under, sizeof under, "%s/f/x/y", top);
+    nbl__rmdirs(deep, 3); /* what an earlier run left */
+    assert_int_equal(nbl__mkdirs(ctx, deep, &n), NBL_OK);
+    assert_int_equal(n, 3); /* mkd, mkd/b, mkd/b/c */
+    assert_int_equal(stat(deep, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    /* there already: nothing made */
+    assert_int_equal(nbl__mkdirs(ctx, deep, &n), NBL_OK);
+    assert_int_equal(n, 0);
+    nbl__rmdirs(deep, 2); /* c and b; mkd stays */
+    assert_int_not_equal(stat(deep, &st), 0);
+    assert_int_equal(stat(top, &st), 0);
+    /* a file where a folder is needed */
+    {
+        FILE *f = fopen(file, "w");
+        assert_non_null(f);
+        assert_int_equal(fclose(f), 0);
+    }
+    assert_int_equal(nbl__mkdirs(ctx, under, &n), NBL_EIO);
+    assert_int_equal(n, 0);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "/mkd/f: not a folder"));
+    assert_int_equal(nbl__mkdirs(ctx, file, &n), NBL_EIO);
+    remove(file);
+    /* a folder that cannot be made (a name over NAME_MAX) below one that
+     * was made: the one made is removed again */
+    {
+        char sub[1024];
+        int k = snprintf(sub, sizeof sub, "%s/new/", top);
+        memset(sub + k, 'x', 300);
+        sub[k + 300] = '\0';
+        assert_int_equal(nbl__mkdirs(ctx, sub, &n), NBL_EIO);
+        assert_int_equal(n, 0);
+        assert_non_null(strstr(nbl_ctx_errmsg(ctx), "cannot create folder"));
+        sub[k] = '\0';
+        assert_int_not_equal(stat(sub, &st), 0);
+    }
+    nbl__rmdirs(top, 1);
+    assert_int_not_equal(stat(top, &st), 0);
+    nbl_ctx_free(ctx);
+}
+
 static void
 test_assets(void **state)
 {
@@ -125,6 +180,7 @@ main(void)
         cmocka_unit_test(test_fmt_double),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_outfile),
+        cmocka_unit_test(test_mkdirs),
         cmocka_unit_test(test_assets),
         cmocka_unit_test(test_error_one_line),
     };
