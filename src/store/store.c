@@ -596,9 +596,9 @@ nbl__store_meta_set(nbl_ws *ws, const char *key, const char *value)
                              "excluded.value");
     if (rc)
         return rc;
-    nbl__db_bind_text(st, 1, key);
-    nbl__db_bind_text(st, 2, value);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    if (nbl__db_bind_text(st, 1, key) || nbl__db_bind_text(st, 2, value))
+        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    else if (sqlite3_step(st) != SQLITE_DONE)
         rc = nbl__db_error(ws, "meta");
     sqlite3_finalize(st);
     return rc;
@@ -613,7 +613,10 @@ nbl__store_meta_get(nbl_ws *ws, const char *key, char **out)
     rc = nbl__db_prepare(ws, &st, "SELECT value FROM meta WHERE key = ?");
     if (rc)
         return rc;
-    nbl__db_bind_text(st, 1, key);
+    if (nbl__db_bind_text(st, 1, key)) {
+        sqlite3_finalize(st);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
     int step = sqlite3_step(st);
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         rc = nbl__db_error(ws, "meta");
@@ -652,15 +655,14 @@ nbl__store_log_run(nbl_ws *ws, const char *kind, const char *source,
                                    "repaired, detail) VALUES(?,?,?,?,?,?,?,?)");
     if (rc == NBL_OK) {
         nbl__now_iso(now);
-        nbl__db_bind_text(st, 1, kind);
-        nbl__db_bind_text(st, 2, src);
-        nbl__db_bind_text(st, 3, now);
         bind_count(st, 4, rows_read);
         bind_count(st, 5, rows_stored);
         bind_count(st, 6, rows_rejected);
         bind_count(st, 7, repaired);
-        nbl__db_bind_text(st, 8, detail);
-        if (sqlite3_step(st) != SQLITE_DONE)
+        if (nbl__db_bind_text(st, 1, kind) || nbl__db_bind_text(st, 2, src) ||
+            nbl__db_bind_text(st, 3, now) || nbl__db_bind_text(st, 8, detail))
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        else if (sqlite3_step(st) != SQLITE_DONE)
             rc = nbl__db_error(ws, "run log");
         sqlite3_finalize(st);
     }
@@ -687,7 +689,10 @@ nbl__store_run_sources(nbl_ws *ws, const char *kind, char **out)
                          "AND source IS NOT NULL ORDER BY run_id DESC");
     if (rc)
         return rc;
-    nbl__db_bind_text(st, 1, kind);
+    if (nbl__db_bind_text(st, 1, kind)) {
+        sqlite3_finalize(st);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *s = (const char *)sqlite3_column_text(st, 0);
         if ((b.len && nbl__buf_append(&b, ", ", 2)) ||

@@ -32,14 +32,21 @@ nbl__plan_rec_clear(nbl__plan_rec *r)
     memset(r, 0, sizeof *r);
 }
 
+/* 1 when the area is in the workspace, 0 when not, minus the error code
+ * (reported) when the look-up failed. */
 static int
 area_exists(nbl_ws *ws, sqlite3_stmt *q, const char *id)
 {
-    int found;
+    int step;
     sqlite3_reset(q);
-    nbl__db_bind_text(q, 1, id);
-    found = sqlite3_step(q) == SQLITE_ROW;
-    return found;
+    if (nbl__db_bind_text(q, 1, id))
+        return -nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    step = sqlite3_step(q);
+    if (step == SQLITE_ROW)
+        return 1;
+    if (step == SQLITE_DONE)
+        return 0;
+    return -nbl__db_error(ws, "plan areas");
 }
 
 /* Hint for an unknown area id that differs only by leading zeros. */
@@ -51,14 +58,14 @@ zero_hint(nbl_ws *ws, sqlite3_stmt *q, const char *id, char *hint, size_t n)
     hint[0] = '\0';
     while (*s == '0' && s[1])
         s++;
-    if (s != id && area_exists(ws, q, s)) {
+    if (s != id && area_exists(ws, q, s) > 0) {
         snprintf(hint, n, " (did you mean '%s'? area ids are compared exactly)",
                  s);
         return;
     }
     for (int pad = 1; pad <= 3; pad++) {
         snprintf(alt, sizeof alt, "%.*s%s", pad, "000", id);
-        if (area_exists(ws, q, alt)) {
+        if (area_exists(ws, q, alt) > 0) {
             snprintf(hint, n,
                      " (did you mean '%s'? area ids are compared exactly)",
                      alt);
@@ -149,7 +156,8 @@ check_period(nbl_ws *ws, plan_stmts *st, const nbl__plan_rec *recs, int i)
         }
     }
     sqlite3_reset(st->other_periods);
-    nbl__db_bind_text(st->other_periods, 1, r->plan_id);
+    if (nbl__db_bind_text(st->other_periods, 1, r->plan_id))
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     sqlite3_bind_int(st->other_periods, 2, r->start_year);
     while ((step = sqlite3_step(st->other_periods)) == SQLITE_ROW) {
         int s = sqlite3_column_int(st->other_periods, 0);
@@ -172,7 +180,10 @@ check_plan_areas(nbl_ws *ws, plan_stmts *st, const nbl__plan_rec *r)
 {
     char hint[320]; /* zero_hint: up to 255 id bytes + 50 */
     for (int k = 0; k < r->n_areas; k++) {
-        if (!area_exists(ws, st->area, r->areas[k])) {
+        int found = area_exists(ws, st->area, r->areas[k]);
+        if (found < 0)
+            return -found;
+        if (!found) {
             zero_hint(ws, st->area, r->areas[k], hint, sizeof hint);
             return nbl__error(ws->ctx, NBL_EDATA,
                               "%s: column 'areas': unknown area id '%s'%s",
@@ -189,26 +200,28 @@ write_plan(nbl_ws *ws, plan_stmts *st, const nbl__plan_rec *r,
 {
     for (int d = 0; d < 3; d++) {
         sqlite3_reset(st->del[d]);
-        nbl__db_bind_text(st->del[d], 1, r->plan_id);
         sqlite3_bind_int(st->del[d], 2, r->start_year);
+        if (nbl__db_bind_text(st->del[d], 1, r->plan_id))
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
         if (sqlite3_step(st->del[d]) != SQLITE_DONE)
             return nbl__db_error(ws, "plans");
     }
     sqlite3_reset(st->plan);
-    nbl__db_bind_text(st->plan, 1, r->plan_id);
-    nbl__db_bind_text(st->plan, 2, r->name);
     sqlite3_bind_int(st->plan, 3, r->start_year);
     sqlite3_bind_int(st->plan, 4, r->end_year);
-    if (nbl__db_bind_source(st->plan, 5, source) != SQLITE_OK)
+    if (nbl__db_bind_text(st->plan, 1, r->plan_id) ||
+        nbl__db_bind_text(st->plan, 2, r->name) ||
+        nbl__db_bind_source(st->plan, 5, source) != SQLITE_OK)
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     if (sqlite3_step(st->plan) != SQLITE_DONE)
         return nbl__db_error(ws, "plans");
     for (int k = 0; k < r->n_areas; k++) {
         sqlite3_reset(st->plan_area);
-        nbl__db_bind_text(st->plan_area, 1, r->plan_id);
         sqlite3_bind_int(st->plan_area, 2, r->start_year);
-        nbl__db_bind_text(st->plan_area, 3, r->areas[k]);
         nbl__db_bind_double(st->plan_area, 4, r->shares ? r->shares[k] : NAN);
+        if (nbl__db_bind_text(st->plan_area, 1, r->plan_id) ||
+            nbl__db_bind_text(st->plan_area, 3, r->areas[k]))
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
         if (sqlite3_step(st->plan_area) != SQLITE_DONE)
             return nbl__error(ws->ctx, NBL_EDATA,
                               "%s: column 'areas': area '%s' listed twice",
@@ -216,10 +229,11 @@ write_plan(nbl_ws *ws, plan_stmts *st, const nbl__plan_rec *r,
     }
     for (int k = 0; k < r->n_targets; k++) {
         sqlite3_reset(st->target);
-        nbl__db_bind_text(st->target, 1, r->plan_id);
         sqlite3_bind_int(st->target, 2, r->start_year);
-        nbl__db_bind_text(st->target, 3, r->target_ind[k]);
         sqlite3_bind_double(st->target, 4, r->target[k]);
+        if (nbl__db_bind_text(st->target, 1, r->plan_id) ||
+            nbl__db_bind_text(st->target, 3, r->target_ind[k]))
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
         if (sqlite3_step(st->target) != SQLITE_DONE)
             return nbl__db_error(ws, "plan targets");
     }
@@ -403,7 +417,10 @@ plans_years(nbl_ws *ws, nbl__plans_data *d)
                              "SELECT start_year - 1 FROM plans)");
     if (rc)
         return rc;
-    nbl__db_bind_text(q, 1, d->ruleset);
+    if (nbl__db_bind_text(q, 1, d->ruleset)) {
+        sqlite3_finalize(q);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
     if (sqlite3_step(q) != SQLITE_ROW ||
         sqlite3_column_type(q, 2) == SQLITE_NULL) {
         sqlite3_finalize(q);
@@ -590,8 +607,14 @@ plans_members(nbl_ws *ws, nbl__plans_data *d, const char *const *ind, int n_ind)
     }
     for (int i = 0; i < d->n_plans; i++) {
         sqlite3_reset(qa);
-        nbl__db_bind_text(qa, 1, d->plan_id[i]);
+        sqlite3_reset(qt);
         sqlite3_bind_int(qa, 2, d->start_year[i]);
+        sqlite3_bind_int(qt, 2, d->start_year[i]);
+        if (nbl__db_bind_text(qa, 1, d->plan_id[i]) ||
+            nbl__db_bind_text(qt, 1, d->plan_id[i])) {
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            break;
+        }
         int s;
         while ((s = sqlite3_step(qa)) == SQLITE_ROW) {
             int a = find_area(d, (const char *)sqlite3_column_text(qa, 0));
@@ -602,9 +625,6 @@ plans_members(nbl_ws *ws, nbl__plans_data *d, const char *const *ind, int n_ind)
             rc = nbl__db_error(ws, "plan areas");
             break;
         }
-        sqlite3_reset(qt);
-        nbl__db_bind_text(qt, 1, d->plan_id[i]);
-        sqlite3_bind_int(qt, 2, d->start_year[i]);
         while ((s = sqlite3_step(qt)) == SQLITE_ROW) {
             const char *name = (const char *)sqlite3_column_text(qt, 0);
             for (int k = 0; name && k < n_ind; k++)
@@ -683,9 +703,10 @@ nbl__store_plans_union_geojson(nbl_ws *ws, char *const *area_ids, int n,
     /* ids are bound through a JSON array to avoid building SQL text */
     {
         json_t *arr = json_array();
-        for (int i = 0; i < n; i++)
-            json_array_append_new(arr, json_string(area_ids[i]));
-        ids_json = json_dumps(arr, JSON_COMPACT);
+        int failed = !arr;
+        for (int i = 0; i < n && !failed; i++)
+            failed = json_array_append_new(arr, json_string(area_ids[i])) != 0;
+        ids_json = failed ? NULL : json_dumps(arr, JSON_COMPACT);
         json_decref(arr);
         if (!ids_json)
             return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
@@ -699,10 +720,18 @@ nbl__store_plans_union_geojson(nbl_ws *ws, char *const *area_ids, int n,
         free(ids_json);
         return rc;
     }
-    nbl__db_bind_text(q, 1, ids_json);
-    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
-        *out = nbl__strdup((const char *)sqlite3_column_text(q, 0));
+    if (nbl__db_bind_text(q, 1, ids_json)) {
+        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    } else {
+        int step = sqlite3_step(q);
+        const char *g =
+            step == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
+        if (g && !(*out = nbl__strdup(g)))
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        else if (step != SQLITE_ROW && step != SQLITE_DONE)
+            rc = nbl__db_error(ws, "plan geometry");
+    }
     sqlite3_finalize(q);
     free(ids_json);
-    return NBL_OK;
+    return rc;
 }

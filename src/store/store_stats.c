@@ -171,11 +171,10 @@ nbl__store_stats_put_variable(nbl_ws *ws, const char *name, const char *kind,
         "label = COALESCE(excluded.label, label)");
     if (rc)
         return rc;
-    nbl__db_bind_text(q, 1, name);
-    nbl__db_bind_text(q, 2, kind);
-    nbl__db_bind_text(q, 3, denominator);
-    nbl__db_bind_text(q, 4, label);
-    if (sqlite3_step(q) != SQLITE_DONE)
+    if (nbl__db_bind_text(q, 1, name) || nbl__db_bind_text(q, 2, kind) ||
+        nbl__db_bind_text(q, 3, denominator) || nbl__db_bind_text(q, 4, label))
+        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    else if (sqlite3_step(q) != SQLITE_DONE)
         rc = nbl__db_error(ws, "declaring a variable");
     sqlite3_finalize(q);
     return rc;
@@ -193,12 +192,12 @@ nbl__store_stats_test_add_area(nbl_ws *ws, const char *id, const char *name,
         "CastToMultiPolygon(BuildMbr(0, 0, 1, 1, ?)))");
     if (rc)
         return rc;
-    nbl__db_bind_text(q, 1, id);
-    nbl__db_bind_text(q, 2, name);
-    nbl__db_bind_text(q, 3, municipality);
-    nbl__db_bind_text(q, 4, region);
     sqlite3_bind_int(q, 5, ws->srid);
-    if (sqlite3_step(q) != SQLITE_DONE)
+    if (nbl__db_bind_text(q, 1, id) || nbl__db_bind_text(q, 2, name) ||
+        nbl__db_bind_text(q, 3, municipality) ||
+        nbl__db_bind_text(q, 4, region))
+        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    else if (sqlite3_step(q) != SQLITE_DONE)
         rc = nbl__db_error(ws, "adding a test area");
     sqlite3_finalize(q);
     return rc;
