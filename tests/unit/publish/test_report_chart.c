@@ -6,7 +6,10 @@
  * line breaks at gaps, the threshold is drawn at its value; the category
  * chart counts areas per year and category with withheld areas apart;
  * area anchors are safe fragment ids; plans overlap when they share an
- * area in overlapping years.
+ * area in overlapping years; the page's output (nbl__rep_out) writes
+ * whole chunks as it goes, the same bytes as were appended, and after a
+ * failed part or a failed write says so at every flush and writes nothing
+ * more.
  */
 #include "nbl_test.h"
 
@@ -215,6 +218,101 @@ test_plans_overlap(void **state)
     assert_false(nbl__rep_plan_has_area(&p, 1, "A1"));
 }
 
+/* Reads a whole file (malloc'ed, NUL-terminated); *n its size. */
+static char *
+slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    char *s;
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *n = (size_t)ftell(f);
+    rewind(f);
+    s = malloc(*n + 1);
+    assert_non_null(s);
+    assert_int_equal(fread(s, 1, *n, f), *n);
+    s[*n] = '\0';
+    fclose(f);
+    return s;
+}
+
+static void
+test_output_chunks(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    const char *path = nbl_test_path("chunks.html");
+    nbl__rep_out o;
+    nbl__buf want = {0};
+    size_t n, most = 0;
+    char *got;
+    (void)state;
+    memset(&o, 0, sizeof o);
+    o.ctx = ctx;
+    assert_int_equal(nbl__outfile_open(ctx, &o.of, path, 1), NBL_OK);
+    /* 5,000 lines of about 60 bytes, about 4.5 chunks of 64 KiB */
+    for (int i = 0; i < 5000; i++) {
+        nbl__buf_printf(
+            &o.b, "<tr><td>%d</td><td>line %d of the page</td></tr>\n", i, i);
+        nbl__buf_printf(
+            &want, "<tr><td>%d</td><td>line %d of the page</td></tr>\n", i, i);
+        most = o.b.len > most ? o.b.len : most;
+        assert_int_equal(nbl__rep_flush(&o, 0), NBL_OK);
+    }
+    /* never more than a chunk held: flushed once it reaches 64 KiB */
+    assert_true(most < 64 * 1024 + 64);
+    assert_true(o.b.len < 64 * 1024);
+    /* nothing under the final name before the commit */
+    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(nbl__rep_flush(&o, 1), NBL_OK);
+    assert_int_equal(o.b.len, 0);
+    assert_int_equal(nbl__outfile_commit(ctx, &o.of), NBL_OK);
+    got = slurp(path, &n);
+    assert_int_equal(n, want.len);
+    assert_memory_equal(got, want.s, n);
+    free(got);
+    nbl__buf_free(&want);
+    nbl__buf_free(&o.b);
+    nbl_ctx_free(ctx);
+}
+
+static void
+test_output_failures(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    nbl__rep_out o;
+    (void)state;
+    /* a part that could not be built: an error, and nothing written */
+    memset(&o, 0, sizeof o);
+    o.ctx = ctx;
+    assert_int_equal(nbl__outfile_open(ctx, &o.of, nbl_test_path("f.html"), 1),
+                     NBL_OK);
+    nbl__buf_printf(&o.b, "<p>a part</p>\n");
+    o.b.failed = 1;
+    assert_int_equal(nbl__rep_flush(&o, 1), NBL_ENOMEM);
+    assert_string_equal(nbl_ctx_errmsg(ctx), "out of memory");
+    assert_int_equal(ftell(o.of.fp), 0);
+    nbl__outfile_abort(&o.of);
+    assert_int_equal(access(nbl_test_path("f.html"), F_OK), -1);
+    nbl__buf_free(&o.b);
+    /* a failed write (a full device; no temporary file, as for stdout):
+     * the error at this flush and every later one, and what is appended
+     * after it is dropped at each flush */
+    memset(&o, 0, sizeof o);
+    o.ctx = ctx;
+    o.of.fp = fopen("/dev/full", "wb");
+    assert_non_null(o.of.fp);
+    setvbuf(o.of.fp, NULL, _IONBF, 0);
+    nbl__buf_printf(&o.b, "<p>text</p>\n");
+    assert_int_equal(nbl__rep_flush(&o, 1), NBL_EIO);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "write failed"));
+    nbl__buf_printf(&o.b, "<p>more</p>\n");
+    assert_int_equal(nbl__rep_flush(&o, 0), NBL_EIO);
+    assert_int_equal(o.b.len, 0);
+    fclose(o.of.fp);
+    nbl__buf_free(&o.b);
+    nbl_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -223,6 +321,8 @@ main(void)
         cmocka_unit_test(test_category_chart),
         cmocka_unit_test(test_anchor),
         cmocka_unit_test(test_plans_overlap),
+        cmocka_unit_test(test_output_chunks),
+        cmocka_unit_test(test_output_failures),
     };
     nbl_test_locale();
     return cmocka_run_group_tests(tests, NULL, NULL);
