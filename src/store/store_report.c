@@ -183,15 +183,6 @@ load_area_rows(nbl_ws *ws, nbl__report_data *d)
     return s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "report");
 }
 
-static int
-criterion_index(const char *c)
-{
-    for (int k = 0; c && k < NBL__XC_N; k++)
-        if (strcmp(c, nbl__xcrit_id[k]) == 0)
-            return k;
-    return -1;
-}
-
 /* The year's criteria of every area, and the year's main thresholds: per
  * criterion the first one given, in the order of the areas. */
 static int
@@ -211,7 +202,7 @@ load_criteria(nbl_ws *ws, nbl__report_data *d)
             nbl__report_find_area(d, (const char *)sqlite3_column_text(q, 0));
         const char *c = (const char *)sqlite3_column_text(q, 1);
         double v = nbl__db_column_double(q, 2);
-        int met = nbl__db_column_bool(q, 4), k = criterion_index(c);
+        int met = nbl__db_column_bool(q, 4), k = nbl__report_crit_index(c);
         nbl__report_area *a;
         if (i < 0 || !c)
             continue;

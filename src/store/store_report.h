@@ -128,6 +128,9 @@ int nbl__store_report_category_years(nbl_ws *ws, const nbl__report_data *d,
                                                 double pop),
                                      void *arg);
 
+/** NBL__XC_* of a criterion id ("lab", ...), -1 if none. */
+int nbl__report_crit_index(const char *c);
+
 /** Index of an area by id, -1 if none. */
 int nbl__report_find_area(const nbl__report_data *d, const char *id);
 

@@ -55,8 +55,8 @@ row_slot(nbl__report_data *d, int i, sqlite3_stmt *q)
                                                    sqlite3_column_int(q, 0));
 }
 
-static int
-criterion_index(const char *c)
+int
+nbl__report_crit_index(const char *c)
 {
     for (int k = 0; c && k < NBL__XC_N; k++)
         if (strcmp(c, nbl__xcrit_id[k]) == 0)
@@ -167,7 +167,7 @@ series_criteria(nbl_ws *ws, nbl__report_data *d, int i)
     while ((s = sqlite3_step(q)) == SQLITE_ROW) {
         nbl__report_year *y = row_slot(d, i, q);
         const char *c = (const char *)sqlite3_column_text(q, 1);
-        int k = criterion_index(c);
+        int k = nbl__report_crit_index(c);
         if (!c) /* NOT NULL: a failed copy */
             return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
         if (!y || k < 0)
