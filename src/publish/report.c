@@ -6,7 +6,12 @@
  * default 100 residents) shows no values, residents or category, a rate
  * whose denominator is below min_denominator is not shown.
  * Category labels and colours come from categories.c, the same table as
- * the QGIS styles.
+ * the QGIS styles. The page is written to its file as it is made
+ * (nbl__rep_out: chunks under a temporary name, renamed at the end):
+ * what grows with the number of areas (the changes, the map's outlines,
+ * the areas' table, the alerts, the area cards) is read from store cursors
+ * and flushed row by row, so the report needs no memory in proportion to
+ * its page.
  */
 #include "nabolag/report.h"
 
@@ -171,9 +176,10 @@ change_item(nbl__buf *b, const nbl__report_area *a, int p, int c)
  * moves to and from not_evaluable, to and from "not shown" and from or to
  * no result: the counts of the table add up (moves in minus moves out).
  * Positive moves are listed as prominently as negative ones. */
-static void
-changes(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
+static int
+changes(nbl__rep_out *o, const nbl__report_data *d, const nbl__disclosure *disc)
 {
+    nbl__buf *b = &o->b;
     int better = 0, worse = 0, other = 0;
     nbl__buf_printf(b, T_("<h3>Changes since %d</h3>\n"), d->prev_year);
     nbl__buf_printf(b, "<ul class=\"changes\">\n");
@@ -186,6 +192,8 @@ changes(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
         if (c == p)
             continue;
         change_item(b, a, p, c);
+        if (nbl__rep_flush(o, 0))
+            return o->rc;
         if (rc >= 0 && rp >= 0 && rc < rp)
             better++;
         else if (rc >= 0 && rp >= 0)
@@ -201,19 +209,72 @@ changes(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
                        "\"not shown\" or no result."),
                     better, worse, other, cat_label("not_evaluable"));
     nbl__buf_printf(b, "</p>\n");
+    return NBL_OK;
 }
 
-static void
-summary(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
+static int
+summary(nbl__rep_out *o, const nbl__report_data *d, const nbl__disclosure *disc)
 {
-    count_table(b, d, disc);
-    if (d->prev_year)
-        changes(b, d, disc);
+    count_table(&o->b, d, disc);
+    return d->prev_year ? changes(o, d, disc) : NBL_OK;
 }
 
-static void
-areas_table(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
+/* Area a's row of the areas' table; 1 if a value of it is withheld. */
+static int
+area_row(nbl__buf *b, const nbl__report_area *a, const nbl__disclosure *disc,
+         int any_safety)
 {
+    int sup = area_withheld(disc, a->pop);
+    int hide = isnan(a->pop) || sup;
+    int rate[NBL__XC_N], any_rate = 0, safety_sup;
+    char s[64];
+    for (int k = 0; k < NBL__XC_N; k++) {
+        rate[k] = hide || nbl__disclosure_rate(disc, a->den[k]);
+        any_rate |= rate[k];
+    }
+    /* the export's rule: an index with survey sub-indices is a rate of
+     * the survey's respondents */
+    safety_sup =
+        hide || (a->safety_survey && nbl__disclosure_rate(disc, a->survey_n));
+    nbl__buf_printf(b, "<tr><td><a href=\"#");
+    nbl__rep_anchor(b, a->area_id);
+    nbl__buf_printf(b, "\">");
+    esc(b, a->name ? a->name : a->area_id);
+    nbl__buf_printf(b, "</a> <span class=\"id\">");
+    esc(b, a->area_id);
+    nbl__buf_printf(b, "</span></td>");
+    if (sup)
+        nbl__buf_printf(b, "<td class=\"num\">·</td>");
+    else if (isnan(a->pop))
+        nbl__buf_printf(b, "<td class=\"num\">–</td>");
+    else
+        nbl__buf_printf(b, "<td class=\"num\">%s</td>",
+                        nbl__fmt_num(s, sizeof s, a->pop, 0));
+    num_cell(b, a->lab, 1, a->lab_met, rate[NBL__XC_LAB]);
+    num_cell(b, a->cri_ratio, 2, a->cri_met, rate[NBL__XC_CRI]);
+    num_cell(b, a->edu, 1, a->edu_met, rate[NBL__XC_EDU]);
+    num_cell(b, a->inc, 1, a->inc_met, rate[NBL__XC_INC]);
+    num_cell(b, a->eth, 1, 0, rate[NBL__XC_ETH]);
+    /* the number met would give a withheld criterion's flag away */
+    if (any_rate)
+        nbl__buf_printf(b, "<td class=\"num\">·</td>");
+    else if (a->criteria_met < 0)
+        nbl__buf_printf(b, "<td class=\"num\">–</td>");
+    else
+        nbl__buf_printf(b, "<td class=\"num\">%d</td>", a->criteria_met);
+    if (any_safety)
+        num_cell(b, a->safety_index, 0, 0, safety_sup);
+    nbl__buf_printf(
+        b, "<td>%s</td><td>%s</td></tr>\n", sup ? "·" : cat_label(a->category),
+        area_withheld(disc, a->prev_pop) ? "·" : cat_label(a->prev_category));
+    return any_rate || (any_safety && safety_sup);
+}
+
+static int
+areas_table(nbl__rep_out *o, const nbl__report_data *d,
+            const nbl__disclosure *disc)
+{
+    nbl__buf *b = &o->b;
     int any_safety = 0, any_hidden = 0;
     for (int i = 0; i < d->n_areas; i++)
         if (!isnan(d->areas[i].safety_index))
@@ -232,53 +293,9 @@ areas_table(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
         d->year, any_safety ? T_("<th class=\"num\">safety index</th>") : "",
         d->prev_year);
     for (int i = 0; i < d->n_areas; i++) {
-        const nbl__report_area *a = &d->areas[i];
-        int sup = area_withheld(disc, a->pop);
-        int hide = isnan(a->pop) || sup;
-        int rate[NBL__XC_N], any_rate = 0, safety_sup;
-        char s[64];
-        for (int k = 0; k < NBL__XC_N; k++) {
-            rate[k] = hide || nbl__disclosure_rate(disc, a->den[k]);
-            any_rate |= rate[k];
-        }
-        /* the export's rule: an index with survey sub-indices is a rate
-         * of the survey's respondents */
-        safety_sup = hide || (a->safety_survey &&
-                              nbl__disclosure_rate(disc, a->survey_n));
-        any_hidden |= any_rate || (any_safety && safety_sup);
-        nbl__buf_printf(b, "<tr><td><a href=\"#");
-        nbl__rep_anchor(b, a->area_id);
-        nbl__buf_printf(b, "\">");
-        esc(b, a->name ? a->name : a->area_id);
-        nbl__buf_printf(b, "</a> <span class=\"id\">");
-        esc(b, a->area_id);
-        nbl__buf_printf(b, "</span></td>");
-        if (sup)
-            nbl__buf_printf(b, "<td class=\"num\">·</td>");
-        else if (isnan(a->pop))
-            nbl__buf_printf(b, "<td class=\"num\">–</td>");
-        else
-            nbl__buf_printf(b, "<td class=\"num\">%s</td>",
-                            nbl__fmt_num(s, sizeof s, a->pop, 0));
-        num_cell(b, a->lab, 1, a->lab_met, rate[NBL__XC_LAB]);
-        num_cell(b, a->cri_ratio, 2, a->cri_met, rate[NBL__XC_CRI]);
-        num_cell(b, a->edu, 1, a->edu_met, rate[NBL__XC_EDU]);
-        num_cell(b, a->inc, 1, a->inc_met, rate[NBL__XC_INC]);
-        num_cell(b, a->eth, 1, 0, rate[NBL__XC_ETH]);
-        /* the number met would give a withheld criterion's flag away */
-        if (any_rate)
-            nbl__buf_printf(b, "<td class=\"num\">·</td>");
-        else if (a->criteria_met < 0)
-            nbl__buf_printf(b, "<td class=\"num\">–</td>");
-        else
-            nbl__buf_printf(b, "<td class=\"num\">%d</td>", a->criteria_met);
-        if (any_safety)
-            num_cell(b, a->safety_index, 0, 0, safety_sup);
-        nbl__buf_printf(b, "<td>%s</td><td>%s</td></tr>\n",
-                        sup ? "·" : cat_label(a->category),
-                        area_withheld(disc, a->prev_pop)
-                            ? "·"
-                            : cat_label(a->prev_category));
+        any_hidden |= area_row(b, &d->areas[i], disc, any_safety);
+        if (nbl__rep_flush(o, 0))
+            return o->rc;
     }
     nbl__buf_printf(b,
                     T_("</table>\n<p>Values in bold (●) meet the statutory "
@@ -289,80 +306,112 @@ areas_table(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
                                     "values, residents and category are not "
                                     "shown) or a rate of too few people.")
                                : "");
+    return NBL_OK;
 }
 
 /* The states as msgids for the catalogue (shown with T_()). */
 static const char *const state_msgids[] = {N_("new"), N_("ongoing"),
                                            N_("resolved"), N_("superseded")};
 
+/* The alerts' table, row by row from the store's cursor. */
+typedef struct alerts_arg {
+    nbl__rep_out *o;
+    const nbl__report_data *d;
+    const nbl__disclosure *disc;
+    int n;            /* rows so far */
+    nbl__buf prev_id; /* the area of the alert before, and its residents */
+    double prev_pop;
+} alerts_arg;
+
+/* An alert below the publication minimum: one line per area, naming no
+ * criterion, value or distance (the alert list's rule). */
 static void
-alerts_table(nbl__buf *b, const nbl__report_data *d,
+alert_withheld(nbl__buf *b, const nbl__disclosure *disc,
+               const nbl__report_alert *a)
+{
+    char *m =
+        nbl__disclosure_small_area_message(disc, a->area_name, a->area_id);
+    nbl__buf_printf(b, "<tr class=\"kind-withheld\"><td>");
+    esc(b, a->area_name ? a->area_name : a->area_id);
+    nbl__buf_printf(b, "</td><td></td><td></td><td>%s</td><td>",
+                    T_("withheld"));
+    esc(b, m ? m : "");
+    free(m);
+    nbl__buf_printf(b, "</td></tr>\n");
+}
+
+static void
+alert_shown(nbl__buf *b, const nbl__disclosure *disc,
+            const nbl__report_alert *a)
+{
+    nbl__buf_printf(b, "<tr class=\"kind-");
+    esc(b, a->kind);
+    nbl__buf_printf(b, " state-");
+    esc(b, a->state);
+    nbl__buf_printf(b, "\"><td>");
+    esc(b, a->area_name ? a->area_name : a->area_id);
+    nbl__buf_printf(b, "</td><td>");
+    esc(b, T_(a->state));
+    (void)state_msgids;
+    nbl__buf_printf(b, "</td><td class=\"sev-");
+    esc(b, a->severity);
+    nbl__buf_printf(b, "\">");
+    esc(b, T_(a->severity));
+    nbl__buf_printf(b, "</td><td>");
+    esc(b, T_(a->kind));
+    nbl__buf_printf(b, "</td><td>");
+    if (nbl__disclosure_alert(disc, a->pop, a->denom)) {
+        /* the alerts' rule (export layer, nabolag alerts) */
+        char *m = nbl__disclosure_alert_message(a->area_name, a->area_id,
+                                                a->kind, a->rule);
+        esc(b, m ? m : "value withheld under disclosure control");
+        free(m);
+    } else {
+        esc(b, a->message);
+    }
+    nbl__buf_printf(b, "</td></tr>\n");
+}
+
+static int
+alert_row(void *arg, const nbl__report_alert *a)
+{
+    alerts_arg *x = arg;
+    nbl__buf *b = &x->o->b;
+    int after_withheld = x->n && strcmp(x->prev_id.s, a->area_id) == 0 &&
+                         nbl__disclosure_area(x->disc, x->prev_pop);
+    if (x->n++ == 0)
+        nbl__buf_printf(b, "%s",
+                        T_("<table>\n<tr><th>area</th><th>state</th>"
+                           "<th>severity</th><th>kind</th><th>message</th>"
+                           "</tr>\n"));
+    x->prev_id.len = 0;
+    if (nbl__buf_append(&x->prev_id, a->area_id, strlen(a->area_id)))
+        return nbl__error(x->o->ctx, NBL_ENOMEM, "out of memory");
+    x->prev_pop = a->pop;
+    if (nbl__disclosure_area(x->disc, a->pop)) {
+        if (!after_withheld)
+            alert_withheld(b, x->disc, a);
+    } else
+        alert_shown(b, x->disc, a);
+    return nbl__rep_flush(x->o, 0);
+}
+
+static int
+alerts_table(nbl_ws *ws, nbl__rep_out *o, const nbl__report_data *d,
              const nbl__disclosure *disc)
 {
-    int n = 0, prev = -1;
-    for (int i = 0; i < d->n_alerts; i++)
-        n += d->alerts[i].year == d->year;
-    nbl__buf_printf(b, T_("<h2 id=\"alerts\">Alerts %d</h2>\n"), d->year);
-    if (n == 0) {
-        nbl__buf_printf(b, T_("<p>No alerts for %d.</p>\n"), d->year);
-        return;
-    }
-    nbl__buf_printf(b, "%s",
-                    T_("<table>\n<tr><th>area</th><th>state</th>"
-                       "<th>severity</th><th>kind</th><th>message</th>"
-                       "</tr>\n"));
-    for (int i = 0; i < d->n_alerts; i++) {
-        const nbl__report_alert *a = &d->alerts[i];
-        const nbl__report_alert *pa = prev >= 0 ? &d->alerts[prev] : NULL;
-        if (a->year != d->year)
-            continue; /* earlier years: in the area cards */
-        prev = i;
-        if (nbl__disclosure_area(disc, a->pop)) {
-            /* one line per area below the publication minimum, naming no
-             * criterion, value or distance (the alert list's rule) */
-            char *m;
-            if (pa && strcmp(pa->area_id, a->area_id) == 0 &&
-                nbl__disclosure_area(disc, pa->pop))
-                continue;
-            m = nbl__disclosure_small_area_message(disc, a->area_name,
-                                                   a->area_id);
-            nbl__buf_printf(b, "<tr class=\"kind-withheld\"><td>");
-            esc(b, a->area_name ? a->area_name : a->area_id);
-            nbl__buf_printf(b, "</td><td></td><td></td><td>%s</td><td>",
-                            T_("withheld"));
-            esc(b, m ? m : "");
-            free(m);
-            nbl__buf_printf(b, "</td></tr>\n");
-            continue;
-        }
-        nbl__buf_printf(b, "<tr class=\"kind-");
-        esc(b, a->kind);
-        nbl__buf_printf(b, " state-");
-        esc(b, a->state);
-        nbl__buf_printf(b, "\"><td>");
-        esc(b, a->area_name ? a->area_name : a->area_id);
-        nbl__buf_printf(b, "</td><td>");
-        esc(b, T_(a->state));
-        (void)state_msgids;
-        nbl__buf_printf(b, "</td><td class=\"sev-");
-        esc(b, a->severity);
-        nbl__buf_printf(b, "\">");
-        esc(b, T_(a->severity));
-        nbl__buf_printf(b, "</td><td>");
-        esc(b, T_(a->kind));
-        nbl__buf_printf(b, "</td><td>");
-        if (nbl__disclosure_alert(disc, a->pop, a->denom)) {
-            /* the alerts' rule (export layer, nabolag alerts) */
-            char *m = nbl__disclosure_alert_message(a->area_name, a->area_id,
-                                                    a->kind, a->rule);
-            esc(b, m ? m : "value withheld under disclosure control");
-            free(m);
-        } else {
-            esc(b, a->message);
-        }
-        nbl__buf_printf(b, "</td></tr>\n");
-    }
-    nbl__buf_printf(b, "</table>\n");
+    alerts_arg x = {o, d, disc, 0, {0}, 0};
+    int rc;
+    nbl__buf_printf(&o->b, T_("<h2 id=\"alerts\">Alerts %d</h2>\n"), d->year);
+    rc = nbl__store_report_year_alerts(ws, d, alert_row, &x);
+    nbl__buf_free(&x.prev_id);
+    if (rc)
+        return rc;
+    if (x.n == 0)
+        nbl__buf_printf(&o->b, T_("<p>No alerts for %d.</p>\n"), d->year);
+    else
+        nbl__buf_printf(&o->b, "</table>\n");
+    return nbl__rep_flush(o, 0);
 }
 
 static void
@@ -409,50 +458,96 @@ head(nbl__buf *b, const nbl__report_data *d, const nbl_report_opts *opts,
                        "cards</a></nav>\n"));
 }
 
-/* The page into b. */
+/* The page into o. */
 static int
-page(nbl_ws *ws, nbl__buf *b, const nbl__report_data *d,
-     const nbl__disclosure *disc, const nbl_report_opts *opts)
+page(nbl_ws *ws, nbl__rep_out *o, nbl__report_data *d,
+     const nbl__disclosure *disc, const nbl_report_opts *opts,
+     const nbl__rep_plans *p, const nbl__rep_context *cx,
+     const nbl__rep_catcounts *cc)
 {
-    nbl__rep_plans p;
+    nbl__buf *b = &o->b;
     int rc;
-    if ((rc = nbl__rep_plans_load(ws, d->ruleset, opts->config, &p)))
-        return rc;
     head(b, d, opts, opts->title ? opts->title : T_("nabolag report"));
-    summary(b, d, disc);
-    nbl__rep_category_charts(b, d, disc);
-    if ((rc = nbl__rep_map(ws, b, d, disc, opts->context))) {
-        nbl__rep_plans_free(&p);
+    if ((rc = summary(o, d, disc)))
         return rc;
-    }
-    areas_table(b, d, disc);
-    alerts_table(b, d, disc);
-    nbl__rep_plans_section(b, d, &p);
-    nbl__rep_area_cards(b, d, disc, &p);
-    nbl__rep_plans_free(&p);
+    nbl__rep_category_charts(b, cc);
+    if ((rc = nbl__rep_map(ws, o, d, disc, cx)) ||
+        (rc = areas_table(o, d, disc)) || (rc = alerts_table(ws, o, d, disc)))
+        return rc;
+    nbl__rep_plans_section(b, d, p);
+    if ((rc = nbl__rep_area_cards(ws, o, d, disc, p)))
+        return rc;
     nbl__buf_printf(b, "%s", T_("<footer>\n<p>Inputs: "));
     esc(b, d->inputs ? d->inputs : "–");
     nbl__buf_printf(b, "%s", T_("</p>\n<p>Workspace: "));
     esc(b, nbl_ws_path(ws));
     nbl__buf_printf(b, "</p>\n</footer>\n</body>\n</html>\n");
-    return NBL_OK;
+    return nbl__rep_flush(o, 1);
 }
 
-int
-nbl_report_write(nbl_ws *ws, const nbl_report_opts *opts)
+/* What is read before the output is opened (its errors come first, as
+ * when the page was built before it was written): the context layer and
+ * the counts of the category charts. */
+static int
+prepare(nbl_ws *ws, const nbl__report_data *d, const nbl__disclosure *disc,
+        const nbl_report_opts *opts, nbl__rep_context *cx,
+        nbl__rep_catcounts *cc)
+{
+    int rc;
+    if (opts->context && (rc = nbl__rep_context_read(ws, d, opts->context, cx)))
+        return rc;
+    if (nbl__rep_catcounts_init(cc, d, disc))
+        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+    return nbl__store_report_category_years(ws, d, nbl__rep_catcounts_add, cc);
+}
+
+static int
+report_write(nbl_ws *ws, const nbl_report_opts *opts)
 {
     nbl__disclosure disc;
     nbl__report_data d;
-    nbl__buf b = {0};
+    nbl__rep_plans p;
+    nbl__rep_context cx;
+    nbl__rep_catcounts cc;
+    nbl__rep_out o;
     int rc;
 
     if ((rc = nbl__rep_load(ws, opts->config, opts->ruleset, opts->year, &disc,
                             &d)))
         return rc;
-    rc = page(ws, &b, &d, &disc, opts);
-    if (rc == NBL_OK)
-        rc = nbl__rep_output(ws, opts->output, opts->overwrite, &b);
-    nbl__buf_free(&b);
+    if ((rc = nbl__rep_plans_load(ws, d.ruleset, opts->config, &p))) {
+        nbl__report_data_free(&d);
+        return rc;
+    }
+    memset(&cx, 0, sizeof cx);
+    memset(&cc, 0, sizeof cc);
+    memset(&o, 0, sizeof o);
+    o.ctx = nbl_ws_ctx(ws);
+    if ((rc = prepare(ws, &d, &disc, opts, &cx, &cc)) == NBL_OK &&
+        (rc = nbl__outfile_open(o.ctx, &o.of, opts->output, opts->overwrite)) ==
+            NBL_OK) {
+        rc = page(ws, &o, &d, &disc, opts, &p, &cx, &cc);
+        if (rc == NBL_OK)
+            rc = nbl__outfile_commit(o.ctx, &o.of);
+        else
+            nbl__outfile_abort(&o.of); /* the old report stays */
+    }
+    nbl__buf_free(&o.b);
+    nbl__rep_catcounts_free(&cc);
+    nbl__rep_context_free(&cx);
+    nbl__rep_plans_free(&p);
     nbl__report_data_free(&d);
+    return rc;
+}
+
+int
+nbl_report_write(nbl_ws *ws, const nbl_report_opts *opts)
+{
+    int began, rc;
+    /* one state of the workspace for a page read over many statements */
+    if ((rc = nbl__store_report_snapshot(ws, &began)))
+        return rc;
+    rc = report_write(ws, opts);
+    nbl__store_report_snapshot_end(ws, began);
     return rc;
 }

@@ -2,7 +2,8 @@
  * report_area.c - the report's area cards ("områdekort"): per area its
  * charts, every year's criteria against the thresholds, category, criteria
  * met, profile points and safety index, its plans and its alerts. The
- * same data as `nabolag area` (report_card.c). Disclosure as the rest of
+ * same data as `nabolag area` (report_card.c), read from the workspace
+ * one area at a time (nbl__store_report_area). Disclosure as the rest of
  * the report: a year in which the area is below the publication minimum
  * shows no values (·), a rate of too few people is ·.
  */
@@ -192,17 +193,25 @@ card(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc,
                     T_("↑ back to the table"));
 }
 
-void
-nbl__rep_area_cards(nbl__buf *b, const nbl__report_data *d,
+int
+nbl__rep_area_cards(nbl_ws *ws, nbl__rep_out *o, nbl__report_data *d,
                     const nbl__disclosure *disc, const nbl__rep_plans *p)
 {
-    nbl__buf_printf(b, "%s", T_("<h2 id=\"cards\">Area cards</h2>\n"));
-    nbl__buf_printf(b, "%s",
+    int rc;
+    nbl__buf_printf(&o->b, "%s", T_("<h2 id=\"cards\">Area cards</h2>\n"));
+    nbl__buf_printf(&o->b, "%s",
                     T_("<p class=\"note\">Per area: each criterion over the "
                        "years with its threshold (dashed); a shaded year was "
                        "on the list, in the category's colour; a grey year "
                        "marked × is not shown under disclosure control; "
                        "filled points meet the threshold.</p>\n"));
-    for (int i = 0; i < d->n_areas; i++)
-        card(b, d, disc, p, i);
+    /* one area's years and alerts at a time, written out as they come */
+    for (int i = 0; i < d->n_areas; i++) {
+        if ((rc = nbl__store_report_area(ws, d, i)))
+            return rc;
+        card(&o->b, d, disc, p, i);
+        if ((rc = nbl__rep_flush(o, 0)))
+            return rc;
+    }
+    return NBL_OK;
 }

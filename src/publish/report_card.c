@@ -378,8 +378,8 @@ card_into(nbl_ws *ws, nbl__buf *b, const nbl__report_data *d,
     return rc;
 }
 
-int
-nbl_area_write(nbl_ws *ws, const nbl_area_opts *opts)
+static int
+area_write(nbl_ws *ws, const nbl_area_opts *opts)
 {
     nbl__disclosure disc;
     nbl__report_data d;
@@ -393,6 +393,8 @@ nbl_area_write(nbl_ws *ws, const nbl_area_opts *opts)
         rc = nbl__error(nbl_ws_ctx(ws), NBL_ENOTFOUND,
                         "%s: no area with id '%s' (ids are compared exactly)",
                         nbl_ws_path(ws), opts->area_id ? opts->area_id : "");
+    if (rc == NBL_OK) /* its years and alerts */
+        rc = nbl__store_report_area(ws, &d, i);
     if (rc == NBL_OK)
         rc = card_into(ws, &b, &d, &disc, opts, i);
     if (rc == NBL_OK)
@@ -400,5 +402,17 @@ nbl_area_write(nbl_ws *ws, const nbl_area_opts *opts)
                              opts->overwrite, &b);
     nbl__buf_free(&b);
     nbl__report_data_free(&d);
+    return rc;
+}
+
+int
+nbl_area_write(nbl_ws *ws, const nbl_area_opts *opts)
+{
+    int began, rc;
+    /* one state of the workspace for the area's rows and its series */
+    if ((rc = nbl__store_report_snapshot(ws, &began)))
+        return rc;
+    rc = area_write(ws, opts);
+    nbl__store_report_snapshot_end(ws, began);
     return rc;
 }

@@ -252,30 +252,62 @@ same_mun(const char *a, const char *b)
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-/* counts[t * N_SLOT + s] of the areas of municipality m (all areas when
- * all is set); returns the largest total of a year. */
-static int
-count_years(const nbl__report_data *d, const nbl__disclosure *disc,
-            const char *m, int all, int *counts)
+int
+nbl__rep_catcounts_init(nbl__rep_catcounts *c, const nbl__report_data *d,
+                        const nbl__disclosure *disc)
 {
-    int most = 0;
-    for (int t = 0; t < d->n_years; t++) {
-        int total = 0;
-        for (int i = 0; i < d->n_areas; i++) {
-            const nbl__report_year *y =
-                nbl__report_year_of(d, i, d->first_year + t);
-            const nbl__category *c = nbl__category_find(y->category);
-            if (!c || (!all && !same_mun(d->areas[i].municipality, m)))
-                continue;
-            counts[t * N_SLOT + (nbl__rep_withheld(disc, y->pop)
-                                     ? NBL_N_CATEGORIES
-                                     : (int)(c - nbl__categories))]++;
-            total++;
+    memset(c, 0, sizeof *c);
+    c->d = d;
+    c->disc = disc;
+    c->all = 1;
+    for (int i = 0; i < d->n_areas; i++)
+        c->all &= d->areas[i].municipality == NULL;
+    c->group_of = calloc((size_t)d->n_areas + 1, sizeof *c->group_of);
+    c->first = calloc((size_t)d->n_areas + 1, sizeof *c->first);
+    if (!c->group_of || !c->first)
+        return NBL_ENOMEM;
+    /* the groups in the order of their first area; the group of the area
+     * before is tried first (a municipality's areas are often together) */
+    c->n_groups = c->all; /* all areas: group 0, first area 0 */
+    for (int i = 0, g = 0; !c->all && i < d->n_areas; i++) {
+        const char *m = d->areas[i].municipality;
+        if (i == 0 || !same_mun(d->areas[c->first[g]].municipality, m)) {
+            for (g = 0; g < c->n_groups; g++)
+                if (same_mun(d->areas[c->first[g]].municipality, m))
+                    break;
+            if (g == c->n_groups)
+                c->first[c->n_groups++] = i;
         }
-        if (total > most)
-            most = total;
+        c->group_of[i] = g;
     }
-    return most;
+    c->counts = calloc((size_t)c->n_groups * (size_t)d->n_years * N_SLOT + 1,
+                       sizeof *c->counts);
+    return c->counts ? NBL_OK : NBL_ENOMEM;
+}
+
+void
+nbl__rep_catcounts_add(void *arg, int i, int year, const char *category,
+                       double pop)
+{
+    nbl__rep_catcounts *c = arg;
+    const nbl__category *cat = nbl__category_find(category);
+    int t = year - c->d->first_year;
+    if (!cat || t < 0 || t >= c->d->n_years || i < 0 || i >= c->d->n_areas)
+        return;
+    c->counts[((size_t)c->group_of[i] * (size_t)c->d->n_years + (size_t)t) *
+                  N_SLOT +
+              (nbl__rep_withheld(c->disc, pop)
+                   ? NBL_N_CATEGORIES
+                   : (size_t)(cat - nbl__categories))]++;
+}
+
+void
+nbl__rep_catcounts_free(nbl__rep_catcounts *c)
+{
+    free(c->group_of);
+    free(c->first);
+    free(c->counts);
+    memset(c, 0, sizeof *c);
 }
 
 static void
@@ -305,23 +337,28 @@ bar_segment(nbl__buf *b, int year, int slot, int n, double x, double w,
                         mnum((char[32]){0}, y + h / 2 + 3, 2), n);
 }
 
+/* The chart of group g of c. */
 static void
-category_chart(nbl__buf *b, const nbl__report_data *d,
-               const nbl__disclosure *disc, const char *m, int all)
+category_chart(nbl__buf *b, const nbl__rep_catcounts *c, int g)
 {
-    int *counts = calloc((size_t)d->n_years * N_SLOT + 1, sizeof *counts);
-    int most;
+    const nbl__report_data *d = c->d;
+    const int *counts = c->counts + (size_t)g * (size_t)d->n_years * N_SLOT;
+    const char *m = c->all ? NULL : d->areas[c->first[g]].municipality;
+    int most = 0;
     double step = (BX1 - BX0) / d->n_years, scale;
     char s[32];
-    if (!counts)
-        return;
-    most = count_years(d, disc, m, all, counts);
+    for (int t = 0; t < d->n_years; t++) {
+        int total = 0;
+        for (int sl = 0; sl < N_SLOT; sl++)
+            total += counts[t * N_SLOT + sl];
+        most = total > most ? total : most;
+    }
     scale = (BY1 - BY0) / (most ? most : 1);
     nbl__buf_printf(b, "<figure class=\"catchart\"><svg class=\"catchart\" "
                        "xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ");
     nbl__buf_printf(b, "%s %s\" role=\"img\" data-municipality=\"",
                     mnum(s, BW, 0), mnum((char[32]){0}, BH, 0));
-    nbl__rep_esc(b, all ? "" : m);
+    nbl__rep_esc(b, c->all ? "" : m);
     nbl__buf_printf(b, "\">");
     for (int t = 0; t < d->n_years; t++) {
         double y = BY1;
@@ -343,34 +380,22 @@ category_chart(nbl__buf *b, const nbl__report_data *d,
                         mnum(s, BX0 + (t + 0.5) * step, 2),
                         mnum((char[32]){0}, BY1 + 12, 1), d->first_year + t);
     nbl__buf_printf(b, "</svg><figcaption>");
-    if (all)
+    if (c->all)
         nbl__buf_printf(b, "%s", T_("All areas"));
     else {
         nbl__buf_printf(b, "%s ", T_("Municipality"));
         nbl__rep_esc(b, m);
     }
     nbl__buf_printf(b, "</figcaption></figure>\n");
-    free(counts);
 }
 
 void
-nbl__rep_category_charts(nbl__buf *b, const nbl__report_data *d,
-                         const nbl__disclosure *disc)
+nbl__rep_category_charts(nbl__buf *b, const nbl__rep_catcounts *c)
 {
-    int any = 0;
     nbl__buf_printf(b, T_("<h3 id=\"trend\">Areas by category %d–%d</h3>\n"),
-                    d->first_year, d->year);
+                    c->d->first_year, c->d->year);
     nbl__buf_printf(b, "<div class=\"catcharts\">\n");
-    for (int i = 0; i < d->n_areas; i++)
-        any |= d->areas[i].municipality != NULL;
-    if (!any)
-        category_chart(b, d, disc, NULL, 1);
-    for (int i = 0; any && i < d->n_areas; i++) {
-        int seen = 0;
-        for (int j = 0; j < i && !seen; j++)
-            seen = same_mun(d->areas[j].municipality, d->areas[i].municipality);
-        if (!seen)
-            category_chart(b, d, disc, d->areas[i].municipality, 0);
-    }
+    for (int g = 0; g < c->n_groups; g++)
+        category_chart(b, c, g);
     nbl__buf_printf(b, "</div>\n");
 }

@@ -2,6 +2,7 @@
  * report_common.c - labels, colours and disclosure tests shared by the
  * parts of the HTML report and `nabolag area` (report_internal.h).
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -100,6 +101,44 @@ nbl__rep_load(nbl_ws *ws, const char *config, const char *ruleset, int year,
     if ((rc = nbl__disclosure_load(nbl_ws_ctx(ws), config, disc)))
         return rc;
     return nbl__store_report_load(ws, ruleset, year, d);
+}
+
+/* The size of the chunks written out: the page is never more in memory. */
+#define REP_CHUNK (64 * 1024)
+
+/* The message of a failed write (the stream's error is set). */
+static int
+write_failed(nbl__rep_out *o)
+{
+    int rc;
+    if (!o->of.tmppath)
+        return nbl__error(o->ctx, NBL_EIO, "stdout: write failed");
+    /* closes the file, the reason from the failed write (a full disk) */
+    rc = nbl__outfile_finish(o->ctx, &o->of);
+    return rc ? rc
+              : nbl__error(o->ctx, NBL_EIO, "%s: write failed: %s", o->of.path,
+                           nbl__io_reason(EIO));
+}
+
+int
+nbl__rep_flush(nbl__rep_out *o, int all)
+{
+    if (o->rc == NBL_OK && o->b.failed) /* a part could not be built */
+        o->rc = nbl__error(o->ctx, NBL_ENOMEM, "out of memory");
+    if (o->rc == NBL_OK &&
+        (!o->of.fp || !o->b.len || (!all && o->b.len < REP_CHUNK)))
+        return NBL_OK; /* no file (b keeps the page), or not a chunk yet */
+    if (o->rc == NBL_OK) {
+        /* a short write leaves the stream's error set */
+        (void)fwrite(o->b.s, 1, o->b.len, o->of.fp);
+        if (ferror(o->of.fp))
+            o->rc = write_failed(o);
+    }
+    if (o->b.s) {
+        o->b.len = 0;
+        o->b.s[0] = '\0';
+    }
+    return o->rc;
 }
 
 int

@@ -40,6 +40,54 @@ int nbl__rep_load(nbl_ws *ws, const char *config, const char *ruleset, int year,
 int nbl__rep_output(nbl_ws *ws, const char *path, int overwrite,
                     const nbl__buf *b);
 
+/* The page being written: the parts append to b, and nbl__rep_flush()
+ * hands b to the output file once it holds a chunk, so the page is never
+ * whole in memory. The file is written under a temporary name and renamed
+ * into place at the end (util's nbl__outfile); a failure removes it. With
+ * no file open (of.fp NULL) b keeps the whole text (tests, fuzzing). */
+typedef struct nbl__rep_out {
+    nbl__buf b;
+    nbl__outfile of;
+    nbl_ctx *ctx;
+    int rc; /* the first error; after it b is dropped at every flush */
+} nbl__rep_out;
+/* Writes b out when it holds a chunk (all: whatever it holds). Returns
+ * the first error: a part that could not be built (out of memory) or a
+ * failed write, whose message names the file. */
+int nbl__rep_flush(nbl__rep_out *o, int all);
+
+/* The map's context layer ([report] context) as SVG path data in the
+ * map's frame (x right, y down from the areas' top-left corner) and its
+ * extent in the same frame. */
+typedef struct nbl__rep_context {
+    nbl__buf path;
+    double x0, y0, x1, y1;
+    int any;
+} nbl__rep_context;
+/* Reads the first layer of path into c; an error names the file. */
+int nbl__rep_context_read(nbl_ws *ws, const nbl__report_data *d,
+                          const char *path, nbl__rep_context *c);
+void nbl__rep_context_free(nbl__rep_context *c);
+
+/* The counts of the category charts: per group of areas (a municipality
+ * in the order of the areas; all areas in one group when none has a
+ * municipality) and year, the areas in each category and, apart, the
+ * withheld ones. Filled by nbl__rep_catcounts_add for each area and year
+ * with a category (nbl__store_report_category_years). */
+typedef struct nbl__rep_catcounts {
+    const nbl__report_data *d;
+    const nbl__disclosure *disc;
+    int n_groups, all;
+    int *group_of; /* [n_areas] */
+    int *first;    /* [n_groups]: the group's first area */
+    int *counts;   /* [n_groups][n_years][categories + withheld] */
+} nbl__rep_catcounts;
+int nbl__rep_catcounts_init(nbl__rep_catcounts *c, const nbl__report_data *d,
+                            const nbl__disclosure *disc);
+void nbl__rep_catcounts_add(void *c, int i, int year, const char *category,
+                            double pop);
+void nbl__rep_catcounts_free(nbl__rep_catcounts *c);
+
 /* Plans for the report and the area card: the workspace's plans (names,
  * years, areas) and their comparison (compute/plans.c's numbers). */
 typedef struct nbl__rep_plans {
@@ -55,15 +103,16 @@ int nbl__rep_plans_overlap(const nbl__rep_plans *p, int i, int j);
 /* 1 if plan i covers the area with id. */
 int nbl__rep_plan_has_area(const nbl__rep_plans *p, int i, const char *id);
 
-/* Sections. */
+/* Sections. The charts of area i need its series loaded
+ * (nbl__store_report_area); the map and the cards read the workspace
+ * area by area and flush o as they go. */
 void nbl__rep_area_charts(nbl__buf *b, const nbl__report_data *d,
                           const nbl__disclosure *disc, int i);
-void nbl__rep_category_charts(nbl__buf *b, const nbl__report_data *d,
-                              const nbl__disclosure *disc);
-int nbl__rep_map(nbl_ws *ws, nbl__buf *b, const nbl__report_data *d,
-                 const nbl__disclosure *disc, const char *context);
-void nbl__rep_area_cards(nbl__buf *b, const nbl__report_data *d,
-                         const nbl__disclosure *disc, const nbl__rep_plans *p);
+void nbl__rep_category_charts(nbl__buf *b, const nbl__rep_catcounts *c);
+int nbl__rep_map(nbl_ws *ws, nbl__rep_out *o, nbl__report_data *d,
+                 const nbl__disclosure *disc, const nbl__rep_context *c);
+int nbl__rep_area_cards(nbl_ws *ws, nbl__rep_out *o, nbl__report_data *d,
+                        const nbl__disclosure *disc, const nbl__rep_plans *p);
 void nbl__rep_plans_section(nbl__buf *b, const nbl__report_data *d,
                             const nbl__rep_plans *p);
 

@@ -20,13 +20,7 @@
 #include "util/ctx.h"
 #include "util/i18n.h"
 
-/* The context layer as SVG path data in the map's frame, and its extent
- * in the same frame (x right, y down from the areas' top-left corner). */
-typedef struct ctxlayer {
-    nbl__buf path;
-    double x0, y0, x1, y1;
-    int any;
-} ctxlayer;
+typedef nbl__rep_context ctxlayer;
 
 static void
 ctx_point(ctxlayer *c, const nbl__report_data *d, double x, double y, int first)
@@ -89,9 +83,9 @@ ctx_transform(nbl_ws *ws, OGRLayerH l)
     return ct;
 }
 
-/* Reads the first layer of path into c; an error names the file. */
-static int
-ctx_read(nbl_ws *ws, const nbl__report_data *d, const char *path, ctxlayer *c)
+int
+nbl__rep_context_read(nbl_ws *ws, const nbl__report_data *d, const char *path,
+                      nbl__rep_context *c)
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     GDALDatasetH ds;
@@ -139,7 +133,16 @@ ctx_read(nbl_ws *ws, const nbl__report_data *d, const char *path, ctxlayer *c)
     }
     OCTDestroyCoordinateTransformation(ct);
     GDALClose(ds);
-    return NBL_OK;
+    /* a failed append dropped the outlines: never a map without them */
+    return c->path.failed ? nbl__error(ctx, NBL_ENOMEM, "out of memory")
+                          : NBL_OK;
+}
+
+void
+nbl__rep_context_free(nbl__rep_context *c)
+{
+    nbl__buf_free(&c->path);
+    memset(c, 0, sizeof *c);
 }
 
 /* The largest 1, 2 or 5 times a power of ten not above v. */
@@ -191,28 +194,34 @@ furniture(nbl__buf *b, double x0, double y0, double w, double h, double fs)
                     nbl__fmt_double(s[2], 32, fs, 0));
 }
 
-static void
-area_paths(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
+typedef struct paths_arg {
+    nbl__rep_out *o;
+    const nbl__report_data *d;
+    const nbl__disclosure *disc;
+} paths_arg;
+
+/* One area's outline, linked to its card (nbl__store_report_paths). */
+static int
+area_path(void *arg, int i, const char *svg)
 {
+    const paths_arg *pa = arg;
+    nbl__buf *b = &pa->o->b;
+    const nbl__report_area *a = &pa->d->areas[i];
+    int wh = nbl__rep_withheld(pa->disc, a->pop);
     char hex[8];
-    for (int i = 0; i < d->n_areas; i++) {
-        const nbl__report_area *a = &d->areas[i];
-        int wh = nbl__rep_withheld(disc, a->pop);
-        if (!a->svg_path)
-            continue;
-        nbl__buf_printf(b, "<a href=\"#");
-        nbl__rep_anchor(b, a->area_id);
-        /* a withheld area gets the fill of no value */
-        nbl__buf_printf(b, "\"><path fill=\"%s\" fill-rule=\"evenodd\" d=\"",
-                        nbl__rep_cat_colour(wh ? NULL : a->category, hex));
-        nbl__rep_esc(b, a->svg_path);
-        nbl__buf_printf(b, "\"><title>");
-        nbl__rep_esc(b, a->name ? a->name : a->area_id);
-        nbl__buf_printf(b, " (");
-        nbl__rep_esc(b, a->area_id);
-        nbl__buf_printf(b, "): %s</title></path></a>\n",
-                        wh ? "·" : nbl__rep_cat_label(a->category));
-    }
+    nbl__buf_printf(b, "<a href=\"#");
+    nbl__rep_anchor(b, a->area_id);
+    /* a withheld area gets the fill of no value */
+    nbl__buf_printf(b, "\"><path fill=\"%s\" fill-rule=\"evenodd\" d=\"",
+                    nbl__rep_cat_colour(wh ? NULL : a->category, hex));
+    nbl__rep_esc(b, svg);
+    nbl__buf_printf(b, "\"><title>");
+    nbl__rep_esc(b, a->name ? a->name : a->area_id);
+    nbl__buf_printf(b, " (");
+    nbl__rep_esc(b, a->area_id);
+    nbl__buf_printf(b, "): %s</title></path></a>\n",
+                    wh ? "·" : nbl__rep_cat_label(a->category));
+    return nbl__rep_flush(pa->o, 0);
 }
 
 /* A label's box: centred on (x, y), 0.6 fs a character, 1.2 fs high. */
@@ -267,7 +276,7 @@ area_labels(nbl__buf *b, const nbl__report_data *d, double fs)
         const nbl__report_area *a = &d->areas[i];
         const char *s = a->name ? a->name : a->area_id;
         lbox c;
-        if (!a->svg_path || isnan(a->label_x) || isnan(a->label_y))
+        if (!a->has_path || isnan(a->label_x) || isnan(a->label_y))
             continue;
         c = placed ? place_label(s, a->label_x, a->label_y, fs, placed, n)
                    : label_box(s, a->label_x, a->label_y, fs);
@@ -304,20 +313,17 @@ legend(nbl__buf *b, int context)
 }
 
 int
-nbl__rep_map(nbl_ws *ws, nbl__buf *b, const nbl__report_data *d,
-             const nbl__disclosure *disc, const char *context)
+nbl__rep_map(nbl_ws *ws, nbl__rep_out *o, nbl__report_data *d,
+             const nbl__disclosure *disc, const nbl__rep_context *c)
 {
-    ctxlayer c = {{0}, 0, 0, 0, 0, 0};
     double x0 = 0, y0 = 0, x1 = d->width, y1 = d->height, pad, fs, fl;
     char s[4][32];
+    nbl__buf *b = &o->b;
+    paths_arg pa = {o, d, disc};
     int rc;
-    if (context && (rc = ctx_read(ws, d, context, &c))) {
-        nbl__buf_free(&c.path);
-        return rc;
-    }
-    if (c.any) {
-        x0 = fmin(x0, c.x0), y0 = fmin(y0, c.y0);
-        x1 = fmax(x1, c.x1), y1 = fmax(y1, c.y1);
+    if (c->any) {
+        x0 = fmin(x0, c->x0), y0 = fmin(y0, c->y0);
+        x1 = fmax(x1, c->x1), y1 = fmax(y1, c->y1);
     }
     pad = fmax(fmax(x1 - x0, y1 - y0) * 0.03, 10);
     /* labels sized to the areas, not to a wider context */
@@ -333,16 +339,17 @@ nbl__rep_map(nbl_ws *ws, nbl__buf *b, const nbl__report_data *d,
         nbl__fmt_double(s[0], 32, x0, 0), nbl__fmt_double(s[1], 32, y0, 0),
         nbl__fmt_double(s[2], 32, x1 - x0, 0),
         nbl__fmt_double(s[3], 32, y1 - y0, 0), T_("Areas by category"));
-    if (c.any) {
+    if (c->any) {
         nbl__buf_printf(b, "<path class=\"context\" d=\"");
-        nbl__rep_esc(b, c.path.s);
+        nbl__rep_esc(b, c->path.s);
         nbl__buf_printf(b, "\"/>\n");
     }
-    area_paths(b, d, disc);
+    if ((rc = nbl__rep_flush(o, 0)) ||
+        (rc = nbl__store_report_paths(ws, d, area_path, &pa)))
+        return rc;
     area_labels(b, d, fl);
     furniture(b, x0, y0, x1 - x0, y1 - y0, fs);
     nbl__buf_printf(b, "</svg>\n");
-    legend(b, c.any);
-    nbl__buf_free(&c.path);
-    return NBL_OK;
+    legend(b, c->any);
+    return nbl__rep_flush(o, 0);
 }

@@ -24,7 +24,11 @@ nbl__rep_plans_load(nbl_ws *ws, const char *ruleset, const char *config,
     nbl__plan_result *r = NULL;
     size_t n = 0;
     int rc;
+    int any;
     memset(p, 0, sizeof *p);
+    /* no plans: not the comparison's load of every area's values */
+    if ((rc = nbl__store_report_has_plans(ws, &any)) || !any)
+        return rc;
     if ((rc = nbl__store_plans_load(ws, ruleset, ind, 5, &p->d)))
         return rc;
     if (p->d.n_plans == 0) {

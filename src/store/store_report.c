@@ -1,9 +1,11 @@
 /*
  * store_report.c - read-only queries behind the HTML report: one row per
  * area for the year (criteria pivoted from criterion_results, category of
- * the year and the previous year, population, safety), the year's alerts,
- * and each area's outline as SVG path data (SpatiaLite AsSVG) in a frame
- * whose origin is the top-left corner of the areas' extent.
+ * the year and the previous year, population, safety, a label point), the
+ * main thresholds; and, from cursors, each area's outline as SVG path data
+ * (SpatiaLite AsSVG) in a frame whose origin is the top-left corner of
+ * the areas' extent. The year's alerts and each area's series and alerts
+ * are read in store_report_series.c.
  */
 #include "store/store_report.h"
 
@@ -120,14 +122,13 @@ area_row(sqlite3_stmt *q, nbl__report_area *a)
     a->criteria_met = sqlite3_column_type(q, 6) == SQLITE_NULL
                           ? -1
                           : sqlite3_column_int(q, 6);
-    a->svg_path = col_text(q, 7);
-    a->safety_index = nbl__db_column_double(q, 8);
-    a->safety_band = col_text(q, 9);
-    a->prev_pop = nbl__db_column_double(q, 10);
-    a->safety_survey = sqlite3_column_int(q, 11);
-    a->survey_n = nbl__db_column_double(q, 12);
-    a->label_x = nbl__db_column_double(q, 13);
-    a->label_y = nbl__db_column_double(q, 14);
+    a->safety_index = nbl__db_column_double(q, 7);
+    a->safety_band = col_text(q, 8);
+    a->prev_pop = nbl__db_column_double(q, 9);
+    a->safety_survey = sqlite3_column_int(q, 10);
+    a->survey_n = nbl__db_column_double(q, 11);
+    a->label_x = nbl__db_column_double(q, 12);
+    a->label_y = nbl__db_column_double(q, 13);
     a->lab = a->cri = a->cri_ratio = a->edu = a->inc = a->eth = NAN;
     for (int k = 0; k < NBL__XC_N; k++)
         a->den[k] = NAN;
@@ -135,8 +136,8 @@ area_row(sqlite3_stmt *q, nbl__report_area *a)
 }
 
 /* One row per area: names, the year's and the previous year's category
- * and residents, safety, the outline as SVG path data and a label point
- * (a point on the surface, in the same frame). */
+ * and residents, safety and a label point (a point on the surface, in the
+ * map's frame). */
 static int
 load_area_rows(nbl_ws *ws, nbl__report_data *d)
 {
@@ -146,8 +147,7 @@ load_area_rows(nbl_ws *ws, nbl__report_data *d)
         ws, &q,
         "SELECT a.area_id, a.name, a.municipality, (SELECT value FROM stats "
         "s WHERE s.area_id = a.area_id AND s.year = ?2 AND s.variable = "
-        "'pop'), c.category, p.category, c.criteria_met, "
-        "AsSVG(ST_Translate(a.geom, ?4, ?5, 0), 0, 1), sr.safety_index, "
+        "'pop'), c.category, p.category, c.criteria_met, sr.safety_index, "
         "sr.safety_band, (SELECT value FROM stats s WHERE s.area_id = "
         "a.area_id AND s.year = ?3 AND s.variable = 'pop'), "
         "(sr.perceived IS NOT NULL OR sr.problems IS NOT NULL), (SELECT "
@@ -183,14 +183,16 @@ load_area_rows(nbl_ws *ws, nbl__report_data *d)
     return s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "report");
 }
 
+/* The year's criteria of every area, and the year's main thresholds: per
+ * criterion the first one given, in the order of the areas. */
 static int
 load_criteria(nbl_ws *ws, nbl__report_data *d)
 {
     sqlite3_stmt *q;
     int s, rc = nbl__db_prepare(ws, &q,
-                                "SELECT area_id, criterion, value, ratio, met "
-                                "FROM criterion_results WHERE ruleset = ?1 AND "
-                                "year = ?2");
+                                "SELECT area_id, criterion, value, ratio, "
+                                "met, threshold FROM criterion_results WHERE "
+                                "ruleset = ?1 AND year = ?2 ORDER BY area_id");
     if (rc)
         return rc;
     nbl__db_bind_text(q, 1, d->ruleset);
@@ -200,25 +202,27 @@ load_criteria(nbl_ws *ws, nbl__report_data *d)
             nbl__report_find_area(d, (const char *)sqlite3_column_text(q, 0));
         const char *c = (const char *)sqlite3_column_text(q, 1);
         double v = nbl__db_column_double(q, 2);
-        int met = nbl__db_column_bool(q, 4);
+        int met = nbl__db_column_bool(q, 4), k = nbl__report_crit_index(c);
         nbl__report_area *a;
         if (i < 0 || !c)
             continue;
+        if (k >= 0 && isnan(d->threshold[k]))
+            d->threshold[k] = nbl__db_column_double(q, 5);
         a = &d->areas[i];
-        if (strcmp(c, "lab") == 0) {
+        if (k == NBL__XC_LAB) {
             a->lab = v;
             a->lab_met = met;
-        } else if (strcmp(c, "cri") == 0) {
+        } else if (k == NBL__XC_CRI) {
             a->cri = v;
             a->cri_ratio = nbl__db_column_double(q, 3);
             a->cri_met = met;
-        } else if (strcmp(c, "edu") == 0) {
+        } else if (k == NBL__XC_EDU) {
             a->edu = v;
             a->edu_met = met;
-        } else if (strcmp(c, "inc") == 0) {
+        } else if (k == NBL__XC_INC) {
             a->inc = v;
             a->inc_met = met;
-        } else if (strcmp(c, "eth") == 0) {
+        } else if (k == NBL__XC_ETH) {
             a->eth = v;
         }
     }
@@ -227,88 +231,124 @@ load_criteria(nbl_ws *ws, nbl__report_data *d)
     return rc;
 }
 
-/* The criteria's denominators, the export's (nbl__xcrit_denominator). */
+/* The criteria's denominators, the export's (nbl__xcrit_denominator): a
+ * look-up per area on the key of stats, not a scan per variable. */
 static int
 load_denominators(nbl_ws *ws, nbl__report_data *d)
 {
     sqlite3_stmt *q;
-    int s, rc = nbl__db_prepare(ws, &q,
-                                "SELECT area_id, value FROM stats WHERE year "
-                                "= ?1 AND variable = ?2");
-    if (rc)
-        return rc;
-    for (int k = 0; k < NBL__XC_N; k++) {
-        sqlite3_reset(q);
-        sqlite3_bind_int(q, 1, d->year);
-        nbl__db_bind_text(q, 2, nbl__xcrit_denominator[k]);
-        while ((s = sqlite3_step(q)) == SQLITE_ROW) {
-            int i = nbl__report_find_area(
-                d, (const char *)sqlite3_column_text(q, 0));
-            if (i >= 0)
-                d->areas[i].den[k] = nbl__db_column_double(q, 1);
-        }
-        if (s != SQLITE_DONE) {
-            sqlite3_finalize(q);
-            return nbl__db_error(ws, "report denominators");
-        }
-    }
-    sqlite3_finalize(q);
-    return NBL_OK;
-}
-
-static int
-load_alerts(nbl_ws *ws, nbl__report_data *d)
-{
-    sqlite3_stmt *q;
     nbl__buf sql = {0};
-    int rc, s, cap = 0;
-    if (nbl__buf_printf(
-            &sql, "SELECT al.area_id, a.name, al.kind, "
-                  "al.severity, al.state, al.message, al.rule, al.year, ") ||
-        nbl__xalert_disclosure_sql(&sql) ||
-        nbl__buf_printf(
-            &sql,
-            " FROM alerts al LEFT JOIN areas a ON a.area_id = al.area_id "
-            "WHERE al.ruleset = ?1 AND al.year <= ?2 ORDER BY COALESCE(a.name, "
-            "al.area_id), al.area_id, al.year DESC, CASE al.state WHEN 'new' "
-            "THEN 0 WHEN "
-            "'ongoing' THEN 1 ELSE 2 END, CASE al.severity WHEN 'critical' "
-            "THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, al.kind, al.rule")) {
-        nbl__buf_free(&sql);
+    int s, rc;
+    nbl__buf_printf(&sql, "SELECT a.area_id, s.variable, s.value FROM areas "
+                          "a JOIN stats s ON s.area_id = a.area_id AND "
+                          "s.year = ?1 AND s.variable IN (");
+    for (int k = 0; k < NBL__XC_N; k++)
+        nbl__buf_printf(&sql, "%s'%s'", k ? ", " : "",
+                        nbl__xcrit_denominator[k]);
+    if (nbl__buf_printf(&sql, ")"))
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-    }
     rc = nbl__db_prepare(ws, &q, sql.s);
     nbl__buf_free(&sql);
     if (rc)
         return rc;
+    sqlite3_bind_int(q, 1, d->year);
+    while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+        int i =
+            nbl__report_find_area(d, (const char *)sqlite3_column_text(q, 0));
+        const char *v = (const char *)sqlite3_column_text(q, 1);
+        for (int k = 0; i >= 0 && v && k < NBL__XC_N; k++)
+            if (strcmp(v, nbl__xcrit_denominator[k]) == 0)
+                d->areas[i].den[k] = nbl__db_column_double(q, 2);
+    }
+    rc = s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "report denominators");
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* The series' years: from the first year with results up to the year. */
+static int
+load_first_year(nbl_ws *ws, nbl__report_data *d)
+{
+    sqlite3_stmt *q;
+    int s, rc = nbl__db_prepare(ws, &q,
+                                "SELECT MIN(year) FROM category_results WHERE "
+                                "ruleset = ?1 AND year <= ?2");
+    if (rc)
+        return rc;
     nbl__db_bind_text(q, 1, d->ruleset);
     sqlite3_bind_int(q, 2, d->year);
+    d->first_year = d->year;
+    if ((s = sqlite3_step(q)) == SQLITE_ROW &&
+        sqlite3_column_type(q, 0) != SQLITE_NULL)
+        d->first_year = sqlite3_column_int(q, 0);
+    rc = s == SQLITE_ROW ? NBL_OK : nbl__db_error(ws, "report years");
+    sqlite3_finalize(q);
+    d->n_years = d->year - d->first_year + 1;
+    return rc;
+}
+
+int
+nbl__store_report_snapshot(nbl_ws *ws, int *began)
+{
+    int rc;
+    *began = 0;
+    if (ws->in_tx > 0 || !sqlite3_get_autocommit(ws->db))
+        return NBL_OK; /* the command's transaction is the snapshot */
+    if ((rc = nbl__db_exec(ws, "BEGIN")))
+        return rc;
+    *began = 1;
+    return NBL_OK;
+}
+
+void
+nbl__store_report_snapshot_end(nbl_ws *ws, int began)
+{
+    if (began) /* read only: nothing to keep */
+        sqlite3_exec(ws->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+nbl__store_report_has_plans(nbl_ws *ws, int *out)
+{
+    sqlite3_stmt *q;
+    int rc = nbl__db_prepare(ws, &q, "SELECT EXISTS (SELECT 1 FROM plans)");
+    if (rc)
+        return rc;
+    rc = sqlite3_step(q) == SQLITE_ROW ? NBL_OK : nbl__db_error(ws, "plans");
+    *out = rc == NBL_OK && sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+int
+nbl__store_report_paths(nbl_ws *ws, nbl__report_data *d,
+                        int (*fn)(void *arg, int i, const char *svg), void *arg)
+{
+    sqlite3_stmt *q;
+    int s, rc = nbl__db_prepare(ws, &q,
+                                "SELECT area_id, AsSVG(ST_Translate(geom, ?1, "
+                                "?2, 0), 0, 1) FROM areas ORDER BY area_id");
+    if (rc)
+        return rc;
+    sqlite3_bind_double(q, 1, -d->minx);
+    sqlite3_bind_double(q, 2, -d->maxy);
     while ((s = sqlite3_step(q)) == SQLITE_ROW) {
-        nbl__report_alert *a;
-        if (d->n_alerts == cap) {
-            nbl__report_alert *n;
-            cap = cap ? cap * 2 : 64;
-            n = realloc(d->alerts, (size_t)cap * sizeof *n);
-            if (!n) {
-                sqlite3_finalize(q);
-                return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-            }
-            d->alerts = n;
+        const char *id = (const char *)sqlite3_column_text(q, 0);
+        const char *svg = (const char *)sqlite3_column_text(q, 1);
+        int i = nbl__report_find_area(d, id);
+        if (!id || (!svg && sqlite3_column_type(q, 1) != SQLITE_NULL)) {
+            sqlite3_finalize(q); /* a failed copy */
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
         }
-        a = &d->alerts[d->n_alerts++];
-        a->area_id = col_text(q, 0);
-        a->area_name = col_text(q, 1);
-        a->kind = col_text(q, 2);
-        a->severity = col_text(q, 3);
-        a->state = col_text(q, 4);
-        a->message = col_text(q, 5);
-        a->rule = col_text(q, 6);
-        a->year = sqlite3_column_int(q, 7);
-        a->pop = nbl__db_column_double(q, 8);
-        a->denom = nbl__db_column_double(q, 9);
+        if (i < 0 || !svg)
+            continue;
+        d->areas[i].has_path = 1;
+        if ((rc = fn(arg, i, svg))) {
+            sqlite3_finalize(q);
+            return rc;
+        }
     }
-    /* a step that fails (out of memory) is an error, not the last row */
-    rc = s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "report alerts");
+    rc = s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "report map");
     sqlite3_finalize(q);
     return rc;
 }
@@ -334,10 +374,11 @@ nbl__store_report_load(nbl_ws *ws, const char *ruleset, int year,
                           "%s: nothing computed yet (run 'nabolag compute' "
                           "first)",
                           ws->path);
+    for (int k = 0; k < NBL__XC_N; k++)
+        d->threshold[k] = NAN;
     if ((rc = load_years(ws, d, year)) || (rc = load_extent(ws, d)) ||
         (rc = load_area_rows(ws, d)) || (rc = load_criteria(ws, d)) ||
-        (rc = load_denominators(ws, d)) ||
-        (rc = nbl__store_report_series(ws, d)) || (rc = load_alerts(ws, d))) {
+        (rc = load_denominators(ws, d)) || (rc = load_first_year(ws, d))) {
         nbl__report_data_free(d);
         return rc;
     }
@@ -372,25 +413,15 @@ nbl__report_data_free(nbl__report_data *d)
         free(a->category);
         free(a->prev_category);
         free(a->safety_band);
-        free(a->svg_path);
     }
     free(d->areas);
-    for (size_t i = 0; d->series && i < (size_t)d->n_areas * d->n_years; i++) {
+    for (int i = 0; d->series && i < d->n_years; i++) {
         free(d->series[i].category);
         free(d->series[i].band);
     }
     free(d->series);
-    for (int i = 0; i < d->n_alerts; i++) {
-        nbl__report_alert *a = &d->alerts[i];
-        free(a->area_id);
-        free(a->area_name);
-        free(a->kind);
-        free(a->severity);
-        free(a->state);
-        free(a->message);
-        free(a->rule);
-    }
-    free(d->alerts);
+    nbl__report_alerts_clear(d);
+    nbl__report_stmts_free(d->stmts);
     free(d->ruleset);
     free(d->ruleset_version);
     free(d->inputs);

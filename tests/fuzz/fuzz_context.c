@@ -17,7 +17,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     nbl_ws *ws = nbl_fuzz_ws();
     nbl__report_data d;
     nbl__disclosure disc;
-    nbl__buf b = {0};
+    nbl__rep_context c = {0};
+    nbl__rep_out o = {0}; /* no file: the map stays in o.b */
     const char *src = nbl_fuzz_vsimem(data, size, "context.geojson");
     memset(&d, 0, sizeof d);
     d.year = 2024;
@@ -25,8 +26,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     d.maxy = 6221000;
     d.width = d.height = 1000;
     nbl__disclosure_defaults(&disc);
-    nbl__rep_map(ws, &b, &d, &disc, src);
-    nbl__buf_free(&b);
+    o.ctx = nbl_ws_ctx(ws);
+    if (nbl__rep_context_read(ws, &d, src, &c) == NBL_OK)
+        nbl__rep_map(ws, &o, &d, &disc, &c);
+    nbl__rep_context_free(&c);
+    nbl__buf_free(&o.b);
     nbl_fuzz_vsimem_unlink(src);
     nbl_ctx_clear_error(nbl_ws_ctx(ws));
     return 0;

@@ -6,7 +6,10 @@
  * line breaks at gaps, the threshold is drawn at its value; the category
  * chart counts areas per year and category with withheld areas apart;
  * area anchors are safe fragment ids; plans overlap when they share an
- * area in overlapping years.
+ * area in overlapping years; the page's output (nbl__rep_out) writes
+ * whole chunks as it goes, the same bytes as were appended, and after a
+ * failed part or a failed write says so at every flush and writes nothing
+ * more.
  */
 #include "nbl_test.h"
 
@@ -54,7 +57,8 @@ fixture(nbl__report_data *d, nbl__report_area areas[2],
     d->year = 2023;
     d->first_year = 2020;
     d->n_years = 4;
-    d->series = series;
+    d->series = series; /* both areas' years */
+    d->series_count = 2;
     for (int k = 0; k < NBL__XC_N; k++)
         d->threshold[k] = NAN;
     d->threshold[NBL__XC_LAB] = 40;
@@ -122,6 +126,24 @@ test_criterion_chart(void **state)
     nbl__buf_free(&b);
 }
 
+/* The category charts of d, counted from its series (as the report counts
+ * the rows of nbl__store_report_category_years). */
+static void
+category_charts(nbl__buf *b, const nbl__report_data *d,
+                const nbl__disclosure *disc)
+{
+    nbl__rep_catcounts c;
+    assert_int_equal(nbl__rep_catcounts_init(&c, d, disc), NBL_OK);
+    for (int i = 0; i < d->n_areas; i++)
+        for (int y = d->first_year; y <= d->year; y++) {
+            const nbl__report_year *s = nbl__report_year_of(d, i, y);
+            if (s->category)
+                nbl__rep_catcounts_add(&c, i, y, s->category, s->pop);
+        }
+    nbl__rep_category_charts(b, &c);
+    nbl__rep_catcounts_free(&c);
+}
+
 static void
 test_category_chart(void **state)
 {
@@ -133,7 +155,7 @@ test_category_chart(void **state)
     (void)state;
     fixture(&d, areas, series);
     nbl__disclosure_defaults(&disc);
-    nbl__rep_category_charts(&b, &d, &disc);
+    category_charts(&b, &d, &disc);
     assert_int_equal(count(b.s, "<svg class=\"catchart\""), 1);
     assert_non_null(strstr(b.s, "data-municipality=\"0101\""));
     assert_non_null(
@@ -149,7 +171,7 @@ test_category_chart(void **state)
     nbl__buf_free(&b);
     /* no municipality at all: one chart of all areas */
     areas[0].municipality = areas[1].municipality = NULL;
-    nbl__rep_category_charts(&b, &d, &disc);
+    category_charts(&b, &d, &disc);
     assert_int_equal(count(b.s, "<svg class=\"catchart\""), 1);
     assert_non_null(strstr(b.s, "data-municipality=\"\""));
     nbl__buf_free(&b);
@@ -196,6 +218,101 @@ test_plans_overlap(void **state)
     assert_false(nbl__rep_plan_has_area(&p, 1, "A1"));
 }
 
+/* Reads a whole file (malloc'ed, NUL-terminated); *n its size. */
+static char *
+slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    char *s;
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *n = (size_t)ftell(f);
+    rewind(f);
+    s = malloc(*n + 1);
+    assert_non_null(s);
+    assert_int_equal(fread(s, 1, *n, f), *n);
+    s[*n] = '\0';
+    fclose(f);
+    return s;
+}
+
+static void
+test_output_chunks(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    const char *path = nbl_test_path("chunks.html");
+    nbl__rep_out o;
+    nbl__buf want = {0};
+    size_t n, most = 0;
+    char *got;
+    (void)state;
+    memset(&o, 0, sizeof o);
+    o.ctx = ctx;
+    assert_int_equal(nbl__outfile_open(ctx, &o.of, path, 1), NBL_OK);
+    /* 5,000 lines of about 60 bytes, about 4.5 chunks of 64 KiB */
+    for (int i = 0; i < 5000; i++) {
+        nbl__buf_printf(
+            &o.b, "<tr><td>%d</td><td>line %d of the page</td></tr>\n", i, i);
+        nbl__buf_printf(
+            &want, "<tr><td>%d</td><td>line %d of the page</td></tr>\n", i, i);
+        most = o.b.len > most ? o.b.len : most;
+        assert_int_equal(nbl__rep_flush(&o, 0), NBL_OK);
+    }
+    /* never more than a chunk held: flushed once it reaches 64 KiB */
+    assert_true(most < 64 * 1024 + 64);
+    assert_true(o.b.len < 64 * 1024);
+    /* nothing under the final name before the commit */
+    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(nbl__rep_flush(&o, 1), NBL_OK);
+    assert_int_equal(o.b.len, 0);
+    assert_int_equal(nbl__outfile_commit(ctx, &o.of), NBL_OK);
+    got = slurp(path, &n);
+    assert_int_equal(n, want.len);
+    assert_memory_equal(got, want.s, n);
+    free(got);
+    nbl__buf_free(&want);
+    nbl__buf_free(&o.b);
+    nbl_ctx_free(ctx);
+}
+
+static void
+test_output_failures(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    nbl__rep_out o;
+    (void)state;
+    /* a part that could not be built: an error, and nothing written */
+    memset(&o, 0, sizeof o);
+    o.ctx = ctx;
+    assert_int_equal(nbl__outfile_open(ctx, &o.of, nbl_test_path("f.html"), 1),
+                     NBL_OK);
+    nbl__buf_printf(&o.b, "<p>a part</p>\n");
+    o.b.failed = 1;
+    assert_int_equal(nbl__rep_flush(&o, 1), NBL_ENOMEM);
+    assert_string_equal(nbl_ctx_errmsg(ctx), "out of memory");
+    assert_int_equal(ftell(o.of.fp), 0);
+    nbl__outfile_abort(&o.of);
+    assert_int_equal(access(nbl_test_path("f.html"), F_OK), -1);
+    nbl__buf_free(&o.b);
+    /* a failed write (a full device; no temporary file, as for stdout):
+     * the error at this flush and every later one, and what is appended
+     * after it is dropped at each flush */
+    memset(&o, 0, sizeof o);
+    o.ctx = ctx;
+    o.of.fp = fopen("/dev/full", "wb");
+    assert_non_null(o.of.fp);
+    setvbuf(o.of.fp, NULL, _IONBF, 0);
+    nbl__buf_printf(&o.b, "<p>text</p>\n");
+    assert_int_equal(nbl__rep_flush(&o, 1), NBL_EIO);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "write failed"));
+    nbl__buf_printf(&o.b, "<p>more</p>\n");
+    assert_int_equal(nbl__rep_flush(&o, 0), NBL_EIO);
+    assert_int_equal(o.b.len, 0);
+    fclose(o.of.fp);
+    nbl__buf_free(&o.b);
+    nbl_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -204,6 +321,8 @@ main(void)
         cmocka_unit_test(test_category_chart),
         cmocka_unit_test(test_anchor),
         cmocka_unit_test(test_plans_overlap),
+        cmocka_unit_test(test_output_chunks),
+        cmocka_unit_test(test_output_failures),
     };
     nbl_test_locale();
     return cmocka_run_group_tests(tests, NULL, NULL);
