@@ -320,15 +320,30 @@ find_area(const nbl__plans_data *d, const char *id)
     return (int)nbl__find_sorted(d->area_id, (size_t)d->n_areas, id);
 }
 
+/* The text of a key column (NOT NULL in the schema): NULL only when
+ * SQLite could not allocate its copy, which must not read as a row of
+ * no area (the row would be left out and nothing said). */
+static const char *
+key_text(nbl_ws *ws, sqlite3_stmt *q, int col)
+{
+    const char *t = (const char *)sqlite3_column_text(q, col);
+    if (!t)
+        nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    return t;
+}
+
 static int
 step_rows(nbl_ws *ws, sqlite3_stmt *q, nbl__plans_data *d, int n_ind, int ind,
           int kind)
 {
     int s;
     while ((s = sqlite3_step(q)) == SQLITE_ROW) {
-        int a = find_area(d, (const char *)sqlite3_column_text(q, 0));
-        int y = sqlite3_column_int(q, 1) - d->first_year;
+        const char *id = key_text(ws, q, 0);
+        int a, y = sqlite3_column_int(q, 1) - d->first_year;
         size_t cell;
+        if (!id)
+            return NBL_ENOMEM;
+        a = find_area(d, id);
         if (a < 0 || y < 0 || y >= d->n_years)
             continue;
         cell = (size_t)a * (size_t)d->n_years + (size_t)y;
@@ -617,20 +632,33 @@ plans_members(nbl_ws *ws, nbl__plans_data *d, const char *const *ind, int n_ind)
         }
         int s;
         while ((s = sqlite3_step(qa)) == SQLITE_ROW) {
-            int a = find_area(d, (const char *)sqlite3_column_text(qa, 0));
+            const char *id = key_text(ws, qa, 0);
+            int a = id ? find_area(d, id) : -1;
+            if (!id)
+                break;
             if (a >= 0)
                 d->plan_areas[i][d->plan_n_areas[i]++] = a;
+        }
+        if (s == SQLITE_ROW) {
+            rc = NBL_ENOMEM;
+            break;
         }
         if (s != SQLITE_DONE) {
             rc = nbl__db_error(ws, "plan areas");
             break;
         }
         while ((s = sqlite3_step(qt)) == SQLITE_ROW) {
-            const char *name = (const char *)sqlite3_column_text(qt, 0);
-            for (int k = 0; name && k < n_ind; k++)
+            const char *name = key_text(ws, qt, 0);
+            if (!name)
+                break;
+            for (int k = 0; k < n_ind; k++)
                 if (strcmp(name, ind[k]) == 0)
                     d->targets[(size_t)i * (size_t)n_ind + (size_t)k] =
                         sqlite3_column_double(qt, 1);
+        }
+        if (s == SQLITE_ROW) {
+            rc = NBL_ENOMEM;
+            break;
         }
         if (s != SQLITE_DONE) {
             rc = nbl__db_error(ws, "plan targets");
