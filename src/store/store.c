@@ -111,6 +111,14 @@ nbl__db_bind_text(sqlite3_stmt *st, int i, const char *s)
 }
 
 int
+nbl__db_bind_key(nbl_ws *ws, sqlite3_stmt *st, int i, const char *s)
+{
+    if (nbl__db_bind_text(st, i, s) != SQLITE_OK)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    return NBL_OK;
+}
+
+int
 nbl__db_bind_source(sqlite3_stmt *st, int i, const char *s)
 {
     char *r;

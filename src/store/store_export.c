@@ -25,13 +25,23 @@ const char *const nbl__xcrit_denominator[NBL__XC_N] = {
 int
 nbl__xalert_disclosure_sql(nbl__buf *sql)
 {
-    int rc = nbl__buf_printf(
+    /* the years as a list, not BETWEEN: every (area, year, variable) is
+     * then one look-up on the stats key, where a range of years reads
+     * every variable of those years (3x the time of the whole query at
+     * national scale) */
+    char years[160] = "al.year";
+    size_t len = strlen(years);
+    int rc;
+    for (int k = 1; k <= NBL__ALERT_QUOTE_YEARS && len < sizeof years - 16; k++)
+        len += (size_t)snprintf(years + len, sizeof years - len,
+                                ", al.year - %d", k);
+    rc = nbl__buf_printf(
         sql,
         "(SELECT MIN(value) FROM stats s WHERE s.area_id = al.area_id AND "
-        "s.year BETWEEN al.year - %d AND al.year AND s.variable = 'pop'), "
+        "s.year IN (%s) AND s.variable = 'pop'), "
         "(SELECT MIN(value) FROM stats s WHERE s.area_id = al.area_id AND "
-        "s.year BETWEEN al.year - %d AND al.year AND s.variable = CASE al.rule",
-        NBL__ALERT_QUOTE_YEARS, NBL__ALERT_QUOTE_YEARS);
+        "s.year IN (%s) AND s.variable = CASE al.rule",
+        years, years);
     for (int k = 0; rc == 0 && k < NBL__XC_N; k++)
         rc = nbl__buf_printf(sql, " WHEN '%s' THEN '%s'", nbl__xcrit_id[k],
                              nbl__xcrit_denominator[k]);
@@ -104,12 +114,13 @@ nbl__store_export_latest_year(nbl_ws *ws, const char *ruleset, int *year)
         ws, &st, "SELECT MAX(year) FROM category_results WHERE ruleset = ?");
     if (rc)
         return rc;
-    nbl__db_bind_text(st, 1, ruleset);
     *year = 0;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *year = nbl__db_column_int_or(st, 0, 0);
-    else
-        rc = nbl__db_error(ws, "latest year");
+    if (!(rc = nbl__db_bind_key(ws, st, 1, ruleset))) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            *year = nbl__db_column_int_or(st, 0, 0);
+        else
+            rc = nbl__db_error(ws, "latest year");
+    }
     sqlite3_finalize(st);
     return rc;
 }
@@ -125,16 +136,17 @@ nbl__store_export_years(nbl_ws *ws, const char *ruleset, int year,
         "WHERE ruleset = ?1");
     if (rc)
         return rc;
-    nbl__db_bind_text(st, 1, ruleset);
     sqlite3_bind_int(st, 2, year);
     *n_in_year = 0;
     *first = *last = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *n_in_year = sqlite3_column_int64(st, 0);
-        *first = nbl__db_column_int_or(st, 1, 0);
-        *last = nbl__db_column_int_or(st, 2, 0);
-    } else {
-        rc = nbl__db_error(ws, "years");
+    if (!(rc = nbl__db_bind_key(ws, st, 1, ruleset))) {
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            *n_in_year = sqlite3_column_int64(st, 0);
+            *first = nbl__db_column_int_or(st, 1, 0);
+            *last = nbl__db_column_int_or(st, 2, 0);
+        } else {
+            rc = nbl__db_error(ws, "years");
+        }
     }
     sqlite3_finalize(st);
     return rc;
@@ -151,12 +163,13 @@ nbl__store_export_ruleset_version(nbl_ws *ws, const char *ruleset, char **out)
         "WHERE ruleset = ?1))");
     if (rc)
         return rc;
-    nbl__db_bind_text(st, 1, ruleset);
     *out = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *out = col_text(st, 0);
-    else
-        rc = nbl__db_error(ws, "ruleset version");
+    if (!(rc = nbl__db_bind_key(ws, st, 1, ruleset))) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            *out = col_text(st, 0);
+        else
+            rc = nbl__db_error(ws, "ruleset version");
+    }
     sqlite3_finalize(st);
     return rc;
 }
@@ -437,13 +450,11 @@ profile_indicators(nbl__xcursor *c)
         x->points = -1;
         x->status[0] = '\0';
         sqlite3_reset(st);
-        nbl__db_bind_text(st, 1, a->area_id);
         sqlite3_bind_int(st, 2, a->year);
-        nbl__db_bind_text(st, 3, c->ind[i]);
-        if (c->denom[i])
-            nbl__db_bind_text(st, 4, c->denom[i]);
-        else
-            sqlite3_bind_null(st, 4);
+        if ((s = nbl__db_bind_key(c->ws, st, 1, a->area_id)) ||
+            (s = nbl__db_bind_key(c->ws, st, 3, c->ind[i])) ||
+            (s = nbl__db_bind_key(c->ws, st, 4, c->denom[i])))
+            return s;
         s = sqlite3_step(st);
         if (s != SQLITE_ROW)
             return nbl__db_error(c->ws, "export profile");
@@ -589,6 +600,18 @@ areas_sql(nbl_ws *ws, nbl__buf *sql, int year)
     return nbl__buf_printf(sql, " ORDER BY a.area_id, %s", y);
 }
 
+/* Binds a new cursor's ruleset; on failure the cursor is freed. */
+static int
+cursor_bind_ruleset(nbl_ws *ws, nbl__xcursor **out, int i, const char *ruleset)
+{
+    int rc = nbl__db_bind_key(ws, (*out)->st, i, ruleset);
+    if (rc) {
+        nbl__xcursor_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 int
 nbl__store_export_areas(nbl_ws *ws, const char *ruleset, int year,
                         nbl__xcursor **out)
@@ -606,8 +629,7 @@ nbl__store_export_areas(nbl_ws *ws, const char *ruleset, int year,
         return rc;
     if (year > 0)
         sqlite3_bind_int((*out)->st, 1, year);
-    nbl__db_bind_text((*out)->st, 2, ruleset);
-    return NBL_OK;
+    return cursor_bind_ruleset(ws, out, 2, ruleset);
 }
 
 int
@@ -632,9 +654,8 @@ nbl__store_export_alerts(nbl_ws *ws, const char *ruleset, int year,
     nbl__buf_free(&sql);
     if (rc)
         return rc;
-    nbl__db_bind_text((*out)->st, 1, ruleset);
     sqlite3_bind_int((*out)->st, 2, year);
-    return NBL_OK;
+    return cursor_bind_ruleset(ws, out, 1, ruleset);
 }
 
 int
@@ -738,9 +759,10 @@ nbl__store_export_thresholds(nbl_ws *ws, const char *ruleset, int year,
         return rc;
     for (int k = 0; rc == NBL_OK && k < NBL__XC_N; k++) {
         sqlite3_reset(st);
-        nbl__db_bind_text(st, 1, ruleset);
         sqlite3_bind_int(st, 2, year);
-        nbl__db_bind_text(st, 3, nbl__xcrit_id[k]);
+        if ((rc = nbl__db_bind_key(ws, st, 1, ruleset)) ||
+            (rc = nbl__db_bind_key(ws, st, 3, nbl__xcrit_id[k])))
+            break;
         if (sqlite3_step(st) != SQLITE_ROW) {
             rc = nbl__db_error(ws, "export thresholds");
             break;

@@ -33,8 +33,13 @@ int nbl__db_exec(nbl_ws *ws, const char *sql);
 /** Prepares a statement (error on the ctx). */
 int nbl__db_prepare(nbl_ws *ws, sqlite3_stmt **out, const char *sql);
 
-/** Binds text, or NULL when s is NULL. */
+/** Binds text, or NULL when s is NULL. Its copy can fail (SQLITE_NOMEM;
+ * the parameter is then NULL, and a query would silently match nothing):
+ * check the result, or use nbl__db_bind_key(). */
 int nbl__db_bind_text(sqlite3_stmt *st, int i, const char *s);
+/** The same, the failure reported on the workspace's context (NBL_ENOMEM)
+ * and returned as NBL_OK or that code. */
+int nbl__db_bind_key(nbl_ws *ws, sqlite3_stmt *st, int i, const char *s);
 /* Binds an input's name or URL as stored for provenance: redacted (no URL
  * password, no query string, no password=), so the workspace never holds a
  * secret. SQLITE_NOMEM when out of memory. */
