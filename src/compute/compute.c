@@ -38,6 +38,45 @@ has_year(const nbl__compute_data *d, int year)
     return 0;
 }
 
+/* The ruleset's criteria in the byte order of their ids, the order of
+ * criterion_results' key within an area and year. */
+static void
+crit_order(const nbl__ruleset *rs, int *order)
+{
+    for (int i = 0; i < rs->ncrit; i++) {
+        int j = i;
+        for (; j > 0 && strcmp(rs->crit[order[j - 1]].id, rs->crit[i].id) > 0;
+             j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
+}
+
+/* Stores the criteria and the category of area a in year. */
+static int
+put_area_year(nbl__compute_writer *w, const nbl__ruleset *rs, const int *order,
+              const char *id, int year, const nbl__crit_result *res,
+              const nbl__cat_result *cat)
+{
+    int rc = NBL_OK;
+    for (int k = 0; k < rs->ncrit && !rc; k++) {
+        const nbl__crit_result *x = &res[order[k]];
+        rc = nbl__store_compute_put_criterion(
+            w, id, year, rs->crit[order[k]].id, x->value, x->ratio,
+            nbl__crit_status_name(x->status), x->met, x->met_low, x->threshold,
+            x->threshold_low);
+    }
+    if (!rc)
+        rc = nbl__store_compute_put_category(
+            w, id, year, nbl_category_code((int)cat->category),
+            cat->criteria_met, cat->criteria_not_evaluable,
+            cat->criteria_needed, cat->criteria_met_low, cat->parallel_years,
+            cat->omdannelse_years);
+    return rc;
+}
+
+/* Evaluates every area in every year and stores the results area by area,
+ * year by year, in the tables' key order. */
 static int
 evaluate(nbl_ws *ws, const nbl__ruleset *rs, const nbl__compute_data *d,
          const int *years, int nyears, nbl_compute_year *sum)
@@ -46,43 +85,32 @@ evaluate(nbl_ws *ws, const nbl__ruleset *rs, const nbl__compute_data *d,
     nbl__compute_writer *w = NULL;
     nbl__crit_result res[NBL_RS_MAX_CRIT];
     nbl__cat_result cat;
+    int order[NBL_RS_MAX_CRIT];
     size_t per_area = (size_t)d->nyears * (size_t)d->nvars;
     size_t done = 0, total = (size_t)nyears * d->nareas;
     int rc = nbl__store_compute_writer_new(ws, rs->name, rs->version, &w);
     if (rc)
         return rc;
+    crit_order(rs, order);
     for (int k = 0; k < nyears; k++) {
-        int year = years[k];
         memset(&sum[k], 0, sizeof sum[k]);
-        sum[k].year = year;
-        if ((rc = nbl__store_compute_clear_year(w, year)))
-            goto done;
-        for (size_t a = 0; a < d->nareas; a++, done++) {
-            nbl__crit_table t;
-            const char *id = d->area_ids[a];
-            int r = d->area_region[a];
-            t.first_year = d->first_year;
-            t.nyears = d->nyears;
-            t.nvars = d->nvars;
-            t.area = d->area + a * per_area;
-            t.country = d->country;
-            t.region = r >= 0 ? d->region + (size_t)r * per_area : NULL;
-            nbl__criteria_eval(rs, &t, year, res, &cat);
-            for (int i = 0; i < rs->ncrit; i++) {
-                const nbl__crit_result *x = &res[i];
-                rc = nbl__store_compute_put_criterion(
-                    w, id, year, rs->crit[i].id, x->value, x->ratio,
-                    nbl__crit_status_name(x->status), x->met, x->met_low,
-                    x->threshold, x->threshold_low);
-                if (rc)
-                    goto done;
-            }
-            rc = nbl__store_compute_put_category(
-                w, id, year, nbl_category_code((int)cat.category),
-                cat.criteria_met, cat.criteria_not_evaluable,
-                cat.criteria_needed, cat.criteria_met_low, cat.parallel_years,
-                cat.omdannelse_years);
-            if (rc)
+        sum[k].year = years[k];
+    }
+    if ((rc = nbl__store_compute_clear(w, years, nyears)))
+        goto done;
+    for (size_t a = 0; a < d->nareas; a++) {
+        nbl__crit_table t;
+        int r = d->area_region[a];
+        t.first_year = d->first_year;
+        t.nyears = d->nyears;
+        t.nvars = d->nvars;
+        t.area = d->area + a * per_area;
+        t.country = d->country;
+        t.region = r >= 0 ? d->region + (size_t)r * per_area : NULL;
+        for (int k = 0; k < nyears; k++, done++) {
+            nbl__criteria_eval(rs, &t, years[k], res, &cat);
+            if ((rc = put_area_year(w, rs, order, d->area_ids[a], years[k], res,
+                                    &cat)))
                 goto done;
             sum[k].areas[cat.category]++;
             if ((done & 255) == 0 &&

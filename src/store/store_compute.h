@@ -45,8 +45,9 @@ int nbl__store_compute_writer_new(nbl_ws *ws, const char *ruleset,
                                   const char *version,
                                   nbl__compute_writer **out);
 
-/** Deletes the ruleset's stored results for year. */
-int nbl__store_compute_clear_year(nbl__compute_writer *w, int year);
+/** Deletes the ruleset's stored results of the n years (one statement per
+ * table, not one per year). */
+int nbl__store_compute_clear(nbl__compute_writer *w, const int *years, int n);
 
 /** One criterion_results row; NAN doubles and -1 booleans become NULL. */
 int nbl__store_compute_put_criterion(nbl__compute_writer *w,

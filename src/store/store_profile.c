@@ -255,6 +255,109 @@ delete_year(nbl_ws *ws, int year)
     return rc;
 }
 
+/* The three insert statements of nbl__store_profile_write and what every
+ * row of an area and year shares. */
+typedef struct pwriter {
+    nbl_ws *ws;
+    sqlite3_stmt *ps, *pr, *sc;
+    const nbl__profile_cfg *cfg;
+    const size_t *order; /* indicators in byte order of their names */
+    nbl_profile_summary *sum;
+} pwriter;
+
+static int
+put_safety(pwriter *w, const char *id, int yr, const nbl__srow *s)
+{
+    sqlite3_stmt *ps = w->ps;
+    int rc;
+    nbl__db_bind_text(ps, 1, id);
+    sqlite3_bind_int(ps, 2, yr);
+    nbl__db_bind_double(ps, 3, s->perceived);
+    nbl__db_bind_double(ps, 4, s->problems);
+    nbl__db_bind_double(ps, 5, s->registered);
+    nbl__db_bind_double(ps, 6, s->index);
+    nbl__db_bind_text(
+        ps, 7, s->band >= 0 ? w->cfg->safety.band_labels[s->band] : NULL);
+    bind_int_or_null(ps, 8, s->flag_safe);
+    bind_int_or_null(ps, 9, s->flag_night);
+    if ((rc = step_done(w->ws, ps, "safety_results")))
+        return rc;
+    w->sum->safety_rows++;
+    w->sum->safety_index += !isnan(s->index);
+    return NBL_OK;
+}
+
+/* The profile rows (rows[n_ind], in indicator order) and the score of one
+ * area and year. */
+static int
+put_profile(pwriter *w, const char *id, int yr, const nbl__prow *rows,
+            const nbl__pscore *c)
+{
+    sqlite3_stmt *pr = w->pr, *sc = w->sc;
+    int rc = NBL_OK;
+    for (size_t k = 0; k < w->cfg->n_ind && !rc; k++) {
+        const nbl__prow *r = &rows[w->order[k]];
+        nbl__db_bind_text(pr, 1, id);
+        sqlite3_bind_int(pr, 2, yr);
+        nbl__db_bind_text(pr, 3, w->cfg->ind[w->order[k]].name);
+        nbl__db_bind_double(pr, 4, r->value);
+        nbl__db_bind_text(pr, 5, nbl__status_name(r->status));
+        nbl__db_bind_double(pr, 6, r->reference);
+        nbl__db_bind_double(pr, 7, r->sd_distance);
+        nbl__db_bind_double(pr, 8, r->change);
+        bind_int_or_null(pr, 9, r->points);
+        rc = step_done(w->ws, pr, "profile_results");
+        w->sum->profile_rows++;
+        w->sum->values_ok += r->status == NBL__ST_OK;
+    }
+    if (rc)
+        return rc;
+    nbl__db_bind_text(sc, 1, id);
+    sqlite3_bind_int(sc, 2, yr);
+    bind_int_or_null(sc, 3, c->points);
+    nbl__db_bind_text(sc, 4, nbl__band_name(c->band));
+    rc = step_done(w->ws, sc, "profile_scores");
+    w->sum->scored += c->band >= 0;
+    return rc;
+}
+
+static int
+pwriter_open(pwriter *w)
+{
+    int rc;
+    if ((rc = nbl__db_prepare(w->ws, &w->ps,
+                              "INSERT INTO safety_results(area_id, year, "
+                              "perceived, problems, registered, "
+                              "safety_index, safety_band, flag_safe, "
+                              "flag_night) VALUES(?,?,?,?,?,?,?,?,?)")) ||
+        (rc = nbl__db_prepare(w->ws, &w->pr,
+                              "INSERT INTO profile_results(area_id, year, "
+                              "indicator, value, status, reference, "
+                              "sd_distance, change, points) "
+                              "VALUES(?,?,?,?,?,?,?,?,?)")))
+        return rc;
+    return nbl__db_prepare(w->ws, &w->sc,
+                           "INSERT INTO profile_scores(area_id, year, "
+                           "points, band) VALUES(?,?,?,?)");
+}
+
+/* Indicator indices sorted by name (byte order), malloc'ed. */
+static size_t *
+ind_order(const nbl__profile_cfg *cfg)
+{
+    size_t *o = malloc((cfg->n_ind ? cfg->n_ind : 1) * sizeof *o);
+    for (size_t i = 0; o && i < cfg->n_ind; i++) {
+        size_t j = i;
+        for (; j > 0 && strcmp(cfg->ind[o[j - 1]].name, cfg->ind[i].name) > 0;
+             j--)
+            o[j] = o[j - 1];
+        o[j] = i;
+    }
+    return o;
+}
+
+/* Rows are written area by area, then year, then indicator name: the key
+ * order of the three tables, so every insert appends. */
 int
 nbl__store_profile_write(nbl_ws *ws, const nbl__pdata *d,
                          const unsigned char *has_year,
@@ -262,79 +365,34 @@ nbl__store_profile_write(nbl_ws *ws, const nbl__pdata *d,
                          const nbl__pscore *scores, const nbl__srow *srows,
                          int year, nbl_profile_summary *sum)
 {
-    sqlite3_stmt *ps = NULL, *pr = NULL, *sc = NULL;
-    size_t a, i, ny = (size_t)d->n_years, ni = cfg->n_ind;
-    int y, rc;
-    if ((rc = delete_year(ws, year)))
-        return rc;
-    if ((rc = nbl__db_prepare(ws, &ps,
-                              "INSERT INTO safety_results(area_id, year, "
-                              "perceived, problems, registered, "
-                              "safety_index, safety_band, flag_safe, "
-                              "flag_night) VALUES(?,?,?,?,?,?,?,?,?)")) ||
-        (rc = nbl__db_prepare(ws, &pr,
-                              "INSERT INTO profile_results(area_id, year, "
-                              "indicator, value, status, reference, "
-                              "sd_distance, change, points) "
-                              "VALUES(?,?,?,?,?,?,?,?,?)")) ||
-        (rc = nbl__db_prepare(ws, &sc,
-                              "INSERT INTO profile_scores(area_id, year, "
-                              "points, band) VALUES(?,?,?,?)")))
+    pwriter w = {ws, NULL, NULL, NULL, cfg, NULL, sum};
+    size_t ny = (size_t)d->n_years, ni = cfg->n_ind;
+    size_t *order = NULL;
+    int rc;
+    if ((rc = delete_year(ws, year)) || (rc = pwriter_open(&w)))
         goto done;
-    for (y = 0; y < d->n_years && !rc; y++) {
-        int yr = d->year0 + y;
-        if (year ? yr != year : !has_year[y])
-            continue;
-        sum->years++;
-        for (a = 0; a < d->n_areas && !rc; a++) {
-            const nbl__srow *s = &srows[a * ny + (size_t)y];
-            const nbl__pscore *c = &scores[a * ny + (size_t)y];
-            if (s->has_data) {
-                nbl__db_bind_text(ps, 1, d->area_id[a]);
-                sqlite3_bind_int(ps, 2, yr);
-                nbl__db_bind_double(ps, 3, s->perceived);
-                nbl__db_bind_double(ps, 4, s->problems);
-                nbl__db_bind_double(ps, 5, s->registered);
-                nbl__db_bind_double(ps, 6, s->index);
-                nbl__db_bind_text(
-                    ps, 7,
-                    s->band >= 0 ? cfg->safety.band_labels[s->band] : NULL);
-                bind_int_or_null(ps, 8, s->flag_safe);
-                bind_int_or_null(ps, 9, s->flag_night);
-                if ((rc = step_done(ws, ps, "safety_results")))
-                    break;
-                sum->safety_rows++;
-                sum->safety_index += !isnan(s->index);
-            }
-            for (i = 0; i < ni && !rc; i++) {
-                const nbl__prow *r = &rows[(a * ny + (size_t)y) * ni + i];
-                nbl__db_bind_text(pr, 1, d->area_id[a]);
-                sqlite3_bind_int(pr, 2, yr);
-                nbl__db_bind_text(pr, 3, cfg->ind[i].name);
-                nbl__db_bind_double(pr, 4, r->value);
-                nbl__db_bind_text(pr, 5, nbl__status_name(r->status));
-                nbl__db_bind_double(pr, 6, r->reference);
-                nbl__db_bind_double(pr, 7, r->sd_distance);
-                nbl__db_bind_double(pr, 8, r->change);
-                bind_int_or_null(pr, 9, r->points);
-                rc = step_done(ws, pr, "profile_results");
-                sum->profile_rows++;
-                sum->values_ok += r->status == NBL__ST_OK;
-            }
-            if (rc)
-                break;
-            nbl__db_bind_text(sc, 1, d->area_id[a]);
-            sqlite3_bind_int(sc, 2, yr);
-            bind_int_or_null(sc, 3, c->points);
-            nbl__db_bind_text(sc, 4, nbl__band_name(c->band));
-            rc = step_done(ws, sc, "profile_scores");
-            sum->scored += c->band >= 0;
-        }
+    if (!(w.order = order = ind_order(cfg))) {
+        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        goto done;
     }
+    for (int y = 0; y < d->n_years; y++)
+        sum->years += year ? d->year0 + y == year : has_year[y] != 0;
+    for (size_t a = 0; a < d->n_areas && !rc; a++)
+        for (int y = 0; y < d->n_years && !rc; y++) {
+            size_t c = a * ny + (size_t)y;
+            int yr = d->year0 + y;
+            if (year ? yr != year : !has_year[y])
+                continue;
+            if (srows[c].has_data &&
+                (rc = put_safety(&w, d->area_id[a], yr, &srows[c])))
+                break;
+            rc = put_profile(&w, d->area_id[a], yr, &rows[c * ni], &scores[c]);
+        }
 done:
-    sqlite3_finalize(ps);
-    sqlite3_finalize(pr);
-    sqlite3_finalize(sc);
+    free(order);
+    sqlite3_finalize(w.ps);
+    sqlite3_finalize(w.pr);
+    sqlite3_finalize(w.sc);
     return rc;
 }
 
