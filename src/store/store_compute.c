@@ -317,6 +317,86 @@ load_regions(nbl_ws *ws, const char *const *vars, int nvars,
                       "refs");
 }
 
+/* Areas and regions from the profile's table (areas sorted by id). */
+static int
+areas_from_pdata(nbl_ws *ws, const nbl__pdata *p, nbl__compute_data *d)
+{
+    size_t cap = 0, rcap = 0;
+    for (size_t a = 0; a < p->n_areas; a++)
+        if (push_str(ws, &d->area_ids, &d->nareas, &cap, p->area_id[a]))
+            return NBL_ENOMEM;
+    for (size_t a = 0; a < p->n_areas; a++) {
+        const char *r = p->region[a];
+        if (r && *r && nbl__find_sorted(d->region_codes, d->nregions, r) < 0) {
+            if (push_str(ws, &d->region_codes, &d->nregions, &rcap, r))
+                return NBL_ENOMEM;
+            qsort(d->region_codes, d->nregions, sizeof *d->region_codes,
+                  nbl__cmp_strp);
+        }
+    }
+    d->area_region = malloc((d->nareas ? d->nareas : 1) * sizeof(int));
+    if (!d->area_region)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    for (size_t a = 0; a < d->nareas; a++)
+        d->area_region[a] = (int)nbl__find_sorted(
+            d->region_codes, d->nregions, p->region[a] ? p->region[a] : "");
+    return NBL_OK;
+}
+
+/* The years with a value (valued[] over p's years) and the table of their
+ * span: the first nvars columns of p's. */
+static int
+stats_from_pdata(nbl_ws *ws, const nbl__pdata *p, const unsigned char *valued,
+                 nbl__compute_data *d)
+{
+    size_t nv = (size_t)d->nvars, ny;
+    d->data_years = malloc((p->n_years > 0 ? (size_t)p->n_years : 1) *
+                           sizeof *d->data_years);
+    if (!d->data_years)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    for (int y = 0; y < p->n_years; y++)
+        if (valued[y])
+            d->data_years[d->ndata_years++] = p->year0 + y;
+    if (d->ndata_years) {
+        d->first_year = d->data_years[0];
+        d->nyears = d->data_years[d->ndata_years - 1] - d->first_year + 1;
+    }
+    ny = (size_t)d->nyears;
+    if (!(d->area = nan_table(d->nareas * ny * nv)))
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    for (size_t a = 0; a < d->nareas; a++)
+        for (size_t y = 0; y < ny; y++)
+            memcpy(&d->area[(a * ny + y) * nv],
+                   &p->v[(a * (size_t)p->n_years +
+                          (size_t)(d->first_year - p->year0) + y) *
+                         p->n_vars],
+                   nv * sizeof *d->area);
+    return NBL_OK;
+}
+
+int
+nbl__store_compute_from_pdata(nbl_ws *ws, const nbl__pdata *p,
+                              const unsigned char *valued,
+                              const char *const *vars, int nvars,
+                              nbl__compute_data *out)
+{
+    int rc;
+    memset(out, 0, sizeof *out);
+    out->nvars = nvars;
+    if ((rc = areas_from_pdata(ws, p, out)) ||
+        (rc = stats_from_pdata(ws, p, valued, out)))
+        goto fail;
+    if (out->nyears == 0)
+        return NBL_OK;
+    if ((rc = load_country(ws, vars, nvars, out)) ||
+        (rc = load_regions(ws, vars, nvars, out)))
+        goto fail;
+    return NBL_OK;
+fail:
+    nbl__compute_data_free(out);
+    return rc;
+}
+
 int
 nbl__store_compute_load(nbl_ws *ws, const char *const *vars, int nvars,
                         nbl__compute_data *out)

@@ -6,6 +6,7 @@
 #ifndef NBL_STORE_COMPUTE_H
 #define NBL_STORE_COMPUTE_H
 
+#include "model/profile.h"
 #include "nabolag/workspace.h"
 
 /**
@@ -34,6 +35,14 @@ typedef struct nbl__compute_data {
  * refs is an error (NBL_EDATA) naming them. */
 int nbl__store_compute_load(nbl_ws *ws, const char *const *vars, int nvars,
                             nbl__compute_data *out);
+
+/** The same from a table the profile loaded (nbl__store_profile_load_shared
+ * with vars[nvars] as its first variables and nvalued = nvars), so that
+ * the statistics are read once; refs are read here. */
+int nbl__store_compute_from_pdata(nbl_ws *ws, const nbl__pdata *p,
+                                  const unsigned char *valued,
+                                  const char *const *vars, int nvars,
+                                  nbl__compute_data *out);
 
 void nbl__compute_data_free(nbl__compute_data *d);
 

@@ -11,6 +11,7 @@
 #include "store/store.h"
 #include "store/store_internal.h"
 #include "store/store_profile.h"
+#include "store/store_statsread.h"
 #include "util/util.h"
 
 int
@@ -41,46 +42,133 @@ area_index(const nbl__pdata *d, const char *id)
     return hit ? (long)(hit - d->area_id) : -1;
 }
 
-static int
-scalar_int(nbl_ws *ws, const char *sql, long *out)
+/* The areas as `SELECT area_id, municipality, region FROM areas ORDER BY
+ * area_id` gives them, before the table is allocated. */
+typedef struct arearows {
+    size_t n, cap;
+    char **id, **muni, **region;
+} arearows;
+
+static void
+arearows_free(arearows *r)
 {
-    sqlite3_stmt *st;
-    int rc = nbl__db_prepare(ws, &st, sql);
-    *out = -1;
-    if (rc)
-        return rc;
-    if (sqlite3_step(st) == SQLITE_ROW &&
-        sqlite3_column_type(st, 0) != SQLITE_NULL)
-        *out = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return NBL_OK;
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->id[i]);
+        free(r->muni[i]);
+        free(r->region[i]);
+    }
+    free(r->id);
+    free(r->muni);
+    free(r->region);
+    memset(r, 0, sizeof *r);
 }
 
-/* The years with statistics or incident counts; allocates d for them. */
 static int
-pdata_span(nbl_ws *ws, const char *const *vars, size_t n_vars, nbl__pdata *d,
-           unsigned char **has_year)
+read_areas(nbl_ws *ws, arearows *r)
 {
-    long n_areas, y0, y1, y0i, y1i;
-    int rc;
-    if ((rc = scalar_int(ws, "SELECT count(*) FROM areas", &n_areas)) ||
-        (rc = scalar_int(ws, "SELECT min(year) FROM stats", &y0)) ||
-        (rc = scalar_int(ws, "SELECT max(year) FROM stats", &y1)) ||
-        (rc = scalar_int(ws, "SELECT min(year) FROM incident_counts", &y0i)) ||
-        (rc = scalar_int(ws, "SELECT max(year) FROM incident_counts", &y1i)))
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(ws, &st,
+                             "SELECT area_id, municipality, region FROM areas "
+                             "ORDER BY area_id"),
+        step = SQLITE_DONE, oom = 0;
+    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (r->n == r->cap) {
+            size_t cap = r->cap ? 2 * r->cap : 256;
+            char **a = realloc(r->id, cap * sizeof *a), **b, **c;
+            if (a)
+                r->id = a;
+            b = a ? realloc(r->muni, cap * sizeof *b) : NULL;
+            if (b)
+                r->muni = b;
+            c = b ? realloc(r->region, cap * sizeof *c) : NULL;
+            if (!c) {
+                rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+                break;
+            }
+            r->region = c;
+            r->cap = cap;
+        }
+        r->id[r->n] = nbl__db_column_strdup(st, 0, &oom);
+        r->muni[r->n] = nbl__db_column_strdup(st, 1, &oom);
+        r->region[r->n++] = nbl__db_column_strdup(st, 2, &oom);
+        if (oom || !r->id[r->n - 1])
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    sqlite3_finalize(st);
+    if (!rc && step != SQLITE_DONE)
+        rc = nbl__db_error(ws, "areas");
+    return rc;
+}
+
+/* The span of years of incident_counts (every row, of known areas or
+ * not): *y0 > *y1 when it is empty. */
+static int
+incident_span(nbl_ws *ws, long *y0, long *y1)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(
+        ws, &st, "SELECT min(year), max(year) FROM incident_counts");
+    *y0 = 1;
+    *y1 = 0;
+    if (rc)
         return rc;
-    if (y0 < 0 || (y0i >= 0 && y0i < y0))
-        y0 = y0i;
-    if (y1 < 0 || y1i > y1)
-        y1 = y1i;
-    if (y0 < 0 || y1 < y0) /* no data at all */
+    if (sqlite3_step(st) != SQLITE_ROW)
+        rc = nbl__db_error(ws, "incident_counts");
+    else if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        *y0 = (long)sqlite3_column_int64(st, 0);
+        *y1 = (long)sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Allocates d for the years of the statistics t and of the incident
+ * counts, moves t's values into it, copies the areas and marks has_year
+ * with the years of the statistics; valued (may be NULL) receives t's
+ * valued flags over d's years. */
+static int
+pdata_make(nbl_ws *ws, const char *const *vars, size_t n_vars,
+           nbl__stats_table *t, arearows *ar, nbl__pdata *d,
+           unsigned char **has_year, unsigned char **valued)
+{
+    long y0 = t->nyears ? t->year0 : 1,
+         y1 = t->nyears ? t->year0 + t->nyears - 1 : 0;
+    long i0, i1;
+    int rc = incident_span(ws, &i0, &i1);
+    if (rc)
+        return rc;
+    if (i0 <= i1 && (y0 > y1 || i0 < y0))
+        y0 = i0;
+    if (i0 <= i1 && (y0 > y1 || i1 > y1))
+        y1 = i1;
+    if (y0 > y1) /* no data at all */
         y0 = y1 = 0;
-    if (nbl__pdata_alloc(d, (size_t)(n_areas > 0 ? n_areas : 0), (int)y0,
-                         (int)(y1 - y0 + 1), vars, n_vars))
+    if (nbl__pdata_alloc(d, ar->n, (int)y0, (int)(y1 - y0 + 1), vars, n_vars))
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     *has_year = calloc((size_t)d->n_years, 1);
-    if (!*has_year)
+    if (valued)
+        *valued = calloc((size_t)d->n_years, 1);
+    if (!*has_year || (valued && !*valued))
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    for (int y = 0; y < t->nyears; y++) {
+        (*has_year)[t->year0 + y - d->year0] = t->any[y];
+        if (valued)
+            (*valued)[t->year0 + y - d->year0] = t->valued[y];
+    }
+    if (t->nyears == d->n_years && t->year0 == d->year0) {
+        free(d->v); /* the usual case: taken over, not copied */
+        d->v = t->v;
+        t->v = NULL;
+    } else if (t->nyears) {
+        double *v = nbl__stats_table_span(t, d->year0, d->n_years);
+        if (!v)
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        free(d->v);
+        d->v = v;
+    }
+    for (size_t a = 0; a < ar->n; a++)
+        if (nbl__pdata_set_area(d, a, ar->id[a], ar->muni[a], ar->region[a]))
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     return NBL_OK;
 }
 
@@ -105,33 +193,6 @@ each_row(nbl_ws *ws, const char *sql,
             rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     sqlite3_finalize(st);
     return rc;
-}
-
-static int
-area_row(nbl_ws *ws, sqlite3_stmt *st, pload *L)
-{
-    (void)ws;
-    if (L->n_set >= L->d->n_areas)
-        return 0;
-    return nbl__pdata_set_area(L->d, L->n_set++, col_text(st, 0),
-                               col_text(st, 1), col_text(st, 2));
-}
-
-static int
-stat_row(nbl_ws *ws, sqlite3_stmt *st, pload *L)
-{
-    nbl__pdata *d = L->d;
-    int year = sqlite3_column_int(st, 1);
-    int k = nbl__pdata_var(d, col_text(st, 2));
-    long ai;
-    (void)ws;
-    if (year < d->year0 || year >= d->year0 + d->n_years)
-        return 0;
-    L->has_year[year - d->year0] = 1;
-    if (k < 0 || (ai = area_index(d, col_text(st, 0))) < 0)
-        return 0;
-    *nbl__pdata_cell(d, (size_t)ai, year, k) = nbl__db_column_double(st, 3);
-    return 0;
 }
 
 static int
@@ -166,23 +227,25 @@ incident_row(nbl_ws *ws, sqlite3_stmt *st, pload *L)
 }
 
 static int
-load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars, nbl__pdata *d,
-           unsigned char **has_year)
+load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars, int nvalued,
+           nbl__pdata *d, unsigned char **has_year, unsigned char **valued)
 {
     pload L = {d, NULL, 0, 0};
-    int rc;
-    if ((rc = pdata_span(ws, vars, n_vars, d, has_year)))
+    arearows ar = {0};
+    nbl__stats_table t;
+    int rc = read_areas(ws, &ar);
+    memset(&t, 0, sizeof t);
+    if (!rc)
+        rc = nbl__store_stats_read(ws, ar.id, ar.n, vars, (int)n_vars, nvalued,
+                                   1, &t);
+    if (!rc)
+        rc = pdata_make(ws, vars, n_vars, &t, &ar, d, has_year, valued);
+    nbl__stats_table_free(&t);
+    arearows_free(&ar);
+    if (rc)
         return rc;
     L.has_year = *has_year;
-    if ((rc = each_row(ws,
-                       "SELECT area_id, municipality, region FROM areas "
-                       "ORDER BY area_id",
-                       area_row, &L)))
-        return rc;
-    d->n_areas = L.n_set;
-    if ((rc = each_row(ws, "SELECT area_id, year, variable, value FROM stats",
-                       stat_row, &L)) ||
-        (rc =
+    if ((rc =
              each_row(ws, "SELECT scope, code, year, variable, value FROM refs",
                       ref_row, &L)) ||
         (rc = each_row(ws,
@@ -201,19 +264,34 @@ load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars, nbl__pdata *d,
 }
 
 int
-nbl__store_profile_load(nbl_ws *ws, const char *const *vars, size_t n_vars,
-                        nbl__pdata *out, unsigned char **has_year)
+nbl__store_profile_load_shared(nbl_ws *ws, const char *const *vars,
+                               size_t n_vars, int nvalued, nbl__pdata *out,
+                               unsigned char **has_year, unsigned char **valued)
 {
     int rc;
     memset(out, 0, sizeof *out);
     *has_year = NULL;
-    rc = load_inner(ws, vars, n_vars, out, has_year);
+    if (valued)
+        *valued = NULL;
+    rc = load_inner(ws, vars, n_vars, nvalued, out, has_year, valued);
     if (rc) {
         nbl__pdata_free(out);
         free(*has_year);
         *has_year = NULL;
+        if (valued) {
+            free(*valued);
+            *valued = NULL;
+        }
     }
     return rc;
+}
+
+int
+nbl__store_profile_load(nbl_ws *ws, const char *const *vars, size_t n_vars,
+                        nbl__pdata *out, unsigned char **has_year)
+{
+    return nbl__store_profile_load_shared(ws, vars, n_vars, 0, out, has_year,
+                                          NULL);
 }
 
 static void
