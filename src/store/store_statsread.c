@@ -2,8 +2,8 @@
  * store_statsread.c - reads table stats (key area_id, year, variable) once,
  * in its key order, into a dense table of areas x years x variables. The
  * years are not known before the scan: the table's span grows as rows
- * come (with room to spare, since an area's rows come in year order) and
- * is cut to the years read at the end. An area's rows come together, so a
+ * come (first the first area's years, then with room to spare) and is
+ * cut to the years read at the end. An area's rows come together, so a
  * row's area is mostly the previous row's; a variable is looked up in the
  * sorted list of the names seen so far, first right after the previous
  * row's (the rows of an area and year come in name order).
@@ -212,6 +212,29 @@ take_row(scan *s, sqlite3_stmt *st)
     return NBL_OK;
 }
 
+/* Gives t the span of years of the first area's rows (a lookup by the
+ * key's first column, not a scan), so that when every area has the same
+ * years the table is allocated once, at its final size. */
+static int
+guess_span(nbl_ws *ws, nbl__stats_table *t)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(ws, &st,
+                             "SELECT min(year), max(year) FROM stats WHERE "
+                             "area_id = (SELECT min(area_id) FROM stats)");
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) != SQLITE_ROW)
+        rc = nbl__db_error(ws, "stats");
+    else if (sqlite3_column_type(st, 0) != SQLITE_NULL &&
+             respan(t, sqlite3_column_int64(st, 0),
+                    sqlite3_column_int64(st, 1) - sqlite3_column_int64(st, 0) +
+                        1))
+        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* "SELECT ... FROM stats [WHERE variable IN (?, ...)]" in key order. */
 static int
 prepare(nbl_ws *ws, sqlite3_stmt **st, const char *const *vars, int nvars,
@@ -250,7 +273,9 @@ nbl__store_stats_read(nbl_ws *ws, char *const *keys, size_t nkeys,
     out->nkeys = nkeys;
     out->nvars = nvars;
     s.last = (size_t)-1;
-    rc = prepare(ws, &st, vars, nvars, all);
+    rc = guess_span(ws, out);
+    if (!rc)
+        rc = prepare(ws, &st, vars, nvars, all);
     while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
         if (take_row(&s, st))
             rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
