@@ -245,6 +245,29 @@ add_safety_row(nbl__aarea *a, sqlite3_stmt *st)
     return nbl__aarea_add_safety(a, &sf);
 }
 
+/* Gives back the room an area's result arrays grew beyond their rows
+ * (they double as rows come: 66 criterion rows held 128). */
+static void
+shrink_area(nbl__aarea *a)
+{
+    void *p;
+    if (a->n_crit && a->n_crit < a->cap_crit &&
+        (p = realloc(a->crit, a->n_crit * sizeof *a->crit))) {
+        a->crit = p;
+        a->cap_crit = a->n_crit;
+    }
+    if (a->n_cat && a->n_cat < a->cap_cat &&
+        (p = realloc(a->cat, a->n_cat * sizeof *a->cat))) {
+        a->cat = p;
+        a->cap_cat = a->n_cat;
+    }
+    if (a->n_saf && a->n_saf < a->cap_saf &&
+        (p = realloc(a->saf, a->n_saf * sizeof *a->saf))) {
+        a->saf = p;
+        a->cap_saf = a->n_saf;
+    }
+}
+
 /* Runs one results query, its area_id in column 0, and hands each row of
  * an area in the list to add. The query takes ?1 ruleset and ?2 year, or
  * with ruleset NULL only ?1 year. */
@@ -264,14 +287,19 @@ load_rows(nbl_ws *ws, const char *sql, const char *ruleset, int year,
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(st, 0);
         /* the rows come in key order, area by area */
-        if (!a || !id || strcmp(a->area_id, id) != 0)
+        if (!a || !id || strcmp(a->area_id, id) != 0) {
+            if (a)
+                shrink_area(a);
             a = area_of(areas, n, id);
+        }
         if (a && add(a, st)) {
             rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
             sqlite3_finalize(st);
             return rc;
         }
     }
+    if (a)
+        shrink_area(a);
     rc = s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "reading results");
     sqlite3_finalize(st);
     return rc;
