@@ -177,7 +177,7 @@ pdata_make(nbl_ws *ws, const char *const *vars, size_t n_vars,
 typedef struct pload {
     nbl__pdata *d;
     unsigned char *has_year; /* per year of d: any statistic or incident */
-    size_t n_set;            /* areas set so far */
+    long last;               /* the previous incident row's area, or -1 */
     long unknown;            /* incident rows of areas not in the workspace */
 } pload;
 
@@ -211,8 +211,11 @@ static int
 incident_row(nbl_ws *ws, sqlite3_stmt *st, pload *L)
 {
     nbl__pdata *d = L->d;
-    long ai = area_index(d, col_text(st, 0));
+    const char *id = col_text(st, 0);
+    long ai = L->last; /* the rows come area by area */
     int year = sqlite3_column_int(st, 1);
+    if (ai < 0 || !id || strcmp(d->area_id[ai], id) != 0)
+        ai = L->last = area_index(d, id);
     if (ai < 0) {
         if (L->unknown++ == 0)
             nbl__warn(ws->ctx,
@@ -231,7 +234,7 @@ static int
 load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars, int nvalued,
            nbl__pdata *d, unsigned char **has_year, unsigned char **valued)
 {
-    pload L = {d, NULL, 0, 0};
+    pload L = {d, NULL, -1, 0};
     arearows ar = {0};
     nbl__stats_table t;
     int rc = read_areas(ws, &ar);
