@@ -317,6 +317,20 @@ load_regions(nbl_ws *ws, const char *const *vars, int nvars,
                       "refs");
 }
 
+/* After the areas and statistics were read with result rc: the country's
+ * and the regions' references for d's years (none when d has no years).
+ * d is freed on failure. */
+static int
+with_refs(nbl_ws *ws, const char *const *vars, int nvars, int rc,
+          nbl__compute_data *d)
+{
+    if (!rc && d->nyears > 0 && !(rc = load_country(ws, vars, nvars, d)))
+        rc = load_regions(ws, vars, nvars, d);
+    if (rc)
+        nbl__compute_data_free(d);
+    return rc;
+}
+
 /* Areas and regions from the profile's table (areas sorted by id). */
 static int
 areas_from_pdata(nbl_ws *ws, const nbl__pdata *p, nbl__compute_data *d)
@@ -383,18 +397,9 @@ nbl__store_compute_from_pdata(nbl_ws *ws, const nbl__pdata *p,
     int rc;
     memset(out, 0, sizeof *out);
     out->nvars = nvars;
-    if ((rc = areas_from_pdata(ws, p, out)) ||
-        (rc = stats_from_pdata(ws, p, valued, out)))
-        goto fail;
-    if (out->nyears == 0)
-        return NBL_OK;
-    if ((rc = load_country(ws, vars, nvars, out)) ||
-        (rc = load_regions(ws, vars, nvars, out)))
-        goto fail;
-    return NBL_OK;
-fail:
-    nbl__compute_data_free(out);
-    return rc;
+    if (!(rc = areas_from_pdata(ws, p, out)))
+        rc = stats_from_pdata(ws, p, valued, out);
+    return with_refs(ws, vars, nvars, rc, out);
 }
 
 int
@@ -404,17 +409,9 @@ nbl__store_compute_load(nbl_ws *ws, const char *const *vars, int nvars,
     int rc;
     memset(out, 0, sizeof *out);
     out->nvars = nvars;
-    if ((rc = load_areas(ws, out)) || (rc = load_stats(ws, vars, nvars, out)))
-        goto fail;
-    if (out->nyears == 0)
-        return NBL_OK;
-    if ((rc = load_country(ws, vars, nvars, out)) ||
-        (rc = load_regions(ws, vars, nvars, out)))
-        goto fail;
-    return NBL_OK;
-fail:
-    nbl__compute_data_free(out);
-    return rc;
+    if (!(rc = load_areas(ws, out)))
+        rc = load_stats(ws, vars, nvars, out);
+    return with_refs(ws, vars, nvars, rc, out);
 }
 
 void
