@@ -17,6 +17,10 @@
 #include "model/ruleset.h"
 #include "store/store.h"
 #include "store/store_compute.h"
+#include "store/store_profile.h"
+#include "compute/profile_internal.h"
+#include "model/indicators.h"
+#include "model/profile.h"
 #include "util/util.h"
 
 void
@@ -38,6 +42,45 @@ has_year(const nbl__compute_data *d, int year)
     return 0;
 }
 
+/* The ruleset's criteria in the byte order of their ids, the order of
+ * criterion_results' key within an area and year. */
+static void
+crit_order(const nbl__ruleset *rs, int *order)
+{
+    for (int i = 0; i < rs->ncrit; i++) {
+        int j = i;
+        for (; j > 0 && strcmp(rs->crit[order[j - 1]].id, rs->crit[i].id) > 0;
+             j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
+}
+
+/* Stores the criteria and the category of area a in year. */
+static int
+put_area_year(nbl__compute_writer *w, const nbl__ruleset *rs, const int *order,
+              const char *id, int year, const nbl__crit_result *res,
+              const nbl__cat_result *cat)
+{
+    int rc = NBL_OK;
+    for (int k = 0; k < rs->ncrit && !rc; k++) {
+        const nbl__crit_result *x = &res[order[k]];
+        rc = nbl__store_compute_put_criterion(
+            w, id, year, rs->crit[order[k]].id, x->value, x->ratio,
+            nbl__crit_status_name(x->status), x->met, x->met_low, x->threshold,
+            x->threshold_low);
+    }
+    if (!rc)
+        rc = nbl__store_compute_put_category(
+            w, id, year, nbl_category_code((int)cat->category),
+            cat->criteria_met, cat->criteria_not_evaluable,
+            cat->criteria_needed, cat->criteria_met_low, cat->parallel_years,
+            cat->omdannelse_years);
+    return rc;
+}
+
+/* Evaluates every area in every year and stores the results area by area,
+ * year by year, in the tables' key order. */
 static int
 evaluate(nbl_ws *ws, const nbl__ruleset *rs, const nbl__compute_data *d,
          const int *years, int nyears, nbl_compute_year *sum)
@@ -46,43 +89,32 @@ evaluate(nbl_ws *ws, const nbl__ruleset *rs, const nbl__compute_data *d,
     nbl__compute_writer *w = NULL;
     nbl__crit_result res[NBL_RS_MAX_CRIT];
     nbl__cat_result cat;
+    int order[NBL_RS_MAX_CRIT];
     size_t per_area = (size_t)d->nyears * (size_t)d->nvars;
     size_t done = 0, total = (size_t)nyears * d->nareas;
     int rc = nbl__store_compute_writer_new(ws, rs->name, rs->version, &w);
     if (rc)
         return rc;
+    crit_order(rs, order);
     for (int k = 0; k < nyears; k++) {
-        int year = years[k];
         memset(&sum[k], 0, sizeof sum[k]);
-        sum[k].year = year;
-        if ((rc = nbl__store_compute_clear_year(w, year)))
-            goto done;
-        for (size_t a = 0; a < d->nareas; a++, done++) {
-            nbl__crit_table t;
-            const char *id = d->area_ids[a];
-            int r = d->area_region[a];
-            t.first_year = d->first_year;
-            t.nyears = d->nyears;
-            t.nvars = d->nvars;
-            t.area = d->area + a * per_area;
-            t.country = d->country;
-            t.region = r >= 0 ? d->region + (size_t)r * per_area : NULL;
-            nbl__criteria_eval(rs, &t, year, res, &cat);
-            for (int i = 0; i < rs->ncrit; i++) {
-                const nbl__crit_result *x = &res[i];
-                rc = nbl__store_compute_put_criterion(
-                    w, id, year, rs->crit[i].id, x->value, x->ratio,
-                    nbl__crit_status_name(x->status), x->met, x->met_low,
-                    x->threshold, x->threshold_low);
-                if (rc)
-                    goto done;
-            }
-            rc = nbl__store_compute_put_category(
-                w, id, year, nbl_category_code((int)cat.category),
-                cat.criteria_met, cat.criteria_not_evaluable,
-                cat.criteria_needed, cat.criteria_met_low, cat.parallel_years,
-                cat.omdannelse_years);
-            if (rc)
+        sum[k].year = years[k];
+    }
+    if ((rc = nbl__store_compute_clear(w, years, nyears)))
+        goto done;
+    for (size_t a = 0; a < d->nareas; a++) {
+        nbl__crit_table t;
+        int r = d->area_region[a];
+        t.first_year = d->first_year;
+        t.nyears = d->nyears;
+        t.nvars = d->nvars;
+        t.area = d->area + a * per_area;
+        t.country = d->country;
+        t.region = r >= 0 ? d->region + (size_t)r * per_area : NULL;
+        for (int k = 0; k < nyears; k++, done++) {
+            nbl__criteria_eval(rs, &t, years[k], res, &cat);
+            if ((rc = put_area_year(w, rs, order, d->area_ids[a], years[k], res,
+                                    &cat)))
                 goto done;
             sum[k].areas[cat.category]++;
             if ((done & 255) == 0 &&
@@ -155,55 +187,129 @@ record_run(nbl_ws *ws, const nbl__ruleset *rs, const nbl__compute_data *d,
     return rc;
 }
 
-/* Inside the transaction: criteria and categories, the run's record, and
- * (unless criteria_only) the profiles and the safety index. */
+/* What nbl_compute reads: the ruleset, the profile's configuration and
+ * table (unless criteria_only) and the criteria's table, which is made
+ * from the profile's, so that the statistics are read once. */
+typedef struct job {
+    nbl__ruleset *rs;
+    nbl__profile_cfg cfg;
+    int has_cfg;
+    nbl__pdata p;
+    unsigned char *has_year, *valued;
+    nbl__compute_data d;
+    size_t nareas;
+} job;
+
+static void
+job_free(job *j)
+{
+    nbl__compute_data_free(&j->d);
+    nbl__pdata_free(&j->p);
+    free(j->has_year);
+    free(j->valued);
+    if (j->has_cfg)
+        nbl__profile_cfg_free(&j->cfg);
+    nbl__ruleset_free(j->rs);
+}
+
+/* The ruleset's variables first, then those of the profile not among
+ * them (*all malloc'ed). */
 static int
-compute_all(nbl_ws *ws, const nbl_compute_opts *opts, const nbl__ruleset *rs,
-            const nbl__compute_data *d, const int *years, int nyears,
-            nbl_compute_year *sum, nbl_profile_summary *psum)
+union_vars(const nbl__ruleset *rs, const char **pv, size_t np,
+           const char ***all, size_t *n)
+{
+    *n = 0;
+    if (!(*all = malloc(((size_t)rs->nvars + np + 1) * sizeof **all)))
+        return NBL_ENOMEM;
+    for (int i = 0; i < rs->nvars; i++)
+        (*all)[(*n)++] = rs->vars[i];
+    for (size_t i = 0; i < np; i++) {
+        int dup = 0;
+        for (int k = 0; k < rs->nvars && !dup; k++)
+            dup = strcmp(rs->vars[k], pv[i]) == 0;
+        if (!dup)
+            (*all)[(*n)++] = pv[i];
+    }
+    return NBL_OK;
+}
+
+static int
+load_job(nbl_ws *ws, const nbl_compute_opts *opts, job *j)
+{
+    nbl_ctx *ctx = nbl_ws_ctx(ws);
+    const char *rv[NBL_RS_MAX_VARS], **pv = NULL, **all = NULL;
+    size_t np = 0, n = 0;
+    int rc;
+    for (int i = 0; i < j->rs->nvars; i++)
+        rv[i] = j->rs->vars[i];
+    if (opts && opts->criteria_only)
+        return nbl__store_compute_load(ws, rv, j->rs->nvars, &j->d);
+    if ((rc = nbl__profile_cfg_load(ctx, &j->cfg, opts ? opts->config : NULL)))
+        return rc;
+    j->has_cfg = 1;
+    if (nbl__profile_needed_vars(&j->cfg, &pv, &np) ||
+        union_vars(j->rs, pv, np, &all, &n)) {
+        free(pv);
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    }
+    rc = nbl__store_profile_load_shared(ws, all, n, j->rs->nvars, &j->p,
+                                        &j->has_year, &j->valued);
+    if (!rc)
+        rc = nbl__store_compute_from_pdata(ws, &j->p, j->valued, rv,
+                                           j->rs->nvars, &j->d);
+    free(pv);
+    free(all);
+    return rc;
+}
+
+/* Inside the transaction: criteria and categories, the run's record, and
+ * (unless criteria_only) the profiles and the safety index. The criteria's
+ * table is freed before the profile is computed. */
+static int
+compute_all(nbl_ws *ws, const nbl_compute_opts *opts, job *j, const int *years,
+            int nyears, nbl_compute_year *sum, nbl_profile_summary *psum)
 {
     nbl_profile_opts po = {0};
     int rc;
-    if ((rc = evaluate(ws, rs, d, years, nyears, sum)) ||
-        (rc = record_run(ws, rs, d, years, nyears)))
+    if ((rc = evaluate(ws, j->rs, &j->d, years, nyears, sum)) ||
+        (rc = record_run(ws, j->rs, &j->d, years, nyears)))
         return rc;
+    nbl__compute_data_free(&j->d);
     if (opts && opts->criteria_only)
         return NBL_OK;
     po.year = opts ? opts->year : 0;
     po.config_path = opts ? opts->config : NULL;
-    return nbl_profile_compute(ws, &po, psum);
+    return nbl__profile_compute_loaded(ws, &po, &j->cfg, &j->p, j->has_year,
+                                       psum);
 }
 
 int
 nbl_compute(nbl_ws *ws, const nbl_compute_opts *opts, nbl_compute_summary *out)
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
-    nbl__ruleset *rs = NULL;
-    nbl__compute_data d;
-    const char *vars[NBL_RS_MAX_VARS];
+    job j;
     int *years = NULL, nyears = 0, rc;
     nbl_compute_year *sum = NULL;
     nbl_profile_summary psum = {0};
 
-    memset(&d, 0, sizeof d);
+    memset(&j, 0, sizeof j);
     if (out)
         memset(out, 0, sizeof *out);
     rc = nbl__ruleset_load(ctx, opts ? opts->ruleset : NULL,
-                           opts ? opts->config : NULL, &rs);
+                           opts ? opts->config : NULL, &j.rs);
     if (rc)
         return rc;
-    for (int i = 0; i < rs->nvars; i++)
-        vars[i] = rs->vars[i];
-    if ((rc = nbl__store_compute_load(ws, vars, rs->nvars, &d)) ||
-        (rc = choose_years(ws, opts, &d, &years, &nyears)))
+    if ((rc = load_job(ws, opts, &j)) ||
+        (rc = choose_years(ws, opts, &j.d, &years, &nyears)))
         goto done;
+    j.nareas = j.d.nareas;
     if (!(sum = calloc((size_t)nyears, sizeof *sum))) {
         rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
         goto done;
     }
     if ((rc = nbl__store_begin(ws)))
         goto done;
-    if ((rc = compute_all(ws, opts, rs, &d, years, nyears, sum, &psum)) ||
+    if ((rc = compute_all(ws, opts, &j, years, nyears, sum, &psum)) ||
         (rc = nbl__store_commit(ws))) {
         nbl__store_rollback(ws);
         goto done;
@@ -211,9 +317,9 @@ nbl_compute(nbl_ws *ws, const nbl_compute_opts *opts, nbl_compute_summary *out)
     if (out) {
         out->profile_scored = psum.scored;
         out->safety_index = psum.safety_index;
-        snprintf(out->ruleset, sizeof out->ruleset, "%s", rs->name);
-        snprintf(out->version, sizeof out->version, "%s", rs->version);
-        out->areas = (long)d.nareas;
+        snprintf(out->ruleset, sizeof out->ruleset, "%s", j.rs->name);
+        snprintf(out->version, sizeof out->version, "%s", j.rs->version);
+        out->areas = (long)j.nareas;
         out->nyears = nyears;
         out->years = sum;
         sum = NULL;
@@ -221,7 +327,6 @@ nbl_compute(nbl_ws *ws, const nbl_compute_opts *opts, nbl_compute_summary *out)
 done:
     free(years);
     free(sum);
-    nbl__compute_data_free(&d);
-    nbl__ruleset_free(rs);
+    job_free(&j);
     return rc;
 }

@@ -12,6 +12,7 @@
 #include "model/indicators.h"
 #include "nabolag/profile.h"
 #include "model/profile.h"
+#include "compute/profile_internal.h"
 #include "model/safety.h"
 #include "store/store.h"
 #include "store/store_profile.h"
@@ -36,9 +37,9 @@ add_var(const char ***vars, size_t *n, const char *name)
     return NBL_OK;
 }
 
-/* The variables the safety index and the configured indicators read. */
-static int
-needed_vars(const nbl__profile_cfg *cfg, const char ***vars, size_t *n)
+int
+nbl__profile_needed_vars(const nbl__profile_cfg *cfg, const char ***vars,
+                         size_t *n)
 {
     static const char *base[] = {"pop", "survey_n", "survey_safe",
                                  "survey_safe_night", "survey_problems"};
@@ -129,35 +130,45 @@ save(nbl_ws *ws, const nbl_profile_opts *o, const nbl__profile_cfg *cfg,
         sum->profile_rows, -1, -1, detail);
 }
 
+int
+nbl__profile_compute_loaded(nbl_ws *ws, const nbl_profile_opts *o,
+                            const nbl__profile_cfg *cfg, const nbl__pdata *d,
+                            const unsigned char *has_year,
+                            nbl_profile_summary *sum)
+{
+    results r = {0};
+    int rc;
+    if (o->year && (o->year < d->year0 || o->year >= d->year0 + d->n_years ||
+                    !has_year[o->year - d->year0]))
+        rc = nbl__error(nbl_ws_ctx(ws), NBL_ENOTFOUND,
+                        "%s: no statistics or incident counts for year %d",
+                        nbl_ws_path(ws), o->year);
+    else if (!(rc = run_models(nbl_ws_ctx(ws), d, cfg, &r)))
+        rc = save(ws, o, cfg, d, has_year, &r, sum);
+    results_free(&r);
+    return rc;
+}
+
 static int
 compute(nbl_ws *ws, const nbl_profile_opts *o, nbl__profile_cfg *cfg,
         nbl_profile_summary *sum)
 {
-    nbl_ctx *ctx = nbl_ws_ctx(ws);
     const char **vars;
     size_t n_vars;
     nbl__pdata d;
     unsigned char *has_year = NULL;
-    results r = {0};
     int rc;
 
     memset(&d, 0, sizeof d);
-    if (needed_vars(cfg, &vars, &n_vars))
-        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    if (nbl__profile_needed_vars(cfg, &vars, &n_vars))
+        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
     rc = nbl__store_profile_load(ws, vars, n_vars, &d, &has_year);
     free(vars);
     if (rc)
         return rc;
-    if (o->year && (o->year < d.year0 || o->year >= d.year0 + d.n_years ||
-                    !has_year[o->year - d.year0]))
-        rc = nbl__error(ctx, NBL_ENOTFOUND,
-                        "%s: no statistics or incident counts for year %d",
-                        nbl_ws_path(ws), o->year);
-    else if (!(rc = run_models(ctx, &d, cfg, &r)))
-        rc = save(ws, o, cfg, &d, has_year, &r, sum);
+    rc = nbl__profile_compute_loaded(ws, o, cfg, &d, has_year, sum);
     nbl__pdata_free(&d);
     free(has_year);
-    results_free(&r);
     return rc;
 }
 

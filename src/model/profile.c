@@ -101,20 +101,47 @@ nbl__pdata_add_ref(nbl__pdata *d, const char *scope, const char *code, int year,
     return NBL_OK;
 }
 
+/* The kept copy of category (d->cats), added when new; NULL when out of
+ * memory. The categories are few and the counts many (640,000 at national
+ * scale): each count points to its category's one copy. */
+static char *
+intern_cat(nbl__pdata *d, const char *category)
+{
+    size_t lo = 0, hi = d->n_cats;
+    char *c;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int r = strcmp(d->cats[mid], category);
+        if (r == 0)
+            return d->cats[mid];
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (grow((void **)&d->cats, &d->cap_cats, d->n_cats, sizeof *d->cats) ||
+        !(c = nbl__strdup(category)))
+        return NULL;
+    memmove(&d->cats[lo + 1], &d->cats[lo], (d->n_cats - lo) * sizeof *d->cats);
+    d->cats[lo] = c;
+    d->n_cats++;
+    return c;
+}
+
 int
 nbl__pdata_add_inc(nbl__pdata *d, size_t area, int year, const char *category,
                    double n)
 {
     nbl__pinc *r;
-    if (grow((void **)&d->inc, &d->cap_inc, d->n_inc, sizeof *r))
+    char *c = intern_cat(d, category ? category : "");
+    if (!c || grow((void **)&d->inc, &d->cap_inc, d->n_inc, sizeof *r))
         return NBL_ENOMEM;
-    r = &d->inc[d->n_inc];
+    r = &d->inc[d->n_inc++];
     r->area = area;
     r->year = year;
     r->n = n;
-    r->category = nbl__strdup(category);
-    d->n_inc++;
-    return r->category ? NBL_OK : NBL_ENOMEM;
+    r->category = c;
+    return NBL_OK;
 }
 
 static int
@@ -194,8 +221,9 @@ nbl__pdata_free(nbl__pdata *d)
         free(d->refs[i].variable);
     }
     free(d->refs);
-    for (i = 0; i < d->n_inc; i++)
-        free(d->inc[i].category);
+    for (i = 0; i < d->n_cats; i++)
+        free(d->cats[i]);
+    free(d->cats);
     free(d->inc);
     memset(d, 0, sizeof *d);
 }

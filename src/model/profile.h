@@ -47,6 +47,9 @@ typedef struct nbl__pdata {
     size_t n_refs, cap_refs;
     nbl__pinc *inc;
     size_t n_inc, cap_inc;
+    char **cats; /* the distinct incident categories, sorted; inc[i].category
+                    points to one of them */
+    size_t n_cats, cap_cats;
     int *muni;
     size_t n_munis;
 } nbl__pdata;
@@ -57,7 +60,8 @@ int nbl__pdata_alloc(nbl__pdata *d, size_t n_areas, int year0, int n_years,
 /** Sets an area's id, municipality and region (copied). */
 int nbl__pdata_set_area(nbl__pdata *d, size_t a, const char *id,
                         const char *municipality, const char *region);
-/** Adds a reference / an incident count (copied). */
+/** Adds a reference / an incident count (copied; an incident category is
+ * kept once however many counts name it). */
 int nbl__pdata_add_ref(nbl__pdata *d, const char *scope, const char *code,
                        int year, const char *variable, double value);
 int nbl__pdata_add_inc(nbl__pdata *d, size_t area, int year,

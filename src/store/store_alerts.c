@@ -178,6 +178,20 @@ nomem:
     return rc;
 }
 
+/* Copies column i's text into buf[size], cut to size - 1 bytes as
+ * snprintf would ("" for NULL). */
+static void
+copy_col(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+    if (n >= size)
+        n = size - 1;
+    if (n)
+        memcpy(buf, t, n);
+    buf[n] = '\0';
+}
+
 /* Adds one result row to its area; 0, or non-zero when out of memory. */
 typedef int (*add_row_fn)(nbl__aarea *a, sqlite3_stmt *st);
 
@@ -190,8 +204,7 @@ add_crit_row(nbl__aarea *a, sqlite3_stmt *st)
     const char *status = (const char *)sqlite3_column_text(st, 5);
     memset(&c, 0, sizeof c);
     c.year = sqlite3_column_int(st, 1);
-    snprintf(c.criterion, sizeof c.criterion, "%s",
-             (const char *)sqlite3_column_text(st, 2));
+    copy_col(st, 2, c.criterion, sizeof c.criterion);
     c.value = nbl__db_column_double(st, 3);
     c.ratio = nbl__db_column_double(st, 4);
     c.ok = status && strcmp(status, "ok") == 0;
@@ -211,8 +224,7 @@ add_cat_row(nbl__aarea *a, sqlite3_stmt *st)
     nbl__acat c;
     memset(&c, 0, sizeof c);
     c.year = sqlite3_column_int(st, 1);
-    snprintf(c.category, sizeof c.category, "%s",
-             (const char *)sqlite3_column_text(st, 2));
+    copy_col(st, 2, c.category, sizeof c.category);
     c.criteria_met = nbl__db_column_int_or(st, 3, -1);
     c.criteria_needed = nbl__db_column_int_or(st, 4, -1);
     c.criteria_met_low = nbl__db_column_int_or(st, 5, -1);
@@ -226,12 +238,34 @@ static int
 add_safety_row(nbl__aarea *a, sqlite3_stmt *st)
 {
     nbl__asafety sf;
-    const unsigned char *band = sqlite3_column_text(st, 3);
     memset(&sf, 0, sizeof sf);
     sf.year = sqlite3_column_int(st, 1);
     sf.index = nbl__db_column_double(st, 2);
-    snprintf(sf.band, sizeof sf.band, "%s", band ? (const char *)band : "");
+    copy_col(st, 3, sf.band, sizeof sf.band);
     return nbl__aarea_add_safety(a, &sf);
+}
+
+/* Gives back the room an area's result arrays grew beyond their rows
+ * (they double as rows come: 66 criterion rows held 128). */
+static void
+shrink_area(nbl__aarea *a)
+{
+    void *p;
+    if (a->n_crit && a->n_crit < a->cap_crit &&
+        (p = realloc(a->crit, a->n_crit * sizeof *a->crit))) {
+        a->crit = p;
+        a->cap_crit = a->n_crit;
+    }
+    if (a->n_cat && a->n_cat < a->cap_cat &&
+        (p = realloc(a->cat, a->n_cat * sizeof *a->cat))) {
+        a->cat = p;
+        a->cap_cat = a->n_cat;
+    }
+    if (a->n_saf && a->n_saf < a->cap_saf &&
+        (p = realloc(a->saf, a->n_saf * sizeof *a->saf))) {
+        a->saf = p;
+        a->cap_saf = a->n_saf;
+    }
 }
 
 /* Runs one results query, its area_id in column 0, and hands each row of
@@ -242,6 +276,7 @@ load_rows(nbl_ws *ws, const char *sql, const char *ruleset, int year,
           nbl__aarea *areas, size_t n, add_row_fn add)
 {
     sqlite3_stmt *st;
+    nbl__aarea *a = NULL;
     int rc, s;
     rc = nbl__db_prepare(ws, &st, sql);
     if (rc)
@@ -250,14 +285,21 @@ load_rows(nbl_ws *ws, const char *sql, const char *ruleset, int year,
         nbl__db_bind_text(st, 1, ruleset);
     sqlite3_bind_int(st, ruleset ? 2 : 1, year);
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        nbl__aarea *a =
-            area_of(areas, n, (const char *)sqlite3_column_text(st, 0));
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        /* the rows come in key order, area by area */
+        if (!a || !id || strcmp(a->area_id, id) != 0) {
+            if (a)
+                shrink_area(a);
+            a = area_of(areas, n, id);
+        }
         if (a && add(a, st)) {
             rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
             sqlite3_finalize(st);
             return rc;
         }
     }
+    if (a)
+        shrink_area(a);
     rc = s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "reading results");
     sqlite3_finalize(st);
     return rc;

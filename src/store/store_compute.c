@@ -2,8 +2,9 @@
  * store_compute.c - the store's part of `nabolag compute`: reads areas,
  * stats and refs (tables areas, stats, refs) into the dense tables of
  * nbl__compute_data, and writes criterion_results, category_results and
- * rulesets. Reading streams the rows once; memory is areas x years x
- * variables doubles.
+ * rulesets. Reading streams the rows once (store_statsread.c); memory is
+ * areas x years x variables doubles. Results are written in the tables'
+ * key order.
  */
 #include "store/store_compute.h"
 
@@ -12,13 +13,14 @@
 #include <string.h>
 
 #include "store/store_internal.h"
+#include "store/store_statsread.h"
 #include "util/util.h"
 
 struct nbl__compute_writer {
     nbl_ws *ws;
     char *ruleset, *version;
     char now[32];
-    sqlite3_stmt *del_crit, *del_cat, *ins_crit, *ins_cat;
+    sqlite3_stmt *ins_crit, *ins_cat;
 };
 
 static long
@@ -91,42 +93,6 @@ nbl__compute_data_free(nbl__compute_data *d)
     free(d->region);
     free(d->data_years);
     memset(d, 0, sizeof *d);
-}
-
-static int
-load_years(nbl_ws *ws, const char *const *vars, int nvars, nbl__compute_data *d)
-{
-    sqlite3_stmt *st;
-    size_t cap = 0;
-    /* only years with a value of one of the ruleset's variables: a survey
-     * delivered for a new year does not make every area not evaluable */
-    int rc = prepare_in(ws, &st,
-                        "SELECT DISTINCT year FROM stats WHERE value IS NOT "
-                        "NULL AND",
-                        nvars, " ORDER BY year", vars, 1);
-    if (rc)
-        return rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((size_t)d->ndata_years == cap) {
-            int *p;
-            cap = cap ? cap * 2 : 16;
-            p = realloc(d->data_years, cap * sizeof *p);
-            if (!p) {
-                sqlite3_finalize(st);
-                return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-            }
-            d->data_years = p;
-        }
-        d->data_years[d->ndata_years++] = sqlite3_column_int(st, 0);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return nbl__db_error(ws, "stats");
-    if (d->ndata_years) {
-        d->first_year = d->data_years[0];
-        d->nyears = d->data_years[d->ndata_years - 1] - d->first_year + 1;
-    }
-    return NBL_OK;
 }
 
 static int
@@ -239,12 +205,39 @@ load_keyed(nbl_ws *ws, const char *head, const char *const *vars, int nvars,
     return NBL_OK;
 }
 
+/* The criteria's table from one scan of stats: the years with a value of
+ * one of the variables (data_years) and the values of the span from the
+ * first to the last of them. */
 static int
 load_stats(nbl_ws *ws, const char *const *vars, int nvars, nbl__compute_data *d)
 {
-    return load_keyed(ws,
-                      "SELECT area_id, year, variable, value FROM stats WHERE",
-                      vars, nvars, d->area_ids, d->nareas, d, d->area, "stats");
+    nbl__stats_table t;
+    int rc = nbl__store_stats_read(ws, d->area_ids, d->nareas, vars, nvars,
+                                   nvars, 0, &t);
+    if (rc)
+        return rc;
+    d->data_years = malloc((t.nyears > 0 ? (size_t)t.nyears : 1) * sizeof(int));
+    if (!d->data_years) {
+        nbl__stats_table_free(&t);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    for (int y = 0; y < t.nyears; y++)
+        if (t.valued[y])
+            d->data_years[d->ndata_years++] = t.year0 + y;
+    if (d->ndata_years) {
+        d->first_year = d->data_years[0];
+        d->nyears = d->data_years[d->ndata_years - 1] - d->first_year + 1;
+    }
+    if (d->nyears > 0 && d->first_year == t.year0 && d->nyears == t.nyears) {
+        d->area = t.v; /* the usual case: taken over, not copied */
+        t.v = NULL;
+    } else if (d->nyears > 0) {
+        d->area = nbl__stats_table_span(&t, d->first_year, d->nyears);
+    } else {
+        d->area = nan_table(0);
+    }
+    nbl__stats_table_free(&t);
+    return d->area ? NBL_OK : nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
 }
 
 static int
@@ -324,6 +317,91 @@ load_regions(nbl_ws *ws, const char *const *vars, int nvars,
                       "refs");
 }
 
+/* After the areas and statistics were read with result rc: the country's
+ * and the regions' references for d's years (none when d has no years).
+ * d is freed on failure. */
+static int
+with_refs(nbl_ws *ws, const char *const *vars, int nvars, int rc,
+          nbl__compute_data *d)
+{
+    if (!rc && d->nyears > 0 && !(rc = load_country(ws, vars, nvars, d)))
+        rc = load_regions(ws, vars, nvars, d);
+    if (rc)
+        nbl__compute_data_free(d);
+    return rc;
+}
+
+/* Areas and regions from the profile's table (areas sorted by id). */
+static int
+areas_from_pdata(nbl_ws *ws, const nbl__pdata *p, nbl__compute_data *d)
+{
+    size_t cap = 0, rcap = 0;
+    for (size_t a = 0; a < p->n_areas; a++)
+        if (push_str(ws, &d->area_ids, &d->nareas, &cap, p->area_id[a]))
+            return NBL_ENOMEM;
+    for (size_t a = 0; a < p->n_areas; a++) {
+        const char *r = p->region[a];
+        if (r && *r && nbl__find_sorted(d->region_codes, d->nregions, r) < 0) {
+            if (push_str(ws, &d->region_codes, &d->nregions, &rcap, r))
+                return NBL_ENOMEM;
+            qsort(d->region_codes, d->nregions, sizeof *d->region_codes,
+                  nbl__cmp_strp);
+        }
+    }
+    d->area_region = malloc((d->nareas ? d->nareas : 1) * sizeof(int));
+    if (!d->area_region)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    for (size_t a = 0; a < d->nareas; a++)
+        d->area_region[a] = (int)nbl__find_sorted(
+            d->region_codes, d->nregions, p->region[a] ? p->region[a] : "");
+    return NBL_OK;
+}
+
+/* The years with a value (valued[] over p's years) and the table of their
+ * span: the first nvars columns of p's. */
+static int
+stats_from_pdata(nbl_ws *ws, const nbl__pdata *p, const unsigned char *valued,
+                 nbl__compute_data *d)
+{
+    size_t nv = (size_t)d->nvars, ny;
+    d->data_years = malloc((p->n_years > 0 ? (size_t)p->n_years : 1) *
+                           sizeof *d->data_years);
+    if (!d->data_years)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    for (int y = 0; y < p->n_years; y++)
+        if (valued[y])
+            d->data_years[d->ndata_years++] = p->year0 + y;
+    if (d->ndata_years) {
+        d->first_year = d->data_years[0];
+        d->nyears = d->data_years[d->ndata_years - 1] - d->first_year + 1;
+    }
+    ny = (size_t)d->nyears;
+    if (!(d->area = nan_table(d->nareas * ny * nv)))
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    for (size_t a = 0; a < d->nareas; a++)
+        for (size_t y = 0; y < ny; y++)
+            memcpy(&d->area[(a * ny + y) * nv],
+                   &p->v[(a * (size_t)p->n_years +
+                          (size_t)(d->first_year - p->year0) + y) *
+                         p->n_vars],
+                   nv * sizeof *d->area);
+    return NBL_OK;
+}
+
+int
+nbl__store_compute_from_pdata(nbl_ws *ws, const nbl__pdata *p,
+                              const unsigned char *valued,
+                              const char *const *vars, int nvars,
+                              nbl__compute_data *out)
+{
+    int rc;
+    memset(out, 0, sizeof *out);
+    out->nvars = nvars;
+    if (!(rc = areas_from_pdata(ws, p, out)))
+        rc = stats_from_pdata(ws, p, valued, out);
+    return with_refs(ws, vars, nvars, rc, out);
+}
+
 int
 nbl__store_compute_load(nbl_ws *ws, const char *const *vars, int nvars,
                         nbl__compute_data *out)
@@ -331,23 +409,9 @@ nbl__store_compute_load(nbl_ws *ws, const char *const *vars, int nvars,
     int rc;
     memset(out, 0, sizeof *out);
     out->nvars = nvars;
-    if ((rc = load_years(ws, vars, nvars, out)) || (rc = load_areas(ws, out)))
-        goto fail;
-    out->area = nan_table(out->nareas * (size_t)out->nyears * (size_t)nvars);
-    if (!out->area) {
-        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-        goto fail;
-    }
-    if (out->nyears == 0)
-        return NBL_OK;
-    if ((rc = load_stats(ws, vars, nvars, out)) ||
-        (rc = load_country(ws, vars, nvars, out)) ||
-        (rc = load_regions(ws, vars, nvars, out)))
-        goto fail;
-    return NBL_OK;
-fail:
-    nbl__compute_data_free(out);
-    return rc;
+    if (!(rc = load_areas(ws, out)))
+        rc = load_stats(ws, vars, nvars, out);
+    return with_refs(ws, vars, nvars, rc, out);
 }
 
 void
@@ -355,8 +419,6 @@ nbl__store_compute_writer_free(nbl__compute_writer *w)
 {
     if (!w)
         return;
-    sqlite3_finalize(w->del_crit);
-    sqlite3_finalize(w->del_cat);
     sqlite3_finalize(w->ins_crit);
     sqlite3_finalize(w->ins_cat);
     free(w->ruleset);
@@ -381,13 +443,7 @@ nbl__store_compute_writer_new(nbl_ws *ws, const char *ruleset,
         nbl__store_compute_writer_free(w);
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     }
-    if ((rc = nbl__db_prepare(ws, &w->del_crit,
-                              "DELETE FROM criterion_results WHERE ruleset = "
-                              "? AND year = ?")) ||
-        (rc = nbl__db_prepare(ws, &w->del_cat,
-                              "DELETE FROM category_results WHERE ruleset = "
-                              "? AND year = ?")) ||
-        (rc = nbl__db_prepare(
+    if ((rc = nbl__db_prepare(
              ws, &w->ins_crit,
              "INSERT INTO criterion_results (area_id, year, ruleset, "
              "criterion, value, ratio, status, met, met_low, threshold, "
@@ -406,6 +462,14 @@ nbl__store_compute_writer_new(nbl_ws *ws, const char *ruleset,
     return NBL_OK;
 }
 
+int
+nbl__store_bind_kept(sqlite3_stmt *st, int i, const char *s)
+{
+    if (!s)
+        return sqlite3_bind_null(st, i);
+    return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
 static int
 step_reset(nbl__compute_writer *w, sqlite3_stmt *st, const char *what)
 {
@@ -415,17 +479,68 @@ step_reset(nbl__compute_writer *w, sqlite3_stmt *st, const char *what)
     return rc == SQLITE_DONE ? NBL_OK : nbl__db_error(w->ws, what);
 }
 
-int
-nbl__store_compute_clear_year(nbl__compute_writer *w, int year)
+/* Runs sql (?1 = w's ruleset) to its first row: 1 when it gave one, 0
+ * when none, or a negative error code. */
+static int
+run_sql(nbl__compute_writer *w, const char *sql, const char *what)
 {
-    int rc;
-    nbl__db_bind_text(w->del_crit, 1, w->ruleset);
-    sqlite3_bind_int(w->del_crit, 2, year);
-    if ((rc = step_reset(w, w->del_crit, "criterion_results")))
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(w->ws, &st, sql);
+    if (rc)
         return rc;
-    nbl__db_bind_text(w->del_cat, 1, w->ruleset);
-    sqlite3_bind_int(w->del_cat, 2, year);
-    return step_reset(w, w->del_cat, "category_results");
+    if (sqlite3_bind_parameter_count(st) > 0)
+        nbl__db_bind_text(st, 1, w->ruleset);
+    rc = sqlite3_step(st);
+    rc = rc == SQLITE_ROW    ? 1
+         : rc == SQLITE_DONE ? 0
+                             : nbl__db_error(w->ws, what);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Deletes the rows of table whose ruleset is w's and whose year is one of
+ * years[n]. When those are all its rows the table is emptied at once
+ * (SQLite frees its pages instead of deleting row by row). */
+static int
+clear_table(nbl__compute_writer *w, const char *table, const int *years, int n)
+{
+    nbl__buf in = {0}, sql = {0};
+    int rc;
+    if (n <= 0)
+        return NBL_OK;
+    for (int k = 0; k < n; k++)
+        nbl__buf_printf(&in, "%s%d", k ? "," : "", years[k]);
+    if (in.failed || nbl__buf_printf(&sql,
+                                     "SELECT 1 FROM %s WHERE NOT (ruleset = "
+                                     "?1 AND year IN (%s)) LIMIT 1",
+                                     table, in.s)) {
+        rc = nbl__error(w->ws->ctx, NBL_ENOMEM, "out of memory");
+        goto done;
+    }
+    rc = run_sql(w, sql.s, table);
+    if (rc < 0)
+        goto done;
+    nbl__buf_free(&sql);
+    if (rc ? nbl__buf_printf(&sql,
+                             "DELETE FROM %s WHERE ruleset = ?1 AND year IN "
+                             "(%s)",
+                             table, in.s)
+           : nbl__buf_printf(&sql, "DELETE FROM %s", table)) {
+        rc = nbl__error(w->ws->ctx, NBL_ENOMEM, "out of memory");
+        goto done;
+    }
+    rc = run_sql(w, sql.s, table);
+done:
+    nbl__buf_free(&in);
+    nbl__buf_free(&sql);
+    return rc;
+}
+
+int
+nbl__store_compute_clear(nbl__compute_writer *w, const int *years, int n)
+{
+    int rc = clear_table(w, "criterion_results", years, n);
+    return rc ? rc : clear_table(w, "category_results", years, n);
 }
 
 static void
@@ -445,13 +560,13 @@ nbl__store_compute_put_criterion(nbl__compute_writer *w, const char *area_id,
                                  double threshold_low)
 {
     sqlite3_stmt *st = w->ins_crit;
-    nbl__db_bind_text(st, 1, area_id);
+    nbl__store_bind_kept(st, 1, area_id);
     sqlite3_bind_int(st, 2, year);
-    nbl__db_bind_text(st, 3, w->ruleset);
-    nbl__db_bind_text(st, 4, criterion);
+    nbl__store_bind_kept(st, 3, w->ruleset);
+    nbl__store_bind_kept(st, 4, criterion);
     nbl__db_bind_double(st, 5, value);
     nbl__db_bind_double(st, 6, ratio);
-    nbl__db_bind_text(st, 7, status);
+    nbl__store_bind_kept(st, 7, status);
     bind_bool(st, 8, met);
     bind_bool(st, 9, met_low);
     nbl__db_bind_double(st, 10, threshold);
@@ -467,18 +582,18 @@ nbl__store_compute_put_category(nbl__compute_writer *w, const char *area_id,
                                 int parallel_years, int omdannelse_years)
 {
     sqlite3_stmt *st = w->ins_cat;
-    nbl__db_bind_text(st, 1, area_id);
+    nbl__store_bind_kept(st, 1, area_id);
     sqlite3_bind_int(st, 2, year);
-    nbl__db_bind_text(st, 3, w->ruleset);
-    nbl__db_bind_text(st, 4, w->version);
-    nbl__db_bind_text(st, 5, category);
+    nbl__store_bind_kept(st, 3, w->ruleset);
+    nbl__store_bind_kept(st, 4, w->version);
+    nbl__store_bind_kept(st, 5, category);
     sqlite3_bind_int(st, 6, criteria_met);
     sqlite3_bind_int(st, 7, criteria_not_evaluable);
     sqlite3_bind_int(st, 8, criteria_needed);
     sqlite3_bind_int(st, 9, criteria_met_low);
     sqlite3_bind_int(st, 10, parallel_years);
     sqlite3_bind_int(st, 11, omdannelse_years);
-    nbl__db_bind_text(st, 12, w->now);
+    nbl__store_bind_kept(st, 12, w->now);
     return step_reset(w, st, "category_results");
 }
 

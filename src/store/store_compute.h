@@ -6,6 +6,7 @@
 #ifndef NBL_STORE_COMPUTE_H
 #define NBL_STORE_COMPUTE_H
 
+#include "model/profile.h"
 #include "nabolag/workspace.h"
 
 /**
@@ -35,6 +36,14 @@ typedef struct nbl__compute_data {
 int nbl__store_compute_load(nbl_ws *ws, const char *const *vars, int nvars,
                             nbl__compute_data *out);
 
+/** The same from a table the profile loaded (nbl__store_profile_load_shared
+ * with vars[nvars] as its first variables and nvalued = nvars), so that
+ * the statistics are read once; refs are read here. */
+int nbl__store_compute_from_pdata(nbl_ws *ws, const nbl__pdata *p,
+                                  const unsigned char *valued,
+                                  const char *const *vars, int nvars,
+                                  nbl__compute_data *out);
+
 void nbl__compute_data_free(nbl__compute_data *d);
 
 typedef struct nbl__compute_writer nbl__compute_writer;
@@ -45,8 +54,9 @@ int nbl__store_compute_writer_new(nbl_ws *ws, const char *ruleset,
                                   const char *version,
                                   nbl__compute_writer **out);
 
-/** Deletes the ruleset's stored results for year. */
-int nbl__store_compute_clear_year(nbl__compute_writer *w, int year);
+/** Deletes the ruleset's stored results of the n years (one statement per
+ * table, not one per year). */
+int nbl__store_compute_clear(nbl__compute_writer *w, const int *years, int n);
 
 /** One criterion_results row; NAN doubles and -1 booleans become NULL. */
 int nbl__store_compute_put_criterion(nbl__compute_writer *w,
@@ -65,6 +75,13 @@ int nbl__store_compute_put_category(nbl__compute_writer *w, const char *area_id,
                                     int parallel_years, int omdannelse_years);
 
 void nbl__store_compute_writer_free(nbl__compute_writer *w);
+
+struct sqlite3_stmt;
+
+/** Binds text that stays in place until the statement is reset and its
+ * bindings cleared (SQLITE_STATIC: not copied); NULL binds NULL. For the
+ * writers of many rows. */
+int nbl__store_bind_kept(struct sqlite3_stmt *st, int i, const char *s);
 
 /** Records the effective ruleset definition (INI text) in `rulesets`. */
 int nbl__store_compute_save_ruleset(nbl_ws *ws, const char *name,

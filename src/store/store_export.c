@@ -22,26 +22,33 @@ const char *const nbl__xcrit_id[NBL__XC_N] = {"lab", "cri", "edu", "inc",
 const char *const nbl__xcrit_denominator[NBL__XC_N] = {
     "pop_18_64", "pop_18p", "pop_30_59", "taxpayers_15_64", "pop"};
 
+/* "s.year IN (al.year - N, ..., al.year)": the years as a list, not a
+ * range, so that each subquery below is N + 1 lookups of the key (area_id,
+ * year, variable) instead of a walk over every variable of those years. */
+static int
+quote_years(nbl__buf *sql)
+{
+    int rc = nbl__buf_printf(sql, "s.year IN (al.year");
+    for (int k = 1; rc == 0 && k <= NBL__ALERT_QUOTE_YEARS; k++)
+        rc = nbl__buf_printf(sql, ", al.year - %d", k);
+    return rc ? rc : nbl__buf_printf(sql, ")");
+}
+
 int
 nbl__xalert_disclosure_sql(nbl__buf *sql)
 {
-    /* the years as a list, not BETWEEN: every (area, year, variable) is
-     * then one look-up on the stats key, where a range of years reads
-     * every variable of those years (3x the time of the whole query at
-     * national scale) */
-    char years[160] = "al.year";
-    size_t len = strlen(years);
-    int rc;
-    for (int k = 1; k <= NBL__ALERT_QUOTE_YEARS && len < sizeof years - 16; k++)
-        len += (size_t)snprintf(years + len, sizeof years - len,
-                                ", al.year - %d", k);
-    rc = nbl__buf_printf(
-        sql,
-        "(SELECT MIN(value) FROM stats s WHERE s.area_id = al.area_id AND "
-        "s.year IN (%s) AND s.variable = 'pop'), "
-        "(SELECT MIN(value) FROM stats s WHERE s.area_id = al.area_id AND "
-        "s.year IN (%s) AND s.variable = CASE al.rule",
-        years, years);
+    int rc = nbl__buf_printf(sql, "(SELECT MIN(value) FROM stats s WHERE "
+                                  "s.area_id = al.area_id AND ");
+    if (!rc)
+        rc = quote_years(sql);
+    if (!rc)
+        rc = nbl__buf_printf(sql, " AND s.variable = 'pop'), (SELECT "
+                                  "MIN(value) FROM stats s WHERE s.area_id "
+                                  "= al.area_id AND ");
+    if (!rc)
+        rc = quote_years(sql);
+    if (!rc)
+        rc = nbl__buf_printf(sql, " AND s.variable = CASE al.rule");
     for (int k = 0; rc == 0 && k < NBL__XC_N; k++)
         rc = nbl__buf_printf(sql, " WHEN '%s' THEN '%s'", nbl__xcrit_id[k],
                              nbl__xcrit_denominator[k]);

@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "store/store_compute.h"
 #include "store/store_internal.h"
 #include "store/store_profile.h"
+#include "store/store_statsread.h"
 #include "util/util.h"
 
 int
@@ -41,46 +43,133 @@ area_index(const nbl__pdata *d, const char *id)
     return hit ? (long)(hit - d->area_id) : -1;
 }
 
-static int
-scalar_int(nbl_ws *ws, const char *sql, long *out)
+/* The areas as `SELECT area_id, municipality, region FROM areas ORDER BY
+ * area_id` gives them, before the table is allocated. */
+typedef struct arearows {
+    size_t n, cap;
+    char **id, **muni, **region;
+} arearows;
+
+static void
+arearows_free(arearows *r)
 {
-    sqlite3_stmt *st;
-    int rc = nbl__db_prepare(ws, &st, sql);
-    *out = -1;
-    if (rc)
-        return rc;
-    if (sqlite3_step(st) == SQLITE_ROW &&
-        sqlite3_column_type(st, 0) != SQLITE_NULL)
-        *out = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return NBL_OK;
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->id[i]);
+        free(r->muni[i]);
+        free(r->region[i]);
+    }
+    free(r->id);
+    free(r->muni);
+    free(r->region);
+    memset(r, 0, sizeof *r);
 }
 
-/* The years with statistics or incident counts; allocates d for them. */
 static int
-pdata_span(nbl_ws *ws, const char *const *vars, size_t n_vars, nbl__pdata *d,
-           unsigned char **has_year)
+read_areas(nbl_ws *ws, arearows *r)
 {
-    long n_areas, y0, y1, y0i, y1i;
-    int rc;
-    if ((rc = scalar_int(ws, "SELECT count(*) FROM areas", &n_areas)) ||
-        (rc = scalar_int(ws, "SELECT min(year) FROM stats", &y0)) ||
-        (rc = scalar_int(ws, "SELECT max(year) FROM stats", &y1)) ||
-        (rc = scalar_int(ws, "SELECT min(year) FROM incident_counts", &y0i)) ||
-        (rc = scalar_int(ws, "SELECT max(year) FROM incident_counts", &y1i)))
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(ws, &st,
+                             "SELECT area_id, municipality, region FROM areas "
+                             "ORDER BY area_id"),
+        step = SQLITE_DONE, oom = 0;
+    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (r->n == r->cap) {
+            size_t cap = r->cap ? 2 * r->cap : 256;
+            char **a = realloc(r->id, cap * sizeof *a), **b, **c;
+            if (a)
+                r->id = a;
+            b = a ? realloc(r->muni, cap * sizeof *b) : NULL;
+            if (b)
+                r->muni = b;
+            c = b ? realloc(r->region, cap * sizeof *c) : NULL;
+            if (!c) {
+                rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+                break;
+            }
+            r->region = c;
+            r->cap = cap;
+        }
+        r->id[r->n] = nbl__db_column_strdup(st, 0, &oom);
+        r->muni[r->n] = nbl__db_column_strdup(st, 1, &oom);
+        r->region[r->n++] = nbl__db_column_strdup(st, 2, &oom);
+        if (oom || !r->id[r->n - 1])
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    sqlite3_finalize(st);
+    if (!rc && step != SQLITE_DONE)
+        rc = nbl__db_error(ws, "areas");
+    return rc;
+}
+
+/* The span of years of incident_counts (every row, of known areas or
+ * not): *y0 > *y1 when it is empty. */
+static int
+incident_span(nbl_ws *ws, long *y0, long *y1)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(
+        ws, &st, "SELECT min(year), max(year) FROM incident_counts");
+    *y0 = 1;
+    *y1 = 0;
+    if (rc)
         return rc;
-    if (y0 < 0 || (y0i >= 0 && y0i < y0))
-        y0 = y0i;
-    if (y1 < 0 || y1i > y1)
-        y1 = y1i;
-    if (y0 < 0 || y1 < y0) /* no data at all */
+    if (sqlite3_step(st) != SQLITE_ROW)
+        rc = nbl__db_error(ws, "incident_counts");
+    else if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        *y0 = (long)sqlite3_column_int64(st, 0);
+        *y1 = (long)sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Allocates d for the years of the statistics t and of the incident
+ * counts, moves t's values into it, copies the areas and marks has_year
+ * with the years of the statistics; valued (may be NULL) receives t's
+ * valued flags over d's years. */
+static int
+pdata_make(nbl_ws *ws, const char *const *vars, size_t n_vars,
+           nbl__stats_table *t, arearows *ar, nbl__pdata *d,
+           unsigned char **has_year, unsigned char **valued)
+{
+    long y0 = t->nyears ? t->year0 : 1,
+         y1 = t->nyears ? t->year0 + t->nyears - 1 : 0;
+    long i0, i1;
+    int rc = incident_span(ws, &i0, &i1);
+    if (rc)
+        return rc;
+    if (i0 <= i1 && (y0 > y1 || i0 < y0))
+        y0 = i0;
+    if (i0 <= i1 && (y0 > y1 || i1 > y1))
+        y1 = i1;
+    if (y0 > y1) /* no data at all */
         y0 = y1 = 0;
-    if (nbl__pdata_alloc(d, (size_t)(n_areas > 0 ? n_areas : 0), (int)y0,
-                         (int)(y1 - y0 + 1), vars, n_vars))
+    if (nbl__pdata_alloc(d, ar->n, (int)y0, (int)(y1 - y0 + 1), vars, n_vars))
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     *has_year = calloc((size_t)d->n_years, 1);
-    if (!*has_year)
+    if (valued)
+        *valued = calloc((size_t)d->n_years, 1);
+    if (!*has_year || (valued && !*valued))
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    for (int y = 0; y < t->nyears; y++) {
+        (*has_year)[t->year0 + y - d->year0] = t->any[y];
+        if (valued)
+            (*valued)[t->year0 + y - d->year0] = t->valued[y];
+    }
+    if (t->nyears == d->n_years && t->year0 == d->year0) {
+        free(d->v); /* the usual case: taken over, not copied */
+        d->v = t->v;
+        t->v = NULL;
+    } else if (t->nyears) {
+        double *v = nbl__stats_table_span(t, d->year0, d->n_years);
+        if (!v)
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        free(d->v);
+        d->v = v;
+    }
+    for (size_t a = 0; a < ar->n; a++)
+        if (nbl__pdata_set_area(d, a, ar->id[a], ar->muni[a], ar->region[a]))
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     return NBL_OK;
 }
 
@@ -88,7 +177,7 @@ pdata_span(nbl_ws *ws, const char *const *vars, size_t n_vars, nbl__pdata *d,
 typedef struct pload {
     nbl__pdata *d;
     unsigned char *has_year; /* per year of d: any statistic or incident */
-    size_t n_set;            /* areas set so far */
+    long last;               /* the previous incident row's area, or -1 */
     long unknown;            /* incident rows of areas not in the workspace */
 } pload;
 
@@ -108,33 +197,6 @@ each_row(nbl_ws *ws, const char *sql,
 }
 
 static int
-area_row(nbl_ws *ws, sqlite3_stmt *st, pload *L)
-{
-    (void)ws;
-    if (L->n_set >= L->d->n_areas)
-        return 0;
-    return nbl__pdata_set_area(L->d, L->n_set++, col_text(st, 0),
-                               col_text(st, 1), col_text(st, 2));
-}
-
-static int
-stat_row(nbl_ws *ws, sqlite3_stmt *st, pload *L)
-{
-    nbl__pdata *d = L->d;
-    int year = sqlite3_column_int(st, 1);
-    int k = nbl__pdata_var(d, col_text(st, 2));
-    long ai;
-    (void)ws;
-    if (year < d->year0 || year >= d->year0 + d->n_years)
-        return 0;
-    L->has_year[year - d->year0] = 1;
-    if (k < 0 || (ai = area_index(d, col_text(st, 0))) < 0)
-        return 0;
-    *nbl__pdata_cell(d, (size_t)ai, year, k) = nbl__db_column_double(st, 3);
-    return 0;
-}
-
-static int
 ref_row(nbl_ws *ws, sqlite3_stmt *st, pload *L)
 {
     (void)ws;
@@ -149,8 +211,11 @@ static int
 incident_row(nbl_ws *ws, sqlite3_stmt *st, pload *L)
 {
     nbl__pdata *d = L->d;
-    long ai = area_index(d, col_text(st, 0));
+    const char *id = col_text(st, 0);
+    long ai = L->last; /* the rows come area by area */
     int year = sqlite3_column_int(st, 1);
+    if (ai < 0 || !id || strcmp(d->area_id[ai], id) != 0)
+        ai = L->last = area_index(d, id);
     if (ai < 0) {
         if (L->unknown++ == 0)
             nbl__warn(ws->ctx,
@@ -166,23 +231,25 @@ incident_row(nbl_ws *ws, sqlite3_stmt *st, pload *L)
 }
 
 static int
-load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars, nbl__pdata *d,
-           unsigned char **has_year)
+load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars, int nvalued,
+           nbl__pdata *d, unsigned char **has_year, unsigned char **valued)
 {
-    pload L = {d, NULL, 0, 0};
-    int rc;
-    if ((rc = pdata_span(ws, vars, n_vars, d, has_year)))
+    pload L = {d, NULL, -1, 0};
+    arearows ar = {0};
+    nbl__stats_table t;
+    int rc = read_areas(ws, &ar);
+    memset(&t, 0, sizeof t);
+    if (!rc)
+        rc = nbl__store_stats_read(ws, ar.id, ar.n, vars, (int)n_vars, nvalued,
+                                   1, &t);
+    if (!rc)
+        rc = pdata_make(ws, vars, n_vars, &t, &ar, d, has_year, valued);
+    nbl__stats_table_free(&t);
+    arearows_free(&ar);
+    if (rc)
         return rc;
     L.has_year = *has_year;
-    if ((rc = each_row(ws,
-                       "SELECT area_id, municipality, region FROM areas "
-                       "ORDER BY area_id",
-                       area_row, &L)))
-        return rc;
-    d->n_areas = L.n_set;
-    if ((rc = each_row(ws, "SELECT area_id, year, variable, value FROM stats",
-                       stat_row, &L)) ||
-        (rc =
+    if ((rc =
              each_row(ws, "SELECT scope, code, year, variable, value FROM refs",
                       ref_row, &L)) ||
         (rc = each_row(ws,
@@ -201,19 +268,34 @@ load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars, nbl__pdata *d,
 }
 
 int
-nbl__store_profile_load(nbl_ws *ws, const char *const *vars, size_t n_vars,
-                        nbl__pdata *out, unsigned char **has_year)
+nbl__store_profile_load_shared(nbl_ws *ws, const char *const *vars,
+                               size_t n_vars, int nvalued, nbl__pdata *out,
+                               unsigned char **has_year, unsigned char **valued)
 {
     int rc;
     memset(out, 0, sizeof *out);
     *has_year = NULL;
-    rc = load_inner(ws, vars, n_vars, out, has_year);
+    if (valued)
+        *valued = NULL;
+    rc = load_inner(ws, vars, n_vars, nvalued, out, has_year, valued);
     if (rc) {
         nbl__pdata_free(out);
         free(*has_year);
         *has_year = NULL;
+        if (valued) {
+            free(*valued);
+            *valued = NULL;
+        }
     }
     return rc;
+}
+
+int
+nbl__store_profile_load(nbl_ws *ws, const char *const *vars, size_t n_vars,
+                        nbl__pdata *out, unsigned char **has_year)
+{
+    return nbl__store_profile_load_shared(ws, vars, n_vars, 0, out, has_year,
+                                          NULL);
 }
 
 static void
@@ -255,6 +337,109 @@ delete_year(nbl_ws *ws, int year)
     return rc;
 }
 
+/* The three insert statements of nbl__store_profile_write and what every
+ * row of an area and year shares. */
+typedef struct pwriter {
+    nbl_ws *ws;
+    sqlite3_stmt *ps, *pr, *sc;
+    const nbl__profile_cfg *cfg;
+    const size_t *order; /* indicators in byte order of their names */
+    nbl_profile_summary *sum;
+} pwriter;
+
+static int
+put_safety(pwriter *w, const char *id, int yr, const nbl__srow *s)
+{
+    sqlite3_stmt *ps = w->ps;
+    int rc;
+    nbl__store_bind_kept(ps, 1, id);
+    sqlite3_bind_int(ps, 2, yr);
+    nbl__db_bind_double(ps, 3, s->perceived);
+    nbl__db_bind_double(ps, 4, s->problems);
+    nbl__db_bind_double(ps, 5, s->registered);
+    nbl__db_bind_double(ps, 6, s->index);
+    nbl__store_bind_kept(
+        ps, 7, s->band >= 0 ? w->cfg->safety.band_labels[s->band] : NULL);
+    bind_int_or_null(ps, 8, s->flag_safe);
+    bind_int_or_null(ps, 9, s->flag_night);
+    if ((rc = step_done(w->ws, ps, "safety_results")))
+        return rc;
+    w->sum->safety_rows++;
+    w->sum->safety_index += !isnan(s->index);
+    return NBL_OK;
+}
+
+/* The profile rows (rows[n_ind], in indicator order) and the score of one
+ * area and year. */
+static int
+put_profile(pwriter *w, const char *id, int yr, const nbl__prow *rows,
+            const nbl__pscore *c)
+{
+    sqlite3_stmt *pr = w->pr, *sc = w->sc;
+    int rc = NBL_OK;
+    for (size_t k = 0; k < w->cfg->n_ind && !rc; k++) {
+        const nbl__prow *r = &rows[w->order[k]];
+        nbl__store_bind_kept(pr, 1, id);
+        sqlite3_bind_int(pr, 2, yr);
+        nbl__store_bind_kept(pr, 3, w->cfg->ind[w->order[k]].name);
+        nbl__db_bind_double(pr, 4, r->value);
+        nbl__store_bind_kept(pr, 5, nbl__status_name(r->status));
+        nbl__db_bind_double(pr, 6, r->reference);
+        nbl__db_bind_double(pr, 7, r->sd_distance);
+        nbl__db_bind_double(pr, 8, r->change);
+        bind_int_or_null(pr, 9, r->points);
+        rc = step_done(w->ws, pr, "profile_results");
+        w->sum->profile_rows++;
+        w->sum->values_ok += r->status == NBL__ST_OK;
+    }
+    if (rc)
+        return rc;
+    nbl__store_bind_kept(sc, 1, id);
+    sqlite3_bind_int(sc, 2, yr);
+    bind_int_or_null(sc, 3, c->points);
+    nbl__store_bind_kept(sc, 4, nbl__band_name(c->band));
+    rc = step_done(w->ws, sc, "profile_scores");
+    w->sum->scored += c->band >= 0;
+    return rc;
+}
+
+static int
+pwriter_open(pwriter *w)
+{
+    int rc;
+    if ((rc = nbl__db_prepare(w->ws, &w->ps,
+                              "INSERT INTO safety_results(area_id, year, "
+                              "perceived, problems, registered, "
+                              "safety_index, safety_band, flag_safe, "
+                              "flag_night) VALUES(?,?,?,?,?,?,?,?,?)")) ||
+        (rc = nbl__db_prepare(w->ws, &w->pr,
+                              "INSERT INTO profile_results(area_id, year, "
+                              "indicator, value, status, reference, "
+                              "sd_distance, change, points) "
+                              "VALUES(?,?,?,?,?,?,?,?,?)")))
+        return rc;
+    return nbl__db_prepare(w->ws, &w->sc,
+                           "INSERT INTO profile_scores(area_id, year, "
+                           "points, band) VALUES(?,?,?,?)");
+}
+
+/* Indicator indices sorted by name (byte order), malloc'ed. */
+static size_t *
+ind_order(const nbl__profile_cfg *cfg)
+{
+    size_t *o = malloc((cfg->n_ind ? cfg->n_ind : 1) * sizeof *o);
+    for (size_t i = 0; o && i < cfg->n_ind; i++) {
+        size_t j = i;
+        for (; j > 0 && strcmp(cfg->ind[o[j - 1]].name, cfg->ind[i].name) > 0;
+             j--)
+            o[j] = o[j - 1];
+        o[j] = i;
+    }
+    return o;
+}
+
+/* Rows are written area by area, then year, then indicator name: the key
+ * order of the three tables, so every insert appends. */
 int
 nbl__store_profile_write(nbl_ws *ws, const nbl__pdata *d,
                          const unsigned char *has_year,
@@ -262,79 +447,34 @@ nbl__store_profile_write(nbl_ws *ws, const nbl__pdata *d,
                          const nbl__pscore *scores, const nbl__srow *srows,
                          int year, nbl_profile_summary *sum)
 {
-    sqlite3_stmt *ps = NULL, *pr = NULL, *sc = NULL;
-    size_t a, i, ny = (size_t)d->n_years, ni = cfg->n_ind;
-    int y, rc;
-    if ((rc = delete_year(ws, year)))
-        return rc;
-    if ((rc = nbl__db_prepare(ws, &ps,
-                              "INSERT INTO safety_results(area_id, year, "
-                              "perceived, problems, registered, "
-                              "safety_index, safety_band, flag_safe, "
-                              "flag_night) VALUES(?,?,?,?,?,?,?,?,?)")) ||
-        (rc = nbl__db_prepare(ws, &pr,
-                              "INSERT INTO profile_results(area_id, year, "
-                              "indicator, value, status, reference, "
-                              "sd_distance, change, points) "
-                              "VALUES(?,?,?,?,?,?,?,?,?)")) ||
-        (rc = nbl__db_prepare(ws, &sc,
-                              "INSERT INTO profile_scores(area_id, year, "
-                              "points, band) VALUES(?,?,?,?)")))
+    pwriter w = {ws, NULL, NULL, NULL, cfg, NULL, sum};
+    size_t ny = (size_t)d->n_years, ni = cfg->n_ind;
+    size_t *order = NULL;
+    int rc;
+    if ((rc = delete_year(ws, year)) || (rc = pwriter_open(&w)))
         goto done;
-    for (y = 0; y < d->n_years && !rc; y++) {
-        int yr = d->year0 + y;
-        if (year ? yr != year : !has_year[y])
-            continue;
-        sum->years++;
-        for (a = 0; a < d->n_areas && !rc; a++) {
-            const nbl__srow *s = &srows[a * ny + (size_t)y];
-            const nbl__pscore *c = &scores[a * ny + (size_t)y];
-            if (s->has_data) {
-                nbl__db_bind_text(ps, 1, d->area_id[a]);
-                sqlite3_bind_int(ps, 2, yr);
-                nbl__db_bind_double(ps, 3, s->perceived);
-                nbl__db_bind_double(ps, 4, s->problems);
-                nbl__db_bind_double(ps, 5, s->registered);
-                nbl__db_bind_double(ps, 6, s->index);
-                nbl__db_bind_text(
-                    ps, 7,
-                    s->band >= 0 ? cfg->safety.band_labels[s->band] : NULL);
-                bind_int_or_null(ps, 8, s->flag_safe);
-                bind_int_or_null(ps, 9, s->flag_night);
-                if ((rc = step_done(ws, ps, "safety_results")))
-                    break;
-                sum->safety_rows++;
-                sum->safety_index += !isnan(s->index);
-            }
-            for (i = 0; i < ni && !rc; i++) {
-                const nbl__prow *r = &rows[(a * ny + (size_t)y) * ni + i];
-                nbl__db_bind_text(pr, 1, d->area_id[a]);
-                sqlite3_bind_int(pr, 2, yr);
-                nbl__db_bind_text(pr, 3, cfg->ind[i].name);
-                nbl__db_bind_double(pr, 4, r->value);
-                nbl__db_bind_text(pr, 5, nbl__status_name(r->status));
-                nbl__db_bind_double(pr, 6, r->reference);
-                nbl__db_bind_double(pr, 7, r->sd_distance);
-                nbl__db_bind_double(pr, 8, r->change);
-                bind_int_or_null(pr, 9, r->points);
-                rc = step_done(ws, pr, "profile_results");
-                sum->profile_rows++;
-                sum->values_ok += r->status == NBL__ST_OK;
-            }
-            if (rc)
-                break;
-            nbl__db_bind_text(sc, 1, d->area_id[a]);
-            sqlite3_bind_int(sc, 2, yr);
-            bind_int_or_null(sc, 3, c->points);
-            nbl__db_bind_text(sc, 4, nbl__band_name(c->band));
-            rc = step_done(ws, sc, "profile_scores");
-            sum->scored += c->band >= 0;
-        }
+    if (!(w.order = order = ind_order(cfg))) {
+        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        goto done;
     }
+    for (int y = 0; y < d->n_years; y++)
+        sum->years += year ? d->year0 + y == year : has_year[y] != 0;
+    for (size_t a = 0; a < d->n_areas && !rc; a++)
+        for (int y = 0; y < d->n_years && !rc; y++) {
+            size_t c = a * ny + (size_t)y;
+            int yr = d->year0 + y;
+            if (year ? yr != year : !has_year[y])
+                continue;
+            if (srows[c].has_data &&
+                (rc = put_safety(&w, d->area_id[a], yr, &srows[c])))
+                break;
+            rc = put_profile(&w, d->area_id[a], yr, &rows[c * ni], &scores[c]);
+        }
 done:
-    sqlite3_finalize(ps);
-    sqlite3_finalize(pr);
-    sqlite3_finalize(sc);
+    free(order);
+    sqlite3_finalize(w.ps);
+    sqlite3_finalize(w.pr);
+    sqlite3_finalize(w.sc);
     return rc;
 }
 

@@ -22,6 +22,17 @@ int nbl__store_profile_load(nbl_ws *ws, const char *const *vars, size_t n_vars,
                             nbl__pdata *out, unsigned char **has_year);
 
 /**
+ * nbl__store_profile_load for a caller that shares the table with the
+ * criteria (nbl__store_compute_from_pdata): *valued (malloc'ed, n_years
+ * entries, may be NULL) marks the years with a non-NULL value of one of
+ * vars[0 .. nvalued). The statistics are read in one scan.
+ */
+int nbl__store_profile_load_shared(nbl_ws *ws, const char *const *vars,
+                                   size_t n_vars, int nvalued, nbl__pdata *out,
+                                   unsigned char **has_year,
+                                   unsigned char **valued);
+
+/**
  * Replaces the rows of the given year (0: every year marked in has_year) in
  * safety_results (only area-years with data), profile_results (every area,
  * year and indicator) and profile_scores (every area and year). Counts go

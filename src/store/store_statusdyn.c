@@ -31,29 +31,50 @@ idx_cmp(const void *a, const void *b)
     return strcmp(((const struct idx *)a)->id, ((const struct idx *)b)->id);
 }
 
-/* Fills column j of each area's table from profile_results rows of
- * indicator `name` (they win over a variable of the same name). ix: the
- * areas sorted by id. */
+/* Fills the columns of the method's indicators from the profile_results
+ * rows of indicators of those names (they win over variables of the same
+ * name), in one scan. ix: the areas sorted by id. */
 static int
-load_profile(nbl_ws *ws, const char *name, int j, nbl__aarea *areas,
-             const struct idx *ix, size_t n)
+load_profiles(nbl_ws *ws, const nbl__sdconf *c, nbl__aarea *areas,
+              const struct idx *ix, size_t n)
 {
     sqlite3_stmt *st = NULL;
-    int rc = nbl__db_prepare(ws, &st,
-                             "SELECT area_id, year, value FROM profile_results "
-                             "WHERE indicator = ? AND status = 'ok'");
+    nbl__buf sql = {0};
+    const struct idx *hit = NULL;
+    int rc = nbl__buf_printf(&sql, "SELECT area_id, year, indicator, value "
+                                   "FROM profile_results WHERE status = 'ok' "
+                                   "AND indicator IN (");
+    for (int j = 0; !rc && j < c->nind; j++)
+        rc = nbl__buf_printf(&sql, "%s?", j ? "," : "");
+    if (rc || nbl__buf_printf(&sql, ")")) {
+        nbl__buf_free(&sql);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    rc = nbl__db_prepare(ws, &st, sql.s);
+    nbl__buf_free(&sql);
     if (rc)
         return rc;
-    nbl__db_bind_text(st, 1, name);
+    for (int j = 0; j < c->nind; j++)
+        nbl__db_bind_text(st, j + 1, c->ind[j].name);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct idx key = {(const char *)sqlite3_column_text(st, 0), 0};
-        const struct idx *hit =
-            key.id ? bsearch(&key, ix, n, sizeof *ix, idx_cmp) : NULL;
-        nbl__aarea *a = hit ? &areas[hit->i] : NULL;
-        int row = a ? sqlite3_column_int(st, 1) - a->ind_y0 : -1;
-        if (a && row >= 0 && row < a->ind_ny)
-            a->ind[(size_t)row * (size_t)a->ind_k + (size_t)j] =
-                nbl__db_column_double(st, 2);
+        const char *ind = (const char *)sqlite3_column_text(st, 2);
+        nbl__aarea *a;
+        int row;
+        if (!key.id || !ind)
+            continue;
+        if (!hit || strcmp(hit->id, key.id) != 0) /* rows come by area */
+            hit = bsearch(&key, ix, n, sizeof *ix, idx_cmp);
+        if (!hit)
+            continue;
+        a = &areas[hit->i];
+        row = sqlite3_column_int(st, 1) - a->ind_y0;
+        if (row < 0 || row >= a->ind_ny)
+            continue;
+        for (int j = 0; j < c->nind; j++)
+            if (strcmp(c->ind[j].name, ind) == 0)
+                a->ind[(size_t)row * (size_t)a->ind_k + (size_t)j] =
+                    nbl__db_column_double(st, 3);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "reading profiles");
@@ -113,8 +134,8 @@ nbl__store_sd_load(nbl_ws *ws, const nbl__sdconf *c, nbl__aarea *areas,
             ix[i] = (struct idx){areas[i].area_id ? areas[i].area_id : "", i};
         if (ix)
             qsort(ix, n, sizeof *ix, idx_cmp);
-        for (int j = 0; rc == NBL_OK && j < c->nind; j++)
-            rc = load_profile(ws, c->ind[j].name, j, areas, ix, n);
+        if (rc == NBL_OK && c->nind > 0)
+            rc = load_profiles(ws, c, areas, ix, n);
         free(ix);
     }
     nbl__compute_data_free(&d);
