@@ -569,6 +569,59 @@ test_decoder_spans(void **state)
     nbl_ctx_free(ctx);
 }
 
+/* The decoder's word-at-a-time scan (eight bytes at once): '\n's at every
+ * offset of a word are counted, the first UTF-8 letter after the first
+ * words decides the encoding on its own line, ASCII after it is still
+ * counted, and a NUL or a malformed sequence past the first words is
+ * still found. Line numbers by hand: the span below has lines 1-3 of
+ * eight bytes with the '\n' last, line 4 "\n" alone, line 5 with 'ø' at
+ * byte 41, lines 6-10 short. */
+static void
+test_decoder_words(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    nbl__text_decoder d = {0};
+    const char *s = "abcdefg\nhijklmn\nopqrstu\n\nvwxyzABCDEFGHIJK"
+                    "\xc3\xb8LMN\nO\nP\nQ\nRSTUVWXYZ0123456789\n1\n";
+    size_t n = strlen(s);
+    (void)state;
+    d.ctx = ctx;
+    d.path = "w.csv";
+    assert_int_equal(nbl__text_decode(&d, &s, &n), NBL_OK);
+    assert_int_equal(d.enc, 'u');
+    assert_int_equal(d.enc_line, 5);
+    assert_int_equal(d.line_no, 10);
+    s = "0123456789abcdef\n0123456789\nabc"; /* no final '\n': line 13 */
+    n = strlen(s);
+    assert_int_equal(nbl__text_decode(&d, &s, &n), NBL_OK);
+    assert_int_equal(d.line_no, 13);
+    nbl__text_decoder_clear(&d);
+
+    /* a NUL on line 3, beyond the first two words */
+    memset(&d, 0, sizeof d);
+    d.ctx = ctx;
+    d.path = "z.csv";
+    s = "abcdefghijk\nlmnopqrstuv\nwxyz\0ABCDEFGH\n";
+    n = 41;
+    assert_int_equal(nbl__text_decode(&d, &s, &n), NBL_EFORMAT);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "z.csv:3: "));
+    nbl__text_decoder_clear(&d);
+
+    /* "\xc3(" is not UTF-8: the file is Windows-1252 from line 3 */
+    memset(&d, 0, sizeof d);
+    d.ctx = ctx;
+    d.path = "c.csv";
+    s = "abcdefgh\nijklmnop\n\xc3(qrstuvwxyz\n";
+    n = strlen(s);
+    assert_int_equal(nbl__text_decode(&d, &s, &n), NBL_OK);
+    assert_int_equal(d.enc, 'w');
+    assert_int_equal(d.enc_line, 3);
+    assert_int_equal(d.line_no, 3);
+    assert_memory_equal(s, "abcdefgh\nijklmnop\n\xc3\x83(qrstuvwxyz\n", n);
+    nbl__text_decoder_clear(&d);
+    nbl_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -591,6 +644,7 @@ main(void)
         cmocka_unit_test(test_long_file_across_blocks),
         cmocka_unit_test(test_realdata_bom_crlf),
         cmocka_unit_test(test_decoder_spans),
+        cmocka_unit_test(test_decoder_words),
     };
     nbl_test_locale();
     return cmocka_run_group_tests(tests, NULL, NULL);
