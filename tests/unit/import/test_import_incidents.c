@@ -118,6 +118,19 @@ test_csv_utm(void **state)
     assert_int_equal(count(ws, "A", 2022, "indbrud"), 1);
     assert_int_equal(count(ws, "A", 2021, "unspecified"), 1);
     nbl_incidents_summary_clear(&s);
+
+    /* The first file again: it has every pair stored, so the table is
+     * emptied at once; the counts are the first import's again. */
+    assert_int_equal(
+        nbl_import_incidents(ws, nbl_test_path("utm.csv"), NULL, &s), 0);
+    assert_int_equal(count(ws, "A", 2021, "vold"), 1);
+    assert_int_equal(count(ws, "B", 2021, "vold"), 1);
+    assert_int_equal(count(ws, "C", 2021, "vold"), 1);
+    assert_int_equal(count(ws, "A", 2022, "indbrud"), 1);
+    assert_int_equal(count(ws, "B", 2022, "indbrud"), 1);
+    assert_int_equal(count(ws, "A", 2021, "unspecified"), 1);
+    assert_int_equal(count(ws, NULL, 2021, "vold"), 3);
+    nbl_incidents_summary_clear(&s);
     nbl_ws_free(ws);
 }
 
