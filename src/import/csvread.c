@@ -294,6 +294,68 @@ utf8_scan(const char *s, size_t n, long *lines, size_t *first,
     return 1;
 }
 
+static int
+is_blank_char(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* The fields of one line line[0..len) ('\r' dropped), into field(). */
+static void
+split_line(char *line, size_t len, char delim,
+           void (*field)(void *, size_t, void *), void *arg)
+{
+    char *p = line, *end = line + len;
+    for (;;) {
+        char *a = p, *b;
+        while (p < end && *p != delim)
+            p++;
+        b = p;
+        while (a < b && is_blank_char(*a))
+            a++;
+        while (b > a && is_blank_char(b[-1]))
+            b--;
+        if (p == end) {
+            *b = '\0'; /* over a blank, the '\r' or the '\n' */
+            field(a, (size_t)(b - a), arg);
+            return;
+        }
+        *b = '\0';
+        field(a, (size_t)(b - a), arg);
+        p++;
+    }
+}
+
+size_t
+nbl__csv_split_plain(char *s, size_t n, char delim,
+                     void (*field)(void *, size_t, void *),
+                     void (*row)(int, void *), void *arg)
+{
+    size_t pos = 0;
+    while (pos < n) {
+        char *line = s + pos, *nl = memchr(line, '\n', n - pos);
+        size_t len, k;
+        int term = '\n';
+        if (!nl)
+            return pos; /* libcsv holds it until the end */
+        len = (size_t)(nl - line);
+        if (len > 0 && line[len - 1] == '\r')
+            len--, term = '\r';
+        for (k = 0; k < len && is_blank_char(line[k]); k++)
+            ;
+        if (k == len && len > 0)
+            return pos; /* blanks only */
+        if (len > 0 && memchr(line, '\r', len))
+            return pos; /* a '\r' ends a row inside the line */
+        pos += (size_t)(nl - line) + 1;
+        if (len == 0)
+            continue; /* an empty line: no row */
+        split_line(line, len, delim, field, arg);
+        row(term, arg);
+    }
+    return pos;
+}
+
 const char *
 nbl__csv_sniff(const char *s, size_t n)
 {
