@@ -15,6 +15,7 @@
 #include "import/csvread.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,20 +234,126 @@ has_high(const char *s, size_t n)
     return first_high(s, n) < n;
 }
 
-static long
-newlines(const char *s, size_t n)
+/* The length of the longest prefix of s[0..n) that is ASCII without NUL,
+ * with the '\n's in it in *nl; eight bytes at a time, as this runs over
+ * every byte of a file. */
+static size_t
+ascii_prefix(const char *s, size_t n, long *nl)
 {
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    const uint64_t low = 0x7f7f7f7f7f7f7f7fu;
+    size_t i = 0;
     long k = 0;
-    for (size_t i = 0; i < n; i++)
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w, t;
+        memcpy(&w, s + i, 8);
+        if ((w & high) || ((w - ones) & ~w & high))
+            break; /* a byte >= 0x80 or a NUL: found below */
+        t = w ^ (ones * '\n');
+        t = ~(((t & low) + low) | t | low); /* 0x80 in each '\n' byte */
+        k += (long)(((t >> 7) * ones) >> 56);
+    }
+    for (; i < n && s[i] != '\0' && (unsigned char)s[i] < 0x80; i++)
         k += s[i] == '\n';
-    return k;
+    *nl = k;
+    return i;
 }
 
-/* Lines in a span of whole lines: its '\n's, and a last line without. */
-static long
-lines_in(const char *s, size_t n)
+/* Whether s[0..n) is UTF-8 without NUL (nbl__utf8_valid), checking the
+ * ASCII runs a word at a time and only the runs of bytes >= 0x80 (whole
+ * sequences, when valid) byte by byte. Then *lines is the number of its
+ * '\n's, *first the index of its first byte >= 0x80 (n if none) and
+ * *lines_before the '\n's before that byte. */
+static int
+utf8_scan(const char *s, size_t n, long *lines, size_t *first,
+          long *lines_before)
 {
-    return newlines(s, n) + (n > 0 && s[n - 1] != '\n');
+    size_t i = 0;
+    long k = 0, t;
+    *first = n;
+    *lines_before = 0;
+    for (;;) {
+        size_t j;
+        i += ascii_prefix(s + i, n - i, &t);
+        k += t;
+        if (i == n)
+            break;
+        if (s[i] == '\0')
+            return 0;
+        for (j = i; j < n && (unsigned char)s[j] >= 0x80; j++)
+            ;
+        if (*first == n) {
+            *first = i;
+            *lines_before = k;
+        }
+        if (!nbl__utf8_valid(s + i, j - i))
+            return 0;
+        i = j;
+    }
+    *lines = k;
+    return 1;
+}
+
+static int
+is_blank_char(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* The fields of one line line[0..len) ('\r' dropped), into field(). */
+static void
+split_line(char *line, size_t len, char delim,
+           void (*field)(void *, size_t, void *), void *arg)
+{
+    char *p = line, *end = line + len;
+    for (;;) {
+        char *a = p, *b;
+        while (p < end && *p != delim)
+            p++;
+        b = p;
+        while (a < b && is_blank_char(*a))
+            a++;
+        while (b > a && is_blank_char(b[-1]))
+            b--;
+        if (p == end) {
+            *b = '\0'; /* over a blank, the '\r' or the '\n' */
+            field(a, (size_t)(b - a), arg);
+            return;
+        }
+        *b = '\0';
+        field(a, (size_t)(b - a), arg);
+        p++;
+    }
+}
+
+size_t
+nbl__csv_split_plain(char *s, size_t n, char delim,
+                     void (*field)(void *, size_t, void *),
+                     void (*row)(int, void *), void *arg)
+{
+    size_t pos = 0;
+    while (pos < n) {
+        char *line = s + pos, *nl = memchr(line, '\n', n - pos);
+        size_t len, k;
+        int term = '\n';
+        if (!nl)
+            return pos; /* libcsv holds it until the end */
+        len = (size_t)(nl - line);
+        if (len > 0 && line[len - 1] == '\r')
+            len--, term = '\r';
+        for (k = 0; k < len && is_blank_char(line[k]); k++)
+            ;
+        if (k == len && len > 0)
+            return pos; /* blanks only */
+        if (len > 0 && memchr(line, '\r', len))
+            return pos; /* a '\r' ends a row inside the line */
+        pos += (size_t)(nl - line) + 1;
+        if (len == 0)
+            continue; /* an empty line: no row */
+        split_line(line, len, delim, field, arg);
+        row(term, arg);
+    }
+    return pos;
 }
 
 const char *
@@ -358,15 +465,17 @@ nbl__text_decode(nbl__text_decoder *d, const char **sp, size_t *np)
 {
     const char *s = *sp;
     size_t n = *np, hi;
+    long lf, lf_hi;
     int rc;
     if (!d->started && (rc = decode_start(d, &s, &n)))
         return rc;
-    if (d->enc != 'w' && nbl__utf8_valid(s, n)) { /* the usual case */
-        if (!d->enc && (hi = first_high(s, n)) < n) {
+    /* the usual case: UTF-8, mostly or only ASCII */
+    if (d->enc != 'w' && utf8_scan(s, n, &lf, &hi, &lf_hi)) {
+        if (!d->enc && hi < n) {
             d->enc = 'u';
-            d->enc_line = d->line_no + 1 + newlines(s, hi);
+            d->enc_line = d->line_no + 1 + lf_hi;
         }
-        d->line_no += lines_in(s, n);
+        d->line_no += lf + (n > 0 && s[n - 1] != '\n');
         *sp = s;
         *np = n;
         return NBL_OK;

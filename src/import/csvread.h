@@ -156,6 +156,22 @@ int nbl__csv_read(nbl_ctx *ctx, const char *path, const nbl__csv_opts *opts,
  */
 char nbl__csv_detect_delimiter(const char *line, size_t n);
 
+/**
+ * Splits whole lines of CSV without quotes, for readers with a parsing loop
+ * of their own (incidents), the way libcsv in strict mode would and with
+ * the same callbacks, without copying a byte: fields end at delim, spaces
+ * and tabs around a field are dropped, a '\r' before a line's '\n' ends
+ * the row with it, empty lines are skipped. field() gets each field
+ * NUL-terminated in place (the byte after it is overwritten: s is
+ * changed), row() the character that ended the row. s[0..n) must hold no
+ * '"' and start a record. Returns the bytes done: n, or the start of the
+ * first line left to libcsv (a line without its '\n', a line of blanks, a
+ * '\r' inside a line), where a record starts.
+ */
+size_t nbl__csv_split_plain(char *s, size_t n, char delim,
+                            void (*field)(void *, size_t, void *),
+                            void (*row)(int, void *), void *arg);
+
 /* The step by which libcsv grows a field's buffer (csv_set_blk_size). */
 #define NBL_CSV_BLOCK ((size_t)1 << 20)
 

@@ -22,6 +22,7 @@ typedef struct nbl__gcell {
     uint32_t nparts;
     uint32_t nwords;
     uint64_t *seen;
+    uint32_t next; /* index + 1 of the cell of the row after this one's */
 } nbl__gcell;
 
 typedef struct nbl__gpair {
@@ -54,6 +55,7 @@ typedef struct nbl__gimp {
     size_t ncells, capcells;
     uint32_t *slots; /* index + 1; 0 empty */
     size_t nslots;
+    uint32_t last; /* index + 1 of the previous row's cell; 0 none */
     nbl__grid_part *parts;
     size_t nparts, capparts;
     /* (year, variable) pairs */

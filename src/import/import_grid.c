@@ -124,7 +124,7 @@ cell_add(nbl__gimp *g, const char *key, const nbl__grid_part *parts, size_t n)
     if (n)
         memcpy(g->parts + g->nparts, parts, n * sizeof *parts);
     g->cells[g->ncells] =
-        (nbl__gcell){nbl__strdup(key), g->nparts, (uint32_t)n, 0, NULL};
+        (nbl__gcell){nbl__strdup(key), g->nparts, (uint32_t)n, 0, NULL, 0};
     if (!g->cells[g->ncells].key)
         return NULL;
     g->nparts += n;
@@ -221,6 +221,40 @@ is_missing(const char *s)
     return !*s || !strcmp(s, "..") || !strcmp(s, "NA") || !strcmp(s, "NaN");
 }
 
+static const double pow10_tab[] = {1e0,  1e1,  1e2,  1e3, 1e4,  1e5,
+                                   1e6,  1e7,  1e8,  1e9, 1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15};
+
+/* A value: the common plain forms ("123", "-4", "12.5" with the file's
+ * decimal mark, at most 15 digits) at once and exactly (the digits as an
+ * integer, below 2^53, divided by an exact power of ten: one correctly
+ * rounded operation, as strtod's result), anything else by
+ * nbl__parse_double. */
+static int
+grid_number(const char *s, char dec, double *out)
+{
+    const char *p = s + (*s == '-');
+    uint64_t m = 0;
+    int digits = 0, frac = -1;
+    for (; *p; p++) {
+        if (*p >= '0' && *p <= '9') {
+            m = m * 10 + (uint64_t)(*p - '0');
+            digits++;
+            frac += frac >= 0;
+        } else if (*p == dec && frac < 0 && digits > 0) {
+            frac = 0;
+        } else {
+            break;
+        }
+    }
+    if (*p || digits == 0 || digits > 15 || frac == 0)
+        return nbl__parse_double(s, dec, out);
+    *out = (double)m / pow10_tab[frac > 0 ? frac : 0];
+    if (*s == '-')
+        *out = -*out;
+    return 1;
+}
+
 static int bad(nbl__gimp *g, const char *column, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -257,7 +291,7 @@ nbl__gimp_value(nbl__gimp *g, nbl__gcell *c, long year, long var,
     if (pair < 0)
         return nbl__error(g->ctx, NBL_ENOMEM, "out of memory");
     if (!is_missing(s)) {
-        if (!nbl__parse_double(s, g->decimal, &x))
+        if (!grid_number(s, g->decimal, &x))
             return bad(g, column, "not a number: '%s'", s);
         if (x < 0)
             return bad(g, column, "negative count: '%s'", s);
@@ -280,6 +314,36 @@ nbl__gimp_value(nbl__gimp *g, nbl__gcell *c, long year, long var,
     return NBL_OK;
 }
 
+/* The cell of this row when it is the previous row's again, or the one
+ * that followed the previous row's cell last time: files list the cells
+ * in the same order every year (or every variable), and then this finds
+ * them without the hash table, in the order they were added (which the
+ * memory prefetcher follows), where a hash look-up is three cache misses
+ * (slot, cell, key) in tables of tens of megabytes at national scale. */
+static nbl__gcell *
+cell_predict(const nbl__gimp *g, const char *key)
+{
+    nbl__gcell *p;
+    if (!g->last)
+        return NULL;
+    p = &g->cells[g->last - 1];
+    if (strcmp(p->key, key) == 0)
+        return p;
+    if (p->next && strcmp(g->cells[p->next - 1].key, key) == 0)
+        return &g->cells[p->next - 1];
+    return NULL;
+}
+
+/* Notes c as this row's cell: the successor of the previous row's. */
+static void
+cell_follow(nbl__gimp *g, const nbl__gcell *c)
+{
+    uint32_t k = (uint32_t)(c - g->cells) + 1;
+    if (g->last && g->last != k)
+        g->cells[g->last - 1].next = k;
+    g->last = k;
+}
+
 /* The cell of a row: found, or made from its id (CSV) or its WKB
  * (polygon sources; wkb NULL for CSV). */
 int
@@ -289,9 +353,12 @@ nbl__gimp_cell(nbl__gimp *g, const char *key, const unsigned char *wkb,
     const nbl__grid_part *parts;
     size_t n, slot;
     int rc;
-    *out = cell_find(g, key, &slot);
-    if (*out)
+    if (!(*out = cell_predict(g, key)))
+        *out = cell_find(g, key, &slot);
+    if (*out) {
+        cell_follow(g, *out);
         return NBL_OK;
+    }
     if (wkb) {
         rc = nbl__overlay_wkb(g->ov, wkb, len, &parts, &n);
         if (rc)
@@ -309,6 +376,7 @@ nbl__gimp_cell(nbl__gimp *g, const char *key, const unsigned char *wkb,
     *out = cell_add(g, key, parts, n);
     if (!*out)
         return nbl__error(g->ctx, NBL_ENOMEM, "out of memory");
+    cell_follow(g, *out);
     return NBL_OK;
 }
 

@@ -240,14 +240,38 @@ locate(const imp *m, nbl__inc_batch *b, PJ *pj)
     nbl__pip_locate_many(m->pip, b->n, b->x, b->y, b->area);
 }
 
+/* The dense count of point i of a batch, or NULL when it has none yet;
+ * for fetching it ahead (the array is megabytes and the areas come in
+ * random order, so each count is a cache miss otherwise). The caller
+ * prefetches: a function that only prefetches is side-effect free to the
+ * compiler, and its calls vanish. */
+static const uint32_t *
+count_cell(const imp *m, const nbl__inc_batch *b, size_t i)
+{
+    int y = b->year[i];
+    if (m->use_hash || !m->dense || y < m->ymin || y >= m->ymin + m->nyears ||
+        b->cat[i] >= m->ncap)
+        return NULL;
+    return m->dense +
+           ((size_t)(b->area[i] + 1) * (size_t)m->nyears +
+            (size_t)(y - m->ymin)) *
+               m->ncap +
+           b->cat[i];
+}
+
 /* Counts the located points of a batch, in the order they were read. */
 static int
 count_batch(imp *m, nbl__inc_batch *b)
 {
+    enum { AHEAD = 64 };
     nbl_incidents_summary *s = m->sum;
+    for (size_t i = 0; i < AHEAD && i < b->n; i++)
+        __builtin_prefetch(count_cell(m, b, i));
     for (size_t i = 0; i < b->n; i++) {
         double x = b->x[i], y = b->y[i];
         long a = b->area[i];
+        if (i + AHEAD < b->n)
+            __builtin_prefetch(count_cell(m, b, i + AHEAD));
         if (!isfinite(x) || !isfinite(y)) {
             s->no_coords++;
             if (m->warn_coords++ < MAX_WARN)

@@ -6,6 +6,8 @@
  */
 #include "nbl_test.h"
 
+#include <csv.h>
+
 #include "import/csvread.h"
 #include "util/ctx.h"
 
@@ -569,6 +571,146 @@ test_decoder_spans(void **state)
     nbl_ctx_free(ctx);
 }
 
+/* The decoder's word-at-a-time scan (eight bytes at once): '\n's at every
+ * offset of a word are counted, the first UTF-8 letter after the first
+ * words decides the encoding on its own line, ASCII after it is still
+ * counted, and a NUL or a malformed sequence past the first words is
+ * still found. Line numbers by hand: the span below has lines 1-3 of
+ * eight bytes with the '\n' last, line 4 "\n" alone, line 5 with 'ø' at
+ * byte 41, lines 6-10 short. */
+static void
+test_decoder_words(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    nbl__text_decoder d = {0};
+    const char *s = "abcdefg\nhijklmn\nopqrstu\n\nvwxyzABCDEFGHIJK"
+                    "\xc3\xb8LMN\nO\nP\nQ\nRSTUVWXYZ0123456789\n1\n";
+    size_t n = strlen(s);
+    (void)state;
+    d.ctx = ctx;
+    d.path = "w.csv";
+    assert_int_equal(nbl__text_decode(&d, &s, &n), NBL_OK);
+    assert_int_equal(d.enc, 'u');
+    assert_int_equal(d.enc_line, 5);
+    assert_int_equal(d.line_no, 10);
+    s = "0123456789abcdef\n0123456789\nabc"; /* no final '\n': line 13 */
+    n = strlen(s);
+    assert_int_equal(nbl__text_decode(&d, &s, &n), NBL_OK);
+    assert_int_equal(d.line_no, 13);
+    nbl__text_decoder_clear(&d);
+
+    /* a NUL on line 3, beyond the first two words */
+    memset(&d, 0, sizeof d);
+    d.ctx = ctx;
+    d.path = "z.csv";
+    s = "abcdefghijk\nlmnopqrstuv\nwxyz\0ABCDEFGH\n";
+    n = 41;
+    assert_int_equal(nbl__text_decode(&d, &s, &n), NBL_EFORMAT);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "z.csv:3: "));
+    nbl__text_decoder_clear(&d);
+
+    /* "\xc3(" is not UTF-8: the file is Windows-1252 from line 3 */
+    memset(&d, 0, sizeof d);
+    d.ctx = ctx;
+    d.path = "c.csv";
+    s = "abcdefgh\nijklmnop\n\xc3(qrstuvwxyz\n";
+    n = strlen(s);
+    assert_int_equal(nbl__text_decode(&d, &s, &n), NBL_OK);
+    assert_int_equal(d.enc, 'w');
+    assert_int_equal(d.enc_line, 3);
+    assert_int_equal(d.line_no, 3);
+    assert_memory_equal(s, "abcdefgh\nijklmnop\n\xc3\x83(qrstuvwxyz\n", n);
+    nbl__text_decoder_clear(&d);
+    nbl_ctx_free(ctx);
+}
+
+/* A transcript of libcsv's or the plain splitter's callbacks. */
+typedef struct {
+    char t[8192];
+    size_t n;
+} transcript;
+
+static void
+tr_field(void *f, size_t len, void *arg)
+{
+    transcript *t = arg;
+    t->n += (size_t)snprintf(t->t + t->n, sizeof t->t - t->n, "F%zu:%s|", len,
+                             f ? (const char *)f : "");
+}
+
+static void
+tr_row(int c, void *arg)
+{
+    transcript *t = arg;
+    t->n += (size_t)snprintf(t->t + t->n, sizeof t->t - t->n, "R%d|", c);
+}
+
+/* libcsv (strict, NUL appended, as the incidents reader runs it) over
+ * s[0..n), then csv_fini. */
+static void
+by_libcsv(const char *s, size_t n, size_t done, char delim, transcript *t)
+{
+    struct csv_parser p;
+    assert_int_equal(csv_init(&p, CSV_APPEND_NULL | CSV_STRICT), 0);
+    csv_set_delim(&p, (unsigned char)delim);
+    assert_int_equal(csv_parse(&p, s + done, n - done, tr_field, tr_row, t),
+                     n - done);
+    csv_fini(&p, tr_field, tr_row, t);
+    csv_free(&p);
+}
+
+/* nbl__csv_split_plain against libcsv itself on 3,000 random texts of
+ * letters, digits, blanks, '\r', '\n' and delimiters (no quotes): the
+ * splitter's callbacks, then libcsv's on whatever it leaves, give exactly
+ * libcsv's callbacks on the whole text. The splitter must also do the
+ * whole of a text of plain lines. */
+static void
+test_split_plain_as_libcsv(void **state)
+{
+    static const char alphabet[] = "a1.  \t\r\n\n,;";
+    unsigned seed = 12345;
+    int split = 0; /* texts the splitter did some of */
+    (void)state;
+    for (int k = 0; k < 3000; k++) {
+        char s[256], copy[257];
+        size_t n = 0, len, done;
+        char delim = k % 2 ? ';' : ',';
+        transcript a = {{0}, 0}, b = {{0}, 0};
+        seed = seed * 1103515245u + 12345u;
+        len = 1 + (seed >> 16) % 60;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            s[n++] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        if (k % 3)
+            s[n++] = '\n'; /* whole lines, mostly */
+        by_libcsv(s, n, 0, delim, &a);
+        memcpy(copy, s, n);
+        copy[n] = '\0';
+        done = nbl__csv_split_plain(copy, n, delim, tr_field, tr_row, &b);
+        assert_true(done <= n);
+        split += done > 0;
+        by_libcsv(s, n, done, delim, &b);
+        if (strcmp(a.t, b.t) != 0)
+            print_message("text %d: libcsv %s, split %s\n", k, a.t, b.t);
+        assert_string_equal(a.t, b.t);
+    }
+    print_message("split_plain did part of %d of 3000 texts\n", split);
+    assert_true(split > 1000);
+    {
+        char plain[] = "x,y,date,category\n1.5, 2,2021-01-02,vold mod "
+                       "person\r\n\n\r\n3,4,,\n";
+        transcript t = {{0}, 0};
+        assert_int_equal(nbl__csv_split_plain(plain, strlen(plain), ',',
+                                              tr_field, tr_row, &t),
+                         strlen("x,y,date,category\n1.5, 2,2021-01-02,vold mod "
+                                "person\r\n\n\r\n3,4,,\n"));
+        assert_string_equal(t.t, "F1:x|F1:y|F4:date|F8:category|R10|"
+                                 "F3:1.5|F1:2|F10:2021-01-02|F15:vold mod "
+                                 "person|R13|F1:3|F1:4|F0:|F0:|R10|");
+    }
+}
+
 int
 main(void)
 {
@@ -591,6 +733,8 @@ main(void)
         cmocka_unit_test(test_long_file_across_blocks),
         cmocka_unit_test(test_realdata_bom_crlf),
         cmocka_unit_test(test_decoder_spans),
+        cmocka_unit_test(test_decoder_words),
+        cmocka_unit_test(test_split_plain_as_libcsv),
     };
     nbl_test_locale();
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -195,6 +195,62 @@ test_polygon_cells(void **state)
     nbl_ws_free(ws);
 }
 
+/* Rows of a year in another order than the year before (the cell that
+ * followed last time is tried first, then the hash table) and values in
+ * the forms parsed at once ("40", "030", "50.0") and the others ("1e1",
+ * "+20", " 60"): the same sums as test_area_weighted, 155 and 33, for
+ * 2024; 2023 is 1..9 (A: 1+2+3+4+5/2+6/2). A cell given twice for a year
+ * in consecutive rows is still found out, naming the second row. */
+static void
+test_row_order_and_forms(void **state)
+{
+    nbl_ws *ws = make_ws("w7.sqlite");
+    double v;
+    char *status = NULL;
+    (void)state;
+    assert_int_equal(
+        nbl_import_grid(ws,
+                        nbl_test_write("g7.csv", "cell_id,year,pop\n"
+                                                 "100m_61700_7000,2023,1\n"
+                                                 "100m_61701_7000,2023,2\n"
+                                                 "100m_61700_7001,2023,3\n"
+                                                 "100m_61701_7001,2023,4\n"
+                                                 "100m_61700_7002,2023,5\n"
+                                                 "100m_61701_7002,2023,6\n"
+                                                 "100m_61700_7003,2023,7\n"
+                                                 "100m_62000_7000,2023,9\n"
+                                                 "100m_61700_7003,2024,8\n"
+                                                 "100m_61701_7002,2024, 60\n"
+                                                 "100m_61700_7000,2024,1e1\n"
+                                                 "100m_61701_7000,2024,+20\n"
+                                                 "100m_61700_7001,2024,030\n"
+                                                 "100m_61701_7001,2024,40\n"
+                                                 "100m_61700_7002,2024,50.0\n"
+                                                 "100m_62000_7000,2024,5\n"),
+                        NULL, NULL),
+        0);
+    assert_true(fabs(value_of(ws, "A", "ok", NULL) - 155) < 1e-9);
+    assert_true(fabs(value_of(ws, "B", "ok", NULL) - 33) < 1e-9);
+    assert_int_equal(
+        nbl__store_grid_result(ws, "A", 2023, "pop", &v, &status, &v), 0);
+    assert_true(fabs(v - 15.5) < 1e-9);
+    free(status);
+    nbl_ws_free(ws);
+
+    ws = make_ws("w8.sqlite");
+    assert_int_equal(
+        nbl_import_grid(ws,
+                        nbl_test_write("g8.csv", "cell_id,year,pop\n"
+                                                 "100m_61700_7000,2024,10\n"
+                                                 "100m_61700_7001,2024,10\n"
+                                                 "100m_61700_7001,2024,10\n"),
+                        NULL, NULL),
+        NBL_EDATA);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "g8.csv:4: "));
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "appears twice"));
+    nbl_ws_free(ws);
+}
+
 static int
 setup(void **state)
 {
@@ -221,6 +277,7 @@ main(void)
         cmocka_unit_test(test_suppressed),
         cmocka_unit_test(test_bad_id),
         cmocka_unit_test(test_polygon_cells),
+        cmocka_unit_test(test_row_order_and_forms),
     };
     nbl_test_locale();
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -58,6 +58,20 @@ count(nbl_ws *ws, const char *area, int year, const char *cat)
     return n;
 }
 
+/* The counts of utm.csv (test_csv_utm): one point each in A, B and C for
+ * (2021, vold), in A and B for (2022, indbrud), in A for (2021,
+ * unspecified). */
+static void
+assert_utm_counts(nbl_ws *ws)
+{
+    assert_int_equal(count(ws, "A", 2021, "vold"), 1);
+    assert_int_equal(count(ws, "B", 2021, "vold"), 1);
+    assert_int_equal(count(ws, "C", 2021, "vold"), 1);
+    assert_int_equal(count(ws, "A", 2022, "indbrud"), 1);
+    assert_int_equal(count(ws, "B", 2022, "indbrud"), 1);
+    assert_int_equal(count(ws, "A", 2021, "unspecified"), 1);
+}
+
 static void
 test_csv_utm(void **state)
 {
@@ -96,12 +110,7 @@ test_csv_utm(void **state)
     assert_int_equal(s.years[0].outside, 3);
     assert_int_equal(s.years[1].year, 2022);
     assert_int_equal(s.years[1].assigned, 2);
-    assert_int_equal(count(ws, "A", 2021, "vold"), 1);
-    assert_int_equal(count(ws, "B", 2021, "vold"), 1);
-    assert_int_equal(count(ws, "C", 2021, "vold"), 1);
-    assert_int_equal(count(ws, "A", 2022, "indbrud"), 1);
-    assert_int_equal(count(ws, "B", 2022, "indbrud"), 1);
-    assert_int_equal(count(ws, "A", 2021, "unspecified"), 1);
+    assert_utm_counts(ws);
     /* rows stored: A/2021/vold, B/2021/vold, C/2021/vold, A/2022/indbrud,
      * B/2022/indbrud, A/2021/unspecified */
     assert_int_equal(s.rows_stored, 6);
@@ -117,6 +126,14 @@ test_csv_utm(void **state)
     assert_int_equal(count(ws, "C", 2021, "vold"), 0);
     assert_int_equal(count(ws, "A", 2022, "indbrud"), 1);
     assert_int_equal(count(ws, "A", 2021, "unspecified"), 1);
+    nbl_incidents_summary_clear(&s);
+
+    /* The first file again: it has every pair stored, so the table is
+     * emptied at once; the counts are the first import's again. */
+    assert_int_equal(
+        nbl_import_incidents(ws, nbl_test_path("utm.csv"), NULL, &s), 0);
+    assert_utm_counts(ws);
+    assert_int_equal(count(ws, NULL, 2021, "vold"), 3);
     nbl_incidents_summary_clear(&s);
     nbl_ws_free(ws);
 }
