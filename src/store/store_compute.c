@@ -71,7 +71,11 @@ prepare_in(nbl_ws *ws, sqlite3_stmt **st, const char *head, int nvars,
     if (rc)
         return rc;
     for (int i = 0; i < nvars; i++)
-        nbl__db_bind_text(*st, first + i, vars[i]);
+        if ((rc = nbl__db_bind_key(ws, *st, first + i, vars[i]))) {
+            sqlite3_finalize(*st);
+            *st = NULL;
+            return rc;
+        }
     return NBL_OK;
 }
 
@@ -488,8 +492,11 @@ run_sql(nbl__compute_writer *w, const char *sql, const char *what)
     int rc = nbl__db_prepare(w->ws, &st, sql);
     if (rc)
         return rc;
-    if (sqlite3_bind_parameter_count(st) > 0)
-        nbl__db_bind_text(st, 1, w->ruleset);
+    if (sqlite3_bind_parameter_count(st) > 0 &&
+        (rc = nbl__db_bind_key(w->ws, st, 1, w->ruleset))) {
+        sqlite3_finalize(st);
+        return rc;
+    }
     rc = sqlite3_step(st);
     rc = rc == SQLITE_ROW    ? 1
          : rc == SQLITE_DONE ? 0
@@ -612,11 +619,11 @@ nbl__store_compute_save_ruleset(nbl_ws *ws, const char *name,
     if (rc)
         return rc;
     nbl__now_iso(now);
-    nbl__db_bind_text(st, 1, name);
-    nbl__db_bind_text(st, 2, version);
-    nbl__db_bind_text(st, 3, definition);
-    nbl__db_bind_text(st, 4, now);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    if (!(rc = nbl__db_bind_key(ws, st, 1, name)) &&
+        !(rc = nbl__db_bind_key(ws, st, 2, version)) &&
+        !(rc = nbl__db_bind_key(ws, st, 3, definition)) &&
+        !(rc = nbl__db_bind_key(ws, st, 4, now)) &&
+        sqlite3_step(st) != SQLITE_DONE)
         rc = nbl__db_error(ws, "rulesets");
     sqlite3_finalize(st);
     return rc;

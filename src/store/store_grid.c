@@ -58,12 +58,14 @@ nbl__grid_writer_open(nbl_ws *ws, const char *method, const char *source,
     return NBL_OK;
 }
 
-static void
-bind_key(sqlite3_stmt *st, const nbl__grid_row *r)
+static int
+bind_key(nbl_ws *ws, sqlite3_stmt *st, const nbl__grid_row *r)
 {
-    nbl__db_bind_text(st, 1, r->area_id);
     sqlite3_bind_int64(st, 2, r->year);
-    nbl__db_bind_text(st, 3, r->variable);
+    return nbl__db_bind_key(ws, st, 1, r->area_id) ||
+                   nbl__db_bind_key(ws, st, 3, r->variable)
+               ? NBL_ENOMEM
+               : NBL_OK;
 }
 
 static void
@@ -81,7 +83,8 @@ stored(nbl__grid_writer *w, const nbl__grid_row *r, double *old)
 {
     int s, found = 0;
     sqlite3_reset(w->get);
-    bind_key(w->get, r);
+    if (bind_key(w->ws, w->get, r))
+        return NBL_ENOMEM;
     s = sqlite3_step(w->get);
     if (s == SQLITE_ROW) {
         found = 1;
@@ -111,17 +114,21 @@ nbl__grid_writer_put(nbl__grid_writer *w, const nbl__grid_row *r, int replace,
         *outcome = NBL__GRID_INSERTED;
     }
     sqlite3_reset(w->put);
-    bind_key(w->put, r);
+    if (bind_key(w->ws, w->put, r))
+        return NBL_ENOMEM;
     bind_value(w->put, 4, r->value);
     if (sqlite3_step(w->put) != SQLITE_DONE)
         return nbl__db_error(w->ws, "writing stats");
     sqlite3_reset(w->res);
-    bind_key(w->res, r);
+    if (bind_key(w->ws, w->res, r))
+        return NBL_ENOMEM;
     bind_value(w->res, 4, r->value);
     sqlite3_bind_double(w->res, 5, r->missing_share);
-    nbl__db_bind_text(w->res, 6, r->not_evaluable ? "not_evaluable" : "ok");
-    nbl__db_bind_text(w->res, 7, w->method);
-    nbl__db_bind_text(w->res, 8, w->source);
+    sqlite3_bind_text(w->res, 6, r->not_evaluable ? "not_evaluable" : "ok", -1,
+                      SQLITE_STATIC);
+    if (nbl__db_bind_key(w->ws, w->res, 7, w->method) ||
+        nbl__db_bind_key(w->ws, w->res, 8, w->source))
+        return NBL_ENOMEM;
     if (sqlite3_step(w->res) != SQLITE_DONE)
         return nbl__db_error(w->ws, "writing grid_results");
     return NBL_OK;
@@ -153,7 +160,10 @@ nbl__store_grid_result(nbl_ws *ws, const char *area_id, long year,
     *status = NULL;
     if (rc)
         return rc;
-    bind_key(st, &key);
+    if (bind_key(ws, st, &key)) {
+        sqlite3_finalize(st);
+        return NBL_ENOMEM;
+    }
     if (sqlite3_step(st) == SQLITE_ROW) {
         *status = nbl__strdup((const char *)sqlite3_column_text(st, 0));
         *missing_share = nbl__db_column_double(st, 1);

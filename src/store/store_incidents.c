@@ -90,7 +90,8 @@ nbl__store_incidents_write(nbl_ws *ws, const nbl__incident_pair *pairs,
         goto done;
     for (size_t i = 0; i < npairs; i++) {
         sqlite3_bind_int(del, 1, pairs[i].year);
-        nbl__db_bind_text(del, 2, pairs[i].category);
+        if ((rc = nbl__db_bind_key(ws, del, 2, pairs[i].category)))
+            goto done;
         if (sqlite3_step(del) != SQLITE_DONE) {
             rc = nbl__db_error(ws, "replacing incident counts");
             goto done;
@@ -154,13 +155,14 @@ nbl__store_incidents_count(nbl_ws *ws, const char *area_id, int year,
         "(?1 IS NULL OR area_id = ?1) AND year = ?2 AND category = ?3");
     if (rc)
         return rc;
-    nbl__db_bind_text(st, 1, area_id);
     sqlite3_bind_int(st, 2, year);
-    nbl__db_bind_text(st, 3, category);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    else
-        rc = nbl__db_error(ws, "counting incidents");
+    if (!(rc = nbl__db_bind_key(ws, st, 1, area_id)) &&
+        !(rc = nbl__db_bind_key(ws, st, 3, category))) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            *out = sqlite3_column_int64(st, 0);
+        else
+            rc = nbl__db_error(ws, "counting incidents");
+    }
     sqlite3_finalize(st);
     return rc;
 }
@@ -175,10 +177,10 @@ nbl__store_incidents_test_add_area(nbl_ws *ws, const char *area_id,
                              "(?, CastToMultiPolygon(GeomFromText(?, ?)))");
     if (rc)
         return rc;
-    nbl__db_bind_text(st, 1, area_id);
-    nbl__db_bind_text(st, 2, wkt);
     sqlite3_bind_int(st, 3, ws->srid);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    if (!(rc = nbl__db_bind_key(ws, st, 1, area_id)) &&
+        !(rc = nbl__db_bind_key(ws, st, 2, wkt)) &&
+        sqlite3_step(st) != SQLITE_DONE)
         rc = nbl__db_error(ws, "inserting test area");
     sqlite3_finalize(st);
     return rc;

@@ -63,7 +63,10 @@ load_years(nbl_ws *ws, nbl__report_data *d, int year)
         "ruleset = ?1");
     if (rc)
         return rc;
-    nbl__db_bind_text(q, 1, d->ruleset);
+    if ((rc = nbl__db_bind_key(ws, q, 1, d->ruleset))) {
+        sqlite3_finalize(q);
+        return rc;
+    }
     sqlite3_bind_int(q, 2, year);
     if (sqlite3_step(q) != SQLITE_ROW ||
         sqlite3_column_type(q, 0) == SQLITE_NULL ||
@@ -161,7 +164,10 @@ load_area_rows(nbl_ws *ws, nbl__report_data *d)
         "a.area_id AND sr.year = ?2 ORDER BY a.area_id");
     if (rc)
         return rc;
-    nbl__db_bind_text(q, 1, d->ruleset);
+    if ((rc = nbl__db_bind_key(ws, q, 1, d->ruleset))) {
+        sqlite3_finalize(q);
+        return rc;
+    }
     sqlite3_bind_int(q, 2, d->year);
     sqlite3_bind_int(q, 3, d->prev_year);
     sqlite3_bind_double(q, 4, -d->minx);
@@ -195,7 +201,10 @@ load_criteria(nbl_ws *ws, nbl__report_data *d)
                                 "ruleset = ?1 AND year = ?2 ORDER BY area_id");
     if (rc)
         return rc;
-    nbl__db_bind_text(q, 1, d->ruleset);
+    if ((rc = nbl__db_bind_key(ws, q, 1, d->ruleset))) {
+        sqlite3_finalize(q);
+        return rc;
+    }
     sqlite3_bind_int(q, 2, d->year);
     while ((s = sqlite3_step(q)) == SQLITE_ROW) {
         int i =
@@ -275,7 +284,10 @@ load_first_year(nbl_ws *ws, nbl__report_data *d)
                                 "ruleset = ?1 AND year <= ?2");
     if (rc)
         return rc;
-    nbl__db_bind_text(q, 1, d->ruleset);
+    if ((rc = nbl__db_bind_key(ws, q, 1, d->ruleset))) {
+        sqlite3_finalize(q);
+        return rc;
+    }
     sqlite3_bind_int(q, 2, d->year);
     d->first_year = d->year;
     if ((s = sqlite3_step(q)) == SQLITE_ROW &&

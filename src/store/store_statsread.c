@@ -256,7 +256,11 @@ prepare(nbl_ws *ws, sqlite3_stmt **st, const char *const *vars, int nvars,
     rc = nbl__db_prepare(ws, st, b.s);
     nbl__buf_free(&b);
     for (int j = 0; !rc && !all && j < nvars; j++)
-        nbl__db_bind_text(*st, j + 1, vars[j]);
+        rc = nbl__db_bind_key(ws, *st, j + 1, vars[j]);
+    if (rc && *st) {
+        sqlite3_finalize(*st);
+        *st = NULL;
+    }
     return rc;
 }
 
