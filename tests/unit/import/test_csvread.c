@@ -603,8 +603,9 @@ test_decoder_words(void **state)
     memset(&d, 0, sizeof d);
     d.ctx = ctx;
     d.path = "z.csv";
-    s = "abcdefghijk\nlmnopqrstuv\nwxyz\0ABCDEFGH\n";
-    n = 41;
+    static const char nul3[] = "abcdefghijk\nlmnopqrstuv\nwxyz\0ABCDEFGH\n";
+    s = nul3;
+    n = sizeof nul3 - 1; /* 38 bytes: the NUL is data, not the end */
     assert_int_equal(nbl__text_decode(&d, &s, &n), NBL_EFORMAT);
     assert_non_null(strstr(nbl_ctx_errmsg(ctx), "z.csv:3: "));
     nbl__text_decoder_clear(&d);
