@@ -117,8 +117,8 @@ prev_crit(const nbl__aarea *a, const char *crit, int year)
     const nbl__acrit *best = NULL;
     for (size_t i = 0; i < a->n_crit; i++) {
         const nbl__acrit *c = &a->crit[i];
-        if (c->year < year && c->ok && c->met >= 0 &&
-            strcmp(c->criterion, crit) == 0 && (!best || c->year > best->year))
+        if (c->year < year && (!best || c->year > best->year) && c->ok &&
+            c->met >= 0 && strcmp(c->criterion, crit) == 0)
             best = c;
     }
     return best;
@@ -130,8 +130,8 @@ prev_cat(const nbl__aarea *a, int year)
     const nbl__acat *best = NULL;
     for (size_t i = 0; i < a->n_cat; i++) {
         const nbl__acat *c = &a->cat[i];
-        if (c->year < year && nbl__alert_category_rank(c->category) >= 0 &&
-            (!best || c->year > best->year))
+        if (c->year < year && (!best || c->year > best->year) &&
+            nbl__alert_category_rank(c->category) >= 0)
             best = c;
     }
     return best;
