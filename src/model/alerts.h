@@ -137,10 +137,13 @@ int nbl__alert_category_rank(const char *code);
 const char *nbl__alert_criterion_words(const char *id);
 
 /* The conditions of area a that hold in `year` (state "", first_year =
- * year), appended to out. sd: the area's status/dynamics or NULL. */
+ * year), appended to out. sd: the area's status/dynamics or NULL. text 0:
+ * message "" (not formatted; every other field is the same), for the
+ * earlier years whose conditions only decide the states. */
 int nbl__alerts_area_conditions(const nbl__aarea *a,
                                 const nbl_alert_config *cfg, int year,
-                                const nbl__asd *sd, nbl_alert_list *out);
+                                const nbl__asd *sd, int text,
+                                nbl_alert_list *out);
 
 /* The trend rule: does the least-squares line over (t, v), n points,
  * point the worse way (down when lower_worse, else up), explain the data

@@ -396,8 +396,11 @@ nbl__alerts_evaluate(const nbl__aarea *areas, size_t n,
     for (size_t i = 0; i < n && !rc; i++) {
         for (int k = 0; k < r.ny && !rc; k++) {
             list_clear(&r.per[k]);
+            /* only the last year's messages are kept: the earlier
+             * years' conditions decide the states and are not worded */
             rc = nbl__alerts_area_conditions(&areas[i], cfg, r.y0 + k,
-                                             sd_at(&r, k, i), &r.per[k]);
+                                             sd_at(&r, k, i), k == r.ny - 1,
+                                             &r.per[k]);
         }
         if (!rc)
             rc = current_alerts(&r, i, out);

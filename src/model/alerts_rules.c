@@ -117,8 +117,8 @@ prev_crit(const nbl__aarea *a, const char *crit, int year)
     const nbl__acrit *best = NULL;
     for (size_t i = 0; i < a->n_crit; i++) {
         const nbl__acrit *c = &a->crit[i];
-        if (c->year < year && c->ok && c->met >= 0 &&
-            strcmp(c->criterion, crit) == 0 && (!best || c->year > best->year))
+        if (c->year < year && (!best || c->year > best->year) && c->ok &&
+            c->met >= 0 && strcmp(c->criterion, crit) == 0)
             best = c;
     }
     return best;
@@ -130,8 +130,8 @@ prev_cat(const nbl__aarea *a, int year)
     const nbl__acat *best = NULL;
     for (size_t i = 0; i < a->n_cat; i++) {
         const nbl__acat *c = &a->cat[i];
-        if (c->year < year && nbl__alert_category_rank(c->category) >= 0 &&
-            (!best || c->year > best->year))
+        if (c->year < year && (!best || c->year > best->year) &&
+            nbl__alert_category_rank(c->category) >= 0)
             best = c;
     }
     return best;
@@ -356,22 +356,18 @@ nbl__alert_category_rank(const char *code)
 struct emit {
     const nbl__aarea *a;
     int year;
+    int text; /* 0: no message (an earlier year, only its states count) */
     nbl_alert_list *out;
     int rc;
 };
 
-static void emit(struct emit *e, const char *kind, const char *rule,
-                 double value, double thr, nbl_alert_severity sev,
-                 const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-
+/* A condition without its message (message ""): kind, rule, value,
+ * threshold and severity are all the states of later years need. */
 static void
-emit(struct emit *e, const char *kind, const char *rule, double value,
-     double thr, nbl_alert_severity sev, const char *fmt, ...)
+emit_bare(struct emit *e, const char *kind, const char *rule, double value,
+          double thr, nbl_alert_severity sev)
 {
     nbl_alert al;
-    nbl__buf msg = {0};
-    va_list ap;
-    char tmp[1024];
     if (e->rc)
         return;
     memset(&al, 0, sizeof al);
@@ -384,6 +380,26 @@ emit(struct emit *e, const char *kind, const char *rule, double value,
     al.threshold = thr;
     al.severity = sev;
     al.first_year = e->year;
+    e->rc = nbl__alert_list_push(e->out, &al);
+}
+
+static void emit_text(struct emit *e, const char *kind, const char *rule,
+                      double value, double thr, nbl_alert_severity sev,
+                      const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+/* The condition with "<name> (<id>): <sentence>" as its message. */
+static void
+emit_text(struct emit *e, const char *kind, const char *rule, double value,
+          double thr, nbl_alert_severity sev, const char *fmt, ...)
+{
+    nbl__buf msg = {0};
+    va_list ap;
+    char tmp[1024];
+    size_t n = e->out->n;
+    emit_bare(e, kind, rule, value, thr, sev);
+    if (e->rc)
+        return;
     va_start(ap, fmt);
     vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
@@ -393,10 +409,20 @@ emit(struct emit *e, const char *kind, const char *rule, double value,
         e->rc = NBL_ENOMEM;
         return;
     }
-    al.message = msg.s;
-    e->rc = nbl__alert_list_push(e->out, &al);
-    nbl__buf_free(&msg);
+    free(e->out->items[n].message);
+    e->out->items[n].message = msg.s;
 }
+
+/* A condition that holds: with its message when e->text, else bare. The
+ * message's arguments (numbers formatted for the reader, translation
+ * lookups) are evaluated only when the message is made. */
+#define EMIT(e, kind, rule, value, thr, sev, ...)                              \
+    do {                                                                       \
+        if ((e)->text)                                                         \
+            emit_text(e, kind, rule, value, thr, sev, __VA_ARGS__);            \
+        else                                                                   \
+            emit_bare(e, kind, rule, value, thr, sev);                         \
+    } while (0)
 
 /* Least squares over (t, v): slope, means, and R² (the share of the
  * variance the line explains; 0 when the values do not vary). */
@@ -459,14 +485,14 @@ criterion_changes(struct emit *e, const nbl_alert_config *cfg,
     int y = e->year, py = p ? p->year : y - 1;
     int both = !isnan(t->v) && !isnan(t->pv);
     if (p && c->met == 1 && p->met == 0)
-        emit(e, "crossed", c->criterion, t->v, c->threshold,
+        EMIT(e, "crossed", c->criterion, t->v, c->threshold,
              cfg->sev_crossed_criterion,
              T_("%s newly met in %d: %s was %s (threshold %s), %s from %s in "
                 "%d."),
              T_(d->short_name), y, T_(d->words), t->vs, t->ts,
              both && t->v < t->pv ? T_("down") : T_("up"), t->ps, py);
     if (p && c->met == 0 && p->met == 1)
-        emit(e, "improved", c->criterion, t->v, c->threshold, cfg->sev_improved,
+        EMIT(e, "improved", c->criterion, t->v, c->threshold, cfg->sev_improved,
              T_("%s no longer met in %d: %s was %s (threshold %s), %s from "
                 "%s in %d."),
              T_(d->short_name), y, T_(d->words), t->vs, t->ts,
@@ -483,8 +509,9 @@ criterion_approaching(struct emit *e, const nbl_alert_config *cfg,
     double lim = cfg->margin * fabs(c->threshold);
     char ds[96];
     if (dist >= 0 && dist <= lim) {
-        fmt_distance(ds, sizeof ds, d, dist);
-        emit(e, "approaching", c->criterion, t->v, c->threshold,
+        if (e->text)
+            fmt_distance(ds, sizeof ds, d, dist);
+        EMIT(e, "approaching", c->criterion, t->v, c->threshold,
              cfg->sev_approaching_criterion,
              T_("%s was %s in %d, %s from the threshold (%s)."), T_(d->words),
              t->vs, e->year, ds, t->ts);
@@ -536,11 +563,13 @@ criterion_trend(struct emit *e, const nbl_alert_config *cfg,
         char fs[96], ss[96], s0[96], rs[32];
         if (!beyond(d, f, c->threshold))
             continue;
-        fmt_value(s0, sizeof s0, d, vals[0]);
-        fmt_value(fs, sizeof fs, d, f);
-        fmt_distance(ss, sizeof ss, d, fabs(slope));
-        fmtn(rs, sizeof rs, r2, 2);
-        emit(e, "trend", c->criterion, t->v, c->threshold, cfg->sev_trend,
+        if (e->text) {
+            fmt_value(s0, sizeof s0, d, vals[0]);
+            fmt_value(fs, sizeof fs, d, f);
+            fmt_distance(ss, sizeof ss, d, fabs(slope));
+            fmtn(rs, sizeof rs, r2, 2);
+        }
+        EMIT(e, "trend", c->criterion, t->v, c->threshold, cfg->sev_trend,
              d->lower_worse
                  ? T_("%s fell from %s in %d to %s in %d (down %s a year over "
                       "%d years, R² %s); on this trend it falls to the "
@@ -551,6 +580,21 @@ criterion_trend(struct emit *e, const nbl_alert_config *cfg,
              T_(d->words), s0, first, t->vs, y, ss, n, rs, t->ts, y + h, fs);
         return;
     }
+}
+
+/* The value, threshold and previous value of t in words. */
+static void
+crit_texts(struct crit_text *t, const nbl__acrit *c)
+{
+    if (!isnan(t->v))
+        fmt_value(t->vs, sizeof t->vs, &t->d, t->v);
+    else
+        snprintf(t->vs, sizeof t->vs, "%s", T_("not available"));
+    fmt_threshold(t->ts, sizeof t->ts, &t->d, c->threshold);
+    if (!isnan(t->pv))
+        fmt_value(t->ps, sizeof t->ps, &t->d, t->pv);
+    else
+        snprintf(t->ps, sizeof t->ps, "%s", T_("not available"));
 }
 
 static void
@@ -564,15 +608,8 @@ criterion_conditions(struct emit *e, const nbl_alert_config *cfg,
     t.prev = prev_crit(e->a, c->criterion, e->year);
     t.v = measure(&t.d, c);
     t.pv = measure(&t.d, t.prev);
-    if (!isnan(t.v))
-        fmt_value(t.vs, sizeof t.vs, &t.d, t.v);
-    else
-        snprintf(t.vs, sizeof t.vs, "%s", T_("not available"));
-    fmt_threshold(t.ts, sizeof t.ts, &t.d, c->threshold);
-    if (!isnan(t.pv))
-        fmt_value(t.ps, sizeof t.ps, &t.d, t.pv);
-    else
-        snprintf(t.ps, sizeof t.ps, "%s", T_("not available"));
+    if (e->text)
+        crit_texts(&t, c);
     criterion_changes(e, cfg, c, &t);
     if (c->met != 0 || isnan(t.v))
         return;
@@ -588,13 +625,13 @@ note_not_evaluable(struct emit *e)
     const nbl__aarea *a = e->a;
     char ids[128] = "";
     size_t len = 0;
-    for (size_t i = 0; i < a->n_crit; i++) {
+    for (size_t i = 0; e->text && i < a->n_crit; i++) {
         const nbl__acrit *c = &a->crit[i];
         if (c->year == e->year && (!c->ok || c->met < 0) && len < sizeof ids)
             len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%s",
                                     len ? ", " : "", c->criterion);
     }
-    emit(e, "not_evaluable", "category", NAN, NAN, NBL_SEV_INFO,
+    EMIT(e, "not_evaluable", "category", NAN, NAN, NBL_SEV_INFO,
          T_("the criteria for %d cannot be evaluated: data missing%s%s%s; "
             "earlier alerts are neither repeated nor resolved until the "
             "data return."),
@@ -636,10 +673,11 @@ category_changes(struct emit *e, const nbl_alert_config *cfg,
     char rule[64], why[200];
     if (r < 0 || pr < 0 || r == pr)
         return;
-    category_why(e, cat, pcat, why, sizeof why);
+    if (e->text)
+        category_why(e, cat, pcat, why, sizeof why);
     if (r > pr) {
         snprintf(rule, sizeof rule, "category:%s", cat->category);
-        emit(e, "crossed", rule, met, need,
+        EMIT(e, "crossed", rule, met, need,
              strcmp(cat->category, "forebyggelse") == 0
                  ? cfg->sev_crossed_forebyggelse
                  : cfg->sev_crossed_category,
@@ -653,7 +691,7 @@ category_changes(struct emit *e, const nbl_alert_config *cfg,
              cat->criteria_met, cat->criteria_needed, why);
     } else {
         snprintf(rule, sizeof rule, "category:%s", pcat->category);
-        emit(e, "improved", rule, met, need, cfg->sev_improved,
+        EMIT(e, "improved", rule, met, need, cfg->sev_improved,
              Tn_("no longer %s (%s) in %d, now %s; %d criterion met "
                  "(udsat needs %d).%s",
                  "no longer %s (%s) in %d, now %s; %d criteria met "
@@ -680,14 +718,14 @@ category_approaching(struct emit *e, const nbl_alert_config *cfg,
         return;
     if ((r == 0 || r == 1) && size_ok &&
         cat->criteria_met == cat->criteria_needed - 1)
-        emit(e, "approaching", "category:udsat", met, need,
+        EMIT(e, "approaching", "category:udsat", met, need,
              cfg->sev_approaching_category,
              T_("%d of the %d criteria needed for udsat boligområde "
                 "met in %d, one criterion short of the category."),
              cat->criteria_met, cat->criteria_needed, e->year);
     if (r == 0 && size_ok && eth && eth->met_low == 1 &&
         cat->criteria_met_low == cat->criteria_needed - 1)
-        emit(e, "approaching", "category:forebyggelse",
+        EMIT(e, "approaching", "category:forebyggelse",
              (double)cat->criteria_met_low, need, cfg->sev_approaching_category,
              T_("%d of the %d criteria needed for forebyggelsesområde "
                 "met at the lower thresholds in %d, one criterion "
@@ -706,7 +744,7 @@ category_countdown(struct emit *e, const nbl_alert_config *cfg,
         cat->parallel_years >= cat->omdannelse_years)
         return;
     k = cat->omdannelse_years - cat->parallel_years;
-    emit(e, "countdown", "category:omdannelse", k, cat->omdannelse_years,
+    EMIT(e, "countdown", "category:omdannelse", k, cat->omdannelse_years,
          k <= cfg->countdown_critical_years ? cfg->sev_countdown_critical
                                             : cfg->sev_countdown,
          Tn_("parallelsamfund for %d consecutive year up to %d; if it "
@@ -749,13 +787,13 @@ category_status(struct emit *e, const nbl__acat *cat, const nbl__acat *pcat)
     if (!pcat || nbl__alert_category_rank(cat->category) < 1 ||
         strcmp(cat->category, pcat->category) != 0)
         return;
-    for (int yy = e->year - 1;; yy--) {
+    for (int yy = e->year - 1; e->text; yy--) {
         const nbl__acat *q = nbl__aarea_cat(e->a, yy);
         if (!q || strcmp(q->category, cat->category) != 0)
             break;
         k++;
     }
-    for (size_t i = 0; i < e->a->n_crit; i++) {
+    for (size_t i = 0; e->text && i < e->a->n_crit; i++) {
         const char *id = e->a->crit[i].criterion;
         if (e->a->crit[i].year == e->year &&
             (strcmp(id, "lab") == 0 || strcmp(id, "cri") == 0 ||
@@ -765,7 +803,7 @@ category_status(struct emit *e, const nbl__acat *cat, const nbl__acat *pcat)
     }
     snprintf(rule, sizeof rule, "category:%s", cat->category);
     if (strcmp(cat->category, "forebyggelse") == 0)
-        emit(e, "status", rule, cat->criteria_met_low, cat->criteria_needed,
+        EMIT(e, "status", rule, cat->criteria_met_low, cat->criteria_needed,
              NBL_SEV_INFO,
              T_("still %s (%s) in %d, the %s year in a row; %d of %d "
                 "criteria met at the lower thresholds (forebyggelse needs "
@@ -774,7 +812,7 @@ category_status(struct emit *e, const nbl__acat *cat, const nbl__acat *pcat)
              ordinal(ord, sizeof ord, k), cat->criteria_met_low, total,
              cat->criteria_needed);
     else
-        emit(e, "status", rule,
+        EMIT(e, "status", rule,
              cat->criteria_met >= 0 ? cat->criteria_met : NAN,
              cat->criteria_needed >= 0 ? cat->criteria_needed : NAN,
              NBL_SEV_INFO,
@@ -846,7 +884,7 @@ builtin_message(struct emit *e, const nbl_alert_config *cfg, const nbl__asd *sd,
     const nbl__sdconf *c = cfg->status_dynamics;
     double thr = c->status.cut[vl ? 2 : 1];
     char b1[64], b2[64], b3[64], b4[64];
-    emit(e, "status_dynamics", "status_dynamics", sd->status, thr,
+    EMIT(e, "status_dynamics", "status_dynamics", sd->status, thr,
          vl ? cfg->sev_status_very_low : cfg->sev_status_low,
          T_("status index %s on the criterion indicators (class %s: %s "
             "and above, in standard deviations from the average of all "
@@ -876,7 +914,7 @@ status_dynamics_condition(struct emit *e, const nbl_alert_config *cfg,
         builtin_message(e, cfg, sd, worst);
         return;
     }
-    emit(e, "status_dynamics", "status_dynamics", sd->status,
+    EMIT(e, "status_dynamics", "status_dynamics", sd->status,
          sd->sclass > 0 ? c->status.cut[sd->sclass - 1] : NAN,
          worst ? cfg->sev_status_very_low : cfg->sev_status_low,
          T_("status index %s on %s (class %s: %s, in standard deviations "
@@ -904,16 +942,16 @@ safety_conditions(struct emit *e, const nbl_alert_config *cfg)
     if (crit || s->index < cfg->safety_warning) {
         double thr = crit ? cfg->safety_critical : cfg->safety_warning;
         char band[80] = "";
-        if (s->band[0])
+        if (e->text && s->band[0])
             snprintf(band, sizeof band, T_(" (band: %s)"), s->band);
-        emit(e, "safety", "safety_index", s->index, thr,
+        EMIT(e, "safety", "safety_index", s->index, thr,
              crit ? cfg->sev_safety_band_critical : cfg->sev_safety_band,
              T_("safety index %s in %d, under %s%s (100 = municipal "
                 "reference)."),
              fmtn(b1, 64, s->index, 1), y, fmtt(b2, 64, thr, 1), band);
     }
     if (ps && !isnan(ps->index) && ps->index - s->index > cfg->safety_drop)
-        emit(e, "safety", "safety_drop", ps->index - s->index, cfg->safety_drop,
+        EMIT(e, "safety", "safety_drop", ps->index - s->index, cfg->safety_drop,
              cfg->sev_safety_drop,
              T_("safety index down %s points from %s in %d to %s in %d "
                 "(alert at a drop of more than %s)."),
@@ -924,9 +962,10 @@ safety_conditions(struct emit *e, const nbl_alert_config *cfg)
 
 int
 nbl__alerts_area_conditions(const nbl__aarea *a, const nbl_alert_config *cfg,
-                            int year, const nbl__asd *sd, nbl_alert_list *out)
+                            int year, const nbl__asd *sd, int text,
+                            nbl_alert_list *out)
 {
-    struct emit e = {a, year, out, NBL_OK};
+    struct emit e = {a, year, text, out, NBL_OK};
     const nbl__acat *cat = nbl__aarea_cat(a, year);
     for (size_t i = 0; i < a->n_crit; i++)
         if (a->crit[i].year == year)
@@ -951,7 +990,7 @@ nbl__alerts_conditions(const nbl__aarea *areas, size_t n,
 {
     for (size_t i = 0; i < n; i++) {
         int rc = nbl__alerts_area_conditions(&areas[i], cfg, year,
-                                             sd ? &sd[i] : NULL, out);
+                                             sd ? &sd[i] : NULL, 1, out);
         if (rc)
             return rc;
     }

@@ -633,6 +633,102 @@ test_states(void **state)
     nbl__aareas_free(a, 1);
 }
 
+/* Each condition of t and b alike but for the message: b's are empty. */
+static void
+same_but_message(const nbl_alert_list *t, const nbl_alert_list *b)
+{
+    assert_int_equal(t->n, b->n);
+    for (size_t j = 0; j < t->n; j++) {
+        const nbl_alert *x = &t->items[j], *y = &b->items[j];
+        assert_string_equal(x->kind, y->kind);
+        assert_string_equal(x->rule, y->rule);
+        assert_memory_equal(&x->value, &y->value, sizeof x->value);
+        assert_memory_equal(&x->threshold, &y->threshold, sizeof x->threshold);
+        assert_int_equal(x->severity, y->severity);
+        assert_int_equal(x->year, y->year);
+        assert_int_equal(x->first_year, y->first_year);
+        assert_string_equal(x->area_id, y->area_id);
+        assert_true(strlen(x->message) > strlen(x->area_id) + 4);
+        assert_string_equal(y->message, "");
+    }
+}
+
+/* The earlier years' conditions are evaluated without their messages
+ * (text 0): every other field is the same as with them. On the areas of
+ * test_status_dynamics (A4: very low status, negative dynamics in 2024;
+ * A2, A4: edu 60 at a threshold of 60, approaching) plus A1: lab 45 % in
+ * 2023 (crossed, from 32 in 2022), 30 in 2024 (improved), safety 95 -> 82
+ * (under 90, a drop of 13); A2: parallelsamfund in 2023 (crossed, from
+ * udsat) and 2024 (status, countdown 5 - 2 = 3 years); A3: cri share
+ * 1.0, 2.0, 2.5 % in 2022-2024 (threshold 3: slope 0.75, fit 2025 =
+ * 1.833 + 0.75 x 2 = 3.33, a trend) and not evaluable in 2024. */
+static void
+test_bare_conditions(void **state)
+{
+    nbl__aarea *a = areas_new(4);
+    nbl__asd sd[4];
+    static const double lab24[] = {30, 30, 50, 50}, lab22[] = {32, 32, 48, 48};
+    static const double inc24[] = {90, 90, 70, 70}, inc22[] = {88, 88, 72, 72};
+    char seen[2048] = "";
+    (void)state;
+    for (int i = 0; i < 4; i++) {
+        crit(&a[i], 2022, "lab", lab22[i], 40, 30);
+        crit(&a[i], 2024, "lab", lab24[i], 40, 30);
+        crit(&a[i], 2022, "edu", 40 + 20 * (i % 2), 60, 60);
+        crit(&a[i], 2024, "edu", 40 + 20 * (i % 2), 60, 60);
+        crit(&a[i], 2022, "inc", inc22[i], 55, 65);
+        crit(&a[i], 2024, "inc", inc24[i], 55, 65);
+    }
+    crit(&a[0], 2023, "lab", 45, 40, 30);
+    saf(&a[0], 2023, 95);
+    saf(&a[0], 2024, 82);
+    cat(&a[1], 2022, "udsat", 2, 2, 0);
+    cat(&a[1], 2023, "parallelsamfund", 3, 3, 1);
+    cat(&a[1], 2024, "parallelsamfund", 3, 3, 2);
+    crit(&a[2], 2022, "cri", 1.0, 3, 2);
+    crit(&a[2], 2023, "cri", 2.0, 3, 2);
+    crit(&a[2], 2024, "cri", 2.5, 3, 2);
+    cat(&a[2], 2024, "not_evaluable", -1, -1, 0);
+    for (int y = 2022; y <= 2024; y++) {
+        nbl__alerts_status_dynamics(a, 4, &cfg, y, sd);
+        for (size_t i = 0; i < 4; i++) {
+            nbl_alert_list *t = calloc(1, sizeof *t), *b = calloc(1, sizeof *b);
+            assert_int_equal(
+                nbl__alerts_area_conditions(&a[i], &cfg, y, &sd[i], 1, t), 0);
+            assert_int_equal(
+                nbl__alerts_area_conditions(&a[i], &cfg, y, &sd[i], 0, b), 0);
+            same_but_message(t, b);
+            for (size_t j = 0; j < b->n; j++) {
+                const nbl_alert *x = &b->items[j];
+                char v[32];
+                nbl__fmt_double(v, sizeof v, isnan(x->value) ? -1 : x->value,
+                                2);
+                snprintf(seen + strlen(seen), sizeof seen - strlen(seen),
+                         "%d %s %s %s %s %d|", y, x->area_id, x->kind, x->rule,
+                         v, (int)x->severity);
+            }
+            nbl_alert_list_free(t);
+            nbl_alert_list_free(b);
+        }
+    }
+    /* year area kind rule value severity (0 info, 1 warning, 2 critical;
+     * value -1: none); the countdown of 2023 is 5 - 1 = 4 years */
+    assert_string_equal(
+        seen, "2022 A2 approaching edu 60 1|2022 A4 approaching edu 60 1|"
+              "2023 A1 crossed lab 45 1|"
+              "2023 A2 crossed category:parallelsamfund 3 2|"
+              "2023 A2 countdown category:omdannelse 4 1|"
+              "2024 A1 improved lab 30 0|2024 A1 safety safety_index 82 1|"
+              "2024 A1 safety safety_drop 13 1|2024 A2 approaching edu 60 1|"
+              "2024 A2 status category:parallelsamfund 3 0|"
+              "2024 A2 countdown category:omdannelse 3 1|"
+              "2024 A3 trend cri 2.5 1|"
+              "2024 A3 not_evaluable category -1 0|"
+              "2024 A4 approaching edu 60 1|"
+              "2024 A4 status_dynamics status_dynamics 1 2|");
+    nbl__aareas_free(a, 4);
+}
+
 /* Missing data never resolves an alert. A1: lab approaching (40 % with a
  * 10 % margin: 36..40 is close) in 2019 and 2020, no data in 2021, still
  * close in 2022 -> nothing for lab in 2021, ongoing since 2019 in 2022.
@@ -787,6 +883,7 @@ main(void)
         cmocka_unit_test(test_status_dynamics),
         cmocka_unit_test(test_safety),
         cmocka_unit_test(test_states),
+        cmocka_unit_test(test_bare_conditions),
         cmocka_unit_test(test_gap_year),
         cmocka_unit_test(test_forebyggelse_approach),
         cmocka_unit_test(test_config),
