@@ -221,40 +221,6 @@ is_missing(const char *s)
     return !*s || !strcmp(s, "..") || !strcmp(s, "NA") || !strcmp(s, "NaN");
 }
 
-static const double pow10_tab[] = {1e0,  1e1,  1e2,  1e3, 1e4,  1e5,
-                                   1e6,  1e7,  1e8,  1e9, 1e10, 1e11,
-                                   1e12, 1e13, 1e14, 1e15};
-
-/* A value: the common plain forms ("123", "-4", "12.5" with the file's
- * decimal mark, at most 15 digits) at once and exactly (the digits as an
- * integer, below 2^53, divided by an exact power of ten: one correctly
- * rounded operation, as strtod's result), anything else by
- * nbl__parse_double. */
-static int
-grid_number(const char *s, char dec, double *out)
-{
-    const char *p = s + (*s == '-');
-    uint64_t m = 0;
-    int digits = 0, frac = -1;
-    for (; *p; p++) {
-        if (*p >= '0' && *p <= '9') {
-            m = m * 10 + (uint64_t)(*p - '0');
-            digits++;
-            frac += frac >= 0;
-        } else if (*p == dec && frac < 0 && digits > 0) {
-            frac = 0;
-        } else {
-            break;
-        }
-    }
-    if (*p || digits == 0 || digits > 15 || frac == 0)
-        return nbl__parse_double(s, dec, out);
-    *out = (double)m / pow10_tab[frac > 0 ? frac : 0];
-    if (*s == '-')
-        *out = -*out;
-    return 1;
-}
-
 static int bad(nbl__gimp *g, const char *column, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -291,7 +257,7 @@ nbl__gimp_value(nbl__gimp *g, nbl__gcell *c, long year, long var,
     if (pair < 0)
         return nbl__error(g->ctx, NBL_ENOMEM, "out of memory");
     if (!is_missing(s)) {
-        if (!grid_number(s, g->decimal, &x))
+        if (!nbl__parse_double(s, g->decimal, &x))
             return bad(g, column, "not a number: '%s'", s);
         if (x < 0)
             return bad(g, column, "negative count: '%s'", s);

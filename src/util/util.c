@@ -38,6 +38,40 @@ c_locale(void)
     return loc;
 }
 
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3, 1e4,  1e5,
+                                     1e6,  1e7,  1e8,  1e9, 1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15};
+
+/* The common plain forms ("123", "-4", "12.5" with the file's decimal
+ * mark, at most 15 digits) at once and exactly: the digits as an integer
+ * below 2^53 divided by an exact power of ten is one correctly rounded
+ * operation on exact operands, i.e. strtod's result. 0 for any other
+ * form (blanks, '+', exponents, more digits), which strtod then reads. */
+static int
+parse_plain(const char *s, char decimal_mark, double *out)
+{
+    const char *p = s + (*s == '-');
+    uint64_t m = 0;
+    int digits = 0, frac = -1;
+    for (; *p; p++) {
+        if (*p >= '0' && *p <= '9') {
+            m = m * 10 + (uint64_t)(*p - '0');
+            digits++;
+            frac += frac >= 0;
+        } else if (*p == decimal_mark && frac < 0 && digits > 0) {
+            frac = 0;
+        } else {
+            return 0;
+        }
+    }
+    if (digits == 0 || digits > 15 || frac == 0)
+        return 0;
+    *out = (double)m / pow10_exact[frac > 0 ? frac : 0];
+    if (*s == '-')
+        *out = -*out;
+    return 1;
+}
+
 int
 nbl__parse_double(const char *s, char decimal_mark, double *out)
 {
@@ -48,6 +82,8 @@ nbl__parse_double(const char *s, char decimal_mark, double *out)
 
     if (!s)
         return 0;
+    if (parse_plain(s, decimal_mark, out))
+        return 1;
     while (*s == ' ' || *s == '\t')
         s++;
     for (; *s && n < sizeof buf - 1; s++) {

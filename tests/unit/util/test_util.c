@@ -2,7 +2,10 @@
  * test_util.c - locale-independent numbers, UTF-8 validation, atomic output
  * files, folders made as `mkdir -p` does, embedded assets.
  */
+#define _GNU_SOURCE /* strtod_l: the expected values in the C locale */
 #include "nbl_test.h"
+
+#include <locale.h>
 
 #include <math.h>
 #include <sys/stat.h>
@@ -30,6 +33,59 @@ test_parse_double(void **state)
     assert_false(nbl__parse_double("0x10", '.', &v));
     assert_false(nbl__parse_double("1e999", '.', &v));
     assert_false(nbl__parse_double("12 kr", '.', &v));
+}
+
+/* The plain forms (at most 15 digits, one decimal mark) are read without
+ * strtod: every one must give strtod's double bit for bit, and the forms
+ * around them (16-17 digits, '+', a trailing mark, blanks, exponents)
+ * strtod's too. Deterministic pseudo-random strings (an LCG). */
+static void
+test_parse_double_plain(void **state)
+{
+    static const char *tails[] = {"", "", "", " ", ".", "e3", "+"};
+    uint64_t x = 12345;
+    locale_t c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    (void)state;
+    assert_non_null(c_loc);
+    for (int i = 0; i < 200000; i++) {
+        char s[48], dot[48];
+        int nd, pos, k = 0, neg;
+        double v, want;
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        nd = 1 + (int)((x >> 33) % 17);
+        pos = (int)((x >> 40) % (uint64_t)(nd + 1));
+        neg = (x >> 50) & 1;
+        if (neg)
+            s[k++] = '-';
+        for (int d = 0; d < nd; d++) {
+            if (d == pos && d > 0)
+                s[k++] = ',';
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            s[k++] = (char)('0' + (x >> 33) % 10);
+        }
+        s[k] = '\0';
+        if (i % 7 == 0)
+            strcat(s, tails[(x >> 20) % 7]);
+        for (int j = 0; j <= (int)strlen(s); j++)
+            dot[j] = s[j] == ',' ? '.' : s[j];
+        int ok = nbl__parse_double(s, ',', &v);
+        if (strchr(s, '.')) { /* a '.' in a comma-decimal file: refused */
+            assert_false(ok);
+            continue;
+        }
+        char *end;
+        want = strtod_l(dot, &end, c_loc);
+        while (*end == ' ')
+            end++;
+        if (*end || strchr(dot, '+')) {
+            if (ok)
+                assert_true(v == want);
+            continue;
+        }
+        assert_true(ok);
+        assert_memory_equal(&v, &want, sizeof v);
+    }
+    freelocale(c_loc);
 }
 
 static void
@@ -177,6 +233,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_double),
+        cmocka_unit_test(test_parse_double_plain),
         cmocka_unit_test(test_fmt_double),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_outfile),
