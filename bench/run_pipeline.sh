@@ -108,6 +108,7 @@ if [ "${1:-}" = --all ]; then
     awk -F': *' '/^ratio to parse/ {split($2, a, "x"); r = a[1] + 0
         printf "  import incidents / libcsv parse: %.2fx wall (target <= 3: %s)\n", r, r <= 3 ? "met" : "not met"}' "$TMP/inc.txt"
     grep -E '^(without|with) incidents:' "$TMP/peer.txt" | sed 's/^/  nabolag run vs GeoPandas, /'
+    grep -E '^(categories|incident counts):' "$TMP/peer.txt" | sed 's/^/  the peer checked: /'
     [ -z "${peer_failed:-}" ] || echo "  FAIL: the peer's categories or counts differ from nabolag's" >&2
 else
     echo "  (incidents: bench/run_incidents.sh; the whole job against GeoPandas: bench/run_peer.sh; all: --all)"
