@@ -72,7 +72,11 @@ nbl__store_alerts_ruleset(nbl_ws *ws, const char *ruleset, char **out,
             free(rs);
             return rc;
         }
-        nbl__db_bind_text(st, 1, rs);
+        if ((rc = nbl__db_bind_key(ws, st, 1, rs))) {
+            sqlite3_finalize(st);
+            free(rs);
+            return rc;
+        }
         if (sqlite3_step(st) == SQLITE_ROW)
             *version = nbl__db_column_strdup(st, 0, NULL);
         sqlite3_finalize(st);
@@ -90,7 +94,10 @@ nbl__store_alerts_latest_year(nbl_ws *ws, const char *ruleset, int *year)
                              "ruleset = ?");
     if (rc)
         return rc;
-    nbl__db_bind_text(st, 1, ruleset);
+    if ((rc = nbl__db_bind_key(ws, st, 1, ruleset))) {
+        sqlite3_finalize(st);
+        return rc;
+    }
     if (sqlite3_step(st) == SQLITE_ROW &&
         sqlite3_column_type(st, 0) != SQLITE_NULL)
         *year = sqlite3_column_int(st, 0);
@@ -114,7 +121,10 @@ nbl__store_alerts_has_year(nbl_ws *ws, const char *ruleset, int year, int *has)
         "ruleset = ?1 AND year = ?2)");
     if (rc)
         return rc;
-    nbl__db_bind_text(st, 1, ruleset);
+    if ((rc = nbl__db_bind_key(ws, st, 1, ruleset))) {
+        sqlite3_finalize(st);
+        return rc;
+    }
     sqlite3_bind_int(st, 2, year);
     *has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
@@ -152,7 +162,10 @@ load_area_list(nbl_ws *ws, const char *ruleset, int year, nbl__aarea **areas,
         "JOIN areas a ON a.area_id = k.area_id ORDER BY k.area_id");
     if (rc)
         return rc;
-    nbl__db_bind_text(st, 1, ruleset);
+    if ((rc = nbl__db_bind_key(ws, st, 1, ruleset))) {
+        sqlite3_finalize(st);
+        return rc;
+    }
     sqlite3_bind_int(st, 2, year);
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == cap) {
@@ -281,8 +294,10 @@ load_rows(nbl_ws *ws, const char *sql, const char *ruleset, int year,
     rc = nbl__db_prepare(ws, &st, sql);
     if (rc)
         return rc;
-    if (ruleset)
-        nbl__db_bind_text(st, 1, ruleset);
+    if (ruleset && (rc = nbl__db_bind_key(ws, st, 1, ruleset))) {
+        sqlite3_finalize(st);
+        return rc;
+    }
     sqlite3_bind_int(st, ruleset ? 2 : 1, year);
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(st, 0);
@@ -378,7 +393,10 @@ load_old_keys(nbl_ws *ws, const char *ruleset, int year, struct keyrow **old,
                          "WHERE ruleset = ? AND year = ?");
     if (rc)
         return rc;
-    nbl__db_bind_text(st, 1, ruleset);
+    if ((rc = nbl__db_bind_key(ws, st, 1, ruleset))) {
+        sqlite3_finalize(st);
+        return rc;
+    }
     sqlite3_bind_int(st, 2, year);
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n_old == cap_old) {
@@ -477,18 +495,20 @@ upsert_alerts(nbl_ws *ws, const char *ruleset, int year,
     for (size_t j = 0; j < alerts->n; j++) {
         const nbl_alert *a = &alerts->items[j];
         sqlite3_reset(st);
-        nbl__db_bind_text(st, 1, a->area_id);
         sqlite3_bind_int(st, 2, year);
-        nbl__db_bind_text(st, 3, ruleset);
-        nbl__db_bind_text(st, 4, a->kind);
-        nbl__db_bind_text(st, 5, a->rule);
         nbl__db_bind_double(st, 6, a->value);
         nbl__db_bind_double(st, 7, a->threshold);
-        nbl__db_bind_text(st, 8, nbl_alert_severity_name(a->severity));
-        nbl__db_bind_text(st, 9, a->message);
-        nbl__db_bind_text(st, 10, a->state);
         sqlite3_bind_int(st, 11, a->first_year);
-        nbl__db_bind_text(st, 12, now);
+        if ((rc = nbl__db_bind_key(ws, st, 1, a->area_id)) ||
+            (rc = nbl__db_bind_key(ws, st, 3, ruleset)) ||
+            (rc = nbl__db_bind_key(ws, st, 4, a->kind)) ||
+            (rc = nbl__db_bind_key(ws, st, 5, a->rule)) ||
+            (rc = nbl__db_bind_key(ws, st, 8,
+                                   nbl_alert_severity_name(a->severity))) ||
+            (rc = nbl__db_bind_key(ws, st, 9, a->message)) ||
+            (rc = nbl__db_bind_key(ws, st, 10, a->state)) ||
+            (rc = nbl__db_bind_key(ws, st, 12, now)))
+            break;
         if (sqlite3_step(st) != SQLITE_DONE) {
             rc = nbl__db_error(ws, "storing alerts");
             break;
@@ -582,7 +602,10 @@ nbl__store_alerts_list(nbl_ws *ws, const char *ruleset, int from, int to,
     nbl__buf_free(&sql);
     if (rc)
         return rc;
-    nbl__db_bind_text(st, 1, ruleset);
+    if ((rc = nbl__db_bind_key(ws, st, 1, ruleset))) {
+        sqlite3_finalize(st);
+        return rc;
+    }
     sqlite3_bind_int(st, 2, from);
     sqlite3_bind_int(st, 3, to);
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -633,8 +656,9 @@ nbl__store_alerts_mark_delivered(nbl_ws *ws, const long long *ids, size_t n,
         return rc;
     for (size_t i = 0; i < n; i++) {
         sqlite3_reset(st);
-        nbl__db_bind_text(st, 1, when);
         sqlite3_bind_int64(st, 2, ids[i]);
+        if ((rc = nbl__db_bind_key(ws, st, 1, when)))
+            break;
         if (sqlite3_step(st) != SQLITE_DONE) {
             rc = nbl__db_error(ws, "marking alerts delivered");
             break;

@@ -55,7 +55,10 @@ load_profiles(nbl_ws *ws, const nbl__sdconf *c, nbl__aarea *areas,
     if (rc)
         return rc;
     for (int j = 0; j < c->nind; j++)
-        nbl__db_bind_text(st, j + 1, c->ind[j].name);
+        if ((rc = nbl__db_bind_key(ws, st, j + 1, c->ind[j].name))) {
+            sqlite3_finalize(st);
+            return rc;
+        }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct idx key = {(const char *)sqlite3_column_text(st, 0), 0};
         const char *ind = (const char *)sqlite3_column_text(st, 2);
@@ -169,7 +172,10 @@ ensure_columns(nbl_ws *ws)
                              "status_dynamics') WHERE name = ?");
         if (rc)
             return rc;
-        nbl__db_bind_text(st, 1, cols[i]);
+        if ((rc = nbl__db_bind_key(ws, st, 1, cols[i]))) {
+            sqlite3_finalize(st);
+            return rc;
+        }
         has = sqlite3_step(st) == SQLITE_ROW;
         sqlite3_finalize(st);
         if (!has) {
@@ -183,25 +189,29 @@ ensure_columns(nbl_ws *ws)
     return NBL_OK;
 }
 
-static void
-bind_row(sqlite3_stmt *st, const char *area_id, int year, const char *rs,
-         const nbl__asd *s, const char *method)
+static int
+bind_row(nbl_ws *ws, sqlite3_stmt *st, const char *area_id, int year,
+         const char *rs, const nbl__asd *s, const char *method)
 {
     char group[2 * NBL_SD_NAME + 2];
     int both = s->status_class[0] && s->dynamics_class[0];
     snprintf(group, sizeof group, "%s/%s", s->status_class, s->dynamics_class);
     sqlite3_reset(st);
-    nbl__db_bind_text(st, 1, area_id);
     sqlite3_bind_int(st, 2, year);
-    nbl__db_bind_text(st, 3, rs);
     nbl__db_bind_double(st, 4, s->status);
     nbl__db_bind_double(st, 5, s->dynamics);
-    nbl__db_bind_text(st, 6, s->status_class[0] ? s->status_class : NULL);
-    nbl__db_bind_text(st, 7, s->dynamics_class[0] ? s->dynamics_class : NULL);
-    nbl__db_bind_text(st, 8, both ? group : NULL);
-    nbl__db_bind_text(st, 9, nbl__sd_status_name(s->st));
-    nbl__db_bind_text(st, 10, nbl__sd_status_name(s->dst));
-    nbl__db_bind_text(st, 11, method);
+    if (nbl__db_bind_key(ws, st, 1, area_id) ||
+        nbl__db_bind_key(ws, st, 3, rs) ||
+        nbl__db_bind_key(ws, st, 6,
+                         s->status_class[0] ? s->status_class : NULL) ||
+        nbl__db_bind_key(ws, st, 7,
+                         s->dynamics_class[0] ? s->dynamics_class : NULL) ||
+        nbl__db_bind_key(ws, st, 8, both ? group : NULL) ||
+        nbl__db_bind_key(ws, st, 9, nbl__sd_status_name(s->st)) ||
+        nbl__db_bind_key(ws, st, 10, nbl__sd_status_name(s->dst)) ||
+        nbl__db_bind_key(ws, st, 11, method))
+        return NBL_ENOMEM;
+    return NBL_OK;
 }
 
 int
@@ -234,7 +244,9 @@ nbl__store_sd_save(nbl_ws *ws, const char *ruleset, int year,
     for (size_t i = 0; sd && i < n; i++) {
         if (sd[i].st == NBL_SDS_MISSING) /* no values: no row */
             continue;
-        bind_row(st, areas[i].area_id, year, ruleset, &sd[i], method);
+        if ((rc = bind_row(ws, st, areas[i].area_id, year, ruleset, &sd[i],
+                           method)))
+            break;
         if (sqlite3_step(st) != SQLITE_DONE) {
             rc = nbl__db_error(ws, "storing status_dynamics");
             break;
@@ -262,7 +274,10 @@ classes_of(nbl_ws *ws, const char *cls, const char *idx, const char *ruleset,
              cls, cls, cls, idx, cls);
     if ((rc = nbl__db_prepare(ws, &st, sql)))
         return rc;
-    nbl__db_bind_text(st, 1, ruleset);
+    if ((rc = nbl__db_bind_key(ws, st, 1, ruleset))) {
+        sqlite3_finalize(st);
+        return rc;
+    }
     sqlite3_bind_int(st, 2, year);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < 8) {
         const char *t = (const char *)sqlite3_column_text(st, 0);
