@@ -16,6 +16,7 @@ cells of the first years). About 2 % of the values are suppressed ('..').
 About 4.73 M rows. Stdlib only; the same seed gives byte-identical files.
 usage: gen_grid.py [OUTDIR] [--cells N] [--seed S]
 """
+import argparse
 import os
 import random
 import sys
@@ -26,16 +27,12 @@ YEARS = list(range(2014, 2025))
 
 
 def main():
-    args = sys.argv[1:]
-    outdir, ncells, seed = "bench/data", 430_000, 2027
-    i = 0
-    while i < len(args):
-        if args[i] == "--cells":
-            ncells = int(args[i + 1]); i += 2
-        elif args[i] == "--seed":
-            seed = int(args[i + 1]); i += 2
-        else:
-            outdir = args[i]; i += 1
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("outdir", nargs="?", default="bench/data")
+    ap.add_argument("--cells", type=int, default=430_000)
+    ap.add_argument("--seed", type=int, default=2027)
+    a = ap.parse_args()
+    outdir, ncells, seed = a.outdir, a.cells, a.seed
     os.makedirs(outdir, exist_ok=True)
     rnd = random.Random(seed)
     cw, ch = (X1 - X0) / NX, (Y1 - Y0) / NY

@@ -13,11 +13,11 @@ Writes into OUTDIR (default bench/data):
 Stdlib only; the same seed gives byte-identical files.
 usage: gen_national.py [OUTDIR] [--points N] [--seed S]
 """
+import argparse
 import json
 import math
 import os
 import random
-import sys
 
 X0, X1, Y0, Y1 = 440000.0, 900000.0, 6050000.0, 6400000.0
 NX, NY, NV = 100, 80, 24
@@ -26,16 +26,12 @@ CATS = ["vold", "indbrud", "tyveri", "haervaerk", "narkotika",
 
 
 def main():
-    args = sys.argv[1:]
-    outdir, npts, seed = "bench/data", 5_000_000, 2026
-    i = 0
-    while i < len(args):
-        if args[i] == "--points":
-            npts = int(args[i + 1]); i += 2
-        elif args[i] == "--seed":
-            seed = int(args[i + 1]); i += 2
-        else:
-            outdir = args[i]; i += 1
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("outdir", nargs="?", default="bench/data")
+    ap.add_argument("--points", type=int, default=5_000_000)
+    ap.add_argument("--seed", type=int, default=2026)
+    a = ap.parse_args()
+    outdir, npts, seed = a.outdir, a.points, a.seed
     os.makedirs(outdir, exist_ok=True)
     rnd = random.Random(seed)
     cw, ch = (X1 - X0) / NX, (Y1 - Y0) / NY

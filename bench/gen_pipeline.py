@@ -22,6 +22,7 @@ bench/run_peer.sh --tiny.
 Stdlib only; the same seed gives byte-identical files.
 usage: gen_pipeline.py [OUTDIR] [--seed S] [--areas N]
 """
+import argparse
 import json
 import os
 import random
@@ -42,16 +43,12 @@ def clamp(v, lo, hi):
 
 
 def main():
-    args = sys.argv[1:]
-    outdir, seed, nareas = "bench/data", 2026, None
-    i = 0
-    while i < len(args):
-        if args[i] == "--seed":
-            seed = int(args[i + 1]); i += 2
-        elif args[i] == "--areas":
-            nareas = int(args[i + 1]); i += 2
-        else:
-            outdir = args[i]; i += 1
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("outdir", nargs="?", default="bench/data")
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--areas", type=int, default=None)
+    a = ap.parse_args()
+    outdir, seed, nareas = a.outdir, a.seed, a.areas
     os.makedirs(outdir, exist_ok=True)
     src = os.path.join(outdir, "areas.geojson")
     if not os.path.exists(src):
