@@ -16,6 +16,39 @@
 #include "store/store_statusdyn.h"
 #include "util/util.h"
 
+/* An indicator of [status_dynamics] with no value in any area and year up
+ * to YEAR is a name the workspace does not know (a misspelt criterion,
+ * profile indicator or variable) or a variable without statistics: said,
+ * because the index is then computed for no area. */
+static void
+warn_unknown_indicators(nbl_ctx *ctx, const nbl__sdconf *c,
+                        const nbl__aarea *areas, size_t n, int year)
+{
+    for (int j = 0; j < c->nind; j++) {
+        int seen = 0;
+        for (size_t i = 0; i < n && !seen; i++)
+            for (int y = year - c->dynamics_years; y <= year && !seen; y++)
+                seen = !isnan(nbl__alerts_sd_value(&areas[i], c, j, y));
+        if (!seen)
+            nbl__warn(ctx,
+                      "[status_dynamics] indicators: '%s' has no value in "
+                      "any area up to %d (not a criterion, profile indicator "
+                      "or variable with statistics in the workspace): no "
+                      "status/dynamics index",
+                      c->ind[j].name, year);
+    }
+}
+
+/* The status/dynamics inputs of the areas, and the warning above. */
+static int
+load_sd(nbl_ws *ws, const nbl__sdconf *c, nbl__aarea *areas, size_t n, int year)
+{
+    int rc = nbl__store_sd_load(ws, c, areas, n);
+    if (rc == NBL_OK)
+        warn_unknown_indicators(nbl_ws_ctx(ws), c, areas, n, year);
+    return rc;
+}
+
 int
 nbl_alerts_evaluate(nbl_ws *ws, const nbl_alert_config *cfg,
                     const char *ruleset, int year, int *out_year,
@@ -50,7 +83,7 @@ nbl_alerts_evaluate(nbl_ws *ws, const nbl_alert_config *cfg,
         goto done;
     rc = nbl__store_alerts_load(ws, rs, year, &areas, &n);
     if (rc == NBL_OK && cfg->status_dynamics)
-        rc = nbl__store_sd_load(ws, cfg->status_dynamics, areas, n);
+        rc = load_sd(ws, cfg->status_dynamics, areas, n, year);
     if (rc == NBL_OK) {
         sd = calloc(n ? n : 1, sizeof *sd);
         if (!sd)
