@@ -316,7 +316,6 @@ static const char *const state_msgids[] = {N_("new"), N_("ongoing"),
 /* The alerts' table, row by row from the store's cursor. */
 typedef struct alerts_arg {
     nbl__rep_out *o;
-    const nbl__report_data *d;
     const nbl__disclosure *disc;
     int n;            /* rows so far */
     nbl__buf prev_id; /* the area of the alert before, and its residents */
@@ -377,16 +376,19 @@ alert_row(void *arg, const nbl__report_alert *a)
 {
     alerts_arg *x = arg;
     nbl__buf *b = &x->o->b;
-    int after_withheld = x->n && strcmp(x->prev_id.s, a->area_id) == 0 &&
-                         nbl__disclosure_area(x->disc, x->prev_pop);
+    int same = x->n && strcmp(x->prev_id.s, a->area_id) == 0;
+    int after_withheld = same && nbl__disclosure_area(x->disc, x->prev_pop);
     if (x->n++ == 0)
         nbl__buf_printf(b, "%s",
                         T_("<table>\n<tr><th>area</th><th>state</th>"
                            "<th>severity</th><th>kind</th><th>message</th>"
                            "</tr>\n"));
-    x->prev_id.len = 0;
-    if (nbl__buf_append(&x->prev_id, a->area_id, strlen(a->area_id)))
-        return nbl__error(x->o->ctx, NBL_ENOMEM, "out of memory");
+    /* the id is copied when the area changes, not for every alert */
+    if (!same) {
+        x->prev_id.len = 0;
+        if (nbl__buf_append(&x->prev_id, a->area_id, strlen(a->area_id)))
+            return nbl__error(x->o->ctx, NBL_ENOMEM, "out of memory");
+    }
     x->prev_pop = a->pop;
     if (nbl__disclosure_area(x->disc, a->pop)) {
         if (!after_withheld)
@@ -400,7 +402,7 @@ static int
 alerts_table(nbl_ws *ws, nbl__rep_out *o, const nbl__report_data *d,
              const nbl__disclosure *disc)
 {
-    alerts_arg x = {o, d, disc, 0, {0}, 0};
+    alerts_arg x = {o, disc, 0, {0}, 0};
     int rc;
     nbl__buf_printf(&o->b, T_("<h2 id=\"alerts\">Alerts %d</h2>\n"), d->year);
     rc = nbl__store_report_year_alerts(ws, d, alert_row, &x);

@@ -9,7 +9,6 @@
  */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "publish/report_internal.h"
 #include "util/i18n.h"
@@ -119,20 +118,16 @@ card_plans(nbl__buf *b, const nbl__report_data *d, const nbl__rep_plans *p,
         nbl__buf_printf(b, "%s</a>).</p>\n", T_("see Plans"));
 }
 
-/* The alerts of area i up to the year; one line per year for a year in
- * which the area is below the publication minimum. */
+/* The alerts of the card's area up to the year (d->alerts holds its
+ * alone, nbl__store_report_area); one line per year for a year in which
+ * the area is below the publication minimum. */
 static void
-card_alerts(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc,
-            int i)
+card_alerts(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
 {
-    const char *id = d->areas[i].area_id;
     int any = 0, last_withheld = 0;
     for (int j = 0; j < d->n_alerts; j++) {
         const nbl__report_alert *a = &d->alerts[j];
-        int wh;
-        if (strcmp(a->area_id, id) != 0)
-            continue;
-        wh = nbl__disclosure_area(disc, a->pop);
+        int wh = nbl__disclosure_area(disc, a->pop);
         if (wh && last_withheld == a->year)
             continue;
         last_withheld = wh ? a->year : 0;
@@ -186,7 +181,7 @@ card(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc,
     nbl__rep_area_charts(b, d, disc, i);
     years_table(b, d, disc, i);
     card_plans(b, d, p, a->area_id);
-    card_alerts(b, d, disc, i);
+    card_alerts(b, d, disc);
     nbl__buf_printf(b,
                     "<p class=\"top\"><a href=\"#areas\">%s</a></p>\n"
                     "</section>\n",

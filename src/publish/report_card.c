@@ -146,15 +146,14 @@ alert_text(const nbl__disclosure *disc, const nbl__report_alert *a)
 }
 
 static void
-text_alerts(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc,
-            const char *id)
+text_alerts(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc)
 {
     int any = 0, last_withheld = 0;
     for (int j = 0; j < d->n_alerts; j++) {
         const nbl__report_alert *a = &d->alerts[j];
         int wh = nbl__disclosure_area(disc, a->pop);
         char *m;
-        if (strcmp(a->area_id, id) != 0 || (wh && last_withheld == a->year))
+        if (wh && last_withheld == a->year)
             continue;
         last_withheld = wh ? a->year : 0;
         if (!any++)
@@ -193,7 +192,7 @@ text_card(nbl__buf *b, const nbl__report_data *d, const nbl__disclosure *disc,
                        "disclosure control; crit. = criteria met; points = "
                        "profile points; safety = safety index"));
     text_plans(b, d, p, a->area_id);
-    text_alerts(b, d, disc, a->area_id);
+    text_alerts(b, d, disc);
 }
 
 static json_t *
@@ -295,8 +294,7 @@ json_plan(const nbl__report_data *d, const nbl__rep_plans *p, int j)
 }
 
 static json_t *
-json_alerts(const nbl__report_data *d, const nbl__disclosure *disc,
-            const char *id)
+json_alerts(const nbl__report_data *d, const nbl__disclosure *disc)
 {
     json_t *arr = json_array();
     int last_withheld = 0;
@@ -305,7 +303,7 @@ json_alerts(const nbl__report_data *d, const nbl__disclosure *disc,
         int wh = nbl__disclosure_area(disc, a->pop);
         json_t *o;
         char *m;
-        if (strcmp(a->area_id, id) != 0 || (wh && last_withheld == a->year))
+        if (wh && last_withheld == a->year)
             continue;
         last_withheld = wh ? a->year : 0;
         m = alert_text(disc, a);
@@ -349,7 +347,7 @@ json_card(const nbl__report_data *d, const nbl__disclosure *disc,
         if (nbl__rep_plan_has_area(p, j, a->area_id))
             json_array_append_new(pl, json_plan(d, p, j));
     json_object_set_new(o, "plans", pl);
-    json_object_set_new(o, "alerts", json_alerts(d, disc, a->area_id));
+    json_object_set_new(o, "alerts", json_alerts(d, disc));
     return o;
 }
 

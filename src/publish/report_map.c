@@ -20,10 +20,9 @@
 #include "util/ctx.h"
 #include "util/i18n.h"
 
-typedef nbl__rep_context ctxlayer;
-
 static void
-ctx_point(ctxlayer *c, const nbl__report_data *d, double x, double y, int first)
+ctx_point(nbl__rep_context *c, const nbl__report_data *d, double x, double y,
+          int first)
 {
     char s[32], t[32];
     double fx = x - d->minx, fy = d->maxy - y;
@@ -43,7 +42,7 @@ ctx_point(ctxlayer *c, const nbl__report_data *d, double x, double y, int first)
 
 /* Appends every ring and line of g (recursively for collections). */
 static void
-ctx_geometry(ctxlayer *c, const nbl__report_data *d, OGRGeometryH g)
+ctx_geometry(nbl__rep_context *c, const nbl__report_data *d, OGRGeometryH g)
 {
     int n = OGR_G_GetGeometryCount(g);
     OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));

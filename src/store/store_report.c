@@ -47,11 +47,28 @@ nbl__report_find_area(const nbl__report_data *d, const char *id)
     return -1;
 }
 
+/* Prepares sql with the ruleset bound to ?1 and year to ?2, the
+ * parameters of every year's query here. */
+static int
+prepare_year(nbl_ws *ws, sqlite3_stmt **q, const char *sql,
+             const nbl__report_data *d, int year)
+{
+    int rc = nbl__db_prepare(ws, q, sql);
+    if (rc)
+        return rc;
+    if ((rc = nbl__db_bind_key(ws, *q, 1, d->ruleset))) {
+        sqlite3_finalize(*q);
+        return rc;
+    }
+    sqlite3_bind_int(*q, 2, year);
+    return NBL_OK;
+}
+
 static int
 load_years(nbl_ws *ws, nbl__report_data *d, int year)
 {
     sqlite3_stmt *q;
-    int rc = nbl__db_prepare(
+    int rc = prepare_year(
         ws, &q,
         "SELECT COALESCE(NULLIF(?2, 0), MAX(year)), (SELECT MAX(year) FROM "
         "category_results WHERE ruleset = ?1 AND year < COALESCE(NULLIF(?2, "
@@ -60,14 +77,10 @@ load_years(nbl_ws *ws, nbl__report_data *d, int year)
         "LIMIT 1), (SELECT COUNT(*) FROM category_results WHERE ruleset = ?1 "
         "AND year = COALESCE(NULLIF(?2, 0), (SELECT MAX(year) FROM "
         "category_results WHERE ruleset = ?1))) FROM category_results WHERE "
-        "ruleset = ?1");
+        "ruleset = ?1",
+        d, year);
     if (rc)
         return rc;
-    if ((rc = nbl__db_bind_key(ws, q, 1, d->ruleset))) {
-        sqlite3_finalize(q);
-        return rc;
-    }
-    sqlite3_bind_int(q, 2, year);
     if (sqlite3_step(q) != SQLITE_ROW ||
         sqlite3_column_type(q, 0) == SQLITE_NULL ||
         sqlite3_column_int(q, 3) == 0) {
@@ -146,7 +159,7 @@ load_area_rows(nbl_ws *ws, nbl__report_data *d)
 {
     sqlite3_stmt *q;
     int rc, s, cap = 0;
-    rc = nbl__db_prepare(
+    rc = prepare_year(
         ws, &q,
         "SELECT a.area_id, a.name, a.municipality, (SELECT value FROM stats "
         "s WHERE s.area_id = a.area_id AND s.year = ?2 AND s.variable = "
@@ -161,14 +174,10 @@ load_area_rows(nbl_ws *ws, nbl__report_data *d)
         "c.area_id = a.area_id AND c.year = ?2 AND c.ruleset = ?1 LEFT JOIN "
         "category_results p ON p.area_id = a.area_id AND p.year = ?3 AND "
         "p.ruleset = ?1 LEFT JOIN safety_results sr ON sr.area_id = "
-        "a.area_id AND sr.year = ?2 ORDER BY a.area_id");
+        "a.area_id AND sr.year = ?2 ORDER BY a.area_id",
+        d, d->year);
     if (rc)
         return rc;
-    if ((rc = nbl__db_bind_key(ws, q, 1, d->ruleset))) {
-        sqlite3_finalize(q);
-        return rc;
-    }
-    sqlite3_bind_int(q, 2, d->year);
     sqlite3_bind_int(q, 3, d->prev_year);
     sqlite3_bind_double(q, 4, -d->minx);
     sqlite3_bind_double(q, 5, -d->maxy);
@@ -195,17 +204,13 @@ static int
 load_criteria(nbl_ws *ws, nbl__report_data *d)
 {
     sqlite3_stmt *q;
-    int s, rc = nbl__db_prepare(ws, &q,
-                                "SELECT area_id, criterion, value, ratio, "
-                                "met, threshold FROM criterion_results WHERE "
-                                "ruleset = ?1 AND year = ?2 ORDER BY area_id");
+    int s, rc = prepare_year(ws, &q,
+                             "SELECT area_id, criterion, value, ratio, "
+                             "met, threshold FROM criterion_results WHERE "
+                             "ruleset = ?1 AND year = ?2 ORDER BY area_id",
+                             d, d->year);
     if (rc)
         return rc;
-    if ((rc = nbl__db_bind_key(ws, q, 1, d->ruleset))) {
-        sqlite3_finalize(q);
-        return rc;
-    }
-    sqlite3_bind_int(q, 2, d->year);
     while ((s = sqlite3_step(q)) == SQLITE_ROW) {
         int i =
             nbl__report_find_area(d, (const char *)sqlite3_column_text(q, 0));
@@ -279,16 +284,12 @@ static int
 load_first_year(nbl_ws *ws, nbl__report_data *d)
 {
     sqlite3_stmt *q;
-    int s, rc = nbl__db_prepare(ws, &q,
-                                "SELECT MIN(year) FROM category_results WHERE "
-                                "ruleset = ?1 AND year <= ?2");
+    int s, rc = prepare_year(ws, &q,
+                             "SELECT MIN(year) FROM category_results WHERE "
+                             "ruleset = ?1 AND year <= ?2",
+                             d, d->year);
     if (rc)
         return rc;
-    if ((rc = nbl__db_bind_key(ws, q, 1, d->ruleset))) {
-        sqlite3_finalize(q);
-        return rc;
-    }
-    sqlite3_bind_int(q, 2, d->year);
     d->first_year = d->year;
     if ((s = sqlite3_step(q)) == SQLITE_ROW &&
         sqlite3_column_type(q, 0) != SQLITE_NULL)
