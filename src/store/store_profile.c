@@ -27,20 +27,10 @@ col_text(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
-static int
-area_cmp(const void *key, const void *elem)
-{
-    return strcmp((const char *)key, *(char *const *)elem);
-}
-
 static long
 area_index(const nbl__pdata *d, const char *id)
 {
-    char **hit;
-    if (!id || !d->n_areas)
-        return -1;
-    hit = bsearch(id, d->area_id, d->n_areas, sizeof *d->area_id, area_cmp);
-    return hit ? (long)(hit - d->area_id) : -1;
+    return nbl__find_sorted(d->area_id, d->n_areas, id);
 }
 
 /* The areas as `SELECT area_id, municipality, region FROM areas ORDER BY
