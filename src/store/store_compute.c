@@ -209,6 +209,25 @@ load_keyed(nbl_ws *ws, const char *head, const char *const *vars, int nvars,
     return NBL_OK;
 }
 
+/* d's data years: those of years [year0, year0 + nyears) marked in
+ * valued[], and the span from the first to the last of them. */
+static int
+data_years(nbl_ws *ws, const unsigned char *valued, int year0, int nyears,
+           nbl__compute_data *d)
+{
+    d->data_years = malloc((nyears > 0 ? (size_t)nyears : 1) * sizeof(int));
+    if (!d->data_years)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    for (int y = 0; y < nyears; y++)
+        if (valued[y])
+            d->data_years[d->ndata_years++] = year0 + y;
+    if (d->ndata_years) {
+        d->first_year = d->data_years[0];
+        d->nyears = d->data_years[d->ndata_years - 1] - d->first_year + 1;
+    }
+    return NBL_OK;
+}
+
 /* The criteria's table from one scan of stats: the years with a value of
  * one of the variables (data_years) and the values of the span from the
  * first to the last of them. */
@@ -220,17 +239,9 @@ load_stats(nbl_ws *ws, const char *const *vars, int nvars, nbl__compute_data *d)
                                    nvars, 0, &t);
     if (rc)
         return rc;
-    d->data_years = malloc((t.nyears > 0 ? (size_t)t.nyears : 1) * sizeof(int));
-    if (!d->data_years) {
+    if ((rc = data_years(ws, t.valued, t.year0, t.nyears, d))) {
         nbl__stats_table_free(&t);
-        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-    }
-    for (int y = 0; y < t.nyears; y++)
-        if (t.valued[y])
-            d->data_years[d->ndata_years++] = t.year0 + y;
-    if (d->ndata_years) {
-        d->first_year = d->data_years[0];
-        d->nyears = d->data_years[d->ndata_years - 1] - d->first_year + 1;
+        return rc;
     }
     if (d->nyears > 0 && d->first_year == t.year0 && d->nyears == t.nyears) {
         d->area = t.v; /* the usual case: taken over, not copied */
@@ -368,17 +379,9 @@ stats_from_pdata(nbl_ws *ws, const nbl__pdata *p, const unsigned char *valued,
                  nbl__compute_data *d)
 {
     size_t nv = (size_t)d->nvars, ny;
-    d->data_years = malloc((p->n_years > 0 ? (size_t)p->n_years : 1) *
-                           sizeof *d->data_years);
-    if (!d->data_years)
-        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-    for (int y = 0; y < p->n_years; y++)
-        if (valued[y])
-            d->data_years[d->ndata_years++] = p->year0 + y;
-    if (d->ndata_years) {
-        d->first_year = d->data_years[0];
-        d->nyears = d->data_years[d->ndata_years - 1] - d->first_year + 1;
-    }
+    int rc = data_years(ws, valued, p->year0, p->n_years, d);
+    if (rc)
+        return rc;
     ny = (size_t)d->nyears;
     if (!(d->area = nan_table(d->nareas * ny * nv)))
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
