@@ -111,6 +111,14 @@ nbl__db_bind_text(sqlite3_stmt *st, int i, const char *s)
 }
 
 int
+nbl__db_bind_kept(sqlite3_stmt *st, int i, const char *s)
+{
+    if (!s)
+        return sqlite3_bind_null(st, i);
+    return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+int
 nbl__db_bind_key(nbl_ws *ws, sqlite3_stmt *st, int i, const char *s)
 {
     if (nbl__db_bind_text(st, i, s) != SQLITE_OK)

@@ -469,14 +469,6 @@ nbl__store_compute_writer_new(nbl_ws *ws, const char *ruleset,
     return NBL_OK;
 }
 
-int
-nbl__store_bind_kept(sqlite3_stmt *st, int i, const char *s)
-{
-    if (!s)
-        return sqlite3_bind_null(st, i);
-    return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-}
-
 static int
 step_reset(nbl__compute_writer *w, sqlite3_stmt *st, const char *what)
 {
@@ -570,13 +562,13 @@ nbl__store_compute_put_criterion(nbl__compute_writer *w, const char *area_id,
                                  double threshold_low)
 {
     sqlite3_stmt *st = w->ins_crit;
-    nbl__store_bind_kept(st, 1, area_id);
+    nbl__db_bind_kept(st, 1, area_id);
     sqlite3_bind_int(st, 2, year);
-    nbl__store_bind_kept(st, 3, w->ruleset);
-    nbl__store_bind_kept(st, 4, criterion);
+    nbl__db_bind_kept(st, 3, w->ruleset);
+    nbl__db_bind_kept(st, 4, criterion);
     nbl__db_bind_double(st, 5, value);
     nbl__db_bind_double(st, 6, ratio);
-    nbl__store_bind_kept(st, 7, status);
+    nbl__db_bind_kept(st, 7, status);
     bind_bool(st, 8, met);
     bind_bool(st, 9, met_low);
     nbl__db_bind_double(st, 10, threshold);
@@ -592,18 +584,18 @@ nbl__store_compute_put_category(nbl__compute_writer *w, const char *area_id,
                                 int parallel_years, int omdannelse_years)
 {
     sqlite3_stmt *st = w->ins_cat;
-    nbl__store_bind_kept(st, 1, area_id);
+    nbl__db_bind_kept(st, 1, area_id);
     sqlite3_bind_int(st, 2, year);
-    nbl__store_bind_kept(st, 3, w->ruleset);
-    nbl__store_bind_kept(st, 4, w->version);
-    nbl__store_bind_kept(st, 5, category);
+    nbl__db_bind_kept(st, 3, w->ruleset);
+    nbl__db_bind_kept(st, 4, w->version);
+    nbl__db_bind_kept(st, 5, category);
     sqlite3_bind_int(st, 6, criteria_met);
     sqlite3_bind_int(st, 7, criteria_not_evaluable);
     sqlite3_bind_int(st, 8, criteria_needed);
     sqlite3_bind_int(st, 9, criteria_met_low);
     sqlite3_bind_int(st, 10, parallel_years);
     sqlite3_bind_int(st, 11, omdannelse_years);
-    nbl__store_bind_kept(st, 12, w->now);
+    nbl__db_bind_kept(st, 12, w->now);
     return step_reset(w, st, "category_results");
 }
 

@@ -342,13 +342,13 @@ put_safety(pwriter *w, const char *id, int yr, const nbl__srow *s)
 {
     sqlite3_stmt *ps = w->ps;
     int rc;
-    nbl__store_bind_kept(ps, 1, id);
+    nbl__db_bind_kept(ps, 1, id);
     sqlite3_bind_int(ps, 2, yr);
     nbl__db_bind_double(ps, 3, s->perceived);
     nbl__db_bind_double(ps, 4, s->problems);
     nbl__db_bind_double(ps, 5, s->registered);
     nbl__db_bind_double(ps, 6, s->index);
-    nbl__store_bind_kept(
+    nbl__db_bind_kept(
         ps, 7, s->band >= 0 ? w->cfg->safety.band_labels[s->band] : NULL);
     bind_int_or_null(ps, 8, s->flag_safe);
     bind_int_or_null(ps, 9, s->flag_night);
@@ -369,11 +369,11 @@ put_profile(pwriter *w, const char *id, int yr, const nbl__prow *rows,
     int rc = NBL_OK;
     for (size_t k = 0; k < w->cfg->n_ind && !rc; k++) {
         const nbl__prow *r = &rows[w->order[k]];
-        nbl__store_bind_kept(pr, 1, id);
+        nbl__db_bind_kept(pr, 1, id);
         sqlite3_bind_int(pr, 2, yr);
-        nbl__store_bind_kept(pr, 3, w->cfg->ind[w->order[k]].name);
+        nbl__db_bind_kept(pr, 3, w->cfg->ind[w->order[k]].name);
         nbl__db_bind_double(pr, 4, r->value);
-        nbl__store_bind_kept(pr, 5, nbl__status_name(r->status));
+        nbl__db_bind_kept(pr, 5, nbl__status_name(r->status));
         nbl__db_bind_double(pr, 6, r->reference);
         nbl__db_bind_double(pr, 7, r->sd_distance);
         nbl__db_bind_double(pr, 8, r->change);
@@ -384,10 +384,10 @@ put_profile(pwriter *w, const char *id, int yr, const nbl__prow *rows,
     }
     if (rc)
         return rc;
-    nbl__store_bind_kept(sc, 1, id);
+    nbl__db_bind_kept(sc, 1, id);
     sqlite3_bind_int(sc, 2, yr);
     bind_int_or_null(sc, 3, c->points);
-    nbl__store_bind_kept(sc, 4, nbl__band_name(c->band));
+    nbl__db_bind_kept(sc, 4, nbl__band_name(c->band));
     rc = step_done(w->ws, sc, "profile_scores");
     w->sum->scored += c->band >= 0;
     return rc;
