@@ -243,14 +243,9 @@ load_stats(nbl_ws *ws, const char *const *vars, int nvars, nbl__compute_data *d)
         nbl__stats_table_free(&t);
         return rc;
     }
-    if (d->nyears > 0 && d->first_year == t.year0 && d->nyears == t.nyears) {
-        d->area = t.v; /* the usual case: taken over, not copied */
-        t.v = NULL;
-    } else if (d->nyears > 0) {
-        d->area = nbl__stats_table_span(&t, d->first_year, d->nyears);
-    } else {
-        d->area = nan_table(0);
-    }
+    d->area = d->nyears > 0
+                  ? nbl__stats_table_take(&t, d->first_year, d->nyears)
+                  : nan_table(0);
     nbl__stats_table_free(&t);
     return d->area ? NBL_OK : nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
 }

@@ -146,12 +146,8 @@ pdata_make(nbl_ws *ws, const char *const *vars, size_t n_vars,
         if (valued)
             (*valued)[t->year0 + y - d->year0] = t->valued[y];
     }
-    if (t->nyears == d->n_years && t->year0 == d->year0) {
-        free(d->v); /* the usual case: taken over, not copied */
-        d->v = t->v;
-        t->v = NULL;
-    } else if (t->nyears) {
-        double *v = nbl__stats_table_span(t, d->year0, d->n_years);
+    if (t->nyears) {
+        double *v = nbl__stats_table_take(t, d->year0, d->n_years);
         if (!v)
             return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
         free(d->v);
