@@ -104,15 +104,6 @@ void nbl__alerts_status_dynamics(const nbl__aarea *areas, size_t n,
                                  nbl__asd *out);
 
 /*
- * Conditions (alerts without state) that hold in `year`, appended to out
- * with state "" and first_year = year. sd: the status/dynamics of the year
- * (n entries) or NULL.
- */
-int nbl__alerts_conditions(const nbl__aarea *areas, size_t n,
-                           const nbl_alert_config *cfg, int year,
-                           const nbl__asd *sd, nbl_alert_list *out);
-
-/*
  * The alerts of `year` with states: evaluates the conditions of every year
  * from the first year with results up to `year` and derives the state of
  * each (new / ongoing since first_year / resolved). crossed and improved

@@ -982,17 +982,3 @@ nbl__alerts_area_conditions(const nbl__aarea *a, const nbl_alert_config *cfg,
     safety_conditions(&e, cfg);
     return e.rc;
 }
-
-int
-nbl__alerts_conditions(const nbl__aarea *areas, size_t n,
-                       const nbl_alert_config *cfg, int year,
-                       const nbl__asd *sd, nbl_alert_list *out)
-{
-    for (size_t i = 0; i < n; i++) {
-        int rc = nbl__alerts_area_conditions(&areas[i], cfg, year,
-                                             sd ? &sd[i] : NULL, 1, out);
-        if (rc)
-            return rc;
-    }
-    return NBL_OK;
-}

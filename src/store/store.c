@@ -111,6 +111,14 @@ nbl__db_bind_text(sqlite3_stmt *st, int i, const char *s)
 }
 
 int
+nbl__db_bind_kept(sqlite3_stmt *st, int i, const char *s)
+{
+    if (!s)
+        return sqlite3_bind_null(st, i);
+    return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+int
 nbl__db_bind_key(nbl_ws *ws, sqlite3_stmt *st, int i, const char *s)
 {
     if (nbl__db_bind_text(st, i, s) != SQLITE_OK)
@@ -621,9 +629,9 @@ nbl__store_meta_get(nbl_ws *ws, const char *key, char **out)
     rc = nbl__db_prepare(ws, &st, "SELECT value FROM meta WHERE key = ?");
     if (rc)
         return rc;
-    if (nbl__db_bind_text(st, 1, key)) {
+    if ((rc = nbl__db_bind_key(ws, st, 1, key))) {
         sqlite3_finalize(st);
-        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        return rc;
     }
     int step = sqlite3_step(st);
     if (step != SQLITE_ROW && step != SQLITE_DONE)
@@ -697,9 +705,9 @@ nbl__store_run_sources(nbl_ws *ws, const char *kind, char **out)
                          "AND source IS NOT NULL ORDER BY run_id DESC");
     if (rc)
         return rc;
-    if (nbl__db_bind_text(st, 1, kind)) {
+    if ((rc = nbl__db_bind_key(ws, st, 1, kind))) {
         sqlite3_finalize(st);
-        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        return rc;
     }
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *s = (const char *)sqlite3_column_text(st, 0);

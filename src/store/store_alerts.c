@@ -492,22 +492,26 @@ upsert_alerts(nbl_ws *ws, const char *ruleset, int year,
         "first_year IS excluded.first_year)");
     if (rc)
         return rc;
+    /* the same in every row (sqlite3_reset keeps bindings) */
+    sqlite3_bind_int(st, 2, year);
+    if ((rc = nbl__db_bind_key(ws, st, 3, ruleset)) ||
+        (rc = nbl__db_bind_key(ws, st, 12, now))) {
+        sqlite3_finalize(st);
+        return rc;
+    }
     for (size_t j = 0; j < alerts->n; j++) {
         const nbl_alert *a = &alerts->items[j];
         sqlite3_reset(st);
-        sqlite3_bind_int(st, 2, year);
         nbl__db_bind_double(st, 6, a->value);
         nbl__db_bind_double(st, 7, a->threshold);
         sqlite3_bind_int(st, 11, a->first_year);
         if ((rc = nbl__db_bind_key(ws, st, 1, a->area_id)) ||
-            (rc = nbl__db_bind_key(ws, st, 3, ruleset)) ||
             (rc = nbl__db_bind_key(ws, st, 4, a->kind)) ||
             (rc = nbl__db_bind_key(ws, st, 5, a->rule)) ||
             (rc = nbl__db_bind_key(ws, st, 8,
                                    nbl_alert_severity_name(a->severity))) ||
             (rc = nbl__db_bind_key(ws, st, 9, a->message)) ||
-            (rc = nbl__db_bind_key(ws, st, 10, a->state)) ||
-            (rc = nbl__db_bind_key(ws, st, 12, now)))
+            (rc = nbl__db_bind_key(ws, st, 10, a->state)))
             break;
         if (sqlite3_step(st) != SQLITE_DONE) {
             rc = nbl__db_error(ws, "storing alerts");

@@ -69,8 +69,6 @@ nbl__area_writer_put(nbl__area_writer *w, const nbl__area_rec *rec,
     /* A failed bind (out of memory) would store NULL, and a failed step
      * may have rolled the transaction back (SQLite does on SQLITE_NOMEM):
      * both end the import rather than go on in autocommit. */
-    /* SQLite rolls a transaction back itself on some failures (out of
-     * memory); writing on would commit row by row */
     if (sqlite3_get_autocommit(ws->db))
         return nbl__error(
             ws->ctx, NBL_EDB,

@@ -209,6 +209,25 @@ load_keyed(nbl_ws *ws, const char *head, const char *const *vars, int nvars,
     return NBL_OK;
 }
 
+/* d's data years: those of years [year0, year0 + nyears) marked in
+ * valued[], and the span from the first to the last of them. */
+static int
+data_years(nbl_ws *ws, const unsigned char *valued, int year0, int nyears,
+           nbl__compute_data *d)
+{
+    d->data_years = malloc((nyears > 0 ? (size_t)nyears : 1) * sizeof(int));
+    if (!d->data_years)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    for (int y = 0; y < nyears; y++)
+        if (valued[y])
+            d->data_years[d->ndata_years++] = year0 + y;
+    if (d->ndata_years) {
+        d->first_year = d->data_years[0];
+        d->nyears = d->data_years[d->ndata_years - 1] - d->first_year + 1;
+    }
+    return NBL_OK;
+}
+
 /* The criteria's table from one scan of stats: the years with a value of
  * one of the variables (data_years) and the values of the span from the
  * first to the last of them. */
@@ -220,26 +239,13 @@ load_stats(nbl_ws *ws, const char *const *vars, int nvars, nbl__compute_data *d)
                                    nvars, 0, &t);
     if (rc)
         return rc;
-    d->data_years = malloc((t.nyears > 0 ? (size_t)t.nyears : 1) * sizeof(int));
-    if (!d->data_years) {
+    if ((rc = data_years(ws, t.valued, t.year0, t.nyears, d))) {
         nbl__stats_table_free(&t);
-        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        return rc;
     }
-    for (int y = 0; y < t.nyears; y++)
-        if (t.valued[y])
-            d->data_years[d->ndata_years++] = t.year0 + y;
-    if (d->ndata_years) {
-        d->first_year = d->data_years[0];
-        d->nyears = d->data_years[d->ndata_years - 1] - d->first_year + 1;
-    }
-    if (d->nyears > 0 && d->first_year == t.year0 && d->nyears == t.nyears) {
-        d->area = t.v; /* the usual case: taken over, not copied */
-        t.v = NULL;
-    } else if (d->nyears > 0) {
-        d->area = nbl__stats_table_span(&t, d->first_year, d->nyears);
-    } else {
-        d->area = nan_table(0);
-    }
+    d->area = d->nyears > 0
+                  ? nbl__stats_table_take(&t, d->first_year, d->nyears)
+                  : nan_table(0);
     nbl__stats_table_free(&t);
     return d->area ? NBL_OK : nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
 }
@@ -368,17 +374,9 @@ stats_from_pdata(nbl_ws *ws, const nbl__pdata *p, const unsigned char *valued,
                  nbl__compute_data *d)
 {
     size_t nv = (size_t)d->nvars, ny;
-    d->data_years = malloc((p->n_years > 0 ? (size_t)p->n_years : 1) *
-                           sizeof *d->data_years);
-    if (!d->data_years)
-        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-    for (int y = 0; y < p->n_years; y++)
-        if (valued[y])
-            d->data_years[d->ndata_years++] = p->year0 + y;
-    if (d->ndata_years) {
-        d->first_year = d->data_years[0];
-        d->nyears = d->data_years[d->ndata_years - 1] - d->first_year + 1;
-    }
+    int rc = data_years(ws, valued, p->year0, p->n_years, d);
+    if (rc)
+        return rc;
     ny = (size_t)d->nyears;
     if (!(d->area = nan_table(d->nareas * ny * nv)))
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
@@ -464,14 +462,6 @@ nbl__store_compute_writer_new(nbl_ws *ws, const char *ruleset,
     }
     *out = w;
     return NBL_OK;
-}
-
-int
-nbl__store_bind_kept(sqlite3_stmt *st, int i, const char *s)
-{
-    if (!s)
-        return sqlite3_bind_null(st, i);
-    return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
 static int
@@ -567,13 +557,13 @@ nbl__store_compute_put_criterion(nbl__compute_writer *w, const char *area_id,
                                  double threshold_low)
 {
     sqlite3_stmt *st = w->ins_crit;
-    nbl__store_bind_kept(st, 1, area_id);
+    nbl__db_bind_kept(st, 1, area_id);
     sqlite3_bind_int(st, 2, year);
-    nbl__store_bind_kept(st, 3, w->ruleset);
-    nbl__store_bind_kept(st, 4, criterion);
+    nbl__db_bind_kept(st, 3, w->ruleset);
+    nbl__db_bind_kept(st, 4, criterion);
     nbl__db_bind_double(st, 5, value);
     nbl__db_bind_double(st, 6, ratio);
-    nbl__store_bind_kept(st, 7, status);
+    nbl__db_bind_kept(st, 7, status);
     bind_bool(st, 8, met);
     bind_bool(st, 9, met_low);
     nbl__db_bind_double(st, 10, threshold);
@@ -589,18 +579,18 @@ nbl__store_compute_put_category(nbl__compute_writer *w, const char *area_id,
                                 int parallel_years, int omdannelse_years)
 {
     sqlite3_stmt *st = w->ins_cat;
-    nbl__store_bind_kept(st, 1, area_id);
+    nbl__db_bind_kept(st, 1, area_id);
     sqlite3_bind_int(st, 2, year);
-    nbl__store_bind_kept(st, 3, w->ruleset);
-    nbl__store_bind_kept(st, 4, w->version);
-    nbl__store_bind_kept(st, 5, category);
+    nbl__db_bind_kept(st, 3, w->ruleset);
+    nbl__db_bind_kept(st, 4, w->version);
+    nbl__db_bind_kept(st, 5, category);
     sqlite3_bind_int(st, 6, criteria_met);
     sqlite3_bind_int(st, 7, criteria_not_evaluable);
     sqlite3_bind_int(st, 8, criteria_needed);
     sqlite3_bind_int(st, 9, criteria_met_low);
     sqlite3_bind_int(st, 10, parallel_years);
     sqlite3_bind_int(st, 11, omdannelse_years);
-    nbl__store_bind_kept(st, 12, w->now);
+    nbl__db_bind_kept(st, 12, w->now);
     return step_reset(w, st, "category_results");
 }
 

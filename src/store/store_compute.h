@@ -76,13 +76,6 @@ int nbl__store_compute_put_category(nbl__compute_writer *w, const char *area_id,
 
 void nbl__store_compute_writer_free(nbl__compute_writer *w);
 
-struct sqlite3_stmt;
-
-/** Binds text that stays in place until the statement is reset and its
- * bindings cleared (SQLITE_STATIC: not copied); NULL binds NULL. For the
- * writers of many rows. */
-int nbl__store_bind_kept(struct sqlite3_stmt *st, int i, const char *s);
-
 /** Records the effective ruleset definition (INI text) in `rulesets`. */
 int nbl__store_compute_save_ruleset(nbl_ws *ws, const char *name,
                                     const char *version,

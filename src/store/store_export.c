@@ -449,6 +449,12 @@ profile_indicators(nbl__xcursor *c)
 {
     nbl__xprofile *a = &c->row.profile;
     sqlite3_stmt *st = c->pi;
+    int rc;
+    /* the area and year hold for every indicator (a reset keeps them) */
+    sqlite3_reset(st);
+    sqlite3_bind_int(st, 2, a->year);
+    if ((rc = nbl__db_bind_key(c->ws, st, 1, a->area_id)))
+        return rc;
     for (size_t i = 0; i < c->n_ind; i++) {
         nbl__xpind *x = &a->ind[i];
         int s;
@@ -457,9 +463,7 @@ profile_indicators(nbl__xcursor *c)
         x->points = -1;
         x->status[0] = '\0';
         sqlite3_reset(st);
-        sqlite3_bind_int(st, 2, a->year);
-        if ((s = nbl__db_bind_key(c->ws, st, 1, a->area_id)) ||
-            (s = nbl__db_bind_key(c->ws, st, 3, c->ind[i])) ||
+        if ((s = nbl__db_bind_key(c->ws, st, 3, c->ind[i])) ||
             (s = nbl__db_bind_key(c->ws, st, 4, c->denom[i])))
             return s;
         s = sqlite3_step(st);
@@ -764,11 +768,11 @@ nbl__store_export_thresholds(nbl_ws *ws, const char *ruleset, int year,
         "r.area_id LIMIT 1)");
     if (rc)
         return rc;
+    sqlite3_bind_int(st, 2, year);
+    rc = nbl__db_bind_key(ws, st, 1, ruleset);
     for (int k = 0; rc == NBL_OK && k < NBL__XC_N; k++) {
         sqlite3_reset(st);
-        sqlite3_bind_int(st, 2, year);
-        if ((rc = nbl__db_bind_key(ws, st, 1, ruleset)) ||
-            (rc = nbl__db_bind_key(ws, st, 3, nbl__xcrit_id[k])))
+        if ((rc = nbl__db_bind_key(ws, st, 3, nbl__xcrit_id[k])))
             break;
         if (sqlite3_step(st) != SQLITE_ROW) {
             rc = nbl__db_error(ws, "export thresholds");

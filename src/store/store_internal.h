@@ -37,8 +37,12 @@ int nbl__db_prepare(nbl_ws *ws, sqlite3_stmt **out, const char *sql);
  * the parameter is then NULL, and a query would silently match nothing):
  * check the result, or use nbl__db_bind_key(). */
 int nbl__db_bind_text(sqlite3_stmt *st, int i, const char *s);
-/** The same, the failure reported on the workspace's context (NBL_ENOMEM)
- * and returned as NBL_OK or that code. */
+/** Binds text that stays in place until the statement is reset and its
+ * bindings cleared (SQLITE_STATIC: not copied); NULL binds NULL. For the
+ * writers of many rows. */
+int nbl__db_bind_kept(sqlite3_stmt *st, int i, const char *s);
+/** nbl__db_bind_text with the failure reported on the workspace's context
+ * (NBL_ENOMEM) and returned as NBL_OK or that code. */
 int nbl__db_bind_key(nbl_ws *ws, sqlite3_stmt *st, int i, const char *s);
 /* Binds an input's name or URL as stored for provenance: redacted (no URL
  * password, no query string, no password=), so the workspace never holds a

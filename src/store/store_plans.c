@@ -135,7 +135,7 @@ static int
 check_period(nbl_ws *ws, plan_stmts *st, const nbl__plan_rec *recs, int i)
 {
     const nbl__plan_rec *r = &recs[i];
-    int step;
+    int rc, step;
     for (int j = 0; j < i; j++) {
         if (strcmp(recs[j].plan_id, r->plan_id) == 0 &&
             periods_overlap(recs[j].start_year, recs[j].end_year, r->start_year,
@@ -156,8 +156,8 @@ check_period(nbl_ws *ws, plan_stmts *st, const nbl__plan_rec *recs, int i)
         }
     }
     sqlite3_reset(st->other_periods);
-    if (nbl__db_bind_text(st->other_periods, 1, r->plan_id))
-        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    if ((rc = nbl__db_bind_key(ws, st->other_periods, 1, r->plan_id)))
+        return rc;
     sqlite3_bind_int(st->other_periods, 2, r->start_year);
     while ((step = sqlite3_step(st->other_periods)) == SQLITE_ROW) {
         int s = sqlite3_column_int(st->other_periods, 0);
@@ -201,8 +201,9 @@ write_plan(nbl_ws *ws, plan_stmts *st, const nbl__plan_rec *r,
     for (int d = 0; d < 3; d++) {
         sqlite3_reset(st->del[d]);
         sqlite3_bind_int(st->del[d], 2, r->start_year);
-        if (nbl__db_bind_text(st->del[d], 1, r->plan_id))
-            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        int rc = nbl__db_bind_key(ws, st->del[d], 1, r->plan_id);
+        if (rc)
+            return rc;
         if (sqlite3_step(st->del[d]) != SQLITE_DONE)
             return nbl__db_error(ws, "plans");
     }
@@ -432,9 +433,9 @@ plans_years(nbl_ws *ws, nbl__plans_data *d)
                              "SELECT start_year - 1 FROM plans)");
     if (rc)
         return rc;
-    if (nbl__db_bind_text(q, 1, d->ruleset)) {
+    if ((rc = nbl__db_bind_key(ws, q, 1, d->ruleset))) {
         sqlite3_finalize(q);
-        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        return rc;
     }
     if (sqlite3_step(q) != SQLITE_ROW ||
         sqlite3_column_type(q, 2) == SQLITE_NULL) {
@@ -498,19 +499,16 @@ plans_areas(nbl_ws *ws, nbl__plans_data *d, int n_ind)
                               "ORDER BY area_id")))
         return rc;
     for (int i = 0; rc == NBL_OK && i < d->n_areas; i++) {
-        const char *name, *muni;
+        int oom = 0;
         if (sqlite3_step(q) != SQLITE_ROW) {
             rc = nbl__db_error(ws, "plans areas");
             break;
         }
-        name = (const char *)sqlite3_column_text(q, 1);
-        muni = (const char *)sqlite3_column_text(q, 2);
         d->area_id[i] = nbl__strdup((const char *)sqlite3_column_text(q, 0));
-        d->name[i] = name ? nbl__strdup(name) : NULL;
-        d->municipality[i] = muni ? nbl__strdup(muni) : NULL;
+        d->name[i] = nbl__db_column_strdup(q, 1, &oom);
+        d->municipality[i] = nbl__db_column_strdup(q, 2, &oom);
         /* a failed copy is an error, never an area without its id */
-        if (!d->area_id[i] || (name && !d->name[i]) ||
-            (muni && !d->municipality[i]))
+        if (!d->area_id[i] || oom)
             rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     }
     sqlite3_finalize(q);
@@ -583,19 +581,18 @@ plans_list(nbl_ws *ws, nbl__plans_data *d, int n_ind)
                               "start_year")))
         return rc;
     for (int i = 0; i < d->n_plans; i++) {
-        const char *name;
+        int oom = 0;
         if (sqlite3_step(q) != SQLITE_ROW) {
             sqlite3_finalize(q);
             return nbl__db_error(ws, "plans");
         }
-        name = (const char *)sqlite3_column_text(q, 1);
         d->plan_id[i] = nbl__strdup((const char *)sqlite3_column_text(q, 0));
-        d->plan_name[i] = name ? nbl__strdup(name) : NULL;
+        d->plan_name[i] = nbl__db_column_strdup(q, 1, &oom);
         d->start_year[i] = sqlite3_column_int(q, 2);
         d->end_year[i] = sqlite3_column_int(q, 3);
         d->plan_areas[i] =
             calloc((size_t)sqlite3_column_int(q, 4) + 1, sizeof(int));
-        if (!d->plan_areas[i] || !d->plan_id[i] || (name && !d->plan_name[i])) {
+        if (!d->plan_areas[i] || !d->plan_id[i] || oom) {
             sqlite3_finalize(q);
             return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
         }
@@ -748,9 +745,7 @@ nbl__store_plans_union_geojson(nbl_ws *ws, char *const *area_ids, int n,
         free(ids_json);
         return rc;
     }
-    if (nbl__db_bind_text(q, 1, ids_json)) {
-        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-    } else {
+    if (!(rc = nbl__db_bind_key(ws, q, 1, ids_json))) {
         int step = sqlite3_step(q);
         const char *g =
             step == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;

@@ -27,20 +27,10 @@ col_text(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
-static int
-area_cmp(const void *key, const void *elem)
-{
-    return strcmp((const char *)key, *(char *const *)elem);
-}
-
 static long
 area_index(const nbl__pdata *d, const char *id)
 {
-    char **hit;
-    if (!id || !d->n_areas)
-        return -1;
-    hit = bsearch(id, d->area_id, d->n_areas, sizeof *d->area_id, area_cmp);
-    return hit ? (long)(hit - d->area_id) : -1;
+    return nbl__find_sorted(d->area_id, d->n_areas, id);
 }
 
 /* The areas as `SELECT area_id, municipality, region FROM areas ORDER BY
@@ -156,12 +146,8 @@ pdata_make(nbl_ws *ws, const char *const *vars, size_t n_vars,
         if (valued)
             (*valued)[t->year0 + y - d->year0] = t->valued[y];
     }
-    if (t->nyears == d->n_years && t->year0 == d->year0) {
-        free(d->v); /* the usual case: taken over, not copied */
-        d->v = t->v;
-        t->v = NULL;
-    } else if (t->nyears) {
-        double *v = nbl__stats_table_span(t, d->year0, d->n_years);
+    if (t->nyears) {
+        double *v = nbl__stats_table_take(t, d->year0, d->n_years);
         if (!v)
             return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
         free(d->v);
@@ -352,13 +338,13 @@ put_safety(pwriter *w, const char *id, int yr, const nbl__srow *s)
 {
     sqlite3_stmt *ps = w->ps;
     int rc;
-    nbl__store_bind_kept(ps, 1, id);
+    nbl__db_bind_kept(ps, 1, id);
     sqlite3_bind_int(ps, 2, yr);
     nbl__db_bind_double(ps, 3, s->perceived);
     nbl__db_bind_double(ps, 4, s->problems);
     nbl__db_bind_double(ps, 5, s->registered);
     nbl__db_bind_double(ps, 6, s->index);
-    nbl__store_bind_kept(
+    nbl__db_bind_kept(
         ps, 7, s->band >= 0 ? w->cfg->safety.band_labels[s->band] : NULL);
     bind_int_or_null(ps, 8, s->flag_safe);
     bind_int_or_null(ps, 9, s->flag_night);
@@ -379,11 +365,11 @@ put_profile(pwriter *w, const char *id, int yr, const nbl__prow *rows,
     int rc = NBL_OK;
     for (size_t k = 0; k < w->cfg->n_ind && !rc; k++) {
         const nbl__prow *r = &rows[w->order[k]];
-        nbl__store_bind_kept(pr, 1, id);
+        nbl__db_bind_kept(pr, 1, id);
         sqlite3_bind_int(pr, 2, yr);
-        nbl__store_bind_kept(pr, 3, w->cfg->ind[w->order[k]].name);
+        nbl__db_bind_kept(pr, 3, w->cfg->ind[w->order[k]].name);
         nbl__db_bind_double(pr, 4, r->value);
-        nbl__store_bind_kept(pr, 5, nbl__status_name(r->status));
+        nbl__db_bind_kept(pr, 5, nbl__status_name(r->status));
         nbl__db_bind_double(pr, 6, r->reference);
         nbl__db_bind_double(pr, 7, r->sd_distance);
         nbl__db_bind_double(pr, 8, r->change);
@@ -394,10 +380,10 @@ put_profile(pwriter *w, const char *id, int yr, const nbl__prow *rows,
     }
     if (rc)
         return rc;
-    nbl__store_bind_kept(sc, 1, id);
+    nbl__db_bind_kept(sc, 1, id);
     sqlite3_bind_int(sc, 2, yr);
     bind_int_or_null(sc, 3, c->points);
-    nbl__store_bind_kept(sc, 4, nbl__band_name(c->band));
+    nbl__db_bind_kept(sc, 4, nbl__band_name(c->band));
     rc = step_done(w->ws, sc, "profile_scores");
     w->sum->scored += c->band >= 0;
     return rc;

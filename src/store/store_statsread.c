@@ -70,6 +70,17 @@ nbl__stats_table_span(const nbl__stats_table *t, int year0, int nyears)
     return v;
 }
 
+double *
+nbl__stats_table_take(nbl__stats_table *t, int year0, int nyears)
+{
+    double *v;
+    if (year0 != t->year0 || nyears != t->nyears)
+        return nbl__stats_table_span(t, year0, nyears);
+    v = t->v;
+    t->v = NULL;
+    return v;
+}
+
 /* Copies the year flags of [year0, year0 + ny) from f (t's span). */
 static unsigned char *
 flags_span(const nbl__stats_table *t, const unsigned char *f, int year0, int ny)

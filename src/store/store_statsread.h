@@ -39,6 +39,10 @@ int nbl__store_stats_read(nbl_ws *ws, char *const *keys, size_t nkeys,
  * beyond t's years: those cells are NAN), malloc'ed, laid out as t->v. */
 double *nbl__stats_table_span(const nbl__stats_table *t, int year0, int nyears);
 
+/** The same, but t->v itself (taken over: t->v becomes NULL, nothing is
+ * copied) when [year0, year0 + nyears) is t's span, the usual case. */
+double *nbl__stats_table_take(nbl__stats_table *t, int year0, int nyears);
+
 void nbl__stats_table_free(nbl__stats_table *t);
 
 #endif
