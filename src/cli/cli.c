@@ -154,6 +154,28 @@ cli_csv_delimiter(const char *cmd, const char *s)
     return 0;
 }
 
+int
+cli_csv_style_opt(const char *cmd, int code, const char *v, nbl_csv_style *st)
+{
+    if (code == 'd')
+        return (st->delimiter = cli_csv_delimiter(cmd, v)) ? CLI_OK : CLI_USAGE;
+    if (code == 'b') {
+        st->bom = 1;
+    } else { /* 'x' */
+        st->delimiter = ';';
+        st->bom = st->decimal_comma = 1;
+    }
+    return CLI_OK;
+}
+
+int
+cli_csv_style_check(const char *cmd, const nbl_csv_style *st, int is_csv)
+{
+    if ((st->delimiter || st->bom) && !is_csv)
+        return cli_usage(cmd, "--csv-delimiter, --bom and --excel need -f csv");
+    return CLI_OK;
+}
+
 void
 cli_info(const char *fmt, ...)
 {

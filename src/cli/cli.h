@@ -62,6 +62,17 @@ int cli_parse_int(const char *cmd, const char *opt, const char *s, int *out);
  * tab character); 0 after a usage error (printed). */
 char cli_csv_delimiter(const char *cmd, const char *s);
 
+/** One of the options of a command that writes -f csv, by the code its
+ * option table gives it: 'd' --csv-delimiter v, 'b' --bom, 'x' --excel
+ * (what a Danish Excel reads: ';', the BOM and decimal commas), into *st.
+ * 0, or CLI_USAGE after a usage error (printed). */
+int cli_csv_style_opt(const char *cmd, int code, const char *v,
+                      nbl_csv_style *st);
+
+/** The usage error (printed) when st holds CSV options but the format is
+ * not CSV (is_csv 0), as its exit status; else 0. */
+int cli_csv_style_check(const char *cmd, const nbl_csv_style *st, int is_csv);
+
 /** Prints an informational line to stderr unless --quiet. */
 void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -88,10 +88,7 @@ enum {
     O_CAFILE,
     O_CREDENTIALS,
     O_CONFIG,
-    O_INTERNAL,
-    O_CSV_DELIM,
-    O_BOM,
-    O_EXCEL
+    O_INTERNAL
 };
 
 static const struct option alert_opts[] = {
@@ -111,9 +108,9 @@ static const struct option alert_opts[] = {
     {"credentials", required_argument, NULL, O_CREDENTIALS},
     {"config", required_argument, NULL, O_CONFIG},
     {"internal-unsuppressed", no_argument, NULL, O_INTERNAL},
-    {"csv-delimiter", required_argument, NULL, O_CSV_DELIM},
-    {"bom", no_argument, NULL, O_BOM},
-    {"excel", no_argument, NULL, O_EXCEL},
+    {"csv-delimiter", required_argument, NULL, 'd'}, /* cli_csv_style_opt */
+    {"bom", no_argument, NULL, 'b'},
+    {"excel", no_argument, NULL, 'x'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -141,33 +138,15 @@ parse_fail_on(const char *v, int *fail)
     return -1;
 }
 
-/* The CSV options into a->csv; -1 to go on, else the exit status. */
-static int
-take_csv_opt(int c, const char *v, struct args *a)
-{
-    switch (c) {
-    case O_CSV_DELIM:
-        a->csv.delimiter = cli_csv_delimiter("alerts", v);
-        return a->csv.delimiter ? -1 : CLI_USAGE;
-    case O_BOM:
-        a->csv.bom = 1;
-        return -1;
-    default: /* O_EXCEL */
-        a->csv.delimiter = ';';
-        a->csv.bom = a->csv.decimal_comma = 1;
-        return -1;
-    }
-}
-
 /* One option into a; -1 to go on, else the exit status. */
 static int
 take_opt(int c, const char *v, struct args *a)
 {
     switch (c) {
-    case O_CSV_DELIM:
-    case O_BOM:
-    case O_EXCEL:
-        return take_csv_opt(c, v, a);
+    case 'd':
+    case 'b':
+    case 'x':
+        return cli_csv_style_opt("alerts", c, v, &a->csv) ? CLI_USAGE : -1;
     case O_YEAR:
         return cli_parse_int("alerts", "--year", v, &a->year) ? CLI_USAGE : -1;
     case O_SINCE:
@@ -237,9 +216,8 @@ parse_args(int argc, char **argv, struct args *a)
             return r;
     if (optind != argc - 1)
         return cli_usage("alerts", "expected one WORKSPACE argument");
-    if ((a->csv.delimiter || a->csv.bom) && a->fmt != NBL_ALERTS_CSV)
-        return cli_usage("alerts", "--csv-delimiter, --bom and --excel "
-                                   "need -f csv");
+    if (cli_csv_style_check("alerts", &a->csv, a->fmt == NBL_ALERTS_CSV))
+        return CLI_USAGE;
     if (a->since && a->year && a->since > a->year)
         return cli_usage("alerts", "--since %d is after --year %d", a->since,
                          a->year);

@@ -41,7 +41,7 @@ static const struct option plan_opts[] = {
     {"comparison", required_argument, 0, 'c'},
     {"ruleset", required_argument, 0, 'r'},
     {"config", required_argument, 0, 'C'},
-    {"csv-delimiter", required_argument, 0, 'd'},
+    {"csv-delimiter", required_argument, 0, 'd'}, /* cli_csv_style_opt */
     {"bom", no_argument, 0, 'b'},
     {"excel", no_argument, 0, 'x'},
     {"help", no_argument, 0, 'h'},
@@ -96,16 +96,10 @@ parse_args(int argc, char **argv, nbl_plans_opts *o)
             o->config = optarg;
             break;
         case 'd':
-            if (!(o->csv.delimiter =
-                      cli_csv_delimiter("plans compare", optarg)))
-                return CLI_USAGE;
-            break;
         case 'b':
-            o->csv.bom = 1;
-            break;
         case 'x':
-            o->csv.delimiter = ';';
-            o->csv.bom = o->csv.decimal_comma = 1;
+            if (cli_csv_style_opt("plans compare", c, optarg, &o->csv))
+                return CLI_USAGE;
             break;
         case 'h':
             help();
@@ -114,9 +108,9 @@ parse_args(int argc, char **argv, nbl_plans_opts *o)
             return cli_usage("plans compare", "invalid option");
         }
     }
-    if (r < 0 && (o->csv.delimiter || o->csv.bom) && o->format != NBL_PLANS_CSV)
-        return cli_usage("plans compare",
-                         "--csv-delimiter, --bom and --excel need -f csv");
+    if (r < 0 && cli_csv_style_check("plans compare", &o->csv,
+                                     o->format == NBL_PLANS_CSV))
+        return CLI_USAGE;
     if (r < 0 && argc - optind != 1)
         return cli_usage("plans compare", "expected one WORKSPACE argument");
     return r;

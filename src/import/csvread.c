@@ -218,20 +218,13 @@ cp1252_convert(nbl__text_decoder *d, const char *s, size_t n)
     return 0;
 }
 
-/* The index of the first byte >= 0x80, or n. */
-static size_t
-first_high(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80)
-            return i;
-    return n;
-}
-
 static int
 has_high(const char *s, size_t n)
 {
-    return first_high(s, n) < n;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return 1;
+    return 0;
 }
 
 /* The length of the longest prefix of s[0..n) that is ASCII without NUL,

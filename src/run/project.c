@@ -429,23 +429,23 @@ handle_table(struct load_state *st, const char *s, const char *k, const char *v)
     return unknown_key(st, s, k);
 }
 
-#define EXPORT_IS(key) (strcmp(k, key) == 0)
+#define IS(key) (strcmp(k, key) == 0)
 
 /* [export]: dir (or dest: a folder, or a database connection string
  * such as PG:dbname=gis, kept as written), format (a GDAL driver name or
  * alias), schema, t_srs, qgs, layers (checked here), overwrite. */
 static int
-export_key(struct load_state *st, nbl_project *p, const char *s, const char *k,
-           const char *v)
+export_key(struct load_state *st, const char *k, const char *v)
 {
-    if (EXPORT_IS("dir") || EXPORT_IS("dest")) {
+    nbl_project *p = st->p;
+    if (IS("dir") || IS("dest")) {
         free(p->export_dir);
         p->export_dir = NULL;
         if (strncasecmp(v, "PG:", 3) == 0)
             return set_str(&p->export_dir, v);
         return set_path(st, &p->export_dir, v);
     }
-    if (EXPORT_IS("format")) {
+    if (IS("format")) {
         const char *d = nbl_export_driver_name(v);
         if (!d)
             return nbl__error(st->ctx, NBL_EFORMAT,
@@ -456,13 +456,13 @@ export_key(struct load_state *st, nbl_project *p, const char *s, const char *k,
                               p->path, v);
         return set_str(&p->export_format, d);
     }
-    if (EXPORT_IS("schema"))
+    if (IS("schema"))
         return set_str(&p->export_schema, v);
-    if (EXPORT_IS("t_srs") || EXPORT_IS("crs"))
+    if (IS("t_srs") || IS("crs"))
         return set_str(&p->export_t_srs, v);
-    if (EXPORT_IS("qgs"))
+    if (IS("qgs"))
         return set_path(st, &p->export_qgs, v);
-    if (EXPORT_IS("layers")) {
+    if (IS("layers")) {
         nbl__buf what = {0};
         int rc;
         nbl__buf_printf(&what, "%s:%d: [export] layers", p->path, st->line);
@@ -470,12 +470,10 @@ export_key(struct load_state *st, nbl_project *p, const char *s, const char *k,
         nbl__buf_free(&what);
         return rc ? NBL_EFORMAT : set_str(&p->export_layers, v);
     }
-    if (EXPORT_IS("overwrite"))
-        return set_bool(st, &p->export_overwrite, s, k, v);
-    return unknown_key(st, s, k);
+    if (IS("overwrite"))
+        return set_bool(st, &p->export_overwrite, "export", k, v);
+    return unknown_key(st, "export", k);
 }
-
-#define IS(key) (strcmp(k, key) == 0)
 
 static int
 areas_key(struct load_state *st, const char *k, const char *v)
@@ -627,7 +625,7 @@ handle(struct load_state *st, const char *s, const char *k, const char *v)
     if (strcmp(s, "grid") == 0)
         return handle_grid(st, k, v);
     if (strcmp(s, "export") == 0)
-        return export_key(st, st->p, s, k, v);
+        return export_key(st, k, v);
     if (strcmp(s, "report") == 0)
         return report_key(st, k, v);
     if (strcmp(s, "alerts") == 0)

@@ -124,11 +124,10 @@ char *nbl__tmp_path_for(const char *path);
  * SOURCE_DATE_EPOCH, when set, replaces the clock (reproducible outputs). */
 void nbl__now_iso(char buf[32]);
 
-/** Growable NUL-terminated string. */
-/* A growing string. An allocation that fails drops the whole content (s
- * NULL) and marks the buffer failed: later appends do nothing, so a text
- * built in many steps is either complete or absent, never silently short.
- * nbl__buf_free() resets it. */
+/* A growing NUL-terminated string. An allocation that fails drops the
+ * whole content (s NULL) and marks the buffer failed: later appends do
+ * nothing, so a text built in many steps is either complete or absent,
+ * never silently short. nbl__buf_free() resets it. */
 typedef struct nbl__buf {
     char *s;
     size_t len, cap;

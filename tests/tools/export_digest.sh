@@ -10,16 +10,10 @@
 # before the export streamed its layers.
 set -eu
 BIN=$1 SRC=$2 W=$3
-export SOURCE_DATE_EPOCH=1700000000 LC_ALL=C
-cp -r "$SRC/sample-data" "$W/s"
-rm -rf "$W/s/out"
-"$BIN" -q run "$W/s/sample.ini" >/dev/null 2>&1
-WS="$W/s/out/sample.sqlite"
+. "${BASH_SOURCE%/*}/sample_run.sh"
 "$BIN" -q export "$WS" -o "$W/geojson"
 "$BIN" -q export "$WS" -o "$W/gpkg" -f GPKG
 "$BIN" -q export "$WS" -o "$W/fgb" -f FlatGeobuf
-esc=$(printf '%s' "$W" | sed 's|/|\\\\/|g')
-norm() { sed -e "s|$W|@|g" -e "s|$esc|@|g"; }
 for d in geojson fgb; do
     for f in $(cd "$W/$d" && ls); do
         printf '%s  %s/%s\n' "$(norm <"$W/$d/$f" | sha256sum | cut -d' ' -f1)" "$d" "$f"

@@ -13,11 +13,7 @@
 # streamed).
 set -eu
 BIN=$1 SRC=$2 W=$3
-export SOURCE_DATE_EPOCH=1700000000 LC_ALL=C
-cp -r "$SRC/sample-data" "$W/s"
-rm -rf "$W/s/out"
-"$BIN" -q run "$W/s/sample.ini" >/dev/null 2>&1
-WS="$W/s/out/sample.sqlite"
+. "${BASH_SOURCE%/*}/sample_run.sh"
 printf '[disclosure]\nmin_residents_publish = 700\nmin_denominator = 250\n' \
     >"$W/strict.ini"
 mkdir "$W/r"
@@ -32,12 +28,11 @@ for id in SK-01 SK-29; do
         >"$W/r/area-$id-strict.json"
 done
 "$BIN" -q --lang en area "$WS" SK-04 --year 2022 >"$W/r/area-SK-04-2022-en.txt"
-esc=$(printf '%s' "$W" | sed 's|/|\\\\/|g')
-norm() {
-    sed -E -e "s|$W|@|g" -e "s|$esc|@|g" \
-        -e 's|(name="nabolag-run-id" content=")[^"]*|\1@|' \
+# the run id too (sample_run.sh's norm() replaces the folder)
+norm_report() {
+    norm | sed -E -e 's|(name="nabolag-run-id" content=")[^"]*|\1@|' \
         -e 's|^(<p class="meta">(Kørsel\|Run) ).*(</p>)$|\1@\3|'
 }
 for f in $(cd "$W/r" && ls); do
-    printf '%s  %s\n' "$(norm <"$W/r/$f" | sha256sum | cut -d' ' -f1)" "$f"
+    printf '%s  %s\n' "$(norm_report <"$W/r/$f" | sha256sum | cut -d' ' -f1)" "$f"
 done
