@@ -345,6 +345,15 @@ nbl__xw_provenance(const nbl__xwriter *w, const char *layer)
     return s;
 }
 
+const char **
+nbl__xw_field_names(const nbl__xlayer *l)
+{
+    const char **v = calloc((size_t)l->nfields + 1, sizeof *v);
+    for (int f = 0; v && f < l->nfields; f++)
+        v[f] = l->fields[f].name;
+    return v;
+}
+
 char *
 nbl__xw_qml(const nbl__xwriter *w, const nbl__xlayer *l, const char *style,
             char *const *names)
@@ -353,9 +362,7 @@ nbl__xw_qml(const nbl__xwriter *w, const nbl__xlayer *l, const char *style,
     const char **from;
     if (!qml || !names)
         return qml;
-    from = calloc((size_t)l->nfields + 1, sizeof *from);
-    for (int f = 0; from && f < l->nfields; f++)
-        from[f] = l->fields[f].name;
+    from = nbl__xw_field_names(l);
     r = from ? nbl__fieldnames_qml(qml, from, names, (size_t)l->nfields) : NULL;
     free(from);
     free(qml);

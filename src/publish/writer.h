@@ -125,6 +125,10 @@ int nbl__xw_write_text(nbl_ctx *ctx, const char *path, const char *text);
 /* The provenance object of the export (layer: NULL for the data set). */
 char *nbl__xw_provenance(const nbl__xwriter *w, const char *layer);
 
+/* The layer's field names (malloc'ed array, names borrowed from l; NULL
+ * when out of memory). */
+const char **nbl__xw_field_names(const nbl__xlayer *l);
+
 /* The layer's default style, its field names following names (NULL: as
  * they are); malloc'ed, NULL when none or out of memory. */
 char *nbl__xw_qml(const nbl__xwriter *w, const nbl__xlayer *l,

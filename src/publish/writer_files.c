@@ -149,9 +149,7 @@ write_layer_file(nbl__xwriter *w, nbl__xlayer *l, char **lco)
         return nbl__error(ctx, NBL_ENOMEM, "out of memory");
     final = w->out.f[w->out.n - 1].final;
     if (w->short_names) {
-        const char **full = calloc((size_t)l->nfields + 1, sizeof *full);
-        for (int f = 0; full && f < l->nfields; f++)
-            full[f] = l->fields[f].name;
+        const char **full = nbl__xw_field_names(l);
         names =
             full ? nbl__fieldnames_short(full, (size_t)l->nfields, SHP_NAME_MAX)
                  : NULL;
@@ -367,11 +365,9 @@ static int
 shorten_layer(nbl__buf *out, const char *block, size_t len,
               const nbl__xlayer *l)
 {
-    const char **full = calloc((size_t)l->nfields + 1, sizeof *full);
+    const char **full = nbl__xw_field_names(l);
     char **names = NULL, *part = NULL, *r = NULL;
     int ok = 0;
-    for (int f = 0; full && f < l->nfields; f++)
-        full[f] = l->fields[f].name;
     if (full)
         names = nbl__fieldnames_short(full, (size_t)l->nfields, SHP_NAME_MAX);
     if (names && (part = malloc(len + 1))) {
