@@ -62,9 +62,8 @@ typedef struct nbl__xwriter {
     OGRSpatialReferenceH src, dst;
     OGRCoordinateTransformationH ct; /* NULL: output CRS = working CRS */
     char *wkt_work, *wkt_dst, *wkt_wgs;
-    double env[8];             /* output-CRS extent, then working-CRS extent */
-    int first_year, last_year; /* of the temporal layers' rows */
-    int handler;               /* the GDAL error handler is pushed */
+    double env[8];   /* output-CRS extent, then working-CRS extent */
+    int handler;     /* the GDAL error handler is pushed */
     int created;     /* folders made by us: the output folder and those above */
     int committed;   /* a file was renamed into place */
     int lock_fd;     /* the output folder's lock; -1: none */
