@@ -218,7 +218,7 @@ gpkg_styles(nbl__xwriter *w, GDALDatasetH ds, const char *path,
     OGRLayerH lyr =
         GDALDatasetCreateLayer(ds, "layer_styles", NULL, wkbNone, NULL);
     char now[32];
-    int rc = NBL_OK;
+    int rc = NBL_OK, y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0, has_now;
     if (!lyr)
         return nbl__xw_fail(w, path, "cannot create layer_styles");
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
@@ -233,13 +233,13 @@ gpkg_styles(nbl__xwriter *w, GDALDatasetH ds, const char *path,
             return rc;
     }
     nbl__store_export_now(now);
+    has_now = sscanf(now, "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &se) == 6;
     for (size_t i = 0; i < n && rc == NBL_OK; i++) {
         const char *const *extra = nbl__qgis_extra_styles(layers[i].name);
         for (int s = -1; rc == NBL_OK && (s < 0 || (extra && extra[s])); s++) {
             const char *sname = s < 0 ? NULL : extra[s];
             char *qml = nbl__xw_qml(w, &layers[i], sname, NULL);
             OGRFeatureH ft;
-            int y, mo, d, h, mi, se;
             if (!qml)
                 break;
             ft = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
@@ -253,8 +253,7 @@ gpkg_styles(nbl__xwriter *w, GDALDatasetH ds, const char *path,
             OGR_F_SetFieldInteger(ft, 7, s < 0);
             OGR_F_SetFieldString(ft, 8, "nabolag");
             OGR_F_SetFieldString(ft, 9, "");
-            if (sscanf(now, "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &se) ==
-                6)
+            if (has_now)
                 OGR_F_SetFieldDateTime(ft, 11, y, mo, d, h, mi, se, 100);
             if (OGR_L_CreateFeature(lyr, ft) != OGRERR_NONE)
                 rc = nbl__xw_fail(w, path, "cannot write layer_styles");
