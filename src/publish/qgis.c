@@ -62,12 +62,6 @@ static const cat severity_cats[] = {
 };
 
 static void
-xml_escape(nbl__buf *b, const char *s)
-{
-    nbl__buf_append_xml(b, s);
-}
-
-static void
 fill_symbol(nbl__buf *b, int name, const char *color)
 {
     nbl__buf_printf(
@@ -122,10 +116,10 @@ categorized(nbl__buf *b, const char *attr, const cat *c, size_t n, int marker)
                         "      <category render=\"true\" symbol=\"%zu\" "
                         "value=\"",
                         i);
-        xml_escape(b, c[i].value);
+        nbl__buf_append_xml(b, c[i].value);
         nbl__buf_printf(b, "\" label=\"");
-        xml_escape(b,
-                   T_(c[i].label)); /* catalogue labels; others as they are */
+        nbl__buf_append_xml(
+            b, T_(c[i].label)); /* catalogue labels; others as they are */
         nbl__buf_printf(b, "\"/>\n");
     }
     nbl__buf_printf(b, "    </categories>\n    <symbols>\n");
@@ -198,7 +192,7 @@ labels_ex(nbl__buf *b, const char *text, int is_expr, const char *colour,
     nbl__buf_printf(b, "  <labeling type=\"simple\">\n"
                        "    <settings calloutType=\"simple\">\n"
                        "      <text-style fieldName=\"");
-    xml_escape(b, text);
+    nbl__buf_append_xml(b, text);
     nbl__buf_printf(
         b,
         "\" isExpression=\"%d\" "
@@ -486,7 +480,7 @@ srs(nbl__buf *b, const nbl__xjob *job, int epsg)
     if (job->out_srid && epsg == job->out_srid && job->wkt_out)
         wkt = job->wkt_out;
     nbl__buf_printf(b, "<spatialrefsys><wkt>");
-    xml_escape(b, wkt ? wkt : "");
+    nbl__buf_append_xml(b, wkt ? wkt : "");
     nbl__buf_printf(b,
                     "</wkt><authid>EPSG:%d</authid><srid>%d</srid>"
                     "</spatialrefsys>",
@@ -524,9 +518,9 @@ project_head(nbl__buf *b, const nbl__xjob *job, const nbl__xlayer *layers,
                             group);
         nbl__buf_printf(b, "    <layer-tree-layer id=\"nabolag_%s\" name=\"",
                         layers[i].name);
-        xml_escape(b, layers[i].title);
+        nbl__buf_append_xml(b, layers[i].title);
         nbl__buf_printf(b, "\" source=\"");
-        xml_escape(b, sources[i]);
+        nbl__buf_append_xml(b, sources[i]);
         nbl__buf_printf(b,
                         "\" providerKey=\"%s\" checked=\"Qt::%s\" "
                         "expanded=\"1\"/>\n",
@@ -597,9 +591,9 @@ project_layer(nbl__buf *b, const nbl__xjob *job, const nbl__xlayer *l,
                     "      <datasource>",
                     l->geom == NBL__XG_POINT ? "Point" : "Polygon", lab,
                     l->name);
-    xml_escape(b, source);
+    nbl__buf_append_xml(b, source);
     nbl__buf_printf(b, "</datasource>\n      <layername>");
-    xml_escape(b, l->title);
+    nbl__buf_append_xml(b, l->title);
     nbl__buf_printf(b, "</layername>\n      <srs>");
     srs(b, job, job->out_srid ? job->out_srid : 4326);
     nbl__buf_printf(b,
@@ -644,7 +638,7 @@ project_properties(nbl__buf *b, const nbl__xjob *job)
         "</ProjectionsEnabled></SpatialRefSys>\n"
         "    <nabolag><ruleset type=\"QString\">",
         first, last);
-    xml_escape(b, job->ruleset);
+    nbl__buf_append_xml(b, job->ruleset);
     nbl__buf_printf(b,
                     "</ruleset><year type=\"int\">%d</year><tool_version "
                     "type=\"QString\">%s</tool_version>"
@@ -654,7 +648,7 @@ project_properties(nbl__buf *b, const nbl__xjob *job)
                     job->unsuppressed ? "false" : "true");
     if (job->opts && job->opts->run_id) {
         nbl__buf_printf(b, "<run_id type=\"QString\">");
-        xml_escape(b, job->opts->run_id);
+        nbl__buf_append_xml(b, job->opts->run_id);
         nbl__buf_printf(b, "</run_id>");
     }
     nbl__buf_printf(b, "</nabolag>\n  </properties>\n");

@@ -111,10 +111,11 @@ env_add(double env[4], OGRGeometryH g)
 
 /* ---- one layer ---------------------------------------------------------- */
 
-/* Sets the fields of a feature from a row's values. */
+/* Sets the fields of a feature from the row's values (l->vals). */
 static void
-set_fields(OGRFeatureH ft, const nbl__xlayer *l, const nbl__xval *v)
+set_fields(OGRFeatureH ft, const nbl__xlayer *l)
 {
+    const nbl__xval *v = l->vals;
     for (int f = 0; f < l->nfields; f++) {
         if (!v[f].set) {
             OGR_F_SetFieldNull(ft, f);
@@ -146,17 +147,17 @@ set_fields(OGRFeatureH ft, const nbl__xlayer *l, const nbl__xval *v)
     }
 }
 
-/* Sets a feature's geometry from WKB in the working CRS, transformed to
- * the output CRS. Extends w->env[0..3] (output CRS) and env[4..7] (working
- * CRS). */
+/* Sets a feature's geometry from the row's WKB (l->wkb) in the working
+ * CRS, transformed to the output CRS. Extends w->env[0..3] (output CRS)
+ * and env[4..7] (working CRS). */
 static int
 set_geometry(nbl__xwriter *w, OGRFeatureH ft, const char *path,
-             const nbl__xlayer *l, const unsigned char *wkb, size_t len,
-             const char *id)
+             const nbl__xlayer *l)
 {
+    const char *id = l->vals[0].s;
     OGRGeometryH g = NULL;
     int rc = NBL_OK;
-    if (OGR_G_CreateFromWkb(wkb, NULL, &g, (int)len) == OGRERR_NONE)
+    if (OGR_G_CreateFromWkb(l->wkb, NULL, &g, (int)l->wkb_len) == OGRERR_NONE)
         env_add(w->env + 4, g);
     if (!g || (w->ct && OGR_G_Transform(g, w->ct) != OGRERR_NONE)) {
         rc = nbl__error(nbl_ws_ctx(w->ws), NBL_ECRS,
@@ -239,9 +240,9 @@ write_rows(nbl__xwriter *w, OGRLayerH lyr, const char *path, nbl__xlayer *l)
             break;
         }
         ft = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
-        set_fields(ft, l, l->vals);
+        set_fields(ft, l);
         if (l->wkb)
-            rc = set_geometry(w, ft, path, l, l->wkb, l->wkb_len, l->vals[0].s);
+            rc = set_geometry(w, ft, path, l);
         if (rc == NBL_OK && OGR_L_CreateFeature(lyr, ft) != OGRERR_NONE)
             rc = nbl__xw_fail(w, path, "cannot write feature");
         OGR_F_Destroy(ft);
@@ -345,6 +346,15 @@ nbl__xw_provenance(const nbl__xwriter *w, const char *layer)
     return s;
 }
 
+const char **
+nbl__xw_field_names(const nbl__xlayer *l)
+{
+    const char **v = calloc((size_t)l->nfields + 1, sizeof *v);
+    for (int f = 0; v && f < l->nfields; f++)
+        v[f] = l->fields[f].name;
+    return v;
+}
+
 char *
 nbl__xw_qml(const nbl__xwriter *w, const nbl__xlayer *l, const char *style,
             char *const *names)
@@ -353,9 +363,7 @@ nbl__xw_qml(const nbl__xwriter *w, const nbl__xlayer *l, const char *style,
     const char **from;
     if (!qml || !names)
         return qml;
-    from = calloc((size_t)l->nfields + 1, sizeof *from);
-    for (int f = 0; from && f < l->nfields; f++)
-        from[f] = l->fields[f].name;
+    from = nbl__xw_field_names(l);
     r = from ? nbl__fieldnames_qml(qml, from, names, (size_t)l->nfields) : NULL;
     free(from);
     free(qml);

@@ -62,9 +62,8 @@ typedef struct nbl__xwriter {
     OGRSpatialReferenceH src, dst;
     OGRCoordinateTransformationH ct; /* NULL: output CRS = working CRS */
     char *wkt_work, *wkt_dst, *wkt_wgs;
-    double env[8];             /* output-CRS extent, then working-CRS extent */
-    int first_year, last_year; /* of the temporal layers' rows */
-    int handler;               /* the GDAL error handler is pushed */
+    double env[8];   /* output-CRS extent, then working-CRS extent */
+    int handler;     /* the GDAL error handler is pushed */
     int created;     /* folders made by us: the output folder and those above */
     int committed;   /* a file was renamed into place */
     int lock_fd;     /* the output folder's lock; -1: none */
@@ -124,6 +123,10 @@ int nbl__xw_write_text(nbl_ctx *ctx, const char *path, const char *text);
 
 /* The provenance object of the export (layer: NULL for the data set). */
 char *nbl__xw_provenance(const nbl__xwriter *w, const char *layer);
+
+/* The layer's field names (malloc'ed array, names borrowed from l; NULL
+ * when out of memory). */
+const char **nbl__xw_field_names(const nbl__xlayer *l);
 
 /* The layer's default style, its field names following names (NULL: as
  * they are); malloc'ed, NULL when none or out of memory. */

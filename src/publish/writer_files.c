@@ -28,18 +28,27 @@
 #define COORD_PRECISION "7"
 #define SHP_NAME_MAX 10
 
+/* Registers the output file <stem>.<ext> of dir in o; its temporary path
+ * (borrowed), NULL when out of memory. */
+static const char *
+out_add(nbl__xoutset *o, const char *dir, const char *stem, const char *ext)
+{
+    nbl__buf b = {0};
+    const char *tmp;
+    nbl__buf_printf(&b, "%s.%s", stem, ext);
+    tmp = b.s ? nbl__xw_outset_add(o, dir, b.s) : NULL;
+    nbl__buf_free(&b);
+    return tmp;
+}
+
 /* Writes a layer's default style as <layer>.qml beside its file. */
 static int
 write_qml(nbl__xwriter *w, const nbl__xlayer *l, char *const *names)
 {
     nbl_ctx *ctx = nbl_ws_ctx(w->ws);
     char *qml = nbl__xw_qml(w, l, NULL, names);
-    nbl__buf qb = {0};
-    const char *tmp;
+    const char *tmp = out_add(&w->out, w->job->opts->dir, l->name, "qml");
     int rc = NBL_OK;
-    nbl__buf_printf(&qb, "%s.qml", l->name);
-    tmp = qb.s ? nbl__xw_outset_add(&w->out, w->job->opts->dir, qb.s) : NULL;
-    nbl__buf_free(&qb);
     if (qml && tmp)
         rc = nbl__xw_write_text(ctx, tmp, qml);
     else if (!tmp)
@@ -107,11 +116,8 @@ register_side_files(nbl__xwriter *w, const nbl__xlayer *l)
         if (strncmp(e->d_name, pre.s, pl) != 0 || strcmp(ext, w->ext) == 0 ||
             strcmp(ext, "qml") == 0)
             continue;
-        nbl__buf base = {0};
-        nbl__buf_printf(&base, "%s.%s", l->name, ext);
-        if (!base.s || !nbl__xw_outset_add(&w->out, dir, base.s))
+        if (!out_add(&w->out, dir, l->name, ext))
             rc = nbl__error(nbl_ws_ctx(w->ws), NBL_ENOMEM, "out of memory");
-        nbl__buf_free(&base);
     }
     closedir(d);
     nbl__buf_free(&pre);
@@ -134,22 +140,16 @@ static int
 write_layer_file(nbl__xwriter *w, nbl__xlayer *l, char **lco)
 {
     nbl_ctx *ctx = nbl_ws_ctx(w->ws);
-    nbl__buf base = {0};
-    const char *tmp, *final;
+    const char *tmp = out_add(&w->out, w->job->opts->dir, l->name, w->ext);
+    const char *final;
     char **names = NULL;
     GDALDatasetH ds;
     int rc = NBL_OK;
-    nbl__buf_printf(&base, "%s.%s", l->name, w->ext);
-    tmp =
-        base.s ? nbl__xw_outset_add(&w->out, w->job->opts->dir, base.s) : NULL;
-    nbl__buf_free(&base);
     if (!tmp)
         return nbl__error(ctx, NBL_ENOMEM, "out of memory");
     final = w->out.f[w->out.n - 1].final;
     if (w->short_names) {
-        const char **full = calloc((size_t)l->nfields + 1, sizeof *full);
-        for (int f = 0; full && f < l->nfields; f++)
-            full[f] = l->fields[f].name;
+        const char **full = nbl__xw_field_names(l);
         names =
             full ? nbl__fieldnames_short(full, (size_t)l->nfields, SHP_NAME_MAX)
                  : NULL;
@@ -218,7 +218,7 @@ gpkg_styles(nbl__xwriter *w, GDALDatasetH ds, const char *path,
     OGRLayerH lyr =
         GDALDatasetCreateLayer(ds, "layer_styles", NULL, wkbNone, NULL);
     char now[32];
-    int rc = NBL_OK;
+    int rc = NBL_OK, y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0, has_now;
     if (!lyr)
         return nbl__xw_fail(w, path, "cannot create layer_styles");
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
@@ -233,13 +233,13 @@ gpkg_styles(nbl__xwriter *w, GDALDatasetH ds, const char *path,
             return rc;
     }
     nbl__store_export_now(now);
+    has_now = sscanf(now, "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &se) == 6;
     for (size_t i = 0; i < n && rc == NBL_OK; i++) {
         const char *const *extra = nbl__qgis_extra_styles(layers[i].name);
         for (int s = -1; rc == NBL_OK && (s < 0 || (extra && extra[s])); s++) {
             const char *sname = s < 0 ? NULL : extra[s];
             char *qml = nbl__xw_qml(w, &layers[i], sname, NULL);
             OGRFeatureH ft;
-            int y, mo, d, h, mi, se;
             if (!qml)
                 break;
             ft = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
@@ -253,8 +253,7 @@ gpkg_styles(nbl__xwriter *w, GDALDatasetH ds, const char *path,
             OGR_F_SetFieldInteger(ft, 7, s < 0);
             OGR_F_SetFieldString(ft, 8, "nabolag");
             OGR_F_SetFieldString(ft, 9, "");
-            if (sscanf(now, "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &se) ==
-                6)
+            if (has_now)
                 OGR_F_SetFieldDateTime(ft, 11, y, mo, d, h, mi, se, 100);
             if (OGR_L_CreateFeature(lyr, ft) != OGRERR_NONE)
                 rc = nbl__xw_fail(w, path, "cannot write layer_styles");
@@ -283,15 +282,11 @@ nbl__xw_write_single(nbl__xwriter *w, nbl__xlayer *layers, size_t n)
 {
     nbl_ctx *ctx = nbl_ws_ctx(w->ws);
     int gpkg = strcmp(w->driver, "GPKG") == 0;
-    nbl__buf base = {0};
-    const char *tmp, *final;
+    const char *tmp = out_add(&w->out, w->job->opts->dir, "nabolag", w->ext);
+    const char *final;
     GDALDatasetH ds;
     char now[32];
     int rc = NBL_OK;
-    nbl__buf_printf(&base, "nabolag.%s", w->ext);
-    tmp =
-        base.s ? nbl__xw_outset_add(&w->out, w->job->opts->dir, base.s) : NULL;
-    nbl__buf_free(&base);
     if (!tmp)
         return nbl__error(ctx, NBL_ENOMEM, "out of memory");
     final = w->out.f[w->out.n - 1].final;
@@ -333,22 +328,12 @@ nbl__xw_check_files(nbl__xwriter *w, const nbl__xlayer *layers, size_t n)
     nbl__xoutset probe = {0};
     int ok = 1, rc;
     probe.infix = w->out.infix;
-    if (w->kind == NBL__XW_SINGLE) {
-        nbl__buf b = {0};
-        nbl__buf_printf(&b, "nabolag.%s", w->ext);
-        ok = b.s && nbl__xw_outset_add(&probe, opts->dir, b.s) != NULL;
-        nbl__buf_free(&b);
-    } else {
-        for (size_t i = 0; ok && i < n; i++) {
-            nbl__buf b = {0}, q = {0};
-            nbl__buf_printf(&b, "%s.%s", layers[i].name, w->ext);
-            nbl__buf_printf(&q, "%s.qml", layers[i].name);
-            ok = b.s && q.s && nbl__xw_outset_add(&probe, opts->dir, b.s) &&
-                 nbl__xw_outset_add(&probe, opts->dir, q.s);
-            nbl__buf_free(&b);
-            nbl__buf_free(&q);
-        }
-    }
+    if (w->kind == NBL__XW_SINGLE)
+        ok = out_add(&probe, opts->dir, "nabolag", w->ext) != NULL;
+    else
+        for (size_t i = 0; ok && i < n; i++)
+            ok = out_add(&probe, opts->dir, layers[i].name, w->ext) &&
+                 out_add(&probe, opts->dir, layers[i].name, "qml");
     ok = ok && nbl__xw_outset_add(&probe, opts->dir, "nabolag.qgs");
     rc = ok ? nbl__xw_check_exists(nbl_ws_ctx(w->ws), &probe, opts->overwrite)
             : nbl__error(nbl_ws_ctx(w->ws), NBL_ENOMEM, "out of memory");
@@ -379,11 +364,9 @@ static int
 shorten_layer(nbl__buf *out, const char *block, size_t len,
               const nbl__xlayer *l)
 {
-    const char **full = calloc((size_t)l->nfields + 1, sizeof *full);
+    const char **full = nbl__xw_field_names(l);
     char **names = NULL, *part = NULL, *r = NULL;
     int ok = 0;
-    for (int f = 0; full && f < l->nfields; f++)
-        full[f] = l->fields[f].name;
     if (full)
         names = nbl__fieldnames_short(full, (size_t)l->nfields, SHP_NAME_MAX);
     if (names && (part = malloc(len + 1))) {
