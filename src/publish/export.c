@@ -262,10 +262,12 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
     nbl__profile_cfg pcfg;
     nbl__xlayer layers[NLAYERS_MAX];
     char *ruleset_own = NULL, *version_own = NULL;
+    nbl__xinput *inputs_own = NULL;
     size_t nl = 0;
     char format[64] = "";
     int rc;
 
+    memset(&job, 0, sizeof job);
     memset(layers, 0, sizeof layers);
     memset(&pcfg, 0, sizeof pcfg);
     mode_t umask_before;
@@ -280,6 +282,9 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
                       : NBL_OK;
     if (rc == NBL_OK)
         rc = resolve_job(ws, opts, &job, &ruleset_own, &version_own);
+    if (rc == NBL_OK && (rc = nbl__store_export_inputs(
+                             ws, &inputs_own, &job.n_inputs)) == NBL_OK)
+        job.inputs = inputs_own;
     /* the indicators of the profile layer: gis/indicators.ini and the
      * config's [profile] and [indicator.*] sections */
     if (rc == NBL_OK &&
@@ -294,6 +299,7 @@ nbl_export(nbl_ws *ws, const nbl_export_opts *opts)
     for (size_t i = 0; i < nl; i++)
         nbl__xlayer_free(&layers[i]);
     nbl__profile_cfg_free(&pcfg);
+    nbl__xinputs_free(inputs_own, job.n_inputs);
     free(ruleset_own);
     free(version_own);
     umask(umask_before);

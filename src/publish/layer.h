@@ -122,6 +122,9 @@ typedef struct nbl__xjob {
     int out_srid;
     const char *wkt_out;
     const char *provider; /* QGIS data provider: NULL "ogr", or "postgres" */
+    /* the workspace's inputs for the provenance, read once per export */
+    const struct nbl__xinput *inputs;
+    size_t n_inputs;
     /* criterion thresholds of the year (NAN unknown), for styles */
     double threshold[5], threshold_low[5];
     /* the effective profile configuration (indicators, bands); NULL in

@@ -294,54 +294,56 @@ num_json(double v)
     return json_real(v);
 }
 
+/* The provenance object, or NULL when out of memory (jansson drops a key
+ * whose value it could not allocate: every addition is checked, so a
+ * layer never carries a provenance with a part missing). */
 static json_t *
-provenance(nbl_ws *ws, const nbl__xjob *job, const char *layer)
+provenance(const nbl__xjob *job, const char *layer)
 {
     json_t *p = json_object(), *in = json_array(), *d = json_object();
-    nbl__xinput *inputs = NULL;
-    size_t n = 0;
+    int bad = !p || !in || !d;
     char now[32];
+#define SET(o, k, v) (bad |= json_object_set_new((o), (k), (v)) != 0)
     nbl__store_export_now(now);
-    json_object_set_new(p, "tool", json_string("nabolag"));
-    json_object_set_new(p, "tool_version", json_string(nbl_version()));
+    SET(p, "tool", json_string("nabolag"));
+    SET(p, "tool_version", json_string(nbl_version()));
     if (layer)
-        json_object_set_new(p, "layer", json_string(layer));
-    json_object_set_new(p, "ruleset", json_string(job->ruleset));
-    json_object_set_new(p, "ruleset_version",
-                        job->ruleset_version ? json_string(job->ruleset_version)
-                                             : json_null());
-    json_object_set_new(p, "year", json_integer(job->year));
-    if (nbl__store_export_inputs(ws, &inputs, &n) == NBL_OK) {
-        for (size_t i = 0; i < n; i++) {
-            json_t *o = json_object();
-            json_object_set_new(o, "kind", json_string(inputs[i].kind));
-            json_object_set_new(o, "source", json_string(inputs[i].source));
-            json_array_append_new(in, o);
-        }
-        nbl__xinputs_free(inputs, n);
+        SET(p, "layer", json_string(layer));
+    SET(p, "ruleset", json_string(job->ruleset));
+    SET(p, "ruleset_version",
+        job->ruleset_version ? json_string(job->ruleset_version) : json_null());
+    SET(p, "year", json_integer(job->year));
+    for (size_t i = 0; i < job->n_inputs && !bad; i++) {
+        json_t *o = json_object();
+        bad = !o;
+        SET(o, "kind", json_string(job->inputs[i].kind));
+        SET(o, "source", json_string(job->inputs[i].source));
+        bad |= json_array_append_new(in, o) != 0;
     }
-    json_object_set_new(p, "inputs", in);
-    json_object_set_new(p, "generated_at", json_string(now));
+    SET(p, "inputs", in);
+    SET(p, "generated_at", json_string(now));
     if (job->opts->run_id)
-        json_object_set_new(p, "run_id", json_string(job->opts->run_id));
-    json_object_set_new(d, "applied", json_boolean(!job->unsuppressed));
-    json_object_set_new(d, "min_count", num_json(job->disc.min_count));
-    json_object_set_new(d, "min_denominator",
-                        num_json(job->disc.min_denominator));
-    json_object_set_new(d, "min_residents_publish",
-                        num_json(job->disc.min_residents_publish));
-    json_object_set_new(p, "disclosure", d);
+        SET(p, "run_id", json_string(job->opts->run_id));
+    SET(d, "applied", json_boolean(!job->unsuppressed));
+    SET(d, "min_count", num_json(job->disc.min_count));
+    SET(d, "min_denominator", num_json(job->disc.min_denominator));
+    SET(d, "min_residents_publish", num_json(job->disc.min_residents_publish));
+    SET(p, "disclosure", d);
     if (job->unsuppressed)
-        json_object_set_new(p, "internal_use_only",
-                            json_string(NBL__INTERNAL_USE_ONLY));
+        SET(p, "internal_use_only", json_string(NBL__INTERNAL_USE_ONLY));
+#undef SET
+    if (bad) {
+        json_decref(p);
+        return NULL;
+    }
     return p;
 }
 
 char *
 nbl__xw_provenance(const nbl__xwriter *w, const char *layer)
 {
-    json_t *p = provenance(w->ws, w->job, layer);
-    char *s = json_dumps(p, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_t *p = provenance(w->job, layer);
+    char *s = p ? json_dumps(p, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(p);
     return s;
 }

@@ -270,8 +270,10 @@ single_provenance(nbl__xwriter *w, GDALDatasetH ds, const char *final)
 {
     char *provs = nbl__xw_provenance(w, NULL);
     int rc = NBL_OK;
-    if (provs &&
-        GDALSetMetadataItem(ds, "NABOLAG_PROVENANCE", provs, NULL) != CE_None)
+    if (!provs)
+        rc = nbl__error(nbl_ws_ctx(w->ws), NBL_ENOMEM, "out of memory");
+    else if (GDALSetMetadataItem(ds, "NABOLAG_PROVENANCE", provs, NULL) !=
+             CE_None)
         rc = nbl__xw_fail(w, final, "cannot write metadata");
     free(provs);
     return rc;

@@ -208,13 +208,16 @@ nbl__xw_pg_write(nbl__xwriter *w, nbl__xlayer *layers, size_t n)
     for (size_t i = 0; rc == NBL_OK && i < n; i++) {
         char **lco = NULL;
         char *prov = nbl__xw_provenance(w, layers[i].name);
+        if (!prov) {
+            rc = nbl__error(nbl_ws_ctx(w->ws), NBL_ENOMEM, "out of memory");
+            break;
+        }
         lco = CSLSetNameValue(lco, "SCHEMA", schema_of(w));
         lco = CSLSetNameValue(lco, "GEOMETRY_NAME", "geom");
         lco = CSLSetNameValue(lco, "SPATIAL_INDEX", "GIST");
         if (w->job->opts->overwrite)
             lco = CSLSetNameValue(lco, "OVERWRITE", "YES");
-        if (prov)
-            lco = CSLSetNameValue(lco, "DESCRIPTION", prov);
+        lco = CSLSetNameValue(lco, "DESCRIPTION", prov);
         free(prov);
         lco = nbl__xw_user_options(w, lco, 0);
         rc = nbl__xw_layer(w, w->db, w->display, &layers[i], lco, NULL);

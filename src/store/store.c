@@ -177,8 +177,11 @@ nbl__db_column_strdup(sqlite3_stmt *st, int i, int *oom)
 {
     const unsigned char *s = sqlite3_column_text(st, i);
     char *c;
-    if (!s)
+    if (!s) { /* NULL for a value that is not: SQLite's copy failed */
+        if (oom && sqlite3_column_type(st, i) != SQLITE_NULL)
+            *oom = 1;
         return NULL;
+    }
     if (!(c = nbl__strdup((const char *)s)) && oom)
         *oom = 1;
     return c;

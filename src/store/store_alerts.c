@@ -152,7 +152,7 @@ load_area_list(nbl_ws *ws, const char *ruleset, int year, nbl__aarea **areas,
 {
     sqlite3_stmt *st = NULL;
     size_t cap = 0;
-    int rc, s;
+    int rc, s, oom = 0;
     rc = nbl__db_prepare(
         ws, &st,
         "SELECT k.area_id, a.name FROM (SELECT area_id FROM "
@@ -177,9 +177,10 @@ load_area_list(nbl_ws *ws, const char *ruleset, int year, nbl__aarea **areas,
             cap = nc;
         }
         memset(&(*areas)[*n], 0, sizeof **areas);
-        (*areas)[*n].area_id = nbl__db_column_strdup(st, 0, NULL);
-        (*areas)[*n].name = nbl__db_column_strdup(st, 1, NULL);
-        if (!(*areas)[(*n)++].area_id)
+        (*areas)[*n].area_id = nbl__db_column_strdup(st, 0, &oom);
+        (*areas)[*n].name = nbl__db_column_strdup(st, 1, &oom);
+        (*n)++;
+        if (oom || !(*areas)[*n - 1].area_id)
             goto nomem;
     }
     rc = s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "reading results");
