@@ -14,10 +14,10 @@
 /** Begins the one transaction of a command (BEGIN IMMEDIATE). */
 int nbl__store_begin(nbl_ws *ws);
 /** The same, for an import that checks every key against the areas and
- * variables itself (read inside the transaction): when it is the outermost
- * transaction, SQLite's foreign-key checks are off until it ends (they
- * cost as much as the inserts themselves); nested in a caller's
- * transaction they stay on. */
+ * variables itself (read inside the transaction), or `nabolag run`, whose
+ * every writer does: when it is the outermost transaction, SQLite's
+ * foreign-key checks are off until it ends (they cost as much as the
+ * inserts themselves); nested in a caller's transaction they stay on. */
 int nbl__store_begin_checked_keys(nbl_ws *ws);
 /** Same, but fails at once (the "workspace is busy" error) when another
  * process is writing the workspace: for bookkeeping a reader may skip. */
