@@ -28,8 +28,10 @@ typedef struct nbl_incidents_opts {
     const char *date_field;     /**< date column (the year is used) */
     const char *category_field; /**< category column; none: "all" */
     const char *src_crs;        /**< source CRS ("EPSG:4326", WKT, PROJ) */
-    int jobs; /**< threads that locate points, 1..NBL_INCIDENTS_MAX_JOBS;
-                   0: the number of cores. Counts do not depend on it. */
+    int jobs;       /**< threads that locate points, 1..NBL_INCIDENTS_MAX_JOBS;
+                         0: the number of cores. Counts do not depend on it. */
+    char delimiter; /**< CSV: ',', ';' or '\t'; 0 detects it from the
+                         header (more than one of them there: an error) */
 } nbl_incidents_opts;
 
 /** The largest number of jobs of nbl_import_incidents(). */

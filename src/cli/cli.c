@@ -144,13 +144,13 @@ cli_parse_int(const char *cmd, const char *opt, const char *s, int *out)
 }
 
 char
-cli_csv_delimiter(const char *cmd, const char *s)
+cli_csv_delimiter(const char *cmd, const char *opt, const char *s)
 {
     if (strcmp(s, ",") == 0 || strcmp(s, ";") == 0)
         return s[0];
     if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0 || strcmp(s, "\t") == 0)
         return '\t';
-    cli_usage(cmd, "--csv-delimiter: expected ',', ';' or tab, not '%s'", s);
+    cli_usage(cmd, "%s: expected ',', ';' or tab, not '%s'", opt, s);
     return 0;
 }
 
@@ -158,7 +158,9 @@ int
 cli_csv_style_opt(const char *cmd, int code, const char *v, nbl_csv_style *st)
 {
     if (code == 'd')
-        return (st->delimiter = cli_csv_delimiter(cmd, v)) ? CLI_OK : CLI_USAGE;
+        return (st->delimiter = cli_csv_delimiter(cmd, "--csv-delimiter", v))
+                   ? CLI_OK
+                   : CLI_USAGE;
     if (code == 'b') {
         st->bom = 1;
     } else { /* 'x' */

@@ -58,9 +58,10 @@ void cli_ws_src(int argc, char **argv, const nbl_project *p, const char *source,
 /** Parses a year option value; 0 on success, prints a usage error else. */
 int cli_parse_int(const char *cmd, const char *opt, const char *s, int *out);
 
-/** The value of --csv-delimiter: ',', ';' or a tab ("tab", "\\t" or a
- * tab character); 0 after a usage error (printed). */
-char cli_csv_delimiter(const char *cmd, const char *s);
+/** The value of a delimiter option opt (--csv-delimiter of the outputs,
+ * --delimiter of the CSV inputs): ',', ';' or a tab ("tab", "\\t" or a tab
+ * character); 0 after a usage error (printed). */
+char cli_csv_delimiter(const char *cmd, const char *opt, const char *s);
 
 /** One of the options of a command that writes -f csv, by the code its
  * option table gives it: 'd' --csv-delimiter v, 'b' --bom, 'x' --excel

@@ -19,7 +19,7 @@ help(void)
         "usage: nabolag import grid WORKSPACE SOURCE [--method area|centroid]\n"
         "       [--max-missing-share X] [--areas IDS] [--replace]\n"
         "       [--column TARGET=HEADING] [--ignore HEADING] [--layer NAME]\n"
-        "       [--src-crs CRS] [--delimiter ,|;]\n\n"
+        "       [--src-crs CRS] [--delimiter ,|;|tab]\n\n"
         "Sums grid statistics (Danmarks Statistik's kvadratnet) into the "
         "areas'\nstatistics. SOURCE is a CSV file with kvadratnet cell ids "
         "(100m_61756_7195,\n250m_622375_57550, 1km_6175_719, ...: lower-left "
@@ -49,7 +49,7 @@ help(void)
         "  --ignore HEADING       a column to skip (repeatable)\n"
         "  --layer NAME           polygon sources with several layers\n"
         "  --src-crs CRS          polygon sources without a CRS\n"
-        "  --delimiter C          ',' or ';' (default: detected)\n"
+        "  --delimiter C          ',', ';' or tab (default: detected)\n"
         "  -h, --help             this help\n"));
 }
 
@@ -147,11 +147,9 @@ parse(int argc, char **argv, nbl_grid_opts *o, nbl__buf *ignore,
             o->src_crs = optarg;
             break;
         case 'd':
-            if (strcmp(optarg, ",") && strcmp(optarg, ";"))
-                return cli_usage("import grid",
-                                 "--delimiter must be ',' or ';', not '%s'",
-                                 optarg);
-            o->delimiter = optarg[0];
+            if (!(o->delimiter =
+                      cli_csv_delimiter("import grid", "--delimiter", optarg)))
+                return CLI_USAGE;
             break;
         case 'h':
             help();

@@ -17,6 +17,7 @@ help(void)
         _("usage: nabolag import incidents WORKSPACE SRC [-l LAYER]\n"
           "         [--year-field F | --date-field F] [--category-field F]\n"
           "         [--x-field F --y-field F] [--src-crs CRS] [--jobs N]\n"
+          "         [--delimiter ,|;|tab]\n"
           "       nabolag import incidents --config PROJECT.ini [OPTIONS]\n\n"
           "Counts incident points per area, year and category by\n"
           "point-in-polygon in the working CRS. SRC is a CSV file (x/y,\n"
@@ -33,6 +34,9 @@ help(void)
           "      --category-field F   column with the category\n"
           "      --x-field F, --y-field F   coordinate columns (CSV)\n"
           "      --src-crs CRS        CRS of the input, e.g. EPSG:4326\n"
+          "      --delimiter C        CSV: ',', ';' or tab (default: detected\n"
+          "                           from the header; with ';' the decimal\n"
+          "                           mark is ',')\n"
           "  -j, --jobs N             threads that locate points (default:\n"
           "                           the number of cores; the counts are\n"
           "                           the same for any N)\n"
@@ -66,7 +70,7 @@ static int
 parse(int argc, char **argv, nbl_incidents_opts *o, const char **config,
       int *jobs)
 {
-    enum { O_YEAR = 256, O_DATE, O_CAT, O_X, O_Y, O_CRS, O_CONFIG };
+    enum { O_YEAR = 256, O_DATE, O_CAT, O_X, O_Y, O_CRS, O_CONFIG, O_DELIM };
     static const struct option lo[] = {
         {"layer", required_argument, 0, 'l'},
         {"year-field", required_argument, 0, O_YEAR},
@@ -75,6 +79,7 @@ parse(int argc, char **argv, nbl_incidents_opts *o, const char **config,
         {"x-field", required_argument, 0, O_X},
         {"y-field", required_argument, 0, O_Y},
         {"src-crs", required_argument, 0, O_CRS},
+        {"delimiter", required_argument, 0, O_DELIM},
         {"config", required_argument, 0, O_CONFIG},
         {"jobs", required_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},
@@ -104,6 +109,10 @@ parse(int argc, char **argv, nbl_incidents_opts *o, const char **config,
             break;
         case O_CRS:
             o->src_crs = optarg;
+            break;
+        case O_DELIM:
+            if (!(o->delimiter = cli_csv_delimiter(cmd, "--delimiter", optarg)))
+                return CLI_USAGE;
             break;
         case O_CONFIG:
             *config = optarg;

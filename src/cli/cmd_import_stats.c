@@ -19,7 +19,7 @@ help(const char *kind)
     int refs = strcmp(kind, "refs") == 0;
     printf(_("usage: nabolag import %s WORKSPACE CSV [--skip-invalid] "
              "[--rejects FILE]\n"
-             "       [--overwrite] [--replace] [--delimiter ,|;] "
+             "       [--overwrite] [--replace] [--delimiter ,|;|tab] "
              "[--decimal .|,]\n"
              "       [--config FILE]\n\n"),
            kind);
@@ -37,38 +37,38 @@ help(const char *kind)
                  "  wide: area_id,year,<variable>,...\n"
                  "The areas must be imported first; ids are compared "
                  "exactly.\n\n"));
-    printf(
-        _("CSV (UTF-8 with or without BOM, or Windows-1252 as Danish "
-          "Excel saves it),\n.xlsx/.ods workbooks and Danmarks Statistik "
-          "StatBank downloads are read.\n';' or ',' delimiter and '.' or ',' "
-          "decimal mark\nare detected. Blank, '..', 'NA' and 'NaN' are "
-          "missing values (not zero).\nBy default one bad row means "
-          "nothing is imported (exit 1); the problems are\nlisted as "
-          "file:line: column: reason.\n\n"
-          "Options:\n"
-          "  --skip-invalid     store the valid rows, report the bad ones\n"
-          "  --rejects FILE     write the bad rows to FILE (CSV: line, "
-          "reason, fields)\n"
-          "  --overwrite        replace an existing rejects FILE\n"
-          "  --replace          replace values already in the workspace "
-          "that differ\n"
-          "  --delimiter C      ',' or ';' (default: detected)\n"
-          "  --decimal C        '.' or ',' (default: detected)\n"
-          "  --config FILE      project file: [variable.<name>] sections "
-          "(kind, denominator,\n"
-          "                     label) and the [stats]/[refs] section "
-          "naming this file\n"
-          "                     (column.*, ignore, format, sheet, "
-          "StatBank keys)\n"
-          "  --column VAR=HEADING  the file's HEADING is VAR (also "
-          "area_id, year, variable,\n"
-          "                     value; refs: scope, code); repeatable\n"
-          "  --ignore HEADING   leave that column out; repeatable\n"
-          "  --format F         auto, csv, xlsx, ods or statbank "
-          "(default: auto)\n"
-          "  --sheet NAME       the workbook's sheet to read\n"
-          "  --variable VAR     StatBank: the file's one variable\n"
-          "  -h, --help         this help\n"));
+    printf(_("CSV (UTF-8 with or without BOM, or Windows-1252 as Danish "
+             "Excel saves it),\n.xlsx/.ods workbooks and Danmarks Statistik "
+             "StatBank downloads are read.\n';', ',' or tab delimiter and '.' "
+             "or ',' "
+             "decimal mark\nare detected. Blank, '..', 'NA' and 'NaN' are "
+             "missing values (not zero).\nBy default one bad row means "
+             "nothing is imported (exit 1); the problems are\nlisted as "
+             "file:line: column: reason.\n\n"
+             "Options:\n"
+             "  --skip-invalid     store the valid rows, report the bad ones\n"
+             "  --rejects FILE     write the bad rows to FILE (CSV: line, "
+             "reason, fields)\n"
+             "  --overwrite        replace an existing rejects FILE\n"
+             "  --replace          replace values already in the workspace "
+             "that differ\n"
+             "  --delimiter C      ',', ';' or tab (default: detected)\n"
+             "  --decimal C        '.' or ',' (default: detected)\n"
+             "  --config FILE      project file: [variable.<name>] sections "
+             "(kind, denominator,\n"
+             "                     label) and the [stats]/[refs] section "
+             "naming this file\n"
+             "                     (column.*, ignore, format, sheet, "
+             "StatBank keys)\n"
+             "  --column VAR=HEADING  the file's HEADING is VAR (also "
+             "area_id, year, variable,\n"
+             "                     value; refs: scope, code); repeatable\n"
+             "  --ignore HEADING   leave that column out; repeatable\n"
+             "  --format F         auto, csv, xlsx, ods or statbank "
+             "(default: auto)\n"
+             "  --sheet NAME       the workbook's sheet to read\n"
+             "  --variable VAR     StatBank: the file's one variable\n"
+             "  -h, --help         this help\n"));
 }
 
 static int
@@ -177,7 +177,7 @@ parse(int argc, char **argv, const char *cmd, nbl_stats_opts *o, struct args *a,
             o->replace = 1;
             break;
         case 'd':
-            if (one_char(cmd, "--delimiter", optarg, ",;", &o->delimiter))
+            if (!(o->delimiter = cli_csv_delimiter(cmd, "--delimiter", optarg)))
                 return CLI_USAGE;
             break;
         case 'D':

@@ -24,6 +24,7 @@
 #include <csv.h>
 
 #include "util/ctx.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 #define BLOCK 65536
@@ -56,19 +57,29 @@ struct reader {
 char
 nbl__csv_detect_delimiter(const char *line, size_t n)
 {
-    int inq = 0, comma = 0, semi = 0;
-    for (size_t i = 0; i < n; i++) {
+    int inq = 0, comma = 0, semi = 0, tab = 0;
+    for (size_t i = 0; i < n && line[i] != '\n'; i++) {
         char c = line[i];
         if (c == '"')
             inq = !inq;
         else if (!inq && c == ',')
-            comma++;
+            comma = 1;
         else if (!inq && c == ';')
-            semi++;
+            semi = 1;
+        else if (!inq && c == '\t')
+            tab = 1;
     }
-    if (comma && semi)
+    if (comma + semi + tab > 1)
         return 0;
-    return semi ? ';' : ',';
+    return semi ? ';' : tab ? '\t' : ',';
+}
+
+const char *
+nbl__csv_delimiter_unclear(void)
+{
+    return _("cannot tell the delimiter: the header has more than one of "
+             "',', ';' and tab outside quotes (pass --delimiter ',', ';' "
+             "or tab)");
 }
 
 static int
@@ -517,11 +528,8 @@ feed_line(struct reader *r, int *have_delim)
             return NBL_OK;
         d = nbl__csv_detect_delimiter(s, n);
         if (!d)
-            return nbl__error(r->ctx, NBL_EFORMAT,
-                              "%s:%ld: cannot tell the delimiter: the header "
-                              "has both ',' and ';' (pass --delimiter ',' or "
-                              "--delimiter ';')",
-                              r->path, r->line_no);
+            return nbl__error(r->ctx, NBL_EFORMAT, "%s:%ld: %s", r->path,
+                              r->line_no, nbl__csv_delimiter_unclear());
         csv_set_delim(&r->p, (unsigned char)d);
         *have_delim = 1;
     }

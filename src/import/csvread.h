@@ -150,11 +150,15 @@ int nbl__csv_read(nbl_ctx *ctx, const char *path, const nbl__csv_opts *opts,
                   long *lines_out);
 
 /**
- * Decides the delimiter from one header line (n bytes): ';' when the line
- * has ';' but no ',' outside quotes, ',' when it has ',' but no ';', ','
- * when it has neither; 0 when it has both.
+ * Decides the delimiter from a header line (n bytes, or up to its first
+ * '\n'): the one of ',', ';' and tab that occurs outside quotes, ',' when
+ * none does; 0 when more than one does (the file must say: --delimiter).
  */
 char nbl__csv_detect_delimiter(const char *line, size_t n);
+
+/** The (translated) reason for a 0 from nbl__csv_detect_delimiter(), for a
+ * message "FILE:LINE: reason". */
+const char *nbl__csv_delimiter_unclear(void);
 
 /**
  * Splits whole lines of CSV without quotes, for readers with a parsing loop

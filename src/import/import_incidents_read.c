@@ -426,18 +426,22 @@ on_row(int ch, void *arg)
     c->cat = m->cat_default;
 }
 
-/* The delimiter from the header line (the first line of the file's text):
- * ';' (then the decimal comma), a tab, or ','. */
+/* The delimiter: the option's, else the one of ',', ';' and tab outside
+ * quotes in the header line (the first line of the file's text), as for
+ * statistics; a header with more than one is an error. With ';' the
+ * decimal mark is ','. */
 static void
-sniff_delimiter(struct csv_parser *p, csvst *c, const char *b, size_t n)
+set_delimiter(struct csv_parser *p, csvst *c, const char *b, size_t n)
 {
-    size_t k, nc = 0, ns = 0, nt = 0;
-    for (k = 0; k < n && b[k] != '\n'; k++)
-        nc += b[k] == ',', ns += b[k] == ';', nt += b[k] == '\t';
-    if (ns > nc && ns >= nt)
-        c->delim = ';', c->dec = ',';
-    else if (nt > nc)
-        c->delim = '\t';
+    c->delim =
+        c->o->delimiter ? c->o->delimiter : nbl__csv_detect_delimiter(b, n);
+    if (!c->delim) {
+        c->m->rc = nbl__error(c->m->ctx, NBL_EFORMAT, "%s:1: %s", c->m->src,
+                              nbl__csv_delimiter_unclear());
+        return;
+    }
+    if (c->delim == ';')
+        c->dec = ',';
     csv_set_delim(p, (unsigned char)c->delim);
 }
 
@@ -461,8 +465,10 @@ feed_lines(imp *m, csvst *c, struct csv_parser *p, nbl__text_decoder *d,
     if ((m->rc = nbl__text_decode(d, &s, &n)))
         return;
     if (!c->delim_done && n) {
-        sniff_delimiter(p, c, s, n);
+        set_delimiter(p, c, s, n);
         c->delim_done = 1;
+        if (m->rc)
+            return;
     }
     if (!c->quoted && !(c->quoted = memchr(s, '"', n) != NULL))
         /* s is buf or the decoder's buffer: ours to write */

@@ -82,9 +82,10 @@ check_opts(nbl_ctx *ctx, const char *path, const nbl_stats_opts *opts)
 {
     if (!path || !*path)
         return nbl__error(ctx, NBL_EINVAL, "no CSV file given");
-    if (opts->delimiter && opts->delimiter != ',' && opts->delimiter != ';')
+    if (opts->delimiter && opts->delimiter != ',' && opts->delimiter != ';' &&
+        opts->delimiter != '\t')
         return nbl__error(ctx, NBL_EINVAL,
-                          "--delimiter must be ',' or ';', not '%c'",
+                          "--delimiter must be ',', ';' or tab, not '%c'",
                           opts->delimiter);
     if (opts->format) {
         nbl__rowsrc src = {0};
@@ -264,14 +265,15 @@ log_run(struct imp *im)
     nbl__buf d = {0};
     int rc;
     nbl__buf_printf(&d,
-                    "{\"layout\":\"%s\",\"delimiter\":\"%c\","
+                    "{\"layout\":\"%s\",\"delimiter\":\"%s\","
                     "\"decimal\":\"%c\",\"problems\":%ld,"
                     "\"values_inserted\":%ld,\"values_updated\":%ld,"
                     "\"values_unchanged\":%ld,\"values_missing\":%ld,"
                     "\"variables_declared\":%ld,\"source\":\"%s\","
                     "\"encoding\":\"%s\",\"rows_empty\":%ld,"
                     "\"rows_left_out\":%ld}",
-                    im->layout == 'l' ? "long" : "wide", im->delimiter,
+                    im->layout == 'l' ? "long" : "wide",
+                    im->delimiter == '\t' ? "\\t" : (char[2]){im->delimiter, 0},
                     im->decimal, im->problems, sum->values_inserted,
                     sum->values_updated, sum->values_unchanged,
                     sum->values_missing, sum->variables_declared,

@@ -174,6 +174,27 @@ expect 0 "$BIN" import stats "$W3" "$T/th.csv" --decimal .
 printf 'area_id,year,income_15_64,taxpayers_15_64\n0101,2021,250.000,10\n0101,2022,12.5,10\n' > "$T/th2.csv"
 expect 0 "$BIN" import stats "$W3" "$T/th2.csv"
 
+# A tab-separated file (a spreadsheet copied to a text file) is detected
+# like ';' and ','; a header with a tab and a ';' outside quotes is an
+# error naming line 1 and --delimiter, the workspace unchanged; with
+# --delimiter tab the ';' is part of a heading (unknown here: an error
+# naming it, not a guess)
+W4=$T/ws4.sqlite
+cp "$WS2" "$W4"
+printf 'area_id\tyear\tpop\tpop_18_64\n0101\t2031\t1200\t800\n0202\t2031\t950,5\t600\n' > "$T/tab.csv"
+expect 1 "$BIN" import stats "$W4" "$T/tab.csv"
+has "tab.csv:3: column 'pop': a count must be a whole number: '950,5'"
+printf 'area_id\tyear\tpop\tpop_18_64\n0101\t2031\t1200\t800\n0202\t2031\t950\t600\n' > "$T/tab.csv"
+expect 0 "$BIN" import stats "$W4" "$T/tab.csv"
+[ "$(sqlite3 "$W4" "SELECT group_concat(area_id || ':' || variable || '=' || value, ' ') FROM (SELECT * FROM stats WHERE year = 2031 ORDER BY area_id, variable)")" = "0101:pop=1200.0 0101:pop_18_64=800.0 0202:pop=950.0 0202:pop_18_64=600.0" ] || fail "tab file: $(sqlite3 "$W4" "SELECT * FROM stats")"
+printf 'area_id\tyear\tpop;x\n0101\t2032\t5\n' > "$T/tabsemi.csv"
+s4=$(sha256sum < "$W4")
+expect 1 "$BIN" --lang en import stats "$W4" "$T/tabsemi.csv"
+has "tabsemi.csv:1: cannot tell the delimiter: the header has more than one of ',', ';' and tab outside quotes (pass --delimiter ',', ';' or tab)"
+[ "$(sha256sum < "$W4")" = "$s4" ] || fail "workspace changed by a mixed header"
+expect 1 "$BIN" --lang en import stats "$W4" "$T/tabsemi.csv" --delimiter tab
+has "pop;x"
+
 if [ "$fails" -ne 0 ]; then
     echo "$fails failure(s)"
     exit 1

@@ -66,4 +66,26 @@ PY
 "$N" -q import incidents "$T/ws.sqlite" "$T/long.csv" --src-crs EPSG:25832 || fail "long cp1252 line"
 got3=$(sqlite3 "$T/ws.sqlite" "SELECT length(category)||'|'||n FROM incident_counts WHERE year = 2023 ORDER BY 1" | tr '\n' ' ')
 [ "$got3" = "3145728|1 3|1 " ] || fail "long line: $got3"
+cp "$T/ws.sqlite" "$T/ws2.sqlite"
+sum2=$(sha256sum < "$T/ws2.sqlite")
+# The delimiter is decided as for statistics (csvread.c): a header with
+# both ';' and ',' outside quotes (here "x;y;year;type,sub") was read as
+# ';' by majority vote; now it is an error naming the file and line 1 and
+# the option, the workspace unchanged; --delimiter ';' reads it
+printf 'x;y;year;type,sub\n10;10;2022;a\n150;50;2022;a\n' > "$T/mixed.csv"
+rc=0; out=$("$N" --lang en import incidents "$T/ws2.sqlite" "$T/mixed.csv" --src-crs EPSG:25832 2>&1) || rc=$?
+[ "$rc" = 1 ] || fail "mixed delimiters: exit $rc"
+grep -q "mixed.csv:1: cannot tell the delimiter: .*(pass --delimiter" <<<"$out" || fail "mixed delimiters message: $out"
+[ "$(sha256sum < "$T/ws2.sqlite")" = "$sum2" ] || fail "workspace changed by mixed delimiters"
+"$N" -q import incidents "$T/ws2.sqlite" "$T/mixed.csv" --src-crs EPSG:25832 --delimiter ';' --category-field 'type,sub' 2>/dev/null || fail "--delimiter ';'"
+got=$(sqlite3 "$T/ws2.sqlite" "SELECT n FROM incident_counts WHERE year = 2022 AND category = 'a'")
+[ "$got" = 2 ] || fail "--delimiter ';': $got"
+# a tab-separated file, detected; and in quotes a ',' is no delimiter
+printf 'x\ty\tyear\t"category, kind"\n10\t10\t2020\tb\n11\t12\t2020\tb\n' > "$T/tab.csv"
+"$N" -q import incidents "$T/ws2.sqlite" "$T/tab.csv" --src-crs EPSG:25832 --category-field 'category, kind' 2>/dev/null || fail "tab file"
+got=$(sqlite3 "$T/ws2.sqlite" "SELECT n FROM incident_counts WHERE year = 2020 AND category = 'b'")
+[ "$got" = 2 ] || fail "tab file: $got"
+rc=0; out=$("$N" --lang en import incidents "$T/ws2.sqlite" "$T/tab.csv" --delimiter '|' 2>&1) || rc=$?
+[ "$rc" = 2 ] || fail "--delimiter '|': exit $rc"
+grep -q -- "--delimiter: expected ',', ';' or tab, not '|'" <<<"$out" || fail "--delimiter '|' message: $out"
 echo "incidents csv: all checks passed"

@@ -411,6 +411,13 @@ test_delimiter(void **state)
     assert_int_equal(nbl__csv_detect_delimiter("abc", 3), ',');
     assert_int_equal(nbl__csv_detect_delimiter("a;\"b,c\"", 7), ';');
     assert_int_equal(nbl__csv_detect_delimiter("a;b,c", 5), 0);
+    /* a tab alone, or with another outside quotes */
+    assert_int_equal(nbl__csv_detect_delimiter("a\tb\tc", 5), '\t');
+    assert_int_equal(nbl__csv_detect_delimiter("a\t\"b,c\"", 7), '\t');
+    assert_int_equal(nbl__csv_detect_delimiter("a\tb;c", 5), 0);
+    assert_int_equal(nbl__csv_detect_delimiter("a\tb,c", 5), 0);
+    /* only the header line counts: later lines may hold anything */
+    assert_int_equal(nbl__csv_detect_delimiter("a;b\n1,5;2", 10), ';');
     /* both in the header: an error naming the option */
     assert_int_equal(read_text("a;b,c\n1;2,3\n", 0, &g, NULL, ctx),
                      NBL_EFORMAT);
