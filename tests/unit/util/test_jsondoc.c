@@ -55,8 +55,11 @@ test_null_value_recorded(void **state)
     assert_int_equal(json_object_size(o), 1);
     assert_null(nbl__jdump(bad, o, FLAGS)); /* refused; o released */
     bad = 0;
-    assert_int_equal(nbl__jappend(&bad, json_array(), NULL), -1);
+    o = json_array();
+    assert_int_equal(nbl__jappend(&bad, o, NULL), -1);
     assert_int_equal(bad, 1);
+    assert_int_equal(json_array_size(o), 0);
+    json_decref(o);
     bad = 0;
     assert_null(nbl__jnew(&bad, NULL)); /* a container not made */
     assert_int_equal(bad, 1);
