@@ -25,6 +25,7 @@
 #include "store/store_plans.h"
 #include "model/alerts.h"
 #include "util/i18n.h"
+#include "util/jsondoc.h"
 #include "util/util.h"
 
 struct settings {
@@ -95,125 +96,127 @@ cat_status(int suppressed, const char *category)
 /* The other plans that cover one of plan p's areas in the same years:
  * [{"plan_id", "from_year", "to_year", "areas": [...]}]. */
 static json_t *
-overlaps_json(const nbl__plans_data *d, const nbl__pc_output *o, int p)
+overlaps_json(const nbl__plans_data *d, const nbl__pc_output *o, int p,
+              int *bad)
 {
-    json_t *arr = json_array();
-    for (size_t k = 0; k < o->n_overlaps; k++) {
+    json_t *arr = nbl__jnew(bad, json_array());
+    for (size_t k = 0; k < o->n_overlaps && !*bad; k++) {
         const nbl__pc_overlap *x = &o->overlaps[k];
         json_t *e, *areas;
         const char *a = x->areas;
         if (x->plan != p)
             continue;
-        areas = json_array();
+        areas = nbl__jnew(bad, json_array());
         while (a && *a) {
             size_t n = strcspn(a, "|");
-            json_array_append_new(areas, json_stringn(a, n));
+            nbl__jappend(bad, areas, json_stringn(a, n));
             a += n + (a[n] == '|');
         }
-        e = json_pack("{s:s,s:i,s:i,s:o}", "plan_id", d->plan_id[x->other],
-                      "from_year", x->from_year, "to_year", x->to_year, "areas",
-                      areas);
-        json_array_append_new(arr, e);
+        e = nbl__jnew(bad, json_object());
+        nbl__jset(bad, e, "plan_id", json_string(d->plan_id[x->other]));
+        nbl__jset(bad, e, "from_year", json_integer(x->from_year));
+        nbl__jset(bad, e, "to_year", json_integer(x->to_year));
+        nbl__jset(bad, e, "areas", areas);
+        nbl__jappend(bad, arr, e);
     }
     return arr;
 }
 
-/* One JSON object per plan and indicator (the array of `-f json`). */
+/* The plan's areas left out of the result ('|'-separated r->missing). */
 static json_t *
-result_json(const nbl__plans_data *d, const nbl__pc_output *o,
-            const nbl__pc_result *r, const char *const *ind)
+missing_json(const nbl__pc_result *r, int *bad)
 {
-    json_t *obj = json_object(), *tr = json_array(), *miss = json_array();
-    int dec = decimals_for(ind[r->ind]);
-    json_object_set_new(obj, "plan_id", json_string(d->plan_id[r->plan]));
-    json_object_set_new(obj, "plan_name",
-                        d->plan_name[r->plan]
-                            ? json_string(d->plan_name[r->plan])
-                            : json_null());
-    json_object_set_new(obj, "start_year",
-                        json_integer(d->start_year[r->plan]));
-    json_object_set_new(obj, "end_year", json_integer(d->end_year[r->plan]));
-    json_object_set_new(obj, "indicator", json_string(ind[r->ind]));
-    json_object_set_new(obj, "baseline_year", json_integer(r->baseline_year));
-    json_object_set_new(obj, "latest_year", json_integer(r->latest_year));
-    json_object_set_new(obj, "baseline", num(r->baseline, dec));
-    json_object_set_new(obj, "latest", num(r->latest, dec));
-    json_object_set_new(obj, "change", num(r->change, dec));
-    json_object_set_new(obj, "status", json_string(status_name(r->status)));
-    json_object_set_new(obj, "latest_status",
-                        json_string(status_name(r->latest_status)));
-    json_object_set_new(obj, "comparison_baseline", num(r->cmp_baseline, dec));
-    json_object_set_new(obj, "comparison_latest", num(r->cmp_latest, dec));
-    json_object_set_new(obj, "comparison_change", num(r->cmp_change, dec));
-    json_object_set_new(obj, "comparison_status",
-                        json_string(status_name(r->cmp_status)));
-    json_object_set_new(obj, "did", num(r->did, dec));
-    json_object_set_new(obj, "target", num(r->target, dec));
-    json_object_set_new(obj, "target_met",
-                        r->target_met < 0 ? json_null()
-                                          : json_boolean(r->target_met));
-    json_object_set_new(obj, "areas", json_integer(d->plan_n_areas[r->plan]));
-    json_object_set_new(obj, "areas_used", json_integer(r->n_used));
-    json_object_set_new(obj, "comparison_areas", json_integer(r->n_cmp));
-    if (r->missing) {
-        char *dup = nbl__strdup(r->missing), *save = NULL;
-        if (!dup) {
-            json_decref(obj);
-            json_decref(tr);
-            json_decref(miss);
-            return NULL;
-        }
-        for (char *t = strtok_r(dup, "|", &save); t;
-             t = strtok_r(NULL, "|", &save))
-            json_array_append_new(miss, json_string(t));
-        free(dup);
-    }
-    json_object_set_new(obj, "missing_areas", miss);
-    for (size_t i = 0; i < o->n_transitions; i++) {
+    json_t *miss = nbl__jnew(bad, json_array());
+    char *dup, *save = NULL;
+    if (!r->missing)
+        return miss;
+    if (!(dup = nbl__strdup(r->missing)))
+        *bad = 1;
+    for (char *t = dup ? strtok_r(dup, "|", &save) : NULL; t;
+         t = strtok_r(NULL, "|", &save))
+        nbl__jappend(bad, miss, json_string(t));
+    free(dup);
+    return miss;
+}
+
+/* The category transitions of plan p's areas, baseline to latest. */
+static json_t *
+transitions_json(const nbl__plans_data *d, const nbl__pc_output *o, int p,
+                 int *bad)
+{
+    json_t *tr = nbl__jnew(bad, json_array());
+    for (size_t i = 0; i < o->n_transitions && !*bad; i++) {
         const nbl__pc_transition *t = &o->transitions[i];
         json_t *x;
-        if (t->plan != r->plan)
+        if (t->plan != p)
             continue;
-        x = json_object();
-        json_object_set_new(x, "area_id", json_string(d->area_id[t->area]));
-        json_object_set_new(x, "from",
-                            t->from ? json_string(t->from) : json_null());
-        json_object_set_new(x, "to", t->to ? json_string(t->to) : json_null());
-        json_object_set_new(
-            x, "from_status",
-            json_string(cat_status(t->from_suppressed, t->from)));
-        json_object_set_new(x, "to_status",
-                            json_string(cat_status(t->to_suppressed, t->to)));
-        json_array_append_new(tr, x);
+        x = nbl__jnew(bad, json_object());
+        nbl__jset(bad, x, "area_id", json_string(d->area_id[t->area]));
+        nbl__jset(bad, x, "from", t->from ? json_string(t->from) : json_null());
+        nbl__jset(bad, x, "to", t->to ? json_string(t->to) : json_null());
+        nbl__jset(bad, x, "from_status",
+                  json_string(cat_status(t->from_suppressed, t->from)));
+        nbl__jset(bad, x, "to_status",
+                  json_string(cat_status(t->to_suppressed, t->to)));
+        nbl__jappend(bad, tr, x);
     }
-    json_object_set_new(obj, "transitions", tr);
-    json_object_set_new(obj, "overlapping_plans", overlaps_json(d, o, r->plan));
+    return tr;
+}
+
+/* One JSON object per plan and indicator (the array of `-f json`); every
+ * addition checked (util/jsondoc.h). */
+static json_t *
+result_json(const nbl__plans_data *d, const nbl__pc_output *o,
+            const nbl__pc_result *r, const char *const *ind, int *bad)
+{
+    json_t *obj = nbl__jnew(bad, json_object());
+    int dec = decimals_for(ind[r->ind]), p = r->plan;
+    nbl__jset(bad, obj, "plan_id", json_string(d->plan_id[p]));
+    nbl__jset(bad, obj, "plan_name",
+              d->plan_name[p] ? json_string(d->plan_name[p]) : json_null());
+    nbl__jset(bad, obj, "start_year", json_integer(d->start_year[p]));
+    nbl__jset(bad, obj, "end_year", json_integer(d->end_year[p]));
+    nbl__jset(bad, obj, "indicator", json_string(ind[r->ind]));
+    nbl__jset(bad, obj, "baseline_year", json_integer(r->baseline_year));
+    nbl__jset(bad, obj, "latest_year", json_integer(r->latest_year));
+    nbl__jset(bad, obj, "baseline", num(r->baseline, dec));
+    nbl__jset(bad, obj, "latest", num(r->latest, dec));
+    nbl__jset(bad, obj, "change", num(r->change, dec));
+    nbl__jset(bad, obj, "status", json_string(status_name(r->status)));
+    nbl__jset(bad, obj, "latest_status",
+              json_string(status_name(r->latest_status)));
+    nbl__jset(bad, obj, "comparison_baseline", num(r->cmp_baseline, dec));
+    nbl__jset(bad, obj, "comparison_latest", num(r->cmp_latest, dec));
+    nbl__jset(bad, obj, "comparison_change", num(r->cmp_change, dec));
+    nbl__jset(bad, obj, "comparison_status",
+              json_string(status_name(r->cmp_status)));
+    nbl__jset(bad, obj, "did", num(r->did, dec));
+    nbl__jset(bad, obj, "target", num(r->target, dec));
+    nbl__jset(bad, obj, "target_met",
+              r->target_met < 0 ? json_null() : json_boolean(r->target_met));
+    nbl__jset(bad, obj, "areas", json_integer(d->plan_n_areas[p]));
+    nbl__jset(bad, obj, "areas_used", json_integer(r->n_used));
+    nbl__jset(bad, obj, "comparison_areas", json_integer(r->n_cmp));
+    nbl__jset(bad, obj, "missing_areas", missing_json(r, bad));
+    nbl__jset(bad, obj, "transitions", transitions_json(d, o, p, bad));
+    nbl__jset(bad, obj, "overlapping_plans", overlaps_json(d, o, p, bad));
     return obj;
 }
 
-/* An output buffer that remembers a failed append (out of memory), so the
- * output is refused rather than written truncated. */
-typedef struct obuf {
-    nbl__buf b;
-    int err;
-} obuf;
-#define OPRINTF(o, ...) ((o)->err |= nbl__buf_printf(&(o)->b, __VA_ARGS__) != 0)
-#define OAPPEND(o, s, n) ((o)->err |= nbl__buf_append(&(o)->b, (s), (n)) != 0)
-
 /* s right-aligned in `width` characters (UTF-8 letters count once). */
 static void
-pad_cell(obuf *b, const char *s, int width)
+pad_cell(nbl__buf *b, const char *s, int width)
 {
     int chars = 0;
     for (const char *p = s; *p; p++)
         chars += ((unsigned char)*p & 0xC0) != 0x80;
-    OPRINTF(b, " %*s%s", width > chars ? width - chars : 0, "", s);
+    nbl__buf_printf(b, " %*s%s", width > chars ? width - chars : 0, "", s);
 }
 
 /* Right-aligned number cell in the output language's style ("-" when
  * missing), fixed decimals so the column lines up. */
 static void
-fmt_cell(obuf *b, double v, int dec, int width)
+fmt_cell(nbl__buf *b, double v, int dec, int width)
 {
     char s[64];
     double r = nbl__round(v, dec);
@@ -234,64 +237,66 @@ category_label(const char *c, int suppressed)
 
 /* The title line and, without plans, the hint to import some. */
 static void
-text_heading(obuf *b, const nbl__plans_data *d, const char *comparison)
+text_heading(nbl__buf *b, const nbl__plans_data *d, const char *comparison)
 {
-    OPRINTF(b,
-            T_("Plan comparison (ruleset %s %s, comparison group: areas "
-               "without a plan in %s)\n"),
-            d->ruleset, d->ruleset_version ? d->ruleset_version : "",
-            strcmp(comparison, "all") == 0 ? T_("the whole workspace")
-                                           : T_("the plan's municipalities"));
+    nbl__buf_printf(
+        b,
+        T_("Plan comparison (ruleset %s %s, comparison group: areas "
+           "without a plan in %s)\n"),
+        d->ruleset, d->ruleset_version ? d->ruleset_version : "",
+        strcmp(comparison, "all") == 0 ? T_("the whole workspace")
+                                       : T_("the plan's municipalities"));
     if (d->n_plans == 0)
-        OPRINTF(b, "\n%s",
-                T_("No plans in the workspace (nabolag import "
-                   "plans).\n"));
+        nbl__buf_printf(b, "\n%s",
+                        T_("No plans in the workspace (nabolag import "
+                           "plans).\n"));
 }
 
 /* Column widths of the table: indicator, then the numbers. */
 static const int col_w[] = {14, 9, 9, 9, 13, 9, 8};
 
 static void
-text_columns(obuf *b)
+text_columns(nbl__buf *b)
 {
     const char *h[] = {T_("baseline"),   T_("latest"), T_("change"),
                        T_("comparison"), T_("did"),    T_("target")};
-    OPRINTF(b, "  %s", T_("indicator"));
+    nbl__buf_printf(b, "  %s", T_("indicator"));
     pad_cell(b, "", col_w[0] - 1 - (int)strlen(T_("indicator")));
     for (int i = 0; i < 6; i++)
         pad_cell(b, h[i], col_w[i + 1]);
-    OPRINTF(b, "  %s\n", T_("target met"));
+    nbl__buf_printf(b, "  %s\n", T_("target met"));
 }
 
 /* One indicator's row; 1 when some plan area was left out of it. */
 static int
-text_row(obuf *b, const nbl__pc_result *r, const char *ind)
+text_row(nbl__buf *b, const nbl__pc_result *r, const char *ind)
 {
     int dec = decimals_for(ind);
     const double v[] = {r->baseline,   r->latest, r->change,
                         r->cmp_change, r->did,    r->target};
-    OPRINTF(b, "  %-14s", ind);
+    nbl__buf_printf(b, "  %-14s", ind);
     if (r->status == NBL_PC_SUPPRESSED) {
-        OPRINTF(b, " %s\n", T_("(suppressed: too few residents to publish)"));
+        nbl__buf_printf(b, " %s\n",
+                        T_("(suppressed: too few residents to publish)"));
         return 0;
     }
     for (int i = 0; i < 6; i++)
         fmt_cell(b, v[i], dec, col_w[i + 1]);
-    OPRINTF(b, "  %s\n",
-            r->target_met < 0 ? "-"
-            : r->target_met   ? T_("yes")
-                              : T_("no"));
+    nbl__buf_printf(b, "  %s\n",
+                    r->target_met < 0 ? "-"
+                    : r->target_met   ? T_("yes")
+                                      : T_("no"));
     return r->missing != NULL;
 }
 
 /* The plan's areas whose category changed from baseline to latest. */
 static void
-text_transitions(obuf *b, const nbl__pc_output *o, const nbl__plans_data *d,
+text_transitions(nbl__buf *b, const nbl__pc_output *o, const nbl__plans_data *d,
                  int p, const nbl__pc_result *r0)
 {
     int changed = 0;
-    OPRINTF(b, T_("  category transitions %d -> %d:"), r0->baseline_year,
-            r0->latest_year);
+    nbl__buf_printf(b, T_("  category transitions %d -> %d:"),
+                    r0->baseline_year, r0->latest_year);
     for (size_t t = 0; t < o->n_transitions; t++) {
         const nbl__pc_transition *x = &o->transitions[t];
         if (x->plan != p)
@@ -300,52 +305,56 @@ text_transitions(obuf *b, const nbl__pc_output *o, const nbl__plans_data *d,
             (x->from == x->to ||
              (x->from && x->to && strcmp(x->from, x->to) == 0)))
             continue; /* unchanged, or no result in either year */
-        OPRINTF(b, "%s %s (%s -> %s)", changed ? "," : "", d->area_id[x->area],
-                category_label(x->from, x->from_suppressed),
-                category_label(x->to, x->to_suppressed));
+        nbl__buf_printf(b, "%s %s (%s -> %s)", changed ? "," : "",
+                        d->area_id[x->area],
+                        category_label(x->from, x->from_suppressed),
+                        category_label(x->to, x->to_suppressed));
         changed++;
     }
-    OPRINTF(b, "%s\n", changed ? "" : T_(" none"));
+    nbl__buf_printf(b, "%s\n", changed ? "" : T_(" none"));
 }
 
 /* The plan areas left out of each indicator, and why. */
 static void
-text_left_out(obuf *b, const nbl__pc_result *r0, const char *const *ind,
+text_left_out(nbl__buf *b, const nbl__pc_result *r0, const char *const *ind,
               int n_ind, double min_pop)
 {
     char mp[32];
     nbl__fmt_num(mp, sizeof mp, min_pop, 0);
     for (int i = 0; i < n_ind; i++) {
         if (r0[i].no_data)
-            OPRINTF(b,
-                    T_("  left out of the change in %s (no value in %d or "
-                       "%d): %s\n"),
-                    ind[i], r0->baseline_year, r0->latest_year, r0[i].no_data);
+            nbl__buf_printf(
+                b,
+                T_("  left out of the change in %s (no value in %d or "
+                   "%d): %s\n"),
+                ind[i], r0->baseline_year, r0->latest_year, r0[i].no_data);
         if (r0[i].suppressed)
-            OPRINTF(b,
-                    T_("  left out of %s (suppressed: fewer than %s "
-                       "residents in %d or %d): %s\n"),
-                    ind[i], mp, r0->baseline_year, r0->latest_year,
-                    r0[i].suppressed);
+            nbl__buf_printf(b,
+                            T_("  left out of %s (suppressed: fewer than %s "
+                               "residents in %d or %d): %s\n"),
+                            ind[i], mp, r0->baseline_year, r0->latest_year,
+                            r0[i].suppressed);
     }
 }
 
 /* The other plans covering one of plan p's areas in the same years. */
 static void
-text_overlaps(obuf *b, const nbl__pc_output *o, const nbl__plans_data *d, int p)
+text_overlaps(nbl__buf *b, const nbl__pc_output *o, const nbl__plans_data *d,
+              int p)
 {
     for (size_t k = 0; k < o->n_overlaps; k++) {
         const nbl__pc_overlap *x = &o->overlaps[k];
         if (x->plan == p)
-            OPRINTF(b,
-                    T_("  overlaps plan %s in %d-%d (areas %s): the "
-                       "changes there cannot be told apart\n"),
-                    d->plan_id[x->other], x->from_year, x->to_year, x->areas);
+            nbl__buf_printf(b,
+                            T_("  overlaps plan %s in %d-%d (areas %s): the "
+                               "changes there cannot be told apart\n"),
+                            d->plan_id[x->other], x->from_year, x->to_year,
+                            x->areas);
     }
 }
 
 static void
-write_text(obuf *b, const nbl__plans_data *d, const nbl__pc_output *o,
+write_text(nbl__buf *b, const nbl__plans_data *d, const nbl__pc_output *o,
            const char *const *ind, int n_ind, const char *comparison,
            double min_pop)
 {
@@ -353,10 +362,11 @@ write_text(obuf *b, const nbl__plans_data *d, const nbl__pc_output *o,
     for (int p = 0; p < d->n_plans; p++) {
         const nbl__pc_result *r0 = &o->results[(size_t)p * (size_t)n_ind];
         int any_missing = 0;
-        OPRINTF(b, T_("\n%s  %s  %d-%d, %d area(s); baseline %d, latest %d\n"),
-                d->plan_id[p], d->plan_name[p] ? d->plan_name[p] : "",
-                d->start_year[p], d->end_year[p], d->plan_n_areas[p],
-                r0->baseline_year, r0->latest_year);
+        nbl__buf_printf(
+            b, T_("\n%s  %s  %d-%d, %d area(s); baseline %d, latest %d\n"),
+            d->plan_id[p], d->plan_name[p] ? d->plan_name[p] : "",
+            d->start_year[p], d->end_year[p], d->plan_n_areas[p],
+            r0->baseline_year, r0->latest_year);
         text_overlaps(b, o, d, p);
         text_columns(b);
         for (int i = 0; i < n_ind; i++)
@@ -365,9 +375,9 @@ write_text(obuf *b, const nbl__plans_data *d, const nbl__pc_output *o,
         if (any_missing)
             text_left_out(b, r0, ind, n_ind, min_pop);
     }
-    OPRINTF(b, "\n%s",
-            T_("change = latest - baseline (population-weighted); "
-               "did = change - comparison change.\n"));
+    nbl__buf_printf(b, "\n%s",
+                    T_("change = latest - baseline (population-weighted); "
+                       "did = change - comparison change.\n"));
 }
 
 /* A transition's category in CSV: the code, "suppressed", or empty. */
@@ -388,49 +398,51 @@ csv_category(json_t *tr, const char *key)
 /* An array as one '|'-joined cell: area ids as they are, transitions as
  * "area:from>to", overlapping plans by their id. */
 static void
-csv_list(obuf *b, json_t *v, char delim)
+csv_list(nbl__buf *b, json_t *v, char delim)
 {
     size_t k;
     json_t *e;
     nbl__buf t = {0};
-    int terr = 0;
     json_array_foreach(v, k, e)
     {
         const char *pid = json_string_value(json_object_get(e, "plan_id"));
         if (k)
-            terr |= nbl__buf_append(&t, "|", 1);
+            nbl__buf_append(&t, "|", 1);
         if (json_is_string(e))
-            terr |= nbl__buf_printf(&t, "%s", json_string_value(e));
+            nbl__buf_printf(&t, "%s", json_string_value(e));
         else if (pid)
-            terr |= nbl__buf_printf(&t, "%s", pid);
+            nbl__buf_printf(&t, "%s", pid);
         else
-            terr |= nbl__buf_printf(
-                &t, "%s:%s>%s",
-                json_string_value(json_object_get(e, "area_id")),
-                csv_category(e, "from"), csv_category(e, "to"));
+            nbl__buf_printf(&t, "%s:%s>%s",
+                            json_string_value(json_object_get(e, "area_id")),
+                            csv_category(e, "from"), csv_category(e, "to"));
     }
-    b->err |= terr || nbl__buf_append_csv(&b->b, t.s ? t.s : "", delim);
+    if (t.failed) { /* the cell is lost: so is the output (b failed too) */
+        nbl__buf_free(b);
+        b->failed = 1;
+    } else {
+        nbl__buf_append_csv(b, t.s ? t.s : "", delim);
+    }
     nbl__buf_free(&t);
 }
 
 /* One value of a result row in the style's CSV. */
 static void
-csv_value(obuf *b, json_t *v, const nbl_csv_style *st, char delim)
+csv_value(nbl__buf *b, json_t *v, const nbl_csv_style *st, char delim)
 {
     char s[64];
     if (!v || json_is_null(v))
         return;
     if (json_is_string(v)) {
-        b->err |= nbl__buf_append_csv(&b->b, json_string_value(v), delim) != 0;
+        nbl__buf_append_csv(b, json_string_value(v), delim);
     } else if (json_is_integer(v)) {
-        OPRINTF(b, "%lld", (long long)json_integer_value(v));
+        nbl__buf_printf(b, "%lld", (long long)json_integer_value(v));
     } else if (json_is_real(v)) {
         nbl__fmt_double(s, sizeof s, json_real_value(v), 3);
-        b->err |= nbl__buf_append_csv(
-                      &b->b, st->decimal_comma ? nbl__decimal_comma(s) : s,
-                      delim) != 0;
+        nbl__buf_append_csv(b, st->decimal_comma ? nbl__decimal_comma(s) : s,
+                            delim);
     } else if (json_is_boolean(v)) {
-        OPRINTF(b, "%s", json_is_true(v) ? "true" : "false");
+        nbl__buf_printf(b, "%s", json_is_true(v) ? "true" : "false");
     } else if (json_is_array(v)) {
         csv_list(b, v, delim);
     }
@@ -439,7 +451,7 @@ csv_value(obuf *b, json_t *v, const nbl_csv_style *st, char delim)
 /* The result rows as CSV in the style (delimiter, BOM, decimal comma);
  * keys, codes and booleans stay English. */
 static void
-write_csv(obuf *b, json_t *arr, const nbl_csv_style *st)
+write_csv(nbl__buf *b, json_t *arr, const nbl_csv_style *st)
 {
     static const char *cols[] = {"plan_id",
                                  "plan_name",
@@ -470,117 +482,133 @@ write_csv(obuf *b, json_t *arr, const nbl_csv_style *st)
     size_t i;
     json_t *o;
     if (st->bom)
-        OAPPEND(b, "\xEF\xBB\xBF", 3);
+        nbl__buf_append(b, "\xEF\xBB\xBF", 3);
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
         if (c)
-            OAPPEND(b, &delim, 1);
-        OPRINTF(b, "%s", cols[c]);
+            nbl__buf_append(b, &delim, 1);
+        nbl__buf_printf(b, "%s", cols[c]);
     }
-    OAPPEND(b, "\n", 1);
+    nbl__buf_append(b, "\n", 1);
     json_array_foreach(arr, i, o)
     {
         for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
             if (c)
-                OAPPEND(b, &delim, 1);
+                nbl__buf_append(b, &delim, 1);
             csv_value(b, json_object_get(o, cols[c]), st, delim);
         }
-        OAPPEND(b, "\n", 1);
+        nbl__buf_append(b, "\n", 1);
     }
 }
 
 static json_t *
-provenance(const nbl__plans_data *d, const char *comparison)
+provenance(const nbl__plans_data *d, const char *comparison, int *bad)
 {
-    json_t *p = json_object();
-    json_object_set_new(p, "tool", json_string("nabolag"));
-    json_object_set_new(p, "tool_version", json_string(nbl_version()));
-    json_object_set_new(p, "ruleset", json_string(d->ruleset));
-    json_object_set_new(p, "ruleset_version",
-                        d->ruleset_version ? json_string(d->ruleset_version)
-                                           : json_null());
-    json_object_set_new(p, "comparison", json_string(comparison));
-    json_object_set_new(p, "latest_year", json_integer(d->last_year));
+    json_t *p = nbl__jnew(bad, json_object());
+    nbl__jset(bad, p, "tool", json_string("nabolag"));
+    nbl__jset(bad, p, "tool_version", json_string(nbl_version()));
+    nbl__jset(bad, p, "ruleset", json_string(d->ruleset));
+    nbl__jset(bad, p, "ruleset_version",
+              d->ruleset_version ? json_string(d->ruleset_version)
+                                 : json_null());
+    nbl__jset(bad, p, "comparison", json_string(comparison));
+    nbl__jset(bad, p, "latest_year", json_integer(d->last_year));
     return p;
 }
 
+/* Plan p's properties: its id, name, years and areas, then per indicator
+ * the results of the `-f json` rows in arr (the export's plans layer has
+ * the same fixed schema, export.c: no latest_status there). */
+static json_t *
+plan_props(const nbl__plans_data *d, json_t *arr, int n_ind, int p, int *bad)
+{
+    static const char *keys[] = {"baseline",          "latest", "change",
+                                 "comparison_change", "did",    "target",
+                                 "target_met",        "status"};
+    json_t *props = nbl__jnew(bad, json_object());
+    nbl__buf list = {0};
+    for (int k = 0; k < d->plan_n_areas[p]; k++)
+        nbl__buf_printf(&list, "%s%s", k ? "|" : "",
+                        d->area_id[d->plan_areas[p][k]]);
+    nbl__jset(bad, props, "plan_id", json_string(d->plan_id[p]));
+    nbl__jset(bad, props, "name",
+              d->plan_name[p] ? json_string(d->plan_name[p]) : json_null());
+    nbl__jset(bad, props, "start_year", json_integer(d->start_year[p]));
+    nbl__jset(bad, props, "end_year", json_integer(d->end_year[p]));
+    nbl__jset(bad, props, "areas",
+              list.failed ? NULL : json_string(list.s ? list.s : ""));
+    nbl__jset(bad, props, "n_areas", json_integer(d->plan_n_areas[p]));
+    nbl__buf_free(&list);
+    for (int i = 0; i < n_ind && !*bad; i++) {
+        json_t *r = json_array_get(arr, (size_t)p * (size_t)n_ind + (size_t)i);
+        const char *name = json_string_value(json_object_get(r, "indicator"));
+        char key[128];
+        if (i == 0) {
+            nbl__jset(bad, props, "baseline_year",
+                      json_incref(json_object_get(r, "baseline_year")));
+            nbl__jset(bad, props, "latest_year",
+                      json_incref(json_object_get(r, "latest_year")));
+        }
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            snprintf(key, sizeof key, "%s_%s", name ? name : "", keys[k]);
+            nbl__jset(bad, props, key,
+                      json_incref(json_object_get(r, keys[k])));
+        }
+    }
+    return props;
+}
+
+/* Plan p's feature: the union of its areas, its properties. */
 static int
-write_geojson(nbl_ws *ws, obuf *b, const nbl__plans_data *d, json_t *arr,
+plan_feature(nbl_ws *ws, const nbl__plans_data *d, json_t *arr, int n_ind,
+             int p, json_t *feats, int *bad)
+{
+    json_t *f, *geom = json_null();
+    char *gj = NULL;
+    char **ids = calloc((size_t)d->plan_n_areas[p] + 1, sizeof *ids);
+    int rc;
+    if (!ids)
+        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+    for (int k = 0; k < d->plan_n_areas[p]; k++)
+        ids[k] = d->area_id[d->plan_areas[p][k]];
+    rc = nbl__store_plans_union_geojson(ws, ids, d->plan_n_areas[p], &gj);
+    free(ids);
+    if (rc)
+        return rc;
+    if (gj) /* the store wrote it: a NULL parse is out of memory */
+        geom = nbl__jnew(bad, json_loads(gj, 0, NULL));
+    free(gj);
+    f = nbl__jnew(bad, json_object());
+    nbl__jset(bad, f, "type", json_string("Feature"));
+    nbl__jset(bad, f, "properties", plan_props(d, arr, n_ind, p, bad));
+    nbl__jset(bad, f, "geometry", geom);
+    nbl__jappend(bad, feats, f);
+    return NBL_OK;
+}
+
+static int
+write_geojson(nbl_ws *ws, nbl__buf *b, const nbl__plans_data *d, json_t *arr,
               int n_ind, const char *comparison)
 {
-    json_t *fc = json_object(), *feats = json_array();
+    int bad = 0, rc = NBL_OK;
+    json_t *fc = nbl__jnew(&bad, json_object()),
+           *feats = nbl__jnew(&bad, json_array());
     char *s;
-    json_object_set_new(fc, "type", json_string("FeatureCollection"));
-    json_object_set_new(fc, "name", json_string("plans"));
-    json_object_set_new(fc, "nabolag", provenance(d, comparison));
-    for (int p = 0; p < d->n_plans; p++) {
-        json_t *f = json_object(), *props = json_object(), *geom = NULL;
-        char *gj = NULL;
-        char **ids = calloc((size_t)d->plan_n_areas[p] + 1, sizeof(char *));
-        int rc;
-        nbl__buf list = {0};
-        if (!ids)
-            return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
-        for (int k = 0; k < d->plan_n_areas[p]; k++) {
-            ids[k] = d->area_id[d->plan_areas[p][k]];
-            b->err |= nbl__buf_printf(&list, "%s%s", k ? "|" : "", ids[k]);
-        }
-        rc = nbl__store_plans_union_geojson(ws, ids, d->plan_n_areas[p], &gj);
-        free(ids);
-        if (rc) {
-            nbl__buf_free(&list);
-            json_decref(f);
-            json_decref(props);
-            json_decref(fc);
-            json_decref(feats);
-            return rc;
-        }
-        if (gj)
-            geom = json_loads(gj, 0, NULL);
-        free(gj);
-        json_object_set_new(f, "type", json_string("Feature"));
-        json_object_set_new(props, "plan_id", json_string(d->plan_id[p]));
-        json_object_set_new(props, "name",
-                            d->plan_name[p] ? json_string(d->plan_name[p])
-                                            : json_null());
-        json_object_set_new(props, "start_year",
-                            json_integer(d->start_year[p]));
-        json_object_set_new(props, "end_year", json_integer(d->end_year[p]));
-        json_object_set_new(props, "areas", json_string(list.s ? list.s : ""));
-        json_object_set_new(props, "n_areas", json_integer(d->plan_n_areas[p]));
-        nbl__buf_free(&list);
-        for (int i = 0; i < n_ind; i++) {
-            json_t *r =
-                json_array_get(arr, (size_t)p * (size_t)n_ind + (size_t)i);
-            const char *name =
-                json_string_value(json_object_get(r, "indicator"));
-            /* the export's plans layer has the same fixed schema
-             * (export.c): no latest_status there */
-            static const char *keys[] = {
-                "baseline", "latest", "change",     "comparison_change",
-                "did",      "target", "target_met", "status"};
-            char key[128];
-            if (i == 0) {
-                json_object_set(props, "baseline_year",
-                                json_object_get(r, "baseline_year"));
-                json_object_set(props, "latest_year",
-                                json_object_get(r, "latest_year"));
-            }
-            for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-                snprintf(key, sizeof key, "%s_%s", name, keys[k]);
-                json_object_set(props, key, json_object_get(r, keys[k]));
-            }
-        }
-        json_object_set_new(f, "properties", props);
-        json_object_set_new(f, "geometry", geom ? geom : json_null());
-        json_array_append_new(feats, f);
+    nbl__jset(&bad, fc, "type", json_string("FeatureCollection"));
+    nbl__jset(&bad, fc, "name", json_string("plans"));
+    nbl__jset(&bad, fc, "nabolag", provenance(d, comparison, &bad));
+    for (int p = 0; rc == NBL_OK && !bad && p < d->n_plans; p++)
+        rc = plan_feature(ws, d, arr, n_ind, p, feats, &bad);
+    nbl__jset(&bad, fc, "features", feats);
+    if (rc) {
+        json_decref(fc);
+        return rc;
     }
-    json_object_set_new(fc, "features", feats);
-    s = json_dumps(fc, JSON_INDENT(1) | JSON_PRESERVE_ORDER |
-                           JSON_REAL_PRECISION(10));
-    json_decref(fc);
+    s = nbl__jdump(bad, fc,
+                   JSON_INDENT(1) | JSON_PRESERVE_ORDER |
+                       JSON_REAL_PRECISION(10));
     if (!s)
         return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
-    OPRINTF(b, "%s\n", s);
+    nbl__buf_printf(b, "%s\n", s);
     free(s);
     return NBL_OK;
 }
@@ -762,62 +790,79 @@ comparison_run(nbl_ws *ws, struct comparison *c, const char *ruleset,
     return NBL_OK;
 }
 
+/* The result rows of `-f json` (also the input of csv and geojson), or
+ * NULL when out of memory. */
+static json_t *
+results_json(const struct comparison *c)
+{
+    int bad = 0;
+    json_t *arr = nbl__jnew(&bad, json_array());
+    for (size_t i = 0; !bad && i < c->out.n_results; i++)
+        nbl__jappend(
+            &bad, arr,
+            result_json(&c->d, &c->out, &c->out.results[i], c->ind, &bad));
+    if (bad) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+/* The comparison in the asked format into b (b->failed: out of memory). */
+static int
+format_into(nbl_ws *ws, nbl__buf *b, const struct comparison *c, json_t *arr,
+            const nbl_plans_opts *opts)
+{
+    char *s;
+    switch (opts->format) {
+    case NBL_PLANS_TEXT:
+        write_text(b, &c->d, &c->out, c->ind, c->n_ind, c->set.comparison,
+                   c->set.min_pop);
+        break;
+    case NBL_PLANS_CSV:
+        write_csv(b, arr, &opts->csv);
+        break;
+    case NBL_PLANS_JSON:
+        /* arr is complete (results_json); NULL: out of memory, not "[]" */
+        s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                                JSON_REAL_PRECISION(10));
+        if (!s || nbl__buf_printf(b, "%s\n", s))
+            b->failed = 1;
+        free(s);
+        break;
+    case NBL_PLANS_GEOJSON:
+        return write_geojson(ws, b, &c->d, arr, c->n_ind, c->set.comparison);
+    }
+    return NBL_OK;
+}
+
 int
 nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     struct comparison c;
     json_t *arr = NULL;
-    obuf b = {{0}, 0};
+    nbl__buf b = {0};
     nbl__outfile of;
     int rc;
 
     if ((rc = comparison_run(ws, &c, opts->ruleset, opts->config,
                              opts->indicators, opts->comparison, -1)))
         return rc;
-    arr = json_array();
-    for (size_t i = 0; arr && i < c.out.n_results; i++) {
-        json_t *o = result_json(&c.d, &c.out, &c.out.results[i], c.ind);
-        if (!o || json_array_append_new(arr, o)) {
-            json_decref(arr);
-            arr = NULL;
-        }
-    }
-    if (!arr) {
+    if (!(arr = results_json(&c))) {
         rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
         goto done;
     }
-    switch (opts->format) {
-    case NBL_PLANS_TEXT:
-        write_text(&b, &c.d, &c.out, c.ind, c.n_ind, c.set.comparison,
-                   c.set.min_pop);
-        break;
-    case NBL_PLANS_CSV:
-        write_csv(&b, arr, &opts->csv);
-        break;
-    case NBL_PLANS_JSON: {
-        char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                      JSON_REAL_PRECISION(10));
-        if (!s)
-            b.err = 1; /* out of memory: not an empty "[]" */
-        else
-            OPRINTF(&b, "%s\n", s);
-        free(s);
-        break;
-    }
-    case NBL_PLANS_GEOJSON:
-        if ((rc = write_geojson(ws, &b, &c.d, arr, c.n_ind, c.set.comparison)))
-            goto done;
-        break;
-    }
-    if (b.err) {
+    if ((rc = format_into(ws, &b, &c, arr, opts)))
+        goto done;
+    if (b.failed) {
         rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
         goto done;
     }
     rc = nbl__outfile_open(ctx, &of, opts->output ? opts->output : "-",
                            opts->overwrite);
     if (rc == NBL_OK) {
-        if (b.b.len && fwrite(b.b.s, 1, b.b.len, of.fp) != b.b.len) {
+        if (b.len && fwrite(b.s, 1, b.len, of.fp) != b.len) {
             nbl__outfile_abort(&of);
             rc = nbl__error(ctx, NBL_EIO, "%s: cannot write",
                             opts->output ? opts->output : "stdout");
@@ -827,7 +872,7 @@ nbl_plans_compare(nbl_ws *ws, const nbl_plans_opts *opts)
     }
 done:
     json_decref(arr);
-    nbl__buf_free(&b.b);
+    nbl__buf_free(&b);
     comparison_free(&c);
     return rc;
 }

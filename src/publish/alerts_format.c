@@ -25,6 +25,7 @@
 #include "nabolag/alerts.h"
 #include "store/store_alerts.h"
 #include "util/i18n.h"
+#include "util/jsondoc.h"
 #include "util/util.h"
 
 int
@@ -360,67 +361,72 @@ jstr(const char *s)
     return s ? json_string(s) : json_null();
 }
 
+/* One alert's members; every addition checked (util/jsondoc.h). */
 static json_t *
-alert_props(const nbl_alert_list *l, const nbl_alert *a)
+alert_props(const nbl_alert_list *l, const nbl_alert *a, int *bad)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "area_id", jstr(a->area_id));
-    json_object_set_new(o, "area_name", jstr(a->area_name));
-    json_object_set_new(o, "year", json_integer(a->year));
-    json_object_set_new(o, "kind", json_string(a->kind));
-    json_object_set_new(o, "rule", json_string(a->rule));
-    json_object_set_new(o, "value", jnum(a->value));
-    json_object_set_new(o, "value_status", json_string(vstatus(a)));
-    json_object_set_new(o, "threshold", jnum(a->threshold));
-    json_object_set_new(o, "severity",
-                        json_string(nbl_alert_severity_name(a->severity)));
-    json_object_set_new(o, "state", json_string(a->state));
-    json_object_set_new(o, "first_year", json_integer(a->first_year));
-    json_object_set_new(o, "ruleset", jstr(l->ruleset));
-    json_object_set_new(o, "message", jstr(a->message));
+    json_t *o = nbl__jnew(bad, json_object());
+    nbl__jset(bad, o, "area_id", jstr(a->area_id));
+    nbl__jset(bad, o, "area_name", jstr(a->area_name));
+    nbl__jset(bad, o, "year", json_integer(a->year));
+    nbl__jset(bad, o, "kind", json_string(a->kind));
+    nbl__jset(bad, o, "rule", json_string(a->rule));
+    nbl__jset(bad, o, "value", jnum(a->value));
+    nbl__jset(bad, o, "value_status", json_string(vstatus(a)));
+    nbl__jset(bad, o, "threshold", jnum(a->threshold));
+    nbl__jset(bad, o, "severity",
+              json_string(nbl_alert_severity_name(a->severity)));
+    nbl__jset(bad, o, "state", json_string(a->state));
+    nbl__jset(bad, o, "first_year", json_integer(a->first_year));
+    nbl__jset(bad, o, "ruleset", jstr(l->ruleset));
+    nbl__jset(bad, o, "message", jstr(a->message));
     return o;
 }
 
 static json_t *
-provenance(const nbl_alert_list *l)
+disclosure(const nbl_alert_list *l, int *bad)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "tool", json_string("nabolag"));
-    json_object_set_new(o, "tool_version", json_string(nbl_version()));
-    json_object_set_new(o, "workspace", jstr(l->workspace_name));
-    json_object_set_new(o, "ruleset", jstr(l->ruleset));
-    json_object_set_new(o, "ruleset_version", jstr(l->ruleset_version));
-    json_object_set_new(o, "year", json_integer(l->year_to));
+    json_t *d = nbl__jnew(bad, json_object());
+    nbl__jset(bad, d, "applied", json_boolean(!l->unsuppressed));
+    nbl__jset(bad, d, "min_count", json_real(l->min_count));
+    nbl__jset(bad, d, "min_denominator", json_real(l->min_denominator));
+    nbl__jset(bad, d, "min_residents_publish",
+              json_real(l->min_residents_publish));
+    nbl__jset(bad, d, "withheld", json_integer((json_int_t)l->n_withheld));
+    return d;
+}
+
+static json_t *
+provenance(const nbl_alert_list *l, int *bad)
+{
+    json_t *o = nbl__jnew(bad, json_object());
+    nbl__jset(bad, o, "tool", json_string("nabolag"));
+    nbl__jset(bad, o, "tool_version", json_string(nbl_version()));
+    nbl__jset(bad, o, "workspace", jstr(l->workspace_name));
+    nbl__jset(bad, o, "ruleset", jstr(l->ruleset));
+    nbl__jset(bad, o, "ruleset_version", jstr(l->ruleset_version));
+    nbl__jset(bad, o, "year", json_integer(l->year_to));
     if (l->run_id)
-        json_object_set_new(o, "run_id", json_string(l->run_id));
-    json_object_set_new(o, "since",
-                        l->year_from && l->year_from != l->year_to
-                            ? json_integer(l->year_from)
-                            : json_null());
-    {
-        json_t *d = json_object();
-        json_object_set_new(d, "applied", json_boolean(!l->unsuppressed));
-        json_object_set_new(d, "min_count", json_real(l->min_count));
-        json_object_set_new(d, "min_denominator",
-                            json_real(l->min_denominator));
-        json_object_set_new(d, "min_residents_publish",
-                            json_real(l->min_residents_publish));
-        json_object_set_new(d, "withheld",
-                            json_integer((json_int_t)l->n_withheld));
-        json_object_set_new(o, "disclosure", d);
-    }
+        nbl__jset(bad, o, "run_id", json_string(l->run_id));
+    nbl__jset(bad, o, "since",
+              l->year_from && l->year_from != l->year_to
+                  ? json_integer(l->year_from)
+                  : json_null());
+    nbl__jset(bad, o, "disclosure", disclosure(l, bad));
     if (l->unsuppressed)
-        json_object_set_new(o, "internal_use_only",
-                            json_string(NBL__INTERNAL_USE_ONLY));
+        nbl__jset(bad, o, "internal_use_only",
+                  json_string(NBL__INTERNAL_USE_ONLY));
     return o;
 }
 
+/* The document into b, or NBL_ENOMEM when an addition failed (bad) or the
+ * dump could not allocate: never a document with a part missing. */
 static int
-dump(json_t *root, nbl__buf *b)
+dump(int bad, json_t *root, nbl__buf *b)
 {
-    char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                   JSON_REAL_PRECISION(12));
-    json_decref(root);
+    char *s = nbl__jdump(bad, root,
+                         JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                             JSON_REAL_PRECISION(12));
     if (!s)
         return NBL_ENOMEM;
     nbl__buf_append(b, s, strlen(s));
@@ -432,11 +438,12 @@ dump(json_t *root, nbl__buf *b)
 static int
 format_json(const nbl_alert_list *l, nbl__buf *b)
 {
-    json_t *root = provenance(l), *arr = json_array();
-    for (size_t i = 0; i < l->n; i++)
-        json_array_append_new(arr, alert_props(l, &l->items[i]));
-    json_object_set_new(root, "alerts", arr);
-    return dump(root, b);
+    int bad = 0;
+    json_t *root = provenance(l, &bad), *arr = nbl__jnew(&bad, json_array());
+    for (size_t i = 0; i < l->n && !bad; i++)
+        nbl__jappend(&bad, arr, alert_props(l, &l->items[i], &bad));
+    nbl__jset(&bad, root, "alerts", arr);
+    return dump(bad, root, b);
 }
 
 static int
@@ -445,39 +452,47 @@ cmp_id(const void *k, const void *e)
     return strcmp((const char *)k, *(char *const *)e);
 }
 
+/* One point feature per alert, at its area's point (null without one). */
+static json_t *
+alert_feature(const nbl_alert_list *l, const nbl_alert *a,
+              const nbl__apoints *pts, int *bad)
+{
+    json_t *f = nbl__jnew(bad, json_object()), *geom;
+    char **hit =
+        bsearch(a->area_id, pts->ids, pts->n, sizeof *pts->ids, cmp_id);
+    /* the store wrote the point: a NULL parse is out of memory */
+    geom =
+        hit ? nbl__jnew(bad, json_loads(pts->geojson[hit - pts->ids], 0, NULL))
+            : json_null();
+    nbl__jset(bad, f, "type", json_string("Feature"));
+    nbl__jset(bad, f, "id", json_integer(a->alert_id));
+    nbl__jset(bad, f, "geometry", geom);
+    nbl__jset(bad, f, "properties", alert_props(l, a, bad));
+    return f;
+}
+
 static int
 format_geojson(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *l, nbl__buf *b)
 {
     nbl__apoints pts = {0};
     json_t *root, *feats;
-    int rc;
+    int rc, bad = 0;
     if (!ws)
         return nbl__error(ctx, NBL_EINVAL,
                           "internal: GeoJSON output needs the workspace");
     rc = nbl__store_alerts_points(ws, &pts);
     if (rc)
         return rc;
-    root = json_object();
-    json_object_set_new(root, "type", json_string("FeatureCollection"));
-    json_object_set_new(root, "name", json_string("alerts"));
-    json_object_set_new(root, "nabolag", provenance(l));
-    feats = json_array();
-    for (size_t i = 0; i < l->n; i++) {
-        const nbl_alert *a = &l->items[i];
-        json_t *f = json_object(), *geom = NULL;
-        char **hit =
-            bsearch(a->area_id, pts.ids, pts.n, sizeof *pts.ids, cmp_id);
-        if (hit)
-            geom = json_loads(pts.geojson[hit - pts.ids], 0, NULL);
-        json_object_set_new(f, "type", json_string("Feature"));
-        json_object_set_new(f, "id", json_integer(a->alert_id));
-        json_object_set_new(f, "geometry", geom ? geom : json_null());
-        json_object_set_new(f, "properties", alert_props(l, a));
-        json_array_append_new(feats, f);
-    }
-    json_object_set_new(root, "features", feats);
+    root = nbl__jnew(&bad, json_object());
+    nbl__jset(&bad, root, "type", json_string("FeatureCollection"));
+    nbl__jset(&bad, root, "name", json_string("alerts"));
+    nbl__jset(&bad, root, "nabolag", provenance(l, &bad));
+    feats = nbl__jnew(&bad, json_array());
+    for (size_t i = 0; i < l->n && !bad; i++)
+        nbl__jappend(&bad, feats, alert_feature(l, &l->items[i], &pts, &bad));
+    nbl__jset(&bad, root, "features", feats);
     nbl__store_points_free(&pts);
-    return dump(root, b);
+    return dump(bad, root, b);
 }
 
 int

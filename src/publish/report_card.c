@@ -16,6 +16,7 @@
 #include "publish/report_internal.h"
 #include "util/ctx.h"
 #include "util/i18n.h"
+#include "util/jsondoc.h"
 
 /* Appends s right-aligned (left when w < 0) in |w| columns (UTF-8). */
 static void
@@ -201,104 +202,113 @@ jnum(double v, int dec)
     return isnan(v) ? json_null() : json_real(nbl__round(v, dec));
 }
 
+/* Every addition below is checked (util/jsondoc.h): a failure is recorded
+ * in *bad and the card is refused rather than printed with a key missing. */
 static json_t *
-json_year(const nbl__disclosure *disc, const nbl__report_year *y, int year)
+json_criteria(const nbl__disclosure *disc, const nbl__report_year *y,
+              int *any_rate, int *bad)
 {
-    int wh = nbl__rep_withheld(disc, y->pop), any_rate = 0;
-    json_t *o = json_object(), *c = json_object();
-    if (!o || !c) {
-        json_decref(o);
-        json_decref(c);
-        return NULL;
-    }
-    json_object_set_new(o, "year", json_integer(year));
-    json_object_set_new(o, "withheld", json_boolean(wh));
-    json_object_set_new(o, "residents", wh ? json_null() : jnum(y->pop, 0));
+    json_t *c = nbl__jnew(bad, json_object());
     for (int k = 0; k < NBL__XC_N; k++) {
         int h = nbl__rep_rate_hidden(disc, y, k);
-        json_t *e = json_object();
-        any_rate |= h;
-        json_object_set_new(e, "value",
-                            h ? json_null()
-                              : jnum(y->val[k], k == NBL__XC_CRI ? 3 : 2));
-        json_object_set_new(e, "met",
-                            h || y->met[k] < 0 ? json_null()
-                                               : json_boolean(y->met[k]));
-        json_object_set_new(e, "status",
-                            json_string(h                  ? "suppressed"
-                                        : isnan(y->val[k]) ? "missing"
-                                                           : "ok"));
-        json_object_set_new(c, nbl__xcrit_id[k], e);
+        json_t *e = nbl__jnew(bad, json_object());
+        *any_rate |= h;
+        nbl__jset(bad, e, "value",
+                  h ? json_null() : jnum(y->val[k], k == NBL__XC_CRI ? 3 : 2));
+        nbl__jset(bad, e, "met",
+                  h || y->met[k] < 0 ? json_null() : json_boolean(y->met[k]));
+        nbl__jset(bad, e, "status",
+                  json_string(h                  ? "suppressed"
+                              : isnan(y->val[k]) ? "missing"
+                                                 : "ok"));
+        nbl__jset(bad, c, nbl__xcrit_id[k], e);
     }
-    json_object_set_new(o, "criteria", c);
-    json_object_set_new(o, "criteria_met",
-                        any_rate || y->criteria_met < 0
-                            ? json_null()
-                            : json_integer(y->criteria_met));
-    json_object_set_new(o, "category",
-                        wh || !y->category ? json_null()
-                                           : json_string(y->category));
-    json_object_set_new(o, "profile_points",
-                        wh || y->points < 0 ? json_null()
-                                            : json_integer(y->points));
-    json_object_set_new(o, "profile_band",
-                        wh || !y->band ? json_null() : json_string(y->band));
-    json_object_set_new(
-        o, "safety_index",
+    return c;
+}
+
+static json_t *
+json_year(const nbl__disclosure *disc, const nbl__report_year *y, int year,
+          int *bad)
+{
+    int wh = nbl__rep_withheld(disc, y->pop), any_rate = 0;
+    json_t *o = nbl__jnew(bad, json_object());
+    nbl__jset(bad, o, "year", json_integer(year));
+    nbl__jset(bad, o, "withheld", json_boolean(wh));
+    nbl__jset(bad, o, "residents", wh ? json_null() : jnum(y->pop, 0));
+    nbl__jset(bad, o, "criteria", json_criteria(disc, y, &any_rate, bad));
+    nbl__jset(bad, o, "criteria_met",
+              any_rate || y->criteria_met < 0 ? json_null()
+                                              : json_integer(y->criteria_met));
+    nbl__jset(bad, o, "category",
+              wh || !y->category ? json_null() : json_string(y->category));
+    nbl__jset(bad, o, "profile_points",
+              wh || y->points < 0 ? json_null() : json_integer(y->points));
+    nbl__jset(bad, o, "profile_band",
+              wh || !y->band ? json_null() : json_string(y->band));
+    nbl__jset(
+        bad, o, "safety_index",
         wh || (y->safety_survey && nbl__disclosure_rate(disc, y->survey_n))
             ? json_null()
             : jnum(y->safety_index, 1));
     return o;
 }
 
+/* A plan's default indicators (none when the plan has no results). */
 static json_t *
-json_plan(const nbl__report_data *d, const nbl__rep_plans *p, int j)
+json_plan_indicators(const nbl__plan_result *r, int judged, int *bad)
 {
     static const char *const col[6] = {"baseline",   "latest",
                                        "change",     "comparison_change",
                                        "difference", "target"};
-    json_t *o = json_object(), *inds = json_array(), *ov = json_array();
-    const nbl__plan_result *r = &p->r[j];
+    json_t *inds = nbl__jnew(bad, json_array());
+    for (int k = 0; r->target_met[0] != -2 && k < NBL_PLANS_N_DEFAULT; k++) {
+        json_t *e = nbl__jnew(bad, json_object());
+        nbl__jset(bad, e, "indicator",
+                  json_string(nbl__plans_default_indicators[k]));
+        for (int c = 0; c < 6; c++)
+            nbl__jset(bad, e, col[c],
+                      r->status[k] == 2 && c < 5 ? json_null()
+                                                 : jnum(r->v[k][c], 3));
+        nbl__jset(bad, e, "target_met",
+                  !judged || r->target_met[k] < 0
+                      ? json_null()
+                      : json_boolean(r->target_met[k]));
+        nbl__jset(bad, e, "status",
+                  json_string(r->status[k] == 2   ? "suppressed"
+                              : r->status[k] == 1 ? "missing"
+                                                  : "ok"));
+        nbl__jappend(bad, inds, e);
+    }
+    return inds;
+}
+
+static json_t *
+json_plan(const nbl__report_data *d, const nbl__rep_plans *p, int j, int *bad)
+{
+    json_t *o = nbl__jnew(bad, json_object()),
+           *ov = nbl__jnew(bad, json_array());
     int judged = p->d.end_year[j] <= d->year;
-    json_object_set_new(o, "plan_id", json_string(p->d.plan_id[j]));
-    json_object_set_new(o, "name",
-                        p->d.plan_name[j] ? json_string(p->d.plan_name[j])
-                                          : json_null());
-    json_object_set_new(o, "start_year", json_integer(p->d.start_year[j]));
-    json_object_set_new(o, "end_year", json_integer(p->d.end_year[j]));
-    json_object_set_new(o, "judged", json_boolean(judged));
+    nbl__jset(bad, o, "plan_id", json_string(p->d.plan_id[j]));
+    nbl__jset(bad, o, "name",
+              p->d.plan_name[j] ? json_string(p->d.plan_name[j]) : json_null());
+    nbl__jset(bad, o, "start_year", json_integer(p->d.start_year[j]));
+    nbl__jset(bad, o, "end_year", json_integer(p->d.end_year[j]));
+    nbl__jset(bad, o, "judged", json_boolean(judged));
     for (int m = 0; m < p->d.n_plans; m++)
         if (nbl__rep_plans_overlap(p, j, m))
-            json_array_append_new(ov, json_string(p->d.plan_id[m]));
-    json_object_set_new(o, "overlaps", ov);
-    for (int k = 0; r->target_met[0] != -2 && k < NBL_PLANS_N_DEFAULT; k++) {
-        json_t *e = json_object();
-        json_object_set_new(e, "indicator",
-                            json_string(nbl__plans_default_indicators[k]));
-        for (int c = 0; c < 6; c++)
-            json_object_set_new(
-                e, col[c],
-                r->status[k] == 2 && c < 5 ? json_null() : jnum(r->v[k][c], 3));
-        json_object_set_new(e, "target_met",
-                            !judged || r->target_met[k] < 0
-                                ? json_null()
-                                : json_boolean(r->target_met[k]));
-        json_object_set_new(e, "status",
-                            json_string(r->status[k] == 2   ? "suppressed"
-                                        : r->status[k] == 1 ? "missing"
-                                                            : "ok"));
-        json_array_append_new(inds, e);
-    }
-    json_object_set_new(o, "indicators", inds);
+            nbl__jappend(bad, ov, json_string(p->d.plan_id[m]));
+    nbl__jset(bad, o, "overlaps", ov);
+    nbl__jset(bad, o, "indicators",
+              json_plan_indicators(&p->r[j], judged, bad));
     return o;
 }
 
 static json_t *
-json_alerts(const nbl__report_data *d, const nbl__disclosure *disc)
+json_alerts(const nbl__report_data *d, const nbl__disclosure *disc, int *bad)
 {
-    json_t *arr = json_array();
+    json_t *arr = nbl__jnew(bad, json_array());
     int last_withheld = 0;
-    for (int j = 0; arr && j < d->n_alerts; j++) {
+    for (int j = 0; !*bad && j < d->n_alerts; j++) {
         const nbl__report_alert *a = &d->alerts[j];
         int wh = nbl__disclosure_area(disc, a->pop);
         json_t *o;
@@ -306,48 +316,48 @@ json_alerts(const nbl__report_data *d, const nbl__disclosure *disc)
         if (wh && last_withheld == a->year)
             continue;
         last_withheld = wh ? a->year : 0;
-        m = alert_text(disc, a);
-        o = json_object();
-        json_object_set_new(o, "year", json_integer(a->year));
-        json_object_set_new(o, "kind", json_string(wh ? "withheld" : a->kind));
-        json_object_set_new(o, "rule", json_string(wh ? "withheld" : a->rule));
-        json_object_set_new(o, "severity",
-                            wh ? json_null() : json_string(a->severity));
-        json_object_set_new(o, "state", json_string(a->state));
-        json_object_set_new(o, "message", json_string(m ? m : ""));
+        m = alert_text(disc, a); /* NULL: out of memory */
+        o = nbl__jnew(bad, json_object());
+        nbl__jset(bad, o, "year", json_integer(a->year));
+        nbl__jset(bad, o, "kind", json_string(wh ? "withheld" : a->kind));
+        nbl__jset(bad, o, "rule", json_string(wh ? "withheld" : a->rule));
+        nbl__jset(bad, o, "severity",
+                  wh ? json_null() : json_string(a->severity));
+        nbl__jset(bad, o, "state", json_string(a->state));
+        nbl__jset(bad, o, "message", m ? json_string(m) : NULL);
         free(m);
-        json_array_append_new(arr, o);
+        nbl__jappend(bad, arr, o);
     }
     return arr;
 }
 
 static json_t *
 json_card(const nbl__report_data *d, const nbl__disclosure *disc,
-          const nbl__rep_plans *p, int i)
+          const nbl__rep_plans *p, int i, int *bad)
 {
     const nbl__report_area *a = &d->areas[i];
-    json_t *o = json_object(), *th = json_object(), *ys = json_array(),
-           *pl = json_array();
-    json_object_set_new(o, "area_id", json_string(a->area_id));
-    json_object_set_new(o, "name",
-                        a->name ? json_string(a->name) : json_null());
-    json_object_set_new(o, "municipality",
-                        a->municipality ? json_string(a->municipality)
-                                        : json_null());
-    json_object_set_new(o, "ruleset", json_string(d->ruleset));
-    json_object_set_new(o, "year", json_integer(d->year));
+    json_t *o = nbl__jnew(bad, json_object()),
+           *th = nbl__jnew(bad, json_object()),
+           *ys = nbl__jnew(bad, json_array()),
+           *pl = nbl__jnew(bad, json_array());
+    nbl__jset(bad, o, "area_id", json_string(a->area_id));
+    nbl__jset(bad, o, "name", a->name ? json_string(a->name) : json_null());
+    nbl__jset(bad, o, "municipality",
+              a->municipality ? json_string(a->municipality) : json_null());
+    nbl__jset(bad, o, "ruleset", json_string(d->ruleset));
+    nbl__jset(bad, o, "year", json_integer(d->year));
     for (int k = 0; k < NBL__XC_N; k++)
-        json_object_set_new(th, nbl__xcrit_id[k], jnum(d->threshold[k], 3));
-    json_object_set_new(o, "thresholds", th);
-    for (int y = d->year; y >= d->first_year; y--)
-        json_array_append_new(ys,
-                              json_year(disc, nbl__report_year_of(d, i, y), y));
-    json_object_set_new(o, "years", ys);
+        nbl__jset(bad, th, nbl__xcrit_id[k], jnum(d->threshold[k], 3));
+    nbl__jset(bad, o, "thresholds", th);
+    for (int y = d->year; !*bad && y >= d->first_year; y--)
+        nbl__jappend(bad, ys,
+                     json_year(disc, nbl__report_year_of(d, i, y), y, bad));
+    nbl__jset(bad, o, "years", ys);
     for (int j = 0; p->have && j < p->d.n_plans; j++)
         if (nbl__rep_plan_has_area(p, j, a->area_id))
-            json_array_append_new(pl, json_plan(d, p, j));
-    json_object_set_new(o, "plans", pl);
-    json_object_set_new(o, "alerts", json_alerts(d, disc));
+            nbl__jappend(bad, pl, json_plan(d, p, j, bad));
+    nbl__jset(bad, o, "plans", pl);
+    nbl__jset(bad, o, "alerts", json_alerts(d, disc, bad));
     return o;
 }
 
@@ -361,11 +371,11 @@ card_into(nbl_ws *ws, nbl__buf *b, const nbl__report_data *d,
     if ((rc = nbl__rep_plans_load(ws, d->ruleset, opts->config, &p)))
         return rc;
     if (opts->format == NBL_AREA_JSON) {
-        json_t *o = json_card(d, disc, &p, i);
-        char *s = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                        JSON_REAL_PRECISION(10))
-                    : NULL;
-        json_decref(o);
+        int bad = 0;
+        json_t *o = json_card(d, disc, &p, i, &bad);
+        char *s = nbl__jdump(bad, o,
+                             JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                                 JSON_REAL_PRECISION(10));
         if (!s || nbl__buf_printf(b, "%s\n", s))
             rc = nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
         free(s);

@@ -34,6 +34,7 @@
 #include "store/store.h"
 #include "store/store_export.h"
 #include "util/ctx.h"
+#include "util/jsondoc.h"
 #include "util/util.h"
 
 /* ---- GDAL plumbing ------------------------------------------------------ */
@@ -303,7 +304,7 @@ provenance(const nbl__xjob *job, const char *layer)
     json_t *p = json_object(), *in = json_array(), *d = json_object();
     int bad = !p || !in || !d;
     char now[32];
-#define SET(o, k, v) (bad |= json_object_set_new((o), (k), (v)) != 0)
+#define SET(o, k, v) nbl__jset(&bad, (o), (k), (v))
     nbl__store_export_now(now);
     SET(p, "tool", json_string("nabolag"));
     SET(p, "tool_version", json_string(nbl_version()));
@@ -318,7 +319,7 @@ provenance(const nbl__xjob *job, const char *layer)
         bad = !o;
         SET(o, "kind", json_string(job->inputs[i].kind));
         SET(o, "source", json_string(job->inputs[i].source));
-        bad |= json_array_append_new(in, o) != 0;
+        nbl__jappend(&bad, in, o);
     }
     SET(p, "inputs", in);
     SET(p, "generated_at", json_string(now));

@@ -1,7 +1,8 @@
 /*
  * store_info.c - nbl_ws_info_json(): a JSON summary of what a workspace
  * holds, built with jansson from read-only queries. Keys are fixed and
- * sorted so the output is stable.
+ * sorted so the output is stable. Every addition is checked
+ * (util/jsondoc.h): out of memory is an error, never a key left out.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "store/store.h"
 #include "store/store_internal.h"
+#include "util/jsondoc.h"
 
 static json_t *
 col_json(sqlite3_stmt *st, int i)
@@ -27,29 +29,29 @@ col_json(sqlite3_stmt *st, int i)
 }
 
 /* Runs sql; each row becomes an object keyed by column name (or, with
- * scalar, the first column's value). */
+ * scalar, the first column's value). A failed addition (a NULL text or
+ * column name from SQLite out of memory, or jansson's) is recorded in
+ * *bad. */
 static int
-query_array(nbl_ws *ws, const char *sql, int scalar, json_t **out)
+query_array(nbl_ws *ws, const char *sql, int scalar, json_t **out, int *bad)
 {
     sqlite3_stmt *st;
-    json_t *arr = json_array();
-    int rc = nbl__db_prepare(ws, &st, sql), s;
-    if (rc) {
-        json_decref(arr);
+    json_t *arr;
+    int rc = nbl__db_prepare(ws, &st, sql), s = SQLITE_DONE;
+    if (rc)
         return rc;
-    }
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+    arr = nbl__jnew(bad, json_array());
+    while (!*bad && (s = sqlite3_step(st)) == SQLITE_ROW) {
         if (scalar) {
-            json_array_append_new(arr, col_json(st, 0));
+            nbl__jappend(bad, arr, col_json(st, 0));
         } else {
-            json_t *o = json_object();
+            json_t *o = nbl__jnew(bad, json_object());
             for (int i = 0; i < sqlite3_column_count(st); i++)
-                json_object_set_new(o, sqlite3_column_name(st, i),
-                                    col_json(st, i));
-            json_array_append_new(arr, o);
+                nbl__jset(bad, o, sqlite3_column_name(st, i), col_json(st, i));
+            nbl__jappend(bad, arr, o);
         }
     }
-    if (s != SQLITE_DONE)
+    if (!*bad && s != SQLITE_DONE)
         rc = nbl__db_error(ws, "info");
     sqlite3_finalize(st);
     if (rc) {
@@ -75,7 +77,8 @@ query_int(nbl_ws *ws, const char *sql, json_int_t *out)
 int
 nbl_ws_info_json(nbl_ws *ws, char **out_json)
 {
-    json_t *root = json_object(), *a;
+    int bad = 0;
+    json_t *root = nbl__jnew(&bad, json_object()), *a;
     json_int_t n;
     char *s;
     int rc;
@@ -125,26 +128,25 @@ nbl_ws_info_json(nbl_ws *ws, char **out_json)
          0},
     };
 
-    json_object_set_new(root, "workspace", json_string(ws->path));
-    json_object_set_new(root, "tool_version", json_string(nbl_version()));
+    nbl__jset(&bad, root, "workspace", json_string(ws->path));
+    nbl__jset(&bad, root, "tool_version", json_string(nbl_version()));
     {
         char crs[32];
         snprintf(crs, sizeof crs, "EPSG:%d", ws->srid);
-        json_object_set_new(root, "crs", json_string(crs));
+        nbl__jset(&bad, root, "crs", json_string(crs));
     }
     if ((rc = query_int(ws, "SELECT COUNT(*) FROM areas", &n)))
         goto fail;
-    json_object_set_new(root, "areas", json_integer(n));
+    nbl__jset(&bad, root, "areas", json_integer(n));
     if ((rc = query_int(ws, "SELECT COUNT(*) FROM stats", &n)))
         goto fail;
-    json_object_set_new(root, "stat_rows", json_integer(n));
-    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
-        if ((rc = query_array(ws, lists[i].sql, lists[i].scalar, &a)))
+    nbl__jset(&bad, root, "stat_rows", json_integer(n));
+    for (size_t i = 0; !bad && i < sizeof lists / sizeof lists[0]; i++) {
+        if ((rc = query_array(ws, lists[i].sql, lists[i].scalar, &a, &bad)))
             goto fail;
-        json_object_set_new(root, lists[i].key, a);
+        nbl__jset(&bad, root, lists[i].key, a);
     }
-    s = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
-    json_decref(root);
+    s = nbl__jdump(bad, root, JSON_INDENT(2) | JSON_SORT_KEYS);
     if (!s)
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     *out_json = s;

@@ -5,7 +5,11 @@
  * allocation of our own objects comes through here; store_fault.c routes
  * SQLite's allocations through nbl__fault_hit() too. Environment:
  *   NBL_FAULT_AT=N      the N-th allocation (counting both) fails, once;
- *   NBL_FAULT_REPORT=1  print "nabolag-fault: N allocations" at exit.
+ *   NBL_FAULT_JSON=N    the N-th checked JSON addition (util/jsondoc.c:
+ *                       jansson allocates inside libjansson, not wrapped)
+ *                       fails, once;
+ *   NBL_FAULT_REPORT=1  print "nabolag-fault: N allocations, M JSON
+ *                       additions" at exit.
  * Used by tests/cli/test_fault.sh.
  */
 #include "util/fault.h"
@@ -16,25 +20,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-static long fault_at = -1;
-static long count;
+static long fault_at = -1, json_at = -1;
+static long count, json_count;
 
 static void
 report(void)
 {
-    fprintf(stderr, "nabolag-fault: %ld allocations\n", count);
+    fprintf(stderr, "nabolag-fault: %ld allocations, %ld JSON additions\n",
+            count, json_count);
+}
+
+static long
+env_long(const char *name)
+{
+    const char *v = getenv(name);
+    char *end;
+    long n;
+    if (!v || !*v)
+        return -1;
+    n = strtol(v, &end, 10);
+    return *end ? -1 : n;
 }
 
 __attribute__((constructor)) static void
 fault_setup(void)
 {
-    const char *at = getenv("NBL_FAULT_AT");
-    char *end;
-    if (at && *at) {
-        fault_at = strtol(at, &end, 10);
-        if (*end)
-            fault_at = -1;
-    }
+    fault_at = env_long("NBL_FAULT_AT");
+    json_at = env_long("NBL_FAULT_JSON");
     if (getenv("NBL_FAULT_REPORT"))
         atexit(report);
 }
@@ -43,6 +55,12 @@ int
 nbl__fault_hit(void)
 {
     return ++count == fault_at;
+}
+
+int
+nbl__fault_json_hit(void)
+{
+    return ++json_count == json_at;
 }
 
 int

@@ -8,6 +8,9 @@
 #ifdef NBL_FAULT_INJECTION
 /** Counts one allocation; true when it is the one that must fail. */
 int nbl__fault_hit(void);
+/** Counts one checked JSON addition (util/jsondoc.c); true when it is the
+ * one NBL_FAULT_JSON names. */
+int nbl__fault_json_hit(void);
 /** True when NBL_FAULT_AT or NBL_FAULT_REPORT is set. */
 int nbl__fault_enabled(void);
 #endif

@@ -1,0 +1,67 @@
+/*
+ * jsondoc.c - checked additions to a jansson document and a dump that
+ * refuses an incomplete one (jsondoc.h). The failure flag belongs to the
+ * caller's document, so two documents built at once do not mix.
+ */
+#include "util/jsondoc.h"
+
+#include <stdlib.h>
+
+#include "util/fault.h"
+
+/* In the fault-injection build: true when this addition must fail. */
+static int
+injected(void)
+{
+#ifdef NBL_FAULT_INJECTION
+    return nbl__fault_json_hit();
+#else
+    return 0;
+#endif
+}
+
+json_t *
+nbl__jnew(int *bad, json_t *v)
+{
+    if (!v)
+        *bad = 1;
+    return v;
+}
+
+int
+nbl__jset(int *bad, json_t *o, const char *key, json_t *v)
+{
+    if (!o || !key || !v || injected()) {
+        json_decref(v);
+        *bad = 1;
+        return -1;
+    }
+    if (json_object_set_new(o, key, v) != 0) { /* v released by jansson */
+        *bad = 1;
+        return -1;
+    }
+    return 0;
+}
+
+int
+nbl__jappend(int *bad, json_t *arr, json_t *v)
+{
+    if (!arr || !v || injected()) {
+        json_decref(v);
+        *bad = 1;
+        return -1;
+    }
+    if (json_array_append_new(arr, v) != 0) {
+        *bad = 1;
+        return -1;
+    }
+    return 0;
+}
+
+char *
+nbl__jdump(int bad, json_t *root, size_t flags)
+{
+    char *s = bad || !root ? NULL : json_dumps(root, flags);
+    json_decref(root);
+    return s;
+}
