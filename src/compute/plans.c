@@ -711,8 +711,11 @@ choose_indicators(nbl_ws *ws, struct comparison *c)
         if (rc)
             return rc;
     } else {
+        int safety, rc = nbl__store_plans_has_safety(ws, &safety);
+        if (rc)
+            return rc;
         for (int i = 0; i < NBL_PLANS_N_DEFAULT; i++)
-            if (i < 5 || nbl__store_plans_has_indicator(ws, "safety_index"))
+            if (i < 5 || safety)
                 c->ind[c->n_ind++] = nbl__plans_default_indicators[i];
     }
     for (int i = 0; i < c->n_ind; i++)

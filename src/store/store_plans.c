@@ -380,22 +380,23 @@ load_series(nbl_ws *ws, nbl__plans_data *d, const char *sql, const char *bind1,
 }
 
 int
-nbl__store_plans_has_indicator(nbl_ws *ws, const char *ind)
+nbl__store_plans_has_safety(nbl_ws *ws, int *found)
 {
     sqlite3_stmt *q;
-    int found = 0;
-    const char *sql =
-        strcmp(ind, "safety_index") == 0
-            ? "SELECT 1 FROM safety_results WHERE safety_index IS NOT NULL "
-              "LIMIT 1"
-            : "SELECT 1 FROM profile_results WHERE indicator = ?1 LIMIT 1";
-    if (nbl__db_prepare(ws, &q, sql))
-        return 0;
-    if (strcmp(ind, "safety_index") != 0)
-        nbl__db_bind_text(q, 1, ind);
-    found = sqlite3_step(q) == SQLITE_ROW;
+    int rc = nbl__db_prepare(ws, &q,
+                             "SELECT 1 FROM safety_results WHERE "
+                             "safety_index IS NOT NULL LIMIT 1"),
+        s;
+    *found = 0;
+    if (rc)
+        return rc;
+    s = sqlite3_step(q);
+    if (s == SQLITE_ROW)
+        *found = 1;
+    else if (s != SQLITE_DONE)
+        rc = nbl__db_error(ws, "reading safety results");
     sqlite3_finalize(q);
-    return found;
+    return rc;
 }
 
 /* The ruleset to load: the given one, else meta current_ruleset

@@ -77,7 +77,9 @@ void nbl__plans_data_free(nbl__plans_data *d);
 int nbl__store_plans_union_geojson(nbl_ws *ws, char *const *area_ids, int n,
                                    char **out);
 
-/** True if any safety results / profile results exist for the name. */
-int nbl__store_plans_has_indicator(nbl_ws *ws, const char *ind);
+/** *found = 1 when the workspace has a safety index of any area and year
+ * (the plans' default indicators then include it). A failed query is an
+ * error, never "none". */
+int nbl__store_plans_has_safety(nbl_ws *ws, int *found);
 
 #endif
