@@ -6,6 +6,7 @@
 #ifndef NBL_TEST_H
 #define NBL_TEST_H
 
+#include <dirent.h>
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -26,17 +28,57 @@ nbl_test_locale(void)
         setlocale(LC_ALL, "");
 }
 
-/* A fresh temporary directory for this process (static buffer). */
+static char nbl_test_dir[256];
+
+/* Removes path and, when it is a folder, everything in it. */
+static inline void
+nbl_test_rm_tree(const char *path)
+{
+    struct stat st;
+    DIR *d;
+    struct dirent *e;
+    if (lstat(path, &st) != 0)
+        return;
+    if (!S_ISDIR(st.st_mode)) {
+        unlink(path);
+        return;
+    }
+    if ((d = opendir(path))) {
+        while ((e = readdir(d))) {
+            char sub[1024];
+            int n;
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            n = snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+            if (n > 0 && (size_t)n < sizeof sub)
+                nbl_test_rm_tree(sub);
+        }
+        closedir(d);
+    }
+    rmdir(path);
+}
+
+/* At exit: the temporary directory and everything in it (workspaces of
+ * tens of MB each; left behind, a few hundred runs filled the disk). */
+static inline void
+nbl_test_rm_tmpdir(void)
+{
+    if (nbl_test_dir[0] && !getenv("NBL_TEST_KEEP_TMP"))
+        nbl_test_rm_tree(nbl_test_dir);
+}
+
+/* A fresh temporary directory for this process, removed when it exits
+ * (set NBL_TEST_KEEP_TMP to keep it for a look). */
 static inline const char *
 nbl_test_tmpdir(void)
 {
-    static char dir[256];
-    if (!dir[0]) {
-        snprintf(dir, sizeof dir, "/tmp/nbltest.XXXXXX");
-        if (!mkdtemp(dir))
+    if (!nbl_test_dir[0]) {
+        snprintf(nbl_test_dir, sizeof nbl_test_dir, "/tmp/nbltest.XXXXXX");
+        if (!mkdtemp(nbl_test_dir))
             abort();
+        atexit(nbl_test_rm_tmpdir);
     }
-    return dir;
+    return nbl_test_dir;
 }
 
 /* Path inside the temporary directory (static rotating buffers). */
