@@ -31,6 +31,7 @@
 
 #include "store/store.h"
 #include "util/ctx.h"
+#include "util/i18n.h"
 #include "nabolag/alerts.h"
 #include "nabolag/areas.h"
 #include "nabolag/compute.h"
@@ -754,7 +755,10 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
         nbl_notify_opts_fill(&no, &r.acfg);
         if ((rc = nbl_alerts_notify(r.ws, &r.acfg, r.list, &no, &sent)))
             goto done;
-        nbl__info(ctx, "delivered %zu new alert(s) to %s", sent, r.p->notify);
+        nbl__info(ctx,
+                  _n("delivered %zu new alert to %s",
+                     "delivered %zu new alerts to %s", sent),
+                  sent, r.p->notify);
     }
     res->fail_on_alert = r.p->fail_on_alert;
     res->fail_on_new = r.p->fail_on_new;
