@@ -119,6 +119,35 @@ inputs(int argc, char **argv, const char *config, const nbl_project *p,
     return CLI_OK;
 }
 
+/* The summary line, each count in its own plural form. */
+static void
+print_summary(const char *src, const nbl_areas_summary *s)
+{
+    char p[6][96];
+    snprintf(p[0], sizeof p[0],
+             _n("%ld feature read", "%ld features read", s->features_read),
+             s->features_read);
+    snprintf(p[1], sizeof p[1],
+             _n("%ld area stored", "%ld areas stored", s->areas_stored),
+             s->areas_stored);
+    snprintf(p[2], sizeof p[2], _n("%ld inserted", "%ld inserted", s->inserted),
+             s->inserted);
+    snprintf(p[3], sizeof p[3], _n("%ld updated", "%ld updated", s->updated),
+             s->updated);
+    snprintf(
+        p[4], sizeof p[4],
+        _n("%ld part dissolved", "%ld parts dissolved", s->parts_dissolved),
+        s->parts_dissolved);
+    snprintf(
+        p[5], sizeof p[5],
+        _n("%ld geometry repaired", "%ld geometries repaired", s->repaired),
+        s->repaired);
+    /* TRANSLATORS: features read, areas stored (inserted, updated), parts
+     * dissolved, geometries repaired */
+    cli_info("import areas: %s: %s, %s (%s, %s), %s, %s", src, p[0], p[1], p[2],
+             p[3], p[4], p[5]);
+}
+
 int
 cmd_import_areas(int argc, char **argv)
 {
@@ -146,11 +175,7 @@ cmd_import_areas(int argc, char **argv)
         rc = rc ? cli_fail(ctx, rc) : CLI_OK;
     }
     if (rc == CLI_OK)
-        cli_info("import areas: %s: %ld features read, %ld areas stored (%ld "
-                 "inserted, %ld updated), %ld parts dissolved, %ld geometries "
-                 "repaired",
-                 src, sum.features_read, sum.areas_stored, sum.inserted,
-                 sum.updated, sum.parts_dissolved, sum.repaired);
+        print_summary(src, &sum);
     nbl_ws_free(ws);
     nbl_project_free(p);
     nbl_ctx_free(ctx);

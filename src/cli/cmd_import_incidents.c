@@ -48,12 +48,22 @@ help(void)
 static void
 print_summary(const char *src, const nbl_incidents_summary *s)
 {
-    cli_info("%s: %lld points read; %lld assigned to %zu areas; %lld outside "
-             "every area; %lld without a usable date (%lld of them inside "
-             "an area); %lld without usable coordinates; %lld without a "
-             "category; %lld counts stored",
-             src, s->read, s->assigned, s->n_areas, s->outside, s->no_date,
-             s->no_date_inside, s->no_coords, s->no_category, s->rows_stored);
+    char p[3][96];
+    snprintf(p[0], sizeof p[0],
+             _n("%lld point read", "%lld points read", (unsigned long)s->read),
+             s->read);
+    snprintf(p[1], sizeof p[1], _n("%zu area", "%zu areas", s->n_areas),
+             s->n_areas);
+    snprintf(p[2], sizeof p[2],
+             _n("%lld count stored", "%lld counts stored",
+                (unsigned long)s->rows_stored),
+             s->rows_stored);
+    /* TRANSLATORS: points read; ... assigned to areas; ...; counts stored */
+    cli_info("%s: %s; %lld assigned to %s; %lld outside every area; %lld "
+             "without a usable date (%lld of them inside an area); %lld "
+             "without usable coordinates; %lld without a category; %s",
+             src, p[0], s->assigned, p[1], s->outside, s->no_date,
+             s->no_date_inside, s->no_coords, s->no_category, p[2]);
     for (size_t i = 0; i < s->n_years; i++)
         cli_info("  %d: %lld assigned, %lld outside", s->years[i].year,
                  s->years[i].assigned, s->years[i].outside);

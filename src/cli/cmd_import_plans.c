@@ -53,10 +53,17 @@ cmd_import_plans(int argc, char **argv)
     rc = nbl_ws_open(&ws, ctx, argv[optind]);
     if (rc == NBL_OK)
         rc = nbl_plans_import_sheet(ws, argv[optind + 1], sheet, &s);
-    if (rc == NBL_OK)
-        cli_info("imported %ld plan(s) covering %ld area(s), %ld target(s)",
-                 s.plans, s.plan_areas, s.targets);
-    else
+    if (rc == NBL_OK) {
+        char p[3][64];
+        snprintf(p[0], sizeof p[0], _n("%ld plan", "%ld plans", s.plans),
+                 s.plans);
+        snprintf(p[1], sizeof p[1], _n("%ld area", "%ld areas", s.plan_areas),
+                 s.plan_areas);
+        snprintf(p[2], sizeof p[2], _n("%ld target", "%ld targets", s.targets),
+                 s.targets);
+        /* TRANSLATORS: plans, areas, targets */
+        cli_info("imported %s covering %s, %s", p[0], p[1], p[2]);
+    } else
         rc = cli_fail(ctx, rc);
     nbl_ws_free(ws);
     nbl_ctx_free(ctx);

@@ -209,12 +209,15 @@ report_problems(struct imp *im)
         rc = nbl__stage_each_problem(im->st, im->max_problems,
                                      nbl__sti_print_problem, im);
         if (rc == NBL_OK && im->problems > im->max_problems) {
+            long more = im->problems - im->max_problems;
             if (im->o->skip_invalid)
-                nbl__warn(im->ctx, "... and %ld more",
-                          im->problems - im->max_problems);
+                nbl__warn(im->ctx,
+                          _n("... and %ld more", "... and %ld more", more),
+                          more);
             else
-                nbl__errline(im->ctx, "... and %ld more",
-                             im->problems - im->max_problems);
+                nbl__errline(im->ctx,
+                             _n("... and %ld more", "... and %ld more", more),
+                             more);
         }
     }
     if (rc == NBL_OK && im->bad_lines > 0 && im->o->rejects_path) {

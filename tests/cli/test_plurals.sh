@@ -1,7 +1,7 @@
 #!/bin/bash
 # labels: cli
-# Counts in the summaries and messages people read after an import or a
-# failed delivery take the singular for 1 and the plural otherwise, in
+# Counts in the summaries and messages people read after an import, a
+# compute or a failed delivery take the singular for 1 and the plural otherwise, in
 # Danish (--lang da and a Danish LANG) and in English (--lang en): each
 # count is its own gettext plural (po/da.po: plural=(n != 1)), never an
 # English "s" pasted onto a Danish word ("rækkes", "celles", "værdis").
@@ -9,11 +9,13 @@
 # The expected lines are whole lines, written by hand. The Danish forms
 # are the ones Den Danske Ordbog (ordnet.dk/ddo) gives for the words:
 # række - rækker, celle - celler, værdi - værdier, område - områder,
-# felt - felter, varsel - varsler, forsøg - forsøg (unchanged); ny - nyt
+# felt - felter, objekt - objekter, del - dele, geometri - geometrier,
+# varsel - varsler, forsøg - forsøg (unchanged); ny - nyt
 # (neuter: et varsel) - nye; tom - tomme; ugyldig - ugyldige; gemt -
-# gemte, afvist - afviste (gemme, afvise); past participles in -et take
-# -ede in the plural: opdateret - opdaterede, uændret - uændrede,
-# diskretioneret - diskretionerede (Retskrivningsordbogen, dsn.dk).
+# gemte, afvist - afviste, indsat - indsatte (gemme, afvise, indsætte);
+# past participles in -et take -ede in the plural: opdateret -
+# opdaterede, uændret - uændrede, diskretioneret - diskretionerede
+# (Retskrivningsordbogen, dsn.dk).
 # The counts are worked out from the input files written below.
 set -u
 BIN=${NBL_BIN:?}
@@ -112,10 +114,27 @@ cat >"$T/areas.geojson" <<'JSON'
 {"type":"Feature","properties":{"id":"B"},"geometry":{"type":"Polygon","coordinates":[[[700250,6170000],[700400,6170000],[700400,6170100],[700250,6170100],[700250,6170000]]]}}
 ]}
 JSON
+# the same with A only
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d["features"] = d["features"][:1]; json.dump(d, open(sys.argv[2], "w"))' \
+    "$T/areas.geojson" "$T/a1.geojson"
 GW=$T/grid.sqlite
 "$BIN" init "$GW" >/dev/null 2>&1 || { echo "init failed"; exit 1; }
-"$BIN" import areas "$GW" "$T/areas.geojson" --id id >/dev/null 2>&1 || { echo "areas failed"; exit 1; }
+cp "$GW" "$T/init.sqlite"
+run da import areas "$GW" "$T/areas.geojson" --id id
+line "import af områder: $T/areas.geojson: 2 objekter læst, 2 områder gemt (2 indsatte, 0 opdaterede), 0 dele samlet, 0 geometrier repareret"
 cp "$GW" "$T/grid0.sqlite"
+run en import areas "$GW" "$T/areas.geojson" --id id
+# again: the same two areas, replaced
+line "import areas: $T/areas.geojson: 2 features read, 2 areas stored (0 inserted, 2 updated), 0 parts dissolved, 0 geometries repaired"
+for l in da en; do
+    cp "$T/init.sqlite" "$T/one.sqlite"
+    run "$l" import areas "$T/one.sqlite" "$T/a1.geojson" --id id
+    if [ "$l" = en ]; then
+        line "import areas: $T/a1.geojson: 1 feature read, 1 area stored (1 inserted, 0 updated), 0 parts dissolved, 0 geometries repaired"
+    else
+        line "import af områder: $T/a1.geojson: 1 objekt læst, 1 område gemt (1 indsat, 0 opdaterede), 0 dele samlet, 0 geometrier repareret"
+    fi
+done
 printf 'cell_id,year,pop\n100m_61700_7000,2024,10\n' >"$T/g1.csv"
 # A's pop again (unchanged), A's pop_18_64 suppressed (its only cell: not
 # evaluable, stored as missing: new), B's pop and pop_18_64 (new)
@@ -137,6 +156,23 @@ for l in da en; do
     else
         line "$T/g2.csv: 2 rækker læst, 2 celler, 0 uden for alle områder; 1 diskretioneret værdi"
         line "2 områder: 3 nye værdier, 0 opdaterede, 1 uændret; 1 kan ikke vurderes (diskretionerede celler over den tilladte andel)"
+    fi
+done
+
+# ---- compute: 1 area and 2 ---------------------------------------------
+"$BIN" --quiet import grid "$T/one.sqlite" "$T/g1.csv" 2>/dev/null || fail "grid into one.sqlite"
+for l in da en; do
+    run "$l" compute "$T/one.sqlite"
+    if [ "$l" = en ]; then
+        grep -qx "computed ruleset dk2021 (version [^)]*) for 1 area" "$T/err" || fail "compute, 1 area: $(cat "$T/err")"
+    else
+        grep -qx "beregnede regelsæt dk2021 (version [^)]*) for 1 område" "$T/err" || fail "compute, 1 område: $(cat "$T/err")"
+    fi
+    run "$l" compute "$GW"
+    if [ "$l" = en ]; then
+        grep -qx "computed ruleset dk2021 (version [^)]*) for 2 areas" "$T/err" || fail "compute, 2 areas: $(cat "$T/err")"
+    else
+        grep -qx "beregnede regelsæt dk2021 (version [^)]*) for 2 områder" "$T/err" || fail "compute, 2 områder: $(cat "$T/err")"
     fi
 done
 
