@@ -61,13 +61,9 @@ print_summary(const nbl_compute_summary *sum, int criteria_only)
     }
     if (!criteria_only) {
         char p[2][96];
-        snprintf(p[0], sizeof p[0],
-                 _n("%ld area-year scored", "%ld area-years scored",
-                    sum->profile_scored),
-                 sum->profile_scored);
-        snprintf(p[1], sizeof p[1],
-                 _n("%ld area-year", "%ld area-years", sum->safety_index),
-                 sum->safety_index);
+        NBL_COUNT(p[0], "%ld area-year scored", "%ld area-years scored",
+                  sum->profile_scored);
+        NBL_COUNT(p[1], "%ld area-year", "%ld area-years", sum->safety_index);
         cli_info("area profiles: %s; safety index: %s", p[0], p[1]);
     }
 }

@@ -124,24 +124,14 @@ static void
 print_summary(const char *src, const nbl_areas_summary *s)
 {
     char p[6][96];
-    snprintf(p[0], sizeof p[0],
-             _n("%ld feature read", "%ld features read", s->features_read),
-             s->features_read);
-    snprintf(p[1], sizeof p[1],
-             _n("%ld area stored", "%ld areas stored", s->areas_stored),
-             s->areas_stored);
-    snprintf(p[2], sizeof p[2], _n("%ld inserted", "%ld inserted", s->inserted),
-             s->inserted);
-    snprintf(p[3], sizeof p[3], _n("%ld updated", "%ld updated", s->updated),
-             s->updated);
-    snprintf(
-        p[4], sizeof p[4],
-        _n("%ld part dissolved", "%ld parts dissolved", s->parts_dissolved),
-        s->parts_dissolved);
-    snprintf(
-        p[5], sizeof p[5],
-        _n("%ld geometry repaired", "%ld geometries repaired", s->repaired),
-        s->repaired);
+    NBL_COUNT(p[0], "%ld feature read", "%ld features read", s->features_read);
+    NBL_COUNT(p[1], "%ld area stored", "%ld areas stored", s->areas_stored);
+    NBL_COUNT(p[2], "%ld inserted", "%ld inserted", s->inserted);
+    NBL_COUNT(p[3], "%ld updated", "%ld updated", s->updated);
+    NBL_COUNT(p[4], "%ld part dissolved", "%ld parts dissolved",
+              s->parts_dissolved);
+    NBL_COUNT(p[5], "%ld geometry repaired", "%ld geometries repaired",
+              s->repaired);
     /* TRANSLATORS: features read, areas stored (inserted, updated), parts
      * dissolved, geometries repaired */
     cli_info("import areas: %s: %s, %s (%s, %s), %s, %s", src, p[0], p[1], p[2],

@@ -171,28 +171,17 @@ static void
 print_summary(const char *src, const nbl_grid_summary *s)
 {
     char p[5][96];
-    snprintf(p[0], sizeof p[0],
-             _n("%ld row read", "%ld rows read", s->rows_read), s->rows_read);
-    snprintf(p[1], sizeof p[1], _n("%ld cell", "%ld cells", s->cells),
-             s->cells);
-    snprintf(p[2], sizeof p[2],
-             _n("%ld suppressed value", "%ld suppressed values",
-                s->values_suppressed),
-             s->values_suppressed);
+    NBL_COUNT(p[0], "%ld row read", "%ld rows read", s->rows_read);
+    NBL_COUNT(p[1], "%ld cell", "%ld cells", s->cells);
+    NBL_COUNT(p[2], "%ld suppressed value", "%ld suppressed values",
+              s->values_suppressed);
     /* TRANSLATORS: rows read, cells, ...; suppressed values */
     cli_info("%s: %s, %s, %ld outside every area; %s", src, p[0], p[1],
              s->cells_outside, p[2]);
-    snprintf(p[0], sizeof p[0], _n("%ld area", "%ld areas", s->areas),
-             s->areas);
-    snprintf(p[1], sizeof p[1],
-             _n("%ld value new", "%ld values new", s->values_inserted),
-             s->values_inserted);
-    snprintf(p[2], sizeof p[2],
-             _n("%ld updated", "%ld updated", s->values_updated),
-             s->values_updated);
-    snprintf(p[3], sizeof p[3],
-             _n("%ld unchanged", "%ld unchanged", s->values_unchanged),
-             s->values_unchanged);
+    NBL_COUNT(p[0], "%ld area", "%ld areas", s->areas);
+    NBL_COUNT(p[1], "%ld value new", "%ld values new", s->values_inserted);
+    NBL_COUNT(p[2], "%ld updated", "%ld updated", s->values_updated);
+    NBL_COUNT(p[3], "%ld unchanged", "%ld unchanged", s->values_unchanged);
     /* TRANSLATORS: areas: values new, updated, unchanged; ... */
     cli_info("%s: %s, %s, %s; %ld not evaluable (suppressed cells over the "
              "missing share)",

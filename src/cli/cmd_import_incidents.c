@@ -49,15 +49,9 @@ static void
 print_summary(const char *src, const nbl_incidents_summary *s)
 {
     char p[3][96];
-    snprintf(p[0], sizeof p[0],
-             _n("%lld point read", "%lld points read", (unsigned long)s->read),
-             s->read);
-    snprintf(p[1], sizeof p[1], _n("%zu area", "%zu areas", s->n_areas),
-             s->n_areas);
-    snprintf(p[2], sizeof p[2],
-             _n("%lld count stored", "%lld counts stored",
-                (unsigned long)s->rows_stored),
-             s->rows_stored);
+    NBL_COUNT(p[0], "%lld point read", "%lld points read", s->read);
+    NBL_COUNT(p[1], "%zu area", "%zu areas", s->n_areas);
+    NBL_COUNT(p[2], "%lld count stored", "%lld counts stored", s->rows_stored);
     /* TRANSLATORS: points read; ... assigned to areas; ...; counts stored */
     cli_info("%s: %s; %lld assigned to %s; %lld outside every area; %lld "
              "without a usable date (%lld of them inside an area); %lld "

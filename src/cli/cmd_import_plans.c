@@ -55,12 +55,9 @@ cmd_import_plans(int argc, char **argv)
         rc = nbl_plans_import_sheet(ws, argv[optind + 1], sheet, &s);
     if (rc == NBL_OK) {
         char p[3][64];
-        snprintf(p[0], sizeof p[0], _n("%ld plan", "%ld plans", s.plans),
-                 s.plans);
-        snprintf(p[1], sizeof p[1], _n("%ld area", "%ld areas", s.plan_areas),
-                 s.plan_areas);
-        snprintf(p[2], sizeof p[2], _n("%ld target", "%ld targets", s.targets),
-                 s.targets);
+        NBL_COUNT(p[0], "%ld plan", "%ld plans", s.plans);
+        NBL_COUNT(p[1], "%ld area", "%ld areas", s.plan_areas);
+        NBL_COUNT(p[2], "%ld target", "%ld targets", s.targets);
         /* TRANSLATORS: plans, areas, targets */
         cli_info("imported %s covering %s, %s", p[0], p[1], p[2]);
     } else

@@ -224,27 +224,14 @@ print_counts(const char *file, const nbl_stats_summary *sum)
     long vals =
         sum->values_inserted + sum->values_updated + sum->values_unchanged;
     char p[8][96];
-    snprintf(p[0], sizeof p[0],
-             _n("%ld row read", "%ld rows read", sum->rows_read),
-             sum->rows_read);
-    snprintf(p[1], sizeof p[1],
-             _n("%ld stored", "%ld stored", sum->rows_stored),
-             sum->rows_stored);
-    snprintf(p[2], sizeof p[2], _n("%ld value", "%ld values", vals), vals);
-    snprintf(p[3], sizeof p[3], _n("%ld new", "%ld new", sum->values_inserted),
-             sum->values_inserted);
-    snprintf(p[4], sizeof p[4],
-             _n("%ld updated", "%ld updated", sum->values_updated),
-             sum->values_updated);
-    snprintf(p[5], sizeof p[5],
-             _n("%ld unchanged", "%ld unchanged", sum->values_unchanged),
-             sum->values_unchanged);
-    snprintf(p[6], sizeof p[6],
-             _n("%ld missing", "%ld missing", sum->values_missing),
-             sum->values_missing);
-    snprintf(p[7], sizeof p[7],
-             _n("%ld rejected", "%ld rejected", sum->rows_rejected),
-             sum->rows_rejected);
+    NBL_COUNT(p[0], "%ld row read", "%ld rows read", sum->rows_read);
+    NBL_COUNT(p[1], "%ld stored", "%ld stored", sum->rows_stored);
+    NBL_COUNT(p[2], "%ld value", "%ld values", vals);
+    NBL_COUNT(p[3], "%ld new", "%ld new", sum->values_inserted);
+    NBL_COUNT(p[4], "%ld updated", "%ld updated", sum->values_updated);
+    NBL_COUNT(p[5], "%ld unchanged", "%ld unchanged", sum->values_unchanged);
+    NBL_COUNT(p[6], "%ld missing", "%ld missing", sum->values_missing);
+    NBL_COUNT(p[7], "%ld rejected", "%ld rejected", sum->rows_rejected);
     /* TRANSLATORS: the summary of import stats|refs: rows read, stored
      * (values: new, updated, unchanged; missing), rejected */
     cli_info("%s: %s, %s (%s: %s, %s, %s; %s), %s", file, p[0], p[1], p[2],

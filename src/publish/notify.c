@@ -285,16 +285,13 @@ failed(nbl_ctx *ctx, const char *url, int attempts, const char *err,
        size_t count)
 {
     char a[64], rest[256];
-    snprintf(a, sizeof a,
-             _n("%d attempt", "%d attempts", (unsigned long)attempts),
-             attempts);
-    snprintf(rest, sizeof rest,
-             _n("the %zu new alert stays undelivered and will be sent next "
-                "time",
-                "the %zu new alerts stay undelivered and will be sent next "
-                "time",
-                count),
-             count);
+    NBL_COUNT(a, "%d attempt", "%d attempts", attempts);
+    NBL_COUNT(rest,
+              "the %zu new alert stays undelivered and will be sent next "
+              "time",
+              "the %zu new alerts stay undelivered and will be sent next "
+              "time",
+              count);
     /* TRANSLATORS: URL, attempts, the error, the undelivered alerts */
     return nbl__error(ctx, NBL_EIO, "%s: delivery failed after %s: %s; %s", url,
                       a, err, rest);

@@ -65,19 +65,11 @@ import_grid(nbl_ws *ws, const nbl_project *p)
     rc = nbl_import_grid(ws, p->grid_source, &o, &s);
     if (rc == NBL_OK) {
         char c[5][96];
-        snprintf(c[0], sizeof c[0], _n("%ld cell", "%ld cells", s.cells),
-                 s.cells);
-        snprintf(c[1], sizeof c[1], _n("%ld area", "%ld areas", s.areas),
-                 s.areas);
-        snprintf(c[2], sizeof c[2],
-                 _n("%ld value new", "%ld values new", s.values_inserted),
-                 s.values_inserted);
-        snprintf(c[3], sizeof c[3],
-                 _n("%ld updated", "%ld updated", s.values_updated),
-                 s.values_updated);
-        snprintf(c[4], sizeof c[4],
-                 _n("%ld unchanged", "%ld unchanged", s.values_unchanged),
-                 s.values_unchanged);
+        NBL_COUNT(c[0], "%ld cell", "%ld cells", s.cells);
+        NBL_COUNT(c[1], "%ld area", "%ld areas", s.areas);
+        NBL_COUNT(c[2], "%ld value new", "%ld values new", s.values_inserted);
+        NBL_COUNT(c[3], "%ld updated", "%ld updated", s.values_updated);
+        NBL_COUNT(c[4], "%ld unchanged", "%ld unchanged", s.values_unchanged);
         /* TRANSLATORS: cells (...) into areas: values new, updated,
          * unchanged, ... */
         nbl__info(nbl_ws_ctx(ws),
@@ -117,17 +109,11 @@ static void
 info_areas(nbl_ctx *ctx, const char *src, const nbl_areas_summary *s)
 {
     char c[5][96];
-    snprintf(c[0], sizeof c[0],
-             _n("%ld feature", "%ld features", s->features_read),
-             s->features_read);
-    snprintf(c[1], sizeof c[1], _n("%ld area", "%ld areas", s->areas_stored),
-             s->areas_stored);
-    snprintf(c[2], sizeof c[2], _n("%ld inserted", "%ld inserted", s->inserted),
-             s->inserted);
-    snprintf(c[3], sizeof c[3], _n("%ld updated", "%ld updated", s->updated),
-             s->updated);
-    snprintf(c[4], sizeof c[4], _n("%ld repaired", "%ld repaired", s->repaired),
-             s->repaired);
+    NBL_COUNT(c[0], "%ld feature", "%ld features", s->features_read);
+    NBL_COUNT(c[1], "%ld area", "%ld areas", s->areas_stored);
+    NBL_COUNT(c[2], "%ld inserted", "%ld inserted", s->inserted);
+    NBL_COUNT(c[3], "%ld updated", "%ld updated", s->updated);
+    NBL_COUNT(c[4], "%ld repaired", "%ld repaired", s->repaired);
     /* TRANSLATORS: features, areas (inserted, updated), repaired */
     nbl__info(ctx, "areas: %s: %s, %s (%s, %s), %s", src, c[0], c[1], c[2],
               c[3], c[4]);
@@ -140,20 +126,11 @@ info_stats(nbl_ctx *ctx, const char *kind, const char *src,
            const nbl_stats_summary *s)
 {
     char c[5][96];
-    snprintf(c[0], sizeof c[0], _n("%ld row", "%ld rows", s->rows_read),
-             s->rows_read);
-    snprintf(c[1], sizeof c[1],
-             _n("%ld value new", "%ld values new", s->values_inserted),
-             s->values_inserted);
-    snprintf(c[2], sizeof c[2],
-             _n("%ld updated", "%ld updated", s->values_updated),
-             s->values_updated);
-    snprintf(c[3], sizeof c[3],
-             _n("%ld unchanged", "%ld unchanged", s->values_unchanged),
-             s->values_unchanged);
-    snprintf(c[4], sizeof c[4],
-             _n("%ld missing", "%ld missing", s->values_missing),
-             s->values_missing);
+    NBL_COUNT(c[0], "%ld row", "%ld rows", s->rows_read);
+    NBL_COUNT(c[1], "%ld value new", "%ld values new", s->values_inserted);
+    NBL_COUNT(c[2], "%ld updated", "%ld updated", s->values_updated);
+    NBL_COUNT(c[3], "%ld unchanged", "%ld unchanged", s->values_unchanged);
+    NBL_COUNT(c[4], "%ld missing", "%ld missing", s->values_missing);
     /* TRANSLATORS: stats|refs: file: rows: values new, updated, unchanged,
      * missing; notes */
     nbl__info(ctx, "%s: %s: %s: %s, %s, %s, %s%s", kind, src, c[0], c[1], c[2],
@@ -220,10 +197,8 @@ imports(nbl_ws *ws, const nbl_project *p)
                                          &s)))
             return rc;
         char c[2][64];
-        snprintf(c[0], sizeof c[0], _n("%ld plan", "%ld plans", s.plans),
-                 s.plans);
-        snprintf(c[1], sizeof c[1], _n("%ld area", "%ld areas", s.plan_areas),
-                 s.plan_areas);
+        NBL_COUNT(c[0], "%ld plan", "%ld plans", s.plans);
+        NBL_COUNT(c[1], "%ld area", "%ld areas", s.plan_areas);
         nbl__info(ctx, "plans: %s: %s covering %s", base(p->plans_source), c[0],
                   c[1]);
     }
@@ -625,13 +600,9 @@ static void
 info_compute(nbl_ctx *ctx, const nbl_compute_summary *cs)
 {
     char c[3][96];
-    snprintf(c[0], sizeof c[0], _n("%ld area", "%ld areas", cs->areas),
-             cs->areas);
-    snprintf(c[1], sizeof c[1], _n("%d year", "%d years", cs->nyears),
-             cs->nyears);
-    snprintf(c[2], sizeof c[2],
-             _n("%ld area-year", "%ld area-years", cs->profile_scored),
-             cs->profile_scored);
+    NBL_COUNT(c[0], "%ld area", "%ld areas", cs->areas);
+    NBL_COUNT(c[1], "%d year", "%d years", cs->nyears);
+    NBL_COUNT(c[2], "%ld area-year", "%ld area-years", cs->profile_scored);
     /* TRANSLATORS: ruleset id version, areas, years; profiles for
      * area-years, ... */
     nbl__info(ctx,
