@@ -1,10 +1,11 @@
 #!/bin/bash
 # labels: cli
 # Counts in the summaries and messages people read after an import, a
-# compute or a failed delivery take the singular for 1 and the plural otherwise, in
-# Danish (--lang da and a Danish LANG) and in English (--lang en): each
-# count is its own gettext plural (po/da.po: plural=(n != 1)), never an
-# English "s" pasted onto a Danish word ("rækkes", "celles", "værdis").
+# compute or a failed delivery, and in the alert e-mail's subject, take
+# the singular for 1 and the plural otherwise, in Danish (--lang da and a
+# Danish LANG) and in English (--lang en): each count is its own gettext
+# plural (po/da.po: plural=(n != 1)), never an English "s" pasted onto a
+# Danish word ("rækkes", "celles", "værdis").
 #
 # The expected lines are whole lines, written by hand. The Danish forms
 # are the ones Den Danske Ordbog (ordnet.dk/ddo) gives for the words:
@@ -196,13 +197,81 @@ failed() {
     grep -F "nabolag: $URL: " "$T/err" |
         sed "s#^nabolag: $URL: \(.*\(forsøg\|attempts\?\)\): .*; #\1: ...; #"
 }
-want() { [ "$1" = "$2" ] || fail "delivery error: got '$1', wanted '$2'"; }
+want() { [ "$1" = "$2" ] || fail "got '$1', wanted '$2'"; }
 want "$(failed da 2)" "levering mislykkedes efter 2 forsøg: ...; de 6 nye varsler er ikke leveret og sendes næste gang"
 want "$(failed en 2)" "delivery failed after 2 attempts: ...; the 6 new alerts stay undelivered and will be sent next time"
 # all but one delivered earlier
 sqlite3 "$AW" "UPDATE alerts SET delivered_at = '2025-01-01T00:00:00Z' WHERE alert_id IN (2, 3, 5, 6, 7)"
 want "$(failed da 1)" "levering mislykkedes efter 1 forsøg: ...; 1 nyt varsel er ikke leveret og sendes næste gang"
 want "$(failed en 1)" "delivery failed after 1 attempt: ...; the 1 new alert stays undelivered and will be sent next time"
+
+# ---- the e-mail's subject, in the output language: 1 and 6 new alerts -
+# a minimal SMTP server (no STARTTLS; nabolag tries it only when offered
+# on this machine): one message per connection into $T/mail/msg-N.eml
+mkdir -p "$T/mail"
+timeout 60 python3 - "$T/mail" <<'PY' &
+import socket, sys
+out = sys.argv[1]
+srv = socket.socket()
+srv.bind(("127.0.0.1", 0))
+srv.listen(4)
+open(out + "/port.tmp", "w").write(str(srv.getsockname()[1]))
+__import__("os").rename(out + "/port.tmp", out + "/port")
+n = 0
+while True:
+    c, _ = srv.accept()
+    f = c.makefile("rb")
+    c.sendall(b"220 test\r\n")
+    data = None
+    for line in f:
+        cmd = line.strip().upper()
+        if data is not None:
+            if line.rstrip(b"\r\n") == b".":
+                n += 1
+                open("%s/msg-%d.eml" % (out, n), "wb").write(b"".join(data))
+                data = None
+                c.sendall(b"250 ok\r\n")
+            else:
+                data.append(line)
+        elif cmd.startswith(b"DATA"):
+            data = []
+            c.sendall(b"354 go on\r\n")
+        elif cmd.startswith(b"QUIT"):
+            c.sendall(b"221 bye\r\n")
+            break
+        else:
+            c.sendall(b"250 ok\r\n")
+    c.close()
+PY
+SMTP_PID=$!
+for _ in $(seq 1 50); do [ -s "$T/mail/port" ] && break; sleep 0.1; done
+subject() { # N: the Subject line of message N
+    sed -n 's/^Subject: \(.*\)\r$/\1/p' "$T/mail/msg-$1.eml"
+}
+mail() { # LANG WORKSPACE
+    "$BIN" --lang "$1" --quiet alerts "$2" --config "$T/n1.ini" \
+        --notify "smtp://127.0.0.1:$(cat "$T/mail/port")" \
+        --mail-to officer@kommune.example --mail-from nabolag@kommune.example \
+        >/dev/null 2>"$T/err" || fail "mail ($1): $(cat "$T/err")"
+}
+if [ -s "$T/mail/port" ]; then
+    # the 1 undelivered alert of $AW; then the 6 of a fresh copy
+    "$BIN" --quiet init "$T/a6.sqlite" >/dev/null 2>&1
+    spatialite -silent "$T/a6.sqlite" <"$FIX/seed.sql" >/dev/null
+    cp "$AW" "$T/a1en.sqlite"
+    cp "$T/a6.sqlite" "$T/a6en.sqlite"
+    mail da "$AW"
+    mail en "$T/a1en.sqlite"
+    mail da "$T/a6.sqlite"
+    mail en "$T/a6en.sqlite"
+    want "$(subject 1)" "nabolag: 1 nyt varsel for 2024 (Eksempel Kommune)"
+    want "$(subject 2)" "nabolag: 1 new alert for 2024 (Eksempel Kommune)"
+    want "$(subject 3)" "nabolag: 6 nye varsler for 2024 (Eksempel Kommune)"
+    want "$(subject 4)" "nabolag: 6 new alerts for 2024 (Eksempel Kommune)"
+else
+    fail "the test SMTP server did not start"
+fi
+kill "$SMTP_PID" 2>/dev/null
 
 [ "$fails" = 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "plurals: ok"
