@@ -12,7 +12,7 @@ cd "$root"
 find src -name '*.c' | LC_ALL=C sort > "$pot.files"
 xgettext --from-code=UTF-8 --language=C --package-name=nabolag \
     --no-wrap --no-location --sort-output --add-comments=TRANSLATORS: \
-    --keyword=_ --keyword=N_ --keyword=T_ --keyword=Tn_:1,2 \
+    --keyword=_ --keyword=_n:1,2 --keyword=NBL_COUNT:2,3 --keyword=N_ --keyword=T_ --keyword=Tn_:1,2 \
     --keyword=cli_usage:2 --keyword=cli_info:1 \
     --keyword=nbl__error:3 --keyword=nbl__warn:2 --keyword=nbl__info:2 \
     --keyword=nbl__errline:2 --keyword=nbl__sti_problem:3 --keyword=bad:3 \

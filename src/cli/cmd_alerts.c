@@ -337,10 +337,9 @@ deliver(nbl_ws *ws, nbl_ctx *ctx, const struct args *a,
     rc = nbl_alerts_notify(ws, cfg, list, &no, &sent);
     if (rc)
         return cli_fail(ctx, rc);
-    if (sent == 1)
-        cli_info("nabolag: delivered 1 new alert to %s", a->notify);
-    else
-        cli_info("nabolag: delivered %zu new alerts to %s", sent, a->notify);
+    cli_info(_n("nabolag: delivered %zu new alert to %s",
+                "nabolag: delivered %zu new alerts to %s", sent),
+             sent, a->notify);
     return -1;
 }
 

@@ -35,6 +35,39 @@ help(void)
         "forebyggelse, none, not_evaluable. See docs/criteria.md.\n"));
 }
 
+/* The summary is a message (stderr, silenced by --quiet); the results
+ * are in the workspace. Each count takes its own plural form. */
+static void
+print_summary(const nbl_compute_summary *sum, int criteria_only)
+{
+    cli_info(_n("computed ruleset %s (version %s) for %ld area",
+                "computed ruleset %s (version %s) for %ld areas", sum->areas),
+             sum->ruleset, sum->version, sum->areas);
+    {
+        char line[256];
+        int n = snprintf(line, sizeof line, "%-6s", "year");
+        for (int k = 0; k < NBL_CAT_COUNT; k++)
+            n += snprintf(line + n, sizeof line - (size_t)n, " %s",
+                          nbl_category_code(k));
+        cli_info("%s", line);
+        for (int y = 0; y < sum->nyears; y++) {
+            n = snprintf(line, sizeof line, "%-6d", sum->years[y].year);
+            for (int k = 0; k < NBL_CAT_COUNT; k++)
+                n += snprintf(line + n, sizeof line - (size_t)n, " %*ld",
+                              (int)strlen(nbl_category_code(k)),
+                              sum->years[y].areas[k]);
+            cli_info("%s", line);
+        }
+    }
+    if (!criteria_only) {
+        char p[2][96];
+        NBL_COUNT(p[0], "%ld area-year scored", "%ld area-years scored",
+                  sum->profile_scored);
+        NBL_COUNT(p[1], "%ld area-year", "%ld area-years", sum->safety_index);
+        cli_info("area profiles: %s; safety index: %s", p[0], p[1]);
+    }
+}
+
 int
 cmd_compute(int argc, char **argv)
 {
@@ -87,30 +120,7 @@ cmd_compute(int argc, char **argv)
         nbl_ctx_free(ctx);
         return rc;
     }
-    /* The summary is a message (stderr, silenced by --quiet); the results
-     * are in the workspace. */
-    cli_info("computed ruleset %s (version %s) for %ld areas", sum.ruleset,
-             sum.version, sum.areas);
-    {
-        char line[256];
-        int n = snprintf(line, sizeof line, "%-6s", "year");
-        for (int k = 0; k < NBL_CAT_COUNT; k++)
-            n += snprintf(line + n, sizeof line - (size_t)n, " %s",
-                          nbl_category_code(k));
-        cli_info("%s", line);
-        for (int y = 0; y < sum.nyears; y++) {
-            n = snprintf(line, sizeof line, "%-6d", sum.years[y].year);
-            for (int k = 0; k < NBL_CAT_COUNT; k++)
-                n += snprintf(line + n, sizeof line - (size_t)n, " %*ld",
-                              (int)strlen(nbl_category_code(k)),
-                              sum.years[y].areas[k]);
-            cli_info("%s", line);
-        }
-    }
-    if (!o.criteria_only)
-        cli_info("area profiles: %ld area-years scored; safety index: %ld "
-                 "area-years",
-                 sum.profile_scored, sum.safety_index);
+    print_summary(&sum, o.criteria_only);
     nbl_compute_summary_free(&sum);
     nbl_ws_free(ws);
     nbl_ctx_free(ctx);

@@ -119,6 +119,25 @@ inputs(int argc, char **argv, const char *config, const nbl_project *p,
     return CLI_OK;
 }
 
+/* The summary line, each count in its own plural form. */
+static void
+print_summary(const char *src, const nbl_areas_summary *s)
+{
+    char p[6][96];
+    NBL_COUNT(p[0], "%ld feature read", "%ld features read", s->features_read);
+    NBL_COUNT(p[1], "%ld area stored", "%ld areas stored", s->areas_stored);
+    NBL_COUNT(p[2], "%ld inserted", "%ld inserted", s->inserted);
+    NBL_COUNT(p[3], "%ld updated", "%ld updated", s->updated);
+    NBL_COUNT(p[4], "%ld part dissolved", "%ld parts dissolved",
+              s->parts_dissolved);
+    NBL_COUNT(p[5], "%ld geometry repaired", "%ld geometries repaired",
+              s->repaired);
+    /* TRANSLATORS: features read, areas stored (inserted, updated), parts
+     * dissolved, geometries repaired */
+    cli_info("import areas: %s: %s, %s (%s, %s), %s, %s", src, p[0], p[1], p[2],
+             p[3], p[4], p[5]);
+}
+
 int
 cmd_import_areas(int argc, char **argv)
 {
@@ -146,11 +165,7 @@ cmd_import_areas(int argc, char **argv)
         rc = rc ? cli_fail(ctx, rc) : CLI_OK;
     }
     if (rc == CLI_OK)
-        cli_info("import areas: %s: %ld features read, %ld areas stored (%ld "
-                 "inserted, %ld updated), %ld parts dissolved, %ld geometries "
-                 "repaired",
-                 src, sum.features_read, sum.areas_stored, sum.inserted,
-                 sum.updated, sum.parts_dissolved, sum.repaired);
+        print_summary(src, &sum);
     nbl_ws_free(ws);
     nbl_project_free(p);
     nbl_ctx_free(ctx);

@@ -166,6 +166,28 @@ parse(int argc, char **argv, nbl_grid_opts *o, nbl__buf *ignore,
     return CLI_OK;
 }
 
+/* The two summary lines, each count in its own plural form. */
+static void
+print_summary(const char *src, const nbl_grid_summary *s)
+{
+    char p[5][96];
+    NBL_COUNT(p[0], "%ld row read", "%ld rows read", s->rows_read);
+    NBL_COUNT(p[1], "%ld cell", "%ld cells", s->cells);
+    NBL_COUNT(p[2], "%ld suppressed value", "%ld suppressed values",
+              s->values_suppressed);
+    /* TRANSLATORS: rows read, cells, ...; suppressed values */
+    cli_info("%s: %s, %s, %ld outside every area; %s", src, p[0], p[1],
+             s->cells_outside, p[2]);
+    NBL_COUNT(p[0], "%ld area", "%ld areas", s->areas);
+    NBL_COUNT(p[1], "%ld value new", "%ld values new", s->values_inserted);
+    NBL_COUNT(p[2], "%ld updated", "%ld updated", s->values_updated);
+    NBL_COUNT(p[3], "%ld unchanged", "%ld unchanged", s->values_unchanged);
+    /* TRANSLATORS: areas: values new, updated, unchanged; ... */
+    cli_info("%s: %s, %s, %s; %ld not evaluable (suppressed cells over the "
+             "missing share)",
+             p[0], p[1], p[2], p[3], s->values_not_evaluable);
+}
+
 int
 cmd_import_grid(int argc, char **argv)
 {
@@ -189,18 +211,8 @@ cmd_import_grid(int argc, char **argv)
     rc = nbl_ws_open(&ws, ctx, argv[optind]);
     if (rc == NBL_OK)
         rc = nbl_import_grid(ws, argv[optind + 1], &o, &s);
-    if (rc == NBL_OK) {
-        cli_info("%s: %ld row%s read, %ld cell%s, %ld outside every area; "
-                 "%ld suppressed value%s",
-                 argv[optind + 1], s.rows_read, s.rows_read == 1 ? "" : "s",
-                 s.cells, s.cells == 1 ? "" : "s", s.cells_outside,
-                 s.values_suppressed, s.values_suppressed == 1 ? "" : "s");
-        cli_info("%ld area%s: %ld value%s new, %ld updated, %ld unchanged; "
-                 "%ld not evaluable (suppressed cells over the missing share)",
-                 s.areas, s.areas == 1 ? "" : "s", s.values_inserted,
-                 s.values_inserted == 1 ? "" : "s", s.values_updated,
-                 s.values_unchanged, s.values_not_evaluable);
-    }
+    if (rc == NBL_OK)
+        print_summary(argv[optind + 1], &s);
     rc = rc ? cli_fail(ctx, rc) : CLI_OK;
     nbl_ws_free(ws);
     nbl_ctx_free(ctx);

@@ -48,12 +48,16 @@ help(void)
 static void
 print_summary(const char *src, const nbl_incidents_summary *s)
 {
-    cli_info("%s: %lld points read; %lld assigned to %zu areas; %lld outside "
-             "every area; %lld without a usable date (%lld of them inside "
-             "an area); %lld without usable coordinates; %lld without a "
-             "category; %lld counts stored",
-             src, s->read, s->assigned, s->n_areas, s->outside, s->no_date,
-             s->no_date_inside, s->no_coords, s->no_category, s->rows_stored);
+    char p[3][96];
+    NBL_COUNT(p[0], "%lld point read", "%lld points read", s->read);
+    NBL_COUNT(p[1], "%zu area", "%zu areas", s->n_areas);
+    NBL_COUNT(p[2], "%lld count stored", "%lld counts stored", s->rows_stored);
+    /* TRANSLATORS: points read; ... assigned to areas; ...; counts stored */
+    cli_info("%s: %s; %lld assigned to %s; %lld outside every area; %lld "
+             "without a usable date (%lld of them inside an area); %lld "
+             "without usable coordinates; %lld without a category; %s",
+             src, p[0], s->assigned, p[1], s->outside, s->no_date,
+             s->no_date_inside, s->no_coords, s->no_category, p[2]);
     for (size_t i = 0; i < s->n_years; i++)
         cli_info("  %d: %lld assigned, %lld outside", s->years[i].year,
                  s->years[i].assigned, s->years[i].outside);

@@ -53,10 +53,14 @@ cmd_import_plans(int argc, char **argv)
     rc = nbl_ws_open(&ws, ctx, argv[optind]);
     if (rc == NBL_OK)
         rc = nbl_plans_import_sheet(ws, argv[optind + 1], sheet, &s);
-    if (rc == NBL_OK)
-        cli_info("imported %ld plan(s) covering %ld area(s), %ld target(s)",
-                 s.plans, s.plan_areas, s.targets);
-    else
+    if (rc == NBL_OK) {
+        char p[3][64];
+        NBL_COUNT(p[0], "%ld plan", "%ld plans", s.plans);
+        NBL_COUNT(p[1], "%ld area", "%ld areas", s.plan_areas);
+        NBL_COUNT(p[2], "%ld target", "%ld targets", s.targets);
+        /* TRANSLATORS: plans, areas, targets */
+        cli_info("imported %s covering %s, %s", p[0], p[1], p[2]);
+    } else
         rc = cli_fail(ctx, rc);
     nbl_ws_free(ws);
     nbl_ctx_free(ctx);

@@ -217,24 +217,42 @@ parse(int argc, char **argv, const char *cmd, nbl_stats_opts *o, struct args *a,
     return CLI_OK;
 }
 
+/* The counts of the summary line, each in its own plural form. */
+static void
+print_counts(const char *file, const nbl_stats_summary *sum)
+{
+    long vals =
+        sum->values_inserted + sum->values_updated + sum->values_unchanged;
+    char p[8][96];
+    NBL_COUNT(p[0], "%ld row read", "%ld rows read", sum->rows_read);
+    NBL_COUNT(p[1], "%ld stored", "%ld stored", sum->rows_stored);
+    NBL_COUNT(p[2], "%ld value", "%ld values", vals);
+    NBL_COUNT(p[3], "%ld new", "%ld new", sum->values_inserted);
+    NBL_COUNT(p[4], "%ld updated", "%ld updated", sum->values_updated);
+    NBL_COUNT(p[5], "%ld unchanged", "%ld unchanged", sum->values_unchanged);
+    NBL_COUNT(p[6], "%ld missing", "%ld missing", sum->values_missing);
+    NBL_COUNT(p[7], "%ld rejected", "%ld rejected", sum->rows_rejected);
+    /* TRANSLATORS: the summary of import stats|refs: rows read, stored
+     * (values: new, updated, unchanged; missing), rejected */
+    cli_info("%s: %s, %s (%s: %s, %s, %s; %s), %s", file, p[0], p[1], p[2],
+             p[3], p[4], p[5], p[6], p[7]);
+}
+
 static void
 print_summary(const char *file, const nbl_stats_summary *sum)
 {
-    cli_info("%s: %ld row%s read, %ld stored (%ld values: %ld new, "
-             "%ld updated, %ld unchanged; %ld missing), %ld rejected",
-             file, sum->rows_read, sum->rows_read == 1 ? "" : "s",
-             sum->rows_stored,
-             sum->values_inserted + sum->values_updated + sum->values_unchanged,
-             sum->values_inserted, sum->values_updated, sum->values_unchanged,
-             sum->values_missing, sum->rows_rejected);
+    print_counts(file, sum);
     if (sum->encoding && strcmp(sum->encoding, "windows-1252") == 0)
         cli_info("%s: read as Windows-1252 text (converted to UTF-8)", file);
     if (sum->rows_empty > 0)
-        cli_info("%s: %ld empty row%s skipped", file, sum->rows_empty,
-                 sum->rows_empty == 1 ? "" : "s");
+        cli_info(_n("%s: %ld empty row skipped", "%s: %ld empty rows skipped",
+                    sum->rows_empty),
+                 file, sum->rows_empty);
     if (sum->rows_left_out > 0)
-        cli_info("%s: %ld StatBank row%s left out by where/period/label", file,
-                 sum->rows_left_out, sum->rows_left_out == 1 ? "" : "s");
+        cli_info(_n("%s: %ld StatBank row left out by where/period/label",
+                    "%s: %ld StatBank rows left out by where/period/label",
+                    sum->rows_left_out),
+                 file, sum->rows_left_out);
 }
 
 static int

@@ -448,12 +448,16 @@ store_all(nbl__gimp *g)
     }
     nbl__grid_writer_close(w);
     if (!rc && g->conflicts)
-        rc = nbl__error(g->ctx, NBL_EDATA,
-                        "%s: %ld area value%s differ%s from the workspace's "
-                        "(first: %s); use --replace to replace them, or "
-                        "--areas to choose the areas that take grid values",
-                        g->src, g->conflicts, g->conflicts == 1 ? "" : "s",
-                        g->conflicts == 1 ? "s" : "", g->first_conflict);
+        rc = nbl__error(
+            g->ctx, NBL_EDATA,
+            _n("%s: %ld area value differs from the workspace's (first: %s); "
+               "use --replace to replace it, or --areas to choose the areas "
+               "that take grid values",
+               "%s: %ld area values differ from the workspace's (first: %s); "
+               "use --replace to replace them, or --areas to choose the areas "
+               "that take grid values",
+               g->conflicts),
+            g->src, g->conflicts, g->first_conflict);
     return rc;
 }
 

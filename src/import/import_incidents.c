@@ -27,6 +27,7 @@
 #include "store/store.h"
 #include "store/store_incidents.h"
 #include "util/ctx.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 /* ---- areas, writing, summary ------------------------------------------- */
@@ -388,10 +389,16 @@ nbl_import_incidents(nbl_ws *ws, const char *src,
                   "right (--src-crs)?",
                   src);
     if (m->warn_coords > MAX_WARN)
-        nbl__warn(m->ctx, "%s: %d more points without usable coordinates", src,
-                  m->warn_coords - MAX_WARN);
+        nbl__warn(m->ctx,
+                  _n("%s: %d more point without usable coordinates",
+                     "%s: %d more points without usable coordinates",
+                     m->warn_coords - MAX_WARN),
+                  src, m->warn_coords - MAX_WARN);
     if (m->warn_date > MAX_WARN)
-        nbl__warn(m->ctx, "%s: %d more points without a usable year or date",
+        nbl__warn(m->ctx,
+                  _n("%s: %d more point without a usable year or date",
+                     "%s: %d more points without a usable year or date",
+                     m->warn_date - MAX_WARN),
                   src, m->warn_date - MAX_WARN);
     rc = write_counts(m);
 done:

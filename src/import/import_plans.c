@@ -29,6 +29,7 @@
 #include "store/store.h"
 #include "store/store_plans.h"
 #include "util/ctx.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 enum { C_ID, C_NAME, C_START, C_END, C_AREAS, N_COLS };
@@ -452,8 +453,11 @@ polygon_areas(nbl_ws *ws, OGRGeometryH g, OGRCoordinateTransformationH ct,
                         r->where, r->plan_id);
     if (rc == NBL_OK && *partial)
         nbl__warn(ctx,
-                  "%s: plan '%s': %ld area(s) lie less than half inside "
-                  "and are not covered",
+                  _n("%s: plan '%s': %ld area lies less than half inside and "
+                     "is not covered",
+                     "%s: plan '%s': %ld areas lie less than half inside and "
+                     "are not covered",
+                     *partial),
                   r->where, r->plan_id, *partial);
     return rc;
 }

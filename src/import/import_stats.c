@@ -21,6 +21,7 @@
 #include "import/import_stats_internal.h"
 #include "store/store.h"
 #include "util/ctx.h"
+#include "util/i18n.h"
 
 static int
 load_lookups(struct imp *im)
@@ -208,12 +209,15 @@ report_problems(struct imp *im)
         rc = nbl__stage_each_problem(im->st, im->max_problems,
                                      nbl__sti_print_problem, im);
         if (rc == NBL_OK && im->problems > im->max_problems) {
+            long more = im->problems - im->max_problems;
             if (im->o->skip_invalid)
-                nbl__warn(im->ctx, "... and %ld more",
-                          im->problems - im->max_problems);
+                nbl__warn(im->ctx,
+                          _n("... and %ld more", "... and %ld more", more),
+                          more);
             else
-                nbl__errline(im->ctx, "... and %ld more",
-                             im->problems - im->max_problems);
+                nbl__errline(im->ctx,
+                             _n("... and %ld more", "... and %ld more", more),
+                             more);
         }
     }
     if (rc == NBL_OK && im->bad_lines > 0 && im->o->rejects_path) {
@@ -233,9 +237,12 @@ report_problems(struct imp *im)
     }
     if (rc == NBL_OK)
         rc = nbl__error(im->ctx, NBL_EDATA,
-                        "%s: %ld invalid row%s; nothing was imported "
-                        "(--skip-invalid stores the valid rows)",
-                        im->path, im->bad_lines, im->bad_lines == 1 ? "" : "s");
+                        _n("%s: %ld invalid row; nothing was imported "
+                           "(--skip-invalid stores the valid rows)",
+                           "%s: %ld invalid rows; nothing was imported "
+                           "(--skip-invalid stores the valid rows)",
+                           im->bad_lines),
+                        im->path, im->bad_lines);
     return rc;
 }
 
@@ -247,14 +254,15 @@ warn_unknown_codes(struct imp *im)
         return;
     if (im->first_unknown_hint)
         snprintf(hint, sizeof hint,
-                 "; did you mean '%s'? codes are "
-                 "compared exactly",
+                 _("; did you mean '%s'? codes are compared exactly"),
                  im->first_unknown_hint);
     nbl__warn(im->ctx,
-              "%s:%ld: %ld reference row%s with a region or "
-              "municipality code that no area has (first: '%s'%s)",
+              _n("%s:%ld: %ld reference row with a region or municipality "
+                 "code that no area has (first: '%s'%s)",
+                 "%s:%ld: %ld reference rows with a region or municipality "
+                 "code that no area has (first: '%s'%s)",
+                 im->unknown_codes),
               im->path, im->first_unknown_line, im->unknown_codes,
-              im->unknown_codes == 1 ? "" : "s",
               im->first_unknown ? im->first_unknown : "", hint);
 }
 

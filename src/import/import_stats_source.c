@@ -17,6 +17,7 @@
 
 #include "import/import_stats_internal.h"
 #include "util/ctx.h"
+#include "util/i18n.h"
 
 static int
 build_map(struct imp *im)
@@ -153,10 +154,11 @@ mapped_row(struct imp *im, const nbl__csv_row *row)
         im->rows++;
         for (size_t i = 0; i < row->n; i++)
             nbl__buf_printf(&raw, "%.*s%s", i ? 1 : 0, &d, row->fields[i]);
-        rc = nbl__sti_problem(im, row->line,
-                              "row: has %zu field%s, the header has %zu: '%s'",
-                              row->n, row->n == 1 ? "" : "s", p->nin,
-                              nbl__sti_clip(b, raw.s ? raw.s : ""));
+        rc = nbl__sti_problem(
+            im, row->line,
+            _n("row: has %zu field, the header has %zu: '%s'",
+               "row: has %zu fields, the header has %zu: '%s'", row->n),
+            row->n, p->nin, nbl__sti_clip(b, raw.s ? raw.s : ""));
         nbl__buf_free(&raw);
         return rc;
     }

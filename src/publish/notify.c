@@ -38,6 +38,7 @@
 #include "store/store_alerts.h"
 #include "util/credentials.h"
 #include "util/ctx.h"
+#include "util/i18n.h"
 #include "util/redact.h"
 #include "util/util.h"
 
@@ -278,6 +279,24 @@ attempt(const struct delivery *d, char *err, size_t errn)
     return out;
 }
 
+/* The error after the last attempt; each count in its own plural form. */
+static int
+failed(nbl_ctx *ctx, const char *url, int attempts, const char *err,
+       size_t count)
+{
+    char a[64], rest[256];
+    NBL_COUNT(a, "%d attempt", "%d attempts", attempts);
+    NBL_COUNT(rest,
+              "the %zu new alert stays undelivered and will be sent next "
+              "time",
+              "the %zu new alerts stay undelivered and will be sent next "
+              "time",
+              count);
+    /* TRANSLATORS: URL, attempts, the error, the undelivered alerts */
+    return nbl__error(ctx, NBL_EIO, "%s: delivery failed after %s: %s; %s", url,
+                      a, err, rest);
+}
+
 static int
 deliver(nbl_ctx *ctx, const struct delivery *d, size_t count)
 {
@@ -300,13 +319,7 @@ deliver(nbl_ctx *ctx, const struct delivery *d, size_t count)
     }
     if (r == 0)
         return NBL_OK;
-    return nbl__error(ctx, NBL_EIO,
-                      "%s: delivery failed after %d attempt%s: %s; the %zu "
-                      "new alert%s stay undelivered and will be sent next "
-                      "time",
-                      d->o->url, i < tries ? i + 1 : tries,
-                      (i < tries ? i + 1 : tries) == 1 ? "" : "s", err, count,
-                      count == 1 ? "" : "s");
+    return failed(ctx, d->o->url, i < tries ? i + 1 : tries, err, count);
 }
 
 static void
@@ -373,8 +386,11 @@ build_mail(nbl__buf *m, const nbl_alert_list *l, size_t count, const char *from,
         snprintf(host, sizeof host, "localhost");
     host[sizeof host - 1] = '\0';
     rfc2822_date(date, sizeof date);
-    snprintf(subj, sizeof subj, "nabolag: %zu new alert%s for %d%s%s%s", count,
-             count == 1 ? "" : "s", l->year_to, l->workspace_name ? " (" : "",
+    /* in the language of the text below it (the output language) */
+    snprintf(subj, sizeof subj,
+             Tn_("nabolag: %zu new alert for %d%s%s%s",
+                 "nabolag: %zu new alerts for %d%s%s%s", count),
+             count, l->year_to, l->workspace_name ? " (" : "",
              l->workspace_name ? l->workspace_name : "",
              l->workspace_name ? ")" : "");
     nbl__buf_printf(m, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: ", date,

@@ -31,6 +31,7 @@
 
 #include "store/store.h"
 #include "util/ctx.h"
+#include "util/i18n.h"
 #include "nabolag/alerts.h"
 #include "nabolag/areas.h"
 #include "nabolag/compute.h"
@@ -62,14 +63,21 @@ import_grid(nbl_ws *ws, const nbl_project *p)
     nbl_project_grid_opts(p, &o);
     o.replace = 1;
     rc = nbl_import_grid(ws, p->grid_source, &o, &s);
-    if (rc == NBL_OK)
+    if (rc == NBL_OK) {
+        char c[5][96];
+        NBL_COUNT(c[0], "%ld cell", "%ld cells", s.cells);
+        NBL_COUNT(c[1], "%ld area", "%ld areas", s.areas);
+        NBL_COUNT(c[2], "%ld value new", "%ld values new", s.values_inserted);
+        NBL_COUNT(c[3], "%ld updated", "%ld updated", s.values_updated);
+        NBL_COUNT(c[4], "%ld unchanged", "%ld unchanged", s.values_unchanged);
+        /* TRANSLATORS: cells (...) into areas: values new, updated,
+         * unchanged, ... */
         nbl__info(nbl_ws_ctx(ws),
-                  "grid: %s: %ld cells (%ld outside every area) into %ld "
-                  "areas: %ld values new, %ld updated, %ld unchanged, %ld "
-                  "not evaluable",
-                  base(p->grid_source), s.cells, s.cells_outside, s.areas,
-                  s.values_inserted, s.values_updated, s.values_unchanged,
-                  s.values_not_evaluable);
+                  "grid: %s: %s (%ld outside every area) into %s: %s, %s, %s, "
+                  "%ld not evaluable",
+                  base(p->grid_source), c[0], s.cells_outside, c[1], c[2], c[3],
+                  c[4], s.values_not_evaluable);
+    }
     return rc;
 }
 
@@ -77,19 +85,56 @@ import_grid(nbl_ws *ws, const nbl_project *p)
 static const char *
 source_notes(const nbl_stats_summary *s)
 {
-    static char buf[160];
+    static char buf[256];
     int n = 0;
     buf[0] = '\0';
     if (s->encoding && strcmp(s->encoding, "windows-1252") == 0)
-        n +=
-            snprintf(buf + n, sizeof buf - (size_t)n, "; read as Windows-1252");
+        n += snprintf(buf + n, sizeof buf - (size_t)n,
+                      _("; read as Windows-1252"));
     if (s->rows_empty > 0 && n < (int)sizeof buf)
         n += snprintf(buf + n, sizeof buf - (size_t)n,
-                      "; %ld empty rows skipped", s->rows_empty);
+                      _n("; %ld empty row skipped", "; %ld empty rows skipped",
+                         s->rows_empty),
+                      s->rows_empty);
     if (s->rows_left_out > 0 && n < (int)sizeof buf)
         snprintf(buf + n, sizeof buf - (size_t)n,
-                 "; %ld StatBank rows left out", s->rows_left_out);
+                 _n("; %ld StatBank row left out",
+                    "; %ld StatBank rows left out", s->rows_left_out),
+                 s->rows_left_out);
     return buf;
+}
+
+/* The areas' summary line, each count in its own plural form. */
+static void
+info_areas(nbl_ctx *ctx, const char *src, const nbl_areas_summary *s)
+{
+    char c[5][96];
+    NBL_COUNT(c[0], "%ld feature", "%ld features", s->features_read);
+    NBL_COUNT(c[1], "%ld area", "%ld areas", s->areas_stored);
+    NBL_COUNT(c[2], "%ld inserted", "%ld inserted", s->inserted);
+    NBL_COUNT(c[3], "%ld updated", "%ld updated", s->updated);
+    NBL_COUNT(c[4], "%ld repaired", "%ld repaired", s->repaired);
+    /* TRANSLATORS: features, areas (inserted, updated), repaired */
+    nbl__info(ctx, "areas: %s: %s, %s (%s, %s), %s", src, c[0], c[1], c[2],
+              c[3], c[4]);
+}
+
+/* A statistics or references file's summary line (kind "stats" or
+ * "refs"), each count in its own plural form. */
+static void
+info_stats(nbl_ctx *ctx, const char *kind, const char *src,
+           const nbl_stats_summary *s)
+{
+    char c[5][96];
+    NBL_COUNT(c[0], "%ld row", "%ld rows", s->rows_read);
+    NBL_COUNT(c[1], "%ld value new", "%ld values new", s->values_inserted);
+    NBL_COUNT(c[2], "%ld updated", "%ld updated", s->values_updated);
+    NBL_COUNT(c[3], "%ld unchanged", "%ld unchanged", s->values_unchanged);
+    NBL_COUNT(c[4], "%ld missing", "%ld missing", s->values_missing);
+    /* TRANSLATORS: stats|refs: file: rows: values new, updated, unchanged,
+     * missing; notes */
+    nbl__info(ctx, "%s: %s: %s: %s, %s, %s, %s%s", kind, src, c[0], c[1], c[2],
+              c[3], c[4], source_notes(s));
 }
 
 static int
@@ -106,11 +151,7 @@ imports(nbl_ws *ws, const nbl_project *p)
                               p->path);
         if ((rc = nbl_import_areas(ws, p->areas_source, &o, &s)))
             return rc;
-        nbl__info(ctx,
-                  "areas: %s: %ld features, %ld areas (%ld new, %ld "
-                  "updated), %ld repaired",
-                  base(p->areas_source), s.features_read, s.areas_stored,
-                  s.inserted, s.updated, s.repaired);
+        info_areas(ctx, base(p->areas_source), &s);
     }
     for (int i = 0; i < p->n_stats_sources + p->n_refs_sources; i++) {
         int is_ref = i >= p->n_stats_sources;
@@ -127,12 +168,7 @@ imports(nbl_ws *ws, const nbl_project *p)
                     : nbl_import_stats(ws, src, &o, &s);
         if (rc)
             return rc;
-        nbl__info(ctx,
-                  "%s: %s: %ld rows: %ld values new, %ld updated, %ld "
-                  "unchanged, %ld missing%s",
-                  is_ref ? "refs" : "stats", base(src), s.rows_read,
-                  s.values_inserted, s.values_updated, s.values_unchanged,
-                  s.values_missing, source_notes(&s));
+        info_stats(ctx, is_ref ? "refs" : "stats", base(src), &s);
     }
     if (p->grid_source && (rc = import_grid(ws, p)))
         return rc;
@@ -144,8 +180,11 @@ imports(nbl_ws *ws, const nbl_project *p)
         rc = nbl_import_incidents(ws, p->incidents_source, &o, &s);
         if (rc == NBL_OK)
             nbl__info(ctx,
-                      "incidents: %s: %lld points, %lld in an area, %lld "
-                      "outside every area, %lld without a usable date",
+                      _n("incidents: %s: %lld point, %lld in an area, %lld "
+                         "outside every area, %lld without a usable date",
+                         "incidents: %s: %lld points, %lld in an area, %lld "
+                         "outside every area, %lld without a usable date",
+                         (unsigned long)s.read),
                       base(p->incidents_source), s.read, s.assigned, s.outside,
                       s.no_date);
         nbl_incidents_summary_clear(&s);
@@ -157,8 +196,11 @@ imports(nbl_ws *ws, const nbl_project *p)
         if ((rc = nbl_plans_import_sheet(ws, p->plans_source, p->plans_sheet,
                                          &s)))
             return rc;
-        nbl__info(ctx, "plans: %s: %ld plans covering %ld areas",
-                  base(p->plans_source), s.plans, s.plan_areas);
+        char c[2][64];
+        NBL_COUNT(c[0], "%ld plan", "%ld plans", s.plans);
+        NBL_COUNT(c[1], "%ld area", "%ld areas", s.plan_areas);
+        nbl__info(ctx, "plans: %s: %s covering %s", base(p->plans_source), c[0],
+                  c[1]);
     }
     return NBL_OK;
 }
@@ -553,6 +595,22 @@ run_open(run_state *r, const char *project_path)
     return NBL_OK;
 }
 
+/* The compute summary line, each count in its own plural form. */
+static void
+info_compute(nbl_ctx *ctx, const nbl_compute_summary *cs)
+{
+    char c[3][96];
+    NBL_COUNT(c[0], "%ld area", "%ld areas", cs->areas);
+    NBL_COUNT(c[1], "%d year", "%d years", cs->nyears);
+    NBL_COUNT(c[2], "%ld area-year", "%ld area-years", cs->profile_scored);
+    /* TRANSLATORS: ruleset id version, areas, years; profiles for
+     * area-years, ... */
+    nbl__info(ctx,
+              "compute: ruleset %s %s, %s, %s; profiles for %s, safety index "
+              "for %ld",
+              cs->ruleset, cs->version, c[0], c[1], c[2], cs->safety_index);
+}
+
 /* 2. Inside the transaction: the run's id, imports, compute, alerts. */
 static int
 run_pipeline(run_state *r)
@@ -571,11 +629,7 @@ run_pipeline(run_state *r)
     co.config = r->p->path;
     if ((rc = nbl_compute(r->ws, &co, &cs)))
         return rc;
-    nbl__info(r->ctx,
-              "compute: ruleset %s %s, %ld areas, %d years; "
-              "profiles for %ld area-years, safety index for %ld",
-              cs.ruleset, cs.version, cs.areas, cs.nyears, cs.profile_scored,
-              cs.safety_index);
+    info_compute(r->ctx, &cs);
     nbl_compute_summary_free(&cs);
     return nbl_alerts_evaluate(r->ws, &r->acfg, NULL, r->p->year, &r->year,
                                &r->ruleset);
@@ -754,7 +808,10 @@ nbl_run(nbl_ctx *ctx, const char *project_path, const nbl_run_opts *opts,
         nbl_notify_opts_fill(&no, &r.acfg);
         if ((rc = nbl_alerts_notify(r.ws, &r.acfg, r.list, &no, &sent)))
             goto done;
-        nbl__info(ctx, "delivered %zu new alert(s) to %s", sent, r.p->notify);
+        nbl__info(ctx,
+                  _n("delivered %zu new alert to %s",
+                     "delivered %zu new alerts to %s", sent),
+                  sent, r.p->notify);
     }
     res->fail_on_alert = r.p->fail_on_alert;
     res->fail_on_new = r.p->fail_on_new;

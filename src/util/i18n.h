@@ -5,10 +5,20 @@
  * catalogue.
  *
  *   _("...")           a message on standard error (message language)
+ *   _n("1", "n", n)    the same with a plural form
  *   T_("...")          text a reader gets (output language)
  *   Tn_("1", "n", n)   the same with a plural form
  *   N_("...")          marks a string for the catalogue, translated later
  *                      with T_(var) or _(var)
+ *
+ * A count in a sentence takes the plural form of the whole sentence
+ * (Danish "1 række læst", "2 rækker læst"; po/da.po: plural=(n != 1)),
+ * never an "s" pasted on in English. _n() returns a format, which may be
+ * passed as the format of a function that translates its own (cli_info,
+ * nbl__error, ...): a translation is no msgid, so it comes back as it is.
+ * A message with several counts is built from parts, each a plural of its
+ * own (NBL_COUNT), placed into a frame ("%s: %s, %s") that the catalogue
+ * holds too.
  *
  * The catalogue is found at $NBL_LOCALEDIR, next to the executable
  * (<bin>/../share/locale), in the build tree or in the install prefix, in
@@ -35,6 +45,12 @@ __attribute__((format_arg(3)));
 const char *nbl__localedir(void);
 
 #define _(s) nbl__tr(nbl_message_language(), (s))
+#define _n(s, p, n) nbl__trn(nbl_message_language(), (s), (p), (n))
+/* One count of a message built from parts, into the char array buf:
+ * n in the plural form of one/many that fits it (message language).
+ * NBL_COUNT(p[0], "%ld row read", "%ld rows read", rows). */
+#define NBL_COUNT(buf, one, many, n)                                           \
+    snprintf((buf), sizeof(buf), _n(one, many, (unsigned long)(n)), (n))
 #define T_(s) nbl__tr(nbl_output_language(), (s))
 #define Tn_(s, p, n) nbl__trn(nbl_output_language(), (s), (p), (n))
 #define N_(s) (s)

@@ -69,7 +69,7 @@ B02|Bakken|147|1084|17500.0|2"
 # bowtie repaired: warning names the id, summary counts it
 "$BIN" import areas "$WS" "$FX/bowtie.geojson" --id code 2>"$T/err" || fail "bowtie: $(cat "$T/err")"
 grep -qF "feature 1 (id 'BT'): invalid geometry repaired" "$T/err" || fail "bowtie warning: $(cat "$T/err")"
-grep -qF "1 geometries repaired" "$T/err" || fail "bowtie count: $(cat "$T/err")"
+grep -qF "1 geometry repaired" "$T/err" || fail "bowtie count: $(cat "$T/err")"
 [ "$(q "SELECT round(area_m2,3) FROM areas WHERE area_id='BT'")" = "5000.0" ] || fail "bowtie area"
 
 # shapefile without .prj, with --src-crs; re-import updates, keeps others

@@ -104,7 +104,7 @@ printf 'area_id,year,variable,value\n0101,2020,pop,1001\n' >"$T/change.csv"
 expect 1 "$BIN" import stats "$WS" "$T/change.csv"
 has "change.csv:2: column 'value': pop 1001 differs from the value already in the workspace (1000); pass --replace to replace it"
 expect 0 "$BIN" import stats "$WS" "$T/change.csv" --replace
-has "1 values: 0 new, 1 updated, 0 unchanged"
+has "1 value: 0 new, 1 updated, 0 unchanged"
 
 # wide, BOM, CRLF, ';' and ',' decimals; then forced options
 expect 0 "$BIN" import stats "$WS" "$FX/wide_bom_crlf.csv"

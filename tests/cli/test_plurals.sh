@@ -1,0 +1,277 @@
+#!/bin/bash
+# labels: cli
+# Counts in the summaries and messages people read after an import, a
+# compute or a failed delivery, and in the alert e-mail's subject, take
+# the singular for 1 and the plural otherwise, in Danish (--lang da and a
+# Danish LANG) and in English (--lang en): each count is its own gettext
+# plural (po/da.po: plural=(n != 1)), never an English "s" pasted onto a
+# Danish word ("rækkes", "celles", "værdis").
+#
+# The expected lines are whole lines, written by hand. The Danish forms
+# are the ones Den Danske Ordbog (ordnet.dk/ddo) gives for the words:
+# række - rækker, celle - celler, værdi - værdier, område - områder,
+# felt - felter, objekt - objekter, del - dele, geometri - geometrier,
+# varsel - varsler, forsøg - forsøg (unchanged); ny - nyt
+# (neuter: et varsel) - nye; tom - tomme; ugyldig - ugyldige; gemt -
+# gemte, afvist - afviste, indsat - indsatte (gemme, afvise, indsætte);
+# past participles in -et take -ede in the plural: opdateret -
+# opdaterede, uændret - uændrede, diskretioneret - diskretionerede
+# (Retskrivningsordbogen, dsn.dk).
+# The counts are worked out from the input files written below.
+set -u
+BIN=${NBL_BIN:?}
+SRC=${NBL_SOURCE_DIR:?}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# line WANT: stderr of the last command has the whole line WANT
+line() { grep -qxF -- "$1" "$T/err" || { fail "stderr lacks the line: $1"; sed 's/^/    /' "$T/err"; }; }
+# run LANG-OPTION CMD...: runs nabolag, stderr to $T/err ("env" for a
+# Danish LANG without --lang)
+run() {
+    local l=$1
+    shift
+    if [ "$l" = env ]; then
+        LC_ALL= LANGUAGE= LANG=da_DK.UTF-8 "$BIN" "$@" >/dev/null 2>"$T/err"
+    else
+        "$BIN" --lang "$l" "$@" >/dev/null 2>"$T/err"
+    fi
+}
+
+# no English plural glued on with a conditional "s" anywhere in src/
+if grep -rn '== 1 ? "" : "s"\|!= 1 ? "s" : ""' "$SRC/src" >"$T/glued"; then
+    fail "a plural made of a conditional \"s\": $(head -3 "$T/glued")"
+fi
+
+# ---- import stats: 1 row, 2 rows --------------------------------------
+WS=$T/ws.sqlite
+"$BIN" init "$WS" >/dev/null 2>&1 || { echo "init failed"; exit 1; }
+sqlite3 "$WS" "SELECT load_extension('mod_spatialite');
+INSERT INTO areas(area_id, name, municipality, region, geom) VALUES
+ ('0101','A','101','1084',CastToMultiPolygon(BuildMbr(0,0,1,1,25832))),
+ ('0202','B','202','1084',CastToMultiPolygon(BuildMbr(0,0,1,1,25832)));" \
+    >/dev/null || { echo "cannot add areas"; exit 1; }
+cp "$WS" "$T/empty.sqlite"
+printf 'area_id,year,variable,value\n0101,2020,pop_18p,100\n' >"$T/one.csv"
+# the second file repeats one.csv's value (unchanged) and adds one (new)
+printf 'area_id,year,variable,value\n0101,2020,pop_18p,100\n0202,2020,pop_18p,200\n' >"$T/two.csv"
+# an empty row, and two
+printf 'area_id,year,variable,value\n0101,2020,pop_18p,100\n,,,\n' >"$T/e1.csv"
+printf 'area_id,year,variable,value\n0101,2020,pop_18p,100\n,,,\n,,,\n' >"$T/e2.csv"
+# one bad row; two (the second with one field)
+printf 'area_id,year,variable,value\n0101,2020,pop_18p,x\n' >"$T/b1.csv"
+printf 'area_id,year,variable,value\n0101,2020,pop_18p,x\n0202\n' >"$T/b2.csv"
+
+for l in da env en; do
+    cp "$T/empty.sqlite" "$WS"
+    run "$l" import stats "$WS" "$T/one.csv"
+    if [ "$l" = en ]; then
+        line "$T/one.csv: 1 row read, 1 stored (1 value: 1 new, 0 updated, 0 unchanged; 0 missing), 0 rejected"
+    else
+        line "$T/one.csv: 1 række læst, 1 gemt (1 værdi: 1 ny, 0 opdaterede, 0 uændrede; 0 mangler), 0 afviste"
+    fi
+    run "$l" import stats "$WS" "$T/two.csv"
+    if [ "$l" = en ]; then
+        line "$T/two.csv: 2 rows read, 2 stored (2 values: 1 new, 0 updated, 1 unchanged; 0 missing), 0 rejected"
+    else
+        line "$T/two.csv: 2 rækker læst, 2 gemte (2 værdier: 1 ny, 0 opdaterede, 1 uændret; 0 mangler), 0 afviste"
+    fi
+done
+
+run da import stats "$WS" "$T/e1.csv"
+line "$T/e1.csv: 1 tom række sprunget over"
+run da import stats "$WS" "$T/e2.csv"
+line "$T/e2.csv: 2 tomme rækker sprunget over"
+run en import stats "$WS" "$T/e1.csv"
+line "$T/e1.csv: 1 empty row skipped"
+run en import stats "$WS" "$T/e2.csv"
+line "$T/e2.csv: 2 empty rows skipped"
+
+# bad rows: exit 1, the row messages and the one-line error
+cp "$WS" "$T/before.sqlite"
+run da import stats "$WS" "$T/b1.csv"
+[ $? = 1 ] || fail "b1.csv: expected exit 1"
+line "$T/b1.csv: 1 række læst, 0 gemte (0 værdier: 0 nye, 0 opdaterede, 0 uændrede; 0 mangler), 1 afvist"
+line "nabolag: $T/b1.csv: 1 ugyldig række; intet blev importeret (--skip-invalid gemmer de gyldige rækker)"
+run da import stats "$WS" "$T/b2.csv"
+[ $? = 1 ] || fail "b2.csv: expected exit 1"
+line "nabolag: fejl: $T/b2.csv:3: række: har 1 felt, overskriftslinjen har 4: '0202'"
+line "nabolag: $T/b2.csv: 2 ugyldige rækker; intet blev importeret (--skip-invalid gemmer de gyldige rækker)"
+run en import stats "$WS" "$T/b1.csv"
+line "nabolag: $T/b1.csv: 1 invalid row; nothing was imported (--skip-invalid stores the valid rows)"
+run en import stats "$WS" "$T/b2.csv"
+line "nabolag: error: $T/b2.csv:3: row: has 1 field, the header has 4: '0202'"
+line "nabolag: $T/b2.csv: 2 invalid rows; nothing was imported (--skip-invalid stores the valid rows)"
+cmp -s "$WS" "$T/before.sqlite" || fail "workspace changed by a failed import"
+
+# ---- import grid: 1 row, 2 rows ---------------------------------------
+# A = [700000,700250] x [6170000,6170200], B = [700250,700400] x
+# [6170000,6170100]. Cell 100m_61700_7000 lies in A, 100m_61700_7003 in B.
+cat >"$T/areas.geojson" <<'JSON'
+{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::25832"}},"features":[
+{"type":"Feature","properties":{"id":"A"},"geometry":{"type":"Polygon","coordinates":[[[700000,6170000],[700250,6170000],[700250,6170200],[700000,6170200],[700000,6170000]]]}},
+{"type":"Feature","properties":{"id":"B"},"geometry":{"type":"Polygon","coordinates":[[[700250,6170000],[700400,6170000],[700400,6170100],[700250,6170100],[700250,6170000]]]}}
+]}
+JSON
+# the same with A only
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d["features"] = d["features"][:1]; json.dump(d, open(sys.argv[2], "w"))' \
+    "$T/areas.geojson" "$T/a1.geojson"
+GW=$T/grid.sqlite
+"$BIN" init "$GW" >/dev/null 2>&1 || { echo "init failed"; exit 1; }
+cp "$GW" "$T/init.sqlite"
+run da import areas "$GW" "$T/areas.geojson" --id id
+line "import af områder: $T/areas.geojson: 2 objekter læst, 2 områder gemt (2 indsatte, 0 opdaterede), 0 dele samlet, 0 geometrier repareret"
+cp "$GW" "$T/grid0.sqlite"
+run en import areas "$GW" "$T/areas.geojson" --id id
+# again: the same two areas, replaced
+line "import areas: $T/areas.geojson: 2 features read, 2 areas stored (0 inserted, 2 updated), 0 parts dissolved, 0 geometries repaired"
+for l in da en; do
+    cp "$T/init.sqlite" "$T/one.sqlite"
+    run "$l" import areas "$T/one.sqlite" "$T/a1.geojson" --id id
+    if [ "$l" = en ]; then
+        line "import areas: $T/a1.geojson: 1 feature read, 1 area stored (1 inserted, 0 updated), 0 parts dissolved, 0 geometries repaired"
+    else
+        line "import af områder: $T/a1.geojson: 1 objekt læst, 1 område gemt (1 indsat, 0 opdaterede), 0 dele samlet, 0 geometrier repareret"
+    fi
+done
+printf 'cell_id,year,pop\n100m_61700_7000,2024,10\n' >"$T/g1.csv"
+# A's pop again (unchanged), A's pop_18_64 suppressed (its only cell: not
+# evaluable, stored as missing: new), B's pop and pop_18_64 (new)
+printf 'cell_id,year,pop,pop_18_64\n100m_61700_7000,2024,10,..\n100m_61700_7003,2024,8,4\n' >"$T/g2.csv"
+for l in da en; do
+    cp "$T/grid0.sqlite" "$GW"
+    run "$l" import grid "$GW" "$T/g1.csv"
+    if [ "$l" = en ]; then
+        line "$T/g1.csv: 1 row read, 1 cell, 0 outside every area; 0 suppressed values"
+        line "1 area: 1 value new, 0 updated, 0 unchanged; 0 not evaluable (suppressed cells over the missing share)"
+    else
+        line "$T/g1.csv: 1 række læst, 1 celle, 0 uden for alle områder; 0 diskretionerede værdier"
+        line "1 område: 1 ny værdi, 0 opdaterede, 0 uændrede; 0 kan ikke vurderes (diskretionerede celler over den tilladte andel)"
+    fi
+    run "$l" import grid "$GW" "$T/g2.csv"
+    if [ "$l" = en ]; then
+        line "$T/g2.csv: 2 rows read, 2 cells, 0 outside every area; 1 suppressed value"
+        line "2 areas: 3 values new, 0 updated, 1 unchanged; 1 not evaluable (suppressed cells over the missing share)"
+    else
+        line "$T/g2.csv: 2 rækker læst, 2 celler, 0 uden for alle områder; 1 diskretioneret værdi"
+        line "2 områder: 3 nye værdier, 0 opdaterede, 1 uændret; 1 kan ikke vurderes (diskretionerede celler over den tilladte andel)"
+    fi
+done
+
+# ---- compute: 1 area and 2 ---------------------------------------------
+"$BIN" --quiet import grid "$T/one.sqlite" "$T/g1.csv" 2>/dev/null || fail "grid into one.sqlite"
+for l in da en; do
+    run "$l" compute "$T/one.sqlite"
+    if [ "$l" = en ]; then
+        grep -qx "computed ruleset dk2021 (version [^)]*) for 1 area" "$T/err" || fail "compute, 1 area: $(cat "$T/err")"
+    else
+        grep -qx "beregnede regelsæt dk2021 (version [^)]*) for 1 område" "$T/err" || fail "compute, 1 område: $(cat "$T/err")"
+    fi
+    run "$l" compute "$GW"
+    if [ "$l" = en ]; then
+        grep -qx "computed ruleset dk2021 (version [^)]*) for 2 areas" "$T/err" || fail "compute, 2 areas: $(cat "$T/err")"
+    else
+        grep -qx "beregnede regelsæt dk2021 (version [^)]*) for 2 områder" "$T/err" || fail "compute, 2 områder: $(cat "$T/err")"
+    fi
+done
+
+# ---- alerts --notify: a failed delivery of 6 new alerts and of 1 --------
+# tests/fixtures/alerts/seed.sql: 6 new alerts in 2024 (ids 2, 3, 5-8);
+# nothing listens on the port, so every attempt fails
+FIX=$SRC/tests/fixtures/alerts
+AW=$T/alerts.sqlite
+"$BIN" --quiet init "$AW" >/dev/null 2>&1 || { echo "init failed"; exit 1; }
+spatialite -silent "$AW" <"$FIX/seed.sql" >/dev/null || { echo "seed failed"; exit 1; }
+FREE=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+URL=http://127.0.0.1:$FREE/x
+cfg() { printf '[project]\nname = Eksempel Kommune\n[alerts]\nretries = %s\nbackoff = 0.1\ntimeout = 5\n' "$1" >"$T/n$1.ini"; }
+cfg 1
+cfg 2
+# failed() LANG RETRIES: the end of the delivery error
+failed() {
+    run "$1" --quiet alerts "$AW" --config "$T/n$2.ini" --notify "$URL"
+    [ $? = 1 ] || fail "alerts --notify to a closed port: expected exit 1"
+    # the error in between is curl's
+    grep -F "nabolag: $URL: " "$T/err" |
+        sed "s#^nabolag: $URL: \(.*\(forsøg\|attempts\?\)\): .*; #\1: ...; #"
+}
+want() { [ "$1" = "$2" ] || fail "got '$1', wanted '$2'"; }
+want "$(failed da 2)" "levering mislykkedes efter 2 forsøg: ...; de 6 nye varsler er ikke leveret og sendes næste gang"
+want "$(failed en 2)" "delivery failed after 2 attempts: ...; the 6 new alerts stay undelivered and will be sent next time"
+# all but one delivered earlier
+sqlite3 "$AW" "UPDATE alerts SET delivered_at = '2025-01-01T00:00:00Z' WHERE alert_id IN (2, 3, 5, 6, 7)"
+want "$(failed da 1)" "levering mislykkedes efter 1 forsøg: ...; 1 nyt varsel er ikke leveret og sendes næste gang"
+want "$(failed en 1)" "delivery failed after 1 attempt: ...; the 1 new alert stays undelivered and will be sent next time"
+
+# ---- the e-mail's subject, in the output language: 1 and 6 new alerts -
+# a minimal SMTP server (no STARTTLS; nabolag tries it only when offered
+# on this machine): one message per connection into $T/mail/msg-N.eml
+mkdir -p "$T/mail"
+timeout 60 python3 - "$T/mail" <<'PY' &
+import socket, sys
+out = sys.argv[1]
+srv = socket.socket()
+srv.bind(("127.0.0.1", 0))
+srv.listen(4)
+open(out + "/port.tmp", "w").write(str(srv.getsockname()[1]))
+__import__("os").rename(out + "/port.tmp", out + "/port")
+n = 0
+while True:
+    c, _ = srv.accept()
+    f = c.makefile("rb")
+    c.sendall(b"220 test\r\n")
+    data = None
+    for line in f:
+        cmd = line.strip().upper()
+        if data is not None:
+            if line.rstrip(b"\r\n") == b".":
+                n += 1
+                open("%s/msg-%d.eml" % (out, n), "wb").write(b"".join(data))
+                data = None
+                c.sendall(b"250 ok\r\n")
+            else:
+                data.append(line)
+        elif cmd.startswith(b"DATA"):
+            data = []
+            c.sendall(b"354 go on\r\n")
+        elif cmd.startswith(b"QUIT"):
+            c.sendall(b"221 bye\r\n")
+            break
+        else:
+            c.sendall(b"250 ok\r\n")
+    c.close()
+PY
+SMTP_PID=$!
+for _ in $(seq 1 50); do [ -s "$T/mail/port" ] && break; sleep 0.1; done
+subject() { # N: the Subject line of message N
+    sed -n 's/^Subject: \(.*\)\r$/\1/p' "$T/mail/msg-$1.eml"
+}
+mail() { # LANG WORKSPACE
+    "$BIN" --lang "$1" --quiet alerts "$2" --config "$T/n1.ini" \
+        --notify "smtp://127.0.0.1:$(cat "$T/mail/port")" \
+        --mail-to officer@kommune.example --mail-from nabolag@kommune.example \
+        >/dev/null 2>"$T/err" || fail "mail ($1): $(cat "$T/err")"
+}
+if [ -s "$T/mail/port" ]; then
+    # the 1 undelivered alert of $AW; then the 6 of a fresh copy
+    "$BIN" --quiet init "$T/a6.sqlite" >/dev/null 2>&1
+    spatialite -silent "$T/a6.sqlite" <"$FIX/seed.sql" >/dev/null
+    cp "$AW" "$T/a1en.sqlite"
+    cp "$T/a6.sqlite" "$T/a6en.sqlite"
+    mail da "$AW"
+    mail en "$T/a1en.sqlite"
+    mail da "$T/a6.sqlite"
+    mail en "$T/a6en.sqlite"
+    want "$(subject 1)" "nabolag: 1 nyt varsel for 2024 (Eksempel Kommune)"
+    want "$(subject 2)" "nabolag: 1 new alert for 2024 (Eksempel Kommune)"
+    want "$(subject 3)" "nabolag: 6 nye varsler for 2024 (Eksempel Kommune)"
+    want "$(subject 4)" "nabolag: 6 new alerts for 2024 (Eksempel Kommune)"
+else
+    fail "the test SMTP server did not start"
+fi
+kill "$SMTP_PID" 2>/dev/null
+
+[ "$fails" = 0 ] || { echo "$fails failure(s)"; exit 1; }
+echo "plurals: ok"
