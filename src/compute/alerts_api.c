@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compute/compute_internal.h"
 #include "model/alerts.h"
 #include "util/ctx.h"
 #include "model/disclosure.h"
@@ -39,11 +40,25 @@ warn_unknown_indicators(nbl_ctx *ctx, const nbl__sdconf *c,
     }
 }
 
-/* The status/dynamics inputs of the areas, and the warning above. */
-static int
-load_sd(nbl_ws *ws, const nbl__sdconf *c, nbl__aarea *areas, size_t n, int year)
+int
+nbl__alerts_sd_vars(const nbl_alert_config *cfg, const char **vars)
 {
-    int rc = nbl__store_sd_load(ws, c, areas, n);
+    const nbl__sdconf *c = cfg->status_dynamics;
+    if (!c)
+        return 0;
+    for (int j = 0; j < c->nind; j++)
+        vars[j] = c->ind[j].name;
+    vars[c->nind] = "pop";
+    return c->nind + 1;
+}
+
+/* The status/dynamics inputs of the areas (the statistics from h when it
+ * kept them), and the warning above. */
+static int
+load_sd(nbl_ws *ws, const nbl__sdconf *c, nbl__aarea *areas, size_t n, int year,
+        const nbl__handover *h)
+{
+    int rc = nbl__store_sd_load(ws, c, areas, n, h && h->kept ? &h->d : NULL);
     if (rc == NBL_OK)
         warn_unknown_indicators(nbl_ws_ctx(ws), c, areas, n, year);
     return rc;
@@ -53,6 +68,15 @@ int
 nbl_alerts_evaluate(nbl_ws *ws, const nbl_alert_config *cfg,
                     const char *ruleset, int year, int *out_year,
                     char **out_ruleset)
+{
+    return nbl__alerts_evaluate_handed(ws, cfg, ruleset, year, out_year,
+                                       out_ruleset, NULL);
+}
+
+int
+nbl__alerts_evaluate_handed(nbl_ws *ws, const nbl_alert_config *cfg,
+                            const char *ruleset, int year, int *out_year,
+                            char **out_ruleset, const nbl__handover *h)
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     char *rs = NULL;
@@ -83,7 +107,7 @@ nbl_alerts_evaluate(nbl_ws *ws, const nbl_alert_config *cfg,
         goto done;
     rc = nbl__store_alerts_load(ws, rs, year, &areas, &n);
     if (rc == NBL_OK && cfg->status_dynamics)
-        rc = load_sd(ws, cfg->status_dynamics, areas, n, year);
+        rc = load_sd(ws, cfg->status_dynamics, areas, n, year, h);
     if (rc == NBL_OK) {
         sd = calloc(n ? n : 1, sizeof *sd);
         if (!sd)

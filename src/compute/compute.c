@@ -18,6 +18,8 @@
 #include "store/store.h"
 #include "store/store_compute.h"
 #include "store/store_profile.h"
+#include "store/store_statsread.h"
+#include "compute/compute_internal.h"
 #include "compute/profile_internal.h"
 #include "model/indicators.h"
 #include "model/profile.h"
@@ -283,8 +285,83 @@ compute_all(nbl_ws *ws, const nbl_compute_opts *opts, job *j, const int *years,
                                        psum);
 }
 
-int
-nbl_compute(nbl_ws *ws, const nbl_compute_opts *opts, nbl_compute_summary *out)
+void
+nbl__handover_free(nbl__handover *h)
+{
+    if (!h)
+        return;
+    nbl__compute_data_free(&h->d);
+    h->kept = 0;
+}
+
+/* The first and last year of p with a value of one of the columns cols[n]
+ * (-1: none) in any area: *y0 > *y1 when there is none. */
+static void
+valued_span(const nbl__pdata *p, const int *cols, int n, int *y0, int *y1)
+{
+    *y0 = p->n_years;
+    *y1 = -1;
+    for (size_t a = 0; a < p->n_areas; a++)
+        for (int y = 0; y < p->n_years; y++)
+            for (int v = 0; v < n && (y < *y0 || y > *y1); v++)
+                if (cols[v] >= 0 &&
+                    !isnan(
+                        p->v[(a * (size_t)p->n_years + (size_t)y) * p->n_vars +
+                             (size_t)cols[v]])) {
+                    if (y < *y0)
+                        *y0 = y;
+                    if (y > *y1)
+                        *y1 = y;
+                }
+}
+
+/* h->d from the profile's table p, as nbl__store_compute_load reads it:
+ * every area (stats rows name known areas only), the span of years with a
+ * value of one of the variables, their values (NAN for a variable p does
+ * not hold: one that is not declared has no rows). */
+static int
+handover_fill(nbl_ws *ws, const nbl__pdata *p, nbl__handover *h)
+{
+    int cols[NBL__SD_VARS_MAX], y0, y1, rc;
+    nbl__compute_data *d = &h->d;
+    size_t cells;
+    if (h->nvars > NBL__SD_VARS_MAX)
+        return NBL_OK; /* not kept: read */
+    for (int v = 0; v < h->nvars; v++) {
+        int declared = 0;
+        if ((cols[v] = nbl__pdata_var(p, h->vars[v])) < 0 &&
+            (rc = nbl__store_variable_declared(ws, h->vars[v], &declared)))
+            return rc;
+        if (declared)
+            return NBL_OK; /* a variable the compute did not read */
+    }
+    valued_span(p, cols, h->nvars, &y0, &y1);
+    d->nvars = h->nvars;
+    d->first_year = y0 <= y1 ? p->year0 + y0 : 0;
+    d->nyears = y0 <= y1 ? y1 - y0 + 1 : 0;
+    cells = p->n_areas * (size_t)d->nyears * (size_t)d->nvars;
+    d->area = malloc((cells ? cells : 1) * sizeof *d->area);
+    d->area_ids = calloc(p->n_areas ? p->n_areas : 1, sizeof *d->area_ids);
+    if (!d->area || !d->area_ids)
+        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+    for (; d->nareas < p->n_areas; d->nareas++)
+        if (!(d->area_ids[d->nareas] = nbl__strdup(p->area_id[d->nareas])))
+            return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+    for (size_t a = 0, c = 0; a < p->n_areas; a++)
+        for (int y = 0; y < d->nyears; y++)
+            for (int v = 0; v < d->nvars; v++, c++)
+                d->area[c] =
+                    cols[v] < 0
+                        ? NAN
+                        : nbl__pdata_get(p, a, p->year0 + y0 + y, cols[v]);
+    h->kept = 1;
+    return NBL_OK;
+}
+
+/* nbl_compute, and the hand-over to the alerts when h is not NULL. */
+static int
+compute_run(nbl_ws *ws, const nbl_compute_opts *opts, nbl_compute_summary *out,
+            nbl__handover *h)
 {
     nbl_ctx *ctx = nbl_ws_ctx(ws);
     job j;
@@ -310,6 +387,7 @@ nbl_compute(nbl_ws *ws, const nbl_compute_opts *opts, nbl_compute_summary *out)
     if ((rc = nbl__store_begin(ws)))
         goto done;
     if ((rc = compute_all(ws, opts, &j, years, nyears, sum, &psum)) ||
+        (h && j.has_cfg && (rc = handover_fill(ws, &j.p, h))) ||
         (rc = nbl__store_commit(ws))) {
         nbl__store_rollback(ws);
         goto done;
@@ -325,8 +403,25 @@ nbl_compute(nbl_ws *ws, const nbl_compute_opts *opts, nbl_compute_summary *out)
         sum = NULL;
     }
 done:
+    if (rc && h)
+        nbl__handover_free(h);
     free(years);
     free(sum);
     job_free(&j);
     return rc;
+}
+
+int
+nbl_compute(nbl_ws *ws, const nbl_compute_opts *opts, nbl_compute_summary *out)
+{
+    return compute_run(ws, opts, out, NULL);
+}
+
+int
+nbl__compute_handing(nbl_ws *ws, const nbl_compute_opts *opts,
+                     nbl_compute_summary *out, nbl__handover *h)
+{
+    memset(&h->d, 0, sizeof h->d);
+    h->kept = 0;
+    return compute_run(ws, opts, out, h);
 }

@@ -62,13 +62,13 @@ nbl__profile_needed_vars(const nbl__profile_cfg *cfg, const char ***vars,
     return rc;
 }
 
-/* The results of every area and year: safety rows, the safety index as the
- * profile reads it, profile rows and scores. */
+/* What the rows are made from: the safety rows of every area and year,
+ * the safety index as the profile reads it and the profile's cross-area
+ * part (the rows themselves are made and written one area at a time). */
 typedef struct results {
     nbl__srow *srows;
     double *sidx;
-    nbl__prow *rows;
-    nbl__pscore *scores;
+    nbl__pprep prep;
 } results;
 
 static void
@@ -76,11 +76,11 @@ results_free(results *r)
 {
     free(r->srows);
     free(r->sidx);
-    free(r->scores);
-    free(r->rows);
+    nbl__pprep_free(&r->prep);
 }
 
-/* Computes the safety index, then the profile, for every year of d. */
+/* Computes the safety index, then the part of the profile that needs every
+ * area of a year, for every year of d. */
 static int
 run_models(nbl_ctx *ctx, const nbl__pdata *d, const nbl__profile_cfg *cfg,
            results *r)
@@ -89,10 +89,7 @@ run_models(nbl_ctx *ctx, const nbl__pdata *d, const nbl__profile_cfg *cfg,
     int rc;
     r->srows = calloc(cells ? cells : 1, sizeof *r->srows);
     r->sidx = calloc(cells ? cells : 1, sizeof *r->sidx);
-    r->scores = calloc(cells ? cells : 1, sizeof *r->scores);
-    r->rows = calloc((cells * cfg->n_ind) > 0 ? cells * cfg->n_ind : 1,
-                     sizeof *r->rows);
-    if (!r->srows || !r->sidx || !r->scores || !r->rows)
+    if (!r->srows || !r->sidx)
         return nbl__error(ctx, NBL_ENOMEM, "out of memory");
     if ((rc = nbl__progress(ctx, 0.1, "safety index")))
         return rc;
@@ -102,9 +99,36 @@ run_models(nbl_ctx *ctx, const nbl__pdata *d, const nbl__profile_cfg *cfg,
         r->sidx[i] = r->srows[i].index;
     if ((rc = nbl__progress(ctx, 0.4, "area profile")))
         return rc;
-    if ((rc = nbl__profile_run(d, cfg, r->sidx, r->rows, r->scores)))
+    if ((rc = nbl__profile_prepare(&r->prep, d, cfg, r->sidx)))
         return nbl__error(ctx, rc, "out of memory");
     return nbl__progress(ctx, 0.7, "writing profile results");
+}
+
+/* Makes each area's profile rows and writes them with its safety rows. */
+static int
+write_areas(nbl_ws *ws, const nbl_profile_opts *o, const nbl__profile_cfg *cfg,
+            const nbl__pdata *d, const unsigned char *has_year,
+            const results *r, nbl_profile_summary *sum)
+{
+    size_t ny = (size_t)d->n_years, per = ny * cfg->n_ind;
+    nbl__prow *rows = malloc((per ? per : 1) * sizeof *rows);
+    nbl__pscore *scores = malloc((ny ? ny : 1) * sizeof *scores);
+    nbl__pwriter *w = NULL;
+    int rc = NBL_OK;
+    if (!rows || !scores)
+        rc = nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+    if (!rc)
+        rc = nbl__store_profile_writer_new(ws, d, has_year, cfg, o->year, sum,
+                                           &w);
+    for (size_t a = 0; !rc && a < d->n_areas; a++) {
+        nbl__profile_area(&r->prep, a, rows, scores);
+        rc = nbl__store_profile_writer_area(w, a, rows, scores,
+                                            &r->srows[a * ny]);
+    }
+    nbl__store_profile_writer_free(w);
+    free(rows);
+    free(scores);
+    return rc;
 }
 
 /* Stores the results of the requested year(s) and logs the run. */
@@ -117,8 +141,7 @@ save(nbl_ws *ws, const nbl_profile_opts *o, const nbl__profile_cfg *cfg,
     int rc;
     sum->areas = (long)d->n_areas;
     sum->indicators = (long)cfg->n_ind;
-    if ((rc = nbl__store_profile_write(ws, d, has_year, cfg, r->rows, r->scores,
-                                       r->srows, o->year, sum)))
+    if ((rc = write_areas(ws, o, cfg, d, has_year, r, sum)))
         return rc;
     snprintf(detail, sizeof detail,
              "{\"year\":%d,\"years\":%d,\"indicators\":%ld,\"scored\":%ld,"

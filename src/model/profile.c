@@ -13,7 +13,9 @@
  *   points     = 0..3 by steps (lower bounds inclusive), scored areas only
  * Invariants: missing inputs are never zero; full precision is kept.
  */
+#include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,8 +25,8 @@
 /* --- the data table ------------------------------------------------------ */
 
 int
-nbl__pdata_alloc(nbl__pdata *d, size_t n_areas, int year0, int n_years,
-                 const char *const *vars, size_t n_vars)
+nbl__pdata_alloc_take(nbl__pdata *d, size_t n_areas, int year0, int n_years,
+                      const char *const *vars, size_t n_vars, double *v)
 {
     size_t i, n;
     memset(d, 0, sizeof *d);
@@ -38,13 +40,13 @@ nbl__pdata_alloc(nbl__pdata *d, size_t n_areas, int year0, int n_years,
     d->region = calloc(n_areas ? n_areas : 1, sizeof *d->region);
     d->muni = calloc(n_areas ? n_areas : 1, sizeof *d->muni);
     d->vars = calloc(n_vars ? n_vars : 1, sizeof *d->vars);
-    d->v = malloc((n ? n : 1) * sizeof *d->v);
+    d->v = v ? v : malloc((n ? n : 1) * sizeof *d->v);
     if (!d->area_id || !d->municipality || !d->region || !d->muni || !d->vars ||
         !d->v) {
         nbl__pdata_free(d);
         return NBL_ENOMEM;
     }
-    for (i = 0; i < n; i++)
+    for (i = 0; !v && i < n; i++)
         d->v[i] = NAN;
     for (i = 0; i < n_vars; i++)
         if (!(d->vars[i] = nbl__strdup(vars[i]))) {
@@ -52,6 +54,14 @@ nbl__pdata_alloc(nbl__pdata *d, size_t n_areas, int year0, int n_years,
             return NBL_ENOMEM;
         }
     return NBL_OK;
+}
+
+int
+nbl__pdata_alloc(nbl__pdata *d, size_t n_areas, int year0, int n_years,
+                 const char *const *vars, size_t n_vars)
+{
+    return nbl__pdata_alloc_take(d, n_areas, year0, n_years, vars, n_vars,
+                                 NULL);
 }
 
 int
@@ -133,14 +143,30 @@ nbl__pdata_add_inc(nbl__pdata *d, size_t area, int year, const char *category,
                    double n)
 {
     nbl__pinc *r;
-    char *c = intern_cat(d, category ? category : "");
+    char *c;
+    if (area > UINT_MAX)
+        return NBL_EINVAL;
+    c = intern_cat(d, category ? category : "");
     if (!c || grow((void **)&d->inc, &d->cap_inc, d->n_inc, sizeof *r))
         return NBL_ENOMEM;
     r = &d->inc[d->n_inc++];
-    r->area = area;
+    r->area = (unsigned)area;
     r->year = year;
     r->n = n;
     r->category = c;
+    return NBL_OK;
+}
+
+int
+nbl__pdata_reserve_inc(nbl__pdata *d, size_t n)
+{
+    nbl__pinc *g;
+    if (n <= d->cap_inc)
+        return NBL_OK;
+    if (n > SIZE_MAX / sizeof *g || !(g = realloc(d->inc, n * sizeof *g)))
+        return NBL_ENOMEM;
+    d->inc = g;
+    d->cap_inc = n;
     return NBL_OK;
 }
 
@@ -415,53 +441,82 @@ scored_area(const nbl__pdata *d, const nbl__profile_cfg *cfg, int k_pop,
     return !isnan(pop) && pop >= cfg->min_residents;
 }
 
-/* One indicator in one year, and the per-municipality sums it pools. */
+/* One indicator in one year and its slices of the prepared sums. */
 typedef struct ind_year {
     const nbl__pdata *d;
     const nbl__profile_cfg *cfg;
     const nbl__indicator *in;
     size_t i; /* indicator index */
     int y, year, k_pop;
-    ivars iv;
+    ivars iv;               /* set when asked for (ind_year_of) */
     double *pnum, *pden;    /* pooled numerator and denominator */
     double *sum, *sq, *cnt; /* over the scored areas with a value */
 } ind_year;
 
-static nbl__prow *
-row_of(const ind_year *c, nbl__prow *rows, size_t a)
+/* The context of indicator i in year y of p (with its variables' indices
+ * when with_vars). */
+static ind_year
+ind_year_of(const nbl__pprep *p, size_t i, int y, int with_vars)
 {
-    return &rows[(a * (size_t)c->d->n_years + (size_t)c->y) * c->cfg->n_ind +
-                 c->i];
+    size_t at = ((size_t)y * p->cfg->n_ind + i) * p->nm;
+    ind_year c = {.d = p->d,
+                  .cfg = p->cfg,
+                  .in = &p->cfg->ind[i],
+                  .i = i,
+                  .y = y,
+                  .year = p->d->year0 + y,
+                  .k_pop = p->k_pop,
+                  .iv = {-1, -1, -1},
+                  .pnum = p->pnum + at,
+                  .pden = p->pden + at,
+                  .sum = p->sum + at,
+                  .sq = p->sq + at,
+                  .cnt = p->cnt + at};
+    if (with_vars) {
+        c.iv.num = nbl__pdata_var(p->d, c.in->numerator);
+        c.iv.den = nbl__pdata_var(p->d, c.in->denominator);
+        c.iv.mean = nbl__pdata_var(p->d, c.in->mean_variable);
+    }
+    return c;
+}
+
+/* Index of area a, year y, indicator i in p's value and status. */
+static size_t
+cell(const nbl__pprep *p, size_t a, int y, size_t i)
+{
+    return (a * (size_t)p->d->n_years + (size_t)y) * p->cfg->n_ind + i;
 }
 
 /* Each area's value and status; the municipal pooled sums. */
 static void
-ind_values(ind_year *c, const double *safety_index, nbl__prow *rows)
+prep_values(const nbl__pprep *p, ind_year *c)
 {
     const nbl__pdata *d = c->d;
     const nbl__indicator *in = c->in;
     size_t ny = (size_t)d->n_years;
     for (size_t a = 0; a < d->n_areas; a++) {
-        nbl__prow *r = row_of(c, rows, a);
-        double num, den;
-        r->value = r->reference = r->sd_distance = r->change = NAN;
-        r->points = -1;
+        size_t k = cell(p, a, c->y, c->i);
+        double num, den, value = NAN;
+        nbl__status st;
         if (in->source == NBL__SRC_SAFETY) {
-            r->value = safety_index ? safety_index[a * ny + (size_t)c->y] : NAN;
-            r->status = isnan(r->value) ? NBL__ST_MISSING : NBL__ST_OK;
-            continue;
+            value =
+                p->safety_index ? p->safety_index[a * ny + (size_t)c->y] : NAN;
+            st = isnan(value) ? NBL__ST_MISSING : NBL__ST_OK;
+        } else {
+            st = window_sums(d, in, &c->iv, a, c->year, &num, &den);
+            if (st != NBL__ST_MISSING && d->muni[a] >= 0) {
+                c->pnum[d->muni[a]] += num;
+                c->pden[d->muni[a]] += den;
+            }
+            if (st == NBL__ST_OK) {
+                value =
+                    transform(in, num / den, relative_rate(d, in, a, c->year));
+                if (isnan(value))
+                    st = NBL__ST_MISSING;
+            }
         }
-        r->status = window_sums(d, in, &c->iv, a, c->year, &num, &den);
-        if (r->status != NBL__ST_MISSING && d->muni[a] >= 0) {
-            c->pnum[d->muni[a]] += num;
-            c->pden[d->muni[a]] += den;
-        }
-        if (r->status == NBL__ST_OK) {
-            r->value =
-                transform(in, num / den, relative_rate(d, in, a, c->year));
-            if (isnan(r->value))
-                r->status = NBL__ST_MISSING;
-        }
+        p->value[k] = value;
+        p->status[k] = (unsigned char)st;
     }
 }
 
@@ -493,90 +548,157 @@ ind_reference(const ind_year *c, size_t a)
 
 /* Whether area a counts in its municipality's standard deviation. */
 static int
-ind_in_sd(const ind_year *c, const nbl__prow *r, size_t a)
+ind_in_sd(const nbl__pprep *p, const ind_year *c, size_t a)
 {
-    return c->d->muni[a] >= 0 && r->status == NBL__ST_OK &&
+    return c->d->muni[a] >= 0 &&
+           p->status[cell(p, a, c->y, c->i)] == NBL__ST_OK &&
            scored_area(c->d, c->cfg, c->k_pop, a, c->year);
 }
 
-/* References, then each municipality's mean and squared deviations. */
+/* Each municipality's count, mean and squared deviations of the values,
+ * and which municipalities have a value. */
 static void
-ind_references(ind_year *c, nbl__prow *rows)
+prep_sums(const nbl__pprep *p, ind_year *c)
 {
     const nbl__pdata *d = c->d;
-    for (size_t a = 0; a < d->n_areas; a++) {
-        nbl__prow *r = row_of(c, rows, a);
-        r->reference = ind_reference(c, a);
-        if (ind_in_sd(c, r, a)) {
-            c->sum[d->muni[a]] += r->value;
+    size_t ni = c->cfg->n_ind;
+    for (size_t a = 0; a < d->n_areas; a++)
+        if (ind_in_sd(p, c, a)) {
+            c->sum[d->muni[a]] += p->value[cell(p, a, c->y, c->i)];
             c->cnt[d->muni[a]] += 1;
         }
-    }
     for (size_t a = 0; a < d->n_areas; a++) {
-        nbl__prow *r = row_of(c, rows, a);
         int m = d->muni[a];
-        if (ind_in_sd(c, r, a)) {
-            double dev = r->value - c->sum[m] / c->cnt[m];
+        if (ind_in_sd(p, c, a)) {
+            double dev =
+                p->value[cell(p, a, c->y, c->i)] - c->sum[m] / c->cnt[m];
             c->sq[m] += dev * dev;
         }
+        /* an indicator nobody in the municipality has is not part of its
+         * profile that year (not "missing") */
+        if (m >= 0 && p->status[cell(p, a, c->y, c->i)] == NBL__ST_OK)
+            p->present[((size_t)c->y * p->nm + (size_t)m) * ni + c->i] = 1;
     }
 }
 
-/* SD distances from the reference and the points of the scored areas. */
+void
+nbl__pprep_free(nbl__pprep *p)
+{
+    if (!p)
+        return;
+    free(p->value);
+    free(p->status);
+    free(p->pnum);
+    free(p->pden);
+    free(p->sum);
+    free(p->cnt);
+    free(p->sq);
+    free(p->present);
+    memset(p, 0, sizeof *p);
+}
+
+int
+nbl__profile_prepare(nbl__pprep *p, const nbl__pdata *d,
+                     const nbl__profile_cfg *cfg, const double *safety_index)
+{
+    size_t ni = cfg->n_ind, ny = (size_t)d->n_years;
+    size_t cells = d->n_areas * ny * ni, nm = d->n_munis ? d->n_munis : 1;
+    size_t pooled = ny * ni * nm;
+    memset(p, 0, sizeof *p);
+    p->d = d;
+    p->cfg = cfg;
+    p->safety_index = safety_index;
+    p->k_pop = nbl__pdata_var(d, "pop");
+    p->nm = nm;
+    p->value = malloc((cells ? cells : 1) * sizeof *p->value);
+    p->status = malloc(cells ? cells : 1);
+    pooled += pooled == 0;
+    p->pnum = calloc(pooled, sizeof *p->pnum);
+    p->pden = calloc(pooled, sizeof *p->pden);
+    p->sum = calloc(pooled, sizeof *p->sum);
+    p->cnt = calloc(pooled, sizeof *p->cnt);
+    p->sq = calloc(pooled, sizeof *p->sq);
+    p->present = calloc(pooled, 1);
+    if (!p->value || !p->status || !p->pnum || !p->pden || !p->sum || !p->cnt ||
+        !p->sq || !p->present) {
+        nbl__pprep_free(p);
+        return NBL_ENOMEM;
+    }
+    for (int y = 0; y < d->n_years; y++)
+        for (size_t i = 0; i < ni; i++) {
+            ind_year c = ind_year_of(p, i, y, 1);
+            prep_values(p, &c);
+            prep_sums(p, &c);
+        }
+    return NBL_OK;
+}
+
+/* Row r of area a, year y, indicator i; r - n_ind is the year before's. */
 static void
-ind_points(const ind_year *c, nbl__prow *rows)
+area_row(const nbl__pprep *p, size_t a, int y, size_t i, nbl__prow *r)
 {
-    const nbl__pdata *d = c->d;
-    for (size_t a = 0; a < d->n_areas; a++) {
-        nbl__prow *r = row_of(c, rows, a);
-        int m = d->muni[a];
-        double sd;
-        if (m < 0 || r->status != NBL__ST_OK || isnan(r->reference) ||
-            c->cnt[m] < 2)
-            continue;
-        sd = sqrt(c->sq[m] / c->cnt[m]);
-        if (!(sd > 0))
-            continue;
-        r->sd_distance = c->in->direction * (r->value - r->reference) / sd;
-        if (scored_area(d, c->cfg, c->k_pop, a, c->year))
-            r->points = nbl__profile_points(c->cfg->steps, r->sd_distance);
+    ind_year c = ind_year_of(p, i, y, 0);
+    size_t k = cell(p, a, y, i);
+    int m = p->d->muni[a];
+    r->value = p->value[k];
+    r->status = (nbl__status)p->status[k];
+    r->reference = ind_reference(&c, a);
+    r->sd_distance = r->change = NAN;
+    r->points = -1;
+    if (m >= 0 && r->status == NBL__ST_OK && !isnan(r->reference) &&
+        c.cnt[m] >= 2) {
+        double sd = sqrt(c.sq[m] / c.cnt[m]);
+        if (sd > 0) {
+            r->sd_distance = c.in->direction * (r->value - r->reference) / sd;
+            if (scored_area(p->d, p->cfg, p->k_pop, a, c.year))
+                r->points = nbl__profile_points(p->cfg->steps, r->sd_distance);
+        }
+    }
+    if (y > 0) {
+        const nbl__prow *q = r - p->cfg->n_ind;
+        if (r->status == NBL__ST_OK && q->status == NBL__ST_OK)
+            r->change = r->value - q->value;
     }
 }
 
-/* One indicator, one year: values, references, SD distances, points. */
-static int
-run_indicator(const nbl__pdata *d, const nbl__profile_cfg *cfg, size_t i, int y,
-              const double *safety_index, nbl__prow *rows)
+/* The score of area a in year y from its rows[n_ind] of that year. */
+static void
+area_score(const nbl__pprep *p, size_t a, int y, const nbl__prow *rows,
+           nbl__pscore *s)
 {
-    size_t nm = d->n_munis ? d->n_munis : 1;
-    ind_year c = {.d = d,
-                  .cfg = cfg,
-                  .in = &cfg->ind[i],
-                  .i = i,
-                  .y = y,
-                  .year = d->year0 + y,
-                  .k_pop = nbl__pdata_var(d, "pop")};
-    int ok;
-    c.iv.num = nbl__pdata_var(d, c.in->numerator);
-    c.iv.den = nbl__pdata_var(d, c.in->denominator);
-    c.iv.mean = nbl__pdata_var(d, c.in->mean_variable);
-    c.pnum = calloc(nm, sizeof *c.pnum);
-    c.pden = calloc(nm, sizeof *c.pden);
-    c.sum = calloc(nm, sizeof *c.sum);
-    c.sq = calloc(nm, sizeof *c.sq);
-    c.cnt = calloc(nm, sizeof *c.cnt);
-    ok = c.pnum && c.pden && c.sum && c.sq && c.cnt;
-    if (ok) {
-        ind_values(&c, safety_index, rows);
-        ind_references(&c, rows);
-        ind_points(&c, rows);
+    const nbl__profile_cfg *cfg = p->cfg;
+    size_t ni = cfg->n_ind;
+    int sum = 0, miss = 0, used = 0, m = p->d->muni[a];
+    for (size_t i = 0; i < ni; i++) {
+        if (!cfg->ind[i].scored || m < 0 ||
+            !p->present[((size_t)y * p->nm + (size_t)m) * ni + i])
+            continue;
+        used++;
+        if (rows[i].points < 0)
+            miss++;
+        else
+            sum += rows[i].points;
     }
-    free(c.pnum);
-    free(c.pden);
-    free(c.sum);
-    free(c.sq);
-    free(c.cnt);
-    return ok ? NBL_OK : NBL_ENOMEM;
+    s->n_missing = miss;
+    s->points = s->band = -1;
+    if (m < 0 || used == 0 ||
+        !scored_area(p->d, cfg, p->k_pop, a, p->d->year0 + y) ||
+        miss > cfg->max_missing)
+        return;
+    s->points = sum;
+    s->band = nbl__profile_band(cfg->bands, sum);
+}
+
+void
+nbl__profile_area(const nbl__pprep *p, size_t a, nbl__prow *rows,
+                  nbl__pscore *scores)
+{
+    size_t ni = p->cfg->n_ind;
+    for (int y = 0; y < p->d->n_years; y++) {
+        for (size_t i = 0; i < ni; i++)
+            area_row(p, a, y, i, &rows[(size_t)y * ni + i]);
+        area_score(p, a, y, &rows[(size_t)y * ni], &scores[y]);
+    }
 }
 
 int
@@ -584,56 +706,13 @@ nbl__profile_run(const nbl__pdata *d, const nbl__profile_cfg *cfg,
                  const double *safety_index, nbl__prow *rows,
                  nbl__pscore *scores)
 {
-    size_t a, i, ni = cfg->n_ind, ny = (size_t)d->n_years;
-    size_t nm = d->n_munis ? d->n_munis : 1;
-    int y, rc, k_pop = nbl__pdata_var(d, "pop");
-    unsigned char *present = malloc(nm * (ni ? ni : 1));
-    if (!present)
-        return NBL_ENOMEM;
-    for (y = 0; y < d->n_years; y++)
-        for (i = 0; i < ni; i++)
-            if ((rc = run_indicator(d, cfg, i, y, safety_index, rows))) {
-                free(present);
-                return rc;
-            }
-    for (y = 0; y < d->n_years; y++) {
-        /* present[m * ni + i]: some area of municipality m has a value of
-         * indicator i this year; an indicator nobody in the municipality
-         * has is not part of its profile that year (not "missing"). */
-        memset(present, 0, nm * (ni ? ni : 1));
-        for (a = 0; a < d->n_areas; a++)
-            for (i = 0; i < ni && d->muni[a] >= 0; i++)
-                if (rows[(a * ny + (size_t)y) * ni + i].status == NBL__ST_OK)
-                    present[(size_t)d->muni[a] * ni + i] = 1;
-        for (a = 0; a < d->n_areas; a++) {
-            nbl__pscore *s = &scores[a * ny + (size_t)y];
-            int sum = 0, miss = 0, used = 0, m = d->muni[a];
-            for (i = 0; i < ni; i++) {
-                nbl__prow *r = &rows[(a * ny + (size_t)y) * ni + i];
-                if (y > 0) {
-                    nbl__prow *p = &rows[(a * ny + (size_t)y - 1) * ni + i];
-                    if (r->status == NBL__ST_OK && p->status == NBL__ST_OK)
-                        r->change = r->value - p->value;
-                }
-                if (!cfg->ind[i].scored || m < 0 ||
-                    !present[(size_t)m * ni + i])
-                    continue;
-                used++;
-                if (r->points < 0)
-                    miss++;
-                else
-                    sum += r->points;
-            }
-            s->n_missing = miss;
-            s->points = s->band = -1;
-            if (m < 0 || used == 0 ||
-                !scored_area(d, cfg, k_pop, a, d->year0 + y) ||
-                miss > cfg->max_missing)
-                continue;
-            s->points = sum;
-            s->band = nbl__profile_band(cfg->bands, sum);
-        }
-    }
-    free(present);
+    size_t ny = (size_t)d->n_years, per = ny * cfg->n_ind;
+    nbl__pprep p;
+    int rc = nbl__profile_prepare(&p, d, cfg, safety_index);
+    if (rc)
+        return rc;
+    for (size_t a = 0; a < d->n_areas; a++)
+        nbl__profile_area(&p, a, rows + a * per, scores + a * ny);
+    nbl__pprep_free(&p);
     return NBL_OK;
 }

@@ -20,12 +20,13 @@ typedef struct nbl__pref {
     double value; /* NAN = missing */
 } nbl__pref;
 
-/** One aggregated incident count (incident_counts table). */
+/** One aggregated incident count (incident_counts table): 24 bytes, as
+ * there are 640,000 of them at national scale. */
 typedef struct nbl__pinc {
-    size_t area; /* index into the areas */
-    int year;
     char *category;
     double n;
+    unsigned area; /* index into the areas */
+    int year;
 } nbl__pinc;
 
 /**
@@ -57,6 +58,11 @@ typedef struct nbl__pdata {
 /** Allocates v (all NAN) for the given dimensions; names are copied. */
 int nbl__pdata_alloc(nbl__pdata *d, size_t n_areas, int year0, int n_years,
                      const char *const *vars, size_t n_vars);
+/** The same with v taken over as the values (malloc'ed, n_areas x n_years
+ * x n_vars, laid out as d->v; freed on failure too); v NULL: all NAN. The
+ * table the statistics were read into becomes d's without a second copy. */
+int nbl__pdata_alloc_take(nbl__pdata *d, size_t n_areas, int year0, int n_years,
+                          const char *const *vars, size_t n_vars, double *v);
 /** Sets an area's id, municipality and region (copied). */
 int nbl__pdata_set_area(nbl__pdata *d, size_t a, const char *id,
                         const char *municipality, const char *region);
@@ -66,6 +72,9 @@ int nbl__pdata_add_ref(nbl__pdata *d, const char *scope, const char *code,
                        int year, const char *variable, double value);
 int nbl__pdata_add_inc(nbl__pdata *d, size_t area, int year,
                        const char *category, double n);
+/** Makes room for n incident counts in all (n: how many will be added), so
+ * that the array is not grown by doubling. */
+int nbl__pdata_reserve_inc(nbl__pdata *d, size_t n);
 /** Sorts refs and fills muni/n_munis; call after filling, before use. */
 int nbl__pdata_index(nbl__pdata *d);
 void nbl__pdata_free(nbl__pdata *d);
@@ -118,11 +127,46 @@ int nbl__profile_points(const double steps[3], double d);
 int nbl__profile_band(const double bands[3], int points);
 
 /**
+ * The part of the profile that needs every area of a year, made before the
+ * rows of any area (nbl__profile_prepare): each area's value and status
+ * per year and indicator, and per year, indicator and municipality the
+ * pooled numerator and denominator, the count, sum and squared deviations
+ * of the values in its standard deviation, and whether some area has a
+ * value. About 9 bytes per area, year and indicator: the rows themselves
+ * (48 bytes each) are made one area at a time (nbl__profile_area).
+ */
+typedef struct nbl__pprep {
+    const nbl__pdata *d;
+    const nbl__profile_cfg *cfg;
+    const double *safety_index;
+    int k_pop;
+    size_t nm;                            /* municipalities (at least 1) */
+    double *value;                        /* [(a * n_years + y) * n_ind + i] */
+    unsigned char *status;                /* the same */
+    double *pnum, *pden, *sum, *cnt, *sq; /* [(y * n_ind + i) * nm + m] */
+    unsigned char *present;               /* [(y * nm + m) * n_ind + i] */
+} nbl__pprep;
+
+/** Makes *p for d, cfg and safety_index (as nbl__profile_run; all three
+ * must outlive *p). 0 or NBL_ENOMEM (then *p holds nothing). */
+int nbl__profile_prepare(nbl__pprep *p, const nbl__pdata *d,
+                         const nbl__profile_cfg *cfg,
+                         const double *safety_index);
+
+/** The rows of area a, rows[y * n_ind + i] for every year and indicator,
+ * and its scores[y]: the same values nbl__profile_run gives it. */
+void nbl__profile_area(const nbl__pprep *p, size_t a, nbl__prow *rows,
+                       nbl__pscore *scores);
+
+void nbl__pprep_free(nbl__pprep *p);
+
+/**
  * Computes the profile for every area, every year of d and every indicator
- * of cfg. safety_index (may be NULL) holds the safety index per area and
- * year, [a * n_years + (year - year0)], NAN when missing. rows must hold
- * n_areas x n_years x n_ind entries ([(a * n_years + y) * n_ind + i]),
- * scores n_areas x n_years. d must be indexed (nbl__pdata_index).
+ * of cfg (nbl__profile_prepare, then nbl__profile_area per area). safety_index
+ * (may be NULL) holds the safety index per area and year, [a * n_years + (year
+ * - year0)], NAN when missing. rows must hold n_areas x n_years x n_ind entries
+ * ([(a * n_years + y) * n_ind + i]), scores n_areas x n_years. d must be
+ * indexed (nbl__pdata_index).
  */
 int nbl__profile_run(const nbl__pdata *d, const nbl__profile_cfg *cfg,
                      const double *safety_index, nbl__prow *rows,

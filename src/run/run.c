@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "compute/compute_internal.h"
 #include "store/store.h"
 #include "util/ctx.h"
 #include "util/i18n.h"
@@ -617,6 +618,8 @@ run_pipeline(run_state *r)
 {
     nbl_compute_opts co = {0};
     nbl_compute_summary cs;
+    const char *vars[NBL__SD_VARS_MAX];
+    nbl__handover h = {0};
     int rc;
     if ((rc = nbl__store_log_run(r->ws, "run", r->p->path, -1, -1, -1, -1,
                                  NULL)))
@@ -627,12 +630,18 @@ run_pipeline(run_state *r)
         return rc;
     co.ruleset = r->p->ruleset;
     co.config = r->p->path;
-    if ((rc = nbl_compute(r->ws, &co, &cs)))
+    /* the compute hands the statistics of the alerts' status/dynamics
+     * index over, so that the run reads table stats once */
+    h.nvars = nbl__alerts_sd_vars(&r->acfg, vars);
+    h.vars = vars;
+    if ((rc = nbl__compute_handing(r->ws, &co, &cs, &h)))
         return rc;
     info_compute(r->ctx, &cs);
     nbl_compute_summary_free(&cs);
-    return nbl_alerts_evaluate(r->ws, &r->acfg, NULL, r->p->year, &r->year,
-                               &r->ruleset);
+    rc = nbl__alerts_evaluate_handed(r->ws, &r->acfg, NULL, r->p->year,
+                                     &r->year, &r->ruleset, &h);
+    nbl__handover_free(&h);
+    return rc;
 }
 
 static int

@@ -92,15 +92,16 @@ read_areas(nbl_ws *ws, arearows *r)
 }
 
 /* The span of years of incident_counts (every row, of known areas or
- * not): *y0 > *y1 when it is empty. */
+ * not): *y0 > *y1 when it is empty; *n its rows (the same scan). */
 static int
-incident_span(nbl_ws *ws, long *y0, long *y1)
+incident_span(nbl_ws *ws, long *y0, long *y1, size_t *n)
 {
     sqlite3_stmt *st;
     int rc = nbl__db_prepare(
-        ws, &st, "SELECT min(year), max(year) FROM incident_counts");
+        ws, &st, "SELECT min(year), max(year), count(*) FROM incident_counts");
     *y0 = 1;
     *y1 = 0;
+    *n = 0;
     if (rc)
         return rc;
     if (sqlite3_step(st) != SQLITE_ROW)
@@ -108,15 +109,18 @@ incident_span(nbl_ws *ws, long *y0, long *y1)
     else if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
         *y0 = (long)sqlite3_column_int64(st, 0);
         *y1 = (long)sqlite3_column_int64(st, 1);
+        *n = (size_t)sqlite3_column_int64(st, 2);
     }
     sqlite3_finalize(st);
     return rc;
 }
 
-/* Allocates d for the years of the statistics t and of the incident
- * counts, moves t's values into it, copies the areas and marks has_year
- * with the years of the statistics; valued (may be NULL) receives t's
- * valued flags over d's years. */
+/* Makes d for the years of the statistics t and of the incident counts
+ * with t's values taken over (copied only when the incident counts reach
+ * beyond the statistics' years) and room for every incident count, copies
+ * the areas and marks has_year with
+ * the years of the statistics; valued (may be NULL) receives t's valued
+ * flags over d's years. */
 static int
 pdata_make(nbl_ws *ws, const char *const *vars, size_t n_vars,
            nbl__stats_table *t, arearows *ar, nbl__pdata *d,
@@ -125,7 +129,9 @@ pdata_make(nbl_ws *ws, const char *const *vars, size_t n_vars,
     long y0 = t->nyears ? t->year0 : 1,
          y1 = t->nyears ? t->year0 + t->nyears - 1 : 0;
     long i0, i1;
-    int rc = incident_span(ws, &i0, &i1);
+    size_t n_inc;
+    double *v = NULL;
+    int rc = incident_span(ws, &i0, &i1, &n_inc);
     if (rc)
         return rc;
     if (i0 <= i1 && (y0 > y1 || i0 < y0))
@@ -134,7 +140,12 @@ pdata_make(nbl_ws *ws, const char *const *vars, size_t n_vars,
         y1 = i1;
     if (y0 > y1) /* no data at all */
         y0 = y1 = 0;
-    if (nbl__pdata_alloc(d, ar->n, (int)y0, (int)(y1 - y0 + 1), vars, n_vars))
+    if (t->nyears &&
+        !(v = nbl__stats_table_take(t, (int)y0, (int)(y1 - y0 + 1))))
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    if (nbl__pdata_alloc_take(d, ar->n, (int)y0, (int)(y1 - y0 + 1), vars,
+                              n_vars, v) ||
+        nbl__pdata_reserve_inc(d, n_inc)) /* sized once, not doubled */
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     *has_year = calloc((size_t)d->n_years, 1);
     if (valued)
@@ -145,13 +156,6 @@ pdata_make(nbl_ws *ws, const char *const *vars, size_t n_vars,
         (*has_year)[t->year0 + y - d->year0] = t->any[y];
         if (valued)
             (*valued)[t->year0 + y - d->year0] = t->valued[y];
-    }
-    if (t->nyears) {
-        double *v = nbl__stats_table_take(t, d->year0, d->n_years);
-        if (!v)
-            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-        free(d->v);
-        d->v = v;
     }
     for (size_t a = 0; a < ar->n; a++)
         if (nbl__pdata_set_area(d, a, ar->id[a], ar->muni[a], ar->region[a]))
@@ -323,15 +327,19 @@ delete_year(nbl_ws *ws, int year)
     return rc;
 }
 
-/* The three insert statements of nbl__store_profile_write and what every
- * row of an area and year shares. */
-typedef struct pwriter {
+/* The three insert statements and what every row of an area and year
+ * shares. */
+struct nbl__pwriter {
     nbl_ws *ws;
     sqlite3_stmt *ps, *pr, *sc;
+    const nbl__pdata *d;
+    const unsigned char *has_year;
     const nbl__profile_cfg *cfg;
-    const size_t *order; /* indicators in byte order of their names */
+    size_t *order; /* indicators in byte order of their names */
+    int year;
     nbl_profile_summary *sum;
-} pwriter;
+};
+typedef nbl__pwriter pwriter;
 
 static int
 put_safety(pwriter *w, const char *id, int yr, const nbl__srow *s)
@@ -424,43 +432,64 @@ ind_order(const nbl__profile_cfg *cfg)
     return o;
 }
 
-/* Rows are written area by area, then year, then indicator name: the key
- * order of the three tables, so every insert appends. */
-int
-nbl__store_profile_write(nbl_ws *ws, const nbl__pdata *d,
-                         const unsigned char *has_year,
-                         const nbl__profile_cfg *cfg, const nbl__prow *rows,
-                         const nbl__pscore *scores, const nbl__srow *srows,
-                         int year, nbl_profile_summary *sum)
+void
+nbl__store_profile_writer_free(nbl__pwriter *w)
 {
-    pwriter w = {ws, NULL, NULL, NULL, cfg, NULL, sum};
-    size_t ny = (size_t)d->n_years, ni = cfg->n_ind;
-    size_t *order = NULL;
+    if (!w)
+        return;
+    free(w->order);
+    sqlite3_finalize(w->ps);
+    sqlite3_finalize(w->pr);
+    sqlite3_finalize(w->sc);
+    free(w);
+}
+
+int
+nbl__store_profile_writer_new(nbl_ws *ws, const nbl__pdata *d,
+                              const unsigned char *has_year,
+                              const nbl__profile_cfg *cfg, int year,
+                              nbl_profile_summary *sum, nbl__pwriter **out)
+{
+    pwriter *w = calloc(1, sizeof *w);
+    size_t *order = ind_order(cfg);
     int rc;
-    if ((rc = delete_year(ws, year)) || (rc = pwriter_open(&w)))
-        goto done;
-    if (!(w.order = order = ind_order(cfg))) {
-        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-        goto done;
+    *out = NULL;
+    if (!w || !order) {
+        free(w);
+        free(order);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    *w = (pwriter){ws, NULL, NULL, NULL, d, has_year, cfg, order, year, sum};
+    if ((rc = delete_year(ws, year)) || (rc = pwriter_open(w))) {
+        nbl__store_profile_writer_free(w);
+        return rc;
     }
     for (int y = 0; y < d->n_years; y++)
         sum->years += year ? d->year0 + y == year : has_year[y] != 0;
-    for (size_t a = 0; a < d->n_areas && !rc; a++)
-        for (int y = 0; y < d->n_years && !rc; y++) {
-            size_t c = a * ny + (size_t)y;
-            int yr = d->year0 + y;
-            if (year ? yr != year : !has_year[y])
-                continue;
-            if (srows[c].has_data &&
-                (rc = put_safety(&w, d->area_id[a], yr, &srows[c])))
-                break;
-            rc = put_profile(&w, d->area_id[a], yr, &rows[c * ni], &scores[c]);
-        }
-done:
-    free(order);
-    sqlite3_finalize(w.ps);
-    sqlite3_finalize(w.pr);
-    sqlite3_finalize(w.sc);
+    *out = w;
+    return NBL_OK;
+}
+
+/* Rows are written area by area, then year, then indicator name: the key
+ * order of the three tables, so every insert appends. */
+int
+nbl__store_profile_writer_area(nbl__pwriter *w, size_t a, const nbl__prow *rows,
+                               const nbl__pscore *scores,
+                               const nbl__srow *srows)
+{
+    const nbl__pdata *d = w->d;
+    size_t ni = w->cfg->n_ind;
+    int rc = NBL_OK;
+    for (int y = 0; y < d->n_years && !rc; y++) {
+        int yr = d->year0 + y;
+        if (w->year ? yr != w->year : !w->has_year[y])
+            continue;
+        if (srows[y].has_data &&
+            (rc = put_safety(w, d->area_id[a], yr, &srows[y])))
+            break;
+        rc = put_profile(w, d->area_id[a], yr, &rows[(size_t)y * ni],
+                         &scores[y]);
+    }
     return rc;
 }
 

@@ -32,17 +32,32 @@ int nbl__store_profile_load_shared(nbl_ws *ws, const char *const *vars,
                                    unsigned char **has_year,
                                    unsigned char **valued);
 
+/** Writes the profile results area by area (nbl__store_profile_writer_*). */
+typedef struct nbl__pwriter nbl__pwriter;
+
 /**
- * Replaces the rows of the given year (0: every year marked in has_year) in
- * safety_results (only area-years with data), profile_results (every area,
- * year and indicator) and profile_scores (every area and year). Counts go
- * to sum. The caller holds the transaction.
+ * Starts replacing the rows of the given year (0: every year marked in
+ * has_year) in safety_results (only area-years with data), profile_results
+ * (every area, year and indicator) and profile_scores (every area and
+ * year): deletes them and prepares the inserts. d, has_year, cfg and sum
+ * must outlive *out; counts go to sum. The caller holds the transaction.
  */
-int nbl__store_profile_write(nbl_ws *ws, const nbl__pdata *d,
-                             const unsigned char *has_year,
-                             const nbl__profile_cfg *cfg, const nbl__prow *rows,
-                             const nbl__pscore *scores, const nbl__srow *srows,
-                             int year, nbl_profile_summary *sum);
+int nbl__store_profile_writer_new(nbl_ws *ws, const nbl__pdata *d,
+                                  const unsigned char *has_year,
+                                  const nbl__profile_cfg *cfg, int year,
+                                  nbl_profile_summary *sum, nbl__pwriter **out);
+
+/**
+ * Writes area a's rows (rows[y * n_ind + i]), scores[y] and safety rows
+ * srows[y] for every year y of d that is written. Areas go in d's order
+ * (by id), the tables' key order.
+ */
+int nbl__store_profile_writer_area(nbl__pwriter *w, size_t a,
+                                   const nbl__prow *rows,
+                                   const nbl__pscore *scores,
+                                   const nbl__srow *srows);
+
+void nbl__store_profile_writer_free(nbl__pwriter *w);
 
 /**
  * TEST ONLY: runs plain SQL on the workspace (e.g. to insert stats, refs or

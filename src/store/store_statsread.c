@@ -311,3 +311,21 @@ nbl__store_stats_read(nbl_ws *ws, char *const *keys, size_t nkeys,
     out->nvars = nvars;
     return rc;
 }
+
+int
+nbl__store_variable_declared(nbl_ws *ws, const char *name, int *out)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(ws, &st, "SELECT 1 FROM variables WHERE name = ?");
+    *out = 0;
+    if (rc)
+        return rc;
+    if (!(rc = nbl__db_bind_key(ws, st, 1, name))) {
+        int step = sqlite3_step(st);
+        *out = step == SQLITE_ROW;
+        if (step != SQLITE_ROW && step != SQLITE_DONE)
+            rc = nbl__db_error(ws, "variables");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}

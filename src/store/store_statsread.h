@@ -45,4 +45,8 @@ double *nbl__stats_table_take(nbl__stats_table *t, int year0, int nyears);
 
 void nbl__stats_table_free(nbl__stats_table *t);
 
+/** *out = 1 when name is a declared variable (table variables, which every
+ * stats row's variable is), else 0. */
+int nbl__store_variable_declared(nbl_ws *ws, const char *name, int *out);
+
 #endif

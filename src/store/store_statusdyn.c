@@ -10,6 +10,7 @@
  * classified (status_st / dynamics_st: ok, excluded, small, missing) and
  * the method. Workspaces created before these columns get them added.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,21 +116,24 @@ copy_stats(const nbl__compute_data *d, int k, nbl__aarea *areas, size_t n)
 
 int
 nbl__store_sd_load(nbl_ws *ws, const nbl__sdconf *c, nbl__aarea *areas,
-                   size_t n)
+                   size_t n, const nbl__compute_data *stats)
 {
     const char *vars[NBL_SD_MAX_IND + 1];
     nbl__compute_data d;
-    int k = c->nind + 1, rc;
+    const nbl__compute_data *s = stats ? stats : &d;
+    int k = c->nind + 1, rc = NBL_OK;
     memset(&d, 0, sizeof d);
     for (int j = 0; j < c->nind; j++)
         vars[j] = c->ind[j].name;
     vars[c->nind] = "pop";
-    rc = nbl__store_compute_load(ws, vars, k, &d);
+    if (!stats)
+        rc = nbl__store_compute_load(ws, vars, k, &d);
+    assert(rc != NBL_OK || s->nvars == k);
     if (rc == NBL_OK)
-        rc = copy_stats(&d, k, areas, n);
+        rc = copy_stats(s, k, areas, n);
     if (rc == NBL_ENOMEM)
         rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-    if (rc == NBL_OK && d.nyears > 0) {
+    if (rc == NBL_OK && s->nyears > 0) {
         struct idx *ix = malloc((n ? n : 1) * sizeof *ix);
         if (!ix)
             rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");

@@ -6,13 +6,17 @@
 #define NBL_STORE_STATUSDYN_H
 
 #include "model/alerts.h"
+#include "store/store_compute.h"
 #include "nabolag/workspace.h"
 
 /** Loads the indicator tables (nbl__aarea.ind) of the configured method:
  * per indicator the profile indicator of that name, else the variable;
- * the last column is the variable pop. Years span the statistics. */
+ * the last column is the variable pop. Years span the statistics. stats:
+ * NULL, or the variables' table already read (what
+ * nbl__store_compute_load gives for the indicators' names and pop, in
+ * that order; references not needed), so that stats is not read again. */
 int nbl__store_sd_load(nbl_ws *ws, const nbl__sdconf *c, nbl__aarea *areas,
-                       size_t n);
+                       size_t n, const nbl__compute_data *stats);
 
 /** Writes the status/dynamics of `year` for the n areas (areas with no
  * indicator values get no row). *changed += rows changed. In the caller's

@@ -23,6 +23,7 @@
 #include <math.h>
 
 #include "nabolag/compute.h"
+#include "compute/compute_internal.h"
 #include "nabolag/workspace.h"
 #include "store/store_compute.h"
 
@@ -299,6 +300,72 @@ test_missing_reference_is_not_an_error(void **state)
     nbl_ctx_free(ctx);
 }
 
+/* Both tables hold the same areas, years and values (NAN included). */
+static void
+same_table(const nbl__compute_data *a, const nbl__compute_data *b)
+{
+    size_t cells = a->nareas * (size_t)a->nyears * (size_t)a->nvars;
+    assert_int_equal(a->first_year, b->first_year);
+    assert_int_equal(a->nyears, b->nyears);
+    assert_int_equal(a->nvars, b->nvars);
+    assert_int_equal(a->nareas, b->nareas);
+    for (size_t i = 0; i < a->nareas; i++)
+        assert_string_equal(a->area_ids[i], b->area_ids[i]);
+    for (size_t i = 0; i < cells; i++)
+        if (isnan(a->area[i]) || isnan(b->area[i]))
+            assert_true(isnan(a->area[i]) && isnan(b->area[i]));
+        else
+            assert_float_equal(a->area[i], b->area[i], 0);
+}
+
+/* The run's hand-over (nbl__compute_handing): the status/dynamics index's
+ * statistics taken from the compute's table are what the store reads for
+ * them. A has a 2019 row of another variable, so the compute's table
+ * starts in 2019 but the handed one, like the store's, in 2020 (the first
+ * year with a value of one of them). 'lab' is a criterion, not a
+ * variable: no values. Not kept for a declared variable the compute does
+ * not read, nor with --criteria-only. */
+static void
+test_handover(void **state)
+{
+    static const char *vars[] = {"lab", "nonwestern", "pop"};
+    static const char *other[] = {"lab", "x99", "pop"};
+    nbl_ctx *ctx = nbl_ctx_new();
+    nbl_ws *ws = fixture(ctx, "c6.sqlite");
+    nbl__handover h = {vars, 3, 0, {0}};
+    nbl__compute_data d;
+    nbl_compute_opts o = {0};
+    (void)state;
+    exec_ok(ws, "INSERT INTO stats VALUES ('A',2019,'pop_18_64',900)");
+    assert_int_equal(nbl__compute_handing(ws, NULL, NULL, &h), NBL_OK);
+    assert_int_equal(h.kept, 1);
+    assert_int_equal(nbl__store_compute_load(ws, vars, 3, &d), NBL_OK);
+    same_table(&h.d, &d);
+    assert_int_equal(h.d.first_year, 2020);
+    assert_int_equal(h.d.nyears, 2);
+    assert_int_equal(h.d.nareas, 3);
+    /* B (area 1) in 2021 (y 1): nonwestern 300, pop 1000 */
+    assert_float_equal(h.d.area[(1 * 2 + 1) * 3 + 1], 300, 0);
+    assert_float_equal(h.d.area[(1 * 2 + 1) * 3 + 2], 1000, 0);
+    assert_true(isnan(h.d.area[(1 * 2 + 1) * 3 + 0]));
+    nbl__compute_data_free(&d);
+    nbl__handover_free(&h);
+    nbl__handover_free(&h); /* twice: a no-op */
+
+    exec_ok(ws, "INSERT INTO variables(name, kind) VALUES ('x99', 'count')");
+    h.vars = other;
+    assert_int_equal(nbl__compute_handing(ws, NULL, NULL, &h), NBL_OK);
+    assert_int_equal(h.kept, 0);
+    nbl__handover_free(&h);
+    h.vars = vars;
+    o.criteria_only = 1;
+    assert_int_equal(nbl__compute_handing(ws, &o, NULL, &h), NBL_OK);
+    assert_int_equal(h.kept, 0);
+    nbl__handover_free(&h);
+    nbl_ws_free(ws);
+    nbl_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -308,6 +375,7 @@ main(void)
         cmocka_unit_test(test_config_override),
         cmocka_unit_test(test_failures_leave_workspace),
         cmocka_unit_test(test_missing_reference_is_not_an_error),
+        cmocka_unit_test(test_handover),
     };
     nbl_test_locale();
     setenv("SOURCE_DATE_EPOCH", "1764547200", 1); /* computed_at */

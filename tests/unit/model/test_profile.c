@@ -245,6 +245,127 @@ test_profile_main(void **state)
     nbl__pdata_free(&d);
 }
 
+/* Two rows with the same bits in every field (NAN included). */
+static void
+same_row(const nbl__prow *x, const nbl__prow *y)
+{
+    assert_memory_equal(&x->value, &y->value, sizeof x->value);
+    assert_memory_equal(&x->reference, &y->reference, sizeof x->reference);
+    assert_memory_equal(&x->sd_distance, &y->sd_distance,
+                        sizeof x->sd_distance);
+    assert_memory_equal(&x->change, &y->change, sizeof x->change);
+    assert_int_equal(x->status, y->status);
+    assert_int_equal(x->points, y->points);
+}
+
+/* The profile made area by area (nbl__profile_prepare, nbl__profile_area)
+ * on the same table: the prepared municipal sums by hand (see the table
+ * above) and C's rows and score in 2021, and every area's rows equal to
+ * nbl__profile_run's to the bit. */
+static void
+test_profile_by_area(void **state)
+{
+    nbl__pdata d;
+    nbl__profile_cfg cfg;
+    nbl__indicator ind[3];
+    nbl__prow rows[7 * 2 * 3], one[2 * 3];
+    nbl__pscore sc[7 * 2], osc[2];
+    nbl__pprep p;
+    double *sidx;
+    size_t m751, at;
+    (void)state;
+    build_main(&d, &sidx);
+    main_cfg(&cfg, ind);
+    assert_int_equal(nbl__profile_prepare(&p, &d, &cfg, sidx), NBL_OK);
+    assert_int_equal(p.nm, 2); /* "147" and "751", sorted */
+    m751 = (size_t)d.muni[0];
+    assert_int_equal(m751, 1);
+    /* lab, 2021 (y = 1, i = 0), municipality 751: pooled 500 / 2000; the
+     * values of A-D 20, 20, 40, 40: sum 120, 4 of them, squared
+     * deviations from 30: 4 x 100 */
+    at = ((size_t)1 * 3 + 0) * p.nm + m751;
+    assert_float_equal(p.pnum[at], 500, TOL);
+    assert_float_equal(p.pden[at], 2000, TOL);
+    assert_float_equal(p.sum[at], 120, TOL);
+    assert_float_equal(p.cnt[at], 4, TOL);
+    assert_float_equal(p.sq[at], 400, TOL);
+    assert_int_equal(p.present[((size_t)1 * p.nm + m751) * 3 + 0], 1);
+    /* 2020: only A has lab (15 %), pooled 60 / 400, one value: no SD */
+    at = ((size_t)0 * 3 + 0) * p.nm + m751;
+    assert_float_equal(p.pnum[at], 60, TOL);
+    assert_float_equal(p.pden[at], 400, TOL);
+    assert_float_equal(p.cnt[at], 1, TOL);
+    assert_int_equal(p.present[((size_t)0 * p.nm + m751) * 3 + 1], 0);
+
+    nbl__profile_area(&p, 2, one, osc); /* C */
+    assert_float_equal(one[3 + 0].value, 40, TOL);
+    assert_float_equal(one[3 + 0].reference, 25, TOL);
+    assert_float_equal(one[3 + 0].sd_distance, 1.5, TOL);
+    assert_int_equal(one[3 + 0].points, 2);
+    assert_int_equal(one[3 + 2].points, 3);
+    assert_int_equal(osc[1].points, 6);
+    assert_int_equal(osc[1].band, 3);
+    assert_int_equal(one[0].status, NBL__ST_MISSING); /* no 2020 data */
+    nbl__profile_area(&p, 0, one, osc); /* A: 15 % -> 20 %, change +5 */
+    assert_float_equal(one[3 + 0].change, 5, TOL);
+
+    assert_int_equal(nbl__profile_run(&d, &cfg, sidx, rows, sc), NBL_OK);
+    for (size_t a = 0; a < 7; a++) {
+        nbl__profile_area(&p, a, one, osc);
+        for (size_t k = 0; k < 6; k++)
+            same_row(&one[k], &rows[a * 6 + k]);
+        for (size_t y = 0; y < 2; y++) {
+            assert_int_equal(osc[y].points, sc[a * 2 + y].points);
+            assert_int_equal(osc[y].band, sc[a * 2 + y].band);
+            assert_int_equal(osc[y].n_missing, sc[a * 2 + y].n_missing);
+        }
+    }
+    nbl__pprep_free(&p);
+    nbl__pprep_free(&p); /* freed twice: a no-op */
+    free(sidx);
+    cfg_done(&cfg);
+    nbl__pdata_free(&d);
+}
+
+/* nbl__pdata_alloc_take keeps the values it is given (no NAN fill) and
+ * nbl__pdata_reserve_inc sizes the incident counts once. */
+static void
+test_pdata_take_and_reserve(void **state)
+{
+    static const char *vars[] = {"pop", "x"};
+    nbl__pdata d;
+    double *v = malloc(2 * 3 * 2 * sizeof *v);
+    (void)state;
+    for (int i = 0; i < 12; i++)
+        v[i] = i * 10.0;
+    assert_int_equal(nbl__pdata_alloc_take(&d, 2, 2020, 3, vars, 2, v), NBL_OK);
+    assert_ptr_equal(d.v, v);
+    /* area 1, 2021 (y = 1), x (k = 1): (1 * 3 + 1) * 2 + 1 = 9 -> 90 */
+    assert_float_equal(nbl__pdata_get(&d, 1, 2021, 1), 90, TOL);
+    assert_float_equal(nbl__pdata_get(&d, 0, 2020, 0), 0, TOL);
+    assert_true(isnan(nbl__pdata_get(&d, 0, 2023, 0))); /* out of span */
+    assert_int_equal(nbl__pdata_reserve_inc(&d, 3), NBL_OK);
+    assert_int_equal(d.cap_inc, 3);
+    assert_int_equal(nbl__pdata_add_inc(&d, 0, 2020, "vold", 2), NBL_OK);
+    assert_int_equal(nbl__pdata_add_inc(&d, 1, 2020, "tyveri", 5), NBL_OK);
+    assert_int_equal(nbl__pdata_add_inc(&d, 1, 2021, "vold", 1), NBL_OK);
+    assert_int_equal(d.cap_inc, 3); /* not grown */
+    assert_int_equal(d.n_cats, 2);  /* "tyveri", "vold" kept once each */
+    assert_ptr_equal(d.inc[0].category, d.inc[2].category);
+    assert_int_equal(d.inc[1].area, 1);
+    assert_float_equal(d.inc[1].n, 5, TOL);
+    assert_int_equal(nbl__pdata_add_inc(&d, 0, 2022, "vold", 4), NBL_OK);
+    assert_true(d.cap_inc > 3); /* a fourth grows it */
+    assert_int_equal(d.n_inc, 4);
+    nbl__pdata_free(&d);
+    /* no values given: every cell NAN */
+    assert_int_equal(nbl__pdata_alloc_take(&d, 1, 2020, 1, vars, 2, NULL),
+                     NBL_OK);
+    assert_true(isnan(nbl__pdata_get(&d, 0, 2020, 0)));
+    assert_true(isnan(nbl__pdata_get(&d, 0, 2020, 1)));
+    nbl__pdata_free(&d);
+}
+
 /* Sample SD would give other distances: population SD is the convention. */
 static void
 test_population_sd(void **state)
@@ -544,6 +665,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_points_and_bands),
         cmocka_unit_test(test_profile_main),
+        cmocka_unit_test(test_profile_by_area),
+        cmocka_unit_test(test_pdata_take_and_reserve),
         cmocka_unit_test(test_population_sd),
         cmocka_unit_test(test_window),
         cmocka_unit_test(test_income_relative),

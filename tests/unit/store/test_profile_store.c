@@ -253,6 +253,39 @@ test_failure_leaves_workspace(void **state)
     nbl_ctx_free(ctx);
 }
 
+/* The loaded table: the statistics' years (2020-2021) with their values,
+ * and the four incident counts in an array sized by one count of
+ * incident_counts' rows, not grown by doubling. */
+static void
+test_load_table(void **state)
+{
+    static const char *vars[] = {"pop", "noattach_18_64"};
+    nbl_ctx *ctx = nbl_ctx_new();
+    nbl_ws *ws = make_ws(ctx, "p5.sqlite");
+    nbl__pdata d;
+    unsigned char *has_year = NULL;
+    (void)state;
+    assert_int_equal(nbl__store_profile_load(ws, vars, 2, &d, &has_year),
+                     NBL_OK);
+    assert_int_equal(d.n_areas, 5);
+    assert_int_equal(d.year0, 2020);
+    assert_int_equal(d.n_years, 2);
+    assert_float_equal(nbl__pdata_get(&d, 0, 2020, 1), 60, 0);  /* A */
+    assert_float_equal(nbl__pdata_get(&d, 2, 2021, 1), 160, 0); /* C */
+    assert_true(isnan(nbl__pdata_get(&d, 1, 2020, 0)));         /* B: no 2020 */
+    assert_int_equal(has_year[0], 1);
+    assert_int_equal(d.n_inc, 4);
+    assert_int_equal(d.cap_inc, 4);
+    assert_int_equal(d.inc[1].area, 1); /* B, 30 thefts */
+    assert_int_equal(d.inc[1].year, 2021);
+    assert_float_equal(d.inc[1].n, 30, 0);
+    assert_string_equal(d.inc[1].category, "theft");
+    nbl__pdata_free(&d);
+    free(has_year);
+    nbl_ws_free(ws);
+    nbl_ctx_free(ctx);
+}
+
 /* Inside the caller's transaction it is a savepoint: a failure undoes only
  * its own work, the caller's rollback undoes everything. */
 static void
@@ -282,6 +315,7 @@ main(void)
         cmocka_unit_test(test_all_years_and_rerun),
         cmocka_unit_test(test_failure_leaves_workspace),
         cmocka_unit_test(test_nested_in_caller_transaction),
+        cmocka_unit_test(test_load_table),
     };
     nbl_test_locale();
     return cmocka_run_group_tests(tests, NULL, NULL);
