@@ -197,22 +197,53 @@ text_header(const nbl_alert_list *l, nbl__buf *b)
         nbl__buf_printf(b, "%s\n", NBL__INTERNAL_USE_ONLY);
 }
 
+/* The summary's counts, each in its own plural form. */
+static void
+text_counts_line(const struct text_counts *t, nbl__buf *b)
+{
+    char p[8][128];
+    /* TRANSLATORS: new, ongoing, resolved, superseded and critical count
+     * alerts (Danish: et varsel; 1 nyt, 2 nye) */
+    snprintf(p[0], sizeof p[0], Tn_("%zu new", "%zu new", t->nnew), t->nnew);
+    snprintf(p[1], sizeof p[1], Tn_("%zu ongoing", "%zu ongoing", t->nong),
+             t->nong);
+    snprintf(p[2], sizeof p[2], Tn_("%zu resolved", "%zu resolved", t->nres),
+             t->nres);
+    snprintf(p[3], sizeof p[3],
+             Tn_("%zu superseded", "%zu superseded", t->nsup), t->nsup);
+    snprintf(p[4], sizeof p[4], Tn_("%zu critical", "%zu critical", t->ncrit),
+             t->ncrit);
+    snprintf(p[5], sizeof p[5], Tn_("%zu warning", "%zu warnings", t->nwarn),
+             t->nwarn);
+    snprintf(p[6], sizeof p[6],
+             Tn_("%zu positive change", "%zu positive changes", t->npos),
+             t->npos);
+    snprintf(p[7], sizeof p[7],
+             Tn_("%zu area still in a category",
+                 "%zu areas still in a category", t->nstat),
+             t->nstat);
+    /* TRANSLATORS: the alert list's summary: new, ongoing, resolved,
+     * superseded; critical, warnings; positive changes; areas still in a
+     * category */
+    nbl__buf_printf(b, T_("%s, %s, %s, %s; %s, %s; %s; %s\n"), p[0], p[1], p[2],
+                    p[3], p[4], p[5], p[6], p[7]);
+}
+
 static void
 text_summary(const nbl_alert_list *l, nbl__buf *b)
 {
     struct text_counts t;
     count_text(l, &t);
-    nbl__buf_printf(b,
-                    T_("%zu new, %zu ongoing, %zu resolved, %zu superseded; "
-                       "%zu critical, %zu warning(s); %zu positive "
-                       "change(s); %zu area(s) still in a category\n"),
-                    t.nnew, t.nong, t.nres, t.nsup, t.ncrit, t.nwarn, t.npos,
-                    t.nstat);
+    text_counts_line(&t, b);
     if (l->n_withheld)
         nbl__buf_printf(b,
-                        T_("%zu alert(s) withheld under disclosure control "
-                           "(too few residents or too small a "
-                           "denominator)\n"),
+                        Tn_("%zu alert withheld under disclosure control "
+                            "(too few residents or too small a "
+                            "denominator)\n",
+                            "%zu alerts withheld under disclosure control "
+                            "(too few residents or too small a "
+                            "denominator)\n",
+                            l->n_withheld),
                         l->n_withheld);
     nbl__buf_printf(b, "%s",
                     T_("Marks: ! critical  * warning  + positive change  # "

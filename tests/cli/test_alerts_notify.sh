@@ -61,7 +61,7 @@ make_ws "$WS"
 "$BIN" --lang en alerts "$WS" --config "$CFG" > "$T/a.txt"
 check "alerts exit 0" [ $? -eq 0 ]
 check "header" grep -q "^nabolag alerts: Eksempel Kommune, ruleset dk2021 (version 1), year 2024$" "$T/a.txt"
-check "summary" grep -q "^6 new, 1 ongoing, 0 resolved, 1 superseded; 0 critical, 5 warning(s); 2 positive change(s); 0 area(s) still in a category$" "$T/a.txt"
+check "summary" grep -q "^6 new, 1 ongoing, 0 resolved, 1 superseded; 0 critical, 5 warnings; 2 positive changes; 0 areas still in a category$" "$T/a.txt"
 # grouped by area, Nørre Park before Søndervang, new before ongoing/resolved
 awk '/^Nørre Park \(A1\)$/{a=NR} /^Søndervang \(B2\)$/{b=NR} END{exit !(a && b && a<b)}' "$T/a.txt" \
     || fail "areas not grouped/sorted"
