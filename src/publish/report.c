@@ -172,6 +172,33 @@ change_item(nbl__buf *b, const nbl__report_area *a, int p, int c)
     nbl__buf_printf(b, "</li>\n");
 }
 
+/* The sentence under the changes: each count in its own plural form. */
+static void
+changes_counts(nbl__buf *b, int better, int worse, int other)
+{
+    char p[3][256];
+    snprintf(p[0], sizeof p[0],
+             Tn_("%d area left the list or moved to a lighter category",
+                 "%d areas left the list or moved to a lighter category",
+                 (unsigned long)better),
+             better);
+    snprintf(p[1], sizeof p[1],
+             Tn_("%d area entered it or moved to a more serious one",
+                 "%d areas entered it or moved to a more serious one",
+                 (unsigned long)worse),
+             worse);
+    snprintf(p[2], sizeof p[2],
+             Tn_("%d area moved to or from \"%s\", \"not shown\" or no "
+                 "result",
+                 "%d areas moved to or from \"%s\", \"not shown\" or no "
+                 "result",
+                 (unsigned long)other),
+             other, cat_label("not_evaluable"));
+    /* TRANSLATORS: the changes since the year before: better; worse;
+     * to or from not evaluable */
+    nbl__buf_printf(b, T_("%s; %s; %s."), p[0], p[1], p[2]);
+}
+
 /* Every area whose category differs from the year before, including
  * moves to and from not_evaluable, to and from "not shown" and from or to
  * no result: the counts of the table add up (moves in minus moves out).
@@ -202,12 +229,7 @@ changes(nbl__rep_out *o, const nbl__report_data *d, const nbl__disclosure *disc)
             other++;
     }
     nbl__buf_printf(b, "</ul>\n<p>");
-    nbl__buf_printf(b,
-                    T_("%d area(s) left the list or moved to a lighter "
-                       "category; %d area(s) entered it or moved to a more "
-                       "serious one; %d area(s) moved to or from \"%s\", "
-                       "\"not shown\" or no result."),
-                    better, worse, other, cat_label("not_evaluable"));
+    changes_counts(b, better, worse, other);
     nbl__buf_printf(b, "</p>\n");
     return NBL_OK;
 }
@@ -445,7 +467,10 @@ head(nbl__buf *b, const nbl__report_data *d, const nbl_report_opts *opts,
     esc(b, d->ruleset);
     nbl__buf_printf(b, " ");
     esc(b, d->ruleset_version);
-    nbl__buf_printf(b, T_(" · %d areas · generated %s by nabolag %s</p>\n"),
+    nbl__buf_printf(b,
+                    Tn_(" · %d area · generated %s by nabolag %s</p>\n",
+                        " · %d areas · generated %s by nabolag %s</p>\n",
+                        (unsigned long)d->n_areas),
                     d->n_areas, now, nbl_version());
     if (opts->run_id) {
         nbl__buf_printf(b, "<p class=\"meta\">%s ", T_("Run"));

@@ -78,7 +78,7 @@ ch = h.split("<h3>Ændringer siden 2023</h3>")[1].split("</ul>")[0]
 # changes add up to the table
 assert "A2" not in ch, ch
 assert 'data-from="withheld" data-to="none">Tre (A3): vises ikke' in ch, ch
-assert "0 område(r) forlod listen" in h and "0 område(r) kom på listen" in h
+assert "0 områder forlod listen" in h and "0 områder kom på listen" in h
 # category counts: withheld areas counted apart (A2 both years, A3 2023)
 assert re.search(r'vises ikke \(under mindstetallet for offentliggørelse\)</td><td class="num now">1</td><td class="num before">2</td>', h)
 assert re.search(r'Udsat boligområde</td><td class="num now">1</td><td class="num before">0</td>', h)
