@@ -733,28 +733,38 @@ category_approaching(struct emit *e, const nbl_alert_config *cfg,
              cat->criteria_met_low, cat->criteria_needed, e->year);
 }
 
-/* countdown to omdannelse */
+/* countdown to omdannelse; each count of the text in its own plural form
+ * (omdannelse_years > parallel_years > 0: "years make omdannelse" is a
+ * plural) */
 static void
 category_countdown(struct emit *e, const nbl_alert_config *cfg,
                    const nbl__acat *cat)
 {
     int k, y = e->year;
+    char run[96] = "", left[96] = "";
     if (strcmp(cat->category, "parallelsamfund") != 0 ||
         cat->parallel_years <= 0 || cat->omdannelse_years <= 0 ||
         cat->parallel_years >= cat->omdannelse_years)
         return;
     k = cat->omdannelse_years - cat->parallel_years;
+    if (e->text) {
+        snprintf(run, sizeof run,
+                 Tn_("%d consecutive year", "%d consecutive years",
+                     (unsigned long)cat->parallel_years),
+                 cat->parallel_years);
+        snprintf(left, sizeof left,
+                 Tn_("%d year from now", "%d years from now", (unsigned long)k),
+                 k);
+    }
+    /* TRANSLATORS: consecutive years, the last year, the year it becomes
+     * omdannelsesområde, years from now, the years that make omdannelse */
     EMIT(e, "countdown", "category:omdannelse", k, cat->omdannelse_years,
          k <= cfg->countdown_critical_years ? cfg->sev_countdown_critical
                                             : cfg->sev_countdown,
-         Tn_("parallelsamfund for %d consecutive year up to %d; if it "
-             "stays so it becomes omdannelsesområde in %d (%d year(s) "
-             "from now; %d consecutive years make omdannelse).",
-             "parallelsamfund for %d consecutive years up to %d; if it "
-             "stays so it becomes omdannelsesområde in %d (%d year(s) "
-             "from now; %d consecutive years make omdannelse).",
-             (unsigned long)cat->parallel_years),
-         cat->parallel_years, y, y + k, k, cat->omdannelse_years);
+         T_("parallelsamfund for %s up to %d; if it stays so it becomes "
+            "omdannelsesområde in %d (%s; %d consecutive years make "
+            "omdannelse)."),
+         run, y, y + k, left, cat->omdannelse_years);
 }
 
 /* "1st", "2nd", "3rd", "4th" (English), "1.", "2." (Danish). */
