@@ -35,6 +35,17 @@ help(void)
         "forebyggelse, none, not_evaluable. See docs/criteria.md.\n"));
 }
 
+/* s left-aligned in width characters (not bytes: Danish "år") into
+ * buf; the number of bytes written. */
+static int
+heading(char *buf, size_t n, const char *s, int width)
+{
+    int chars = 0;
+    for (const char *c = s; *c; c++)
+        chars += ((unsigned char)*c & 0xC0) != 0x80;
+    return snprintf(buf, n, "%s%*s", s, chars < width ? width - chars : 0, "");
+}
+
 /* The summary is a message (stderr, silenced by --quiet); the results
  * are in the workspace. Each count takes its own plural form. */
 static void
@@ -45,7 +56,7 @@ print_summary(const nbl_compute_summary *sum, int criteria_only)
              sum->ruleset, sum->version, sum->areas);
     {
         char line[256];
-        int n = snprintf(line, sizeof line, "%-6s", "year");
+        int n = heading(line, sizeof line, _("year"), 6);
         for (int k = 0; k < NBL_CAT_COUNT; k++)
             n += snprintf(line + n, sizeof line - (size_t)n, " %s",
                           nbl_category_code(k));

@@ -363,7 +363,10 @@ write_text(nbl__buf *b, const nbl__plans_data *d, const nbl__pc_output *o,
         const nbl__pc_result *r0 = &o->results[(size_t)p * (size_t)n_ind];
         int any_missing = 0;
         nbl__buf_printf(
-            b, T_("\n%s  %s  %d-%d, %d area(s); baseline %d, latest %d\n"),
+            b,
+            Tn_("\n%s  %s  %d-%d, %d area; baseline %d, latest %d\n",
+                "\n%s  %s  %d-%d, %d areas; baseline %d, latest %d\n",
+                (unsigned long)d->plan_n_areas[p]),
             d->plan_id[p], d->plan_name[p] ? d->plan_name[p] : "",
             d->start_year[p], d->end_year[p], d->plan_n_areas[p],
             r0->baseline_year, r0->latest_year);

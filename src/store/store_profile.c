@@ -13,6 +13,7 @@
 #include "store/store_internal.h"
 #include "store/store_profile.h"
 #include "store/store_statsread.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 int
@@ -249,8 +250,11 @@ load_inner(nbl_ws *ws, const char *const *vars, size_t n_vars, int nvalued,
         return rc;
     if (L.unknown > 1)
         nbl__warn(ws->ctx,
-                  "incident_counts: %ld rows for areas not in the workspace "
-                  "ignored",
+                  _n("incident_counts: %ld row for areas not in the "
+                     "workspace ignored",
+                     "incident_counts: %ld rows for areas not in the "
+                     "workspace ignored",
+                     (unsigned long)L.unknown),
                   L.unknown);
     if (nbl__pdata_index(d))
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
