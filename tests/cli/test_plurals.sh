@@ -1,7 +1,9 @@
 #!/bin/bash
 # labels: cli
 # Counts in the summaries and messages people read after an import, a
-# compute or a failed delivery, and in the alert e-mail's subject, take
+# compute or a failed delivery, in the alert e-mail's subject, the alert
+# list's summary, the countdown alert, the report's sentence under the
+# changes and its head, and the plan comparison's plan lines, take
 # the singular for 1 and the plural otherwise, in Danish (--lang da and a
 # Danish LANG) and in English (--lang en): each count is its own gettext
 # plural (po/da.po: plural=(n != 1)), never an English "s" pasted onto a
@@ -16,7 +18,14 @@
 # gemte, afvist - afviste, indsat - indsatte (gemme, afvise, indsætte);
 # past participles in -et take -ede in the plural: opdateret -
 # opdaterede, uændret - uændrede, diskretioneret - diskretionerede
-# (Retskrivningsordbogen, dsn.dk).
+# (Retskrivningsordbogen, dsn.dk). The alert list counts alerts (et
+# varsel, neuter): 1 nyt - 2 nye, 1 kritisk - 2 kritiske, and the past
+# participles in -t take -e in the plural: fortsat - fortsatte
+# (fortsætte), ophørt - ophørte (ophøre), afløst - afløste (afløse);
+# advarsel - advarsler, ændring - ændringer with positiv - positive
+# (DDO); år is the same in the plural (DDO: år, året, år), so "1 år i
+# træk", "om 4 år"; "tilbageholdt" after the noun stays as "læst" does
+# ("2 varsler tilbageholdt", "2 rækker læst").
 # The counts are worked out from the input files written below.
 set -u
 BIN=${NBL_BIN:?}
@@ -26,6 +35,7 @@ trap 'rm -rf "$T"' EXIT
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
+want() { [ "$1" = "$2" ] || fail "got '$1', wanted '$2'"; }
 # line WANT: stderr of the last command has the whole line WANT
 line() { grep -qxF -- "$1" "$T/err" || { fail "stderr lacks the line: $1"; sed 's/^/    /' "$T/err"; }; }
 # run LANG-OPTION CMD...: runs nabolag, stderr to $T/err ("env" for a
@@ -177,6 +187,176 @@ for l in da en; do
     fi
 done
 
+# ---- compute's table heading and the unknown-area incident counts ------
+# 2 incident_counts rows of areas not in the workspace: the first named,
+# then the count (only for 2 or more: 1 row is the named one)
+sqlite3 "$T/one.sqlite" "INSERT INTO incident_counts VALUES ('ZZ1', 2024, 'vold', 1), ('ZZ2', 2024, 'vold', 2)" ||
+    fail "incident_counts"
+for l in da en; do
+    run "$l" compute "$T/one.sqlite"
+    if [ "$l" = en ]; then
+        line "year   omdannelse parallelsamfund udsat forebyggelse none not_evaluable"
+        line "nabolag: warning: incident_counts: 2 rows for areas not in the workspace ignored"
+    else
+        # "år" padded to 6 characters like "year", not 6 bytes
+        line "år     omdannelse parallelsamfund udsat forebyggelse none not_evaluable"
+        line "nabolag: advarsel: incident_counts: 2 rækker for områder, der ikke er i arbejdsfilen, er ignoreret"
+    fi
+done
+
+# ---- the alert list's summary (text), 1 and 2 of each count -------------
+# Workspaces of N identical areas with results written directly (the
+# schema of gis/, the thresholds of dk2021: lab over 40, inc under 55;
+# margin 10 %), so every count of N areas is N times that of one:
+#   status:    udsat in 2023 and 2024 -> 1 new "still udsat" per area;
+#   better:    lab met 2023 (1 of 2 criteria: approaching category),
+#              not met 2024 -> 1 new improved lab (a positive change),
+#              the approaching category resolved;
+#   crossing:  lab 38 -> 41 (crossed, critical by the config below),
+#              inc 60 -> 58 (approaching inc, ongoing; info by the
+#              config), 1 of 2 criteria met in 2024 (approaching
+#              category: new, warning), approaching lab superseded;
+#   small:     "status" with 80 residents in 2024 (under the default
+#              publication minimum of 100): its alert withheld.
+# sql_area ID X: an area of 1 km² at x = X (EPSG:25832)
+sql_area() {
+    echo "INSERT INTO areas(area_id, name, municipality, region, geom) VALUES ('$1', 'Område $1', '751', '1082', GeomFromText('MULTIPOLYGON((($2 6222000,$(($2 + 1000)) 6222000,$(($2 + 1000)) 6223000,$2 6223000,$2 6222000)))', 25832));"
+}
+# crit AREA YEAR CRITERION VALUE MET THRESHOLD LOW
+crit() { echo "INSERT INTO criterion_results VALUES ('$1', $2, 'dk2021', '$3', $4, NULL, 'ok', $5, 1, $6, $7);"; }
+# cat AREA YEAR CATEGORY CRITERIA-MET [PARALLEL-YEARS]
+cat_() { echo "INSERT INTO category_results VALUES ('$1', $2, 'dk2021', '1', '$3', $4, 0, 2, 0, ${5:-0}, 5, 't');"; }
+s_status() {
+    for y in 2023 2024; do
+        crit "$1" $y lab 45 1 40 30
+        crit "$1" $y inc 50 1 55 65
+        cat_ "$1" $y udsat 2
+    done
+}
+s_better() {
+    crit "$1" 2023 lab 41 1 40 30
+    crit "$1" 2023 inc 70 0 55 65
+    cat_ "$1" 2023 none 1
+    crit "$1" 2024 lab 30 0 40 30
+    crit "$1" 2024 inc 70 0 55 65
+    cat_ "$1" 2024 none 0
+}
+s_crossing() {
+    crit "$1" 2023 lab 38 0 40 30
+    crit "$1" 2024 lab 41 1 40 30
+    crit "$1" 2023 inc 60 0 55 65
+    crit "$1" 2024 inc 58 0 55 65
+    cat_ "$1" 2023 none 0
+    cat_ "$1" 2024 none 1
+}
+s_small() {
+    s_status "$1"
+    echo "INSERT INTO stats VALUES ('$1', 2024, 'pop', 80);"
+}
+# parallelsamfund for P years up to 2024 (5 make omdannelse)
+s_countdown() {
+    crit "$1" 2023 lab 45 1 40 30
+    crit "$1" 2024 lab 45 1 40 30
+    cat_ "$1" 2023 parallelsamfund 3 $(($2 - 1))
+    cat_ "$1" 2024 parallelsamfund 3 "$2"
+}
+# ws FILE N SCENARIO [ARG]: a workspace of N areas in SCENARIO
+ws() {
+    local f=$1 n=$2 s=$3 i
+    shift 3
+    "$BIN" --quiet init "$f" >/dev/null 2>&1 || fail "init $f"
+    for i in $(seq 1 "$n"); do
+        sql_area "A$i" $((574000 + 2000 * i))
+        "$s" "A$i" "$@"
+    done | spatialite -silent "$f" >/dev/null || fail "seed $f"
+    sqlite3 "$f" "INSERT INTO meta VALUES ('current_ruleset', 'dk2021')" || fail "meta $f"
+}
+printf '[alerts]\nseverity.crossed_criterion = critical\nseverity.approaching_criterion = info\n' >"$T/sev.ini"
+# summary LANG SCENARIO N: the summary lines of the 2024 list (a fresh
+# workspace per language: the messages are stored in the language they
+# were written in)
+summary() {
+    ws "$T/s.sqlite" "$3" "$2"
+    "$BIN" --lang "$1" alerts "$T/s.sqlite" --year 2024 --config "$T/sev.ini" \
+        >"$T/list.txt" 2>/dev/null || fail "alerts $2 $3 ($1)"
+    rm -f "$T/s.sqlite"
+    # the lines between the header and the marks
+    awk 'NR == 1 {next} /^$/ {exit} {print}' "$T/list.txt" | sed '$d'
+}
+want "$(summary en s_status 1)" "1 new, 0 ongoing, 0 resolved, 0 superseded; 0 critical, 0 warnings; 0 positive changes; 1 area still in a category"
+want "$(summary da s_status 1)" "1 nyt, 0 fortsatte, 0 ophørte, 0 afløste; 0 kritiske, 0 advarsler; 0 positive ændringer; 1 område stadig i en kategori"
+want "$(summary en s_status 2)" "2 new, 0 ongoing, 0 resolved, 0 superseded; 0 critical, 0 warnings; 0 positive changes; 2 areas still in a category"
+want "$(summary da s_status 2)" "2 nye, 0 fortsatte, 0 ophørte, 0 afløste; 0 kritiske, 0 advarsler; 0 positive ændringer; 2 områder stadig i en kategori"
+want "$(summary en s_better 1)" "1 new, 0 ongoing, 1 resolved, 0 superseded; 0 critical, 0 warnings; 1 positive change; 0 areas still in a category"
+want "$(summary da s_better 1)" "1 nyt, 0 fortsatte, 1 ophørt, 0 afløste; 0 kritiske, 0 advarsler; 1 positiv ændring; 0 områder stadig i en kategori"
+want "$(summary en s_better 2)" "2 new, 0 ongoing, 2 resolved, 0 superseded; 0 critical, 0 warnings; 2 positive changes; 0 areas still in a category"
+want "$(summary da s_better 2)" "2 nye, 0 fortsatte, 2 ophørte, 0 afløste; 0 kritiske, 0 advarsler; 2 positive ændringer; 0 områder stadig i en kategori"
+want "$(summary en s_crossing 1)" "2 new, 1 ongoing, 0 resolved, 1 superseded; 1 critical, 1 warning; 0 positive changes; 0 areas still in a category"
+want "$(summary da s_crossing 1)" "2 nye, 1 fortsat, 0 ophørte, 1 afløst; 1 kritisk, 1 advarsel; 0 positive ændringer; 0 områder stadig i en kategori"
+want "$(summary en s_crossing 2)" "4 new, 2 ongoing, 0 resolved, 2 superseded; 2 critical, 2 warnings; 0 positive changes; 0 areas still in a category"
+want "$(summary da s_crossing 2)" "4 nye, 2 fortsatte, 0 ophørte, 2 afløste; 2 kritiske, 2 advarsler; 0 positive ændringer; 0 områder stadig i en kategori"
+# withheld: the summary's second line
+nl='
+'
+want "$(summary en s_small 1)" "1 new, 0 ongoing, 0 resolved, 0 superseded; 0 critical, 0 warnings; 0 positive changes; 0 areas still in a category${nl}1 alert withheld under disclosure control (too few residents or too small a denominator)"
+want "$(summary da s_small 1)" "1 nyt, 0 fortsatte, 0 ophørte, 0 afløste; 0 kritiske, 0 advarsler; 0 positive ændringer; 0 områder stadig i en kategori${nl}1 varsel tilbageholdt af diskretionshensyn (for få beboere eller for lille nævner)"
+want "$(summary en s_small 2 | tail -1)" "2 alerts withheld under disclosure control (too few residents or too small a denominator)"
+want "$(summary da s_small 2 | tail -1)" "2 varsler tilbageholdt af diskretionshensyn (for få beboere eller for lille nævner)"
+
+# ---- the countdown alert: 1 consecutive year, 4 to go; 4 years, 1 to go -
+# countdown LANG P: its message (in the JSON list: after the area's name)
+# for parallelsamfund P years up to 2024
+countdown() {
+    ws "$T/c.sqlite" 1 s_countdown "$2"
+    "$BIN" --lang "$1" alerts "$T/c.sqlite" --year 2024 -f json -o - >"$T/c.json" 2>/dev/null ||
+        fail "alerts countdown $2 ($1)"
+    rm -f "$T/c.sqlite"
+    python3 -c 'import json, sys; print(*[a["message"] for a in json.load(open(sys.argv[1]))["alerts"] if a["kind"] == "countdown"])' "$T/c.json"
+}
+want "$(countdown en 1)" "Område A1 (A1): parallelsamfund for 1 consecutive year up to 2024; if it stays so it becomes omdannelsesområde in 2028 (4 years from now; 5 consecutive years make omdannelse)."
+want "$(countdown en 4)" "Område A1 (A1): parallelsamfund for 4 consecutive years up to 2024; if it stays so it becomes omdannelsesområde in 2025 (1 year from now; 5 consecutive years make omdannelse)."
+want "$(countdown da 1)" "Område A1 (A1): parallelsamfund i 1 år i træk frem til 2024; fortsætter det, bliver det omdannelsesområde i 2028 (om 4 år; 5 år i træk giver omdannelse)."
+want "$(countdown da 4)" "Område A1 (A1): parallelsamfund i 4 år i træk frem til 2024; fortsætter det, bliver det omdannelsesområde i 2025 (om 1 år; 5 år i træk giver omdannelse)."
+
+# ---- the report: the changes since the year before, and the head -------
+# report LANG CATEGORY-PAIRS...: a workspace of one area per pair (2023,
+# 2024), its report's sentence under the changes and its head's count
+s_pair() { cat_ "$1" 2023 "$2" 1; cat_ "$1" 2024 "$3" 1; }
+report() {
+    local l=$1 i=0
+    shift
+    "$BIN" --quiet init "$T/r.sqlite" >/dev/null 2>&1
+    while [ $# -gt 0 ]; do
+        i=$((i + 1))
+        sql_area "A$i" $((574000 + 2000 * i))
+        s_pair "A$i" "$1" "$2"
+        shift 2
+    done | spatialite -silent "$T/r.sqlite" >/dev/null
+    sqlite3 "$T/r.sqlite" "INSERT INTO meta VALUES ('current_ruleset', 'dk2021')"
+    "$BIN" --lang "$l" --quiet report "$T/r.sqlite" -o - >"$T/r.html" 2>/dev/null || fail "report ($l)"
+    rm -f "$T/r.sqlite"
+    grep -o '^<p>[0-9][^<]*</p>$' "$T/r.html"
+    grep -o ' · [0-9]* [a-zå]* · ' "$T/r.html"
+}
+# one area better (udsat -> none), one worse, one to not_evaluable; twice
+one="udsat none none udsat none not_evaluable"
+want "$(report en $one)" "<p>1 area left the list or moved to a lighter category; 1 area entered it or moved to a more serious one; 1 area moved to or from \"Not evaluable\", \"not shown\" or no result.</p>${nl} · 3 areas · "
+want "$(report da $one)" "<p>1 område forlod listen eller kom i en lettere kategori; 1 område kom på listen eller i en mere alvorlig kategori; 1 område flyttede til eller fra \"Kan ikke vurderes\", \"vises ikke\" eller intet resultat.</p>${nl} · 3 områder · "
+want "$(report en $one $one)" "<p>2 areas left the list or moved to a lighter category; 2 areas entered it or moved to a more serious one; 2 areas moved to or from \"Not evaluable\", \"not shown\" or no result.</p>${nl} · 6 areas · "
+want "$(report da $one $one)" "<p>2 områder forlod listen eller kom i en lettere kategori; 2 områder kom på listen eller i en mere alvorlig kategori; 2 områder flyttede til eller fra \"Kan ikke vurderes\", \"vises ikke\" eller intet resultat.</p>${nl} · 6 områder · "
+# one area, none of the three moves
+want "$(report en none none)" "<p>0 areas left the list or moved to a lighter category; 0 areas entered it or moved to a more serious one; 0 areas moved to or from \"Not evaluable\", \"not shown\" or no result.</p>${nl} · 1 area · "
+want "$(report da none none)" "<p>0 områder forlod listen eller kom i en lettere kategori; 0 områder kom på listen eller i en mere alvorlig kategori; 0 områder flyttede til eller fra \"Kan ikke vurderes\", \"vises ikke\" eller intet resultat.</p>${nl} · 1 område · "
+
+# ---- plans compare (text): a plan of 1 area and one of 2 ---------------
+ws "$T/p.sqlite" 3 s_crossing
+printf 'plan_id,name,start_year,end_year,areas\nP1,Plan et,2023,2024,A1\nP2,Plan to,2023,2024,A2|A3\n' >"$T/plans.csv"
+"$BIN" --quiet import plans "$T/p.sqlite" "$T/plans.csv" 2>/dev/null || fail "import plans"
+want "$("$BIN" --lang en plans compare "$T/p.sqlite" 2>/dev/null | grep '^P[12] ')" \
+    "P1  Plan et  2023-2024, 1 area; baseline 2022, latest 2024${nl}P2  Plan to  2023-2024, 2 areas; baseline 2022, latest 2024"
+want "$("$BIN" --lang da plans compare "$T/p.sqlite" 2>/dev/null | grep '^P[12] ')" \
+    "P1  Plan et  2023-2024, 1 område; basisår 2022, seneste 2024${nl}P2  Plan to  2023-2024, 2 områder; basisår 2022, seneste 2024"
+
 # ---- alerts --notify: a failed delivery of 6 new alerts and of 1 --------
 # tests/fixtures/alerts/seed.sql: 6 new alerts in 2024 (ids 2, 3, 5-8);
 # nothing listens on the port, so every attempt fails
@@ -197,7 +377,6 @@ failed() {
     grep -F "nabolag: $URL: " "$T/err" |
         sed "s#^nabolag: $URL: \(.*\(forsøg\|attempts\?\)\): .*; #\1: ...; #"
 }
-want() { [ "$1" = "$2" ] || fail "got '$1', wanted '$2'"; }
 want "$(failed da 2)" "levering mislykkedes efter 2 forsøg: ...; de 6 nye varsler er ikke leveret og sendes næste gang"
 want "$(failed en 2)" "delivery failed after 2 attempts: ...; the 6 new alerts stay undelivered and will be sent next time"
 # all but one delivered earlier
