@@ -82,7 +82,7 @@ evaluate_areas(nbl_ws *ws, const nbl_alert_config *cfg, const char *rs,
     int rc =
         nbl__aeval_begin(&e, areas, n, cfg, nbl__alerts_y0(ymin, year), year);
     if (rc)
-        return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+        return nbl__error(nbl_ws_ctx(ws), rc, "out of memory");
     for (size_t i = 0; i < n; i++) {
         nbl__aeval_sd(&e, i, &sd[i]);
         free(areas[i].ind); /* read: the index is computed */
@@ -93,8 +93,8 @@ evaluate_areas(nbl_ws *ws, const nbl_alert_config *cfg, const char *rs,
         nbl__aarea *a;
         rc = nbl__store_alerts_stream_next(ws, &s, areas[i].area_id,
                                            areas[i].name, &a);
-        if (!rc && nbl__aeval_area(&e, a, i, list))
-            rc = nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
+        if (!rc && (rc = nbl__aeval_area(&e, a, i, list)) == NBL_ENOMEM)
+            rc = nbl__error(nbl_ws_ctx(ws), rc, "out of memory");
     }
     nbl__store_alerts_stream_close(&s);
     nbl__aeval_end(&e);
