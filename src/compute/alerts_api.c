@@ -53,14 +53,51 @@ nbl__alerts_sd_vars(const nbl_alert_config *cfg, const char **vars)
 }
 
 /* The status/dynamics inputs of the areas (the statistics from h when it
- * kept them), and the warning above. */
+ * kept them) with the criterion measures merged in, and the warning
+ * above. */
 static int
-load_sd(nbl_ws *ws, const nbl__sdconf *c, nbl__aarea *areas, size_t n, int year,
-        const nbl__handover *h)
+load_sd(nbl_ws *ws, const nbl__sdconf *c, const char *rs, int ymin, int year,
+        nbl__aarea *areas, size_t n, const nbl__handover *h)
 {
     int rc = nbl__store_sd_load(ws, c, areas, n, h && h->kept ? &h->d : NULL);
     if (rc == NBL_OK)
+        rc = nbl__store_sd_merge_criteria(ws, c, rs, ymin, year, areas, n);
+    if (rc == NBL_OK)
         warn_unknown_indicators(nbl_ws_ctx(ws), c, areas, n, year);
+    return rc;
+}
+
+/* The alerts of `year` (into list) and the status/dynamics of that year
+ * (into sd[n]): the status/dynamics of all areas and years first, from
+ * their indicator tables (a compact whole-year table); then the results
+ * one area at a time from the store's cursors, so that no more than one
+ * area's criterion, category and safety results are held. */
+static int
+evaluate_areas(nbl_ws *ws, const nbl_alert_config *cfg, const char *rs,
+               int year, nbl__aarea *areas, size_t n, int ymin, nbl__asd *sd,
+               nbl_alert_list *list)
+{
+    nbl__aeval e;
+    nbl__astream s;
+    int rc =
+        nbl__aeval_begin(&e, areas, n, cfg, nbl__alerts_y0(ymin, year), year);
+    if (rc)
+        return nbl__error(nbl_ws_ctx(ws), rc, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        nbl__aeval_sd(&e, i, &sd[i]);
+        free(areas[i].ind); /* read: the index is computed */
+        areas[i].ind = NULL;
+    }
+    rc = nbl__store_alerts_stream_open(ws, rs, year, &s);
+    for (size_t i = 0; i < n && !rc; i++) {
+        nbl__aarea *a;
+        rc = nbl__store_alerts_stream_next(ws, &s, areas[i].area_id,
+                                           areas[i].name, &a);
+        if (!rc && (rc = nbl__aeval_area(&e, a, i, list)) == NBL_ENOMEM)
+            rc = nbl__error(nbl_ws_ctx(ws), rc, "out of memory");
+    }
+    nbl__store_alerts_stream_close(&s);
+    nbl__aeval_end(&e);
     return rc;
 }
 
@@ -85,7 +122,7 @@ nbl__alerts_evaluate_handed(nbl_ws *ws, const nbl_alert_config *cfg,
     nbl__asd *sd = NULL;
     nbl_alert_list list;
     long changed = 0;
-    int rc, has;
+    int rc, has, ymin = 0;
 
     memset(&list, 0, sizeof list);
     if (out_ruleset)
@@ -105,19 +142,16 @@ nbl__alerts_evaluate_handed(nbl_ws *ws, const nbl_alert_config *cfg,
     rc = nbl__store_begin(ws);
     if (rc)
         goto done;
-    rc = nbl__store_alerts_load(ws, rs, year, &areas, &n);
+    rc = nbl__store_alerts_areas(ws, rs, year, &areas, &n, &ymin);
     if (rc == NBL_OK && cfg->status_dynamics)
-        rc = load_sd(ws, cfg->status_dynamics, areas, n, year, h);
+        rc = load_sd(ws, cfg->status_dynamics, rs, ymin, year, areas, n, h);
     if (rc == NBL_OK) {
         sd = calloc(n ? n : 1, sizeof *sd);
         if (!sd)
             rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
     }
-    if (rc == NBL_OK) {
-        rc = nbl__alerts_evaluate(areas, n, cfg, year, &list, sd);
-        if (rc == NBL_ENOMEM)
-            rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
-    }
+    if (rc == NBL_OK)
+        rc = evaluate_areas(ws, cfg, rs, year, areas, n, ymin, sd, &list);
     if (rc == NBL_OK)
         rc = nbl__store_alerts_save(ws, rs, year, &list, &changed);
     if (rc == NBL_OK)

@@ -114,6 +114,50 @@ int nbl__alerts_evaluate(const nbl__aarea *areas, size_t n,
                          const nbl_alert_config *cfg, int year,
                          nbl_alert_list *out, nbl__asd *sd_out);
 
+/* How many years before the evaluated one the states look back at most. */
+#define NBL_ALERTS_LOOKBACK 40
+
+/* The first year of an evaluation of `year` whose earliest result is of
+ * year ymin: ymin, but at most NBL_ALERTS_LOOKBACK years back (and never
+ * after `year`). */
+int nbl__alerts_y0(int ymin, int year);
+
+/* Status/dynamics of one area in one year in 24 bytes (the class names
+ * are those of the method, by index): what an evaluation keeps of every
+ * area and year. */
+typedef struct nbl__asdc {
+    double status, dynamics;
+    signed char sclass, dclass, st, dst;
+} nbl__asdc;
+void nbl__asd_pack(const nbl__asd *s, nbl__asdc *c);
+/* conf: the method whose class names sclass/dclass index (NULL: none). */
+void nbl__asd_unpack(const nbl__asdc *c, const nbl__sdconf *conf, nbl__asd *s);
+
+/*
+ * nbl__alerts_evaluate in steps, one area at a time, so that a caller can
+ * read the areas' results one area at a time: begin computes the
+ * status/dynamics of all n areas (only their names and indicator tables
+ * are read: areas[i].ind, or their criterion results) in every year
+ * y0..year; then nbl__aeval_area for each area i (in any order) appends
+ * its alerts of `year` with states to out. The areas given to begin and to
+ * nbl__aeval_area are matched by index i.
+ */
+typedef struct nbl__aeval {
+    const nbl_alert_config *cfg;
+    size_t n;
+    int y0, year, ny;
+    nbl__asdc *sd;       /* sd[k * n + i]: area i in year y0 + k */
+    nbl__asd *cur;       /* the area's ny years, unpacked */
+    nbl_alert_list *per; /* the area's conditions of each year */
+} nbl__aeval;
+int nbl__aeval_begin(nbl__aeval *e, const nbl__aarea *areas, size_t n,
+                     const nbl_alert_config *cfg, int y0, int year);
+int nbl__aeval_area(nbl__aeval *e, const nbl__aarea *a, size_t i,
+                    nbl_alert_list *out);
+/* The status/dynamics of area i in `year`. */
+void nbl__aeval_sd(const nbl__aeval *e, size_t i, nbl__asd *out);
+void nbl__aeval_end(nbl__aeval *e);
+
 /* The result of an area in a year, or NULL. */
 const nbl__acrit *nbl__aarea_crit(const nbl__aarea *a, const char *crit,
                                   int year);

@@ -209,43 +209,40 @@ cond_evaluable(const nbl__aarea *a, const char *kind, const char *rule, int y,
     }
 }
 
+/* The evaluation of one area (nbl__aeval_area): the conditions of every
+ * year y0..year (per[k] = year y0 + k) and the area's status/dynamics in
+ * those years (sd[k]). */
+struct evalrun {
+    const nbl__aarea *a;
+    int y0, year, ny;
+    const nbl__asd *sd;
+    nbl_alert_list *per;
+};
+
 /* First year of the run of years in which (kind, rule) held, walking back
  * from per[from] (year y0 + from); years whose inputs are missing are
  * bridged. `fy` is returned when the condition did not hold in per[from]. */
 static int
-run_start(const nbl__aarea *a, const nbl_alert_list *per, const nbl__asd *sd,
-          size_t n, size_t i, int y0, int from, int fy, const char *kind,
+run_start(const struct evalrun *r, int from, int fy, const char *kind,
           const char *rule)
 {
     for (int k = from; k >= 0; k--) {
-        if (find_key(&per[k], kind, rule))
-            fy = y0 + k;
-        else if (cond_evaluable(a, kind, rule, y0 + k, &sd[(size_t)k * n + i]))
+        if (find_key(&r->per[k], kind, rule))
+            fy = r->y0 + k;
+        else if (cond_evaluable(r->a, kind, rule, r->y0 + k, &r->sd[k]))
             break;
     }
     return fy;
 }
 
-#define MAX_LOOKBACK 40
-
-/* The evaluation of one call: the conditions of every year y0..year of
- * one area at a time (per[k] = year y0 + k) and the status/dynamics of all
- * areas in every year (sd[k * n + i]). */
-struct evalrun {
-    const nbl__aarea *areas;
-    size_t n;
-    int y0, year, ny;
-    nbl__asd *sd;
-    nbl_alert_list *per;
-};
-
-static const nbl__asd *
-sd_at(const struct evalrun *r, int k, size_t i)
+int
+nbl__alerts_y0(int ymin, int year)
 {
-    return &r->sd[(size_t)k * r->n + i];
+    int y0 = ymin < year ? ymin : year;
+    return year - y0 > NBL_ALERTS_LOOKBACK ? year - NBL_ALERTS_LOOKBACK : y0;
 }
 
-/* First year with any result, at most MAX_LOOKBACK years back. */
+/* First year with any result, at most NBL_ALERTS_LOOKBACK years back. */
 static int
 first_year(const nbl__aarea *areas, size_t n, int year)
 {
@@ -261,13 +258,13 @@ first_year(const nbl__aarea *areas, size_t n, int year)
             if (areas[i].saf[j].year < y0)
                 y0 = areas[i].saf[j].year;
     }
-    return year - y0 > MAX_LOOKBACK ? year - MAX_LOOKBACK : y0;
+    return nbl__alerts_y0(y0, year);
 }
 
 /* The conditions of `year` with their states: events are new; a condition
  * is ongoing when its run started before `year`. */
 static int
-current_alerts(const struct evalrun *r, size_t i, nbl_alert_list *out)
+current_alerts(const struct evalrun *r, nbl_alert_list *out)
 {
     const nbl_alert_list *cur = &r->per[r->ny - 1];
     int rc = NBL_OK;
@@ -277,8 +274,7 @@ current_alerts(const struct evalrun *r, size_t i, nbl_alert_list *out)
             snprintf(al.state, sizeof al.state, "new");
             al.first_year = r->year;
         } else {
-            int fy = run_start(&r->areas[i], r->per, r->sd, r->n, i, r->y0,
-                               r->ny - 2, r->year, al.kind, al.rule);
+            int fy = run_start(r, r->ny - 2, r->year, al.kind, al.rule);
             snprintf(al.state, sizeof al.state, "%s",
                      fy < r->year ? "ongoing" : "new");
             al.first_year = fy;
@@ -314,20 +310,19 @@ resolved_message(nbl__buf *msg, const nbl__aarea *a, const nbl_alert *al,
     return NBL_OK;
 }
 
-/* Is per[k]'s alert al of area i resolved in `year`: it does not hold in
- * `year`, can be evaluated then, and no year between k and `year` had it or
- * could evaluate it? */
+/* Is per[k]'s alert al resolved in `year`: it does not hold in `year`, can
+ * be evaluated then, and no year between k and `year` had it or could
+ * evaluate it? */
 static int
-is_resolved(const struct evalrun *r, size_t i, int k, const nbl_alert *al)
+is_resolved(const struct evalrun *r, int k, const nbl_alert *al)
 {
-    const nbl__aarea *a = &r->areas[i];
     if (is_event(al->kind) ||
         find_key(&r->per[r->ny - 1], al->kind, al->rule) ||
-        !cond_evaluable(a, al->kind, al->rule, r->year, sd_at(r, r->ny - 1, i)))
+        !cond_evaluable(r->a, al->kind, al->rule, r->year, &r->sd[r->ny - 1]))
         return 0;
     for (int m = k + 1; m < r->ny - 1; m++)
         if (find_key(&r->per[m], al->kind, al->rule) ||
-            cond_evaluable(a, al->kind, al->rule, r->y0 + m, sd_at(r, m, i)))
+            cond_evaluable(r->a, al->kind, al->rule, r->y0 + m, &r->sd[m]))
             return 0;
     return 1;
 }
@@ -337,7 +332,7 @@ is_resolved(const struct evalrun *r, size_t i, int k, const nbl_alert *al)
  * from year-1; each key is taken at its latest year (k) and only when
  * every year between k and `year` had no data. */
 static int
-resolved_alerts(const struct evalrun *r, size_t i, nbl_alert_list *out)
+resolved_alerts(const struct evalrun *r, nbl_alert_list *out)
 {
     int rc = NBL_OK;
     for (int k = r->ny - 2; k >= 0 && !rc; k--) {
@@ -345,13 +340,11 @@ resolved_alerts(const struct evalrun *r, size_t i, nbl_alert_list *out)
             nbl_alert al = r->per[k].items[j];
             nbl__buf msg = {0};
             int last = r->y0 + k, fy, sup;
-            if (!is_resolved(r, i, k, &al))
+            if (!is_resolved(r, k, &al))
                 continue;
-            fy = run_start(&r->areas[i], r->per, r->sd, r->n, i, r->y0, k - 1,
-                           last, al.kind, al.rule);
-            sup = superseded(&r->areas[i], &al, r->year);
-            rc = resolved_message(&msg, &r->areas[i], &al, r->year, fy, last,
-                                  sup);
+            fy = run_start(r, k - 1, last, al.kind, al.rule);
+            sup = superseded(r->a, &al, r->year);
+            rc = resolved_message(&msg, r->a, &al, r->year, fy, last, sup);
             if (rc) {
                 nbl__buf_free(&msg);
                 break;
@@ -373,45 +366,121 @@ resolved_alerts(const struct evalrun *r, size_t i, nbl_alert_list *out)
     return rc;
 }
 
+void
+nbl__asd_pack(const nbl__asd *s, nbl__asdc *c)
+{
+    c->status = s->status;
+    c->dynamics = s->dynamics;
+    c->sclass = (signed char)s->sclass;
+    c->dclass = (signed char)s->dclass;
+    c->st = (signed char)s->st;
+    c->dst = (signed char)s->dst;
+}
+
+void
+nbl__asd_unpack(const nbl__asdc *c, const nbl__sdconf *conf, nbl__asd *s)
+{
+    memset(s, 0, sizeof *s);
+    s->status = c->status;
+    s->dynamics = c->dynamics;
+    s->sclass = c->sclass;
+    s->dclass = c->dclass;
+    s->st = (nbl__sd_status)c->st;
+    s->dst = (nbl__sd_status)c->dst;
+    if (conf && s->sclass >= 0)
+        snprintf(s->status_class, sizeof s->status_class, "%s",
+                 conf->status.name[s->sclass]);
+    if (conf && s->dclass >= 0)
+        snprintf(s->dynamics_class, sizeof s->dynamics_class, "%s",
+                 conf->dynamics.name[s->dclass]);
+}
+
+void
+nbl__aeval_end(nbl__aeval *e)
+{
+    if (e->per)
+        for (int k = 0; k < e->ny; k++)
+            list_release(&e->per[k]);
+    free(e->per);
+    free(e->sd);
+    free(e->cur);
+    memset(e, 0, sizeof *e);
+}
+
+int
+nbl__aeval_begin(nbl__aeval *e, const nbl__aarea *areas, size_t n,
+                 const nbl_alert_config *cfg, int y0, int year)
+{
+    nbl__asd *tmp;
+    memset(e, 0, sizeof *e);
+    e->cfg = cfg;
+    e->n = n;
+    e->y0 = y0;
+    e->year = year;
+    e->ny = year - y0 + 1;
+    e->sd = malloc((size_t)e->ny * (n ? n : 1) * sizeof *e->sd);
+    e->cur = calloc((size_t)e->ny, sizeof *e->cur);
+    e->per = calloc((size_t)e->ny, sizeof *e->per);
+    tmp = calloc(n ? n : 1, sizeof *tmp);
+    if (!e->sd || !e->cur || !e->per || !tmp) {
+        free(tmp);
+        nbl__aeval_end(e);
+        return NBL_ENOMEM;
+    }
+    /* the standardisation is over all areas: one year at a time */
+    for (int k = 0; k < e->ny; k++) {
+        nbl__alerts_status_dynamics(areas, n, cfg, y0 + k, tmp);
+        for (size_t i = 0; i < n; i++)
+            nbl__asd_pack(&tmp[i], &e->sd[(size_t)k * n + i]);
+    }
+    free(tmp);
+    return NBL_OK;
+}
+
+void
+nbl__aeval_sd(const nbl__aeval *e, size_t i, nbl__asd *out)
+{
+    nbl__asd_unpack(&e->sd[(size_t)(e->ny - 1) * e->n + i],
+                    e->cfg->status_dynamics, out);
+}
+
+int
+nbl__aeval_area(nbl__aeval *e, const nbl__aarea *a, size_t i,
+                nbl_alert_list *out)
+{
+    struct evalrun r = {a, e->y0, e->year, e->ny, e->cur, e->per};
+    int rc = NBL_OK;
+    for (int k = 0; k < e->ny; k++)
+        nbl__asd_unpack(&e->sd[(size_t)k * e->n + i], e->cfg->status_dynamics,
+                        &e->cur[k]);
+    for (int k = 0; k < e->ny && !rc; k++) {
+        list_clear(&e->per[k]);
+        /* only the last year's messages are kept: the earlier years'
+         * conditions decide the states and are not worded */
+        rc = nbl__alerts_area_conditions(a, e->cfg, e->y0 + k, &e->cur[k],
+                                         k == e->ny - 1, &e->per[k]);
+    }
+    if (!rc)
+        rc = current_alerts(&r, out);
+    if (!rc)
+        rc = resolved_alerts(&r, out);
+    return rc;
+}
+
 int
 nbl__alerts_evaluate(const nbl__aarea *areas, size_t n,
                      const nbl_alert_config *cfg, int year, nbl_alert_list *out,
                      nbl__asd *sd_out)
 {
-    struct evalrun r = {areas, n, 0, year, 0, NULL, NULL};
-    int rc = NBL_OK;
-    r.y0 = first_year(areas, n, year);
-    r.ny = year - r.y0 + 1;
-    r.sd = calloc((size_t)r.ny * (n ? n : 1), sizeof *r.sd);
-    r.per = calloc((size_t)r.ny, sizeof *r.per);
-    if (!r.sd || !r.per) {
-        rc = NBL_ENOMEM;
-        goto done;
-    }
-    for (int k = 0; k < r.ny; k++)
-        nbl__alerts_status_dynamics(areas, n, cfg, r.y0 + k,
-                                    &r.sd[(size_t)k * n]);
-    if (sd_out)
-        memcpy(sd_out, sd_at(&r, r.ny - 1, 0), n * sizeof *r.sd);
-    for (size_t i = 0; i < n && !rc; i++) {
-        for (int k = 0; k < r.ny && !rc; k++) {
-            list_clear(&r.per[k]);
-            /* only the last year's messages are kept: the earlier
-             * years' conditions decide the states and are not worded */
-            rc = nbl__alerts_area_conditions(&areas[i], cfg, r.y0 + k,
-                                             sd_at(&r, k, i), k == r.ny - 1,
-                                             &r.per[k]);
-        }
-        if (!rc)
-            rc = current_alerts(&r, i, out);
-        if (!rc)
-            rc = resolved_alerts(&r, i, out);
-    }
-done:
-    if (r.per)
-        for (int k = 0; k < r.ny; k++)
-            list_release(&r.per[k]);
-    free(r.per);
-    free(r.sd);
+    nbl__aeval e;
+    int rc =
+        nbl__aeval_begin(&e, areas, n, cfg, first_year(areas, n, year), year);
+    if (rc)
+        return rc;
+    for (size_t i = 0; sd_out && i < n; i++)
+        nbl__aeval_sd(&e, i, &sd_out[i]);
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = nbl__aeval_area(&e, &areas[i], i, out);
+    nbl__aeval_end(&e);
     return rc;
 }

@@ -82,19 +82,13 @@ residents(const nbl__aarea *a, const nbl__sdconf *c, int year)
 static void
 fill_out(const nbl__sdconf *c, const nbl__sd_result *r, nbl__asd *o)
 {
-    memset(o, 0, sizeof *o);
-    o->status = r->status;
-    o->dynamics = r->dynamics;
-    o->sclass = r->status_class;
-    o->dclass = r->dynamics_class;
-    o->st = r->status_st;
-    o->dst = r->dynamics_st;
-    if (o->sclass >= 0)
-        snprintf(o->status_class, sizeof o->status_class, "%s",
-                 c->status.name[o->sclass]);
-    if (o->dclass >= 0)
-        snprintf(o->dynamics_class, sizeof o->dynamics_class, "%s",
-                 c->dynamics.name[o->dclass]);
+    nbl__asdc p = {r->status,
+                   r->dynamics,
+                   (signed char)r->status_class,
+                   (signed char)r->dynamics_class,
+                   (signed char)r->status_st,
+                   (signed char)r->dynamics_st};
+    nbl__asd_unpack(&p, c, o);
 }
 
 void

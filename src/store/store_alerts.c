@@ -131,35 +131,27 @@ nbl__store_alerts_has_year(nbl_ws *ws, const char *ruleset, int year, int *has)
     return NBL_OK;
 }
 
-static int
-cmp_area(const void *k, const void *e)
-{
-    return strcmp((const char *)k, ((const nbl__aarea *)e)->area_id);
-}
-
-static nbl__aarea *
-area_of(nbl__aarea *areas, size_t n, const char *id)
-{
-    return id ? bsearch(id, areas, n, sizeof *areas, cmp_area) : NULL;
-}
-
 /* The areas with results of the ruleset up to the year (criterion,
- * category or safety), sorted by id, with their names. On failure *areas
- * and *n hold what was read, for the caller to free. */
+ * category or safety), sorted by id, with their names, and the earliest
+ * year of those results (*ymin, `year` when none). On failure *areas and
+ * *n hold what was read, for the caller to free. */
 static int
 load_area_list(nbl_ws *ws, const char *ruleset, int year, nbl__aarea **areas,
-               size_t *n)
+               size_t *n, int *ymin)
 {
     sqlite3_stmt *st = NULL;
     size_t cap = 0;
     int rc, s, oom = 0;
+    *ymin = year;
     rc = nbl__db_prepare(
         ws, &st,
-        "SELECT k.area_id, a.name FROM (SELECT area_id FROM "
-        "criterion_results WHERE ruleset = ?1 AND year <= ?2 UNION SELECT "
-        "area_id FROM category_results WHERE ruleset = ?1 AND year <= ?2 "
-        "UNION SELECT area_id FROM safety_results WHERE year <= ?2) k LEFT "
-        "JOIN areas a ON a.area_id = k.area_id ORDER BY k.area_id");
+        "SELECT k.area_id, a.name, MIN(k.y) FROM (SELECT area_id, MIN(year) "
+        "y FROM criterion_results WHERE ruleset = ?1 AND year <= ?2 GROUP BY "
+        "area_id UNION ALL SELECT area_id, MIN(year) FROM category_results "
+        "WHERE ruleset = ?1 AND year <= ?2 GROUP BY area_id UNION ALL SELECT "
+        "area_id, MIN(year) FROM safety_results WHERE year <= ?2 GROUP BY "
+        "area_id) k LEFT JOIN areas a ON a.area_id = k.area_id GROUP BY "
+        "k.area_id ORDER BY k.area_id");
     if (rc)
         return rc;
     if ((rc = nbl__db_bind_key(ws, st, 1, ruleset))) {
@@ -182,6 +174,8 @@ load_area_list(nbl_ws *ws, const char *ruleset, int year, nbl__aarea **areas,
         (*n)++;
         if (oom || !(*areas)[*n - 1].area_id)
             goto nomem;
+        if (sqlite3_column_int(st, 2) < *ymin)
+            *ymin = sqlite3_column_int(st, 2);
     }
     rc = s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "reading results");
     sqlite3_finalize(st);
@@ -189,6 +183,23 @@ load_area_list(nbl_ws *ws, const char *ruleset, int year, nbl__aarea **areas,
 nomem:
     rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     sqlite3_finalize(st);
+    return rc;
+}
+
+int
+nbl__store_alerts_areas(nbl_ws *ws, const char *ruleset, int year,
+                        nbl__aarea **out, size_t *n_out, int *ymin)
+{
+    nbl__aarea *areas = NULL;
+    size_t n = 0;
+    int rc = load_area_list(ws, ruleset, year, &areas, &n, ymin);
+    if (rc) {
+        nbl__aareas_free(areas, n);
+        areas = NULL;
+        n = 0;
+    }
+    *out = areas;
+    *n_out = n;
     return rc;
 }
 
@@ -259,111 +270,93 @@ add_safety_row(nbl__aarea *a, sqlite3_stmt *st)
     return nbl__aarea_add_safety(a, &sf);
 }
 
-/* Gives back the room an area's result arrays grew beyond their rows
- * (they double as rows come: 66 criterion rows held 128). */
-static void
-shrink_area(nbl__aarea *a)
-{
-    void *p;
-    if (a->n_crit && a->n_crit < a->cap_crit &&
-        (p = realloc(a->crit, a->n_crit * sizeof *a->crit))) {
-        a->crit = p;
-        a->cap_crit = a->n_crit;
-    }
-    if (a->n_cat && a->n_cat < a->cap_cat &&
-        (p = realloc(a->cat, a->n_cat * sizeof *a->cat))) {
-        a->cat = p;
-        a->cap_cat = a->n_cat;
-    }
-    if (a->n_saf && a->n_saf < a->cap_saf &&
-        (p = realloc(a->saf, a->n_saf * sizeof *a->saf))) {
-        a->saf = p;
-        a->cap_saf = a->n_saf;
-    }
-}
-
-/* Runs one results query, its area_id in column 0, and hands each row of
- * an area in the list to add. The query takes ?1 ruleset and ?2 year, or
- * with ruleset NULL only ?1 year. */
-static int
-load_rows(nbl_ws *ws, const char *sql, const char *ruleset, int year,
-          nbl__aarea *areas, size_t n, add_row_fn add)
-{
-    sqlite3_stmt *st;
-    nbl__aarea *a = NULL;
-    int rc, s;
-    rc = nbl__db_prepare(ws, &st, sql);
-    if (rc)
-        return rc;
-    if (ruleset && (rc = nbl__db_bind_key(ws, st, 1, ruleset))) {
-        sqlite3_finalize(st);
-        return rc;
-    }
-    sqlite3_bind_int(st, ruleset ? 2 : 1, year);
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *id = (const char *)sqlite3_column_text(st, 0);
-        /* the rows come in key order, area by area */
-        if (!a || !id || strcmp(a->area_id, id) != 0) {
-            if (a)
-                shrink_area(a);
-            a = area_of(areas, n, id);
-        }
-        if (a && add(a, st)) {
-            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-            sqlite3_finalize(st);
-            return rc;
-        }
-    }
-    if (a)
-        shrink_area(a);
-    rc = s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "reading results");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* The result tables the alert rules read, area_id first in each query;
- * the safety index has no ruleset. */
+/* The result tables the alert rules read, area_id first in each query,
+ * in key order (their primary keys begin with area_id: no sort); the
+ * safety index has no ruleset. */
 static const struct {
     const char *sql;
     int by_ruleset;
     add_row_fn add;
-} result_queries[] = {
+} result_queries[NBL_ASTREAM_TABLES] = {
     {"SELECT area_id, year, criterion, value, ratio, status, met, met_low, "
      "threshold, threshold_low FROM criterion_results WHERE ruleset = ? AND "
-     "year <= ?",
+     "year <= ? ORDER BY area_id",
      1, add_crit_row},
     {"SELECT area_id, year, category, criteria_met, criteria_needed, "
      "criteria_met_low, parallel_years, omdannelse_years FROM "
-     "category_results WHERE ruleset = ? AND year <= ?",
+     "category_results WHERE ruleset = ? AND year <= ? ORDER BY area_id",
      1, add_cat_row},
     {"SELECT area_id, year, safety_index, safety_band FROM safety_results "
-     "WHERE year <= ?",
+     "WHERE year <= ? ORDER BY area_id",
      0, add_safety_row},
 };
 
-int
-nbl__store_alerts_load(nbl_ws *ws, const char *ruleset, int year,
-                       nbl__aarea **out, size_t *n_out)
+/* Steps cursor t; 0, or an error when the step fails. */
+static int
+stream_step(nbl_ws *ws, nbl__astream *s, int t)
 {
-    nbl__aarea *areas = NULL;
-    size_t n = 0;
-    int rc;
-    *out = NULL;
-    *n_out = 0;
-    rc = load_area_list(ws, ruleset, year, &areas, &n);
-    for (size_t i = 0;
-         rc == NBL_OK && i < sizeof result_queries / sizeof result_queries[0];
-         i++)
-        rc = load_rows(ws, result_queries[i].sql,
-                       result_queries[i].by_ruleset ? ruleset : NULL, year,
-                       areas, n, result_queries[i].add);
-    if (rc) {
-        nbl__aareas_free(areas, n);
-        return rc;
-    }
-    *out = areas;
-    *n_out = n;
+    int r = sqlite3_step(s->st[t]);
+    s->row[t] = r == SQLITE_ROW;
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        return nbl__db_error(ws, "reading results");
     return NBL_OK;
+}
+
+void
+nbl__store_alerts_stream_close(nbl__astream *s)
+{
+    for (int t = 0; t < NBL_ASTREAM_TABLES; t++)
+        sqlite3_finalize(s->st[t]);
+    free(s->cur.crit);
+    free(s->cur.cat);
+    free(s->cur.saf);
+    memset(s, 0, sizeof *s);
+}
+
+int
+nbl__store_alerts_stream_open(nbl_ws *ws, const char *ruleset, int year,
+                              nbl__astream *s)
+{
+    int rc = NBL_OK;
+    memset(s, 0, sizeof *s);
+    for (int t = 0; t < NBL_ASTREAM_TABLES && !rc; t++) {
+        int by_rs = result_queries[t].by_ruleset;
+        rc = nbl__db_prepare(ws, &s->st[t], result_queries[t].sql);
+        if (!rc && by_rs)
+            rc = nbl__db_bind_key(ws, s->st[t], 1, ruleset);
+        if (!rc) {
+            sqlite3_bind_int(s->st[t], by_rs ? 2 : 1, year);
+            rc = stream_step(ws, s, t);
+        }
+    }
+    if (rc)
+        nbl__store_alerts_stream_close(s);
+    return rc;
+}
+
+int
+nbl__store_alerts_stream_next(nbl_ws *ws, nbl__astream *s, const char *area_id,
+                              const char *name, nbl__aarea **out)
+{
+    int rc = NBL_OK;
+    s->cur.area_id = (char *)area_id;
+    s->cur.name = (char *)name;
+    s->cur.n_crit = s->cur.n_cat = s->cur.n_saf = 0;
+    for (int t = 0; t < NBL_ASTREAM_TABLES && !rc; t++) {
+        while (!rc && s->row[t]) {
+            const char *id = (const char *)sqlite3_column_text(s->st[t], 0);
+            int c = id ? strcmp(id, area_id) : -1;
+            if (c > 0)
+                break;
+            /* an earlier area's row (not asked for) is passed over */
+            if (c == 0 && result_queries[t].add(&s->cur, s->st[t]))
+                rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            if (!rc)
+                rc = stream_step(ws, s, t);
+        }
+    }
+    *out = &s->cur;
+    return rc;
 }
 
 struct keyrow {

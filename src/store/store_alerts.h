@@ -25,9 +25,29 @@ int nbl__store_alerts_has_year(nbl_ws *ws, const char *ruleset, int year,
                                int *has);
 
 /* All areas with results of the ruleset (or safety results) up to year,
- * sorted by area_id, with their series. Free with nbl__aareas_free. */
-int nbl__store_alerts_load(nbl_ws *ws, const char *ruleset, int year,
-                           nbl__aarea **out, size_t *n_out);
+ * sorted by area_id, with their names but no results, and the earliest
+ * year of those results (*ymin; `year` when there are none). Free with
+ * nbl__aareas_free. */
+int nbl__store_alerts_areas(nbl_ws *ws, const char *ruleset, int year,
+                            nbl__aarea **out, size_t *n_out, int *ymin);
+
+/* The results of the ruleset up to year, one area at a time: three
+ * cursors in area_id order (criterion, category, safety results). next
+ * gives the results of area_id (ids asked in ascending order; rows of ids
+ * not asked for are passed over) in an area owned by the stream, valid up
+ * to the next call (its area_id and name are the caller's strings). */
+#define NBL_ASTREAM_TABLES 3
+typedef struct nbl__astream {
+    struct sqlite3_stmt *st[NBL_ASTREAM_TABLES];
+    int row[NBL_ASTREAM_TABLES]; /* the cursor stands on a row */
+    nbl__aarea cur;
+} nbl__astream;
+int nbl__store_alerts_stream_open(nbl_ws *ws, const char *ruleset, int year,
+                                  nbl__astream *s);
+int nbl__store_alerts_stream_next(nbl_ws *ws, nbl__astream *s,
+                                  const char *area_id, const char *name,
+                                  nbl__aarea **out);
+void nbl__store_alerts_stream_close(nbl__astream *s);
 
 /* Stores the alerts of `year` (upsert on the identity; rows of the year
  * that are no longer raised are deleted; created_at and delivered_at are

@@ -149,6 +149,108 @@ nbl__store_sd_load(nbl_ws *ws, const nbl__sdconf *c, nbl__aarea *areas,
     return rc;
 }
 
+/* Widens a->ind to the years lo..hi (NAN where it had no row); 0 or
+ * NBL_ENOMEM. */
+static int
+widen_ind(nbl__aarea *a, int k, int lo, int hi)
+{
+    size_t cells = (size_t)(hi - lo + 1) * (size_t)k;
+    double *t;
+    if (a->ind && a->ind_ny > 0 && a->ind_y0 <= lo &&
+        a->ind_y0 + a->ind_ny - 1 >= hi)
+        return NBL_OK;
+    if (a->ind && a->ind_ny > 0) {
+        lo = a->ind_y0 < lo ? a->ind_y0 : lo;
+        hi = a->ind_y0 + a->ind_ny - 1 > hi ? a->ind_y0 + a->ind_ny - 1 : hi;
+        cells = (size_t)(hi - lo + 1) * (size_t)k;
+    }
+    t = malloc(cells * sizeof *t);
+    if (!t)
+        return NBL_ENOMEM;
+    for (size_t c = 0; c < cells; c++)
+        t[c] = NAN;
+    for (int r = 0; a->ind && r < a->ind_ny; r++)
+        memcpy(&t[(size_t)(a->ind_y0 - lo + r) * (size_t)k],
+               &a->ind[(size_t)r * (size_t)k], (size_t)k * sizeof *t);
+    free(a->ind);
+    a->ind = t;
+    a->ind_y0 = lo;
+    a->ind_ny = hi - lo + 1;
+    a->ind_k = k;
+    return NBL_OK;
+}
+
+/* One criterion_results row (area_id, year, criterion, value, ratio,
+ * status) into area a's table, as nbl__alerts_sd_value and the residents
+ * read it: an indicator of that name takes the measure (NAN unless ok),
+ * the residents column the size criterion's value where it has none. */
+static void
+merge_row(const nbl__sdconf *c, nbl__aarea *a, sqlite3_stmt *st)
+{
+    const char *crit = (const char *)sqlite3_column_text(st, 2);
+    const char *status = (const char *)sqlite3_column_text(st, 5);
+    int row = sqlite3_column_int(st, 1) - a->ind_y0;
+    double value = nbl__db_column_double(st, 3);
+    double ratio = nbl__db_column_double(st, 4);
+    double *cell;
+    if (!crit || row < 0 || row >= a->ind_ny)
+        return;
+    cell = &a->ind[(size_t)row * (size_t)a->ind_k];
+    for (int j = 0; j < c->nind; j++)
+        if (strcmp(c->ind[j].name, crit) == 0)
+            cell[j] = !status || strcmp(status, "ok") != 0 ? NAN
+                      : !isnan(ratio)                      ? ratio
+                                                           : value;
+    if (strcmp(crit, "size") == 0 && isnan(cell[c->nind]) && !isnan(value))
+        cell[c->nind] = value;
+}
+
+int
+nbl__store_sd_merge_criteria(nbl_ws *ws, const nbl__sdconf *c,
+                             const char *ruleset, int ymin, int year,
+                             nbl__aarea *areas, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    nbl__buf sql = {0};
+    size_t i = 0;
+    int rc = NBL_OK, step = SQLITE_DONE;
+    for (size_t a = 0; a < n && !rc; a++)
+        if (widen_ind(&areas[a], c->nind + 1, ymin, year))
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    if (!rc &&
+        nbl__buf_printf(&sql, "SELECT area_id, year, criterion, value, "
+                              "ratio, status FROM criterion_results WHERE "
+                              "ruleset = ? AND year <= ? AND criterion IN "
+                              "('size'"))
+        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    for (int j = 0; !rc && j < c->nind; j++)
+        if (nbl__buf_printf(&sql, ",?"))
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    if (!rc && nbl__buf_printf(&sql, ") ORDER BY area_id"))
+        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    if (!rc)
+        rc = nbl__db_prepare(ws, &st, sql.s);
+    nbl__buf_free(&sql);
+    if (!rc)
+        rc = nbl__db_bind_key(ws, st, 1, ruleset);
+    if (!rc)
+        sqlite3_bind_int(st, 2, year);
+    for (int j = 0; !rc && j < c->nind; j++)
+        rc = nbl__db_bind_key(ws, st, j + 3, c->ind[j].name);
+    /* rows and areas both come in area_id order */
+    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        while (id && i < n && strcmp(areas[i].area_id, id) < 0)
+            i++;
+        if (id && i < n && strcmp(areas[i].area_id, id) == 0)
+            merge_row(c, &areas[i], st);
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = nbl__db_error(ws, "reading criterion results");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int
 nbl__store_sd_has_columns(nbl_ws *ws)
 {

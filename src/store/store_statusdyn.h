@@ -18,6 +18,18 @@
 int nbl__store_sd_load(nbl_ws *ws, const nbl__sdconf *c, nbl__aarea *areas,
                        size_t n, const nbl__compute_data *stats);
 
+/** Merges the criterion results of the ruleset up to `year` that the
+ * method reads into each area's indicator table (widened to the years
+ * ymin..year): an indicator that is a criterion takes its measure (NAN
+ * unless ok; cri: the ratio), the residents column (nind) the size
+ * criterion's value where the statistics have none. nbl__alerts_sd_value
+ * and the residents then read the same from the table alone as from the
+ * criterion results, so the status/dynamics need no criterion rows.
+ * areas sorted by area_id, after nbl__store_sd_load. */
+int nbl__store_sd_merge_criteria(nbl_ws *ws, const nbl__sdconf *c,
+                                 const char *ruleset, int ymin, int year,
+                                 nbl__aarea *areas, size_t n);
+
 /** Writes the status/dynamics of `year` for the n areas (areas with no
  * indicator values get no row). *changed += rows changed. In the caller's
  * transaction. */
