@@ -147,16 +147,58 @@ set_fields(OGRFeatureH ft, const nbl__xlayer *l)
     }
 }
 
+/* The last geometry written, as transformed to the output CRS, and the
+ * WKB it came from: the timeseries layer repeats each area's geometry for
+ * every year (rows sorted by area_id), and a copy of the transformed
+ * geometry costs a fraction of parsing and reprojecting it again. */
+typedef struct geom_cache {
+    unsigned char *wkb;
+    size_t len;
+    OGRGeometryH g; /* NULL: empty */
+} geom_cache;
+
+static void
+geom_cache_clear(geom_cache *gc)
+{
+    free(gc->wkb);
+    if (gc->g)
+        OGR_G_DestroyGeometry(gc->g);
+    memset(gc, 0, sizeof *gc);
+}
+
+/* Keeps g (output CRS) as the geometry of wkb; without memory for the
+ * copies the cache stays empty (the next row is transformed again). */
+static void
+geom_cache_set(geom_cache *gc, const unsigned char *wkb, size_t len,
+               OGRGeometryH g)
+{
+    geom_cache_clear(gc);
+    if (!(gc->wkb = malloc(len ? len : 1)) || !(gc->g = OGR_G_Clone(g))) {
+        geom_cache_clear(gc);
+        return;
+    }
+    memcpy(gc->wkb, wkb, len);
+    gc->len = len;
+}
+
 /* Sets a feature's geometry from the row's WKB (l->wkb) in the working
  * CRS, transformed to the output CRS. Extends w->env[0..3] (output CRS)
- * and env[4..7] (working CRS). */
+ * and env[4..7] (working CRS); a geometry equal to the cached one has
+ * extended both already. */
 static int
-set_geometry(nbl__xwriter *w, OGRFeatureH ft, const char *path,
+set_geometry(nbl__xwriter *w, geom_cache *gc, OGRFeatureH ft, const char *path,
              const nbl__xlayer *l)
 {
     const char *id = l->vals[0].s;
     OGRGeometryH g = NULL;
     int rc = NBL_OK;
+    if (gc->g && gc->len == l->wkb_len &&
+        memcmp(gc->wkb, l->wkb, l->wkb_len) == 0) {
+        if (!(g = OGR_G_Clone(gc->g)))
+            return nbl__error(nbl_ws_ctx(w->ws), NBL_ENOMEM, "out of memory");
+        OGR_F_SetGeometryDirectly(ft, g);
+        return NBL_OK;
+    }
     if (OGR_G_CreateFromWkb(l->wkb, NULL, &g, (int)l->wkb_len) == OGRERR_NONE)
         env_add(w->env + 4, g);
     if (!g || (w->ct && OGR_G_Transform(g, w->ct) != OGRERR_NONE)) {
@@ -169,6 +211,7 @@ set_geometry(nbl__xwriter *w, OGRFeatureH ft, const char *path,
             wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPolygon)
             g = OGR_G_ForceToMultiPolygon(g);
         env_add(w->env, g);
+        geom_cache_set(gc, l->wkb, l->wkb_len, g);
         OGR_F_SetGeometryDirectly(ft, g);
         g = NULL;
     }
@@ -233,6 +276,7 @@ static int
 write_rows(nbl__xwriter *w, OGRLayerH lyr, const char *path, nbl__xlayer *l)
 {
     int rc = nbl__xlayer_open(l, w->ws, w->job), more;
+    geom_cache gc = {0};
     while (rc == NBL_OK && (more = nbl__xlayer_next(l, w->job)) != 0) {
         OGRFeatureH ft;
         if (more < 0) {
@@ -242,12 +286,13 @@ write_rows(nbl__xwriter *w, OGRLayerH lyr, const char *path, nbl__xlayer *l)
         ft = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
         set_fields(ft, l);
         if (l->wkb)
-            rc = set_geometry(w, ft, path, l);
+            rc = set_geometry(w, &gc, ft, path, l);
         if (rc == NBL_OK && OGR_L_CreateFeature(lyr, ft) != OGRERR_NONE)
             rc = nbl__xw_fail(w, path, "cannot write feature");
         OGR_F_Destroy(ft);
         note_year(w, l);
     }
+    geom_cache_clear(&gc);
     nbl__xlayer_close(l);
     return rc;
 }
