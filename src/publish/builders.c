@@ -761,19 +761,13 @@ static int
 open_plans(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
 {
     plans_data *d = l->data;
-    nbl__xcursor *peek;
-    const void *row;
-    int rc = nbl__store_export_plans(ws, &peek), any;
+    int any, rc = nbl__store_export_has_plans(ws, &any);
     free(d->res);
     d->res = NULL;
     d->n = 0;
     if (rc)
         return rc;
     /* the plan comparison (a few rows per plan) only when there are plans */
-    any = nbl__xcursor_next(peek, &row);
-    nbl__xcursor_free(peek);
-    if (any < 0)
-        return any;
     if (any && (rc = nbl__plans_results(ws, job->ruleset, job->opts->config,
                                         job->unsuppressed, &d->res, &d->n)))
         return rc;

@@ -55,43 +55,35 @@ nbl__xalert_disclosure_sql(nbl__buf *sql)
     return rc ? rc : nbl__buf_printf(sql, " END)");
 }
 
-/* Set when col_text() or col_blob() could not copy a value (out of
- * memory): the loaders check it with text_checked() so that a failed copy
- * is an error, never a value silently published as missing. */
-static _Thread_local int text_oom;
-
-static char *
-col_text(sqlite3_stmt *st, int i)
+/* The text of column i, borrowed from the statement: SQLite keeps it until
+ * the statement's next step or reset, i.e. exactly while the writer
+ * handles the row, so no copy is made. NULL for a NULL value; NULL for a
+ * value that is not NULL means SQLite could not make the text (out of
+ * memory): *oom is set and the row is an error, never a missing value. */
+static const char *
+col_str(sqlite3_stmt *st, int i, int *oom)
 {
-    return nbl__db_column_strdup(st, i, &text_oom);
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    if (!s && sqlite3_column_type(st, i) != SQLITE_NULL)
+        *oom = 1;
+    return s;
 }
 
-static int
-text_checked(nbl_ws *ws, int rc)
-{
-    if (!text_oom)
-        return rc;
-    text_oom = 0;
-    return rc ? rc : nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-}
-
-static unsigned char *
-col_blob(sqlite3_stmt *st, int i, size_t *len)
+/* A blob column (a geometry's WKB), borrowed like col_str()'s text; NULL
+ * and *len 0 for NULL or an empty blob. */
+static const unsigned char *
+col_blob(sqlite3_stmt *st, int i, size_t *len, int *oom)
 {
     const void *p = sqlite3_column_blob(st, i);
     int n = sqlite3_column_bytes(st, i);
-    unsigned char *c;
     *len = 0;
-    if (!p || n <= 0)
+    if (!p || n <= 0) {
+        if (!p && n > 0)
+            *oom = 1; /* a feature without its geometry: an error */
         return NULL;
-    c = malloc((size_t)n);
-    if (c) {
-        memcpy(c, p, (size_t)n);
-        *len = (size_t)n;
-    } else {
-        text_oom = 1; /* a feature without its geometry: an error */
     }
-    return c;
+    *len = (size_t)n;
+    return p;
 }
 
 /* Grows a vector of fixed-size elements by one zeroed slot. */
@@ -168,14 +160,15 @@ nbl__store_export_ruleset_version(nbl_ws *ws, const char *ruleset, char **out)
         "SELECT COALESCE((SELECT version FROM rulesets WHERE name = ?1), "
         "(SELECT MAX(ruleset_version) FROM category_results "
         "WHERE ruleset = ?1))");
+    int oom = 0;
     if (rc)
         return rc;
     *out = NULL;
     if (!(rc = nbl__db_bind_key(ws, st, 1, ruleset))) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            *out = col_text(st, 0);
-        else
+        if (sqlite3_step(st) != SQLITE_ROW)
             rc = nbl__db_error(ws, "ruleset version");
+        else if (!(*out = nbl__db_column_strdup(st, 0, &oom)) && oom)
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     }
     sqlite3_finalize(st);
     return rc;
@@ -197,7 +190,7 @@ nbl__store_export_inputs(nbl_ws *ws, nbl__xinput **out, size_t *n)
     sqlite3_stmt *st;
     nbl__xinput *v = NULL;
     size_t cap = 0;
-    int rc, s;
+    int rc, s, oom = 0;
     *out = NULL;
     *n = 0;
     rc = nbl__db_prepare(
@@ -213,10 +206,11 @@ nbl__store_export_inputs(nbl_ws *ws, nbl__xinput **out, size_t *n)
             rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
             break;
         }
-        a->kind = col_text(st, 0);
-        a->source = col_text(st, 1);
+        a->kind = nbl__db_column_strdup(st, 0, &oom);
+        a->source = nbl__db_column_strdup(st, 1, &oom);
     }
-    rc = text_checked(ws, rc);
+    if (rc == NBL_OK && oom)
+        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     if (rc == NBL_OK && s != SQLITE_DONE)
         rc = nbl__db_error(ws, "export inputs");
     sqlite3_finalize(st);
@@ -252,6 +246,7 @@ struct nbl__xcursor {
     const char *const *ind, *const *denom; /* profile: borrowed */
     size_t n_ind;
     int year;
+    int oom; /* a column of the row could not be read (col_str) */
     union {
         nbl__xarea area;
         nbl__xalert alert;
@@ -261,42 +256,12 @@ struct nbl__xcursor {
     } row;
 };
 
-/* Releases what the current row owns and zeroes it (the profile's
- * indicator array is kept for the next row). */
+/* Forgets the current row (its strings are the statement's; the
+ * profile's indicator array is kept for the next row). */
 static void
 row_clear(nbl__xcursor *c)
 {
     nbl__xpind *ind = c->row.profile.ind;
-    switch (c->kind) {
-    case XC_AREAS: {
-        nbl__xarea *a = &c->row.area;
-        free(a->area_id), free(a->name), free(a->municipality);
-        free(a->region), free(a->category), free(a->ruleset_version);
-        free(a->profile_band), free(a->wkb);
-        free(a->status_class), free(a->dynamics_class), free(a->sd_group);
-        free(a->sd_st), free(a->sd_dst);
-        break;
-    }
-    case XC_ALERTS: {
-        nbl__xalert *a = &c->row.alert;
-        free(a->area_id), free(a->name), free(a->kind), free(a->rule);
-        free(a->severity), free(a->message), free(a->state), free(a->wkb);
-        break;
-    }
-    case XC_SAFETY:
-        free(c->row.safety.area_id), free(c->row.safety.name);
-        free(c->row.safety.band), free(c->row.safety.wkb);
-        break;
-    case XC_PLANS:
-        free(c->row.plan.plan_id), free(c->row.plan.name);
-        free(c->row.plan.area_ids), free(c->row.plan.wkb);
-        break;
-    case XC_PROFILE:
-        free(c->row.profile.area_id), free(c->row.profile.name);
-        free(c->row.profile.municipality), free(c->row.profile.band);
-        free(c->row.profile.wkb);
-        break;
-    }
     memset(&c->row, 0, sizeof c->row);
     if (c->kind == XC_PROFILE)
         c->row.profile.ind = ind;
@@ -336,110 +301,109 @@ cursor_new(nbl_ws *ws, xckind kind, const char *sql, nbl__xcursor **out)
 
 /* The status/dynamics columns of an areas row (from column c on). */
 static void
-read_sd(sqlite3_stmt *st, int c, nbl__xarea *a)
+read_sd(sqlite3_stmt *st, int c, nbl__xarea *a, int *oom)
 {
     a->status_index = nbl__db_column_double(st, c);
     a->dynamics_index = nbl__db_column_double(st, c + 1);
-    a->status_class = col_text(st, c + 2);
-    a->dynamics_class = col_text(st, c + 3);
-    a->sd_group = col_text(st, c + 4);
-    a->sd_st = col_text(st, c + 5);
-    a->sd_dst = col_text(st, c + 6);
+    a->status_class = col_str(st, c + 2, oom);
+    a->dynamics_class = col_str(st, c + 3, oom);
+    a->sd_group = col_str(st, c + 4, oom);
+    a->sd_st = col_str(st, c + 5, oom);
+    a->sd_dst = col_str(st, c + 6, oom);
 }
 
 static void
-read_area(sqlite3_stmt *st, nbl__xarea *a)
+read_area(sqlite3_stmt *st, nbl__xarea *a, int *oom)
 {
     int c = 12;
-    a->area_id = col_text(st, 0);
-    a->name = col_text(st, 1);
-    a->municipality = col_text(st, 2);
-    a->region = col_text(st, 3);
+    a->area_id = col_str(st, 0, oom);
+    a->name = col_str(st, 1, oom);
+    a->municipality = col_str(st, 2, oom);
+    a->region = col_str(st, 3, oom);
     a->year = sqlite3_column_int(st, 4);
     a->pop = nbl__db_column_double(st, 5);
-    a->category = col_text(st, 6);
+    a->category = col_str(st, 6, oom);
     a->criteria_met = nbl__db_column_int_or(st, 7, -1);
-    a->ruleset_version = col_text(st, 8);
+    a->ruleset_version = col_str(st, 8, oom);
     a->profile_points = nbl__db_column_int_or(st, 9, -1);
-    a->profile_band = col_text(st, 10);
-    a->wkb = col_blob(st, 11, &a->wkb_len);
+    a->profile_band = col_str(st, 10, oom);
+    a->wkb = col_blob(st, 11, &a->wkb_len, oom);
     for (int k = 0; k < NBL__XC_N; k++, c += 7) {
         nbl__xcrit *x = &a->crit[k];
-        const unsigned char *stt = sqlite3_column_text(st, c + 2);
+        const char *stt = col_str(st, c + 2, oom);
         x->value = nbl__db_column_double(st, c);
         x->ratio = nbl__db_column_double(st, c + 1);
-        snprintf(x->status, sizeof x->status, "%s",
-                 stt ? (const char *)stt : "");
+        snprintf(x->status, sizeof x->status, "%s", stt ? stt : "");
         x->met = nbl__db_column_bool(st, c + 3);
         x->denom = nbl__db_column_double(st, c + 4);
         x->threshold = nbl__db_column_double(st, c + 5);
         x->threshold_low = nbl__db_column_double(st, c + 6);
     }
-    read_sd(st, c, a);
+    read_sd(st, c, a, oom);
     a->pop_not_evaluable = sqlite3_column_int(st, c + 7);
 }
 
 static void
-read_alert(sqlite3_stmt *st, nbl__xalert *a)
+read_alert(sqlite3_stmt *st, nbl__xalert *a, int *oom)
 {
-    a->area_id = col_text(st, 0);
-    a->name = col_text(st, 1);
+    a->area_id = col_str(st, 0, oom);
+    a->name = col_str(st, 1, oom);
     a->year = sqlite3_column_int(st, 2);
-    a->kind = col_text(st, 3);
-    a->rule = col_text(st, 4);
-    a->severity = col_text(st, 5);
+    a->kind = col_str(st, 3, oom);
+    a->rule = col_str(st, 4, oom);
+    a->severity = col_str(st, 5, oom);
     a->value = nbl__db_column_double(st, 6);
     a->threshold = nbl__db_column_double(st, 7);
-    a->message = col_text(st, 8);
-    a->state = col_text(st, 9);
+    a->message = col_str(st, 8, oom);
+    a->state = col_str(st, 9, oom);
     a->first_year = nbl__db_column_int_or(st, 10, 0);
     a->pop = nbl__db_column_double(st, 11);
     a->denom = nbl__db_column_double(st, 12);
-    a->wkb = col_blob(st, 13, &a->wkb_len);
+    a->wkb = col_blob(st, 13, &a->wkb_len, oom);
 }
 
 static void
-read_safety(sqlite3_stmt *st, nbl__xsafety *a)
+read_safety(sqlite3_stmt *st, nbl__xsafety *a, int *oom)
 {
-    a->area_id = col_text(st, 0);
-    a->name = col_text(st, 1);
+    a->area_id = col_str(st, 0, oom);
+    a->name = col_str(st, 1, oom);
     a->year = sqlite3_column_int(st, 2);
     a->safety_index = nbl__db_column_double(st, 3);
     a->perceived = nbl__db_column_double(st, 4);
     a->problems = nbl__db_column_double(st, 5);
     a->registered = nbl__db_column_double(st, 6);
-    a->band = col_text(st, 7);
+    a->band = col_str(st, 7, oom);
     a->flag_safe = nbl__db_column_bool(st, 8);
     a->flag_night = nbl__db_column_bool(st, 9);
     a->pop = nbl__db_column_double(st, 10);
     a->survey_n = nbl__db_column_double(st, 11);
-    a->wkb = col_blob(st, 12, &a->wkb_len);
+    a->wkb = col_blob(st, 12, &a->wkb_len, oom);
 }
 
 static void
-read_plan(sqlite3_stmt *st, nbl__xplan *a)
+read_plan(sqlite3_stmt *st, nbl__xplan *a, int *oom)
 {
-    a->plan_id = col_text(st, 0);
-    a->name = col_text(st, 1);
+    a->plan_id = col_str(st, 0, oom);
+    a->name = col_str(st, 1, oom);
     a->start_year = sqlite3_column_int(st, 2);
     a->end_year = sqlite3_column_int(st, 3);
     a->n_areas = sqlite3_column_int(st, 4);
-    a->area_ids = col_text(st, 5);
-    a->wkb = col_blob(st, 6, &a->wkb_len);
+    a->area_ids = col_str(st, 5, oom);
+    a->wkb = col_blob(st, 6, &a->wkb_len, oom);
 }
 
 static void
-read_profile(sqlite3_stmt *st, int year, nbl__xprofile *a)
+read_profile(sqlite3_stmt *st, int year, nbl__xprofile *a, int *oom)
 {
-    a->area_id = col_text(st, 0);
-    a->name = col_text(st, 1);
-    a->municipality = col_text(st, 2);
+    a->area_id = col_str(st, 0, oom);
+    a->name = col_str(st, 1, oom);
+    a->municipality = col_str(st, 2, oom);
     a->year = year;
     a->pop = nbl__db_column_double(st, 3);
     a->has_score = sqlite3_column_int(st, 4);
     a->points = nbl__db_column_int_or(st, 5, -1);
-    a->band = col_text(st, 6);
-    a->wkb = col_blob(st, 7, &a->wkb_len);
+    a->band = col_str(st, 6, oom);
+    a->wkb = col_blob(st, 7, &a->wkb_len, oom);
     a->prev_pop = nbl__db_column_double(st, 8);
 }
 
@@ -470,9 +434,9 @@ profile_indicators(nbl__xcursor *c)
         if (s != SQLITE_ROW)
             return nbl__db_error(c->ws, "export profile");
         if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-            const unsigned char *t = sqlite3_column_text(st, 1);
+            const char *t = col_str(st, 1, &c->oom);
             x->value = nbl__db_column_double(st, 0);
-            snprintf(x->status, sizeof x->status, "%s", (const char *)t);
+            snprintf(x->status, sizeof x->status, "%s", t ? t : "");
             x->reference = nbl__db_column_double(st, 2);
             x->sd_distance = nbl__db_column_double(st, 3);
             x->change = nbl__db_column_double(st, 4);
@@ -492,6 +456,7 @@ nbl__xcursor_next(nbl__xcursor *c, const void **row)
                                        "export profile"};
     int s, rc;
     row_clear(c);
+    c->oom = 0;
     *row = NULL;
     s = sqlite3_step(c->st);
     if (s == SQLITE_DONE)
@@ -500,27 +465,27 @@ nbl__xcursor_next(nbl__xcursor *c, const void **row)
         return nbl__db_error(c->ws, what[c->kind]);
     switch (c->kind) {
     case XC_AREAS:
-        read_area(c->st, &c->row.area);
+        read_area(c->st, &c->row.area, &c->oom);
         break;
     case XC_ALERTS:
-        read_alert(c->st, &c->row.alert);
+        read_alert(c->st, &c->row.alert, &c->oom);
         break;
     case XC_SAFETY:
-        read_safety(c->st, &c->row.safety);
+        read_safety(c->st, &c->row.safety, &c->oom);
         break;
     case XC_PLANS:
-        read_plan(c->st, &c->row.plan);
+        read_plan(c->st, &c->row.plan, &c->oom);
         break;
     case XC_PROFILE:
-        read_profile(c->st, c->year, &c->row.profile);
+        read_profile(c->st, c->year, &c->row.profile, &c->oom);
         if (!c->row.profile.area_id)
-            return nbl__error(c->ws->ctx, NBL_ENOMEM, "out of memory");
-        if ((rc = profile_indicators(c)))
+            c->oom = 1;
+        else if ((rc = profile_indicators(c)))
             return rc;
         break;
     }
-    if ((rc = text_checked(c->ws, NBL_OK)))
-        return rc;
+    if (c->oom)
+        return nbl__error(c->ws->ctx, NBL_ENOMEM, "out of memory");
     *row = &c->row;
     return 1;
 }
@@ -608,7 +573,12 @@ areas_sql(nbl_ws *ws, nbl__buf *sql, int year)
     if (sdjoin.s)
         nbl__buf_append(sql, sdjoin.s, sdjoin.len);
     nbl__buf_free(&sdjoin);
-    return nbl__buf_printf(sql, " ORDER BY a.area_id, %s", y);
+    /* year 0: in the order of category_results' key (area_id, year), so
+     * that SQLite walks it instead of sorting every row (geometries
+     * included) in a temporary B-tree; c.area_id = a.area_id */
+    return nbl__buf_printf(
+        sql, year > 0 ? " ORDER BY a.area_id, %s" : " ORDER BY c.area_id, %s",
+        y);
 }
 
 /* Binds a new cursor's ruleset; on failure the cursor is freed. */
@@ -685,6 +655,22 @@ nbl__store_export_safety(nbl_ws *ws, int year, nbl__xcursor **out)
         out);
     if (rc == NBL_OK)
         sqlite3_bind_int((*out)->st, 1, year);
+    return rc;
+}
+
+int
+nbl__store_export_has_plans(nbl_ws *ws, int *any)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(ws, &st, "SELECT EXISTS (SELECT 1 FROM plans)");
+    if (rc)
+        return rc;
+    *any = 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *any = sqlite3_column_int(st, 0) != 0;
+    else
+        rc = nbl__db_error(ws, "export plans");
+    sqlite3_finalize(st);
     return rc;
 }
 
