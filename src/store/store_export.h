@@ -154,7 +154,9 @@ int nbl__xcursor_next(nbl__xcursor *c, const void **row);
 void nbl__xcursor_free(nbl__xcursor *c);
 
 /** Rows: nbl__xarea. year > 0: every area, with that year's results (LEFT
- * JOIN). year == 0: one row per area and year with category results. */
+ * JOIN). year == 0: one row per area and year with category results (the
+ * category results merged with ordered scans of areas, criterion results,
+ * profile scores and status rows: one pass over each, no look-ups). */
 int nbl__store_export_areas(nbl_ws *ws, const char *ruleset, int year,
                             nbl__xcursor **out);
 
