@@ -111,7 +111,7 @@ env_add(double env[4], OGRGeometryH g)
 
 /* ---- one layer ---------------------------------------------------------- */
 
-/* Sets the fields of a feature from the row's values (l->vals). */
+/* Sets every field of a feature from the row's values (l->vals). */
 static void
 set_fields(OGRFeatureH ft, const nbl__xlayer *l)
 {
@@ -141,64 +141,59 @@ set_fields(OGRFeatureH ft, const nbl__xlayer *l)
                 nbl__parse_long(tmp + 8, &d))
                 OGR_F_SetFieldDateTime(ft, f, (int)y, (int)m, (int)d, 0, 0, 0,
                                        0);
+            else /* as a new feature has it (the feature is reused) */
+                OGR_F_UnsetField(ft, f);
             break;
         }
         }
     }
 }
 
-/* The last geometry written, as transformed to the output CRS, and the
- * WKB it came from: the timeseries layer repeats each area's geometry for
- * every year (rows sorted by area_id), and a copy of the transformed
- * geometry costs a fraction of parsing and reprojecting it again. */
-typedef struct geom_cache {
+/* What the layer's one feature (reused row after row) holds as its
+ * geometry: the WKB it was made from, transformed to the output CRS. The
+ * timeseries layer repeats each area's geometry for every year (rows
+ * sorted by area_id); the feature keeps it instead of parsing and
+ * reprojecting it again, a fifth of the national GeoJSON export's own
+ * work. */
+typedef struct geom_memo {
     unsigned char *wkb;
     size_t len;
-    OGRGeometryH g; /* NULL: empty */
-} geom_cache;
+    int held; /* the feature's geometry is the one of wkb */
+} geom_memo;
 
+/* Notes that the feature now holds the geometry of wkb; without memory
+ * for the copy, nothing is noted (the next row is transformed again). */
 static void
-geom_cache_clear(geom_cache *gc)
+geom_memo_set(geom_memo *gm, const unsigned char *wkb, size_t len)
 {
-    free(gc->wkb);
-    if (gc->g)
-        OGR_G_DestroyGeometry(gc->g);
-    memset(gc, 0, sizeof *gc);
-}
-
-/* Keeps g (output CRS) as the geometry of wkb; without memory for the
- * copies the cache stays empty (the next row is transformed again). */
-static void
-geom_cache_set(geom_cache *gc, const unsigned char *wkb, size_t len,
-               OGRGeometryH g)
-{
-    geom_cache_clear(gc);
-    if (!(gc->wkb = malloc(len ? len : 1)) || !(gc->g = OGR_G_Clone(g))) {
-        geom_cache_clear(gc);
-        return;
+    if (len > gm->len || !gm->wkb) {
+        unsigned char *p = realloc(gm->wkb, len ? len : 1);
+        if (!p) {
+            gm->held = 0;
+            return;
+        }
+        gm->wkb = p;
     }
-    memcpy(gc->wkb, wkb, len);
-    gc->len = len;
+    memcpy(gm->wkb, wkb, len);
+    gm->len = len;
+    gm->held = 1;
 }
 
 /* Sets a feature's geometry from the row's WKB (l->wkb) in the working
- * CRS, transformed to the output CRS. Extends w->env[0..3] (output CRS)
- * and env[4..7] (working CRS); a geometry equal to the cached one has
- * extended both already. */
+ * CRS, transformed to the output CRS, unless the feature holds it already
+ * (gm). Extends w->env[0..3] (output CRS) and env[4..7] (working CRS); a
+ * geometry the feature holds has extended both already. */
 static int
-set_geometry(nbl__xwriter *w, geom_cache *gc, OGRFeatureH ft, const char *path,
+set_geometry(nbl__xwriter *w, geom_memo *gm, OGRFeatureH ft, const char *path,
              const nbl__xlayer *l)
 {
     const char *id = l->vals[0].s;
     OGRGeometryH g = NULL;
     int rc = NBL_OK;
-    if (gc->g && gc->len == l->wkb_len &&
-        memcmp(gc->wkb, l->wkb, l->wkb_len) == 0) {
-        if (!(g = OGR_G_Clone(gc->g)))
-            return nbl__error(nbl_ws_ctx(w->ws), NBL_ENOMEM, "out of memory");
-        OGR_F_SetGeometryDirectly(ft, g);
+    if (gm->held && gm->len == l->wkb_len &&
+        memcmp(gm->wkb, l->wkb, l->wkb_len) == 0)
         return NBL_OK;
-    }
+    gm->held = 0;
     if (OGR_G_CreateFromWkb(l->wkb, NULL, &g, (int)l->wkb_len) == OGRERR_NONE)
         env_add(w->env + 4, g);
     if (!g || (w->ct && OGR_G_Transform(g, w->ct) != OGRERR_NONE)) {
@@ -211,8 +206,8 @@ set_geometry(nbl__xwriter *w, geom_cache *gc, OGRFeatureH ft, const char *path,
             wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPolygon)
             g = OGR_G_ForceToMultiPolygon(g);
         env_add(w->env, g);
-        geom_cache_set(gc, l->wkb, l->wkb_len, g);
         OGR_F_SetGeometryDirectly(ft, g);
+        geom_memo_set(gm, l->wkb, l->wkb_len);
         g = NULL;
     }
     if (g)
@@ -276,23 +271,32 @@ static int
 write_rows(nbl__xwriter *w, OGRLayerH lyr, const char *path, nbl__xlayer *l)
 {
     int rc = nbl__xlayer_open(l, w->ws, w->job), more;
-    geom_cache gc = {0};
+    geom_memo gm = {0};
+    /* one feature for every row: each row sets every field (or nulls it)
+     * and the FID is cleared, so the driver sees a new feature each time */
+    OGRFeatureH ft = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+    if (!ft && rc == NBL_OK)
+        rc = nbl__error(nbl_ws_ctx(w->ws), NBL_ENOMEM, "out of memory");
     while (rc == NBL_OK && (more = nbl__xlayer_next(l, w->job)) != 0) {
-        OGRFeatureH ft;
         if (more < 0) {
             rc = more;
             break;
         }
-        ft = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
         set_fields(ft, l);
-        if (l->wkb)
-            rc = set_geometry(w, &gc, ft, path, l);
+        OGR_F_SetFID(ft, OGRNullFID);
+        if (l->wkb) {
+            rc = set_geometry(w, &gm, ft, path, l);
+        } else if (OGR_F_GetGeometryRef(ft)) {
+            OGR_F_SetGeometryDirectly(ft, NULL);
+            gm.held = 0;
+        }
         if (rc == NBL_OK && OGR_L_CreateFeature(lyr, ft) != OGRERR_NONE)
             rc = nbl__xw_fail(w, path, "cannot write feature");
-        OGR_F_Destroy(ft);
         note_year(w, l);
     }
-    geom_cache_clear(&gc);
+    if (ft)
+        OGR_F_Destroy(ft);
+    free(gm.wkb);
     nbl__xlayer_close(l);
     return rc;
 }
