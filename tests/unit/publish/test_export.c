@@ -4,7 +4,8 @@
  * workspace (tests/fixtures/export/workspace.sql): RFC 7946 shape (no crs,
  * counter-clockwise rings, lon/lat), status fields, the profile layer's
  * values and suppression, the plans layer's properties, empty layers,
- * --overwrite, failures leave nothing behind.
+ * --overwrite, failures leave nothing behind; the timeseries cursor's
+ * merged scans against the one-year cursor's LEFT JOINs.
  */
 #include "nbl_test.h"
 
