@@ -342,6 +342,8 @@ fill_alert(nbl__xlayer *l, const nbl__xjob *job, const void *row)
     int small = sup && nbl__disclosure_area(&job->disc, a->pop);
     int repeat = repeats_small_area(d, a, small);
     d->prev_small = nbl__disclosure_area(&job->disc, a->pop);
+    if (a->area_id && !d->prev_area)
+        l->oom = 1; /* the next row could not be compared: an error */
     if (repeat)
         return 0;
     v_str(&v[0], a->area_id);

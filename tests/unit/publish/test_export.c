@@ -409,6 +409,52 @@ test_export_geojson(void **state)
     nbl_ctx_free(ctx);
 }
 
+static int
+open_alert_rows(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
+{
+    (void)job;
+    return nbl__store_export_alerts(ws, "dk2021", 2024,
+                                    (nbl__xcursor **)&l->cursor);
+}
+
+/* A fill whose made-up string could not be allocated (its maker returned
+ * NULL). */
+static int
+fill_lost_string(nbl__xlayer *l, const nbl__xjob *job, const void *row)
+{
+    (void)job;
+    (void)row;
+    l->vals[0].s = nbl__xlayer_keep(l, NULL);
+    l->vals[0].set = l->vals[0].s != NULL;
+    return 1;
+}
+
+/* A string a row could not make is an error of the row ("out of memory"),
+ * never a value published as missing. */
+static void
+test_layer_string_oom(void **state)
+{
+    static const nbl__xfield f[] = {{"message", NBL__XF_STR}};
+    nbl_ctx *ctx = nbl_ctx_new();
+    nbl_ws *ws = fixture_ws(ctx, "ws_oom.sqlite");
+    nbl__xlayer l;
+    nbl__xjob job;
+    (void)state;
+    memset(&l, 0, sizeof l);
+    memset(&job, 0, sizeof job);
+    l.name = "t";
+    l.fields = f;
+    l.nfields = 1;
+    l.open = open_alert_rows;
+    l.fill = fill_lost_string;
+    assert_int_equal(nbl__xlayer_open(&l, ws, &job), NBL_OK);
+    assert_int_equal(nbl__xlayer_next(&l, &job), NBL_ENOMEM);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "out of memory"));
+    nbl__xlayer_free(&l);
+    nbl_ws_free(ws);
+    nbl_ctx_free(ctx);
+}
+
 /* Two area rows agree on every value the layers read (strings by value). */
 static void
 assert_same_area(const nbl__xarea *a, const nbl__xarea *b)
@@ -654,6 +700,7 @@ main(void)
         cmocka_unit_test(test_qml_profile_bands),
         cmocka_unit_test(test_export_geojson),
         cmocka_unit_test(test_series_cursor),
+        cmocka_unit_test(test_layer_string_oom),
         cmocka_unit_test(test_export_empty_safety),
         cmocka_unit_test(test_export_failures),
         cmocka_unit_test(test_export_cancel_leaves_nothing),
