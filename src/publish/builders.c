@@ -342,6 +342,8 @@ fill_alert(nbl__xlayer *l, const nbl__xjob *job, const void *row)
     int small = sup && nbl__disclosure_area(&job->disc, a->pop);
     int repeat = repeats_small_area(d, a, small);
     d->prev_small = nbl__disclosure_area(&job->disc, a->pop);
+    if (a->area_id && !d->prev_area)
+        l->oom = 1; /* the next row could not be compared: an error */
     if (repeat)
         return 0;
     v_str(&v[0], a->area_id);
@@ -761,19 +763,13 @@ static int
 open_plans(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
 {
     plans_data *d = l->data;
-    nbl__xcursor *peek;
-    const void *row;
-    int rc = nbl__store_export_plans(ws, &peek), any;
+    int any, rc = nbl__store_export_has_plans(ws, &any);
     free(d->res);
     d->res = NULL;
     d->n = 0;
     if (rc)
         return rc;
     /* the plan comparison (a few rows per plan) only when there are plans */
-    any = nbl__xcursor_next(peek, &row);
-    nbl__xcursor_free(peek);
-    if (any < 0)
-        return any;
     if (any && (rc = nbl__plans_results(ws, job->ruleset, job->opts->config,
                                         job->unsuppressed, &d->res, &d->n)))
         return rc;

@@ -50,6 +50,8 @@ nbl__xlayer_open(nbl__xlayer *l, nbl_ws *ws, const nbl__xjob *job)
 {
     nbl__xlayer_close(l);
     l->nrows = 0;
+    l->oom = 0;
+    l->ws = ws;
     l->vals = calloc(l->nfields ? (size_t)l->nfields : 1, sizeof *l->vals);
     if (!l->vals)
         return nbl__error(nbl_ws_ctx(ws), NBL_ENOMEM, "out of memory");
@@ -69,7 +71,11 @@ nbl__xlayer_next(nbl__xlayer *l, const nbl__xjob *job)
         rc = nbl__xcursor_next(l->cursor, &row);
         if (rc != 1)
             return rc;
-    } while (!l->fill(l, job, row));
+    } while (!l->fill(l, job, row) && !l->oom);
+    if (l->oom) {
+        l->oom = 0;
+        return nbl__error(nbl_ws_ctx(l->ws), NBL_ENOMEM, "out of memory");
+    }
     l->nrows++;
     return 1;
 }
@@ -107,11 +113,14 @@ const char *
 nbl__xlayer_keep(nbl__xlayer *l, char *s)
 {
     char **v;
-    if (!s)
+    if (!s) { /* its maker ran out of memory */
+        l->oom = 1;
         return NULL;
+    }
     v = realloc(l->strings, (l->nstrings + 1) * sizeof *v);
     if (!v) {
         free(s);
+        l->oom = 1;
         return NULL;
     }
     l->strings = v;

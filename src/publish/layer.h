@@ -80,6 +80,9 @@ typedef struct nbl__xlayer {
     size_t nrows;   /* rows read since open */
     char **strings; /* strings made for the current row (freed) */
     size_t nstrings;
+    int oom;    /* a string of the row could not be made: an error, never
+                 * a value published as missing (nbl__xlayer_keep) */
+    nbl_ws *ws; /* while open: for the error */
     nbl__xfield *own_fields; /* run-time field list (freed), or NULL */
     size_t cap_fields;
 } nbl__xlayer;
@@ -98,7 +101,8 @@ int nbl__xlayer_next(nbl__xlayer *l, const struct nbl__xjob *job);
 void nbl__xlayer_close(nbl__xlayer *l);
 
 /* Keeps a made-up (malloc'ed) string alive until the next row and returns
- * it; NULL (and s freed) when out of memory or s is NULL. */
+ * it; NULL (and s freed) when out of memory or s is NULL (its maker ran
+ * out of memory): then nbl__xlayer_next() fails with "out of memory". */
 const char *nbl__xlayer_keep(nbl__xlayer *l, char *s);
 
 /* Appends a field to a layer's run-time field list (the name is copied;

@@ -112,7 +112,7 @@ env_add(double env[4], OGRGeometryH g)
 
 /* ---- one layer ---------------------------------------------------------- */
 
-/* Sets the fields of a feature from the row's values (l->vals). */
+/* Sets every field of a feature from the row's values (l->vals). */
 static void
 set_fields(OGRFeatureH ft, const nbl__xlayer *l)
 {
@@ -142,22 +142,59 @@ set_fields(OGRFeatureH ft, const nbl__xlayer *l)
                 nbl__parse_long(tmp + 8, &d))
                 OGR_F_SetFieldDateTime(ft, f, (int)y, (int)m, (int)d, 0, 0, 0,
                                        0);
+            else /* as a new feature has it (the feature is reused) */
+                OGR_F_UnsetField(ft, f);
             break;
         }
         }
     }
 }
 
+/* What the layer's one feature (reused row after row) holds as its
+ * geometry: the WKB it was made from, transformed to the output CRS. The
+ * timeseries layer repeats each area's geometry for every year (rows
+ * sorted by area_id); the feature keeps it instead of parsing and
+ * reprojecting it again, a fifth of the national GeoJSON export's own
+ * work. */
+typedef struct geom_memo {
+    unsigned char *wkb;
+    size_t len;
+    int held; /* the feature's geometry is the one of wkb */
+} geom_memo;
+
+/* Notes that the feature now holds the geometry of wkb; without memory
+ * for the copy, nothing is noted (the next row is transformed again). */
+static void
+geom_memo_set(geom_memo *gm, const unsigned char *wkb, size_t len)
+{
+    if (len > gm->len || !gm->wkb) {
+        unsigned char *p = realloc(gm->wkb, len ? len : 1);
+        if (!p) {
+            gm->held = 0;
+            return;
+        }
+        gm->wkb = p;
+    }
+    memcpy(gm->wkb, wkb, len);
+    gm->len = len;
+    gm->held = 1;
+}
+
 /* Sets a feature's geometry from the row's WKB (l->wkb) in the working
- * CRS, transformed to the output CRS. Extends w->env[0..3] (output CRS)
- * and env[4..7] (working CRS). */
+ * CRS, transformed to the output CRS, unless the feature holds it already
+ * (gm). Extends w->env[0..3] (output CRS) and env[4..7] (working CRS); a
+ * geometry the feature holds has extended both already. */
 static int
-set_geometry(nbl__xwriter *w, OGRFeatureH ft, const char *path,
+set_geometry(nbl__xwriter *w, geom_memo *gm, OGRFeatureH ft, const char *path,
              const nbl__xlayer *l)
 {
     const char *id = l->vals[0].s;
     OGRGeometryH g = NULL;
     int rc = NBL_OK;
+    if (gm->held && gm->len == l->wkb_len &&
+        memcmp(gm->wkb, l->wkb, l->wkb_len) == 0)
+        return NBL_OK;
+    gm->held = 0;
     if (OGR_G_CreateFromWkb(l->wkb, NULL, &g, (int)l->wkb_len) == OGRERR_NONE)
         env_add(w->env + 4, g);
     if (!g || (w->ct && OGR_G_Transform(g, w->ct) != OGRERR_NONE)) {
@@ -171,6 +208,7 @@ set_geometry(nbl__xwriter *w, OGRFeatureH ft, const char *path,
             g = OGR_G_ForceToMultiPolygon(g);
         env_add(w->env, g);
         OGR_F_SetGeometryDirectly(ft, g);
+        geom_memo_set(gm, l->wkb, l->wkb_len);
         g = NULL;
     }
     if (g)
@@ -234,21 +272,32 @@ static int
 write_rows(nbl__xwriter *w, OGRLayerH lyr, const char *path, nbl__xlayer *l)
 {
     int rc = nbl__xlayer_open(l, w->ws, w->job), more;
+    geom_memo gm = {0};
+    /* one feature for every row: each row sets every field (or nulls it)
+     * and the FID is cleared, so the driver sees a new feature each time */
+    OGRFeatureH ft = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+    if (!ft && rc == NBL_OK)
+        rc = nbl__error(nbl_ws_ctx(w->ws), NBL_ENOMEM, "out of memory");
     while (rc == NBL_OK && (more = nbl__xlayer_next(l, w->job)) != 0) {
-        OGRFeatureH ft;
         if (more < 0) {
             rc = more;
             break;
         }
-        ft = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
         set_fields(ft, l);
-        if (l->wkb)
-            rc = set_geometry(w, ft, path, l);
+        OGR_F_SetFID(ft, OGRNullFID);
+        if (l->wkb) {
+            rc = set_geometry(w, &gm, ft, path, l);
+        } else if (OGR_F_GetGeometryRef(ft)) {
+            OGR_F_SetGeometryDirectly(ft, NULL);
+            gm.held = 0;
+        }
         if (rc == NBL_OK && OGR_L_CreateFeature(lyr, ft) != OGRERR_NONE)
             rc = nbl__xw_fail(w, path, "cannot write feature");
-        OGR_F_Destroy(ft);
         note_year(w, l);
     }
+    if (ft)
+        OGR_F_Destroy(ft);
+    free(gm.wkb);
     nbl__xlayer_close(l);
     return rc;
 }

@@ -1,11 +1,16 @@
 /*
- * store_export.c - read-only queries for `nabolag export` (see
- * store_export.h). Tables read: areas (+ geom as WKB), stats, category_results,
- * criterion_results, profile_scores, profile_results, alerts, safety_results,
- * plans, plan_areas, rulesets, runs.
- * Criterion results are pivoted to one column group per criterion with one
- * LEFT JOIN each (primary-key lookups), so areas without results still come
- * out, with NULLs.
+ * store_export.c - the row cursors of `nabolag export` (see store_export.h;
+ * its small queries are in store_export_info.c). Tables read: areas (+ geom
+ * as WKB), stats, category_results, criterion_results, profile_scores,
+ * profile_results, alerts, safety_results, plans, plan_areas,
+ * status_dynamics, grid_results.
+ * For one year, criterion results are pivoted to one column group per
+ * criterion with one LEFT JOIN each (primary-key lookups), so areas without
+ * results still come out, with NULLs. For every year (the timeseries, 11
+ * rows per area at national scale) the category results are merged in C
+ * with one ordered scan of each side table, which costs a B-tree step per
+ * row instead of a descent per value. Rows hand out SQLite's own strings
+ * and WKB (valid until the cursor's next row): nothing is copied per row.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -22,236 +27,63 @@ const char *const nbl__xcrit_id[NBL__XC_N] = {"lab", "cri", "edu", "inc",
 const char *const nbl__xcrit_denominator[NBL__XC_N] = {
     "pop_18_64", "pop_18p", "pop_30_59", "taxpayers_15_64", "pop"};
 
-/* "s.year IN (al.year - N, ..., al.year)": the years as a list, not a
- * range, so that each subquery below is N + 1 lookups of the key (area_id,
- * year, variable) instead of a walk over every variable of those years. */
-static int
-quote_years(nbl__buf *sql)
+/* The text of column i, borrowed from the statement: SQLite keeps it until
+ * the statement's next step or reset, i.e. exactly while the writer
+ * handles the row, so no copy is made. NULL for a NULL value; NULL for a
+ * value that is not NULL means SQLite could not make the text (out of
+ * memory): *oom is set and the row is an error, never a missing value. */
+static const char *
+col_str(sqlite3_stmt *st, int i, int *oom)
 {
-    int rc = nbl__buf_printf(sql, "s.year IN (al.year");
-    for (int k = 1; rc == 0 && k <= NBL__ALERT_QUOTE_YEARS; k++)
-        rc = nbl__buf_printf(sql, ", al.year - %d", k);
-    return rc ? rc : nbl__buf_printf(sql, ")");
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    if (!s && sqlite3_column_type(st, i) != SQLITE_NULL)
+        *oom = 1;
+    return s;
 }
 
-int
-nbl__xalert_disclosure_sql(nbl__buf *sql)
-{
-    int rc = nbl__buf_printf(sql, "(SELECT MIN(value) FROM stats s WHERE "
-                                  "s.area_id = al.area_id AND ");
-    if (!rc)
-        rc = quote_years(sql);
-    if (!rc)
-        rc = nbl__buf_printf(sql, " AND s.variable = 'pop'), (SELECT "
-                                  "MIN(value) FROM stats s WHERE s.area_id "
-                                  "= al.area_id AND ");
-    if (!rc)
-        rc = quote_years(sql);
-    if (!rc)
-        rc = nbl__buf_printf(sql, " AND s.variable = CASE al.rule");
-    for (int k = 0; rc == 0 && k < NBL__XC_N; k++)
-        rc = nbl__buf_printf(sql, " WHEN '%s' THEN '%s'", nbl__xcrit_id[k],
-                             nbl__xcrit_denominator[k]);
-    return rc ? rc : nbl__buf_printf(sql, " END)");
-}
-
-/* Set when col_text() or col_blob() could not copy a value (out of
- * memory): the loaders check it with text_checked() so that a failed copy
- * is an error, never a value silently published as missing. */
-static _Thread_local int text_oom;
-
-static char *
-col_text(sqlite3_stmt *st, int i)
-{
-    return nbl__db_column_strdup(st, i, &text_oom);
-}
-
-static int
-text_checked(nbl_ws *ws, int rc)
-{
-    if (!text_oom)
-        return rc;
-    text_oom = 0;
-    return rc ? rc : nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-}
-
-static unsigned char *
-col_blob(sqlite3_stmt *st, int i, size_t *len)
+/* A blob column (a geometry's WKB), borrowed like col_str()'s text; NULL
+ * and *len 0 for NULL or an empty blob. */
+static const unsigned char *
+col_blob(sqlite3_stmt *st, int i, size_t *len, int *oom)
 {
     const void *p = sqlite3_column_blob(st, i);
     int n = sqlite3_column_bytes(st, i);
-    unsigned char *c;
     *len = 0;
-    if (!p || n <= 0)
+    if (!p || n <= 0) {
+        if (!p && n > 0)
+            *oom = 1; /* a feature without its geometry: an error */
         return NULL;
-    c = malloc((size_t)n);
-    if (c) {
-        memcpy(c, p, (size_t)n);
-        *len = (size_t)n;
-    } else {
-        text_oom = 1; /* a feature without its geometry: an error */
     }
-    return c;
-}
-
-/* Grows a vector of fixed-size elements by one zeroed slot. */
-static void *
-grow(void **v, size_t *n, size_t *cap, size_t size)
-{
-    char *p;
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 64;
-        void *q = realloc(*v, c * size);
-        if (!q)
-            return NULL;
-        *v = q;
-        *cap = c;
-    }
-    p = (char *)*v + *n * size;
-    memset(p, 0, size);
-    (*n)++;
+    *len = (size_t)n;
     return p;
-}
-
-int
-nbl__store_export_latest_year(nbl_ws *ws, const char *ruleset, int *year)
-{
-    sqlite3_stmt *st;
-    int rc = nbl__db_prepare(
-        ws, &st, "SELECT MAX(year) FROM category_results WHERE ruleset = ?");
-    if (rc)
-        return rc;
-    *year = 0;
-    if (!(rc = nbl__db_bind_key(ws, st, 1, ruleset))) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            *year = nbl__db_column_int_or(st, 0, 0);
-        else
-            rc = nbl__db_error(ws, "latest year");
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-int
-nbl__store_export_years(nbl_ws *ws, const char *ruleset, int year,
-                        long *n_in_year, int *first, int *last)
-{
-    sqlite3_stmt *st;
-    int rc = nbl__db_prepare(
-        ws, &st,
-        "SELECT SUM(year = ?2), MIN(year), MAX(year) FROM category_results "
-        "WHERE ruleset = ?1");
-    if (rc)
-        return rc;
-    sqlite3_bind_int(st, 2, year);
-    *n_in_year = 0;
-    *first = *last = 0;
-    if (!(rc = nbl__db_bind_key(ws, st, 1, ruleset))) {
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            *n_in_year = sqlite3_column_int64(st, 0);
-            *first = nbl__db_column_int_or(st, 1, 0);
-            *last = nbl__db_column_int_or(st, 2, 0);
-        } else {
-            rc = nbl__db_error(ws, "years");
-        }
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-int
-nbl__store_export_ruleset_version(nbl_ws *ws, const char *ruleset, char **out)
-{
-    sqlite3_stmt *st;
-    int rc = nbl__db_prepare(
-        ws, &st,
-        "SELECT COALESCE((SELECT version FROM rulesets WHERE name = ?1), "
-        "(SELECT MAX(ruleset_version) FROM category_results "
-        "WHERE ruleset = ?1))");
-    if (rc)
-        return rc;
-    *out = NULL;
-    if (!(rc = nbl__db_bind_key(ws, st, 1, ruleset))) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            *out = col_text(st, 0);
-        else
-            rc = nbl__db_error(ws, "ruleset version");
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-void
-nbl__xinputs_free(nbl__xinput *a, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(a[i].kind);
-        free(a[i].source);
-    }
-    free(a);
-}
-
-int
-nbl__store_export_inputs(nbl_ws *ws, nbl__xinput **out, size_t *n)
-{
-    sqlite3_stmt *st;
-    nbl__xinput *v = NULL;
-    size_t cap = 0;
-    int rc, s;
-    *out = NULL;
-    *n = 0;
-    rc = nbl__db_prepare(
-        ws, &st,
-        "SELECT kind, source FROM runs WHERE kind IN "
-        "('areas','stats','refs','incidents','plans') AND source IS NOT NULL "
-        "GROUP BY kind, source ORDER BY MIN(run_id)");
-    if (rc)
-        return rc;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        nbl__xinput *a = grow((void **)&v, n, &cap, sizeof *v);
-        if (!a) {
-            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-            break;
-        }
-        a->kind = col_text(st, 0);
-        a->source = col_text(st, 1);
-    }
-    rc = text_checked(ws, rc);
-    if (rc == NBL_OK && s != SQLITE_DONE)
-        rc = nbl__db_error(ws, "export inputs");
-    sqlite3_finalize(st);
-    if (rc) {
-        nbl__xinputs_free(v, *n);
-        *n = 0;
-        return rc;
-    }
-    *out = v;
-    return NBL_OK;
-}
-
-int
-nbl__store_export_test_exec(nbl_ws *ws, const char *sql)
-{
-    return nbl__db_exec(ws, sql);
-}
-
-void
-nbl__store_export_now(char buf[32])
-{
-    nbl__now_iso(buf);
 }
 
 /* ---- cursors ------------------------------------------------------------ */
 
-typedef enum { XC_AREAS, XC_ALERTS, XC_SAFETY, XC_PLANS, XC_PROFILE } xckind;
+typedef enum {
+    XC_AREAS,
+    XC_ALERTS,
+    XC_SAFETY,
+    XC_PLANS,
+    XC_PROFILE,
+    XC_SERIES
+} xckind;
+
+/* The series cursor's side statements (series_open()), each in the key
+ * order (area_id, year) of the category results it is merged with. */
+enum { SIDE_AREA, SIDE_CRIT, SIDE_PROF, SIDE_SDYN, SIDE_N };
 
 struct nbl__xcursor {
     nbl_ws *ws;
     xckind kind;
-    sqlite3_stmt *st, *pi; /* the rows; profile: one indicator lookup */
+    sqlite3_stmt *st;           /* the rows */
+    sqlite3_stmt *pi, *pd;      /* profile: an area's results, denominators */
+    sqlite3_stmt *side[SIDE_N]; /* series: merged with st (side_seek()) */
+    int side_at[SIDE_N];        /* 0: to step, 1: at a row, 2: done */
     const char *const *ind, *const *denom; /* profile: borrowed */
     size_t n_ind;
     int year;
+    int oom; /* a column of the row could not be read (col_str) */
     union {
         nbl__xarea area;
         nbl__xalert alert;
@@ -261,42 +93,12 @@ struct nbl__xcursor {
     } row;
 };
 
-/* Releases what the current row owns and zeroes it (the profile's
- * indicator array is kept for the next row). */
+/* Forgets the current row (its strings are the statement's; the
+ * profile's indicator array is kept for the next row). */
 static void
 row_clear(nbl__xcursor *c)
 {
     nbl__xpind *ind = c->row.profile.ind;
-    switch (c->kind) {
-    case XC_AREAS: {
-        nbl__xarea *a = &c->row.area;
-        free(a->area_id), free(a->name), free(a->municipality);
-        free(a->region), free(a->category), free(a->ruleset_version);
-        free(a->profile_band), free(a->wkb);
-        free(a->status_class), free(a->dynamics_class), free(a->sd_group);
-        free(a->sd_st), free(a->sd_dst);
-        break;
-    }
-    case XC_ALERTS: {
-        nbl__xalert *a = &c->row.alert;
-        free(a->area_id), free(a->name), free(a->kind), free(a->rule);
-        free(a->severity), free(a->message), free(a->state), free(a->wkb);
-        break;
-    }
-    case XC_SAFETY:
-        free(c->row.safety.area_id), free(c->row.safety.name);
-        free(c->row.safety.band), free(c->row.safety.wkb);
-        break;
-    case XC_PLANS:
-        free(c->row.plan.plan_id), free(c->row.plan.name);
-        free(c->row.plan.area_ids), free(c->row.plan.wkb);
-        break;
-    case XC_PROFILE:
-        free(c->row.profile.area_id), free(c->row.profile.name);
-        free(c->row.profile.municipality), free(c->row.profile.band);
-        free(c->row.profile.wkb);
-        break;
-    }
     memset(&c->row, 0, sizeof c->row);
     if (c->kind == XC_PROFILE)
         c->row.profile.ind = ind;
@@ -312,6 +114,9 @@ nbl__xcursor_free(nbl__xcursor *c)
         free(c->row.profile.ind);
     sqlite3_finalize(c->st);
     sqlite3_finalize(c->pi);
+    sqlite3_finalize(c->pd);
+    for (int i = 0; i < SIDE_N; i++)
+        sqlite3_finalize(c->side[i]);
     free(c);
 }
 
@@ -336,163 +141,334 @@ cursor_new(nbl_ws *ws, xckind kind, const char *sql, nbl__xcursor **out)
 
 /* The status/dynamics columns of an areas row (from column c on). */
 static void
-read_sd(sqlite3_stmt *st, int c, nbl__xarea *a)
+read_sd(sqlite3_stmt *st, int c, nbl__xarea *a, int *oom)
 {
     a->status_index = nbl__db_column_double(st, c);
     a->dynamics_index = nbl__db_column_double(st, c + 1);
-    a->status_class = col_text(st, c + 2);
-    a->dynamics_class = col_text(st, c + 3);
-    a->sd_group = col_text(st, c + 4);
-    a->sd_st = col_text(st, c + 5);
-    a->sd_dst = col_text(st, c + 6);
+    a->status_class = col_str(st, c + 2, oom);
+    a->dynamics_class = col_str(st, c + 3, oom);
+    a->sd_group = col_str(st, c + 4, oom);
+    a->sd_st = col_str(st, c + 5, oom);
+    a->sd_dst = col_str(st, c + 6, oom);
 }
 
 static void
-read_area(sqlite3_stmt *st, nbl__xarea *a)
+read_area(sqlite3_stmt *st, nbl__xarea *a, int *oom)
 {
     int c = 12;
-    a->area_id = col_text(st, 0);
-    a->name = col_text(st, 1);
-    a->municipality = col_text(st, 2);
-    a->region = col_text(st, 3);
+    a->area_id = col_str(st, 0, oom);
+    a->name = col_str(st, 1, oom);
+    a->municipality = col_str(st, 2, oom);
+    a->region = col_str(st, 3, oom);
     a->year = sqlite3_column_int(st, 4);
     a->pop = nbl__db_column_double(st, 5);
-    a->category = col_text(st, 6);
+    a->category = col_str(st, 6, oom);
     a->criteria_met = nbl__db_column_int_or(st, 7, -1);
-    a->ruleset_version = col_text(st, 8);
+    a->ruleset_version = col_str(st, 8, oom);
     a->profile_points = nbl__db_column_int_or(st, 9, -1);
-    a->profile_band = col_text(st, 10);
-    a->wkb = col_blob(st, 11, &a->wkb_len);
+    a->profile_band = col_str(st, 10, oom);
+    a->wkb = col_blob(st, 11, &a->wkb_len, oom);
     for (int k = 0; k < NBL__XC_N; k++, c += 7) {
         nbl__xcrit *x = &a->crit[k];
-        const unsigned char *stt = sqlite3_column_text(st, c + 2);
+        const char *stt = col_str(st, c + 2, oom);
         x->value = nbl__db_column_double(st, c);
         x->ratio = nbl__db_column_double(st, c + 1);
-        snprintf(x->status, sizeof x->status, "%s",
-                 stt ? (const char *)stt : "");
+        snprintf(x->status, sizeof x->status, "%s", stt ? stt : "");
         x->met = nbl__db_column_bool(st, c + 3);
         x->denom = nbl__db_column_double(st, c + 4);
         x->threshold = nbl__db_column_double(st, c + 5);
         x->threshold_low = nbl__db_column_double(st, c + 6);
     }
-    read_sd(st, c, a);
+    read_sd(st, c, a, oom);
     a->pop_not_evaluable = sqlite3_column_int(st, c + 7);
 }
 
 static void
-read_alert(sqlite3_stmt *st, nbl__xalert *a)
+read_alert(sqlite3_stmt *st, nbl__xalert *a, int *oom)
 {
-    a->area_id = col_text(st, 0);
-    a->name = col_text(st, 1);
+    a->area_id = col_str(st, 0, oom);
+    a->name = col_str(st, 1, oom);
     a->year = sqlite3_column_int(st, 2);
-    a->kind = col_text(st, 3);
-    a->rule = col_text(st, 4);
-    a->severity = col_text(st, 5);
+    a->kind = col_str(st, 3, oom);
+    a->rule = col_str(st, 4, oom);
+    a->severity = col_str(st, 5, oom);
     a->value = nbl__db_column_double(st, 6);
     a->threshold = nbl__db_column_double(st, 7);
-    a->message = col_text(st, 8);
-    a->state = col_text(st, 9);
+    a->message = col_str(st, 8, oom);
+    a->state = col_str(st, 9, oom);
     a->first_year = nbl__db_column_int_or(st, 10, 0);
     a->pop = nbl__db_column_double(st, 11);
     a->denom = nbl__db_column_double(st, 12);
-    a->wkb = col_blob(st, 13, &a->wkb_len);
+    a->wkb = col_blob(st, 13, &a->wkb_len, oom);
 }
 
 static void
-read_safety(sqlite3_stmt *st, nbl__xsafety *a)
+read_safety(sqlite3_stmt *st, nbl__xsafety *a, int *oom)
 {
-    a->area_id = col_text(st, 0);
-    a->name = col_text(st, 1);
+    a->area_id = col_str(st, 0, oom);
+    a->name = col_str(st, 1, oom);
     a->year = sqlite3_column_int(st, 2);
     a->safety_index = nbl__db_column_double(st, 3);
     a->perceived = nbl__db_column_double(st, 4);
     a->problems = nbl__db_column_double(st, 5);
     a->registered = nbl__db_column_double(st, 6);
-    a->band = col_text(st, 7);
+    a->band = col_str(st, 7, oom);
     a->flag_safe = nbl__db_column_bool(st, 8);
     a->flag_night = nbl__db_column_bool(st, 9);
     a->pop = nbl__db_column_double(st, 10);
     a->survey_n = nbl__db_column_double(st, 11);
-    a->wkb = col_blob(st, 12, &a->wkb_len);
+    a->wkb = col_blob(st, 12, &a->wkb_len, oom);
 }
 
 static void
-read_plan(sqlite3_stmt *st, nbl__xplan *a)
+read_plan(sqlite3_stmt *st, nbl__xplan *a, int *oom)
 {
-    a->plan_id = col_text(st, 0);
-    a->name = col_text(st, 1);
+    a->plan_id = col_str(st, 0, oom);
+    a->name = col_str(st, 1, oom);
     a->start_year = sqlite3_column_int(st, 2);
     a->end_year = sqlite3_column_int(st, 3);
     a->n_areas = sqlite3_column_int(st, 4);
-    a->area_ids = col_text(st, 5);
-    a->wkb = col_blob(st, 6, &a->wkb_len);
+    a->area_ids = col_str(st, 5, oom);
+    a->wkb = col_blob(st, 6, &a->wkb_len, oom);
 }
 
 static void
-read_profile(sqlite3_stmt *st, int year, nbl__xprofile *a)
+read_profile(sqlite3_stmt *st, int year, nbl__xprofile *a, int *oom)
 {
-    a->area_id = col_text(st, 0);
-    a->name = col_text(st, 1);
-    a->municipality = col_text(st, 2);
+    a->area_id = col_str(st, 0, oom);
+    a->name = col_str(st, 1, oom);
+    a->municipality = col_str(st, 2, oom);
     a->year = year;
     a->pop = nbl__db_column_double(st, 3);
     a->has_score = sqlite3_column_int(st, 4);
     a->points = nbl__db_column_int_or(st, 5, -1);
-    a->band = col_text(st, 6);
-    a->wkb = col_blob(st, 7, &a->wkb_len);
+    a->band = col_str(st, 6, oom);
+    a->wkb = col_blob(st, 7, &a->wkb_len, oom);
     a->prev_pop = nbl__db_column_double(st, 8);
 }
 
-/* The indicators of one area: one primary-key lookup per indicator. */
+/* Resets st and binds the area (?1) and year (?2) of profile row a. */
+static int
+bind_area_year(nbl__xcursor *c, sqlite3_stmt *st, const nbl__xprofile *a)
+{
+    sqlite3_reset(st);
+    sqlite3_bind_int(st, 2, a->year);
+    return nbl__db_bind_key(c->ws, st, 1, a->area_id);
+}
+
+/* The profile results of one area and year: one range of profile_results'
+ * key, each row matched to the indicators asked for. */
+static int
+profile_results(nbl__xcursor *c, nbl__xprofile *a)
+{
+    sqlite3_stmt *st = c->pi;
+    int rc = bind_area_year(c, st, a), s;
+    while (rc == NBL_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = col_str(st, 0, &c->oom);
+        for (size_t i = 0; name && i < c->n_ind; i++) {
+            nbl__xpind *x = &a->ind[i];
+            const char *t;
+            if (strcmp(name, c->ind[i]) != 0)
+                continue;
+            t = col_str(st, 2, &c->oom);
+            x->value = nbl__db_column_double(st, 1);
+            snprintf(x->status, sizeof x->status, "%s", t ? t : "");
+            x->reference = nbl__db_column_double(st, 3);
+            x->sd_distance = nbl__db_column_double(st, 4);
+            x->change = nbl__db_column_double(st, 5);
+            x->points = nbl__db_column_int_or(st, 6, -1);
+        }
+    }
+    if (rc == NBL_OK && s != SQLITE_DONE)
+        rc = nbl__db_error(c->ws, "export profile");
+    return rc;
+}
+
+/* The indicators' denominators in the year and the year before: one
+ * range of stats' key (area, year - 1 .. year), matched by variable. */
+static int
+profile_denoms(nbl__xcursor *c, nbl__xprofile *a)
+{
+    sqlite3_stmt *st = c->pd;
+    int rc = bind_area_year(c, st, a), s;
+    while (rc == NBL_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *var = col_str(st, 1, &c->oom);
+        int now = sqlite3_column_int(st, 0) == a->year;
+        for (size_t i = 0; var && i < c->n_ind; i++)
+            if (c->denom[i] && strcmp(var, c->denom[i]) == 0)
+                *(now ? &a->ind[i].denom : &a->ind[i].prev_denom) =
+                    nbl__db_column_double(st, 2);
+    }
+    if (rc == NBL_OK && s != SQLITE_DONE)
+        rc = nbl__db_error(c->ws, "export profile");
+    return rc;
+}
+
+/* The indicators of one area: two range scans (results, denominators)
+ * instead of three look-ups per indicator. */
 static int
 profile_indicators(nbl__xcursor *c)
 {
     nbl__xprofile *a = &c->row.profile;
-    sqlite3_stmt *st = c->pi;
     int rc;
-    /* the area and year hold for every indicator (a reset keeps them) */
-    sqlite3_reset(st);
-    sqlite3_bind_int(st, 2, a->year);
-    if ((rc = nbl__db_bind_key(c->ws, st, 1, a->area_id)))
-        return rc;
     for (size_t i = 0; i < c->n_ind; i++) {
         nbl__xpind *x = &a->ind[i];
-        int s;
         x->value = x->reference = x->sd_distance = x->change = x->denom =
             x->prev_denom = NAN;
         x->points = -1;
         x->status[0] = '\0';
-        sqlite3_reset(st);
-        if ((s = nbl__db_bind_key(c->ws, st, 3, c->ind[i])) ||
-            (s = nbl__db_bind_key(c->ws, st, 4, c->denom[i])))
-            return s;
-        s = sqlite3_step(st);
-        if (s != SQLITE_ROW)
-            return nbl__db_error(c->ws, "export profile");
-        if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-            const unsigned char *t = sqlite3_column_text(st, 1);
-            x->value = nbl__db_column_double(st, 0);
-            snprintf(x->status, sizeof x->status, "%s", (const char *)t);
-            x->reference = nbl__db_column_double(st, 2);
-            x->sd_distance = nbl__db_column_double(st, 3);
-            x->change = nbl__db_column_double(st, 4);
-            x->points = nbl__db_column_int_or(st, 5, -1);
-        }
-        x->denom = nbl__db_column_double(st, 6);
-        x->prev_denom = nbl__db_column_double(st, 7);
     }
-    return NBL_OK;
+    if ((rc = profile_results(c, a)) == NBL_OK)
+        rc = profile_denoms(c, a);
+    return rc;
+}
+
+/* ---- the timeseries: category results merged with ordered scans ------ */
+
+/* Moves side statement i on to its first row whose key (area_id, year;
+ * year < 0: area_id only) is not below (id, year): 1 when that row's key
+ * is (id, year), 0 when it is above or the statement is done, or an error.
+ * Keys compare as SQLite's BINARY collation orders them (strcmp of the
+ * UTF-8 bytes), so each side is walked once, as the category results are:
+ * one B-tree step per row instead of a descent per criterion, profile
+ * score and status row of every area and year. */
+static int
+side_seek(nbl__xcursor *c, int i, const char *id, int year)
+{
+    sqlite3_stmt *st = c->side[i];
+    for (;;) {
+        const char *k;
+        int cmp;
+        if (c->side_at[i] == 0) {
+            int s = sqlite3_step(st);
+            if (s != SQLITE_ROW && s != SQLITE_DONE)
+                return nbl__db_error(c->ws, "export timeseries");
+            c->side_at[i] = s == SQLITE_ROW ? 1 : 2;
+        }
+        if (c->side_at[i] == 2)
+            return 0;
+        k = (const char *)sqlite3_column_text(st, 0);
+        if (!k && sqlite3_column_type(st, 0) != SQLITE_NULL)
+            return nbl__error(c->ws->ctx, NBL_ENOMEM, "out of memory");
+        cmp = k ? strcmp(k, id) : -1; /* NULL sorts first */
+        if (cmp == 0 && year >= 0) {
+            int y = sqlite3_column_int(st, 1);
+            cmp = (y > year) - (y < year);
+        }
+        if (cmp >= 0)
+            return cmp == 0;
+        c->side_at[i] = 0;
+    }
+}
+
+/* The criterion results of the row's area and year (every row of that
+ * key: one per criterion), as the pivoting LEFT JOINs of areas_sql() give
+ * them; denominators are set already. */
+static int
+series_crit(nbl__xcursor *c, nbl__xarea *a)
+{
+    sqlite3_stmt *st = c->side[SIDE_CRIT];
+    int rc;
+    for (int k = 0; k < NBL__XC_N; k++) {
+        nbl__xcrit *x = &a->crit[k];
+        x->value = x->ratio = x->threshold = x->threshold_low = NAN;
+        x->met = -1;
+    }
+    while ((rc = side_seek(c, SIDE_CRIT, a->area_id, a->year)) == 1) {
+        const char *id = col_str(st, 2, &c->oom);
+        for (int k = 0; id && k < NBL__XC_N; k++) {
+            nbl__xcrit *x = &a->crit[k];
+            const char *stt;
+            if (strcmp(id, nbl__xcrit_id[k]) != 0)
+                continue;
+            stt = col_str(st, 5, &c->oom);
+            x->value = nbl__db_column_double(st, 3);
+            x->ratio = nbl__db_column_double(st, 4);
+            snprintf(x->status, sizeof x->status, "%s", stt ? stt : "");
+            x->met = nbl__db_column_bool(st, 6);
+            x->threshold = nbl__db_column_double(st, 7);
+            x->threshold_low = nbl__db_column_double(st, 8);
+        }
+        c->side_at[SIDE_CRIT] = 0; /* consumed */
+    }
+    return rc;
+}
+
+/* One timeseries row from the category result the main statement is at:
+ * 1, 0 when its area is not in the areas table (skipped, as the inner join
+ * did), or an error. Strings stay the statements' own: a side statement
+ * moves only when a later row needs a later key. */
+static int
+read_series(nbl__xcursor *c)
+{
+    sqlite3_stmt *st = c->st, *s;
+    nbl__xarea *a = &c->row.area;
+    int rc;
+    if (!(a->area_id = col_str(st, 0, &c->oom)))
+        return c->oom ? nbl__error(c->ws->ctx, NBL_ENOMEM, "out of memory") : 0;
+    a->year = sqlite3_column_int(st, 1);
+    a->category = col_str(st, 2, &c->oom);
+    a->criteria_met = nbl__db_column_int_or(st, 3, -1);
+    a->ruleset_version = col_str(st, 4, &c->oom);
+    a->pop = nbl__db_column_double(st, 5);
+    for (int k = 0; k < NBL__XC_N; k++)
+        a->crit[k].denom = nbl__db_column_double(st, 6 + k);
+    a->pop_not_evaluable = sqlite3_column_int(st, 6 + NBL__XC_N);
+    if ((rc = side_seek(c, SIDE_AREA, a->area_id, -1)) <= 0)
+        return rc;
+    s = c->side[SIDE_AREA];
+    a->name = col_str(s, 1, &c->oom);
+    a->municipality = col_str(s, 2, &c->oom);
+    a->region = col_str(s, 3, &c->oom);
+    a->wkb = col_blob(s, 4, &a->wkb_len, &c->oom);
+    a->profile_points = -1;
+    if ((rc = side_seek(c, SIDE_PROF, a->area_id, a->year)) < 0)
+        return rc;
+    if (rc) {
+        a->profile_points = nbl__db_column_int_or(c->side[SIDE_PROF], 2, -1);
+        a->profile_band = col_str(c->side[SIDE_PROF], 3, &c->oom);
+    }
+    a->status_index = a->dynamics_index = NAN;
+    if ((rc = side_seek(c, SIDE_SDYN, a->area_id, a->year)) < 0)
+        return rc;
+    if (rc)
+        read_sd(c->side[SIDE_SDYN], 2, a, &c->oom);
+    return (rc = series_crit(c, a)) < 0 ? rc : 1;
+}
+
+static int
+series_next(nbl__xcursor *c, const void **row)
+{
+    int s, rc;
+    do {
+        row_clear(c);
+        s = sqlite3_step(c->st);
+        if (s == SQLITE_DONE)
+            return 0;
+        if (s != SQLITE_ROW)
+            return nbl__db_error(c->ws, "export timeseries");
+        rc = read_series(c);
+    } while (rc == 0 && !c->oom);
+    if (rc < 0)
+        return rc;
+    if (c->oom)
+        return nbl__error(c->ws->ctx, NBL_ENOMEM, "out of memory");
+    *row = &c->row;
+    return 1;
 }
 
 int
 nbl__xcursor_next(nbl__xcursor *c, const void **row)
 {
-    static const char *const what[] = {"export areas", "export alerts",
-                                       "export safety", "export plans",
-                                       "export profile"};
+    static const char *const what[] = {"export areas",   "export alerts",
+                                       "export safety",  "export plans",
+                                       "export profile", "export timeseries"};
     int s, rc;
     row_clear(c);
+    c->oom = 0;
     *row = NULL;
+    if (c->kind == XC_SERIES)
+        return series_next(c, row);
     s = sqlite3_step(c->st);
     if (s == SQLITE_DONE)
         return 0;
@@ -500,27 +476,29 @@ nbl__xcursor_next(nbl__xcursor *c, const void **row)
         return nbl__db_error(c->ws, what[c->kind]);
     switch (c->kind) {
     case XC_AREAS:
-        read_area(c->st, &c->row.area);
+        read_area(c->st, &c->row.area, &c->oom);
         break;
     case XC_ALERTS:
-        read_alert(c->st, &c->row.alert);
+        read_alert(c->st, &c->row.alert, &c->oom);
         break;
     case XC_SAFETY:
-        read_safety(c->st, &c->row.safety);
+        read_safety(c->st, &c->row.safety, &c->oom);
         break;
     case XC_PLANS:
-        read_plan(c->st, &c->row.plan);
+        read_plan(c->st, &c->row.plan, &c->oom);
+        break;
+    case XC_SERIES: /* series_next() */
         break;
     case XC_PROFILE:
-        read_profile(c->st, c->year, &c->row.profile);
+        read_profile(c->st, c->year, &c->row.profile, &c->oom);
         if (!c->row.profile.area_id)
-            return nbl__error(c->ws->ctx, NBL_ENOMEM, "out of memory");
-        if ((rc = profile_indicators(c)))
+            c->oom = 1;
+        else if ((rc = profile_indicators(c)))
             return rc;
         break;
     }
-    if ((rc = text_checked(c->ws, NBL_OK)))
-        return rc;
+    if (c->oom)
+        return nbl__error(c->ws->ctx, NBL_ENOMEM, "out of memory");
     *row = &c->row;
     return 1;
 }
@@ -547,7 +525,7 @@ sd_sql(nbl_ws *ws, nbl__buf *cols, nbl__buf *join, const char *y)
 /* Whether the grid import left the year's pop missing as not evaluable;
  * workspaces without a grid import may lack grid_results. */
 static void
-grid_sql(nbl_ws *ws, nbl__buf *cols, const char *y)
+grid_sql(nbl_ws *ws, nbl__buf *cols, const char *id, const char *y)
 {
     sqlite3_stmt *st = NULL;
     int has = 0;
@@ -562,18 +540,19 @@ grid_sql(nbl_ws *ws, nbl__buf *cols, const char *y)
     }
     nbl__buf_printf(cols,
                     ", EXISTS (SELECT 1 FROM grid_results g WHERE g.area_id = "
-                    "a.area_id AND g.year = %s AND g.variable = 'pop' AND "
+                    "%s AND g.year = %s AND g.variable = 'pop' AND "
                     "g.status = 'not_evaluable')",
-                    y);
+                    id, y);
 }
 
-/* The areas query: pivoted criterion results, one LEFT JOIN each; the
- * status/dynamics row of the year. */
+/* The areas query of one year (?1): every area, its pivoted criterion
+ * results (one LEFT JOIN each) and its status/dynamics row. The
+ * timeseries (every year) merges ordered scans instead: series_sql(). */
 static int
-areas_sql(nbl_ws *ws, nbl__buf *sql, int year)
+areas_sql(nbl_ws *ws, nbl__buf *sql)
 {
     nbl__buf sdjoin = {0};
-    const char *y = year > 0 ? "?1" : "c.year";
+    const char *y = "?1";
     nbl__buf_printf(sql,
                     "SELECT a.area_id, a.name, a.municipality, a.region, %s, "
                     "sp.value, c.category, c.criteria_met, "
@@ -585,11 +564,10 @@ areas_sql(nbl_ws *ws, nbl__buf *sql, int year)
                         "d%d.value, k%d.threshold, k%d.threshold_low",
                         k, k, k, k, k, k, k);
     sd_sql(ws, sql, &sdjoin, y);
-    grid_sql(ws, sql, y);
-    nbl__buf_printf(sql,
-                    " FROM areas a %s JOIN category_results c ON "
-                    "c.area_id = a.area_id AND c.ruleset = ?2%s",
-                    year > 0 ? "LEFT" : "", year > 0 ? " AND c.year = ?1" : "");
+    grid_sql(ws, sql, "a.area_id", y);
+    nbl__buf_printf(sql, " FROM areas a LEFT JOIN category_results c ON "
+                         "c.area_id = a.area_id AND c.ruleset = ?2 AND "
+                         "c.year = ?1");
     nbl__buf_printf(sql,
                     " LEFT JOIN stats sp ON sp.area_id = a.area_id AND "
                     "sp.year = %s AND sp.variable = 'pop'"
@@ -608,7 +586,78 @@ areas_sql(nbl_ws *ws, nbl__buf *sql, int year)
     if (sdjoin.s)
         nbl__buf_append(sql, sdjoin.s, sdjoin.len);
     nbl__buf_free(&sdjoin);
-    return nbl__buf_printf(sql, " ORDER BY a.area_id, %s", y);
+    return nbl__buf_printf(sql, " ORDER BY a.area_id");
+}
+
+/* The timeseries' main statement: the category results of the ruleset
+ * (?1) in key order with their residents, the criteria's denominators and
+ * the grid's verdict on pop (primary-key look-ups of stats); the areas,
+ * criterion results, profile scores and status rows come from the side
+ * statements, merged in C (side_seek()). */
+static int
+series_sql(nbl_ws *ws, nbl__buf *m, nbl__buf *sd)
+{
+    nbl__buf sdjoin = {0};
+    nbl__buf_printf(m, "SELECT c.area_id, c.year, c.category, "
+                       "c.criteria_met, c.ruleset_version, sp.value");
+    /* a denominator that is pop itself (eth) is read once, as sp */
+    for (int k = 0; k < NBL__XC_N; k++)
+        nbl__buf_printf(m,
+                        strcmp(nbl__xcrit_denominator[k], "pop") == 0
+                            ? ", sp.value"
+                            : ", d%d.value",
+                        k);
+    grid_sql(ws, m, "c.area_id", "c.year");
+    nbl__buf_printf(m, " FROM category_results c LEFT JOIN stats sp ON "
+                       "sp.area_id = c.area_id AND sp.year = c.year AND "
+                       "sp.variable = 'pop'");
+    for (int k = 0; k < NBL__XC_N; k++)
+        if (strcmp(nbl__xcrit_denominator[k], "pop") != 0)
+            nbl__buf_printf(m,
+                            " LEFT JOIN stats d%d ON d%d.area_id = c.area_id "
+                            "AND d%d.year = c.year AND d%d.variable = '%s'",
+                            k, k, k, k, nbl__xcrit_denominator[k]);
+    nbl__buf_printf(m, " WHERE c.ruleset = ?1 ORDER BY c.area_id, c.year");
+    nbl__buf_printf(sd, "SELECT sdx.area_id, sdx.year");
+    sd_sql(ws, sd, &sdjoin, "sdx.year");
+    nbl__buf_free(&sdjoin);
+    nbl__buf_printf(sd, " FROM status_dynamics sdx WHERE sdx.ruleset = ?1 "
+                        "ORDER BY sdx.area_id, sdx.year");
+    return m->failed || sd->failed || !m->s || !sd->s ? NBL_ENOMEM : NBL_OK;
+}
+
+/* The cursor of every area and year with category results (the
+ * timeseries): rows as nbl__store_export_areas() gives them for year 0. */
+static int
+series_open(nbl_ws *ws, const char *ruleset, nbl__xcursor **out)
+{
+    static const char *const side[SIDE_SDYN] = {
+        "SELECT area_id, name, municipality, region, AsBinary(geom) FROM "
+        "areas ORDER BY area_id",
+        "SELECT area_id, year, criterion, value, ratio, status, met, "
+        "threshold, threshold_low FROM criterion_results WHERE ruleset = ?1 "
+        "ORDER BY area_id, year",
+        "SELECT area_id, year, points, band FROM profile_scores ORDER BY "
+        "area_id, year"};
+    nbl__buf m = {0}, sd = {0};
+    int rc = series_sql(ws, &m, &sd);
+    if (rc == NBL_OK)
+        rc = cursor_new(ws, XC_SERIES, m.s, out);
+    else
+        rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    for (int i = 0; rc == NBL_OK && i < SIDE_N; i++)
+        rc = nbl__db_prepare(ws, &(*out)->side[i],
+                             i == SIDE_SDYN ? sd.s : side[i]);
+    nbl__buf_free(&m);
+    nbl__buf_free(&sd);
+    if (rc == NBL_OK && !(rc = nbl__db_bind_key(ws, (*out)->st, 1, ruleset)) &&
+        !(rc = nbl__db_bind_key(ws, (*out)->side[SIDE_CRIT], 1, ruleset)))
+        rc = nbl__db_bind_key(ws, (*out)->side[SIDE_SDYN], 1, ruleset);
+    if (rc) {
+        nbl__xcursor_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 /* Binds a new cursor's ruleset; on failure the cursor is freed. */
@@ -630,7 +679,9 @@ nbl__store_export_areas(nbl_ws *ws, const char *ruleset, int year,
     nbl__buf sql = {0};
     int rc;
     *out = NULL;
-    if (areas_sql(ws, &sql, year) || !sql.s) {
+    if (year <= 0)
+        return series_open(ws, ruleset, out);
+    if (areas_sql(ws, &sql) || !sql.s) {
         nbl__buf_free(&sql);
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     }
@@ -638,8 +689,7 @@ nbl__store_export_areas(nbl_ws *ws, const char *ruleset, int year,
     nbl__buf_free(&sql);
     if (rc)
         return rc;
-    if (year > 0)
-        sqlite3_bind_int((*out)->st, 1, year);
+    sqlite3_bind_int((*out)->st, 1, year);
     return cursor_bind_ruleset(ws, out, 2, ruleset);
 }
 
@@ -735,52 +785,18 @@ nbl__store_export_profile(nbl_ws *ws, int year, const char *const *ind,
         nbl__xcursor_free(c);
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     }
-    rc = nbl__db_prepare(
-        ws, &c->pi,
-        "SELECT r.value, r.status, r.reference, r.sd_distance, r.change, "
-        "r.points, (SELECT value FROM stats s WHERE s.area_id = ?1 AND "
-        "s.year = ?2 AND s.variable = ?4), (SELECT value FROM stats s WHERE "
-        "s.area_id = ?1 AND s.year = ?2 - 1 AND s.variable = ?4) FROM "
-        "(SELECT 1) LEFT JOIN "
-        "profile_results r ON r.area_id = ?1 AND r.year = ?2 AND "
-        "r.indicator = ?3");
+    rc = nbl__db_prepare(ws, &c->pi,
+                         "SELECT indicator, value, status, reference, "
+                         "sd_distance, change, points FROM profile_results "
+                         "WHERE area_id = ?1 AND year = ?2");
+    if (rc == NBL_OK)
+        rc = nbl__db_prepare(ws, &c->pd,
+                             "SELECT year, variable, value FROM stats WHERE "
+                             "area_id = ?1 AND year BETWEEN ?2 - 1 AND ?2");
     if (rc) {
         nbl__xcursor_free(c);
         return rc;
     }
     *out = c;
     return NBL_OK;
-}
-
-int
-nbl__store_export_thresholds(nbl_ws *ws, const char *ruleset, int year,
-                             double thr[NBL__XC_N], double low[NBL__XC_N])
-{
-    sqlite3_stmt *st;
-    int rc = nbl__db_prepare(
-        ws, &st,
-        "SELECT (SELECT r.threshold FROM criterion_results r JOIN areas a ON "
-        "a.area_id = r.area_id WHERE r.ruleset = ?1 AND r.year = ?2 AND "
-        "r.criterion = ?3 AND r.threshold IS NOT NULL ORDER BY r.area_id "
-        "LIMIT 1), (SELECT r.threshold_low FROM criterion_results r JOIN "
-        "areas a ON a.area_id = r.area_id WHERE r.ruleset = ?1 AND r.year = "
-        "?2 AND r.criterion = ?3 AND r.threshold_low IS NOT NULL ORDER BY "
-        "r.area_id LIMIT 1)");
-    if (rc)
-        return rc;
-    sqlite3_bind_int(st, 2, year);
-    rc = nbl__db_bind_key(ws, st, 1, ruleset);
-    for (int k = 0; rc == NBL_OK && k < NBL__XC_N; k++) {
-        sqlite3_reset(st);
-        if ((rc = nbl__db_bind_key(ws, st, 3, nbl__xcrit_id[k])))
-            break;
-        if (sqlite3_step(st) != SQLITE_ROW) {
-            rc = nbl__db_error(ws, "export thresholds");
-            break;
-        }
-        thr[k] = nbl__db_column_double(st, 0);
-        low[k] = nbl__db_column_double(st, 1);
-    }
-    sqlite3_finalize(st);
-    return rc;
 }

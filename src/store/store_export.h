@@ -53,53 +53,53 @@ typedef struct nbl__xcrit {
 } nbl__xcrit;
 
 typedef struct nbl__xarea {
-    char *area_id, *name, *municipality, *region;
+    const char *area_id, *name, *municipality, *region;
     int year;
     double pop; /* NAN = missing */
     nbl__xcrit crit[NBL__XC_N];
-    int criteria_met;      /* -1 = NULL */
-    char *category;        /* NULL = no result for the year */
-    char *ruleset_version; /* NULL = no result */
-    int profile_points;    /* -1 = NULL */
-    char *profile_band;
+    int criteria_met;            /* -1 = NULL */
+    const char *category;        /* NULL = no result for the year */
+    const char *ruleset_version; /* NULL = no result */
+    int profile_points;          /* -1 = NULL */
+    const char *profile_band;
     /* status/dynamics (table status_dynamics; NAN/NULL = none) */
     double status_index, dynamics_index;
-    char *status_class, *dynamics_class, *sd_group;
-    char *sd_st, *sd_dst; /* ok|excluded|small|missing; NULL = no row */
+    const char *status_class, *dynamics_class, *sd_group;
+    const char *sd_st, *sd_dst; /* ok|excluded|small|missing; NULL = no row */
     /* pop NULL because the grid import found too much of the area in
      * suppressed cells (grid_results status not_evaluable) */
     int pop_not_evaluable;
-    unsigned char *wkb; /* area geometry; NULL if none */
+    const unsigned char *wkb; /* area geometry; NULL if none */
     size_t wkb_len;
 } nbl__xarea;
 
 typedef struct nbl__xalert {
-    char *area_id, *name;
+    const char *area_id, *name;
     int year;
-    char *kind, *rule, *severity, *message, *state;
-    double value, threshold; /* NAN = NULL */
-    int first_year;          /* 0 = NULL */
-    double pop, denom;       /* residents; denominator of the rule's rate */
-    unsigned char *wkb;      /* point on the area's surface */
+    const char *kind, *rule, *severity, *message, *state;
+    double value, threshold;  /* NAN = NULL */
+    int first_year;           /* 0 = NULL */
+    double pop, denom;        /* residents; denominator of the rule's rate */
+    const unsigned char *wkb; /* point on the area's surface */
     size_t wkb_len;
 } nbl__xalert;
 
 typedef struct nbl__xsafety {
-    char *area_id, *name;
+    const char *area_id, *name;
     int year;
     double safety_index, perceived, problems, registered; /* NAN = NULL */
-    char *band;
+    const char *band;
     int flag_safe, flag_night; /* -1 = NULL */
     double pop, survey_n;
-    unsigned char *wkb;
+    const unsigned char *wkb;
     size_t wkb_len;
 } nbl__xsafety;
 
 typedef struct nbl__xplan {
-    char *plan_id, *name;
+    const char *plan_id, *name;
     int start_year, end_year, n_areas;
-    char *area_ids;     /* "A1|A2", sorted */
-    unsigned char *wkb; /* union of the plan's areas (multipolygon) */
+    const char *area_ids;     /* "A1|A2", sorted */
+    const unsigned char *wkb; /* union of the plan's areas (multipolygon) */
     size_t wkb_len;
 } nbl__xplan;
 
@@ -113,15 +113,15 @@ typedef struct nbl__xpind {
 } nbl__xpind;
 
 typedef struct nbl__xprofile {
-    char *area_id, *name, *municipality;
+    const char *area_id, *name, *municipality;
     int year;
-    double pop;      /* NAN = missing */
-    double prev_pop; /* residents of year - 1 (the change's other end) */
-    int has_score;   /* a profile_scores row exists */
-    int points;      /* -1 = NULL */
-    char *band;      /* NULL = not scored */
-    nbl__xpind *ind; /* n_ind entries, in the order asked for */
-    unsigned char *wkb;
+    double pop;       /* NAN = missing */
+    double prev_pop;  /* residents of year - 1 (the change's other end) */
+    int has_score;    /* a profile_scores row exists */
+    int points;       /* -1 = NULL */
+    const char *band; /* NULL = not scored */
+    nbl__xpind *ind;  /* n_ind entries, in the order asked for */
+    const unsigned char *wkb;
     size_t wkb_len;
 } nbl__xprofile;
 
@@ -147,13 +147,16 @@ int nbl__store_export_ruleset_version(nbl_ws *ws, const char *ruleset,
  * number of features. nbl__xcursor_next() returns 1 and points *row at
  * the next row (an nbl__xarea, nbl__xalert, ... as the function that
  * opened the cursor says; owned by the cursor and valid until the next
- * call), 0 at the end, or a negative code. */
+ * call: its strings and WKB are SQLite's own, not copies), 0 at the end,
+ * or a negative code. */
 typedef struct nbl__xcursor nbl__xcursor;
 int nbl__xcursor_next(nbl__xcursor *c, const void **row);
 void nbl__xcursor_free(nbl__xcursor *c);
 
 /** Rows: nbl__xarea. year > 0: every area, with that year's results (LEFT
- * JOIN). year == 0: one row per area and year with category results. */
+ * JOIN). year == 0: one row per area and year with category results (the
+ * category results merged with ordered scans of areas, criterion results,
+ * profile scores and status rows: one pass over each, no look-ups). */
 int nbl__store_export_areas(nbl_ws *ws, const char *ruleset, int year,
                             nbl__xcursor **out);
 
@@ -164,6 +167,9 @@ int nbl__store_export_alerts(nbl_ws *ws, const char *ruleset, int year,
 
 /** Rows: nbl__xsafety. Safety results of the year. */
 int nbl__store_export_safety(nbl_ws *ws, int year, nbl__xcursor **out);
+
+/** Whether the workspace holds any plan (*any 1 or 0). */
+int nbl__store_export_has_plans(nbl_ws *ws, int *any);
 
 /** Rows: nbl__xplan. Plans (helhedsplaner) with the union of their areas,
  * by plan_id and start_year. */

@@ -4,7 +4,8 @@
  * workspace (tests/fixtures/export/workspace.sql): RFC 7946 shape (no crs,
  * counter-clockwise rings, lon/lat), status fields, the profile layer's
  * values and suppression, the plans layer's properties, empty layers,
- * --overwrite, failures leave nothing behind.
+ * --overwrite, failures leave nothing behind; the timeseries cursor's
+ * merged scans against the one-year cursor's LEFT JOINs.
  */
 #include "nbl_test.h"
 
@@ -408,6 +409,172 @@ test_export_geojson(void **state)
     nbl_ctx_free(ctx);
 }
 
+static int
+open_alert_rows(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
+{
+    (void)job;
+    return nbl__store_export_alerts(ws, "dk2021", 2024,
+                                    (nbl__xcursor **)&l->cursor);
+}
+
+/* A fill whose made-up string could not be allocated (its maker returned
+ * NULL). */
+static int
+fill_lost_string(nbl__xlayer *l, const nbl__xjob *job, const void *row)
+{
+    (void)job;
+    (void)row;
+    l->vals[0].s = nbl__xlayer_keep(l, NULL);
+    l->vals[0].set = l->vals[0].s != NULL;
+    return 1;
+}
+
+/* A string a row could not make is an error of the row ("out of memory"),
+ * never a value published as missing. */
+static void
+test_layer_string_oom(void **state)
+{
+    static const nbl__xfield f[] = {{"message", NBL__XF_STR}};
+    nbl_ctx *ctx = nbl_ctx_new();
+    nbl_ws *ws = fixture_ws(ctx, "ws_oom.sqlite");
+    nbl__xlayer l;
+    nbl__xjob job;
+    (void)state;
+    memset(&l, 0, sizeof l);
+    memset(&job, 0, sizeof job);
+    l.name = "t";
+    l.fields = f;
+    l.nfields = 1;
+    l.open = open_alert_rows;
+    l.fill = fill_lost_string;
+    assert_int_equal(nbl__xlayer_open(&l, ws, &job), NBL_OK);
+    assert_int_equal(nbl__xlayer_next(&l, &job), NBL_ENOMEM);
+    assert_non_null(strstr(nbl_ctx_errmsg(ctx), "out of memory"));
+    nbl__xlayer_free(&l);
+    nbl_ws_free(ws);
+    nbl_ctx_free(ctx);
+}
+
+/* Two area rows agree on every value the layers read (strings by value). */
+static void
+assert_same_area(const nbl__xarea *a, const nbl__xarea *b)
+{
+#define SAME_STR(f)                                                            \
+    do {                                                                       \
+        assert_int_equal(a->f == NULL, b->f == NULL);                          \
+        if (a->f)                                                              \
+            assert_string_equal(a->f, b->f);                                   \
+    } while (0)
+#define SAME_NUM(x, y) assert_true(((x) == (y)) || (isnan(x) && isnan(y)))
+    SAME_STR(area_id);
+    SAME_STR(name);
+    SAME_STR(municipality);
+    SAME_STR(region);
+    SAME_STR(category);
+    SAME_STR(ruleset_version);
+    SAME_STR(profile_band);
+    SAME_STR(status_class);
+    SAME_STR(dynamics_class);
+    SAME_STR(sd_group);
+    SAME_STR(sd_st);
+    SAME_STR(sd_dst);
+    assert_int_equal(a->year, b->year);
+    SAME_NUM(a->pop, b->pop);
+    assert_int_equal(a->criteria_met, b->criteria_met);
+    assert_int_equal(a->profile_points, b->profile_points);
+    SAME_NUM(a->status_index, b->status_index);
+    SAME_NUM(a->dynamics_index, b->dynamics_index);
+    assert_int_equal(a->pop_not_evaluable, b->pop_not_evaluable);
+    for (int k = 0; k < NBL__XC_N; k++) {
+        const nbl__xcrit *x = &a->crit[k], *y = &b->crit[k];
+        SAME_NUM(x->value, y->value);
+        SAME_NUM(x->ratio, y->ratio);
+        assert_string_equal(x->status, y->status);
+        assert_int_equal(x->met, y->met);
+        SAME_NUM(x->denom, y->denom);
+        SAME_NUM(x->threshold, y->threshold);
+        SAME_NUM(x->threshold_low, y->threshold_low);
+    }
+    assert_int_equal(a->wkb_len, b->wkb_len);
+    assert_memory_equal(a->wkb, b->wkb, a->wkb_len);
+#undef SAME_STR
+#undef SAME_NUM
+}
+
+/* The timeseries cursor (year 0) merges the category results with ordered
+ * scans of areas, criterion results, profile scores and status rows: its
+ * rows must be those of the year cursor's LEFT JOINs (the 2024 rows
+ * compared field by field), category results of an unknown area and rows
+ * of another ruleset or criterion left out; values from the fixture. */
+static void
+test_series_cursor(void **state)
+{
+    nbl_ctx *ctx = nbl_ctx_new();
+    nbl_ws *ws = fixture_ws(ctx, "ws_series.sqlite");
+    static const char *const want[][2] = {{"A1", "2023"},
+                                          {"A1", "2024"},
+                                          {"A2", "2024"},
+                                          {"A3", "2023"},
+                                          {"A3", "2024"}};
+    nbl__xcursor *ts, *yr;
+    const void *row, *yrow;
+    size_t n = 0;
+    (void)state;
+    assert_int_equal(
+        nbl__store_export_test_exec(
+            ws, "INSERT INTO category_results VALUES ('A0', 2024, 'dk2021', "
+                "'2021.1', 'none', 0, 0, 2, 0, 0, 5, 'x'), ('A25', 2024, "
+                "'dk2021', '2021.1', 'none', 0, 0, 2, 0, 0, 5, 'x'); "
+                "INSERT INTO criterion_results VALUES ('A1', 2024, "
+                "'dk2021', 'zzz', 1, 1, 'ok', 1, 1, 1, 1), ('A1', 2023, "
+                "'other', 'edu', 99, NULL, 'ok', 1, 1, 1, 1); "
+                "INSERT INTO status_dynamics VALUES ('A1', 2023, 'other', "
+                "1, 1, 'high', 'stable', 'high/stable', 'ok', 'ok', "
+                "'builtin');"),
+        NBL_OK);
+    assert_int_equal(nbl__store_export_areas(ws, "dk2021", 0, &ts), NBL_OK);
+    assert_int_equal(nbl__store_export_areas(ws, "dk2021", 2024, &yr), NBL_OK);
+    while (nbl__xcursor_next(ts, &row) == 1) {
+        const nbl__xarea *a = row;
+        assert_true(n < 5);
+        assert_string_equal(a->area_id, want[n][0]);
+        assert_int_equal(a->year, atoi(want[n][1]));
+        if (n == 0) { /* A1 2023: lab only; edu is the other ruleset's */
+            assert_string_equal(a->name, "Nordparken");
+            assert_true(a->pop == 2350);
+            assert_true(a->crit[NBL__XC_LAB].value == 38.5);
+            assert_string_equal(a->crit[NBL__XC_EDU].status, "");
+            assert_true(isnan(a->crit[NBL__XC_EDU].value));
+            assert_int_equal(a->crit[NBL__XC_EDU].met, -1);
+            assert_true(isnan(a->crit[NBL__XC_LAB].denom));
+            assert_true(a->crit[NBL__XC_ETH].denom == 2350);
+            assert_int_equal(a->profile_points, -1);
+            assert_null(a->sd_st);
+            assert_true(isnan(a->status_index));
+            assert_non_null(a->wkb);
+        }
+        if (a->year == 2024) {
+            /* the year cursor: A1, A2, A3, A4 */
+            do
+                assert_int_equal(nbl__xcursor_next(yr, &yrow), 1);
+            while (strcmp(((const nbl__xarea *)yrow)->area_id, a->area_id));
+            assert_same_area(a, yrow);
+        }
+        if (n == 1) {
+            assert_int_equal(a->profile_points, 7);
+            assert_true(a->crit[NBL__XC_CRI].ratio == 1.87654);
+            assert_true(a->crit[NBL__XC_INC].denom == 1400);
+            assert_string_equal(a->sd_group, "low/negative");
+        }
+        n++;
+    }
+    assert_int_equal(n, 5);
+    nbl__xcursor_free(ts);
+    nbl__xcursor_free(yr);
+    nbl_ws_free(ws);
+    nbl_ctx_free(ctx);
+}
+
 static void
 test_export_empty_safety(void **state)
 {
@@ -532,6 +699,8 @@ main(void)
         cmocka_unit_test(test_qml),
         cmocka_unit_test(test_qml_profile_bands),
         cmocka_unit_test(test_export_geojson),
+        cmocka_unit_test(test_series_cursor),
+        cmocka_unit_test(test_layer_string_oom),
         cmocka_unit_test(test_export_empty_safety),
         cmocka_unit_test(test_export_failures),
         cmocka_unit_test(test_export_cancel_leaves_nothing),
