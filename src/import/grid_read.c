@@ -22,6 +22,7 @@
 #include "import/csvread.h"
 #include "import/grid_internal.h"
 #include "util/ctx.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 #define KVADRATNET_SRID 25832
@@ -210,8 +211,9 @@ csv_row(const nbl__csv_row *r, void *arg)
         return header(g, r->fields, r->n, 1, r->delimiter);
     if (r->n != g->ncols)
         return nbl__error(g->ctx, NBL_EDATA,
-                          "%s:%ld: %zu fields, the header has %zu", g->src,
-                          r->line, r->n, g->ncols);
+                          _n("%s:%ld: %zu field, the header has %zu",
+                             "%s:%ld: %zu fields, the header has %zu", r->n),
+                          g->src, r->line, r->n, g->ncols);
     return row(g, r->fields, NULL, 0);
 }
 

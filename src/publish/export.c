@@ -19,6 +19,7 @@
 #include "store/store_export.h"
 #include "store/store_statusdyn.h"
 #include "util/ctx.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 #define NLAYERS_MAX 16
@@ -114,8 +115,10 @@ log_run(nbl_ws *ws, const nbl__xjob *job, size_t nl, const char *format)
         nbl_ctx_clear_error(ctx);
     }
     nbl__buf_free(&d);
-    nbl__info(ctx, "exported %zu layers for %d (ruleset %s) to %s", nl,
-              job->year, job->ruleset, dest ? dest : "?");
+    nbl__info(ctx,
+              _n("exported %zu layer for %d (ruleset %s) to %s",
+                 "exported %zu layers for %d (ruleset %s) to %s", nl),
+              nl, job->year, job->ruleset, dest ? dest : "?");
     free(dest);
 }
 

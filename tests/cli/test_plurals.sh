@@ -9,6 +9,7 @@
 # plural (po/da.po: plural=(n != 1)), never an English "s" pasted onto a
 # Danish word ("rækkes", "celles", "værdis").
 #
+# Also a grid row's field count and the export's layer count.
 # The expected lines are whole lines, written by hand. The Danish forms
 # are the ones Den Danske Ordbog (ordnet.dk/ddo) gives for the words:
 # række - rækker, celle - celler, værdi - værdier, område - områder,
@@ -169,6 +170,18 @@ for l in da en; do
         line "2 områder: 3 nye værdier, 0 opdaterede, 1 uændret; 1 kan ikke vurderes (diskretionerede celler over den tilladte andel)"
     fi
 done
+# a grid row with 1 field, one with 2 (the header has 3): an error
+# naming the line and the count
+printf 'cell_id,year,pop\n100m_61700_7000\n' >"$T/gr1.csv"
+printf 'cell_id,year,pop\n100m_61700_7000,2024\n' >"$T/gr2.csv"
+run da import grid "$GW" "$T/gr1.csv"
+line "nabolag: $T/gr1.csv:2: 1 felt, overskriftslinjen har 3"
+run da import grid "$GW" "$T/gr2.csv"
+line "nabolag: $T/gr2.csv:2: 2 felter, overskriftslinjen har 3"
+run en import grid "$GW" "$T/gr1.csv"
+line "nabolag: $T/gr1.csv:2: 1 field, the header has 3"
+run en import grid "$GW" "$T/gr2.csv"
+line "nabolag: $T/gr2.csv:2: 2 fields, the header has 3"
 
 # ---- compute: 1 area and 2 ---------------------------------------------
 "$BIN" --quiet import grid "$T/one.sqlite" "$T/g1.csv" 2>/dev/null || fail "grid into one.sqlite"
@@ -184,6 +197,20 @@ for l in da en; do
         grep -qx "computed ruleset dk2021 (version [^)]*) for 2 areas" "$T/err" || fail "compute, 2 areas: $(cat "$T/err")"
     else
         grep -qx "beregnede regelsæt dk2021 (version [^)]*) for 2 områder" "$T/err" || fail "compute, 2 områder: $(cat "$T/err")"
+    fi
+done
+
+# ---- export: 1 layer and 6 (Danish "lag" is the same in the plural) ----
+for l in da en; do
+    run "$l" export "$T/one.sqlite" -o "$T/x1$l" --layers areas
+    run2=$(cat "$T/err")
+    run "$l" export "$T/one.sqlite" -o "$T/x6$l"
+    if [ "$l" = en ]; then
+        want "$run2" "nabolag: exported 1 layer for 2024 (ruleset dk2021) to $T/x1en"
+        line "nabolag: exported 6 layers for 2024 (ruleset dk2021) to $T/x6en"
+    else
+        want "$run2" "nabolag: eksporterede 1 lag for 2024 (regelsæt dk2021) til $T/x1da"
+        line "nabolag: eksporterede 6 lag for 2024 (regelsæt dk2021) til $T/x6da"
     fi
 done
 
