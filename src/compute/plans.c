@@ -113,7 +113,7 @@ overlaps_json(const nbl__plans_data *d, const nbl__pc_output *o, int p,
             a += n + (a[n] == '|');
         }
         e = nbl__jnew(bad, json_object());
-        nbl__jset(bad, e, "plan_id", json_string(d->plan_id[x->other]));
+        nbl__jset(bad, e, "plan_id", nbl__jstr(d->plan_id[x->other]));
         nbl__jset(bad, e, "from_year", json_integer(x->from_year));
         nbl__jset(bad, e, "to_year", json_integer(x->to_year));
         nbl__jset(bad, e, "areas", areas);
@@ -134,7 +134,7 @@ missing_json(const nbl__pc_result *r, int *bad)
         *bad = 1;
     for (char *t = dup ? strtok_r(dup, "|", &save) : NULL; t;
          t = strtok_r(NULL, "|", &save))
-        nbl__jappend(bad, miss, json_string(t));
+        nbl__jappend(bad, miss, nbl__jstr(t));
     free(dup);
     return miss;
 }
@@ -151,13 +151,13 @@ transitions_json(const nbl__plans_data *d, const nbl__pc_output *o, int p,
         if (t->plan != p)
             continue;
         x = nbl__jnew(bad, json_object());
-        nbl__jset(bad, x, "area_id", json_string(d->area_id[t->area]));
-        nbl__jset(bad, x, "from", t->from ? json_string(t->from) : json_null());
-        nbl__jset(bad, x, "to", t->to ? json_string(t->to) : json_null());
+        nbl__jset(bad, x, "area_id", nbl__jstr(d->area_id[t->area]));
+        nbl__jset(bad, x, "from", t->from ? nbl__jstr(t->from) : json_null());
+        nbl__jset(bad, x, "to", t->to ? nbl__jstr(t->to) : json_null());
         nbl__jset(bad, x, "from_status",
-                  json_string(cat_status(t->from_suppressed, t->from)));
+                  nbl__jstr(cat_status(t->from_suppressed, t->from)));
         nbl__jset(bad, x, "to_status",
-                  json_string(cat_status(t->to_suppressed, t->to)));
+                  nbl__jstr(cat_status(t->to_suppressed, t->to)));
         nbl__jappend(bad, tr, x);
     }
     return tr;
@@ -171,25 +171,25 @@ result_json(const nbl__plans_data *d, const nbl__pc_output *o,
 {
     json_t *obj = nbl__jnew(bad, json_object());
     int dec = decimals_for(ind[r->ind]), p = r->plan;
-    nbl__jset(bad, obj, "plan_id", json_string(d->plan_id[p]));
+    nbl__jset(bad, obj, "plan_id", nbl__jstr(d->plan_id[p]));
     nbl__jset(bad, obj, "plan_name",
-              d->plan_name[p] ? json_string(d->plan_name[p]) : json_null());
+              d->plan_name[p] ? nbl__jstr(d->plan_name[p]) : json_null());
     nbl__jset(bad, obj, "start_year", json_integer(d->start_year[p]));
     nbl__jset(bad, obj, "end_year", json_integer(d->end_year[p]));
-    nbl__jset(bad, obj, "indicator", json_string(ind[r->ind]));
+    nbl__jset(bad, obj, "indicator", nbl__jstr(ind[r->ind]));
     nbl__jset(bad, obj, "baseline_year", json_integer(r->baseline_year));
     nbl__jset(bad, obj, "latest_year", json_integer(r->latest_year));
     nbl__jset(bad, obj, "baseline", num(r->baseline, dec));
     nbl__jset(bad, obj, "latest", num(r->latest, dec));
     nbl__jset(bad, obj, "change", num(r->change, dec));
-    nbl__jset(bad, obj, "status", json_string(status_name(r->status)));
+    nbl__jset(bad, obj, "status", nbl__jstr(status_name(r->status)));
     nbl__jset(bad, obj, "latest_status",
-              json_string(status_name(r->latest_status)));
+              nbl__jstr(status_name(r->latest_status)));
     nbl__jset(bad, obj, "comparison_baseline", num(r->cmp_baseline, dec));
     nbl__jset(bad, obj, "comparison_latest", num(r->cmp_latest, dec));
     nbl__jset(bad, obj, "comparison_change", num(r->cmp_change, dec));
     nbl__jset(bad, obj, "comparison_status",
-              json_string(status_name(r->cmp_status)));
+              nbl__jstr(status_name(r->cmp_status)));
     nbl__jset(bad, obj, "did", num(r->did, dec));
     nbl__jset(bad, obj, "target", num(r->target, dec));
     nbl__jset(bad, obj, "target_met",
@@ -507,13 +507,12 @@ static json_t *
 provenance(const nbl__plans_data *d, const char *comparison, int *bad)
 {
     json_t *p = nbl__jnew(bad, json_object());
-    nbl__jset(bad, p, "tool", json_string("nabolag"));
-    nbl__jset(bad, p, "tool_version", json_string(nbl_version()));
-    nbl__jset(bad, p, "ruleset", json_string(d->ruleset));
+    nbl__jset(bad, p, "tool", nbl__jstr("nabolag"));
+    nbl__jset(bad, p, "tool_version", nbl__jstr(nbl_version()));
+    nbl__jset(bad, p, "ruleset", nbl__jstr(d->ruleset));
     nbl__jset(bad, p, "ruleset_version",
-              d->ruleset_version ? json_string(d->ruleset_version)
-                                 : json_null());
-    nbl__jset(bad, p, "comparison", json_string(comparison));
+              d->ruleset_version ? nbl__jstr(d->ruleset_version) : json_null());
+    nbl__jset(bad, p, "comparison", nbl__jstr(comparison));
     nbl__jset(bad, p, "latest_year", json_integer(d->last_year));
     return p;
 }
@@ -532,13 +531,13 @@ plan_props(const nbl__plans_data *d, json_t *arr, int n_ind, int p, int *bad)
     for (int k = 0; k < d->plan_n_areas[p]; k++)
         nbl__buf_printf(&list, "%s%s", k ? "|" : "",
                         d->area_id[d->plan_areas[p][k]]);
-    nbl__jset(bad, props, "plan_id", json_string(d->plan_id[p]));
+    nbl__jset(bad, props, "plan_id", nbl__jstr(d->plan_id[p]));
     nbl__jset(bad, props, "name",
-              d->plan_name[p] ? json_string(d->plan_name[p]) : json_null());
+              d->plan_name[p] ? nbl__jstr(d->plan_name[p]) : json_null());
     nbl__jset(bad, props, "start_year", json_integer(d->start_year[p]));
     nbl__jset(bad, props, "end_year", json_integer(d->end_year[p]));
     nbl__jset(bad, props, "areas",
-              list.failed ? NULL : json_string(list.s ? list.s : ""));
+              list.failed ? NULL : nbl__jstr(list.s ? list.s : ""));
     nbl__jset(bad, props, "n_areas", json_integer(d->plan_n_areas[p]));
     nbl__buf_free(&list);
     for (int i = 0; i < n_ind && !*bad; i++) {
@@ -581,7 +580,7 @@ plan_feature(nbl_ws *ws, const nbl__plans_data *d, json_t *arr, int n_ind,
         geom = nbl__jnew(bad, json_loads(gj, 0, NULL));
     free(gj);
     f = nbl__jnew(bad, json_object());
-    nbl__jset(bad, f, "type", json_string("Feature"));
+    nbl__jset(bad, f, "type", nbl__jstr("Feature"));
     nbl__jset(bad, f, "properties", plan_props(d, arr, n_ind, p, bad));
     nbl__jset(bad, f, "geometry", geom);
     nbl__jappend(bad, feats, f);
@@ -596,8 +595,8 @@ write_geojson(nbl_ws *ws, nbl__buf *b, const nbl__plans_data *d, json_t *arr,
     json_t *fc = nbl__jnew(&bad, json_object()),
            *feats = nbl__jnew(&bad, json_array());
     char *s;
-    nbl__jset(&bad, fc, "type", json_string("FeatureCollection"));
-    nbl__jset(&bad, fc, "name", json_string("plans"));
+    nbl__jset(&bad, fc, "type", nbl__jstr("FeatureCollection"));
+    nbl__jset(&bad, fc, "name", nbl__jstr("plans"));
     nbl__jset(&bad, fc, "nabolag", provenance(d, comparison, &bad));
     for (int p = 0; rc == NBL_OK && !bad && p < d->n_plans; p++)
         rc = plan_feature(ws, d, arr, n_ind, p, feats, &bad);

@@ -389,7 +389,7 @@ jnum(double v)
 static json_t *
 jstr(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    return s ? nbl__jstr(s) : json_null();
 }
 
 /* One alert's members; every addition checked (util/jsondoc.h). */
@@ -400,14 +400,14 @@ alert_props(const nbl_alert_list *l, const nbl_alert *a, int *bad)
     nbl__jset(bad, o, "area_id", jstr(a->area_id));
     nbl__jset(bad, o, "area_name", jstr(a->area_name));
     nbl__jset(bad, o, "year", json_integer(a->year));
-    nbl__jset(bad, o, "kind", json_string(a->kind));
-    nbl__jset(bad, o, "rule", json_string(a->rule));
+    nbl__jset(bad, o, "kind", nbl__jstr(a->kind));
+    nbl__jset(bad, o, "rule", nbl__jstr(a->rule));
     nbl__jset(bad, o, "value", jnum(a->value));
-    nbl__jset(bad, o, "value_status", json_string(vstatus(a)));
+    nbl__jset(bad, o, "value_status", nbl__jstr(vstatus(a)));
     nbl__jset(bad, o, "threshold", jnum(a->threshold));
     nbl__jset(bad, o, "severity",
-              json_string(nbl_alert_severity_name(a->severity)));
-    nbl__jset(bad, o, "state", json_string(a->state));
+              nbl__jstr(nbl_alert_severity_name(a->severity)));
+    nbl__jset(bad, o, "state", nbl__jstr(a->state));
     nbl__jset(bad, o, "first_year", json_integer(a->first_year));
     nbl__jset(bad, o, "ruleset", jstr(l->ruleset));
     nbl__jset(bad, o, "message", jstr(a->message));
@@ -431,14 +431,14 @@ static json_t *
 provenance(const nbl_alert_list *l, int *bad)
 {
     json_t *o = nbl__jnew(bad, json_object());
-    nbl__jset(bad, o, "tool", json_string("nabolag"));
-    nbl__jset(bad, o, "tool_version", json_string(nbl_version()));
+    nbl__jset(bad, o, "tool", nbl__jstr("nabolag"));
+    nbl__jset(bad, o, "tool_version", nbl__jstr(nbl_version()));
     nbl__jset(bad, o, "workspace", jstr(l->workspace_name));
     nbl__jset(bad, o, "ruleset", jstr(l->ruleset));
     nbl__jset(bad, o, "ruleset_version", jstr(l->ruleset_version));
     nbl__jset(bad, o, "year", json_integer(l->year_to));
     if (l->run_id)
-        nbl__jset(bad, o, "run_id", json_string(l->run_id));
+        nbl__jset(bad, o, "run_id", nbl__jstr(l->run_id));
     nbl__jset(bad, o, "since",
               l->year_from && l->year_from != l->year_to
                   ? json_integer(l->year_from)
@@ -446,7 +446,7 @@ provenance(const nbl_alert_list *l, int *bad)
     nbl__jset(bad, o, "disclosure", disclosure(l, bad));
     if (l->unsuppressed)
         nbl__jset(bad, o, "internal_use_only",
-                  json_string(NBL__INTERNAL_USE_ONLY));
+                  nbl__jstr(NBL__INTERNAL_USE_ONLY));
     return o;
 }
 
@@ -495,7 +495,7 @@ alert_feature(const nbl_alert_list *l, const nbl_alert *a,
     geom =
         hit ? nbl__jnew(bad, json_loads(pts->geojson[hit - pts->ids], 0, NULL))
             : json_null();
-    nbl__jset(bad, f, "type", json_string("Feature"));
+    nbl__jset(bad, f, "type", nbl__jstr("Feature"));
     nbl__jset(bad, f, "id", json_integer(a->alert_id));
     nbl__jset(bad, f, "geometry", geom);
     nbl__jset(bad, f, "properties", alert_props(l, a, bad));
@@ -515,8 +515,8 @@ format_geojson(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *l, nbl__buf *b)
     if (rc)
         return rc;
     root = nbl__jnew(&bad, json_object());
-    nbl__jset(&bad, root, "type", json_string("FeatureCollection"));
-    nbl__jset(&bad, root, "name", json_string("alerts"));
+    nbl__jset(&bad, root, "type", nbl__jstr("FeatureCollection"));
+    nbl__jset(&bad, root, "name", nbl__jstr("alerts"));
     nbl__jset(&bad, root, "nabolag", provenance(l, &bad));
     feats = nbl__jnew(&bad, json_array());
     for (size_t i = 0; i < l->n && !bad; i++)

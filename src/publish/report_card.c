@@ -218,9 +218,9 @@ json_criteria(const nbl__disclosure *disc, const nbl__report_year *y,
         nbl__jset(bad, e, "met",
                   h || y->met[k] < 0 ? json_null() : json_boolean(y->met[k]));
         nbl__jset(bad, e, "status",
-                  json_string(h                  ? "suppressed"
-                              : isnan(y->val[k]) ? "missing"
-                                                 : "ok"));
+                  nbl__jstr(h                  ? "suppressed"
+                            : isnan(y->val[k]) ? "missing"
+                                               : "ok"));
         nbl__jset(bad, c, nbl__xcrit_id[k], e);
     }
     return c;
@@ -240,11 +240,11 @@ json_year(const nbl__disclosure *disc, const nbl__report_year *y, int year,
               any_rate || y->criteria_met < 0 ? json_null()
                                               : json_integer(y->criteria_met));
     nbl__jset(bad, o, "category",
-              wh || !y->category ? json_null() : json_string(y->category));
+              wh || !y->category ? json_null() : nbl__jstr(y->category));
     nbl__jset(bad, o, "profile_points",
               wh || y->points < 0 ? json_null() : json_integer(y->points));
     nbl__jset(bad, o, "profile_band",
-              wh || !y->band ? json_null() : json_string(y->band));
+              wh || !y->band ? json_null() : nbl__jstr(y->band));
     nbl__jset(
         bad, o, "safety_index",
         wh || (y->safety_survey && nbl__disclosure_rate(disc, y->survey_n))
@@ -264,7 +264,7 @@ json_plan_indicators(const nbl__plan_result *r, int judged, int *bad)
     for (int k = 0; r->target_met[0] != -2 && k < NBL_PLANS_N_DEFAULT; k++) {
         json_t *e = nbl__jnew(bad, json_object());
         nbl__jset(bad, e, "indicator",
-                  json_string(nbl__plans_default_indicators[k]));
+                  nbl__jstr(nbl__plans_default_indicators[k]));
         for (int c = 0; c < 6; c++)
             nbl__jset(bad, e, col[c],
                       r->status[k] == 2 && c < 5 ? json_null()
@@ -274,9 +274,9 @@ json_plan_indicators(const nbl__plan_result *r, int judged, int *bad)
                       ? json_null()
                       : json_boolean(r->target_met[k]));
         nbl__jset(bad, e, "status",
-                  json_string(r->status[k] == 2   ? "suppressed"
-                              : r->status[k] == 1 ? "missing"
-                                                  : "ok"));
+                  nbl__jstr(r->status[k] == 2   ? "suppressed"
+                            : r->status[k] == 1 ? "missing"
+                                                : "ok"));
         nbl__jappend(bad, inds, e);
     }
     return inds;
@@ -288,15 +288,15 @@ json_plan(const nbl__report_data *d, const nbl__rep_plans *p, int j, int *bad)
     json_t *o = nbl__jnew(bad, json_object()),
            *ov = nbl__jnew(bad, json_array());
     int judged = p->d.end_year[j] <= d->year;
-    nbl__jset(bad, o, "plan_id", json_string(p->d.plan_id[j]));
+    nbl__jset(bad, o, "plan_id", nbl__jstr(p->d.plan_id[j]));
     nbl__jset(bad, o, "name",
-              p->d.plan_name[j] ? json_string(p->d.plan_name[j]) : json_null());
+              p->d.plan_name[j] ? nbl__jstr(p->d.plan_name[j]) : json_null());
     nbl__jset(bad, o, "start_year", json_integer(p->d.start_year[j]));
     nbl__jset(bad, o, "end_year", json_integer(p->d.end_year[j]));
     nbl__jset(bad, o, "judged", json_boolean(judged));
     for (int m = 0; m < p->d.n_plans; m++)
         if (nbl__rep_plans_overlap(p, j, m))
-            nbl__jappend(bad, ov, json_string(p->d.plan_id[m]));
+            nbl__jappend(bad, ov, nbl__jstr(p->d.plan_id[m]));
     nbl__jset(bad, o, "overlaps", ov);
     nbl__jset(bad, o, "indicators",
               json_plan_indicators(&p->r[j], judged, bad));
@@ -319,12 +319,12 @@ json_alerts(const nbl__report_data *d, const nbl__disclosure *disc, int *bad)
         m = alert_text(disc, a); /* NULL: out of memory */
         o = nbl__jnew(bad, json_object());
         nbl__jset(bad, o, "year", json_integer(a->year));
-        nbl__jset(bad, o, "kind", json_string(wh ? "withheld" : a->kind));
-        nbl__jset(bad, o, "rule", json_string(wh ? "withheld" : a->rule));
+        nbl__jset(bad, o, "kind", nbl__jstr(wh ? "withheld" : a->kind));
+        nbl__jset(bad, o, "rule", nbl__jstr(wh ? "withheld" : a->rule));
         nbl__jset(bad, o, "severity",
-                  wh ? json_null() : json_string(a->severity));
-        nbl__jset(bad, o, "state", json_string(a->state));
-        nbl__jset(bad, o, "message", m ? json_string(m) : NULL);
+                  wh ? json_null() : nbl__jstr(a->severity));
+        nbl__jset(bad, o, "state", nbl__jstr(a->state));
+        nbl__jset(bad, o, "message", m ? nbl__jstr(m) : NULL);
         free(m);
         nbl__jappend(bad, arr, o);
     }
@@ -340,11 +340,11 @@ json_card(const nbl__report_data *d, const nbl__disclosure *disc,
            *th = nbl__jnew(bad, json_object()),
            *ys = nbl__jnew(bad, json_array()),
            *pl = nbl__jnew(bad, json_array());
-    nbl__jset(bad, o, "area_id", json_string(a->area_id));
-    nbl__jset(bad, o, "name", a->name ? json_string(a->name) : json_null());
+    nbl__jset(bad, o, "area_id", nbl__jstr(a->area_id));
+    nbl__jset(bad, o, "name", a->name ? nbl__jstr(a->name) : json_null());
     nbl__jset(bad, o, "municipality",
-              a->municipality ? json_string(a->municipality) : json_null());
-    nbl__jset(bad, o, "ruleset", json_string(d->ruleset));
+              a->municipality ? nbl__jstr(a->municipality) : json_null());
+    nbl__jset(bad, o, "ruleset", nbl__jstr(d->ruleset));
     nbl__jset(bad, o, "year", json_integer(d->year));
     for (int k = 0; k < NBL__XC_N; k++)
         nbl__jset(bad, th, nbl__xcrit_id[k], jnum(d->threshold[k], 3));

@@ -355,32 +355,32 @@ provenance(const nbl__xjob *job, const char *layer)
     char now[32];
 #define SET(o, k, v) nbl__jset(&bad, (o), (k), (v))
     nbl__store_export_now(now);
-    SET(p, "tool", json_string("nabolag"));
-    SET(p, "tool_version", json_string(nbl_version()));
+    SET(p, "tool", nbl__jstr("nabolag"));
+    SET(p, "tool_version", nbl__jstr(nbl_version()));
     if (layer)
-        SET(p, "layer", json_string(layer));
-    SET(p, "ruleset", json_string(job->ruleset));
+        SET(p, "layer", nbl__jstr(layer));
+    SET(p, "ruleset", nbl__jstr(job->ruleset));
     SET(p, "ruleset_version",
-        job->ruleset_version ? json_string(job->ruleset_version) : json_null());
+        job->ruleset_version ? nbl__jstr(job->ruleset_version) : json_null());
     SET(p, "year", json_integer(job->year));
     for (size_t i = 0; i < job->n_inputs && !bad; i++) {
         json_t *o = json_object();
         bad = !o;
-        SET(o, "kind", json_string(job->inputs[i].kind));
-        SET(o, "source", json_string(job->inputs[i].source));
+        SET(o, "kind", nbl__jstr(job->inputs[i].kind));
+        SET(o, "source", nbl__jstr(job->inputs[i].source));
         nbl__jappend(&bad, in, o);
     }
     SET(p, "inputs", in);
-    SET(p, "generated_at", json_string(now));
+    SET(p, "generated_at", nbl__jstr(now));
     if (job->opts->run_id)
-        SET(p, "run_id", json_string(job->opts->run_id));
+        SET(p, "run_id", nbl__jstr(job->opts->run_id));
     SET(d, "applied", json_boolean(!job->unsuppressed));
     SET(d, "min_count", num_json(job->disc.min_count));
     SET(d, "min_denominator", num_json(job->disc.min_denominator));
     SET(d, "min_residents_publish", num_json(job->disc.min_residents_publish));
     SET(p, "disclosure", d);
     if (job->unsuppressed)
-        SET(p, "internal_use_only", json_string(NBL__INTERNAL_USE_ONLY));
+        SET(p, "internal_use_only", nbl__jstr(NBL__INTERNAL_USE_ONLY));
 #undef SET
     if (bad) {
         json_decref(p);

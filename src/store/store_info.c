@@ -24,7 +24,7 @@ col_json(sqlite3_stmt *st, int i)
     case SQLITE_NULL:
         return json_null();
     default:
-        return json_string((const char *)sqlite3_column_text(st, i));
+        return nbl__jstr((const char *)sqlite3_column_text(st, i));
     }
 }
 
@@ -128,12 +128,12 @@ nbl_ws_info_json(nbl_ws *ws, char **out_json)
          0},
     };
 
-    nbl__jset(&bad, root, "workspace", json_string(ws->path));
-    nbl__jset(&bad, root, "tool_version", json_string(nbl_version()));
+    nbl__jset(&bad, root, "workspace", nbl__jstr(ws->path));
+    nbl__jset(&bad, root, "tool_version", nbl__jstr(nbl_version()));
     {
         char crs[32];
         snprintf(crs, sizeof crs, "EPSG:%d", ws->srid);
-        nbl__jset(&bad, root, "crs", json_string(crs));
+        nbl__jset(&bad, root, "crs", nbl__jstr(crs));
     }
     if ((rc = query_int(ws, "SELECT COUNT(*) FROM areas", &n)))
         goto fail;

@@ -6,8 +6,10 @@
 #include "util/jsondoc.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/fault.h"
+#include "util/util.h"
 
 /* In the fault-injection build: true when this addition must fail. */
 static int
@@ -56,6 +58,35 @@ nbl__jappend(int *bad, json_t *arr, json_t *v)
         return -1;
     }
     return 0;
+}
+
+json_t *
+nbl__jstr(const char *s)
+{
+    size_t n, i = 0, k;
+    char *t, *o;
+    json_t *v;
+    if (!s)
+        return NULL;
+    n = strlen(s);
+    if (nbl__utf8_valid(s, n))
+        return json_stringn(s, n);
+    /* each byte that begins no valid sequence becomes U+FFFD (3 bytes) */
+    if (!(t = malloc(3 * n + 1)))
+        return NULL;
+    for (o = t; i < n; i += k ? k : 1) {
+        k = nbl__utf8_seq(s + i, n - i);
+        if (k) {
+            memcpy(o, s + i, k);
+            o += k;
+        } else {
+            memcpy(o, "\xEF\xBF\xBD", 3);
+            o += 3;
+        }
+    }
+    v = json_stringn(t, (size_t)(o - t));
+    free(t);
+    return v;
 }
 
 char *

@@ -38,6 +38,16 @@ int nbl__jset(int *bad, json_t *o, const char *key, json_t *v);
 int nbl__jappend(int *bad, json_t *arr, json_t *v);
 
 /**
+ * A JSON string of s, for text from the user's data (file names, area
+ * names): json_string() makes NULL of text that is not UTF-8, which the
+ * checked additions would report as out of memory; here each byte that
+ * begins no valid UTF-8 sequence becomes U+FFFD (a Latin-1 'å' in a file
+ * name shows as '\uFFFD', and the rest of the name stays). NULL only when
+ * s is NULL or out of memory.
+ */
+json_t *nbl__jstr(const char *s);
+
+/**
  * json_dumps(root, flags), taking root (released in every case). NULL when
  * bad is set (a failure recorded while building root), root is NULL, or the
  * dump cannot allocate; the result is freed with free().

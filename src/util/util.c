@@ -160,42 +160,45 @@ nbl__fmt_double(char *buf, size_t n, double v, int decimals)
     return buf;
 }
 
-int
-nbl__utf8_valid(const char *str, size_t n)
+size_t
+nbl__utf8_seq(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
+    unsigned char c = n ? s[0] : 0;
+    size_t k;
+    unsigned cp;
+    if (c == 0)
+        return 0;
+    if (c < 0x80)
+        return 1;
+    if ((c & 0xE0) == 0xC0)
+        k = 1, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0)
+        k = 2, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0)
+        k = 3, cp = c & 0x07;
+    else
+        return 0;
+    for (size_t j = 1; j <= k; j++) {
+        if (j >= n || (s[j] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[j] & 0x3F);
+    }
+    if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) ||
+        (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return k + 1;
+}
+
+int
+nbl__utf8_valid(const char *s, size_t n)
+{
+    size_t i = 0, k;
     while (i < n) {
-        unsigned char c = s[i];
-        size_t k;
-        unsigned cp;
-        if (c == 0)
+        if (!(k = nbl__utf8_seq(s + i, n - i)))
             return 0;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            k = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            k = 2;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            k = 3;
-            cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        for (size_t j = 1; j <= k; j++) {
-            if (i + j >= n || (s[i + j] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + j] & 0x3F);
-        }
-        if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) ||
-            (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += k + 1;
+        i += k;
     }
     return 1;
 }

@@ -35,6 +35,10 @@ double nbl__round(double v, int decimals);
 /** True if s is valid UTF-8 (n bytes; NUL not allowed). */
 int nbl__utf8_valid(const char *s, size_t n);
 
+/** The length (1-4) of the valid UTF-8 sequence at s (n bytes left), 0 when
+ * s starts with a NUL or a byte that begins no valid sequence. */
+size_t nbl__utf8_seq(const char *s, size_t n);
+
 /** strdup that returns NULL only on NULL input or out of memory. */
 char *nbl__strdup(const char *s);
 

@@ -120,6 +120,32 @@ test_two_documents(void **state)
     free(s);
 }
 
+/* Text that is not UTF-8 (a Latin-1 file name) keeps its valid parts,
+ * each bad byte U+FFFD; valid text is kept as it is; NULL stays NULL. */
+static void
+test_jstr(void **state)
+{
+    int bad = 0;
+    json_t *o = json_object();
+    char *s;
+    (void)state;
+    assert_null(nbl__jstr(NULL));
+    nbl__jset(&bad, o, "a",
+              nbl__jstr("omr\xe5"
+                        "der.geojson"));
+    nbl__jset(&bad, o, "b", nbl__jstr("Ørestad \xc3\xa5"));
+    /* a truncated sequence, a lone continuation byte, an overlong '/' */
+    nbl__jset(&bad, o, "c", nbl__jstr("x\xc3"));
+    nbl__jset(&bad, o, "d", nbl__jstr("\x80y\xc0\xaf"));
+    assert_int_equal(bad, 0);
+    s = nbl__jdump(bad, o, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+    assert_non_null(s);
+    assert_string_equal(s, "{\"a\":\"omr\\uFFFDder.geojson\",\"b\":"
+                           "\"\\u00D8restad \\u00E5\",\"c\":\"x\\uFFFD\","
+                           "\"d\":\"\\uFFFDy\\uFFFD\\uFFFD\"}");
+    free(s);
+}
+
 int
 main(void)
 {
@@ -128,6 +154,7 @@ main(void)
         cmocka_unit_test(test_null_value_recorded),
         cmocka_unit_test(test_failed_insert_recorded),
         cmocka_unit_test(test_two_documents),
+        cmocka_unit_test(test_jstr),
     };
     nbl_test_locale();
     return cmocka_run_group_tests(tests, NULL, NULL);
