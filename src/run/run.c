@@ -634,7 +634,8 @@ run_pipeline(run_state *r)
      * index over, so that the run reads table stats once */
     h.nvars = nbl__alerts_sd_vars(&r->acfg, vars);
     h.vars = vars;
-    if ((rc = nbl__compute_handing(r->ws, &co, &cs, &h)))
+    /* without a status/dynamics index nothing is handed over */
+    if ((rc = nbl__compute_handing(r->ws, &co, &cs, h.nvars ? &h : NULL)))
         return rc;
     info_compute(r->ctx, &cs);
     nbl_compute_summary_free(&cs);

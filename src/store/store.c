@@ -172,6 +172,15 @@ nbl__db_column_int_or(sqlite3_stmt *st, int i, int null_value)
                : sqlite3_column_int(st, i);
 }
 
+const char *
+nbl__db_column_text(sqlite3_stmt *st, int i, int *oom)
+{
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    if (!s && sqlite3_column_type(st, i) != SQLITE_NULL)
+        *oom = 1;
+    return s;
+}
+
 char *
 nbl__db_column_strdup(sqlite3_stmt *st, int i, int *oom)
 {

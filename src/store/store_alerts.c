@@ -204,11 +204,12 @@ nbl__store_alerts_areas(nbl_ws *ws, const char *ruleset, int year,
 }
 
 /* Copies column i's text into buf[size], cut to size - 1 bytes as
- * snprintf would ("" for NULL). */
+ * snprintf would ("" for NULL); *oom set when SQLite could not make the
+ * text of a value that is not NULL. */
 static void
-copy_col(sqlite3_stmt *st, int i, char *buf, size_t size)
+copy_col(sqlite3_stmt *st, int i, char *buf, size_t size, int *oom)
 {
-    const char *t = (const char *)sqlite3_column_text(st, i);
+    const char *t = nbl__db_column_text(st, i, oom);
     size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
     if (n >= size)
         n = size - 1;
@@ -217,7 +218,8 @@ copy_col(sqlite3_stmt *st, int i, char *buf, size_t size)
     buf[n] = '\0';
 }
 
-/* Adds one result row to its area; 0, or non-zero when out of memory. */
+/* Adds one result row to its area; 0, or non-zero when out of memory (also
+ * when SQLite could not make a column's text: the row is not dropped). */
 typedef int (*add_row_fn)(nbl__aarea *a, sqlite3_stmt *st);
 
 /* criterion_results: area_id, year, criterion, value, ratio, status, met,
@@ -226,10 +228,11 @@ static int
 add_crit_row(nbl__aarea *a, sqlite3_stmt *st)
 {
     nbl__acrit c;
-    const char *status = (const char *)sqlite3_column_text(st, 5);
+    int oom = 0;
+    const char *status = nbl__db_column_text(st, 5, &oom);
     memset(&c, 0, sizeof c);
     c.year = sqlite3_column_int(st, 1);
-    copy_col(st, 2, c.criterion, sizeof c.criterion);
+    copy_col(st, 2, c.criterion, sizeof c.criterion, &oom);
     c.value = nbl__db_column_double(st, 3);
     c.ratio = nbl__db_column_double(st, 4);
     c.ok = status && strcmp(status, "ok") == 0;
@@ -237,7 +240,7 @@ add_crit_row(nbl__aarea *a, sqlite3_stmt *st)
     c.met_low = nbl__db_column_bool(st, 7);
     c.threshold = nbl__db_column_double(st, 8);
     c.threshold_low = nbl__db_column_double(st, 9);
-    return nbl__aarea_add_crit(a, &c);
+    return oom || nbl__aarea_add_crit(a, &c);
 }
 
 /* category_results: area_id, year, category, criteria_met,
@@ -247,15 +250,16 @@ static int
 add_cat_row(nbl__aarea *a, sqlite3_stmt *st)
 {
     nbl__acat c;
+    int oom = 0;
     memset(&c, 0, sizeof c);
     c.year = sqlite3_column_int(st, 1);
-    copy_col(st, 2, c.category, sizeof c.category);
+    copy_col(st, 2, c.category, sizeof c.category, &oom);
     c.criteria_met = nbl__db_column_int_or(st, 3, -1);
     c.criteria_needed = nbl__db_column_int_or(st, 4, -1);
     c.criteria_met_low = nbl__db_column_int_or(st, 5, -1);
     c.parallel_years = nbl__db_column_int_or(st, 6, -1);
     c.omdannelse_years = nbl__db_column_int_or(st, 7, -1);
-    return nbl__aarea_add_cat(a, &c);
+    return oom || nbl__aarea_add_cat(a, &c);
 }
 
 /* safety_results: area_id, year, safety_index, safety_band. */
@@ -263,11 +267,12 @@ static int
 add_safety_row(nbl__aarea *a, sqlite3_stmt *st)
 {
     nbl__asafety sf;
+    int oom = 0;
     memset(&sf, 0, sizeof sf);
     sf.year = sqlite3_column_int(st, 1);
     sf.index = nbl__db_column_double(st, 2);
-    copy_col(st, 3, sf.band, sizeof sf.band);
-    return nbl__aarea_add_safety(a, &sf);
+    copy_col(st, 3, sf.band, sizeof sf.band, &oom);
+    return oom || nbl__aarea_add_safety(a, &sf);
 }
 
 /* The result tables the alert rules read, area_id first in each query,
@@ -344,8 +349,13 @@ nbl__store_alerts_stream_next(nbl_ws *ws, nbl__astream *s, const char *area_id,
     s->cur.n_crit = s->cur.n_cat = s->cur.n_saf = 0;
     for (int t = 0; t < NBL_ASTREAM_TABLES && !rc; t++) {
         while (!rc && s->row[t]) {
-            const char *id = (const char *)sqlite3_column_text(s->st[t], 0);
+            int oom = 0;
+            const char *id = nbl__db_column_text(s->st[t], 0, &oom);
             int c = id ? strcmp(id, area_id) : -1;
+            if (oom) {
+                rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+                break;
+            }
             if (c > 0)
                 break;
             /* an earlier area's row (not asked for) is passed over */

@@ -27,22 +27,8 @@ const char *const nbl__xcrit_id[NBL__XC_N] = {"lab", "cri", "edu", "inc",
 const char *const nbl__xcrit_denominator[NBL__XC_N] = {
     "pop_18_64", "pop_18p", "pop_30_59", "taxpayers_15_64", "pop"};
 
-/* The text of column i, borrowed from the statement: SQLite keeps it until
- * the statement's next step or reset, i.e. exactly while the writer
- * handles the row, so no copy is made. NULL for a NULL value; NULL for a
- * value that is not NULL means SQLite could not make the text (out of
- * memory): *oom is set and the row is an error, never a missing value. */
-static const char *
-col_str(sqlite3_stmt *st, int i, int *oom)
-{
-    const char *s = (const char *)sqlite3_column_text(st, i);
-    if (!s && sqlite3_column_type(st, i) != SQLITE_NULL)
-        *oom = 1;
-    return s;
-}
-
-/* A blob column (a geometry's WKB), borrowed like col_str()'s text; NULL
- * and *len 0 for NULL or an empty blob. */
+/* A blob column (a geometry's WKB), borrowed like nbl__db_column_text()'s text;
+ * NULL and *len 0 for NULL or an empty blob. */
 static const unsigned char *
 col_blob(sqlite3_stmt *st, int i, size_t *len, int *oom)
 {
@@ -83,7 +69,7 @@ struct nbl__xcursor {
     const char *const *ind, *const *denom; /* profile: borrowed */
     size_t n_ind;
     int year;
-    int oom; /* a column of the row could not be read (col_str) */
+    int oom; /* a column of the row could not be read (nbl__db_column_text) */
     union {
         nbl__xarea area;
         nbl__xalert alert;
@@ -145,32 +131,32 @@ read_sd(sqlite3_stmt *st, int c, nbl__xarea *a, int *oom)
 {
     a->status_index = nbl__db_column_double(st, c);
     a->dynamics_index = nbl__db_column_double(st, c + 1);
-    a->status_class = col_str(st, c + 2, oom);
-    a->dynamics_class = col_str(st, c + 3, oom);
-    a->sd_group = col_str(st, c + 4, oom);
-    a->sd_st = col_str(st, c + 5, oom);
-    a->sd_dst = col_str(st, c + 6, oom);
+    a->status_class = nbl__db_column_text(st, c + 2, oom);
+    a->dynamics_class = nbl__db_column_text(st, c + 3, oom);
+    a->sd_group = nbl__db_column_text(st, c + 4, oom);
+    a->sd_st = nbl__db_column_text(st, c + 5, oom);
+    a->sd_dst = nbl__db_column_text(st, c + 6, oom);
 }
 
 static void
 read_area(sqlite3_stmt *st, nbl__xarea *a, int *oom)
 {
     int c = 12;
-    a->area_id = col_str(st, 0, oom);
-    a->name = col_str(st, 1, oom);
-    a->municipality = col_str(st, 2, oom);
-    a->region = col_str(st, 3, oom);
+    a->area_id = nbl__db_column_text(st, 0, oom);
+    a->name = nbl__db_column_text(st, 1, oom);
+    a->municipality = nbl__db_column_text(st, 2, oom);
+    a->region = nbl__db_column_text(st, 3, oom);
     a->year = sqlite3_column_int(st, 4);
     a->pop = nbl__db_column_double(st, 5);
-    a->category = col_str(st, 6, oom);
+    a->category = nbl__db_column_text(st, 6, oom);
     a->criteria_met = nbl__db_column_int_or(st, 7, -1);
-    a->ruleset_version = col_str(st, 8, oom);
+    a->ruleset_version = nbl__db_column_text(st, 8, oom);
     a->profile_points = nbl__db_column_int_or(st, 9, -1);
-    a->profile_band = col_str(st, 10, oom);
+    a->profile_band = nbl__db_column_text(st, 10, oom);
     a->wkb = col_blob(st, 11, &a->wkb_len, oom);
     for (int k = 0; k < NBL__XC_N; k++, c += 7) {
         nbl__xcrit *x = &a->crit[k];
-        const char *stt = col_str(st, c + 2, oom);
+        const char *stt = nbl__db_column_text(st, c + 2, oom);
         x->value = nbl__db_column_double(st, c);
         x->ratio = nbl__db_column_double(st, c + 1);
         snprintf(x->status, sizeof x->status, "%s", stt ? stt : "");
@@ -186,16 +172,16 @@ read_area(sqlite3_stmt *st, nbl__xarea *a, int *oom)
 static void
 read_alert(sqlite3_stmt *st, nbl__xalert *a, int *oom)
 {
-    a->area_id = col_str(st, 0, oom);
-    a->name = col_str(st, 1, oom);
+    a->area_id = nbl__db_column_text(st, 0, oom);
+    a->name = nbl__db_column_text(st, 1, oom);
     a->year = sqlite3_column_int(st, 2);
-    a->kind = col_str(st, 3, oom);
-    a->rule = col_str(st, 4, oom);
-    a->severity = col_str(st, 5, oom);
+    a->kind = nbl__db_column_text(st, 3, oom);
+    a->rule = nbl__db_column_text(st, 4, oom);
+    a->severity = nbl__db_column_text(st, 5, oom);
     a->value = nbl__db_column_double(st, 6);
     a->threshold = nbl__db_column_double(st, 7);
-    a->message = col_str(st, 8, oom);
-    a->state = col_str(st, 9, oom);
+    a->message = nbl__db_column_text(st, 8, oom);
+    a->state = nbl__db_column_text(st, 9, oom);
     a->first_year = nbl__db_column_int_or(st, 10, 0);
     a->pop = nbl__db_column_double(st, 11);
     a->denom = nbl__db_column_double(st, 12);
@@ -205,14 +191,14 @@ read_alert(sqlite3_stmt *st, nbl__xalert *a, int *oom)
 static void
 read_safety(sqlite3_stmt *st, nbl__xsafety *a, int *oom)
 {
-    a->area_id = col_str(st, 0, oom);
-    a->name = col_str(st, 1, oom);
+    a->area_id = nbl__db_column_text(st, 0, oom);
+    a->name = nbl__db_column_text(st, 1, oom);
     a->year = sqlite3_column_int(st, 2);
     a->safety_index = nbl__db_column_double(st, 3);
     a->perceived = nbl__db_column_double(st, 4);
     a->problems = nbl__db_column_double(st, 5);
     a->registered = nbl__db_column_double(st, 6);
-    a->band = col_str(st, 7, oom);
+    a->band = nbl__db_column_text(st, 7, oom);
     a->flag_safe = nbl__db_column_bool(st, 8);
     a->flag_night = nbl__db_column_bool(st, 9);
     a->pop = nbl__db_column_double(st, 10);
@@ -223,26 +209,26 @@ read_safety(sqlite3_stmt *st, nbl__xsafety *a, int *oom)
 static void
 read_plan(sqlite3_stmt *st, nbl__xplan *a, int *oom)
 {
-    a->plan_id = col_str(st, 0, oom);
-    a->name = col_str(st, 1, oom);
+    a->plan_id = nbl__db_column_text(st, 0, oom);
+    a->name = nbl__db_column_text(st, 1, oom);
     a->start_year = sqlite3_column_int(st, 2);
     a->end_year = sqlite3_column_int(st, 3);
     a->n_areas = sqlite3_column_int(st, 4);
-    a->area_ids = col_str(st, 5, oom);
+    a->area_ids = nbl__db_column_text(st, 5, oom);
     a->wkb = col_blob(st, 6, &a->wkb_len, oom);
 }
 
 static void
 read_profile(sqlite3_stmt *st, int year, nbl__xprofile *a, int *oom)
 {
-    a->area_id = col_str(st, 0, oom);
-    a->name = col_str(st, 1, oom);
-    a->municipality = col_str(st, 2, oom);
+    a->area_id = nbl__db_column_text(st, 0, oom);
+    a->name = nbl__db_column_text(st, 1, oom);
+    a->municipality = nbl__db_column_text(st, 2, oom);
     a->year = year;
     a->pop = nbl__db_column_double(st, 3);
     a->has_score = sqlite3_column_int(st, 4);
     a->points = nbl__db_column_int_or(st, 5, -1);
-    a->band = col_str(st, 6, oom);
+    a->band = nbl__db_column_text(st, 6, oom);
     a->wkb = col_blob(st, 7, &a->wkb_len, oom);
     a->prev_pop = nbl__db_column_double(st, 8);
 }
@@ -264,13 +250,13 @@ profile_results(nbl__xcursor *c, nbl__xprofile *a)
     sqlite3_stmt *st = c->pi;
     int rc = bind_area_year(c, st, a), s;
     while (rc == NBL_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *name = col_str(st, 0, &c->oom);
+        const char *name = nbl__db_column_text(st, 0, &c->oom);
         for (size_t i = 0; name && i < c->n_ind; i++) {
             nbl__xpind *x = &a->ind[i];
             const char *t;
             if (strcmp(name, c->ind[i]) != 0)
                 continue;
-            t = col_str(st, 2, &c->oom);
+            t = nbl__db_column_text(st, 2, &c->oom);
             x->value = nbl__db_column_double(st, 1);
             snprintf(x->status, sizeof x->status, "%s", t ? t : "");
             x->reference = nbl__db_column_double(st, 3);
@@ -292,7 +278,7 @@ profile_denoms(nbl__xcursor *c, nbl__xprofile *a)
     sqlite3_stmt *st = c->pd;
     int rc = bind_area_year(c, st, a), s;
     while (rc == NBL_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *var = col_str(st, 1, &c->oom);
+        const char *var = nbl__db_column_text(st, 1, &c->oom);
         int now = sqlite3_column_int(st, 0) == a->year;
         for (size_t i = 0; var && i < c->n_ind; i++)
             if (c->denom[i] && strcmp(var, c->denom[i]) == 0)
@@ -375,13 +361,13 @@ series_crit(nbl__xcursor *c, nbl__xarea *a)
         x->met = -1;
     }
     while ((rc = side_seek(c, SIDE_CRIT, a->area_id, a->year)) == 1) {
-        const char *id = col_str(st, 2, &c->oom);
+        const char *id = nbl__db_column_text(st, 2, &c->oom);
         for (int k = 0; id && k < NBL__XC_N; k++) {
             nbl__xcrit *x = &a->crit[k];
             const char *stt;
             if (strcmp(id, nbl__xcrit_id[k]) != 0)
                 continue;
-            stt = col_str(st, 5, &c->oom);
+            stt = nbl__db_column_text(st, 5, &c->oom);
             x->value = nbl__db_column_double(st, 3);
             x->ratio = nbl__db_column_double(st, 4);
             snprintf(x->status, sizeof x->status, "%s", stt ? stt : "");
@@ -404,12 +390,12 @@ read_series(nbl__xcursor *c)
     sqlite3_stmt *st = c->st, *s;
     nbl__xarea *a = &c->row.area;
     int rc;
-    if (!(a->area_id = col_str(st, 0, &c->oom)))
+    if (!(a->area_id = nbl__db_column_text(st, 0, &c->oom)))
         return c->oom ? nbl__error(c->ws->ctx, NBL_ENOMEM, "out of memory") : 0;
     a->year = sqlite3_column_int(st, 1);
-    a->category = col_str(st, 2, &c->oom);
+    a->category = nbl__db_column_text(st, 2, &c->oom);
     a->criteria_met = nbl__db_column_int_or(st, 3, -1);
-    a->ruleset_version = col_str(st, 4, &c->oom);
+    a->ruleset_version = nbl__db_column_text(st, 4, &c->oom);
     a->pop = nbl__db_column_double(st, 5);
     for (int k = 0; k < NBL__XC_N; k++)
         a->crit[k].denom = nbl__db_column_double(st, 6 + k);
@@ -417,16 +403,16 @@ read_series(nbl__xcursor *c)
     if ((rc = side_seek(c, SIDE_AREA, a->area_id, -1)) <= 0)
         return rc;
     s = c->side[SIDE_AREA];
-    a->name = col_str(s, 1, &c->oom);
-    a->municipality = col_str(s, 2, &c->oom);
-    a->region = col_str(s, 3, &c->oom);
+    a->name = nbl__db_column_text(s, 1, &c->oom);
+    a->municipality = nbl__db_column_text(s, 2, &c->oom);
+    a->region = nbl__db_column_text(s, 3, &c->oom);
     a->wkb = col_blob(s, 4, &a->wkb_len, &c->oom);
     a->profile_points = -1;
     if ((rc = side_seek(c, SIDE_PROF, a->area_id, a->year)) < 0)
         return rc;
     if (rc) {
         a->profile_points = nbl__db_column_int_or(c->side[SIDE_PROF], 2, -1);
-        a->profile_band = col_str(c->side[SIDE_PROF], 3, &c->oom);
+        a->profile_band = nbl__db_column_text(c->side[SIDE_PROF], 3, &c->oom);
     }
     a->status_index = a->dynamics_index = NAN;
     if ((rc = side_seek(c, SIDE_SDYN, a->area_id, a->year)) < 0)

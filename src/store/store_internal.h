@@ -68,6 +68,14 @@ int nbl__db_column_int_or(sqlite3_stmt *st, int i, int null_value);
  */
 char *nbl__db_column_strdup(sqlite3_stmt *st, int i, int *oom);
 
+/**
+ * The text of column i, borrowed from the statement (valid until its next
+ * step, reset or finalize). NULL for a NULL value; NULL for a value that
+ * is not NULL means SQLite could not make the text (out of memory): *oom
+ * is set, so that the row is an error, never a missing value.
+ */
+const char *nbl__db_column_text(sqlite3_stmt *st, int i, int *oom);
+
 /** Current UTC time as ISO 8601 ("2026-11-24T20:00:00Z") into buf[32]. */
 void nbl__now_iso(char buf[32]);
 

@@ -183,18 +183,22 @@ widen_ind(nbl__aarea *a, int k, int lo, int hi)
 /* One criterion_results row (area_id, year, criterion, value, ratio,
  * status) into area a's table, as nbl__alerts_sd_value and the residents
  * read it: an indicator of that name takes the measure (NAN unless ok),
- * the residents column the size criterion's value where it has none. */
-static void
+ * the residents column the size criterion's value where it has none.
+ * 0, or -1 when SQLite could not make a column's text (out of memory). */
+static int
 merge_row(const nbl__sdconf *c, nbl__aarea *a, sqlite3_stmt *st)
 {
-    const char *crit = (const char *)sqlite3_column_text(st, 2);
-    const char *status = (const char *)sqlite3_column_text(st, 5);
+    int oom = 0;
+    const char *crit = nbl__db_column_text(st, 2, &oom);
+    const char *status = nbl__db_column_text(st, 5, &oom);
     int row = sqlite3_column_int(st, 1) - a->ind_y0;
     double value = nbl__db_column_double(st, 3);
     double ratio = nbl__db_column_double(st, 4);
     double *cell;
+    if (oom)
+        return -1;
     if (!crit || row < 0 || row >= a->ind_ny)
-        return;
+        return 0;
     cell = &a->ind[(size_t)row * (size_t)a->ind_k];
     for (int j = 0; j < c->nind; j++)
         if (strcmp(c->ind[j].name, crit) == 0)
@@ -203,6 +207,7 @@ merge_row(const nbl__sdconf *c, nbl__aarea *a, sqlite3_stmt *st)
                                                            : value;
     if (strcmp(crit, "size") == 0 && isnan(cell[c->nind]) && !isnan(value))
         cell[c->nind] = value;
+    return 0;
 }
 
 int
@@ -239,11 +244,14 @@ nbl__store_sd_merge_criteria(nbl_ws *ws, const nbl__sdconf *c,
         rc = nbl__db_bind_key(ws, st, j + 3, c->ind[j].name);
     /* rows and areas both come in area_id order */
     while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *id = (const char *)sqlite3_column_text(st, 0);
+        int oom = 0;
+        const char *id = nbl__db_column_text(st, 0, &oom);
         while (id && i < n && strcmp(areas[i].area_id, id) < 0)
             i++;
-        if (id && i < n && strcmp(areas[i].area_id, id) == 0)
-            merge_row(c, &areas[i], st);
+        if (!oom && id && i < n && strcmp(areas[i].area_id, id) == 0)
+            oom = merge_row(c, &areas[i], st) != 0;
+        if (oom)
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     }
     if (!rc && step != SQLITE_DONE)
         rc = nbl__db_error(ws, "reading criterion results");
