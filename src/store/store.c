@@ -184,14 +184,10 @@ nbl__db_column_text(sqlite3_stmt *st, int i, int *oom)
 char *
 nbl__db_column_strdup(sqlite3_stmt *st, int i, int *oom)
 {
-    const unsigned char *s = sqlite3_column_text(st, i);
-    char *c;
-    if (!s) { /* NULL for a value that is not: SQLite's copy failed */
-        if (oom && sqlite3_column_type(st, i) != SQLITE_NULL)
-            *oom = 1;
-        return NULL;
-    }
-    if (!(c = nbl__strdup((const char *)s)) && oom)
+    int lost = 0;
+    const char *s = nbl__db_column_text(st, i, &lost);
+    char *c = s ? nbl__strdup(s) : NULL;
+    if (oom && (lost || (s && !c)))
         *oom = 1;
     return c;
 }

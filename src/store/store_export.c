@@ -324,7 +324,7 @@ side_seek(nbl__xcursor *c, int i, const char *id, int year)
     sqlite3_stmt *st = c->side[i];
     for (;;) {
         const char *k;
-        int cmp;
+        int cmp, oom = 0;
         if (c->side_at[i] == 0) {
             int s = sqlite3_step(st);
             if (s != SQLITE_ROW && s != SQLITE_DONE)
@@ -333,8 +333,8 @@ side_seek(nbl__xcursor *c, int i, const char *id, int year)
         }
         if (c->side_at[i] == 2)
             return 0;
-        k = (const char *)sqlite3_column_text(st, 0);
-        if (!k && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        k = nbl__db_column_text(st, 0, &oom);
+        if (oom)
             return nbl__error(c->ws->ctx, NBL_ENOMEM, "out of memory");
         cmp = k ? strcmp(k, id) : -1; /* NULL sorts first */
         if (cmp == 0 && year >= 0) {

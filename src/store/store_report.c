@@ -346,10 +346,11 @@ nbl__store_report_paths(nbl_ws *ws, nbl__report_data *d,
     sqlite3_bind_double(q, 1, -d->minx);
     sqlite3_bind_double(q, 2, -d->maxy);
     while ((s = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *id = (const char *)sqlite3_column_text(q, 0);
-        const char *svg = (const char *)sqlite3_column_text(q, 1);
+        int oom = 0;
+        const char *id = nbl__db_column_text(q, 0, &oom);
+        const char *svg = nbl__db_column_text(q, 1, &oom);
         int i = nbl__report_find_area(d, id);
-        if (!id || (!svg && sqlite3_column_type(q, 1) != SQLITE_NULL)) {
+        if (!id || oom) {
             sqlite3_finalize(q); /* a failed copy */
             return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
         }
