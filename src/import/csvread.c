@@ -82,23 +82,6 @@ nbl__csv_delimiter_unclear(void)
              "or tab)");
 }
 
-static int
-grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    size_t c = *cap ? *cap : 16;
-    void *q;
-    if (need <= *cap)
-        return 0;
-    while (c < need)
-        c *= 2;
-    q = realloc(*p, c * elem);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
-
 static void
 on_field(void *s, size_t len, void *data)
 {
@@ -122,7 +105,7 @@ on_field(void *s, size_t len, void *data)
         r->ptrs = ptrs;
         r->f_cap = cap;
     }
-    if (grow((void **)&r->fbuf, &r->fbuf_cap, r->fbuf_len + len + 1, 1)) {
+    if (nbl__grow((void **)&r->fbuf, &r->fbuf_cap, r->fbuf_len + len + 1, 1)) {
         r->nomem = 1;
         return;
     }
@@ -209,7 +192,7 @@ static int
 cp1252_convert(nbl__text_decoder *d, const char *s, size_t n)
 {
     size_t k = d->conv_len;
-    if (grow((void **)&d->conv, &d->conv_cap, k + 3 * n + 1, 1))
+    if (nbl__grow((void **)&d->conv, &d->conv_cap, k + 3 * n + 1, 1))
         return -1;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -416,7 +399,7 @@ decode_one(nbl__text_decoder *d, const char *s, size_t n)
             d->enc = 'u';
             d->enc_line = d->line_no;
         }
-        if (grow((void **)&d->conv, &d->conv_cap, d->conv_len + n + 1, 1))
+        if (nbl__grow((void **)&d->conv, &d->conv_cap, d->conv_len + n + 1, 1))
             return nbl__error(d->ctx, NBL_ENOMEM, "out of memory");
         memcpy(d->conv + d->conv_len, s, n);
         d->conv_len += n;
@@ -573,8 +556,8 @@ read_blocks(struct reader *r, FILE *f, const nbl__csv_opts *opts,
         while (rc == NBL_OK && i < got) {
             char *nl = memchr(block + i, '\n', got - i);
             size_t seg = nl ? (size_t)(nl - (block + i)) + 1 : got - i;
-            if (grow((void **)&r->line, &r->line_cap, r->line_len + seg + 1,
-                     1)) {
+            if (nbl__grow((void **)&r->line, &r->line_cap,
+                          r->line_len + seg + 1, 1)) {
                 rc = nbl__error(r->ctx, NBL_ENOMEM, "out of memory");
                 break;
             }
@@ -716,7 +699,7 @@ nbl__text_utf8(nbl_ctx *ctx, const char *path, char **out, size_t *outn,
         return nbl__error(ctx, NBL_EIO, "%s: cannot open: %s", path,
                           strerror(errno));
     do {
-        if (grow((void **)&buf, &cap, n + BLOCK + 1, 1)) {
+        if (nbl__grow((void **)&buf, &cap, n + BLOCK + 1, 1)) {
             fclose(f);
             free(buf);
             return nbl__error(ctx, NBL_ENOMEM, "out of memory");

@@ -77,27 +77,12 @@ nbl__pdata_set_area(nbl__pdata *d, size_t a, const char *id,
     return NBL_OK;
 }
 
-/* Grows *arr (elements of size sz) to hold at least n + 1. */
-static int
-grow(void **arr, size_t *cap, size_t n, size_t sz)
-{
-    if (n + 1 > *cap) {
-        size_t nc = *cap ? *cap * 2 : 64;
-        void *g = realloc(*arr, nc * sz);
-        if (!g)
-            return NBL_ENOMEM;
-        *arr = g;
-        *cap = nc;
-    }
-    return NBL_OK;
-}
-
 int
 nbl__pdata_add_ref(nbl__pdata *d, const char *scope, const char *code, int year,
                    const char *variable, double value)
 {
     nbl__pref *r;
-    if (grow((void **)&d->refs, &d->cap_refs, d->n_refs, sizeof *r))
+    if (nbl__grow((void **)&d->refs, &d->cap_refs, d->n_refs + 1, sizeof *r))
         return NBL_ENOMEM;
     r = &d->refs[d->n_refs];
     r->scope = nbl__strdup(scope);
@@ -129,7 +114,8 @@ intern_cat(nbl__pdata *d, const char *category)
         else
             hi = mid;
     }
-    if (grow((void **)&d->cats, &d->cap_cats, d->n_cats, sizeof *d->cats) ||
+    if (nbl__grow((void **)&d->cats, &d->cap_cats, d->n_cats + 1,
+                  sizeof *d->cats) ||
         !(c = nbl__strdup(category)))
         return NULL;
     memmove(&d->cats[lo + 1], &d->cats[lo], (d->n_cats - lo) * sizeof *d->cats);
@@ -147,7 +133,7 @@ nbl__pdata_add_inc(nbl__pdata *d, size_t area, int year, const char *category,
     if (area > UINT_MAX)
         return NBL_EINVAL;
     c = intern_cat(d, category ? category : "");
-    if (!c || grow((void **)&d->inc, &d->cap_inc, d->n_inc, sizeof *r))
+    if (!c || nbl__grow((void **)&d->inc, &d->cap_inc, d->n_inc + 1, sizeof *r))
         return NBL_ENOMEM;
     r = &d->inc[d->n_inc++];
     r->area = (unsigned)area;

@@ -52,14 +52,8 @@ static void *
 grow(void **v, size_t *n, size_t *cap, size_t size)
 {
     char *p;
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 64;
-        void *q = realloc(*v, c * size);
-        if (!q)
-            return NULL;
-        *v = q;
-        *cap = c;
-    }
+    if (nbl__grow(v, cap, *n + 1, size))
+        return NULL;
     p = (char *)*v + *n * size;
     memset(p, 0, size);
     (*n)++;

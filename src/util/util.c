@@ -203,6 +203,28 @@ nbl__utf8_valid(const char *s, size_t n)
     return 1;
 }
 
+int
+nbl__grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    size_t c = *cap ? *cap : 16;
+    void *q;
+    if (need <= *cap)
+        return 0;
+    while (c < need) {
+        if (c > SIZE_MAX / 2)
+            return -1;
+        c *= 2;
+    }
+    if (elem && c > SIZE_MAX / elem)
+        return -1;
+    q = realloc(*p, c * elem);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
 char *
 nbl__strdup(const char *s)
 {

@@ -39,6 +39,13 @@ int nbl__utf8_valid(const char *s, size_t n);
  * s starts with a NUL or a byte that begins no valid sequence. */
 size_t nbl__utf8_seq(const char *s, size_t n);
 
+/**
+ * Grows the array *p of elem-byte elements to hold at least need of them
+ * (capacity *cap, doubled from 16): 0, or -1 when out of memory (or the
+ * size would overflow), *p and *cap then unchanged.
+ */
+int nbl__grow(void **p, size_t *cap, size_t need, size_t elem);
+
 /** strdup that returns NULL only on NULL input or out of memory. */
 char *nbl__strdup(const char *s);
 

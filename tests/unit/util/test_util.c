@@ -228,10 +228,33 @@ test_error_one_line(void **state)
     nbl_ctx_free(ctx);
 }
 
+/* Capacity doubles from 16 until it holds need; a need it holds changes
+ * nothing; a size that would overflow is refused, the array kept. */
+static void
+test_grow(void **state)
+{
+    int *v = NULL;
+    size_t cap = 0;
+    (void)state;
+    assert_int_equal(nbl__grow((void **)&v, &cap, 1, sizeof *v), 0);
+    assert_int_equal(cap, 16);
+    v[15] = 7;
+    assert_int_equal(nbl__grow((void **)&v, &cap, 16, sizeof *v), 0);
+    assert_int_equal(cap, 16);
+    assert_int_equal(nbl__grow((void **)&v, &cap, 33, sizeof *v), 0);
+    assert_int_equal(cap, 64);
+    assert_int_equal(v[15], 7);
+    assert_int_equal(nbl__grow((void **)&v, &cap, SIZE_MAX / 2, sizeof *v), -1);
+    assert_int_equal(cap, 64);
+    assert_int_equal(v[15], 7);
+    free(v);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_grow),
         cmocka_unit_test(test_parse_double),
         cmocka_unit_test(test_parse_double_plain),
         cmocka_unit_test(test_fmt_double),
