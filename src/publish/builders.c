@@ -18,6 +18,7 @@
 #include "publish/builders.h"
 #include "store/store.h"
 #include "store/store_export.h"
+#include "store/store_plans.h"
 #include "util/ctx.h"
 #include "util/i18n.h"
 #include "util/util.h"
@@ -763,7 +764,7 @@ static int
 open_plans(nbl_ws *ws, const nbl__xjob *job, nbl__xlayer *l)
 {
     plans_data *d = l->data;
-    int any, rc = nbl__store_export_has_plans(ws, &any);
+    int any, rc = nbl__store_plans_any(ws, &any);
     free(d->res);
     d->res = NULL;
     d->n = 0;

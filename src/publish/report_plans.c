@@ -27,7 +27,7 @@ nbl__rep_plans_load(nbl_ws *ws, const char *ruleset, const char *config,
     int any;
     memset(p, 0, sizeof *p);
     /* no plans: not the comparison's load of every area's values */
-    if ((rc = nbl__store_report_has_plans(ws, &any)) || !any)
+    if ((rc = nbl__store_plans_any(ws, &any)) || !any)
         return rc;
     if ((rc = nbl__store_plans_load(ws, ruleset, ind, 5, &p->d)))
         return rc;

@@ -172,6 +172,22 @@ nbl__db_column_int_or(sqlite3_stmt *st, int i, int null_value)
                : sqlite3_column_int(st, i);
 }
 
+int
+nbl__db_int64(nbl_ws *ws, const char *sql, long long *out)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(ws, &st, sql);
+    *out = 0;
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else
+        rc = nbl__db_error(ws, "reading a count");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 const char *
 nbl__db_column_text(sqlite3_stmt *st, int i, int *oom)
 {

@@ -168,9 +168,6 @@ int nbl__store_export_alerts(nbl_ws *ws, const char *ruleset, int year,
 /** Rows: nbl__xsafety. Safety results of the year. */
 int nbl__store_export_safety(nbl_ws *ws, int year, nbl__xcursor **out);
 
-/** Whether the workspace holds any plan (*any 1 or 0). */
-int nbl__store_export_has_plans(nbl_ws *ws, int *any);
-
 /** Rows: nbl__xplan. Plans (helhedsplaner) with the union of their areas,
  * by plan_id and start_year. */
 int nbl__store_export_plans(nbl_ws *ws, nbl__xcursor **out);

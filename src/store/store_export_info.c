@@ -191,22 +191,6 @@ nbl__store_export_now(char buf[32])
 }
 
 int
-nbl__store_export_has_plans(nbl_ws *ws, int *any)
-{
-    sqlite3_stmt *st;
-    int rc = nbl__db_prepare(ws, &st, "SELECT EXISTS (SELECT 1 FROM plans)");
-    if (rc)
-        return rc;
-    *any = 0;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *any = sqlite3_column_int(st, 0) != 0;
-    else
-        rc = nbl__db_error(ws, "export plans");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-int
 nbl__store_export_thresholds(nbl_ws *ws, const char *ruleset, int year,
                              double thr[NBL__XC_N], double low[NBL__XC_N])
 {

@@ -62,24 +62,12 @@ query_array(nbl_ws *ws, const char *sql, int scalar, json_t **out, int *bad)
     return NBL_OK;
 }
 
-static int
-query_int(nbl_ws *ws, const char *sql, json_int_t *out)
-{
-    sqlite3_stmt *st;
-    int rc = nbl__db_prepare(ws, &st, sql);
-    if (rc)
-        return rc;
-    *out = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
-    return NBL_OK;
-}
-
 int
 nbl_ws_info_json(nbl_ws *ws, char **out_json)
 {
     int bad = 0;
     json_t *root = nbl__jnew(&bad, json_object()), *a;
-    json_int_t n;
+    long long n;
     char *s;
     int rc;
     static const struct {
@@ -135,10 +123,10 @@ nbl_ws_info_json(nbl_ws *ws, char **out_json)
         snprintf(crs, sizeof crs, "EPSG:%d", ws->srid);
         nbl__jset(&bad, root, "crs", nbl__jstr(crs));
     }
-    if ((rc = query_int(ws, "SELECT COUNT(*) FROM areas", &n)))
+    if ((rc = nbl__db_int64(ws, "SELECT COUNT(*) FROM areas", &n)))
         goto fail;
     nbl__jset(&bad, root, "areas", json_integer(n));
-    if ((rc = query_int(ws, "SELECT COUNT(*) FROM stats", &n)))
+    if ((rc = nbl__db_int64(ws, "SELECT COUNT(*) FROM stats", &n)))
         goto fail;
     nbl__jset(&bad, root, "stat_rows", json_integer(n));
     for (size_t i = 0; !bad && i < sizeof lists / sizeof lists[0]; i++) {

@@ -68,6 +68,10 @@ int nbl__db_column_int_or(sqlite3_stmt *st, int i, int null_value);
  */
 char *nbl__db_column_strdup(sqlite3_stmt *st, int i, int *oom);
 
+/** The one value of a query without parameters (SELECT COUNT(*) ...,
+ * SELECT EXISTS (...)) in *out, 0 for NULL; a failed query is an error. */
+int nbl__db_int64(nbl_ws *ws, const char *sql, long long *out);
+
 /**
  * The text of column i, borrowed from the statement (valid until its next
  * step, reset or finalize). NULL for a NULL value; NULL for a value that

@@ -380,22 +380,23 @@ load_series(nbl_ws *ws, nbl__plans_data *d, const char *sql, const char *bind1,
 }
 
 int
+nbl__store_plans_any(nbl_ws *ws, int *any)
+{
+    long long v;
+    int rc = nbl__db_int64(ws, "SELECT EXISTS (SELECT 1 FROM plans)", &v);
+    *any = v != 0;
+    return rc;
+}
+
+int
 nbl__store_plans_has_safety(nbl_ws *ws, int *found)
 {
-    sqlite3_stmt *q;
-    int rc = nbl__db_prepare(ws, &q,
-                             "SELECT 1 FROM safety_results WHERE "
-                             "safety_index IS NOT NULL LIMIT 1"),
-        s;
-    *found = 0;
-    if (rc)
-        return rc;
-    s = sqlite3_step(q);
-    if (s == SQLITE_ROW)
-        *found = 1;
-    else if (s != SQLITE_DONE)
-        rc = nbl__db_error(ws, "reading safety results");
-    sqlite3_finalize(q);
+    long long v;
+    int rc = nbl__db_int64(ws,
+                           "SELECT EXISTS (SELECT 1 FROM safety_results "
+                           "WHERE safety_index IS NOT NULL)",
+                           &v);
+    *found = v != 0;
     return rc;
 }
 
@@ -456,20 +457,14 @@ plans_years(nbl_ws *ws, nbl__plans_data *d)
     return NBL_OK;
 }
 
-/* SELECT COUNT(*) ... as an int (0 on error, which the next query
- * reports). */
+/* SELECT COUNT(*) ... as an int. */
 static int
 count_rows(nbl_ws *ws, const char *sql, int *out)
 {
-    sqlite3_stmt *q;
-    int rc = nbl__db_prepare(ws, &q, sql);
-    *out = 0;
-    if (rc)
-        return rc;
-    sqlite3_step(q);
-    *out = sqlite3_column_int(q, 0);
-    sqlite3_finalize(q);
-    return NBL_OK;
+    long long v;
+    int rc = nbl__db_int64(ws, sql, &v);
+    *out = (int)v;
+    return rc;
 }
 
 /* The areas sorted by id, and the area-by-year arrays set to missing. */

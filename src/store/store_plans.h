@@ -77,6 +77,10 @@ void nbl__plans_data_free(nbl__plans_data *d);
 int nbl__store_plans_union_geojson(nbl_ws *ws, char *const *area_ids, int n,
                                    char **out);
 
+/** *any = 1 when the workspace has a plan (for the export's plans layer
+ * and the report's plans section). */
+int nbl__store_plans_any(nbl_ws *ws, int *any);
+
 /** *found = 1 when the workspace has a safety index of any area and year
  * (the plans' default indicators then include it). A failed query is an
  * error, never "none". */

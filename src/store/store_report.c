@@ -321,19 +321,6 @@ nbl__store_report_snapshot_end(nbl_ws *ws, int began)
 }
 
 int
-nbl__store_report_has_plans(nbl_ws *ws, int *out)
-{
-    sqlite3_stmt *q;
-    int rc = nbl__db_prepare(ws, &q, "SELECT EXISTS (SELECT 1 FROM plans)");
-    if (rc)
-        return rc;
-    rc = sqlite3_step(q) == SQLITE_ROW ? NBL_OK : nbl__db_error(ws, "plans");
-    *out = rc == NBL_OK && sqlite3_column_int(q, 0);
-    sqlite3_finalize(q);
-    return rc;
-}
-
-int
 nbl__store_report_paths(nbl_ws *ws, nbl__report_data *d,
                         int (*fn)(void *arg, int i, const char *svg), void *arg)
 {

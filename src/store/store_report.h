@@ -96,9 +96,6 @@ void nbl__report_alerts_clear(nbl__report_data *d);
 int nbl__store_report_snapshot(nbl_ws *ws, int *began);
 void nbl__store_report_snapshot_end(nbl_ws *ws, int began);
 
-/** *out = 1 if the workspace has plans. */
-int nbl__store_report_has_plans(nbl_ws *ws, int *out);
-
 /** The year y of area i of the series, NULL outside it. */
 const nbl__report_year *nbl__report_year_of(const nbl__report_data *d, int i,
                                             int y);

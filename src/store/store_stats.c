@@ -588,15 +588,9 @@ nbl__stage_each_other_country(nbl__stage *st,
 static int
 query_long(nbl__stage *st, const char *sql, long *out)
 {
-    sqlite3_stmt *q;
-    int rc = nbl__db_prepare(st->ws, &q, sql);
-    if (rc)
-        return rc;
-    if (sqlite3_step(q) == SQLITE_ROW)
-        *out = (long)sqlite3_column_int64(q, 0);
-    else
-        rc = nbl__db_error(st->ws, "counting");
-    sqlite3_finalize(q);
+    long long v;
+    int rc = nbl__db_int64(st->ws, sql, &v);
+    *out = (long)v;
     return rc;
 }
 
