@@ -70,7 +70,7 @@ nbl__jstr(const char *s)
         return NULL;
     n = strlen(s);
     if (nbl__utf8_valid(s, n))
-        return json_stringn(s, n);
+        return json_stringn_nocheck(s, n); /* checked above */
     /* each byte that begins no valid sequence becomes U+FFFD (3 bytes) */
     if (!(t = malloc(3 * n + 1)))
         return NULL;
@@ -84,7 +84,7 @@ nbl__jstr(const char *s)
             o += 3;
         }
     }
-    v = json_stringn(t, (size_t)(o - t));
+    v = json_stringn_nocheck(t, (size_t)(o - t)); /* valid by construction */
     free(t);
     return v;
 }
