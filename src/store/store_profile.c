@@ -64,22 +64,16 @@ read_areas(nbl_ws *ws, arearows *r)
                              "ORDER BY area_id"),
         step = SQLITE_DONE, oom = 0;
     while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (r->n == r->cap) {
-            size_t cap = r->cap ? 2 * r->cap : 256;
-            char **a = realloc(r->id, cap * sizeof *a), **b, **c;
-            if (a)
-                r->id = a;
-            b = a ? realloc(r->muni, cap * sizeof *b) : NULL;
-            if (b)
-                r->muni = b;
-            c = b ? realloc(r->region, cap * sizeof *c) : NULL;
-            if (!c) {
-                rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-                break;
-            }
-            r->region = c;
-            r->cap = cap;
+        /* three arrays of one length: each grows from the same capacity
+         * to the same one, which r->cap takes once all three have it */
+        size_t ci = r->cap, cm = r->cap, cr = r->cap;
+        if (nbl__grow((void **)&r->id, &ci, r->n + 1, sizeof *r->id) ||
+            nbl__grow((void **)&r->muni, &cm, r->n + 1, sizeof *r->muni) ||
+            nbl__grow((void **)&r->region, &cr, r->n + 1, sizeof *r->region)) {
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            break;
         }
+        r->cap = cr;
         r->id[r->n] = nbl__db_column_strdup(st, 0, &oom);
         r->muni[r->n] = nbl__db_column_strdup(st, 1, &oom);
         r->region[r->n++] = nbl__db_column_strdup(st, 2, &oom);

@@ -299,7 +299,8 @@ static int
 load_area_alerts(nbl_ws *ws, nbl__report_data *d, int i)
 {
     sqlite3_stmt *q;
-    int rc, s, cap = 0;
+    int rc, s;
+    size_t cap = 0;
     nbl__report_alerts_clear(d);
     if (!d->stmts->alerts &&
         (rc = alerts_prepare(ws, &d->stmts->alerts,
@@ -312,14 +313,9 @@ load_area_alerts(nbl_ws *ws, nbl__report_data *d, int i)
         nbl__db_bind_text(q, 3, d->areas[i].area_id))
         return nbl__db_error(ws, "report alerts");
     while ((s = sqlite3_step(q)) == SQLITE_ROW) {
-        if (d->n_alerts == cap) {
-            nbl__report_alert *n;
-            cap = cap ? cap * 2 : 16;
-            n = realloc(d->alerts, (size_t)cap * sizeof *n);
-            if (!n)
-                return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-            d->alerts = n;
-        }
+        if (nbl__grow((void **)&d->alerts, &cap, (size_t)d->n_alerts + 1,
+                      sizeof *d->alerts))
+            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
         alert_row(q, &d->alerts[d->n_alerts++]);
     }
     /* a step that fails (out of memory) is an error, not the last row */

@@ -164,14 +164,9 @@ col_of(scan *s, const char *v)
         else
             hi = mid;
     }
-    if (s->nnames == s->capnames) {
-        size_t cap = s->capnames ? 2 * s->capnames : 64;
-        vname *g = realloc(s->names, cap * sizeof *g);
-        if (!g)
-            return -2;
-        s->names = g;
-        s->capnames = cap;
-    }
+    if (nbl__grow((void **)&s->names, &s->capnames, s->nnames + 1,
+                  sizeof *s->names))
+        return -2;
     if (!(nv.name = nbl__strdup(v)))
         return -2;
     for (int j = 0; j < s->nvars && nv.col < 0; j++)
