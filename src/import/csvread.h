@@ -17,7 +17,7 @@
  *   - counts physical lines itself ('\n'-terminated, from the raw bytes),
  *     because libcsv skips empty lines and a quoted field may span lines;
  *     each row carries the line it starts on;
- *   - detects the delimiter (',' or ';') from the first non-blank line
+ *   - detects the delimiter (one of , ; or tab) from the first non-blank line
  *     unless one is given;
  *   - runs libcsv in strict mode: a quote inside an unquoted field, text
  *     after a closing quote, or a quote left open at the end of the file is
@@ -55,7 +55,7 @@ typedef struct nbl__csv_row {
 typedef int (*nbl__csv_row_fn)(const nbl__csv_row *row, void *arg);
 
 typedef struct nbl__csv_opts {
-    char delimiter;       /* ',' or ';'; 0 = detect from the first line */
+    char delimiter;       /* ',', ';' or '\t'; 0 = detect from the header */
     const char *progress; /* progress message, NULL for none */
     double progress_lo;   /* progress fraction at the start of the file */
     double progress_hi;   /* ... and at its end */

@@ -207,8 +207,11 @@ csv_row(const nbl__csv_row *r, void *arg)
 {
     nbl__gimp *g = arg;
     g->line = r->line;
-    if (r->index == 0)
+    if (r->index == 0) {
+        /* a ';' file may write decimals with ',' */
+        g->decimal = r->delimiter == ';' ? ',' : '.';
         return header(g, r->fields, r->n, 1, r->delimiter);
+    }
     if (r->n != g->ncols)
         return nbl__error(g->ctx, NBL_EDATA,
                           _n("%s:%ld: %zu field, the header has %zu",
@@ -217,31 +220,11 @@ csv_row(const nbl__csv_row *r, void *arg)
     return row(g, r->fields, NULL, 0);
 }
 
-/* The delimiter from the first line (for the decimal mark: a ';' file
- * may write decimals with ','). */
-static char
-peek_delimiter(nbl__gimp *g)
-{
-    char line[4096];
-    FILE *f;
-    char d = 0;
-    if (g->o->delimiter)
-        return g->o->delimiter;
-    f = fopen(g->src, "rb");
-    if (!f)
-        return 0;
-    if (fgets(line, sizeof line, f))
-        d = nbl__csv_detect_delimiter(line, strlen(line));
-    fclose(f);
-    return d;
-}
-
 int
 nbl__gimp_read_csv(nbl__gimp *g)
 {
     nbl__csv_opts co = {g->o->delimiter, "import grid", 0.0, 0.9};
     g->cell_col = "cell_id"; /* until the header names it */
-    g->decimal = peek_delimiter(g) == ';' ? ',' : '.';
     return nbl__csv_read(g->ctx, g->src, &co, csv_row, g, NULL, NULL);
 }
 

@@ -251,6 +251,32 @@ test_row_order_and_forms(void **state)
     nbl_ws_free(ws);
 }
 
+/* A ';' file writes decimals with ',' (Danish Excel writes a count as
+ * "10,00"): the decimal mark follows the delimiter the reader found, also
+ * when the file starts with a blank line. The sums are grid_csv's. */
+static void
+test_decimal_comma(void **state)
+{
+    nbl_ws *ws = make_ws("w9.sqlite");
+    (void)state;
+    assert_int_equal(
+        nbl_import_grid(ws,
+                        nbl_test_write("g9.csv", "\n"
+                                                 "cell_id;year;pop\n"
+                                                 "100m_61700_7000;2024;10,00\n"
+                                                 "100m_61701_7000;2024;20,0\n"
+                                                 "100m_61700_7001;2024;30\n"
+                                                 "100m_61701_7001;2024;40\n"
+                                                 "100m_61700_7002;2024;50\n"
+                                                 "100m_61701_7002;2024;60\n"
+                                                 "100m_61700_7003;2024;8\n"),
+                        NULL, NULL),
+        0);
+    assert_true(fabs(value_of(ws, "A", "ok", NULL) - 155) < 1e-9);
+    assert_true(fabs(value_of(ws, "B", "ok", NULL) - 33) < 1e-9);
+    nbl_ws_free(ws);
+}
+
 static int
 setup(void **state)
 {
@@ -278,6 +304,7 @@ main(void)
         cmocka_unit_test(test_bad_id),
         cmocka_unit_test(test_polygon_cells),
         cmocka_unit_test(test_row_order_and_forms),
+        cmocka_unit_test(test_decimal_comma),
     };
     nbl_test_locale();
     return cmocka_run_group_tests(tests, setup, teardown);
