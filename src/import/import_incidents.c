@@ -36,21 +36,17 @@ static int
 add_area(const char *area_id, const unsigned char *wkb, size_t len, void *arg)
 {
     imp *m = arg;
-    if (m->n_areas == m->cap_areas) {
-        size_t cap = m->cap_areas ? 2 * m->cap_areas : 256;
-        char **n = realloc(m->area_ids, cap * sizeof *n);
-        if (!n)
-            return nbl__error(m->ctx, NBL_ENOMEM, "out of memory");
-        m->area_ids = n;
-        m->cap_areas = cap;
-    }
-    m->area_ids[m->n_areas] = nbl__strdup(area_id);
-    if (!m->area_ids[m->n_areas])
+    long a;
+    if (nbl__grow((void **)&m->area_ids, &m->cap_areas, m->n_areas + 1,
+                  sizeof *m->area_ids) ||
+        !(m->area_ids[m->n_areas] = nbl__strdup(area_id)))
         return nbl__error(m->ctx, NBL_ENOMEM, "out of memory");
     m->n_areas++;
-    if (!wkb || nbl__pip_add_wkb(m->pip, wkb, len) < 0) {
-        if (!wkb && nbl__pip_begin_area(m->pip) < 0)
-            return nbl__error(m->ctx, NBL_ENOMEM, "out of memory");
+    /* a NULL or unusable wkb begins an empty area: indices stay aligned */
+    a = nbl__pip_add_wkb(m->pip, wkb, len);
+    if (a == NBL__PIP_NOMEM)
+        return nbl__error(m->ctx, NBL_ENOMEM, "out of memory");
+    if (a < 0) {
         m->bad_areas++;
         nbl__warn(m->ctx,
                   "area '%s': no usable polygon geometry; no point "

@@ -577,34 +577,35 @@ rd_header(wkb_reader *r, uint32_t *type, int *dims)
     return 0;
 }
 
+/* 0, NBL__PIP_NOMEM, or NBL__PIP_BAD for a malformed ring */
 static int
 rd_polygon(nbl__pip *p, wkb_reader *r, int dims)
 {
     uint32_t nr, np;
     if (rd_u32(r, &nr))
-        return -1;
+        return NBL__PIP_BAD;
     for (uint32_t i = 0; i < nr; i++) {
         if (rd_u32(r, &np) || np > (r->len - r->pos) / (8u * dims))
-            return -1;
+            return NBL__PIP_BAD;
         if (np * 2 > r->tmpcap) {
             double *t = realloc(r->tmp, np * 2 * sizeof *t);
             if (!t)
-                return -1;
+                return NBL__PIP_NOMEM;
             r->tmp = t;
             r->tmpcap = np * 2;
         }
         for (uint32_t k = 0; k < np; k++) {
             double skip;
             if (rd_f64(r, &r->tmp[2 * k]) || rd_f64(r, &r->tmp[2 * k + 1]))
-                return -1;
+                return NBL__PIP_BAD;
             for (int d = 2; d < dims; d++)
                 if (rd_f64(r, &skip))
-                    return -1;
+                    return NBL__PIP_BAD;
             if (!isfinite(r->tmp[2 * k]) || !isfinite(r->tmp[2 * k + 1]))
-                return -1;
+                return NBL__PIP_BAD;
         }
         if (nbl__pip_add_ring(p, r->tmp, np))
-            return -1;
+            return NBL__PIP_NOMEM; /* the area is begun */
     }
     return 0;
 }
@@ -614,10 +615,10 @@ nbl__pip_add_wkb(nbl__pip *p, const unsigned char *wkb, size_t len)
 {
     wkb_reader r = {wkb, len, 0, 0, NULL, 0};
     uint32_t type, n;
-    int dims, rc = -1;
+    int dims, rc = NBL__PIP_BAD;
     long idx = nbl__pip_begin_area(p);
     if (idx < 0)
-        return -1;
+        return NBL__PIP_NOMEM;
     if (!wkb || rd_header(&r, &type, &dims))
         goto done;
     if (type == 3) {
@@ -630,7 +631,7 @@ nbl__pip_add_wkb(nbl__pip *p, const unsigned char *wkb, size_t len)
             uint32_t t2;
             int d2;
             if (rd_header(&r, &t2, &d2) || t2 != 3)
-                rc = -1;
+                rc = NBL__PIP_BAD;
             else
                 rc = rd_polygon(p, &r, d2);
         }
@@ -641,7 +642,7 @@ done:
         /* leave the area empty so indices stay aligned with the caller */
         p->ne = p->areas[idx].e0;
         p->areas[idx].e1 = p->ne;
-        return -1;
+        return rc;
     }
     return idx;
 }

@@ -37,9 +37,14 @@ long nbl__pip_begin_area(nbl__pip *p);
  * area. Returns 0, or -1 when out of memory or no area was begun. */
 int nbl__pip_add_ring(nbl__pip *p, const double *xy, size_t n);
 
+/* What nbl__pip_add_wkb() returns when it adds no rings. */
+enum { NBL__PIP_NOMEM = -1, NBL__PIP_BAD = -2 };
+
 /** Begins an area and adds the rings of an OGC WKB Polygon or MultiPolygon
- * (either byte order; Z/M ordinates ignored). Returns the area index, or -1
- * when malformed or out of memory (then the area is left empty). */
+ * (either byte order; Z/M ordinates ignored). Returns the area index,
+ * NBL__PIP_NOMEM when out of memory or NBL__PIP_BAD when the WKB is not
+ * such a geometry (a NULL wkb too); the area is begun and left empty then,
+ * unless beginning it failed (NBL__PIP_NOMEM). */
 long nbl__pip_add_wkb(nbl__pip *p, const unsigned char *wkb, size_t len);
 
 /** Builds the search structures; call once after all areas are added.

@@ -23,11 +23,16 @@ nbl__store_incidents_areas(nbl_ws *ws, nbl__incidents_area_fn fn, void *arg)
     if (rc)
         return rc;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *id = (const char *)sqlite3_column_text(st, 0);
+        int oom = 0;
+        const char *id = nbl__db_column_text(st, 0, &oom);
         const unsigned char *wkb = sqlite3_column_blob(st, 1);
         size_t len = (size_t)sqlite3_column_bytes(st, 1);
-        rc = fn(id ? id : "", wkb, wkb ? len : 0, arg);
-        if (rc)
+        /* a blob's pointer needs no allocation: NULL is a NULL geometry */
+        if (!id || oom) {
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+            break;
+        }
+        if ((rc = fn(id, wkb, wkb ? len : 0, arg)))
             break;
     }
     if (!rc && s != SQLITE_DONE)

@@ -2,7 +2,8 @@
 """Failing allocations (issue 18, point 3), run in the fault-injection build
 (cmake --preset fault: ASan + UBSan, NBL_FAULT_INJECTION=ON).
 
-For each of `import areas`, `import stats`, `compute`, `alerts -o FILE`,
+For each of `import areas`, `import stats`, `import incidents`, `compute`,
+`alerts -o FILE`,
 `export -o DIR` and `report -o FILE`
 on the sample, the command runs with NBL_FAULT_AT=N (the N-th allocation,
 ours or SQLite's, fails) for every N from 1 to BOUND, then for SAMPLES more
@@ -108,6 +109,13 @@ cmds = [
                           "afd_id", "--name", "navn", "--municipality",
                           "kommune"]),
     ("import stats", s0, ["import", "stats", ws, os.path.join(W, "extra.csv")]),
+    # the sample's incidents again: the areas' outlines read for the
+    # point-in-polygon index, the counts replaced
+    ("import incidents", None, ["import", "incidents", ws,
+                                os.path.join(W, "s", "incidents.csv"),
+                                "--x-field", "x", "--y-field", "y",
+                                "--date-field", "dato", "--category-field",
+                                "kategori", "--src-crs", "EPSG:25832"]),
     ("compute", None, ["compute", ws]),
     ("alerts", None, ["alerts", ws, "--year", "2025", "-f", "json", "-o",
                       os.path.join(W, "s", "out", "alerts.json"), "--overwrite"]),

@@ -207,8 +207,9 @@ test_wkb(void **state)
             n += put_f64(b + n, pts[i], 0);
     }
     assert_int_equal(nbl__pip_add_wkb(p, b, n), 0);
-    assert_int_equal(nbl__pip_add_wkb(p, b, n - 3), -1); /* truncated */
-    assert_int_equal(nbl__pip_add_wkb(p, NULL, 0), -1);
+    /* malformed is not "out of memory": the caller warns, not fails */
+    assert_int_equal(nbl__pip_add_wkb(p, b, n - 3), NBL__PIP_BAD); /* cut */
+    assert_int_equal(nbl__pip_add_wkb(p, NULL, 0), NBL__PIP_BAD);
     assert_int_equal(nbl__pip_build(p), 0);
     assert_int_equal(nbl__pip_count(p), 3);
     assert_int_equal(nbl__pip_locate(p, 1, 1), 0);
