@@ -12,7 +12,16 @@
  * GeoJSON keep English keys and codes (the message is in the language the
  * alert was evaluated in). The CSV follows the list's nbl_csv_style: ','
  * and '.' by default, ';', a UTF-8 BOM and decimal commas for Excel.
+ *
+ * Every format is written as it is made, into a sink: a buffer that is
+ * written to the output file after each alert (memory flat in the number
+ * of alerts), or that keeps the whole text (nbl_alerts_format_string, and
+ * standard output, which receives nothing unless the whole list was made).
+ * JSON and GeoJSON go through nbl__jstream (util/jsondoc.h): the head, then
+ * one element at a time, then the tail, byte for byte the document jansson
+ * would dump whole.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +36,35 @@
 #include "util/i18n.h"
 #include "util/jsondoc.h"
 #include "util/util.h"
+
+/* The dump flags of the JSON and GeoJSON lists. */
+#define JFLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12))
+
+/* Where a list goes: b holds what is made; with fp, flush() writes it out
+ * and empties it after each alert, and name (the file) is for messages. */
+typedef struct sink {
+    nbl__buf b;
+    FILE *fp;
+    const char *name;
+    int err; /* errno of a failed write */
+} sink;
+
+/* NBL_ENOMEM when b could not grow, NBL_EIO when the write failed. */
+static int
+flush(sink *k)
+{
+    if (k->b.failed)
+        return NBL_ENOMEM;
+    if (!k->fp || k->b.len == 0)
+        return NBL_OK;
+    if (fwrite(k->b.s, 1, k->b.len, k->fp) != k->b.len) {
+        k->err = errno;
+        return NBL_EIO;
+    }
+    k->b.len = 0;
+    k->b.s[0] = '\0';
+    return NBL_OK;
+}
 
 int
 nbl_alerts_format_parse(const char *s)
@@ -272,15 +310,17 @@ text_item(const nbl_alert_list *l, const nbl_alert *a, nbl__buf *b)
 }
 
 static int
-format_text(const nbl_alert_list *l, nbl__buf *b)
+format_text(const nbl_alert_list *l, sink *k)
 {
+    nbl__buf *b = &k->b;
+    int rc = NBL_OK;
     text_header(l, b);
     if (l->n == 0) {
         nbl__buf_printf(b, "%s", T_("No alerts.\n"));
-        return b->s ? NBL_OK : NBL_ENOMEM;
+        return flush(k);
     }
     text_summary(l, b);
-    for (size_t i = 0; i < l->n; i++) {
+    for (size_t i = 0; i < l->n && rc == NBL_OK; i++) {
         const nbl_alert *a = &l->items[i];
         if (i == 0 || !same_area(a, &l->items[i - 1]))
             nbl__buf_printf(b, "\n%s (%s)\n",
@@ -288,8 +328,9 @@ format_text(const nbl_alert_list *l, nbl__buf *b)
                                                           : T_("Area"),
                             a->area_id);
         text_item(l, a, b);
+        rc = flush(k);
     }
-    return b->s ? NBL_OK : NBL_ENOMEM;
+    return rc == NBL_OK ? flush(k) : rc;
 }
 
 /* One CSV field in the list's style, then the delimiter or (last) CRLF. */
@@ -350,12 +391,14 @@ csv_header(const nbl_alert_list *l, nbl__buf *b)
 /* RFC 4180 with CRLF; in the list's style (nbl_csv_style: delimiter, BOM,
  * decimal comma). Keys and codes stay English. */
 static int
-format_csv(const nbl_alert_list *l, nbl__buf *b)
+format_csv(const nbl_alert_list *l, sink *k)
 {
     const nbl_csv_style *st = &l->csv;
+    nbl__buf *b = &k->b;
     char v[64], t[64], y[16], fy[16];
+    int rc = NBL_OK;
     csv_header(l, b);
-    for (size_t i = 0; i < l->n; i++) {
+    for (size_t i = 0; i < l->n && rc == NBL_OK; i++) {
         const nbl_alert *a = &l->items[i];
         snprintf(y, sizeof y, "%d", a->year);
         snprintf(fy, sizeof fy, "%d", a->first_year);
@@ -376,8 +419,9 @@ format_csv(const nbl_alert_list *l, nbl__buf *b)
             csv_field(b, st, NBL__INTERNAL_USE_ONLY, !l->run_id);
         if (l->run_id)
             csv_field(b, st, l->run_id, 1);
+        rc = flush(k);
     }
-    return b->s ? NBL_OK : NBL_ENOMEM;
+    return rc == NBL_OK ? flush(k) : rc;
 }
 
 static json_t *
@@ -450,31 +494,35 @@ provenance(const nbl_alert_list *l, int *bad)
     return o;
 }
 
-/* The document into b, or NBL_ENOMEM when an addition failed (bad) or the
- * dump could not allocate: never a document with a part missing. */
+/* The document's end and final newline, after its elements (rc). */
 static int
-dump(int bad, json_t *root, nbl__buf *b)
+stream_end(nbl__jstream *js, sink *k, int rc)
 {
-    char *s = nbl__jdump(bad, root,
-                         JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                             JSON_REAL_PRECISION(12));
-    if (!s)
-        return NBL_ENOMEM;
-    nbl__buf_append(b, s, strlen(s));
-    nbl__buf_append(b, "\n", 1);
-    free(s);
-    return b->s ? NBL_OK : NBL_ENOMEM;
+    if (rc == NBL_OK)
+        rc = nbl__jstream_close(js);
+    nbl__jstream_free(js);
+    if (rc == NBL_OK)
+        nbl__buf_append(&k->b, "\n", 1);
+    return rc == NBL_OK ? flush(k) : rc;
 }
 
+/* The provenance with "alerts" last, then each alert as it is made; an
+ * addition that failed (bad) ends it with NBL_ENOMEM: never a document
+ * with a part missing. */
 static int
-format_json(const nbl_alert_list *l, nbl__buf *b)
+format_json(const nbl_alert_list *l, sink *k)
 {
-    int bad = 0;
-    json_t *root = provenance(l, &bad), *arr = nbl__jnew(&bad, json_array());
-    for (size_t i = 0; i < l->n && !bad; i++)
-        nbl__jappend(&bad, arr, alert_props(l, &l->items[i], &bad));
-    nbl__jset(&bad, root, "alerts", arr);
-    return dump(bad, root, b);
+    nbl__jstream js;
+    int bad = 0, rc;
+    json_t *root = provenance(l, &bad);
+    nbl__jset(&bad, root, "alerts", json_array());
+    rc = nbl__jstream_open(&js, &k->b, bad, root, JFLAGS);
+    for (size_t i = 0; i < l->n && rc == NBL_OK; i++) {
+        json_t *a = alert_props(l, &l->items[i], &bad);
+        if ((rc = nbl__jstream_add(&js, bad, a)) == NBL_OK)
+            rc = flush(k);
+    }
+    return stream_end(&js, k, rc);
 }
 
 static int
@@ -503,10 +551,11 @@ alert_feature(const nbl_alert_list *l, const nbl_alert *a,
 }
 
 static int
-format_geojson(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *l, nbl__buf *b)
+format_geojson(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *l, sink *k)
 {
     nbl__apoints pts = {0};
-    json_t *root, *feats;
+    nbl__jstream js;
+    json_t *root;
     int rc, bad = 0;
     if (!ws)
         return nbl__error(ctx, NBL_EINVAL,
@@ -518,48 +567,70 @@ format_geojson(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *l, nbl__buf *b)
     nbl__jset(&bad, root, "type", nbl__jstr("FeatureCollection"));
     nbl__jset(&bad, root, "name", nbl__jstr("alerts"));
     nbl__jset(&bad, root, "nabolag", provenance(l, &bad));
-    feats = nbl__jnew(&bad, json_array());
-    for (size_t i = 0; i < l->n && !bad; i++)
-        nbl__jappend(&bad, feats, alert_feature(l, &l->items[i], &pts, &bad));
-    nbl__jset(&bad, root, "features", feats);
+    nbl__jset(&bad, root, "features", json_array());
+    rc = nbl__jstream_open(&js, &k->b, bad, root, JFLAGS);
+    for (size_t i = 0; i < l->n && rc == NBL_OK; i++) {
+        json_t *f = alert_feature(l, &l->items[i], &pts, &bad);
+        if ((rc = nbl__jstream_add(&js, bad, f)) == NBL_OK)
+            rc = flush(k);
+    }
     nbl__store_points_free(&pts);
-    return dump(bad, root, b);
+    return stream_end(&js, k, rc);
+}
+
+/* rc with its message on ctx: out of memory, or the write that failed. */
+static int
+sink_error(nbl_ctx *ctx, const sink *k, int rc)
+{
+    if (rc == NBL_ENOMEM)
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    if (rc == NBL_EIO && k->err)
+        return nbl__error(ctx, NBL_EIO, "%s: write failed: %s", k->name,
+                          nbl__io_reason(k->err));
+    return rc;
+}
+
+/* The list in fmt into k (written out as it is made when k has a file). */
+static int
+format_into(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
+            nbl_alerts_format fmt, sink *k)
+{
+    int rc;
+    switch (fmt) {
+    case NBL_ALERTS_TEXT:
+        rc = format_text(list, k);
+        break;
+    case NBL_ALERTS_CSV:
+        rc = format_csv(list, k);
+        break;
+    case NBL_ALERTS_JSON:
+        rc = format_json(list, k);
+        break;
+    case NBL_ALERTS_GEOJSON:
+        rc = format_geojson(ws, ctx, list, k);
+        break;
+    default:
+        rc = nbl__error(ctx, NBL_EINVAL, "unknown alerts format");
+    }
+    return sink_error(ctx, k, rc);
 }
 
 int
 nbl_alerts_format_string(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
                          nbl_alerts_format fmt, char **out)
 {
-    nbl__buf b = {0};
-    int rc;
+    sink k = {0};
+    int rc = format_into(ws, ctx, list, fmt, &k);
     *out = NULL;
-    switch (fmt) {
-    case NBL_ALERTS_TEXT:
-        rc = format_text(list, &b);
-        break;
-    case NBL_ALERTS_CSV:
-        rc = format_csv(list, &b);
-        break;
-    case NBL_ALERTS_JSON:
-        rc = format_json(list, &b);
-        break;
-    case NBL_ALERTS_GEOJSON:
-        rc = format_geojson(ws, ctx, list, &b);
-        break;
-    default:
-        rc = nbl__error(ctx, NBL_EINVAL, "unknown alerts format");
-    }
-    if (rc == NBL_ENOMEM)
-        rc = nbl__error(ctx, NBL_ENOMEM, "out of memory");
-    if (rc == NBL_OK && !b.s)
-        rc = nbl__buf_append(&b, "", 0)
+    if (rc == NBL_OK && !k.b.s)
+        rc = nbl__buf_append(&k.b, "", 0)
                  ? nbl__error(ctx, NBL_ENOMEM, "out of memory")
                  : NBL_OK;
     if (rc) {
-        nbl__buf_free(&b);
+        nbl__buf_free(&k.b);
         return rc;
     }
-    *out = b.s;
+    *out = k.b.s;
     return NBL_OK;
 }
 
@@ -582,22 +653,26 @@ nbl_alerts_write_file(nbl_ws *ws, nbl_ctx *ctx, const nbl_alert_list *list,
                       nbl_alerts_format fmt, const char *path, int overwrite)
 {
     nbl__outfile of;
-    char *s;
-    int rc = nbl_alerts_format_string(ws, ctx, list, fmt, &s);
-    if (rc)
-        return rc;
+    sink k = {0};
+    int whole = strcmp(path, "-") == 0, rc = NBL_OK;
+    /* standard output receives nothing unless the whole list was made; a
+     * file is written as the list is made, under its temporary name */
+    if (whole)
+        rc = format_into(ws, ctx, list, fmt, &k);
     /* unsuppressed values stay private (docs/data-protection.md) */
-    rc = nbl__outfile_open_mode(ctx, &of, path, overwrite,
-                                list->unsuppressed ? 0600 : 0666);
+    if (rc == NBL_OK)
+        rc = nbl__outfile_open_mode(ctx, &of, path, overwrite,
+                                    list->unsuppressed ? 0600 : 0666);
     if (rc == NBL_OK) {
-        if (fputs(s, of.fp) == EOF) {
-            rc = nbl__error(ctx, NBL_EIO, "%s: cannot write",
-                            strcmp(path, "-") == 0 ? "stdout" : path);
+        k.fp = of.fp;
+        k.name = whole ? "stdout" : path;
+        rc = whole ? sink_error(ctx, &k, flush(&k))
+                   : format_into(ws, ctx, list, fmt, &k);
+        if (rc)
             nbl__outfile_abort(&of);
-        } else {
+        else
             rc = nbl__outfile_commit(ctx, &of);
-        }
     }
-    free(s);
+    nbl__buf_free(&k.b);
     return rc;
 }

@@ -645,18 +645,8 @@ run_pipeline(run_state *r)
     return rc;
 }
 
-static int
-write_text_file(nbl_ctx *ctx, const char *path, const char *text)
-{
-    nbl__outfile of;
-    int rc = nbl__outfile_open(ctx, &of, path, 1);
-    if (rc)
-        return rc;
-    fputs(text, of.fp);
-    return nbl__outfile_commit(ctx, &of);
-}
-
-/* 3a. The alert list: the text for stdout, or the file (staged). */
+/* 3a. The alert list: the text for stdout (printed once the run has
+ * succeeded), or the file, written into the stage as the list is made. */
 static int
 run_alerts_out(run_state *r, nbl_run_result *res)
 {
@@ -682,14 +672,13 @@ run_alerts_out(run_state *r, nbl_run_result *res)
                           p->path, p->alerts_format);
     if (r->alerts_dir >= 0 && !(r->list->run_id = nbl__strdup(r->run_id)))
         return nbl__error(r->ctx, NBL_ENOMEM, "out of memory");
-    if ((rc = nbl_alerts_format_string(r->ws, r->ctx, r->list,
-                                       (nbl_alerts_format)fmt, &r->text)))
-        return rc;
     if (r->alerts_dir < 0)
-        return NBL_OK;
+        return nbl_alerts_format_string(r->ws, r->ctx, r->list,
+                                        (nbl_alerts_format)fmt, &r->text);
     if (!(staged = staged_name(r, r->alerts_dir, p->alerts_out)))
         return nbl__error(r->ctx, NBL_ENOMEM, "out of memory");
-    rc = write_text_file(r->ctx, staged, r->text);
+    rc = nbl_alerts_write_file(r->ws, r->ctx, r->list, (nbl_alerts_format)fmt,
+                               staged, 1);
     free(staged);
     return rc;
 }

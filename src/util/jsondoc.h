@@ -23,6 +23,8 @@
 
 #include <jansson.h>
 
+#include "util/util.h"
+
 /** v; records a failure in *bad when v is NULL (a value or container that
  * could not be made). */
 json_t *nbl__jnew(int *bad, json_t *v);
@@ -53,5 +55,52 @@ json_t *nbl__jstr(const char *s);
  * dump cannot allocate; the result is freed with free().
  */
 char *nbl__jdump(int bad, json_t *root, size_t flags);
+
+/**
+ * A document written in parts, for a list too long to hold as one tree
+ * (the alert list at national scale): nbl__jstream_open() dumps the root,
+ * whose last member is an empty array (the list; or that member's last
+ * member, and so on), up to the array's '['; nbl__jstream_add() dumps one
+ * element; nbl__jstream_close() writes the array's end and the rest of the
+ * root. The text is byte for byte json_dumps() of the whole document with
+ * the elements in the array, for flags with JSON_INDENT(n), n > 0: each
+ * element is dumped with the same flags and its lines are indented by the
+ * depth the array sits at (a dump holds no raw newline inside a string, so
+ * every newline starts a line). Each part is appended to out, which the
+ * caller may empty (write out and set len to 0) between calls. Additions
+ * are counted and checked as in a whole document (the bad flags).
+ */
+typedef struct nbl__jstream {
+    nbl__buf *out;
+    char *doc;     /* the root's dump; its rest follows the array's "[]" */
+    size_t rest;   /* offset of that rest in doc */
+    size_t indent; /* spaces before the array's line */
+    size_t flags;
+    size_t n; /* elements written */
+} nbl__jstream;
+
+/**
+ * Dumps root (taken; released in every case) into out up to its list's
+ * '['. NBL_ENOMEM when bad is set (a failure recorded while building
+ * root), root is NULL, or the dump or out cannot allocate; NBL_EINVAL when
+ * the root's last member is not an empty array or flags have no indent
+ * (a programming error). On failure js holds nothing (nbl__jstream_free()
+ * is still safe).
+ */
+int nbl__jstream_open(nbl__jstream *js, nbl__buf *out, int bad, json_t *root,
+                      size_t flags);
+
+/** Dumps item (taken; released in every case) as the list's next element
+ * into out. NBL_ENOMEM when bad is set, item is NULL, or the dump or out
+ * cannot allocate. */
+int nbl__jstream_add(nbl__jstream *js, int bad, json_t *item);
+
+/** Writes the list's end and the rest of the root into out (no final
+ * newline: json_dumps() writes none), then releases js. NBL_ENOMEM when
+ * out cannot allocate. */
+int nbl__jstream_close(nbl__jstream *js);
+
+/** Releases js without writing. NULL-safe and idempotent. */
+void nbl__jstream_free(nbl__jstream *js);
 
 #endif
