@@ -111,7 +111,7 @@ static int
 write_failed(nbl__rep_out *o)
 {
     int rc;
-    if (!o->of.tmppath)
+    if (!o->of.path)
         return nbl__error(o->ctx, NBL_EIO, "stdout: write failed");
     /* closes the file, the reason from the failed write (a full disk) */
     rc = nbl__outfile_finish(o->ctx, &o->of);

@@ -414,8 +414,17 @@ lock_outputs(run_state *r)
         return rc;
     for (int i = 0; i < 2; i++) {
         char *d;
+        struct stat sb;
         if (!files[i] || strcmp(files[i], "-") == 0)
             continue;
+        /* a staged file renamed over /dev/null or a pipe would replace it */
+        if (stat(files[i], &sb) == 0 && !S_ISREG(sb.st_mode) &&
+            !S_ISDIR(sb.st_mode))
+            return nbl__error(r->ctx, NBL_EIO,
+                              "%s: not a regular file (a device or a pipe); "
+                              "a run puts its outputs in place together: "
+                              "name a file, or '-' for standard output",
+                              files[i]);
         if (!(d = dir_of(files[i])))
             return nbl__error(r->ctx, NBL_ENOMEM, "out of memory");
         rc = outdir_add(r, d, idx[i]);

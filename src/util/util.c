@@ -329,6 +329,26 @@ create_tmp(const char *tmppath, mode_t mode)
     return fp;
 }
 
+/* A target that is not a regular file (/dev/null, /dev/stdout, a named
+ * pipe) is written in place: renaming a temporary file over it would
+ * replace the device or pipe with a regular file (as root, in /dev). */
+static int
+open_in_place(nbl_ctx *ctx, nbl__outfile *of, const char *path,
+              const struct stat *st)
+{
+    if (S_ISDIR(st->st_mode))
+        return nbl__error(ctx, NBL_EIO, "%s: is a folder, not a file", path);
+    if (!(of->path = nbl__strdup(path)))
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    if (!(of->fp = fopen(path, "wbe"))) {
+        int e = errno;
+        nbl__outfile_abort(of);
+        return nbl__error(ctx, NBL_EIO, "%s: cannot write: %s", path,
+                          nbl__io_reason(e));
+    }
+    return NBL_OK;
+}
+
 int
 nbl__outfile_open_mode(nbl_ctx *ctx, nbl__outfile *of, const char *path,
                        int overwrite, mode_t mode)
@@ -339,6 +359,8 @@ nbl__outfile_open_mode(nbl_ctx *ctx, nbl__outfile *of, const char *path,
         of->fp = stdout;
         return NBL_OK;
     }
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return open_in_place(ctx, of, path, &st);
     if (!overwrite && stat(path, &st) == 0)
         return nbl__error(ctx, NBL_EEXISTS,
                           "%s: already exists (to replace it: --overwrite, or "
@@ -364,11 +386,13 @@ int
 nbl__outfile_finish(nbl_ctx *ctx, nbl__outfile *of)
 {
     int rc = NBL_OK;
-    if (!of->tmppath || !of->fp)
+    if (!of->path || !of->fp)
         return NBL_OK; /* stdout, or finished already */
     /* on disk before the rename, so a crash leaves old or new, never an
-     * empty file under the final name */
-    if (ferror(of->fp) | fflush(of->fp) || fsync(fileno(of->fp)) != 0) {
+     * empty file under the final name (a device written in place has
+     * nothing to sync) */
+    if (ferror(of->fp) | fflush(of->fp) ||
+        (of->tmppath && fsync(fileno(of->fp)) != 0)) {
         rc = nbl__error(ctx, NBL_EIO, "%s: write failed: %s", of->path,
                         nbl__io_reason(errno));
     }
@@ -383,17 +407,17 @@ int
 nbl__outfile_commit(nbl_ctx *ctx, nbl__outfile *of)
 {
     int rc = NBL_OK;
-    if (!of->tmppath) { /* stdout */
+    if (!of->path) { /* stdout */
         if (fflush(of->fp) != 0)
             rc = nbl__error(ctx, NBL_EIO, "stdout: write failed");
         of->fp = NULL;
         return rc;
     }
     rc = nbl__outfile_finish(ctx, of);
-    if (rc == NBL_OK && rename(of->tmppath, of->path) != 0)
+    if (rc == NBL_OK && of->tmppath && rename(of->tmppath, of->path) != 0)
         rc = nbl__error(ctx, NBL_EIO, "%s: cannot rename into place: %s",
                         of->path, nbl__io_reason(errno));
-    if (rc != NBL_OK)
+    if (rc != NBL_OK && of->tmppath)
         remove(of->tmppath);
     free(of->tmppath);
     free(of->path);

@@ -74,11 +74,13 @@ void nbl__asset_each(const char *prefix,
 /**
  * An output file written under a temporary name in the same folder and
  * renamed into place by nbl__outfile_commit(), so a failed command leaves no
- * partial output. Path "-" means stdout (no temporary file).
+ * partial output. Path "-" means stdout (no temporary file). A path that
+ * exists and is not a regular file (/dev/null, a named pipe) is written in
+ * place, without --overwrite: a rename would replace it.
  */
 typedef struct nbl__outfile {
-    char *path;    /* final path */
-    char *tmppath; /* temporary path, NULL for stdout */
+    char *path;    /* final path, NULL for stdout */
+    char *tmppath; /* temporary path, NULL for stdout or in place */
     FILE *fp;
 } nbl__outfile;
 
