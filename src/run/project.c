@@ -692,6 +692,12 @@ load(nbl_project **out, nbl_ctx *ctx, const char *path, int need_workspace)
     p->wait = -1;
     p->language = -1;
     p->ruleset = nbl__strdup("dk2021");
+    /* a project without its own path would read its [safety] and other
+     * sections from nowhere: the defaults, silently */
+    if (!p->path || !p->ruleset) {
+        nbl_project_free(p);
+        return nbl__error(ctx, NBL_ENOMEM, "out of memory");
+    }
     if (slash) {
         size_t n = (size_t)(slash - path + 1);
         if (n >= sizeof dir) {
