@@ -18,6 +18,7 @@
 #include "model/categories.h"
 #include "publish/report_internal.h"
 #include "util/ctx.h"
+#include "util/fault.h"
 #include "util/i18n.h"
 
 void
@@ -390,8 +391,12 @@ nbl__rep_map(nbl_ws *ws, nbl__rep_out *o, nbl__report_data *d,
         nbl__rep_esc(b, c->path.s);
         nbl__buf_printf(b, "\"/>\n");
     }
-    if ((rc = nbl__rep_flush(o, 0)) ||
-        (rc = nbl__store_report_paths(ws, d, area_path, &pa)))
+    if ((rc = nbl__rep_flush(o, 0)))
+        return rc;
+    NBL_FAULT_MARK("map", 1); /* the fault test tries each allocation */
+    rc = nbl__store_report_paths(ws, d, area_path, &pa);
+    NBL_FAULT_MARK("map", 0);
+    if (rc)
         return rc;
     area_labels(b, d, fl);
     furniture(b, x0, y0, x1 - x0, y1 - y0, fs);
