@@ -56,6 +56,29 @@ typedef struct nbl__rep_out {
  * failed write, whose message names the file. */
 int nbl__rep_flush(nbl__rep_out *o, int all);
 
+/* The map's one path writer, for the areas and the context layer: points
+ * in the working CRS become SVG path data in the map's frame (x - minx to
+ * the right, maxy - y down, one decimal, '.' decimals), each part (a ring
+ * or a line) as "M x y L x y x y ...", a ring closed with " z" and its
+ * repeated last point left out, parts apart by a space. Appends to *b (a
+ * failed append leaves b failed, see nbl__buf); x0..y1 is the extent of
+ * the points written, in the frame (any: one was written). */
+typedef struct nbl__rep_path {
+    nbl__buf *b;
+    double minx, maxy;
+    double x0, y0, x1, y1;
+    int any;
+    long n;        /* points of the part being written */
+    double fx, fy; /* its first point */
+    double px, py; /* its last point, not yet written */
+} nbl__rep_path;
+void nbl__rep_path_init(nbl__rep_path *p, nbl__buf *b,
+                        const nbl__report_data *d);
+/* Adds a point to the part being written (the first one begins it). */
+void nbl__rep_path_point(nbl__rep_path *p, double x, double y);
+/* Ends the part, closed (a ring) or not (a line). */
+void nbl__rep_path_end(nbl__rep_path *p, int closed);
+
 /* The map's context layer ([report] context) as SVG path data in the
  * map's frame (x right, y down from the areas' top-left corner) and its
  * extent in the same frame. */

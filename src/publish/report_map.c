@@ -18,46 +18,83 @@
 #include "model/categories.h"
 #include "publish/report_internal.h"
 #include "util/ctx.h"
+#include "util/fault.h"
 #include "util/i18n.h"
 
-static void
-ctx_point(nbl__rep_context *c, const nbl__report_data *d, double x, double y,
-          int first)
+void
+nbl__rep_path_init(nbl__rep_path *p, nbl__buf *b, const nbl__report_data *d)
 {
-    char s[32], t[32];
-    double fx = x - d->minx, fy = d->maxy - y;
-    nbl__buf_printf(&c->path, "%s%s %s", first ? "M" : " L",
-                    nbl__fmt_double(s, sizeof s, fx, 1),
-                    nbl__fmt_double(t, sizeof t, fy, 1));
-    if (!c->any || fx < c->x0)
-        c->x0 = fx;
-    if (!c->any || fx > c->x1)
-        c->x1 = fx;
-    if (!c->any || fy < c->y0)
-        c->y0 = fy;
-    if (!c->any || fy > c->y1)
-        c->y1 = fy;
-    c->any = 1;
+    memset(p, 0, sizeof *p);
+    p->b = b;
+    p->minx = d->minx;
+    p->maxy = d->maxy;
 }
 
-/* Appends every ring and line of g (recursively for collections). */
+/* Writes point k (from 1) of the part: "M x y", " L x y", " x y". */
 static void
-ctx_geometry(nbl__rep_context *c, const nbl__report_data *d, OGRGeometryH g)
+path_write(nbl__rep_path *p, long k, double x, double y)
+{
+    char s[32], t[32];
+    nbl__buf_printf(p->b,
+                    k == 1   ? "%sM %s %s"
+                    : k == 2 ? "%s L %s %s"
+                             : "%s %s %s",
+                    k == 1 && p->any ? " " : "",
+                    nbl__fmt_double(s, sizeof s, x - p->minx, 1),
+                    nbl__fmt_double(t, sizeof t, p->maxy - y, 1));
+}
+
+void
+nbl__rep_path_point(nbl__rep_path *p, double x, double y)
+{
+    double fx = x - p->minx, fy = p->maxy - y;
+    if (p->n == 0) {
+        path_write(p, 1, x, y);
+        p->fx = x, p->fy = y;
+    } else if (p->n >= 2) {
+        path_write(p, p->n, p->px, p->py);
+    }
+    p->px = x, p->py = y;
+    p->n++;
+    if (!p->any || fx < p->x0)
+        p->x0 = fx;
+    if (!p->any || fx > p->x1)
+        p->x1 = fx;
+    if (!p->any || fy < p->y0)
+        p->y0 = fy;
+    if (!p->any || fy > p->y1)
+        p->y1 = fy;
+    p->any = 1;
+}
+
+void
+nbl__rep_path_end(nbl__rep_path *p, int closed)
+{
+    /* a ring's last point repeats its first: z draws that side */
+    if (p->n >= 2 && !(closed && p->px == p->fx && p->py == p->fy))
+        path_write(p, p->n, p->px, p->py);
+    if (p->n > 0 && closed)
+        nbl__buf_printf(p->b, " z");
+    p->n = 0;
+}
+
+/* Appends every ring and line of g (recursively for collections); ring:
+ * g is a polygon's ring (OGR calls it a line string). */
+static void
+ctx_geometry(nbl__rep_path *w, OGRGeometryH g, int ring)
 {
     int n = OGR_G_GetGeometryCount(g);
     OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
     if (n > 0) {
         for (int i = 0; i < n; i++)
-            ctx_geometry(c, d, OGR_G_GetGeometryRef(g, i));
+            ctx_geometry(w, OGR_G_GetGeometryRef(g, i),
+                         OGR_GT_IsSubClassOf(t, wkbCurvePolygon));
         return;
     }
     n = OGR_G_GetPointCount(g);
     for (int i = 0; i < n; i++)
-        ctx_point(c, d, OGR_G_GetX(g, i), OGR_G_GetY(g, i), i == 0);
-    if (n > 0 && (t == wkbLinearRing || t == wkbPolygon))
-        nbl__buf_printf(&c->path, " Z");
-    if (n > 0)
-        nbl__buf_printf(&c->path, " ");
+        nbl__rep_path_point(w, OGR_G_GetX(g, i), OGR_G_GetY(g, i));
+    nbl__rep_path_end(w, ring);
 }
 
 static OGRCoordinateTransformationH
@@ -91,6 +128,7 @@ nbl__rep_context_read(nbl_ws *ws, const nbl__report_data *d, const char *path,
     OGRLayerH l;
     OGRCoordinateTransformationH ct;
     OGRFeatureH f;
+    nbl__rep_path w;
     long n = 0;
     GDALAllRegister();
     CPLPushErrorHandler(CPLQuietErrorHandler);
@@ -113,6 +151,7 @@ nbl__rep_context_read(nbl_ws *ws, const nbl__report_data *d, const char *path,
                           "can be transformed to EPSG:%d",
                           path, nbl_ws_srid(ws));
     }
+    nbl__rep_path_init(&w, &c->path, d);
     OGR_L_ResetReading(l);
     while ((f = OGR_L_GetNextFeature(l))) {
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
@@ -127,11 +166,12 @@ nbl__rep_context_read(nbl_ws *ws, const nbl__report_data *d, const char *path,
                               path, n, nbl_ws_srid(ws));
         }
         if (g)
-            ctx_geometry(c, d, g);
+            ctx_geometry(&w, g, 0);
         OGR_F_Destroy(f);
     }
     OCTDestroyCoordinateTransformation(ct);
     GDALClose(ds);
+    c->x0 = w.x0, c->y0 = w.y0, c->x1 = w.x1, c->y1 = w.y1, c->any = w.any;
     /* a failed append dropped the outlines: never a map without them */
     return c->path.failed ? nbl__error(ctx, NBL_ENOMEM, "out of memory")
                           : NBL_OK;
@@ -201,19 +241,27 @@ typedef struct paths_arg {
 
 /* One area's outline, linked to its card (nbl__store_report_paths). */
 static int
-area_path(void *arg, int i, const char *svg)
+area_path(void *arg, int i, const nbl__report_part *parts, int n)
 {
     const paths_arg *pa = arg;
     nbl__buf *b = &pa->o->b;
     const nbl__report_area *a = &pa->d->areas[i];
     int wh = nbl__rep_withheld(pa->disc, a->pop);
     char hex[8];
+    nbl__rep_path w;
     nbl__buf_printf(b, "<a href=\"#");
     nbl__rep_anchor(b, a->area_id);
     /* a withheld area gets the fill of no value */
     nbl__buf_printf(b, "\"><path fill=\"%s\" fill-rule=\"evenodd\" d=\"",
                     nbl__rep_cat_colour(wh ? NULL : a->category, hex));
-    nbl__rep_esc(b, svg);
+    nbl__rep_path_init(&w, b, pa->d);
+    for (int k = 0; k < n; k++) {
+        const nbl__report_part *p = &parts[k];
+        for (size_t j = 0; j < (size_t)p->n; j++)
+            nbl__rep_path_point(&w, p->xy[j * (size_t)p->dims],
+                                p->xy[j * (size_t)p->dims + 1]);
+        nbl__rep_path_end(&w, p->closed);
+    }
     nbl__buf_printf(b, "\"><title>");
     nbl__rep_esc(b, a->name ? a->name : a->area_id);
     nbl__buf_printf(b, " (");
@@ -343,8 +391,12 @@ nbl__rep_map(nbl_ws *ws, nbl__rep_out *o, nbl__report_data *d,
         nbl__rep_esc(b, c->path.s);
         nbl__buf_printf(b, "\"/>\n");
     }
-    if ((rc = nbl__rep_flush(o, 0)) ||
-        (rc = nbl__store_report_paths(ws, d, area_path, &pa)))
+    if ((rc = nbl__rep_flush(o, 0)))
+        return rc;
+    NBL_FAULT_MARK("map", 1); /* the fault test tries each allocation */
+    rc = nbl__store_report_paths(ws, d, area_path, &pa);
+    NBL_FAULT_MARK("map", 0);
+    if (rc)
         return rc;
     area_labels(b, d, fl);
     furniture(b, x0, y0, x1 - x0, y1 - y0, fs);

@@ -2,9 +2,11 @@
  * store_report.c - read-only queries behind the HTML report: one row per
  * area for the year (criteria pivoted from criterion_results, category of
  * the year and the previous year, population, safety, a label point), the
- * main thresholds; and, from cursors, each area's outline as SVG path data
- * (SpatiaLite AsSVG) in a frame whose origin is the top-left corner of
- * the areas' extent. The year's alerts and each area's series and alerts
+ * main thresholds, the map's frame (the areas' extent); and, from a
+ * cursor, each area's outline: its SpatiaLite blob decoded with
+ * libspatialite's C API (gaiaFromSpatiaLiteBlobWkb) into rings of points
+ * in the working CRS, which the report's map writes as SVG path data
+ * (report_map.c). The year's alerts and each area's series and alerts
  * are read in store_report_series.c.
  */
 #include "store/store_report.h"
@@ -15,8 +17,10 @@
 
 #include "store/store.h"
 #include "store/store_export.h"
-#include "store/store_internal.h"
+#include "store/store_internal.h" /* sqlite3.h before spatialite's */
 #include "util/util.h"
+
+#include <spatialite/gaiageo.h>
 
 /* Set when col_text() could not copy a value (out of memory); checked by
  * nbl__store_report_load() so that a failed copy is an error, never a
@@ -320,37 +324,105 @@ nbl__store_report_snapshot_end(nbl_ws *ws, int began)
         sqlite3_exec(ws->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int
-nbl__store_report_paths(nbl_ws *ws, nbl__report_data *d,
-                        int (*fn)(void *arg, int i, const char *svg), void *arg)
+/* The parts of an area's outline (nbl__report_part), decoded from its
+ * SpatiaLite blob, in AsSVG's order: lines, then each polygon's exterior
+ * ring and its holes. The array is kept from area to area. */
+typedef struct outline {
+    nbl__report_part *parts;
+    size_t cap;
+    int n;
+} outline;
+
+static int
+outline_add(outline *o, const double *xy, int n, int model, int closed)
 {
-    sqlite3_stmt *q;
-    int s, rc = nbl__db_prepare(ws, &q,
-                                "SELECT area_id, AsSVG(ST_Translate(geom, ?1, "
-                                "?2, 0), 0, 1) FROM areas ORDER BY area_id");
-    if (rc)
-        return rc;
-    sqlite3_bind_double(q, 1, -d->minx);
-    sqlite3_bind_double(q, 2, -d->maxy);
-    while ((s = sqlite3_step(q)) == SQLITE_ROW) {
-        int oom = 0;
-        const char *id = nbl__db_column_text(q, 0, &oom);
-        const char *svg = nbl__db_column_text(q, 1, &oom);
-        int i = nbl__report_find_area(d, id);
-        if (!id || oom) {
-            sqlite3_finalize(q); /* a failed copy */
-            return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-        }
-        if (i < 0 || !svg)
-            continue;
-        d->areas[i].has_path = 1;
-        if ((rc = fn(arg, i, svg))) {
-            sqlite3_finalize(q);
-            return rc;
+    if (nbl__grow((void **)&o->parts, &o->cap, (size_t)o->n + 1,
+                  sizeof *o->parts))
+        return -1;
+    o->parts[o->n++] = (nbl__report_part){xy, n,
+                                          model == GAIA_XY_Z_M ? 4
+                                          : model == GAIA_XY   ? 2
+                                                               : 3,
+                                          closed};
+    return 0;
+}
+
+static int
+outline_of(outline *o, const gaiaGeomColl *g)
+{
+    o->n = 0;
+    for (const gaiaLinestring *l = g->FirstLinestring; l; l = l->Next)
+        if (outline_add(o, l->Coords, l->Points, l->DimensionModel, 0))
+            return -1;
+    for (const gaiaPolygon *p = g->FirstPolygon; p; p = p->Next) {
+        const gaiaRing *r = p->Exterior;
+        if (r && outline_add(o, r->Coords, r->Points, r->DimensionModel, 1))
+            return -1;
+        for (int k = 0; k < p->NumInteriors; k++) {
+            r = &p->Interiors[k];
+            if (outline_add(o, r->Coords, r->Points, r->DimensionModel, 1))
+                return -1;
         }
     }
-    rc = s == SQLITE_DONE ? NBL_OK : nbl__db_error(ws, "report map");
+    return 0;
+}
+
+/* The outline of the area of q's row, handed to fn. */
+static int
+area_outline(nbl_ws *ws, nbl__report_data *d, sqlite3_stmt *q, outline *o,
+             int (*fn)(void *, int, const nbl__report_part *, int), void *arg)
+{
+    int oom = 0, i, rc;
+    const char *id = nbl__db_column_text(q, 0, &oom);
+    const unsigned char *blob;
+    gaiaGeomCollPtr g;
+    if (!id || oom) /* a failed copy */
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    if ((i = nbl__report_find_area(d, id)) < 0 ||
+        sqlite3_column_type(q, 1) == SQLITE_NULL)
+        return NBL_OK; /* no area of the report, no outline */
+    blob = sqlite3_column_blob(q, 1);
+    if (!blob && sqlite3_errcode(ws->db) == SQLITE_NOMEM)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    g = blob ? gaiaFromSpatiaLiteBlobWkb(blob, sqlite3_column_bytes(q, 1))
+             : NULL;
+    if (!g)
+        return nbl__error(ws->ctx, NBL_EFORMAT,
+                          "%s: area '%s': its geometry cannot be read (not "
+                          "a SpatiaLite geometry)",
+                          ws->path, id);
+    if (outline_of(o, g)) {
+        gaiaFreeGeomColl(g);
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    }
+    rc = NBL_OK;
+    if (o->n > 0) {
+        d->areas[i].has_path = 1;
+        rc = fn(arg, i, o->parts, o->n);
+    }
+    gaiaFreeGeomColl(g);
+    return rc;
+}
+
+int
+nbl__store_report_paths(nbl_ws *ws, nbl__report_data *d,
+                        int (*fn)(void *arg, int i,
+                                  const nbl__report_part *parts, int n),
+                        void *arg)
+{
+    sqlite3_stmt *q;
+    outline o = {0};
+    int s = SQLITE_DONE,
+        rc = nbl__db_prepare(
+            ws, &q, "SELECT area_id, geom FROM areas ORDER BY area_id");
+    if (rc)
+        return rc;
+    while (!rc && (s = sqlite3_step(q)) == SQLITE_ROW)
+        rc = area_outline(ws, d, q, &o, fn, arg);
+    if (!rc && s != SQLITE_DONE)
+        rc = nbl__db_error(ws, "report map");
     sqlite3_finalize(q);
+    free(o.parts);
     return rc;
 }
 

@@ -100,12 +100,23 @@ void nbl__store_report_snapshot_end(nbl_ws *ws, int began);
 const nbl__report_year *nbl__report_year_of(const nbl__report_data *d, int i,
                                             int y);
 
-/** Calls fn for each area with an outline, in the order of d->areas, with
- * its outline as SVG path data in the map's frame (valid during the call);
- * sets has_path of the areas. A non-zero return of fn stops and is
- * returned. */
+/* A part of an area's outline as the store hands it out: n points of
+ * dims doubles each (x, y first, then z and/or m) in the working CRS;
+ * closed for a polygon's ring (its exterior first, then its holes), 0
+ * for a line. Borrowed during the callback of nbl__store_report_paths. */
+typedef struct nbl__report_part {
+    const double *xy;
+    int n, dims, closed;
+} nbl__report_part;
+
+/** Calls fn for each area with an outline, in the order of d->areas,
+ * with its n parts (n > 0); sets has_path of the areas it calls fn for.
+ * A non-zero return of fn stops and is returned. A geometry that cannot
+ * be decoded is an error naming the area (NBL_EFORMAT); a failed
+ * allocation NBL_ENOMEM ("out of memory"). */
 int nbl__store_report_paths(nbl_ws *ws, nbl__report_data *d,
-                            int (*fn)(void *arg, int i, const char *svg),
+                            int (*fn)(void *arg, int i,
+                                      const nbl__report_part *parts, int n),
                             void *arg);
 
 /** Calls fn for each alert of the report's year in the report's order

@@ -9,7 +9,9 @@
  *                       jansson allocates inside libjansson, not wrapped)
  *                       fails, once;
  *   NBL_FAULT_REPORT=1  print "nabolag-fault: N allocations, M JSON
- *                       additions" at exit.
+ *                       additions" at exit, after a line
+ *                       "nabolag-fault-mark: NAME FIRST LAST" for each
+ *                       stretch marked with NBL_FAULT_MARK.
  * Used by tests/cli/test_fault.sh.
  */
 #include "util/fault.h"
@@ -22,10 +24,37 @@
 
 static long fault_at = -1, json_at = -1;
 static long count, json_count;
+/* the marked stretches: at most N_MARKS, each name once (the first) */
+#define N_MARKS 8
+static struct {
+    const char *name;
+    long first, last; /* last -1: not ended */
+} marks[N_MARKS];
+
+void
+nbl__fault_mark(const char *name, int begin)
+{
+    int i = 0;
+    while (i < N_MARKS && marks[i].name && strcmp(marks[i].name, name) != 0)
+        i++;
+    if (i == N_MARKS)
+        return;
+    if (begin && !marks[i].name) {
+        marks[i].name = name;
+        marks[i].first = count + 1;
+        marks[i].last = -1;
+    } else if (!begin && marks[i].name && marks[i].last < 0) {
+        marks[i].last = count;
+    }
+}
 
 static void
 report(void)
 {
+    for (int i = 0; i < N_MARKS && marks[i].name; i++)
+        if (marks[i].last >= 0)
+            fprintf(stderr, "nabolag-fault-mark: %s %ld %ld\n", marks[i].name,
+                    marks[i].first, marks[i].last);
     fprintf(stderr, "nabolag-fault: %ld allocations, %ld JSON additions\n",
             count, json_count);
 }

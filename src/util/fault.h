@@ -13,6 +13,14 @@ int nbl__fault_hit(void);
 int nbl__fault_json_hit(void);
 /** True when NBL_FAULT_AT or NBL_FAULT_REPORT is set. */
 int nbl__fault_enabled(void);
+/** Notes where a named stretch of a command begins (begin 1) or ends in
+ * the count of allocations; NBL_FAULT_REPORT prints each stretch at exit
+ * as "nabolag-fault-mark: NAME FIRST LAST" (its allocations), so that the
+ * fault test tries those its even sampling would miss. */
+void nbl__fault_mark(const char *name, int begin);
+#define NBL_FAULT_MARK(name, begin) nbl__fault_mark(name, begin)
+#else
+#define NBL_FAULT_MARK(name, begin) ((void)0)
 #endif
 
 #endif

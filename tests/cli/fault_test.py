@@ -8,7 +8,9 @@ For each of `import areas`, `import stats`, `import incidents`, `compute`,
 on the sample, the command runs with NBL_FAULT_AT=N (the N-th allocation,
 ours or SQLite's, fails) for every N from 1 to BOUND, then for SAMPLES more
 N spread evenly over the rest of the command's allocations (counted first
-with NBL_FAULT_REPORT). Each run must either
+with NBL_FAULT_REPORT), and for every N (at most MARKED, spread evenly) of
+a stretch the command marks (NBL_FAULT_MARK in the code: the report's
+map). Each run must either
   - exit 1 with one "nabolag: ..." message, no sanitizer report (ASan's
     leak checker is on), the workspace's logical content unchanged and
     every output untouched; or
@@ -27,6 +29,7 @@ import sys
 
 nbl, src, work, bound, samples = sys.argv[1:6]
 bound, samples = int(bound), int(samples)
+MARKED = 60  # allocations tried at most in a marked stretch
 env = dict(os.environ, LC_ALL="C", SOURCE_DATE_EPOCH="1764547200",
            ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99",
            UBSAN_OPTIONS="halt_on_error=1:exitcode=98")
@@ -143,6 +146,16 @@ for name, _, args in cmds:
     if count > bound and samples > 0:
         step = (count - bound) / samples
         ns += sorted({bound + int(step * (k + 1)) for k in range(samples)})
+    # the stretches the command marks (NBL_FAULT_MARK: the report's map,
+    # where SpatiaLite's AsSVG crashed): each allocation, or MARKED of
+    # them spread evenly, which the sampling above would step over
+    marked = []
+    for l in p.stderr.splitlines():
+        if l.startswith("nabolag-fault-mark:"):
+            first, last = int(l.split()[2]), int(l.split()[3])
+            k = max(1, (last - first + 1 + MARKED - 1) // MARKED)
+            marked += [n for n in range(first, last + 1, k) if n not in ns]
+    ns += marked
     for n in ns:
         restore(state)
         p = nabolag(args, {"NBL_FAULT_AT": str(n)})
@@ -162,8 +175,9 @@ for name, _, args in cmds:
                 fail(f"{name} N={n}: succeeded with a different result")
         else:
             fail(f"{name} N={n}: exit {p.returncode}: {err[-1500:]}")
-    print(f"{name}: {count} allocations; N = 1..{min(bound, count)} and "
-          f"{len(ns) - min(bound, count)} sampled beyond")
+    print(f"{name}: {count} allocations; N = 1..{min(bound, count)}, "
+          f"{len(ns) - min(bound, count) - len(marked)} sampled beyond and "
+          f"{len(marked)} in marked stretches")
     state = after
 print(f"{total_runs} runs with a failing allocation")
 sys.exit(1 if failures else 0)
