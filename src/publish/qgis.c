@@ -453,15 +453,19 @@ style_body(nbl__buf *b, const nbl__xjob *job, const char *layer,
     return 1;
 }
 
-char *
-nbl__qgis_qml(const nbl__xjob *job, const char *layer, const char *style)
+int
+nbl__qgis_qml(const nbl__xjob *job, const char *layer, const char *style,
+              char **out)
 {
     nbl__buf body = {0}, b = {0};
     int lab;
+    *out = NULL;
     if (!style_body(&body, job, layer, style, &lab)) {
         nbl__buf_free(&body);
-        return NULL;
+        return NBL_OK;
     }
+    if (body.failed)
+        return NBL_ENOMEM;
     nbl__buf_printf(&b,
                     "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' "
                     "'SYSTEM'>\n<qgis version=\"%s\" "
@@ -469,7 +473,10 @@ nbl__qgis_qml(const nbl__xjob *job, const char *layer, const char *style)
                     "labelsEnabled=\"%d\">\n%s</qgis>\n",
                     QGIS_VERSION, lab, body.s ? body.s : "");
     nbl__buf_free(&body);
-    return b.s;
+    if (b.failed)
+        return NBL_ENOMEM;
+    *out = b.s;
+    return NBL_OK;
 }
 
 /* A CRS element; QGIS 3.22 reads the WKT (authid alone is not enough). */
@@ -565,8 +572,13 @@ project_styles(nbl__buf *b, const nbl__xjob *job, const nbl__xlayer *l)
                     extra ? "category" : "default",
                     extra ? "category" : "default");
     for (int s = 0; extra && extra[s]; s++) {
-        char *q = nbl__qgis_qml(job, l->name, extra[s]);
-        const char *root = q ? strstr(q, "<qgis ") : NULL;
+        char *q;
+        const char *root;
+        if (nbl__qgis_qml(job, l->name, extra[s], &q)) {
+            nbl__buf_fail(b); /* the project is not written without it */
+            return;
+        }
+        root = q ? strstr(q, "<qgis ") : NULL;
         nbl__buf_printf(b,
                         "        <map-layer-style name=\"%s\">%s"
                         "</map-layer-style>\n",
@@ -585,6 +597,10 @@ project_layer(nbl__buf *b, const nbl__xjob *job, const nbl__xlayer *l,
     nbl__buf body = {0};
     int lab = 0;
     style_body(&body, job, l->name, NULL, &lab);
+    if (body.failed) {
+        nbl__buf_fail(b); /* the project is not written without it */
+        return;
+    }
     nbl__buf_printf(b,
                     "    <maplayer type=\"vector\" geometry=\"%s\" "
                     "labelsEnabled=\"%d\">\n      <id>nabolag_%s</id>\n"

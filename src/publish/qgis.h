@@ -10,9 +10,12 @@
 #include "publish/layer.h"
 #include "util/util.h"
 
-/* The style of a layer as QML text (malloc'ed); NULL if the layer has none.
- * style: NULL = the default style; else a named extra style ("lab", ...). */
-char *nbl__qgis_qml(const nbl__xjob *job, const char *layer, const char *style);
+/* The style of a layer as QML text into *out (malloc'ed; NULL if the layer
+ * has no such style). style: NULL = the default style; else a named extra
+ * style ("lab", ...). NBL_OK, or NBL_ENOMEM (no error set) when it could
+ * not be made. */
+int nbl__qgis_qml(const nbl__xjob *job, const char *layer, const char *style,
+                  char **out);
 
 /* Names of the extra (non-default) styles of a layer, NULL-terminated. */
 const char *const *nbl__qgis_extra_styles(const char *layer);

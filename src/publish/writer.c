@@ -34,6 +34,7 @@
 #include "store/store.h"
 #include "store/store_export.h"
 #include "util/ctx.h"
+#include "util/fault.h"
 #include "util/jsondoc.h"
 #include "util/util.h"
 
@@ -407,19 +408,26 @@ nbl__xw_field_names(const nbl__xlayer *l)
     return v;
 }
 
-char *
+int
 nbl__xw_qml(const nbl__xwriter *w, const nbl__xlayer *l, const char *style,
-            char *const *names)
+            char *const *names, char **out)
 {
-    char *qml = nbl__qgis_qml(w->job, l->name, style), *r;
+    char *qml;
     const char **from;
-    if (!qml || !names)
-        return qml;
+    *out = NULL;
+    if (nbl__qgis_qml(w->job, l->name, style, &qml))
+        return nbl__error(nbl_ws_ctx(w->ws), NBL_ENOMEM, "out of memory");
+    if (!qml || !names) {
+        *out = qml;
+        return NBL_OK;
+    }
     from = nbl__xw_field_names(l);
-    r = from ? nbl__fieldnames_qml(qml, from, names, (size_t)l->nfields) : NULL;
+    *out =
+        from ? nbl__fieldnames_qml(qml, from, names, (size_t)l->nfields) : NULL;
     free(from);
     free(qml);
-    return r;
+    return *out ? NBL_OK
+                : nbl__error(nbl_ws_ctx(w->ws), NBL_ENOMEM, "out of memory");
 }
 
 /* ---- output files ------------------------------------------------------- */
@@ -796,9 +804,11 @@ nbl__xwriter_project(nbl__xwriter *w, const nbl__xlayer *layers, size_t n)
                        : file_source(w, &layers[i]);
         srcs[i] = names[i] ? names[i] : "";
     }
+    NBL_FAULT_MARK("qgs", 1); /* the fault test tries each allocation */
     if (srcs && names)
         qgs = nbl__qgis_project(w->job, layers, n, srcs, w->env + 4,
                                 nbl_ws_srid(w->ws));
+    NBL_FAULT_MARK("qgs", 0);
     if (qgs && w->short_names) {
         char *s = nbl__xw_short_project(qgs, layers, n);
         free(qgs);

@@ -128,10 +128,12 @@ char *nbl__xw_provenance(const nbl__xwriter *w, const char *layer);
  * when out of memory). */
 const char **nbl__xw_field_names(const nbl__xlayer *l);
 
-/* The layer's default style, its field names following names (NULL: as
- * they are); malloc'ed, NULL when none or out of memory. */
-char *nbl__xw_qml(const nbl__xwriter *w, const nbl__xlayer *l,
-                  const char *style, char *const *names);
+/* The layer's style (style NULL: its default), its field names following
+ * names (NULL: as they are), into *out (malloc'ed; NULL when the layer has
+ * no such style). NBL_OK, or NBL_ENOMEM with the error set: a style that
+ * could not be made is never taken for one that does not exist. */
+int nbl__xw_qml(const nbl__xwriter *w, const nbl__xlayer *l, const char *style,
+                char *const *names, char **out);
 
 int nbl__xw_write_geojson(nbl__xwriter *w, nbl__xlayer *layers, size_t n);
 int nbl__xw_write_files(nbl__xwriter *w, nbl__xlayer *layers, size_t n);

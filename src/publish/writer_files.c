@@ -23,6 +23,7 @@
 #include "publish/writer.h"
 #include "store/store_export.h"
 #include "util/ctx.h"
+#include "util/fault.h"
 #include "util/util.h"
 
 #define COORD_PRECISION "7"
@@ -46,9 +47,12 @@ static int
 write_qml(nbl__xwriter *w, const nbl__xlayer *l, char *const *names)
 {
     nbl_ctx *ctx = nbl_ws_ctx(w->ws);
-    char *qml = nbl__xw_qml(w, l, NULL, names);
-    const char *tmp = out_add(&w->out, w->job->opts->dir, l->name, "qml");
-    int rc = NBL_OK;
+    char *qml;
+    const char *tmp;
+    int rc = nbl__xw_qml(w, l, NULL, names, &qml);
+    if (rc)
+        return rc;
+    tmp = out_add(&w->out, w->job->opts->dir, l->name, "qml");
     if (qml && tmp)
         rc = nbl__xw_write_text(ctx, tmp, qml);
     else if (!tmp)
@@ -167,8 +171,10 @@ write_layer_file(nbl__xwriter *w, nbl__xlayer *l, char **lco)
         rc = nbl__xw_fail(w, final, "write failed");
     if (rc == NBL_OK)
         rc = register_side_files(w, l);
-    if (rc == NBL_OK)
+    NBL_FAULT_MARK("qml", 1); /* the first layer's: the fault test tries */
+    if (rc == NBL_OK)         /* each allocation */
         rc = write_qml(w, l, names);
+    NBL_FAULT_MARK("qml", 0);
     nbl__fieldnames_free(names, names ? (size_t)l->nfields : 0);
     return rc;
 }
@@ -238,9 +244,9 @@ gpkg_styles(nbl__xwriter *w, GDALDatasetH ds, const char *path,
         const char *const *extra = nbl__qgis_extra_styles(layers[i].name);
         for (int s = -1; rc == NBL_OK && (s < 0 || (extra && extra[s])); s++) {
             const char *sname = s < 0 ? NULL : extra[s];
-            char *qml = nbl__xw_qml(w, &layers[i], sname, NULL);
+            char *qml;
             OGRFeatureH ft;
-            if (!qml)
+            if ((rc = nbl__xw_qml(w, &layers[i], sname, NULL, &qml)) || !qml)
                 break;
             ft = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
             OGR_F_SetFieldString(ft, 0, "");

@@ -138,11 +138,11 @@ nbl__xw_pg_check(nbl__xwriter *w, const nbl__xlayer *layers, size_t n)
 static int
 insert_style(nbl__xwriter *w, const nbl__xlayer *l, const char *style)
 {
-    char *qml = nbl__xw_qml(w, l, style, NULL);
+    char *qml;
     nbl__buf sql = {0};
-    int rc;
-    if (!qml)
-        return NBL_OK;
+    int rc = nbl__xw_qml(w, l, style, NULL, &qml);
+    if (rc || !qml)
+        return rc;
     if (strstr(qml, QML_TAG)) {
         free(qml);
         return nbl__error(nbl_ws_ctx(w->ws), NBL_EFORMAT,

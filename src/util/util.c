@@ -440,6 +440,13 @@ nbl__outfile_abort(nbl__outfile *of)
     of->tmppath = of->path = NULL;
 }
 
+void
+nbl__buf_fail(nbl__buf *b)
+{
+    nbl__buf_free(b);
+    b->failed = 1;
+}
+
 int
 nbl__buf_append(nbl__buf *b, const char *s, size_t n)
 {
@@ -452,10 +459,7 @@ nbl__buf_append(nbl__buf *b, const char *s, size_t n)
             cap *= 2;
         p = realloc(b->s, cap);
         if (!p) {
-            free(b->s);
-            b->s = NULL;
-            b->len = b->cap = 0;
-            b->failed = 1;
+            nbl__buf_fail(b);
             return NBL_ENOMEM;
         }
         b->s = p;
@@ -499,8 +503,7 @@ nbl__buf_printf(nbl__buf *b, const char *fmt, ...)
         int rc;
         if (!big) {
             uselocale(old);
-            nbl__buf_free(b);
-            b->failed = 1;
+            nbl__buf_fail(b);
             return NBL_ENOMEM;
         }
         va_start(ap, fmt);

@@ -152,6 +152,9 @@ int nbl__buf_append(nbl__buf *b, const char *s, size_t n);
 int nbl__buf_printf(nbl__buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void nbl__buf_free(nbl__buf *b);
+/** Drops b's content and marks it failed, as a failed append does: for a
+ * part built elsewhere that could not be made. */
+void nbl__buf_fail(nbl__buf *b);
 
 /** Appends s with &, <, > and " escaped for XML/HTML (NULL appends nothing). */
 int nbl__buf_append_xml(nbl__buf *b, const char *s);

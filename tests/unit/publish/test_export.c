@@ -124,6 +124,15 @@ test_layer_fields(void **state)
     nbl_ctx_free(ctx);
 }
 
+/* A layer's style; NULL when it has none (never out of memory here). */
+static char *
+qml(const nbl__xjob *job, const char *layer, const char *style)
+{
+    char *q = NULL;
+    assert_int_equal(nbl__qgis_qml(job, layer, style, &q), NBL_OK);
+    return q;
+}
+
 static void
 test_qml(void **state)
 {
@@ -135,14 +144,14 @@ test_qml(void **state)
         job.threshold[k] = job.threshold_low[k] = NAN;
     job.threshold[0] = 40;
     job.threshold_low[0] = 30;
-    q = nbl__qgis_qml(&job, "areas", NULL);
+    q = qml(&job, "areas", NULL);
     assert_non_null(q);
     assert_non_null(strstr(q, "type=\"categorizedSymbol\" attr=\"category\""));
     assert_non_null(strstr(q, "label=\"Udsat boligområde\""));
     assert_non_null(strstr(q, "fieldName=\"name\""));
     free(q);
     /* lab: the legal thresholds 30 % and 40 % are class breaks */
-    q = nbl__qgis_qml(&job, "areas", "lab");
+    q = qml(&job, "areas", "lab");
     assert_non_null(q);
     assert_non_null(strstr(q, "lower=\"0\" upper=\"30\""));
     assert_non_null(strstr(q, "lower=\"30\" upper=\"40\""));
@@ -151,7 +160,7 @@ test_qml(void **state)
     /* cri: the law says "at least 3 x the country" (and 2 x): a ratio of
      * exactly 3 must fall in the top class, so the breaks lie just below
      * (QGIS ranges are lower < v <= upper); the labels keep 2 and 3 */
-    q = nbl__qgis_qml(&job, "areas", "cri");
+    q = qml(&job, "areas", "cri");
     assert_non_null(q);
     assert_non_null(strstr(q, "lower=\"0\" upper=\"1.999999999\" "
                               "label=\"0–2 × landet\""));
@@ -159,16 +168,16 @@ test_qml(void **state)
     assert_non_null(strstr(q, "lower=\"2.999999999\" upper=\"100\" "
                               "label=\"3–100 × landet\""));
     free(q);
-    q = nbl__qgis_qml(&job, "alerts", NULL);
+    q = qml(&job, "alerts", NULL);
     assert_non_null(strstr(q, "attr=\"severity\""));
     free(q);
-    q = nbl__qgis_qml(&job, "safety", NULL);
+    q = qml(&job, "safety", NULL);
     assert_non_null(strstr(q, "attr=\"safety_band\""));
     free(q);
-    assert_null(nbl__qgis_qml(&job, "areas", "nonsense"));
+    assert_null(qml(&job, "areas", "nonsense"));
     /* profile: the default bands 5, 9, 14 as point ranges, on the layer
      * and in the areas' extra style alike */
-    q = nbl__qgis_qml(&job, "profile", NULL);
+    q = qml(&job, "profile", NULL);
     assert_non_null(q);
     assert_non_null(strstr(q, "attr=\"profile_band\""));
     assert_non_null(strstr(q, "value=\"green\" label=\"Uden for risiko "
@@ -181,12 +190,12 @@ test_qml(void **state)
                               "(14+ point)\""));
     assert_non_null(strstr(q, "fieldName=\"name\""));
     free(q);
-    q = nbl__qgis_qml(&job, "areas", "profile");
+    q = qml(&job, "areas", "profile");
     assert_non_null(strstr(q, "label=\"Risikoområde (5–8 point)\""));
     free(q);
     /* plans: outline, labelled with the name and lab_did (an expression
      * with a QGIS '\n', not a raw line break an XML attribute would lose) */
-    q = nbl__qgis_qml(&job, "plans", NULL);
+    q = qml(&job, "plans", NULL);
     assert_non_null(strstr(q, "isExpression=\"1\""));
     assert_non_null(strstr(q, "&quot;name&quot; || '\\n' || 'lab did: '"));
     assert_non_null(strstr(q, "format_number(&quot;lab_did&quot;, 1)"));
@@ -206,7 +215,7 @@ test_qml_profile_bands(void **state)
     p = nbl_test_write("bands.ini", "[profile]\nbands = 1, 2, 4\n");
     assert_int_equal(nbl__profile_cfg_load(ctx, &cfg, p), NBL_OK);
     job.profile = &cfg;
-    q = nbl__qgis_qml(&job, "profile", NULL);
+    q = qml(&job, "profile", NULL);
     assert_non_null(strstr(q, "label=\"Uden for risiko (0–0 point)\""));
     assert_non_null(strstr(q, "label=\"Risikoområde (1–1 point)\""));
     assert_non_null(strstr(q, "label=\"Forhøjet risiko (2–3 point)\""));
