@@ -275,6 +275,22 @@ static const char *const area_extra[] = {
  * best to worst, then dynamics best to worst), coloured by the status
  * class from blue (best) to orange-red (worst), lighter for a better
  * dynamics; white for areas not classified. */
+/* A status or dynamics class in the legend: the default classes'
+ * names in the output language, a configured name as it is written. */
+static const char *
+sd_class_label(const char *name)
+{
+    static const char *const names[][2] = {
+        {"high", N_("high")},         {"medium", N_("medium")},
+        {"low", N_("low")},           {"very_low", N_("very low")},
+        {"positive", N_("positive")}, {"stable", N_("stable")},
+        {"negative", N_("negative")}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i][0]) == 0)
+            return T_(names[i][1]);
+    return name;
+}
+
 static void
 sd_style(nbl__buf *b, const nbl__xjob *job)
 {
@@ -293,7 +309,8 @@ sd_style(nbl__buf *b, const nbl__xjob *job)
             snprintf(val[n], sizeof val[n], "%s/%s", job->sd_status[i],
                      job->sd_dynamics[j]);
             snprintf(lab[n], sizeof lab[n], T_("Status %s, dynamics %s"),
-                     job->sd_status[i], job->sd_dynamics[j]);
+                     sd_class_label(job->sd_status[i]),
+                     sd_class_label(job->sd_dynamics[j]));
             snprintf(rgb[n], sizeof rgb[n], "%d,%d,%d,255",
                      (int)(ramp[k][0] + (255 - ramp[k][0]) * light),
                      (int)(ramp[k][1] + (255 - ramp[k][1]) * light),

@@ -495,6 +495,10 @@ static void
 sd_sql(nbl_ws *ws, nbl__buf *cols, nbl__buf *join, const char *y)
 {
     int has = nbl__store_sd_has_columns(ws);
+    if (has < 0) { /* the statement is not made without it */
+        nbl__buf_fail(cols);
+        return;
+    }
     nbl__buf_printf(cols,
                     ", sdx.status_index, sdx.dynamics_index, "
                     "sdx.status_class, sdx.dynamics_class, %s",
@@ -513,13 +517,14 @@ sd_sql(nbl_ws *ws, nbl__buf *cols, nbl__buf *join, const char *y)
 static void
 grid_sql(nbl_ws *ws, nbl__buf *cols, const char *id, const char *y)
 {
-    sqlite3_stmt *st = NULL;
-    int has = 0;
-    if (nbl__db_prepare(ws, &st,
-                        "SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                        "AND name = 'grid_results'") == NBL_OK)
-        has = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+    long long has = 0;
+    if (nbl__db_int64(ws,
+                      "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type "
+                      "= 'table' AND name = 'grid_results')",
+                      &has)) {
+        nbl__buf_fail(cols); /* the statement is not made without it */
+        return;
+    }
     if (!has) {
         nbl__buf_printf(cols, ", 0");
         return;

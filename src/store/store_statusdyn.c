@@ -262,14 +262,13 @@ nbl__store_sd_merge_criteria(nbl_ws *ws, const nbl__sdconf *c,
 int
 nbl__store_sd_has_columns(nbl_ws *ws)
 {
-    sqlite3_stmt *st = NULL;
-    int has = 0;
-    if (nbl__db_prepare(ws, &st,
-                        "SELECT 1 FROM pragma_table_info('status_dynamics') "
-                        "WHERE name = 'dynamics_st'") == NBL_OK)
-        has = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    return has;
+    long long has = 0;
+    if (nbl__db_int64(ws,
+                      "SELECT EXISTS (SELECT 1 FROM pragma_table_info("
+                      "'status_dynamics') WHERE name = 'dynamics_st')",
+                      &has))
+        return -1;
+    return has != 0;
 }
 
 /* Adds the columns of this version to an older workspace's table. */
@@ -378,10 +377,10 @@ classes_of(nbl_ws *ws, const char *cls, const char *idx, const char *ruleset,
 {
     sqlite3_stmt *st = NULL;
     char sql[320];
-    int rc;
+    int rc, has = nbl__store_sd_has_columns(ws), oom = 0;
     *n = 0;
-    if (!nbl__store_sd_has_columns(ws))
-        return NBL_OK;
+    if (has <= 0)
+        return has < 0 ? NBL_EDB : NBL_OK;
     snprintf(sql, sizeof sql,
              "SELECT %s FROM status_dynamics WHERE ruleset = ?1 AND year = "
              "?2 AND %s IS NOT NULL GROUP BY %s ORDER BY AVG(%s), %s",
@@ -394,13 +393,15 @@ classes_of(nbl_ws *ws, const char *cls, const char *idx, const char *ruleset,
     }
     sqlite3_bind_int(st, 2, year);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < 8) {
-        const char *t = (const char *)sqlite3_column_text(st, 0);
+        const char *t = nbl__db_column_text(st, 0, &oom);
         snprintf(out[(*n)++], 40, "%s", t ? t : "");
     }
+    rc = oom ? nbl__error(ws->ctx, NBL_ENOMEM, "out of memory")
+         : rc == SQLITE_DONE || rc == SQLITE_ROW
+             ? NBL_OK
+             : nbl__db_error(ws, "reading status_dynamics");
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW
-               ? NBL_OK
-               : nbl__db_error(ws, "reading status_dynamics");
+    return rc;
 }
 
 int

@@ -38,8 +38,9 @@ int nbl__store_sd_save(nbl_ws *ws, const char *ruleset, int year,
                        const char *method, long *changed);
 
 /** 1 when status_dynamics has the columns of the configurable method
- * (sd_group, status_st, dynamics_st, method); older workspaces get them on
- * the next alerts evaluation. */
+ * (sd_group, status_st, dynamics_st, method), 0 when not (older workspaces
+ * get them on the next alerts evaluation), -1 when the look-up failed (the
+ * error is set). */
 int nbl__store_sd_has_columns(nbl_ws *ws);
 
 /** The status and the dynamics classes stored for (ruleset, year), best

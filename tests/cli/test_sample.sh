@@ -16,6 +16,12 @@ rm -rf "$T/sample/out"
 [ "${rc:-0}" = 0 ] || { cat "$T/run1.err"; fail "run exited ${rc}"; }
 ws="$T/sample/out/sample.sqlite"
 [ -f "$ws" ] || fail "no workspace"
+# the QGIS legend of status/dynamics reads Danish throughout: the default
+# classes' names too (it said "Status high, dynamik positive")
+sd=$(grep -o 'label="Status [^"]*"' "$T/sample/out/nabolag.qgs" | sort -u)
+[ "$(wc -l <<<"$sd")" = 12 ] || fail "status/dynamics legend: $sd"
+bad=$(grep -Ev '^label="Status (høj|middel|lav|meget lav), dynamik (positiv|stabil|negativ)"$' <<<"$sd" || true)
+[ -z "$bad" ] || fail "status/dynamics legend not Danish: $bad"
 
 /usr/bin/python3 - "$ws" "$T/sample/expected.json" <<'PY'
 import json, sqlite3, sys
