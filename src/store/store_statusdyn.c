@@ -289,9 +289,14 @@ ensure_columns(nbl_ws *ws)
             sqlite3_finalize(st);
             return rc;
         }
-        has = sqlite3_step(st) == SQLITE_ROW;
+        has = sqlite3_step(st);
+        rc = has == SQLITE_ROW || has == SQLITE_DONE
+                 ? NBL_OK
+                 : nbl__db_error(ws, "status_dynamics");
         sqlite3_finalize(st);
-        if (!has) {
+        if (rc)
+            return rc; /* not "no such column": it would be added twice */
+        if (has == SQLITE_DONE) {
             char sql[128];
             snprintf(sql, sizeof sql,
                      "ALTER TABLE status_dynamics ADD COLUMN %s TEXT", cols[i]);
