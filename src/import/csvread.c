@@ -54,14 +54,20 @@ struct reader {
     long empty_rows;
 };
 
+/* A ',' between two digits ("6,8") is a decimal comma in a line that also
+ * has ';' or a tab - a first line of data, whose missing header the
+ * reader then names - and is no delimiter there. */
 char
 nbl__csv_detect_delimiter(const char *line, size_t n)
 {
-    int inq = 0, comma = 0, semi = 0, tab = 0;
+    int inq = 0, comma = 0, numcomma = 0, semi = 0, tab = 0;
     for (size_t i = 0; i < n && line[i] != '\n'; i++) {
         char c = line[i];
         if (c == '"')
             inq = !inq;
+        else if (!inq && c == ',' && i > 0 && i + 1 < n && line[i - 1] >= '0' &&
+                 line[i - 1] <= '9' && line[i + 1] >= '0' && line[i + 1] <= '9')
+            numcomma = 1;
         else if (!inq && c == ',')
             comma = 1;
         else if (!inq && c == ';')
@@ -69,6 +75,8 @@ nbl__csv_detect_delimiter(const char *line, size_t n)
         else if (!inq && c == '\t')
             tab = 1;
     }
+    if (numcomma && !semi && !tab)
+        comma = 1;
     if (comma + semi + tab > 1)
         return 0;
     return semi ? ';' : tab ? '\t' : ',';
@@ -79,7 +87,8 @@ nbl__csv_delimiter_unclear(void)
 {
     return _("cannot tell the delimiter: the header has more than one of "
              "',', ';' and tab outside quotes (pass --delimiter ',', ';' "
-             "or tab)");
+             "or tab; in a project file: delimiter = comma, semicolon or "
+             "tab)");
 }
 
 static void

@@ -215,6 +215,88 @@ check_bound(struct imp *im, long line, size_t col, const nbl__var_def *v,
     return rc ? rc : 0;
 }
 
+int
+nbl__sti_unthousand(const char *s, char sep, char *buf, size_t size)
+{
+    size_t n = 0;
+    int seen = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p == sep) {
+            if (p == s || p[-1] < '0' || p[-1] > '9')
+                return 0;
+            for (int k = 1; k <= 3; k++)
+                if (p[k] < '0' || p[k] > '9')
+                    return 0;
+            if (p[4] >= '0' && p[4] <= '9')
+                return 0;
+            seen = 1;
+            continue;
+        }
+        if (n + 1 >= size)
+            return 0;
+        buf[n++] = *p;
+    }
+    buf[n] = '\0';
+    return seen;
+}
+
+/* A value that is no number in the file's decimal mark: why, when it is
+ * plain (a thousands separator, or the other mark). */
+static int
+not_a_number(struct imp *im, long line, size_t col, const char *s)
+{
+    char b[80], fix[80];
+    double x;
+    char other = im->decimal == ',' ? '.' : ',';
+    int rc;
+    if (nbl__sti_unthousand(s, other, fix, sizeof fix) &&
+        nbl__parse_double(fix, im->decimal, &x))
+        rc = nbl__sti_problem(im, line,
+                              "column '%s': not a number: '%s' (thousands "
+                              "separators are not accepted: write '%s')",
+                              value_col(im, col), nbl__sti_clip(b, s), fix);
+    else if (strchr(s, other) && other == '.')
+        rc = nbl__sti_problem(im, line,
+                              "column '%s': not a number (the decimal mark "
+                              "of this file is ','): '%s'",
+                              value_col(im, col), nbl__sti_clip(b, s));
+    else if (strchr(s, other))
+        rc = nbl__sti_problem(im, line,
+                              "column '%s': not a number (the decimal mark "
+                              "of this file is '.'): '%s'",
+                              value_col(im, col), nbl__sti_clip(b, s));
+    else
+        rc = nbl__sti_problem(im, line, "column '%s': not a number: '%s'",
+                              value_col(im, col), nbl__sti_clip(b, s));
+    return rc ? rc : 0;
+}
+
+/* A count that is not whole; "57.369" in a '.'-decimal file is named as
+ * the thousands separator it likely is. */
+static int
+not_whole(struct imp *im, long line, size_t col, const nbl__var_def *v,
+          const char *s)
+{
+    char b[80], fix[80], hint[200] = "";
+    int rc;
+    if (nbl__sti_unthousand(s, im->decimal, fix, sizeof fix))
+        snprintf(hint, sizeof hint,
+                 _(" (a thousands separator? they are not accepted: write "
+                   "'%s')"),
+                 fix);
+    if (im->layout == 'w') /* the column names the variable */
+        rc = nbl__sti_problem(
+            im, line, "column '%s': a count must be a whole number: '%s'%s",
+            value_col(im, col), nbl__sti_clip(b, s), hint);
+    else
+        rc = nbl__sti_problem(im, line,
+                              "column '%s': %s is a count and must be a whole "
+                              "number: '%s'%s",
+                              value_col(im, col), v->name, nbl__sti_clip(b, s),
+                              hint);
+    return rc ? rc : 0;
+}
+
 /* Checks one value field; on success stores the number (NAN = missing) in
  * *out and returns 1; records a problem and returns 0 when bad; negative on
  * failure. */
@@ -229,16 +311,8 @@ nbl__sti_check_value(struct imp *im, long line, size_t col,
         return 1;
     }
     if (!nbl__parse_double(s, im->typed && im->typed[col] ? '.' : im->decimal,
-                           out)) {
-        const char *why = "";
-        if (im->decimal == ',' && strchr(s, '.'))
-            why = " (the decimal mark of this file is ',')";
-        else if (im->decimal == '.' && strchr(s, ','))
-            why = " (the decimal mark of this file is '.')";
-        rc = nbl__sti_problem(im, line, "column '%s': not a number%s: '%s'",
-                              value_col(im, col), why, nbl__sti_clip(b, s));
-        return rc ? rc : 0;
-    }
+                           out))
+        return not_a_number(im, line, col, s);
     if (*out < 0 && strcmp(v->kind, "value") != 0) {
         rc = nbl__sti_problem(im, line, "column '%s': negative value: '%s'",
                               value_col(im, col), nbl__sti_clip(b, s));
@@ -255,19 +329,8 @@ nbl__sti_check_value(struct imp *im, long line, size_t col,
                               value_col(im, col), v->name, nbl__sti_clip(b, s));
         return rc ? rc : 0;
     }
-    if (strcmp(v->kind, "count") == 0 && *out != floor(*out)) {
-        if (im->layout == 'w') /* the column names the variable */
-            rc = nbl__sti_problem(
-                im, line, "column '%s': a count must be a whole number: '%s'",
-                value_col(im, col), nbl__sti_clip(b, s));
-        else
-            rc = nbl__sti_problem(
-                im, line,
-                "column '%s': %s is a count and must be a whole "
-                "number: '%s'",
-                value_col(im, col), v->name, nbl__sti_clip(b, s));
-        return rc ? rc : 0;
-    }
+    if (strcmp(v->kind, "count") == 0 && *out != floor(*out))
+        return not_whole(im, line, col, v, s);
     return 1;
 }
 

@@ -129,6 +129,45 @@ set_list(struct load_state *st, char **dst, int *n, const char *section,
     return NBL_OK;
 }
 
+/* delimiter = comma|semicolon|tab (or ',' / a tab): a CSV input's
+ * delimiter, as --delimiter gives it. ';' cannot be written: after a
+ * space it starts a comment, leaving the value empty. */
+static int
+set_delimiter(struct load_state *st, char *dst, const char *section,
+              const char *v)
+{
+    if (strcmp(v, "comma") == 0 || strcmp(v, ",") == 0)
+        *dst = ',';
+    else if (strcmp(v, "semicolon") == 0)
+        *dst = ';';
+    else if (strcmp(v, "tab") == 0 || strcmp(v, "\t") == 0)
+        *dst = '\t';
+    else
+        return nbl__error(st->ctx, NBL_EFORMAT,
+                          "%s:%d: [%s] delimiter: expected comma, semicolon "
+                          "or tab, got '%s' (';' starts a comment: write "
+                          "semicolon)",
+                          st->p->path, st->line, section, v);
+    return NBL_OK;
+}
+
+/* decimal = . or , (also point or comma): a CSV input's decimal mark. */
+static int
+set_decimal(struct load_state *st, char *dst, const char *section,
+            const char *v)
+{
+    if (strcmp(v, ".") == 0 || strcmp(v, "point") == 0)
+        *dst = '.';
+    else if (strcmp(v, ",") == 0 || strcmp(v, "comma") == 0)
+        *dst = ',';
+    else
+        return nbl__error(st->ctx, NBL_EFORMAT,
+                          "%s:%d: [%s] decimal: expected . or , (point or "
+                          "comma), got '%s'",
+                          st->p->path, st->line, section, v);
+    return NBL_OK;
+}
+
 static int
 unknown_key(struct load_state *st, const char *section, const char *key)
 {
@@ -242,6 +281,8 @@ handle_grid(struct load_state *st, const char *k, const char *v)
         return set_str(&p->grid_layer, v);
     if (strcmp(k, "src_crs") == 0)
         return set_str(&p->grid_src_crs, v);
+    if (strcmp(k, "delimiter") == 0)
+        return set_delimiter(st, &p->grid_delimiter, "grid", v);
     return unknown_key(st, "grid", k);
 }
 
@@ -426,6 +467,10 @@ handle_table(struct load_state *st, const char *s, const char *k, const char *v)
         return set_str(&t->variable, v);
     if (strcmp(k, "variable_from") == 0)
         return set_str(&t->variable_from, v);
+    if (strcmp(k, "delimiter") == 0)
+        return set_delimiter(st, &t->delimiter, s, v);
+    if (strcmp(k, "decimal") == 0)
+        return set_decimal(st, &t->decimal, s, v);
     return unknown_key(st, s, k);
 }
 
@@ -522,6 +567,8 @@ incidents_key(struct load_state *st, const char *k, const char *v)
         return set_str(&p->incidents_y_field, v);
     if (IS("src_crs"))
         return set_str(&p->incidents_src_crs, v);
+    if (IS("delimiter"))
+        return set_delimiter(st, &p->incidents_delimiter, "incidents", v);
     return unknown_key(st, "incidents", k);
 }
 

@@ -1,0 +1,125 @@
+#!/bin/bash
+# labels: cli
+# What a new user's own files ran into (docs/statistics.md; the findings of
+# the session-12 new-user review): every case ran a command the docs show
+# and got a message that pointed the wrong way, or could not be run at all.
+#   - `nabolag run` reads a file whose decimal mark or delimiter cannot be
+#     detected when the project file says it ([stats] decimal, delimiter);
+#     the detection's message names that key, not only --decimal, which
+#     `run` does not have; ';' (a comment in INI) is named as such;
+#   - a thousands separator is named as one, with the number to write:
+#     "412.392,7" (both marks), "57.369" beside "6,8" on one line, "57.369"
+#     as a count in a '.' file, "57.369" in a ',' file;
+#   - a ';' file whose first line is data ("6,8" in it) is not taken for an
+#     undecidable delimiter but reported as having no header;
+#   - the reasons of a rejected value are Danish with --lang da (no English
+#     fragment inside).
+set -u
+BIN=${NBL_BIN:?}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+expect() { # CODE CMD...: stderr to $T/err
+    local want=$1
+    shift
+    "$@" >"$T/out" 2>"$T/err"
+    local got=$?
+    [ "$got" -eq "$want" ] || { fail "exit $got (wanted $want): $*"; sed 's/^/    /' "$T/err"; }
+}
+has() { grep -qF -- "$1" "$T/err" || { fail "stderr lacks: $1"; sed 's/^/    /' "$T/err"; }; }
+lacks() { ! grep -qF -- "$1" "$T/err" || { fail "stderr has: $1"; sed 's/^/    /' "$T/err"; }; }
+
+# two areas as GeoJSON (EPSG:4326), ids 1 and 2
+cat >"$T/areas.geojson" <<'EOF'
+{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"nr":1,"navn":"Indre By"},"geometry":{"type":"Polygon","coordinates":[[[12.57,55.67],[12.59,55.67],[12.59,55.69],[12.57,55.69],[12.57,55.67]]]}},
+{"type":"Feature","properties":{"nr":2,"navn":"Østerbro"},"geometry":{"type":"Polygon","coordinates":[[[12.57,55.69],[12.59,55.69],[12.59,55.71],[12.57,55.71],[12.57,55.69]]]}}]}
+EOF
+# cri_share with three decimals throughout: '1,250' is 1.25 % or 1250
+printf '\xef\xbb\xbfOmr\xc3\xa5de;\xc3\x85r;Andel d\xc3\xb8mte (%%)\r\n1;2024;1,250\r\n2;2024;2,500\r\n' >"$T/cri.csv"
+cat >"$T/p.ini" <<'EOF'
+[project]
+workspace = ws.sqlite
+[areas]
+source = areas.geojson
+id = nr
+name = navn
+[stats]
+source = cri.csv
+column.area_id = Område
+column.year = År
+column.cri_share = Andel dømte (%)
+EOF
+expect 1 "$BIN" run "$T/p.ini"
+has "cri.csv:2: cannot tell the decimal mark: '1,250' could be a decimal or a thousands separator; pass --decimal . or --decimal , (in a project file: decimal = . or ,)"
+[ -e "$T/ws.sqlite" ] && fail "the failed first run left its workspace"
+sed -i 's/^\[stats\]$/[stats]\ndecimal = ,/' "$T/p.ini"
+expect 0 "$BIN" run "$T/p.ini"
+[ "$(sqlite3 "$T/ws.sqlite" "SELECT group_concat(value, ' ') FROM (SELECT value FROM stats WHERE variable='cri_share' ORDER BY area_id)")" = "1.25 2.5" ] ||
+    fail "decimal = , did not read '1,250' as 1.25"
+sed -i 's/^decimal = ,$/decimal = ;/' "$T/p.ini"
+expect 1 "$BIN" run "$T/p.ini"
+has "p.ini:8: [stats] decimal: expected . or , (point or comma), got ''"
+
+# a heading with a comma in a ';' file: delimiter = semicolon
+rm -f "$T/ws.sqlite"
+printf 'Omr\xc3\xa5de;\xc3\x85r;Indkomst, gns. 15-64\r\n1;2024;412392,5\r\n2;2024;400000,25\r\n' >"$T/ind.csv"
+cat >"$T/q.ini" <<'EOF'
+[project]
+workspace = ws.sqlite
+[areas]
+source = areas.geojson
+id = nr
+[stats]
+source = ind.csv
+column.area_id = Område
+column.year = År
+column.income_mean_15_64 = Indkomst, gns. 15-64
+EOF
+expect 1 "$BIN" run "$T/q.ini"
+has "ind.csv:1: cannot tell the delimiter: the header has more than one of ',', ';' and tab outside quotes (pass --delimiter ',', ';' or tab; in a project file: delimiter = comma, semicolon or tab)"
+sed -i 's/^\[stats\]$/[stats]\ndelimiter = ;/' "$T/q.ini"
+expect 1 "$BIN" run "$T/q.ini"
+has "q.ini:7: [stats] delimiter: expected comma, semicolon or tab, got '' (';' starts a comment: write semicolon)"
+sed -i 's/^delimiter = ;$/delimiter = semicolon/' "$T/q.ini"
+expect 0 "$BIN" run "$T/q.ini"
+[ "$(sqlite3 "$T/ws.sqlite" "SELECT group_concat(value, ' ') FROM (SELECT value FROM stats WHERE variable='income_mean_15_64' ORDER BY area_id)")" = "412392.5 400000.25" ] ||
+    fail "delimiter = semicolon: values not read"
+
+# thousands separators, with the stored workspace left alone
+WS=$T/ws.sqlite
+cp "$WS" "$T/before.sqlite"
+w() { printf 'area_id;year;pop;eth_share\r\n%s\r\n' "$1" >"$T/$2"; }
+w '1;2024;1200;412.392,7' both.csv
+expect 1 "$BIN" import stats "$WS" "$T/both.csv"
+has "both.csv:2: '412.392,7' has both '.' and ',': thousands separators are not accepted: write '412392,7'"
+w '1;2024;57.369;6,8' sameline.csv
+expect 1 "$BIN" import stats "$WS" "$T/sameline.csv"
+has "sameline.csv:2: cannot tell the decimal mark: the line has '57.369' and '6,8' ('57.369' has a thousands separator? they are not accepted: write '57369'); pass --decimal . or --decimal ,"
+expect 1 "$BIN" import stats "$WS" "$T/sameline.csv" --decimal ,
+has "sameline.csv:2: column 'pop': not a number: '57.369' (thousands separators are not accepted: write '57369')"
+w '1;2024;57.369;6.8' dotcount.csv
+expect 1 "$BIN" import stats "$WS" "$T/dotcount.csv"
+has "dotcount.csv:2: column 'pop': a count must be a whole number: '57.369' (a thousands separator? they are not accepted: write '57369')"
+printf 'area_id,year,variable,value\n1,2024,pop,1.200\n1,2024,eth_share,6.5\n' >"$T/long.csv"
+expect 1 "$BIN" import stats "$WS" "$T/long.csv"
+has "long.csv:2: column 'value': pop is a count and must be a whole number: '1.200' (a thousands separator? they are not accepted: write '1200')"
+w '1;2024;1200;12.5' dotin.csv
+printf '2;2024;1300;6,8\r\n' >>"$T/dotin.csv"
+expect 1 "$BIN" import stats "$WS" "$T/dotin.csv" --decimal ,
+has "dotin.csv:2: column 'eth_share': not a number (the decimal mark of this file is ','): '12.5'"
+expect 1 "$BIN" --lang da import stats "$WS" "$T/dotin.csv" --decimal ,
+has "dotin.csv:2: kolonne 'eth_share': ikke et tal (decimaltegnet i denne fil er ','): '12.5'"
+lacks "the decimal mark of this file"
+cmp -s "$WS" "$T/before.sqlite" || fail "a failed import changed the workspace"
+
+# a ';' file without a header whose first line has "6,8": no header, not
+# an undecidable delimiter
+printf '1;2024;1200;6,8\r\n2;2024;1300;7,1\r\n' >"$T/nohead.csv"
+expect 1 "$BIN" import stats "$WS" "$T/nohead.csv"
+has "nohead.csv:1: no header line: the first line looks like data"
+lacks "cannot tell the delimiter"
+
+[ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
+echo "ok"
