@@ -30,6 +30,7 @@
 
 #include "import/crs.h"
 #include "util/ctx.h"
+#include "util/i18n.h"
 #include "store/store.h"
 #include "store/store_areas.h"
 #include "util/util.h"
@@ -883,7 +884,7 @@ read_features(import *im, long long total)
 static int
 finish(import *im)
 {
-    char *detail;
+    char *detail, ids[200];
     int rc;
     if (im->o->dissolve && (rc = write_dissolved(im)))
         return rc;
@@ -891,8 +892,19 @@ finish(import *im)
     rc = nbl__store_log_run(im->ws, "areas", im->src, im->sum.features_read,
                             im->sum.areas_stored, 0, im->sum.repaired, detail);
     free(detail);
-    if (rc || (rc = nbl__store_areas_check_index(im->ws)))
+    if (rc || (rc = nbl__store_areas_check_index(im->ws)) ||
+        (rc = nbl__store_areas_kept(im->ws, &im->sum.kept, ids, sizeof ids)))
         return rc;
+    if (im->sum.kept > 0) /* e.g. the areas of another --id field */
+        nbl__info(im->ctx,
+                  _n("%s: %ld area of the workspace is not in this source "
+                     "and was kept, with its statistics (%s%s); ids are "
+                     "compared exactly, and a fresh workspace drops it",
+                     "%s: %ld areas of the workspace are not in this source "
+                     "and were kept, with their statistics (%s%s); ids are "
+                     "compared exactly, and a fresh workspace drops them",
+                     im->sum.kept),
+                  im->src, im->sum.kept, ids, im->sum.kept > 3 ? ", ..." : "");
     nbl__area_writer_close(im->writer);
     im->writer = NULL;
     return NBL_OK;

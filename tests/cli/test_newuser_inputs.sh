@@ -13,7 +13,10 @@
 #   - a ';' file whose first line is data ("6,8" in it) is not taken for an
 #     undecidable delimiter but reported as having no header;
 #   - the reasons of a rejected value are Danish with --lang da (no English
-#     fragment inside).
+#     fragment inside);
+#   - importing the areas again with another --id field keeps the areas of
+#     the first import beside the new ones (documented): the import says
+#     how many and which, instead of nothing.
 set -u
 BIN=${NBL_BIN:?}
 T=$(mktemp -d)
@@ -120,6 +123,18 @@ printf '1;2024;1200;6,8\r\n2;2024;1300;7,1\r\n' >"$T/nohead.csv"
 expect 1 "$BIN" import stats "$WS" "$T/nohead.csv"
 has "nohead.csv:1: no header line: the first line looks like data"
 lacks "cannot tell the delimiter"
+
+# areas imported by name, then again by number: the two by name are kept
+A=$T/areas.sqlite
+"$BIN" -q init "$A"
+expect 0 "$BIN" import areas "$A" "$T/areas.geojson" --id navn
+lacks "not in this source"
+expect 0 "$BIN" import areas "$A" "$T/areas.geojson" --id nr --name navn
+has "areas.geojson: 2 areas of the workspace are not in this source and were kept, with their statistics ('Indre By', 'Østerbro'); ids are compared exactly, and a fresh workspace drops them"
+has "2 areas stored (2 inserted, 0 updated)"
+expect 0 "$BIN" --lang da import areas "$A" "$T/areas.geojson" --id nr
+has "areas.geojson: 2 områder i arbejdsfilen er ikke i denne kilde og blev beholdt med deres statistik ('Indre By', 'Østerbro')"
+[ "$(sqlite3 "$A" "SELECT count(*) FROM areas")" = 4 ] || fail "areas kept: not 4"
 
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "ok"
