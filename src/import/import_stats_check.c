@@ -439,6 +439,11 @@ nbl__sti_check_year(struct imp *im, const nbl__csv_row *row, size_t col,
     char b[80];
     const char *s = row->fields[col];
     int rc;
+    if (!*s) { /* a cell left empty, not a malformed year */
+        rc = nbl__sti_problem(im, row->line, "column '%s': empty year",
+                              im->cols[col]);
+        return rc ? rc : 0;
+    }
     if (!nbl__parse_long(s, year)) {
         rc = nbl__sti_problem(im, row->line,
                               "column '%s': year is not an integer: "

@@ -12,6 +12,8 @@
 #     as a count in a '.' file, "57.369" in a ',' file;
 #   - a ';' file whose first line is data ("6,8" in it) is not taken for an
 #     undecidable delimiter but reported as having no header;
+#   - a year cell left empty is 'empty year', not "year is not an
+#     integer: ''";
 #   - the reasons of a rejected value are Danish with --lang da (no English
 #     fragment inside);
 #   - importing the areas again with another --id field keeps the areas of
@@ -116,6 +118,12 @@ expect 1 "$BIN" --lang da import stats "$WS" "$T/dotin.csv" --decimal ,
 has "dotin.csv:2: kolonne 'eth_share': ikke et tal (decimaltegnet i denne fil er ','): '12.5'"
 lacks "the decimal mark of this file"
 cmp -s "$WS" "$T/before.sqlite" || fail "a failed import changed the workspace"
+
+# a year left empty in the export: said so, not 'not an integer'
+w '1;;1200;6,8' noyear.csv
+expect 1 "$BIN" import stats "$WS" "$T/noyear.csv"
+has "noyear.csv:2: column 'year': empty year"
+lacks "not an integer"
 
 # a ';' file without a header whose first line has "6,8": no header, not
 # an undecidable delimiter
