@@ -12,6 +12,7 @@
 #     as a count in a '.' file, "57.369" in a ',' file;
 #   - a ';' file whose first line is data ("6,8" in it) is not taken for an
 #     undecidable delimiter but reported as having no header;
+#   - `nabolag area WS 01` for area 1 names '1', as the imports do;
 #   - a year cell left empty is 'empty year', not "year is not an
 #     integer: ''";
 #   - the reasons of a rejected value are Danish with --lang da (no English
@@ -118,6 +119,11 @@ expect 1 "$BIN" --lang da import stats "$WS" "$T/dotin.csv" --decimal ,
 has "dotin.csv:2: kolonne 'eth_share': ikke et tal (decimaltegnet i denne fil er ','): '12.5'"
 lacks "the decimal mark of this file"
 cmp -s "$WS" "$T/before.sqlite" || fail "a failed import changed the workspace"
+
+# an area asked for with a leading zero: the id it may mean is named
+expect 1 "$BIN" area "$WS" 01
+has "no area with id '01' (did you mean '1'? ids are compared exactly)"
+expect 0 "$BIN" area "$WS" 1
 
 # a year left empty in the export: said so, not 'not an integer'
 w '1;;1200;6,8' noyear.csv
