@@ -178,6 +178,7 @@ typedef struct import {
     nbl_areas_summary sum;
     char *vsipath, *vsitext; /* TopoJSON copy without Z (see below) */
     nbl__area_writer *writer;
+    long odd_size; /* areas under 100 m² or over 100 km² (warn_size) */
 } import;
 
 static int
@@ -470,11 +471,14 @@ prepare_geometry(import *im, OGRGeometryH g, long long fid, const char *id,
 /* ---- writing --------------------------------------------------------- */
 
 /* Areas under 100 m² or over 100 km² are more often a CRS or unit mistake
- * than a housing area: a warning names them. */
+ * than a housing area: a warning names the first three, and finish() counts
+ * the rest (municipalities are all over 100 km²: 73 warnings for DAGI's). */
 static void
 warn_size(import *im, const entry *e, double m2)
 {
     char a[40];
+    if ((m2 < 100 || m2 > 1e8) && ++im->odd_size > 3)
+        return;
     if (m2 < 100)
         nbl__warn(im->ctx,
                   "%s: id '%s': area %s m² is under 100 m²; check the "
@@ -888,6 +892,14 @@ finish(import *im)
     int rc;
     if (im->o->dissolve && (rc = write_dissolved(im)))
         return rc;
+    if (im->odd_size > 3)
+        nbl__warn(im->ctx,
+                  _n("%s: %ld more area under 100 m² or over 100 km²; check "
+                     "the source's CRS and units",
+                     "%s: %ld more areas under 100 m² or over 100 km²; check "
+                     "the source's CRS and units",
+                     im->odd_size - 3),
+                  im->src, im->odd_size - 3);
     detail = summary_json(&im->sum, im->o);
     rc = nbl__store_log_run(im->ws, "areas", im->src, im->sum.features_read,
                             im->sum.areas_stored, 0, im->sum.repaired, detail);

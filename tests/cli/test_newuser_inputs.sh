@@ -19,7 +19,9 @@
 #     fragment inside);
 #   - importing the areas again with another --id field keeps the areas of
 #     the first import beside the new ones (documented): the import says
-#     how many and which, instead of nothing.
+#     how many and which, instead of nothing;
+#   - municipalities (all over 100 km²) give three size warnings and a
+#     count, not one per municipality (73 for DAGI's).
 set -u
 BIN=${NBL_BIN:?}
 T=$(mktemp -d)
@@ -149,6 +151,22 @@ has "2 areas stored (2 inserted, 0 updated)"
 expect 0 "$BIN" --lang da import areas "$A" "$T/areas.geojson" --id nr
 has "areas.geojson: 2 områder i arbejdsfilen er ikke i denne kilde og blev beholdt med deres statistik ('Indre By', 'Østerbro')"
 [ "$(sqlite3 "$A" "SELECT count(*) FROM areas")" = 4 ] || fail "areas kept: not 4"
+
+# five areas over 100 km² (municipalities): three named, the rest counted
+python3 - "$T/big.geojson" <<'PY'
+import json, sys
+f = [{"type": "Feature", "properties": {"k": "K%d" % i},
+      "geometry": {"type": "Polygon", "coordinates": [[[9 + i * 0.3, 55.0],
+       [9.25 + i * 0.3, 55.0], [9.25 + i * 0.3, 55.2], [9 + i * 0.3, 55.2],
+       [9 + i * 0.3, 55.0]]]}} for i in range(5)]
+json.dump({"type": "FeatureCollection", "features": f}, open(sys.argv[1], "w"))
+PY
+B=$T/big.sqlite
+"$BIN" -q init "$B"
+expect 0 "$BIN" import areas "$B" "$T/big.geojson" --id k
+[ "$(grep -c 'is over 100 km²' "$T/err")" = 3 ] || fail "not 3 areas over 100 km² named: $(cat "$T/err")"
+has "big.geojson: 2 more areas under 100 m² or over 100 km²; check the source's CRS and units"
+has "5 areas stored"
 
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "ok"
