@@ -20,6 +20,8 @@
 #   - importing the areas again with another --id field keeps the areas of
 #     the first import beside the new ones (documented): the import says
 #     how many and which, instead of nothing;
+#   - UTM metres read as lon/lat (a GeoJSON without a crs member, or
+#     --src-crs EPSG:4326) are said to look like metres;
 #   - municipalities (all over 100 km²) give three size warnings and a
 #     count, not one per municipality (73 for DAGI's).
 set -u
@@ -167,6 +169,22 @@ expect 0 "$BIN" import areas "$B" "$T/big.geojson" --id k
 [ "$(grep -c 'is over 100 km²' "$T/err")" = 3 ] || fail "not 3 areas over 100 km² named: $(cat "$T/err")"
 has "big.geojson: 2 more areas under 100 m² or over 100 km²; check the source's CRS and units"
 has "5 areas stored"
+
+# a GeoJSON written in UTM metres without a crs member (so read as lon/lat)
+# and the same given --src-crs EPSG:4326: both are told that the
+# coordinates look like metres, not that they would lie at longitude 722000
+# or that PROJ found an 'Invalid latitude'
+cat >"$T/utm.geojson" <<'EOF'
+{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"nr":1},"geometry":{"type":"Polygon","coordinates":[[[722000,6176000],[723000,6176000],[723000,6177000],[722000,6177000],[722000,6176000]]]}}]}
+EOF
+expect 1 "$BIN" import areas "$A" "$T/utm.geojson" --id nr
+has "utm.geojson: feature 0 (id '1'): coordinates (722000, 6176000) are not longitude and latitude as"
+has "they look like metres of a projected CRS (for Danish data EPSG:25832): check --src-crs"
+lacks "Invalid latitude"
+expect 1 "$BIN" import areas "$A" "$T/utm.geojson" --id nr --src-crs EPSG:4326
+has "coordinates (722000, 6176000) are not longitude and latitude as EPSG:4326 (WGS 84) has them"
+expect 0 "$BIN" import areas "$A" "$T/utm.geojson" --id nr --src-crs EPSG:25832
 
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "ok"
