@@ -12,6 +12,7 @@
 #     as a count in a '.' file, "57.369" in a ',' file;
 #   - a ';' file whose first line is data ("6,8" in it) is not taken for an
 #     undecidable delimiter but reported as having no header;
+#   - unplaced headings in Danish are Danish throughout;
 #   - `nabolag area WS 01` for area 1 names '1', as the imports do;
 #   - a year cell left empty is 'empty year', not "year is not an
 #     integer: ''";
@@ -128,6 +129,16 @@ cmp -s "$WS" "$T/before.sqlite" || fail "a failed import changed the workspace"
 expect 1 "$BIN" area "$WS" 01
 has "no area with id '01' (did you mean '1'? ids are compared exactly)"
 expect 0 "$BIN" area "$WS" 1
+
+# unplaced headings in Danish: no English words inside ("nearest",
+# "each", "them" were pasted into the Danish message)
+printf 'Omr\xc3\xa5de;\xc3\x85r;Antal beboere;Bem\xc3\xa6rkning;Navn\r\n1;2024;100;;A\r\n' >"$T/da.csv"
+expect 1 "$BIN" --lang da import stats "$WS" "$T/da.csv" --column area_id=Område --column year=År --column pop="Antal beboere"
+has "overskrifter uden tilknytning: 'Bemærkning' (nærmeste: "
+has "tilknyt hver med column.<variabel> = OVERSKRIFT, eller skriv dem under ignore"
+lacks "nearest"
+lacks " each "
+lacks " them "
 
 # a year left empty in the export: said so, not 'not an integer'
 w '1;;1200;6,8' noyear.csv
