@@ -140,7 +140,7 @@ static const char *
 fmt_value(char buf[64], double v)
 {
     if (isnan(v))
-        return "missing";
+        return _("missing"); /* in a message: the message language */
     return nbl__fmt_double(buf, 64, v, 6);
 }
 

@@ -103,8 +103,8 @@ nbl__sti_parse_header(struct imp *im, const nbl__csv_row *row)
             char hint[200] = "";
             if (h)
                 snprintf(hint, sizeof hint,
-                         " (did you mean '%s'? names "
-                         "are compared exactly)",
+                         _(" (did you mean '%s'? names are compared "
+                           "exactly)"),
                          h);
             if (!*name)
                 return nbl__error(im->ctx, NBL_EFORMAT,
@@ -270,7 +270,7 @@ long_value(struct imp *im, const nbl__csv_row *row, const char *k1,
         const char *h = nbl__sti_var_case_hint(im, name);
         if (h)
             snprintf(hint, sizeof hint,
-                     " (did you mean '%s'? names are compared exactly)", h);
+                     _(" (did you mean '%s'? names are compared exactly)"), h);
         if (!*name)
             return nbl__sti_problem(im, row->line,
                                     "column '%s': empty variable",

@@ -140,6 +140,16 @@ lacks "nearest"
 lacks " each "
 lacks " them "
 
+# the hints inside Danish messages are Danish (they were English)
+printf 'area_id,year,variable,value\n1,2024,Pop,5\n' >"$T/case.csv"
+expect 1 "$BIN" --lang da import stats "$WS" "$T/case.csv"
+has "ukendt variabel: 'Pop' (mente du 'pop'? navne sammenlignes nøjagtigt)"
+printf 'area_id,year,variable,value\n1,2023,pop,\n' >"$T/miss.csv"
+expect 0 "$BIN" import stats "$WS" "$T/miss.csv"
+printf 'area_id,year,variable,value\n1,2023,pop,7\n' >"$T/miss2.csv"
+expect 1 "$BIN" --lang da import stats "$WS" "$T/miss2.csv"
+has "pop 7 afviger fra værdien, der allerede er i arbejdsfilen (mangler)"
+
 # a year left empty in the export: said so, not 'not an integer'
 w '1;;1200;6,8' noyear.csv
 expect 1 "$BIN" import stats "$WS" "$T/noyear.csv"
