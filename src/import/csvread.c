@@ -159,6 +159,7 @@ on_row(int c, void *data)
     row.index = r->rows++;
     row.typed = NULL;
     row.delimiter = (char)csv_get_delim(&r->p);
+    row.shown = NULL;
     if (r->nf > 0)
         r->stop = r->fn(&row, r->arg);
     r->nf = 0;

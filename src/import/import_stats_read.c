@@ -87,7 +87,8 @@ nbl__sti_parse_header(struct imp *im, const nbl__csv_row *row)
     if (!im->cols || !im->colvar)
         return nbl__error(im->ctx, NBL_ENOMEM, "out of memory");
     for (size_t i = 0; i < row->n; i++)
-        if (!(im->cols[i] = nbl__strdup(row->fields[i])))
+        if (!(im->cols[i] =
+                  nbl__strdup(row->shown ? row->shown[i] : row->fields[i])))
             return nbl__error(im->ctx, NBL_ENOMEM, "out of memory");
     if (row->n == nk + 2 && nbl__strieq(row->fields[nk], "variable") &&
         nbl__strieq(row->fields[nk + 1], "value")) {

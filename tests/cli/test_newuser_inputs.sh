@@ -13,6 +13,7 @@
 #   - a ';' file whose first line is data ("6,8" in it) is not taken for an
 #     undecidable delimiter but reported as having no header;
 #   - unplaced headings in Danish are Danish throughout;
+#   - a StatBank row's problem names the file's heading (OMRKK, TID);
 #   - `nabolag area WS 01` for area 1 names '1', as the imports do;
 #   - a year cell left empty is 'empty year', not "year is not an
 #     integer: ''";
@@ -149,6 +150,16 @@ expect 0 "$BIN" import stats "$WS" "$T/miss.csv"
 printf 'area_id,year,variable,value\n1,2023,pop,7\n' >"$T/miss2.csv"
 expect 1 "$BIN" --lang da import stats "$WS" "$T/miss2.csv"
 has "pop 7 afviger fra værdien, der allerede er i arbejdsfilen (mangler)"
+
+# a StatBank download (KK's KKBYG1 shape): a row's problem names the
+# file's heading OMRKK, not the long layout's 'area_id' it is turned into
+printf '\xef\xbb\xbfOMRKK;ENHED;TID;INDHOLD\r\nK\xc3\xb8benhavn i alt;Antal bygninger;2023;1653\r\n1;Antal bygninger;2023;20\r\n' >"$T/kk.csv"
+expect 1 "$BIN" import stats "$WS" "$T/kk.csv" --variable pop
+has "kk.csv:2: column 'OMRKK': unknown area: 'København i alt'"
+lacks "column 'area_id'"
+printf '\xef\xbb\xbfOMRKK;TID;INDHOLD\r\n1;2023;..\r\n2;20x3;5\r\n' >"$T/kk2.csv"
+expect 1 "$BIN" import stats "$WS" "$T/kk2.csv" --variable pop
+has "kk2.csv:3: column 'TID':"
 
 # a year left empty in the export: said so, not 'not an integer'
 w '1;;1200;6,8' noyear.csv
