@@ -132,6 +132,18 @@ nbl__area_writer_put(nbl__area_writer *w, const nbl__area_rec *rec,
 }
 
 int
+nbl__store_areas_no_municipality(nbl_ws *ws, long *n)
+{
+    long long v = 0;
+    int rc = nbl__db_int64(ws,
+                           "SELECT COUNT(*) FROM areas WHERE municipality IS "
+                           "NULL OR trim(municipality) = ''",
+                           &v);
+    *n = (long)v;
+    return rc;
+}
+
+int
 nbl__store_areas_kept(nbl_ws *ws, long *n, char *ids, size_t size)
 {
     sqlite3_stmt *st;

@@ -44,6 +44,9 @@ void nbl__area_writer_close(nbl__area_writer *w);
  * size). */
 int nbl__store_areas_kept(nbl_ws *ws, long *n, char *ids, size_t size);
 
+/** The number of areas without a municipality code (NULL or empty). */
+int nbl__store_areas_no_municipality(nbl_ws *ws, long *n);
+
 /**
  * Checks, before the commit, that the spatial index of areas holds every
  * area with a geometry: SpatiaLite's index triggers skip a row silently

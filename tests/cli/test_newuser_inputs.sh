@@ -19,6 +19,8 @@
 #     integer: ''";
 #   - the reasons of a rejected value are Danish with --lang da (no English
 #     fragment inside);
+#   - areas without a municipality code: compute says they get no
+#     profile;
 #   - importing the areas again with another --id field keeps the areas of
 #     the first import beside the new ones (documented): the import says
 #     how many and which, instead of nothing;
@@ -70,6 +72,11 @@ sed -i 's/^\[stats\]$/[stats]\ndecimal = ,/' "$T/p.ini"
 expect 0 "$BIN" run "$T/p.ini"
 [ "$(sqlite3 "$T/ws.sqlite" "SELECT group_concat(value, ' ') FROM (SELECT value FROM stats WHERE variable='cri_share' ORDER BY area_id)")" = "1.25 2.5" ] ||
     fail "decimal = , did not read '1,250' as 1.25"
+# the areas have no municipality field: the run says why there are no
+# profiles ('profiles for 0 area-years' alone did not)
+has "2 areas have no municipality code and get no area profile"
+expect 0 "$BIN" compute "$T/ws.sqlite" --criteria-only
+lacks "no municipality code"
 sed -i 's/^decimal = ,$/decimal = ;/' "$T/p.ini"
 expect 1 "$BIN" run "$T/p.ini"
 has "p.ini:8: [stats] decimal: expected . or , (point or comma), got ''"
