@@ -334,6 +334,32 @@ nbl__sti_check_value(struct imp *im, long line, size_t col,
     return 1;
 }
 
+/* A wide row whose key repeats an earlier row's: one problem per line of
+ * the pair, not one per column (a repeated row of seven values gave
+ * fourteen lines). */
+static int
+duplicate_row(struct imp *im, long line, const char *k1, const char *k2,
+              long year, long dup)
+{
+    char key[300];
+    int rc;
+    if (im->dup_line == line && im->dup_other == dup)
+        return NBL_OK; /* this pair is named */
+    im->dup_line = line;
+    im->dup_other = dup;
+    if (im->refs)
+        snprintf(key, sizeof key, "scope '%s', code '%s', year %ld", k1, k2,
+                 year);
+    else
+        snprintf(key, sizeof key, "area '%s', year %ld", k1, year);
+    rc = nbl__sti_problem(im, line, "row: duplicate key (%s), also on line %ld",
+                          key, dup);
+    if (rc == NBL_OK)
+        rc = nbl__sti_problem(
+            im, dup, "row: duplicate key (%s), also on line %ld", key, line);
+    return rc;
+}
+
 int
 nbl__sti_stage_value(struct imp *im, long line, size_t col, const char *k1,
                      const char *k2, long year, const nbl__var_def *v,
@@ -346,6 +372,8 @@ nbl__sti_stage_value(struct imp *im, long line, size_t col, const char *k1,
     char key[300];
     if (rc || !dup)
         return rc;
+    if (im->layout == 'w')
+        return duplicate_row(im, line, k1, k2, year, dup);
     if (im->refs)
         snprintf(key, sizeof key,
                  "scope '%s', code '%s', year %ld, "

@@ -73,6 +73,7 @@ struct imp {
     /* rows */
     nbl__stage *st;
     long rows;
+    long dup_line, dup_other; /* wide: the row pair last named duplicate */
     long unknown_codes, first_unknown_line;
     char *first_unknown, *first_unknown_hint;
     /* rejects */

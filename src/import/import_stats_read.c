@@ -426,6 +426,7 @@ nbl__sti_read_reset(struct imp *im)
 {
     im->have_header = 1; /* parsed on the first reading */
     im->rows = 0;
+    im->dup_line = im->dup_other = 0;
     im->dot_line = im->comma_line = 0;
     free(im->dot_raw);
     free(im->comma_raw);

@@ -15,6 +15,8 @@
 #   - unplaced headings in Danish are Danish throughout;
 #   - a StatBank row's problem names the file's heading (OMRKK, TID);
 #   - `nabolag area WS 01` for area 1 names '1', as the imports do;
+#   - a repeated row of a wide file is named once per line, not once per
+#     column;
 #   - a year cell left empty is 'empty year', not "year is not an
 #     integer: ''";
 #   - the reasons of a rejected value are Danish with --lang da (no English
@@ -167,6 +169,14 @@ lacks "column 'area_id'"
 printf '\xef\xbb\xbfOMRKK;TID;INDHOLD\r\n1;2023;..\r\n2;20x3;5\r\n' >"$T/kk2.csv"
 expect 1 "$BIN" import stats "$WS" "$T/kk2.csv" --variable pop
 has "kk2.csv:3: column 'TID':"
+
+# a row of the wide export repeated: one line for each of the two rows,
+# not one per column and line (it was 2 x 3 here)
+printf 'area_id;year;pop;pop_18_64;eth_share\r\n1;2022;100;60;5,5\r\n1;2022;100;60;5,5\r\n2;2022;90;50;6,5\r\n' >"$T/dup.csv"
+expect 1 "$BIN" import stats "$WS" "$T/dup.csv"
+has "dup.csv:2: row: duplicate key (area '1', year 2022), also on line 3"
+has "dup.csv:3: row: duplicate key (area '1', year 2022), also on line 2"
+[ "$(grep -c 'duplicate key' "$T/err")" = 2 ] || fail "a repeated wide row: $(grep -c 'duplicate key' "$T/err") lines, wanted 2"
 
 # a year left empty in the export: said so, not 'not an integer'
 w '1;;1200;6,8' noyear.csv
