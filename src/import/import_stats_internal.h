@@ -74,6 +74,7 @@ struct imp {
     nbl__stage *st;
     long rows;
     long dup_line, dup_other; /* wide: the row pair last named duplicate */
+    size_t nhead, trail;      /* header fields; empty headings at its end */
     long unknown_codes, first_unknown_line;
     char *first_unknown, *first_unknown_hint;
     /* rejects */

@@ -17,6 +17,8 @@
 #   - `nabolag area WS 01` for area 1 names '1', as the imports do;
 #   - a repeated row of a wide file is named once per line, not once per
 #     column;
+#   - Excel's trailing ';' (an empty last heading) is no error, a value
+#     under it is;
 #   - a year cell left empty is 'empty year', not "year is not an
 #     integer: ''";
 #   - the reasons of a rejected value are Danish with --lang da (no English
@@ -177,6 +179,17 @@ expect 1 "$BIN" import stats "$WS" "$T/dup.csv"
 has "dup.csv:2: row: duplicate key (area '1', year 2022), also on line 3"
 has "dup.csv:3: row: duplicate key (area '1', year 2022), also on line 2"
 [ "$(grep -c 'duplicate key' "$T/err")" = 2 ] || fail "a repeated wide row: $(grep -c 'duplicate key' "$T/err") lines, wanted 2"
+
+# Excel's ';' after the last column (an empty column selected): the empty
+# heading at the end and its empty fields are left out, with or without a
+# mapping; a value under it is a row problem, not dropped
+printf 'Omr\xc3\xa5de;\xc3\x85r;Antal beboere;\r\n1;2021;100;\r\n2;2021;90;\r\n' >"$T/trail.csv"
+expect 0 "$BIN" import stats "$WS" "$T/trail.csv" --column area_id=Område --column year=År --column pop="Antal beboere"
+has "2 rows read, 2 stored"
+printf 'area_id;year;pop;;\r\n1;2020;100;;\r\n2;2020;90;;x\r\n' >"$T/trail2.csv"
+expect 1 "$BIN" import stats "$WS" "$T/trail2.csv"
+has "trail2.csv:3: column 5: a value under an empty heading: 'x'"
+has "1 invalid row"
 
 # a year left empty in the export: said so, not 'not an integer'
 w '1;;1200;6,8' noyear.csv
