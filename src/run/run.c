@@ -552,8 +552,10 @@ run_free(run_state *r, int failed)
     if (r->acfg_init)
         nbl_alert_config_clear(&r->acfg);
     nbl_ws_free(r->ws);
-    if (failed && r->created)
-        remove(r->p->workspace); /* a failed first run leaves no workspace */
+    if (failed && r->created && remove(r->p->workspace) == 0)
+        nbl__info(r->ctx, /* a failed first run leaves no workspace */
+                  "workspace %s removed again: the run that created it failed",
+                  r->p->workspace);
     nbl_project_free(r->p);
 }
 

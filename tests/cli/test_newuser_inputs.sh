@@ -72,6 +72,7 @@ EOF
 expect 1 "$BIN" run "$T/p.ini"
 has "cri.csv:2: cannot tell the decimal mark: '1,250' could be a decimal or a thousands separator; pass --decimal . or --decimal , (in a project file: decimal = . or ,)"
 [ -e "$T/ws.sqlite" ] && fail "the failed first run left its workspace"
+has "ws.sqlite removed again: the run that created it failed"
 sed -i 's/^\[stats\]$/[stats]\ndecimal = ,/' "$T/p.ini"
 expect 0 "$BIN" run "$T/p.ini"
 [ "$(sqlite3 "$T/ws.sqlite" "SELECT group_concat(value, ' ') FROM (SELECT value FROM stats WHERE variable='cri_share' ORDER BY area_id)")" = "1.25 2.5" ] ||
