@@ -493,12 +493,19 @@ static void
 project_head(nbl__buf *b, const nbl__xjob *job, const nbl__xlayer *layers,
              size_t nlayers, const char *const *sources, int srid)
 {
+    const char *title = job->opts ? job->opts->title : NULL;
     nbl__buf_printf(b,
                     "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' "
                     "'SYSTEM'>\n<qgis projectname=\"nabolag %d\" "
                     "version=\"%s\">\n  <homePath path=\"\"/>\n"
-                    "  <title>nabolag %d (%s)%s</title>\n  <projectCrs>",
-                    job->year, QGIS_VERSION, job->year, job->ruleset,
+                    "  <title>",
+                    job->year, QGIS_VERSION);
+    if (title && *title) { /* the project's name first */
+        nbl__buf_append_xml(b, title);
+        nbl__buf_printf(b, ": ");
+    }
+    nbl__buf_printf(b, "nabolag %d (%s)%s</title>\n  <projectCrs>", job->year,
+                    job->ruleset,
                     job->unsuppressed ? " - KUN TIL INTERN BRUG: ikke "
                                         "diskretioneret"
                                       : "");

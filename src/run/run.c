@@ -715,6 +715,7 @@ run_export(run_state *r, nbl_run_result *res)
     eo.config = p->path;
     eo.final_dir = p->export_dir; /* messages name the real folder */
     eo.run_id = r->run_id;
+    eo.title = p->name; /* the board map names the project */
     if (export_to_db(p)) {
         /* straight into the database, in the export's own transaction */
         eo.dir = p->export_dir;

@@ -25,6 +25,7 @@
 #     fragment inside);
 #   - areas without a municipality code: compute says they get no
 #     profile;
+#   - [project] name titles nabolag.qgs and its print layout;
 #   - importing the areas again with another --id field keeps the areas of
 #     the first import beside the new ones (documented): the import says
 #     how many and which, instead of nothing;
@@ -110,6 +111,21 @@ sed -i 's/^delimiter = ;$/delimiter = semicolon/' "$T/q.ini"
 expect 0 "$BIN" run "$T/q.ini"
 [ "$(sqlite3 "$T/ws.sqlite" "SELECT group_concat(value, ' ') FROM (SELECT value FROM stats WHERE variable='income_mean_15_64' ORDER BY area_id)")" = "412392.5 400000.25" ] ||
     fail "delimiter = semicolon: values not read"
+
+# [project] name heads the QGIS project's title and the board map's title
+# (they said only 'nabolag 2024 (dk2021)'), escaped, in a font that fits
+mkdir -p "$T/named"
+cp "$T/areas.geojson" "$T/ind.csv" "$T/named/"
+sed 's/^\[project\]$/[project]\nname = Bydele \& boligomr\xc3\xa5der i K\xc3\xb8benhavns Kommune, til bestyrelsen/' \
+    "$T/q.ini" >"$T/named/q.ini"
+printf '[export]\ndir = out\n' >>"$T/named/q.ini"
+expect 0 "$BIN" run "$T/named/q.ini"
+Q=$T/named/out/nabolag.qgs
+grep -q '<title>Bydele &amp; boligområder i Københavns Kommune, til bestyrelsen: nabolag 2024 (dk2021)</title>' "$Q" ||
+    fail "project title: $(grep -o '<title>[^<]*</title>' "$Q")"
+grep -q 'labelText="Bydele &amp; boligområder i Københavns Kommune, til bestyrelsen: boligområder 2024, regelsæt dk2021"' "$Q" ||
+    fail "layout title: $(grep -o 'labelText="[^"]*"' "$Q" | head -1)"
+grep -A1 'labelText="Bydele' "$Q" | grep -q 'DejaVu Sans,12,' || fail "an 83-character title not in 12 pt"
 
 # thousands separators, with the stored workspace left alone
 WS=$T/ws.sqlite
