@@ -426,6 +426,30 @@ lock_outputs(run_state *r)
     return NBL_OK;
 }
 
+/* With [export] overwrite = false, an export folder that holds an earlier
+ * run's nabolag.qgs (written by every file export) stops the run before it
+ * imports or writes anything: found only at the commit, it came after the
+ * whole job and its 'exported ... layers' line. stage_check still checks
+ * every file. */
+static int
+early_overwrite_check(run_state *r)
+{
+    struct stat sb;
+    char *qgs;
+    int rc = NBL_OK;
+    if (r->export_dir < 0 || r->p->export_overwrite)
+        return NBL_OK;
+    if (!(qgs = path_join(r->p->export_dir, "nabolag.qgs")))
+        return nbl__error(r->ctx, NBL_ENOMEM, "out of memory");
+    if (lstat(qgs, &sb) == 0)
+        rc = nbl__error(r->ctx, NBL_EEXISTS,
+                        "%s: already exists (set [export] overwrite = "
+                        "true to replace it)",
+                        qgs);
+    free(qgs);
+    return rc;
+}
+
 /* The staging name of the output file path (in its folder's stage). */
 static char *
 staged_name(const run_state *r, int dir_idx, const char *path)
@@ -577,7 +601,7 @@ run_open(run_state *r, const char *project_path)
         return rc;
     r->acfg_init = 1;
     if ((rc = nbl_alert_config_load(&r->acfg, r->ctx, project_path)) ||
-        (rc = lock_outputs(r)))
+        (rc = lock_outputs(r)) || (rc = early_overwrite_check(r)))
         return rc;
     if (stat(r->p->workspace, &st) != 0) {
         if ((rc = ensure_parent(r->ctx, r->p->workspace)) ||

@@ -26,6 +26,8 @@
 #   - areas without a municipality code: compute says they get no
 #     profile;
 #   - [project] name titles nabolag.qgs and its print layout;
+#   - a second run into an export folder without overwrite stops before
+#     the job, not after it;
 #   - importing the areas again with another --id field keeps the areas of
 #     the first import beside the new ones (documented): the import says
 #     how many and which, instead of nothing;
@@ -126,6 +128,16 @@ grep -q '<title>Bydele &amp; boligområder i Københavns Kommune, til bestyrelse
 grep -q 'labelText="Bydele &amp; boligområder i Københavns Kommune, til bestyrelsen: boligområder 2024, regelsæt dk2021"' "$Q" ||
     fail "layout title: $(grep -o 'labelText="[^"]*"' "$Q" | head -1)"
 grep -A1 'labelText="Bydele' "$Q" | grep -q 'DejaVu Sans,12,' || fail "an 83-character title not in 12 pt"
+# the same project again, [export] overwrite left at its default false:
+# refused before anything is imported or exported (it used to run the
+# whole job, print 'exported 6 layers ... to out', then fail)
+expect 1 "$BIN" run "$T/named/q.ini"
+has "out/nabolag.qgs: already exists (set [export] overwrite = true to replace it)"
+lacks "exported"
+lacks "stats:"
+rm "$Q"
+expect 1 "$BIN" run "$T/named/q.ini"
+has "already exists (set [export] overwrite = true to replace it)"
 
 # thousands separators, with the stored workspace left alone
 WS=$T/ws.sqlite
