@@ -19,6 +19,7 @@
 #     column;
 #   - Excel's trailing ';' (an empty last heading) is no error, a value
 #     under it is;
+#   - import stats --config whose sections name no such file says so;
 #   - a year cell left empty is 'empty year', not "year is not an
 #     integer: ''";
 #   - the reasons of a rejected value are Danish with --lang da (no English
@@ -219,6 +220,17 @@ printf 'area_id;year;pop;;\r\n1;2020;100;;\r\n2;2020;90;;x\r\n' >"$T/trail2.csv"
 expect 1 "$BIN" import stats "$WS" "$T/trail2.csv"
 has "trail2.csv:3: column 5: a value under an empty heading: 'x'"
 has "1 invalid row"
+
+# import stats --config with a project of several [stats] sections and
+# next year's file under a new name: the mapping of none applies, and the
+# import says why before the header error (it said only 'header fits
+# neither layout')
+printf '[stats]\nsource = a.csv\n[stats.excel]\nsource = trail.csv\ncolumn.area_id = Område\ncolumn.year = År\ncolumn.pop = Antal beboere\n' >"$T/two.ini"
+cp "$T/trail.csv" "$T/trail_2025.csv"
+expect 1 "$BIN" import stats "$WS" "$T/trail_2025.csv" --config "$T/two.ini"
+has "two.ini: none of its 2 [stats] sections names $T/trail_2025.csv in its source, so none of their column mappings applies"
+expect 0 "$BIN" import stats "$WS" "$T/trail.csv" --config "$T/two.ini"
+lacks "none of its"
 
 # a year left empty in the export: said so, not 'not an integer'
 w '1;;1200;6,8' noyear.csv
