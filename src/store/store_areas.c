@@ -68,6 +68,20 @@ nbl__area_writer_open(nbl_ws *ws, nbl__area_writer **out)
     return NBL_OK;
 }
 
+/* Runs st, whose one parameter is an area id, for id. */
+static int
+step_id(nbl_ws *ws, sqlite3_stmt *st, const char *id, const char *what)
+{
+    int rc = NBL_OK;
+    sqlite3_reset(st);
+    if (nbl__db_bind_text(st, 1, id) != SQLITE_OK)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = nbl__db_error(ws, what);
+    sqlite3_reset(st);
+    return rc;
+}
+
 int
 nbl__area_writer_put(nbl__area_writer *w, const nbl__area_rec *rec,
                      int *inserted)
@@ -112,21 +126,10 @@ nbl__area_writer_put(nbl__area_writer *w, const nbl__area_rec *rec,
     if (rc)
         return rc;
 
-    sqlite3_reset(w->area);
-    if (nbl__db_bind_text(w->area, 1, rec->id) != SQLITE_OK)
-        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-    if (sqlite3_step(w->area) != SQLITE_DONE)
-        rc = nbl__db_error(ws, "area_m2");
-    sqlite3_reset(w->area);
-    if (rc)
+    if ((rc = step_id(ws, w->area, rec->id, "area_m2")) ||
+        (rc = step_id(ws, w->seen, rec->id, "areas")))
         return rc;
-    sqlite3_reset(w->seen);
-    if (nbl__db_bind_text(w->seen, 1, rec->id) != SQLITE_OK)
-        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-    if (sqlite3_step(w->seen) != SQLITE_DONE)
-        rc = nbl__db_error(ws, "areas");
-    sqlite3_reset(w->seen);
-    if (rc == NBL_OK && inserted)
+    if (inserted)
         *inserted = !exists;
     return rc;
 }
