@@ -7,6 +7,7 @@
 #     detected when the project file says it ([stats] decimal, delimiter);
 #     the detection's message names that key, not only --decimal, which
 #     `run` does not have; ';' (a comment in INI) is named as such;
+#     [incidents] and [grid] take delimiter too;
 #   - a thousands separator is named as one, with the number to write:
 #     "412.392,7" (both marks), "57.369" beside "6,8" on one line, "57.369"
 #     as a count in a '.' file, "57.369" in a ',' file;
@@ -139,6 +140,42 @@ lacks "stats:"
 rm "$Q"
 expect 1 "$BIN" run "$T/named/q.ini"
 has "already exists (set [export] overwrite = true to replace it)"
+
+# [incidents] and [grid] delimiter: a heading with a comma in a ';' file
+mkdir -p "$T/inc"
+cp "$T/areas.geojson" "$T/inc/"
+printf 'Dato;Kategori, type;X;Y\r\n12-10-2024;vold;12.58;55.68\r\n' >"$T/inc/h.csv"
+printf 'cell_id;year;Beboere, i alt\r\n100m_61756_7195;2024;12\r\n' >"$T/inc/g.csv"
+cat >"$T/inc/i.ini" <<'EOF'
+[project]
+workspace = ws.sqlite
+[areas]
+source = areas.geojson
+id = nr
+[incidents]
+source = h.csv
+date_field = Dato
+category_field = Kategori, type
+x_field = X
+y_field = Y
+src_crs = EPSG:4326
+[grid]
+source = g.csv
+column.pop = Beboere, i alt
+[stats]
+source = s.csv
+EOF
+printf 'area_id,year,pop\n1,2024,1200\n2,2024,900\n' >"$T/inc/s.csv"
+expect 1 "$BIN" run "$T/inc/i.ini"
+has "cannot tell the delimiter"
+has "in a project file: delimiter = comma, semicolon or tab"
+sed -i 's/^\[grid\]$/[grid]\ndelimiter = semicolon/' "$T/inc/i.ini"
+expect 1 "$BIN" run "$T/inc/i.ini"
+has "h.csv:1: cannot tell the delimiter"
+sed -i 's/^\[incidents\]$/[incidents]\ndelimiter = semicolon/' "$T/inc/i.ini"
+expect 0 "$BIN" run "$T/inc/i.ini"
+has "incidents: h.csv: 1 point, 1 in an area"
+has "g.csv"
 
 # thousands separators, with the stored workspace left alone
 WS=$T/ws.sqlite
