@@ -348,12 +348,23 @@ style_plans(nbl__buf *b)
            "          <prop k=\"outline_width_unit\" v=\"MM\"/>\n"
            "        </layer>\n      </symbol>\n    </symbols>\n"
            "  </renderer-v2>\n");
-    labels_ex(b,
-              "\"name\" || '\\n' || 'lab did: ' || CASE WHEN \"lab_did\" "
-              "IS NULL THEN '–' WHEN \"lab_did\" > 0 THEN '+' || "
-              "format_number(\"lab_did\", 1) || ' pct.-point' ELSE "
-              "format_number(\"lab_did\", 1) || ' pct.-point' END",
-              1, "0,90,140,255", 8, 7, 1);
+    {
+        /* the number in the output language's decimal mark (QGIS 3.22's
+         * format_number takes the language; without it the reader's QGIS
+         * locale decided), the unit in its words */
+        const char *lang = nbl_output_language() == NBL_LANG_EN ? "en" : "da";
+        nbl__buf e = {0};
+        /* TRANSLATORS: the unit after a plan's did on the QGIS map (no
+         * apostrophe: it stands inside a QGIS expression string) */
+        nbl__buf_printf(&e,
+                        "\"name\" || '\\n' || 'lab did: ' || CASE WHEN "
+                        "\"lab_did\" IS NULL THEN '–' ELSE CASE WHEN "
+                        "\"lab_did\" > 0 THEN '+' ELSE '' END || "
+                        "format_number(\"lab_did\", 1, '%s') || ' %s' END",
+                        lang, T_("percentage points"));
+        labels_ex(b, e.s ? e.s : "\"name\"", 1, "0,90,140,255", 8, 7, 1);
+        nbl__buf_free(&e);
+    }
     nbl__buf_printf(b, "  <layerGeometryType>2</layerGeometryType>\n");
 }
 
