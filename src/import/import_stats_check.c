@@ -490,10 +490,20 @@ nbl__sti_check_year(struct imp *im, const nbl__csv_row *row, size_t col,
 
 /* ---- checks after all rows ----------------------------------------------- */
 
+/* The file's heading of a variable's values: the value column (long), or
+ * the variable's own column (wide), as the file writes them (a mapped
+ * 'Andel', a StatBank download's 'INDHOLD'). */
 static const char *
 col_of(const struct imp *im, const char *variable)
 {
-    return im->layout == 'l' ? "value" : variable;
+    if (!im->cols || !im->ncols)
+        return im->layout == 'l' ? "value" : variable;
+    if (im->layout == 'l')
+        return im->cols[im->ncols - 1];
+    for (size_t i = 0; im->colvar && i < im->ncols; i++)
+        if (im->colvar[i] && strcmp(im->colvar[i]->name, variable) == 0)
+            return im->cols[i];
+    return variable;
 }
 
 int

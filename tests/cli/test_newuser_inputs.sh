@@ -21,6 +21,7 @@
 #   - Excel's trailing ';' (an empty last heading) is no error, a value
 #     under it is;
 #   - import stats --config whose sections name no such file says so;
+#   - the checks over all rows name the file's heading, as the row checks;
 #   - a year cell left empty is 'empty year', not "year is not an
 #     integer: ''";
 #   - the reasons of a rejected value are Danish with --lang da (no English
@@ -268,6 +269,16 @@ expect 1 "$BIN" import stats "$WS" "$T/trail_2025.csv" --config "$T/two.ini"
 has "two.ini: none of its 2 [stats] sections names $T/trail_2025.csv in its source, so none of their column mappings applies"
 expect 0 "$BIN" import stats "$WS" "$T/trail.csv" --config "$T/two.ini"
 lacks "none of its"
+
+# the checks over all rows (a value that differs from the workspace's, a
+# numerator over its denominator) name the file's heading too, as the row
+# checks do (they named the variable: 'column eth_share' for 'Andel')
+printf 'Omr\xc3\xa5de;\xc3\x85r;Andel;Beboere;Heraf 18-64\r\n1;2021;12,5;100;120\r\n' >"$T/andel.csv"
+expect 1 "$BIN" import stats "$WS" "$T/andel.csv" --column area_id=Område --column year=År --column eth_share=Andel --column pop=Beboere --column pop_18_64="Heraf 18-64"
+has "andel.csv:2: column 'Heraf 18-64': pop_18_64 120 is larger than its denominator pop 100"
+printf 'Omr\xc3\xa5de;\xc3\x85r;Beboere\r\n1;2021;101\r\n' >"$T/beb.csv"
+expect 1 "$BIN" import stats "$WS" "$T/beb.csv" --column area_id=Område --column year=År --column pop=Beboere
+has "beb.csv:2: column 'Beboere': pop 101 differs from the value already in the workspace (100)"
 
 # a year left empty in the export: said so, not 'not an integer'
 w '1;;1200;6,8' noyear.csv
