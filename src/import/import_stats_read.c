@@ -462,6 +462,10 @@ nbl__sti_write_rejects(struct imp *im)
     if (rc)
         return rc;
     im->rej = im->of.fp;
+    /* a ';' file is Danish Excel's: with a byte order mark, Excel reads the
+     * UTF-8 rejects file as UTF-8 (its æ, ø, å), and the import skips it */
+    if (im->delimiter == ';')
+        fputs("\xEF\xBB\xBF", im->rej);
     im->co.delimiter = im->delimiter;
     im->co.progress = NULL;
     rc = nbl__sti_source_read(im, reject_row, 1);

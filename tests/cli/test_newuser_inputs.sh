@@ -280,6 +280,15 @@ printf 'Omr\xc3\xa5de;\xc3\x85r;Beboere\r\n1;2021;101\r\n' >"$T/beb.csv"
 expect 1 "$BIN" import stats "$WS" "$T/beb.csv" --column area_id=Område --column year=År --column pop=Beboere
 has "beb.csv:2: column 'Beboere': pop 101 differs from the value already in the workspace (100)"
 
+# the rejects file of a ';' file opens in Danish Excel: a UTF-8 BOM (the
+# headings and reasons were mojibake there)
+expect 0 "$BIN" import stats "$WS" "$T/andel.csv" --column area_id=Område --column year=År --column eth_share=Andel --column pop=Beboere --column pop_18_64="Heraf 18-64" --skip-invalid --rejects "$T/rej.csv"
+[ "$(head -c 3 "$T/rej.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ] || fail "rejects of a ';' file without a BOM"
+grep -q "^.\{0,3\}line;reason;Område;År;Andel;Beboere;Heraf 18-64" "$T/rej.csv" || fail "rejects header: $(head -1 "$T/rej.csv")"
+printf 'area_id,year,pop\n1,2030,x\n' >"$T/comma.csv"
+expect 0 "$BIN" import stats "$WS" "$T/comma.csv" --skip-invalid --rejects "$T/rej2.csv"
+[ "$(head -c 4 "$T/rej2.csv")" = "line" ] || fail "rejects of a ',' file with a BOM"
+
 # a year left empty in the export: said so, not 'not an integer'
 w '1;;1200;6,8' noyear.csv
 expect 1 "$BIN" import stats "$WS" "$T/noyear.csv"
