@@ -41,7 +41,9 @@ struct reader {
     long line_no;
     int in_quote;   /* quote parity at the start of the next line */
     long row_start; /* line of the record being parsed */
-    long rows;      /* records delivered */
+    int cr;    /* line ends: 0 not seen yet, 1 '\r' alone (classic Mac Excel's
+                  "CSV (Macintosh)"), 2 '\n' or "\r\n" */
+    long rows; /* records delivered */
     /* fields of the current record */
     char *fbuf;
     size_t fbuf_len, fbuf_cap;
@@ -547,6 +549,25 @@ feed_line(struct reader *r, int *have_delim)
     return r->stop;
 }
 
+/* The first line end of the file decides: a '\r' not followed by '\n'
+ * makes every '\r' a line end (turned into '\n' here, so that lines are
+ * counted and cut as in any other file); one more byte is needed when the
+ * block ends in '\r'. */
+static void
+cr_line_ends(struct reader *r, char *block, size_t got)
+{
+    for (size_t i = 0; !r->cr && i < got; i++)
+        if (block[i] == '\n')
+            r->cr = 2;
+        else if (block[i] == '\r' && i + 1 < got)
+            r->cr = block[i + 1] == '\n' ? 2 : 1;
+        else if (block[i] == '\r')
+            break;
+    for (size_t i = 0; r->cr == 1 && i < got; i++)
+        if (block[i] == '\r')
+            block[i] = '\n';
+}
+
 /* Reads the blocks of f, cutting them into lines for feed_line. */
 static int
 read_blocks(struct reader *r, FILE *f, const nbl__csv_opts *opts,
@@ -563,6 +584,7 @@ read_blocks(struct reader *r, FILE *f, const nbl__csv_opts *opts,
         total = (double)st.st_size;
     while (rc == NBL_OK && (got = fread(block, 1, BLOCK, f)) > 0) {
         size_t i = 0;
+        cr_line_ends(r, block, got);
         while (rc == NBL_OK && i < got) {
             char *nl = memchr(block + i, '\n', got - i);
             size_t seg = nl ? (size_t)(nl - (block + i)) + 1 : got - i;

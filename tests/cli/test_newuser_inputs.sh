@@ -22,6 +22,7 @@
 #     under it is;
 #   - import stats --config whose sections name no such file says so;
 #   - the checks over all rows name the file's heading, as the row checks;
+#   - '\r' alone as the line end (old Mac Excel) gives the right line;
 #   - a year cell left empty is 'empty year', not "year is not an
 #     integer: ''";
 #   - the reasons of a rejected value are Danish with --lang da (no English
@@ -288,6 +289,15 @@ grep -q "^.\{0,3\}line;reason;Område;År;Andel;Beboere;Heraf 18-64" "$T/rej.csv
 printf 'area_id,year,pop\n1,2030,x\n' >"$T/comma.csv"
 expect 0 "$BIN" import stats "$WS" "$T/comma.csv" --skip-invalid --rejects "$T/rej2.csv"
 [ "$(head -c 4 "$T/rej2.csv")" = "line" ] || fail "rejects of a ',' file with a BOM"
+
+# a file saved by an old Mac Excel ("CSV (Macintosh)": '\r' alone ends a
+# line): read, and a bad row named by its line (all were line 1)
+printf 'area_id;year;pop\r1;2033;5\r2;2033;x\r' >"$T/mac.csv"
+expect 1 "$BIN" import stats "$WS" "$T/mac.csv"
+has "mac.csv:3: column 'pop': not a number: 'x'"
+printf 'area_id;year;pop\r1;2033;5\r2;2033;6\r' >"$T/mac2.csv"
+expect 0 "$BIN" import stats "$WS" "$T/mac2.csv"
+has "2 rows read, 2 stored"
 
 # a year left empty in the export: said so, not 'not an integer'
 w '1;;1200;6,8' noyear.csv
