@@ -36,6 +36,9 @@ typedef struct nbl_areas_summary {
     long parts_dissolved; /**< features merged into an earlier feature's
                                area by --dissolve */
     long repaired;        /**< invalid geometries repaired (MakeValid) */
+    long kept;            /**< areas already in the workspace that the
+                               source does not have: kept, with their
+                               statistics (said in an info message) */
 } nbl_areas_summary;
 
 /**

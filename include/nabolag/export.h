@@ -62,6 +62,10 @@ typedef struct nbl_export_opts {
                                   own order whatever the order here; the
                                   styles, nabolag.qgs and layer_styles name
                                   only these. NULL = all six */
+    const char *title;         /**< the project's name ([project] name,
+                                  export --title): heads the QGIS project's
+                                  title and the print layout's title; NULL
+                                  = the year and ruleset alone */
 } nbl_export_opts;
 
 /**

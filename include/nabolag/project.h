@@ -38,6 +38,9 @@ typedef struct nbl_project_table {
     size_t n_labels;
     nbl_stats_pair *where; /**< where.<heading> = VALUE */
     size_t n_where;
+    char delimiter; /**< delimiter = comma|semicolon|tab: ',', ';', '\t';
+                         0 = detected */
+    char decimal;   /**< decimal = . or ,: 0 = detected */
 } nbl_project_table;
 
 /** A parsed project file. Paths are resolved relative to the file's folder;
@@ -75,6 +78,7 @@ typedef struct nbl_project {
     char *incidents_source, *incidents_layer, *incidents_year_field;
     char *incidents_date_field, *incidents_category_field;
     char *incidents_x_field, *incidents_y_field, *incidents_src_crs;
+    char incidents_delimiter; /**< [incidents] delimiter; 0 = detected */
 
     char *plans_source;
     char *plans_sheet; /**< [plans] sheet of a workbook, or NULL */
@@ -89,6 +93,7 @@ typedef struct nbl_project {
     nbl_stats_pair *grid_columns; /**< column.<variable> = HEADING */
     size_t n_grid_columns;
     int grid_centroid;
+    char grid_delimiter; /**< [grid] delimiter; 0 = detected */
     int grid_max_missing_share_set;
     double grid_max_missing_share;
 

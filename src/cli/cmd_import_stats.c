@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "nabolag/project.h"
 #include "nabolag/stats.h"
+#include "util/ctx.h"
 #include "util/i18n.h"
 
 static void
@@ -122,11 +123,21 @@ add_column(struct args *a, const char *cmd, const char *arg)
 /* The project file's section for this file, under the command line's
  * own settings (a --column wins over the same target's column.*). */
 static void
-merge_config(const nbl_project *p, int refs, const char *file, struct args *a,
-             nbl_stats_opts *o)
+merge_config(nbl_ctx *ctx, const nbl_project *p, int refs, const char *file,
+             struct args *a, nbl_stats_opts *o)
 {
     const nbl_project_table *t = nbl_project_table_for(p, refs, file);
     size_t ncli = a->n_columns;
+    int n = 0;
+    for (int i = 0; !t && i < p->n_tables; i++)
+        n += p->tables[i].refs == refs;
+    if (!t && n > 1) /* next year's file under a new name, say */
+        nbl__warn(ctx,
+                  "%s: none of its %d [%s] sections names %s in its source, "
+                  "so none of their column mappings applies (add the file, "
+                  "or a glob such as name_*.csv, to the source of its "
+                  "section, or give --column)",
+                  p->path, n, refs ? "refs" : "stats", file);
     if (!t)
         return;
     for (size_t i = 0; i < t->n_columns && a->n_columns < 2 * MAX_ARGS; i++) {
@@ -282,7 +293,7 @@ run(int argc, char **argv, int refs)
     rc = o.config_path ? nbl_project_load_config(&proj, ctx, o.config_path)
                        : NBL_OK;
     if (rc == NBL_OK && proj)
-        merge_config(proj, refs, argv[optind + 1], a, &o);
+        merge_config(ctx, proj, refs, argv[optind + 1], a, &o);
     o.columns = a->n_columns ? a->columns : NULL;
     o.n_columns = a->n_columns;
     o.ignore = a->n_ignore ? a->ignore : NULL;

@@ -15,27 +15,48 @@
 #include "store/store.h"
 #include "store/store_alerts.h"
 #include "store/store_statusdyn.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 /* An indicator of [status_dynamics] with no value in any area and year up
  * to YEAR is a name the workspace does not know (a misspelt criterion,
- * profile indicator or variable) or a variable without statistics: said,
- * because the index is then computed for no area. */
+ * profile indicator or variable) or one without statistics (a criterion
+ * that is never evaluable): said, with what follows - the mean of z-scores
+ * is computed from the indicators that have values when there are at least
+ * two (or all of fewer), the standardised sum from none. */
 static void
 warn_unknown_indicators(nbl_ctx *ctx, const nbl__sdconf *c,
                         const nbl__aarea *areas, size_t n, int year)
 {
+    int seen[NBL_SD_MAX_IND] = {0}, have = 0;
     for (int j = 0; j < c->nind; j++) {
-        int seen = 0;
-        for (size_t i = 0; i < n && !seen; i++)
-            for (int y = year - c->dynamics_years; y <= year && !seen; y++)
-                seen = !isnan(nbl__alerts_sd_value(&areas[i], c, j, y));
-        if (!seen)
+        for (size_t i = 0; i < n && !seen[j]; i++)
+            for (int y = year - c->dynamics_years; y <= year && !seen[j]; y++)
+                seen[j] = !isnan(nbl__alerts_sd_value(&areas[i], c, j, y));
+        have += seen[j];
+    }
+    for (int j = 0; j < c->nind; j++) {
+        if (seen[j])
+            continue;
+        if (c->composite == NBL_SD_MEAN_Z && have >= 2)
+            nbl__warn(ctx,
+                      _n("[status_dynamics] indicators: '%s' has no value in "
+                         "any area up to %d (a misspelt name, or no "
+                         "statistics for it): left out of the "
+                         "status/dynamics index, which is computed from the "
+                         "other %d indicator",
+                         "[status_dynamics] indicators: '%s' has no value in "
+                         "any area up to %d (a misspelt name, or no "
+                         "statistics for it): left out of the "
+                         "status/dynamics index, which is computed from the "
+                         "other %d indicators",
+                         have),
+                      c->ind[j].name, year, have);
+        else
             nbl__warn(ctx,
                       "[status_dynamics] indicators: '%s' has no value in "
-                      "any area up to %d (not a criterion, profile indicator "
-                      "or variable with statistics in the workspace): no "
-                      "status/dynamics index",
+                      "any area up to %d (a misspelt name, or no statistics "
+                      "for it): no status/dynamics index",
                       c->ind[j].name, year);
     }
 }

@@ -16,6 +16,7 @@
 #include "util/ctx.h"
 #include "model/ruleset.h"
 #include "store/store.h"
+#include "store/store_areas.h"
 #include "store/store_compute.h"
 #include "store/store_profile.h"
 #include "store/store_statsread.h"
@@ -23,6 +24,7 @@
 #include "compute/profile_internal.h"
 #include "model/indicators.h"
 #include "model/profile.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 void
@@ -358,6 +360,31 @@ handover_fill(nbl_ws *ws, const nbl__pdata *p, nbl__handover *h)
     return NBL_OK;
 }
 
+/* Areas without a municipality code get no profile (it compares an area
+ * with its municipality's areas; profile.md): said, as 'profiles for 0
+ * area-years' does not say why. */
+static void
+warn_no_municipality(nbl_ws *ws, const nbl_compute_opts *opts)
+{
+    long n = 0;
+    if ((opts && opts->criteria_only) ||
+        nbl__store_areas_no_municipality(ws, &n) || n == 0) {
+        nbl_ctx_clear_error(nbl_ws_ctx(ws)); /* only a warning is at stake */
+        return;
+    }
+    nbl__warn(nbl_ws_ctx(ws),
+              _n("%ld area has no municipality code and gets no area "
+                 "profile, which compares an area with the other areas of "
+                 "its municipality (import areas --municipality FIELD, "
+                 "[areas] municipality)",
+                 "%ld areas have no municipality code and get no area "
+                 "profile, which compares an area with the other areas of "
+                 "its municipality (import areas --municipality FIELD, "
+                 "[areas] municipality)",
+                 n),
+              n);
+}
+
 /* nbl_compute, and the hand-over to the alerts when h is not NULL. */
 static int
 compute_run(nbl_ws *ws, const nbl_compute_opts *opts, nbl_compute_summary *out,
@@ -392,6 +419,7 @@ compute_run(nbl_ws *ws, const nbl_compute_opts *opts, nbl_compute_summary *out,
         nbl__store_rollback(ws);
         goto done;
     }
+    warn_no_municipality(ws, opts);
     if (out) {
         out->profile_scored = psum.scored;
         out->safety_index = psum.safety_index;

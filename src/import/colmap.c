@@ -474,7 +474,35 @@ place_known(struct res *r, size_t *ignored)
     return 0;
 }
 
-/* Step 3: every key present, nothing unplaced. */
+/* The headings no step placed, each with the nearest known names, as
+ * "'Celle' (nearest: 'cell_id', ...), column 4 (empty heading)" in the
+ * message language; their number in *n. */
+static void
+unplaced_list(const struct res *r, nbl__buf *out, size_t *n)
+{
+    *n = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        nbl__buf near = {0};
+        int close = 0;
+        if (r->role[i] || nbl__colmap_ignored(r->m, r->th[i]))
+            continue;
+        if (*n)
+            nbl__buf_printf(out, ", ");
+        (*n)++;
+        if (!*r->th[i]) {
+            nbl__buf_printf(out, _("column %zu (empty heading)"), i + 1);
+            continue;
+        }
+        nearest(r, r->th[i], &near, &close);
+        nbl__buf_printf(
+            out, close ? _("'%s' (did you mean %s?)") : _("'%s' (nearest: %s)"),
+            r->th[i], near.s ? near.s : "-");
+        nbl__buf_free(&near);
+    }
+}
+
+/* Step 3: every key present, nothing unplaced. Singular and plural are
+ * whole messages (no English "s", "it" or "them" pasted in). */
 static int
 check_complete(struct res *r)
 {
@@ -488,32 +516,23 @@ check_complete(struct res *r)
             nbl__buf_printf(&missing, "%s'%s'", nmiss++ ? ", " : "",
                             r->w->keys[k]);
         }
-    for (size_t i = 0; i < r->n; i++) {
-        nbl__buf near = {0};
-        int close = 0;
-        if (r->role[i] || nbl__colmap_ignored(r->m, r->th[i]))
-            continue;
-        nearest(r, r->th[i], &near, &close);
-        if (!*r->th[i])
-            nbl__buf_printf(&unplaced, "%scolumn %zu (empty heading)",
-                            nun++ ? ", " : "", i + 1);
-        else
-            nbl__buf_printf(&unplaced, "%s'%s' (%s %s%s)", nun++ ? ", " : "",
-                            r->th[i], close ? "did you mean" : "nearest:",
-                            near.s ? near.s : "none", close ? "?" : "");
-        nbl__buf_free(&near);
-    }
-    if (nmiss)
-        fail(r, "no column for %s (map %s with column.%s = HEADING)",
-             missing.s ? missing.s : "", nmiss > 1 ? "each" : "it",
-             nmiss > 1 ? "<key>" : first_missing);
-    if (nun)
+    unplaced_list(r, &unplaced, &nun);
+    if (nmiss == 1)
+        fail(r, "no column for %s (map it with column.%s = HEADING)",
+             missing.s ? missing.s : "", first_missing);
+    else if (nmiss)
+        fail(r, "no column for %s (map each with column.<key> = HEADING)",
+             missing.s ? missing.s : "");
+    if (nun == 1)
         fail(r,
-             "%sunplaced heading%s %s: map %s with column.<variable> = "
-             "HEADING or list %s under ignore",
-             nmiss ? "; " : "", nun > 1 ? "s" : "",
-             unplaced.s ? unplaced.s : "", nun > 1 ? "each" : "it",
-             nun > 1 ? "them" : "it");
+             "%sunplaced heading %s: map it with column.<variable> = "
+             "HEADING or list it under ignore",
+             nmiss ? "; " : "", unplaced.s ? unplaced.s : "");
+    else if (nun)
+        fail(r,
+             "%sunplaced headings %s: map each with column.<variable> = "
+             "HEADING or list them under ignore",
+             nmiss ? "; " : "", unplaced.s ? unplaced.s : "");
     if (nmiss || nun)
         fail(r, " (header '%s')", header(r));
     nbl__buf_free(&missing);

@@ -171,8 +171,14 @@ nbl__aou_new(OGRSpatialReferenceH src, nbl__aou **out)
     double w, s, e, n;
     nbl__aou *a;
     *out = NULL;
-    if (!OSRGetAreaOfUse(src, &w, &s, &e, &n, NULL) || w < -1000)
-        return NBL_OK; /* no area of use known: nothing to check */
+    if (!OSRGetAreaOfUse(src, &w, &s, &e, &n, NULL) || w < -1000) {
+        if (!OSRIsGeographic(src))
+            return NBL_OK; /* no area of use known: nothing to check */
+        w = -180; /* lon/lat without one (a GeoJSON's CRS84): the world */
+        s = -90;
+        e = 180;
+        n = 90;
+    }
     a = calloc(1, sizeof *a);
     if (!a)
         return NBL_ENOMEM;

@@ -41,7 +41,9 @@ struct reader {
     long line_no;
     int in_quote;   /* quote parity at the start of the next line */
     long row_start; /* line of the record being parsed */
-    long rows;      /* records delivered */
+    int cr;    /* line ends: 0 not seen yet, 1 '\r' alone (classic Mac Excel's
+                  "CSV (Macintosh)"), 2 '\n' or "\r\n" */
+    long rows; /* records delivered */
     /* fields of the current record */
     char *fbuf;
     size_t fbuf_len, fbuf_cap;
@@ -54,14 +56,20 @@ struct reader {
     long empty_rows;
 };
 
+/* A ',' between two digits ("6,8") is a decimal comma in a line that also
+ * has ';' or a tab - a first line of data, whose missing header the
+ * reader then names - and is no delimiter there. */
 char
 nbl__csv_detect_delimiter(const char *line, size_t n)
 {
-    int inq = 0, comma = 0, semi = 0, tab = 0;
+    int inq = 0, comma = 0, numcomma = 0, semi = 0, tab = 0;
     for (size_t i = 0; i < n && line[i] != '\n'; i++) {
         char c = line[i];
         if (c == '"')
             inq = !inq;
+        else if (!inq && c == ',' && i > 0 && i + 1 < n && line[i - 1] >= '0' &&
+                 line[i - 1] <= '9' && line[i + 1] >= '0' && line[i + 1] <= '9')
+            numcomma = 1;
         else if (!inq && c == ',')
             comma = 1;
         else if (!inq && c == ';')
@@ -69,6 +77,8 @@ nbl__csv_detect_delimiter(const char *line, size_t n)
         else if (!inq && c == '\t')
             tab = 1;
     }
+    if (numcomma && !semi && !tab)
+        comma = 1;
     if (comma + semi + tab > 1)
         return 0;
     return semi ? ';' : tab ? '\t' : ',';
@@ -79,7 +89,8 @@ nbl__csv_delimiter_unclear(void)
 {
     return _("cannot tell the delimiter: the header has more than one of "
              "',', ';' and tab outside quotes (pass --delimiter ',', ';' "
-             "or tab)");
+             "or tab; in a project file: delimiter = comma, semicolon or "
+             "tab)");
 }
 
 static void
@@ -150,6 +161,7 @@ on_row(int c, void *data)
     row.index = r->rows++;
     row.typed = NULL;
     row.delimiter = (char)csv_get_delim(&r->p);
+    row.shown = NULL;
     if (r->nf > 0)
         r->stop = r->fn(&row, r->arg);
     r->nf = 0;
@@ -537,6 +549,25 @@ feed_line(struct reader *r, int *have_delim)
     return r->stop;
 }
 
+/* The first line end of the file decides: a '\r' not followed by '\n'
+ * makes every '\r' a line end (turned into '\n' here, so that lines are
+ * counted and cut as in any other file); one more byte is needed when the
+ * block ends in '\r'. */
+static void
+cr_line_ends(struct reader *r, char *block, size_t got)
+{
+    for (size_t i = 0; !r->cr && i < got; i++)
+        if (block[i] == '\n')
+            r->cr = 2;
+        else if (block[i] == '\r' && i + 1 < got)
+            r->cr = block[i + 1] == '\n' ? 2 : 1;
+        else if (block[i] == '\r')
+            break;
+    for (size_t i = 0; r->cr == 1 && i < got; i++)
+        if (block[i] == '\r')
+            block[i] = '\n';
+}
+
 /* Reads the blocks of f, cutting them into lines for feed_line. */
 static int
 read_blocks(struct reader *r, FILE *f, const nbl__csv_opts *opts,
@@ -553,6 +584,7 @@ read_blocks(struct reader *r, FILE *f, const nbl__csv_opts *opts,
         total = (double)st.st_size;
     while (rc == NBL_OK && (got = fread(block, 1, BLOCK, f)) > 0) {
         size_t i = 0;
+        cr_line_ends(r, block, got);
         while (rc == NBL_OK && i < got) {
             char *nl = memchr(block + i, '\n', got - i);
             size_t seg = nl ? (size_t)(nl - (block + i)) + 1 : got - i;

@@ -47,6 +47,10 @@ typedef struct nbl__csv_row {
     const unsigned char *typed;
     char delimiter; /* the file's delimiter (for quoting a row in messages);
                        0 for a workbook */
+    /* the header row of a filter that renames columns (a StatBank
+     * download turned into area_id,year,variable,value): the headings as
+     * the file writes them, for messages; NULL = fields */
+    const char *const *shown;
 } nbl__csv_row;
 
 /** Called once per record in file order. Return 0 to go on; any other value

@@ -30,6 +30,7 @@
 
 #include "import/crs.h"
 #include "util/ctx.h"
+#include "util/i18n.h"
 #include "store/store.h"
 #include "store/store_areas.h"
 #include "util/util.h"
@@ -177,6 +178,7 @@ typedef struct import {
     nbl_areas_summary sum;
     char *vsipath, *vsitext; /* TopoJSON copy without Z (see below) */
     nbl__area_writer *writer;
+    long odd_size; /* areas under 100 m² or over 100 km² (warn_size) */
 } import;
 
 static int
@@ -320,6 +322,17 @@ check_area_of_use(import *im, OGRGeometryH g, long long fid, const char *id)
                           "%s: feature %lld (id '%s'): coordinates (%s, %s) "
                           "cannot be coordinates of %s; check --src-crs "
                           "(the CRS the source's coordinates are in)",
+                          im->src, fid, id, a, b, nbl__aou_crs(im->aou));
+    if (lon == x[k] && lat == y[k] && (fabs(lat) > 90 || fabs(lon) > 360))
+        return nbl__error(/* a lon/lat CRS given metres (UTM, say) */
+                          im->ctx, NBL_ECRS,
+                          "%s: feature %lld (id '%s'): coordinates (%s, %s) "
+                          "are not "
+                          "longitude and latitude as %s has them; they look "
+                          "like metres "
+                          "of a projected CRS (for Danish data EPSG:25832): "
+                          "check "
+                          "--src-crs",
                           im->src, fid, id, a, b, nbl__aou_crs(im->aou));
     {
         char c[40], d[40];
@@ -469,11 +482,14 @@ prepare_geometry(import *im, OGRGeometryH g, long long fid, const char *id,
 /* ---- writing --------------------------------------------------------- */
 
 /* Areas under 100 m² or over 100 km² are more often a CRS or unit mistake
- * than a housing area: a warning names them. */
+ * than a housing area: a warning names the first three, and finish() counts
+ * the rest (municipalities are all over 100 km²: 73 warnings for DAGI's). */
 static void
 warn_size(import *im, const entry *e, double m2)
 {
     char a[40];
+    if ((m2 < 100 || m2 > 1e8) && ++im->odd_size > 3)
+        return;
     if (m2 < 100)
         nbl__warn(im->ctx,
                   "%s: id '%s': area %s m² is under 100 m²; check the "
@@ -883,16 +899,35 @@ read_features(import *im, long long total)
 static int
 finish(import *im)
 {
-    char *detail;
+    char *detail, ids[200];
     int rc;
     if (im->o->dissolve && (rc = write_dissolved(im)))
         return rc;
+    if (im->odd_size > 3)
+        nbl__warn(im->ctx,
+                  _n("%s: %ld more area under 100 m² or over 100 km²; check "
+                     "the source's CRS and units",
+                     "%s: %ld more areas under 100 m² or over 100 km²; check "
+                     "the source's CRS and units",
+                     im->odd_size - 3),
+                  im->src, im->odd_size - 3);
     detail = summary_json(&im->sum, im->o);
     rc = nbl__store_log_run(im->ws, "areas", im->src, im->sum.features_read,
                             im->sum.areas_stored, 0, im->sum.repaired, detail);
     free(detail);
-    if (rc || (rc = nbl__store_areas_check_index(im->ws)))
+    if (rc || (rc = nbl__store_areas_check_index(im->ws)) ||
+        (rc = nbl__store_areas_kept(im->ws, &im->sum.kept, ids, sizeof ids)))
         return rc;
+    if (im->sum.kept > 0) /* e.g. the areas of another --id field */
+        nbl__info(im->ctx,
+                  _n("%s: %ld area of the workspace is not in this source "
+                     "and was kept, with its statistics (%s%s); ids are "
+                     "compared exactly, and a fresh workspace drops it",
+                     "%s: %ld areas of the workspace are not in this source "
+                     "and were kept, with their statistics (%s%s); ids are "
+                     "compared exactly, and a fresh workspace drops them",
+                     im->sum.kept),
+                  im->src, im->sum.kept, ids, im->sum.kept > 3 ? ", ..." : "");
     nbl__area_writer_close(im->writer);
     im->writer = NULL;
     return NBL_OK;

@@ -140,7 +140,7 @@ static const char *
 fmt_value(char buf[64], double v)
 {
     if (isnan(v))
-        return "missing";
+        return _("missing"); /* in a message: the message language */
     return nbl__fmt_double(buf, 64, v, 6);
 }
 
@@ -215,6 +215,88 @@ check_bound(struct imp *im, long line, size_t col, const nbl__var_def *v,
     return rc ? rc : 0;
 }
 
+int
+nbl__sti_unthousand(const char *s, char sep, char *buf, size_t size)
+{
+    size_t n = 0;
+    int seen = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p == sep) {
+            if (p == s || p[-1] < '0' || p[-1] > '9')
+                return 0;
+            for (int k = 1; k <= 3; k++)
+                if (p[k] < '0' || p[k] > '9')
+                    return 0;
+            if (p[4] >= '0' && p[4] <= '9')
+                return 0;
+            seen = 1;
+            continue;
+        }
+        if (n + 1 >= size)
+            return 0;
+        buf[n++] = *p;
+    }
+    buf[n] = '\0';
+    return seen;
+}
+
+/* A value that is no number in the file's decimal mark: why, when it is
+ * plain (a thousands separator, or the other mark). */
+static int
+not_a_number(struct imp *im, long line, size_t col, const char *s)
+{
+    char b[80], fix[80];
+    double x;
+    char other = im->decimal == ',' ? '.' : ',';
+    int rc;
+    if (nbl__sti_unthousand(s, other, fix, sizeof fix) &&
+        nbl__parse_double(fix, im->decimal, &x))
+        rc = nbl__sti_problem(im, line,
+                              "column '%s': not a number: '%s' (thousands "
+                              "separators are not accepted: write '%s')",
+                              value_col(im, col), nbl__sti_clip(b, s), fix);
+    else if (strchr(s, other) && other == '.')
+        rc = nbl__sti_problem(im, line,
+                              "column '%s': not a number (the decimal mark "
+                              "of this file is ','): '%s'",
+                              value_col(im, col), nbl__sti_clip(b, s));
+    else if (strchr(s, other))
+        rc = nbl__sti_problem(im, line,
+                              "column '%s': not a number (the decimal mark "
+                              "of this file is '.'): '%s'",
+                              value_col(im, col), nbl__sti_clip(b, s));
+    else
+        rc = nbl__sti_problem(im, line, "column '%s': not a number: '%s'",
+                              value_col(im, col), nbl__sti_clip(b, s));
+    return rc ? rc : 0;
+}
+
+/* A count that is not whole; "57.369" in a '.'-decimal file is named as
+ * the thousands separator it likely is. */
+static int
+not_whole(struct imp *im, long line, size_t col, const nbl__var_def *v,
+          const char *s)
+{
+    char b[80], fix[80], hint[200] = "";
+    int rc;
+    if (nbl__sti_unthousand(s, im->decimal, fix, sizeof fix))
+        snprintf(hint, sizeof hint,
+                 _(" (a thousands separator? they are not accepted: write "
+                   "'%s')"),
+                 fix);
+    if (im->layout == 'w') /* the column names the variable */
+        rc = nbl__sti_problem(
+            im, line, "column '%s': a count must be a whole number: '%s'%s",
+            value_col(im, col), nbl__sti_clip(b, s), hint);
+    else
+        rc = nbl__sti_problem(im, line,
+                              "column '%s': %s is a count and must be a whole "
+                              "number: '%s'%s",
+                              value_col(im, col), v->name, nbl__sti_clip(b, s),
+                              hint);
+    return rc ? rc : 0;
+}
+
 /* Checks one value field; on success stores the number (NAN = missing) in
  * *out and returns 1; records a problem and returns 0 when bad; negative on
  * failure. */
@@ -229,16 +311,8 @@ nbl__sti_check_value(struct imp *im, long line, size_t col,
         return 1;
     }
     if (!nbl__parse_double(s, im->typed && im->typed[col] ? '.' : im->decimal,
-                           out)) {
-        const char *why = "";
-        if (im->decimal == ',' && strchr(s, '.'))
-            why = " (the decimal mark of this file is ',')";
-        else if (im->decimal == '.' && strchr(s, ','))
-            why = " (the decimal mark of this file is '.')";
-        rc = nbl__sti_problem(im, line, "column '%s': not a number%s: '%s'",
-                              value_col(im, col), why, nbl__sti_clip(b, s));
-        return rc ? rc : 0;
-    }
+                           out))
+        return not_a_number(im, line, col, s);
     if (*out < 0 && strcmp(v->kind, "value") != 0) {
         rc = nbl__sti_problem(im, line, "column '%s': negative value: '%s'",
                               value_col(im, col), nbl__sti_clip(b, s));
@@ -255,20 +329,35 @@ nbl__sti_check_value(struct imp *im, long line, size_t col,
                               value_col(im, col), v->name, nbl__sti_clip(b, s));
         return rc ? rc : 0;
     }
-    if (strcmp(v->kind, "count") == 0 && *out != floor(*out)) {
-        if (im->layout == 'w') /* the column names the variable */
-            rc = nbl__sti_problem(
-                im, line, "column '%s': a count must be a whole number: '%s'",
-                value_col(im, col), nbl__sti_clip(b, s));
-        else
-            rc = nbl__sti_problem(
-                im, line,
-                "column '%s': %s is a count and must be a whole "
-                "number: '%s'",
-                value_col(im, col), v->name, nbl__sti_clip(b, s));
-        return rc ? rc : 0;
-    }
+    if (strcmp(v->kind, "count") == 0 && *out != floor(*out))
+        return not_whole(im, line, col, v, s);
     return 1;
+}
+
+/* A wide row whose key repeats an earlier row's: one problem per line of
+ * the pair, not one per column (a repeated row of seven values gave
+ * fourteen lines). */
+static int
+duplicate_row(struct imp *im, long line, const char *k1, const char *k2,
+              long year, long dup)
+{
+    char key[300];
+    int rc;
+    if (im->dup_line == line && im->dup_other == dup)
+        return NBL_OK; /* this pair is named */
+    im->dup_line = line;
+    im->dup_other = dup;
+    if (im->refs)
+        snprintf(key, sizeof key, "scope '%s', code '%s', year %ld", k1, k2,
+                 year);
+    else
+        snprintf(key, sizeof key, "area '%s', year %ld", k1, year);
+    rc = nbl__sti_problem(im, line, "row: duplicate key (%s), also on line %ld",
+                          key, dup);
+    if (rc == NBL_OK)
+        rc = nbl__sti_problem(
+            im, dup, "row: duplicate key (%s), also on line %ld", key, line);
+    return rc;
 }
 
 int
@@ -283,6 +372,8 @@ nbl__sti_stage_value(struct imp *im, long line, size_t col, const char *k1,
     char key[300];
     if (rc || !dup)
         return rc;
+    if (im->layout == 'w')
+        return duplicate_row(im, line, k1, k2, year, dup);
     if (im->refs)
         snprintf(key, sizeof key,
                  "scope '%s', code '%s', year %ld, "
@@ -376,6 +467,11 @@ nbl__sti_check_year(struct imp *im, const nbl__csv_row *row, size_t col,
     char b[80];
     const char *s = row->fields[col];
     int rc;
+    if (!*s) { /* a cell left empty, not a malformed year */
+        rc = nbl__sti_problem(im, row->line, "column '%s': empty year",
+                              im->cols[col]);
+        return rc ? rc : 0;
+    }
     if (!nbl__parse_long(s, year)) {
         rc = nbl__sti_problem(im, row->line,
                               "column '%s': year is not an integer: "
@@ -394,10 +490,20 @@ nbl__sti_check_year(struct imp *im, const nbl__csv_row *row, size_t col,
 
 /* ---- checks after all rows ----------------------------------------------- */
 
+/* The file's heading of a variable's values: the value column (long), or
+ * the variable's own column (wide), as the file writes them (a mapped
+ * 'Andel', a StatBank download's 'INDHOLD'). */
 static const char *
 col_of(const struct imp *im, const char *variable)
 {
-    return im->layout == 'l' ? "value" : variable;
+    if (!im->cols || !im->ncols)
+        return im->layout == 'l' ? "value" : variable;
+    if (im->layout == 'l')
+        return im->cols[im->ncols - 1];
+    for (size_t i = 0; im->colvar && i < im->ncols; i++)
+        if (im->colvar[i] && strcmp(im->colvar[i]->name, variable) == 0)
+            return im->cols[i];
+    return variable;
 }
 
 int

@@ -73,6 +73,8 @@ struct imp {
     /* rows */
     nbl__stage *st;
     long rows;
+    long dup_line, dup_other; /* wide: the row pair last named duplicate */
+    size_t nhead, trail;      /* header fields; empty headings at its end */
     long unknown_codes, first_unknown_line;
     char *first_unknown, *first_unknown_hint;
     /* rejects */
@@ -124,6 +126,11 @@ int nbl__sti_problem(struct imp *im, long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /** Shortens a raw field for messages (max 60 bytes, on a UTF-8 boundary). */
 const char *nbl__sti_clip(char buf[80], const char *s);
+/** s without its thousands separators sep ("412.392,7" with '.' gives
+ * "412392,7") into buf, when every sep follows a digit and is followed by
+ * exactly three digits; 0 (buf undefined) when s has none or another use
+ * of sep. */
+int nbl__sti_unthousand(const char *s, char sep, char *buf, size_t size);
 /** Checks one value field: 1 and the number (NAN = missing) in *out when
  * good, 0 with a problem recorded when bad, negative on failure. */
 int nbl__sti_check_value(struct imp *im, long line, size_t col,

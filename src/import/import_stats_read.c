@@ -87,7 +87,8 @@ nbl__sti_parse_header(struct imp *im, const nbl__csv_row *row)
     if (!im->cols || !im->colvar)
         return nbl__error(im->ctx, NBL_ENOMEM, "out of memory");
     for (size_t i = 0; i < row->n; i++)
-        if (!(im->cols[i] = nbl__strdup(row->fields[i])))
+        if (!(im->cols[i] =
+                  nbl__strdup(row->shown ? row->shown[i] : row->fields[i])))
             return nbl__error(im->ctx, NBL_ENOMEM, "out of memory");
     if (row->n == nk + 2 && nbl__strieq(row->fields[nk], "variable") &&
         nbl__strieq(row->fields[nk + 1], "value")) {
@@ -103,8 +104,8 @@ nbl__sti_parse_header(struct imp *im, const nbl__csv_row *row)
             char hint[200] = "";
             if (h)
                 snprintf(hint, sizeof hint,
-                         " (did you mean '%s'? names "
-                         "are compared exactly)",
+                         _(" (did you mean '%s'? names are compared "
+                           "exactly)"),
                          h);
             if (!*name)
                 return nbl__error(im->ctx, NBL_EFORMAT,
@@ -145,6 +146,63 @@ thousands_like(const char *s)
     return digits == 3 && m[4] == '\0';
 }
 
+/* The error for a file whose values use both marks: the two values (on
+ * one line or two), a thousands separator named where one of them has
+ * one in a file whose other value shows the decimal mark, and how to
+ * say which mark it is. */
+static int
+mark_conflict(struct imp *im)
+{
+    char b1[80], b2[80], fix[80], hint[240] = "";
+    const char *d = im->dot_raw ? im->dot_raw : "";
+    const char *c = im->comma_raw ? im->comma_raw : "";
+    long at = im->dot_line > im->comma_line ? im->dot_line : im->comma_line;
+    if (thousands_like(d) && !thousands_like(c) &&
+        nbl__sti_unthousand(d, '.', fix, sizeof fix))
+        snprintf(hint, sizeof hint,
+                 _(" ('%s' has a thousands separator? they are not "
+                   "accepted: write '%s')"),
+                 nbl__sti_clip(b1, d), fix);
+    else if (thousands_like(c) && !thousands_like(d) &&
+             nbl__sti_unthousand(c, ',', fix, sizeof fix))
+        snprintf(hint, sizeof hint,
+                 _(" ('%s' has a thousands separator? they are not "
+                   "accepted: write '%s')"),
+                 nbl__sti_clip(b1, c), fix);
+    if (im->dot_line == im->comma_line)
+        return nbl__error(im->ctx, NBL_EFORMAT,
+                          "%s:%ld: cannot tell the decimal mark: the line "
+                          "has '%s' and '%s'%s; pass --decimal . or "
+                          "--decimal , (in a project file: decimal = . or ,)",
+                          im->path, at, nbl__sti_clip(b1, d),
+                          nbl__sti_clip(b2, c), hint);
+    return nbl__error(im->ctx, NBL_EFORMAT,
+                      "%s:%ld: cannot tell the decimal mark: line %ld has "
+                      "'%s' and line %ld has '%s'%s; pass --decimal . or "
+                      "--decimal , (in a project file: decimal = . or ,)",
+                      im->path, at, im->dot_line, nbl__sti_clip(b1, d),
+                      im->comma_line, nbl__sti_clip(b2, c), hint);
+}
+
+/* One value with both marks: a thousands separator ("412.392,7"), which
+ * no decimal mark makes a number. */
+static int
+both_marks(struct imp *im, long line, const char *s)
+{
+    char b[80], fix[80];
+    if (nbl__sti_unthousand(s, '.', fix, sizeof fix) ||
+        nbl__sti_unthousand(s, ',', fix, sizeof fix))
+        return nbl__error(im->ctx, NBL_EFORMAT,
+                          "%s:%ld: '%s' has both '.' and ',': thousands "
+                          "separators are not accepted: write '%s'",
+                          im->path, line, nbl__sti_clip(b, s), fix);
+    return nbl__error(im->ctx, NBL_EFORMAT,
+                      "%s:%ld: cannot tell the decimal mark: '%s' has both "
+                      "'.' and ','; pass --decimal . or --decimal , (in a "
+                      "project file: decimal = . or ,)",
+                      im->path, line, nbl__sti_clip(b, s));
+}
+
 /* Notes where the value fields of a data row use '.' and ','; an error as
  * soon as the file has both (a file uses one decimal mark). */
 static int
@@ -155,6 +213,8 @@ detect_values(struct imp *im, const nbl__csv_row *row)
         const char *s = row->fields[i];
         if (nbl__sti_is_missing(s) || (row->typed && row->typed[i]))
             continue; /* a workbook's number cell: always '.' */
+        if (strchr(s, '.') && strchr(s, ','))
+            return both_marks(im, row->line, s);
         if (strchr(s, '.') && !im->dot_line) {
             im->dot_line = row->line;
             im->dot_raw = nbl__strdup(s);
@@ -165,27 +225,8 @@ detect_values(struct imp *im, const nbl__csv_row *row)
         }
         if (!im->mark_decided && strpbrk(s, ".,") && !thousands_like(s))
             im->mark_decided = 1;
-        if (im->dot_line && im->comma_line) {
-            char b1[80], b2[80];
-            if (im->dot_line == im->comma_line &&
-                !strcmp(im->dot_raw ? im->dot_raw : "",
-                        im->comma_raw ? im->comma_raw : ""))
-                return nbl__error(
-                    im->ctx, NBL_EFORMAT,
-                    "%s:%ld: cannot tell the decimal mark: '%s' has both "
-                    "'.' and ','; pass --decimal . or --decimal ,",
-                    im->path, im->dot_line,
-                    nbl__sti_clip(b1, im->dot_raw ? im->dot_raw : ""));
-            return nbl__error(
-                im->ctx, NBL_EFORMAT,
-                "%s:%ld: cannot tell the decimal mark: line %ld has '%s' "
-                "and line %ld has '%s'; pass --decimal . or --decimal ,",
-                im->path,
-                im->dot_line > im->comma_line ? im->dot_line : im->comma_line,
-                im->dot_line, nbl__sti_clip(b1, im->dot_raw ? im->dot_raw : ""),
-                im->comma_line,
-                nbl__sti_clip(b2, im->comma_raw ? im->comma_raw : ""));
-        }
+        if (im->dot_line && im->comma_line)
+            return mark_conflict(im);
     }
     /* the values so far have at most one kind of mark, and the values
      * before the first mark have none: they read the same either way */
@@ -230,7 +271,7 @@ long_value(struct imp *im, const nbl__csv_row *row, const char *k1,
         const char *h = nbl__sti_var_case_hint(im, name);
         if (h)
             snprintf(hint, sizeof hint,
-                     " (did you mean '%s'? names are compared exactly)", h);
+                     _(" (did you mean '%s'? names are compared exactly)"), h);
         if (!*name)
             return nbl__sti_problem(im, row->line,
                                     "column '%s': empty variable",
@@ -375,7 +416,8 @@ check_mark(struct imp *im)
     return nbl__error(im->ctx, NBL_EFORMAT,
                       "%s:%ld: cannot tell the decimal mark: '%s' could "
                       "be a decimal or a thousands separator; pass "
-                      "--decimal . or --decimal ,",
+                      "--decimal . or --decimal , (in a project file: "
+                      "decimal = . or ,)",
                       im->path, line, nbl__sti_clip(b1, raw ? raw : ""));
 }
 
@@ -384,6 +426,7 @@ nbl__sti_read_reset(struct imp *im)
 {
     im->have_header = 1; /* parsed on the first reading */
     im->rows = 0;
+    im->dup_line = im->dup_other = 0;
     im->dot_line = im->comma_line = 0;
     free(im->dot_raw);
     free(im->comma_raw);
@@ -419,6 +462,10 @@ nbl__sti_write_rejects(struct imp *im)
     if (rc)
         return rc;
     im->rej = im->of.fp;
+    /* a ';' file is Danish Excel's: with a byte order mark, Excel reads the
+     * UTF-8 rejects file as UTF-8 (its æ, ø, å), and the import skips it */
+    if (im->delimiter == ';')
+        fputs("\xEF\xBB\xBF", im->rej);
     im->co.delimiter = im->delimiter;
     im->co.progress = NULL;
     rc = nbl__sti_source_read(im, reject_row, 1);

@@ -179,11 +179,49 @@ mapped_row(struct imp *im, const nbl__csv_row *row)
     return rc;
 }
 
+/* Empty headings at the end of the header - the ';' Excel writes after
+ * the last column when an empty column was selected - and their fields are
+ * left out of every row; a value under one is a row problem (0 returned
+ * then, the row counted), never dropped. Otherwise *out is the row to
+ * read, and 1 is returned. */
 static int
-filter(const nbl__csv_row *row, void *arg)
+trailing_empty(struct imp *im, const nbl__csv_row *row, nbl__csv_row *out)
+{
+    *out = *row;
+    if (row->index == 0) {
+        im->nhead = row->n;
+        im->trail = 0;
+        while (im->trail + 1 < row->n && !*row->fields[row->n - 1 - im->trail])
+            im->trail++;
+    }
+    if (!im->trail || row->n != im->nhead)
+        return 1; /* a ragged row is the reader's to name */
+    for (size_t i = row->n - im->trail; row->index > 0 && i < row->n; i++)
+        if (*row->fields[i]) {
+            char b[80];
+            int rc;
+            im->rows++;
+            rc = nbl__sti_problem(im, row->line,
+                                  "column %zu: a value under an empty "
+                                  "heading: '%s'",
+                                  i + 1, nbl__sti_clip(b, row->fields[i]));
+            return rc ? rc : 0;
+        }
+    out->n = row->n - im->trail;
+    return 1;
+}
+
+static int
+filter(const nbl__csv_row *in, void *arg)
 {
     struct imp *im = arg;
+    nbl__csv_row r;
+    const nbl__csv_row *row = &r;
     int rc;
+    if (!im->src.statbank && (rc = trailing_empty(im, in, &r)) != 1)
+        return rc;
+    if (im->src.statbank)
+        row = in;
     if (row->index == 0 && !im->src.statbank && !nbl__colmap_empty(&im->map) &&
         !im->plan.n && (rc = resolve(im, row)))
         return rc;

@@ -176,20 +176,31 @@ need_col(nbl__statbank *sb, const nbl__csv_row *row, const char *key,
     return rc;
 }
 
+/* The long layout's header, with the file's own headings of the area,
+ * year, variable and value columns for messages ("column 'OMRKK': unknown
+ * area"). */
 static int
 out_header(nbl__statbank *sb, long line)
 {
     static const char *stats[] = {"area_id", "year", "variable", "value"};
     static const char *refs[] = {"scope", "code", "year", "variable", "value"};
-    size_t lens[5];
+    const char *shown[5];
+    size_t lens[5], k = 0;
     nbl__csv_row r;
     memset(&r, 0, sizeof r);
     r.n = sb->o->refs ? 5 : 4;
     r.fields = sb->o->refs ? refs : stats;
+    if (sb->o->refs)
+        shown[k++] = "scope";
+    shown[k++] = sb->head[sb->area];
+    shown[k++] = sb->head[sb->time];
+    shown[k++] = sb->varcol != NONE ? sb->head[sb->varcol] : "variable";
+    shown[k] = sb->head[sb->value];
     for (size_t i = 0; i < r.n; i++)
         lens[i] = strlen(r.fields[i]);
     r.lens = lens;
     r.line = line;
+    r.shown = shown;
     return sb->fn(&r, sb->arg);
 }
 

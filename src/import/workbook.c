@@ -175,6 +175,7 @@ deliver(struct rowbuf *b, long line, long index, nbl__csv_row_fn fn, void *arg)
     row.index = index;
     row.typed = b->typed;
     row.delimiter = 0;
+    row.shown = NULL;
     return fn(&row, arg);
 }
 

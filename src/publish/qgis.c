@@ -365,12 +365,23 @@ style_plans(nbl__buf *b)
            "          <prop k=\"outline_width_unit\" v=\"MM\"/>\n"
            "        </layer>\n      </symbol>\n    </symbols>\n"
            "  </renderer-v2>\n");
-    labels_ex(b,
-              "\"name\" || '\\n' || 'lab did: ' || CASE WHEN \"lab_did\" "
-              "IS NULL THEN '–' WHEN \"lab_did\" > 0 THEN '+' || "
-              "format_number(\"lab_did\", 1) || ' pct.-point' ELSE "
-              "format_number(\"lab_did\", 1) || ' pct.-point' END",
-              1, "0,90,140,255", 8, 7, 1);
+    {
+        /* the number in the output language's decimal mark (QGIS 3.22's
+         * format_number takes the language; without it the reader's QGIS
+         * locale decided), the unit in its words */
+        const char *lang = nbl_output_language() == NBL_LANG_EN ? "en" : "da";
+        nbl__buf e = {0};
+        /* TRANSLATORS: the unit after a plan's did on the QGIS map (no
+         * apostrophe: it stands inside a QGIS expression string) */
+        nbl__buf_printf(&e,
+                        "\"name\" || '\\n' || 'lab did: ' || CASE WHEN "
+                        "\"lab_did\" IS NULL THEN '–' ELSE CASE WHEN "
+                        "\"lab_did\" > 0 THEN '+' ELSE '' END || "
+                        "format_number(\"lab_did\", 1, '%s') || ' %s' END",
+                        lang, T_("percentage points"));
+        labels_ex(b, e.s ? e.s : "\"name\"", 1, "0,90,140,255", 8, 7, 1);
+        nbl__buf_free(&e);
+    }
     nbl__buf_printf(b, "  <layerGeometryType>2</layerGeometryType>\n");
 }
 
@@ -517,12 +528,19 @@ static void
 project_head(nbl__buf *b, const nbl__xjob *job, const nbl__xlayer *layers,
              size_t nlayers, const char *const *sources, int srid)
 {
+    const char *title = job->opts ? job->opts->title : NULL;
     nbl__buf_printf(b,
                     "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' "
                     "'SYSTEM'>\n<qgis projectname=\"nabolag %d\" "
                     "version=\"%s\">\n  <homePath path=\"\"/>\n"
-                    "  <title>nabolag %d (%s)%s</title>\n  <projectCrs>",
-                    job->year, QGIS_VERSION, job->year, job->ruleset,
+                    "  <title>",
+                    job->year, QGIS_VERSION);
+    if (title && *title) { /* the project's name first */
+        nbl__buf_append_xml(b, title);
+        nbl__buf_printf(b, ": ");
+    }
+    nbl__buf_printf(b, "nabolag %d (%s)%s</title>\n  <projectCrs>", job->year,
+                    job->ruleset,
                     job->unsuppressed ? " - KUN TIL INTERN BRUG: ikke "
                                         "diskretioneret"
                                       : "");

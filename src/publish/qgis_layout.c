@@ -220,6 +220,18 @@ provenance(nbl__buf *b, const nbl__xjob *job)
     nbl__buf_free(&t);
 }
 
+/* The title's font size: 18 pt holds about 55 characters on the page's
+ * width; a longer title (a project's name in front) gets 15 pt, and past
+ * 75 characters 12 pt, which wraps onto two lines within the label. */
+static int
+title_pt(const char *title)
+{
+    size_t n = 0;
+    for (const char *p = title; *p; p++)
+        n += ((unsigned char)*p & 0xC0) != 0x80; /* UTF-8 characters */
+    return n <= 55 ? 18 : n <= 75 ? 15 : 12;
+}
+
 void
 nbl__qgis_layout(nbl__buf *b, const nbl__xjob *job, const nbl__xlayer *layers,
                  size_t n, const char *const *sources, const double extent[4],
@@ -228,8 +240,14 @@ nbl__qgis_layout(nbl__buf *b, const nbl__xjob *job, const nbl__xlayer *layers,
     double ext[4];
     char title[256], name[128];
     frame_extent(extent, ext);
-    snprintf(title, sizeof title, T_("Housing areas %d, rules %s"), job->year,
-             job->ruleset);
+    if (job->opts && job->opts->title && *job->opts->title)
+        /* TRANSLATORS: the project's name, year, ruleset: the board
+         * map's title */
+        snprintf(title, sizeof title, T_("%s: housing areas %d, rules %s"),
+                 job->opts->title, job->year, job->ruleset);
+    else
+        snprintf(title, sizeof title, T_("Housing areas %d, rules %s"),
+                 job->year, job->ruleset);
     snprintf(name, sizeof name, T_("Map for the board %d"), job->year);
     nbl__buf_printf(b, "  <Layouts>\n    <Layout name=\"");
     nbl__buf_append_xml(b, name);
@@ -240,7 +258,7 @@ nbl__qgis_layout(nbl__buf *b, const nbl__xjob *job, const nbl__xlayer *layers,
                     UUID_MAP);
     common_attrs(b, UUID("50"), "", 0, 0, PAGE_W, PAGE_H, 0);
     nbl__buf_printf(b, " background=\"true\"/>\n      </PageCollection>\n");
-    label(b, UUID("74"), T_("Title"), title, 8, 12, 18, 1);
+    label(b, UUID("74"), T_("Title"), title, 8, 12, title_pt(title), 1);
     map_item(b, ext, srid);
     legend_item(b, layers, n, sources);
     scalebar_item(b, ext, srid);

@@ -335,6 +335,18 @@ areas_table(nbl__rep_out *o, const nbl__report_data *d,
 static const char *const state_msgids[] = {N_("new"), N_("ongoing"),
                                            N_("resolved"), N_("superseded")};
 
+/* An alert's kind as the table shows it, in words of the output language:
+ * the codes that are no words have the alert list's msgids. */
+static const char *
+kind_words(const char *kind)
+{
+    if (strcmp(kind, "not_evaluable") == 0)
+        return T_("not evaluable");
+    if (strcmp(kind, "status_dynamics") == 0)
+        return T_("status/dynamics");
+    return T_(kind);
+}
+
 /* The alerts' table, row by row from the store's cursor. */
 typedef struct alerts_arg {
     nbl__rep_out *o;
@@ -379,7 +391,7 @@ alert_shown(nbl__buf *b, const nbl__disclosure *disc,
     nbl__buf_printf(b, "\">");
     esc(b, T_(a->severity));
     nbl__buf_printf(b, "</td><td>");
-    esc(b, T_(a->kind));
+    esc(b, kind_words(a->kind));
     nbl__buf_printf(b, "</td><td>");
     if (nbl__disclosure_alert(disc, a->pop, a->denom)) {
         /* the alerts' rule (export layer, nabolag alerts) */

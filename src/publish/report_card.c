@@ -386,6 +386,24 @@ card_into(nbl_ws *ws, nbl__buf *b, const nbl__report_data *d,
     return rc;
 }
 
+/* The id of an area of d that differs from id only in leading zeros
+ * ("03" for "3", "101" for "0101"), or NULL. */
+static const char *
+zero_twin(const nbl__report_data *d, const char *id)
+{
+    const char *a = id;
+    while (*a == '0' && a[1])
+        a++;
+    for (int i = 0; i < d->n_areas; i++) {
+        const char *b = d->areas[i].area_id;
+        while (*b == '0' && b[1])
+            b++;
+        if (strcmp(a, b) == 0 && strcmp(id, d->areas[i].area_id) != 0)
+            return d->areas[i].area_id;
+    }
+    return NULL;
+}
+
 static int
 area_write(nbl_ws *ws, const nbl_area_opts *opts)
 {
@@ -397,7 +415,14 @@ area_write(nbl_ws *ws, const nbl_area_opts *opts)
     if ((rc = nbl__rep_load(ws, opts->config, opts->ruleset, opts->year, &disc,
                             &d)))
         return rc;
-    if ((i = nbl__report_find_area(&d, opts->area_id)) < 0)
+    if ((i = nbl__report_find_area(&d, opts->area_id)) < 0 && opts->area_id &&
+        zero_twin(&d, opts->area_id))
+        rc = nbl__error(nbl_ws_ctx(ws), NBL_ENOTFOUND,
+                        "%s: no area with id '%s' (did you mean '%s'? ids are "
+                        "compared exactly)",
+                        nbl_ws_path(ws), opts->area_id,
+                        zero_twin(&d, opts->area_id));
+    else if (i < 0)
         rc = nbl__error(nbl_ws_ctx(ws), NBL_ENOTFOUND,
                         "%s: no area with id '%s' (ids are compared exactly)",
                         nbl_ws_path(ws), opts->area_id ? opts->area_id : "");

@@ -86,8 +86,8 @@ set_bool(struct load_state *st, int *dst, const char *section, const char *key,
         *dst = 0;
     else
         return nbl__error(st->ctx, NBL_EFORMAT,
-                          "%s: [%s] %s: expected true or false, got '%s'",
-                          st->p->path, section, key, v);
+                          "%s:%d: [%s] %s: expected true or false, got '%s'",
+                          st->p->path, st->line, section, key, v);
     return NBL_OK;
 }
 
@@ -108,13 +108,13 @@ set_list(struct load_state *st, char **dst, int *n, const char *section,
         while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
             len--;
         if (len >= sizeof item)
-            return nbl__error(st->ctx, NBL_EFORMAT, "%s: [%s] path too long",
-                              st->p->path, section);
+            return nbl__error(st->ctx, NBL_EFORMAT, "%s:%d: [%s] path too long",
+                              st->p->path, st->line, section);
         if (len) {
             if (*n >= NBL_PROJECT_MAX_SOURCES)
-                return nbl__error(st->ctx, NBL_EFORMAT,
-                                  "%s: [%s] more than %d sources", st->p->path,
-                                  section, NBL_PROJECT_MAX_SOURCES);
+                return nbl__error(
+                    st->ctx, NBL_EFORMAT, "%s:%d: [%s] more than %d sources",
+                    st->p->path, st->line, section, NBL_PROJECT_MAX_SOURCES);
             memcpy(item, s, len);
             item[len] = '\0';
             dst[*n] = resolve(st->dir, item);
@@ -129,11 +129,50 @@ set_list(struct load_state *st, char **dst, int *n, const char *section,
     return NBL_OK;
 }
 
+/* delimiter = comma|semicolon|tab (or ',' / a tab): a CSV input's
+ * delimiter, as --delimiter gives it. ';' cannot be written: after a
+ * space it starts a comment, leaving the value empty. */
+static int
+set_delimiter(struct load_state *st, char *dst, const char *section,
+              const char *v)
+{
+    if (strcmp(v, "comma") == 0 || strcmp(v, ",") == 0)
+        *dst = ',';
+    else if (strcmp(v, "semicolon") == 0)
+        *dst = ';';
+    else if (strcmp(v, "tab") == 0 || strcmp(v, "\t") == 0)
+        *dst = '\t';
+    else
+        return nbl__error(st->ctx, NBL_EFORMAT,
+                          "%s:%d: [%s] delimiter: expected comma, semicolon "
+                          "or tab, got '%s' (';' starts a comment: write "
+                          "semicolon)",
+                          st->p->path, st->line, section, v);
+    return NBL_OK;
+}
+
+/* decimal = . or , (also point or comma): a CSV input's decimal mark. */
+static int
+set_decimal(struct load_state *st, char *dst, const char *section,
+            const char *v)
+{
+    if (strcmp(v, ".") == 0 || strcmp(v, "point") == 0)
+        *dst = '.';
+    else if (strcmp(v, ",") == 0 || strcmp(v, "comma") == 0)
+        *dst = ',';
+    else
+        return nbl__error(st->ctx, NBL_EFORMAT,
+                          "%s:%d: [%s] decimal: expected . or , (point or "
+                          "comma), got '%s'",
+                          st->p->path, st->line, section, v);
+    return NBL_OK;
+}
+
 static int
 unknown_key(struct load_state *st, const char *section, const char *key)
 {
-    return nbl__error(st->ctx, NBL_EFORMAT, "%s: [%s] unknown key '%s'",
-                      st->p->path, section, key);
+    return nbl__error(st->ctx, NBL_EFORMAT, "%s:%d: [%s] unknown key '%s'",
+                      st->p->path, st->line, section, key);
 }
 
 /* The keys of [project]. */
@@ -157,18 +196,18 @@ project_key(struct load_state *st, const char *k, const char *v)
         const char *c = strncasecmp(v, "EPSG:", 5) == 0 ? v + 5 : v;
         if (!nbl__parse_long(c, &srid) || srid <= 0)
             return nbl__error(st->ctx, NBL_EFORMAT,
-                              "%s: [project] crs: expected EPSG:CODE, "
+                              "%s:%d: [project] crs: expected EPSG:CODE, "
                               "got '%s'",
-                              p->path, v);
+                              p->path, st->line, v);
         p->srid = (int)srid;
         return NBL_OK;
     }
     if (KEY("language")) {
         if (nbl_lang_parse(v) < 0)
             return nbl__error(st->ctx, NBL_EFORMAT,
-                              "%s: [project] language: expected da or "
+                              "%s:%d: [project] language: expected da or "
                               "en, got '%s'",
-                              p->path, v);
+                              p->path, st->line, v);
         p->language = nbl_lang_parse(v);
         return NBL_OK;
     }
@@ -176,8 +215,8 @@ project_key(struct load_state *st, const char *k, const char *v)
         long y;
         if (!nbl__parse_long(v, &y) || y < 1900 || y > 2200)
             return nbl__error(st->ctx, NBL_EFORMAT,
-                              "%s: [project] year: not a year: '%s'", p->path,
-                              v);
+                              "%s:%d: [project] year: not a year: '%s'",
+                              p->path, st->line, v);
         p->year = (int)y;
         return NBL_OK;
     }
@@ -185,9 +224,9 @@ project_key(struct load_state *st, const char *k, const char *v)
         double w;
         if (!nbl__parse_double(v, '.', &w) || !(w >= 0 && w <= 1e6))
             return nbl__error(st->ctx, NBL_EFORMAT,
-                              "%s: [project] wait: expected seconds (0 to "
+                              "%s:%d: [project] wait: expected seconds (0 to "
                               "1000000), got '%s'",
-                              p->path, v);
+                              p->path, st->line, v);
         p->wait = w;
         return NBL_OK;
     }
@@ -217,9 +256,9 @@ handle_grid(struct load_state *st, const char *k, const char *v)
     if (strcmp(k, "method") == 0) {
         if (strcmp(v, "area") && strcmp(v, "centroid"))
             return nbl__error(st->ctx, NBL_EFORMAT,
-                              "%s: [grid] method: expected area or "
+                              "%s:%d: [grid] method: expected area or "
                               "centroid, got '%s'",
-                              p->path, v);
+                              p->path, st->line, v);
         p->grid_centroid = strcmp(v, "centroid") == 0;
         return NBL_OK;
     }
@@ -227,9 +266,9 @@ handle_grid(struct load_state *st, const char *k, const char *v)
         double x;
         if (!nbl__parse_double(v, '.', &x) || x < 0 || x > 1)
             return nbl__error(st->ctx, NBL_EFORMAT,
-                              "%s: [grid] max_missing_share: expected a "
+                              "%s:%d: [grid] max_missing_share: expected a "
                               "number from 0 to 1, got '%s'",
-                              p->path, v);
+                              p->path, st->line, v);
         p->grid_max_missing_share = x;
         p->grid_max_missing_share_set = 1;
         return NBL_OK;
@@ -242,6 +281,8 @@ handle_grid(struct load_state *st, const char *k, const char *v)
         return set_str(&p->grid_layer, v);
     if (strcmp(k, "src_crs") == 0)
         return set_str(&p->grid_src_crs, v);
+    if (strcmp(k, "delimiter") == 0)
+        return set_delimiter(st, &p->grid_delimiter, "grid", v);
     return unknown_key(st, "grid", k);
 }
 
@@ -426,6 +467,10 @@ handle_table(struct load_state *st, const char *s, const char *k, const char *v)
         return set_str(&t->variable, v);
     if (strcmp(k, "variable_from") == 0)
         return set_str(&t->variable_from, v);
+    if (strcmp(k, "delimiter") == 0)
+        return set_delimiter(st, &t->delimiter, s, v);
+    if (strcmp(k, "decimal") == 0)
+        return set_decimal(st, &t->decimal, s, v);
     return unknown_key(st, s, k);
 }
 
@@ -449,11 +494,11 @@ export_key(struct load_state *st, const char *k, const char *v)
         const char *d = nbl_export_driver_name(v);
         if (!d)
             return nbl__error(st->ctx, NBL_EFORMAT,
-                              "%s: [export] format: GDAL has no vector "
+                              "%s:%d: [export] format: GDAL has no vector "
                               "driver '%s' that can write (GeoJSON, GPKG, "
                               "\"ESRI Shapefile\", FlatGeobuf, PostgreSQL, "
                               "CSV, ...)",
-                              p->path, v);
+                              p->path, st->line, v);
         return set_str(&p->export_format, d);
     }
     if (IS("schema"))
@@ -522,6 +567,8 @@ incidents_key(struct load_state *st, const char *k, const char *v)
         return set_str(&p->incidents_y_field, v);
     if (IS("src_crs"))
         return set_str(&p->incidents_src_crs, v);
+    if (IS("delimiter"))
+        return set_delimiter(st, &p->incidents_delimiter, "incidents", v);
     return unknown_key(st, "incidents", k);
 }
 
@@ -567,9 +614,9 @@ alerts_key(struct load_state *st, const char *k, const char *v)
     if (IS("fail_on")) {
         if (strcmp(v, "new") && strcmp(v, "any") && strcmp(v, "none"))
             return nbl__error(st->ctx, NBL_EFORMAT,
-                              "%s: [alerts] fail_on: expected new, any or "
+                              "%s:%d: [alerts] fail_on: expected new, any or "
                               "none, got '%s'",
-                              p->path, v);
+                              p->path, st->line, v);
         p->fail_on_alert = strcmp(v, "none") != 0;
         p->fail_on_new = strcmp(v, "new") == 0;
         return NBL_OK;

@@ -48,6 +48,8 @@ nbl_project_incidents_opts(const nbl_project *p, nbl_incidents_opts *o)
     fill(&o->x_field, p->incidents_x_field);
     fill(&o->y_field, p->incidents_y_field);
     fill(&o->src_crs, p->incidents_src_crs);
+    if (!o->delimiter)
+        o->delimiter = p->incidents_delimiter;
 }
 
 void
@@ -65,6 +67,8 @@ nbl_project_grid_opts(const nbl_project *p, nbl_grid_opts *o)
     fill(&o->layer, p->grid_layer);
     fill(&o->src_crs, p->grid_src_crs);
     fill(&o->areas, p->grid_areas);
+    if (!o->delimiter)
+        o->delimiter = p->grid_delimiter;
     o->centroid = o->centroid || p->grid_centroid;
     if (!o->max_missing_share_set && p->grid_max_missing_share_set) {
         o->max_missing_share = p->grid_max_missing_share;
@@ -99,6 +103,10 @@ nbl_project_table_opts(const nbl_project_table *t, nbl_stats_opts *o)
     fill(&o->variable_from, t->variable_from);
     fill(&o->period, t->period);
     fill(&o->scope, t->scope);
+    if (!o->delimiter)
+        o->delimiter = t->delimiter;
+    if (!o->decimal)
+        o->decimal = t->decimal;
 }
 
 static int

@@ -435,6 +435,30 @@ lock_outputs(run_state *r)
     return NBL_OK;
 }
 
+/* With [export] overwrite = false, an export folder that holds an earlier
+ * run's nabolag.qgs (written by every file export) stops the run before it
+ * imports or writes anything: found only at the commit, it came after the
+ * whole job and its 'exported ... layers' line. stage_check still checks
+ * every file. */
+static int
+early_overwrite_check(run_state *r)
+{
+    struct stat sb;
+    char *qgs;
+    int rc = NBL_OK;
+    if (r->export_dir < 0 || r->p->export_overwrite)
+        return NBL_OK;
+    if (!(qgs = path_join(r->p->export_dir, "nabolag.qgs")))
+        return nbl__error(r->ctx, NBL_ENOMEM, "out of memory");
+    if (lstat(qgs, &sb) == 0)
+        rc = nbl__error(r->ctx, NBL_EEXISTS,
+                        "%s: already exists (set [export] overwrite = "
+                        "true to replace it)",
+                        qgs);
+    free(qgs);
+    return rc;
+}
+
 /* The staging name of the output file path (in its folder's stage). */
 static char *
 staged_name(const run_state *r, int dir_idx, const char *path)
@@ -561,8 +585,10 @@ run_free(run_state *r, int failed)
     if (r->acfg_init)
         nbl_alert_config_clear(&r->acfg);
     nbl_ws_free(r->ws);
-    if (failed && r->created)
-        remove(r->p->workspace); /* a failed first run leaves no workspace */
+    if (failed && r->created && remove(r->p->workspace) == 0)
+        nbl__info(r->ctx, /* a failed first run leaves no workspace */
+                  "workspace %s removed again: the run that created it failed",
+                  r->p->workspace);
     nbl_project_free(r->p);
 }
 
@@ -584,7 +610,7 @@ run_open(run_state *r, const char *project_path)
         return rc;
     r->acfg_init = 1;
     if ((rc = nbl_alert_config_load(&r->acfg, r->ctx, project_path)) ||
-        (rc = lock_outputs(r)))
+        (rc = lock_outputs(r)) || (rc = early_overwrite_check(r)))
         return rc;
     if (stat(r->p->workspace, &st) != 0) {
         if ((rc = ensure_parent(r->ctx, r->p->workspace)) ||
@@ -711,6 +737,7 @@ run_export(run_state *r, nbl_run_result *res)
     eo.config = p->path;
     eo.final_dir = p->export_dir; /* messages name the real folder */
     eo.run_id = r->run_id;
+    eo.title = p->name; /* the board map names the project */
     if (export_to_db(p)) {
         /* straight into the database, in the export's own transaction */
         eo.dir = p->export_dir;

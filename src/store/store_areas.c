@@ -8,6 +8,7 @@
 #include "store/store_areas.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 struct nbl__area_writer {
     nbl_ws *ws;
     sqlite3_stmt *exists, *upsert, *area;
+    sqlite3_stmt *seen; /* the ids written, into temp.nbl_area_ids */
 };
 
 void
@@ -27,6 +29,7 @@ nbl__area_writer_close(nbl__area_writer *w)
     sqlite3_finalize(w->exists);
     sqlite3_finalize(w->upsert);
     sqlite3_finalize(w->area);
+    sqlite3_finalize(w->seen);
     free(w);
 }
 
@@ -39,7 +42,13 @@ nbl__area_writer_open(nbl_ws *ws, nbl__area_writer **out)
     if (!w)
         return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
     w->ws = ws;
-    if ((rc = nbl__db_prepare(ws, &w->exists,
+    if ((rc = nbl__db_exec(ws, "CREATE TEMP TABLE IF NOT EXISTS "
+                               "nbl_area_ids(area_id TEXT PRIMARY KEY); "
+                               "DELETE FROM temp.nbl_area_ids")) ||
+        (rc = nbl__db_prepare(ws, &w->seen,
+                              "INSERT OR IGNORE INTO temp.nbl_area_ids "
+                              "VALUES(?)")) ||
+        (rc = nbl__db_prepare(ws, &w->exists,
                               "SELECT 1 FROM areas WHERE area_id = ?")) ||
         (rc = nbl__db_prepare(
              ws, &w->upsert,
@@ -57,6 +66,20 @@ nbl__area_writer_open(nbl_ws *ws, nbl__area_writer **out)
     }
     *out = w;
     return NBL_OK;
+}
+
+/* Runs st, whose one parameter is an area id, for id. */
+static int
+step_id(nbl_ws *ws, sqlite3_stmt *st, const char *id, const char *what)
+{
+    int rc = NBL_OK;
+    sqlite3_reset(st);
+    if (nbl__db_bind_text(st, 1, id) != SQLITE_OK)
+        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = nbl__db_error(ws, what);
+    sqlite3_reset(st);
+    return rc;
 }
 
 int
@@ -103,14 +126,53 @@ nbl__area_writer_put(nbl__area_writer *w, const nbl__area_rec *rec,
     if (rc)
         return rc;
 
-    sqlite3_reset(w->area);
-    if (nbl__db_bind_text(w->area, 1, rec->id) != SQLITE_OK)
-        return nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
-    if (sqlite3_step(w->area) != SQLITE_DONE)
-        rc = nbl__db_error(ws, "area_m2");
-    sqlite3_reset(w->area);
-    if (rc == NBL_OK && inserted)
+    if ((rc = step_id(ws, w->area, rec->id, "area_m2")) ||
+        (rc = step_id(ws, w->seen, rec->id, "areas")))
+        return rc;
+    if (inserted)
         *inserted = !exists;
+    return rc;
+}
+
+int
+nbl__store_areas_no_municipality(nbl_ws *ws, long *n)
+{
+    long long v = 0;
+    int rc = nbl__db_int64(ws,
+                           "SELECT COUNT(*) FROM areas WHERE municipality IS "
+                           "NULL OR trim(municipality) = ''",
+                           &v);
+    *n = (long)v;
+    return rc;
+}
+
+int
+nbl__store_areas_kept(nbl_ws *ws, long *n, char *ids, size_t size)
+{
+    sqlite3_stmt *st;
+    int rc = nbl__db_prepare(
+        ws, &st,
+        "SELECT area_id, COUNT(*) OVER () FROM areas WHERE area_id NOT IN "
+        "(SELECT area_id FROM temp.nbl_area_ids) ORDER BY area_id LIMIT 3");
+    size_t len = 0;
+    int s;
+    *n = 0;
+    if (size)
+        ids[0] = '\0';
+    if (rc)
+        return rc;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        int w;
+        *n = (long)sqlite3_column_int64(st, 1);
+        if (!id || len >= size)
+            continue;
+        w = snprintf(ids + len, size - len, "%s'%s'", len ? ", " : "", id);
+        len = w < 0 || (size_t)w >= size - len ? size : len + (size_t)w;
+    }
+    if (s != SQLITE_DONE)
+        rc = nbl__db_error(ws, "areas");
+    sqlite3_finalize(st);
     return rc;
 }
 

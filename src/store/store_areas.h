@@ -38,6 +38,15 @@ int nbl__area_writer_put(nbl__area_writer *w, const nbl__area_rec *rec,
 /** Releases the writer; NULL-safe. */
 void nbl__area_writer_close(nbl__area_writer *w);
 
+/** After the writer's areas: how many areas of the workspace it did not
+ * write (kept by an import that replaces only the ids it has) in *n, and
+ * the first three ids, quoted and comma-separated, into ids (cut to
+ * size). */
+int nbl__store_areas_kept(nbl_ws *ws, long *n, char *ids, size_t size);
+
+/** The number of areas without a municipality code (NULL or empty). */
+int nbl__store_areas_no_municipality(nbl_ws *ws, long *n);
+
 /**
  * Checks, before the commit, that the spatial index of areas holds every
  * area with a geometry: SpatiaLite's index triggers skip a row silently

@@ -13,6 +13,7 @@
 
 #include "store/store.h"
 #include "store/store_internal.h"
+#include "util/i18n.h"
 #include "util/util.h"
 
 void
@@ -59,15 +60,15 @@ zero_hint(nbl_ws *ws, sqlite3_stmt *q, const char *id, char *hint, size_t n)
     while (*s == '0' && s[1])
         s++;
     if (s != id && area_exists(ws, q, s) > 0) {
-        snprintf(hint, n, " (did you mean '%s'? area ids are compared exactly)",
-                 s);
+        snprintf(hint, n,
+                 _(" (did you mean '%s'? area ids are compared exactly)"), s);
         return;
     }
     for (int pad = 1; pad <= 3; pad++) {
         snprintf(alt, sizeof alt, "%.*s%s", pad, "000", id);
         if (area_exists(ws, q, alt) > 0) {
             snprintf(hint, n,
-                     " (did you mean '%s'? area ids are compared exactly)",
+                     _(" (did you mean '%s'? area ids are compared exactly)"),
                      alt);
             return;
         }

@@ -337,7 +337,7 @@ nbl__store_sd_save(nbl_ws *ws, const char *ruleset, int year,
                    const nbl__aarea *areas, const nbl__asd *sd, size_t n,
                    const char *method, long *changed)
 {
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st = NULL, *del = NULL;
     int rc = ensure_columns(ws);
     if (rc)
         return rc;
@@ -359,19 +359,29 @@ nbl__store_sd_save(nbl_ws *ws, const char *ruleset, int year,
         "excluded.method)");
     if (rc)
         return rc;
-    for (size_t i = 0; sd && i < n; i++) {
-        if (sd[i].st == NBL_SDS_MISSING) /* no values: no row */
-            continue;
-        if ((rc = bind_row(ws, st, areas[i].area_id, year, ruleset, &sd[i],
-                           method)))
-            break;
-        if (sqlite3_step(st) != SQLITE_DONE) {
+    rc = nbl__db_prepare(ws, &del,
+                         "DELETE FROM status_dynamics WHERE area_id = ? AND "
+                         "year = ? AND ruleset = ?");
+    for (size_t i = 0; !rc && sd && i < n; i++) {
+        sqlite3_stmt *s = st;
+        if (sd[i].st == NBL_SDS_MISSING) { /* no values: no row, and none
+                                              left from an earlier run */
+            s = del;
+            sqlite3_reset(del);
+            if (nbl__db_bind_key(ws, del, 1, areas[i].area_id) ||
+                sqlite3_bind_int(del, 2, year) != SQLITE_OK ||
+                nbl__db_bind_key(ws, del, 3, ruleset))
+                rc = NBL_ENOMEM;
+        } else
+            rc = bind_row(ws, st, areas[i].area_id, year, ruleset, &sd[i],
+                          method);
+        if (!rc && sqlite3_step(s) != SQLITE_DONE)
             rc = nbl__db_error(ws, "storing status_dynamics");
-            break;
-        }
-        *changed += sqlite3_changes(ws->db);
+        if (!rc)
+            *changed += sqlite3_changes(ws->db);
     }
     sqlite3_finalize(st);
+    sqlite3_finalize(del);
     return rc;
 }
 

@@ -190,7 +190,7 @@ expect 0 "$BIN" import stats "$W4" "$T/tab.csv"
 printf 'area_id\tyear\tpop;x\n0101\t2032\t5\n' > "$T/tabsemi.csv"
 s4=$(sha256sum < "$W4")
 expect 1 "$BIN" --lang en import stats "$W4" "$T/tabsemi.csv"
-has "tabsemi.csv:1: cannot tell the delimiter: the header has more than one of ',', ';' and tab outside quotes (pass --delimiter ',', ';' or tab)"
+has "tabsemi.csv:1: cannot tell the delimiter: the header has more than one of ',', ';' and tab outside quotes (pass --delimiter ',', ';' or tab; in a project file: delimiter = comma, semicolon or tab)"
 [ "$(sha256sum < "$W4")" = "$s4" ] || fail "workspace changed by a mixed header"
 expect 1 "$BIN" --lang en import stats "$W4" "$T/tabsemi.csv" --delimiter tab
 has "pop;x"

@@ -51,9 +51,13 @@ run() {
     fi
 }
 
-# no English plural glued on with a conditional "s" anywhere in src/
-if grep -rn '== 1 ? "" : "s"\|!= 1 ? "s" : ""' "$SRC/src" >"$T/glued"; then
-    fail "a plural made of a conditional \"s\": $(head -3 "$T/glued")"
+# no English plural glued on with a conditional "s" anywhere in src/, nor
+# English words chosen by a count ("map it"/"map each", "them") pasted into
+# a translated message: the column mapping's unplaced headings did both
+# (> 1 ? "s" : ""), which left "tilknyt each ... skriv them" in Danish
+if grep -rnE '[!=<>]=? ?[0-9]+ \? "s?" : "s?"|\? "(each|them|it)" : "(each|them|it)"' \
+    "$SRC/src" >"$T/glued"; then
+    fail "a plural made of a conditional \"s\" or word: $(head -3 "$T/glued")"
 fi
 
 # ---- import stats: 1 row, 2 rows --------------------------------------

@@ -15,7 +15,8 @@
 #    safety index with the safety layer.
 # 3. Every command in the <!-- commands --> reference accepts --help (exit
 #    0, its usage on stdout) and its help names every option the README
-#    lists for it; every command and import kind of `nabolag --help` is in
+#    lists for it, and the README every option its help lists (the
+#    reference lacked import stats' --column and six more); every command and import kind of `nabolag --help` is in
 #    the reference. Quoted files (<!-- excerpt: PATH -->) match PATH.
 # 4. The README starts with exactly the two set-up commands, and every
 #    relative link of README.md and docs/README.md exists; docs/README.md
@@ -254,6 +255,16 @@ for e in entries:
                          help_text):
             fail(f"README lists {opt} for 'nabolag {' '.join(words)}', "
                  "its --help does not")
+    # and the other way: every option the --help lists is in the README
+    # (a long form counts as listed when its short form is, -l/--layer)
+    for line in help_text.splitlines():
+        o = re.match(r"\s+(?:(-\w), )?(--[a-z][\w-]*)", line)
+        if not o or o.group(2) == "--help":
+            continue
+        if not any(re.search(r"(?<![\w-])" + re.escape(x) + r"(?![\w-])", e)
+                   for x in (o.group(1), o.group(2)) if x):
+            fail(f"'nabolag {' '.join(words)} --help' lists {o.group(2)}, "
+                 "the README's command reference does not")
     if p.returncode == 0:
         print(f"ok: nabolag {' '.join(words)} --help")
 p = subprocess.run([nbl, "--help"], stdout=subprocess.PIPE)

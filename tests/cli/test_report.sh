@@ -26,7 +26,9 @@ INSERT INTO category_results(area_id,year,ruleset,ruleset_version,category,crite
  ('A2',2024,'dk2021','2021.1','none',1,'x'),
  ('A3',2023,'dk2021','2021.1','udsat',2,'x'),('A3',2024,'dk2021','2021.1','none',0,'x');
 INSERT INTO alerts(area_id,year,ruleset,kind,rule,value,threshold,severity,message,state,first_year,created_at) VALUES
- ('A3',2024,'dk2021','improved','category:udsat',NULL,NULL,'info','Parken left the category udsat boligområde in 2024.','new',2024,'x');
+ ('A3',2024,'dk2021','improved','category:udsat',NULL,NULL,'info','Parken left the category udsat boligområde in 2024.','new',2024,'x'),
+ ('A3',2024,'dk2021','not_evaluable','criteria',NULL,NULL,'info','Parken: data missing.','ongoing',2023,'x'),
+ ('A3',2024,'dk2021','status_dynamics','sd:low/negative',0.9,0.5,'warning','Parken: status index 0.9.','new',2024,'x');
 INSERT INTO meta VALUES('current_ruleset','dk2021');
 SQL
 "$N" -q report "$ws" -o "$T/r.html"
@@ -53,6 +55,11 @@ grep -q '<li class="worse" data-from="none" data-to="udsat">Øst &amp; &lt;Vest&
 grep -q 'data-from="none_result" data-to="withheld">' "$h" || fail "no result -> withheld listed"
 grep -q '1 område forlod listen eller kom i en lettere kategori; 1 område kom på listen eller i en mere alvorlig kategori; 1 område flyttede' "$h" || fail "movement counts"
 grep -q 'Parken left the category' "$h" || fail "alert row"
+# the kind column in words of the language, not the codes not_evaluable
+# and status_dynamics (which are no words: a new user's report showed them)
+grep -q '<td>kan ikke vurderes</td><td>Parken: data missing.</td>' "$h" || fail "kind not_evaluable in Danish"
+grep -q '<td>status/dynamik</td><td>Parken: status index 0.9.</td>' "$h" || fail "kind status_dynamics in Danish"
+grep -qE '<td>(not_evaluable|status_dynamics)</td>' "$h" && fail "an alert kind shown as its code"
 grep -q '<h2 id="plans">Planer</h2>' "$h" && grep -q 'Arbejdsfilen har ingen planer' "$h" || fail "no plans: said so"
 /usr/bin/python3 "$NBL_SOURCE_DIR/tests/cli/report_counts.py" "$h" || fail "changes do not add up to the count table"
 # English on request
@@ -61,6 +68,7 @@ grep -q '<title>nabolag report 2024</title>' "$T/en.html" || fail "en title"
 grep -q '<td class="num met">41.3</td>' "$T/en.html" || fail "en decimal point"
 grep -q 'Changes since 2023' "$T/en.html" || fail "en changes heading"
 grep -q 'Not listed' "$T/en.html" || fail "en not listed"
+grep -q '<td>not evaluable</td>' "$T/en.html" && grep -q '<td>status/dynamics</td>' "$T/en.html" || fail "en alert kinds in words"
 grep -qi "$(printf 'g%s' hetto)" "$h" && fail "forbidden word"
 # exists: refused without --overwrite, file unchanged
 sum=$(sha256sum < "$h")

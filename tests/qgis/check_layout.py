@@ -17,7 +17,11 @@ Opens DIR/nabolag.qgs in headless QGIS and checks, for the language given:
 - the areas layer's aliases: `lab` and `lab_status` in the language given
   (the law's wording in Danish);
 - the legends in the language given: the alerts' severities and the
-  areas' "no value" class (the statutory category names stay Danish).
+  areas' "no value" class (the statutory category names stay Danish);
+- the plans' map label, evaluated by QGIS for every plan with a did: its
+  number in the language's decimal mark and its unit in its words
+  ("-6,0 pct.-point", "-6.0 percentage points"; the label said
+  "-6.0 pct.-point" in both, the number in the reader's QGIS locale).
 Exits 1 with one line per failure.
 """
 import math
@@ -30,7 +34,8 @@ from qgis.core import (QgsApplication, QgsProject, QgsLayoutExporter,  # noqa
                        QgsLayoutItemMap, QgsLayoutItemLegend,
                        QgsLayoutItemScaleBar, QgsLayoutItemPicture,
                        QgsLayoutItemLabel, QgsCoordinateTransform,
-                       QgsSymbolLayerUtils)
+                       QgsSymbolLayerUtils, QgsExpression,
+                       QgsExpressionContext, QgsExpressionContextUtils)
 from qgis.PyQt.QtGui import QImage  # noqa
 
 FAILS = []
@@ -44,7 +49,8 @@ TEXT = {
            "lab_status": "Andel 18–64-årige uden for arbejdsmarkedet eller "
                          "uddannelse: status",
            "severity": ["Kritisk", "Advarsel", "Information"],
-           "nodata": "Ingen værdi (mangler eller diskretioneret)"},
+           "nodata": "Ingen værdi (mangler eller diskretioneret)",
+           "did": (",", " pct.-point")},
     "en": {"layout": "Map for the board %d",
            "legend": ["Alerts", "Area plans", "Housing areas"],
            "disclosure": "disclosure control",
@@ -52,7 +58,8 @@ TEXT = {
            "lab_status": "Share of 18-64-year-olds outside work or "
                          "education: status",
            "severity": ["Critical", "Warning", "Information"],
-           "nodata": "No value (missing or withheld)"},
+           "nodata": "No value (missing or withheld)",
+           "did": (".", " percentage points")},
 }
 
 
@@ -136,6 +143,28 @@ def check_png(lay, png):
         fail("layout PNG is blank (%d dark samples)" % ink)
 
 
+def check_plan_labels(plans, t):
+    """The plans' label expression, evaluated for each plan with a did."""
+    expr = QgsExpression(plans.labeling().settings().fieldName)
+    mark, unit = t["did"]
+    seen = 0
+    for f in plans.getFeatures():
+        if f["lab_did"] is None or str(f["lab_did"]) == "NULL":
+            continue
+        ctx = QgsExpressionContext(
+            QgsExpressionContextUtils.globalProjectLayerScopes(plans))
+        ctx.setFeature(f)
+        text = str(expr.evaluate(ctx))
+        want = ("%+.1f" % float(f["lab_did"])).replace(".", mark) + unit
+        if not text.endswith(want):
+            fail("plans label %r, expected it to end in %r%s"
+                 % (text, want, " (" + expr.evalErrorString() + ")"
+                    if expr.hasEvalError() else ""))
+        seen += 1
+    if not seen:
+        fail("plans: no plan with a lab_did to label")
+
+
 def main():
     d, lang, year, ruleset, png = sys.argv[1:6]
     year = int(year)
@@ -169,6 +198,9 @@ def main():
         if got != [t["nodata"]]:
             fail("areas legend: no-value class %s, expected %s"
                  % (got, t["nodata"]))
+    plans = project.mapLayer("nabolag_plans")
+    if plans is not None:
+        check_plan_labels(plans, t)
     app.exitQgis()
     return 1 if FAILS else 0
 
