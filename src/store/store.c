@@ -353,19 +353,24 @@ check_working_crs(nbl_ws *ws, int srid)
 {
     sqlite3_stmt *q = NULL;
     const char *p4;
-    int rc = nbl__db_prepare(ws, &q,
-                             "SELECT ref_sys_name, proj4text FROM "
-                             "spatial_ref_sys WHERE auth_name = 'epsg' AND "
-                             "auth_srid = ?");
+    int s, rc = nbl__db_prepare(ws, &q,
+                                "SELECT ref_sys_name, proj4text FROM "
+                                "spatial_ref_sys WHERE auth_name = 'epsg' AND "
+                                "auth_srid = ?");
     if (rc)
         return rc;
     sqlite3_bind_int(q, 1, srid);
-    if (sqlite3_step(q) != SQLITE_ROW) {
+    if ((s = sqlite3_step(q)) == SQLITE_DONE) {
         rc = nbl__error(ws->ctx, NBL_ECRS, "EPSG:%d: unknown coordinate system",
                         srid);
+    } else if (s != SQLITE_ROW) { /* not "unknown": the look-up failed */
+        rc = nbl__db_error(ws, "spatial_ref_sys");
     } else {
-        p4 = (const char *)sqlite3_column_text(q, 1);
-        if (!p4 || strstr(p4, "+proj=longlat") || !strstr(p4, "+units=m"))
+        int oom = 0;
+        p4 = nbl__db_column_text(q, 1, &oom);
+        if (oom)
+            rc = nbl__error(ws->ctx, NBL_ENOMEM, "out of memory");
+        else if (!p4 || strstr(p4, "+proj=longlat") || !strstr(p4, "+units=m"))
             rc = nbl__error(ws->ctx, NBL_ECRS,
                             "EPSG:%d: the working CRS must be projected in "
                             "metres (e.g. EPSG:25832)",
