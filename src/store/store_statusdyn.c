@@ -259,14 +259,24 @@ nbl__store_sd_merge_criteria(nbl_ws *ws, const nbl__sdconf *c,
     return rc;
 }
 
+/* Whether status_dynamics has the column col (a constant of ours) in
+ * *has; a failed look-up is an error, never "no such column". */
+static int
+has_column(nbl_ws *ws, const char *col, long long *has)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT EXISTS (SELECT 1 FROM pragma_table_info("
+             "'status_dynamics') WHERE name = '%s')",
+             col);
+    return nbl__db_int64(ws, sql, has);
+}
+
 int
 nbl__store_sd_has_columns(nbl_ws *ws)
 {
     long long has = 0;
-    if (nbl__db_int64(ws,
-                      "SELECT EXISTS (SELECT 1 FROM pragma_table_info("
-                      "'status_dynamics') WHERE name = 'dynamics_st')",
-                      &has))
+    if (has_column(ws, "dynamics_st", &has))
         return -1;
     return has != 0;
 }
@@ -278,25 +288,11 @@ ensure_columns(nbl_ws *ws)
     static const char *const cols[] = {"sd_group", "status_st", "dynamics_st",
                                        "method"};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
-        sqlite3_stmt *st = NULL;
-        int has = 0, rc;
-        rc = nbl__db_prepare(ws, &st,
-                             "SELECT 1 FROM pragma_table_info('"
-                             "status_dynamics') WHERE name = ?");
+        long long has = 0;
+        int rc = has_column(ws, cols[i], &has);
         if (rc)
             return rc;
-        if ((rc = nbl__db_bind_key(ws, st, 1, cols[i]))) {
-            sqlite3_finalize(st);
-            return rc;
-        }
-        has = sqlite3_step(st);
-        rc = has == SQLITE_ROW || has == SQLITE_DONE
-                 ? NBL_OK
-                 : nbl__db_error(ws, "status_dynamics");
-        sqlite3_finalize(st);
-        if (rc)
-            return rc; /* not "no such column": it would be added twice */
-        if (has == SQLITE_DONE) {
+        if (!has) {
             char sql[128];
             snprintf(sql, sizeof sql,
                      "ALTER TABLE status_dynamics ADD COLUMN %s TEXT", cols[i]);
