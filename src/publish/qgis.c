@@ -379,7 +379,10 @@ style_plans(nbl__buf *b)
                         "\"lab_did\" > 0 THEN '+' ELSE '' END || "
                         "format_number(\"lab_did\", 1, '%s') || ' %s' END",
                         lang, T_("percentage points"));
-        labels_ex(b, e.s ? e.s : "\"name\"", 1, "0,90,140,255", 8, 7, 1);
+        if (e.failed) /* never a label quietly without its number */
+            nbl__buf_fail(b);
+        else
+            labels_ex(b, e.s, 1, "0,90,140,255", 8, 7, 1);
         nbl__buf_free(&e);
     }
     nbl__buf_printf(b, "  <layerGeometryType>2</layerGeometryType>\n");
