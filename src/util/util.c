@@ -354,14 +354,16 @@ nbl__outfile_open_mode(nbl_ctx *ctx, nbl__outfile *of, const char *path,
                        int overwrite, mode_t mode)
 {
     struct stat st;
+    int exists;
     memset(of, 0, sizeof *of);
     if (strcmp(path, "-") == 0) {
         of->fp = stdout;
         return NBL_OK;
     }
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+    exists = stat(path, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode))
         return open_in_place(ctx, of, path, &st);
-    if (!overwrite && stat(path, &st) == 0)
+    if (exists && !overwrite)
         return nbl__error(ctx, NBL_EEXISTS,
                           "%s: already exists (to replace it: --overwrite, or "
                           "overwrite = true in a project file)",
