@@ -17,14 +17,13 @@
 #include "util/ctx.h"
 #include "util/i18n.h"
 #include "util/jsondoc.h"
+#include "util/util.h"
 
 /* Appends s right-aligned (left when w < 0) in |w| columns (UTF-8). */
 static void
 pad(nbl__buf *b, const char *s, int w)
 {
-    int n = 0, left = w < 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        n += (*p & 0xc0) != 0x80;
+    int n = (int)nbl__utf8_chars(s), left = w < 0;
     w = left ? -w : w;
     if (left)
         nbl__buf_printf(b, "%s", s);
