@@ -327,12 +327,9 @@ check_area_of_use(import *im, OGRGeometryH g, long long fid, const char *id)
         return nbl__error(/* a lon/lat CRS given metres (UTM, say) */
                           im->ctx, NBL_ECRS,
                           "%s: feature %lld (id '%s'): coordinates (%s, %s) "
-                          "are not "
-                          "longitude and latitude as %s has them; they look "
-                          "like metres "
-                          "of a projected CRS (for Danish data EPSG:25832): "
-                          "check "
-                          "--src-crs",
+                          "are not longitude and latitude as %s has them; "
+                          "they look like metres of a projected CRS (for "
+                          "Danish data EPSG:25832): check --src-crs",
                           im->src, fid, id, a, b, nbl__aou_crs(im->aou));
     {
         char c[40], d[40];

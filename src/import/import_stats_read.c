@@ -210,20 +210,22 @@ detect_values(struct imp *im, const nbl__csv_row *row)
 {
     size_t first = im->layout == 'l' ? im->ncols - 1 : im->nkeys + 1;
     for (size_t i = first; i < row->n; i++) {
-        const char *s = row->fields[i];
+        const char *s = row->fields[i], *dot, *comma;
         if (nbl__sti_is_missing(s) || (row->typed && row->typed[i]))
             continue; /* a workbook's number cell: always '.' */
-        if (strchr(s, '.') && strchr(s, ','))
+        dot = strchr(s, '.');
+        comma = strchr(s, ',');
+        if (dot && comma)
             return both_marks(im, row->line, s);
-        if (strchr(s, '.') && !im->dot_line) {
+        if (dot && !im->dot_line) {
             im->dot_line = row->line;
             im->dot_raw = nbl__strdup(s);
         }
-        if (strchr(s, ',') && !im->comma_line) {
+        if (comma && !im->comma_line) {
             im->comma_line = row->line;
             im->comma_raw = nbl__strdup(s);
         }
-        if (!im->mark_decided && strpbrk(s, ".,") && !thousands_like(s))
+        if (!im->mark_decided && (dot || comma) && !thousands_like(s))
             im->mark_decided = 1;
         if (im->dot_line && im->comma_line)
             return mark_conflict(im);

@@ -182,12 +182,11 @@ mapped_row(struct imp *im, const nbl__csv_row *row)
 /* Empty headings at the end of the header - the ';' Excel writes after
  * the last column when an empty column was selected - and their fields are
  * left out of every row; a value under one is a row problem (0 returned
- * then, the row counted), never dropped. Otherwise *out is the row to
- * read, and 1 is returned. */
+ * then, the row counted), never dropped. Otherwise row is cut to the
+ * fields to read, and 1 is returned. */
 static int
-trailing_empty(struct imp *im, const nbl__csv_row *row, nbl__csv_row *out)
+trailing_empty(struct imp *im, nbl__csv_row *row)
 {
-    *out = *row;
     if (row->index == 0) {
         im->nhead = row->n;
         im->trail = 0;
@@ -207,7 +206,7 @@ trailing_empty(struct imp *im, const nbl__csv_row *row, nbl__csv_row *out)
                                   i + 1, nbl__sti_clip(b, row->fields[i]));
             return rc ? rc : 0;
         }
-    out->n = row->n - im->trail;
+    row->n -= im->trail;
     return 1;
 }
 
@@ -215,20 +214,17 @@ static int
 filter(const nbl__csv_row *in, void *arg)
 {
     struct imp *im = arg;
-    nbl__csv_row r;
-    const nbl__csv_row *row = &r;
+    nbl__csv_row row = *in;
     int rc;
-    if (!im->src.statbank && (rc = trailing_empty(im, in, &r)) != 1)
+    if (!im->src.statbank && (rc = trailing_empty(im, &row)) != 1)
         return rc;
-    if (im->src.statbank)
-        row = in;
-    if (row->index == 0 && !im->src.statbank && !nbl__colmap_empty(&im->map) &&
-        !im->plan.n && (rc = resolve(im, row)))
+    if (row.index == 0 && !im->src.statbank && !nbl__colmap_empty(&im->map) &&
+        !im->plan.n && (rc = resolve(im, &row)))
         return rc;
     if (im->plan.n)
-        return mapped_row(im, row);
-    im->typed = row->typed;
-    return im->inner(row, im);
+        return mapped_row(im, &row);
+    im->typed = row.typed;
+    return im->inner(&row, im);
 }
 
 int

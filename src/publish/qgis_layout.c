@@ -226,9 +226,7 @@ provenance(nbl__buf *b, const nbl__xjob *job)
 static int
 title_pt(const char *title)
 {
-    size_t n = 0;
-    for (const char *p = title; *p; p++)
-        n += ((unsigned char)*p & 0xC0) != 0x80; /* UTF-8 characters */
+    size_t n = nbl__utf8_chars(title);
     return n <= 55 ? 18 : n <= 75 ? 15 : 12;
 }
 

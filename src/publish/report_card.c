@@ -17,14 +17,13 @@
 #include "util/ctx.h"
 #include "util/i18n.h"
 #include "util/jsondoc.h"
+#include "util/util.h"
 
 /* Appends s right-aligned (left when w < 0) in |w| columns (UTF-8). */
 static void
 pad(nbl__buf *b, const char *s, int w)
 {
-    int n = 0, left = w < 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        n += (*p & 0xc0) != 0x80;
+    int n = (int)nbl__utf8_chars(s), left = w < 0;
     w = left ? -w : w;
     if (left)
         nbl__buf_printf(b, "%s", s);
@@ -410,18 +409,18 @@ area_write(nbl_ws *ws, const nbl_area_opts *opts)
     nbl__disclosure disc;
     nbl__report_data d;
     nbl__buf b = {0};
+    const char *twin;
     int rc, i;
 
     if ((rc = nbl__rep_load(ws, opts->config, opts->ruleset, opts->year, &disc,
                             &d)))
         return rc;
     if ((i = nbl__report_find_area(&d, opts->area_id)) < 0 && opts->area_id &&
-        zero_twin(&d, opts->area_id))
+        (twin = zero_twin(&d, opts->area_id)))
         rc = nbl__error(nbl_ws_ctx(ws), NBL_ENOTFOUND,
                         "%s: no area with id '%s' (did you mean '%s'? ids are "
                         "compared exactly)",
-                        nbl_ws_path(ws), opts->area_id,
-                        zero_twin(&d, opts->area_id));
+                        nbl_ws_path(ws), opts->area_id, twin);
     else if (i < 0)
         rc = nbl__error(nbl_ws_ctx(ws), NBL_ENOTFOUND,
                         "%s: no area with id '%s' (ids are compared exactly)",

@@ -203,6 +203,15 @@ nbl__utf8_valid(const char *s, size_t n)
     return 1;
 }
 
+size_t
+nbl__utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
 int
 nbl__grow(void **p, size_t *cap, size_t need, size_t elem)
 {

@@ -39,6 +39,10 @@ int nbl__utf8_valid(const char *s, size_t n);
  * s starts with a NUL or a byte that begins no valid sequence. */
 size_t nbl__utf8_seq(const char *s, size_t n);
 
+/** The number of characters of the UTF-8 string s (its bytes that are no
+ * continuation byte): the width of a label or a padded column. */
+size_t nbl__utf8_chars(const char *s);
+
 /**
  * Grows the array *p of elem-byte elements to hold at least need of them
  * (capacity *cap, doubled from 16): 0, or -1 when out of memory (or the

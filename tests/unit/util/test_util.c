@@ -111,6 +111,9 @@ test_utf8(void **state)
     assert_false(nbl__utf8_valid("\xc3", 1));         /* truncated */
     assert_false(nbl__utf8_valid("\xc0\xaf", 2));     /* overlong */
     assert_false(nbl__utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+    /* "Nørrebro": 8 characters in 9 bytes (ø is C3 B8) */
+    assert_int_equal(nbl__utf8_chars("Nørrebro"), 8);
+    assert_int_equal(nbl__utf8_chars(""), 0);
 }
 
 static void
