@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "nabolag/compute.h"
 #include "util/i18n.h"
+#include "util/util.h"
 
 static void
 help(void)
@@ -40,9 +41,7 @@ help(void)
 static int
 heading(char *buf, size_t n, const char *s, int width)
 {
-    int chars = 0;
-    for (const char *c = s; *c; c++)
-        chars += ((unsigned char)*c & 0xC0) != 0x80;
+    int chars = (int)nbl__utf8_chars(s);
     return snprintf(buf, n, "%s%*s", s, chars < width ? width - chars : 0, "");
 }
 

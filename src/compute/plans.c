@@ -207,9 +207,7 @@ result_json(const nbl__plans_data *d, const nbl__pc_output *o,
 static void
 pad_cell(nbl__buf *b, const char *s, int width)
 {
-    int chars = 0;
-    for (const char *p = s; *p; p++)
-        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    int chars = (int)nbl__utf8_chars(s);
     nbl__buf_printf(b, " %*s%s", width > chars ? width - chars : 0, "", s);
 }
 

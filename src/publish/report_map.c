@@ -279,9 +279,7 @@ typedef struct lbox {
 static lbox
 label_box(const char *s, double x, double y, double fs)
 {
-    double n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        n += (*p & 0xc0) != 0x80;
+    double n = (double)nbl__utf8_chars(s);
     return (lbox){x - n * fs * 0.3, y - fs * 0.6, x + n * fs * 0.3,
                   y + fs * 0.6};
 }
